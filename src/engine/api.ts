@@ -1,0 +1,143 @@
+// The one typed API the engine offers (in the worker via comlink, and directly in Node).
+import type { ErrorInfo } from './errors.ts';
+import type { DocumentFormat, SearchMode } from './types.ts';
+
+export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
+
+export interface ModelStatus {
+  state: ModelState;
+  /** Registry id of the configured model, e.g. "bge-small-en-v1.5". */
+  modelId: string;
+  /** Where weights come from: the Hugging Face hub or a local/self-hosted path. */
+  source: 'hub' | 'local';
+  device?: 'webgpu' | 'wasm' | 'cpu';
+  dtype?: string;
+  dims?: number;
+  /** 0..1 while weights download. */
+  progress?: number;
+  /** Why the model is unavailable, in words for the user. */
+  error?: string;
+  /** Chunks still waiting for vectors (ingested while the model was unavailable). */
+  pendingVectors: number;
+}
+
+export interface DocumentSummary {
+  id: number;
+  name: string;
+  format: DocumentFormat;
+  /** Bytes of the original file. */
+  size: number;
+  addedAt: number;
+  chunkCount: number;
+  pageCount?: number;
+  status: 'ingesting' | 'ready';
+  /** True when every chunk has a vector from the current model. */
+  embedded: boolean;
+  warnings?: string[];
+}
+
+export type IngestStage = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'indexing' | 'done' | 'failed' | 'cancelled';
+
+export interface IngestProgress {
+  jobId: string;
+  fileName: string;
+  stage: IngestStage;
+  /** 0..1 within the whole file. */
+  fraction: number;
+  chunksDone?: number;
+  chunksTotal?: number;
+  documentId?: number;
+  error?: ErrorInfo;
+  /** e.g. "embedding skipped: model unavailable". */
+  note?: string;
+}
+
+export interface FileInput {
+  /** Client-chosen id, used for progress and cancel. */
+  jobId: string;
+  name: string;
+  type: string;
+  data: ArrayBuffer;
+}
+
+export interface SearchOptions {
+  mode?: SearchMode;
+  k?: number;
+  /** Only these documents (none = all). */
+  documentIds?: number[];
+}
+
+export interface ScoreBreakdown {
+  /** Final score used for the ordering (RRF sum in hybrid mode). */
+  score: number;
+  bm25?: number;
+  bm25Rank?: number;
+  cosine?: number;
+  vectorRank?: number;
+}
+
+export interface SearchResult {
+  chunkId: number;
+  documentId: number;
+  documentName: string;
+  format: DocumentFormat;
+  text: string;
+  start: number;
+  end: number;
+  page?: number;
+  headingPath: string[];
+  /** [start, end) ranges within `text` to highlight (query term matches). */
+  highlights: Array<[number, number]>;
+  scores: ScoreBreakdown;
+}
+
+export interface SearchResponse {
+  query: string;
+  /** Mode actually used: semantic/hybrid fall back to keyword when the model is unavailable. */
+  mode: SearchMode;
+  requestedMode: SearchMode;
+  results: SearchResult[];
+  tookMs: number;
+  /** Set when the mode had to fall back, for the UI to say why. */
+  notice?: string;
+}
+
+export interface EngineSettings {
+  /** Registry id of the embedding model. */
+  modelId: string;
+  /** Load models from the hub (true) or only from the local path (false). */
+  allowRemoteModels: boolean;
+  /** Base URL of self-hosted models, e.g. "/models/". */
+  localModelPath: string;
+  /** Device preference; 'auto' picks WebGPU when an adapter exists, else WASM. */
+  device: 'auto' | 'webgpu' | 'wasm';
+  chunkTokens: number;
+  chunkOverlapTokens: number;
+  bm25K1: number;
+  bm25B: number;
+  /** k of reciprocal rank fusion. */
+  rrfK: number;
+}
+
+export interface LibraryStats {
+  documents: number;
+  chunks: number;
+  vectors: number;
+}
+
+export interface TroveApi {
+  /** Opens storage, loads indexes and starts loading the model (without waiting for it). */
+  init(settings?: Partial<EngineSettings>): Promise<{ settings: EngineSettings; stats: LibraryStats }>;
+  getSettings(): Promise<EngineSettings>;
+  updateSettings(settings: Partial<EngineSettings>): Promise<EngineSettings>;
+  modelStatus(): Promise<ModelStatus>;
+  /** Resolves when loading settles (ready or unavailable). */
+  loadModel(): Promise<ModelStatus>;
+  onModelStatus(listener: (status: ModelStatus) => void): Promise<void>;
+  ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]>;
+  cancel(jobId: string): Promise<void>;
+  search(query: string, options?: SearchOptions): Promise<SearchResponse>;
+  listDocuments(): Promise<DocumentSummary[]>;
+  deleteDocument(id: number): Promise<void>;
+  stats(): Promise<LibraryStats>;
+}
