@@ -1,0 +1,60 @@
+// Engine settings: defaults, validation, and which changes need the model or the keyword index rebuilt.
+import type { EngineSettings } from './api.ts';
+import { TroveError } from './errors.ts';
+import { DEFAULT_MODEL_ID, getModelSpec } from './embed/model-registry.ts';
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  modelId: DEFAULT_MODEL_ID,
+  allowRemoteModels: true,
+  localModelPath: '/models/',
+  device: 'auto',
+  // ~256 tokens is a paragraph or two: small enough to point at the answer, large enough to carry context.
+  chunkTokens: 256,
+  chunkOverlapTokens: 32,
+  // Lucene/Anserini defaults for BM25.
+  bm25K1: 0.9,
+  bm25B: 0.4,
+  rrfK: 60,
+};
+
+export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
+  const next = { ...base };
+  for (const [key, value] of Object.entries(patch) as Array<[keyof EngineSettings, unknown]>) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_SETTINGS)) throw new TroveError('INVALID_ARGUMENT', `Unknown setting "${key}".`);
+    (next as Record<string, unknown>)[key] = value;
+  }
+  validate(next);
+  return next;
+}
+
+function validate(s: EngineSettings): void {
+  getModelSpec(s.modelId); // throws, naming the valid ids
+  if (!['auto', 'webgpu', 'wasm'].includes(s.device)) {
+    throw new TroveError('INVALID_ARGUMENT', `device must be auto, webgpu or wasm, got "${s.device}".`);
+  }
+  const positive = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isFinite(v) || v < min || v > max) {
+      throw new TroveError('INVALID_ARGUMENT', `${name} must be between ${min} and ${max}, got ${v}.`);
+    }
+  };
+  positive('chunkTokens', s.chunkTokens, 16, 8192);
+  positive('chunkOverlapTokens', s.chunkOverlapTokens, 0, s.chunkTokens / 2);
+  positive('bm25K1', s.bm25K1, 0, 10);
+  positive('bm25B', s.bm25B, 0, 1);
+  positive('rrfK', s.rrfK, 0, 1000);
+  if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
+  if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
+    throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
+  }
+}
+
+/** Settings whose change means a different embedding model (so different vectors). */
+export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
+  return (
+    a.modelId !== b.modelId ||
+    a.allowRemoteModels !== b.allowRemoteModels ||
+    a.localModelPath !== b.localModelPath ||
+    a.device !== b.device
+  );
+}

@@ -1,0 +1,98 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { TroveError } from '../errors.ts';
+import { IndexedDbStore } from './indexeddb-store.ts';
+import type { NewChunk } from './store.ts';
+
+const chunk = (text: string, start: number): NewChunk => ({
+  text,
+  start,
+  end: start + text.length,
+  headingPath: ['Intro'],
+  tokenCount: text.split(' ').length,
+  terms: text.toLowerCase().split(' '),
+});
+
+const newDoc = { name: 'a.md', format: 'markdown' as const, size: 10, addedAt: 1 };
+
+describe('IndexedDbStore', () => {
+  it('writes chunks, terms and vectors together and reads them back after reopening', async () => {
+    const store = await IndexedDbStore.open('t1');
+    const docId = await store.createDocument(newDoc, { text: 'hello world. bye now', blocks: [] });
+    const vectors = new Float32Array([1, 0, 0, 1]);
+    const ids = await store.addChunks(docId, [chunk('hello world.', 0), chunk('bye now', 13)], {
+      fingerprint: 'm1',
+      dims: 2,
+      vectors,
+    });
+    await store.markReady(docId, 2);
+    store.close();
+
+    const reopened = await IndexedDbStore.open('t1');
+    const [doc] = await reopened.listDocuments();
+    expect(doc).toMatchObject({ id: docId, status: 'ready', chunkCount: 2, name: 'a.md' });
+    expect((await reopened.getChunks(ids)).map((c) => c.text)).toEqual(['hello world.', 'bye now']);
+    expect(await reopened.allTerms()).toEqual([
+      { chunkId: ids[0], docId, terms: ['hello', 'world.'] },
+      { chunkId: ids[1], docId, terms: ['bye', 'now'] },
+    ]);
+    const [batch] = await reopened.vectorBatches('m1');
+    expect(batch.vectors).toBeInstanceOf(Float32Array);
+    expect(Array.from(batch.vectors)).toEqual([1, 0, 0, 1]);
+    expect(Array.from(batch.chunkIds)).toEqual(ids);
+    expect(await reopened.vectorBatches('other-model')).toEqual([]);
+    expect((await reopened.getText(docId))?.text).toBe('hello world. bye now');
+    reopened.close();
+  });
+
+  it('writes nothing of a batch whose vectors do not match its chunks', async () => {
+    const store = await IndexedDbStore.open('t2');
+    const docId = await store.createDocument(newDoc, { text: 'x', blocks: [] });
+    await expect(
+      store.addChunks(docId, [chunk('a b', 0)], { fingerprint: 'm', dims: 2, vectors: new Float32Array(3) }),
+    ).rejects.toBeInstanceOf(TroveError);
+    expect(await store.allTerms()).toEqual([]);
+    expect(await store.vectorBatches('m')).toEqual([]);
+  });
+
+  it('rolls back the whole batch when one write fails inside the transaction', async () => {
+    const store = await IndexedDbStore.open('t3');
+    const docId = await store.createDocument(newDoc, { text: 'x', blocks: [] });
+    // A function cannot be cloned into IndexedDB: the second chunk's write fails after the first succeeded.
+    const bad = { ...chunk('b', 2), headingPath: [(() => 1) as unknown as string] };
+    await expect(store.addChunks(docId, [chunk('a', 0), bad])).rejects.toBeInstanceOf(TroveError);
+    expect(await store.allTerms()).toEqual([]);
+  });
+
+  it('deletes a document with all its chunks, terms and vectors', async () => {
+    const store = await IndexedDbStore.open('t4');
+    const keep = await store.createDocument(newDoc, { text: 'k', blocks: [] });
+    const gone = await store.createDocument({ ...newDoc, name: 'b.md' }, { text: 'g', blocks: [] });
+    const vec = { fingerprint: 'm', dims: 1, vectors: new Float32Array([1]) };
+    const [keptChunk] = await store.addChunks(keep, [chunk('keep me', 0)], vec);
+    const [goneChunk] = await store.addChunks(gone, [chunk('drop me', 0)], vec);
+    await store.deleteDocument(gone);
+    expect((await store.listDocuments()).map((d) => d.id)).toEqual([keep]);
+    expect(await store.getChunks([keptChunk, goneChunk])).toHaveLength(1);
+    expect((await store.allTerms()).map((t) => t.chunkId)).toEqual([keptChunk]);
+    expect((await store.vectorBatches('m')).map((b) => b.docId)).toEqual([keep]);
+    expect(await store.getText(gone)).toBeUndefined();
+  });
+
+  it('clearChunks keeps the document and its text for a resumed ingest', async () => {
+    const store = await IndexedDbStore.open('t5');
+    const docId = await store.createDocument(newDoc, { text: 'abc', blocks: [] });
+    await store.addChunks(docId, [chunk('abc', 0)]);
+    await store.clearChunks(docId);
+    expect(await store.allTerms()).toEqual([]);
+    expect((await store.listDocuments())[0]).toMatchObject({ status: 'ingesting', chunkCount: 0 });
+    expect((await store.getText(docId))?.text).toBe('abc');
+  });
+
+  it('keeps settings', async () => {
+    const store = await IndexedDbStore.open('t6');
+    await store.putSetting('s', { a: 1 });
+    store.close();
+    expect(await (await IndexedDbStore.open('t6')).getSetting('s')).toEqual({ a: 1 });
+  });
+});

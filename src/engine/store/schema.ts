@@ -1,0 +1,25 @@
+// IndexedDB schema versions. Each step upgrades from the version before it; never edit a released step.
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { TroveDB } from './indexeddb-store.ts';
+
+export const SCHEMA_VERSION = 1;
+
+type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
+
+const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> = [
+  // 0 → 1: documents with their text, chunks, analysed terms, binary vector batches, settings.
+  (db) => {
+    db.createObjectStore('documents', { keyPath: 'id', autoIncrement: true });
+    db.createObjectStore('texts', { keyPath: 'docId' });
+    db.createObjectStore('chunks', { keyPath: 'id', autoIncrement: true }).createIndex('byDoc', 'docId');
+    db.createObjectStore('terms', { keyPath: 'chunkId' }).createIndex('byDoc', 'docId');
+    const vectors = db.createObjectStore('vectors', { keyPath: 'key', autoIncrement: true });
+    vectors.createIndex('byDoc', 'docId');
+    vectors.createIndex('byFingerprint', 'fingerprint');
+    db.createObjectStore('settings');
+  },
+];
+
+export function migrate(db: IDBPDatabase<TroveDB>, oldVersion: number, tx: UpgradeTransaction): void {
+  for (let version = oldVersion; version < SCHEMA_VERSION; version++) steps[version](db, tx);
+}

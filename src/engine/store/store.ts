@@ -1,0 +1,90 @@
+// The Store interface: everything Trove keeps between visits. The IndexedDB implementation is in indexeddb-store.ts.
+import type { DocumentFormat, TextBlock } from '../types.ts';
+
+export interface DocumentRecord {
+  id: number;
+  name: string;
+  format: DocumentFormat;
+  size: number;
+  addedAt: number;
+  /** 'ingesting' until the last chunk batch is written; a document found 'ingesting' at start-up was interrupted. */
+  status: 'ingesting' | 'ready';
+  chunkCount: number;
+  pageCount?: number;
+  title?: string;
+  warnings?: string[];
+}
+
+/** The parsed text of a document, kept so interrupted ingests can resume and results can show context. */
+export interface DocumentText {
+  docId: number;
+  text: string;
+  blocks: TextBlock[];
+}
+
+export interface ChunkRecord {
+  id: number;
+  docId: number;
+  text: string;
+  start: number;
+  end: number;
+  page?: number;
+  headingPath: string[];
+  tokenCount: number;
+}
+
+/** A chunk to write: the record without its id, plus its analysed terms for the keyword index. */
+export interface NewChunk extends Omit<ChunkRecord, 'id' | 'docId'> {
+  terms: string[];
+}
+
+/** The analysed terms of one chunk, read back at start-up to rebuild the keyword index without re-tokenising. */
+export interface ChunkTerms {
+  chunkId: number;
+  docId: number;
+  terms: string[];
+}
+
+/** Vectors for a batch of chunks, stored as one binary buffer (never JSON). */
+export interface VectorBatch {
+  docId: number;
+  /** Which model made these vectors (see model-registry fingerprint); vectors of other models are never mixed. */
+  fingerprint: string;
+  dims: number;
+  chunkIds: Uint32Array;
+  /** chunkIds.length × dims floats, L2-normalised. */
+  vectors: Float32Array;
+}
+
+export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount'>;
+
+export interface Store {
+  /** Creates a document in state 'ingesting' with its text, in one transaction. */
+  createDocument(doc: NewDocument, text: Omit<DocumentText, 'docId'>): Promise<number>;
+  /**
+   * Writes a batch of chunks, their terms and (when a model is loaded) their vectors in ONE transaction,
+   * so an interrupted ingest never leaves chunks without the vectors that were computed for them, or the reverse.
+   */
+  addChunks(
+    docId: number,
+    chunks: NewChunk[],
+    vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>,
+  ): Promise<number[]>;
+  /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
+  addVectors(batch: VectorBatch): Promise<void>;
+  markReady(docId: number, chunkCount: number): Promise<void>;
+  /** Removes a document with its text, chunks, terms and vectors, in one transaction. */
+  deleteDocument(docId: number): Promise<void>;
+  /** Removes the chunks, terms and vectors of a document but keeps it and its text (to redo an interrupted ingest). */
+  clearChunks(docId: number): Promise<void>;
+  listDocuments(): Promise<DocumentRecord[]>;
+  getText(docId: number): Promise<DocumentText | undefined>;
+  getChunks(ids: readonly number[]): Promise<ChunkRecord[]>;
+  /** Every chunk's terms (for the keyword index at start-up). */
+  allTerms(): Promise<ChunkTerms[]>;
+  /** Every vector batch made by the model with this fingerprint. */
+  vectorBatches(fingerprint: string): Promise<VectorBatch[]>;
+  getSetting<T>(key: string): Promise<T | undefined>;
+  putSetting<T>(key: string, value: T): Promise<void>;
+  close(): void;
+}

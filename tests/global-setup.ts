@@ -1,0 +1,6 @@
+// Builds the offline model fixture once before the unit tests (idempotent; no network).
+import { execFileSync } from 'node:child_process';
+
+export default function setup(): void {
+  execFileSync(process.execPath, ['scripts/make-model-fixture.mjs'], { stdio: 'inherit' });
+}
