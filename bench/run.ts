@@ -1,0 +1,19 @@
+// npm run bench -- SUITE [options]: runs one Node benchmark suite (each prints a table; --json adds a JSON last line).
+import { TroveError } from '../src/engine/errors.ts';
+
+const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
+  bm25: () => import('./bm25.ts'),
+};
+
+const [suite, ...args] = process.argv.slice(2);
+const load = suite === undefined ? undefined : SUITES[suite];
+if (!load) {
+  console.error(`usage: npm run bench -- ${Object.keys(SUITES).join('|')} [--json] (got ${suite ?? 'nothing'})`);
+  process.exit(2);
+}
+load()
+  .then((module) => module.main(args))
+  .catch((error: unknown) => {
+    console.error(error instanceof TroveError ? `${error.code}: ${error.message}` : error);
+    process.exit(1);
+  });

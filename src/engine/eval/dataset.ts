@@ -1,0 +1,100 @@
+// Test collections in the BEIR layout of ../shared/datasets/*: corpus.jsonl {id,title,text},
+// queries.jsonl {id,text}, qrels.tsv (query-id, corpus-id, score) with a header line.
+// Parsing is pure (usable in a worker); only loadDataset touches the file system, through a lazy import.
+import { TroveError } from '../errors.ts';
+import type { Judgements } from './metrics.ts';
+
+export interface CorpusDoc {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface EvalQuery {
+  id: string;
+  text: string;
+}
+
+export interface Dataset {
+  name: string;
+  corpus: CorpusDoc[];
+  /** Only queries with at least one judgement of grade > 0, in file order. */
+  queries: EvalQuery[];
+  qrels: Map<string, Judgements>;
+}
+
+function parseJsonLines(text: string, file: string): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    try {
+      rows.push(JSON.parse(line) as Record<string, unknown>);
+    } catch (error) {
+      throw new TroveError('INVALID_ARGUMENT', `${file} line ${i + 1} is not JSON.`, { cause: error });
+    }
+  }
+  return rows;
+}
+
+export function parseCorpus(text: string): CorpusDoc[] {
+  return parseJsonLines(text, 'corpus.jsonl').map((row) => ({
+    id: String(row.id ?? row._id),
+    title: typeof row.title === 'string' ? row.title : '',
+    text: typeof row.text === 'string' ? row.text : '',
+  }));
+}
+
+export function parseQueries(text: string): EvalQuery[] {
+  return parseJsonLines(text, 'queries.jsonl').map((row) => ({
+    id: String(row.id ?? row._id),
+    text: String(row.text ?? ''),
+  }));
+}
+
+/** qrels.tsv → query id → (document id → grade). The first line is a header. */
+export function parseQrels(text: string): Map<string, Map<string, number>> {
+  const qrels = new Map<string, Map<string, number>>();
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    const [queryId, docId, score] = line.split('\t');
+    const grade = Number(score);
+    if (docId === undefined || !Number.isFinite(grade)) {
+      throw new TroveError('INVALID_ARGUMENT', `qrels.tsv line ${i + 1} needs query-id, corpus-id, score.`);
+    }
+    let judgements = qrels.get(queryId);
+    if (!judgements) qrels.set(queryId, (judgements = new Map()));
+    judgements.set(docId, grade);
+  }
+  return qrels;
+}
+
+export function buildDataset(name: string, files: { corpus: string; queries: string; qrels: string }): Dataset {
+  const qrels = parseQrels(files.qrels);
+  const judged = (id: string) => [...(qrels.get(id)?.values() ?? [])].some((grade) => grade > 0);
+  return {
+    name,
+    corpus: parseCorpus(files.corpus),
+    queries: parseQueries(files.queries).filter((q) => judged(q.id)),
+    qrels,
+  };
+}
+
+/** Reads a collection directory (Node only). */
+export async function loadDataset(dir: string): Promise<Dataset> {
+  const { readFile } = await import('node:fs/promises');
+  const { basename, join } = await import('node:path');
+  const read = async (file: string) => {
+    try {
+      return await readFile(join(dir, file), 'utf8');
+    } catch (error) {
+      const message = `Cannot read ${join(dir, file)}: a collection needs corpus.jsonl, queries.jsonl, qrels.tsv.`;
+      throw new TroveError('NOT_FOUND', message, { cause: error });
+    }
+  };
+  const [corpus, queries, qrels] = await Promise.all([read('corpus.jsonl'), read('queries.jsonl'), read('qrels.tsv')]);
+  return buildDataset(basename(dir.replace(/\/+$/, '')), { corpus, queries, qrels });
+}

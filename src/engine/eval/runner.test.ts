@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildDataset, parseQrels } from './dataset.ts';
+import { createRetriever } from './retrievers.ts';
+import { evaluate } from './runner.ts';
+import { TroveError } from '../errors.ts';
+
+const corpus = [
+  { id: 'q1', title: 'Cats', text: 'cats and dogs' }, // shares the id of query q1, as in ArguAna
+  { id: 'a', title: 'Cats', text: 'cats purr' },
+  { id: 'b', title: 'Dogs', text: 'dogs bark' },
+  { id: 'c', title: 'Fish', text: 'fish swim' },
+]
+  .map((d) => JSON.stringify(d))
+  .join('\n');
+const queries = ['{"id":"q1","text":"cats"}', '{"id":"q2","text":"dogs bark"}', '{"id":"q3","text":"fish"}'].join('\n');
+const qrels = 'query-id\tcorpus-id\tscore\nq1\ta\t1\nq2\tb\t2\nq3\tc\t0\n';
+
+describe('dataset', () => {
+  it('parses qrels after the header and keeps only queries with a judgement above 0', () => {
+    expect(parseQrels(qrels).get('q2')).toEqual(new Map([['b', 2]]));
+    const dataset = buildDataset('tiny', { corpus, queries, qrels });
+    expect(dataset.corpus).toHaveLength(4);
+    expect(dataset.queries.map((q) => q.id)).toEqual(['q1', 'q2']);
+  });
+});
+
+describe('evaluate', () => {
+  const dataset = buildDataset('tiny', { corpus, queries, qrels });
+
+  it("averages metrics over judged queries and drops a query's own id from its ranking", async () => {
+    const rankings: Record<string, string[]> = { q1: ['q1', 'c', 'a'], q2: ['b'] };
+    const result = await evaluate(dataset, (q) => rankings[q.id]);
+    // q1: 'a' ends up at rank 2 once 'q1' is dropped; q2: 'b' at rank 1.
+    expect(result.queries).toBe(2);
+    expect(result['mrr@10']).toBeCloseTo((1 / 2 + 1) / 2, 12);
+    expect(result['ndcg@10']).toBeCloseTo((1 / Math.log2(3) + 1) / 2, 12);
+    expect(result.map).toBeCloseTo((1 / 2 + 1) / 2, 12);
+    expect(result['recall@100']).toBe(1);
+  });
+
+  it('runs BM25 end to end through createRetriever', async () => {
+    const retriever = await createRetriever('bm25', dataset.corpus);
+    expect(await retriever.search('dogs bark', 2)).toEqual(['b', 'q1']);
+    const result = await evaluate(dataset, (q, depth) => retriever.search(q.text, depth));
+    expect(result['recall@100']).toBe(1);
+  });
+
+  it('refuses vector and hybrid modes until the engine is wired in', async () => {
+    await expect(createRetriever('vector', dataset.corpus)).rejects.toThrow(TroveError);
+  });
+});
