@@ -1,0 +1,128 @@
+// The embedding models Trove knows: everything the embedder needs to load a model and use it correctly.
+import { TroveError } from '../errors.ts';
+
+export type Pooling = 'cls' | 'mean';
+/** Where inference runs: WebGPU or WASM in a browser, native CPU in Node (onnxruntime-node). */
+export type EmbedDevice = 'webgpu' | 'wasm' | 'cpu';
+/** transformers.js dtypes we use; each maps to an ONNX file (fp32: model.onnx, q8: model_quantized.onnx). */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+export interface ModelSpec {
+  /** Registry id, stored in settings. */
+  id: string;
+  /** Hugging Face hub repo (also the folder under the local model path). */
+  repo: string;
+  /** Hub revision; part of the fingerprint so a changed upstream model is noticed. */
+  revision: string;
+  dims: number;
+  pooling: Pooling;
+  /** L2-normalise vectors (cosine = dot). */
+  normalize: boolean;
+  /** Prepended to queries (bge: an instruction) and to passages. */
+  queryPrefix: string;
+  passagePrefix: string;
+  /** Model input limit in tokens, special tokens included; longer inputs are truncated. */
+  maxTokens: number;
+  dtype: Record<EmbedDevice, ModelDtype>;
+  /** Approximate download size of the ONNX file per dtype, MB. */
+  sizeMB: Partial<Record<ModelDtype, number>>;
+  /** Never fetched from the hub: only the local model path has it. */
+  localOnly: boolean;
+  /** A test fixture, not a product model. */
+  testFixture: boolean;
+  license: string;
+  /** Published retrieval quality, with its source. */
+  quality: string;
+}
+
+const BGE_SMALL: ModelSpec = {
+  id: 'bge-small-en-v1.5',
+  repo: 'Xenova/bge-small-en-v1.5',
+  revision: 'main',
+  dims: 384,
+  pooling: 'cls',
+  normalize: true,
+  queryPrefix: 'Represent this sentence for searching relevant passages: ',
+  passagePrefix: '',
+  maxTokens: 512,
+  // Quantized WebGPU kernels have returned wrong vectors (transformers.js #1728): fp32 there, q8 on CPU/WASM.
+  dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
+  sizeMB: { q8: 34, fp32: 133 },
+  localOnly: false,
+  testFixture: false,
+  license: 'MIT',
+  quality:
+    'BAAI model card: MTEB average 62.17, BEIR retrieval (15 sets) nDCG@10 51.68; SciFact 0.7127, NFCorpus 0.3426, ' +
+    'ArguAna 0.5955 (MTEB results). 33M parameters.',
+};
+
+const MINILM_L6: ModelSpec = {
+  id: 'all-MiniLM-L6-v2',
+  repo: 'Xenova/all-MiniLM-L6-v2',
+  revision: 'main',
+  dims: 384,
+  pooling: 'mean',
+  normalize: true,
+  queryPrefix: '',
+  passagePrefix: '',
+  maxTokens: 256, // trained with 128, sentence-transformers caps at 256
+  dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
+  sizeMB: { q8: 23, fp32: 90 },
+  localOnly: false,
+  testFixture: false,
+  license: 'Apache-2.0',
+  quality:
+    'Smaller and faster, weaker: MTEB average ~56, BEIR retrieval nDCG@10 ~42 (MTEB leaderboard); ArguAna 0.5017 ' +
+    '(MTEB results), SciFact ~0.645. 22M parameters.',
+};
+
+const GLOVE_FIXTURE: ModelSpec = {
+  id: 'glove-50d-static',
+  repo: 'trove/glove-50d-static',
+  revision: 'local',
+  dims: 50,
+  pooling: 'mean',
+  normalize: true,
+  queryPrefix: '',
+  passagePrefix: '',
+  maxTokens: 512,
+  dtype: { webgpu: 'fp32', wasm: 'fp32', cpu: 'fp32' },
+  sizeMB: { fp32: 1 },
+  localOnly: true,
+  testFixture: true,
+  license: 'PDDL-1.0 (GloVe 6B)',
+  quality:
+    'Test fixture (scripts/make-model-fixture.mjs): mean of GloVe word vectors, 5,050-word vocabulary; ' +
+    'nDCG@10 0.038 on SciFact. For tests and offline plumbing only.',
+};
+
+export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
+  [BGE_SMALL.id]: BGE_SMALL,
+  [MINILM_L6.id]: MINILM_L6,
+  [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
+});
+
+export const DEFAULT_MODEL_ID = BGE_SMALL.id;
+/** The offline fixture used by tests and e2e. */
+export const TEST_MODEL_ID = GLOVE_FIXTURE.id;
+
+export function listModels(): ModelSpec[] {
+  return Object.values(MODEL_REGISTRY);
+}
+
+export function getModelSpec(id: string): ModelSpec {
+  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : undefined;
+  if (!spec) {
+    const valid = Object.keys(MODEL_REGISTRY).join(', ');
+    throw new TroveError('INVALID_ARGUMENT', `Unknown embedding model "${id}". Valid models: ${valid}.`);
+  }
+  return spec;
+}
+
+/**
+ * Identifies a vector space: vectors with different fingerprints must never be compared.
+ * e.g. "Xenova/bge-small-en-v1.5@main|q8|384|cls".
+ */
+export function modelFingerprint(spec: ModelSpec, dtype: ModelDtype): string {
+  return `${spec.repo}@${spec.revision}|${dtype}|${spec.dims}|${spec.pooling}`;
+}

@@ -1,0 +1,423 @@
+// Embedder on @huggingface/transformers: loads tokenizer + ONNX model (hub or local path), picks the device,
+// self-checks, then embeds in length-sorted batches with one inference at a time.
+import {
+  AutoConfig,
+  AutoModel,
+  AutoTokenizer,
+  Tensor,
+  env,
+  type PretrainedConfig,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import { TroveError, isAbort, throwIfAborted } from '../errors.ts';
+import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
+import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from './model-registry.ts';
+
+export const HUB_URL = 'https://huggingface.co/';
+const QUERY_CACHE_SIZE = 64;
+const DEFAULT_BATCH_SIZE = 16;
+/** Cap on padded tokens per model run, so batches of long passages stay small (attention memory grows with it). */
+const MAX_BATCH_TOKENS = 4096;
+const SELF_CHECK_TEXTS = ['How do search engines rank documents?', 'The cat sat on the warm mat.'];
+
+export interface LoadEmbedderOptions {
+  modelId: string;
+  /** Fetch from the Hugging Face hub when no local copy exists (ignored for local-only fixtures). */
+  allowRemoteModels: boolean;
+  /** Base of self-hosted models: a URL path ("/models/") in a browser, a folder in Node. */
+  localModelPath: string;
+  device: 'auto' | 'webgpu' | 'wasm' | 'cpu';
+  /** Same-origin URLs of the ORT wasm files; without them transformers.js would use a CDN. */
+  wasmPaths?: { mjs: string; wasm: string };
+  /** Forces a dtype on every device, e.g. to match vectors already stored. */
+  dtype?: ModelDtype;
+  /** 0..1 while files download and the session starts. */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface TransformersEnvOptions {
+  allowRemoteModels: boolean;
+  localModelPath: string;
+  wasmPaths?: { mjs: string; wasm: string };
+}
+
+type Fetch = typeof env.fetch;
+let baseFetch: Fetch | undefined;
+
+/**
+ * The one place that configures transformers.js' global `env` (a reranker loaded later shares it).
+ * wasmPaths only take effect before the first ONNX session is created.
+ */
+export function configureTransformersEnv(options: TransformersEnvOptions): void {
+  env.allowLocalModels = true;
+  env.allowRemoteModels = options.allowRemoteModels;
+  env.localModelPath = options.localModelPath;
+  env.remoteHost = HUB_URL;
+  env.remotePathTemplate = '{model}/resolve/{revision}/';
+  // transformers.js points wasmPaths at a CDN when it is imported: always replace it with our own origin's files.
+  const wasm = env.backends.onnx.wasm;
+  if (options.wasmPaths && wasm) wasm.wasmPaths = { ...options.wasmPaths };
+  baseFetch ??= env.fetch;
+  env.fetch = guardedFetch(baseFetch, options.localModelPath);
+}
+
+/** Lets requests reach only this site, the local model host and the hub; an HTML page answering for a model file is a 404. */
+function guardedFetch(fetchImpl: Fetch, localModelPath: string): Fetch {
+  const allowed = new Set<string>([new URL(HUB_URL).origin]);
+  const localOrigin = httpOrigin(localModelPath);
+  if (localOrigin) allowed.add(localOrigin);
+  if (typeof location !== 'undefined' && location.origin) allowed.add(location.origin);
+  return async (input, init) => {
+    const url = input instanceof URL ? input.href : String(input);
+    const origin = httpOrigin(url);
+    if (origin && !allowed.has(origin)) {
+      throw new Error(`refused to fetch ${url}: models load only from this site or ${HUB_URL}`);
+    }
+    const response = await fetchImpl(input, init);
+    // Static dev/preview servers answer unknown paths with index.html (SPA fallback). Reporting a 404 instead lets
+    // transformers.js move on to the hub, or say plainly that the file is missing, rather than fail to parse HTML.
+    if (response?.ok && /text\/html/i.test(response.headers?.get('content-type') ?? '')) {
+      return new Response(null, { status: 404, statusText: 'Not Found (got an HTML page)' });
+    }
+    return response;
+  };
+}
+
+function httpOrigin(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined; // relative path: same origin (browser) or a file path (Node)
+  }
+}
+
+const IS_NODE = typeof process !== 'undefined' && process.release?.name === 'node';
+
+async function hasWebGpuAdapter(): Promise<boolean> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+  if (!nav?.gpu) return false;
+  try {
+    return (await nav.gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}
+
+/** The device to try first, and a note when it is not what was asked for. */
+async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
+  if (IS_NODE) {
+    // onnxruntime-node: native CPU (its wasm/webgpu paths are not what the browser runs).
+    const asked = requested === 'auto' || requested === 'cpu';
+    return { device: 'cpu', note: asked ? undefined : `${requested} is not used in Node; running on the native CPU backend` };
+  }
+  if (requested === 'wasm' || requested === 'cpu') return { device: 'wasm' };
+  if (await hasWebGpuAdapter()) return { device: 'webgpu' };
+  const note = requested === 'webgpu' ? 'WebGPU requested but no adapter is available; using WASM' : undefined;
+  return { device: 'wasm', note };
+}
+
+/** Loads a registry model through transformers.js. Errors: INVALID_ARGUMENT (unknown id), MODEL_UNAVAILABLE, CANCELLED. */
+export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Promise<TransformersEmbedder> {
+  const spec = getModelSpec(options.modelId);
+  const { signal, onProgress } = options;
+  throwIfAborted(signal);
+  const allowRemote = options.allowRemoteModels && !spec.localOnly;
+  configureTransformersEnv({ allowRemoteModels: allowRemote, localModelPath: options.localModelPath, wasmPaths: options.wasmPaths });
+  const hubOptions = spec.localOnly ? { local_files_only: true } : { revision: spec.revision, local_files_only: !allowRemote };
+  const context = { spec, allowRemote, localModelPath: options.localModelPath };
+
+  let config: PretrainedConfig;
+  let tokenizer: PreTrainedTokenizer;
+  try {
+    // config.json first: a missing model then fails with a clear "not found at …" error. AutoTokenizer alone would
+    // memoize "tokenizer_config.json does not exist" for the worker's lifetime and later crash on a retry.
+    config = await AutoConfig.from_pretrained(spec.repo, hubOptions);
+    onProgress?.(0); // never synchronously inside the call: callers may not be ready for callbacks yet
+    tokenizer = await AutoTokenizer.from_pretrained(spec.repo, hubOptions);
+  } catch (error) {
+    throw loadError(error, context);
+  }
+  throwIfAborted(signal);
+
+  const progress_callback = (info: ProgressInfo) => {
+    // progress_total aggregates all files (0..100); keep the last 5% for session start and the self-check.
+    if (info.status === 'progress_total') onProgress?.(Math.min(0.95, (info.progress / 100) * 0.95));
+  };
+  const create = async (device: EmbedDevice, note?: string): Promise<TransformersEmbedder> => {
+    const dtype = options.dtype ?? spec.dtype[device];
+    const model = await AutoModel.from_pretrained(spec.repo, { ...hubOptions, config, device, dtype, progress_callback });
+    const embedder = new TransformersEmbedder(spec, device, dtype, tokenizer, model, note);
+    try {
+      throwIfAborted(signal);
+      const problem = await selfCheck(embedder);
+      if (problem) throw new Error(`self-check failed on ${device}/${dtype}: ${problem}`);
+      return embedder;
+    } catch (error) {
+      await embedder.dispose();
+      throw error;
+    }
+  };
+
+  const { device, note } = await chooseDevice(options.device);
+  try {
+    let embedder: TransformersEmbedder;
+    if (device === 'webgpu') {
+      try {
+        embedder = await create('webgpu', note);
+      } catch (error) {
+        if (isAbort(error)) throw error;
+        // WebGPU is not a given (no fp16, driver bugs, wrong vectors from quantized kernels): WASM always works.
+        embedder = await create('wasm', `WebGPU failed (${errorText(error)}); using WASM`);
+      }
+    } else {
+      embedder = await create(device, note);
+    }
+    onProgress?.(1);
+    return embedder;
+  } catch (error) {
+    throw loadError(error, context);
+  }
+}
+
+/** Embeds two texts and checks the vectors: right size, finite, non-zero, not identical. Returns the problem, if any. */
+async function selfCheck(embedder: TransformersEmbedder): Promise<string | undefined> {
+  const dims = embedder.model.dims;
+  const vectors = await embedder.embedPassages(SELF_CHECK_TEXTS);
+  if (vectors.length !== 2 * dims) return `expected 2 x ${dims} values, got ${vectors.length}`;
+  let same = true;
+  for (let row = 0; row < 2; row++) {
+    let norm = 0;
+    for (let i = 0; i < dims; i++) {
+      const x = vectors[row * dims + i];
+      if (!Number.isFinite(x)) return 'vector has non-finite values';
+      norm += x * x;
+      if (row === 1 && Math.abs(x - vectors[i]) > 1e-6) same = false;
+    }
+    if (!(norm > 1e-12)) return 'vector is zero or NaN'; // normalizeInPlace turns NaN rows into zeros
+  }
+  return same ? 'different texts gave identical vectors' : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a transformers.js loading failure into MODEL_UNAVAILABLE with a message that says what failed. */
+function loadError(error: unknown, context: { spec: ModelSpec; allowRemote: boolean; localModelPath: string }): TroveError {
+  if (error instanceof TroveError) return error;
+  if (isAbort(error)) return new TroveError('CANCELLED');
+  const { spec, allowRemote, localModelPath } = context;
+  const name = `Embedding model "${spec.id}" (${spec.repo}) could not be loaded`;
+  const message = errorText(error);
+  const folder = `${localModelPath.replace(/\/+$/, '')}/${spec.repo}/`;
+  const missingPath = /not found locally at "([^"]+)"/.exec(message)?.[1];
+  const missing = missingPath?.startsWith(folder) ? missingPath.slice(folder.length) : missingPath;
+  let why: string;
+  if (missing) {
+    why = spec.localOnly
+      ? `it is only available locally and no copy exists at ${folder} (missing ${missing})` +
+        (spec.testFixture ? '; run `node scripts/make-model-fixture.mjs`' : '')
+      : `remote models are off and no local copy exists at ${folder} (missing ${missing})`;
+  } else if (/tokenizer_class/.test(message)) {
+    why = `its tokenizer files (tokenizer.json, tokenizer_config.json) were not found`;
+  } else if (error instanceof SyntaxError) {
+    why = `a model file under ${allowRemote ? `${folder} or the hub` : folder} is not valid JSON (${message})`;
+  } else if (/fetch failed|failed to fetch|networkerror|load failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/i.test(message)) {
+    why = `the download from ${HUB_URL} failed (${message}); check the network, or self-host the model under ${folder}`;
+  } else {
+    why = message;
+  }
+  return new TroveError('MODEL_UNAVAILABLE', `${name}: ${why}.`, { cause: error });
+}
+
+interface Encoded {
+  index: number;
+  ids: number[];
+}
+
+export class TransformersEmbedder implements Embedder {
+  readonly model: ModelSpec;
+  readonly device: EmbedDevice;
+  readonly dtype: ModelDtype;
+  readonly fingerprint: string;
+  readonly maxPassageTokens: number;
+  readonly deviceNote?: string;
+  private readonly tokenizer: PreTrainedTokenizer;
+  private readonly net: PreTrainedModel;
+  private readonly maxTokens: number;
+  private readonly specialIds: Set<number>;
+  private readonly padId: number;
+  /** Tail of the inference queue: ONNX sessions crash on concurrent runs (transformers.js #909). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queryCache = new Map<string, Promise<Float32Array>>();
+  private runs = 0;
+  private disposed = false;
+
+  constructor(
+    spec: ModelSpec,
+    device: EmbedDevice,
+    dtype: ModelDtype,
+    tokenizer: PreTrainedTokenizer,
+    net: PreTrainedModel,
+    deviceNote?: string,
+  ) {
+    this.model = spec;
+    this.device = device;
+    this.dtype = dtype;
+    this.deviceNote = deviceNote;
+    this.tokenizer = tokenizer;
+    this.net = net;
+    this.fingerprint = modelFingerprint(spec, dtype);
+    const tokenizerMax = Number(tokenizer.model_max_length);
+    this.maxTokens = Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
+    this.specialIds = new Set(tokenizer.all_special_ids);
+    this.padId = tokenizer.pad_token_id ?? 0;
+    const specials = tokenizer.encode('').length;
+    this.maxPassageTokens = this.maxTokens - specials - (spec.passagePrefix ? this.countTokens(spec.passagePrefix) : 0);
+  }
+
+  /** Model runs so far (diagnostics; tests use it to see the query cache work). */
+  get runCount(): number {
+    return this.runs;
+  }
+
+  countTokens(text: string): number {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).length;
+  }
+
+  async embedPassages(texts: string[], options: EmbedOptions = {}): Promise<Float32Array> {
+    const { signal, onProgress } = options;
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new TroveError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`);
+    }
+    this.assertOpen();
+    throwIfAborted(signal);
+    const dims = this.model.dims;
+    const out = new Float32Array(texts.length * dims);
+    // Longest first, so similar lengths share a batch (less padding) and the biggest batch fails first, if at all.
+    const encoded = texts.map((text, index) => ({ index, ids: this.encode(this.model.passagePrefix + text) }));
+    encoded.sort((a, b) => b.ids.length - a.ids.length || a.index - b.index);
+    let done = 0;
+    for (let start = 0; start < encoded.length; ) {
+      const longest = encoded[start].ids.length;
+      const size = Math.max(1, Math.min(batchSize, Math.floor(MAX_BATCH_TOKENS / longest)));
+      const batch = encoded.slice(start, start + size);
+      const vectors = await this.exclusive(() => {
+        throwIfAborted(signal); // checked again when our turn in the queue comes
+        return this.run(batch);
+      });
+      batch.forEach((item, row) => out.set(vectors.subarray(row * dims, (row + 1) * dims), item.index * dims));
+      start += batch.length;
+      done += batch.length;
+      onProgress?.(done, texts.length);
+      throwIfAborted(signal);
+    }
+    return out;
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    this.assertOpen();
+    let pending = this.queryCache.get(text);
+    if (pending) {
+      this.queryCache.delete(text); // re-insert: Map order is the LRU order
+    } else {
+      const ids = this.encode(this.model.queryPrefix + text);
+      pending = this.exclusive(() => this.run([{ index: 0, ids }]));
+      pending.catch(() => this.queryCache.delete(text));
+      if (this.queryCache.size >= QUERY_CACHE_SIZE) {
+        this.queryCache.delete(this.queryCache.keys().next().value as string);
+      }
+    }
+    this.queryCache.set(text, pending);
+    return (await pending).slice(); // a copy: callers may not corrupt the cache
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.queryCache.clear();
+    await this.queue.catch(() => undefined);
+    await this.net.dispose();
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model has been unloaded.');
+  }
+
+  /** Token ids with special tokens, truncated to maxTokens keeping the closing special token (e.g. [SEP]). */
+  private encode(text: string): number[] {
+    const ids = this.tokenizer.encode(text);
+    if (ids.length <= this.maxTokens) return ids;
+    const last = ids[ids.length - 1];
+    return this.specialIds.has(last) ? [...ids.slice(0, this.maxTokens - 1), last] : ids.slice(0, this.maxTokens);
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => {
+      this.assertOpen();
+      return task();
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** One model run over a batch: pad, infer, pool (cls or masked mean), normalise. Rows in batch order. */
+  private async run(batch: Encoded[]): Promise<Float32Array> {
+    const rows = batch.length;
+    const seq = Math.max(...batch.map((item) => item.ids.length));
+    const inputIds = new BigInt64Array(rows * seq).fill(BigInt(this.padId));
+    const mask = new BigInt64Array(rows * seq);
+    batch.forEach((item, r) => {
+      item.ids.forEach((id, s) => {
+        inputIds[r * seq + s] = BigInt(id);
+        mask[r * seq + s] = 1n;
+      });
+    });
+    this.runs++;
+    const outputs = await this.net.forward({
+      input_ids: new Tensor('int64', inputIds, [rows, seq]),
+      attention_mask: new Tensor('int64', mask, [rows, seq]),
+    });
+    const hidden: Tensor | undefined = outputs.last_hidden_state ?? outputs.token_embeddings ?? Object.values(outputs)[0];
+    if (!hidden) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned no output.');
+    try {
+      return this.pool(hidden.type === 'float32' ? hidden : hidden.to('float32'), batch);
+    } finally {
+      for (const tensor of Object.values(outputs) as Tensor[]) tensor.dispose?.();
+    }
+  }
+
+  private pool(hidden: Tensor, batch: Encoded[]): Float32Array {
+    const dims = this.model.dims;
+    const data = hidden.data as Float32Array;
+    const shape = hidden.dims;
+    const width = shape[shape.length - 1];
+    if (width !== dims) {
+      throw new TroveError('MODEL_UNAVAILABLE', `The model returned ${width}-dimensional vectors; its registry entry says ${dims}.`);
+    }
+    const out = new Float32Array(batch.length * dims);
+    const seq = shape.length === 3 ? shape[1] : 1; // a 2-D output is already pooled
+    batch.forEach((item, r) => {
+      const row = out.subarray(r * dims, (r + 1) * dims);
+      const base = r * seq * dims;
+      if (shape.length === 2 || this.model.pooling === 'cls') {
+        row.set(data.subarray(base, base + dims));
+      } else {
+        // Masked mean: only the item's real tokens (specials included, as sentence-transformers does), never padding.
+        const count = item.ids.length;
+        for (let s = 0; s < count; s++) {
+          const offset = base + s * dims;
+          for (let d = 0; d < dims; d++) row[d] += data[offset + d];
+        }
+        for (let d = 0; d < dims; d++) row[d] /= count;
+      }
+      if (this.model.normalize) normalizeInPlace(row);
+    });
+    return out;
+  }
+}
