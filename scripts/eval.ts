@@ -1,7 +1,14 @@
-// npm run eval -- --dataset DIR --mode bm25|vector|hybrid [--json] [--k1 X --b Y] [--model ID] [--k DEPTH]
+// npm run eval -- --dataset DIR --mode bm25|vector|hybrid [--json] [--k1 X --b Y] [--model ID] [--remote] [--k DEPTH]
+// Vector and hybrid modes run the whole engine (parse, chunk, embed, store on fake-indexeddb, search). The model
+// defaults to the offline GloVe fixture; --model bge-small-en-v1.5 needs its files under public/models/ or --remote.
 // Evaluates a test collection (BEIR layout) and prints nDCG@10, MAP, recall@100, MRR@10.
 // With --json the last line is one JSON object with those figures.
+// The engine's real IndexedDB store code, on an in-memory IndexedDB.
+import 'fake-indexeddb/auto';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TEST_MODEL_ID } from '../src/engine/embed/model-registry.ts';
+import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { TroveError } from '../src/engine/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrievers.ts';
@@ -30,7 +37,8 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       k1: { type: 'string' },
       b: { type: 'string' },
-      model: { type: 'string' },
+      model: { type: 'string', default: TEST_MODEL_ID },
+      remote: { type: 'boolean', default: false },
       k: { type: 'string' },
     },
   });
@@ -43,11 +51,17 @@ async function main(): Promise<void> {
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const started = performance.now();
+  if (mode !== 'bm25' && values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
   const dataset = await loadDataset(values.dataset);
   log(`${dataset.name}: ${dataset.corpus.length} documents, ${dataset.queries.length} judged queries, mode ${mode}`);
   const retriever = await createRetriever(mode, dataset.corpus, {
     bm25: { ...(k1 !== undefined && { k1 }), ...(b !== undefined && { b }) },
-    modelId: values.model,
+    engine: {
+      modelId: values.model!,
+      allowRemoteModels: values.remote!,
+      localModelPath: resolve('public/models') + '/',
+      openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`),
+    },
   });
   const indexed = performance.now();
   const result = await evaluate(dataset, (query, depth) => retriever.search(query.text, depth), { k });

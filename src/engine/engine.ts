@@ -328,9 +328,11 @@ export class TroveEngine implements TroveApi {
 
   /** Token budget per chunk: the setting, capped by what the model can read after its passage prefix. */
   private chunkBudget(embedder: Embedder | null): number {
-    const spec = embedder?.model ?? getModelSpec(this.settings.modelId);
-    const prefixTokens = spec.passagePrefix ? estimateTokens(spec.passagePrefix) : 0;
-    const modelLimit = spec.maxTokens - 2 - prefixTokens; // [CLS] and [SEP]
+    let modelLimit = embedder?.maxPassageTokens;
+    if (modelLimit === undefined) {
+      const spec = getModelSpec(this.settings.modelId);
+      modelLimit = spec.maxTokens - 2 - (spec.passagePrefix ? estimateTokens(spec.passagePrefix) : 0); // [CLS], [SEP]
+    }
     return Math.max(16, Math.min(this.settings.chunkTokens, modelLimit));
   }
 
@@ -408,12 +410,14 @@ export class TroveEngine implements TroveApi {
       notice = `${this.model.pendingVectors} passages are still waiting for vectors and can only be found by keyword.`;
     }
 
-    const keywordHits = mode === 'semantic' ? [] : this.lexical.search(terms, CANDIDATES, filter);
+    // Each retriever returns at least CANDIDATES (more when k asks for more), so fusion sees both lists' tails.
+    const depth = Math.max(CANDIDATES, k);
+    const keywordHits = mode === 'semantic' ? [] : this.lexical.search(terms, depth, filter);
     let queryVector: Float32Array | undefined;
     let vectorHits: Hit[] = [];
     if (mode !== 'keyword' && embedder && vectors) {
       queryVector = await embedder.embedQuery(query);
-      vectorHits = vectors.search(queryVector, CANDIDATES, filter);
+      vectorHits = vectors.search(queryVector, depth, filter);
     }
 
     const fused: FusedHit[] =

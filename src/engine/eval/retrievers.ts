@@ -4,14 +4,15 @@ import { TroveError } from '../errors.ts';
 import { createAnalyzer, type AnalyzerOptions } from '../lexical/analyzer.ts';
 import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
 import type { CorpusDoc } from './dataset.ts';
+import { createEngineRetriever, type EngineRetrieverOptions } from './engine-retriever.ts';
 
 export type RetrievalMode = 'bm25' | 'vector' | 'hybrid';
 
 export interface RetrieverOptions {
   bm25?: Bm25Options;
   analyzer?: AnalyzerOptions;
-  /** Embedding model registry id (vector and hybrid modes). */
-  modelId?: string;
+  /** Vector and hybrid modes run through the engine: which model, and where its store lives. */
+  engine?: Omit<EngineRetrieverOptions, 'mode' | 'onProgress'>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -30,8 +31,10 @@ export async function createRetriever(
     case 'bm25':
       return createBm25Retriever(corpus, options);
     case 'vector':
-    case 'hybrid':
-      throw new TroveError('INVALID_ARGUMENT', `mode ${mode} needs the engine (src/engine/engine.ts); not wired yet`);
+    case 'hybrid': {
+      if (!options.engine) throw new TroveError('INVALID_ARGUMENT', `mode ${mode} needs engine options (model and store).`);
+      return createEngineRetriever(corpus, { ...options.engine, mode: mode === 'vector' ? 'semantic' : 'hybrid', onProgress: options.onProgress });
+    }
     default:
       throw new TroveError('INVALID_ARGUMENT', `Unknown mode "${String(mode)}"; valid modes: bm25, vector, hybrid.`);
   }
