@@ -1,0 +1,15 @@
+// Entry point: mounts the app. (In dev, Vite puts React's refresh preamble above the CSP meta tag, so the
+// CSP does not block it; the built site has no inline script at all.)
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App.tsx';
+import './ui/styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,142 @@
+// The page: connects to the engine once and wires its parts together. State lives in small hooks.
+import { useCallback, useEffect, useState } from 'react';
+import type { EngineSettings } from '../engine/api.ts';
+import type { SearchMode } from '../engine/types.ts';
+import { DropZone } from './DropZone.tsx';
+import { EmptyLibrary } from './EmptyLibrary.tsx';
+import { connect, errorMessage, type Connection } from './engine-client.ts';
+import { Footer } from './Footer.tsx';
+import { Header } from './Header.tsx';
+import { JobList } from './JobList.tsx';
+import { LibraryPanel } from './LibraryPanel.tsx';
+import { SearchBar } from './SearchBar.tsx';
+import { SearchResults } from './SearchResults.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
+import { useIngest } from './useIngest.ts';
+import { useLibrary } from './useLibrary.ts';
+import { useModelStatus } from './useModelStatus.ts';
+import { useSearch } from './useSearch.ts';
+
+export function App() {
+  const [connection, setConnection] = useState<Connection>();
+  const [startError, setStartError] = useState<string>();
+  const [settings, setSettings] = useState<EngineSettings>();
+  useEffect(() => {
+    connect().then(
+      (value) => {
+        setConnection(value);
+        setSettings(value.settings);
+      },
+      (reason: unknown) => setStartError(errorMessage(reason)),
+    );
+  }, []);
+  const engine = connection?.engine;
+
+  const model = useModelStatus(engine);
+  const library = useLibrary(engine);
+  // Bumped whenever the answer to the current query may have changed, so it is asked again.
+  const [revision, setRevision] = useState(0);
+
+  const { refresh: refreshLibrary } = library;
+  const { refresh: refreshModel } = model;
+  const libraryChanged = useCallback(() => {
+    refreshLibrary();
+    refreshModel();
+    setRevision((r) => r + 1);
+  }, [refreshLibrary, refreshModel]);
+
+  const ingest = useIngest(libraryChanged);
+
+  // When the model becomes ready or drops out, modes change meaning; when back-filled vectors land,
+  // the library's "embedded" column changes.
+  const modelState = model.status?.state;
+  const pendingVectors = model.status?.pendingVectors;
+  useEffect(() => {
+    setRevision((r) => r + 1);
+  }, [modelState]);
+  const backfilled = pendingVectors === 0;
+  useEffect(() => {
+    refreshLibrary();
+  }, [modelState, backfilled, refreshLibrary]);
+
+  const [query, setQuery] = useState('');
+  const [mode, setMode] = useState<SearchMode>('hybrid');
+  const search = useSearch(engine, query, mode, revision);
+
+  const deleteDocument = useCallback(
+    async (id: number) => {
+      if (!engine) return;
+      await engine.deleteDocument(id);
+      libraryChanged();
+    },
+    [engine, libraryChanged],
+  );
+
+  const retryModel = useCallback(async () => {
+    if (!engine) return;
+    await engine.loadModel().catch(() => undefined); // the status bar shows the outcome
+    refreshModel();
+  }, [engine, refreshModel]);
+
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const saveSettings = useCallback(
+    async (changes: Partial<EngineSettings>) => {
+      if (!engine || Object.keys(changes).length === 0) return;
+      // The engine reloads the model itself when a model setting changed; the status bar follows.
+      setSettings(await engine.updateSettings(changes));
+      refreshModel();
+    },
+    [engine, refreshModel],
+  );
+
+  // While the model is unavailable the engine's status may not count new passages; the library counts do.
+  const stats = library.stats;
+  const pending = Math.max(
+    pendingVectors ?? 0,
+    modelState === 'unavailable' && stats ? stats.chunks - stats.vectors : 0,
+  );
+
+  const documents = library.documents;
+  const hasDocuments = (documents?.length ?? connection?.stats.documents ?? 0) > 0;
+  const showEmpty = !hasDocuments && ingest.jobs.length === 0 && documents !== undefined;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#search-input">
+        Skip to search
+      </a>
+      <Header
+        status={model.status}
+        startError={startError}
+        pendingVectors={pending}
+        onRetry={retryModel}
+        onOpenSettings={() => setSettingsOpen(true)}
+      />
+      <main className="main">
+        <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
+        <JobList
+          jobs={ingest.jobs}
+          onCancel={ingest.cancel}
+          onDismiss={ingest.dismiss}
+          onClearFinished={ingest.clearFinished}
+        />
+        <SearchBar query={query} mode={mode} busy={search.pending} onQuery={setQuery} onMode={setMode} />
+        {showEmpty ? (
+          <EmptyLibrary />
+        ) : (
+          <>
+            <SearchResults query={query} search={search} stats={stats} onMode={setMode} />
+            <LibraryPanel documents={documents} stats={stats} error={library.error} onDelete={deleteDocument} />
+          </>
+        )}
+      </main>
+      <Footer />
+      <SettingsDialog
+        open={settingsOpen}
+        settings={settings}
+        onSave={saveSettings}
+        onClose={() => setSettingsOpen(false)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+// The top bar: name, model status, and the way into settings.
+import type { ModelStatus } from '../engine/api.ts';
+import { Logo } from './Logo.tsx';
+import { ModelStatusBar } from './ModelStatusBar.tsx';
+
+interface Props {
+  status: ModelStatus | undefined;
+  startError: string | undefined;
+  pendingVectors: number;
+  onRetry: () => Promise<unknown>;
+  onOpenSettings: () => void;
+}
+
+export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings }: Props) {
+  return (
+    <header className="header">
+      <div className="header__inner">
+        <div className="brand">
+          <Logo />
+          <span className="brand__name">Trove</span>
+          <span className="brand__tagline">private semantic search</span>
+        </div>
+        <ModelStatusBar status={status} startError={startError} pendingVectors={pendingVectors} onRetry={onRetry} />
+        <button
+          type="button"
+          className="icon-button header__settings"
+          aria-label="Settings"
+          title="Settings"
+          data-testid="settings-button"
+          onClick={onOpenSettings}
+        >
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path
+              d="M4 7h10M18 7h2M4 17h2M10 17h10M14 4v6M6 14v6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.8"
+              strokeLinecap="round"
+            />
+          </svg>
+        </button>
+      </div>
+    </header>
+  );
+}

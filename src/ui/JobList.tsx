@@ -1,0 +1,47 @@
+// The files being added, newest batch last, with a short spoken summary for screen readers.
+import { JobRow } from './JobRow.tsx';
+import { isFinal, type Job } from './useIngest.ts';
+
+interface Props {
+  jobs: Job[];
+  onCancel: (jobId: string) => void;
+  onDismiss: (jobId: string) => void;
+  onClearFinished: () => void;
+}
+
+export function JobList({ jobs, onCancel, onDismiss, onClearFinished }: Props) {
+  if (jobs.length === 0) return null;
+  const count = (stage: string) => jobs.filter((job) => job.progress.stage === stage).length;
+  const running = jobs.filter((job) => !isFinal(job.progress.stage)).length;
+  const summary = [
+    running > 0 && `${running} ${running === 1 ? 'file' : 'files'} in progress`,
+    count('done') > 0 && `${count('done')} added`,
+    count('failed') > 0 && `${count('failed')} failed`,
+    count('cancelled') > 0 && `${count('cancelled')} cancelled`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+  return (
+    <section className="jobs" aria-labelledby="jobs-title">
+      <div className="section-head">
+        <h2 id="jobs-title" className="section-title">
+          Adding documents
+        </h2>
+        <p className="section-meta" aria-live="polite">
+          {summary}
+        </p>
+        {running < jobs.length && (
+          <button type="button" className="button button--small button--quiet" onClick={onClearFinished}>
+            Clear finished
+          </button>
+        )}
+      </div>
+      <ul className="jobs__list">
+        {jobs.map((job) => (
+          <JobRow key={job.jobId} job={job} onCancel={onCancel} onDismiss={onDismiss} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+// One file being added: its stage in words, progress, passage counts, and cancel or dismiss.
+import type { IngestStage } from '../engine/api.ts';
+import { formatBytes } from './format.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+import { isFinal, type Job } from './useIngest.ts';
+
+export const STAGE_TEXT: Record<IngestStage, string> = {
+  queued: 'Waiting',
+  parsing: 'Reading text',
+  chunking: 'Splitting into passages',
+  embedding: 'Embedding passages',
+  indexing: 'Indexing',
+  done: 'Added',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+interface Props {
+  job: Job;
+  onCancel: (jobId: string) => void;
+  onDismiss: (jobId: string) => void;
+}
+
+export function JobRow({ job, onCancel, onDismiss }: Props) {
+  const { progress } = job;
+  const finished = isFinal(progress.stage);
+  return (
+    <li className={`job job--${progress.stage}`} data-testid="job" data-stage={progress.stage}>
+      <div className="job__head">
+        <span className="job__name" title={job.fileName}>
+          {job.fileName}
+        </span>
+        <span className="job__size">{formatBytes(job.size)}</span>
+        <span className="job__stage">
+          <StageIcon stage={progress.stage} />
+          {STAGE_TEXT[progress.stage]}
+        </span>
+        {finished ? (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Dismiss ${job.fileName}`}
+            title="Dismiss"
+            data-testid="job-dismiss"
+            onClick={() => onDismiss(job.jobId)}
+          >
+            ×
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            aria-label={`Cancel adding ${job.fileName}`}
+            data-testid="job-cancel"
+            onClick={() => onCancel(job.jobId)}
+          >
+            Cancel
+          </button>
+        )}
+      </div>
+      {!finished && (
+        <ProgressBar
+          value={progress.stage === 'queued' ? undefined : progress.fraction}
+          label={`${job.fileName}: ${STAGE_TEXT[progress.stage]}`}
+        />
+      )}
+      <Details job={job} />
+      {progress.error && progress.stage === 'failed' && (
+        <p className="job__error" data-testid="job-error">
+          {progress.error.message}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** Passage counts and the engine's note, on one quiet line. */
+function Details({ job }: { job: Job }) {
+  const { chunksDone, chunksTotal, stage, note } = job.progress;
+  let counts: string | undefined;
+  if (chunksTotal !== undefined && stage !== 'failed' && stage !== 'cancelled') {
+    counts =
+      stage === 'done' || chunksDone === undefined
+        ? `${chunksTotal.toLocaleString()} ${chunksTotal === 1 ? 'passage' : 'passages'}`
+        : `${chunksDone.toLocaleString()} of ${chunksTotal.toLocaleString()} passages`;
+  }
+  if (!counts && !note) return null;
+  return (
+    <p className="job__details">
+      {counts && <span className="job__counts">{counts}</span>}
+      {counts && note && <span aria-hidden="true"> · </span>}
+      {note && <span className="job__note">{note}</span>}
+    </p>
+  );
+}
+
+function StageIcon({ stage }: { stage: IngestStage }) {
+  if (stage === 'done') return <span className="job__icon job__icon--done" aria-hidden="true">✓</span>;
+  if (stage === 'failed') return <span className="job__icon job__icon--failed" aria-hidden="true">!</span>;
+  if (stage === 'cancelled') return <span className="job__icon" aria-hidden="true">–</span>;
+  return <span className="spinner" aria-hidden="true" />;
+}

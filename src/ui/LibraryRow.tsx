@@ -1,0 +1,102 @@
+// One document in the library, with a two-step delete so a stray click cannot remove it.
+import { useState } from 'react';
+import type { DocumentSummary } from '../engine/api.ts';
+import { formatBytes, formatDate, formatName } from './format.ts';
+
+interface Props {
+  doc: DocumentSummary;
+  onDelete: (id: number) => Promise<void>;
+}
+
+export function LibraryRow({ doc, onDelete }: Props) {
+  const [step, setStep] = useState<'idle' | 'confirm' | 'deleting'>('idle');
+  const [error, setError] = useState<string>();
+
+  const confirmDelete = () => {
+    setStep('deleting');
+    setError(undefined);
+    onDelete(doc.id).catch((reason: unknown) => {
+      setError(reason instanceof Error ? reason.message : String(reason));
+      setStep('idle');
+    });
+  };
+
+  return (
+    <tr data-testid="library-row" data-name={doc.name} className={step === 'deleting' ? 'row--deleting' : undefined}>
+      <th scope="row" className="library__name">
+        <span className="library__filename" title={doc.name}>
+          {doc.name}
+        </span>
+        {doc.warnings && doc.warnings.length > 0 && (
+          <span className="library__warning" title={doc.warnings.join('\n')}>
+            {doc.warnings.length === 1 ? doc.warnings[0] : `${doc.warnings.length} warnings`}
+          </span>
+        )}
+        {error && (
+          <span className="library__error" role="alert">
+            {error}
+          </span>
+        )}
+      </th>
+      <td data-label="Format">
+        <span className={`badge badge--${doc.format}`}>{formatName(doc.format)}</span>
+        {doc.pageCount !== undefined && <span className="library__pages"> {doc.pageCount} p.</span>}
+      </td>
+      <td data-label="Passages" className="num">
+        {doc.chunkCount.toLocaleString()}
+      </td>
+      <td data-label="Size" className="num">
+        {formatBytes(doc.size)}
+      </td>
+      <td data-label="Added">
+        <time dateTime={new Date(doc.addedAt).toISOString()}>{formatDate(doc.addedAt)}</time>
+      </td>
+      <td data-label="Embedded">
+        {doc.status === 'ingesting' ? (
+          <span className="pill pill--busy">adding…</span>
+        ) : doc.embedded ? (
+          <span className="pill pill--ok">yes</span>
+        ) : (
+          <span className="pill pill--pending" title="Passages are keyword-searchable; vectors come when the model loads">
+            pending
+          </span>
+        )}
+      </td>
+      <td className="library__actions">
+        {step === 'idle' ? (
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            aria-label={`Delete ${doc.name}`}
+            data-testid="delete-doc"
+            onClick={() => setStep('confirm')}
+          >
+            Delete
+          </button>
+        ) : (
+          <span className="confirm" role="group" aria-label={`Delete ${doc.name}?`}>
+            <button
+              type="button"
+              className="button button--small button--danger"
+              data-testid="confirm-delete"
+              disabled={step === 'deleting'}
+              autoFocus
+              onClick={confirmDelete}
+            >
+              {step === 'deleting' ? 'Deleting…' : 'Delete'}
+            </button>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="cancel-delete"
+              disabled={step === 'deleting'}
+              onClick={() => setStep('idle')}
+            >
+              Keep
+            </button>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}

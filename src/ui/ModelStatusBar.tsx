@@ -1,0 +1,104 @@
+// What the semantic model is doing: which model, from where, on which device; loading progress; or why
+// it is unavailable, with a retry. Keyword search never depends on it, and the text says so.
+import { useState } from 'react';
+import type { ModelStatus } from '../engine/api.ts';
+import { asClause, deviceName, plural, sourceName, sourcePhrase } from './format.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+
+interface Props {
+  status: ModelStatus | undefined;
+  /** Set when the engine itself failed to start. */
+  startError: string | undefined;
+  /** Passages without vectors from the current model. */
+  pendingVectors: number;
+  onRetry: () => Promise<unknown>;
+}
+
+export function ModelStatusBar({ status, startError, pendingVectors, onRetry }: Props) {
+  const [retrying, setRetrying] = useState(false);
+  const state = startError ? 'error' : (status?.state ?? 'starting');
+
+  const retry = () => {
+    setRetrying(true);
+    onRetry().finally(() => setRetrying(false));
+  };
+
+  return (
+    <section
+      className={`model-status model-status--${state}`}
+      role="status"
+      data-testid="model-status"
+      data-state={state}
+      aria-label="Semantic model"
+    >
+      <span className="model-status__dot" aria-hidden="true" />
+      <div className="model-status__body">
+        {startError ? (
+          <p className="model-status__message">Trove could not start: {asClause(startError)}. Try reloading the page.</p>
+        ) : !status ? (
+          <span>Starting the search engine…</span>
+        ) : (
+          <StatusText status={status} retrying={retrying} onRetry={retry} />
+        )}
+        {pendingVectors > 0 && (
+          <span className="model-status__pending" data-testid="pending-vectors">
+            {plural(pendingVectors, 'passage')} waiting for vectors
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retrying: boolean; onRetry: () => void }) {
+  switch (status.state) {
+    case 'ready': {
+      const details = [
+        sourceName(status.source),
+        deviceName(status.device),
+        status.dtype,
+        status.dims ? `${status.dims} dims` : undefined,
+      ].filter(Boolean);
+      return (
+        <span className="model-status__line">
+          <strong className="model-status__model">{status.modelId}</strong>
+          {details.map((detail) => (
+            <span key={detail} className="chip">
+              {detail}
+            </span>
+          ))}
+        </span>
+      );
+    }
+    case 'loading':
+      return (
+        <span className="model-status__line model-status__line--loading">
+          <span>
+            Loading <strong className="model-status__model">{status.modelId}</strong> from {sourcePhrase(status.source)}
+            {status.progress !== undefined && <span aria-hidden="true"> · {Math.round(status.progress * 100)}%</span>}
+          </span>
+          <ProgressBar value={status.progress} label="Model download" />
+        </span>
+      );
+    case 'unavailable':
+      return (
+        <span className="model-status__line model-status__line--problem">
+          <span className="model-status__message">
+            The semantic model could not be loaded: {asClause(status.error ?? 'unknown reason')}. Keyword search
+            and your library still work.
+          </span>
+          <button type="button" className="button button--small" onClick={onRetry} disabled={retrying}>
+            {retrying ? 'Retrying…' : 'Retry'}
+          </button>
+        </span>
+      );
+    case 'idle':
+    default:
+      return (
+        <span className="model-status__line">
+          <strong className="model-status__model">{status.modelId}</strong>
+          <span className="chip">not loaded yet</span>
+        </span>
+      );
+  }
+}

@@ -1,0 +1,185 @@
+// Model, model source, device and chunking, edited as a draft and applied together.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { EngineSettings } from '../engine/api.ts';
+// The registry is plain data (no engine code runs here); reading it keeps this list in step with the engine.
+import { DEFAULT_MODEL_ID, listModels, type ModelSpec } from '../engine/embed/model-registry.ts';
+
+const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
+
+function modelLabel(spec: ModelSpec): string {
+  if (spec.testFixture) return `${spec.id} — offline test fixture`;
+  const sizes = Object.values(spec.sizeMB);
+  const download = sizes.length > 0 ? `, ${Math.min(...sizes)}–${Math.max(...sizes)} MB` : '';
+  return `${spec.id}${spec.id === DEFAULT_MODEL_ID ? ' (recommended)' : ''} — ${spec.dims} dims${download}`;
+}
+
+type Draft = Pick<EngineSettings, 'modelId' | 'allowRemoteModels' | 'device' | 'chunkTokens' | 'chunkOverlapTokens'>;
+
+interface Props {
+  open: boolean;
+  settings: EngineSettings | undefined;
+  onSave: (changes: Partial<EngineSettings>) => Promise<void>;
+  onClose: () => void;
+}
+
+export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [draft, setDraft] = useState<Draft>();
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const id = useId();
+
+  // A native modal dialog gives focus trapping, Escape and the backdrop for free.
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) {
+      setDraft(settings && pick(settings));
+      setError(undefined);
+      element.showModal();
+    } else if (!open && element.open) {
+      element.close();
+    }
+  }, [open, settings]);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => d && { ...d, [key]: value });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!draft || !settings) return;
+    if (draft.chunkOverlapTokens >= draft.chunkTokens) {
+      setError('The overlap must be smaller than the passage size.');
+      return;
+    }
+    const changes: Partial<EngineSettings> = {};
+    for (const key of Object.keys(draft) as Array<keyof Draft>) {
+      if (draft[key] !== settings[key]) Object.assign(changes, { [key]: draft[key] });
+    }
+    setSaving(true);
+    onSave(changes)
+      .then(onClose, (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)))
+      .finally(() => setSaving(false));
+  };
+
+  const models = settings && !MODELS.some((m) => m.id === settings.modelId)
+    ? [...MODELS, { id: settings.modelId, label: settings.modelId }]
+    : MODELS;
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      data-testid="settings-dialog"
+      onClose={onClose}
+      onClick={(event) => {
+        if (event.target === dialog.current) onClose(); // a click on the backdrop
+      }}
+    >
+      {draft ? (
+        <form className="settings" onSubmit={submit}>
+          <h2 id={`${id}-title`} className="dialog__title">
+            Settings
+          </h2>
+
+          <fieldset className="settings__group">
+            <legend>Embedding model</legend>
+            <label className="field">
+              <span className="field__label">Model</span>
+              <select value={draft.modelId} onChange={(e) => set('modelId', e.target.value)} data-testid="setting-model">
+                {models.map((model) => (
+                  <option key={model.id} value={model.id}>
+                    {model.label}
+                  </option>
+                ))}
+              </select>
+              <span className="field__hint">
+                Passages are embedded again with a new model; keyword search keeps working meanwhile.
+              </span>
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={draft.allowRemoteModels}
+                onChange={(e) => set('allowRemoteModels', e.target.checked)}
+                data-testid="setting-remote"
+              />
+              <span>
+                Allow downloading models from the Hugging Face hub
+                <span className="field__hint">
+                  {draft.allowRemoteModels
+                    ? 'Only model files are downloaded; your documents and queries stay here.'
+                    : `Models load only from this site (${settings?.localModelPath ?? '/models/'}).`}
+                </span>
+              </span>
+            </label>
+            <label className="field">
+              <span className="field__label">Device</span>
+              <select
+                value={draft.device}
+                onChange={(e) => set('device', e.target.value as Draft['device'])}
+                data-testid="setting-device"
+              >
+                <option value="auto">Automatic (WebGPU when available)</option>
+                <option value="webgpu">WebGPU</option>
+                <option value="wasm">WASM (CPU)</option>
+              </select>
+            </label>
+          </fieldset>
+
+          <fieldset className="settings__group">
+            <legend>Passages</legend>
+            <div className="field-row">
+              <label className="field">
+                <span className="field__label">Size (tokens)</span>
+                <input
+                  type="number"
+                  min={16}
+                  max={2048}
+                  step={1}
+                  required
+                  value={draft.chunkTokens}
+                  onChange={(e) => set('chunkTokens', e.target.valueAsNumber)}
+                />
+              </label>
+              <label className="field">
+                <span className="field__label">Overlap (tokens)</span>
+                <input
+                  type="number"
+                  min={0}
+                  max={1024}
+                  step={1}
+                  required
+                  value={draft.chunkOverlapTokens}
+                  onChange={(e) => set('chunkOverlapTokens', e.target.valueAsNumber)}
+                />
+              </label>
+            </div>
+            <span className="field__hint">Applies to documents added from now on.</span>
+          </fieldset>
+
+          {error && (
+            <p className="alert" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="dialog__actions">
+            <button type="button" className="button button--quiet" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="button button--primary" disabled={saving} data-testid="settings-save">
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <p className="hint">The engine is still starting.</p>
+      )}
+    </dialog>
+  );
+}
+
+function pick(settings: EngineSettings): Draft {
+  const { modelId, allowRemoteModels, device, chunkTokens, chunkOverlapTokens } = settings;
+  return { modelId, allowRemoteModels, device, chunkTokens, chunkOverlapTokens };
+}

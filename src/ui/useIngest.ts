@@ -1,0 +1,106 @@
+// Ingest jobs as the UI tracks them: one row per file, fed by the engine's progress callbacks.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { IngestProgress, IngestStage } from '../engine/api.ts';
+import { connect, errorMessage, ingestFiles, newJobId, type PendingFile } from './engine-client.ts';
+
+export interface Job {
+  jobId: string;
+  fileName: string;
+  size: number;
+  progress: IngestProgress;
+}
+
+const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled']);
+export function isFinal(stage: IngestStage): boolean {
+  return FINAL.has(stage);
+}
+
+/** Progress and the final answer travel on different ports, so an update can land late: once a job has
+ * finished, its first final state stands. */
+function merge(current: IngestProgress, next: IngestProgress): IngestProgress {
+  if (isFinal(current.stage)) return current;
+  return { ...current, ...next };
+}
+
+let askedForPersistence = false;
+/** Ask once that the browser keep the library when it clears storage under pressure. */
+function persistStorage(): void {
+  if (askedForPersistence) return;
+  askedForPersistence = true;
+  navigator.storage?.persist?.().catch(() => undefined);
+}
+
+export function useIngest(onLibraryChanged: () => void): {
+  jobs: Job[];
+  addFiles: (files: File[]) => void;
+  cancel: (jobId: string) => void;
+  dismiss: (jobId: string) => void;
+  clearFinished: () => void;
+} {
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const changed = useRef(onLibraryChanged);
+  useEffect(() => {
+    changed.current = onLibraryChanged;
+  }, [onLibraryChanged]);
+  const finished = useRef(new Set<string>());
+
+  const update = useCallback((progress: IngestProgress) => {
+    setJobs((list) =>
+      list.map((job) => (job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job)),
+    );
+    if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
+      finished.current.add(progress.jobId);
+      changed.current();
+      if (progress.stage === 'done') persistStorage();
+    }
+  }, []);
+
+  const addFiles = useCallback(
+    (files: File[]) => {
+      if (files.length === 0) return;
+      const pending: PendingFile[] = files.map((file) => ({ jobId: newJobId(), file }));
+      setJobs((list) => [
+        ...list,
+        ...pending.map(({ jobId, file }) => ({
+          jobId,
+          fileName: file.name,
+          size: file.size,
+          progress: { jobId, fileName: file.name, stage: 'queued' as const, fraction: 0 },
+        })),
+      ]);
+      connect()
+        .then(({ engine }) => ingestFiles(engine, pending, update))
+        .then((results) => results.forEach(update))
+        .catch((reason: unknown) => {
+          // The whole call failed (worker gone, storage broken): every unfinished file says why.
+          const message = errorMessage(reason);
+          for (const { jobId, file } of pending) {
+            update({
+              jobId,
+              fileName: file.name,
+              stage: 'failed',
+              fraction: 1,
+              error: { code: 'STORAGE_FAILED', message },
+            });
+          }
+        });
+    },
+    [update],
+  );
+
+  const cancel = useCallback((jobId: string) => {
+    connect()
+      .then(({ engine }) => engine.cancel(jobId))
+      .catch(() => undefined);
+  }, []);
+
+  const dismiss = useCallback((jobId: string) => {
+    setJobs((list) => list.filter((job) => job.jobId !== jobId));
+  }, []);
+
+  const clearFinished = useCallback(() => {
+    setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
+  }, []);
+
+  return { jobs, addFiles, cancel, dismiss, clearFinished };
+}
