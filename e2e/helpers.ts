@@ -1,0 +1,45 @@
+// Shared steps for the end-to-end specs: they drive the built site the way a person would.
+import { expect, type Page, type Request } from '@playwright/test';
+import { resolve } from 'node:path';
+
+export const fixture = (name: string) => resolve('e2e/fixtures', name);
+export const generated = (name: string) => resolve('e2e/fixtures/generated', name);
+
+/** Records every request the page makes, so a test can assert nothing leaves the origin. */
+export function recordRequests(page: Page): Request[] {
+  const requests: Request[] = [];
+  page.on('request', (request) => requests.push(request));
+  return requests;
+}
+
+export function foreignRequests(requests: Request[], origin: string): string[] {
+  return requests
+    .map((r) => r.url())
+    .filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
+}
+
+export async function openApp(page: Page, state: 'ready' | 'unavailable' = 'ready'): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', state, { timeout: 60_000 });
+}
+
+export async function addFiles(page: Page, paths: string[]): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(paths);
+}
+
+/** Waits until every listed file's job has settled in the given stage. */
+export async function expectJobs(page: Page, stages: Record<string, string>): Promise<void> {
+  for (const [name, stage] of Object.entries(stages)) {
+    const job = page.getByTestId('job').filter({ hasText: name });
+    await expect(job).toHaveAttribute('data-stage', stage, { timeout: 60_000 });
+  }
+}
+
+export async function search(page: Page, mode: 'hybrid' | 'semantic' | 'keyword', query: string): Promise<void> {
+  await page.getByTestId(`mode-${mode}`).click();
+  await page.getByTestId('search-input').fill(query);
+}
+
+export function firstResult(page: Page) {
+  return page.getByTestId('result').first();
+}
