@@ -95,4 +95,33 @@ describe('IndexedDbStore', () => {
     store.close();
     expect(await (await IndexedDbStore.open('t6')).getSetting('s')).toEqual({ a: 1 });
   });
+
+  it('bumps the vectors version with every vector change, in the same transaction', async () => {
+    const store = await IndexedDbStore.open('t7');
+    expect(await store.vectorsVersion()).toBe(0);
+    const docId = await store.createDocument(newDoc, { text: 'x', blocks: [] });
+    await store.addChunks(docId, [chunk('no vectors', 0)]);
+    expect(await store.vectorsVersion()).toBe(0);
+    const [id] = await store.addChunks(docId, [chunk('with vectors', 0)], { fingerprint: 'm', dims: 1, vectors: new Float32Array([1]) });
+    expect(await store.vectorsVersion()).toBe(1);
+    await store.addVectors({ docId, fingerprint: 'm', dims: 1, chunkIds: Uint32Array.of(id), vectors: new Float32Array([1]) });
+    expect(await store.vectorsVersion()).toBe(2);
+    await store.deleteDocument(docId);
+    expect(await store.vectorsVersion()).toBe(3);
+  });
+
+  it('persists index pages per set, replaces and removes pages, and records their version', async () => {
+    const store = await IndexedDbStore.open('t8');
+    expect(await store.readIndex('fp')).toBeUndefined();
+    await store.writeIndexPages('fp', [{ name: 'meta', bytes: Uint8Array.of(1) }, { name: 'vec/0', bytes: Uint8Array.of(2, 3) }], [], 7);
+    await store.writeIndexPages('other', [{ name: 'meta', bytes: Uint8Array.of(9) }], [], 1);
+    await store.writeIndexPages('fp', [{ name: 'meta', bytes: Uint8Array.of(4) }, { name: 'vec/1', bytes: Uint8Array.of(5) }], ['vec/0'], 8);
+    const stored = await store.readIndex('fp');
+    expect(stored?.version).toBe(8);
+    const pages = Object.fromEntries(stored!.pages.map((p) => [p.name, Array.from(p.bytes)]));
+    expect(pages).toEqual({ meta: [4], 'vec/1': [5] });
+    await store.deleteIndex('fp');
+    expect(await store.readIndex('fp')).toBeUndefined();
+    expect((await store.readIndex('other'))?.pages).toHaveLength(1);
+  });
 });

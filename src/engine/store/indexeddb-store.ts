@@ -5,6 +5,7 @@ import { SCHEMA_VERSION, migrate } from './schema.ts';
 import type {
   ChunkRecord,
   ChunkTerms,
+  StoredIndex,
   DocumentRecord,
   DocumentText,
   NewChunk,
@@ -31,7 +32,18 @@ export interface TroveDB extends DBSchema {
   terms: { key: number; value: TermsRow; indexes: { byDoc: number } };
   vectors: { key: number; value: VectorRow; indexes: { byDoc: number; byFingerprint: string } };
   settings: { key: string; value: unknown };
+  indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
 }
+
+interface PageRow {
+  set: string;
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Settings key of the vectors version counter; the page row that records which version an index reflects. */
+const VECTORS_VERSION_KEY = '#vectors-version';
+const INDEX_VERSION_PAGE = '#version';
 
 export class IndexedDbStore implements Store {
   private constructor(private readonly db: IDBPDatabase<TroveDB>) {}
@@ -76,7 +88,7 @@ export class IndexedDbStore implements Store {
       throw new TroveError('INVALID_ARGUMENT', `expected ${chunks.length} vectors of ${vectors.dims} dims`);
     }
     return guard(async () => {
-      const tx = this.db.transaction(['chunks', 'terms', 'vectors'], 'readwrite');
+      const tx = this.db.transaction(['chunks', 'terms', 'vectors', 'settings'], 'readwrite');
       return abortOnError(tx, async () => {
         const chunkStore = tx.objectStore('chunks');
         const ids: number[] = [];
@@ -87,6 +99,7 @@ export class IndexedDbStore implements Store {
         }
         if (vectors) {
           await tx.objectStore('vectors').add({ ...vectors, docId, chunkIds: Uint32Array.from(ids) });
+          await bumpVectorsVersion(tx.objectStore('settings'));
         }
         return ids;
       });
@@ -95,9 +108,12 @@ export class IndexedDbStore implements Store {
 
   async addVectors(batch: VectorBatch): Promise<void> {
     await guard(async () => {
-      const tx = this.db.transaction(['documents', 'vectors'], 'readwrite');
+      const tx = this.db.transaction(['documents', 'vectors', 'settings'], 'readwrite');
       // The document may have been deleted while its vectors were computed: then drop them.
-      if (await tx.objectStore('documents').get(batch.docId)) await tx.objectStore('vectors').add({ ...batch });
+      if (await tx.objectStore('documents').get(batch.docId)) {
+        await tx.objectStore('vectors').add({ ...batch });
+        await bumpVectorsVersion(tx.objectStore('settings'));
+      }
       await tx.done;
     });
   }
@@ -114,7 +130,8 @@ export class IndexedDbStore implements Store {
 
   async deleteDocument(docId: number): Promise<void> {
     await guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors'], 'readwrite');
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings'], 'readwrite');
+      await bumpVectorsVersion(tx.objectStore('settings'));
       await tx.objectStore('documents').delete(docId);
       await tx.objectStore('texts').delete(docId);
       await deleteByDoc(tx.objectStore('chunks'), docId);
@@ -126,7 +143,8 @@ export class IndexedDbStore implements Store {
 
   async clearChunks(docId: number): Promise<void> {
     await guard(async () => {
-      const tx = this.db.transaction(['documents', 'chunks', 'terms', 'vectors'], 'readwrite');
+      const tx = this.db.transaction(['documents', 'chunks', 'terms', 'vectors', 'settings'], 'readwrite');
+      await bumpVectorsVersion(tx.objectStore('settings'));
       await deleteByDoc(tx.objectStore('chunks'), docId);
       await deleteByDoc(tx.objectStore('terms'), docId);
       await deleteByDoc(tx.objectStore('vectors'), docId);
@@ -162,6 +180,43 @@ export class IndexedDbStore implements Store {
     return guard(() => this.db.getAllFromIndex('vectors', 'byFingerprint', fingerprint));
   }
 
+  async vectorsVersion(): Promise<number> {
+    return ((await guard(() => this.db.get('settings', VECTORS_VERSION_KEY))) as number | undefined) ?? 0;
+  }
+
+  async writeIndexPages(
+    set: string,
+    pages: Array<{ name: string; bytes: Uint8Array }>,
+    removedPages: string[],
+    version: number,
+  ): Promise<void> {
+    await guard(async () => {
+      const tx = this.db.transaction('indexPages', 'readwrite');
+      await abortOnError(tx, async () => {
+        for (const name of removedPages) await tx.store.delete([set, name]);
+        for (const page of pages) await tx.store.put({ set, name: page.name, bytes: page.bytes });
+        await tx.store.put({ set, name: INDEX_VERSION_PAGE, bytes: u32(version) });
+      });
+    });
+  }
+
+  async readIndex(set: string): Promise<StoredIndex | undefined> {
+    const rows = await guard(() => this.db.getAllFromIndex('indexPages', 'bySet', set));
+    const versionRow = rows.find((row) => row.name === INDEX_VERSION_PAGE);
+    if (!versionRow) return undefined;
+    const version = new DataView(versionRow.bytes.buffer, versionRow.bytes.byteOffset, 4).getUint32(0, true);
+    return { version, pages: rows.filter((row) => row !== versionRow).map(({ name, bytes }) => ({ name, bytes })) };
+  }
+
+  async deleteIndex(set: string): Promise<void> {
+    await guard(async () => {
+      const tx = this.db.transaction('indexPages', 'readwrite');
+      const keys = await tx.store.index('bySet').getAllKeys(set);
+      await Promise.all(keys.map((key) => tx.store.delete(key)));
+      await tx.done;
+    });
+  }
+
   async getSetting<T>(key: string): Promise<T | undefined> {
     return (await guard(() => this.db.get('settings', key))) as T | undefined;
   }
@@ -193,6 +248,20 @@ async function abortOnError<T>(tx: { abort(): void; done: Promise<void> }, body:
     }
     throw error;
   }
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value >>> 0, true);
+  return bytes;
+}
+
+async function bumpVectorsVersion(settings: {
+  get(key: string): Promise<unknown>;
+  put(value: unknown, key: string): Promise<unknown>;
+}): Promise<void> {
+  const current = ((await settings.get(VECTORS_VERSION_KEY)) as number | undefined) ?? 0;
+  await settings.put((current + 1) >>> 0, VECTORS_VERSION_KEY);
 }
 
 /** Deletes every row of a store whose byDoc index matches. */

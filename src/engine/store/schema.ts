@@ -2,7 +2,7 @@
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { TroveDB } from './indexeddb-store.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -17,6 +17,10 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
     vectors.createIndex('byDoc', 'docId');
     vectors.createIndex('byFingerprint', 'fingerprint');
     db.createObjectStore('settings');
+  },
+  // 1 → 2: persisted vector indexes (flat or HNSW) as binary pages, so start-up loads instead of rebuilding.
+  (db) => {
+    db.createObjectStore('indexPages', { keyPath: ['set', 'name'] }).createIndex('bySet', 'set');
   },
 ];
 

@@ -56,6 +56,12 @@ export interface VectorBatch {
   vectors: Float32Array;
 }
 
+/** A persisted vector index: its pages, and the vectors version (see Store.vectorsVersion) they reflect. */
+export interface StoredIndex {
+  version: number;
+  pages: Array<{ name: string; bytes: Uint8Array }>;
+}
+
 export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount'>;
 
 export interface Store {
@@ -84,6 +90,21 @@ export interface Store {
   allTerms(): Promise<ChunkTerms[]>;
   /** Every vector batch made by the model with this fingerprint. */
   vectorBatches(fingerprint: string): Promise<VectorBatch[]>;
+  /**
+   * A counter bumped in the same transaction as every change to stored vectors (add, delete). A persisted index
+   * whose version differs missed a change (the tab closed between the two writes) and is rebuilt from the vectors.
+   */
+  vectorsVersion(): Promise<number>;
+  /** Writes changed pages of the index `set` (e.g. a model fingerprint) and deletes removed ones, in one transaction. */
+  writeIndexPages(
+    set: string,
+    pages: Array<{ name: string; bytes: Uint8Array }>,
+    removedPages: string[],
+    version: number,
+  ): Promise<void>;
+  readIndex(set: string): Promise<StoredIndex | undefined>;
+  /** Drops a persisted index (e.g. when switching from flat to HNSW). */
+  deleteIndex(set: string): Promise<void>;
   getSetting<T>(key: string): Promise<T | undefined>;
   putSetting<T>(key: string, value: T): Promise<void>;
   close(): void;
