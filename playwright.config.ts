@@ -27,6 +27,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'off',
+    // Playwright cannot intercept requests a service worker handles; the offline spec turns them back on.
+    serviceWorkers: 'block',
     screenshot: 'only-on-failure',
   },
   projects: [
