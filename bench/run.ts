@@ -3,6 +3,8 @@ import { TroveError } from '../src/engine/errors.ts';
 
 const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   bm25: () => import('./bm25.ts'),
+  ann: () => import('./ann.ts'),
+  'ann-reload': () => import('./ann-reload.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);

@@ -176,4 +176,67 @@ describe('TroveEngine', () => {
     expect(hits.results).toHaveLength(1);
     expect(hits.results[0].text).toBe(sport);
   });
+
+  it('switches from the flat index to HNSW past the threshold and reloads it from its pages without rebuilding', async () => {
+    const { engine } = await engineOn('engine-6');
+    await engine.updateSettings({ hnswThreshold: 20, chunkTokens: 16, chunkOverlapTokens: 0 });
+    const paragraphs = Array.from({ length: 60 }, (_, i) =>
+      i % 2 ? `Report ${i}: the bank raised interest rates and investors bought bonds.` : `Match ${i}: the team won the football game.`,
+    );
+    await ingestAll(engine, [file('many.txt', paragraphs.join('\n\n'))]);
+    const before = await engine.stats();
+    expect(before.vectors).toBeGreaterThanOrEqual(20);
+    expect(before.index?.kind).toBe('hnsw');
+    const query = await engine.search('economy financial', { mode: 'semantic', k: 5 });
+    expect(query.results[0].text).toMatch(/bank/);
+
+    const again = await engineOn('engine-6');
+    const after = await again.engine.stats();
+    expect(after.index).toMatchObject({ kind: 'hnsw', loadedFromPages: true });
+    expect(after.vectors).toBe(before.vectors);
+    const reloaded = await again.engine.search('economy financial', { mode: 'semantic', k: 5 });
+    expect(reloaded.results.map((r) => r.chunkId)).toEqual(query.results.map((r) => r.chunkId));
+
+    // Deleting the document empties the persisted index too.
+    const [doc] = await again.engine.listDocuments();
+    await again.engine.deleteDocument(doc.id);
+    const third = await engineOn('engine-6');
+    expect((await third.engine.stats()).vectors).toBe(0);
+    expect((await third.engine.stats()).index?.loadedFromPages).toBe(true);
+  });
+
+  it('reloads a flat index from its pages, and rebuilds when the pages missed a change', async () => {
+    const { engine } = await engineOn('engine-7');
+    await ingestAll(engine, [file('sport.txt', sport), file('notes.md', notes, 'text/markdown')]);
+    expect((await engine.stats()).index?.kind).toBe('flat');
+    const reopened = await engineOn('engine-7');
+    expect((await reopened.engine.stats()).index).toMatchObject({ kind: 'flat', loadedFromPages: true });
+
+    // Simulate a tab closed between a vector write and its index-page write: the version moves on alone.
+    const store = await IndexedDbStore.open('engine-7');
+    const [doc] = (await store.listDocuments()).filter((d) => d.name === 'sport.txt');
+    await store.deleteDocument(doc.id);
+    store.close();
+    const rebuilt = await engineOn('engine-7');
+    const stats = await rebuilt.engine.stats();
+    expect(stats.index?.loadedFromPages).toBe(false);
+    expect(stats.vectors).toBe(stats.chunks);
+    const hits = await rebuilt.engine.search('football players', { mode: 'semantic' });
+    expect(hits.results.every((r) => r.documentName === 'notes.md')).toBe(true);
+  });
+
+  it('rebuilds the index with int8 or binary quantization from the stored vectors when the setting changes', async () => {
+    const { engine, counter } = await engineOn('engine-8');
+    await ingestAll(engine, [file('sport.txt', sport), file('notes.md', notes, 'text/markdown')]);
+    const embedded = counter.passages;
+    const exact = await engine.search('economy financial', { mode: 'semantic' });
+    for (const quantization of ['int8', 'binary'] as const) {
+      await engine.updateSettings({ quantization });
+      await expect.poll(async () => (await engine.stats()).index?.quantization).toBe(quantization);
+      const quantized = await engine.search('economy financial', { mode: 'semantic' });
+      expect(quantized.results[0].chunkId).toBe(exact.results[0].chunkId);
+      expect(quantized.results[0].scores.cosine).toBeCloseTo(exact.results[0].scores.cosine!, 5);
+    }
+    expect(counter.passages).toBe(embedded);
+  });
 });

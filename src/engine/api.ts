@@ -117,12 +117,29 @@ export interface EngineSettings {
   bm25B: number;
   /** k of reciprocal rank fusion. */
   rrfK: number;
+  /** Vector index: 'auto' is an exact flat scan below `hnswThreshold` vectors and HNSW from there on. */
+  indexKind: 'auto' | 'flat' | 'hnsw';
+  hnswThreshold: number;
+  /** How vectors are held in memory: float32, int8 (4× smaller) or sign bits (32× smaller), rescored exactly. */
+  quantization: 'none' | 'int8' | 'binary';
+  /** HNSW parameters, named as in the paper: links per node, build-time and search-time candidate lists. */
+  hnswM: number;
+  hnswEfConstruction: number;
+  hnswEf: number;
 }
 
 export interface LibraryStats {
   documents: number;
   chunks: number;
   vectors: number;
+  /** The vector index in use, once a model's vectors are loaded. */
+  index?: {
+    kind: 'flat' | 'hnsw';
+    quantization: 'none' | 'int8' | 'binary';
+    bytesPerVector: number;
+    /** True when it was loaded from its persisted pages rather than rebuilt. */
+    loadedFromPages: boolean;
+  };
 }
 
 export interface TroveApi {

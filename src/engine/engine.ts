@@ -16,14 +16,14 @@ import { TroveError, isAbort, throwIfAborted, toErrorInfo } from './errors.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { getModelSpec } from './embed/model-registry.ts';
 import { estimateTokens } from './embed/token-estimate.ts';
-import { FlatIndex } from './index/flat.ts';
+import { VectorSet } from './index/vector-set.ts';
 import { chunkDocument } from './ingest/chunker.ts';
 import { parseFile } from './ingest/parsers/index.ts';
 import { analyze, analyzeWithOffsets } from './lexical/analyzer.ts';
 import { Bm25Index } from './lexical/bm25.ts';
 import { reciprocalRankFusion, type FusedHit } from './retrieve/fusion.ts';
 import { highlightRanges } from './retrieve/highlight.ts';
-import { DEFAULT_SETTINGS, mergeSettings, modelChanged } from './settings.ts';
+import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
 import type { DocumentRecord, NewChunk, Store } from './store/store.ts';
 import type { Hit, ParsedDocument, SearchMode } from './types.ts';
 
@@ -45,6 +45,8 @@ const BATCH_SIZE = 32;
 /** Candidates taken from each retriever before fusion. */
 const CANDIDATES = 100;
 const SETTINGS_KEY = 'engine-settings';
+/** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
+const VECTOR_SET_KEY = 'vector-set';
 
 export class TroveEngine implements TroveApi {
   private readonly deps: EngineDependencies;
@@ -52,7 +54,8 @@ export class TroveEngine implements TroveApi {
   private settings: EngineSettings = DEFAULT_SETTINGS;
 
   private lexical = new Bm25Index({ k1: DEFAULT_SETTINGS.bm25K1, b: DEFAULT_SETTINGS.bm25B });
-  private vectors: FlatIndex | null = null;
+  private vectors: VectorSet | null = null;
+  private vectorsLoadedFromPages = false;
   private readonly docs = new Map<number, DocumentRecord>();
   private readonly chunkDoc = new Map<number, number>();
   private readonly docChunks = new Map<number, number[]>();
@@ -60,6 +63,7 @@ export class TroveEngine implements TroveApi {
   private embedder: Embedder | null = null;
   private model: ModelStatus;
   private modelLoading: Promise<ModelStatus> | null = null;
+  private embedderLoading: Promise<void> | null = null;
   /** Bumped whenever the model settings change, so a load that finishes late is discarded. */
   private modelGeneration = 0;
   private readonly modelListeners = new Set<(status: ModelStatus) => void>();
@@ -82,6 +86,8 @@ export class TroveEngine implements TroveApi {
       const stored = (await this.store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
       this.settings = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
       await this.rebuildLexical();
+      const last = await this.store.getSetting<{ fingerprint: string; dims: number }>(VECTOR_SET_KEY);
+      if (last) await this.openVectors(last.fingerprint, last.dims);
       this.model = this.modelStatusFor('idle');
       void this.loadModel();
       void this.resumeInterrupted();
@@ -100,11 +106,12 @@ export class TroveEngine implements TroveApi {
     this.settings = next;
     await store.putSetting(SETTINGS_KEY, next);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) await this.rebuildLexical();
+    if (indexChanged(previous, next) && !modelChanged(previous, next)) void this.enqueue(() => this.applyIndexPolicy());
     if (modelChanged(previous, next)) {
-      this.embedder?.dispose();
+      void this.embedder?.dispose();
       this.embedder = null;
-      this.vectors = null;
       this.modelLoading = null;
+      this.embedderLoading = null;
       this.modelGeneration++;
       this.setModel(this.modelStatusFor('idle'));
       void this.loadModel();
@@ -113,7 +120,34 @@ export class TroveEngine implements TroveApi {
   }
 
   async stats(): Promise<LibraryStats> {
-    return { documents: this.docs.size, chunks: this.chunkDoc.size, vectors: this.vectors?.size ?? 0 };
+    const stats: LibraryStats = { documents: this.docs.size, chunks: this.chunkDoc.size, vectors: this.vectors?.size ?? 0 };
+    if (this.vectors) {
+      stats.index = {
+        kind: this.vectors.kind,
+        quantization: this.vectors.quantization,
+        bytesPerVector: this.vectors.bytesPerVector,
+        loadedFromPages: this.vectorsLoadedFromPages,
+      };
+    }
+    return stats;
+  }
+
+  /** Loads (or rebuilds) the vector index of a model's vectors and makes it the one searched. */
+  private async openVectors(fingerprint: string, dims: number): Promise<void> {
+    const store = this.requireStore();
+    const { set, loadedFromPages } = await VectorSet.open(store, fingerprint, dims, indexPolicy(this.settings), (id) =>
+      this.chunkDoc.has(id),
+    );
+    this.vectors = set;
+    this.vectorsLoadedFromPages = loadedFromPages;
+    await store.putSetting(VECTOR_SET_KEY, { fingerprint, dims });
+  }
+
+  /** Switches index kind or quantization when the settings or the collection's size call for it. */
+  private async applyIndexPolicy(): Promise<void> {
+    if (this.vectors && (await this.vectors.applyPolicy(indexPolicy(this.settings), (id) => this.chunkDoc.has(id)))) {
+      this.vectorsLoadedFromPages = false;
+    }
   }
 
   // ── the model ──────────────────────────────────────────────────────────────
@@ -135,42 +169,50 @@ export class TroveEngine implements TroveApi {
     const generation = ++this.modelGeneration;
     const current = () => generation === this.modelGeneration;
     this.setModel({ ...this.modelStatusFor('loading'), progress: 0 });
+    const embedderLoading = this.deps.loadEmbedder({
+      modelId: settings.modelId,
+      allowRemoteModels: settings.allowRemoteModels,
+      localModelPath: settings.localModelPath,
+      device: settings.device,
+      onProgress: (progress) => {
+        if (current()) this.setModel({ ...this.model, progress });
+      },
+    });
+    // Queued work (ingest, resume) waits for the embedder only, never for the queued vector loading below.
+    this.embedderLoading = embedderLoading.then(
+      () => undefined,
+      () => undefined,
+    );
     const loading = (async (): Promise<ModelStatus> => {
       try {
-        const embedder = await this.deps.loadEmbedder({
-          modelId: settings.modelId,
-          allowRemoteModels: settings.allowRemoteModels,
-          localModelPath: settings.localModelPath,
-          device: settings.device,
-          onProgress: (progress) => {
-            if (current()) this.setModel({ ...this.model, progress });
-          },
-        });
+        const embedder = await embedderLoading;
         if (!current()) {
-          embedder.dispose(); // settings changed while loading
+          void embedder.dispose(); // settings changed while loading
           return this.model;
         }
-        const vectors = new FlatIndex(embedder.model.dims);
-        for (const batch of await this.requireStore().vectorBatches(embedder.fingerprint)) {
-          // Skip rows of chunks that no longer exist (a delete raced a backfill in an older version).
-          const keep = Array.from(batch.chunkIds).map((id, row) => ({ id, row })).filter(({ id }) => this.chunkDoc.has(id));
-          if (keep.length === batch.chunkIds.length) vectors.add(batch.chunkIds, batch.vectors);
-          else for (const { id, row } of keep) vectors.add([id], batch.vectors.subarray(row * batch.dims, (row + 1) * batch.dims));
-        }
+        // From here ingest embeds with this model; its vectors reach the index below or via the stored batches.
         this.embedder = embedder;
-        this.vectors = vectors;
+        if (this.vectors?.fingerprint !== embedder.fingerprint) {
+          // In the queue, so no ingest batch interleaves with reading the stored vectors.
+          await this.enqueue(() => (current() ? this.openVectors(embedder.fingerprint, embedder.model.dims) : Promise.resolve()));
+        }
+        if (!current()) return this.model;
         this.setModel(this.modelStatusFor('ready'));
         void this.enqueue(() => this.backfillVectors());
       } catch (error) {
         if (current()) this.setModel({ ...this.modelStatusFor('unavailable'), error: toErrorInfo(error).message });
       } finally {
-        if (current()) this.modelLoading = null;
+        if (current()) {
+          this.modelLoading = null;
+          this.embedderLoading = null;
+        }
       }
       return this.model;
     })();
     this.modelLoading = loading;
     return loading;
   }
+
 
   private modelStatusFor(state: ModelStatus['state']): ModelStatus {
     const spec = getModelSpec(this.settings.modelId);
@@ -200,8 +242,11 @@ export class TroveEngine implements TroveApi {
   }
 
   private pendingVectorCount(): number {
-    if (!this.vectors) return 0;
-    return this.chunkDoc.size - this.vectors.size;
+    const vectors = this.vectors;
+    if (!vectors) return this.chunkDoc.size;
+    let pending = 0;
+    for (const id of this.chunkDoc.keys()) if (!vectors.has(id)) pending++;
+    return pending;
   }
 
   // ── ingest ─────────────────────────────────────────────────────────────────
@@ -240,7 +285,7 @@ export class TroveEngine implements TroveApi {
       report({ ...base, stage: 'parsing', fraction: 0.02 });
       const parsed = await parseFile(new Uint8Array(file.data), file.name, file.type, signal);
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.
-      if (this.modelLoading) await this.modelLoading;
+      if (this.embedderLoading) await this.embedderLoading;
       throwIfAborted(signal);
       const newDoc = {
         name: file.name,
@@ -316,13 +361,17 @@ export class TroveEngine implements TroveApi {
         vectors && embedder ? { fingerprint: embedder.fingerprint, dims: embedder.model.dims, vectors } : undefined,
       );
       ids.forEach((id, i) => this.addToMemory(docId, id, batch[i].terms));
-      if (vectors && embedder === this.embedder && this.vectors) this.vectors.add(ids, vectors);
+      if (vectors && embedder && this.vectors?.fingerprint === embedder.fingerprint) {
+        this.vectors.add(ids, vectors);
+        await this.vectors.persist();
+      }
       onBatch(Math.min(from + BATCH_SIZE, drafts.length), drafts.length);
     }
     await store.markReady(docId, drafts.length);
     const record = this.docs.get(docId);
     if (record) this.docs.set(docId, { ...record, status: 'ready', chunkCount: drafts.length });
-    if (this.model.state === 'ready') this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
+    await this.applyIndexPolicy();
+    this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
     return drafts.length;
   }
 
@@ -342,7 +391,7 @@ export class TroveEngine implements TroveApi {
     for (const doc of [...this.docs.values()].filter((d) => d.status === 'ingesting')) {
       await this.enqueue(async () => {
         try {
-          if (this.modelLoading) await this.modelLoading;
+          if (this.embedderLoading) await this.embedderLoading;
           const text = await store.getText(doc.id);
           this.removeFromMemory(doc.id);
           await store.clearChunks(doc.id);
@@ -361,7 +410,7 @@ export class TroveEngine implements TroveApi {
     const store = this.requireStore();
     const embedder = this.embedder;
     const vectors = this.vectors;
-    if (!embedder || !vectors) return;
+    if (!embedder || vectors?.fingerprint !== embedder.fingerprint) return;
     for (const [docId, chunkIds] of this.docChunks) {
       const missing = chunkIds.filter((id) => !vectors.has(id));
       for (let from = 0; from < missing.length; from += BATCH_SIZE) {
@@ -373,9 +422,11 @@ export class TroveEngine implements TroveApi {
         await store.addVectors({ docId, fingerprint: embedder.fingerprint, dims: embedder.model.dims, chunkIds: ids, vectors: data });
         if (this.embedder !== embedder || !this.docs.has(docId)) return;
         vectors.add(ids, data);
+        await vectors.persist();
         this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
       }
     }
+    await this.applyIndexPolicy();
   }
 
   // ── search ─────────────────────────────────────────────────────────────────
@@ -400,12 +451,12 @@ export class TroveEngine implements TroveApi {
     let notice: string | undefined;
     const embedder = this.embedder;
     const vectors = this.vectors;
-    if (mode !== 'keyword' && (!embedder || !vectors)) {
+    if (mode !== 'keyword' && (!embedder || vectors?.fingerprint !== embedder.fingerprint)) {
       mode = 'keyword';
       notice =
         this.model.state === 'loading' || this.model.state === 'idle'
           ? 'The semantic model is still loading: showing keyword results.'
-          : `The semantic model is not available${this.model.error ? ` (${this.model.error})` : ''}: showing keyword results.`;
+          : 'The semantic model is not available: showing keyword results.';
     } else if (mode !== 'keyword' && this.model.pendingVectors > 0) {
       notice = `${this.model.pendingVectors} passages are still waiting for vectors and can only be found by keyword.`;
     }
@@ -451,7 +502,7 @@ export class TroveEngine implements TroveApi {
           score: hit.score,
           bm25: bm25?.score,
           bm25Rank: bm25?.rank,
-          cosine: vector?.score ?? (queryVector && vectors ? cosineOf(vectors, chunk.id, queryVector) : undefined),
+          cosine: vector?.score,
           vectorRank: vector?.rank,
         },
       });
@@ -490,7 +541,8 @@ export class TroveEngine implements TroveApi {
   async deleteDocument(id: number): Promise<void> {
     if (!this.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
     for (const [jobId, docId] of this.jobDoc) if (docId === id) this.jobs.get(jobId)?.abort();
-    await this.forgetDocument(id);
+    // In the queue: vector changes are serialised, so persisted index pages always follow the stored vectors.
+    await this.enqueue(() => (this.docs.has(id) ? this.forgetDocument(id) : Promise.resolve()));
   }
 
   /** Removes a document from storage first, then from memory, so a failed delete loses nothing. */
@@ -498,7 +550,8 @@ export class TroveEngine implements TroveApi {
     await this.requireStore().deleteDocument(docId);
     this.removeFromMemory(docId);
     this.docs.delete(docId);
-    if (this.model.state === 'ready') this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
+    await this.vectors?.persist();
+    this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
   }
 
   // ── in-memory indexes ──────────────────────────────────────────────────────
@@ -543,14 +596,6 @@ export class TroveEngine implements TroveApi {
     if (!this.store) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
     return this.store;
   }
-}
-
-function cosineOf(index: FlatIndex, id: number, query: Float32Array): number | undefined {
-  const v = index.vectorOf(id);
-  if (!v) return undefined;
-  let dot = 0;
-  for (let i = 0; i < v.length; i++) dot += v[i] * query[i];
-  return dot;
 }
 
 function clampInt(value: number, min: number, max: number): number {

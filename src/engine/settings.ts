@@ -2,6 +2,7 @@
 import type { EngineSettings } from './api.ts';
 import { TroveError } from './errors.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from './embed/model-registry.ts';
+import type { IndexPolicy } from './index/vector-set.ts';
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   modelId: DEFAULT_MODEL_ID,
@@ -15,6 +16,14 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   bm25K1: 0.9,
   bm25B: 0.4,
   rrfK: 60,
+  indexKind: 'auto',
+  // Below ~20k vectors an exact scan answers in a few milliseconds (WASM SIMD, 384 dims) and is exact;
+  // past it the scan grows linearly while HNSW stays near-constant.
+  hnswThreshold: 20_000,
+  quantization: 'none',
+  hnswM: 16,
+  hnswEfConstruction: 200,
+  hnswEf: 64,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -43,10 +52,36 @@ function validate(s: EngineSettings): void {
   positive('bm25K1', s.bm25K1, 0, 10);
   positive('bm25B', s.bm25B, 0, 1);
   positive('rrfK', s.rrfK, 0, 1000);
+  positive('hnswThreshold', s.hnswThreshold, 0, 1e9);
+  positive('hnswM', s.hnswM, 2, 128);
+  positive('hnswEfConstruction', s.hnswEfConstruction, 8, 4096);
+  positive('hnswEf', s.hnswEf, 1, 4096);
+  if (!['auto', 'flat', 'hnsw'].includes(s.indexKind)) {
+    throw new TroveError('INVALID_ARGUMENT', `indexKind must be auto, flat or hnsw, got "${s.indexKind}".`);
+  }
+  if (!['none', 'int8', 'binary'].includes(s.quantization)) {
+    throw new TroveError('INVALID_ARGUMENT', `quantization must be none, int8 or binary, got "${s.quantization}".`);
+  }
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
+}
+
+/** The vector-index part of the settings. */
+export function indexPolicy(s: EngineSettings): IndexPolicy {
+  return {
+    kind: s.indexKind,
+    hnswThreshold: s.hnswThreshold,
+    quantization: s.quantization,
+    M: s.hnswM,
+    efConstruction: s.hnswEfConstruction,
+    ef: s.hnswEf,
+  };
+}
+
+export function indexChanged(a: EngineSettings, b: EngineSettings): boolean {
+  return JSON.stringify(indexPolicy(a)) !== JSON.stringify(indexPolicy(b));
 }
 
 /** Settings whose change means a different embedding model (so different vectors). */

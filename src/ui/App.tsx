@@ -89,12 +89,8 @@ export function App() {
     [engine, refreshModel],
   );
 
-  // While the model is unavailable the engine's status may not count new passages; the library counts do.
   const stats = library.stats;
-  const pending = Math.max(
-    pendingVectors ?? 0,
-    modelState === 'unavailable' && stats ? stats.chunks - stats.vectors : 0,
-  );
+  const pending = pendingVectors ?? 0;
 
   const documents = library.documents;
   const hasDocuments = (documents?.length ?? connection?.stats.documents ?? 0) > 0;

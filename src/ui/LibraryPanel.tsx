@@ -21,6 +21,14 @@ export function LibraryPanel({ documents, stats, error, onDelete }: Props) {
           <p className="section-meta">
             {plural(stats.documents, 'document')} · {plural(stats.chunks, 'passage')}
             {stats.vectors < stats.chunks && ` · ${plural(stats.chunks - stats.vectors, 'passage')} without vectors`}
+            {stats.index && (
+              <span data-testid="index-info" data-kind={stats.index.kind}>
+                {' · '}
+                {stats.index.kind === 'hnsw' ? 'HNSW' : 'exact'} index, {quantizationName(stats.index.quantization)},{' '}
+                {Math.round(stats.index.bytesPerVector)} bytes/vector
+                {stats.index.loadedFromPages ? ', loaded from storage' : ''}
+              </span>
+            )}
           </p>
         )}
       </div>
@@ -62,4 +70,8 @@ export function LibraryPanel({ documents, stats, error, onDelete }: Props) {
       )}
     </section>
   );
+}
+
+function quantizationName(q: 'none' | 'int8' | 'binary'): string {
+  return q === 'none' ? 'float32' : q;
 }

@@ -13,7 +13,21 @@ function modelLabel(spec: ModelSpec): string {
   return `${spec.id}${spec.id === DEFAULT_MODEL_ID ? ' (recommended)' : ''} — ${spec.dims} dims${download}`;
 }
 
-type Draft = Pick<EngineSettings, 'modelId' | 'allowRemoteModels' | 'device' | 'chunkTokens' | 'chunkOverlapTokens'>;
+const DRAFT_KEYS = [
+  'modelId',
+  'allowRemoteModels',
+  'device',
+  'chunkTokens',
+  'chunkOverlapTokens',
+  'indexKind',
+  'hnswThreshold',
+  'quantization',
+  'hnswM',
+  'hnswEfConstruction',
+  'hnswEf',
+] as const;
+
+type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
 
 interface Props {
   open: boolean;
@@ -158,6 +172,60 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
             <span className="field__hint">Applies to documents added from now on.</span>
           </fieldset>
 
+          <fieldset className="settings__group">
+            <legend>Vector index</legend>
+            <div className="field-row">
+              <label className="field">
+                <span className="field__label">Index</span>
+                <select
+                  value={draft.indexKind}
+                  onChange={(e) => set('indexKind', e.target.value as Draft['indexKind'])}
+                  data-testid="setting-index"
+                >
+                  <option value="auto">Automatic (exact below the threshold, HNSW above)</option>
+                  <option value="flat">Exact (flat scan)</option>
+                  <option value="hnsw">HNSW (approximate, fast at scale)</option>
+                </select>
+              </label>
+              <NumberField
+                label="HNSW from (vectors)"
+                value={draft.hnswThreshold}
+                min={0}
+                max={1_000_000_000}
+                testId="setting-threshold"
+                onChange={(v) => set('hnswThreshold', v)}
+              />
+            </div>
+            <label className="field">
+              <span className="field__label">Vectors in memory</span>
+              <select
+                value={draft.quantization}
+                onChange={(e) => set('quantization', e.target.value as Draft['quantization'])}
+                data-testid="setting-quantization"
+              >
+                <option value="none">float32 (exact)</option>
+                <option value="int8">int8, rescored exactly (about 4× smaller scan)</option>
+                <option value="binary">binary, rescored exactly (about 32× smaller scan)</option>
+              </select>
+            </label>
+            <div className="field-row">
+              <NumberField label="M (links per node)" value={draft.hnswM} min={2} max={128} testId="setting-m" onChange={(v) => set('hnswM', v)} />
+              <NumberField
+                label="efConstruction"
+                value={draft.hnswEfConstruction}
+                min={8}
+                max={4096}
+                testId="setting-ef-construction"
+                onChange={(v) => set('hnswEfConstruction', v)}
+              />
+              <NumberField label="ef (search)" value={draft.hnswEf} min={1} max={4096} testId="setting-ef" onChange={(v) => set('hnswEf', v)} />
+            </div>
+            <span className="field__hint">
+              Changing the index, quantization, M or efConstruction rebuilds the index from the stored vectors; nothing
+              is embedded again. Higher ef finds more of the true nearest passages, a little more slowly.
+            </span>
+          </fieldset>
+
           {error && (
             <p className="alert" role="alert">
               {error}
@@ -180,6 +248,24 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
 }
 
 function pick(settings: EngineSettings): Draft {
-  const { modelId, allowRemoteModels, device, chunkTokens, chunkOverlapTokens } = settings;
-  return { modelId, allowRemoteModels, device, chunkTokens, chunkOverlapTokens };
+  return Object.fromEntries(DRAFT_KEYS.map((key) => [key, settings[key]])) as Draft;
+}
+
+/** A whole-number input bound to one draft field. */
+function NumberField(props: { label: string; value: number; min: number; max: number; testId: string; onChange: (v: number) => void }) {
+  return (
+    <label className="field">
+      <span className="field__label">{props.label}</span>
+      <input
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={1}
+        required
+        value={props.value}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.valueAsNumber)}
+      />
+    </label>
+  );
 }

@@ -60,6 +60,9 @@ export function configureTransformersEnv(options: TransformersEnvOptions): void 
   // transformers.js points wasmPaths at a CDN when it is imported: always replace it with our own origin's files.
   const wasm = env.backends.onnx.wasm;
   if (options.wasmPaths && wasm) wasm.wasmPaths = { ...options.wasmPaths };
+  // Import the ORT factory from its same-origin URL, not from a blob: copy, so a Content Security Policy of
+  // script-src 'self' holds in the worker too. Offline use is covered by the service worker's precache.
+  env.useWasmCache = false;
   baseFetch ??= env.fetch;
   env.fetch = guardedFetch(baseFetch, options.localModelPath);
 }
