@@ -4,16 +4,8 @@ import type { Hit } from '../types.ts';
 import { FlatIndex, type FlatIndexOptions } from './flat.ts';
 import { ROWS_PER_PAGE, type IndexPage } from './index-pages.ts';
 import { TopK } from './top-k.ts';
+import { seededRandom as rng } from './hnsw-test-data.ts';
 
-/** Seeded PRNG (mulberry32) so the test data is the same on every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomUnitVectors(n: number, dims: number, random: () => number): Float32Array {
   const out = new Float32Array(n * dims);

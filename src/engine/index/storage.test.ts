@@ -3,15 +3,8 @@ import { quantizeInt8 } from './quantize.ts';
 import { BATCH } from './storage-rows.ts';
 import { createVectorStorage, wasmKernelsAvailable } from './storage.ts';
 import type { Quantization } from './vector-storage.ts';
+import { seededRandom as rng } from './hnsw-test-data.ts';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitVectors(n: number, dims: number, random: () => number): Float32Array {
   const out = new Float32Array(n * dims);

@@ -2,15 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../../../scripts/build-kernels.mjs';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
 import { createKernels, wasmKernelsAvailable, type Kernels } from './kernels.ts';
+import { seededRandom as rng } from '../hnsw-test-data.ts';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('kernel bytes', () => {
   it('kernels-wasm.ts is a fresh assembly of kernels.wat (run scripts/build-kernels.mjs after editing it)', async () => {
