@@ -15,7 +15,7 @@ import protobuf from 'protobufjs';
 const GENERATOR_VERSION = 1;
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'public/models/trove/glove-50d-static');
-export const DEFAULT_GLOVE_FILE = path.resolve(REPO_ROOT, '../shared/models/glove-6B-50d-5k/glove-50d-5k.json');
+export const DEFAULT_GLOVE_FILE = path.join(REPO_ROOT, 'fixtures/glove-6B-50d-5k/glove-50d-5k.json');
 const STAMP = 'fixture-stamp.json';
 const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'README.txt', STAMP];
 const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']; // ids 0..4, all get zero vectors
@@ -175,7 +175,7 @@ gives the mean of a text's known word vectors. ${vocabSize} tokens (5 specials +
 Special tokens and [UNK] have zero vectors, so a text of only unknown words embeds to the zero vector.
 Real but weak semantics (film~movie, car~vehicle): for tests and plumbing only, not for search quality.
 
-Made by: node scripts/make-model-fixture.mjs (from ../shared/models/glove-6B-50d-5k/glove-50d-5k.json).
+Made by: node scripts/make-model-fixture.mjs (from fixtures/glove-6B-50d-5k/glove-50d-5k.json, PDDL 1.0).
 
 Licence: the GloVe vectors (Pennington, Socher & Manning 2014, Stanford NLP, glove.6B) are released under the
 Open Data Commons Public Domain Dedication and License (PDDL 1.0), https://opendatacommons.org/licenses/pddl/1-0/.

@@ -15,7 +15,7 @@ import { configureTransformersEnv, loadTransformersEmbedder, type TransformersEm
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/make-model-fixture.mjs');
-const GLOVE = path.resolve(REPO_ROOT, '../shared/models/glove-6B-50d-5k/glove-50d-5k.json');
+const GLOVE = path.join(REPO_ROOT, 'fixtures/glove-6B-50d-5k/glove-50d-5k.json');
 const DIMS = 50;
 
 let modelsDir: string;
@@ -178,7 +178,7 @@ describe('loadTransformersEmbedder with the GloVe fixture', () => {
       "It's 2024: the U.S. government didn't publish the report (see page 12, section 3.4).",
       'Photosynthesis converts light energy into chemical energy stored in glucose molecules.',
       'Retrieval-augmented generation combines a search index with a language model; results vary!',
-      readFileSync(path.join(REPO_ROOT, '../shared/DESIGN.md'), 'utf8').slice(0, 4000),
+      readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').slice(0, 4000),
     ];
     for (const text of texts) expect(estimateTokens(text)).toBeGreaterThanOrEqual(embedder.countTokens(text));
   });
