@@ -17,6 +17,8 @@ export interface ModelStatus {
   progress?: number;
   /** Why the model is unavailable, in words for the user. */
   error?: string;
+  /** Why the device in use differs from the one asked for (e.g. no WebGPU adapter, or WebGPU failed its self-check). */
+  deviceNote?: string;
   /** Chunks still waiting for vectors (ingested while the model was unavailable). */
   pendingVectors: number;
 }
@@ -30,10 +32,15 @@ export interface DocumentSummary {
   addedAt: number;
   chunkCount: number;
   pageCount?: number;
-  status: 'ingesting' | 'ready';
+  /** 'ingesting' (being indexed, or waiting to resume), 'ready', or 'failed' (text kept: Retry or Delete). */
+  status: 'ingesting' | 'ready' | 'failed';
   /** True when every chunk has a vector from the current model. */
   embedded: boolean;
   warnings?: string[];
+  /** Why the document failed (status 'failed'). */
+  error?: ErrorInfo;
+  /** Resume or retry attempts since the document last completed. */
+  attempts?: number;
 }
 
 export type IngestStage = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'indexing' | 'done' | 'failed' | 'cancelled';
@@ -50,7 +57,16 @@ export interface IngestProgress {
   error?: ErrorInfo;
   /** e.g. "embedding skipped: model unavailable". */
   note?: string;
+  /** Set when the engine started this job itself (resuming an interrupted document, or a Retry). */
+  resumed?: boolean;
 }
+
+/** Library-wide news for the page. */
+export type LibraryEvent =
+  /** Another tab changed the library; this engine has caught up (lists and results may differ now). */
+  | { type: 'changed' }
+  /** This engine can no longer write (schema upgraded in another tab): the page must reload. */
+  | { type: 'stale'; message: string };
 
 export interface FileInput {
   /** Client-chosen id, used for progress and cancel. */
@@ -151,8 +167,15 @@ export interface TroveApi {
   /** Resolves when loading settles (ready or unavailable). */
   loadModel(): Promise<ModelStatus>;
   onModelStatus(listener: (status: ModelStatus) => void): Promise<void>;
+  /** Progress of every job, including those the engine starts itself (resume, retry). */
+  onJobProgress(listener: (progress: IngestProgress) => void): Promise<void>;
+  onLibraryEvent(listener: (event: LibraryEvent) => void): Promise<void>;
   ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]>;
+  /** Indexes a failed document again from its stored text (continuing after its stored chunks). */
+  retryDocument(id: number): Promise<IngestProgress>;
   cancel(jobId: string): Promise<void>;
+  /** Answers at once: the page's heartbeat, to notice a worker that died. */
+  ping(): Promise<number>;
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   listDocuments(): Promise<DocumentSummary[]>;
   deleteDocument(id: number): Promise<void>;

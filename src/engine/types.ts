@@ -71,6 +71,11 @@ export interface Hit {
 /** Predicate over chunk ids, applied during search (not after). */
 export type IdFilter = (id: number) => boolean;
 
+export interface VectorSearchOptions {
+  /** HNSW: candidate list size for this search (exact indexes ignore it). */
+  ef?: number;
+}
+
 export interface VectorIndex {
   readonly dims: number;
   readonly size: number;
@@ -78,7 +83,7 @@ export interface VectorIndex {
   add(ids: ArrayLike<number>, vectors: Float32Array): void;
   remove(ids: ArrayLike<number>): void;
   has(id: number): boolean;
-  search(query: Float32Array, k: number, filter?: IdFilter): Hit[];
+  search(query: Float32Array, k: number, filter?: IdFilter, options?: VectorSearchOptions): Hit[];
 }
 
 export interface LexicalIndex {

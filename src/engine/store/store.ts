@@ -1,5 +1,12 @@
 // The Store interface: everything Trove keeps between visits. The IndexedDB implementation is in indexeddb-store.ts.
+import type { ErrorInfo } from '../errors.ts';
 import type { DocumentFormat, TextBlock } from '../types.ts';
+
+/**
+ * 'ingesting' until the last chunk batch is written (found 'ingesting' at start-up: interrupted, so resumed);
+ * 'failed' when indexing could not finish: its text and stored chunks are kept for Retry, it is not searchable.
+ */
+export type DocumentStatus = 'ingesting' | 'ready' | 'failed';
 
 export interface DocumentRecord {
   id: number;
@@ -7,9 +14,12 @@ export interface DocumentRecord {
   format: DocumentFormat;
   size: number;
   addedAt: number;
-  /** 'ingesting' until the last chunk batch is written; a document found 'ingesting' at start-up was interrupted. */
-  status: 'ingesting' | 'ready';
+  status: DocumentStatus;
   chunkCount: number;
+  /** Times indexing was resumed after an interruption, or retried; reset when it completes. */
+  attempts?: number;
+  /** Why the document is 'failed' (or why its last attempt failed). */
+  error?: ErrorInfo;
   pageCount?: number;
   title?: string;
   warnings?: string[];
@@ -62,7 +72,13 @@ export interface StoredIndex {
   pages: Array<{ name: string; bytes: Uint8Array }>;
 }
 
-export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount'>;
+export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 'attempts' | 'error'>;
+
+/** What changed since a library version: the documents to re-read ('gap' when the log no longer reaches back). */
+export type LibraryChanges = { version: number; docIds: number[]; settings: boolean } | { version: number; gap: true };
+
+/** Called when this connection must stop writing: another tab upgraded the schema, or the browser closed it. */
+export type StaleListener = (reason: 'upgrade' | 'terminated') => void;
 
 export interface Store {
   /** Creates a document in state 'ingesting' with its text, in one transaction. */
@@ -79,6 +95,9 @@ export interface Store {
   /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
   addVectors(batch: VectorBatch): Promise<void>;
   markReady(docId: number, chunkCount: number): Promise<void>;
+  /** Changes status, attempts or error of a document (never its content). */
+  updateDocument(docId: number, patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error'>>): Promise<void>;
+  getDocument(docId: number): Promise<DocumentRecord | undefined>;
   /** Removes a document with its text, chunks, terms and vectors, in one transaction. */
   deleteDocument(docId: number): Promise<void>;
   /** Removes the chunks, terms and vectors of a document but keeps it and its text (to redo an interrupted ingest). */
@@ -86,6 +105,12 @@ export interface Store {
   listDocuments(): Promise<DocumentRecord[]>;
   getText(docId: number): Promise<DocumentText | undefined>;
   getChunks(ids: readonly number[]): Promise<ChunkRecord[]>;
+  /** A document's stored chunks in the order they were written (to resume an interrupted ingest). */
+  chunksOf(docId: number): Promise<ChunkRecord[]>;
+  /** A document's chunk terms (to bring one document into memory after another tab changed it). */
+  termsOf(docId: number): Promise<ChunkTerms[]>;
+  /** A document's vector batches of one model. */
+  vectorBatchesOf(docId: number, fingerprint: string): Promise<VectorBatch[]>;
   /** Every chunk's terms (for the keyword index at start-up). */
   allTerms(): Promise<ChunkTerms[]>;
   /** Every vector batch made by the model with this fingerprint. */
@@ -105,6 +130,12 @@ export interface Store {
   readIndex(set: string): Promise<StoredIndex | undefined>;
   /** Drops a persisted index (e.g. when switching from flat to HNSW). */
   deleteIndex(set: string): Promise<void>;
+  /**
+   * A counter bumped in the same transaction as every change to the library (documents, chunks, vectors,
+   * settings), with a log of which document changed. Tabs use it to catch up with each other's writes.
+   */
+  libraryVersion(): Promise<number>;
+  changesSince(version: number): Promise<LibraryChanges>;
   getSetting<T>(key: string): Promise<T | undefined>;
   putSetting<T>(key: string, value: T): Promise<void>;
   close(): void;
