@@ -74,6 +74,8 @@ export class TroveEngine implements TroveApi {
   private readonly jobListeners = new Set<(progress: IngestProgress) => void>();
   private readonly libraryListeners = new Set<(event: LibraryEvent) => void>();
   private initializing: Promise<void> | null = null;
+  /** This page's start-up settings (build or URL), applied over the stored ones, also when another tab saves. */
+  private overrides: Partial<EngineSettings> = {};
 
   constructor(private readonly deps: EngineDependencies) {
     const name = deps.libraryName ?? 'trove';
@@ -110,6 +112,7 @@ export class TroveEngine implements TroveApi {
   private async open(overrides: Partial<EngineSettings>): Promise<void> {
     const store = await this.deps.openStore({ onStale: (reason) => this.becameStale(reason) });
     this.store = store;
+    this.overrides = overrides;
     const stored = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
     this.settingsValue = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
     // Read the version first: changes that land while we load are applied again by the next catch-up (idempotent).
@@ -365,8 +368,10 @@ export class TroveEngine implements TroveApi {
   private async reloadSettings(): Promise<void> {
     const stored = (await this.requireStore().getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
     const previous = this.settingsValue;
-    this.settingsValue = mergeSettings(DEFAULT_SETTINGS, safeSettings(stored));
-    this.applySettingsChange(previous, this.settingsValue);
+    const next = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), this.overrides);
+    if (JSON.stringify(next) === JSON.stringify(previous)) return;
+    this.settingsValue = next;
+    this.applySettingsChange(previous, next);
   }
 
   /** Reads the whole library again (BM25 parameters changed, or this tab fell too far behind). */
@@ -405,16 +410,33 @@ export class TroveEngine implements TroveApi {
   }
 }
 
-/** Drops stored settings that no longer validate (e.g. a model removed from the registry) instead of failing to start. */
+/**
+ * Drops stored settings that no longer validate (e.g. a model removed from the registry) instead of failing to
+ * start. Keys are checked together, not one by one: chunkTokens 32 is only valid with an overlap of at most 16.
+ */
 function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> {
+  try {
+    mergeSettings(DEFAULT_SETTINGS, stored);
+    return stored;
+  } catch {
+    // Keep every key that validates with those kept so far; repeat while that admits more.
+  }
   const kept: Partial<EngineSettings> = {};
-  for (const [key, value] of Object.entries(stored) as Array<[keyof EngineSettings, never]>) {
-    try {
-      mergeSettings(DEFAULT_SETTINGS, { [key]: value });
-      kept[key] = value;
-    } catch {
-      /* ignore this one */
+  let merged = DEFAULT_SETTINGS;
+  let remaining = Object.entries(stored) as Array<[keyof EngineSettings, never]>;
+  for (let progress = true; progress && remaining.length > 0; ) {
+    progress = false;
+    const rejected: typeof remaining = [];
+    for (const [key, value] of remaining) {
+      try {
+        merged = mergeSettings(merged, { [key]: value });
+        kept[key] = value;
+        progress = true;
+      } catch {
+        rejected.push([key, value]);
+      }
     }
+    remaining = rejected;
   }
   return kept;
 }

@@ -60,7 +60,15 @@ export class IngestPipeline {
         const controller = new AbortController();
         this.jobs.set(file.jobId, controller);
         report({ jobId: file.jobId, fileName: file.name, stage: 'queued', fraction: 0 });
-        return this.ctx.queue.enqueue(() => this.ingestFile(file, controller.signal, report));
+        return this.ctx.queue
+          .enqueue(() => this.ingestFile(file, controller.signal, report))
+          .catch((error: unknown) => {
+            // The task never ran (library stale, lock refused): the file fails with the reason.
+            this.jobs.delete(file.jobId);
+            const final: IngestProgress = { jobId: file.jobId, fileName: file.name, stage: 'failed', fraction: 1, error: toErrorInfo(error) };
+            report(final);
+            return final;
+          });
       }),
     );
   }
@@ -214,6 +222,11 @@ export class IngestPipeline {
     report({ ...base, stage: 'queued', fraction: 0 });
     return this.ctx.queue
       .enqueue(() => this.resumeNow(docId, why, controller.signal, base, report))
+      .catch((error: unknown) => {
+        const final: IngestProgress = { ...base, stage: 'failed', fraction: 1, error: toErrorInfo(error) };
+        report(final);
+        return final;
+      })
       .finally(() => {
         this.resuming.delete(docId);
         this.jobs.delete(jobId);
