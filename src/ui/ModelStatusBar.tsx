@@ -67,6 +67,11 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
               {detail}
             </span>
           ))}
+          {status.deviceNote && (
+            <span className="model-status__note" data-testid="device-note">
+              {status.deviceNote}
+            </span>
+          )}
         </span>
       );
     }

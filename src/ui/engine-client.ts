@@ -5,10 +5,13 @@ import type {
   EngineSettings,
   FileInput,
   IngestProgress,
+  LibraryEvent,
   LibraryStats,
   ModelStatus,
   TroveApi,
 } from '../engine/api.ts';
+import { ERROR_CODES } from '../engine/errors.ts';
+import { registerErrorTransfer } from '../worker/error-transfer.ts';
 
 export type Engine = Comlink.Remote<TroveApi>;
 
@@ -18,39 +21,128 @@ export interface Connection {
   stats: LibraryStats;
 }
 
+/** What the page hears about the engine as a whole (besides model status). */
+export type EngineEvent =
+  | LibraryEvent
+  /** The worker died (crash, out of memory, closed): unfinished jobs failed; a new worker is starting. */
+  | { type: 'died'; message: string }
+  /** A new worker is up after a death: re-read everything from it. */
+  | { type: 'restarted'; connection: Connection };
+
+/** The heartbeat: a ping every interval; no answer within the timeout means the worker is gone. */
+const HEARTBEAT_INTERVAL_MS = 2_000;
+// Generous: one model run on a slow device can keep the worker busy for seconds between answers.
+const HEARTBEAT_TIMEOUT_MS = 15_000;
+
+registerErrorTransfer();
+
 let connection: Promise<Connection> | undefined;
+let worker: Worker | undefined;
 const statusListeners = new Set<(status: ModelStatus) => void>();
+const jobListeners = new Set<(progress: IngestProgress) => void>();
+const eventListeners = new Set<(event: EngineEvent) => void>();
 
 /**
  * Starts the worker and initialises the engine once per page, however many times React mounts
- * (StrictMode runs effects twice in development).
+ * (StrictMode runs effects twice in development). After a worker death this returns the new connection.
  */
 export function connect(): Promise<Connection> {
   connection ??= start();
   return connection;
 }
 
+/** Subscribes to engine events (library changed in another tab, stale library, worker died/restarted). */
+export function onEngineEvent(listener: (event: EngineEvent) => void): () => void {
+  eventListeners.add(listener);
+  return () => eventListeners.delete(listener);
+}
+
+/** Subscribes to the progress of every job, including those the engine starts itself (resume, retry). */
+export function onJobProgress(listener: (progress: IngestProgress) => void): () => void {
+  jobListeners.add(listener);
+  return () => jobListeners.delete(listener);
+}
+
+function emit(event: EngineEvent): void {
+  for (const listener of eventListeners) listener(event);
+}
+
 async function start(): Promise<Connection> {
-  const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
+  const current = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
     type: 'module',
     name: 'trove-engine',
   });
+  worker = current;
   // A worker that fails to load never answers; turn that into an error instead of a spinner forever.
+  let rejectStart: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => {
-      reject(new Error(event.message || 'The search engine (Web Worker) could not start.'));
-    });
+    rejectStart = reject;
   });
   failed.catch(() => undefined); // only matters while init is pending
-  const engine = Comlink.wrap<TroveApi>(worker);
+  current.addEventListener('error', (event) => {
+    event.preventDefault();
+    const message = event.message || 'The search engine (Web Worker) could not start.';
+    rejectStart(new Error(message));
+    // Once started, an uncaught error that killed the worker shows up as a missed heartbeat.
+  });
+  const engine = Comlink.wrap<TroveApi>(current);
   const { settings, stats } = await Promise.race([engine.init(initialSettings()), failed]);
-  // One proxy for the page; React components subscribe through statusListeners.
+  // One proxy each for the page; React components subscribe through the listener sets.
   await engine.onModelStatus(
     Comlink.proxy((status: ModelStatus) => {
       for (const listener of statusListeners) listener(status);
     }),
   );
+  await engine.onJobProgress(
+    Comlink.proxy((progress: IngestProgress) => {
+      for (const listener of jobListeners) listener(progress);
+    }),
+  );
+  await engine.onLibraryEvent(Comlink.proxy((event: LibraryEvent) => emit(event)));
+  watchHeartbeat(current, engine);
   return { engine, settings, stats };
+}
+
+/** Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. */
+function watchHeartbeat(watched: Worker, engine: Engine): void {
+  let lastAnswer = Date.now();
+  let inFlight = false;
+  const timer = setInterval(() => {
+    if (worker !== watched) {
+      clearInterval(timer);
+      return;
+    }
+    if (Date.now() - lastAnswer > HEARTBEAT_TIMEOUT_MS) {
+      clearInterval(timer);
+      void restartAfterDeath(watched);
+      return;
+    }
+    if (inFlight) return;
+    inFlight = true;
+    engine.ping().then(
+      () => {
+        lastAnswer = Date.now();
+        inFlight = false;
+      },
+      () => {
+        inFlight = false;
+      },
+    );
+  }, HEARTBEAT_INTERVAL_MS);
+}
+
+async function restartAfterDeath(dead: Worker): Promise<void> {
+  if (worker !== dead) return;
+  dead.terminate(); // also frees its memory
+  worker = undefined;
+  connection = undefined;
+  emit({ type: 'died', message: ERROR_CODES.WORKER_DIED });
+  try {
+    // The new engine resumes what the dead one left half-written (its documents are 'ingesting' in storage).
+    emit({ type: 'restarted', connection: await connect() });
+  } catch (error) {
+    emit({ type: 'stale', message: `The search engine could not be restarted (${errorMessage(error)}). Reload the page.` });
+  }
 }
 
 /** Subscribes to model status pushes; returns the unsubscribe function. */
