@@ -20,7 +20,7 @@ export function ModelStatusBar({ status, startError, pendingVectors, onRetry }: 
 
   const retry = () => {
     setRetrying(true);
-    onRetry().finally(() => setRetrying(false));
+    void onRetry().finally(() => setRetrying(false));
   };
 
   return (
