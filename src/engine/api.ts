@@ -148,6 +148,8 @@ export interface LibraryStats {
   documents: number;
   chunks: number;
   vectors: number;
+  /** How the keyword index was loaded at start-up: its persisted snapshot, or rebuilt from every passage's terms. */
+  keywordIndex?: 'snapshot' | 'terms';
   /** The vector index in use, once a model's vectors are loaded. */
   index?: {
     kind: 'flat' | 'hnsw';

@@ -50,11 +50,15 @@ export interface EngineDependencies {
   channel?: LibraryChannel;
   /** Names the lock and channel: engines on the same library must share it. */
   libraryName?: string;
+  /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
+  snapshotDelayMs?: number;
 }
 
 const SETTINGS_KEY = 'engine-settings';
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';
+/** Quiet time after the last write before the keyword index is persisted. */
+const SNAPSHOT_DELAY_MS = 2_000;
 
 export class TroveEngine implements TroveApi {
   private store: Store | null = null;
@@ -74,6 +78,9 @@ export class TroveEngine implements TroveApi {
   private readonly jobListeners = new Set<(progress: IngestProgress) => void>();
   private readonly libraryListeners = new Set<(event: LibraryEvent) => void>();
   private initializing: Promise<void> | null = null;
+  /** How the keyword index was loaded at start-up: from its snapshot, or rebuilt from every passage's terms. */
+  private lexicalLoadedFrom: 'snapshot' | 'terms' = 'terms';
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   /** This page's start-up settings (build or URL), applied over the stored ones, also when another tab saves. */
   private overrides: Partial<EngineSettings> = {};
 
@@ -117,7 +124,7 @@ export class TroveEngine implements TroveApi {
     this.settingsValue = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
     // Read the version first: changes that land while we load are applied again by the next catch-up (idempotent).
     this.knownVersion = await store.libraryVersion();
-    await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
+    this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
     this.channel.onAnnouncement(() => void this.catchUpNow());
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
     const last = await store.getSetting<{ fingerprint: string; dims: number }>(VECTOR_SET_KEY);
@@ -158,7 +165,12 @@ export class TroveEngine implements TroveApi {
 
   async stats(): Promise<LibraryStats> {
     const vectors = this.catalogue.vectors;
-    const stats: LibraryStats = { documents: this.catalogue.docs.size, chunks: this.catalogue.chunkCount, vectors: vectors?.size ?? 0 };
+    const stats: LibraryStats = {
+      documents: this.catalogue.docs.size,
+      chunks: this.catalogue.chunkCount,
+      vectors: vectors?.size ?? 0,
+      keywordIndex: this.lexicalLoadedFrom,
+    };
     if (vectors) {
       stats.index = {
         kind: vectors.kind,
@@ -360,9 +372,25 @@ export class TroveEngine implements TroveApi {
       if (version === this.knownVersion) return;
       this.knownVersion = version;
       this.channel.announce(version);
+      this.scheduleSnapshot();
     } catch {
       /* the store is gone; becameStale says so */
     }
+  }
+
+  /**
+   * Persists the keyword index once writes pause (not after each document: a large library's snapshot is
+   * megabytes, and a folder of many small files would rewrite it for each).
+   */
+  private scheduleSnapshot(): void {
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      if (this.queue.size > 0) return this.scheduleSnapshot(); // still busy: wait for the next pause
+      void this.queue
+        .enqueue(() => this.catalogue.saveSnapshot(this.requireStore(), this.knownVersion))
+        .catch(() => undefined); // only a cost: the next start reads the terms instead
+    }, this.deps.snapshotDelayMs ?? SNAPSHOT_DELAY_MS);
+    (this.snapshotTimer as { unref?: () => void }).unref?.();
   }
 
   private async reloadSettings(): Promise<void> {
@@ -378,7 +406,7 @@ export class TroveEngine implements TroveApi {
   private async reloadLibrary(): Promise<void> {
     const store = this.requireStore();
     const vectors = this.catalogue.vectors;
-    await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
+    this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
     if (vectors) {
       const { set, loadedFromPages } = await VectorSet.open(store, vectors.fingerprint, vectors.dims, indexPolicy(this.settingsValue), this.catalogue.isLive);
       this.catalogue.useVectors(set);

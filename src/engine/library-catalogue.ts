@@ -8,6 +8,9 @@ import type { DocumentRecord, Store } from './store/store.ts';
 import type { IdFilter } from './types.ts';
 import type { VectorSet } from './vector-set.ts';
 
+/** The persisted keyword index (see saveSnapshot): its pages live beside the vector index pages. */
+export const LEXICAL_SNAPSHOT = 'trove/lexical';
+
 export class LibraryCatalogue {
   readonly docs = new Map<number, DocumentRecord>();
   private readonly chunkDoc = new Map<number, number>();
@@ -48,18 +51,73 @@ export class LibraryCatalogue {
     return this.docChunks.get(docId) ?? [];
   }
 
-  /** Reads every record, and the terms of every 'ready' document, from the store (start-up, or a tab far behind). */
-  async load(store: Store, params: Bm25Options): Promise<void> {
+  /**
+   * Reads the library from the store (start-up, or a tab far behind): the keyword snapshot plus the documents
+   * changed since it was written when there is one, else every 'ready' document's terms. Returns how it loaded.
+   */
+  async load(store: Store, params: Bm25Options): Promise<'snapshot' | 'terms'> {
     this.docs.clear();
     this.chunkDoc.clear();
     this.docChunks.clear();
-    this.lexicalIndex = new Bm25Index(params);
     this.pending = 0;
     for (const doc of await store.listDocuments()) this.docs.set(doc.id, doc);
+    if (await this.loadSnapshot(store, params)) return 'snapshot';
+    this.lexicalIndex = new Bm25Index(params);
     for (const row of await store.allTerms()) {
       if (this.docs.get(row.docId)?.status === 'ready') this.addChunk(row.docId, row.chunkId, row.terms);
     }
     this.recount();
+    return 'terms';
+  }
+
+  /**
+   * Persists the keyword index and the chunk → document map, tagged with the library version they reflect, so
+   * the next start loads them instead of re-reading every passage's terms. Call with no ingest in progress.
+   */
+  async saveSnapshot(store: Store, version: number): Promise<void> {
+    const pairs = new Uint32Array(this.chunkDoc.size * 2);
+    let i = 0;
+    for (const [chunkId, docId] of this.chunkDoc) {
+      pairs[i++] = chunkId;
+      pairs[i++] = docId;
+    }
+    const pages = [
+      { name: 'bm25', bytes: new Uint8Array(this.lexicalIndex.serialize()) },
+      { name: 'chunk-doc', bytes: new Uint8Array(pairs.buffer) },
+    ];
+    await store.writeIndexPages(LEXICAL_SNAPSHOT, pages, [], version);
+  }
+
+  private async loadSnapshot(store: Store, params: Bm25Options): Promise<boolean> {
+    const snapshot = await store.readIndex(LEXICAL_SNAPSHOT);
+    if (!snapshot) return false;
+    const changes = await store.changesSince(snapshot.version);
+    if ('gap' in changes) return false;
+    const bm25 = snapshot.pages.find((p) => p.name === 'bm25');
+    const map = snapshot.pages.find((p) => p.name === 'chunk-doc');
+    if (!bm25 || !map || map.bytes.byteLength % 8 !== 0) return false;
+    let index: Bm25Index;
+    try {
+      index = Bm25Index.deserialize(bm25.bytes);
+    } catch {
+      return false; // damaged: rebuild from the terms
+    }
+    if (index.k1 !== (params.k1 ?? index.k1) || index.b !== (params.b ?? index.b)) return false;
+    this.lexicalIndex = index;
+    const pairs = new Uint32Array(map.bytes.slice().buffer);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const [chunkId, docId] = [pairs[i], pairs[i + 1]];
+      this.chunkDoc.set(chunkId, docId);
+      const list = this.docChunks.get(docId);
+      if (list) list.push(chunkId);
+      else this.docChunks.set(docId, [chunkId]);
+    }
+    // Documents written after the snapshot (or deleted since) are brought in line one by one.
+    for (const docId of changes.docIds) await this.syncDocument(store, docId);
+    // A snapshot never holds a document that is not ready (it is written between tasks); be safe anyway.
+    for (const docId of [...this.docChunks.keys()]) if (this.docs.get(docId)?.status !== 'ready') this.removeChunks(docId);
+    this.recount();
+    return true;
   }
 
   /** Makes a vector set the one searched, and recounts the chunks it lacks (once per swap, not per batch). */
