@@ -259,6 +259,9 @@ describe('durability', () => {
     expect(unsupported.error?.message).toMatch(/\.md/); // names the valid extensions
     await expect(engine.updateSettings({ chunkTokens: 5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /whole number from 16 to 8192/ });
     await expect(engine.deleteDocument(9999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await engine.updateSettings({ maxFileMB: 1 });
+    const [tooLarge] = await ingest(engine, [file('big.txt', 'word '.repeat(300_000))]);
+    expect(tooLarge.error).toMatchObject({ code: 'FILE_TOO_LARGE', message: /big\.txt.*limit is 1 MB/ });
 
     // Through comlink, as between the page and the worker: the code survives.
     registerErrorTransfer();

@@ -129,6 +129,8 @@ export interface EngineSettings {
   device: 'auto' | 'webgpu' | 'wasm';
   chunkTokens: number;
   chunkOverlapTokens: number;
+  /** Files larger than this are refused before they are read. */
+  maxFileMB: number;
   bm25K1: number;
   bm25B: number;
   /** k of reciprocal rank fusion. */

@@ -152,6 +152,11 @@ export class IngestPipeline {
     let docId: number | undefined;
     try {
       throwIfAborted(signal);
+      const limitMB = this.ctx.settings().maxFileMB;
+      if (file.data.byteLength > limitMB * 1024 * 1024) {
+        const size = (file.data.byteLength / (1024 * 1024)).toFixed(0);
+        throw new TroveError('FILE_TOO_LARGE', `“${file.name}” is ${size} MB; the limit is ${limitMB} MB (setting maxFileMB).`);
+      }
       report({ ...base, stage: 'parsing', fraction: 0.02 });
       const parsed = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal);
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.

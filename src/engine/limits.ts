@@ -12,6 +12,7 @@ export const SETTING_LIMITS = {
   chunkTokens: { min: 16, max: 8192, integer: true },
   /** Also at most half of chunkTokens (checked with the pair). */
   chunkOverlapTokens: { min: 0, max: 4096, integer: true },
+  maxFileMB: { min: 1, max: 2048, integer: true },
   bm25K1: { min: 0, max: 10, integer: false },
   bm25B: { min: 0, max: 1, integer: false },
   rrfK: { min: 0, max: 1000, integer: true },

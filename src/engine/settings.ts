@@ -15,6 +15,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   // ~256 tokens is a paragraph or two: small enough to point at the answer, large enough to carry context.
   chunkTokens: 256,
   chunkOverlapTokens: 32,
+  // A browser tab has a few GB at best; past this a file is better split (or added with the command line).
+  maxFileMB: 200,
   // Lucene/Anserini defaults for BM25.
   bm25K1: 0.9,
   bm25B: 0.4,

@@ -21,6 +21,7 @@ const DRAFT_KEYS = [
   'device',
   'chunkTokens',
   'chunkOverlapTokens',
+  'maxFileMB',
   'indexKind',
   'hnswThreshold',
   'quantization',
@@ -171,7 +172,20 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
                 />
               </label>
             </div>
-            <span className="field__hint">Applies to documents added from now on.</span>
+            <label className="field">
+              <span className="field__label">Largest file (MB)</span>
+              <input
+                type="number"
+                min={SETTING_LIMITS.maxFileMB.min}
+                max={SETTING_LIMITS.maxFileMB.max}
+                step={1}
+                required
+                value={draft.maxFileMB}
+                data-testid="setting-max-file"
+                onChange={(e) => set('maxFileMB', e.target.valueAsNumber)}
+              />
+            </label>
+            <span className="field__hint">Applies to documents added from now on. Larger files are refused before they are read.</span>
           </fieldset>
 
           <fieldset className="settings__group">

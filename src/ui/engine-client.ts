@@ -194,34 +194,39 @@ export async function ingestFiles(
   engine: Engine,
   files: PendingFile[],
   onProgress: (progress: IngestProgress) => void,
+  maxFileMB: number,
 ): Promise<IngestProgress[]> {
-  const read = await Promise.all(
-    files.map(async ({ jobId, file }): Promise<FileInput | IngestProgress> => {
-      try {
-        return { jobId, name: file.name, type: file.type, data: await file.arrayBuffer() };
-      } catch (error) {
-        const failure: IngestProgress = {
-          jobId,
-          fileName: file.name,
-          stage: 'failed',
-          fraction: 1,
-          error: { code: 'PARSE_FAILED', message: `The browser could not read this file (${errorMessage(error)}).` },
-        };
-        onProgress(failure);
-        return failure;
-      }
-    }),
-  );
-  // Kept in the order the user gave, which is the order the engine works through them.
-  const inputs = read.filter((item): item is FileInput => 'data' in item);
-  const unreadable = read.filter((item): item is IngestProgress => !('data' in item));
-  if (inputs.length === 0) return unreadable;
-  const sent = Comlink.transfer(
-    inputs,
-    inputs.map((input) => input.data),
-  );
-  const results = await engine.ingest(sent, Comlink.proxy(onProgress));
-  return [...results, ...unreadable];
+  const results: IngestProgress[] = [];
+  const progress = Comlink.proxy(onProgress);
+  const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
+    const failure: IngestProgress = { jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code, message } };
+    onProgress(failure);
+    results.push(failure);
+  };
+  // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
+  // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
+  // largest file, however many are dropped.
+  for (const { jobId, file } of files) {
+    if (file.size > maxFileMB * 1024 * 1024) {
+      fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
+      continue;
+    }
+    let data: ArrayBuffer;
+    try {
+      data = await file.arrayBuffer();
+    } catch (error) {
+      fail(jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
+      continue;
+    }
+    const input: FileInput = { jobId, name: file.name, type: file.type, data };
+    const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
+    results.push(result);
+  }
+  return results;
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
 /** Errors from the worker arrive as Error objects with the engine's message; show that message. */

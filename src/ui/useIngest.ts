@@ -74,7 +74,7 @@ export function useIngest(onLibraryChanged: () => void): {
         })),
       ]);
       connect()
-        .then(({ engine }) => ingestFiles(engine, pending, update))
+        .then(({ engine, settings }) => ingestFiles(engine, pending, update, settings.maxFileMB))
         .then((results) => results.forEach(update))
         .catch((reason: unknown) => {
           // The whole call failed (worker gone, storage broken): every unfinished file says why.
