@@ -1,6 +1,6 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
-import type { DocumentFormat, SearchMode } from './types.ts';
+import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -41,9 +41,52 @@ export interface DocumentSummary {
   error?: ErrorInfo;
   /** Resume or retry attempts since the document last completed. */
   attempts?: number;
+  collection: string;
+  tags: string[];
+  title?: string;
+  /** SHA-256 of the file's bytes (hex). */
+  sha256?: string;
+  /** The file's modification time (ms), when known. */
+  modifiedAt?: number;
+  language?: string;
+  folder?: string;
 }
 
-export type IngestStage = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'indexing' | 'done' | 'failed' | 'cancelled';
+export interface CollectionSummary {
+  id: string;
+  name: string;
+  createdAt: number;
+  documents: number;
+  /** Searchable passages. */
+  passages: number;
+}
+
+/** Narrows a search: every field given must match (a list matches when any of its values does). */
+export interface SearchFilter {
+  collections?: string[];
+  documentIds?: number[];
+  formats?: DocumentFormat[];
+  /** Documents with at least one of these tags. */
+  tags?: string[];
+  languages?: string[];
+  /** Documents whose folder is one of these or inside one of them. */
+  folders?: string[];
+  /** Added at or after / before this time (ms since 1970). */
+  addedFrom?: number;
+  addedTo?: number;
+}
+
+export type IngestStage =
+  | 'queued'
+  | 'parsing'
+  | 'chunking'
+  | 'embedding'
+  | 'indexing'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  /** Not added: the same file is already in the collection, or another version of it is (see duplicateOf). */
+  | 'skipped';
 
 export interface IngestProgress {
   jobId: string;
@@ -59,6 +102,8 @@ export interface IngestProgress {
   note?: string;
   /** Set when the engine started this job itself (resuming an interrupted document, or a Retry). */
   resumed?: boolean;
+  /** For 'skipped': the document already in the collection, and whether it has the same bytes or only the same name. */
+  duplicateOf?: { id: number; name: string; reason: 'same-content' | 'same-name' };
 }
 
 /** Library-wide news for the page. */
@@ -74,13 +119,36 @@ export interface FileInput {
   name: string;
   type: string;
   data: ArrayBuffer;
+  /** Collection to add to (default: the default collection). */
+  collection?: string;
+  /** File.lastModified. */
+  lastModified?: number;
+  /** Folder path within a dropped folder. */
+  folder?: string;
+  /**
+   * When a document with the same name but other content is in the collection: 'replace' it (atomically, once the
+   * new version is complete), or 'keep-both'. Unset: the file is skipped and reported, so the user can choose.
+   * The same content is always skipped unless 'keep-both'.
+   */
+  onDuplicate?: 'replace' | 'keep-both';
 }
 
 export interface SearchOptions {
   mode?: SearchMode;
   k?: number;
-  /** Only these documents (none = all). */
+  /** Only these documents (none = all); the same as filter.documentIds. */
   documentIds?: number[];
+  filter?: SearchFilter;
+}
+
+export interface DocumentContent {
+  id: number;
+  name: string;
+  format: DocumentFormat;
+  title?: string;
+  text: string;
+  blocks: TextBlock[];
+  pageCount?: number;
 }
 
 export interface ScoreBreakdown {
@@ -183,5 +251,14 @@ export interface TroveApi {
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   listDocuments(): Promise<DocumentSummary[]>;
   deleteDocument(id: number): Promise<void>;
+  /** A document's whole text and structure (for the viewer). */
+  getDocument(id: number): Promise<DocumentContent>;
+  /** Adds, removes or sets tags on documents. */
+  setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void>;
+  listCollections(): Promise<CollectionSummary[]>;
+  createCollection(name: string): Promise<CollectionSummary>;
+  renameCollection(id: string, name: string): Promise<void>;
+  /** Deletes a collection with all its documents (the default collection is emptied, not removed). */
+  deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
 }

@@ -9,6 +9,8 @@
 //   library-channel.ts    tells other tabs that the library changed; they catch up from the store's change log
 //   vector-set.ts         the vector index of one model, persisted as pages
 import type {
+  CollectionSummary,
+  DocumentContent,
   DocumentSummary,
   EngineSettings,
   FileInput,
@@ -20,6 +22,15 @@ import type {
   SearchResponse,
   TroveApi,
 } from './api.ts';
+import {
+  DEFAULT_COLLECTION,
+  DEFAULT_COLLECTION_RECORD,
+  collectionIdFor,
+  collectionOf,
+  normalizeTags,
+  validCollectionName,
+  type CollectionRecord,
+} from './collections.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
@@ -57,6 +68,7 @@ export interface EngineDependencies {
 const SETTINGS_KEY = 'engine-settings';
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';
+const COLLECTIONS_KEY = 'collections';
 /** Quiet time after the last write before the keyword index is persisted. */
 const SNAPSHOT_DELAY_MS = 2_000;
 
@@ -105,6 +117,7 @@ export class TroveEngine implements TroveApi {
       chunk: deps.chunk ?? ((doc, options) => chunkDocument(doc, options)),
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
+      collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
     });
   }
 
@@ -301,7 +314,96 @@ export class TroveEngine implements TroveApi {
         warnings: doc.warnings,
         error: doc.error,
         attempts: doc.attempts,
+        collection: collectionOf(doc),
+        tags: doc.tags ?? [],
+        title: doc.title,
+        sha256: doc.sha256,
+        modifiedAt: doc.modifiedAt,
+        language: doc.language,
+        folder: doc.folder,
       }));
+  }
+
+  async getDocument(id: number): Promise<DocumentContent> {
+    const doc = this.catalogue.docs.get(id);
+    const text = doc && (await this.requireStore().getText(id));
+    if (!doc || !text) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount };
+  }
+
+  async setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
+    const given = normalizeTags(tags);
+    if (!['add', 'remove', 'set'].includes(mode)) throw new TroveError('INVALID_ARGUMENT', `mode must be add, remove or set, got "${mode}".`);
+    for (const id of documentIds) if (!this.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    await this.queue.enqueue(async () => {
+      for (const id of documentIds) {
+        const doc = this.catalogue.docs.get(id);
+        if (!doc) continue;
+        const current = doc.tags ?? [];
+        const next =
+          mode === 'set' ? given : mode === 'add' ? normalizeTags([...current, ...given]) : current.filter((t) => !given.includes(t));
+        await this.requireStore().updateDocument(id, { tags: next });
+        this.catalogue.docs.set(id, { ...doc, tags: next });
+      }
+    });
+  }
+
+  // ── collections ────────────────────────────────────────────────────────────
+
+  async listCollections(): Promise<CollectionSummary[]> {
+    const counts = this.catalogue.collectionCounts();
+    return (await this.collections()).map((c) => ({ ...c, ...(counts.get(c.id) ?? { documents: 0, passages: 0 }) }));
+  }
+
+  async createCollection(name: string): Promise<CollectionSummary> {
+    const clean = validCollectionName(name);
+    return this.queue.enqueue(async () => {
+      const all = await this.collections();
+      if (all.some((c) => c.name.toLowerCase() === clean.toLowerCase())) {
+        throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
+      }
+      const record: CollectionRecord = { id: collectionIdFor(clean, new Set(all.map((c) => c.id))), name: clean, createdAt: Date.now() };
+      await this.requireStore().putSetting(COLLECTIONS_KEY, [...all.filter((c) => c.id !== DEFAULT_COLLECTION), record]);
+      return { ...record, documents: 0, passages: 0 };
+    });
+  }
+
+  async renameCollection(id: string, name: string): Promise<void> {
+    const clean = validCollectionName(name);
+    await this.queue.enqueue(async () => {
+      const all = await this.collections();
+      if (!all.some((c) => c.id === id)) throw new TroveError('NOT_FOUND', `No collection “${id}”.`);
+      if (all.some((c) => c.id !== id && c.name.toLowerCase() === clean.toLowerCase())) {
+        throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
+      }
+      await this.requireStore().putSetting(COLLECTIONS_KEY, all.map((c) => (c.id === id ? { ...c, name: clean } : c)));
+    });
+  }
+
+  async deleteCollection(id: string): Promise<void> {
+    const all = await this.collections();
+    if (!all.some((c) => c.id === id)) throw new TroveError('NOT_FOUND', `No collection “${id}”.`);
+    const docs = [...this.catalogue.docs.values()].filter((d) => collectionOf(d) === id);
+    for (const doc of docs) this.pipeline.cancelDocument(doc.id);
+    await this.queue.enqueue(async () => {
+      const store = this.requireStore();
+      for (const doc of docs) {
+        if (!this.catalogue.docs.has(doc.id)) continue;
+        await store.deleteDocument(doc.id);
+        this.catalogue.forget(doc.id);
+      }
+      if (id !== DEFAULT_COLLECTION) {
+        await store.putSetting(COLLECTIONS_KEY, (await this.collections()).filter((c) => c.id !== id && c.id !== DEFAULT_COLLECTION));
+      }
+      this.model.refresh();
+      await this.vectorsChanged();
+    });
+  }
+
+  /** Every collection, the default one first (it always exists). */
+  private async collections(): Promise<CollectionRecord[]> {
+    const stored = (await this.requireStore().getSetting<CollectionRecord[]>(COLLECTIONS_KEY)) ?? [];
+    return [DEFAULT_COLLECTION_RECORD, ...stored.filter((c) => c.id !== DEFAULT_COLLECTION)];
   }
 
   async deleteDocument(id: number): Promise<void> {

@@ -14,7 +14,8 @@ import type { LibraryCatalogue } from './library-catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from './limits.ts';
 import { analyze } from './lexical/analyzer.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
-import type { ChunkRecord, DocumentRecord, NewChunk, Store } from './store/store.ts';
+import { DEFAULT_COLLECTION, collectionOf } from './collections.ts';
+import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store } from './store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from './types.ts';
 import type { WorkQueue } from './work-queue.ts';
 
@@ -40,6 +41,7 @@ export interface IngestContext {
   vectorsChanged: () => Promise<void>;
   /** Progress of every job, for the engine's job listeners. */
   announce: (progress: IngestProgress) => void;
+  collectionExists: (id: string) => Promise<boolean>;
 }
 
 type Report = (progress: IngestProgress) => void;
@@ -157,12 +159,33 @@ export class IngestPipeline {
         const size = (file.data.byteLength / (1024 * 1024)).toFixed(0);
         throw new TroveError('FILE_TOO_LARGE', `“${file.name}” is ${size} MB; the limit is ${limitMB} MB (setting maxFileMB).`);
       }
+      const collection = file.collection ?? DEFAULT_COLLECTION;
+      if (!(await this.ctx.collectionExists(collection))) {
+        throw new TroveError('NOT_FOUND', `There is no collection “${collection}” to add “${file.name}” to.`);
+      }
+      // The same bytes are never embedded twice; another version of the same file waits for the user's choice.
+      const sha256 = await sha256Hex(file.data);
+      const duplicate = this.findDuplicate(collection, file, sha256);
+      if (duplicate && file.onDuplicate !== 'keep-both' && !(duplicate.reason === 'same-name' && file.onDuplicate === 'replace')) {
+        const skipped: IngestProgress = {
+          ...base,
+          stage: 'skipped',
+          fraction: 1,
+          duplicateOf: duplicate,
+          note:
+            duplicate.reason === 'same-content'
+              ? `Already in the library as “${duplicate.name}”.`
+              : `Another version of “${duplicate.name}” is in the library: replace it, or keep both.`,
+        };
+        report(skipped);
+        return skipped;
+      }
       report({ ...base, stage: 'parsing', fraction: 0.02 });
       const parsed = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal);
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.
       await model.settled();
       throwIfAborted(signal);
-      const newDoc = {
+      const newDoc: NewDocument = {
         name: file.name,
         format: parsed.format,
         size: file.data.byteLength,
@@ -170,6 +193,14 @@ export class IngestPipeline {
         pageCount: parsed.pageCount,
         title: parsed.title,
         warnings: parsed.warnings,
+        collection,
+        tags: [],
+        sha256,
+        mimeType: file.type || undefined,
+        modifiedAt: file.lastModified,
+        folder: file.folder,
+        language: parsed.language,
+        replaces: duplicate?.reason === 'same-name' && file.onDuplicate === 'replace' ? duplicate.id : undefined,
       };
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
       const id = docId;
@@ -360,9 +391,18 @@ export class IngestPipeline {
       model.refresh();
       onBatch(Math.min(start + BATCH_SIZE, drafts.length), drafts.length, !!embedder);
     }
-    await store.markReady(docId, drafts.length);
     const record = catalogue.docs.get(docId);
-    if (record) catalogue.docs.set(docId, { ...record, status: 'ready', chunkCount: drafts.length, attempts: 0, error: undefined });
+    const replaced = record?.replaces;
+    if (replaced !== undefined && catalogue.docs.has(replaced)) {
+      // The new version is complete: swap it in and remove the old one in one transaction.
+      await store.replaceDocument(replaced, docId, drafts.length);
+      catalogue.forget(replaced);
+    } else {
+      await store.markReady(docId, drafts.length);
+    }
+    if (record) {
+      catalogue.docs.set(docId, { ...record, replaces: undefined, status: 'ready', chunkCount: drafts.length, attempts: 0, error: undefined });
+    }
     // From here the document is complete: nothing below may fail it (a failed page write only costs a rebuild).
     await this.ctx.vectorsChanged();
     model.refresh();
@@ -390,6 +430,17 @@ export class IngestPipeline {
     const set = catalogue.vectors;
     if (set) for (const batch of await store.vectorBatchesOf(docId, set.fingerprint)) catalogue.addVectors(batch.chunkIds, batch.vectors, set);
     return stored.length;
+  }
+
+  /** A document of the collection with the same bytes, or else with the same name and folder. */
+  private findDuplicate(collection: string, file: FileInput, sha256: string): IngestProgress['duplicateOf'] {
+    let sameName: DocumentRecord | undefined;
+    for (const doc of this.ctx.catalogue.docs.values()) {
+      if (collectionOf(doc) !== collection || doc.replaces !== undefined) continue;
+      if (doc.sha256 === sha256) return { id: doc.id, name: doc.name, reason: 'same-content' };
+      if (doc.name === file.name && (doc.folder ?? '') === (file.folder ?? '')) sameName = doc;
+    }
+    return sameName && { id: sameName.id, name: sameName.name, reason: 'same-name' };
   }
 
   /** Token budget per chunk: the setting, capped by what the model can read after its passage prefix. */
@@ -441,4 +492,11 @@ export class IngestPipeline {
       await this.markFailed(docId, new TroveError('CANCELLED', 'Cancelled; the partly added document could not be removed.'));
     }
   }
+}
+
+async function sha256Hex(data: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }

@@ -4,8 +4,9 @@
 // Only 'ready' documents, and documents this engine is indexing right now, have chunks in memory: an interrupted
 // or failed document is listed but never half-searchable.
 import { Bm25Index, type Bm25Options } from './lexical/bm25.ts';
+import { DEFAULT_COLLECTION, collectionOf } from './collections.ts';
 import type { DocumentRecord, Store } from './store/store.ts';
-import type { IdFilter } from './types.ts';
+import type { Hit, IdFilter } from './types.ts';
 import type { VectorSet } from './vector-set.ts';
 
 /** The persisted keyword index (see saveSnapshot): its pages live beside the vector index pages. */
@@ -15,16 +16,42 @@ export class LibraryCatalogue {
   readonly docs = new Map<number, DocumentRecord>();
   private readonly chunkDoc = new Map<number, number>();
   private readonly docChunks = new Map<number, number[]>();
-  private lexicalIndex: Bm25Index;
+  /** One keyword index per collection: document frequencies never mix collections. */
+  private readonly lexicalIndexes = new Map<string, Bm25Index>();
+  private params: Bm25Options;
   private vectorSet: VectorSet | null = null;
   private pending = 0;
 
   constructor(params: Bm25Options) {
-    this.lexicalIndex = new Bm25Index(params);
+    this.params = params;
   }
 
-  get lexical(): Bm25Index {
-    return this.lexicalIndex;
+  /** Collections that have searchable passages. */
+  get keywordCollections(): string[] {
+    return [...this.lexicalIndexes.keys()];
+  }
+
+  /** Keyword search over some collections (all when none given); each scored with its own statistics. */
+  searchKeyword(terms: readonly string[], k: number, collections: readonly string[] | undefined, filter?: IdFilter): Hit[] {
+    const hits: Hit[] = [];
+    for (const [collection, index] of this.lexicalIndexes) {
+      if (collections && !collections.includes(collection)) continue;
+      hits.push(...index.search(terms, k, filter));
+    }
+    return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
+  }
+
+  private lexicalFor(collection: string): Bm25Index {
+    let index = this.lexicalIndexes.get(collection);
+    if (!index) {
+      index = new Bm25Index(this.params);
+      this.lexicalIndexes.set(collection, index);
+    }
+    return index;
+  }
+
+  private lexicalOf(docId: number): Bm25Index {
+    return this.lexicalFor(collectionOf(this.docs.get(docId)));
   }
 
   get vectors(): VectorSet | null {
@@ -59,10 +86,14 @@ export class LibraryCatalogue {
     this.docs.clear();
     this.chunkDoc.clear();
     this.docChunks.clear();
+    this.lexicalIndexes.clear();
+    this.params = params;
     this.pending = 0;
     for (const doc of await store.listDocuments()) this.docs.set(doc.id, doc);
     if (await this.loadSnapshot(store, params)) return 'snapshot';
-    this.lexicalIndex = new Bm25Index(params);
+    this.lexicalIndexes.clear();
+    this.chunkDoc.clear();
+    this.docChunks.clear();
     for (const row of await store.allTerms()) {
       if (this.docs.get(row.docId)?.status === 'ready') this.addChunk(row.docId, row.chunkId, row.terms);
     }
@@ -81,11 +112,13 @@ export class LibraryCatalogue {
       pairs[i++] = chunkId;
       pairs[i++] = docId;
     }
-    const pages = [
-      { name: 'bm25', bytes: new Uint8Array(this.lexicalIndex.serialize()) },
-      { name: 'chunk-doc', bytes: new Uint8Array(pairs.buffer) },
-    ];
-    await store.writeIndexPages(LEXICAL_SNAPSHOT, pages, [], version);
+    const pages = [{ name: 'chunk-doc', bytes: new Uint8Array(pairs.buffer) }];
+    for (const [collection, index] of this.lexicalIndexes) {
+      pages.push({ name: `bm25/${collection}`, bytes: new Uint8Array(index.serialize()) });
+    }
+    const previous = await store.readIndex(LEXICAL_SNAPSHOT);
+    const removed = (previous?.pages ?? []).map((p) => p.name).filter((name) => !pages.some((p) => p.name === name));
+    await store.writeIndexPages(LEXICAL_SNAPSHOT, pages, removed, version);
   }
 
   private async loadSnapshot(store: Store, params: Bm25Options): Promise<boolean> {
@@ -93,17 +126,19 @@ export class LibraryCatalogue {
     if (!snapshot) return false;
     const changes = await store.changesSince(snapshot.version);
     if ('gap' in changes) return false;
-    const bm25 = snapshot.pages.find((p) => p.name === 'bm25');
     const map = snapshot.pages.find((p) => p.name === 'chunk-doc');
-    if (!bm25 || !map || map.bytes.byteLength % 8 !== 0) return false;
-    let index: Bm25Index;
-    try {
-      index = Bm25Index.deserialize(bm25.bytes);
-    } catch {
-      return false; // damaged: rebuild from the terms
+    if (!map || map.bytes.byteLength % 8 !== 0) return false;
+    for (const page of snapshot.pages) {
+      if (!page.name.startsWith('bm25/')) continue;
+      let index: Bm25Index;
+      try {
+        index = Bm25Index.deserialize(page.bytes);
+      } catch {
+        return false; // damaged: rebuild from the terms
+      }
+      if (index.k1 !== (params.k1 ?? index.k1) || index.b !== (params.b ?? index.b)) return false;
+      this.lexicalIndexes.set(page.name.slice('bm25/'.length), index);
     }
-    if (index.k1 !== (params.k1 ?? index.k1) || index.b !== (params.b ?? index.b)) return false;
-    this.lexicalIndex = index;
     const pairs = new Uint32Array(map.bytes.slice().buffer);
     for (let i = 0; i < pairs.length; i += 2) {
       const [chunkId, docId] = [pairs[i], pairs[i + 1]];
@@ -128,7 +163,7 @@ export class LibraryCatalogue {
 
   addChunk(docId: number, chunkId: number, terms: readonly string[]): void {
     if (this.chunkDoc.has(chunkId)) return;
-    this.lexicalIndex.add(chunkId, terms);
+    this.lexicalOf(docId).add(chunkId, terms);
     this.chunkDoc.set(chunkId, docId);
     const list = this.docChunks.get(docId);
     if (list) list.push(chunkId);
@@ -157,8 +192,9 @@ export class LibraryCatalogue {
   /** Drops a document's chunks from memory (keyword, vectors, counts); its record stays unless `forget`. */
   removeChunks(docId: number): void {
     const chunkIds = this.docChunks.get(docId) ?? [];
+    const lexical = this.lexicalOf(docId);
     for (const id of chunkIds) {
-      this.lexicalIndex.remove(id);
+      lexical.remove(id);
       this.chunkDoc.delete(id);
       if (!this.vectorSet?.has(id)) this.pending--;
     }
@@ -177,7 +213,7 @@ export class LibraryCatalogue {
    */
   async syncDocument(store: Store, docId: number): Promise<void> {
     const record = await store.getDocument(docId);
-    this.removeChunks(docId);
+    this.removeChunks(docId); // from the keyword index of the collection it was in
     if (!record) {
       this.docs.delete(docId);
       return;
@@ -197,6 +233,27 @@ export class LibraryCatalogue {
   documentFilter(documentIds: readonly number[]): IdFilter {
     const wanted = new Set(documentIds);
     return (chunkId) => wanted.has(this.chunkDoc.get(chunkId) ?? -1);
+  }
+
+  /** Chunks whose document passes a predicate (decided once per document, then a map lookup per chunk). */
+  chunkFilter(acceptDocument: (doc: DocumentRecord) => boolean): IdFilter {
+    const accepted = new Set<number>();
+    for (const doc of this.docs.values()) if (acceptDocument(doc)) accepted.add(doc.id);
+    return (chunkId) => accepted.has(this.chunkDoc.get(chunkId) ?? -1);
+  }
+
+  /** Documents per collection and searchable passages per collection. */
+  collectionCounts(): Map<string, { documents: number; passages: number }> {
+    const counts = new Map<string, { documents: number; passages: number }>();
+    for (const doc of this.docs.values()) {
+      const id = collectionOf(doc);
+      const entry = counts.get(id) ?? { documents: 0, passages: 0 };
+      entry.documents++;
+      entry.passages += this.chunksOf(doc.id).length;
+      counts.set(id, entry);
+    }
+    if (!counts.has(DEFAULT_COLLECTION)) counts.set(DEFAULT_COLLECTION, { documents: 0, passages: 0 });
+    return counts;
   }
 
   /** True when every chunk of the document has a vector of the current model. */

@@ -1,13 +1,14 @@
 // Search: keyword (BM25) and vector retrieval over the in-memory indexes, fused, then results built from the
 // stored chunks. It always answers: without a usable model (loading, unavailable, or failing at run time) it
 // answers by keyword and says why.
-import type { EngineSettings, SearchOptions, SearchResponse, SearchResult } from './api.ts';
+import type { EngineSettings, SearchFilter, SearchOptions, SearchResponse, SearchResult } from './api.ts';
 import { TroveError, isAbort, toErrorInfo } from './errors.ts';
 import type { LibraryCatalogue } from './library-catalogue.ts';
 import { SEARCH_K, describeRange } from './limits.ts';
 import { analyze } from './lexical/analyzer.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
 import type { FusedHit } from './retrieve/fusion.ts';
+import { documentMatches, isActive } from './retrieve/filters.ts';
 import { buildResults } from './retrieve/results.ts';
 import type { Store } from './store/store.ts';
 import type { Hit, SearchMode } from './types.ts';
@@ -37,7 +38,9 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
   const topK = Math.min(SEARCH_K.max, Math.max(SEARCH_K.min, Math.floor(k)));
   const { catalogue, model } = ctx;
   const terms = analyze(query);
-  const filter = options.documentIds?.length ? catalogue.documentFilter(options.documentIds) : undefined;
+  const wanted: SearchFilter = { ...options.filter };
+  if (options.documentIds?.length) wanted.documentIds = [...(wanted.documentIds ?? []), ...options.documentIds];
+  const filter = isActive(wanted) ? catalogue.chunkFilter((doc) => documentMatches(doc, wanted)) : undefined;
   const response = (mode: SearchMode, results: SearchResult[], notice?: string): SearchResponse => ({
     query,
     mode,
@@ -78,7 +81,7 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
       notice = `The semantic model failed (${toErrorInfo(error).message}): showing keyword results.`;
     }
   }
-  const keywordHits = mode === 'semantic' ? [] : catalogue.lexical.search(terms, depth, filter);
+  const keywordHits = mode === 'semantic' ? [] : catalogue.searchKeyword(terms, depth, wanted.collections, filter);
 
   const fused: FusedHit[] =
     mode === 'hybrid'

@@ -24,6 +24,8 @@ export interface ParsedDocument {
   pageCount?: number;
   /** Non-fatal notes for the user (e.g. "page 3 has no text layer"). */
   warnings?: string[];
+  /** Detected language (ISO 639-1), when the parser or a detector knows it. */
+  language?: string;
 }
 
 export interface Parser {

@@ -10,7 +10,7 @@ export interface Job {
   progress: IngestProgress;
 }
 
-const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled']);
+const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 export function isFinal(stage: IngestStage): boolean {
   return FINAL.has(stage);
 }

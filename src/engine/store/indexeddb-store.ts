@@ -169,9 +169,28 @@ export class IndexedDbStore implements Store {
 
   async updateDocument(
     docId: number,
-    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error'>>,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
   ): Promise<void> {
     await this.updateRecord(docId, (doc) => ({ ...doc, ...patch }));
+  }
+
+  async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        const fresh = await tx.objectStore('documents').get(newId);
+        if (!fresh) throw new TroveError('NOT_FOUND', `No document with id ${newId}.`);
+        await tx.objectStore('documents').put({ ...fresh, replaces: undefined, status: 'ready', chunkCount, attempts: 0, error: undefined });
+        await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await tx.objectStore('documents').delete(oldId);
+        await tx.objectStore('texts').delete(oldId);
+        await deleteByDoc(tx.objectStore('chunks'), oldId);
+        await deleteByDoc(tx.objectStore('terms'), oldId);
+        await deleteByDoc(tx.objectStore('vectors'), oldId);
+        await logChange(tx, oldId);
+        await logChange(tx, newId);
+      });
+    });
   }
 
   private async updateRecord(docId: number, change: (doc: DocumentRecord) => DocumentRecord): Promise<void> {

@@ -20,6 +20,22 @@ export interface DocumentRecord {
   attempts?: number;
   /** Why the document is 'failed' (or why its last attempt failed). */
   error?: ErrorInfo;
+  /** Collection id (see collections.ts); absent means the default collection. */
+  collection?: string;
+  /** User tags, normalised (lower case, sorted). */
+  tags?: string[];
+  /** SHA-256 of the file's bytes, hex: the same file added twice is recognised. */
+  sha256?: string;
+  /** The file's own modification time (ms), when the browser gave one. */
+  modifiedAt?: number;
+  /** MIME type the browser reported. */
+  mimeType?: string;
+  /** Folder path inside a dropped folder, e.g. "notes/2024". */
+  folder?: string;
+  /** Detected language (ISO 639-1), when known. */
+  language?: string;
+  /** While being indexed as the new version of another document: that document's id (see replaceDocument). */
+  replaces?: number;
   pageCount?: number;
   title?: string;
   warnings?: string[];
@@ -95,8 +111,16 @@ export interface Store {
   /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
   addVectors(batch: VectorBatch): Promise<void>;
   markReady(docId: number, chunkCount: number): Promise<void>;
-  /** Changes status, attempts or error of a document (never its content). */
-  updateDocument(docId: number, patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error'>>): Promise<void>;
+  /** Changes status, attempts, error, tags or collection of a document (never its content). */
+  updateDocument(
+    docId: number,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
+  ): Promise<void>;
+  /**
+   * Completes a replacement in ONE transaction: the new version becomes 'ready' and the old one (document, text,
+   * chunks, terms, vectors) is deleted. A failure before this leaves the old version whole.
+   */
+  replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void>;
   getDocument(docId: number): Promise<DocumentRecord | undefined>;
   /** Removes a document with its text, chunks, terms and vectors, in one transaction. */
   deleteDocument(docId: number): Promise<void>;
