@@ -19,8 +19,13 @@ export interface ModelStatus {
   error?: string;
   /** Why the device in use differs from the one asked for (e.g. no WebGPU adapter, or WebGPU failed its self-check). */
   deviceNote?: string;
-  /** Chunks still waiting for vectors (ingested while the model was unavailable). */
+  /** Chunks still waiting for vectors of this model (ingested while it was unavailable, or being re-embedded). */
   pendingVectors: number;
+  /**
+   * Set while the library is re-embedded after a model switch: the model whose vectors still answer semantic
+   * searches until the new vectors are complete (then they swap at once).
+   */
+  previousModelId?: string;
 }
 
 export interface DocumentSummary {
@@ -212,6 +217,8 @@ export interface EngineSettings {
   hnswM: number;
   hnswEfConstruction: number;
   hnswEf: number;
+  /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
+  keepPreviousVectors: boolean;
 }
 
 export interface LibraryStats {

@@ -69,6 +69,15 @@ const SETTINGS_KEY = 'engine-settings';
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';
 const COLLECTIONS_KEY = 'collections';
+
+/** Which vectors answer searches (and which model made them), remembered so a restart loads them first. */
+interface ServingVectors {
+  fingerprint: string;
+  dims: number;
+  /** Absent in libraries from before model switching. */
+  modelId?: string;
+  device?: EngineSettings['device'];
+}
 /** Quiet time after the last write before the keyword index is persisted. */
 const SNAPSHOT_DELAY_MS = 2_000;
 
@@ -90,11 +99,13 @@ export class TroveEngine implements TroveApi {
   private readonly jobListeners = new Set<(progress: IngestProgress) => void>();
   private readonly libraryListeners = new Set<(event: LibraryEvent) => void>();
   private initializing: Promise<void> | null = null;
+  /** During a model switch: the old model and its vectors, answering semantic searches until the new set is done. */
+  private previous: { embedder: Embedder; set: VectorSet } | null = null;
   /** How the keyword index was loaded at start-up: from its snapshot, or rebuilt from every passage's terms. */
   private lexicalLoadedFrom: 'snapshot' | 'terms' = 'terms';
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  /** This page's start-up settings (build or URL), applied over the stored ones, also when another tab saves. */
-  private overrides: Partial<EngineSettings> = {};
+  /** The stored settings as this engine last read or wrote them: a catch-up applies only another tab's change. */
+  private storedSettings = '{}';
 
   constructor(private readonly deps: EngineDependencies) {
     const name = deps.libraryName ?? 'trove';
@@ -105,6 +116,7 @@ export class TroveEngine implements TroveApi {
     this.model = new ModelLifecycle(deps.loadEmbedder, {
       settings: () => this.settingsValue,
       pendingVectors: () => this.catalogue.pendingVectors,
+      previousModel: () => this.previous?.embedder.model.id,
       onLoaded: (embedder, current) => this.modelLoaded(embedder, current),
     });
     this.pipeline = new IngestPipeline({
@@ -132,16 +144,21 @@ export class TroveEngine implements TroveApi {
   private async open(overrides: Partial<EngineSettings>): Promise<void> {
     const store = await this.deps.openStore({ onStale: (reason) => this.becameStale(reason) });
     this.store = store;
-    this.overrides = overrides;
     const stored = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    this.storedSettings = JSON.stringify(stored);
     this.settingsValue = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
     // Read the version first: changes that land while we load are applied again by the next catch-up (idempotent).
     this.knownVersion = await store.libraryVersion();
     this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
     this.channel.onAnnouncement(() => void this.catchUpNow());
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
-    const last = await store.getSetting<{ fingerprint: string; dims: number }>(VECTOR_SET_KEY);
-    if (last) void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
+    const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
+    if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
+      // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
+      void this.restorePrevious(last);
+    } else if (last) {
+      void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
+    }
     void this.model.ensureLoaded();
     void this.pipeline.resumeInterrupted().catch(() => undefined);
   }
@@ -155,6 +172,7 @@ export class TroveEngine implements TroveApi {
     const previous = this.settingsValue;
     const next = mergeSettings(previous, patch);
     await store.putSetting(SETTINGS_KEY, next);
+    this.storedSettings = JSON.stringify(next);
     this.settingsValue = next;
     this.applySettingsChange(previous, next);
     return next;
@@ -166,9 +184,15 @@ export class TroveEngine implements TroveApi {
       void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
     }
     if (modelChanged(previous, next)) {
-      // Waits for the queue: an ingest in progress finishes with the model it started with.
+      // Waits for the queue: an ingest in progress finishes with the model it started with. The old model and its
+      // vectors keep answering semantic searches until the library is re-embedded with the new one.
       void this.queue
-        .enqueue(() => this.model.reset())
+        .enqueue(async () => {
+          const old = this.model.detach();
+          const set = this.catalogue.vectors;
+          if (old && set?.fingerprint === old.fingerprint && !this.previous) this.previous = { embedder: old, set };
+          else await old?.dispose().catch(() => undefined);
+        })
         .then(() => this.model.ensureLoaded())
         .catch(() => undefined);
     } else if (indexChanged(previous, next)) {
@@ -220,11 +244,63 @@ export class TroveEngine implements TroveApi {
   }
 
   private async modelLoaded(embedder: Embedder, current: () => boolean): Promise<void> {
-    if (this.catalogue.vectors?.fingerprint !== embedder.fingerprint) {
-      // In the queue, so no ingest batch interleaves with reading the stored vectors.
-      await this.queue.enqueue(() => (current() ? this.openVectors(embedder.fingerprint, embedder.model.dims) : Promise.resolve()));
+    // In the queue, so no ingest batch interleaves with reading the stored vectors.
+    await this.queue.enqueue(async () => {
+      if (!current()) return;
+      const previous = this.previous;
+      if (previous && previous.set.fingerprint === embedder.fingerprint) {
+        // Switched back before the re-embed finished: the old vectors are this model's own.
+        this.previous = null;
+        this.catalogue.useVectors(previous.set);
+        await previous.embedder.dispose().catch(() => undefined);
+        await this.rememberServing(embedder.fingerprint, embedder.model.dims);
+      } else if (this.catalogue.vectors?.fingerprint !== embedder.fingerprint) {
+        await this.openVectors(embedder.fingerprint, embedder.model.dims);
+      }
+    });
+    if (current()) void this.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
+  }
+
+  /** Embeds what lacks vectors of the current model; when a model switch is in progress and done, swaps. */
+  private async backfillThenSwap(): Promise<void> {
+    await this.pipeline.backfill();
+    const previous = this.previous;
+    const embedder = this.model.embedder;
+    const set = this.catalogue.vectors;
+    if (!previous || !embedder || set?.fingerprint !== embedder.fingerprint || this.catalogue.pendingVectors > 0) return;
+    // The new vectors are complete: from now on they answer, and the old ones go (unless the user keeps them).
+    this.previous = null;
+    await this.rememberServing(embedder.fingerprint, embedder.model.dims);
+    await previous.embedder.dispose().catch(() => undefined);
+    if (!this.settingsValue.keepPreviousVectors) await this.requireStore().deleteVectorSet(previous.set.fingerprint);
+    this.model.refresh();
+  }
+
+  /** Loads the model and vectors of an unfinished switch, to answer semantic searches until the new ones are done. */
+  private async restorePrevious(last: ServingVectors): Promise<void> {
+    try {
+      const embedder = await this.deps.loadEmbedder({
+        modelId: last.modelId!,
+        allowRemoteModels: this.settingsValue.allowRemoteModels,
+        localModelPath: this.settingsValue.localModelPath,
+        device: last.device ?? this.settingsValue.device,
+      });
+      if (embedder.fingerprint !== last.fingerprint) {
+        await embedder.dispose();
+        return;
+      }
+      await this.queue.enqueue(async () => {
+        const { set } = await VectorSet.open(this.requireStore(), last.fingerprint, last.dims, indexPolicy(this.settingsValue), this.catalogue.isLive);
+        if (this.catalogue.vectors?.fingerprint === last.fingerprint || this.previous) {
+          await embedder.dispose();
+          return;
+        }
+        this.previous = { embedder, set };
+        this.model.refresh();
+      });
+    } catch {
+      // The old model is not available (offline, not cached): keyword search, and the new vectors as they come.
     }
-    if (current()) void this.queue.enqueue(() => this.pipeline.backfill()).catch(() => undefined);
   }
 
   // ── vectors ────────────────────────────────────────────────────────────────
@@ -238,8 +314,22 @@ export class TroveEngine implements TroveApi {
     const { set, loadedFromPages } = await VectorSet.open(store, fingerprint, dims, indexPolicy(this.settingsValue), this.catalogue.isLive);
     this.catalogue.useVectors(set);
     this.vectorsLoadedFromPages = loadedFromPages;
-    await store.putSetting(VECTOR_SET_KEY, { fingerprint, dims });
+    // While a switch is in progress the old set stays the one remembered: a restart resumes the switch.
+    if (!this.previous) await this.rememberServing(fingerprint, dims);
     this.model.refresh();
+  }
+
+  private async rememberServing(fingerprint: string, dims: number): Promise<void> {
+    const record: ServingVectors = { fingerprint, dims, modelId: this.settingsValue.modelId, device: this.settingsValue.device };
+    await this.requireStore().putSetting(VECTOR_SET_KEY, record);
+  }
+
+  /** The model and vectors that answer semantic searches: the previous ones while a switch re-embeds. */
+  private serving(): { embedder: Embedder; set: VectorSet; previous: boolean } | null {
+    if (this.previous) return { ...this.previous, previous: true };
+    const embedder = this.model.embedder;
+    const set = this.catalogue.vectors;
+    return embedder && set?.fingerprint === embedder.fingerprint ? { embedder, set, previous: false } : null;
   }
 
   /** Switches index kind or quantization when the settings or the collection's size call for it. */
@@ -289,7 +379,14 @@ export class TroveEngine implements TroveApi {
 
   search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
     return search(
-      { store: () => this.requireStore(), catalogue: this.catalogue, model: this.model, settings: () => this.settingsValue, fuse: this.fuse },
+      {
+        store: () => this.requireStore(),
+        catalogue: this.catalogue,
+        model: this.model,
+        settings: () => this.settingsValue,
+        fuse: this.fuse,
+        serving: () => this.serving(),
+      },
       query,
       options,
     );
@@ -497,8 +594,12 @@ export class TroveEngine implements TroveApi {
 
   private async reloadSettings(): Promise<void> {
     const stored = (await this.requireStore().getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    const json = JSON.stringify(stored);
+    if (json === this.storedSettings) return; // our own write, or another key changed
+    this.storedSettings = json;
+    // Another tab saved settings: the user's explicit choice there wins over this page's start-up overrides.
     const previous = this.settingsValue;
-    const next = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), this.overrides);
+    const next = mergeSettings(DEFAULT_SETTINGS, safeSettings(stored));
     if (JSON.stringify(next) === JSON.stringify(previous)) return;
     this.settingsValue = next;
     this.applySettingsChange(previous, next);

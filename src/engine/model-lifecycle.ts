@@ -22,6 +22,8 @@ export interface ModelLifecycleHooks {
   settings: () => EngineSettings;
   /** Chunks waiting for vectors, for the status. */
   pendingVectors: () => number;
+  /** The model still answering queries while the library is re-embedded with this one, if any. */
+  previousModel?: () => string | undefined;
   /**
    * Called with a freshly loaded embedder before it is announced ready (the engine opens its vectors here).
    * `current()` turns false when a newer load started meanwhile.
@@ -114,13 +116,21 @@ export class ModelLifecycle {
 
   /** Drops the model in use (settings changed): call from the work queue, so no ingest is using it. */
   async reset(): Promise<void> {
+    await this.detach()?.dispose().catch(() => undefined);
+  }
+
+  /**
+   * Stops using the model without disposing it, and returns it: during a model switch the old model keeps
+   * answering queries over the old vectors until the new ones are complete. Call from the work queue.
+   */
+  detach(): Embedder | null {
     const old = this.embedderValue;
     this.embedderValue = null;
     this.loading = null;
     this.embedderLoading = null;
     this.generation++;
     this.publish(this.statusFor('idle'));
-    await old?.dispose().catch(() => undefined);
+    return old;
   }
 
   /**
@@ -137,9 +147,13 @@ export class ModelLifecycle {
     void old?.dispose().catch(() => undefined);
   }
 
-  /** Re-publishes the status with a fresh pending count. */
+  /** Re-publishes the status with a fresh pending count and switch state. */
   refresh(): void {
-    this.publish({ ...this.statusValue, pendingVectors: this.hooks.pendingVectors() });
+    const status: ModelStatus = { ...this.statusValue, pendingVectors: this.hooks.pendingVectors() };
+    const previous = this.hooks.previousModel?.();
+    if (previous) status.previousModelId = previous;
+    else delete status.previousModelId;
+    this.publish(status);
   }
 
   private statusFor(state: ModelStatus['state']): ModelStatus {
@@ -151,6 +165,8 @@ export class ModelLifecycle {
       source: settings.allowRemoteModels ? 'hub' : 'local',
       pendingVectors: this.hooks.pendingVectors(),
     };
+    const previous = this.hooks.previousModel?.();
+    if (previous) status.previousModelId = previous;
     const embedder = this.embedderValue;
     if (state === 'ready' && embedder) {
       status.device = embedder.device;

@@ -11,7 +11,9 @@ import type { FusedHit } from './retrieve/fusion.ts';
 import { documentMatches, isActive } from './retrieve/filters.ts';
 import { buildResults } from './retrieve/results.ts';
 import type { Store } from './store/store.ts';
+import type { Embedder } from './embed/embedder.ts';
 import type { Hit, SearchMode } from './types.ts';
+import type { VectorSet } from './vector-set.ts';
 
 /** Candidates taken from each retriever before fusion. */
 const CANDIDATES = 100;
@@ -25,6 +27,8 @@ export interface SearchContext {
   model: ModelLifecycle;
   settings: () => EngineSettings;
   fuse: FuseFn;
+  /** The model and vectors answering semantic searches (the previous ones while a model switch re-embeds). */
+  serving: () => { embedder: Embedder; set: VectorSet; previous: boolean } | null;
 }
 
 export async function search(ctx: SearchContext, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
@@ -53,15 +57,18 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
 
   let mode = requestedMode;
   let notice: string | undefined;
-  const embedder = model.embedder;
-  const vectors = catalogue.vectors;
-  if (mode !== 'keyword' && (!embedder || vectors?.fingerprint !== embedder.fingerprint)) {
+  const serving = ctx.serving();
+  if (mode !== 'keyword' && !serving) {
     mode = 'keyword';
     const state = model.status.state;
     notice =
-      state === 'loading' || state === 'idle' || (embedder && !vectors)
+      state === 'loading' || state === 'idle' || (model.embedder && !catalogue.vectors)
         ? 'The semantic model is still loading: showing keyword results.'
         : 'The semantic model is not available: showing keyword results.';
+  } else if (mode !== 'keyword' && serving?.previous) {
+    notice =
+      `Re-embedding the library for ${model.status.modelId}: ${catalogue.pendingVectors} passages to go. ` +
+      `Semantic results come from ${serving.embedder.model.id} until then.`;
   } else if (mode !== 'keyword' && catalogue.pendingVectors > 0) {
     notice = `${catalogue.pendingVectors} passages are still waiting for vectors and can only be found by keyword.`;
   }
@@ -69,14 +76,16 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
   // Each retriever returns at least CANDIDATES (more when k asks for more), so fusion sees both lists' tails.
   const depth = Math.max(CANDIDATES, topK);
   let vectorHits: Hit[] = [];
-  if (mode !== 'keyword' && embedder && vectors) {
+  if (mode !== 'keyword' && serving) {
     try {
-      const queryVector = await embedder.embedQuery(query);
-      vectorHits = vectors.search(queryVector, depth, filter);
+      const queryVector = await serving.embedder.embedQuery(query);
+      // The previous model's set is not kept in step with deletes: only live chunks count.
+      const live = serving.previous ? (id: number) => catalogue.isLive(id) && (!filter || filter(id)) : filter;
+      vectorHits = serving.set.search(queryVector, depth, live);
     } catch (error) {
       if (isAbort(error)) throw error;
       // WebGPU device lost, ONNX Runtime abort…: answer by keyword, and stop using the model until a retry.
-      model.markFailed(error);
+      if (!serving.previous) model.markFailed(error);
       mode = 'keyword';
       notice = `The semantic model failed (${toErrorInfo(error).message}): showing keyword results.`;
     }

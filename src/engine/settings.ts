@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   hnswM: 16,
   hnswEfConstruction: 200,
   hnswEf: 64,
+  keepPreviousVectors: false,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -64,6 +65,7 @@ function validate(s: EngineSettings): void {
   if (!['none', 'int8', 'binary'].includes(s.quantization)) {
     throw new TroveError('INVALID_ARGUMENT', `quantization must be none, int8 or binary, got "${s.quantization}".`);
   }
+  if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');

@@ -96,10 +96,19 @@ const GLOVE_FIXTURE: ModelSpec = {
     'nDCG@10 0.038 on SciFact. For tests and offline plumbing only.',
 };
 
+/** The same words in another vector space (see scripts/make-model-fixture.mjs): tests switch models with it. */
+const GLOVE_PERMUTED_FIXTURE: ModelSpec = {
+  ...GLOVE_FIXTURE,
+  id: 'glove-50d-permuted',
+  repo: 'trove/glove-50d-permuted',
+  quality: 'Test fixture: the GloVe fixture in another (orthogonally mapped) vector space, for model-switch tests.',
+};
+
 export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [BGE_SMALL.id]: BGE_SMALL,
   [MINILM_L6.id]: MINILM_L6,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
+  [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
 });
 
 export const DEFAULT_MODEL_ID = BGE_SMALL.id;

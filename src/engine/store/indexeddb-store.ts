@@ -331,6 +331,20 @@ export class IndexedDbStore implements Store {
     return { version, pages: rows.filter((row) => row !== versionRow).map(({ name, bytes }) => ({ name, bytes })) };
   }
 
+  async deleteVectorSet(fingerprint: string): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['vectors', 'indexPages', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        const vectorKeys = await tx.objectStore('vectors').index('byFingerprint').getAllKeys(fingerprint);
+        for (const key of vectorKeys) await tx.objectStore('vectors').delete(key);
+        const pageKeys = await tx.objectStore('indexPages').index('bySet').getAllKeys(fingerprint);
+        for (const key of pageKeys) await tx.objectStore('indexPages').delete(key);
+        await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await logChange(tx, SETTINGS_DOC);
+      });
+    });
+  }
+
   async deleteIndex(set: string): Promise<void> {
     await this.guard(async () => {
       const tx = this.db.transaction('indexPages', 'readwrite');

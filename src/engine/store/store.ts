@@ -152,6 +152,8 @@ export interface Store {
     version: number,
   ): Promise<void>;
   readIndex(set: string): Promise<StoredIndex | undefined>;
+  /** Deletes every stored vector of one model, and its persisted index (after a model switch completed). */
+  deleteVectorSet(fingerprint: string): Promise<void>;
   /** Drops a persisted index (e.g. when switching from flat to HNSW). */
   deleteIndex(set: string): Promise<void>;
   /**
