@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TroveError } from '../errors.ts';
 import { blockProblems } from '../ingest/test-utils.ts';
@@ -108,6 +109,7 @@ describe('card detector', () => {
   it('finds a card after another number and before a trailing one', () => {
     expect(only('card', 'Qty 12 4111 1111 1111 1111')).toBe('Qty 12 [CARD]');
     expect(only('card', 'x 4111 1111 1111 1111 123 y')).toBe('x [CARD] 123 y');
+    expect(only('card', 'x 4111 1111 1111 1111 42 y')).toBe('x [CARD] 42 y');
   });
 
   it('checks Luhn and issuer lengths', () => {
@@ -231,6 +233,13 @@ describe('redaction as a whole', () => {
     expect(redactText('call 123-45-6789').text).toBe('call [SSN]');
     expect(redactText('host 192.168.100.200').text).toBe('host [IP]');
     expect(redactText('amex 3782 822463 10005').text).toBe('amex [CARD]');
+  });
+
+  it('regression: a phone number followed by more numbers is still found (found by the property test)', () => {
+    expect(redactText('Call +44 20 7946 0958 192.168.1.20 now').text).toBe('Call [PHONE] [IP] now');
+    expect(redactText('x 4111 1111 1111 1111 42 42 y').text).toBe('x [CARD] 42 42 y');
+    // …but a run is never cut inside a token: "2024-01-15 2024-01-15" does not shrink to a phone-like "2024-01".
+    expect(redactText('2024-01-15 2024-01-15 and 1999-2004 42').text).toBe('2024-01-15 2024-01-15 and 1999-2004 42');
   });
 
   it('reports counts and positions in the redacted text, never the values', () => {
@@ -358,5 +367,42 @@ describe('redaction cost', () => {
     const tLarge = time(large);
     // Linear: ratio ~8. Quadratic would be ~64 (and take minutes on runs of a million characters).
     expect(tLarge / tSmall).toBeLessThan(24);
+  });
+});
+
+describe('redactDocument invariants (property-based)', () => {
+  // Paragraphs of ordinary words, numbers that are not PII, and PII values; blocks cover each paragraph.
+  const SECRETS = ['alice@example.com', '+44 20 7946 0958', '4111 1111 1111 1111', 'DE89 3704 0044 0532 0130 00', '123-45-6789', '192.168.1.20', 'fe80::1'];
+  const BENIGN = ['bread', 'the', 'starter', '2024-01-15', 'v1.2.3', '1999-2004', '42', 'ISBN 978-3-16-148410-0', 'ok.'];
+
+  it('removes every planted value, keeps blocks ordered, trimmed and non-overlapping, and reports placeholders', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.oneof(fc.constantFrom(...SECRETS), fc.constantFrom(...BENIGN)), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n\n', '\n', ' '),
+        (paragraphs, separator) => {
+          const texts = paragraphs.map((words) => words.join(' '));
+          const text = texts.join(separator);
+          let from = 0;
+          const blocks = texts.map((t) => {
+            const start = text.indexOf(t, from);
+            from = start + t.length;
+            return { start, end: from, kind: 'paragraph' as const };
+          });
+          const { document, report } = redactDocument({ format: 'text', text, blocks });
+          for (const secret of SECRETS) expect(document.text).not.toContain(secret);
+          expect(blockProblems(document)).toEqual([]);
+          for (const item of report.items) expect(document.text.slice(item.start, item.end)).toMatch(/^\[[A-Z]+\]$/);
+          const planted = paragraphs.flat().filter((w) => SECRETS.includes(w)).length;
+          // Adjacent values may merge into one span (e.g. two phone groups); never more redactions than values.
+          expect(report.total).toBeLessThanOrEqual(planted);
+          expect(report.total > 0).toBe(planted > 0);
+          for (const benign of ['bread', 'starter', '2024-01-15', '1999-2004']) {
+            if (text.includes(` ${benign} `)) expect(document.text).toContain(benign);
+          }
+        },
+      ),
+      { seed: 12, numRuns: 300 },
+    );
   });
 });

@@ -32,11 +32,13 @@ function cardLength(candidate: string): number {
   const sep = candidate.includes(' ') ? ' ' : candidate.includes('-') ? '-' : '';
   if (sep && candidate.includes(sep === ' ' ? '-' : ' ')) return 0; // mixed separators: not a printed card
   const groups = sep ? candidate.split(sep) : [candidate];
-  if (groups.some((g) => g.length < 3 || g.length > 7) && groups.length > 1) return 0;
   for (let n = groups.length; n >= 1; n--) {
-    const digits = groups.slice(0, n).join('');
+    const kept = groups.slice(0, n);
+    const digits = kept.join('');
     if (digits.length < 13) break;
-    if (isCardNumber(digits)) return groups.slice(0, n).join(sep).length;
+    // Printed cards group by 4 (Amex 4-6-5, some 4-6-4 or 5-5-5-4): no group under 3 digits.
+    if (n > 1 && kept.some((g) => g.length < 3 || g.length > 7)) continue;
+    if (isCardNumber(digits)) return kept.join(sep).length;
   }
   return 0;
 }

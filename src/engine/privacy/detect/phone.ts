@@ -10,8 +10,10 @@
 import { isDigit, type Detector, type PiiMatch } from '../pii.ts';
 
 const SEP = '[ .\\-\\u00A0]';
+/** No phone format has more groups; the bound keeps every candidate short, so retries stay linear. */
+const MAX_GROUPS = 7;
 const CANDIDATE = new RegExp(
-  `(?<![\\w+#.\\-/:@$€£])\\+?(?:\\d+${SEP}?)?(?:\\(\\d{1,5}\\)${SEP}?)?\\d+(?:${SEP}\\d+)*`,
+  `(?<![\\w+#.\\-/:@$€£])\\+?(?:\\d+${SEP}?)?(?:\\(\\d{1,5}\\)${SEP}?)?\\d+(?:${SEP}\\d+){0,${MAX_GROUPS}}`,
   'g',
 );
 
@@ -27,13 +29,42 @@ export const phoneDetector: Detector = {
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const start = m.index;
-      const end = start + m[0].length;
-      if (end < text.length && /[\w@%°]/.test(text[end])) continue; // 555-1234abc, 12.5%: not a phone
       const before = text.slice(Math.max(0, start - CONTEXT), start);
-      if (isPhone(m[0], before)) out.push({ type: 'phone', start, end });
+      // The candidate may run on into other numbers ("+44 20 7946 0958 192.168.1.20"): try it whole, then without
+      // its trailing groups, longest first.
+      let found = 0;
+      for (const length of prefixLengths(m[0])) {
+        const end = start + length;
+        if (end < text.length && /[\w@%°]/.test(text[end])) continue; // 555-1234abc, 12.5%: not a phone
+        if (isPhone(m[0].slice(0, length), before)) {
+          found = length;
+          break;
+        }
+      }
+      if (found > 0) {
+        out.push({ type: 'phone', start, end: start + found });
+        CANDIDATE.lastIndex = start + found;
+      } else {
+        // A phone may start at a later group: "room 12 0612 345 678" fails as a whole. Retry from the next group
+        // (each character is retried at most MAX_GROUPS times, so this stays linear).
+        const next = m[0].search(/[ \u00A0]\+?\(?\d/);
+        if (next > 0) CANDIDATE.lastIndex = start + next + 1;
+      }
     }
   },
 };
+
+/**
+ * Lengths of the candidate cut before each space, longest first. Cuts fall only between space-separated tokens,
+ * never inside one, so "2024-01-15 …" cannot shrink to a phone-like "2024-01".
+ */
+function prefixLengths(candidate: string): number[] {
+  const ends = [candidate.length];
+  for (let i = candidate.length - 1; i > 0; i--) {
+    if ((candidate[i] === ' ' || candidate[i] === '\u00A0') && isDigit(candidate.charCodeAt(i - 1))) ends.push(i);
+  }
+  return ends;
+}
 
 /** Decides whether a candidate (see CANDIDATE) is a phone number, given up to 40 characters of text before it. */
 export function isPhone(candidate: string, before: string): boolean {
@@ -55,6 +86,10 @@ export function isPhone(candidate: string, before: string): boolean {
   }
   if (run) groups.push(run);
   if (digits < 7 || digits > 15) return false;
+
+  // A date or year range inside the run ("15.01.2024 10 30", "1999-2004 42") makes it a date, not a phone.
+  const tokens = candidate.split(/[ \u00A0]/).map((token) => token.split(/[.\-]/));
+  if (tokens.some((groups) => looksLikeDate(groups) || looksLikeYearRange(groups))) return false;
 
   const plus = candidate.startsWith('+');
   const paren = candidate.includes('(');
