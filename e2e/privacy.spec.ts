@@ -8,6 +8,7 @@ import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
 test.use({ serviceWorkers: 'allow', bypassCSP: true });
 
 test('ingest, search, reload and offline use send no request outside the origin (pages, worker, service worker)', async ({ page, context, baseURL }) => {
+  test.setTimeout(180_000); // three full page loads, one offline, on a shared machine
   const egress = recordEgress(context, { origin: new URL(baseURL!).origin });
   await openApp(page);
   await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
