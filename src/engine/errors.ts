@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   CANCELLED: 'Cancelled.',
   INVALID_ARGUMENT: 'Invalid argument.',
   INTERNAL: 'Something unexpected went wrong inside Trove.',
+  LOCKED: 'The library is locked: enter its passphrase to open it.',
+  WRONG_PASSPHRASE: 'Wrong passphrase: the library stays locked (nothing was read or changed).',
+  DECRYPT_FAILED: 'Stored data could not be decrypted: it is damaged, or was written with another key.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
