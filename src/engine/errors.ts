@@ -1,7 +1,7 @@
 // One table of error codes. Errors cross the worker boundary as {code, message}; the UI shows the message.
 
 export const ERROR_CODES = {
-  UNSUPPORTED_FORMAT: 'This file type is not supported. Supported: .txt, .md, .markdown, .html, .htm, .pdf.',
+  UNSUPPORTED_FORMAT: 'This file type is not supported.',
   PARSE_FAILED: 'The file could not be read.',
   EMPTY_DOCUMENT: 'The file contains no text to index.',
   BINARY_FILE: 'The file looks like binary data, not text.',
