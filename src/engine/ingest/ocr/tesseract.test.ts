@@ -1,4 +1,6 @@
 // Real OCR in Node: tesseract.js with its worker, core and English data from node_modules (no network).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatFixtures, renderText, encodePng } from '../../../../scripts/make-format-fixtures.mjs';
 import { TroveError } from '../../errors.ts';
@@ -30,6 +32,17 @@ describe('tesseract recognizer', () => {
     expect((error as TroveError).code).toBe('CANCELLED');
     const again = await recognizer.recognize(encodePng(renderText(['QUARRY WORKERS'])));
     expect(again.text).toContain('QUARRY WORKERS');
+  });
+});
+
+describe('tesseract recognizer failures', () => {
+  it('reports missing traineddata as MODEL_UNAVAILABLE naming what failed', async () => {
+    const recognizer = new TesseractRecognizer({ langPath: join(tmpdir(), 'trove-no-such-dir'), startTimeoutMs: 20_000 });
+    const error = await recognizer.recognize(new Uint8Array([1])).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TroveError);
+    expect((error as TroveError).code).toBe('MODEL_UNAVAILABLE');
+    expect((error as TroveError).message).toMatch(/^OCR could not start: /);
+    await recognizer.terminate();
   });
 });
 

@@ -12,10 +12,16 @@ export interface TesseractAssets {
    * or a directory holding all of them. Node ignores it (requires the package).
    */
   corePath?: string;
-  /** Directory (URL in a browser, file path in Node) holding `<lang>.traineddata.gz`. */
+  /**
+   * Directory (same-origin URL in a browser, file path in Node) holding `<lang>.traineddata.gz`. It must be a
+   * directory with that exact file name: tesseract.js 7's in-memory form ({code, data}) is broken (its worker
+   * joins `l.data` instead of `l.code` when initialising, src/worker-script/index.js), so data cannot be handed over.
+   */
   langPath: string;
   /** Tesseract language codes; default ['eng']. */
   languages?: string[];
+  /** Give up starting after this long (a failed start inside tesseract's worker never settles); default 60 s. */
+  startTimeoutMs?: number;
 }
 
 /** A recognizer holding one tesseract worker, started on first use and restarted after a cancel. */
@@ -27,14 +33,37 @@ export class TesseractRecognizer implements OcrRecognizer {
   constructor(private readonly assets: TesseractAssets) {}
 
   private start(): Promise<TesseractWorker> {
-    this.worker ??= createWorker(this.assets.languages ?? ['eng'], OEM.LSTM_ONLY, {
+    if (this.worker) return this.worker;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      const ms = this.assets.startTimeoutMs ?? 60_000;
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s (are its files served?)`)), ms);
+    });
+    // Without an errorHandler, tesseract.js rethrows a failed job inside its message listener (an uncaught
+    // exception) and a failed language load leaves createWorker pending forever: route both to us instead.
+    let failStart: (error: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => {
+      failStart = (error) => reject(error instanceof Error ? error : new Error(String(error)));
+    });
+    const starting = createWorker(this.assets.languages ?? ['eng'], OEM.LSTM_ONLY, {
+      errorHandler: (error: unknown) => failStart(error),
       ...(this.assets.workerPath ? { workerPath: this.assets.workerPath } : {}),
       ...(this.assets.corePath ? { corePath: this.assets.corePath } : {}),
       langPath: this.assets.langPath,
       gzip: true,
       cacheMethod: 'none', // the app's service worker caches the files; no IndexedDB/disk copy
       workerBlobURL: false, // a blob: worker would need a CSP exception
-    }).catch((error: unknown) => {
+    });
+    let gaveUp = false;
+    // A worker that starts after we gave up must not linger.
+    void starting.then(
+      async (late) => {
+        if (gaveUp) await late.terminate();
+      },
+      () => undefined,
+    );
+    this.worker = Promise.race([starting, failed, timeout]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
+      gaveUp = true;
       this.worker = undefined;
       const detail = error instanceof Error ? error.message : String(error);
       throw new TroveError('MODEL_UNAVAILABLE', `OCR could not start: ${detail}`, { cause: error });
