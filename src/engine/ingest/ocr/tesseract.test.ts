@@ -22,6 +22,16 @@ describe('tesseract recognizer', () => {
     expect(photo.text.toLowerCase()).toContain('ferry timetable');
   });
 
+  it('fails a damaged image with PARSE_FAILED naming the file, and keeps working', async () => {
+    const png = formatFixtures()['scans/signal-lamp.png']!;
+    const damaged = png.slice(0, 60); // a PNG signature and header, then nothing
+    const error = await new ImageParser(recognizer).parse(damaged, 'damaged.png').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TroveError);
+    expect(error).toMatchObject({ code: 'PARSE_FAILED' });
+    expect((error as TroveError).message).toMatch(/^“damaged\.png” could not be read as an image: /);
+    expect((await recognizer.recognize(png)).text).toContain('SIGNAL LAMP');
+  });
+
   it('cancels a page in progress and recognises again afterwards with a fresh worker', async () => {
     const big = encodePng(renderText(Array.from({ length: 30 }, (_, i) => `LINE ${i} OF A LONG PAGE OF TEXT`)));
     const controller = new AbortController();
