@@ -4,7 +4,10 @@ import { docFixtures, twoPagePdf } from '../../../../scripts/make-doc-fixtures.m
 import { TroveError } from '../../errors.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import {
+  EXTENSION_FORMAT,
   MAX_FILE_BYTES,
+  OCR_EXTENSIONS,
+  SUPPORTED_EXTENSIONS,
   codeParser,
   createParsers,
   csvParser,
@@ -113,5 +116,16 @@ describe('parseFile', () => {
     const crashing = { ...textParser, parse: () => Promise.reject(new RangeError('boom')) };
     const error = await parseFile(new TextEncoder().encode('x'), 'x.txt', '', undefined, [crashing]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'PARSE_FAILED', message: '“x.txt” could not be read as Text: boom' });
+  });
+});
+
+describe('extensions', () => {
+  it('lists each extension once, OCR extensions among them, and every one has a parser once OCR is on', () => {
+    expect(new Set(SUPPORTED_EXTENSIONS).size).toBe(SUPPORTED_EXTENSIONS.length);
+    expect(OCR_EXTENSIONS.every((ext) => SUPPORTED_EXTENSIONS.includes(ext))).toBe(true);
+    const recognizer: OcrRecognizer = { recognize: async () => ({ text: 'x', confidence: 90 }), terminate: async () => undefined };
+    const all = createParsers({ ocr: { recognizer, mode: 'always' } });
+    for (const ext of SUPPORTED_EXTENSIONS) expect(parserFor(`file${ext}`, '', all).format, ext).toBe(EXTENSION_FORMAT[ext]);
+    expect(supportedExtensions(all)).toEqual([...SUPPORTED_EXTENSIONS]);
   });
 });

@@ -1,8 +1,8 @@
 // Parser registry: picks a parser by extension (then MIME type), enforces size limits and sniffs content.
 import { ERROR_CODES, TroveError, isAbort, throwIfAborted } from '../../errors.ts';
-import type { DocumentFormat, ParseProgress, ParsedDocument, Parser } from '../../types.ts';
+import type { ParseProgress, ParsedDocument, Parser } from '../../types.ts';
 import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
-import { CODE_LANGUAGES, codeParser } from './code.ts';
+import { codeParser } from './code.ts';
 import { CsvParser, csvParser } from './csv.ts';
 import { docxParser } from './docx.ts';
 import { epubParser } from './epub.ts';
@@ -12,43 +12,17 @@ import { JsonParser, jsonParser } from './json.ts';
 import { markdownParser } from './markdown.ts';
 import { PdfParser, hasPdfHeader, pdfParser, type PdfParserOptions } from './pdf.ts';
 import type { RecordOptions } from './records.ts';
+import { EXTENSION_FORMAT, SUPPORTED_EXTENSIONS } from './extensions.ts';
 import { extensionOf, hasText, textParser } from './text.ts';
 
 export { codeParser, csvParser, docxParser, epubParser, htmlParser, jsonParser, markdownParser, pdfParser, textParser };
 export { CsvParser, ImageParser, JsonParser, PdfParser, type PdfParserOptions };
 export { previewTable } from './csv.ts';
 export { previewJson } from './json.ts';
+export { EXTENSION_FORMAT, OCR_EXTENSIONS, SUPPORTED_EXTENSIONS } from './extensions.ts';
 
 /** Larger files would exhaust a browser tab's memory long before they were useful to search. */
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
-
-/** Extension → format: the extension decides first (browsers often report '' or text/plain). */
-const EXTENSION_FORMAT: Readonly<Record<string, DocumentFormat>> = {
-  '.txt': 'text',
-  '.text': 'text',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.html': 'html',
-  '.htm': 'html',
-  '.xhtml': 'html',
-  '.pdf': 'pdf',
-  '.docx': 'docx',
-  '.csv': 'csv',
-  '.tsv': 'csv',
-  '.tab': 'csv',
-  '.json': 'json',
-  '.jsonl': 'json',
-  '.ndjson': 'json',
-  '.epub': 'epub',
-  '.png': 'image',
-  '.jpg': 'image',
-  '.jpeg': 'image',
-  '.webp': 'image',
-  ...Object.fromEntries(Object.keys(CODE_LANGUAGES).map((ext) => [ext, 'code' as const])),
-};
-
-/** Every extension some parser reads (images only when OCR is available: see `createParsers`). */
-export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(EXTENSION_FORMAT);
 
 /** Extensions the given parsers read, for messages and for a folder walk's filter. */
 export function supportedExtensions(parsers: readonly Parser[] = PARSERS): string[] {
