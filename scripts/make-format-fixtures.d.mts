@@ -4,7 +4,7 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 export function zip(files: Record<string, string | Uint8Array>, stored?: string[]): Uint8Array;
-export function makeDocx(items: Array<[string, unknown]>): Uint8Array;
+export function makeDocx(items: Array<[string, unknown] | [string, unknown, string]>): Uint8Array;
 export function makeEpub(
   title: string,
   chapters: { file: string; title: string; html: string }[],

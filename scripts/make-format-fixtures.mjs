@@ -31,16 +31,39 @@ const para = (text, style) =>
 const table = (rows) =>
   `<w:tbl>${rows.map((r) => `<w:tr>${r.map((c) => `<w:tc>${para(c)}</w:tc>`).join('')}</w:tr>`).join('')}</w:tbl>`;
 
-/** A .docx from body items: ['h1', text] | ['h2', text] | ['p', text] | ['table', rows]. */
+/** An inline DrawingML picture (what Word writes), with its description as the alt text. */
+const picture = (id, alt) =>
+  '<w:p><w:r><w:drawing><wp:inline>' +
+  `<wp:docPr id="1" name="Picture"${alt ? ` descr="${esc(alt)}"` : ''}/>` +
+  '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>' +
+  `<pic:blipFill><a:blip r:embed="${id}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>` +
+  '</wp:inline></w:drawing></w:r></w:p>';
+
+/**
+ * A .docx from body items: ['h1', text] | ['h2', text] | ['p', text] | ['table', rows] | ['image', pngBytes, alt?]
+ * (an inline DrawingML picture; alt = its description).
+ */
 export function makeDocx(items) {
+  const media = {};
+  const rels = [];
   const body = items
-    .map(([kind, value]) => (kind === 'table' ? table(value) : para(value, kind === 'h1' ? 'Heading1' : kind === 'h2' ? 'Heading2' : undefined)))
+    .map(([kind, value, alt]) => {
+      if (kind === 'table') return table(value);
+      if (kind === 'image') {
+        const id = `rIdImg${rels.length + 1}`;
+        const target = `media/image${rels.length + 1}.png`;
+        media[`word/${target}`] = value;
+        rels.push(`<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${target}"/>`);
+        return picture(id, alt);
+      }
+      return para(value, kind === 'h1' ? 'Heading1' : kind === 'h2' ? 'Heading2' : undefined);
+    })
     .join('');
   const style = (id, name) => `<w:style w:type="paragraph" w:styleId="${id}"><w:name w:val="${name}"/></w:style>`;
   return zip({
     '[Content_Types].xml':
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>' +
       '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
       '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
     '_rels/.rels':
@@ -48,9 +71,13 @@ export function makeDocx(items) {
       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
     'word/_rels/document.xml.rels':
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+      `<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>${rels.join('')}</Relationships>`,
     'word/styles.xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="${W}">${style('Heading1', 'heading 1')}${style('Heading2', 'heading 2')}</w:styles>`,
-    'word/document.xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${body}</w:body></w:document>`,
+    'word/document.xml':
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ` +
+      'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" ' +
+      `xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>${body}</w:body></w:document>`,
+    ...media,
   });
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatFixtures, makeDocx, zip } from '../../../../scripts/make-format-fixtures.mjs';
+import { encodePng, formatFixtures, makeDocx, renderText, zip } from '../../../../scripts/make-format-fixtures.mjs';
+import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import { TroveError } from '../../errors.ts';
 import { blockProblems } from '../test-utils.ts';
-import { docxParser } from './docx.ts';
+import { DocxParser, docxParser } from './docx.ts';
 
 const outline = (doc: { text: string; blocks: { start: number; end: number; kind: string; level?: number }[] }) =>
   doc.blocks.map((b) => (b.kind === 'heading' ? `h${b.level}:` : '') + doc.text.slice(b.start, b.end));
@@ -59,5 +60,37 @@ describe('docx parser', () => {
   it('rejects a document with no text as EMPTY_DOCUMENT', async () => {
     const error = await rejection(docxParser.parse(makeDocx([['p', '   ']]), 'blank.docx'));
     expect(error.code).toBe('EMPTY_DOCUMENT');
+  });
+
+  describe('pictures', () => {
+    const png = encodePng(renderText(['HARBOUR MAP']));
+    const doc = makeDocx([['p', 'Before the picture.'], ['image', png], ['image', png, 'A map of the harbour'], ['p', 'After the picture.']]);
+
+    it('keeps a picture\'s description (alt text) and drops pictures without one when OCR is off', async () => {
+      const parsed = await docxParser.parse(doc, 'pictures.docx');
+      expect(outline(parsed)).toEqual(['Before the picture.', 'A map of the harbour', 'After the picture.']);
+    });
+
+    it('puts the OCR text of each picture where the picture was when OCR is on', async () => {
+      const seen: Uint8Array[] = [];
+      const recognizer: OcrRecognizer = {
+        recognize: async (image) => {
+          seen.push(image);
+          return { text: 'HARBOUR\nMAP\n', confidence: 90 };
+        },
+        terminate: async () => {},
+      };
+      const parsed = await new DocxParser({ ocr: { recognizer } }).parse(doc, 'pictures.docx');
+      expect(outline(parsed)).toEqual(['Before the picture.', 'HARBOUR MAP', 'HARBOUR MAP', 'After the picture.']);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).toEqual(png);
+    });
+
+    it('warns when OCR fails on a picture and keeps the rest, alt text included', async () => {
+      const failing: OcrRecognizer = { recognize: () => Promise.reject(new Error('bad image')), terminate: async () => {} };
+      const parsed = await new DocxParser({ ocr: { recognizer: failing } }).parse(doc, 'pictures.docx');
+      expect(outline(parsed)).toEqual(['Before the picture.', 'A map of the harbour', 'After the picture.']);
+      expect(parsed.warnings).toEqual(['OCR failed on 2 picture(s); their text is not searchable.']);
+    });
   });
 });

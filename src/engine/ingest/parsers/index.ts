@@ -4,7 +4,7 @@ import type { ParseProgress, ParsedDocument, Parser } from '../../types.ts';
 import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
 import { codeParser } from './code.ts';
 import { CsvParser, csvParser } from './csv.ts';
-import { docxParser } from './docx.ts';
+import { DocxParser, docxParser } from './docx.ts';
 import { epubParser } from './epub.ts';
 import { htmlParser } from './html.ts';
 import { ImageParser } from './image.ts';
@@ -16,7 +16,7 @@ import { EXTENSION_FORMAT, SUPPORTED_EXTENSIONS } from './extensions.ts';
 import { extensionOf, hasText, textParser } from './text.ts';
 
 export { codeParser, csvParser, docxParser, epubParser, htmlParser, jsonParser, markdownParser, pdfParser, textParser };
-export { CsvParser, ImageParser, JsonParser, PdfParser, type PdfParserOptions };
+export { CsvParser, DocxParser, ImageParser, JsonParser, PdfParser, type PdfParserOptions };
 export { previewTable } from './csv.ts';
 export { previewJson } from './json.ts';
 export { EXTENSION_FORMAT, OCR_EXTENSIONS, SUPPORTED_EXTENSIONS } from './extensions.ts';
@@ -59,6 +59,7 @@ export function createParsers(options: ParserSetOptions = {}): Parser[] {
   const pdf = options.pdf || ocr ? new PdfParser({ ...options.pdf, ...(ocr ? { ocr } : {}) }) : pdfParser;
   const list: Parser[] = PARSERS.map((p) => {
     if (p === pdfParser) return pdf;
+    if (p === docxParser && ocr) return new DocxParser({ ocr: { recognizer: ocr.recognizer } });
     if (p === csvParser && options.csv) return new CsvParser(options.csv);
     if (p === jsonParser && options.json) return new JsonParser(options.json);
     return p;
