@@ -36,12 +36,43 @@ const SECTION_NAMES: Record<SectionKind, string> = {
   'END.': 'end',
 };
 
-export class BackupReader {
-  private sectionNumber = 1;
+/** Sections one after another, each with its checksum verified. */
+class SectionReader {
+  private number = 0;
 
+  constructor(
+    readonly bytes: ByteReader,
+    private readonly fail: (reason: string) => TroveError,
+  ) {}
+
+  /** The next section, or undefined at a clean end of input. */
+  async next(): Promise<{ kind: SectionKind; payload: Uint8Array } | undefined> {
+    const number = ++this.number;
+    if (await this.bytes.atEnd()) return undefined;
+    const header = await this.bytes.read(SECTION_HEADER_BYTES);
+    if (header.byteLength < SECTION_HEADER_BYTES) throw this.fail(`it ends inside section ${number} (the file is truncated)`);
+    const kind = kindOf(header.subarray(0, 4));
+    if (!kind) throw this.fail(`section ${number} has an unknown type (the file is damaged)`);
+    const length = new DataView(header.buffer).getUint32(4, true);
+    if (length > MAX_SECTION_BYTES) throw this.fail(`section ${number} claims ${length} bytes (the file is damaged)`);
+    const rest = await this.bytes.read(length + CHECKSUM_BYTES);
+    if (rest.byteLength < length + CHECKSUM_BYTES) {
+      throw this.fail(`it ends inside section ${number} (${SECTION_NAMES[kind]}; the file is truncated)`);
+    }
+    const hashed = new Uint8Array(SECTION_HEADER_BYTES + length);
+    hashed.set(header, 0);
+    hashed.set(rest.subarray(0, length), SECTION_HEADER_BYTES);
+    if (!sameBytes(await sha256(hashed), rest.subarray(length))) {
+      throw this.fail(`section ${number} (${SECTION_NAMES[kind]}) fails its SHA-256 checksum (the file is damaged)`);
+    }
+    return { kind, payload: rest.subarray(0, length) };
+  }
+}
+
+export class BackupReader {
   private constructor(
     readonly manifest: BackupManifest,
-    private readonly reader: ByteReader,
+    private readonly sections: SectionReader,
     private readonly fail: (reason: string) => TroveError,
     private readonly options: BackupOptions & { phase: 'verify' | 'import'; totalBytes?: number },
   ) {}
@@ -50,9 +81,9 @@ export class BackupReader {
   static async open(input: BackupInput, options: BackupOptions & { phase?: 'verify' | 'import' } = {}): Promise<BackupReader> {
     const name = options.fileName ? `“${options.fileName}”` : 'The file';
     const fail = (reason: string) => new TroveError('IMPORT_INVALID', `${name} is not a valid Trove library: ${reason}.`);
-    const reader = new ByteReader(input);
+    const bytes = new ByteReader(input);
     try {
-      const header = await reader.read(FILE_HEADER_BYTES);
+      const header = await bytes.read(FILE_HEADER_BYTES);
       if (header.byteLength < MAGIC.byteLength || !sameBytes(header.subarray(0, MAGIC.byteLength), MAGIC)) {
         throw fail('it does not start with the Trove library signature (is it a .trove file?)');
       }
@@ -67,24 +98,15 @@ export class BackupReader {
         );
       }
       if (flags !== 0) throw fail(`its header has unknown flags ${flags} (the file is damaged or from a newer Trove)`);
-      const first = new BackupReader(null as unknown as BackupManifest, reader, fail, {
-        ...options,
-        phase: options.phase ?? 'verify',
-        totalBytes: inputSize(input),
-      });
-      const section = await first.nextSection();
+      const sections = new SectionReader(bytes, fail);
+      const section = await sections.next();
       if (section?.kind !== 'MANI') throw fail('its first section is not the manifest');
       const manifest = checkManifest(parseJson(section.payload, 'manifest', fail), fail);
-      return new BackupReader(manifest, reader, fail, first.options).continueFrom(first.sectionNumber);
+      return new BackupReader(manifest, sections, fail, { ...options, phase: options.phase ?? 'verify', totalBytes: inputSize(input) });
     } catch (error) {
-      await reader.close();
+      await bytes.close();
       throw error;
     }
-  }
-
-  private continueFrom(sectionNumber: number): this {
-    this.sectionNumber = sectionNumber;
-    return this;
   }
 
   /** Every entry, checked; throws IMPORT_INVALID at the first problem (including a missing end or wrong counts). */
@@ -94,7 +116,7 @@ export class BackupReader {
     try {
       for (;;) {
         throwIfAborted(signal);
-        const section = await this.nextSection();
+        const section = await this.sections.next();
         if (!section) throw this.fail('it ends without its end section (the file is truncated)');
         if (section.kind === 'MANI') throw this.fail('it has a second manifest');
         if (section.kind === 'END.') {
@@ -102,14 +124,14 @@ export class BackupReader {
           if (!isCounts(counts)) throw this.fail('its end section is malformed');
           const mismatch = rules.mismatch(counts) ?? rules.mismatch(this.manifest.counts);
           if (mismatch) throw this.fail(mismatch);
-          if (!(await this.reader.atEnd())) throw this.fail('it has data after its end section');
+          if (!(await this.sections.bytes.atEnd())) throw this.fail('it has data after its end section');
           return;
         }
         const entry = decodeEntry(section.kind, section.payload, this.fail);
         rules.check(entry);
         onProgress?.({
           phase: this.options.phase,
-          bytes: this.reader.position,
+          bytes: this.sections.bytes.position,
           totalBytes: this.options.totalBytes,
           totalDocuments: this.manifest.counts.documents,
           ...rules.counts,
@@ -117,31 +139,8 @@ export class BackupReader {
         yield entry;
       }
     } finally {
-      await this.reader.close();
+      await this.sections.bytes.close();
     }
-  }
-
-  /** The next section with its checksum verified, or undefined at a clean end of input. */
-  private async nextSection(): Promise<{ kind: SectionKind; payload: Uint8Array } | undefined> {
-    const number = this.sectionNumber++;
-    if (await this.reader.atEnd()) return undefined;
-    const header = await this.reader.read(SECTION_HEADER_BYTES);
-    if (header.byteLength < SECTION_HEADER_BYTES) throw this.fail(`it ends inside section ${number} (the file is truncated)`);
-    const kind = kindOf(header.subarray(0, 4));
-    if (!kind) throw this.fail(`section ${number} has an unknown type (the file is damaged)`);
-    const length = new DataView(header.buffer).getUint32(4, true);
-    if (length > MAX_SECTION_BYTES) throw this.fail(`section ${number} claims ${length} bytes (the file is damaged)`);
-    const rest = await this.reader.read(length + CHECKSUM_BYTES);
-    if (rest.byteLength < length + CHECKSUM_BYTES) {
-      throw this.fail(`it ends inside section ${number} (${SECTION_NAMES[kind]}; the file is truncated)`);
-    }
-    const hashed = new Uint8Array(SECTION_HEADER_BYTES + length);
-    hashed.set(header, 0);
-    hashed.set(rest.subarray(0, length), SECTION_HEADER_BYTES);
-    if (!sameBytes(await sha256(hashed), rest.subarray(length))) {
-      throw this.fail(`section ${number} (${SECTION_NAMES[kind]}) fails its SHA-256 checksum (the file is damaged)`);
-    }
-    return { kind, payload: rest.subarray(0, length) };
   }
 }
 
