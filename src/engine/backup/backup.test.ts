@@ -11,7 +11,7 @@ import type { BackupModel, BackupProgress } from './backup-types.ts';
 import { importBackup, verifyBackup } from './read-backup.ts';
 import { storeBackupSink, storeBackupSource } from './store-backup.ts';
 import { writeSyntheticLibrary } from './synthetic-library.ts';
-import { backupToBytes } from './write-backup.ts';
+import { backupStream, backupToBlob, backupToBytes } from './write-backup.ts';
 
 let dbCounter = 0;
 const freshStore = () => IndexedDbStore.open(`backup-test-${++dbCounter}`);
@@ -127,6 +127,18 @@ describe('.trove backup', () => {
     }
     const target = await freshStore();
     await importBackup(() => pieces(), storeBackupSink(target));
+    expect(await snapshot(target, model)).toEqual(await snapshot(store, model));
+  });
+
+  it('writes to a Blob and a ReadableStream, and imports from a Blob (a File in the app)', async () => {
+    const { store, model } = await sampleLibrary();
+    const blob = await backupToBlob(storeBackupSource(store, { model }));
+    const streamed = new Uint8Array(await new Response(backupStream(storeBackupSource(store, { model }))).arrayBuffer());
+    expect(streamed.byteLength).toBe(blob.size);
+    const target = await freshStore();
+    const seen: BackupProgress[] = [];
+    await importBackup(() => blob, storeBackupSink(target), { onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toMatchObject({ phase: 'import', bytes: blob.size, totalBytes: blob.size, documents: 6 });
     expect(await snapshot(target, model)).toEqual(await snapshot(store, model));
   });
 

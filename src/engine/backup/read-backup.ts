@@ -113,6 +113,14 @@ export class BackupReader {
   async *entries(): AsyncGenerator<BackupEntry> {
     const { signal, onProgress } = this.options;
     const rules = new EntryRules(this.manifest, this.fail);
+    const report = () =>
+      onProgress?.({
+        phase: this.options.phase,
+        bytes: this.sections.bytes.position,
+        totalBytes: this.options.totalBytes,
+        totalDocuments: this.manifest.counts.documents,
+        ...rules.counts,
+      });
     try {
       for (;;) {
         throwIfAborted(signal);
@@ -125,17 +133,12 @@ export class BackupReader {
           const mismatch = rules.mismatch(counts) ?? rules.mismatch(this.manifest.counts);
           if (mismatch) throw this.fail(mismatch);
           if (!(await this.sections.bytes.atEnd())) throw this.fail('it has data after its end section');
+          report();
           return;
         }
         const entry = decodeEntry(section.kind, section.payload, this.fail);
         rules.check(entry);
-        onProgress?.({
-          phase: this.options.phase,
-          bytes: this.sections.bytes.position,
-          totalBytes: this.options.totalBytes,
-          totalDocuments: this.manifest.counts.documents,
-          ...rules.counts,
-        });
+        report();
         yield entry;
       }
     } finally {

@@ -53,3 +53,29 @@ export async function backupToBytes(source: BackupSource, options: BackupOptions
   }
   return bytes;
 }
+
+/** The file as a Blob (in a browser, Blob parts may live on disk rather than in the worker's memory). */
+export async function backupToBlob(source: BackupSource, options: BackupOptions = {}): Promise<Blob> {
+  const pieces: BlobPart[] = [];
+  for await (const piece of writeBackup(source, options)) pieces.push(piece as Uint8Array<ArrayBuffer>);
+  return new Blob(pieces, { type: 'application/octet-stream' });
+}
+
+/** The file as a ReadableStream, e.g. to pipe into a FileSystemWritableFileStream from showSaveFilePicker(). */
+export function backupStream(source: BackupSource, options: BackupOptions = {}): ReadableStream<Uint8Array> {
+  const pieces = writeBackup(source, options);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await pieces.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await pieces.return(undefined);
+    },
+  });
+}
