@@ -223,5 +223,17 @@ describe('.trove backup', () => {
       onProgress: (p) => p.documents >= 2 && controller.abort(),
     });
     await expect(writing).rejects.toMatchObject({ code: 'CANCELLED' });
+
+    // An import cancelled while writing undoes what it wrote.
+    const bytes = await backupToBytes(storeBackupSource(store, { model }));
+    const target = await freshStore();
+    const importing = new AbortController();
+    const run = importBackup(() => bytes, storeBackupSink(target), {
+      signal: importing.signal,
+      onProgress: (p) => p.phase === 'import' && p.documents >= 3 && importing.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await target.listDocuments()).toEqual([]);
+    expect(await target.allTerms()).toEqual([]);
   });
 });
