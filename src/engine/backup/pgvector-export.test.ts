@@ -153,6 +153,7 @@ describe('vector text', () => {
     fc.assert(
       fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (value) => {
         expect(Math.fround(Number(float32String(Math.fround(value))))).toBe(Math.fround(value));
+        expect(Math.fround(JSON.parse(float32String(Math.fround(value))) as number)).toBe(Math.fround(value));
       }),
       { numRuns: 20_000, seed: 5 },
     );

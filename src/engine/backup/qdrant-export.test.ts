@@ -4,7 +4,7 @@ import type { Schemas } from '@qdrant/js-client-rest';
 import { describe, expect, it } from 'vitest';
 import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import { openPassages } from './passages.ts';
-import { qdrantCollectionConfig, qdrantJsonLines, type QdrantPoint } from './qdrant-export.ts';
+import { qdrantCollectionConfig, qdrantJsonLines, qdrantPoint, type QdrantPoint } from './qdrant-export.ts';
 import { storeBackupSource } from './store-backup.ts';
 import { writeSyntheticLibrary } from './synthetic-library.ts';
 import { backupToBytes } from './write-backup.ts';
@@ -22,11 +22,20 @@ describe('Qdrant export', () => {
     const config: Schemas['CreateCollection'] = qdrantCollectionConfig(dims);
     expect(config).toEqual({ vectors: { size: 16, distance: 'Cosine' } });
     const lines: string[] = [];
-    for await (const line of qdrantJsonLines(passages)) lines.push(line);
+    const objects: QdrantPoint[] = [];
+    async function* tee() {
+      for await (const passage of passages) {
+        objects.push(qdrantPoint(passage));
+        yield passage;
+      }
+    }
+    for await (const line of qdrantJsonLines(tee())) lines.push(line);
     expect(lines).toHaveLength(120);
     expect(lines.every((line) => line.endsWith('\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
 
     const points = lines.map((line) => JSON.parse(line) as QdrantPoint);
+    // The fast line writer and the typed point builder agree.
+    expect(points).toEqual(objects);
     const chunks = new Map((await store.getChunks(points.map((p) => p.id))).map((c) => [c.id, c]));
     const docs = new Map((await store.listDocuments()).map((d) => [d.id, d]));
     points.forEach((point, row) => {
