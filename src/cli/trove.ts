@@ -111,7 +111,10 @@ async function openEngine(
   ]);
   let embedder: Embedder | undefined;
   const engine = new TroveEngine({
-    openStore: () => IndexedDbStore.open(dbName),
+    openStore: (options) => IndexedDbStore.open(dbName, options),
+    libraryName: dbName,
+    // One process, one engine: no other tab to tell (a BroadcastChannel would also keep Node from exiting).
+    channel: { announce: () => undefined, onAnnouncement: () => undefined, close: () => undefined },
     loadEmbedder: async (options) => (embedder = await loadTransformersEmbedder({ ...options, device: 'auto' })),
   });
   await engine.init({

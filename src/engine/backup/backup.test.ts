@@ -44,13 +44,15 @@ function flatOf(batches: Awaited<ReturnType<Store['vectorBatches']>>, dims: numb
   return index;
 }
 
-/** A library with gaps in its ids (a deleted document), a document still ingesting, and persisted index pages. */
+/** A library with gaps in its ids (a deleted document), a document still ingesting and a failed one. */
 async function sampleLibrary() {
   const store = await freshStore();
   const { model } = await writeSyntheticLibrary(store, { documents: 6, chunksPerDocument: 45, dims: 24, seed: 7, batch: 10 });
   await store.deleteDocument(2);
   const pending = await store.createDocument({ name: 'half.txt', format: 'text', size: 5, addedAt: 5 }, { text: 'hello', blocks: [] });
   await store.addChunks(pending, [{ text: 'hello', start: 0, end: 5, headingPath: [], tokenCount: 1, terms: ['hello'] }]);
+  // A document whose indexing failed keeps its status and reason (the app offers Retry).
+  await store.updateDocument(4, { status: 'failed', error: { code: 'MODEL_FAILED', message: 'the model crashed' }, attempts: 2 });
   return { store, model };
 }
 
@@ -98,8 +100,8 @@ describe('.trove backup', () => {
       const expected = before.search(query, 10).map((hit) => ({ id: sink.result.chunkIds.get(hit.id), score: hit.score }));
       expect(after.search(query, 10)).toEqual(expected);
     }
-    // The 'ingesting' document stays ingesting (the engine resumes it from its text); the others are ready.
-    expect((await target.listDocuments()).map((d) => d.status)).toEqual([...Array(5).fill('ready'), 'ingesting']);
+    // The 'ingesting' document stays ingesting (the engine resumes it from its text); the failed one stays failed.
+    expect((await target.listDocuments()).map((d) => d.status)).toEqual(['ready', 'ready', 'failed', 'ready', 'ready', 'ingesting']);
   });
 
   it('keeps the persisted index pages when every id is kept (a fresh store, no gaps)', async () => {

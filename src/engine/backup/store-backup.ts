@@ -19,49 +19,47 @@ export interface StoreSourceOptions {
 }
 
 /**
- * A library read out of a Store. The Store has no cursor over all chunks or over one document's vectors, so
- * this loads every chunk's terms (as the engine does at start-up) and every vector batch of the model up front;
- * texts and chunk records are read one document at a time.
+ * A library read out of a Store one document at a time (its text, chunks, terms and vectors), so memory holds one
+ * document, whatever the library's size. describe() makes a first pass to count chunks and vectors (the manifest
+ * states them up front), so vectors are read twice.
  */
 export function storeBackupSource(store: Store, options: StoreSourceOptions = {}): BackupSource {
-  let loaded: Promise<Loaded> | undefined;
-  const load = () => (loaded ??= loadLibrary(store, options));
+  const model = options.model;
+  let documents: Promise<DocumentRecord[]> | undefined;
+  const listDocuments = () => (documents ??= store.listDocuments().then((list) => list.sort((a, b) => a.id - b.id)));
   return {
     async describe() {
-      const { documents, chunksOf, vectorsOf, pages } = await load();
+      const list = await listDocuments();
       let chunks = 0;
       let vectors = 0;
-      for (const doc of documents) {
-        chunks += chunksOf.get(doc.id)?.length ?? 0;
-        vectors += vectorsOf.get(doc.id)?.size ?? 0;
+      for (const document of list) {
+        const { chunkIds, rows } = await readDocument(store, document.id, model, false);
+        chunks += chunkIds.length;
+        vectors += rows.size;
       }
+      const pages = await indexPages(store, options);
       return {
         appVersion: options.appVersion ?? 'unknown',
         collection: options.collection ?? 'default',
-        model: options.model ?? null,
-        counts: { documents: documents.length, chunks, vectors, indexPages: pages.length },
+        model: model ?? null,
+        counts: { documents: list.length, chunks, vectors, indexPages: pages.length },
       };
     },
     async *entries() {
-      const { documents, chunksOf, termsOf, vectorsOf, pages } = await load();
-      const model = options.model;
-      for (const document of documents) {
+      for (const document of await listDocuments()) {
         yield { kind: 'document', document, text: (await store.getText(document.id)) ?? null };
-        const ids = chunksOf.get(document.id) ?? [];
-        for (let from = 0; from < ids.length; from += CHUNK_SLICE) {
-          const records = await store.getChunks(ids.slice(from, from + CHUNK_SLICE));
-          records.sort((a, b) => a.id - b.id);
+        const { chunks, termsOf, rows } = await readDocument(store, document.id, model, true);
+        for (let from = 0; from < chunks.length; from += CHUNK_SLICE) {
           yield {
             kind: 'chunks',
             docId: document.id,
-            chunks: records.map((chunk) => ({ ...chunk, terms: termsOf.get(chunk.id) ?? [] })),
+            chunks: chunks.slice(from, from + CHUNK_SLICE).map((chunk) => ({ ...chunk, terms: termsOf.get(chunk.id) ?? [] })),
           };
         }
-        const vectors = vectorsOf.get(document.id);
-        if (!model || !vectors) continue;
-        const rows = [...vectors.entries()].sort((a, b) => a[0] - b[0]);
-        for (let from = 0; from < rows.length; from += VECTOR_SLICE) {
-          const slice = rows.slice(from, from + VECTOR_SLICE);
+        if (!model) continue;
+        const sorted = [...rows.entries()].sort((a, b) => a[0] - b[0]);
+        for (let from = 0; from < sorted.length; from += VECTOR_SLICE) {
+          const slice = sorted.slice(from, from + VECTOR_SLICE);
           const data = new Float32Array(slice.length * model.dims);
           slice.forEach(([, vector], i) => data.set(vector, i * model.dims));
           const batch: VectorBatch = {
@@ -74,55 +72,36 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
           yield { kind: 'vectors', batch };
         }
       }
-      for (const page of pages) yield { kind: 'indexPage', page };
+      for (const page of await indexPages(store, options)) yield { kind: 'indexPage', page };
     },
   };
 }
 
-interface Loaded {
-  documents: DocumentRecord[];
-  chunksOf: Map<number, number[]>;
-  termsOf: Map<number, string[]>;
-  /** docId -> chunkId -> vector (views into the stored batches). */
-  vectorsOf: Map<number, Map<number, Float32Array>>;
-  pages: BackupIndexPage[];
-}
-
-async function loadLibrary(store: Store, options: StoreSourceOptions): Promise<Loaded> {
-  const documents = (await store.listDocuments()).sort((a, b) => a.id - b.id);
-  const known = new Set(documents.map((doc) => doc.id));
-  const chunksOf = new Map<number, number[]>();
-  const termsOf = new Map<number, string[]>();
-  for (const row of await store.allTerms()) {
-    if (!known.has(row.docId)) continue;
-    termsOf.set(row.chunkId, row.terms);
-    const list = chunksOf.get(row.docId);
-    if (list) list.push(row.chunkId);
-    else chunksOf.set(row.docId, [row.chunkId]);
-  }
-  for (const list of chunksOf.values()) list.sort((a, b) => a - b);
-  const vectorsOf = new Map<number, Map<number, Float32Array>>();
-  const pages: BackupIndexPage[] = [];
-  const model = options.model;
+/** One document's chunks (with records when asked), terms and vectors of the model (one per chunk, the last wins). */
+async function readDocument(store: Store, docId: number, model: BackupModel | undefined, records: boolean) {
+  const terms = await store.termsOf(docId);
+  const termsOf = new Map(terms.map((row) => [row.chunkId, row.terms]));
+  const chunkIds = [...termsOf.keys()].sort((a, b) => a - b);
+  const chunks: ChunkRecord[] = records ? (await store.chunksOf(docId)).filter((c) => termsOf.has(c.id)).sort((a, b) => a.id - b.id) : [];
+  const rows = new Map<number, Float32Array>();
   if (model) {
-    for (const batch of await store.vectorBatches(model.fingerprint)) {
+    for (const batch of await store.vectorBatchesOf(docId, model.fingerprint)) {
       if (batch.dims !== model.dims) continue;
-      let rows = vectorsOf.get(batch.docId);
-      if (!rows) vectorsOf.set(batch.docId, (rows = new Map()));
-      // A later batch for the same chunk wins, as it does in the index.
       batch.chunkIds.forEach((id, i) => {
         if (termsOf.has(id)) rows.set(id, batch.vectors.subarray(i * batch.dims, (i + 1) * batch.dims));
       });
     }
-    if (options.includeIndex) {
-      const stored = await store.readIndex(model.fingerprint);
-      // Pages that missed a vector change would be rebuilt at load anyway: export them only when current.
-      if (stored && stored.version === (await store.vectorsVersion())) {
-        for (const page of stored.pages) pages.push({ set: model.fingerprint, name: page.name, bytes: page.bytes });
-      }
-    }
   }
-  return { documents, chunksOf, termsOf, vectorsOf, pages };
+  return { chunkIds, chunks, termsOf, rows };
+}
+
+/** The persisted index pages of the model's vector set, when asked for and current (stale pages are rebuilt anyway). */
+async function indexPages(store: Store, options: StoreSourceOptions): Promise<BackupIndexPage[]> {
+  if (!options.includeIndex || !options.model) return [];
+  const set = options.model.fingerprint;
+  const stored = await store.readIndex(set);
+  if (!stored || stored.version !== (await store.vectorsVersion())) return [];
+  return stored.pages.map((page) => ({ set, name: page.name, bytes: page.bytes }));
 }
 
 export interface StoreImportResult {
@@ -145,7 +124,10 @@ export function storeBackupSink(store: Store): BackupSink & { result: StoreImpor
   /** Index pages hold chunk ids: they are only valid in a store that was empty and kept every id. */
   let storeWasEmpty = false;
   const finishDocument = async () => {
-    if (open && open.old.status === 'ready') await store.markReady(open.newId, open.old.chunkCount);
+    const old = open?.old;
+    if (open && old && old.status !== 'ingesting') await store.markReady(open.newId, old.chunkCount);
+    // A failed document stays failed with its reason (the app offers Retry); an 'ingesting' one is resumed.
+    if (open && old?.status === 'failed') await store.updateDocument(open.newId, { status: 'failed', error: old.error, attempts: old.attempts });
     open = undefined;
   };
   return {
@@ -157,9 +139,9 @@ export function storeBackupSink(store: Store): BackupSink & { result: StoreImpor
       switch (entry.kind) {
         case 'document': {
           await finishDocument();
-          const { id, status: _status, chunkCount: _count, ...rest } = entry.document;
+          const { id, status: _status, chunkCount: _count, attempts: _attempts, error: _error, ...rest } = entry.document;
           const text = entry.text ?? { text: '', blocks: [] };
-          const newId = await store.createDocument(rest as NewDocument, { text: text.text, blocks: text.blocks });
+          const newId = await store.createDocument(rest satisfies NewDocument, { text: text.text, blocks: text.blocks });
           result.documentIds.set(id, newId);
           open = { old: entry.document, newId };
           return;
