@@ -4,7 +4,7 @@
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, VectorBatch } from '../store/store.ts';
 import type { BackupEntry, BackupIndexPage, BackupManifest, BackupModel, BackupSink, BackupSource } from './backup-types.ts';
 
-/** Chunks read per getChunks call and per CHNK section. */
+/** Chunks per CHNK section. */
 const CHUNK_SLICE = 512;
 /** Vectors per VECT section: the store's batches of ~32 merged, so a section's hash covers a useful amount. */
 const VECTOR_SLICE = 2048;
