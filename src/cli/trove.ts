@@ -255,7 +255,7 @@ async function info(args: string[], io: Io): Promise<number> {
   io.out(
     [
       `${basename(positionals[0])}: Trove library, format version ${manifest.formatVersion}, ${formatBytes(input.size)}, checksums verified`,
-      `collection: ${manifest.collection}`,
+      `collection: ${manifest.collection === '*' ? 'all' : manifest.collection}`,
       `created:    ${manifest.createdAt} (Trove ${manifest.appVersion})`,
       `model:      ${model ? `${model.id ?? '?'} — ${model.fingerprint} (${model.dims} dims)` : 'none (keyword search only)'}`,
       `documents:  ${counts.documents}`,

@@ -26,8 +26,10 @@ export interface BackupManifest {
   /** ISO 8601. */
   createdAt: string;
   appVersion: string;
-  /** Name of the collection exported (one per file for now). */
+  /** Id of the collection exported, or "*" for every document (each keeps its collection id). */
   collection: string;
+  /** Collection records (id, name, created) of the documents in the file, when the exporter gave them. */
+  collections?: Array<{ id: string; name: string; createdAt: number }>;
   /** The model of the vectors in the file; null when it holds none. */
   model: BackupModel | null;
   counts: BackupCounts;

@@ -104,6 +104,28 @@ describe('.trove backup', () => {
     expect((await target.listDocuments()).map((d) => d.status)).toEqual(['ready', 'ready', 'failed', 'ready', 'ready', 'ingesting']);
   });
 
+  it('exports one collection only, with tags, and imports it into another collection', async () => {
+    const store = await freshStore();
+    const { model } = await writeSyntheticLibrary(store, { documents: 4, chunksPerDocument: 5, dims: 8, seed: 2 });
+    const text = { text: 'travel notes', blocks: [] };
+    const travel = await store.createDocument({ name: 'trip.md', format: 'markdown', size: 12, addedAt: 3, collection: 'travel', tags: ['italy', 'rome'] }, text);
+    await store.addChunks(travel, [{ text: 'travel notes', start: 0, end: 12, headingPath: [], tokenCount: 2, terms: ['travel', 'note'] }], {
+      fingerprint: model.fingerprint,
+      dims: 8,
+      vectors: new Float32Array(8).fill(0.25),
+    });
+    await store.markReady(travel, 1);
+    const collections = [{ id: 'travel', name: 'Travel', createdAt: 1 }];
+    const bytes = await backupToBytes(storeBackupSource(store, { model, collection: 'travel', collections }));
+    expect(await verifyBackup(bytes)).toMatchObject({ collection: 'travel', collections, counts: { documents: 1, chunks: 1, vectors: 1 } });
+
+    const target = await freshStore();
+    await importBackup(() => bytes, storeBackupSink(target, { collection: 'restored' }));
+    const [doc] = await target.listDocuments();
+    expect(doc).toMatchObject({ name: 'trip.md', collection: 'restored', tags: ['italy', 'rome'], status: 'ready', chunkCount: 1 });
+    expect((await target.vectorBatches(model.fingerprint))[0].vectors).toEqual(new Float32Array(8).fill(0.25));
+  });
+
   it('keeps the persisted index pages when every id is kept (a fresh store, no gaps)', async () => {
     const store = await freshStore();
     const { model } = await writeSyntheticLibrary(store, { documents: 3, chunksPerDocument: 20, dims: 8, seed: 9 });

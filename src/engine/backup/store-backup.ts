@@ -1,6 +1,7 @@
 // Connects the .trove format to the current Store interface: a BackupSource that reads a library out of a
 // Store, and a BackupSink that writes one into a Store through its public methods. Ids are assigned anew on
 // import (the Store has no way to write given ids) and mapped consistently; vectors are written byte for byte.
+import { collectionOf } from '../collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, VectorBatch } from '../store/store.ts';
 import type { BackupEntry, BackupIndexPage, BackupManifest, BackupModel, BackupSink, BackupSource } from './backup-types.ts';
 
@@ -12,7 +13,10 @@ const VECTOR_SLICE = 2048;
 export interface StoreSourceOptions {
   /** The model whose vectors to export (the store may hold vectors of several); none exports no vectors. */
   model?: BackupModel;
+  /** Export only this collection (id, see collections.ts); none exports every document. */
   collection?: string;
+  /** The collection records to name in the manifest (so an import can recreate their names). */
+  collections?: BackupManifest['collections'];
   appVersion?: string;
   /** Also export the persisted index pages of the model's vector set (loaded as-is on import when ids are kept). */
   includeIndex?: boolean;
@@ -26,7 +30,9 @@ export interface StoreSourceOptions {
 export function storeBackupSource(store: Store, options: StoreSourceOptions = {}): BackupSource {
   const model = options.model;
   let documents: Promise<DocumentRecord[]> | undefined;
-  const listDocuments = () => (documents ??= store.listDocuments().then((list) => list.sort((a, b) => a.id - b.id)));
+  const wanted = (doc: DocumentRecord) => options.collection === undefined || collectionOf(doc) === options.collection;
+  const listDocuments = () =>
+    (documents ??= store.listDocuments().then((list) => list.filter(wanted).sort((a, b) => a.id - b.id)));
   return {
     async describe() {
       const list = await listDocuments();
@@ -40,7 +46,8 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
       const pages = await indexPages(store, options);
       return {
         appVersion: options.appVersion ?? 'unknown',
-        collection: options.collection ?? 'default',
+        collection: options.collection ?? '*',
+        ...(options.collections ? { collections: options.collections } : {}),
         model: model ?? null,
         counts: { documents: list.length, chunks, vectors, indexPages: pages.length },
       };
@@ -117,7 +124,12 @@ export interface StoreImportResult {
  * addVectors (vectors as read, with chunk ids mapped), markReady. On abort it deletes the documents it created,
  * so a failed import leaves the store as it was.
  */
-export function storeBackupSink(store: Store): BackupSink & { result: StoreImportResult } {
+export interface StoreSinkOptions {
+  /** Put every imported document into this collection (id) instead of the one it had. */
+  collection?: string;
+}
+
+export function storeBackupSink(store: Store, options: StoreSinkOptions = {}): BackupSink & { result: StoreImportResult } {
   const result: StoreImportResult = { documentIds: new Map(), chunkIds: new Map(), indexPagesWritten: false };
   const pages: BackupIndexPage[] = [];
   let open: { old: DocumentRecord; newId: number } | undefined;
@@ -139,9 +151,14 @@ export function storeBackupSink(store: Store): BackupSink & { result: StoreImpor
       switch (entry.kind) {
         case 'document': {
           await finishDocument();
-          const { id, status: _status, chunkCount: _count, attempts: _attempts, error: _error, ...rest } = entry.document;
+          const { id, status: _status, chunkCount: _count, attempts: _attempts, error: _error, replaces, ...rest } = entry.document;
+          const record: NewDocument = { ...rest };
+          if (options.collection !== undefined) record.collection = options.collection;
+          // A new version being indexed points at the document it replaces, which came earlier in the file.
+          const replaced = replaces === undefined ? undefined : result.documentIds.get(replaces);
+          if (replaced !== undefined) record.replaces = replaced;
           const text = entry.text ?? { text: '', blocks: [] };
-          const newId = await store.createDocument(rest satisfies NewDocument, { text: text.text, blocks: text.blocks });
+          const newId = await store.createDocument(record, { text: text.text, blocks: text.blocks });
           result.documentIds.set(id, newId);
           open = { old: entry.document, newId };
           return;
