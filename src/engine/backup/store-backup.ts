@@ -18,7 +18,10 @@ export interface StoreSourceOptions {
   /** The collection records to name in the manifest (so an import can recreate their names). */
   collections?: BackupManifest['collections'];
   appVersion?: string;
-  /** Also export the persisted index pages of the model's vector set (loaded as-is on import when ids are kept). */
+  /**
+   * Also export the persisted index pages of the model's vector set (loaded as-is on import when ids are kept).
+   * Ignored when exporting one collection: the index covers them all.
+   */
   includeIndex?: boolean;
 }
 
@@ -104,7 +107,8 @@ async function readDocument(store: Store, docId: number, model: BackupModel | un
 
 /** The persisted index pages of the model's vector set, when asked for and current (stale pages are rebuilt anyway). */
 async function indexPages(store: Store, options: StoreSourceOptions): Promise<BackupIndexPage[]> {
-  if (!options.includeIndex || !options.model) return [];
+  // The index holds every collection's vectors: only a whole-library export can carry it.
+  if (!options.includeIndex || !options.model || options.collection !== undefined) return [];
   const set = options.model.fingerprint;
   const stored = await store.readIndex(set);
   if (!stored || stored.version !== (await store.vectorsVersion())) return [];
