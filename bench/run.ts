@@ -7,6 +7,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   'ann-reload': () => import('./ann-reload.ts'),
   crypto: () => import('./crypto.ts'),
   ocr: () => import('./ocr.ts'),
+  backup: () => import('./backup.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   LOCKED: 'The library is locked: enter its passphrase to open it.',
   WRONG_PASSPHRASE: 'Wrong passphrase: the library stays locked (nothing was read or changed).',
   DECRYPT_FAILED: 'Stored data could not be decrypted: it is damaged, or was written with another key.',
+  IMPORT_INVALID: 'The file is not a valid Trove library (.trove) file, or it is damaged.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,280 @@
+// The command line: the same engine as the app (parsers, chunker, models, IndexedDB store code on
+// fake-indexeddb), reading and writing .trove library files.
+//   trove ingest <folder> --out lib.trove [--model id] [--models-path dir] [--remote]
+//   trove search lib.trove "query" [--mode hybrid|semantic|keyword] [--k 10] [--json]
+//   trove export lib.trove --format qdrant|pgvector --out path [--table name] [--pg-data insert|copy]
+//   trove info lib.trove [--json]
+import 'fake-indexeddb/auto';
+import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BackupModel, BackupProgress } from '../engine/backup/backup-types.ts';
+import { openPassages } from '../engine/backup/passages.ts';
+import { pgvectorSql } from '../engine/backup/pgvector-export.ts';
+import { qdrantCollectionConfig, qdrantJsonLines } from '../engine/backup/qdrant-export.ts';
+import { importBackup, verifyBackup } from '../engine/backup/read-backup.ts';
+import { storeBackupSink, storeBackupSource } from '../engine/backup/store-backup.ts';
+import { writeBackup } from '../engine/backup/write-backup.ts';
+import type { Embedder } from '../engine/embed/embedder.ts';
+import { TEST_MODEL_ID, getModelSpec } from '../engine/embed/model-registry.ts';
+import type { TroveEngine } from '../engine/engine.ts';
+import { TroveError } from '../engine/errors.ts';
+import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
+import type { SearchMode } from '../engine/types.ts';
+import { libraryInput, writePieces } from './library-file.ts';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const APP_VERSION = '0.1.0';
+const USAGE = `usage:
+  trove ingest <folder> --out lib.trove [--model ${TEST_MODEL_ID}] [--models-path public/models] [--remote]
+  trove search lib.trove "query" [--mode hybrid|semantic|keyword] [--k 10] [--json] [--models-path dir] [--remote]
+  trove export lib.trove --format qdrant|pgvector --out path [--table trove_passages] [--pg-data insert|copy]
+  trove info lib.trove [--json]
+Models load from --models-path (default: the repo's public/models); --remote also allows the Hugging Face hub.`;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is a terminal (progress redraws one line) or a log (one line per file). */
+  tty: boolean;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  tty: Boolean(process.stderr.isTTY),
+};
+
+/** Runs one command; returns the exit code (0 ok, 1 failed, 2 usage). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'ingest':
+        return await ingest(rest, io);
+      case 'search':
+        return await search(rest, io);
+      case 'export':
+        return await exportLibrary(rest, io);
+      case 'info':
+        return await info(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command “${command}”`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`trove: ${(error as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    const systemError = typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((error as { code: string }).code);
+    if (error instanceof TroveError) io.err(`trove: ${error.message} (${error.code})\n`);
+    else if (systemError) io.err(`trove: ${(error as Error).message}\n`);
+    else io.err(`trove: ${String((error as Error)?.stack ?? error)}\n`);
+    return 1;
+  }
+}
+
+const modelOptions = {
+  model: { type: 'string' },
+  'models-path': { type: 'string' },
+  remote: { type: 'boolean' },
+} as const;
+
+function expectPositionals<T extends { positionals: string[] }>(parsed: T, count: number): T {
+  if (parsed.positionals.length !== count) {
+    throw new UsageError(`expected ${count} argument${count === 1 ? '' : 's'}, got ${parsed.positionals.length}`);
+  }
+  return parsed;
+}
+
+/** One engine per command, on its own in-memory database. */
+let databases = 0;
+async function openEngine(
+  values: { model?: string; 'models-path'?: string; remote?: boolean },
+  dbName = `trove-cli-${process.pid}-${++databases}`,
+): Promise<{ engine: TroveEngine; embedder: Embedder; dbName: string }> {
+  const modelId = values.model ?? TEST_MODEL_ID;
+  getModelSpec(modelId); // unknown ids fail here, naming the valid ones
+  // Loaded on demand: transformers.js, ONNX Runtime and the parsers take seconds to import; info and export need none.
+  const [{ TroveEngine }, { loadTransformersEmbedder }] = await Promise.all([
+    import('../engine/engine.ts'),
+    import('../engine/embed/transformers-embedder.ts'),
+  ]);
+  let embedder: Embedder | undefined;
+  const engine = new TroveEngine({
+    openStore: (options) => IndexedDbStore.open(dbName, options),
+    libraryName: dbName,
+    // One process, one engine: no other tab to tell (a BroadcastChannel would also keep Node from exiting).
+    channel: { announce: () => undefined, onAnnouncement: () => undefined, close: () => undefined },
+    loadEmbedder: async (options) => (embedder = await loadTransformersEmbedder({ ...options, device: 'auto' })),
+  });
+  await engine.init({
+    modelId,
+    allowRemoteModels: values.remote ?? false,
+    localModelPath: resolve(values['models-path'] ?? join(REPO_ROOT, 'public/models')) + '/',
+  });
+  const status = await engine.loadModel();
+  if (status.state !== 'ready' || !embedder) {
+    throw new TroveError('MODEL_UNAVAILABLE', `The model “${modelId}” could not be loaded: ${status.error ?? 'unknown error'}. Check --models-path, or allow downloads with --remote.`);
+  }
+  return { engine, embedder, dbName };
+}
+
+function modelOf(embedder: Embedder): BackupModel {
+  return { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims };
+}
+
+async function ingest(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = expectPositionals(parseArgs({ args, options: { ...modelOptions, out: { type: 'string' } }, allowPositionals: true, strict: true }), 1);
+  if (!values.out) throw new UsageError('ingest needs --out lib.trove');
+  const folder = resolve(positionals[0]);
+  const files = await findDocuments(folder);
+  if (files.length === 0) throw new TroveError('NOT_FOUND', `No supported documents (.txt .md .html .pdf) in ${folder}.`);
+  const { engine, embedder, dbName } = await openEngine(values);
+  io.err(`Model ${embedder.model.id} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`);
+  let failed = 0;
+  for (const [n, path] of files.entries()) {
+    const name = relative(folder, path);
+    const data = await readFile(path);
+    const prefix = `[${n + 1}/${files.length}] ${name}`;
+    const [result] = await engine.ingest(
+      [{ jobId: `cli-${n}`, name, type: '', data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer }],
+      (p) => io.tty && io.err(`\r\x1b[K${prefix} ${p.stage} ${Math.round(p.fraction * 100)}%`),
+    );
+    if (io.tty) io.err('\r\x1b[K');
+    if (result.stage === 'done') io.err(`${prefix}: ${result.chunksTotal} passage${result.chunksTotal === 1 ? "" : "s"}\n`);
+    else {
+      failed++;
+      io.err(`${prefix}: ${result.stage}: ${result.error?.message ?? ''}\n`);
+    }
+  }
+  const stats = await engine.stats();
+  const store = await IndexedDbStore.open(dbName);
+  const source = storeBackupSource(store, { model: modelOf(embedder), appVersion: APP_VERSION, includeIndex: true });
+  const bytes = await writePieces(resolve(values.out), writeBackup(source, { onProgress: progressLine(io, 'Writing') }));
+  if (io.tty) io.err('\r\x1b[K');
+  io.err(`Wrote ${values.out}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${failed ? `; ${failed} files failed` : ''}.\n`);
+  store.close();
+  await embedder.dispose();
+  return failed === files.length ? 1 : 0;
+}
+
+/** Supported files under a folder, in a stable order; hidden files and folders skipped. */
+async function findDocuments(folder: string): Promise<string[]> {
+  const { SUPPORTED_EXTENSIONS } = await import('../engine/ingest/parsers/index.ts');
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => {
+    throw new TroveError('NOT_FOUND', `No folder at ${folder}.`);
+  });
+  return entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !relative(folder, path).split(/[\\/]/).some((part) => part.startsWith('.')))
+    .filter((path) => (SUPPORTED_EXTENSIONS as readonly string[]).some((ext) => path.toLowerCase().endsWith(ext)))
+    .sort();
+}
+
+async function search(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = expectPositionals(parseArgs({ args, options: { ...modelOptions, mode: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true }), 2);
+  const [file, query] = positionals;
+  const mode = (values.mode ?? 'hybrid') as SearchMode;
+  if (!['hybrid', 'semantic', 'keyword'].includes(mode)) throw new UsageError(`--mode must be hybrid, semantic or keyword, got “${mode}”`);
+  const k = values.k === undefined ? 10 : Number(values.k);
+  const input = await libraryInput(file);
+  const manifest = await verifyBackup(input, { fileName: basename(file) });
+  const dbName = `trove-cli-${process.pid}-${++databases}`;
+  const store = await IndexedDbStore.open(dbName);
+  await importBackup(() => input, storeBackupSink(store), { fileName: basename(file) });
+  store.close();
+  const { engine, embedder } = await openEngine({ ...values, model: values.model ?? manifest.model?.id }, dbName);
+  if (manifest.model && manifest.model.fingerprint !== embedder.fingerprint) {
+    throw new TroveError('MODEL_MISMATCH', `${basename(file)} was built with “${manifest.model.fingerprint}”, not “${embedder.fingerprint}”: search it with --model ${manifest.model.id ?? '(that model)'}.`);
+  }
+  const response = await engine.search(query, { mode, k });
+  if (values.json) io.out(JSON.stringify(response, null, 2) + '\n');
+  else {
+    if (response.notice) io.err(`${response.notice}\n`);
+    if (response.results.length === 0) io.out('No results.\n');
+    response.results.forEach((result, i) => {
+      const where = [result.documentName, ...result.headingPath].join(' › ') + (result.page ? ` (page ${result.page})` : '');
+      const { scores } = result;
+      const parts = [`score ${scores.score.toFixed(4)}`];
+      if (scores.bm25Rank) parts.push(`keyword #${scores.bm25Rank}`);
+      if (scores.vectorRank) parts.push(`meaning #${scores.vectorRank} (cosine ${scores.cosine?.toFixed(3)})`);
+      const text = result.text.replace(/\s+/g, ' ').trim();
+      io.out(`${i + 1}. ${where}  [${parts.join(', ')}]\n   ${text.length > 300 ? text.slice(0, 297) + '…' : text}\n`);
+    });
+  }
+  await embedder.dispose();
+  return 0;
+}
+
+async function exportLibrary(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = expectPositionals(parseArgs({ args, options: { format: { type: 'string' }, out: { type: 'string' }, table: { type: 'string' }, 'pg-data': { type: 'string' } }, allowPositionals: true, strict: true }), 1);
+  const [file] = positionals;
+  if (!values.out) throw new UsageError('export needs --out');
+  const pgData = values['pg-data'] ?? 'insert';
+  if (pgData !== 'insert' && pgData !== 'copy') throw new UsageError(`--pg-data must be insert or copy, got “${pgData}”`);
+  const input = await libraryInput(file);
+  // Verified first, so a damaged library never leaves a partial export behind.
+  await verifyBackup(input, { fileName: basename(file) });
+  const { manifest, dims, passages } = await openPassages(input, { fileName: basename(file) });
+  const out = resolve(values.out);
+  if (values.format === 'qdrant') {
+    await mkdir(out, { recursive: true });
+    await writePieces(join(out, 'collection.json'), [JSON.stringify(qdrantCollectionConfig(dims), null, 2) + '\n']);
+    const bytes = await writePieces(join(out, 'points.jsonl'), qdrantJsonLines(passages));
+    io.err(`Wrote ${join(values.out, 'collection.json')} and ${join(values.out, 'points.jsonl')} (${manifest.counts.vectors} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`);
+  } else if (values.format === 'pgvector') {
+    const comment = `Trove library “${manifest.collection}” from ${basename(file)}, model ${manifest.model?.fingerprint}, ${manifest.counts.vectors} passages. Load: psql -d DB -f ${basename(out)}`;
+    const bytes = await writePieces(out, pgvectorSql(passages, { dims, table: values.table, data: pgData, comment }));
+    io.err(`Wrote ${values.out} (${manifest.counts.vectors} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`);
+  } else {
+    throw new UsageError(`--format must be qdrant or pgvector, got “${values.format ?? ''}”`);
+  }
+  return 0;
+}
+
+async function info(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = expectPositionals(parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true }), 1);
+  const input = await libraryInput(positionals[0]);
+  const manifest = await verifyBackup(input, { fileName: basename(positionals[0]) });
+  if (values.json) {
+    io.out(JSON.stringify({ ...manifest, bytes: input.size, verified: true }, null, 2) + '\n');
+    return 0;
+  }
+  const { counts, model } = manifest;
+  io.out(
+    [
+      `${basename(positionals[0])}: Trove library, format version ${manifest.formatVersion}, ${formatBytes(input.size)}, checksums verified`,
+      `collection: ${manifest.collection === '*' ? 'all' : manifest.collection}`,
+      `created:    ${manifest.createdAt} (Trove ${manifest.appVersion})`,
+      `model:      ${model ? `${model.id ?? '?'} — ${model.fingerprint} (${model.dims} dims)` : 'none (keyword search only)'}`,
+      `documents:  ${counts.documents}`,
+      `passages:   ${counts.chunks} (${counts.vectors} with vectors)`,
+      `index:      ${counts.indexPages} pages`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}
+
+function progressLine(io: Io, label: string): (p: BackupProgress) => void {
+  return (p) => {
+    if (io.tty) io.err(`\r\x1b[K${label}: ${p.documents}/${p.totalDocuments} documents, ${formatBytes(p.bytes)}`);
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+

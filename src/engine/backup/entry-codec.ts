@@ -1,0 +1,183 @@
+// One BackupEntry <-> one section payload, and the rules a sequence of entries must follow (shared by the writer,
+// which refuses to write a file the reader would refuse, and the reader).
+import type { TroveError } from '../errors.ts';
+import type { ChunkRecord, DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
+import type { BackupChunk, BackupCounts, BackupEntry, BackupManifest } from './backup-types.ts';
+import {
+  headedBinary,
+  jsonBytes,
+  littleEndianBytes,
+  parseJson,
+  readFloat32,
+  readUint32,
+  splitHeadedBinary,
+  type SectionKind,
+} from './container.ts';
+
+type Fail = (reason: string) => TroveError;
+
+export function encodeEntry(entry: BackupEntry): [SectionKind, Uint8Array] {
+  switch (entry.kind) {
+    case 'document':
+      return ['DOCU', jsonBytes({ document: entry.document, text: entry.text })];
+    case 'chunks':
+      return ['CHNK', jsonBytes({ docId: entry.docId, chunks: entry.chunks })];
+    case 'vectors': {
+      const { docId, fingerprint, dims, chunkIds, vectors } = entry.batch;
+      const head = { docId, fingerprint, dims, count: chunkIds.length };
+      return ['VECT', headedBinary(head, [littleEndianBytes(chunkIds), littleEndianBytes(vectors)])];
+    }
+    case 'indexPage':
+      return ['IDXP', headedBinary({ set: entry.page.set, name: entry.page.name }, [entry.page.bytes])];
+  }
+}
+
+export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail): BackupEntry {
+  switch (kind) {
+    case 'DOCU': {
+      const value = parseJson(payload, 'document', fail) as { document?: unknown; text?: unknown };
+      const document = value?.document as DocumentRecord;
+      if (!isRecord(document) || !isId(document.id) || typeof document.name !== 'string') {
+        throw fail('a document record has no valid id or name');
+      }
+      const text = value.text as DocumentText | null;
+      if (text !== null && (!isRecord(text) || text.docId !== document.id || typeof text.text !== 'string' || !Array.isArray(text.blocks))) {
+        throw fail(`the text of document ${document.id} is malformed`);
+      }
+      return { kind: 'document', document, text };
+    }
+    case 'CHNK': {
+      const value = parseJson(payload, 'chunk list', fail) as { docId?: unknown; chunks?: unknown };
+      if (!isRecord(value) || !isId(value.docId) || !Array.isArray(value.chunks)) throw fail('a chunk list is malformed');
+      for (const chunk of value.chunks as BackupChunk[]) {
+        if (!isChunk(chunk, value.docId)) throw fail(`a chunk of document ${value.docId} is malformed`);
+      }
+      return { kind: 'chunks', docId: value.docId, chunks: value.chunks as BackupChunk[] };
+    }
+    case 'VECT': {
+      const { head, body } = splitHeadedBinary(payload, fail);
+      const h = head as { docId?: unknown; fingerprint?: unknown; dims?: unknown; count?: unknown };
+      if (!isRecord(h) || !isId(h.docId) || typeof h.fingerprint !== 'string' || !isId(h.dims) || h.dims === 0 || !isId(h.count)) {
+        throw fail('a vector batch header is malformed');
+      }
+      const idBytes = h.count * 4;
+      if (body.byteLength !== idBytes + h.count * h.dims * 4) {
+        throw fail(`a vector batch of document ${h.docId} holds ${body.byteLength} bytes, not ${h.count} × ${h.dims} dims`);
+      }
+      const batch: VectorBatch = {
+        docId: h.docId,
+        fingerprint: h.fingerprint,
+        dims: h.dims,
+        chunkIds: readUint32(body.subarray(0, idBytes)),
+        vectors: readFloat32(body.subarray(idBytes)),
+      };
+      return { kind: 'vectors', batch };
+    }
+    case 'IDXP': {
+      const { head, body } = splitHeadedBinary(payload, fail);
+      const h = head as { set?: unknown; name?: unknown };
+      if (!isRecord(h) || typeof h.set !== 'string' || typeof h.name !== 'string') throw fail('an index page header is malformed');
+      return { kind: 'indexPage', page: { set: h.set, name: h.name, bytes: body.slice() } };
+    }
+    default:
+      throw fail(`a ${kind} section appears where an entry was expected`);
+  }
+}
+
+/** Checks order and consistency of entries: ids unique, chunks and vectors under the current document, dims. */
+export class EntryRules {
+  readonly counts: BackupCounts = { documents: 0, chunks: 0, vectors: 0, indexPages: 0 };
+  private readonly documentIds = new Set<number>();
+  private currentDoc: number | undefined;
+  /** Chunks of the current document without a vector yet. */
+  private currentChunks = new Set<number>();
+  private readonly chunkIds = new Set<number>();
+  private pagesStarted = false;
+
+  constructor(
+    private readonly manifest: Pick<BackupManifest, 'model'>,
+    private readonly fail: Fail,
+  ) {}
+
+  check(entry: BackupEntry): void {
+    const fail = this.fail;
+    if (entry.kind !== 'indexPage' && this.pagesStarted) throw fail('a document entry follows the index pages');
+    switch (entry.kind) {
+      case 'document': {
+        const id = entry.document.id;
+        if (this.documentIds.has(id)) throw fail(`document ${id} appears twice`);
+        this.documentIds.add(id);
+        this.currentDoc = id;
+        this.currentChunks = new Set();
+        this.counts.documents++;
+        return;
+      }
+      case 'chunks':
+        if (entry.docId !== this.currentDoc) throw fail(`chunks of document ${entry.docId} are not under that document`);
+        for (const chunk of entry.chunks) {
+          if (this.chunkIds.has(chunk.id)) throw fail(`chunk ${chunk.id} appears twice`);
+          this.chunkIds.add(chunk.id);
+          this.currentChunks.add(chunk.id);
+        }
+        this.counts.chunks += entry.chunks.length;
+        return;
+      case 'vectors': {
+        const { docId, fingerprint, dims, chunkIds, vectors } = entry.batch;
+        const model = this.manifest.model;
+        if (!model) throw fail('it holds vectors but its manifest names no model');
+        if (fingerprint !== model.fingerprint) throw fail(`a vector batch was made by "${fingerprint}", not "${model.fingerprint}"`);
+        if (dims !== model.dims) throw fail(`a vector batch has ${dims} dims; the manifest says ${model.dims}`);
+        if (vectors.length !== chunkIds.length * dims) throw fail(`a vector batch has ${vectors.length} floats for ${chunkIds.length} × ${dims}`);
+        if (docId !== this.currentDoc) throw fail(`vectors of document ${docId} are not under that document`);
+        for (const id of chunkIds) {
+          if (!this.currentChunks.delete(id)) throw fail(`a vector is for chunk ${id}, which is not a chunk of document ${docId} or already has one`);
+        }
+        this.counts.vectors += chunkIds.length;
+        return;
+      }
+      case 'indexPage':
+        this.pagesStarted = true;
+        this.counts.indexPages++;
+        return;
+    }
+  }
+
+  /** Differences between the entries seen and the counts declared, in words (empty when they agree). */
+  mismatch(declared: BackupCounts): string | undefined {
+    for (const key of ['documents', 'chunks', 'vectors', 'indexPages'] as const) {
+      if (declared[key] !== this.counts[key]) return `it declares ${declared[key]} ${key} but holds ${this.counts[key]}`;
+    }
+    return undefined;
+  }
+}
+
+export function isCounts(value: unknown): value is BackupCounts {
+  return isRecord(value) && ['documents', 'chunks', 'vectors', 'indexPages'].every((key) => isId(value[key]));
+}
+
+function isChunk(chunk: unknown, docId: number): chunk is ChunkRecord & { terms: string[] } {
+  if (!isRecord(chunk)) return false;
+  const c = chunk as Partial<BackupChunk>;
+  return (
+    isId(c.id) &&
+    c.docId === docId &&
+    typeof c.text === 'string' &&
+    typeof c.start === 'number' &&
+    typeof c.end === 'number' &&
+    typeof c.tokenCount === 'number' &&
+    isStrings(c.headingPath) &&
+    isStrings(c.terms)
+  );
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+}

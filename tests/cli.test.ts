@@ -1,0 +1,121 @@
+// The command line end to end: spawned as `node bin/trove.mjs` (what `npx trove` runs) on e2e/fixtures.
+import 'fake-indexeddb/auto';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResponse } from '../src/engine/api.ts';
+import { importBackup } from '../src/engine/backup/read-backup.ts';
+import { storeBackupSink } from '../src/engine/backup/store-backup.ts';
+import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
+import { TroveEngine } from '../src/engine/engine.ts';
+import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+
+const run = promisify(execFile);
+
+async function trove(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/trove.mjs', ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+let library: string;
+let counts: { documents: number; chunks: number; vectors: number };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trove-cli-'));
+  library = join(dir, 'lib.trove');
+  // The three hand-written fixtures only (e2e/fixtures/generated/ holds damaged files made by npm run fixtures).
+  const docs = join(dir, 'docs');
+  await mkdir(docs);
+  for (const name of ['field-guide.md', 'injection.html', 'windows-1252.txt']) await copyFile(resolve('e2e/fixtures', name), join(docs, name));
+  const ingest = await trove('ingest', docs, '--out', library);
+  expect(ingest.stderr).toMatch(/\[1\/3\] field-guide\.md: \d+ passages/);
+  expect(ingest.stderr).toMatch(/Wrote .*lib\.trove: 3 documents/);
+  expect(ingest.code).toBe(0);
+}, 120_000);
+
+// Each spawn loads Node, tsx and (for ingest and search) the model: seconds apiece on a busy machine.
+describe('trove (command line)', { timeout: 120_000 }, () => {
+  it('info verifies the file and describes it', async () => {
+    const info = await trove('info', library, '--json');
+    expect(info.code).toBe(0);
+    const manifest = JSON.parse(info.stdout);
+    expect(manifest).toMatchObject({ verified: true, formatVersion: 1, model: { id: 'glove-50d-static', dims: 50 }, counts: { documents: 3 } });
+    expect(manifest.counts.vectors).toBe(manifest.counts.chunks);
+    counts = manifest.counts;
+  });
+
+  it('search finds by keyword and by meaning, and the same library imported into the engine (as the app does) answers the same', async () => {
+    const keyword = await trove('search', library, 'sourdough starter', '--mode', 'keyword', '--json');
+    expect(keyword.code).toBe(0);
+    const keywordHits = (JSON.parse(keyword.stdout) as SearchResponse).results;
+    expect(keywordHits[0].documentName).toBe('field-guide.md');
+    expect(keywordHits[0].text).toMatch(/starter/i);
+
+    // No query word occurs in the lighthouse passage: only the vectors can find it.
+    const semantic = JSON.parse((await trove('search', library, 'ocean ship navigation light', '--mode', 'semantic', '--json', '--k', '3')).stdout) as SearchResponse;
+    expect(semantic.mode).toBe('semantic');
+    expect(semantic.results).toHaveLength(3);
+
+    const store = await IndexedDbStore.open('cli-import');
+    const data = new Uint8Array(await readFile(library));
+    await importBackup(() => data, storeBackupSink(store));
+    store.close();
+    const engine = new TroveEngine({
+      openStore: () => IndexedDbStore.open('cli-import'),
+      loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
+    });
+    await engine.init({ modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: resolve('public/models') + '/' });
+    expect((await engine.loadModel()).state).toBe('ready');
+    expect((await engine.stats()).index?.loadedFromPages).toBe(true);
+    const again = await engine.search('ocean ship navigation light', { mode: 'semantic', k: 3 });
+    expect(again.results.map((r) => [r.chunkId, r.text, r.scores.cosine])).toEqual(semantic.results.map((r) => [r.chunkId, r.text, r.scores.cosine]));
+    const text = await trove('search', library, 'sourdough starter');
+    expect(text.stdout).toMatch(/^1\. field-guide\.md › /);
+  });
+
+  it('exports to Qdrant (collection config + one point per passage) and to pgvector SQL', async () => {
+    const qdrant = await trove('export', library, '--format', 'qdrant', '--out', join(dir, 'qdrant'));
+    expect(qdrant.code).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'qdrant/collection.json'), 'utf8'))).toEqual({ vectors: { size: 50, distance: 'Cosine' } });
+    const points = (await readFile(join(dir, 'qdrant/points.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(points).toHaveLength(counts.vectors);
+    expect(points[0]).toMatchObject({ id: expect.any(Number), payload: { document: expect.any(String), text: expect.any(String) } });
+    expect(points[0].vector).toHaveLength(50);
+
+    const pg = await trove('export', library, '--format', 'pgvector', '--out', join(dir, 'lib.sql'), '--pg-data', 'copy');
+    expect(pg.code).toBe(0);
+    const sql = await readFile(join(dir, 'lib.sql'), 'utf8');
+    expect(sql).toMatch(/CREATE EXTENSION IF NOT EXISTS vector;/);
+    expect(sql).toMatch(/embedding vector\(50\) NOT NULL/);
+    expect(sql).toMatch(/COPY trove_passages \(.*\) FROM stdin;\n/);
+    expect(sql).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+    expect(sql.split('\n').filter((line) => /^\d+\t/.test(line))).toHaveLength(counts.vectors);
+  });
+
+  it('refuses a damaged file, bad arguments and unknown models with a message and a non-zero exit', async () => {
+    const data = await readFile(library);
+    data[Math.floor(data.length / 2)] ^= 0xff;
+    const damaged = join(dir, 'damaged.trove');
+    await writeFile(damaged, data);
+    const info = await trove('info', damaged);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/“damaged\.trove” is not a valid Trove library: .*damaged.*\(IMPORT_INVALID\)/);
+
+    const usage = await trove('export', library, '--format', 'parquet', '--out', join(dir, 'x'));
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--format must be qdrant or pgvector, got “parquet”/);
+    expect((await trove('frobnicate')).code).toBe(2);
+    const model = await trove('ingest', 'e2e/fixtures', '--out', join(dir, 'x.trove'), '--model', 'no-such-model');
+    expect(model.code).toBe(1);
+    expect(model.stderr).toMatch(/Unknown embedding model "no-such-model"\. Valid models: .*glove-50d-static/);
+  });
+});
