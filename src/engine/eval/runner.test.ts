@@ -49,3 +49,32 @@ describe('evaluate', () => {
     await expect(createRetriever('vector', dataset.corpus)).rejects.toThrow(TroveError);
   });
 });
+
+describe('evaluate options', () => {
+  const dataset = buildDataset('tiny', { corpus, queries, qrels });
+
+  it('keeps per-query rows with the top ids and the missed relevant ids', async () => {
+    const result = await evaluate(dataset, (q) => (q.id === 'q1' ? ['c'] : ['b']), { perQuery: true });
+    expect(result.perQuery).toEqual([
+      { queryId: 'q1', 'ndcg@10': 0, 'recall@10': 0, 'recall@100': 0, 'mrr@10': 0, map: 0, top: ['c'], missed: ['a'] },
+      { queryId: 'q2', 'ndcg@10': 1, 'recall@10': 1, 'recall@100': 1, 'mrr@10': 1, map: 1, top: ['b'], missed: [] },
+    ]);
+    expect(result['recall@10']).toBe(0.5);
+  });
+
+  it('stops between queries when the signal aborts', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const run = evaluate(
+      dataset,
+      () => {
+        calls++;
+        controller.abort();
+        return [];
+      },
+      { signal: controller.signal },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(calls).toBe(1);
+  });
+});
