@@ -26,6 +26,8 @@ export interface LoadRerankerOptions extends Pick<LoadEmbedderOptions, 'allowRem
   modelId?: string;
   spec?: RerankerSpec;
   dtype?: ModelDtype;
+  /** ONNX Runtime session options (e.g. intraOpNumThreads in Node, for benchmarks). */
+  sessionOptions?: Record<string, unknown>;
 }
 
 /** Loads a cross-encoder. Errors: INVALID_ARGUMENT (unknown id), MODEL_UNAVAILABLE, CANCELLED. */
@@ -61,7 +63,14 @@ export async function loadTransformersReranker(options: LoadRerankerOptions): Pr
   };
   const create = async (device: EmbedDevice, note?: string): Promise<TransformersReranker> => {
     const dtype = options.dtype ?? spec.dtype[device];
-    const model = await AutoModelForSequenceClassification.from_pretrained(spec.repo, { ...hubOptions, config, device, dtype, progress_callback });
+    const model = await AutoModelForSequenceClassification.from_pretrained(spec.repo, {
+      ...hubOptions,
+      config,
+      device,
+      dtype,
+      progress_callback,
+      ...(options.sessionOptions && { session_options: options.sessionOptions }),
+    });
     const reranker = new TransformersReranker(spec, device, dtype, tokenizer, model, note);
     try {
       throwIfAborted(signal);
