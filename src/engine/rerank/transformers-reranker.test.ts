@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../lexical/analyzer.ts';
 import { Bm25Index } from '../lexical/bm25.ts';
+import { LatestRerank } from './latest-rerank.ts';
 import { rerank } from './reranker.ts';
 import { TEST_RERANKER_ID } from './reranker-registry.ts';
 import { loadTransformersReranker, type TransformersReranker } from './transformers-reranker.ts';
@@ -84,6 +85,17 @@ describe('TransformersReranker on the GloVe cross-encoder fixture', () => {
     expect(reranker.runCount - before).toBe(1);
     await expect(reranker.score(QUERY, passages, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(reranker.runCount - before).toBe(1);
+  });
+
+  it('a new query cancels the unfinished rerank: the old run yields undefined after at most one batch', async () => {
+    const latest = new LatestRerank(reranker);
+    const many = Array.from({ length: 40 }, (_, i) => `${PASSAGES[i % 3]}`);
+    const before = reranker.runCount;
+    const old = latest.run('river water', many, (p) => p, 2);
+    const fresh = latest.run(QUERY, PASSAGES, (p) => p, 8);
+    expect(await old).toBeUndefined();
+    expect((await fresh)!.map((r) => r.item)).toEqual([PASSAGES[1], PASSAGES[0], PASSAGES[2]]);
+    expect(reranker.runCount - before).toBeLessThanOrEqual(2); // at most one batch of the old run, then the new one
   });
 
   it('runs concurrent calls one at a time with the results of sequential calls', async () => {
