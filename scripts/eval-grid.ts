@@ -1,5 +1,5 @@
 // npm run eval:grid -- --dataset DIR [--dataset DIR…] [--json] [--model ID] [--reranker ID] [--rerank-depth N]
-//   [--alphas 0.3,0.5,0.7] [--no-rerank]
+//   [--alphas 0.3,0.5,0.7] [--no-rerank] [--modes bm25,vector,hybrid] [--depth 1000]
 // Every configuration the Evaluate view compares, on one ingest per collection: bm25, vector, hybrid RRF and hybrid
 // weighted at a few alphas, each without and with the cross-encoder over the top N passages. Prints a table per
 // collection; with --json, one JSON line per configuration (the same fields as `npm run eval -- --json`).
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       alphas: { type: 'string', default: '0.3,0.5,0.7' },
       'no-rerank': { type: 'boolean', default: false },
       modes: { type: 'string', default: 'bm25,vector,hybrid' },
+      depth: { type: 'string', default: '1000' },
     },
   });
   if (!values.dataset?.length) {
@@ -39,6 +40,9 @@ async function main(): Promise<void> {
   if (!alphas.every((a) => a >= 0 && a <= 1)) throw new TroveError('INVALID_ARGUMENT', `--alphas must be numbers in 0..1, got ${values.alphas}`);
   const modes = new Set(values.modes!.split(','));
   const rerankDepth = Number(values['rerank-depth'] ?? DEFAULT_RERANK_DEPTH);
+  // Ranking depth scored (trec_eval: 1000). 100 keeps nDCG@10, recall@10/@100 and MRR@10 exact and makes MAP AP@100.
+  const depth = Number(values.depth);
+  if (!(Number.isInteger(depth) && depth >= 100)) throw new TroveError('INVALID_ARGUMENT', `--depth must be an integer ≥ 100, got ${values.depth}`);
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   const localModelPath = resolve('public/models') + '/';
   if (values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
       for (const rerank of reranker ? [false, true] : [false]) {
         const started = performance.now();
         const retriever = rerank ? withPostProcessing(config.retriever, { reranker, rerankDepth }) : config.retriever;
-        const result: EvalResult = await evaluate(dataset, (q, depth) => retriever.search(q.text, depth));
+        const result: EvalResult = await evaluate(dataset, (q, wanted) => retriever.search(q.text, wanted), { k: depth });
         const seconds = (performance.now() - started) / 1000;
         const name = `${config.name}${rerank ? ' +rerank' : ''}`;
         const cells = [result['ndcg@10'], result['recall@10'], result['recall@100'], result['mrr@10'], result.map].map((x) => x.toFixed(4).padStart(8));
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
               'recall@100': round(result['recall@100']),
               'mrr@10': round(result['mrr@10']),
               queries: result.queries,
+              depth,
               model: config.name === 'bm25' ? undefined : values.model,
               ...(config.fusion && { fusion: config.fusion }),
               ...(rerank && { rerank: { model: values.reranker, depth: rerankDepth } }),
