@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDataset, parseQrels } from './dataset.ts';
+import { buildDataset, parseQrels, parseSimpleEvalSet } from './dataset.ts';
 import { createRetriever } from './retrievers.ts';
 import { evaluate } from './runner.ts';
 import { TroveError } from '../errors.ts';
@@ -76,5 +76,26 @@ describe('evaluate options', () => {
     );
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(calls).toBe(1);
+  });
+});
+
+describe('parseSimpleEvalSet', () => {
+  it('reads {query, relevant} lines with names, ids and graded entries', () => {
+    const set = parseSimpleEvalSet(
+      '{"query":"how to bake","relevant":["bread.md",17]}\n\n{"query":"yeast","relevant":[{"id":"bread.md","grade":2}]}\n',
+    );
+    expect(set.queries).toEqual([
+      { id: 'q1', text: 'how to bake' },
+      { id: 'q2', text: 'yeast' },
+    ]);
+    expect(set.qrels.get('q1')).toEqual(new Map([['bread.md', 1], ['17', 1]]));
+    expect(set.qrels.get('q2')).toEqual(new Map([['bread.md', 2]]));
+    expect(set.corpus).toEqual([]);
+  });
+
+  it('names the entry and the reason for bad input', () => {
+    expect(() => parseSimpleEvalSet('{"query":"x","relevant":[]}')).toThrow(/eval.jsonl entry 1 needs "relevant"/);
+    expect(() => parseSimpleEvalSet('{"relevant":["a"]}\n')).toThrow(/entry 1 needs "query"/);
+    expect(() => parseSimpleEvalSet('{"query":"x","relevant":["a"]}\nnot json')).toThrow(/line 2 is not JSON/);
   });
 });
