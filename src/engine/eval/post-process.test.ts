@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reranker } from '../rerank/reranker.ts';
 import { getRerankerSpec } from '../rerank/reranker-registry.ts';
 import { buildDataset } from './dataset.ts';
+import { standardConfigurations } from './configurations.ts';
 import { withPostProcessing } from './post-process.ts';
 import { createRetriever } from './retrievers.ts';
 import { evaluate } from './runner.ts';
@@ -60,5 +61,13 @@ describe('withPostProcessing', () => {
     const order = await diverse.search('bank', 10);
     expect(order[0]).toBe(before[0]);
     expect(order.slice(0, 3)).toEqual(['river', 'football', 'loan']);
+  });
+});
+
+describe('standardConfigurations', () => {
+  it('lists keyword, semantic, hybrid RRF and each alpha, each without and with reranking', () => {
+    const names = standardConfigurations({ alphas: [0.5] }).map((c) => c.name);
+    expect(names).toEqual(['keyword', 'keyword +rerank', 'semantic', 'semantic +rerank', 'hybrid rrf', 'hybrid rrf +rerank', 'hybrid w0.5', 'hybrid w0.5 +rerank']);
+    expect(standardConfigurations({ rerank: false }).every((c) => !c.rerank)).toBe(true);
   });
 });
