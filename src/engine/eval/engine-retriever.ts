@@ -61,13 +61,13 @@ export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<E
   return engine;
 }
 
-/** A retriever over an ingested engine: semantic, or hybrid fused by the engine (fusion undefined) or here. */
-export function engineRetriever(engine: TroveEngine, mode: EngineRetrieverOptions['mode'], fusion?: FusionSettings): Retriever {
+/** A retriever over an ingested engine: keyword, semantic, or hybrid fused by the engine (fusion undefined) or here. */
+export function engineRetriever(engine: TroveEngine, mode: SearchMode, fusion?: FusionSettings): Retriever {
   const toPassage = (r: SearchResult, score: number): RankedPassage => ({ docId: r.documentName, key: r.chunkId, text: r.text, score });
   const passages = async (query: string, depth: number): Promise<RankedPassage[]> => {
     // Documents have several chunks: ask for more chunks than documents wanted.
     const k = Math.min(1000, depth * 3);
-    if (mode === 'semantic' || !fusion) {
+    if (mode !== 'hybrid' || !fusion) {
       const response = await engine.search(query, { mode, k });
       return response.results.map((r) => toPassage(r, r.scores.score));
     }
