@@ -110,8 +110,8 @@ async function hasWebGpuAdapter(): Promise<boolean> {
   }
 }
 
-/** The device to try first, and a note when it is not what was asked for. */
-async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
+/** The device to try first, and a note when it is not what was asked for (shared with the reranker). */
+export async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
   if (IS_NODE) {
     // onnxruntime-node: native CPU (its wasm/webgpu paths are not what the browser runs).
     const asked = requested === 'auto' || requested === 'cpu';
@@ -205,7 +205,7 @@ async function selfCheck(embedder: TransformersEmbedder): Promise<string | undef
   return same ? 'different texts gave identical vectors' : undefined;
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
