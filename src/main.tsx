@@ -3,6 +3,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import { startPwa } from './ui/pwa-update.ts';
 import './ui/styles.css';
 
 const root = document.getElementById('root');
@@ -13,3 +14,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Offline cache, cross-origin isolation on any host, and updates that wait for the user (src/sw/sw.ts).
+startPwa();
