@@ -12,6 +12,7 @@ interface ImageResource {
   type: string;
   purpose?: string;
   form_factor?: string;
+  label?: string;
 }
 
 const manifest = JSON.parse(readFileSync(path.join(PUBLIC, 'manifest.webmanifest'), 'utf8')) as Record<string, unknown> & {
