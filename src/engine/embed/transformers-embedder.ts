@@ -14,12 +14,19 @@ import {
 import { TroveError, isAbort, throwIfAborted } from '../errors.ts';
 import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
 import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from './model-registry.ts';
+import { wasmThreadsHere } from './wasm-threads.ts';
 
 export const HUB_URL = 'https://huggingface.co/';
 const QUERY_CACHE_SIZE = 64;
-const DEFAULT_BATCH_SIZE = 16;
-/** Cap on padded tokens per model run, so batches of long passages stay small (attention memory grows with it). */
-const MAX_BATCH_TOKENS = 4096;
+/**
+ * Passages per model run, and a cap on padded tokens per run (attention memory grows with it), per device.
+ * On CPU/WASM throughput is flat past ~16 sorted passages; a GPU wants bigger batches to fill it.
+ */
+export const BATCH_LIMITS: Readonly<Record<EmbedDevice, { passages: number; tokens: number }>> = Object.freeze({
+  wasm: { passages: 16, tokens: 4096 },
+  cpu: { passages: 16, tokens: 4096 },
+  webgpu: { passages: 32, tokens: 8192 },
+});
 const SELF_CHECK_TEXTS = ['How do search engines rank documents?', 'The cat sat on the warm mat.'];
 
 export interface LoadEmbedderOptions {
@@ -33,6 +40,8 @@ export interface LoadEmbedderOptions {
   wasmPaths?: { mjs: string; wasm: string };
   /** Forces a dtype on every device, e.g. to match vectors already stored. */
   dtype?: ModelDtype;
+  /** WASM threads; default: wasmThreads() for this scope (more than 1 only when cross-origin isolated). */
+  numThreads?: number;
   /** 0..1 while files download and the session starts. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -42,6 +51,7 @@ export interface TransformersEnvOptions {
   allowRemoteModels: boolean;
   localModelPath: string;
   wasmPaths?: { mjs: string; wasm: string };
+  numThreads?: number;
 }
 
 type Fetch = typeof env.fetch;
@@ -60,6 +70,8 @@ export function configureTransformersEnv(options: TransformersEnvOptions): void 
   // transformers.js points wasmPaths at a CDN when it is imported: always replace it with our own origin's files.
   const wasm = env.backends.onnx.wasm;
   if (options.wasmPaths && wasm) wasm.wasmPaths = { ...options.wasmPaths };
+  // ORT reads this when it first initialises the WASM backend (later changes are ignored for this worker).
+  if (wasm) wasm.numThreads = options.numThreads ?? wasmThreadsHere();
   // Import the ORT factory from its same-origin URL, not from a blob: copy, so a Content Security Policy of
   // script-src 'self' holds in the worker too. Offline use is covered by the service worker's precache.
   env.useWasmCache = false;
@@ -98,6 +110,13 @@ function httpOrigin(url: string): string | undefined {
   }
 }
 
+/** The thread count the WASM backend was configured with (ORT itself falls back to 1 without SharedArrayBuffer). */
+function wasmBackendThreads(): number {
+  const threads = env.backends.onnx.wasm?.numThreads;
+  const shared = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  return typeof threads === 'number' && threads > 0 && shared ? threads : 1;
+}
+
 const IS_NODE = typeof process !== 'undefined' && process.release?.name === 'node';
 
 async function hasWebGpuAdapter(): Promise<boolean> {
@@ -129,7 +148,12 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
   const { signal, onProgress } = options;
   throwIfAborted(signal);
   const allowRemote = options.allowRemoteModels && !spec.localOnly;
-  configureTransformersEnv({ allowRemoteModels: allowRemote, localModelPath: options.localModelPath, wasmPaths: options.wasmPaths });
+  configureTransformersEnv({
+    allowRemoteModels: allowRemote,
+    localModelPath: options.localModelPath,
+    wasmPaths: options.wasmPaths,
+    numThreads: options.numThreads,
+  });
   const hubOptions = spec.localOnly ? { local_files_only: true } : { revision: spec.revision, local_files_only: !allowRemote };
   const context = { spec, allowRemote, localModelPath: options.localModelPath };
 
@@ -249,6 +273,8 @@ export class TransformersEmbedder implements Embedder {
   readonly fingerprint: string;
   readonly maxPassageTokens: number;
   readonly deviceNote?: string;
+  /** WASM threads in use (1 unless cross-origin isolated); undefined on WebGPU and the native CPU backend. */
+  readonly threads?: number;
   private readonly tokenizer: PreTrainedTokenizer;
   private readonly net: PreTrainedModel;
   private readonly maxTokens: number;
@@ -272,6 +298,7 @@ export class TransformersEmbedder implements Embedder {
     this.device = device;
     this.dtype = dtype;
     this.deviceNote = deviceNote;
+    this.threads = device === 'wasm' ? wasmBackendThreads() : undefined;
     this.tokenizer = tokenizer;
     this.net = net;
     this.fingerprint = modelFingerprint(spec, dtype);
@@ -294,7 +321,8 @@ export class TransformersEmbedder implements Embedder {
 
   async embedPassages(texts: string[], options: EmbedOptions = {}): Promise<Float32Array> {
     const { signal, onProgress } = options;
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const limits = BATCH_LIMITS[this.device];
+    const batchSize = options.batchSize ?? limits.passages;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new TroveError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`);
     }
@@ -308,7 +336,7 @@ export class TransformersEmbedder implements Embedder {
     let done = 0;
     for (let start = 0; start < encoded.length; ) {
       const longest = encoded[start].ids.length;
-      const size = Math.max(1, Math.min(batchSize, Math.floor(MAX_BATCH_TOKENS / longest)));
+      const size = Math.max(1, Math.min(batchSize, Math.floor(limits.tokens / longest)));
       const batch = encoded.slice(start, start + size);
       const vectors = await this.exclusive(() => {
         throwIfAborted(signal); // checked again when our turn in the queue comes
