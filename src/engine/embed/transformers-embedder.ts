@@ -163,6 +163,9 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     // config.json first: a missing model then fails with a clear "not found at …" error. AutoTokenizer alone would
     // memoize "tokenizer_config.json does not exist" for the worker's lifetime and later crash on a retry.
     config = await AutoConfig.from_pretrained(spec.repo, hubOptions);
+    // model2vec repos' config.json describes the distillation, not a transformers.js class: name the model type,
+    // so transformers.js builds the plain encoder that feeds the graph exactly the inputs it declares.
+    if (spec.architecture === 'static-bag') (config as { model_type?: string }).model_type = 'model2vec';
     onProgress?.(0); // never synchronously inside the call: callers may not be ready for callbacks yet
     tokenizer = await AutoTokenizer.from_pretrained(spec.repo, hubOptions);
   } catch (error) {
@@ -306,7 +309,7 @@ export class TransformersEmbedder implements Embedder {
     this.maxTokens = Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
     this.specialIds = new Set(tokenizer.all_special_ids);
     this.padId = tokenizer.pad_token_id ?? 0;
-    const specials = tokenizer.encode('').length;
+    const specials = spec.architecture === 'static-bag' ? 0 : tokenizer.encode('').length;
     this.maxPassageTokens = this.maxTokens - specials - (spec.passagePrefix ? this.countTokens(spec.passagePrefix) : 0);
   }
 
@@ -382,6 +385,10 @@ export class TransformersEmbedder implements Embedder {
 
   /** Token ids with special tokens, truncated to maxTokens keeping the closing special token (e.g. [SEP]). */
   private encode(text: string): number[] {
+    if (this.model.architecture === 'static-bag') {
+      // model2vec embeds only the text's own tokens (no [CLS]/[SEP]).
+      return this.tokenizer.encode(text, { add_special_tokens: false }).slice(0, this.maxTokens);
+    }
     const ids = this.tokenizer.encode(text);
     if (ids.length <= this.maxTokens) return ids;
     const last = ids[ids.length - 1];
@@ -399,6 +406,7 @@ export class TransformersEmbedder implements Embedder {
 
   /** One model run over a batch: pad, infer, pool (cls or masked mean), normalise. Rows in batch order. */
   private async run(batch: Encoded[]): Promise<Float32Array> {
+    if (this.model.architecture === 'static-bag') return this.runBag(batch);
     const rows = batch.length;
     const seq = Math.max(...batch.map((item) => item.ids.length));
     const inputIds = new BigInt64Array(rows * seq).fill(BigInt(this.padId));
@@ -418,6 +426,23 @@ export class TransformersEmbedder implements Embedder {
     if (!hidden) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned no output.');
     try {
       return this.pool(hidden.type === 'float32' ? hidden : hidden.to('float32'), batch);
+    } finally {
+      for (const tensor of Object.values(outputs) as Tensor[]) tensor.dispose?.();
+    }
+  }
+
+  /** A static (model2vec) model: one flat id list plus where each text starts; the graph returns pooled rows. */
+  private async runBag(batch: Encoded[]): Promise<Float32Array> {
+    const { ids, offsets } = bagInputs(batch.map((item) => item.ids));
+    this.runs++;
+    const outputs = await this.net.forward({
+      input_ids: new Tensor('int64', ids, [ids.length]),
+      offsets: new Tensor('int64', offsets, [offsets.length]),
+    });
+    const pooled: Tensor | undefined = outputs.embeddings ?? outputs.sentence_embedding ?? Object.values(outputs)[0];
+    if (!pooled) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned no output.');
+    try {
+      return this.pool(pooled.type === 'float32' ? pooled : pooled.to('float32'), batch);
     } finally {
       for (const tensor of Object.values(outputs) as Tensor[]) tensor.dispose?.();
     }
@@ -451,4 +476,21 @@ export class TransformersEmbedder implements Embedder {
     });
     return out;
   }
+}
+
+/**
+ * EmbeddingBag inputs for a static model: all texts' token ids in one flat list, and each text's start in it.
+ * A text with no tokens gets an empty bag (offsets repeat), which the graph answers with a zero row.
+ */
+export function bagInputs(texts: number[][]): { ids: BigInt64Array; offsets: BigInt64Array } {
+  let total = 0;
+  for (const ids of texts) total += ids.length;
+  const ids = new BigInt64Array(total);
+  const offsets = new BigInt64Array(texts.length);
+  let at = 0;
+  texts.forEach((text, i) => {
+    offsets[i] = BigInt(at);
+    for (const id of text) ids[at++] = BigInt(id);
+  });
+  return { ids, offsets };
 }
