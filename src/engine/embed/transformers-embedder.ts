@@ -38,6 +38,8 @@ export interface LoadEmbedderOptions {
   device: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   /** Same-origin URLs of the ORT wasm files; without them transformers.js would use a CDN. */
   wasmPaths?: { mjs: string; wasm: string };
+  /** A model outside the registry (checkCustomModel's spec for a user-added repo); modelId is then ignored. */
+  spec?: ModelSpec;
   /** Forces a dtype on every device, e.g. to match vectors already stored. */
   dtype?: ModelDtype;
   /** WASM threads; default: wasmThreads() for this scope (more than 1 only when cross-origin isolated). */
@@ -144,7 +146,7 @@ async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{
 
 /** Loads a registry model through transformers.js. Errors: INVALID_ARGUMENT (unknown id), MODEL_UNAVAILABLE, CANCELLED. */
 export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Promise<TransformersEmbedder> {
-  const spec = getModelSpec(options.modelId);
+  const spec = options.spec ?? getModelSpec(options.modelId);
   const { signal, onProgress } = options;
   throwIfAborted(signal);
   const allowRemote = options.allowRemoteModels && !spec.localOnly;
