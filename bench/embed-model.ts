@@ -6,33 +6,11 @@
 // ~90 + ~58 MB, so generated into bench/.cache (git-ignored), never committed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import protobuf from 'protobufjs';
+import { FLOAT, GraphBuilder, INT64, encodeModel, float, int, ints } from './onnx-writer.ts';
 
 export const SHAPE = { layers: 6, hidden: 384, heads: 12, ffn: 1536, vocab: 30522, positions: 512, types: 2 };
+export type BertShape = typeof SHAPE;
 const GENERATOR_VERSION = 2;
-
-// The subset of onnx.proto used here; field numbers as upstream (github.com/onnx/onnx, onnx/onnx.proto).
-const ONNX_SCHEMA = `
-syntax = "proto3";
-package onnx;
-message AttributeProto { string name = 1; float f = 2; int64 i = 3; bytes s = 4; repeated int64 ints = 8; int32 type = 20; }
-message NodeProto { repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4;
-  repeated AttributeProto attribute = 5; }
-message TensorProto { repeated int64 dims = 1; int32 data_type = 2; string name = 8; bytes raw_data = 9; }
-message TensorShapeProto { message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
-  repeated Dimension dim = 1; }
-message TypeProto { message Tensor { int32 elem_type = 1; TensorShapeProto shape = 2; } Tensor tensor_type = 1; }
-message ValueInfoProto { string name = 1; TypeProto type = 2; }
-message GraphProto { repeated NodeProto node = 1; string name = 2; repeated TensorProto initializer = 5;
-  repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12; }
-message OperatorSetIdProto { string domain = 1; int64 version = 2; }
-message ModelProto { int64 ir_version = 1; string producer_name = 2; GraphProto graph = 7;
-  repeated OperatorSetIdProto opset_import = 8; }
-`;
-const FLOAT = 1;
-const INT8 = 3;
-const INT64 = 7;
-const ATTR = { FLOAT: 1, INT: 2, INTS: 7 };
 
 /** mulberry32 + Box-Muller: deterministic normal draws. */
 function normals(seed: number) {
@@ -47,56 +25,14 @@ function normals(seed: number) {
   return (std: number, mean = 0) => mean + std * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
-type Attr = { name: string; type: number; i?: number; f?: number; ints?: number[] };
-interface Node {
-  input: string[];
-  output: string[];
-  name: string;
-  op_type: string;
-  attribute: Attr[];
-}
-interface Tensor {
-  name: string;
-  dims: number[];
-  data_type: number;
-  raw_data: Uint8Array;
-}
-
-class GraphBuilder {
-  readonly nodes: Node[] = [];
-  readonly initializers: Tensor[] = [];
-  private count = 0;
-
-  op(op_type: string, input: string[], attrs: Attr[] = [], name?: string): string {
-    const output = name ?? `${op_type.toLowerCase()}_${this.count++}`;
-    this.nodes.push({ input, output: [output], name: `n${this.nodes.length}`, op_type, attribute: attrs });
-    return output;
-  }
-
-  ops(op_type: string, input: string[], outputs: string[], attrs: Attr[] = []): string[] {
-    this.nodes.push({ input, output: outputs, name: `n${this.nodes.length}`, op_type, attribute: attrs });
-    return outputs;
-  }
-
-  init(name: string, dims: number[], data: Float32Array | BigInt64Array | Int8Array): string {
-    const data_type = data instanceof Float32Array ? FLOAT : data instanceof BigInt64Array ? INT64 : INT8;
-    this.initializers.push({ name, dims, data_type, raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-    return name;
-  }
-}
-
-const int = (name: string, i: number): Attr => ({ name, type: ATTR.INT, i });
-const ints = (name: string, values: number[]): Attr => ({ name, type: ATTR.INTS, ints: values });
-const float = (name: string, f: number): Attr => ({ name, type: ATTR.FLOAT, f });
-
 interface Weights {
   [name: string]: { dims: number[]; data: Float32Array };
 }
 
 /** All parameters, drawn once from one seed so fp32 and q8 files hold the same model. */
-function drawWeights(seed: number): Weights {
+function drawWeights(seed: number, shape: BertShape): Weights {
   const draw = normals(seed);
-  const { layers, hidden, ffn, vocab, positions, types } = SHAPE;
+  const { layers, hidden, ffn, vocab, positions, types } = shape;
   const weights: Weights = {};
   const add = (name: string, dims: number[], std: number, mean = 0) => {
     const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
@@ -135,8 +71,8 @@ function quantize(w: Float32Array): { q: Int8Array; scale: number } {
   return { q, scale };
 }
 
-function buildGraph(weights: Weights, quantized: boolean): Uint8Array {
-  const { layers, hidden, heads } = SHAPE;
+function buildGraph(weights: Weights, quantized: boolean, shape: BertShape): Uint8Array {
+  const { layers, hidden, heads } = shape;
   const headDims = hidden / heads;
   const g = new GraphBuilder();
   const w = (name: string) => g.init(name, weights[name].dims, weights[name].data);
@@ -195,28 +131,23 @@ function buildGraph(weights: Weights, quantized: boolean): Uint8Array {
   }
   g.nodes.push({ input: [h], output: ['last_hidden_state'], name: 'output', op_type: 'Identity', attribute: [] });
 
-  const dim = (param: string) => ({ dim_param: param });
-  const tensorType = (elem: number, dims: object[]) => ({ tensor_type: { elem_type: elem, shape: { dim: dims } } });
-  const inputs = ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, type: tensorType(INT64, [dim('batch'), dim('sequence')]) }));
-  const root = protobuf.parse(ONNX_SCHEMA, { keepCase: true }).root;
-  const Model = root.lookupType('onnx.ModelProto');
-  const model = {
-    ir_version: 8,
-    producer_name: 'trove-bench',
-    opset_import: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'minilm_l6_random',
-      node: g.nodes,
-      initializer: g.initializers,
-      input: inputs,
-      output: [{ name: 'last_hidden_state', type: tensorType(FLOAT, [dim('batch'), dim('sequence'), { dim_value: hidden }]) }],
-    },
-  };
-  return Model.encode(Model.fromObject(model)).finish();
+  const dims = [{ dim_param: 'batch' }, { dim_param: 'sequence' }];
+  return encodeModel(
+    g,
+    'minilm_l6_random',
+    ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, elem: INT64, dims })),
+    [{ name: 'last_hidden_state', elem: FLOAT, dims: [...dims, { dim_value: hidden }] }],
+  );
+}
+
+/** The fp32 and q8 ONNX files of one randomly initialised BERT of the given shape (same weights in both). */
+export function bertOnnx(shape: BertShape, seed: number): { fp32: Uint8Array; q8: Uint8Array } {
+  const weights = drawWeights(seed, shape);
+  return { fp32: buildGraph(weights, false, shape), q8: buildGraph(weights, true, shape) };
 }
 
 /** A WordPiece tokenizer.json (BERT uncased normalisation) over the given vocabulary. */
-function tokenizerJson(vocab: string[]): object {
+export function tokenizerJson(vocab: string[]): object {
   const ids = Object.fromEntries(vocab.map((token, id) => [token, id]));
   const special = (content: string) => ({ id: ids[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
   return {
@@ -284,9 +215,9 @@ export function makeBenchModel(dir: string, vocab: string[], seed = 42): { dir: 
     return { dir, written: false };
   }
   mkdirSync(path.join(dir, 'onnx'), { recursive: true });
-  const weights = drawWeights(seed);
-  writeFileSync(path.join(dir, 'onnx/model.onnx'), buildGraph(weights, false));
-  writeFileSync(path.join(dir, 'onnx/model_quantized.onnx'), buildGraph(weights, true));
+  const { fp32, q8 } = bertOnnx(SHAPE, seed);
+  writeFileSync(path.join(dir, 'onnx/model.onnx'), fp32);
+  writeFileSync(path.join(dir, 'onnx/model_quantized.onnx'), q8);
   const { layers, hidden, heads, ffn, positions, types } = SHAPE;
   writeFileSync(
     path.join(dir, 'config.json'),
