@@ -42,9 +42,24 @@ export function startPwa(options: StartPwaOptions = {}): void {
     }
     for (const listener of isolationListeners) listener();
   };
-  if (navigator.serviceWorker.controller) queueMicrotask(onController);
-  else navigator.serviceWorker.addEventListener('controllerchange', onController, { once: true });
+  let controlled = !!navigator.serviceWorker.controller;
+  if (controlled) queueMicrotask(onController);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!controlled) {
+      controlled = true; // first install claimed this page: nothing was swapped
+      onController();
+      return;
+    }
+    // A new version took over (this tab's applyUpdate(), or the user accepted it in another tab). The old version's
+    // files are gone from the cache, so this page must not run on: reload once into the new version.
+    if (!reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
 }
+
+let reloading = false;
 
 /**
  * Calls cb when a new version is installed and waiting (at once if one already is). Returns an unsubscribe function.
