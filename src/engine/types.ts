@@ -24,6 +24,8 @@ export interface ParsedDocument {
   pageCount?: number;
   /** Non-fatal notes for the user (e.g. "page 3 has no text layer"). */
   warnings?: string[];
+  /** Detected language (ISO 639-1), when the parser or a detector knows it. */
+  language?: string;
 }
 
 export interface Parser {
@@ -71,6 +73,11 @@ export interface Hit {
 /** Predicate over chunk ids, applied during search (not after). */
 export type IdFilter = (id: number) => boolean;
 
+export interface VectorSearchOptions {
+  /** HNSW: candidate list size for this search (exact indexes ignore it). */
+  ef?: number;
+}
+
 export interface VectorIndex {
   readonly dims: number;
   readonly size: number;
@@ -78,7 +85,7 @@ export interface VectorIndex {
   add(ids: ArrayLike<number>, vectors: Float32Array): void;
   remove(ids: ArrayLike<number>): void;
   has(id: number): boolean;
-  search(query: Float32Array, k: number, filter?: IdFilter): Hit[];
+  search(query: Float32Array, k: number, filter?: IdFilter, options?: VectorSearchOptions): Hit[];
 }
 
 export interface LexicalIndex {

@@ -116,6 +116,14 @@ const GLOVE_FIXTURE: ModelSpec = {
     'nDCG@10 0.038 on SciFact. For tests and offline plumbing only.',
 };
 
+/** The same words in another vector space (see scripts/make-model-fixture.mjs): tests switch models with it. */
+const GLOVE_PERMUTED_FIXTURE: ModelSpec = {
+  ...GLOVE_FIXTURE,
+  id: 'glove-50d-permuted',
+  repo: 'trove/glove-50d-permuted',
+  quality: 'Test fixture: the GloVe fixture in another (orthogonally mapped) vector space, for model-switch tests.',
+};
+
 const BGE_BASE: ModelSpec = {
   id: 'bge-base-en-v1.5',
   repo: 'Xenova/bge-base-en-v1.5',
@@ -195,6 +203,7 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze
   [BGE_SMALL.id]: BGE_SMALL,
   [MINILM_L6.id]: MINILM_L6,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
+  [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
   [BGE_BASE.id]: BGE_BASE,
   [POTION_8M.id]: POTION_8M,
   [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,

@@ -1,5 +1,6 @@
 // Parser registry: picks a parser by extension (then MIME type), enforces size limits and sniffs content.
 import { ERROR_CODES, TroveError, isAbort, throwIfAborted } from '../../errors.ts';
+import { SETTING_LIMITS } from '../../limits.ts';
 import type { ParsedDocument, Parser } from '../../types.ts';
 import { htmlParser } from './html.ts';
 import { markdownParser } from './markdown.ts';
@@ -9,8 +10,8 @@ import { extensionOf, hasText, textParser } from './text.ts';
 export { htmlParser, markdownParser, pdfParser, textParser };
 export { PdfParser, type PdfParserOptions } from './pdf.ts';
 
-/** Larger files would exhaust a browser tab's memory long before they were useful to search. */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+/** The hard cap (the user's own limit, setting maxFileMB, is checked before a file is read). */
+export const MAX_FILE_BYTES = SETTING_LIMITS.maxFileMB.max * 1024 * 1024;
 
 export const SUPPORTED_EXTENSIONS = ['.txt', '.text', '.md', '.markdown', '.html', '.htm', '.pdf'] as const;
 
