@@ -10,7 +10,7 @@
 //
 //   npm run bench -- embed [--json] [--passages 384] [--data path/to/corpus.jsonl]
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -100,7 +100,8 @@ async function buildPage(): Promise<void> {
 
 /** The page and /models/ with COOP/COEP, as the app gets them from its host or its service worker. */
 function serve(): Promise<Server> {
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void answer(req, res));
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (process.env.EMBED_BENCH_DEBUG) console.error(`GET ${path}`);
     const [root, rel] = path.startsWith('/models/') ? [MODELS, path.slice('/models/'.length)] : [DIST, path === '/' ? 'embed.html' : path];
@@ -117,7 +118,7 @@ function serve(): Promise<Server> {
     } catch {
       res.writeHead(404).end();
     }
-  });
+  }
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 

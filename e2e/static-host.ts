@@ -1,7 +1,7 @@
 // A bare static host for e2e, like GitHub Pages: serves a build folder under a base path, sends no COOP/COEP and
 // no CSP header, has no SPA fallback (unknown paths are 404). What the app achieves here, it achieves on any host.
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -27,7 +27,8 @@ export interface StaticHost {
 
 export async function startStaticHost(root: string, base = '/'): Promise<StaticHost> {
   const dir = resolve(root);
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => void answer(req, res));
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
     if (!path.startsWith(base)) return void res.writeHead(404).end();
     const relative = path.slice(base.length);
@@ -40,7 +41,7 @@ export async function startStaticHost(root: string, base = '/'): Promise<StaticH
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
-  });
+  }
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {

@@ -50,7 +50,7 @@ async function renderIcons(browser, svg) {
   for (const { file, size, maskable } of ICONS) {
     await page.setViewportSize({ width: size, height: size });
     await page.setContent(iconPage(svg, size, maskable));
-    await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+    await page.waitForFunction(() => [...globalThis.document.images].every((img) => img.complete));
     await page.screenshot({ path: join(OUT, file), omitBackground: !maskable, clip: { x: 0, y: 0, width: size, height: size } });
     console.log(`${file}: ${size}x${size}, ${(await stat(join(OUT, file))).size} bytes`);
   }

@@ -33,7 +33,7 @@ function hubUrl(hub, ...parts) {
 }
 
 async function getJson(url) {
-  const response = await fetch(url, { redirect: 'follow' });
+  const response = await globalThis.fetch(url, { redirect: 'follow' });
   if (!response.ok) throw new FetchError(`${url} answered ${response.status} ${response.statusText}`);
   return response.json();
 }
@@ -55,7 +55,7 @@ function resolveId(id) {
 
 /** Downloads one file to dest (via a temporary name, so an interrupted run never leaves a truncated model file). */
 async function download(url, dest) {
-  const response = await fetch(url, { redirect: 'follow' });
+  const response = await globalThis.fetch(url, { redirect: 'follow' });
   if (!response.ok || !response.body) throw new FetchError(`${url} answered ${response.status} ${response.statusText}`);
   await mkdir(path.dirname(dest), { recursive: true });
   const partial = `${dest}.partial`;
