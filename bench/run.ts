@@ -5,6 +5,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   bm25: () => import('./bm25.ts'),
   ann: () => import('./ann.ts'),
   'ann-reload': () => import('./ann-reload.ts'),
+  embed: () => import('./embed.ts'),
   crypto: () => import('./crypto.ts'),
   ocr: () => import('./ocr.ts'),
   backup: () => import('./backup.ts'),

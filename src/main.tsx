@@ -3,6 +3,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import { ingestRunning } from './ui/engine-client.ts';
+import { startPwa } from './ui/pwa-update.ts';
 import './ui/styles.css';
 
 const root = document.getElementById('root');
@@ -13,3 +15,7 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Offline cache, cross-origin isolation on any host, and updates that wait for the user (src/sw/sw.ts). On a host
+// that sends no isolation headers, the first visit reloads once (when nothing is being added) so WASM gets threads.
+startPwa({ autoReloadForIsolation: () => !ingestRunning() });

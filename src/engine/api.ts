@@ -17,6 +17,8 @@ export interface ModelStatus {
   progress?: number;
   /** Why the model is unavailable, in words for the user. */
   error?: string;
+  /** WASM threads the model runs on (more than 1 only when the page is cross-origin isolated). */
+  threads?: number;
   /** Why the device in use differs from the one asked for (e.g. no WebGPU adapter, or WebGPU failed its self-check). */
   deviceNote?: string;
   /** Chunks still waiting for vectors of this model (ingested while it was unavailable, or being re-embedded). */

@@ -159,8 +159,9 @@ export class TroveEngine implements TroveApi {
     } else if (last) {
       void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
     }
-    void this.model.ensureLoaded();
-    void this.pipeline.resumeInterrupted().catch(() => undefined);
+    // Resume half-written documents once the model has settled (ready, or unavailable: then by keyword only). Queued
+    // earlier, a long resume would hold the queue while the model's vectors wait to open behind it.
+    void this.model.ensureLoaded().finally(() => void this.pipeline.resumeInterrupted().catch(() => undefined));
   }
 
   async getSettings(): Promise<EngineSettings> {

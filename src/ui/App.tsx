@@ -6,6 +6,7 @@ import { DropZone } from './DropZone.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
 import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
+import { applyUpdate, onUpdateAvailable } from './pwa-update.ts';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { JobList } from './JobList.tsx';
@@ -50,6 +51,14 @@ export function App() {
 
   // Engine-wide news: another tab changed the library (refresh), upgraded it (reload), or the worker died.
   const [notice, setNotice] = useState<EngineNotice>();
+  // A new version waits until the user says so: one session never mixes two versions of the app.
+  useEffect(
+    () =>
+      onUpdateAvailable(() =>
+        setNotice((current) => current ?? { kind: 'update', message: 'A new version of Trove is ready. Reload to use it.' }),
+      ),
+    [],
+  );
   const { failUnfinished } = ingest;
   useEffect(
     () =>
@@ -142,7 +151,7 @@ export function App() {
         onRetry={retryModel}
         onOpenSettings={() => setSettingsOpen(true)}
       />
-      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} />
+      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} onUpdate={() => void applyUpdate()} />
       <main className="main">
         <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
         <JobList

@@ -12,6 +12,7 @@ import type {
 } from '../engine/api.ts';
 import { ERROR_CODES } from '../engine/errors.ts';
 import { registerErrorTransfer } from '../worker/error-transfer.ts';
+import { defaultLocalModelPath } from './base-path.ts';
 
 export type Engine = Comlink.Remote<TroveApi>;
 
@@ -159,9 +160,10 @@ export function initialSettings(
   query: string = globalThis.location?.search ?? '',
   buildModel: string | undefined = import.meta.env.VITE_TROVE_MODEL as string | undefined,
 ): Partial<EngineSettings> {
-  const settings: Partial<EngineSettings> = {};
+  // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
+  const settings: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
   if (buildModel === 'local') {
-    Object.assign(settings, { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: '/models/' });
+    Object.assign(settings, { modelId: 'glove-50d-static', allowRemoteModels: false });
   }
   const params = new URLSearchParams(query);
   const model = params.get('model');
@@ -198,6 +200,28 @@ export async function ingestFiles(
 ): Promise<IngestProgress[]> {
   const results: IngestProgress[] = [];
   const progress = Comlink.proxy(onProgress);
+  runningIngests++;
+  try {
+    return await sendOneByOne(engine, files, onProgress, progress, results, maxFileMB);
+  } finally {
+    runningIngests--;
+  }
+}
+
+let runningIngests = 0;
+/** True while files are being handed to the engine (a reload now would interrupt them). */
+export function ingestRunning(): boolean {
+  return runningIngests > 0;
+}
+
+async function sendOneByOne(
+  engine: Engine,
+  files: PendingFile[],
+  onProgress: (progress: IngestProgress) => void,
+  progress: (progress: IngestProgress) => void,
+  results: IngestProgress[],
+  maxFileMB: number,
+): Promise<IngestProgress[]> {
   const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
     const failure: IngestProgress = { jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code, message } };
     onProgress(failure);

@@ -42,15 +42,17 @@ describe('initialSettings', () => {
   });
 
   it('leaves the engine defaults alone in production builds', () => {
-    expect(initialSettings('', undefined)).toEqual({});
+    // Only the base-aware model path (self-hosted models sit beside the app, whatever its base path).
+    expect(initialSettings('', undefined)).toEqual({ localModelPath: '/models/' });
   });
 
   it('takes tester overrides from the URL and ignores unknown devices', () => {
     expect(initialSettings('?model=all-MiniLM-L6-v2&remote=0&device=wasm', undefined)).toEqual({
+      localModelPath: '/models/',
       modelId: 'all-MiniLM-L6-v2',
       allowRemoteModels: false,
       device: 'wasm',
     });
-    expect(initialSettings('?device=gpu', undefined)).toEqual({});
+    expect(initialSettings('?device=gpu', undefined)).toEqual({ localModelPath: '/models/' });
   });
 });
