@@ -112,7 +112,8 @@ class Packer {
     const push = (start: number, end: number, tokens: number) => {
       units.push({ start, end, tokens, page: block.page, blockStart: units.length === first, heading, blockTokens: 0 });
     };
-    const b = heading ? [block.start, block.end] : sentenceBounds(this.text, block.start, block.end);
+    let b = heading ? [block.start, block.end] : sentenceBounds(this.text, block.start, block.end);
+    if (!heading && hasHardLineBreaks(this.text, block.start, block.end)) b = withLineStarts(this.text, b, block.start, block.end);
     for (let i = 0; i + 1 < b.length; i++) {
       const [start, end] = this.trim(b[i]!, b[i + 1]!);
       if (end <= start) continue;
@@ -289,6 +290,39 @@ class Packer {
     if (page !== undefined) chunk.page = page;
     this.chunks.push(chunk);
   }
+}
+
+/** Line breaks sampled to decide whether a block's lines are records (logs, CSV, code) or soft-wrapped prose. */
+const LINE_SAMPLE = 1000;
+
+/**
+ * True when the line breaks of text[start, end) separate records (log lines, CSV rows, code, lists) rather than
+ * wrap prose: in wrapped prose many lines continue a sentence (a letter or comma, then a lower-case word).
+ */
+export function hasHardLineBreaks(text: string, start: number, end: number): boolean {
+  let breaks = 0;
+  let wraps = 0;
+  for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end && breaks < LINE_SAMPLE; nl = text.indexOf('\n', nl + 1)) {
+    breaks++;
+    const before = text.charCodeAt(nl - 1);
+    const after = text[nl + 1] ?? '';
+    if (WRAP_BEFORE.test(String.fromCharCode(before)) && WRAP_AFTER.test(after)) wraps++;
+  }
+  return breaks >= 2 && wraps < breaks * 0.25;
+}
+const WRAP_BEFORE = /[\p{L},;\-]/u;
+const WRAP_AFTER = /\p{Ll}/u;
+
+/** Sorted union of sentence bounds and the starts of lines inside [start, end). */
+function withLineStarts(text: string, bounds: number[], start: number, end: number): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  for (let nl = text.indexOf('\n', start); nl !== -1 && nl + 1 < end; nl = text.indexOf('\n', nl + 1)) {
+    while (i < bounds.length && bounds[i]! <= nl + 1) merged.push(bounds[i++]!);
+    if (merged[merged.length - 1] !== nl + 1) merged.push(nl + 1);
+  }
+  while (i < bounds.length) merged.push(bounds[i++]!);
+  return merged;
 }
 
 /** Blocks sorted, clamped to the text and without overlaps; a structureless document is one paragraph per blank line. */

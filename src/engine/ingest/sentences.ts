@@ -9,8 +9,11 @@
 
 /** ASCII-like terminators that need a following space (or the end of the text) to end a sentence. */
 const SPACED_END = /[.!?\u2026\u203c\u203d\u2047-\u2049\u0589\u061f\u06d4\u0964\u0965\u1362\u166e\u1803\u1809]+[)\]}"'\u2019\u201d\u00bb\u203a]*(?:\s+|$)|[\u3002\uff01\uff1f\uff61\ufe52\ufe56\ufe57]+[)\]}"'\u2019\u201d\u00bb\u203a\u300d\u300f\uff09\u3011]*\s*/gu;
-/** What, after a plain full stop and spaces, continues the sentence (UAX #29 SB8/SB8a, simplified). */
-const CONTINUES = /[\p{Ll}\p{N},;:]/u;
+/**
+ * What, after a plain full stop and spaces, continues the sentence (UAX #29 SB8/SB8a, simplified): a comma-like
+ * mark or digit at once, or a lower-case letter after a few non-letters ("e.g. `path`", "i.e. (see").
+ */
+const CONTINUES = /^(?:[,;:\p{N}]|[^\p{L}\s.!?\u3002]{0,8}\p{Ll})/u;
 
 /**
  * Offsets where sentences of text[from, to) start, plus `to`: [from, b1, …, to]. Each sentence includes the
@@ -28,7 +31,7 @@ export function sentenceBounds(text: string, from = 0, to = text.length): number
       continue;
     }
     const term = m[0].charCodeAt(0);
-    if (term === 0x2e && onlyFullStops(m[0]) && CONTINUES.test(slice[end]!)) continue;
+    if (term === 0x2e && onlyFullStops(m[0]) && CONTINUES.test(slice.slice(end, end + 16))) continue;
     bounds.push(from + end);
   }
   bounds.push(to);
