@@ -5,6 +5,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   bm25: () => import('./bm25.ts'),
   ann: () => import('./ann.ts'),
   'ann-reload': () => import('./ann-reload.ts'),
+  ingest: () => import('./ingest.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);
