@@ -119,6 +119,16 @@ describe('PDF guards', () => {
     expect(await measureInflatedStreams(twoPagePdf())).toEqual({ inflated: 0, overBudget: false }); // no Flate streams
   });
 
+  it('counts a stream followed by junk bytes (Chromium’s inflater stops at junk: the bomb once got through)', async () => {
+    const bomb = bombPdf(4 * 1024 * 1024);
+    const at = new TextDecoder('latin1').decode(bomb).lastIndexOf('\nendstream');
+    const junky = new Uint8Array(bomb.length + 7);
+    junky.set(bomb.subarray(0, at));
+    junky.set([0x20, 0x0d, 0x0a, 0x41, 0x42, 0x0d, 0x0a], at); // junk, then the EOL before endstream
+    junky.set(bomb.subarray(at), at + 7);
+    expect((await measureInflatedStreams(junky, 64 * 1024 * 1024)).inflated).toBeGreaterThan(4 * 1024 * 1024);
+  });
+
   it('still reads a PDF whose streams inflate within the budget', async () => {
     const doc = await pdfParser.parse(bombPdf(1024 * 1024), 'drawing.pdf');
     expect(doc.text).toContain('bombastically compressed page');

@@ -53,7 +53,9 @@ export async function measureInflatedStreams(data: Uint8Array, budget = pdfInfla
     if (!/\/FlateDecode|\/Fl\b/.test(head) || /\/Subtype\s*\/Image/.test(head)) continue;
     let end = indexOfBytes(data, ENDSTREAM, start);
     if (end === -1) end = data.length;
-    inflated += await inflatedSize(data.subarray(start, end), budget - inflated);
+    let last = end;
+    while (last > start && (data[last - 1] === 0x0a || data[last - 1] === 0x0d)) last--; // the EOL is not data
+    inflated += await inflatedSize(data.subarray(start, last), budget - inflated);
     if (inflated > budget) return { inflated, overBudget: true };
     at = Math.max(at, end);
   }
@@ -79,7 +81,17 @@ async function inflatedSize(compressed: Uint8Array, budget: number): Promise<num
 }
 
 async function nativeInflatedSize(compressed: Uint8Array, budget: number): Promise<number> {
-  const stream = new Blob([compressed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
+  // Fed in small slices: Chromium stops with "junk after end of data" as soon as it sees trailing bytes in the
+  // slice it is given, before emitting that slice's output; a whole stream in one slice would count nothing.
+  let offset = 0;
+  const source = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(controller) {
+      if (offset >= compressed.length) return controller.close();
+      controller.enqueue(compressed.slice(offset, offset + FEED) as Uint8Array<ArrayBuffer>);
+      offset += FEED;
+    },
+  });
+  const stream = source.pipeThrough(new DecompressionStream('deflate'));
   const reader = stream.getReader();
   let size = 0;
   try {
