@@ -310,7 +310,7 @@ export function hasHardLineBreaks(text: string, start: number, end: number): boo
   }
   return breaks >= 2 && wraps < breaks * 0.25;
 }
-const WRAP_BEFORE = /[\p{L},;\-]/u;
+const WRAP_BEFORE = /[\p{L},;-]/u;
 const WRAP_AFTER = /\p{Ll}/u;
 
 /** Sorted union of sentence bounds and the starts of lines inside [start, end). */
