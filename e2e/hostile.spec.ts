@@ -19,7 +19,7 @@ function job(page: Page, name: string) {
 }
 
 test('every hostile file is ingested or refused with a clear message; the library and search survive the batch', async ({ page }) => {
-  test.setTimeout(900_000);
+  test.setTimeout(1_800_000); // ~15 min on 2 loaded cores: 10 MB + 5 MB files embedded in WASM
   const files = hostileFiles();
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
