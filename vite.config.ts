@@ -1,26 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-
-// The privacy promise, enforced by the browser: scripts and connections only to this site, plus model files
-// from the Hugging Face hub (its downloads redirect to *.hf.co). As a <meta> tag it binds the page; as a header
-// (preview server, and what a static host should send) it also binds the Web Worker, which does the fetching.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "connect-src 'self' blob: data: https://huggingface.co https://*.huggingface.co https://*.hf.co",
-  "img-src 'self' data: blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'self'",
-].join('; ');
-
-// Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer) in the dev server and preview.
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+import { ISOLATION_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFilePlugin } from './src/security-headers.ts';
 
 export default defineConfig({
   plugins: [
@@ -29,9 +10,10 @@ export default defineConfig({
       name: 'trove-csp-meta',
       apply: 'build', // the dev server's React refresh needs an inline script
       transformIndexHtml: () => [
-        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
       ],
     },
+    headersFilePlugin(), // dist/_headers for static hosts
     // Offline PWA: the service worker precaches the app shell, the engine worker, pdf.js and the ONNX Runtime
     // wasm (~27 MB, hence the raised limit), so the app opens with the network off. Model files are cached by
     // transformers.js itself (Cache Storage) on first use; self-hosted models under /models/ are not precached.
@@ -52,8 +34,9 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
-  server: { headers: isolationHeaders },
-  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
+  // The dev server's React refresh needs inline scripts, so only isolation there; preview sends what a host should.
+  server: { headers: { ...ISOLATION_HEADERS } },
+  preview: { headers: { ...SECURITY_HEADERS } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
 });

@@ -80,6 +80,8 @@ async function nodePages(size: number, seed: number, quantization: string) {
 }
 
 function serve(pages?: { manifest: PagesManifest; blob: Buffer }): Promise<Server> {
+  // The handler handles its own errors (catch below): the promise it returns is deliberately not awaited.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     try {

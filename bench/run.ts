@@ -5,6 +5,8 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   bm25: () => import('./bm25.ts'),
   ann: () => import('./ann.ts'),
   'ann-reload': () => import('./ann-reload.ts'),
+  crypto: () => import('./crypto.ts'),
+  ocr: () => import('./ocr.ts'),
   ingest: () => import('./ingest.ts'),
 };
 

@@ -15,6 +15,12 @@ import protobuf from 'protobufjs';
 const GENERATOR_VERSION = 1;
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'public/models/trove/glove-50d-static');
+/**
+ * A second fixture with the same words in another vector space (dimensions reversed, every other one negated: an
+ * orthogonal map, so similarities are unchanged). Tests switch models with it: its vectors must never be compared
+ * with the first fixture's, and a switch must re-embed.
+ */
+export const PERMUTED_OUT_DIR = path.join(REPO_ROOT, 'public/models/trove/glove-50d-permuted');
 export const DEFAULT_GLOVE_FILE = path.join(REPO_ROOT, 'fixtures/glove-6B-50d-5k/glove-50d-5k.json');
 const STAMP = 'fixture-stamp.json';
 const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'README.txt', STAMP];
@@ -181,6 +187,15 @@ Licence: the GloVe vectors (Pennington, Socher & Manning 2014, Stanford NLP, glo
 Open Data Commons Public Domain Dedication and License (PDDL 1.0), https://opendatacommons.org/licenses/pddl/1-0/.
 `;
 
+/** Reverses the order of the dimensions and negates every other one: the same geometry, another space. */
+function permuteColumns(matrix, dims) {
+  const out = new Float32Array(matrix.length);
+  for (let row = 0; row < matrix.length / dims; row++) {
+    for (let d = 0; d < dims; d++) out[row * dims + d] = (d % 2 ? -1 : 1) * matrix[row * dims + (dims - 1 - d)];
+  }
+  return out;
+}
+
 function writeAtomic(file, data) {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
@@ -192,22 +207,23 @@ function writeAtomic(file, data) {
  * Writes the fixture into outDir unless it is already up to date.
  * @returns {{ outDir: string, written: boolean, vocabSize: number, dims: number }}
  */
-export function makeModelFixture({ outDir = DEFAULT_OUT_DIR, gloveFile = DEFAULT_GLOVE_FILE, force = false } = {}) {
+export function makeModelFixture({ outDir = DEFAULT_OUT_DIR, gloveFile = DEFAULT_GLOVE_FILE, force = false, variant = 'plain' } = {}) {
   if (!existsSync(gloveFile)) throw new Error(`GloVe vectors not found at ${gloveFile}`);
   const source = readFileSync(gloveFile);
-  const stamp = { generator: GENERATOR_VERSION, sourceSha256: createHash('sha256').update(source).digest('hex') };
+  const stamp = { generator: GENERATOR_VERSION, variant, sourceSha256: createHash('sha256').update(source).digest('hex') };
   const stampFile = path.join(outDir, STAMP);
   if (!force && FILES.every((f) => existsSync(path.join(outDir, f)))) {
     try {
       const old = JSON.parse(readFileSync(stampFile, 'utf8'));
-      if (old.generator === stamp.generator && old.sourceSha256 === stamp.sourceSha256) {
+      if (old.generator === stamp.generator && (old.variant ?? 'plain') === variant && old.sourceSha256 === stamp.sourceSha256) {
         return { outDir, written: false, vocabSize: old.vocabSize, dims: old.dims };
       }
     } catch {
       // unreadable stamp: rebuild
     }
   }
-  const { vocab, dims, matrix } = buildVocab(JSON.parse(source.toString('utf8')));
+  const { vocab, dims, matrix: plain } = buildVocab(JSON.parse(source.toString('utf8')));
+  const matrix = variant === 'permuted' ? permuteColumns(plain, dims) : plain;
   const json = (value) => JSON.stringify(value, null, 1) + '\n';
   writeAtomic(path.join(outDir, 'onnx/model.onnx'), buildOnnx(matrix, vocab.length, dims));
   writeAtomic(path.join(outDir, 'tokenizer.json'), json(tokenizerJson(vocab)));
@@ -220,14 +236,21 @@ export function makeModelFixture({ outDir = DEFAULT_OUT_DIR, gloveFile = DEFAULT
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {
-    const outDir = process.argv[2] ? path.resolve(process.argv[2]) : DEFAULT_OUT_DIR;
-    const result = makeModelFixture({ outDir });
-    const where = path.relative(process.cwd(), result.outDir) || '.';
-    console.log(
-      result.written
-        ? `model fixture: wrote ${where} (${result.vocabSize} tokens x ${result.dims} dims, GloVe 6B, PDDL 1.0)`
-        : `model fixture: ${where} is up to date`,
-    );
+    const jobs = process.argv[2]
+      ? [{ outDir: path.resolve(process.argv[2]), variant: process.argv[3] ?? 'plain' }]
+      : [
+          { outDir: DEFAULT_OUT_DIR, variant: 'plain' },
+          { outDir: PERMUTED_OUT_DIR, variant: 'permuted' },
+        ];
+    for (const job of jobs) {
+      const result = makeModelFixture(job);
+      const where = path.relative(process.cwd(), result.outDir) || '.';
+      console.log(
+        result.written
+          ? `model fixture: wrote ${where} (${result.vocabSize} tokens x ${result.dims} dims, GloVe 6B, PDDL 1.0)`
+          : `model fixture: ${where} is up to date`,
+      );
+    }
   } catch (error) {
     console.error(`model fixture: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

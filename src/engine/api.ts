@@ -1,6 +1,6 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
-import type { DocumentFormat, SearchMode } from './types.ts';
+import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -17,8 +17,15 @@ export interface ModelStatus {
   progress?: number;
   /** Why the model is unavailable, in words for the user. */
   error?: string;
-  /** Chunks still waiting for vectors (ingested while the model was unavailable). */
+  /** Why the device in use differs from the one asked for (e.g. no WebGPU adapter, or WebGPU failed its self-check). */
+  deviceNote?: string;
+  /** Chunks still waiting for vectors of this model (ingested while it was unavailable, or being re-embedded). */
   pendingVectors: number;
+  /**
+   * Set while the library is re-embedded after a model switch: the model whose vectors still answer semantic
+   * searches until the new vectors are complete (then they swap at once).
+   */
+  previousModelId?: string;
 }
 
 export interface DocumentSummary {
@@ -30,13 +37,61 @@ export interface DocumentSummary {
   addedAt: number;
   chunkCount: number;
   pageCount?: number;
-  status: 'ingesting' | 'ready';
+  /** 'ingesting' (being indexed, or waiting to resume), 'ready', or 'failed' (text kept: Retry or Delete). */
+  status: 'ingesting' | 'ready' | 'failed';
   /** True when every chunk has a vector from the current model. */
   embedded: boolean;
   warnings?: string[];
+  /** Why the document failed (status 'failed'). */
+  error?: ErrorInfo;
+  /** Resume or retry attempts since the document last completed. */
+  attempts?: number;
+  collection: string;
+  tags: string[];
+  title?: string;
+  /** SHA-256 of the file's bytes (hex). */
+  sha256?: string;
+  /** The file's modification time (ms), when known. */
+  modifiedAt?: number;
+  language?: string;
+  folder?: string;
 }
 
-export type IngestStage = 'queued' | 'parsing' | 'chunking' | 'embedding' | 'indexing' | 'done' | 'failed' | 'cancelled';
+export interface CollectionSummary {
+  id: string;
+  name: string;
+  createdAt: number;
+  documents: number;
+  /** Searchable passages. */
+  passages: number;
+}
+
+/** Narrows a search: every field given must match (a list matches when any of its values does). */
+export interface SearchFilter {
+  collections?: string[];
+  documentIds?: number[];
+  formats?: DocumentFormat[];
+  /** Documents with at least one of these tags. */
+  tags?: string[];
+  languages?: string[];
+  /** Documents whose folder is one of these or inside one of them. */
+  folders?: string[];
+  /** Added at or after / before this time (ms since 1970). */
+  addedFrom?: number;
+  addedTo?: number;
+}
+
+export type IngestStage =
+  | 'queued'
+  | 'parsing'
+  | 'chunking'
+  | 'embedding'
+  | 'indexing'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  /** Not added: the same file is already in the collection, or another version of it is (see duplicateOf). */
+  | 'skipped';
 
 export interface IngestProgress {
   jobId: string;
@@ -50,7 +105,18 @@ export interface IngestProgress {
   error?: ErrorInfo;
   /** e.g. "embedding skipped: model unavailable". */
   note?: string;
+  /** Set when the engine started this job itself (resuming an interrupted document, or a Retry). */
+  resumed?: boolean;
+  /** For 'skipped': the document already in the collection, and whether it has the same bytes or only the same name. */
+  duplicateOf?: { id: number; name: string; reason: 'same-content' | 'same-name' };
 }
+
+/** Library-wide news for the page. */
+export type LibraryEvent =
+  /** Another tab changed the library; this engine has caught up (lists and results may differ now). */
+  | { type: 'changed' }
+  /** This engine can no longer write (schema upgraded in another tab): the page must reload. */
+  | { type: 'stale'; message: string };
 
 export interface FileInput {
   /** Client-chosen id, used for progress and cancel. */
@@ -58,13 +124,36 @@ export interface FileInput {
   name: string;
   type: string;
   data: ArrayBuffer;
+  /** Collection to add to (default: the default collection). */
+  collection?: string;
+  /** File.lastModified. */
+  lastModified?: number;
+  /** Folder path within a dropped folder. */
+  folder?: string;
+  /**
+   * When a document with the same name but other content is in the collection: 'replace' it (atomically, once the
+   * new version is complete), or 'keep-both'. Unset: the file is skipped and reported, so the user can choose.
+   * The same content is always skipped unless 'keep-both'.
+   */
+  onDuplicate?: 'replace' | 'keep-both';
 }
 
 export interface SearchOptions {
   mode?: SearchMode;
   k?: number;
-  /** Only these documents (none = all). */
+  /** Only these documents (none = all); the same as filter.documentIds. */
   documentIds?: number[];
+  filter?: SearchFilter;
+}
+
+export interface DocumentContent {
+  id: number;
+  name: string;
+  format: DocumentFormat;
+  title?: string;
+  text: string;
+  blocks: TextBlock[];
+  pageCount?: number;
 }
 
 export interface ScoreBreakdown {
@@ -113,6 +202,8 @@ export interface EngineSettings {
   device: 'auto' | 'webgpu' | 'wasm';
   chunkTokens: number;
   chunkOverlapTokens: number;
+  /** Files larger than this are refused before they are read. */
+  maxFileMB: number;
   bm25K1: number;
   bm25B: number;
   /** k of reciprocal rank fusion. */
@@ -126,12 +217,16 @@ export interface EngineSettings {
   hnswM: number;
   hnswEfConstruction: number;
   hnswEf: number;
+  /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
+  keepPreviousVectors: boolean;
 }
 
 export interface LibraryStats {
   documents: number;
   chunks: number;
   vectors: number;
+  /** How the keyword index was loaded at start-up: its persisted snapshot, or rebuilt from every passage's terms. */
+  keywordIndex?: 'snapshot' | 'terms';
   /** The vector index in use, once a model's vectors are loaded. */
   index?: {
     kind: 'flat' | 'hnsw';
@@ -151,10 +246,26 @@ export interface TroveApi {
   /** Resolves when loading settles (ready or unavailable). */
   loadModel(): Promise<ModelStatus>;
   onModelStatus(listener: (status: ModelStatus) => void): Promise<void>;
+  /** Progress of every job, including those the engine starts itself (resume, retry). */
+  onJobProgress(listener: (progress: IngestProgress) => void): Promise<void>;
+  onLibraryEvent(listener: (event: LibraryEvent) => void): Promise<void>;
   ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]>;
+  /** Indexes a failed document again from its stored text (continuing after its stored chunks). */
+  retryDocument(id: number): Promise<IngestProgress>;
   cancel(jobId: string): Promise<void>;
+  /** Answers at once: the page's heartbeat, to notice a worker that died. */
+  ping(): Promise<number>;
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   listDocuments(): Promise<DocumentSummary[]>;
   deleteDocument(id: number): Promise<void>;
+  /** A document's whole text and structure (for the viewer). */
+  getDocument(id: number): Promise<DocumentContent>;
+  /** Adds, removes or sets tags on documents. */
+  setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void>;
+  listCollections(): Promise<CollectionSummary[]>;
+  createCollection(name: string): Promise<CollectionSummary>;
+  renameCollection(id: string, name: string): Promise<void>;
+  /** Deletes a collection with all its documents (the default collection is emptied, not removed). */
+  deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
 }

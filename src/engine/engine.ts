@@ -1,595 +1,638 @@
-// The engine: the one API the worker exposes (and Node uses directly). Read this file first;
-// every stage it calls lives in its own folder: ingest/, embed/, lexical/, index/, retrieve/, store/.
+// The engine: the one API the worker exposes (and Node uses directly). Read this file first: it wires the parts,
+// each in its own file, and every method below is a few lines that hand the work to one of them.
+//
+//   library-catalogue.ts  documents, chunk maps, keyword index, vector set, pending-vector count (in memory)
+//   model-lifecycle.ts    loading the embedding model, its status and listeners
+//   ingest-pipeline.ts    parse → chunk → embed → store → index; resume, retry, vector back-fill
+//   search.ts             retrieve, fuse, build results (retrieve/)
+//   work-queue.ts         one write task at a time, each under the cross-tab writer lock (writer-lock.ts)
+//   library-channel.ts    tells other tabs that the library changed; they catch up from the store's change log
+//   vector-set.ts         the vector index of one model, persisted as pages
 import type {
+  CollectionSummary,
+  DocumentContent,
   DocumentSummary,
   EngineSettings,
   FileInput,
   IngestProgress,
+  LibraryEvent,
   LibraryStats,
   ModelStatus,
   SearchOptions,
   SearchResponse,
-  SearchResult,
   TroveApi,
 } from './api.ts';
-import { TroveError, isAbort, throwIfAborted, toErrorInfo } from './errors.ts';
+import {
+  DEFAULT_COLLECTION,
+  DEFAULT_COLLECTION_RECORD,
+  collectionIdFor,
+  collectionOf,
+  normalizeTags,
+  validCollectionName,
+  type CollectionRecord,
+} from './collections.ts';
 import type { Embedder } from './embed/embedder.ts';
-import { getModelSpec } from './embed/model-registry.ts';
-import { estimateTokens } from './embed/token-estimate.ts';
-import { VectorSet } from './index/vector-set.ts';
+import { TroveError } from './errors.ts';
+import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
 import { chunkDocument } from './ingest/chunker.ts';
 import { parseFile } from './ingest/parsers/index.ts';
-import { analyze, analyzeWithOffsets } from './lexical/analyzer.ts';
-import { Bm25Index } from './lexical/bm25.ts';
-import { reciprocalRankFusion, type FusedHit } from './retrieve/fusion.ts';
-import { highlightRanges } from './retrieve/highlight.ts';
+import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
+import { LibraryCatalogue } from './library-catalogue.ts';
+import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
+import { reciprocalRankFusion } from './retrieve/fusion.ts';
+import { search, type FuseFn } from './search.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
-import type { DocumentRecord, NewChunk, Store } from './store/store.ts';
-import type { Hit, ParsedDocument, SearchMode } from './types.ts';
+import type { StaleListener, Store } from './store/store.ts';
+import { VectorSet } from './vector-set.ts';
+import { WorkQueue } from './work-queue.ts';
+import { writerLock, type WriterLock } from './writer-lock.ts';
 
-export interface EmbedderLoadOptions {
-  modelId: string;
-  allowRemoteModels: boolean;
-  localModelPath: string;
-  device: EngineSettings['device'];
-  onProgress?: (fraction: number) => void;
-}
+export type { EmbedderLoadOptions } from './model-lifecycle.ts';
 
 export interface EngineDependencies {
-  openStore: () => Promise<Store>;
-  loadEmbedder: (options: EmbedderLoadOptions) => Promise<Embedder>;
+  openStore: (options: { onStale: StaleListener }) => Promise<Store>;
+  loadEmbedder: EmbedderLoader;
+  /** Swappable stages (tests, other formats); the defaults are the production ones. */
+  parse?: ParseFn;
+  chunk?: ChunkFn;
+  fuse?: FuseFn;
+  /** Cross-tab coordination; defaults: Web Locks (or an in-process lock) and a BroadcastChannel, per library name. */
+  lock?: WriterLock;
+  channel?: LibraryChannel;
+  /** Names the lock and channel: engines on the same library must share it. */
+  libraryName?: string;
+  /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
+  snapshotDelayMs?: number;
 }
 
-/** Chunks embedded and written per transaction: large enough to batch well, small enough to cancel quickly. */
-const BATCH_SIZE = 32;
-/** Candidates taken from each retriever before fusion. */
-const CANDIDATES = 100;
 const SETTINGS_KEY = 'engine-settings';
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';
+const COLLECTIONS_KEY = 'collections';
+
+/** Which vectors answer searches (and which model made them), remembered so a restart loads them first. */
+interface ServingVectors {
+  fingerprint: string;
+  dims: number;
+  /** Absent in libraries from before model switching. */
+  modelId?: string;
+  device?: EngineSettings['device'];
+}
+/** Quiet time after the last write before the keyword index is persisted. */
+const SNAPSHOT_DELAY_MS = 2_000;
 
 export class TroveEngine implements TroveApi {
-  private readonly deps: EngineDependencies;
   private store: Store | null = null;
-  private settings: EngineSettings = DEFAULT_SETTINGS;
+  private settingsValue: EngineSettings = DEFAULT_SETTINGS;
+  private readonly catalogue = new LibraryCatalogue({ k1: DEFAULT_SETTINGS.bm25K1, b: DEFAULT_SETTINGS.bm25B });
+  private readonly model: ModelLifecycle;
+  private readonly queue: WorkQueue;
+  private readonly pipeline: IngestPipeline;
+  private readonly lock: WriterLock;
+  private readonly channel: LibraryChannel;
+  private readonly fuse: FuseFn;
+  /** The library version this engine's memory reflects (see Store.changesSince). */
+  private knownVersion = 0;
+  /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
+  private local: Promise<unknown> = Promise.resolve();
+  private staleMessage: string | undefined;
+  private readonly jobListeners = new Set<(progress: IngestProgress) => void>();
+  private readonly libraryListeners = new Set<(event: LibraryEvent) => void>();
+  private initializing: Promise<void> | null = null;
+  /** During a model switch: the old model and its vectors, answering semantic searches until the new set is done. */
+  private previous: { embedder: Embedder; set: VectorSet } | null = null;
+  /** How the keyword index was loaded at start-up: from its snapshot, or rebuilt from every passage's terms. */
+  private lexicalLoadedFrom: 'snapshot' | 'terms' = 'terms';
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The stored settings as this engine last read or wrote them: a catch-up applies only another tab's change. */
+  private storedSettings = '{}';
 
-  private lexical = new Bm25Index({ k1: DEFAULT_SETTINGS.bm25K1, b: DEFAULT_SETTINGS.bm25B });
-  private vectors: VectorSet | null = null;
-  private vectorsLoadedFromPages = false;
-  private readonly docs = new Map<number, DocumentRecord>();
-  private readonly chunkDoc = new Map<number, number>();
-  private readonly docChunks = new Map<number, number[]>();
-
-  private embedder: Embedder | null = null;
-  private model: ModelStatus;
-  private modelLoading: Promise<ModelStatus> | null = null;
-  private embedderLoading: Promise<void> | null = null;
-  /** Bumped whenever the model settings change, so a load that finishes late is discarded. */
-  private modelGeneration = 0;
-  private readonly modelListeners = new Set<(status: ModelStatus) => void>();
-
-  /** Ingest jobs and vector backfills run one at a time, in order. */
-  private work: Promise<unknown> = Promise.resolve();
-  private readonly jobs = new Map<string, AbortController>();
-  private readonly jobDoc = new Map<string, number>();
-
-  constructor(deps: EngineDependencies) {
-    this.deps = deps;
-    this.model = this.modelStatusFor('idle');
+  constructor(private readonly deps: EngineDependencies) {
+    const name = deps.libraryName ?? 'trove';
+    this.lock = deps.lock ?? writerLock(`${name}:writer`);
+    this.channel = deps.channel ?? broadcastLibraryChannel(`${name}:changes`);
+    this.fuse = deps.fuse ?? ((lists, settings) => reciprocalRankFusion(lists, settings.rrfK));
+    this.queue = new WorkQueue((task) => this.runAsWriter(task));
+    this.model = new ModelLifecycle(deps.loadEmbedder, {
+      settings: () => this.settingsValue,
+      pendingVectors: () => this.catalogue.pendingVectors,
+      previousModel: () => this.previous?.embedder.model.id,
+      onLoaded: (embedder, current) => this.modelLoaded(embedder, current),
+    });
+    this.pipeline = new IngestPipeline({
+      store: () => this.requireStore(),
+      catalogue: this.catalogue,
+      model: this.model,
+      queue: this.queue,
+      settings: () => this.settingsValue,
+      parse: deps.parse ?? ((data, name, type, signal) => parseFile(data, name, type, signal)),
+      chunk: deps.chunk ?? ((doc, options) => chunkDocument(doc, options)),
+      vectorsChanged: () => this.vectorsChanged(),
+      announce: (progress) => this.emit(this.jobListeners, progress),
+      collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
+    });
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
 
   async init(overrides: Partial<EngineSettings> = {}): Promise<{ settings: EngineSettings; stats: LibraryStats }> {
-    if (!this.store) {
-      this.store = await this.deps.openStore();
-      const stored = (await this.store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
-      this.settings = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
-      await this.rebuildLexical();
-      const last = await this.store.getSetting<{ fingerprint: string; dims: number }>(VECTOR_SET_KEY);
-      if (last) await this.openVectors(last.fingerprint, last.dims);
-      this.model = this.modelStatusFor('idle');
-      void this.loadModel();
-      void this.resumeInterrupted();
+    this.initializing ??= this.open(overrides);
+    await this.initializing;
+    return { settings: this.settingsValue, stats: await this.stats() };
+  }
+
+  private async open(overrides: Partial<EngineSettings>): Promise<void> {
+    const store = await this.deps.openStore({ onStale: (reason) => this.becameStale(reason) });
+    this.store = store;
+    const stored = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    this.storedSettings = JSON.stringify(stored);
+    this.settingsValue = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
+    // Read the version first: changes that land while we load are applied again by the next catch-up (idempotent).
+    this.knownVersion = await store.libraryVersion();
+    this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
+    this.channel.onAnnouncement(() => void this.catchUpNow());
+    // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
+    const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
+    if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
+      // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
+      void this.restorePrevious(last);
+    } else if (last) {
+      void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
     }
-    return { settings: this.settings, stats: await this.stats() };
+    void this.model.ensureLoaded();
+    void this.pipeline.resumeInterrupted().catch(() => undefined);
   }
 
   async getSettings(): Promise<EngineSettings> {
-    return this.settings;
+    return this.settingsValue;
   }
 
   async updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
     const store = this.requireStore();
-    const previous = this.settings;
+    const previous = this.settingsValue;
     const next = mergeSettings(previous, patch);
-    this.settings = next;
     await store.putSetting(SETTINGS_KEY, next);
-    if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) await this.rebuildLexical();
-    if (indexChanged(previous, next) && !modelChanged(previous, next)) void this.enqueue(() => this.applyIndexPolicy());
-    if (modelChanged(previous, next)) {
-      void this.embedder?.dispose();
-      this.embedder = null;
-      this.modelLoading = null;
-      this.embedderLoading = null;
-      this.modelGeneration++;
-      this.setModel(this.modelStatusFor('idle'));
-      void this.loadModel();
-    }
+    this.storedSettings = JSON.stringify(next);
+    this.settingsValue = next;
+    this.applySettingsChange(previous, next);
     return next;
   }
 
+  /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
+  private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
+      void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
+    }
+    if (modelChanged(previous, next)) {
+      // Waits for the queue: an ingest in progress finishes with the model it started with. The old model and its
+      // vectors keep answering semantic searches until the library is re-embedded with the new one.
+      void this.queue
+        .enqueue(async () => {
+          const old = this.model.detach();
+          const set = this.catalogue.vectors;
+          if (old && set?.fingerprint === old.fingerprint && !this.previous) this.previous = { embedder: old, set };
+          else await old?.dispose().catch(() => undefined);
+        })
+        .then(() => this.model.ensureLoaded())
+        .catch(() => undefined);
+    } else if (indexChanged(previous, next)) {
+      void this.queue.enqueue(() => this.applyIndexPolicy()).catch(() => undefined);
+    }
+  }
+
   async stats(): Promise<LibraryStats> {
-    const stats: LibraryStats = { documents: this.docs.size, chunks: this.chunkDoc.size, vectors: this.vectors?.size ?? 0 };
-    if (this.vectors) {
+    const vectors = this.catalogue.vectors;
+    const stats: LibraryStats = {
+      documents: this.catalogue.docs.size,
+      chunks: this.catalogue.chunkCount,
+      vectors: vectors?.size ?? 0,
+      keywordIndex: this.lexicalLoadedFrom,
+    };
+    if (vectors) {
       stats.index = {
-        kind: this.vectors.kind,
-        quantization: this.vectors.quantization,
-        bytesPerVector: this.vectors.bytesPerVector,
+        kind: vectors.kind,
+        quantization: vectors.quantization,
+        bytesPerVector: vectors.bytesPerVector,
         loadedFromPages: this.vectorsLoadedFromPages,
       };
     }
     return stats;
   }
 
-  /** Loads (or rebuilds) the vector index of a model's vectors and makes it the one searched. */
-  private async openVectors(fingerprint: string, dims: number): Promise<void> {
-    const store = this.requireStore();
-    const { set, loadedFromPages } = await VectorSet.open(store, fingerprint, dims, indexPolicy(this.settings), (id) =>
-      this.chunkDoc.has(id),
-    );
-    this.vectors = set;
-    this.vectorsLoadedFromPages = loadedFromPages;
-    await store.putSetting(VECTOR_SET_KEY, { fingerprint, dims });
+  async ping(): Promise<number> {
+    return Date.now();
   }
 
-  /** Switches index kind or quantization when the settings or the collection's size call for it. */
-  private async applyIndexPolicy(): Promise<void> {
-    if (this.vectors && (await this.vectors.applyPolicy(indexPolicy(this.settings), (id) => this.chunkDoc.has(id)))) {
-      this.vectorsLoadedFromPages = false;
-    }
+  async onLibraryEvent(listener: (event: LibraryEvent) => void): Promise<void> {
+    this.libraryListeners.add(listener);
+    if (this.staleMessage) listener({ type: 'stale', message: this.staleMessage });
   }
 
   // ── the model ──────────────────────────────────────────────────────────────
 
   async modelStatus(): Promise<ModelStatus> {
-    return this.model;
+    return this.model.status;
   }
 
   async onModelStatus(listener: (status: ModelStatus) => void): Promise<void> {
-    this.modelListeners.add(listener);
-    listener(this.model);
+    this.model.onStatus(listener);
   }
 
   /** Loads the configured model (again, after a failure). Never throws: the status says what happened. */
   loadModel(): Promise<ModelStatus> {
-    if (this.model.state === 'ready') return Promise.resolve(this.model);
-    if (this.modelLoading) return this.modelLoading;
-    const settings = this.settings;
-    const generation = ++this.modelGeneration;
-    const current = () => generation === this.modelGeneration;
-    this.setModel({ ...this.modelStatusFor('loading'), progress: 0 });
-    const embedderLoading = this.deps.loadEmbedder({
-      modelId: settings.modelId,
-      allowRemoteModels: settings.allowRemoteModels,
-      localModelPath: settings.localModelPath,
-      device: settings.device,
-      onProgress: (progress) => {
-        if (current()) this.setModel({ ...this.model, progress });
-      },
+    return this.model.ensureLoaded();
+  }
+
+  private async modelLoaded(embedder: Embedder, current: () => boolean): Promise<void> {
+    // In the queue, so no ingest batch interleaves with reading the stored vectors.
+    await this.queue.enqueue(async () => {
+      if (!current()) return;
+      const previous = this.previous;
+      if (previous && previous.set.fingerprint === embedder.fingerprint) {
+        // Switched back before the re-embed finished: the old vectors are this model's own.
+        this.previous = null;
+        this.catalogue.useVectors(previous.set);
+        await previous.embedder.dispose().catch(() => undefined);
+        await this.rememberServing(embedder.fingerprint, embedder.model.dims);
+      } else if (this.catalogue.vectors?.fingerprint !== embedder.fingerprint) {
+        await this.openVectors(embedder.fingerprint, embedder.model.dims);
+      }
     });
-    // Queued work (ingest, resume) waits for the embedder only, never for the queued vector loading below.
-    this.embedderLoading = embedderLoading.then(
-      () => undefined,
-      () => undefined,
-    );
-    const loading = (async (): Promise<ModelStatus> => {
-      try {
-        const embedder = await embedderLoading;
-        if (!current()) {
-          void embedder.dispose(); // settings changed while loading
-          return this.model;
-        }
-        // From here ingest embeds with this model; its vectors reach the index below or via the stored batches.
-        this.embedder = embedder;
-        if (this.vectors?.fingerprint !== embedder.fingerprint) {
-          // In the queue, so no ingest batch interleaves with reading the stored vectors.
-          await this.enqueue(() => (current() ? this.openVectors(embedder.fingerprint, embedder.model.dims) : Promise.resolve()));
-        }
-        if (!current()) return this.model;
-        this.setModel(this.modelStatusFor('ready'));
-        void this.enqueue(() => this.backfillVectors());
-      } catch (error) {
-        if (current()) this.setModel({ ...this.modelStatusFor('unavailable'), error: toErrorInfo(error).message });
-      } finally {
-        if (current()) {
-          this.modelLoading = null;
-          this.embedderLoading = null;
-        }
-      }
-      return this.model;
-    })();
-    this.modelLoading = loading;
-    return loading;
+    if (current()) void this.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
   }
 
-
-  private modelStatusFor(state: ModelStatus['state']): ModelStatus {
-    const spec = getModelSpec(this.settings.modelId);
-    const status: ModelStatus = {
-      state,
-      modelId: spec.id,
-      source: this.settings.allowRemoteModels ? 'hub' : 'local',
-      pendingVectors: this.pendingVectorCount(),
-    };
-    if (state === 'ready' && this.embedder) {
-      status.device = this.embedder.device;
-      status.dtype = this.embedder.dtype;
-      status.dims = this.embedder.model.dims;
-    }
-    return status;
+  /** Embeds what lacks vectors of the current model; when a model switch is in progress and done, swaps. */
+  private async backfillThenSwap(): Promise<void> {
+    await this.pipeline.backfill();
+    const previous = this.previous;
+    const embedder = this.model.embedder;
+    const set = this.catalogue.vectors;
+    if (!previous || !embedder || set?.fingerprint !== embedder.fingerprint || this.catalogue.pendingVectors > 0) return;
+    // The new vectors are complete: from now on they answer, and the old ones go (unless the user keeps them).
+    this.previous = null;
+    await this.rememberServing(embedder.fingerprint, embedder.model.dims);
+    await previous.embedder.dispose().catch(() => undefined);
+    if (!this.settingsValue.keepPreviousVectors) await this.requireStore().deleteVectorSet(previous.set.fingerprint);
+    this.model.refresh();
   }
 
-  private setModel(status: ModelStatus): void {
-    this.model = status;
-    for (const listener of this.modelListeners) {
-      try {
-        listener(status);
-      } catch {
-        this.modelListeners.delete(listener); // a closed page's proxy
+  /** Loads the model and vectors of an unfinished switch, to answer semantic searches until the new ones are done. */
+  private async restorePrevious(last: ServingVectors): Promise<void> {
+    try {
+      const embedder = await this.deps.loadEmbedder({
+        modelId: last.modelId!,
+        allowRemoteModels: this.settingsValue.allowRemoteModels,
+        localModelPath: this.settingsValue.localModelPath,
+        device: last.device ?? this.settingsValue.device,
+      });
+      if (embedder.fingerprint !== last.fingerprint) {
+        await embedder.dispose();
+        return;
       }
+      await this.queue.enqueue(async () => {
+        const { set } = await VectorSet.open(this.requireStore(), last.fingerprint, last.dims, indexPolicy(this.settingsValue), this.catalogue.isLive);
+        if (this.catalogue.vectors?.fingerprint === last.fingerprint || this.previous) {
+          await embedder.dispose();
+          return;
+        }
+        this.previous = { embedder, set };
+        this.model.refresh();
+      });
+    } catch {
+      // The old model is not available (offline, not cached): keyword search, and the new vectors as they come.
     }
   }
 
-  private pendingVectorCount(): number {
-    const vectors = this.vectors;
-    if (!vectors) return this.chunkDoc.size;
-    let pending = 0;
-    for (const id of this.chunkDoc.keys()) if (!vectors.has(id)) pending++;
-    return pending;
+  // ── vectors ────────────────────────────────────────────────────────────────
+
+  private vectorsLoadedFromPages = false;
+
+  /** Loads (or rebuilds) the vector index of a model's vectors and makes it the one searched. Runs in the queue. */
+  private async openVectors(fingerprint: string, dims: number): Promise<void> {
+    const store = this.requireStore();
+    if (this.catalogue.vectors?.fingerprint === fingerprint) return;
+    const { set, loadedFromPages } = await VectorSet.open(store, fingerprint, dims, indexPolicy(this.settingsValue), this.catalogue.isLive);
+    this.catalogue.useVectors(set);
+    this.vectorsLoadedFromPages = loadedFromPages;
+    // While a switch is in progress the old set stays the one remembered: a restart resumes the switch.
+    if (!this.previous) await this.rememberServing(fingerprint, dims);
+    this.model.refresh();
+  }
+
+  private async rememberServing(fingerprint: string, dims: number): Promise<void> {
+    const record: ServingVectors = { fingerprint, dims, modelId: this.settingsValue.modelId, device: this.settingsValue.device };
+    await this.requireStore().putSetting(VECTOR_SET_KEY, record);
+  }
+
+  /** The model and vectors that answer semantic searches: the previous ones while a switch re-embeds. */
+  private serving(): { embedder: Embedder; set: VectorSet; previous: boolean } | null {
+    if (this.previous) return { ...this.previous, previous: true };
+    const embedder = this.model.embedder;
+    const set = this.catalogue.vectors;
+    return embedder && set?.fingerprint === embedder.fingerprint ? { embedder, set, previous: false } : null;
+  }
+
+  /** Switches index kind or quantization when the settings or the collection's size call for it. */
+  private async applyIndexPolicy(): Promise<void> {
+    const vectors = this.catalogue.vectors;
+    if (vectors && (await vectors.applyPolicy(indexPolicy(this.settingsValue), this.catalogue.isLive))) {
+      this.vectorsLoadedFromPages = false;
+    }
+  }
+
+  /**
+   * After vectors changed: apply the index policy and persist the changed pages. Never throws: the stored vectors
+   * are the truth, so a failed page write only drops the pages (the next start rebuilds from the vectors).
+   */
+  private async vectorsChanged(): Promise<void> {
+    const vectors = this.catalogue.vectors;
+    if (!vectors) return;
+    try {
+      await this.applyIndexPolicy();
+      await vectors.persist();
+    } catch {
+      await vectors.discardPages().catch(() => undefined);
+    }
   }
 
   // ── ingest ─────────────────────────────────────────────────────────────────
 
   async ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]> {
     this.requireStore();
-    const report = (progress: IngestProgress) => {
-      try {
-        onProgress(progress);
-      } catch {
-        /* the page went away; the work goes on */
-      }
-    };
-    const jobs = files.map((file) => {
-      const controller = new AbortController();
-      this.jobs.set(file.jobId, controller);
-      report({ jobId: file.jobId, fileName: file.name, stage: 'queued', fraction: 0 });
-      return this.enqueue(() => this.ingestFile(file, controller.signal, report));
-    });
-    return Promise.all(jobs);
+    return this.pipeline.ingest(files, onProgress);
+  }
+
+  async retryDocument(id: number): Promise<IngestProgress> {
+    this.requireStore();
+    return this.pipeline.retry(id);
   }
 
   async cancel(jobId: string): Promise<void> {
-    this.jobs.get(jobId)?.abort();
+    this.pipeline.cancel(jobId);
   }
 
-  private async ingestFile(
-    file: FileInput,
-    signal: AbortSignal,
-    report: (progress: IngestProgress) => void,
-  ): Promise<IngestProgress> {
-    const base = { jobId: file.jobId, fileName: file.name };
-    let docId: number | undefined;
-    try {
-      throwIfAborted(signal);
-      report({ ...base, stage: 'parsing', fraction: 0.02 });
-      const parsed = await parseFile(new Uint8Array(file.data), file.name, file.type, signal);
-      // Wait for a model that is still loading, so chunks get their vectors in the same pass.
-      if (this.embedderLoading) await this.embedderLoading;
-      throwIfAborted(signal);
-      const newDoc = {
-        name: file.name,
-        format: parsed.format,
-        size: file.data.byteLength,
-        addedAt: Date.now(),
-        pageCount: parsed.pageCount,
-        title: parsed.title,
-        warnings: parsed.warnings,
-      };
-      docId = await this.requireStore().createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
-      this.jobDoc.set(file.jobId, docId);
-      this.docs.set(docId, { ...newDoc, id: docId, status: 'ingesting', chunkCount: 0 });
-      const chunkCount = await this.indexDocument(docId, parsed, signal, (done, total) =>
-        report({
-          ...base,
-          documentId: docId,
-          stage: this.embedder ? 'embedding' : 'indexing',
-          fraction: 0.1 + 0.9 * (done / Math.max(1, total)),
-          chunksDone: done,
-          chunksTotal: total,
-        }),
-      );
-      const note = this.embedder ? undefined : 'Keyword search only for now: vectors will be added when the model loads.';
-      const done: IngestProgress = { ...base, documentId: docId, stage: 'done', fraction: 1, chunksDone: chunkCount, chunksTotal: chunkCount, note };
-      report(done);
-      return done;
-    } catch (error) {
-      if (docId !== undefined) await this.forgetDocument(docId).catch(() => undefined);
-      const info = toErrorInfo(error);
-      const final: IngestProgress = {
-        ...base,
-        stage: isAbort(error) ? 'cancelled' : 'failed',
-        fraction: 1,
-        error: isAbort(error) ? undefined : info,
-      };
-      report(final);
-      return final;
-    } finally {
-      this.jobs.delete(file.jobId);
-      this.jobDoc.delete(file.jobId);
-    }
-  }
-
-  /** Chunks, embeds and stores a parsed document whose record exists; returns the chunk count. */
-  private async indexDocument(
-    docId: number,
-    parsed: Pick<ParsedDocument, 'text' | 'blocks' | 'format'>,
-    signal: AbortSignal | undefined,
-    onBatch: (done: number, total: number) => void,
-  ): Promise<number> {
-    const store = this.requireStore();
-    const embedder = this.embedder;
-    const budget = this.chunkBudget(embedder);
-    const drafts = chunkDocument(parsed as ParsedDocument, {
-      maxTokens: budget,
-      overlapTokens: Math.min(this.settings.chunkOverlapTokens, Math.floor(budget / 2)),
-      countTokens: embedder ? (text) => embedder.countTokens(text) : estimateTokens,
-    });
-    onBatch(0, drafts.length);
-    for (let from = 0; from < drafts.length; from += BATCH_SIZE) {
-      throwIfAborted(signal);
-      const batch: NewChunk[] = drafts.slice(from, from + BATCH_SIZE).map((draft) => ({
-        ...draft,
-        terms: analyze(draft.text),
-      }));
-      // The embedder may have been swapped by a settings change; only use vectors of the current one.
-      const vectors = embedder ? await embedder.embedPassages(batch.map((c) => c.text), { signal }) : undefined;
-      throwIfAborted(signal);
-      const ids = await store.addChunks(
-        docId,
-        batch,
-        vectors && embedder ? { fingerprint: embedder.fingerprint, dims: embedder.model.dims, vectors } : undefined,
-      );
-      ids.forEach((id, i) => this.addToMemory(docId, id, batch[i].terms));
-      if (vectors && embedder && this.vectors?.fingerprint === embedder.fingerprint) {
-        this.vectors.add(ids, vectors);
-        await this.vectors.persist();
-      }
-      onBatch(Math.min(from + BATCH_SIZE, drafts.length), drafts.length);
-    }
-    await store.markReady(docId, drafts.length);
-    const record = this.docs.get(docId);
-    if (record) this.docs.set(docId, { ...record, status: 'ready', chunkCount: drafts.length });
-    await this.applyIndexPolicy();
-    this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
-    return drafts.length;
-  }
-
-  /** Token budget per chunk: the setting, capped by what the model can read after its passage prefix. */
-  private chunkBudget(embedder: Embedder | null): number {
-    let modelLimit = embedder?.maxPassageTokens;
-    if (modelLimit === undefined) {
-      const spec = getModelSpec(this.settings.modelId);
-      modelLimit = spec.maxTokens - 2 - (spec.passagePrefix ? estimateTokens(spec.passagePrefix) : 0); // [CLS], [SEP]
-    }
-    return Math.max(16, Math.min(this.settings.chunkTokens, modelLimit));
-  }
-
-  /** Documents left 'ingesting' by a closed tab: redo them from their stored text. */
-  private async resumeInterrupted(): Promise<void> {
-    const store = this.requireStore();
-    for (const doc of [...this.docs.values()].filter((d) => d.status === 'ingesting')) {
-      await this.enqueue(async () => {
-        try {
-          if (this.embedderLoading) await this.embedderLoading;
-          const text = await store.getText(doc.id);
-          this.removeFromMemory(doc.id);
-          await store.clearChunks(doc.id);
-          if (!text) throw new TroveError('NOT_FOUND', `The text of ${doc.name} was not stored.`);
-          this.docs.set(doc.id, { ...doc, chunkCount: 0 });
-          await this.indexDocument(doc.id, { ...text, format: doc.format }, undefined, () => undefined);
-        } catch {
-          await this.forgetDocument(doc.id).catch(() => undefined);
-        }
-      });
-    }
-  }
-
-  /** Embeds chunks that were stored without vectors (model was unavailable, or changed). */
-  private async backfillVectors(): Promise<void> {
-    const store = this.requireStore();
-    const embedder = this.embedder;
-    const vectors = this.vectors;
-    if (!embedder || vectors?.fingerprint !== embedder.fingerprint) return;
-    for (const [docId, chunkIds] of this.docChunks) {
-      const missing = chunkIds.filter((id) => !vectors.has(id));
-      for (let from = 0; from < missing.length; from += BATCH_SIZE) {
-        if (this.embedder !== embedder || !this.docs.has(docId)) return;
-        const chunks = await store.getChunks(missing.slice(from, from + BATCH_SIZE));
-        if (chunks.length === 0) continue;
-        const data = await embedder.embedPassages(chunks.map((c) => c.text));
-        const ids = Uint32Array.from(chunks.map((c) => c.id));
-        await store.addVectors({ docId, fingerprint: embedder.fingerprint, dims: embedder.model.dims, chunkIds: ids, vectors: data });
-        if (this.embedder !== embedder || !this.docs.has(docId)) return;
-        vectors.add(ids, data);
-        await vectors.persist();
-        this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
-      }
-    }
-    await this.applyIndexPolicy();
+  async onJobProgress(listener: (progress: IngestProgress) => void): Promise<void> {
+    this.jobListeners.add(listener);
   }
 
   // ── search ─────────────────────────────────────────────────────────────────
 
-  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-    const started = performance.now();
-    const requestedMode: SearchMode = options.mode ?? 'hybrid';
-    const k = clampInt(options.k ?? 10, 1, 1000);
-    const terms = analyze(query);
-    const filter = options.documentIds?.length ? this.documentFilter(options.documentIds) : undefined;
-    const response = (mode: SearchMode, results: SearchResult[], notice?: string): SearchResponse => ({
+  search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    return search(
+      {
+        store: () => this.requireStore(),
+        catalogue: this.catalogue,
+        model: this.model,
+        settings: () => this.settingsValue,
+        fuse: this.fuse,
+        serving: () => this.serving(),
+      },
       query,
-      mode,
-      requestedMode,
-      results,
-      tookMs: performance.now() - started,
-      notice,
-    });
-    if (!query.trim()) return response(requestedMode, []);
-
-    let mode = requestedMode;
-    let notice: string | undefined;
-    const embedder = this.embedder;
-    const vectors = this.vectors;
-    if (mode !== 'keyword' && (!embedder || vectors?.fingerprint !== embedder.fingerprint)) {
-      mode = 'keyword';
-      notice =
-        this.model.state === 'loading' || this.model.state === 'idle'
-          ? 'The semantic model is still loading: showing keyword results.'
-          : 'The semantic model is not available: showing keyword results.';
-    } else if (mode !== 'keyword' && this.model.pendingVectors > 0) {
-      notice = `${this.model.pendingVectors} passages are still waiting for vectors and can only be found by keyword.`;
-    }
-
-    // Each retriever returns at least CANDIDATES (more when k asks for more), so fusion sees both lists' tails.
-    const depth = Math.max(CANDIDATES, k);
-    const keywordHits = mode === 'semantic' ? [] : this.lexical.search(terms, depth, filter);
-    let queryVector: Float32Array | undefined;
-    let vectorHits: Hit[] = [];
-    if (mode !== 'keyword' && embedder && vectors) {
-      queryVector = await embedder.embedQuery(query);
-      vectorHits = vectors.search(queryVector, depth, filter);
-    }
-
-    const fused: FusedHit[] =
-      mode === 'hybrid'
-        ? reciprocalRankFusion([keywordHits, vectorHits], this.settings.rrfK)
-        : (mode === 'keyword' ? keywordHits : vectorHits).map((hit, i) => ({
-            id: hit.id,
-            score: hit.score,
-            sources: mode === 'keyword' ? [{ rank: i + 1, score: hit.score }, undefined] : [undefined, { rank: i + 1, score: hit.score }],
-          }));
-    const top = fused.slice(0, k);
-    const chunks = new Map((await this.requireStore().getChunks(top.map((h) => h.id))).map((c) => [c.id, c]));
-    const results: SearchResult[] = [];
-    for (const hit of top) {
-      const chunk = chunks.get(hit.id);
-      const doc = chunk && this.docs.get(chunk.docId);
-      if (!chunk || !doc) continue; // deleted meanwhile
-      const [bm25, vector] = hit.sources;
-      results.push({
-        chunkId: chunk.id,
-        documentId: doc.id,
-        documentName: doc.name,
-        format: doc.format,
-        text: chunk.text,
-        start: chunk.start,
-        end: chunk.end,
-        page: chunk.page,
-        headingPath: chunk.headingPath,
-        highlights: highlightRanges(terms, analyzeWithOffsets(chunk.text)),
-        scores: {
-          score: hit.score,
-          bm25: bm25?.score,
-          bm25Rank: bm25?.rank,
-          cosine: vector?.score,
-          vectorRank: vector?.rank,
-        },
-      });
-    }
-    return response(mode, results, notice);
-  }
-
-  private documentFilter(documentIds: number[]): (chunkId: number) => boolean {
-    const wanted = new Set(documentIds);
-    return (chunkId) => wanted.has(this.chunkDoc.get(chunkId) ?? -1);
+      options,
+    );
   }
 
   // ── library ────────────────────────────────────────────────────────────────
 
   async listDocuments(): Promise<DocumentSummary[]> {
-    return [...this.docs.values()]
+    const { catalogue } = this;
+    return [...catalogue.docs.values()]
       .sort((a, b) => b.addedAt - a.addedAt || b.id - a.id)
-      .map((doc) => {
-        const chunkIds = this.docChunks.get(doc.id) ?? [];
-        const vectors = this.vectors;
-        return {
-          id: doc.id,
-          name: doc.name,
-          format: doc.format,
-          size: doc.size,
-          addedAt: doc.addedAt,
-          chunkCount: doc.status === 'ready' ? doc.chunkCount : chunkIds.length,
-          pageCount: doc.pageCount,
-          status: doc.status,
-          embedded: !!vectors && chunkIds.every((id) => vectors.has(id)),
-          warnings: doc.warnings,
-        };
-      });
+      .map((doc) => ({
+        id: doc.id,
+        name: doc.name,
+        format: doc.format,
+        size: doc.size,
+        addedAt: doc.addedAt,
+        chunkCount: doc.status === 'ready' ? doc.chunkCount : catalogue.chunksOf(doc.id).length,
+        pageCount: doc.pageCount,
+        status: doc.status,
+        embedded: doc.status === 'ready' && catalogue.isEmbedded(doc.id),
+        warnings: doc.warnings,
+        error: doc.error,
+        attempts: doc.attempts,
+        collection: collectionOf(doc),
+        tags: doc.tags ?? [],
+        title: doc.title,
+        sha256: doc.sha256,
+        modifiedAt: doc.modifiedAt,
+        language: doc.language,
+        folder: doc.folder,
+      }));
+  }
+
+  async getDocument(id: number): Promise<DocumentContent> {
+    const doc = this.catalogue.docs.get(id);
+    const text = doc && (await this.requireStore().getText(id));
+    if (!doc || !text) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount };
+  }
+
+  async setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
+    const given = normalizeTags(tags);
+    if (!['add', 'remove', 'set'].includes(mode)) throw new TroveError('INVALID_ARGUMENT', `mode must be add, remove or set, got "${mode}".`);
+    for (const id of documentIds) if (!this.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    await this.queue.enqueue(async () => {
+      for (const id of documentIds) {
+        const doc = this.catalogue.docs.get(id);
+        if (!doc) continue;
+        const current = doc.tags ?? [];
+        const next =
+          mode === 'set' ? given : mode === 'add' ? normalizeTags([...current, ...given]) : current.filter((t) => !given.includes(t));
+        await this.requireStore().updateDocument(id, { tags: next });
+        this.catalogue.docs.set(id, { ...doc, tags: next });
+      }
+    });
+  }
+
+  // ── collections ────────────────────────────────────────────────────────────
+
+  async listCollections(): Promise<CollectionSummary[]> {
+    const counts = this.catalogue.collectionCounts();
+    return (await this.collections()).map((c) => ({ ...c, ...(counts.get(c.id) ?? { documents: 0, passages: 0 }) }));
+  }
+
+  async createCollection(name: string): Promise<CollectionSummary> {
+    const clean = validCollectionName(name);
+    return this.queue.enqueue(async () => {
+      const all = await this.collections();
+      if (all.some((c) => c.name.toLowerCase() === clean.toLowerCase())) {
+        throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
+      }
+      const record: CollectionRecord = { id: collectionIdFor(clean, new Set(all.map((c) => c.id))), name: clean, createdAt: Date.now() };
+      await this.requireStore().putSetting(COLLECTIONS_KEY, [...all.filter((c) => c.id !== DEFAULT_COLLECTION), record]);
+      return { ...record, documents: 0, passages: 0 };
+    });
+  }
+
+  async renameCollection(id: string, name: string): Promise<void> {
+    const clean = validCollectionName(name);
+    await this.queue.enqueue(async () => {
+      const all = await this.collections();
+      if (!all.some((c) => c.id === id)) throw new TroveError('NOT_FOUND', `No collection “${id}”.`);
+      if (all.some((c) => c.id !== id && c.name.toLowerCase() === clean.toLowerCase())) {
+        throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
+      }
+      await this.requireStore().putSetting(COLLECTIONS_KEY, all.map((c) => (c.id === id ? { ...c, name: clean } : c)));
+    });
+  }
+
+  async deleteCollection(id: string): Promise<void> {
+    const all = await this.collections();
+    if (!all.some((c) => c.id === id)) throw new TroveError('NOT_FOUND', `No collection “${id}”.`);
+    const docs = [...this.catalogue.docs.values()].filter((d) => collectionOf(d) === id);
+    for (const doc of docs) this.pipeline.cancelDocument(doc.id);
+    await this.queue.enqueue(async () => {
+      const store = this.requireStore();
+      for (const doc of docs) {
+        if (!this.catalogue.docs.has(doc.id)) continue;
+        await store.deleteDocument(doc.id);
+        this.catalogue.forget(doc.id);
+      }
+      if (id !== DEFAULT_COLLECTION) {
+        await store.putSetting(COLLECTIONS_KEY, (await this.collections()).filter((c) => c.id !== id && c.id !== DEFAULT_COLLECTION));
+      }
+      this.model.refresh();
+      await this.vectorsChanged();
+    });
+  }
+
+  /** Every collection, the default one first (it always exists). */
+  private async collections(): Promise<CollectionRecord[]> {
+    const stored = (await this.requireStore().getSetting<CollectionRecord[]>(COLLECTIONS_KEY)) ?? [];
+    return [DEFAULT_COLLECTION_RECORD, ...stored.filter((c) => c.id !== DEFAULT_COLLECTION)];
   }
 
   async deleteDocument(id: number): Promise<void> {
-    if (!this.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
-    for (const [jobId, docId] of this.jobDoc) if (docId === id) this.jobs.get(jobId)?.abort();
+    if (!this.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    this.pipeline.cancelDocument(id);
     // In the queue: vector changes are serialised, so persisted index pages always follow the stored vectors.
-    await this.enqueue(() => (this.docs.has(id) ? this.forgetDocument(id) : Promise.resolve()));
+    await this.queue.enqueue(async () => {
+      if (!this.catalogue.docs.has(id)) return;
+      await this.requireStore().deleteDocument(id);
+      this.catalogue.forget(id);
+      this.model.refresh();
+      await this.vectorsChanged();
+    });
   }
 
-  /** Removes a document from storage first, then from memory, so a failed delete loses nothing. */
-  private async forgetDocument(docId: number): Promise<void> {
-    await this.requireStore().deleteDocument(docId);
-    this.removeFromMemory(docId);
-    this.docs.delete(docId);
-    await this.vectors?.persist();
-    this.setModel({ ...this.model, pendingVectors: this.pendingVectorCount() });
+  // ── several tabs ───────────────────────────────────────────────────────────
+
+  /** Runs a write task as the library's only writer: other tabs wait; this one first catches up with them. */
+  private runAsWriter<T>(task: () => Promise<T>): Promise<T> {
+    return this.lock.run(() =>
+      this.exclusively(async () => {
+        if (this.staleMessage) throw new TroveError('LIBRARY_STALE', this.staleMessage);
+        await this.catchUp();
+        try {
+          return await task();
+        } finally {
+          await this.published();
+        }
+      }),
+    );
   }
 
-  // ── in-memory indexes ──────────────────────────────────────────────────────
-
-  private async rebuildLexical(): Promise<void> {
-    const store = this.requireStore();
-    this.lexical = new Bm25Index({ k1: this.settings.bm25K1, b: this.settings.bm25B });
-    this.chunkDoc.clear();
-    this.docChunks.clear();
-    this.docs.clear();
-    for (const doc of await store.listDocuments()) this.docs.set(doc.id, doc);
-    for (const row of await store.allTerms()) {
-      if (this.docs.has(row.docId)) this.addToMemory(row.docId, row.chunkId, row.terms);
-    }
-  }
-
-  private addToMemory(docId: number, chunkId: number, terms: readonly string[]): void {
-    this.lexical.add(chunkId, terms);
-    this.chunkDoc.set(chunkId, docId);
-    const list = this.docChunks.get(docId);
-    if (list) list.push(chunkId);
-    else this.docChunks.set(docId, [chunkId]);
-  }
-
-  private removeFromMemory(docId: number): void {
-    const chunkIds = this.docChunks.get(docId) ?? [];
-    for (const id of chunkIds) {
-      this.lexical.remove(id);
-      this.chunkDoc.delete(id);
-    }
-    this.vectors?.remove(chunkIds);
-    this.docChunks.delete(docId);
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.work.then(task, task);
-    this.work = run.catch(() => undefined);
+  /** Runs `body` with no write task or other catch-up of this engine running. */
+  private exclusively<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.local.then(body, body);
+    this.local = run.catch(() => undefined);
     return run;
+  }
+
+  /** Another tab announced a write: catch up now, unless a write task of ours is running (it caught up first). */
+  private catchUpNow(): Promise<void> {
+    return this.exclusively(() => this.catchUp()).catch(() => undefined);
+  }
+
+  /** Applies the writes other tabs made since our version: per changed document, or in full when the log has a gap. */
+  private async catchUp(): Promise<void> {
+    const store = this.store;
+    if (!store || this.staleMessage) return;
+    const changes = await store.changesSince(this.knownVersion);
+    if (changes.version === this.knownVersion) return;
+    if ('gap' in changes) {
+      await this.reloadLibrary();
+    } else {
+      if (changes.settings) await this.reloadSettings();
+      for (const docId of changes.docIds) await this.catalogue.syncDocument(store, docId);
+    }
+    this.knownVersion = changes.version;
+    this.model.refresh();
+    this.emit(this.libraryListeners, { type: 'changed' });
+  }
+
+  /** After a write task: record the version it produced and tell the other tabs. */
+  private async published(): Promise<void> {
+    const store = this.store;
+    if (!store || this.staleMessage) return;
+    try {
+      const version = await store.libraryVersion();
+      if (version === this.knownVersion) return;
+      this.knownVersion = version;
+      this.channel.announce(version);
+      this.scheduleSnapshot();
+    } catch {
+      /* the store is gone; becameStale says so */
+    }
+  }
+
+  /**
+   * Persists the keyword index once writes pause (not after each document: a large library's snapshot is
+   * megabytes, and a folder of many small files would rewrite it for each).
+   */
+  private scheduleSnapshot(): void {
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      if (this.queue.size > 0) return this.scheduleSnapshot(); // still busy: wait for the next pause
+      void this.queue
+        .enqueue(() => this.catalogue.saveSnapshot(this.requireStore(), this.knownVersion))
+        .catch(() => undefined); // only a cost: the next start reads the terms instead
+    }, this.deps.snapshotDelayMs ?? SNAPSHOT_DELAY_MS);
+    (this.snapshotTimer as { unref?: () => void }).unref?.();
+  }
+
+  private async reloadSettings(): Promise<void> {
+    const stored = (await this.requireStore().getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    const json = JSON.stringify(stored);
+    if (json === this.storedSettings) return; // our own write, or another key changed
+    this.storedSettings = json;
+    // Another tab saved settings: the user's explicit choice there wins over this page's start-up overrides.
+    const previous = this.settingsValue;
+    const next = mergeSettings(DEFAULT_SETTINGS, safeSettings(stored));
+    if (JSON.stringify(next) === JSON.stringify(previous)) return;
+    this.settingsValue = next;
+    this.applySettingsChange(previous, next);
+  }
+
+  /** Reads the whole library again (BM25 parameters changed, or this tab fell too far behind). */
+  private async reloadLibrary(): Promise<void> {
+    const store = this.requireStore();
+    const vectors = this.catalogue.vectors;
+    this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
+    if (vectors) {
+      const { set, loadedFromPages } = await VectorSet.open(store, vectors.fingerprint, vectors.dims, indexPolicy(this.settingsValue), this.catalogue.isLive);
+      this.catalogue.useVectors(set);
+      this.vectorsLoadedFromPages = loadedFromPages;
+    }
+  }
+
+  private becameStale(reason: 'upgrade' | 'terminated'): void {
+    this.staleMessage =
+      reason === 'upgrade'
+        ? 'Trove was updated in another tab: reload this page to keep working.'
+        : 'The browser closed the library database: reload this page to keep working.';
+    this.emit(this.libraryListeners, { type: 'stale', message: this.staleMessage });
+  }
+
+  private emit<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch {
+        listeners.delete(listener); // a closed page's proxy
+      }
+    }
   }
 
   private requireStore(): Store {
@@ -598,21 +641,33 @@ export class TroveEngine implements TroveApi {
   }
 }
 
-function clampInt(value: number, min: number, max: number): number {
-  if (!Number.isFinite(value)) throw new TroveError('INVALID_ARGUMENT', `k must be a number between ${min} and ${max}.`);
-  return Math.min(max, Math.max(min, Math.floor(value)));
-}
-
-/** Drops stored settings that no longer validate (e.g. a model removed from the registry) instead of failing to start. */
+/**
+ * Drops stored settings that no longer validate (e.g. a model removed from the registry) instead of failing to
+ * start. Keys are checked together, not one by one: chunkTokens 32 is only valid with an overlap of at most 16.
+ */
 function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> {
+  try {
+    mergeSettings(DEFAULT_SETTINGS, stored);
+    return stored;
+  } catch {
+    // Keep every key that validates with those kept so far; repeat while that admits more.
+  }
   const kept: Partial<EngineSettings> = {};
-  for (const [key, value] of Object.entries(stored) as Array<[keyof EngineSettings, never]>) {
-    try {
-      mergeSettings(DEFAULT_SETTINGS, { [key]: value });
-      kept[key] = value;
-    } catch {
-      /* ignore this one */
+  let merged = DEFAULT_SETTINGS;
+  let remaining = Object.entries(stored) as Array<[keyof EngineSettings, never]>;
+  for (let progress = true; progress && remaining.length > 0; ) {
+    progress = false;
+    const rejected: typeof remaining = [];
+    for (const [key, value] of remaining) {
+      try {
+        merged = mergeSettings(merged, { [key]: value });
+        kept[key] = value;
+        progress = true;
+      } catch {
+        rejected.push([key, value]);
+      }
     }
+    remaining = rejected;
   }
   return kept;
 }

@@ -1,8 +1,11 @@
 // Engine settings: defaults, validation, and which changes need the model or the keyword index rebuilt.
 import type { EngineSettings } from './api.ts';
 import { TroveError } from './errors.ts';
+import { SETTING_LIMITS, describeRange, inRange, type LimitedSetting, type Range } from './limits.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from './embed/model-registry.ts';
-import type { IndexPolicy } from './index/vector-set.ts';
+import type { IndexPolicy } from './vector-set.ts';
+
+export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   modelId: DEFAULT_MODEL_ID,
@@ -12,6 +15,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   // ~256 tokens is a paragraph or two: small enough to point at the answer, large enough to carry context.
   chunkTokens: 256,
   chunkOverlapTokens: 32,
+  // A browser tab has a few GB at best; past this a file is better split (or added with the command line).
+  maxFileMB: 200,
   // Lucene/Anserini defaults for BM25.
   bm25K1: 0.9,
   bm25B: 0.4,
@@ -24,6 +29,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   hnswM: 16,
   hnswEfConstruction: 200,
   hnswEf: 64,
+  keepPreviousVectors: false,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -39,29 +45,27 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
 
 function validate(s: EngineSettings): void {
   getModelSpec(s.modelId); // throws, naming the valid ids
-  if (!['auto', 'webgpu', 'wasm'].includes(s.device)) {
-    throw new TroveError('INVALID_ARGUMENT', `device must be auto, webgpu or wasm, got "${s.device}".`);
+  if (!DEVICES.includes(s.device)) {
+    throw new TroveError('INVALID_ARGUMENT', `device must be one of ${DEVICES.join(', ')}, got "${s.device}".`);
   }
-  const positive = (name: string, v: number, min: number, max: number) => {
-    if (!Number.isFinite(v) || v < min || v > max) {
-      throw new TroveError('INVALID_ARGUMENT', `${name} must be between ${min} and ${max}, got ${v}.`);
+  for (const [name, range] of Object.entries(SETTING_LIMITS) as Array<[LimitedSetting, Range]>) {
+    if (!inRange(s[name], range)) {
+      throw new TroveError('INVALID_ARGUMENT', `${name} must be ${describeRange(range)}, got ${String(s[name])}.`);
     }
-  };
-  positive('chunkTokens', s.chunkTokens, 16, 8192);
-  positive('chunkOverlapTokens', s.chunkOverlapTokens, 0, s.chunkTokens / 2);
-  positive('bm25K1', s.bm25K1, 0, 10);
-  positive('bm25B', s.bm25B, 0, 1);
-  positive('rrfK', s.rrfK, 0, 1000);
-  positive('hnswThreshold', s.hnswThreshold, 0, 1e9);
-  positive('hnswM', s.hnswM, 2, 128);
-  positive('hnswEfConstruction', s.hnswEfConstruction, 8, 4096);
-  positive('hnswEf', s.hnswEf, 1, 4096);
+  }
+  if (s.chunkOverlapTokens > s.chunkTokens / 2) {
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `chunkOverlapTokens must be at most half of chunkTokens (${Math.floor(s.chunkTokens / 2)}), got ${s.chunkOverlapTokens}.`,
+    );
+  }
   if (!['auto', 'flat', 'hnsw'].includes(s.indexKind)) {
     throw new TroveError('INVALID_ARGUMENT', `indexKind must be auto, flat or hnsw, got "${s.indexKind}".`);
   }
   if (!['none', 'int8', 'binary'].includes(s.quantization)) {
     throw new TroveError('INVALID_ARGUMENT', `quantization must be none, int8 or binary, got "${s.quantization}".`);
   }
+  if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');

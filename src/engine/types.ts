@@ -1,17 +1,28 @@
 // Plain data shapes shared by every engine stage. No DOM, no React: these cross the worker boundary.
 
 /** Formats the ingest pipeline understands. */
-export type DocumentFormat = 'pdf' | 'markdown' | 'html' | 'text';
+export type DocumentFormat = 'pdf' | 'markdown' | 'html' | 'text' | 'docx' | 'csv' | 'json' | 'epub' | 'code' | 'image';
+
+/** A metadata value kept from a table row or JSON object (nested values are flattened to dotted keys). */
+export type FieldValue = string | number | boolean | null;
 
 /** A structural span of a parsed document, as offsets into `ParsedDocument.text`. */
 export interface TextBlock {
   start: number;
   end: number;
-  kind: 'heading' | 'paragraph';
+  /**
+   * 'record': one CSV/TSV row or JSON object, a passage of its own (never merged with its neighbours).
+   * 'code': a run of source lines (split at blank lines and top-level definitions), cut by lines, not sentences.
+   */
+  kind: 'heading' | 'paragraph' | 'record' | 'code';
   /** Heading level 1-6 (only for kind 'heading'). */
   level?: number;
-  /** 1-based PDF page the block sits on. */
+  /** 1-based PDF page (or OCR'd image page) the block sits on. */
   page?: number;
+  /** For 'record': 1-based row (CSV/TSV data row, JSONL line, or index in a JSON array). */
+  row?: number;
+  /** For 'record': the non-text fields of the row/object, kept as metadata. */
+  fields?: Record<string, FieldValue>;
 }
 
 /** What a parser returns: the plain text a user will see, plus its structure. */
@@ -24,6 +35,19 @@ export interface ParsedDocument {
   pageCount?: number;
   /** Non-fatal notes for the user (e.g. "page 3 has no text layer"). */
   warnings?: string[];
+  /** Detected language (ISO 639-1), when the parser or a detector knows it. */
+  language?: string;
+  /** Programming language of a 'code' document (e.g. 'typescript'). */
+  codeLanguage?: string;
+  /** 1-based pages whose text came from OCR (images, scanned PDF pages). */
+  ocrPages?: number[];
+}
+
+/** Per-file progress a parser may report (OCR: one step per page). */
+export interface ParseProgress {
+  stage: 'ocr';
+  done: number;
+  total: number;
 }
 
 export interface Parser {
@@ -33,7 +57,12 @@ export interface Parser {
   /** Whether this parser handles a file with this name (lower-cased extension) and MIME type. */
   accepts(fileName: string, mimeType: string): boolean;
   /** Throws a TroveError (code PARSE_FAILED / EMPTY_DOCUMENT / UNSUPPORTED_FORMAT) on bad input. */
-  parse(data: Uint8Array, fileName: string, signal?: AbortSignal): Promise<ParsedDocument>;
+  parse(
+    data: Uint8Array,
+    fileName: string,
+    signal?: AbortSignal,
+    onProgress?: (progress: ParseProgress) => void,
+  ): Promise<ParsedDocument>;
 }
 
 /** A passage cut from a document, before it is stored. */
@@ -73,6 +102,11 @@ export interface Hit {
 /** Predicate over chunk ids, applied during search (not after). */
 export type IdFilter = (id: number) => boolean;
 
+export interface VectorSearchOptions {
+  /** HNSW: candidate list size for this search (exact indexes ignore it). */
+  ef?: number;
+}
+
 export interface VectorIndex {
   readonly dims: number;
   readonly size: number;
@@ -80,7 +114,7 @@ export interface VectorIndex {
   add(ids: ArrayLike<number>, vectors: Float32Array): void;
   remove(ids: ArrayLike<number>): void;
   has(id: number): boolean;
-  search(query: Float32Array, k: number, filter?: IdFilter): Hit[];
+  search(query: Float32Array, k: number, filter?: IdFilter, options?: VectorSearchOptions): Hit[];
 }
 
 export interface LexicalIndex {

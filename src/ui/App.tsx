@@ -4,7 +4,8 @@ import type { EngineSettings } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { DropZone } from './DropZone.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
-import { connect, errorMessage, type Connection } from './engine-client.ts';
+import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
+import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { JobList } from './JobList.tsx';
@@ -47,6 +48,29 @@ export function App() {
 
   const ingest = useIngest(libraryChanged);
 
+  // Engine-wide news: another tab changed the library (refresh), upgraded it (reload), or the worker died.
+  const [notice, setNotice] = useState<EngineNotice>();
+  const { failUnfinished } = ingest;
+  useEffect(
+    () =>
+      onEngineEvent((event) => {
+        if (event.type === 'changed') libraryChanged();
+        else if (event.type === 'stale') setNotice({ kind: 'stale', message: event.message });
+        else if (event.type === 'died') {
+          failUnfinished(event.message);
+          setNotice({ kind: 'restarting', message: `${event.message.replace(/ it was restarted\.$/, '')} Restarting it…` });
+        } else {
+          setConnection(event.connection);
+          setSettings(event.connection.settings);
+          setNotice({
+            kind: 'restarted',
+            message: 'The search engine stopped unexpectedly and was restarted. Unfinished files are resumed or marked failed.',
+          });
+        }
+      }),
+    [libraryChanged, failUnfinished],
+  );
+
   // When the model becomes ready or drops out, modes change meaning; when back-filled vectors land,
   // the library's "embedded" column changes.
   const modelState = model.status?.state;
@@ -68,6 +92,16 @@ export function App() {
       if (!engine) return;
       await engine.deleteDocument(id);
       libraryChanged();
+    },
+    [engine, libraryChanged],
+  );
+
+  const retryDocument = useCallback(
+    async (id: number) => {
+      if (!engine) return;
+      const result = await engine.retryDocument(id);
+      libraryChanged();
+      if (result.stage === 'failed' && result.error) throw new Error(result.error.message);
     },
     [engine, libraryChanged],
   );
@@ -108,6 +142,7 @@ export function App() {
         onRetry={retryModel}
         onOpenSettings={() => setSettingsOpen(true)}
       />
+      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} />
       <main className="main">
         <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
         <JobList
@@ -122,7 +157,13 @@ export function App() {
         ) : (
           <>
             <SearchResults query={query} search={search} stats={stats} onMode={setMode} />
-            <LibraryPanel documents={documents} stats={stats} error={library.error} onDelete={deleteDocument} />
+            <LibraryPanel
+              documents={documents}
+              stats={stats}
+              error={library.error}
+              onDelete={deleteDocument}
+              onRetry={retryDocument}
+            />
           </>
         )}
       </main>

@@ -13,6 +13,7 @@ export const STAGE_TEXT: Record<IngestStage, string> = {
   done: 'Added',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  skipped: 'Not added',
 };
 
 interface Props {

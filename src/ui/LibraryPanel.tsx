@@ -8,9 +8,10 @@ interface Props {
   stats: LibraryStats | undefined;
   error: string | undefined;
   onDelete: (id: number) => Promise<void>;
+  onRetry: (id: number) => Promise<void>;
 }
 
-export function LibraryPanel({ documents, stats, error, onDelete }: Props) {
+export function LibraryPanel({ documents, stats, error, onDelete, onRetry }: Props) {
   return (
     <section className="library" aria-labelledby="library-title" data-testid="library">
       <div className="section-head">
@@ -62,7 +63,7 @@ export function LibraryPanel({ documents, stats, error, onDelete }: Props) {
             </thead>
             <tbody>
               {documents.map((doc) => (
-                <LibraryRow key={doc.id} doc={doc} onDelete={onDelete} />
+                <LibraryRow key={doc.id} doc={doc} onDelete={onDelete} onRetry={onRetry} />
               ))}
             </tbody>
           </table>

@@ -6,11 +6,22 @@ import { formatBytes, formatDate, formatName } from './format.ts';
 interface Props {
   doc: DocumentSummary;
   onDelete: (id: number) => Promise<void>;
+  /** Indexes a failed document again from its stored text. */
+  onRetry: (id: number) => Promise<void>;
 }
 
-export function LibraryRow({ doc, onDelete }: Props) {
+export function LibraryRow({ doc, onDelete, onRetry }: Props) {
   const [step, setStep] = useState<'idle' | 'confirm' | 'deleting'>('idle');
   const [error, setError] = useState<string>();
+  const [retrying, setRetrying] = useState(false);
+
+  const retry = () => {
+    setRetrying(true);
+    setError(undefined);
+    onRetry(doc.id)
+      .catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)))
+      .finally(() => setRetrying(false));
+  };
 
   const confirmDelete = () => {
     setStep('deleting');
@@ -22,7 +33,12 @@ export function LibraryRow({ doc, onDelete }: Props) {
   };
 
   return (
-    <tr data-testid="library-row" data-name={doc.name} className={step === 'deleting' ? 'row--deleting' : undefined}>
+    <tr
+      data-testid="library-row"
+      data-name={doc.name}
+      data-status={doc.status}
+      className={step === 'deleting' ? 'row--deleting' : undefined}
+    >
       <th scope="row" className="library__name">
         <span className="library__filename" title={doc.name}>
           {doc.name}
@@ -30,6 +46,11 @@ export function LibraryRow({ doc, onDelete }: Props) {
         {doc.warnings && doc.warnings.length > 0 && (
           <span className="library__warning" title={doc.warnings.join('\n')}>
             {doc.warnings.length === 1 ? doc.warnings[0] : `${doc.warnings.length} warnings`}
+          </span>
+        )}
+        {doc.status === 'failed' && doc.error && (
+          <span className="library__error" data-testid="doc-error">
+            Not searchable: {doc.error.message} Its text is kept.
           </span>
         )}
         {error && (
@@ -54,6 +75,8 @@ export function LibraryRow({ doc, onDelete }: Props) {
       <td data-label="Embedded">
         {doc.status === 'ingesting' ? (
           <span className="pill pill--busy">adding…</span>
+        ) : doc.status === 'failed' ? (
+          <span className="pill pill--failed">failed</span>
         ) : doc.embedded ? (
           <span className="pill pill--ok">yes</span>
         ) : (
@@ -63,6 +86,18 @@ export function LibraryRow({ doc, onDelete }: Props) {
         )}
       </td>
       <td className="library__actions">
+        {doc.status === 'failed' && step === 'idle' && (
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={`Retry ${doc.name}`}
+            data-testid="retry-doc"
+            disabled={retrying}
+            onClick={retry}
+          >
+            {retrying ? 'Retrying…' : 'Retry'}
+          </button>
+        )}
         {step === 'idle' ? (
           <button
             type="button"

@@ -20,7 +20,7 @@ export function ModelStatusBar({ status, startError, pendingVectors, onRetry }: 
 
   const retry = () => {
     setRetrying(true);
-    onRetry().finally(() => setRetrying(false));
+    void onRetry().finally(() => setRetrying(false));
   };
 
   return (
@@ -67,6 +67,11 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
               {detail}
             </span>
           ))}
+          {status.deviceNote && (
+            <span className="model-status__note" data-testid="device-note">
+              {status.deviceNote}
+            </span>
+          )}
         </span>
       );
     }

@@ -3,6 +3,8 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { EngineSettings } from '../engine/api.ts';
 // The registry is plain data (no engine code runs here); reading it keeps this list in step with the engine.
 import { DEFAULT_MODEL_ID, listModels, type ModelSpec } from '../engine/embed/model-registry.ts';
+// The same ranges the engine validates with, so the form never offers a value the engine rejects.
+import { SETTING_LIMITS } from '../engine/limits.ts';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -19,6 +21,7 @@ const DRAFT_KEYS = [
   'device',
   'chunkTokens',
   'chunkOverlapTokens',
+  'maxFileMB',
   'indexKind',
   'hnswThreshold',
   'quantization',
@@ -61,8 +64,8 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!draft || !settings) return;
-    if (draft.chunkOverlapTokens >= draft.chunkTokens) {
-      setError('The overlap must be smaller than the passage size.');
+    if (draft.chunkOverlapTokens > draft.chunkTokens / 2) {
+      setError(`The overlap can be at most half the passage size (${Math.floor(draft.chunkTokens / 2)} tokens).`);
       return;
     }
     const changes: Partial<EngineSettings> = {};
@@ -148,8 +151,8 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
                 <span className="field__label">Size (tokens)</span>
                 <input
                   type="number"
-                  min={16}
-                  max={2048}
+                  min={SETTING_LIMITS.chunkTokens.min}
+                  max={SETTING_LIMITS.chunkTokens.max}
                   step={1}
                   required
                   value={draft.chunkTokens}
@@ -160,8 +163,8 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
                 <span className="field__label">Overlap (tokens)</span>
                 <input
                   type="number"
-                  min={0}
-                  max={1024}
+                  min={SETTING_LIMITS.chunkOverlapTokens.min}
+                  max={Math.floor(draft.chunkTokens / 2)}
                   step={1}
                   required
                   value={draft.chunkOverlapTokens}
@@ -169,7 +172,20 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
                 />
               </label>
             </div>
-            <span className="field__hint">Applies to documents added from now on.</span>
+            <label className="field">
+              <span className="field__label">Largest file (MB)</span>
+              <input
+                type="number"
+                min={SETTING_LIMITS.maxFileMB.min}
+                max={SETTING_LIMITS.maxFileMB.max}
+                step={1}
+                required
+                value={draft.maxFileMB}
+                data-testid="setting-max-file"
+                onChange={(e) => set('maxFileMB', e.target.valueAsNumber)}
+              />
+            </label>
+            <span className="field__hint">Applies to documents added from now on. Larger files are refused before they are read.</span>
           </fieldset>
 
           <fieldset className="settings__group">
@@ -190,8 +206,8 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
               <NumberField
                 label="HNSW from (vectors)"
                 value={draft.hnswThreshold}
-                min={0}
-                max={1_000_000_000}
+                min={SETTING_LIMITS.hnswThreshold.min}
+                max={SETTING_LIMITS.hnswThreshold.max}
                 testId="setting-threshold"
                 onChange={(v) => set('hnswThreshold', v)}
               />
@@ -209,16 +225,16 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
               </select>
             </label>
             <div className="field-row">
-              <NumberField label="M (links per node)" value={draft.hnswM} min={2} max={128} testId="setting-m" onChange={(v) => set('hnswM', v)} />
+              <NumberField label="M (links per node)" value={draft.hnswM} min={SETTING_LIMITS.hnswM.min} max={SETTING_LIMITS.hnswM.max} testId="setting-m" onChange={(v) => set('hnswM', v)} />
               <NumberField
                 label="efConstruction"
                 value={draft.hnswEfConstruction}
-                min={8}
-                max={4096}
+                min={SETTING_LIMITS.hnswEfConstruction.min}
+                max={SETTING_LIMITS.hnswEfConstruction.max}
                 testId="setting-ef-construction"
                 onChange={(v) => set('hnswEfConstruction', v)}
               />
-              <NumberField label="ef (search)" value={draft.hnswEf} min={1} max={4096} testId="setting-ef" onChange={(v) => set('hnswEf', v)} />
+              <NumberField label="ef (search)" value={draft.hnswEf} min={SETTING_LIMITS.hnswEf.min} max={SETTING_LIMITS.hnswEf.max} testId="setting-ef" onChange={(v) => set('hnswEf', v)} />
             </div>
             <span className="field__hint">
               Changing the index, quantization, M or efConstruction rebuilds the index from the stored vectors; nothing

@@ -5,10 +5,13 @@ import type {
   EngineSettings,
   FileInput,
   IngestProgress,
+  LibraryEvent,
   LibraryStats,
   ModelStatus,
   TroveApi,
 } from '../engine/api.ts';
+import { ERROR_CODES } from '../engine/errors.ts';
+import { registerErrorTransfer } from '../worker/error-transfer.ts';
 
 export type Engine = Comlink.Remote<TroveApi>;
 
@@ -18,39 +21,128 @@ export interface Connection {
   stats: LibraryStats;
 }
 
+/** What the page hears about the engine as a whole (besides model status). */
+export type EngineEvent =
+  | LibraryEvent
+  /** The worker died (crash, out of memory, closed): unfinished jobs failed; a new worker is starting. */
+  | { type: 'died'; message: string }
+  /** A new worker is up after a death: re-read everything from it. */
+  | { type: 'restarted'; connection: Connection };
+
+/** The heartbeat: a ping every interval; no answer within the timeout means the worker is gone. */
+const HEARTBEAT_INTERVAL_MS = 2_000;
+// Generous: one model run on a slow device can keep the worker busy for seconds between answers.
+const HEARTBEAT_TIMEOUT_MS = 15_000;
+
+registerErrorTransfer();
+
 let connection: Promise<Connection> | undefined;
+let worker: Worker | undefined;
 const statusListeners = new Set<(status: ModelStatus) => void>();
+const jobListeners = new Set<(progress: IngestProgress) => void>();
+const eventListeners = new Set<(event: EngineEvent) => void>();
 
 /**
  * Starts the worker and initialises the engine once per page, however many times React mounts
- * (StrictMode runs effects twice in development).
+ * (StrictMode runs effects twice in development). After a worker death this returns the new connection.
  */
 export function connect(): Promise<Connection> {
   connection ??= start();
   return connection;
 }
 
+/** Subscribes to engine events (library changed in another tab, stale library, worker died/restarted). */
+export function onEngineEvent(listener: (event: EngineEvent) => void): () => void {
+  eventListeners.add(listener);
+  return () => eventListeners.delete(listener);
+}
+
+/** Subscribes to the progress of every job, including those the engine starts itself (resume, retry). */
+export function onJobProgress(listener: (progress: IngestProgress) => void): () => void {
+  jobListeners.add(listener);
+  return () => jobListeners.delete(listener);
+}
+
+function emit(event: EngineEvent): void {
+  for (const listener of eventListeners) listener(event);
+}
+
 async function start(): Promise<Connection> {
-  const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
+  const current = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
     type: 'module',
     name: 'trove-engine',
   });
+  worker = current;
   // A worker that fails to load never answers; turn that into an error instead of a spinner forever.
+  let rejectStart: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => {
-      reject(new Error(event.message || 'The search engine (Web Worker) could not start.'));
-    });
+    rejectStart = reject;
   });
   failed.catch(() => undefined); // only matters while init is pending
-  const engine = Comlink.wrap<TroveApi>(worker);
+  current.addEventListener('error', (event) => {
+    event.preventDefault();
+    const message = event.message || 'The search engine (Web Worker) could not start.';
+    rejectStart(new Error(message));
+    // Once started, an uncaught error that killed the worker shows up as a missed heartbeat.
+  });
+  const engine = Comlink.wrap<TroveApi>(current);
   const { settings, stats } = await Promise.race([engine.init(initialSettings()), failed]);
-  // One proxy for the page; React components subscribe through statusListeners.
+  // One proxy each for the page; React components subscribe through the listener sets.
   await engine.onModelStatus(
     Comlink.proxy((status: ModelStatus) => {
       for (const listener of statusListeners) listener(status);
     }),
   );
+  await engine.onJobProgress(
+    Comlink.proxy((progress: IngestProgress) => {
+      for (const listener of jobListeners) listener(progress);
+    }),
+  );
+  await engine.onLibraryEvent(Comlink.proxy((event: LibraryEvent) => emit(event)));
+  watchHeartbeat(current, engine);
   return { engine, settings, stats };
+}
+
+/** Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. */
+function watchHeartbeat(watched: Worker, engine: Engine): void {
+  let lastAnswer = Date.now();
+  let inFlight = false;
+  const timer = setInterval(() => {
+    if (worker !== watched) {
+      clearInterval(timer);
+      return;
+    }
+    if (Date.now() - lastAnswer > HEARTBEAT_TIMEOUT_MS) {
+      clearInterval(timer);
+      void restartAfterDeath(watched);
+      return;
+    }
+    if (inFlight) return;
+    inFlight = true;
+    engine.ping().then(
+      () => {
+        lastAnswer = Date.now();
+        inFlight = false;
+      },
+      () => {
+        inFlight = false;
+      },
+    );
+  }, HEARTBEAT_INTERVAL_MS);
+}
+
+async function restartAfterDeath(dead: Worker): Promise<void> {
+  if (worker !== dead) return;
+  dead.terminate(); // also frees its memory
+  worker = undefined;
+  connection = undefined;
+  emit({ type: 'died', message: ERROR_CODES.WORKER_DIED });
+  try {
+    // The new engine resumes what the dead one left half-written (its documents are 'ingesting' in storage).
+    emit({ type: 'restarted', connection: await connect() });
+  } catch (error) {
+    emit({ type: 'stale', message: `The search engine could not be restarted (${errorMessage(error)}). Reload the page.` });
+  }
 }
 
 /** Subscribes to model status pushes; returns the unsubscribe function. */
@@ -102,34 +194,39 @@ export async function ingestFiles(
   engine: Engine,
   files: PendingFile[],
   onProgress: (progress: IngestProgress) => void,
+  maxFileMB: number,
 ): Promise<IngestProgress[]> {
-  const read = await Promise.all(
-    files.map(async ({ jobId, file }): Promise<FileInput | IngestProgress> => {
-      try {
-        return { jobId, name: file.name, type: file.type, data: await file.arrayBuffer() };
-      } catch (error) {
-        const failure: IngestProgress = {
-          jobId,
-          fileName: file.name,
-          stage: 'failed',
-          fraction: 1,
-          error: { code: 'PARSE_FAILED', message: `The browser could not read this file (${errorMessage(error)}).` },
-        };
-        onProgress(failure);
-        return failure;
-      }
-    }),
-  );
-  // Kept in the order the user gave, which is the order the engine works through them.
-  const inputs = read.filter((item): item is FileInput => 'data' in item);
-  const unreadable = read.filter((item): item is IngestProgress => !('data' in item));
-  if (inputs.length === 0) return unreadable;
-  const sent = Comlink.transfer(
-    inputs,
-    inputs.map((input) => input.data),
-  );
-  const results = await engine.ingest(sent, Comlink.proxy(onProgress));
-  return [...results, ...unreadable];
+  const results: IngestProgress[] = [];
+  const progress = Comlink.proxy(onProgress);
+  const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
+    const failure: IngestProgress = { jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code, message } };
+    onProgress(failure);
+    results.push(failure);
+  };
+  // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
+  // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
+  // largest file, however many are dropped.
+  for (const { jobId, file } of files) {
+    if (file.size > maxFileMB * 1024 * 1024) {
+      fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
+      continue;
+    }
+    let data: ArrayBuffer;
+    try {
+      data = await file.arrayBuffer();
+    } catch (error) {
+      fail(jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
+      continue;
+    }
+    const input: FileInput = { jobId, name: file.name, type: file.type, data };
+    const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
+    results.push(result);
+  }
+  return results;
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
 /** Errors from the worker arrive as Error objects with the engine's message; show that message. */

@@ -25,6 +25,12 @@ const formatNames: Record<DocumentFormat, string> = {
   markdown: 'Markdown',
   html: 'HTML',
   text: 'Text',
+  docx: 'Word',
+  csv: 'CSV',
+  json: 'JSON',
+  epub: 'EPUB',
+  code: 'Code',
+  image: 'Image',
 };
 export function formatName(format: DocumentFormat): string {
   return formatNames[format] ?? format;

@@ -1,7 +1,7 @@
 // Ingest jobs as the UI tracks them: one row per file, fed by the engine's progress callbacks.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../engine/api.ts';
-import { connect, errorMessage, ingestFiles, newJobId, type PendingFile } from './engine-client.ts';
+import { connect, errorMessage, ingestFiles, newJobId, onJobProgress, type PendingFile } from './engine-client.ts';
 
 export interface Job {
   jobId: string;
@@ -10,7 +10,7 @@ export interface Job {
   progress: IngestProgress;
 }
 
-const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled']);
+const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 export function isFinal(stage: IngestStage): boolean {
   return FINAL.has(stage);
 }
@@ -36,6 +36,8 @@ export function useIngest(onLibraryChanged: () => void): {
   cancel: (jobId: string) => void;
   dismiss: (jobId: string) => void;
   clearFinished: () => void;
+  /** The worker died: every job still running failed with this message. */
+  failUnfinished: (message: string) => void;
 } {
   const [jobs, setJobs] = useState<Job[]>([]);
   const changed = useRef(onLibraryChanged);
@@ -46,7 +48,10 @@ export function useIngest(onLibraryChanged: () => void): {
 
   const update = useCallback((progress: IngestProgress) => {
     setJobs((list) =>
-      list.map((job) => (job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job)),
+      list.some((job) => job.jobId === progress.jobId)
+        ? list.map((job) => (job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job))
+        : // A job the engine started itself (resuming an interrupted document, or a Retry): show it too.
+          [...list, { jobId: progress.jobId, fileName: progress.fileName, size: 0, progress }],
     );
     if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
       finished.current.add(progress.jobId);
@@ -69,7 +74,7 @@ export function useIngest(onLibraryChanged: () => void): {
         })),
       ]);
       connect()
-        .then(({ engine }) => ingestFiles(engine, pending, update))
+        .then(({ engine, settings }) => ingestFiles(engine, pending, update, settings.maxFileMB))
         .then((results) => results.forEach(update))
         .catch((reason: unknown) => {
           // The whole call failed (worker gone, storage broken): every unfinished file says why.
@@ -80,13 +85,25 @@ export function useIngest(onLibraryChanged: () => void): {
               fileName: file.name,
               stage: 'failed',
               fraction: 1,
-              error: { code: 'STORAGE_FAILED', message },
+              error: { code: 'INTERNAL', message },
             });
           }
         });
     },
     [update],
   );
+
+  useEffect(() => onJobProgress(update), [update]);
+
+  const failUnfinished = useCallback((message: string) => {
+    setJobs((list) =>
+      list.map((job) =>
+        isFinal(job.progress.stage)
+          ? job
+          : { ...job, progress: { ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } } },
+      ),
+    );
+  }, []);
 
   const cancel = useCallback((jobId: string) => {
     connect()
@@ -102,5 +119,5 @@ export function useIngest(onLibraryChanged: () => void): {
     setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
   }, []);
 
-  return { jobs, addFiles, cancel, dismiss, clearFinished };
+  return { jobs, addFiles, cancel, dismiss, clearFinished, failUnfinished };
 }

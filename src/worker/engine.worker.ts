@@ -1,5 +1,5 @@
-// The Web Worker: a thin adapter that wires browser pieces (IndexedDB, same-origin ONNX Runtime files)
-// into the engine and exposes it to the page with comlink. All logic lives in src/engine/.
+// The Web Worker: a thin adapter that wires browser pieces (IndexedDB, same-origin ONNX Runtime files, the network
+// coming back) into the engine and exposes it to the page with comlink. All logic lives in src/engine/.
 import * as Comlink from 'comlink';
 // Same-origin ONNX Runtime files: without these, transformers.js would fetch them from a CDN.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
@@ -7,11 +7,21 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
+import { registerErrorTransfer } from './error-transfer.ts';
+
+registerErrorTransfer();
 
 const engine = new TroveEngine({
-  openStore: () => IndexedDbStore.open('trove'),
+  openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+});
+
+// A model that failed to download gets another chance when the network comes back, without a click.
+self.addEventListener('online', () => {
+  void engine.modelStatus().then((status) => {
+    if (status.state === 'unavailable') void engine.loadModel();
+  });
 });
 
 function absolute(url: string): string {

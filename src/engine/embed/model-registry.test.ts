@@ -31,6 +31,23 @@ describe('model registry', () => {
     expect(listModels().map((m) => m.id)).toEqual(Object.keys(MODEL_REGISTRY));
   });
 
+  it('has multilingual-e5-small with its card\'s "query: "/"passage: " prefixes, mean pooling and 384 dimensions', () => {
+    const spec = getModelSpec('multilingual-e5-small');
+    expect(spec).toMatchObject({
+      repo: 'Xenova/multilingual-e5-small',
+      dims: 384,
+      pooling: 'mean',
+      normalize: true,
+      queryPrefix: 'query: ',
+      passagePrefix: 'passage: ',
+      maxTokens: 512,
+      license: 'MIT',
+      localOnly: false,
+      testFixture: false,
+    });
+    expect(modelFingerprint(spec, 'q8')).toBe('Xenova/multilingual-e5-small@main|q8|384|mean');
+  });
+
   it('rejects an unknown id with INVALID_ARGUMENT naming the valid ids', () => {
     const attempt = () => getModelSpec('gpt-7');
     expect(attempt).toThrow(TroveError);

@@ -76,6 +76,28 @@ const MINILM_L6: ModelSpec = {
     '(MTEB results), SciFact ~0.645. 22M parameters.',
 };
 
+// For libraries mostly not in English: ~100 languages through XLM-RoBERTa's 250k-token vocabulary (most of its
+// 118M parameters are that embedding table, hence the size). Its card: "query: " / "passage: " prefixes, mean pooling.
+const MULTILINGUAL_E5_SMALL: ModelSpec = {
+  id: 'multilingual-e5-small',
+  repo: 'Xenova/multilingual-e5-small',
+  revision: 'main',
+  dims: 384,
+  pooling: 'mean',
+  normalize: true,
+  queryPrefix: 'query: ',
+  passagePrefix: 'passage: ',
+  maxTokens: 512,
+  dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
+  sizeMB: { q8: 118, fp32: 470 },
+  localOnly: false,
+  testFixture: false,
+  license: 'MIT',
+  quality:
+    'intfloat/multilingual-e5-small model card: 12 layers, 384-d, XLM-R tokenizer, ~100 languages; trained for ' +
+    'multilingual retrieval (MIRACL, Mr. TyDi). Larger download than bge-small; use it when most documents are not English.',
+};
+
 const GLOVE_FIXTURE: ModelSpec = {
   id: 'glove-50d-static',
   repo: 'trove/glove-50d-static',
@@ -96,10 +118,20 @@ const GLOVE_FIXTURE: ModelSpec = {
     'nDCG@10 0.038 on SciFact. For tests and offline plumbing only.',
 };
 
+/** The same words in another vector space (see scripts/make-model-fixture.mjs): tests switch models with it. */
+const GLOVE_PERMUTED_FIXTURE: ModelSpec = {
+  ...GLOVE_FIXTURE,
+  id: 'glove-50d-permuted',
+  repo: 'trove/glove-50d-permuted',
+  quality: 'Test fixture: the GloVe fixture in another (orthogonally mapped) vector space, for model-switch tests.',
+};
+
 export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [BGE_SMALL.id]: BGE_SMALL,
   [MINILM_L6.id]: MINILM_L6,
+  [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
+  [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
 });
 
 export const DEFAULT_MODEL_ID = BGE_SMALL.id;

@@ -52,7 +52,6 @@ export function loadIndex(pages: IndexPage[]): { index: PersistentVectorIndex; d
   const own = pages.filter((p) => p.name !== DESCRIPTOR_PAGE);
   try {
     const index = descriptor.kind === 'flat' ? FlatIndex.fromPages(own) : HnswIndex.fromPages(own);
-    if (index instanceof HnswIndex) index.ef = descriptor.ef;
     return { index, descriptor };
   } catch {
     return undefined; // damaged or incomplete pages: the caller rebuilds from the stored vectors

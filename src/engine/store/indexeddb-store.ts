@@ -3,6 +3,8 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { TroveError, isQuotaError } from '../errors.ts';
 import { SCHEMA_VERSION, migrate } from './schema.ts';
 import type {
+  LibraryChanges,
+  StaleListener,
   ChunkRecord,
   ChunkTerms,
   StoredIndex,
@@ -33,6 +35,13 @@ export interface TroveDB extends DBSchema {
   vectors: { key: number; value: VectorRow; indexes: { byDoc: number; byFingerprint: string } };
   settings: { key: string; value: unknown };
   indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
+  changes: { key: number; value: ChangeRow };
+}
+
+/** One entry of the change log: the library version a write produced, and the document it touched (-1: settings). */
+interface ChangeRow {
+  version: number;
+  docId: number;
 }
 
 interface PageRow {
@@ -43,37 +52,68 @@ interface PageRow {
 
 /** Settings key of the vectors version counter; the page row that records which version an index reflects. */
 const VECTORS_VERSION_KEY = '#vectors-version';
+const LIBRARY_VERSION_KEY = '#library-version';
 const INDEX_VERSION_PAGE = '#version';
+/** Change-log entries kept: a tab further behind than this reloads the whole library instead of catching up. */
+const CHANGE_LOG_LENGTH = 10_000;
+const SETTINGS_DOC = -1;
+
+export interface OpenOptions {
+  /** Told when this connection was closed under us (schema upgrade in another tab, or the browser). */
+  onStale?: StaleListener;
+}
 
 export class IndexedDbStore implements Store {
+  /** Set once the connection was closed under us: every later call fails with LIBRARY_STALE. */
+  private staleReason: 'upgrade' | 'terminated' | 'closed' | undefined;
+
   private constructor(private readonly db: IDBPDatabase<TroveDB>) {}
 
   /** Opens (creating or migrating) the database; uses the global `indexedDB` (fake-indexeddb in Node tests). */
-  static async open(name = 'trove'): Promise<IndexedDbStore> {
+  static async open(name = 'trove', options: OpenOptions = {}): Promise<IndexedDbStore> {
+    let store: IndexedDbStore | undefined;
+    const stale = (reason: 'upgrade' | 'terminated') => {
+      if (store) store.staleReason = reason;
+      options.onStale?.(reason);
+    };
     try {
       const db: IDBPDatabase<TroveDB> = await openDB<TroveDB>(name, SCHEMA_VERSION, {
         upgrade(database, oldVersion, _newVersion, transaction) {
           migrate(database, oldVersion, transaction);
         },
         blocking() {
-          // Another tab wants a newer schema: let it proceed.
+          // Another tab wants a newer schema: let it proceed, and stop writing with this (older) code.
           db.close();
+          stale('upgrade');
+        },
+        terminated() {
+          stale('terminated');
         },
       });
-      return new IndexedDbStore(db);
+      store = new IndexedDbStore(db);
+      return store;
     } catch (error) {
       throw storageError(error);
     }
   }
 
+  /** Maps failures to TroveErrors, and refuses everything once the connection is stale. */
+  private guard<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.staleReason) return Promise.reject(staleError(this.staleReason));
+    return guard(operation).catch((error: unknown) => {
+      throw this.staleReason ? staleError(this.staleReason) : error;
+    });
+  }
+
   async createDocument(doc: NewDocument, text: Omit<DocumentText, 'docId'>): Promise<number> {
-    return guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts'], 'readwrite');
+    return this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'texts', 'settings', 'changes'], 'readwrite');
       return abortOnError(tx, async () => {
         const record = { ...doc, status: 'ingesting', chunkCount: 0 } as DocumentRecord;
         // autoIncrement with a keyPath writes the new key into the stored record.
         const id = await tx.objectStore('documents').add(record);
         await tx.objectStore('texts').put({ docId: id, ...text });
+        await logChange(tx, id);
         return id;
       });
     });
@@ -87,9 +127,11 @@ export class IndexedDbStore implements Store {
     if (vectors && vectors.vectors.length !== chunks.length * vectors.dims) {
       throw new TroveError('INVALID_ARGUMENT', `expected ${chunks.length} vectors of ${vectors.dims} dims`);
     }
-    return guard(async () => {
-      const tx = this.db.transaction(['chunks', 'terms', 'vectors', 'settings'], 'readwrite');
+    return this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
       return abortOnError(tx, async () => {
+        // A document deleted meanwhile (another tab, or a delete racing this batch) gets no orphan chunks.
+        if (!(await tx.objectStore('documents').get(docId))) throw new TroveError('NOT_FOUND', `No document with id ${docId}.`);
         const chunkStore = tx.objectStore('chunks');
         const ids: number[] = [];
         for (const { terms, ...chunk } of chunks) {
@@ -99,71 +141,114 @@ export class IndexedDbStore implements Store {
         }
         if (vectors) {
           await tx.objectStore('vectors').add({ ...vectors, docId, chunkIds: Uint32Array.from(ids) });
-          await bumpVectorsVersion(tx.objectStore('settings'));
+          await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
         }
+        await logChange(tx, docId);
         return ids;
       });
     });
   }
 
   async addVectors(batch: VectorBatch): Promise<void> {
-    await guard(async () => {
-      const tx = this.db.transaction(['documents', 'vectors', 'settings'], 'readwrite');
-      // The document may have been deleted while its vectors were computed: then drop them.
-      if (await tx.objectStore('documents').get(batch.docId)) {
-        await tx.objectStore('vectors').add({ ...batch });
-        await bumpVectorsVersion(tx.objectStore('settings'));
-      }
-      await tx.done;
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'vectors', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        // The document may have been deleted while its vectors were computed: then drop them.
+        if (await tx.objectStore('documents').get(batch.docId)) {
+          await tx.objectStore('vectors').add({ ...batch });
+          await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+          await logChange(tx, batch.docId);
+        }
+      });
     });
   }
 
   async markReady(docId: number, chunkCount: number): Promise<void> {
-    await guard(async () => {
-      const tx = this.db.transaction('documents', 'readwrite');
-      const doc = await tx.store.get(docId);
-      if (!doc) throw new TroveError('NOT_FOUND', `No document with id ${docId}.`);
-      await tx.store.put({ ...doc, status: 'ready', chunkCount });
-      await tx.done;
+    await this.updateRecord(docId, (doc) => ({ ...doc, status: 'ready', chunkCount, attempts: 0, error: undefined }));
+  }
+
+  async updateDocument(
+    docId: number,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
+  ): Promise<void> {
+    await this.updateRecord(docId, (doc) => ({ ...doc, ...patch }));
+  }
+
+  async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        const fresh = await tx.objectStore('documents').get(newId);
+        if (!fresh) throw new TroveError('NOT_FOUND', `No document with id ${newId}.`);
+        await tx.objectStore('documents').put({ ...fresh, replaces: undefined, status: 'ready', chunkCount, attempts: 0, error: undefined });
+        await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await tx.objectStore('documents').delete(oldId);
+        await tx.objectStore('texts').delete(oldId);
+        await deleteByDoc(tx.objectStore('chunks'), oldId);
+        await deleteByDoc(tx.objectStore('terms'), oldId);
+        await deleteByDoc(tx.objectStore('vectors'), oldId);
+        await logChange(tx, oldId);
+        await logChange(tx, newId);
+      });
     });
   }
 
+  private async updateRecord(docId: number, change: (doc: DocumentRecord) => DocumentRecord): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        const doc = await tx.objectStore('documents').get(docId);
+        if (!doc) throw new TroveError('NOT_FOUND', `No document with id ${docId}.`);
+        await tx.objectStore('documents').put(change(doc));
+        await logChange(tx, docId);
+      });
+    });
+  }
+
+  getDocument(docId: number): Promise<DocumentRecord | undefined> {
+    return this.guard(() => this.db.get('documents', docId));
+  }
+
   async deleteDocument(docId: number): Promise<void> {
-    await guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings'], 'readwrite');
-      await bumpVectorsVersion(tx.objectStore('settings'));
-      await tx.objectStore('documents').delete(docId);
-      await tx.objectStore('texts').delete(docId);
-      await deleteByDoc(tx.objectStore('chunks'), docId);
-      await deleteByDoc(tx.objectStore('terms'), docId);
-      await deleteByDoc(tx.objectStore('vectors'), docId);
-      await tx.done;
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await tx.objectStore('documents').delete(docId);
+        await tx.objectStore('texts').delete(docId);
+        await deleteByDoc(tx.objectStore('chunks'), docId);
+        await deleteByDoc(tx.objectStore('terms'), docId);
+        await deleteByDoc(tx.objectStore('vectors'), docId);
+        await logChange(tx, docId);
+      });
     });
   }
 
   async clearChunks(docId: number): Promise<void> {
-    await guard(async () => {
-      const tx = this.db.transaction(['documents', 'chunks', 'terms', 'vectors', 'settings'], 'readwrite');
-      await bumpVectorsVersion(tx.objectStore('settings'));
-      await deleteByDoc(tx.objectStore('chunks'), docId);
-      await deleteByDoc(tx.objectStore('terms'), docId);
-      await deleteByDoc(tx.objectStore('vectors'), docId);
-      const doc = await tx.objectStore('documents').get(docId);
-      if (doc) await tx.objectStore('documents').put({ ...doc, status: 'ingesting', chunkCount: 0 });
-      await tx.done;
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await deleteByDoc(tx.objectStore('chunks'), docId);
+        await deleteByDoc(tx.objectStore('terms'), docId);
+        await deleteByDoc(tx.objectStore('vectors'), docId);
+        const doc = await tx.objectStore('documents').get(docId);
+        if (doc) await tx.objectStore('documents').put({ ...doc, status: 'ingesting', chunkCount: 0 });
+        await logChange(tx, docId);
+      });
     });
   }
 
   listDocuments(): Promise<DocumentRecord[]> {
-    return guard(() => this.db.getAll('documents'));
+    return this.guard(() => this.db.getAll('documents'));
   }
 
   getText(docId: number): Promise<DocumentText | undefined> {
-    return guard(() => this.db.get('texts', docId));
+    return this.guard(() => this.db.get('texts', docId));
   }
 
   async getChunks(ids: readonly number[]): Promise<ChunkRecord[]> {
-    return guard(async () => {
+    return this.guard(async () => {
       const tx = this.db.transaction('chunks');
       const rows = await Promise.all(ids.map((id) => tx.store.get(id)));
       await tx.done;
@@ -171,17 +256,55 @@ export class IndexedDbStore implements Store {
     });
   }
 
+  async chunksOf(docId: number): Promise<ChunkRecord[]> {
+    const rows = await this.guard(() => this.db.getAllFromIndex('chunks', 'byDoc', docId));
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  async termsOf(docId: number): Promise<ChunkTerms[]> {
+    const rows = await this.guard(() => this.db.getAllFromIndex('terms', 'byDoc', docId));
+    return rows.map(termsFromRow).sort((a, b) => a.chunkId - b.chunkId);
+  }
+
   async allTerms(): Promise<ChunkTerms[]> {
-    const rows = await guard(() => this.db.getAll('terms'));
-    return rows.map((row) => ({ chunkId: row.chunkId, docId: row.docId, terms: row.terms ? row.terms.split(' ') : [] }));
+    const rows = await this.guard(() => this.db.getAll('terms'));
+    return rows.map(termsFromRow);
   }
 
   vectorBatches(fingerprint: string): Promise<VectorBatch[]> {
-    return guard(() => this.db.getAllFromIndex('vectors', 'byFingerprint', fingerprint));
+    return this.guard(() => this.db.getAllFromIndex('vectors', 'byFingerprint', fingerprint));
+  }
+
+  async vectorBatchesOf(docId: number, fingerprint: string): Promise<VectorBatch[]> {
+    const rows = await this.guard(() => this.db.getAllFromIndex('vectors', 'byDoc', docId));
+    return rows.filter((row) => row.fingerprint === fingerprint);
   }
 
   async vectorsVersion(): Promise<number> {
-    return ((await guard(() => this.db.get('settings', VECTORS_VERSION_KEY))) as number | undefined) ?? 0;
+    return ((await this.guard(() => this.db.get('settings', VECTORS_VERSION_KEY))) as number | undefined) ?? 0;
+  }
+
+  async libraryVersion(): Promise<number> {
+    return ((await this.guard(() => this.db.get('settings', LIBRARY_VERSION_KEY))) as number | undefined) ?? 0;
+  }
+
+  async changesSince(version: number): Promise<LibraryChanges> {
+    return this.guard(async () => {
+      const tx = this.db.transaction(['settings', 'changes']);
+      const current = ((await tx.objectStore('settings').get(LIBRARY_VERSION_KEY)) as number | undefined) ?? 0;
+      if (current === version) return { version, docIds: [], settings: false };
+      const rows = await tx.objectStore('changes').getAll(IDBKeyRange.lowerBound(version, true));
+      await tx.done;
+      // The log must reach back to the version after ours, or some changes are unknown.
+      if (current < version || rows.length === 0 || rows[0].version !== version + 1) return { version: current, gap: true };
+      const docIds = new Set<number>();
+      let settings = false;
+      for (const row of rows) {
+        if (row.docId === SETTINGS_DOC) settings = true;
+        else docIds.add(row.docId);
+      }
+      return { version: current, docIds: [...docIds], settings };
+    });
   }
 
   async writeIndexPages(
@@ -190,7 +313,7 @@ export class IndexedDbStore implements Store {
     removedPages: string[],
     version: number,
   ): Promise<void> {
-    await guard(async () => {
+    await this.guard(async () => {
       const tx = this.db.transaction('indexPages', 'readwrite');
       await abortOnError(tx, async () => {
         for (const name of removedPages) await tx.store.delete([set, name]);
@@ -201,15 +324,29 @@ export class IndexedDbStore implements Store {
   }
 
   async readIndex(set: string): Promise<StoredIndex | undefined> {
-    const rows = await guard(() => this.db.getAllFromIndex('indexPages', 'bySet', set));
+    const rows = await this.guard(() => this.db.getAllFromIndex('indexPages', 'bySet', set));
     const versionRow = rows.find((row) => row.name === INDEX_VERSION_PAGE);
     if (!versionRow) return undefined;
     const version = new DataView(versionRow.bytes.buffer, versionRow.bytes.byteOffset, 4).getUint32(0, true);
     return { version, pages: rows.filter((row) => row !== versionRow).map(({ name, bytes }) => ({ name, bytes })) };
   }
 
+  async deleteVectorSet(fingerprint: string): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['vectors', 'indexPages', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        const vectorKeys = await tx.objectStore('vectors').index('byFingerprint').getAllKeys(fingerprint);
+        for (const key of vectorKeys) await tx.objectStore('vectors').delete(key);
+        const pageKeys = await tx.objectStore('indexPages').index('bySet').getAllKeys(fingerprint);
+        for (const key of pageKeys) await tx.objectStore('indexPages').delete(key);
+        await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await logChange(tx, SETTINGS_DOC);
+      });
+    });
+  }
+
   async deleteIndex(set: string): Promise<void> {
-    await guard(async () => {
+    await this.guard(async () => {
       const tx = this.db.transaction('indexPages', 'readwrite');
       const keys = await tx.store.index('bySet').getAllKeys(set);
       await Promise.all(keys.map((key) => tx.store.delete(key)));
@@ -218,14 +355,21 @@ export class IndexedDbStore implements Store {
   }
 
   async getSetting<T>(key: string): Promise<T | undefined> {
-    return (await guard(() => this.db.get('settings', key))) as T | undefined;
+    return (await this.guard(() => this.db.get('settings', key))) as T | undefined;
   }
 
   async putSetting<T>(key: string, value: T): Promise<void> {
-    await guard(() => this.db.put('settings', value, key));
+    await this.guard(async () => {
+      const tx = this.db.transaction(['settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        await tx.objectStore('settings').put(value, key);
+        await logChange(tx, SETTINGS_DOC);
+      });
+    });
   }
 
   close(): void {
+    this.staleReason ??= 'closed';
     this.db.close();
   }
 }
@@ -256,12 +400,43 @@ function u32(value: number): Uint8Array {
   return bytes;
 }
 
-async function bumpVectorsVersion(settings: {
+interface SettingsStore {
   get(key: string): Promise<unknown>;
   put(value: unknown, key: string): Promise<unknown>;
-}): Promise<void> {
-  const current = ((await settings.get(VECTORS_VERSION_KEY)) as number | undefined) ?? 0;
-  await settings.put((current + 1) >>> 0, VECTORS_VERSION_KEY);
+}
+
+async function bumpCounter(settings: SettingsStore, key: string): Promise<number> {
+  const next = ((((await settings.get(key)) as number | undefined) ?? 0) + 1) >>> 0;
+  await settings.put(next, key);
+  return next;
+}
+
+/** Bumps the library version and logs which document changed, in the caller's transaction; trims the log. */
+async function logChange(
+  tx: {
+    objectStore(name: 'settings'): SettingsStore;
+    objectStore(name: 'changes'): { put(value: ChangeRow): Promise<unknown>; delete(range: IDBKeyRange): Promise<void> };
+  },
+  docId: number,
+): Promise<void> {
+  const version = await bumpCounter(tx.objectStore('settings'), LIBRARY_VERSION_KEY);
+  const changes = tx.objectStore('changes');
+  await changes.put({ version, docId });
+  if (version > CHANGE_LOG_LENGTH && version % 256 === 0) await changes.delete(IDBKeyRange.upperBound(version - CHANGE_LOG_LENGTH));
+}
+
+function termsFromRow(row: TermsRow): ChunkTerms {
+  return { chunkId: row.chunkId, docId: row.docId, terms: row.terms ? row.terms.split(' ') : [] };
+}
+
+function staleError(reason: 'upgrade' | 'terminated' | 'closed'): TroveError {
+  if (reason === 'closed') return new TroveError('LIBRARY_STALE', 'The library was closed.');
+  return new TroveError(
+    'LIBRARY_STALE',
+    reason === 'upgrade'
+      ? 'Trove was updated in another tab: reload this page to keep working.'
+      : 'The browser closed the library database: reload this page to keep working.',
+  );
 }
 
 /** Deletes every row of a store whose byDoc index matches. */

@@ -2,7 +2,7 @@
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { TroveDB } from './indexeddb-store.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -21,6 +21,11 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
   // 1 → 2: persisted vector indexes (flat or HNSW) as binary pages, so start-up loads instead of rebuilding.
   (db) => {
     db.createObjectStore('indexPages', { keyPath: ['set', 'name'] }).createIndex('bySet', 'set');
+  },
+  // 2 → 3: a change log (library version → document), so tabs sharing the library catch up with each other's
+  // writes incrementally. Existing documents need no change: 'failed', attempts and error are optional.
+  (db) => {
+    db.createObjectStore('changes', { keyPath: 'version' });
   },
 ];
 

@@ -1,5 +1,12 @@
 // The Store interface: everything Trove keeps between visits. The IndexedDB implementation is in indexeddb-store.ts.
+import type { ErrorInfo } from '../errors.ts';
 import type { DocumentFormat, TextBlock } from '../types.ts';
+
+/**
+ * 'ingesting' until the last chunk batch is written (found 'ingesting' at start-up: interrupted, so resumed);
+ * 'failed' when indexing could not finish: its text and stored chunks are kept for Retry, it is not searchable.
+ */
+export type DocumentStatus = 'ingesting' | 'ready' | 'failed';
 
 export interface DocumentRecord {
   id: number;
@@ -7,9 +14,28 @@ export interface DocumentRecord {
   format: DocumentFormat;
   size: number;
   addedAt: number;
-  /** 'ingesting' until the last chunk batch is written; a document found 'ingesting' at start-up was interrupted. */
-  status: 'ingesting' | 'ready';
+  status: DocumentStatus;
   chunkCount: number;
+  /** Times indexing was resumed after an interruption, or retried; reset when it completes. */
+  attempts?: number;
+  /** Why the document is 'failed' (or why its last attempt failed). */
+  error?: ErrorInfo;
+  /** Collection id (see collections.ts); absent means the default collection. */
+  collection?: string;
+  /** User tags, normalised (lower case, sorted). */
+  tags?: string[];
+  /** SHA-256 of the file's bytes, hex: the same file added twice is recognised. */
+  sha256?: string;
+  /** The file's own modification time (ms), when the browser gave one. */
+  modifiedAt?: number;
+  /** MIME type the browser reported. */
+  mimeType?: string;
+  /** Folder path inside a dropped folder, e.g. "notes/2024". */
+  folder?: string;
+  /** Detected language (ISO 639-1), when known. */
+  language?: string;
+  /** While being indexed as the new version of another document: that document's id (see replaceDocument). */
+  replaces?: number;
   pageCount?: number;
   title?: string;
   warnings?: string[];
@@ -62,7 +88,13 @@ export interface StoredIndex {
   pages: Array<{ name: string; bytes: Uint8Array }>;
 }
 
-export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount'>;
+export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 'attempts' | 'error'>;
+
+/** What changed since a library version: the documents to re-read ('gap' when the log no longer reaches back). */
+export type LibraryChanges = { version: number; docIds: number[]; settings: boolean } | { version: number; gap: true };
+
+/** Called when this connection must stop writing: another tab upgraded the schema, or the browser closed it. */
+export type StaleListener = (reason: 'upgrade' | 'terminated') => void;
 
 export interface Store {
   /** Creates a document in state 'ingesting' with its text, in one transaction. */
@@ -79,6 +111,17 @@ export interface Store {
   /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
   addVectors(batch: VectorBatch): Promise<void>;
   markReady(docId: number, chunkCount: number): Promise<void>;
+  /** Changes status, attempts, error, tags or collection of a document (never its content). */
+  updateDocument(
+    docId: number,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
+  ): Promise<void>;
+  /**
+   * Completes a replacement in ONE transaction: the new version becomes 'ready' and the old one (document, text,
+   * chunks, terms, vectors) is deleted. A failure before this leaves the old version whole.
+   */
+  replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void>;
+  getDocument(docId: number): Promise<DocumentRecord | undefined>;
   /** Removes a document with its text, chunks, terms and vectors, in one transaction. */
   deleteDocument(docId: number): Promise<void>;
   /** Removes the chunks, terms and vectors of a document but keeps it and its text (to redo an interrupted ingest). */
@@ -86,6 +129,12 @@ export interface Store {
   listDocuments(): Promise<DocumentRecord[]>;
   getText(docId: number): Promise<DocumentText | undefined>;
   getChunks(ids: readonly number[]): Promise<ChunkRecord[]>;
+  /** A document's stored chunks in the order they were written (to resume an interrupted ingest). */
+  chunksOf(docId: number): Promise<ChunkRecord[]>;
+  /** A document's chunk terms (to bring one document into memory after another tab changed it). */
+  termsOf(docId: number): Promise<ChunkTerms[]>;
+  /** A document's vector batches of one model. */
+  vectorBatchesOf(docId: number, fingerprint: string): Promise<VectorBatch[]>;
   /** Every chunk's terms (for the keyword index at start-up). */
   allTerms(): Promise<ChunkTerms[]>;
   /** Every vector batch made by the model with this fingerprint. */
@@ -103,8 +152,16 @@ export interface Store {
     version: number,
   ): Promise<void>;
   readIndex(set: string): Promise<StoredIndex | undefined>;
+  /** Deletes every stored vector of one model, and its persisted index (after a model switch completed). */
+  deleteVectorSet(fingerprint: string): Promise<void>;
   /** Drops a persisted index (e.g. when switching from flat to HNSW). */
   deleteIndex(set: string): Promise<void>;
+  /**
+   * A counter bumped in the same transaction as every change to the library (documents, chunks, vectors,
+   * settings), with a log of which document changed. Tabs use it to catch up with each other's writes.
+   */
+  libraryVersion(): Promise<number>;
+  changesSince(version: number): Promise<LibraryChanges>;
   getSetting<T>(key: string): Promise<T | undefined>;
   putSetting<T>(key: string, value: T): Promise<void>;
   close(): void;

@@ -2,7 +2,26 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { docFixtures, twoPagePdf } from '../../../../scripts/make-doc-fixtures.mjs';
 import { TroveError } from '../../errors.ts';
-import { MAX_FILE_BYTES, htmlParser, markdownParser, parseFile, parserFor, pdfParser, textParser } from './index.ts';
+import type { OcrRecognizer } from '../ocr/recognizer.ts';
+import {
+  EXTENSION_FORMAT,
+  MAX_FILE_BYTES,
+  OCR_EXTENSIONS,
+  SUPPORTED_EXTENSIONS,
+  codeParser,
+  createParsers,
+  csvParser,
+  docxParser,
+  epubParser,
+  htmlParser,
+  jsonParser,
+  markdownParser,
+  parseFile,
+  parserFor,
+  pdfParser,
+  supportedExtensions,
+  textParser,
+} from './index.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
 
@@ -23,17 +42,39 @@ describe('parserFor', () => {
     expect(parserFor('page.htm', 'application/octet-stream')).toBe(htmlParser);
     expect(parserFor('README', 'text/markdown')).toBe(markdownParser);
     expect(parserFor('download', 'application/pdf')).toBe(pdfParser);
-    expect(parserFor('data.csv', 'text/csv')).toBe(textParser);
+    expect(parserFor('data.csv', 'text/plain')).toBe(csvParser);
+    expect(parserFor('data.TSV', '')).toBe(csvParser);
     expect(parserFor('x.text', '')).toBe(textParser);
+    expect(parserFor('letter.docx', '')).toBe(docxParser);
+    expect(parserFor('book.epub', '')).toBe(epubParser);
+    expect(parserFor('rows.jsonl', '')).toBe(jsonParser);
+    expect(parserFor('export', 'application/json')).toBe(jsonParser);
+    expect(parserFor('main.rs', 'application/rls-services+xml')).toBe(codeParser);
+    expect(parserFor('clip.ts', 'video/mp2t')).toBe(codeParser); // browsers call .ts an MPEG stream
+  });
+
+  it('reads images only when OCR is available, and says so', () => {
+    expect(() => parserFor('photo.png', 'image/png')).toThrow('“photo.png” is not a supported file type. Images need OCR, which is turned off.');
+    const recognizer: OcrRecognizer = { recognize: async () => ({ text: 'x', confidence: 90 }), terminate: async () => undefined };
+    const withOcr = createParsers({ ocr: { recognizer, mode: 'no-text-layer' } });
+    expect(parserFor('photo.PNG', '', withOcr).format).toBe('image');
+    expect(parserFor('scan.jpeg', '', withOcr).format).toBe('image');
+    expect(parserFor('notes.txt', '', withOcr)).toBe(textParser); // text stays the catch-all, after images
+    expect(supportedExtensions(withOcr)).toContain('.webp');
+    expect(supportedExtensions()).not.toContain('.webp');
+    expect(createParsers({ ocr: { recognizer, mode: 'never' } }).some((p) => p.format === 'image')).toBe(false);
   });
 
   it('names the supported extensions when it refuses a file', () => {
     try {
-      parserFor('photo.png', 'image/png');
+      parserFor('archive.zip', 'application/zip');
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
-      expect((error as Error).message).toBe('“photo.png” is not a supported file type. Supported: .txt, .text, .md, .markdown, .html, .htm, .pdf.');
+      expect((error as Error).message).toBe(
+        '“archive.zip” is not a supported file type. Supported: .txt, .text, .md, .markdown, .html, .htm, .xhtml, .pdf, .docx, ' +
+          '.csv, .tsv, .tab, .json, .jsonl, .ndjson, .epub, and source code (.ts, .js, .py, .java, .go, .rs, …).',
+      );
     }
   });
 });
@@ -50,7 +91,7 @@ describe('parseFile', () => {
     expect(await codeOf(parseFile(new Uint8Array(), 'empty.txt', 'text/plain'))).toBe('EMPTY_DOCUMENT');
     const huge = { byteLength: MAX_FILE_BYTES + 1 } as Uint8Array; // no need to allocate 200 MB
     expect(await codeOf(parseFile(huge, 'huge.txt', 'text/plain'))).toBe('FILE_TOO_LARGE');
-    expect(await codeOf(parseFile(new Uint8Array([1]), 'a.docx', ''))).toBe('UNSUPPORTED_FORMAT');
+    expect(await codeOf(parseFile(new Uint8Array([1]), 'a.xyz', ''))).toBe('UNSUPPORTED_FORMAT');
     expect(await codeOf(parseFile(docFixtures()['binary.txt']!, 'binary.txt', 'text/plain'))).toBe('BINARY_FILE');
     expect(await codeOf(parseFile(new TextEncoder().encode('hello'), 'fake.pdf', 'application/pdf'))).toBe('PARSE_FAILED');
     expect(await codeOf(parseFile(docFixtures()['corrupt.pdf']!, 'corrupt.pdf', ''))).toBe('PARSE_FAILED');
@@ -77,5 +118,16 @@ describe('parseFile', () => {
     const crashing = { ...textParser, parse: () => Promise.reject(new RangeError('boom')) };
     const error = await parseFile(new TextEncoder().encode('x'), 'x.txt', '', undefined, [crashing]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'PARSE_FAILED', message: '“x.txt” could not be read as Text: boom' });
+  });
+});
+
+describe('extensions', () => {
+  it('lists each extension once, OCR extensions among them, and every one has a parser once OCR is on', () => {
+    expect(new Set(SUPPORTED_EXTENSIONS).size).toBe(SUPPORTED_EXTENSIONS.length);
+    expect(OCR_EXTENSIONS.every((ext) => SUPPORTED_EXTENSIONS.includes(ext))).toBe(true);
+    const recognizer: OcrRecognizer = { recognize: async () => ({ text: 'x', confidence: 90 }), terminate: async () => undefined };
+    const all = createParsers({ ocr: { recognizer, mode: 'always' } });
+    for (const ext of SUPPORTED_EXTENSIONS) expect(parserFor(`file${ext}`, '', all).format, ext).toBe(EXTENSION_FORMAT[ext]);
+    expect(supportedExtensions(all)).toEqual([...SUPPORTED_EXTENSIONS]);
   });
 });

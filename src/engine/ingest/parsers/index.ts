@@ -1,42 +1,91 @@
 // Parser registry: picks a parser by extension (then MIME type), enforces size limits and sniffs content.
 import { ERROR_CODES, TroveError, isAbort, throwIfAborted } from '../../errors.ts';
-import type { ParsedDocument, Parser } from '../../types.ts';
+import { SETTING_LIMITS } from '../../limits.ts';
+import type { ParseProgress, ParsedDocument, Parser } from '../../types.ts';
+import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
+import { codeParser } from './code.ts';
+import { CsvParser, csvParser } from './csv.ts';
+import { DocxParser, docxParser } from './docx.ts';
+import { epubParser } from './epub.ts';
 import { htmlParser } from './html.ts';
+import { ImageParser } from './image.ts';
+import { JsonParser, jsonParser } from './json.ts';
 import { markdownParser } from './markdown.ts';
-import { hasPdfHeader, pdfParser } from './pdf.ts';
+import { PdfParser, hasPdfHeader, pdfParser, type PdfParserOptions } from './pdf.ts';
+import type { RecordOptions } from './records.ts';
+import { EXTENSION_FORMAT, SUPPORTED_EXTENSIONS } from './extensions.ts';
 import { extensionOf, hasText, textParser } from './text.ts';
 
-export { htmlParser, markdownParser, pdfParser, textParser };
-export { PdfParser, type PdfParserOptions } from './pdf.ts';
+export { codeParser, csvParser, docxParser, epubParser, htmlParser, jsonParser, markdownParser, pdfParser, textParser };
+export { CsvParser, DocxParser, ImageParser, JsonParser, PdfParser, type PdfParserOptions };
+export { previewTable } from './csv.ts';
+export { previewJson } from './json.ts';
+export { EXTENSION_FORMAT, OCR_EXTENSIONS, SUPPORTED_EXTENSIONS } from './extensions.ts';
 
-/** Larger files would exhaust a browser tab's memory long before they were useful to search. */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+/** The hard cap (the user's own limit, setting maxFileMB, is checked before a file is read). */
+export const MAX_FILE_BYTES = SETTING_LIMITS.maxFileMB.max * 1024 * 1024;
 
-export const SUPPORTED_EXTENSIONS = ['.txt', '.text', '.md', '.markdown', '.html', '.htm', '.pdf'] as const;
+/** Extensions the given parsers read, for messages and for a folder walk's filter. */
+export function supportedExtensions(parsers: readonly Parser[] = PARSERS): string[] {
+  const formats = new Set(parsers.map((p) => p.format));
+  return SUPPORTED_EXTENSIONS.filter((ext) => formats.has(EXTENSION_FORMAT[ext]!));
+}
 
-/** Most specific first: text/* is the catch-all. */
-export const PARSERS: readonly Parser[] = [pdfParser, markdownParser, htmlParser, textParser];
+/** Most specific first: text/* is the catch-all. No image parser: OCR needs a recognizer (see createParsers). */
+export const PARSERS: readonly Parser[] = [
+  pdfParser,
+  docxParser,
+  epubParser,
+  csvParser,
+  jsonParser,
+  markdownParser,
+  htmlParser,
+  codeParser,
+  textParser,
+];
 
-const BY_EXTENSION: Record<string, Parser> = {
-  '.txt': textParser,
-  '.text': textParser,
-  '.md': markdownParser,
-  '.markdown': markdownParser,
-  '.html': htmlParser,
-  '.htm': htmlParser,
-  '.pdf': pdfParser,
-};
+export interface ParserSetOptions {
+  /** PDF asset URLs (cMaps, standard fonts). */
+  pdf?: Omit<PdfParserOptions, 'ocr'>;
+  /** OCR for images and scanned PDF pages; without it images are unsupported and scans only reported. */
+  ocr?: { recognizer: OcrRecognizer; mode: OcrMode };
+  /** Text fields chosen by the user for tables and JSON (default: long string fields). */
+  csv?: RecordOptions;
+  json?: RecordOptions;
+}
+
+/** The parser list with the app's settings applied (OCR mode, chosen text fields, asset URLs). */
+export function createParsers(options: ParserSetOptions = {}): Parser[] {
+  const ocr = options.ocr && options.ocr.mode !== 'never' ? options.ocr : undefined;
+  const pdf = options.pdf || ocr ? new PdfParser({ ...options.pdf, ...(ocr ? { ocr } : {}) }) : pdfParser;
+  const list: Parser[] = PARSERS.map((p) => {
+    if (p === pdfParser) return pdf;
+    if (p === docxParser && ocr) return new DocxParser({ ocr: { recognizer: ocr.recognizer } });
+    if (p === csvParser && options.csv) return new CsvParser(options.csv);
+    if (p === jsonParser && options.json) return new JsonParser(options.json);
+    return p;
+  });
+  if (ocr) list.splice(list.length - 1, 0, new ImageParser(ocr.recognizer));
+  return list;
+}
+
+/** "… .pdf, .docx, … and source code (.ts, .py, …)": the code extensions are too many to list. */
+function describeSupported(parsers: readonly Parser[]): string {
+  const exts = supportedExtensions(parsers);
+  const documents = exts.filter((ext) => EXTENSION_FORMAT[ext] !== 'code');
+  const code = exts.length > documents.length ? ', and source code (.ts, .js, .py, .java, .go, .rs, …)' : '';
+  return documents.join(', ') + code;
+}
 
 /** The parser for a file: its extension decides (browsers often report '' for .md), then its MIME type. */
 export function parserFor(fileName: string, mimeType: string, parsers: readonly Parser[] = PARSERS): Parser {
-  const byExt = BY_EXTENSION[extensionOf(fileName)];
-  if (byExt && parsers.includes(byExt)) return byExt;
+  const format = EXTENSION_FORMAT[extensionOf(fileName)];
+  const byExt = format ? parsers.find((p) => p.format === format) : undefined;
+  if (byExt) return byExt;
   const byMime = parsers.find((p) => p.accepts(fileName, mimeType));
   if (byMime) return byMime;
-  throw new TroveError(
-    'UNSUPPORTED_FORMAT',
-    `“${fileName}” is not a supported file type. Supported: ${SUPPORTED_EXTENSIONS.join(', ')}.`,
-  );
+  const hint = format === 'image' ? ' Images need OCR, which is turned off.' : '';
+  throw new TroveError('UNSUPPORTED_FORMAT', `“${fileName}” is not a supported file type.${hint} Supported: ${describeSupported(parsers)}.`);
 }
 
 function megabytes(bytes: number): string {
@@ -53,6 +102,7 @@ export async function parseFile(
   mimeType: string,
   signal?: AbortSignal,
   parsers: readonly Parser[] = PARSERS,
+  onProgress?: (progress: ParseProgress) => void,
 ): Promise<ParsedDocument> {
   throwIfAborted(signal);
   let parser = parserFor(fileName, mimeType, parsers);
@@ -62,10 +112,11 @@ export async function parseFile(
   }
   if (data.byteLength === 0) throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” is empty.`);
   // A PDF saved with a text extension is still a PDF: trust the content over the name.
-  if (parser.format !== 'pdf' && hasPdfHeader(data.subarray(0, 8)) && parsers.includes(pdfParser)) parser = pdfParser;
+  const pdf = parsers.find((p) => p.format === 'pdf');
+  if (parser.format !== 'pdf' && hasPdfHeader(data.subarray(0, 8)) && pdf) parser = pdf;
   let doc: ParsedDocument;
   try {
-    doc = await parser.parse(data, fileName, signal);
+    doc = await parser.parse(data, fileName, signal, onProgress);
   } catch (error) {
     if (error instanceof TroveError) {
       // Name the file in generic messages: several files are ingested at once.

@@ -3,7 +3,8 @@
 import type * as PdfJs from 'pdfjs-dist';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
 import { TroveError, isAbort, throwIfAborted } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import type { ParseProgress, ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { ocrParagraphs, type OcrMode, type OcrRecognizer } from '../ocr/recognizer.ts';
 import { measureInflatedStreams, pdfInflateBudget } from './pdf-guard.ts';
 import { describeBinary } from './sniff.ts';
 import { extensionOf } from './text.ts';
@@ -52,7 +53,37 @@ export interface PdfParserOptions {
   cMapUrl?: string;
   /** Same-origin URL of pdf.js `standard_fonts/`. Unset: no request (text extraction does not need glyphs). */
   standardFontDataUrl?: string;
+  /** OCR for pages without a text layer (or all pages); unset: scanned pages are only reported. */
+  ocr?: PdfOcrOptions;
 }
+
+/** Renders a page to an encoded image (PNG) for OCR. */
+export type PageRenderer = (page: PdfJs.PDFPageProxy, scale: number) => Promise<Uint8Array>;
+
+export interface PdfOcrOptions {
+  mode: OcrMode;
+  recognizer: OcrRecognizer;
+  /** Default: pdf.js onto an OffscreenCanvas (workers, Chromium); tests inject their own. */
+  renderPage?: PageRenderer;
+  /** Render scale (1 = 72 dpi); default 2.5 (~180 dpi), where Tesseract reads body text well. */
+  scale?: number;
+}
+
+/** pdf.js → OffscreenCanvas → PNG bytes. Needs OffscreenCanvas (a worker or page in a browser; not Node). */
+export const renderPageToPng: PageRenderer = async (page, scale) => {
+  if (typeof OffscreenCanvas !== 'function') {
+    throw new TroveError('PARSE_FAILED', 'OCR of PDF pages needs OffscreenCanvas, which this environment lacks.');
+  }
+  const viewport = page.getViewport({ scale });
+  const canvas = new OffscreenCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const context = canvas.getContext('2d');
+  if (!context) throw new TroveError('PARSE_FAILED', 'OCR: no 2D canvas context is available.');
+  context.fillStyle = '#fff'; // scans are usually opaque; transparent pixels would read as black
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  return new Uint8Array(await blob.arrayBuffer());
+};
 
 /** The PDF header may sit anywhere in the first 1024 bytes (as Acrobat tolerates). */
 export function hasPdfHeader(data: Uint8Array): boolean {
@@ -179,7 +210,7 @@ export class PdfParser implements Parser {
     return extensionOf(fileName) === '.pdf' || mimeType.toLowerCase() === 'application/pdf';
   }
 
-  async parse(data: Uint8Array, fileName: string, signal?: AbortSignal): Promise<ParsedDocument> {
+  async parse(data: Uint8Array, fileName: string, signal?: AbortSignal, onProgress?: (p: ParseProgress) => void): Promise<ParsedDocument> {
     throwIfAborted(signal);
     if (!hasPdfHeader(data)) {
       const what = describeBinary(data);
@@ -217,7 +248,7 @@ export class PdfParser implements Parser {
         throwIfAborted(signal);
         throw loadError(error, fileName, declaresEncryption(data));
       }
-      return await this.extract(doc, fileName, signal);
+      return await this.extract(doc, fileName, signal, onProgress);
     } catch (error) {
       if (signal?.aborted) throw new TroveError('CANCELLED'); // whatever pdf.js threw while being torn down
       throw error;
@@ -227,12 +258,20 @@ export class PdfParser implements Parser {
     }
   }
 
-  private async extract(doc: PdfJs.PDFDocumentProxy, fileName: string, signal?: AbortSignal): Promise<ParsedDocument> {
+  private async extract(
+    doc: PdfJs.PDFDocumentProxy,
+    fileName: string,
+    signal?: AbortSignal,
+    onProgress?: (p: ParseProgress) => void,
+  ): Promise<ParsedDocument> {
     const parts: string[] = [];
     const blocks: TextBlock[] = [];
     let length = 0;
     const emptyPages: number[] = [];
     const failedPages: number[] = [];
+    const ocrPages: number[] = [];
+    const ocrFailed: number[] = [];
+    const ocr = this.options.ocr && this.options.ocr.mode !== 'never' ? this.options.ocr : undefined;
     for (let pageNumber = 1; pageNumber <= doc.numPages; pageNumber++) {
       throwIfAborted(signal); // cancellation point between pages
       let paragraphs: string[];
@@ -240,6 +279,19 @@ export class PdfParser implements Parser {
         const page = await doc.getPage(pageNumber);
         const content = await page.getTextContent();
         paragraphs = linesToParagraphs(itemsToLines(content.items));
+        if (ocr && (ocr.mode === 'always' || paragraphs.length === 0)) {
+          try {
+            const image = await (ocr.renderPage ?? renderPageToPng)(page, ocr.scale ?? 2.5);
+            throwIfAborted(signal);
+            const recognised = ocrParagraphs((await ocr.recognizer.recognize(image, signal)).text);
+            if (recognised.length > 0 || ocr.mode === 'always') paragraphs = recognised;
+            if (recognised.length > 0) ocrPages.push(pageNumber);
+          } catch (error) {
+            if (signal?.aborted || isAbort(error)) throw error;
+            ocrFailed.push(pageNumber); // keep the text layer (if any) and go on
+          }
+          onProgress?.({ stage: 'ocr', done: pageNumber, total: doc.numPages });
+        }
         page.cleanup();
       } catch (error) {
         if (signal?.aborted || isAbort(error)) throw new TroveError('CANCELLED');
@@ -268,6 +320,7 @@ export class PdfParser implements Parser {
     }
     const warnings: string[] = [];
     if (emptyPages.length) warnings.push(`No text on ${describePages(emptyPages)} (scanned images?); those pages are not searchable.`);
+    if (ocrFailed.length) warnings.push(`OCR failed on ${describePages(ocrFailed)}.`);
     if (failedPages.length) warnings.push(`Could not read ${describePages(failedPages)}; those pages are skipped.`);
     const title = await pdfTitle(doc);
     return {
@@ -275,6 +328,7 @@ export class PdfParser implements Parser {
       text: parts.join(''),
       blocks,
       pageCount: doc.numPages,
+      ...(ocrPages.length ? { ocrPages } : {}),
       ...(title ? { title } : {}),
       ...(warnings.length ? { warnings } : {}),
     };

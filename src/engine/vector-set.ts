@@ -1,12 +1,12 @@
 // The vectors of one model (one fingerprint): the in-memory index that searches them, kept in step with the
 // stored vector batches, persisted as pages so a reload loads instead of rebuilding, and switched from an exact
 // flat scan to HNSW when the collection grows past the threshold.
-import type { Store } from '../store/store.ts';
-import type { Hit, IdFilter } from '../types.ts';
-import { createIndex, descriptorPage, loadIndex, type IndexOptions } from './index-factory.ts';
-import { HnswIndex } from './hnsw.ts';
-import type { IndexKind, PersistentVectorIndex } from './index-pages.ts';
-import type { Quantization } from './vector-storage.ts';
+// It lives at engine level (not in index/) because it joins an index to the store: index/ never imports store/.
+import { createIndex, descriptorPage, loadIndex, type IndexOptions } from './index/index-factory.ts';
+import type { IndexKind, PersistentVectorIndex } from './index/index-pages.ts';
+import type { Quantization } from './index/vector-storage.ts';
+import type { Store, VectorBatch } from './store/store.ts';
+import type { Hit, IdFilter } from './types.ts';
 
 export interface IndexPolicy {
   /** 'auto': flat below `hnswThreshold` vectors, HNSW from there on. */
@@ -88,7 +88,15 @@ export class VectorSet {
   }
 
   search(query: Float32Array, k: number, filter?: IdFilter): Hit[] {
-    return this.index.search(query, k, filter);
+    return this.index.search(query, k, filter, { ef: this.options.ef });
+  }
+
+  /** Adds the rows of stored vector batches (e.g. a document another tab wrote). */
+  addBatches(batches: readonly VectorBatch[]): void {
+    for (const batch of batches) {
+      if (batch.dims !== this.dims) continue;
+      this.index.add(batch.chunkIds, batch.vectors);
+    }
   }
 
   add(ids: ArrayLike<number>, vectors: Float32Array): void {
@@ -111,10 +119,8 @@ export class VectorSet {
    * parameters, or 'auto' crossing the threshold). The old index answers searches until the new one is ready.
    */
   async applyPolicy(policy: IndexPolicy, isLive: (chunkId: number) => boolean): Promise<boolean> {
-    if (this.options.kind === 'hnsw' && policy.ef !== this.options.ef) {
-      this.options = { ...this.options, ef: policy.ef };
-      if (this.index instanceof HnswIndex) this.index.ef = policy.ef;
-    }
+    // ef is a search option: it changes without a rebuild.
+    if (policy.ef !== this.options.ef) this.options = { ...this.options, ef: policy.ef };
     if (matchesPolicy(this.options, policy, this.index.size)) return false;
     const options = optionsFor(policy, this.dims, this.index.size);
     const next = createIndex(options);
@@ -143,6 +149,15 @@ export class VectorSet {
         if (rows.length > REBUILD_SLICE) await yieldToEventLoop();
       }
     }
+  }
+
+  /**
+   * Drops the persisted pages, so the next start rebuilds from the stored vectors. Used when writing pages
+   * failed: the stored vectors stay the truth, and the documents they belong to are never touched.
+   */
+  async discardPages(): Promise<void> {
+    this.index.takeDirtyPages();
+    await this.store.deleteIndex(this.fingerprint);
   }
 
   private async saveAll(): Promise<void> {

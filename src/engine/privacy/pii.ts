@@ -1,0 +1,34 @@
+// What a PII detector finds: a typed span of the original text. Detectors never return the matched value
+// on its own, only where it is, so nothing downstream can log or store it by accident.
+
+export type BuiltinPiiType = 'email' | 'phone' | 'card' | 'iban' | 'ssn' | 'ip';
+export type PiiType = BuiltinPiiType | 'custom';
+
+export const BUILTIN_PII_TYPES: readonly BuiltinPiiType[] = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
+
+export const PLACEHOLDERS: Record<PiiType, string> = {
+  email: '[EMAIL]',
+  phone: '[PHONE]',
+  card: '[CARD]',
+  iban: '[IBAN]',
+  ssn: '[SSN]',
+  ip: '[IP]',
+  custom: '[CUSTOM]',
+};
+
+/** A detected span [start, end) of the text the detector was given. */
+export interface PiiMatch {
+  type: PiiType;
+  start: number;
+  end: number;
+  /** For custom patterns: the user's label of the pattern (never the matched value). */
+  label?: string;
+}
+
+export interface Detector {
+  readonly type: PiiType;
+  /** Appends every match in `text` to `out`, in order, non-overlapping. Must run in time linear in text.length. */
+  find(text: string, out: PiiMatch[]): void;
+}
+
+export const isDigit = (code: number): boolean => code >= 48 && code <= 57;

@@ -1,0 +1,30 @@
+// A page-wide notice about the engine itself: the library changed under this page (another tab upgraded it, so
+// this page must reload), or the engine's worker died and was restarted.
+import './engine-banner.css';
+export type EngineNotice =
+  | { kind: 'stale'; message: string }
+  | { kind: 'restarting'; message: string }
+  | { kind: 'restarted'; message: string };
+
+interface Props {
+  notice: EngineNotice | undefined;
+  onDismiss: () => void;
+}
+
+export function EngineBanner({ notice, onDismiss }: Props) {
+  if (!notice) return null;
+  return (
+    <div className={`engine-banner engine-banner--${notice.kind}`} role="alert" data-testid="engine-banner" data-kind={notice.kind}>
+      <p className="engine-banner__message">{notice.message}</p>
+      {notice.kind === 'stale' ? (
+        <button type="button" className="button button--small" data-testid="reload-page" onClick={() => location.reload()}>
+          Reload
+        </button>
+      ) : notice.kind === 'restarted' ? (
+        <button type="button" className="button button--small button--quiet" onClick={onDismiss}>
+          Dismiss
+        </button>
+      ) : null}
+    </div>
+  );
+}
