@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   ocr: () => import('./ocr.ts'),
   backup: () => import('./backup.ts'),
   rerank: () => import('./rerank.ts'),
+  ingest: () => import('./ingest.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);

@@ -85,6 +85,8 @@ export interface ChunkerOptions {
   /** Tokens repeated from the end of the previous chunk at the start of the next one. */
   overlapTokens: number;
   countTokens: (text: string) => number;
+  /** Upper bound on characters per chunk (default maxTokens × 8): WordPiece counts a long unknown word as one token. */
+  maxChars?: number;
 }
 
 export interface Chunker {
