@@ -17,7 +17,8 @@ export async function main(argv: string[]): Promise<void> {
   const runs: Array<{ name: string; options: ProjectOptions }> = [
     { name: 'PCA (2 components)', options: { method: 'pca' } },
     { name: 'PCA 32 → UMAP on 1,000 + place', options: { method: 'umap', umapSample: 1000 } },
-    { name: 'PCA 32 → UMAP on 3,000 + place (default)', options: { method: 'umap', umapSample: 3000 } },
+    { name: 'PCA 32 → UMAP on 2,000 + place (default)', options: { method: 'umap' } },
+    { name: 'PCA 32 → UMAP on 4,000 + place', options: { method: 'umap', umapSample: 4000 } },
   ];
   const rows: Array<{ name: string; seconds: number; purity: number }> = [];
   for (const run of runs) {

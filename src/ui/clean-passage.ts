@@ -29,11 +29,36 @@ const EMPHASIS_UNDERSCORE = /(?<![_\p{L}\p{N}])(_)(?=[^\s_])([^_\n]*?[^\s_])_(?!
 const STRIKE = /(~~)(?=\S)([^\n]*?\S)~~/g;
 const CODE = /(`+)([^`\n]+?)\1/g;
 
+export interface CleanMarkdown {
+  text: string;
+  /** For every offset 0..length of the source, the offset in `text` of the next kept character. */
+  offsets: Uint32Array;
+}
+
 /**
  * Markdown `text` without its markup, and `ranges` (half-open, into `text`) moved onto the cleaned text.
  * Unknown or unbalanced markup is left as written: showing a stray `*` is better than dropping words.
  */
 export function cleanPassage(text: string, ranges: ReadonlyArray<Range> = []): CleanPassage {
+  const clean = cleanMarkdown(text);
+  const moved: Array<[number, number]> = [];
+  for (const range of ranges) {
+    const [start, end] = mapRange(clean, range);
+    if (end > start) moved.push([start, end]);
+  }
+  return { text: clean.text, ranges: moved };
+}
+
+/** A source range moved onto the cleaned text (clamped; empty when all its characters were removed). */
+export function mapRange({ offsets }: CleanMarkdown, [rawStart, rawEnd]: Range): [number, number] {
+  const last = offsets.length - 1;
+  const start = Math.max(0, Math.min(rawStart, last));
+  const end = Math.max(start, Math.min(rawEnd, last));
+  return [offsets[start]!, offsets[end]!];
+}
+
+/** The cleaned text and the offset map from source to cleaned text. */
+export function cleanMarkdown(text: string): CleanMarkdown {
   const drop = new Uint8Array(text.length); // 1 = character removed
   const replace = new Map<number, string>(); // one character shown as another (bullets)
   const remove = (start: number, end: number) => drop.fill(1, start, end);
@@ -81,16 +106,7 @@ export function cleanPassage(text: string, ranges: ReadonlyArray<Range> = []): C
     if (!drop[i]) out += replace.get(i) ?? text[i];
   }
   next[text.length] = out.length;
-
-  const moved: Array<[number, number]> = [];
-  for (const [rawStart, rawEnd] of ranges) {
-    const start = Math.max(0, Math.min(rawStart, text.length));
-    const end = Math.max(start, Math.min(rawEnd, text.length));
-    const cleanStart = next[start]!;
-    const cleanEnd = next[end]!;
-    if (cleanEnd > cleanStart) moved.push([cleanStart, cleanEnd]);
-  }
-  return { text: out, ranges: moved };
+  return { text: out, offsets: next };
 }
 
 /** Marks inline markup of one line (offset `base` in the passage) for removal. */

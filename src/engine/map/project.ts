@@ -23,11 +23,11 @@ export interface ProjectOptions {
   pcaDims?: number;
   /** Rows the PCA covariance is estimated from (default 5000). */
   pcaSample?: number;
-  /** Points UMAP lays out itself (default 3000); the rest are placed beside their nearest of these. */
+  /** Points UMAP lays out itself (default 2000); the rest are placed beside their nearest of these. */
   umapSample?: number;
   /** UMAP neighbourhood size (default 15). */
   nNeighbors?: number;
-  /** UMAP optimisation epochs (default: umap-js's choice for the sample size). */
+  /** UMAP optimisation epochs (default 200: the layout is settled by then; umap-js would pick 500 below 10k points). */
   nEpochs?: number;
 }
 
@@ -66,14 +66,14 @@ export async function project(vectors: Float32Array, dims: number, options: Proj
   onProgress?.({ stage: 'pca', fraction: 1 });
   if (method === 'pca' || count < 3) return { points: padTo2(reduced, keep, count), method: 'pca', sampled: 0 };
 
-  const sampleSize = Math.min(count, options.umapSample ?? 3000);
+  const sampleSize = Math.min(count, options.umapSample ?? 2000);
   const sample = sampleIndices(count, sampleSize, random);
   const rows: number[][] = [];
   for (const index of sample) rows.push(Array.from(reduced.subarray(index * keep, (index + 1) * keep)));
   const umap = new UMAP({
     nComponents: 2,
     nNeighbors: Math.min(nNeighbors, sampleSize - 1),
-    nEpochs: options.nEpochs,
+    nEpochs: options.nEpochs ?? 200,
     random,
   });
   const epochs = umap.initializeFit(rows);

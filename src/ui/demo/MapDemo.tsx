@@ -1,0 +1,48 @@
+// ?demo=map: the embedding map over generated points (20,000 by default, ?points=N), so the map can be tried and
+// tested without a library. Shows what was hovered, opened and selected, and the last frame's draw time.
+import { useMemo, useState } from 'react';
+import { EmbeddingMap, type MapSelection } from '../EmbeddingMap.tsx';
+import { mapData, passageFor } from './demo-data.ts';
+
+export function MapDemo() {
+  const count = Math.min(200_000, Math.max(1, Number(new URLSearchParams(location.search).get('points')) || 20_000));
+  const data = useMemo(() => mapData(count), [count]);
+  const colors = useMemo(() => Uint16Array.from(data.clusters, (c) => c % 10), [data]);
+  const documentIds = useMemo(() => Uint32Array.from(data.clusters, (c) => c + 1), [data]);
+  // Pretend results: the ten points nearest cluster 0's centre, and the query at that centre.
+  const marked = useMemo(() => nearestTo(data.points, data.centres[0]!, data.centres[1]!, 10), [data]);
+  const [hovered, setHovered] = useState<number>();
+  const [opened, setOpened] = useState<number>();
+  const [selection, setSelection] = useState<MapSelection>();
+
+  return (
+    <main className="main demo">
+      <h1 className="section-title">Embedding map demo ({count.toLocaleString()} generated passages)</h1>
+      <p className="demo__facts">
+        <span data-testid="map-hovered">{hovered === undefined ? 'Hover a point' : `Hovering passage ${hovered + 1}`}</span>
+        <span data-testid="map-opened">{opened === undefined ? 'Click a point to open it' : `Opened passage ${opened + 1}`}</span>
+        <span data-testid="map-selected">
+          {selection ? `${selection.points.length} passages in ${selection.documentIds.length} documents selected` : 'Drag to select'}
+        </span>
+      </p>
+      <EmbeddingMap
+        points={data.points}
+        labels={(i) => passageFor(i, data.clusters[i]!)}
+        colors={colors}
+        documentIds={documentIds}
+        marked={marked}
+        queryPoint={[data.centres[0]!, data.centres[1]!]}
+        onHover={setHovered}
+        onOpen={setOpened}
+        onSelect={setSelection}
+        label="Generated passages"
+      />
+    </main>
+  );
+}
+
+function nearestTo(points: Float32Array, x: number, y: number, k: number): number[] {
+  const order = Array.from({ length: points.length / 2 }, (_, i) => i);
+  const d = (i: number) => (points[i * 2]! - x) ** 2 + (points[i * 2 + 1]! - y) ** 2;
+  return order.sort((a, b) => d(a) - d(b)).slice(0, k);
+}
