@@ -7,7 +7,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type R
 import type { DocumentFormat } from '../engine/types.ts';
 import { cleanMarkdown, mapRange } from './clean-passage.ts';
 import { formatName } from './format.ts';
-import { findMatches, pieces, type Span } from './viewer-text.ts';
+import { findMatches, pieces, type Piece, type Span } from './viewer-text.ts';
 
 export interface ViewerBlock {
   start: number;
@@ -161,25 +161,34 @@ export function DocumentViewer({ target, load, onClose }: Props) {
 }
 
 function UnitView({ unit, current }: { unit: Unit; current: number }) {
-  const content = pieces(0, unit.text.length, unit.passage, unit.matches).map((piece, index): ReactNode => {
+  // Matches are marks of their own; the passage is one mark around its pieces, so it reads (and scrolls) as one.
+  const render = (piece: Piece, index: number): ReactNode => {
     const text = unit.text.slice(piece.start, piece.end);
-    let node: ReactNode = text;
-    if (piece.match >= 0) {
-      const global = unit.firstMatch + piece.match;
-      node = (
-        <mark className={global === current ? 'viewer__match viewer__match--current' : 'viewer__match'} data-match={global}>
-          {text}
-        </mark>
-      );
-    }
-    return piece.passage ? (
-      <mark key={index} className="viewer__passage" data-passage="">
-        {node}
+    if (piece.match < 0) return <span key={index}>{text}</span>;
+    const global = unit.firstMatch + piece.match;
+    return (
+      <mark key={index} className={global === current ? 'viewer__match viewer__match--current' : 'viewer__match'} data-match={global}>
+        {text}
       </mark>
-    ) : (
-      <span key={index}>{node}</span>
     );
-  });
+  };
+  const all = pieces(0, unit.text.length, unit.passage, unit.matches);
+  const content: ReactNode[] = [];
+  for (let i = 0; i < all.length; ) {
+    if (!all[i]!.passage) {
+      content.push(render(all[i]!, i));
+      i++;
+      continue;
+    }
+    const group: ReactNode[] = [];
+    const first = i;
+    while (i < all.length && all[i]!.passage) group.push(render(all[i]!, i++));
+    content.push(
+      <mark key={`p${first}`} className="viewer__passage" data-passage="">
+        {group}
+      </mark>,
+    );
+  }
   const page = unit.pageBreak !== undefined && (
     <p className="viewer__page" data-page={unit.pageBreak}>
       Page {unit.pageBreak}
