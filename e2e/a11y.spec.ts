@@ -36,6 +36,16 @@ for (const scheme of ['light', 'dark'] as const) {
     found.push(...(await seriousViolations(page, 'settings dialog')));
     await page.keyboard.press('Escape');
 
+    // The viewer and the map, on their demo pages until the engine serves their data.
+    await page.goto('/?demo=viewer');
+    await expect(page.getByTestId('viewer-body')).toContainText('Chain Lubrication');
+    found.push(...(await seriousViolations(page, 'document viewer')));
+    await page.goto('/?demo=map&points=2000');
+    await page.getByTestId('map-canvas').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('map-tooltip')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'map')));
+
     expect(found).toEqual([]);
   });
 }

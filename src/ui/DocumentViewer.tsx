@@ -143,8 +143,8 @@ export function DocumentViewer({ target, load, onClose }: Props) {
           </button>
         </div>
       </div>
-      {/* Focusable so keyboard users can scroll it; Enter steps to the next match. */}
-      <div ref={body} className={`viewer__body viewer__body--${doc?.format ?? 'loading'}`} tabIndex={0}
+      {/* Focused on open (not the "previous match" button) so arrow keys scroll it; Enter steps to the next match. */}
+      <div ref={body} className={`viewer__body viewer__body--${doc?.format ?? 'loading'}`} tabIndex={0} autoFocus
         role="document" aria-label={doc ? `${doc.name}, document text` : 'Document'} data-testid="viewer-body">
         {error ? (
           <p className="alert" role="alert">

@@ -3,6 +3,7 @@
 // pointer move), a box drag selects, the wheel zooms about the pointer, a double click resets. Keyboard: arrows
 // move a cursor (the nearest point is shown), +/- zoom, Enter opens, Escape clears the selection.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { buildGrid, hitTest as hitTestGrid, pointsInBox } from './map-grid.ts';
 
 export interface MapSelection {
   /** Indices of the points inside the box. */
@@ -114,51 +115,11 @@ export function EmbeddingMap({
       xy[i * 2] = (points[i * 2]! - cx) * scale + hw;
       xy[i * 2 + 1] = hh - (points[i * 2 + 1]! - cy) * scale; // y up, as in the projection
     }
-    const cols = Math.max(1, Math.ceil(size.width / CELL));
-    const rows = Math.max(1, Math.ceil(size.height / CELL));
-    const start = new Uint32Array(cols * rows + 1);
-    const cellOf = new Int32Array(count).fill(-1);
-    for (let i = 0; i < count; i++) {
-      const col = Math.floor(xy[i * 2]! / CELL);
-      const row = Math.floor(xy[i * 2 + 1]! / CELL);
-      if (col < 0 || row < 0 || col >= cols || row >= rows) continue;
-      cellOf[i] = row * cols + col;
-      start[cellOf[i]! + 1]!++;
-    }
-    for (let c = 0; c < cols * rows; c++) start[c + 1]! += start[c]!;
-    const fill = start.slice(0, cols * rows);
-    const members = new Uint32Array(start[cols * rows]!);
-    for (let i = 0; i < count; i++) if (cellOf[i]! >= 0) members[fill[cellOf[i]!]!++] = i;
-    return { xy, cols, rows, start, members, layoutMs: performance.now() - t0 };
+    const grid = buildGrid(xy, size.width, size.height, CELL);
+    return { xy, grid, layoutMs: performance.now() - t0 };
   }, [points, count, current, size]);
 
-  /** The nearest point within HIT_RADIUS of (x, y), looking only at the grid cells around it. */
-  const hitTest = useCallback(
-    (x: number, y: number): number | undefined => {
-      const { xy, cols, rows, start, members } = screen;
-      let best: number | undefined;
-      let bestD = HIT_RADIUS * HIT_RADIUS;
-      const c0 = Math.max(0, Math.floor((x - HIT_RADIUS) / CELL));
-      const c1 = Math.min(cols - 1, Math.floor((x + HIT_RADIUS) / CELL));
-      const r0 = Math.max(0, Math.floor((y - HIT_RADIUS) / CELL));
-      const r1 = Math.min(rows - 1, Math.floor((y + HIT_RADIUS) / CELL));
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) {
-          const cell = r * cols + c;
-          for (let m = start[cell]!; m < start[cell + 1]!; m++) {
-            const i = members[m]!;
-            const d = (xy[i * 2]! - x) ** 2 + (xy[i * 2 + 1]! - y) ** 2;
-            if (d <= bestD) {
-              bestD = d;
-              best = i;
-            }
-          }
-        }
-      }
-      return best;
-    },
-    [screen],
-  );
+  const hitTest = useCallback((x: number, y: number) => hitTestGrid(screen.grid, x, y, HIT_RADIUS), [screen]);
 
   // Follow the container's width; the height comes from the stylesheet.
   useEffect(() => {
@@ -281,13 +242,7 @@ export function EmbeddingMap({
   };
 
   const select = (x0: number, y0: number, x1: number, y1: number) => {
-    const { xy } = screen;
-    const chosen: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const x = xy[i * 2]!;
-      const y = xy[i * 2 + 1]!;
-      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) chosen.push(i);
-    }
+    const chosen = pointsInBox(screen.xy, x0, y0, x1, y1);
     const docs = documentIds ? [...new Set(chosen.map((i) => documentIds[i]!))].sort((a, b) => a - b) : [];
     onSelect?.({ points: chosen, documentIds: docs });
   };
