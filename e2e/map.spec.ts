@@ -60,3 +60,19 @@ test('keyboard: arrows show the nearest passage, Enter opens it', async ({ page 
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('map-opened')).toContainText(/Opened passage \d+/);
 });
+
+test('projected map: generated vectors through project() and MapPanel (progress, then the map); cancel stops it', async ({ page }) => {
+  await page.goto('/?demo=map&project=1&points=1500');
+  await expect(page.getByTestId('map-took')).toContainText(/Projected in [\d.]+ s/, { timeout: 60_000 });
+  const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-points', '1500');
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('map-opened')).toContainText(/Opened passage \d+ of document \d+/);
+
+  await page.goto('/?demo=map&project=1&points=20000');
+  await page.getByTestId('map-progress').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('map-cancelled')).toBeVisible();
+  await expect(page.getByTestId('map-canvas')).toHaveCount(0);
+});

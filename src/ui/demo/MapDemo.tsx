@@ -1,11 +1,56 @@
 // ?demo=map: the embedding map over generated points (20,000 by default, ?points=N), so the map can be tried and
-// tested without a library. Shows what was hovered, opened and selected, and the last frame's draw time.
-import { useMemo, useState } from 'react';
+// tested without a library. Shows what was hovered, opened and selected.
+// ?demo=map&project=1: generated 384-d vectors projected by the engine's project() (here on the main thread),
+// shown through MapPanel with its progress and cancel; the time it took is printed.
+import { useCallback, useMemo, useState } from 'react';
+import { project } from '../../engine/map/project.ts';
 import { EmbeddingMap, type MapSelection } from '../EmbeddingMap.tsx';
-import { mapData, passageFor } from './demo-data.ts';
+import { MapPanel, type MapLoader } from '../MapPanel.tsx';
+import { mapData, passageFor, vectorData } from './demo-data.ts';
 
 export function MapDemo() {
-  const count = Math.min(200_000, Math.max(1, Number(new URLSearchParams(location.search).get('points')) || 20_000));
+  const params = new URLSearchParams(location.search);
+  const count = Math.min(200_000, Math.max(1, Number(params.get('points')) || 20_000));
+  return params.get('project') ? <ProjectedMapDemo count={count} /> : <GeneratedMapDemo count={count} />;
+}
+
+function ProjectedMapDemo({ count }: { count: number }) {
+  const [took, setTook] = useState<number>();
+  const [opened, setOpened] = useState<string>();
+  const [filter, setFilter] = useState<number[]>();
+  const load = useCallback<MapLoader>(
+    async (signal, onProgress) => {
+      const { vectors, clusters } = vectorData(count);
+      const t0 = performance.now();
+      const { points } = await project(vectors, 384, { signal, onProgress, seed: 1 });
+      setTook(performance.now() - t0);
+      return {
+        points,
+        chunkIds: Uint32Array.from({ length: count }, (_, i) => i + 1),
+        documentIds: Uint32Array.from(clusters, (c) => c + 1),
+        texts: Array.from({ length: count }, (_, i) => passageFor(i, clusters[i]!)),
+      };
+    },
+    [count],
+  );
+  return (
+    <main className="main demo">
+      <h1 className="section-title">Projected map demo ({count.toLocaleString()} generated 384-d vectors)</h1>
+      <p className="demo__facts">
+        <span data-testid="map-took">{took === undefined ? 'Projecting…' : `Projected in ${(took / 1000).toFixed(2)} s`}</span>
+        <span data-testid="map-opened">{opened ?? 'Click a point to open it'}</span>
+        <span data-testid="map-selected">{filter ? `Filter: ${filter.length} documents` : 'Drag to select'}</span>
+      </p>
+      <MapPanel
+        load={load}
+        onOpen={(chunkId, documentId) => setOpened(`Opened passage ${chunkId} of document ${documentId}`)}
+        onFilter={setFilter}
+      />
+    </main>
+  );
+}
+
+function GeneratedMapDemo({ count }: { count: number }) {
   const data = useMemo(() => mapData(count), [count]);
   const colors = useMemo(() => Uint16Array.from(data.clusters, (c) => c % 10), [data]);
   const documentIds = useMemo(() => Uint32Array.from(data.clusters, (c) => c + 1), [data]);

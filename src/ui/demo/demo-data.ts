@@ -83,3 +83,18 @@ Pads wear out; replace them before the metal shows. A squeal usually means oil o
 export const DEMO_TEXT = Array.from({ length: 60 }, (_, i) =>
   i === 41 ? 'Line 42: oil the chain after wet rides, then wipe it.' : `Line ${i + 1}: notes about ${TOPICS[i % TOPICS.length]}.`,
 ).join('\n');
+
+/** `count` vectors of `dims` floats in `clusters` blobs (unit centres plus noise), and each one's cluster. */
+export function vectorData(count: number, dims = 384, clusters = 40, seed = 11): { vectors: Float32Array; clusters: Uint16Array } {
+  const random = seeded(seed);
+  const centres = new Float32Array(clusters * dims);
+  for (let i = 0; i < centres.length; i++) centres[i] = random() * 2 - 1;
+  const vectors = new Float32Array(count * dims);
+  const of = new Uint16Array(count);
+  for (let r = 0; r < count; r++) {
+    const c = Math.min(clusters - 1, Math.floor(clusters * random() ** 1.6));
+    of[r] = c;
+    for (let i = 0; i < dims; i++) vectors[r * dims + i] = centres[c * dims + i]! + (random() * 2 - 1) * 0.9;
+  }
+  return { vectors, clusters: of };
+}
