@@ -21,7 +21,7 @@ export interface ProjectOptions {
   onProgress?: (progress: ProjectionProgress) => void;
   /** Dimensions PCA keeps as UMAP's input (default 32). */
   pcaDims?: number;
-  /** Rows the PCA covariance is estimated from (default 5000). */
+  /** Rows the PCA covariance is estimated from (default 3000). */
   pcaSample?: number;
   /** Points UMAP lays out itself (default 2000); the rest are placed beside their nearest of these. */
   umapSample?: number;
@@ -40,8 +40,9 @@ export interface Projection {
 }
 
 const PLACE_NEIGHBOURS = 3;
-/** Dimensions used to find a non-sample point's nearest sample points (a prefix of the PCA dimensions). */
-const PLACE_DIMS = 16;
+/** Dimensions used to find a non-sample point's nearest sample points (the leading PCA dimensions). */
+const PLACE_DIMS = 10;
+const EIGEN_ROUNDS = 25;
 /** Cancellation and progress are checked this often (epochs, rows). */
 const UMAP_STEP_BATCH = 10;
 
@@ -62,7 +63,7 @@ export async function project(vectors: Float32Array, dims: number, options: Proj
   throwIfAborted(signal);
 
   const keep = Math.min(dims, method === 'pca' ? 2 : (options.pcaDims ?? 32));
-  const reduced = await pca(vectors, dims, keep, options.pcaSample ?? 5000, random, signal);
+  const reduced = await pca(vectors, dims, keep, options.pcaSample ?? 3000, random, signal);
   onProgress?.({ stage: 'pca', fraction: 1 });
   if (method === 'pca' || count < 3) return { points: padTo2(reduced, keep, count), method: 'pca', sampled: 0 };
 
@@ -140,23 +141,31 @@ async function pca(
   const out = new Float32Array(count * keep);
   for (let r = 0; r < count; r++) {
     const base = r * dims;
+    for (let i = 0; i < dims; i++) centred[i] = vectors[base + i]! - mean[i]!;
     for (let c = 0; c < keep; c++) {
       const v = c * dims;
       let sum = 0;
-      for (let i = 0; i < dims; i++) sum += (vectors[base + i]! - mean[i]!) * basis[v + i]!;
+      for (let i = 0; i < dims; i++) sum += centred[i]! * basis[v + i]!;
       out[r * keep + c] = sum;
+    }
+    if (r % 4096 === 4095) {
+      await yieldToEvents();
+      throwIfAborted(signal);
     }
   }
   return out;
 }
 
-/** Top `keep` eigenvectors (rows of the result) of a symmetric `dims`×`dims` matrix, by orthogonal iteration. */
+/**
+ * Top `keep` eigenvectors (rows of the result) of a symmetric `dims`×`dims` matrix, by orthogonal iteration.
+ * A bounded number of rounds: for a map, the leading subspace matters, not eigenvector precision.
+ */
 function topEigenvectors(matrix: Float64Array, dims: number, keep: number, random: () => number): Float64Array {
   const q = new Float64Array(keep * dims);
   for (let i = 0; i < q.length; i++) q[i] = random() - 0.5;
   orthonormalise(q, dims, keep);
   const next = new Float64Array(keep * dims);
-  for (let iteration = 0; iteration < 60; iteration++) {
+  for (let iteration = 0; iteration < EIGEN_ROUNDS; iteration++) {
     for (let c = 0; c < keep; c++) {
       for (let i = 0; i < dims; i++) {
         let sum = 0;
@@ -173,7 +182,7 @@ function topEigenvectors(matrix: Float64Array, dims: number, keep: number, rando
       change = Math.max(change, 1 - Math.abs(dot));
     }
     q.set(next);
-    if (change < 1e-9) break;
+    if (change < 1e-6) break;
   }
   return q;
 }
