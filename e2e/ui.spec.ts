@@ -11,11 +11,17 @@ async function addGuide(page: Page): Promise<void> {
 test('keyboard: "/" focuses search, arrows move through results, Escape returns to the box', async ({ page }) => {
   await openApp(page);
   await addGuide(page);
+  // Ingest progress is spoken by a polite live region.
+  await expect(page.getByTestId('jobs-summary')).toHaveAttribute('aria-live', 'polite');
+  await expect(page.getByTestId('jobs-summary')).toContainText('1 added');
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('/');
   await expect(page.getByTestId('search-input')).toBeFocused();
   await page.keyboard.type('chain oil');
   await expect(page.getByTestId('results-summary')).toContainText(/\d+ results?/);
+  // The count is spoken by a live region that stays in the page.
+  await expect(page.getByTestId('results-announcement')).toHaveText(/^\d+ results? for “chain oil”$/);
+  await expect(page.getByTestId('results-announcement')).toHaveAttribute('role', 'status');
   const results = page.getByTestId('result');
   expect(await results.count()).toBeGreaterThan(1);
 

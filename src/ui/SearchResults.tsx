@@ -25,7 +25,28 @@ const STEPS: Record<string, (index: number, count: number) => number> = {
   End: (_, n) => n - 1,
 };
 
-export function SearchResults({ query, search, stats, onMode, documentIds = [], onClearFilter, onOpen }: Props) {
+/**
+ * One live region that stays mounted whatever the results look like, so screen readers hear "Searching…" and
+ * then the count (a region that is freshly inserted is often not announced).
+ */
+export function SearchResults(props: Props) {
+  const { query, search } = props;
+  let announcement = '';
+  if (query.trim() !== '' && !search.error) {
+    if (!search.response || search.pending) announcement = 'Searching…';
+    else announcement = `${plural(search.response.results.length, 'result')} for “${search.response.query}”`;
+  }
+  return (
+    <>
+      <p className="visually-hidden" role="status" data-testid="results-announcement">
+        {announcement}
+      </p>
+      <ResultsBody {...props} />
+    </>
+  );
+}
+
+function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFilter, onOpen }: Props) {
   const list = useRef<HTMLOListElement>(null);
   const [active, setActive] = useState(0);
   const response = search.response;
@@ -42,7 +63,7 @@ export function SearchResults({ query, search, stats, onMode, documentIds = [], 
   }
   if (!response) {
     return (
-      <p className="results__summary" role="status">
+      <p className="results__summary">
         Searching…
       </p>
     );
@@ -74,7 +95,7 @@ export function SearchResults({ query, search, stats, onMode, documentIds = [], 
   );
   return (
     <section className={search.pending ? 'results results--stale' : 'results'} aria-label="Search results" aria-busy={search.pending}>
-      <p className="results__summary" role="status" data-testid="results-summary">
+      <p className="results__summary" data-testid="results-summary">
         {plural(count, 'result')} in {formatMs(response.tookMs)}
         <span className="results__mode"> · {modeNames[response.mode]}</span>
       </p>
