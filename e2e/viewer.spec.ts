@@ -1,7 +1,7 @@
-// The document viewer (on the ?demo=viewer page until the engine serves stored documents): the passage is marked
+// The document viewer, on the ?demo=viewer page and on stored documents opened from results: the passage is marked
 // and in view, Markdown is rendered as text (its script, remote image and link never act), matches step, Esc closes.
 import { expect, test } from '@playwright/test';
-import { foreignRequests, recordRequests } from './helpers.ts';
+import { addFiles, expectJobs, firstResult, fixture, foreignRequests, generated, openApp, recordRequests, search } from './helpers.ts';
 
 test('Markdown: passage highlighted and scrolled into view, rendered safely, next/previous match, Esc closes', async ({ page, baseURL }) => {
   const requests = recordRequests(page);
@@ -48,4 +48,45 @@ test('plain text: line numbers and the passage line in view', async ({ page }) =
   await expect(passage).toContainText('Line 42: oil the chain');
   await expect(passage).toBeInViewport();
   await expect(page.locator('.viewer__line-number').nth(41)).toHaveText('42');
+});
+
+test('a result opens in its document: the passage marked on its PDF page and in Markdown; Esc returns to the result', async ({ page }) => {
+  await openApp(page);
+  await addFiles(page, [generated('two-pages.pdf'), fixture('field-guide.md')]);
+  await expectJobs(page, { 'two-pages.pdf': 'done', 'field-guide.md': 'done' });
+
+  // Keyboard: into the results, Enter opens.
+  await search(page, 'keyword', 'kelp');
+  await expect(firstResult(page).getByTestId('result-source')).toContainText('p. 2');
+  await page.getByTestId('search-input').press('ArrowDown');
+  await expect(firstResult(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByRole('heading', { level: 2 })).toContainText('two-pages.pdf');
+  const passage = viewer.locator('[data-passage]').first();
+  await expect(passage).toContainText(/kelp/i);
+  await expect(passage).toBeInViewport();
+  // The passage sits under the page-2 marker.
+  const pageOfPassage = await passage.evaluate((mark) => {
+    const markers = [...document.querySelectorAll<HTMLElement>('[data-testid="viewer-body"] [data-page]')];
+    const before = markers.filter((m) => m.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return before.at(-1)?.dataset.page;
+  });
+  expect(pageOfPassage).toBe('2');
+  await expect(viewer.locator('.viewer__match').first()).toHaveText(/kelp/i);
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+  await expect(firstResult(page)).toBeFocused();
+
+  // Mouse: the Open button; Markdown rendered without its markup.
+  await search(page, 'keyword', 'lubrication grit');
+  await firstResult(page).getByTestId('result-open').click();
+  await expect(viewer).toBeVisible();
+  await expect(viewer.locator('[data-passage]').first()).toContainText('Clean the chain');
+  await expect(viewer.locator('[data-passage]').first()).toBeInViewport();
+  await expect(page.getByTestId('viewer-body').getByRole('heading', { name: 'Chain Lubrication' })).toBeVisible();
+  await expect(page.getByTestId('viewer-body')).not.toContainText('-----');
+  await page.getByTestId('viewer-close').click();
+  await expect(viewer).toBeHidden();
 });

@@ -101,9 +101,11 @@ export function App() {
   const clearFilter = useCallback(() => setSearch({ documentIds: [] }), [setSearch]);
   const search = useSearch(engine, query, mode, revision, documentIds);
 
-  // The document viewer opens a result in its document. It needs the engine's getDocument(id), which the
-  // API does not offer yet: until it does, results unfold in place instead of opening.
-  const loadDocument: DocumentLoader | undefined = undefined;
+  // The document viewer opens a result in its document (Enter on a result, or its Open button).
+  const loadDocument = useCallback<DocumentLoader>(
+    (id) => (engine ? engine.getDocument(id) : Promise.reject(new Error('The search engine has not started.'))),
+    [engine],
+  );
   const [viewing, setViewing] = useState<ViewerTarget>();
   const openResult = useCallback(
     (result: SearchResult) => setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
@@ -190,7 +192,7 @@ export function App() {
               onMode={setMode}
               documentIds={documentIds}
               onClearFilter={clearFilter}
-              onOpen={loadDocument && openResult}
+              onOpen={openResult}
             />
             <LibraryPanel
               documents={documents}
@@ -209,7 +211,7 @@ export function App() {
         onSave={saveSettings}
         onClose={() => setSettingsOpen(false)}
       />
-      {loadDocument && <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />}
+      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
     </div>
   );
 }
