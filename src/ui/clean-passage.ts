@@ -98,14 +98,27 @@ export function cleanMarkdown(text: string): CleanMarkdown {
     lineStart = newline + 1;
   }
 
-  // Build the cleaned text and, for every original offset, the cleaned offset of the next kept character.
+  // Build the cleaned text from runs of kept characters and, for every original offset, the cleaned offset of the
+  // next kept character.
   const next = new Uint32Array(text.length + 1);
-  let out = '';
+  const parts: string[] = [];
+  let length = 0;
+  let runStart = -1;
   for (let i = 0; i < text.length; i++) {
-    next[i] = out.length;
-    if (!drop[i]) out += replace.get(i) ?? text[i];
+    next[i] = length;
+    const swap = replace.get(i);
+    if (drop[i] || swap !== undefined) {
+      if (runStart >= 0) parts.push(text.slice(runStart, i));
+      runStart = -1;
+      if (!drop[i] && swap !== undefined) parts.push(swap);
+    } else if (runStart < 0) {
+      runStart = i;
+    }
+    if (!drop[i]) length++;
   }
-  next[text.length] = out.length;
+  if (runStart >= 0) parts.push(text.slice(runStart));
+  next[text.length] = length;
+  const out = parts.join('');
   return { text: out, offsets: next };
 }
 
