@@ -15,6 +15,7 @@ async function seriousViolations(page: Page, view: string): Promise<string[]> {
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`every view passes axe with no serious or critical violation (${scheme} theme)`, async ({ page }) => {
+    test.setTimeout(240_000); // six views, six audits: minutes on a busy two-core machine
     await page.emulateMedia({ colorScheme: scheme });
     await openApp(page);
     const found: string[] = [];

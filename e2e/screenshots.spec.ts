@@ -17,6 +17,7 @@ async function library(page: Page): Promise<void> {
 test.use({ viewport: { width: 1100, height: 860 } });
 
 test('README screenshots: search, library, dark theme, phone width', async ({ page }) => {
+  test.setTimeout(180_000);
   await library(page);
   await search(page, 'hybrid', 'chain oil');
   await expect(firstResult(page)).toContainText('Chain Lubrication');
