@@ -81,6 +81,8 @@ test('a result opens in its document: the passage marked on its PDF page and in 
 
   // Mouse: the Open button; Markdown rendered without its markup.
   await search(page, 'keyword', 'lubrication grit');
+  // Wait for the new answer: the previous results stay on screen (dimmed) until it arrives.
+  await expect(firstResult(page).getByTestId('result-source')).toContainText('Chain Lubrication');
   await firstResult(page).getByTestId('result-open').click();
   await expect(viewer).toBeVisible();
   await expect(viewer.locator('[data-passage]').first()).toContainText('Clean the chain');
