@@ -4,18 +4,13 @@
 // script or fetch an image or font. (PDF pages drawn with pdf.js, with the passage marked on the page, come later;
 // a PDF shows its text by page for now.)
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { DocumentFormat } from '../engine/types.ts';
+import type { DocumentFormat, TextBlock } from '../engine/types.ts';
 import { cleanMarkdown, mapRange } from './clean-passage.ts';
 import { formatName } from './format.ts';
 import { findMatches, pieces, type Piece, type Span } from './viewer-text.ts';
 
-export interface ViewerBlock {
-  start: number;
-  end: number;
-  kind: 'heading' | 'paragraph';
-  level?: number;
-  page?: number;
-}
+/** A block of the document's structure (the engine's TextBlock): offsets into the text. */
+export type ViewerBlock = Pick<TextBlock, 'start' | 'end' | 'kind' | 'level' | 'page'>;
 
 /** What the viewer needs of a stored document (the engine's getDocument(id) answer). */
 export interface ViewerDocument {
@@ -45,7 +40,7 @@ interface Props {
 /** One rendered unit: a heading, paragraph or numbered line, in display text with local spans. */
 interface Unit {
   key: number;
-  kind: 'heading' | 'paragraph' | 'line';
+  kind: 'heading' | 'paragraph' | 'line' | 'code';
   level?: number;
   /** Line number (text) or page number heading shown before this unit (PDF). */
   lineNumber?: number;
@@ -204,6 +199,14 @@ function UnitView({ unit, current }: { unit: Unit; current: number }) {
       </div>
     );
   }
+  if (unit.kind === 'code') {
+    return (
+      <>
+        {page}
+        <pre className="viewer__code">{content}</pre>
+      </>
+    );
+  }
   if (unit.kind === 'heading') {
     const level = Math.min(6, Math.max(1, unit.level ?? 2));
     // The dialog's title is the h2; document headings start one level below it.
@@ -234,7 +237,7 @@ export function layout(doc: ViewerDocument, target: ViewerTarget): Unit[] {
     matchTotal += matches.length;
   };
 
-  if (doc.format === 'text' || doc.blocks.length === 0) {
+  if (doc.format === 'text' || doc.format === 'code' || doc.blocks.length === 0) {
     let start = 0;
     let lineNumber = 1;
     while (start <= doc.text.length) {
@@ -254,7 +257,7 @@ export function layout(doc: ViewerDocument, target: ViewerTarget): Unit[] {
     const inside = local(passage, block.start, block.end);
     let text = source;
     let shown = inside;
-    if (doc.format === 'markdown') {
+    if (doc.format === 'markdown' && block.kind !== 'code') {
       const clean = cleanMarkdown(source);
       text = clean.text;
       if (inside) {
@@ -262,9 +265,10 @@ export function layout(doc: ViewerDocument, target: ViewerTarget): Unit[] {
         shown = moved[1] > moved[0] ? moved : undefined;
       }
     }
-    const pageBreak = doc.format === 'pdf' && block.page !== undefined && block.page !== page ? block.page : undefined;
+    const pageBreak = block.page !== undefined && block.page !== page ? block.page : undefined;
     page = block.page ?? page;
-    push({ kind: block.kind, level: block.level, pageBreak, text, passage: shown });
+    const kind = block.kind === 'heading' || block.kind === 'code' ? block.kind : 'paragraph'; // a record reads as a paragraph
+    push({ kind, level: block.level, pageBreak, text, passage: shown });
   }
   return units;
 }

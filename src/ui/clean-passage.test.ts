@@ -66,9 +66,9 @@ describe('cleanPassage', () => {
     expect(cleanPassage(text).text).toBe(text);
   });
 
-  it('drops fences and link definitions but keeps code lines', () => {
-    const text = '```js\nconst a = 1;\n```\n[ref]: https://example.com\nend';
-    expect(cleanPassage(text).text).toBe('const a = 1;\nend');
+  it('drops fences and link definitions but keeps code lines as written', () => {
+    const text = '```sh\n# a comment, not a heading\necho **x**\n```\n[ref]: https://example.com\nend';
+    expect(cleanPassage(text).text).toBe('# a comment, not a heading\necho **x**\nend');
   });
 
   it('plain text comes back unchanged with the same ranges', () => {

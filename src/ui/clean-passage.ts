@@ -64,13 +64,18 @@ export function cleanMarkdown(text: string): CleanMarkdown {
   const remove = (start: number, end: number) => drop.fill(1, start, end);
 
   let lineStart = 0;
+  let inFence = false; // lines inside a fenced code block are code: shown as written
   while (lineStart <= text.length) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     const line = text.slice(lineStart, lineEnd);
-    if (
+    const fence = FENCE.test(line);
+    if (fence) inFence = !inFence;
+    if (inFence && !fence) {
+      // kept verbatim
+    } else if (
       line.trim() !== '' &&
-      (SETEXT_UNDERLINE.test(line) || THEMATIC_BREAK.test(line) || FENCE.test(line) || LINK_DEFINITION.test(line))
+      (SETEXT_UNDERLINE.test(line) || THEMATIC_BREAK.test(line) || fence || LINK_DEFINITION.test(line))
     ) {
       // The whole line goes, with one adjacent line break so no blank line is left where it stood.
       if (newline !== -1) remove(lineStart, lineEnd + 1);
