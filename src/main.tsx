@@ -2,9 +2,9 @@
 // CSP does not block it; the built site has no inline script at all.)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './ui/App.tsx';
 import { ingestRunning } from './ui/engine-client.ts';
 import { startPwa } from './ui/pwa-update.ts';
+import { Root } from './ui/Root.tsx';
 import './ui/styles.css';
 
 const root = document.getElementById('root');
@@ -12,7 +12,7 @@ if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <Root />
   </StrictMode>,
 );
 

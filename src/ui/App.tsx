@@ -1,7 +1,8 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
 import { useCallback, useEffect, useState } from 'react';
-import type { EngineSettings } from '../engine/api.ts';
+import type { EngineSettings, SearchResult } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
+import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import { DropZone } from './DropZone.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
@@ -18,6 +19,7 @@ import { useIngest } from './useIngest.ts';
 import { useLibrary } from './useLibrary.ts';
 import { useModelStatus } from './useModelStatus.ts';
 import { useSearch } from './useSearch.ts';
+import { useUrlSearch } from './useUrlSearch.ts';
 
 export function App() {
   const [connection, setConnection] = useState<Connection>();
@@ -92,9 +94,27 @@ export function App() {
     refreshLibrary();
   }, [modelState, backfilled, refreshLibrary]);
 
-  const [query, setQuery] = useState('');
-  const [mode, setMode] = useState<SearchMode>('hybrid');
-  const search = useSearch(engine, query, mode, revision);
+  // The query, mode and document filter live in the URL: bookmarkable, and Back steps through searches.
+  const [{ query, mode, documentIds }, setSearch] = useUrlSearch();
+  const setQuery = useCallback((value: string) => setSearch({ query: value }), [setSearch]);
+  const setMode = useCallback((value: SearchMode) => setSearch({ mode: value }), [setSearch]);
+  const clearFilter = useCallback(() => setSearch({ documentIds: [] }), [setSearch]);
+  const search = useSearch(engine, query, mode, revision, documentIds);
+
+  // The document viewer opens a result in its document (Enter on a result, or its Open button).
+  const loadDocument = useCallback<DocumentLoader>(
+    (id) => (engine ? engine.getDocument(id) : Promise.reject(new Error('The search engine has not started.'))),
+    [engine],
+  );
+  const [viewing, setViewing] = useState<ViewerTarget>();
+  const openResult = useCallback(
+    (result: SearchResult) => setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
+    [query],
+  );
+  const closeViewer = useCallback(() => {
+    setViewing(undefined);
+    document.querySelector<HTMLElement>('[data-testid="result"][tabindex="0"]')?.focus();
+  }, []);
 
   const deleteDocument = useCallback(
     async (id: number) => {
@@ -165,7 +185,15 @@ export function App() {
           <EmptyLibrary />
         ) : (
           <>
-            <SearchResults query={query} search={search} stats={stats} onMode={setMode} />
+            <SearchResults
+              query={query}
+              search={search}
+              stats={stats}
+              onMode={setMode}
+              documentIds={documentIds}
+              onClearFilter={clearFilter}
+              onOpen={openResult}
+            />
             <LibraryPanel
               documents={documents}
               stats={stats}
@@ -183,6 +211,7 @@ export function App() {
         onSave={saveSettings}
         onClose={() => setSettingsOpen(false)}
       />
+      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
     </div>
   );
 }

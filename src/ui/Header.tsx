@@ -1,7 +1,8 @@
-// The top bar: name, model status, and the way into settings.
+// The top bar: name, model status, the colour theme and the way into settings.
 import type { ModelStatus } from '../engine/api.ts';
 import { Logo } from './Logo.tsx';
 import { ModelStatusBar } from './ModelStatusBar.tsx';
+import { ThemeToggle } from './ThemeToggle.tsx';
 
 interface Props {
   status: ModelStatus | undefined;
@@ -21,24 +22,27 @@ export function Header({ status, startError, pendingVectors, onRetry, onOpenSett
           <span className="brand__tagline">private semantic search</span>
         </div>
         <ModelStatusBar status={status} startError={startError} pendingVectors={pendingVectors} onRetry={onRetry} />
-        <button
-          type="button"
-          className="icon-button header__settings"
-          aria-label="Settings"
-          title="Settings"
-          data-testid="settings-button"
-          onClick={onOpenSettings}
-        >
-          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-            <path
-              d="M4 7h10M18 7h2M4 17h2M10 17h10M14 4v6M6 14v6"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.8"
-              strokeLinecap="round"
-            />
-          </svg>
-        </button>
+        <div className="header__tools">
+          <ThemeToggle />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Settings"
+            title="Settings"
+            data-testid="settings-button"
+            onClick={onOpenSettings}
+          >
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+              <path
+                d="M4 7h10M18 7h2M4 17h2M10 17h10M14 4v6M6 14v6"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.8"
+                strokeLinecap="round"
+              />
+            </svg>
+          </button>
+        </div>
       </div>
     </header>
   );

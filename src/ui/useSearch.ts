@@ -13,16 +13,21 @@ export interface SearchState {
   pending: boolean;
 }
 
-/** `revision` changes when the library or model changes, so the current query is asked again. */
+/**
+ * `revision` changes when the library or model changes, so the current query is asked again. Answers carry a
+ * request number; only the newest request's answer is ever shown, however the worker orders its replies.
+ */
 export function useSearch(
   engine: Engine | undefined,
   query: string,
   mode: SearchMode,
   revision: number,
+  documentIds: readonly number[] = [],
 ): SearchState {
   const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
+  const filterKey = documentIds.join(',');
 
   useEffect(() => {
     const text = query.trim();
@@ -37,7 +42,7 @@ export function useSearch(
     lastQuery.current = text;
     setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
-      engine.search(text, { mode, k: RESULTS }).then(
+      engine.search(text, { mode, k: RESULTS, ...(filterKey ? { documentIds: filterKey.split(',').map(Number) } : {}) }).then(
         (response) => {
           if (id === latest.current) setState({ response, error: undefined, pending: false });
         },
@@ -47,7 +52,7 @@ export function useSearch(
       );
     }, delay);
     return () => clearTimeout(timer);
-  }, [engine, query, mode, revision]);
+  }, [engine, query, mode, revision, filterKey]);
 
   return state;
 }
