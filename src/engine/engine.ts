@@ -120,6 +120,8 @@ export class TroveEngine implements TroveApi {
   private refused: SettingsRefusal[] = [];
   /** Which store content goes through (plain, or encrypted once unlocked); null before init. */
   private libraryLock: LibraryLock | null = null;
+  /** Set by forgetEverything: the library is deleted and this engine answers nothing more. */
+  private forgotten: string | undefined;
 
   constructor(private readonly deps: EngineDependencies) {
     const name = deps.libraryName ?? 'trove';
@@ -274,6 +276,7 @@ export class TroveEngine implements TroveApi {
 
   /** Loads the configured model (again, after a failure). Never throws: the status says what happened. */
   loadModel(): Promise<ModelStatus> {
+    if (this.libraryLock?.state === 'locked') return Promise.resolve(this.model.status); // loads after unlock
     return this.model.ensureLoaded();
   }
 
@@ -675,7 +678,7 @@ export class TroveEngine implements TroveApi {
   }
 
   private requireStore(): Store {
-    if (this.staleMessage) throw new TroveError('LIBRARY_STALE', this.staleMessage);
+    if (this.forgotten) throw new TroveError('LIBRARY_STALE', this.forgotten);
     if (this.libraryLock?.state === 'locked') throw new TroveError('LOCKED');
     if (!this.store) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
     return this.store;
@@ -743,7 +746,8 @@ export class TroveEngine implements TroveApi {
     this.forgetInMemory();
     await this.model.detach()?.dispose().catch(() => undefined);
     this.libraryLock?.close();
-    this.staleMessage = 'The library was deleted (Forget everything): reload the page to start afresh.';
+    this.forgotten = 'The library was deleted (Forget everything): reload the page to start afresh.';
+    this.staleMessage = this.forgotten; // no more writes or catch-ups
     return (await this.deps.wipeStorage?.()) ?? [];
   }
 
