@@ -67,7 +67,7 @@ test('with redaction on, planted PII is found neither by search nor anywhere in 
 });
 
 test('a locked library stores no canary and no known vector; after a reload it answers only to the passphrase', async ({ page, browser, baseURL }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000); // three full app starts (one in a second context) on a shared machine
   // The known vector: the same passage embedded in a plain library (same model, same bytes).
   const plain = await browser.newContext({ baseURL });
   const plainPage = await plain.newPage();
@@ -112,6 +112,7 @@ test('a locked library stores no canary and no known vector; after a reload it a
 });
 
 test('deleting a document leaves nothing of it; Forget everything empties IndexedDB and the app starts afresh', async ({ page }) => {
+  test.setTimeout(150_000); // two full app starts on a shared machine
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
   await page.getByTestId('file-input').setInputFiles([textFile('secret.txt', 'The zqxwvcanary ledger is kept in the blue drawer.')]);
