@@ -1,6 +1,11 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
 import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
+import type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
+import type { LockState, SettingsRefusal } from './library-lock.ts';
+
+export type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
+export type { LockState, SettingsRefusal } from './library-lock.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -57,6 +62,18 @@ export interface DocumentSummary {
   modifiedAt?: number;
   language?: string;
   folder?: string;
+  /** What PII redaction replaced in this document (counts and placeholder positions, never the values). */
+  redactions?: RedactionSummary;
+}
+
+/** The per-document redaction report as stored: counts per type, and where the placeholders are in the stored text. */
+export interface RedactionSummary {
+  total: number;
+  counts: Record<PiiType, number>;
+  /** [start, end) of each placeholder in the stored (redacted) text. */
+  positions: Array<[number, number]>;
+  /** Redactions in the file name and title (no positions in the text). */
+  inName: number;
 }
 
 export interface CollectionSummary {
@@ -138,6 +155,8 @@ export interface FileInput {
    * The same content is always skipped unless 'keep-both'.
    */
   onDuplicate?: 'replace' | 'keep-both';
+  /** Redact PII in this file (overrides the redactPii setting for this ingest). */
+  redact?: boolean;
 }
 
 export interface SearchOptions {
@@ -221,6 +240,12 @@ export interface EngineSettings {
   hnswEf: number;
   /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
   keepPreviousVectors: boolean;
+  /** Replace detected PII with typed placeholders before anything is stored (see privacy/redact.ts). */
+  redactPii: boolean;
+  /** The built-in detectors to run when redacting. */
+  redactTypes: BuiltinPiiType[];
+  /** User-defined patterns, redacted as [CUSTOM]. */
+  redactCustom: CustomPatternSpec[];
 }
 
 export interface LibraryStats {
@@ -241,7 +266,14 @@ export interface LibraryStats {
 
 export interface TroveApi {
   /** Opens storage, loads indexes and starts loading the model (without waiting for it). */
-  init(settings?: Partial<EngineSettings>): Promise<{ settings: EngineSettings; stats: LibraryStats }>;
+  /**
+   * `settings`: the build's choice for this session; `requested`: URL parameters, applied only where they narrow
+   * what the stored settings allow (the others come back in `refused`). Neither is persisted.
+   */
+  init(
+    settings?: Partial<EngineSettings>,
+    requested?: Partial<EngineSettings>,
+  ): Promise<{ settings: EngineSettings; stats: LibraryStats; lock: LockState; refused: SettingsRefusal[] }>;
   getSettings(): Promise<EngineSettings>;
   updateSettings(settings: Partial<EngineSettings>): Promise<EngineSettings>;
   modelStatus(): Promise<ModelStatus>;
@@ -270,4 +302,17 @@ export interface TroveApi {
   /** Deletes a collection with all its documents (the default collection is emptied, not removed). */
   deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
+
+  // ── privacy: library lock and forget everything ──
+  /** 'plain' (not encrypted), 'locked' (encrypted, passphrase needed) or 'unlocked'. */
+  lockState(): Promise<LockState>;
+  /** Opens an encrypted library; a wrong passphrase is refused (WRONG_PASSPHRASE) without touching data. */
+  unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }>;
+  /** Forgets the key and every in-memory index: every content call answers LOCKED until unlock. */
+  lock(): Promise<void>;
+  /** Encrypts an EMPTY library from now on. Losing the passphrase loses the library. */
+  enableEncryption(passphrase: string): Promise<void>;
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+  /** Closes the library and deletes its databases; returns what was removed, in words. The engine is closed after. */
+  forgetEverything(): Promise<string[]>;
 }

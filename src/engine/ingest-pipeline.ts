@@ -18,6 +18,7 @@ import { DEFAULT_COLLECTION, collectionOf } from './collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store } from './store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from './types.ts';
 import type { WorkQueue } from './work-queue.ts';
+import { redactForIndex, redactorFor } from './privacy/redaction-settings.ts';
 
 /** Chunks embedded and written per transaction: large enough to batch well, small enough to cancel quickly. */
 const BATCH_SIZE = 32;
@@ -181,12 +182,16 @@ export class IngestPipeline {
         return skipped;
       }
       report({ ...base, stage: 'parsing', fraction: 0.02 });
-      const parsed = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal);
+      const original = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal);
+      // PII redaction: from here on only the redacted text and name exist (stored, chunked, embedded, shown).
+      const redactor = redactorFor(this.ctx.settings(), file);
+      const redacted = redactor && redactForIndex(redactor, original, file.name);
+      const parsed = redacted?.parsed ?? original;
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.
       await model.settled();
       throwIfAborted(signal);
       const newDoc: NewDocument = {
-        name: file.name,
+        name: redacted?.name ?? file.name,
         format: parsed.format,
         size: file.data.byteLength,
         addedAt: Date.now(),
@@ -201,6 +206,7 @@ export class IngestPipeline {
         folder: file.folder,
         language: parsed.language,
         replaces: duplicate?.reason === 'same-name' && file.onDuplicate === 'replace' ? duplicate.id : undefined,
+        redactions: redacted?.summary,
       };
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
       const id = docId;

@@ -4,6 +4,8 @@ import { TroveError } from './errors.ts';
 import { SETTING_LIMITS, describeRange, inRange, type LimitedSetting, type Range } from './limits.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from './embed/model-registry.ts';
 import type { IndexPolicy } from './vector-set.ts';
+import { validateRedactionSettings } from './privacy/redaction-settings.ts';
+import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -30,6 +32,9 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   hnswEfConstruction: 200,
   hnswEf: 64,
   keepPreviousVectors: false,
+  redactPii: false,
+  redactTypes: [...BUILTIN_PII_TYPES],
+  redactCustom: [],
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -67,6 +72,7 @@ function validate(s: EngineSettings): void {
   }
   if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
+  validateRedactionSettings(s);
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }

@@ -1,6 +1,7 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
 import { useCallback, useEffect, useState } from 'react';
-import type { EngineSettings, SearchResult } from '../engine/api.ts';
+import './privacy.css';
+import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import { DropZone } from './DropZone.tsx';
@@ -12,6 +13,9 @@ import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { JobList } from './JobList.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
+import { LockScreen } from './LockScreen.tsx';
+import { PrivacyDialog } from './PrivacyDialog.tsx';
+import { RefusedNotice } from './RefusedNotice.tsx';
 import { SearchBar } from './SearchBar.tsx';
 import { SearchResults } from './SearchResults.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
@@ -25,11 +29,15 @@ export function App() {
   const [connection, setConnection] = useState<Connection>();
   const [startError, setStartError] = useState<string>();
   const [settings, setSettings] = useState<EngineSettings>();
+  const [lock, setLock] = useState<LockState>();
+  const [refused, setRefused] = useState<SettingsRefusal[]>([]);
   useEffect(() => {
     connect().then(
       (value) => {
         setConnection(value);
         setSettings(value.settings);
+        setLock(value.lock);
+        setRefused(value.refused);
       },
       (reason: unknown) => setStartError(errorMessage(reason)),
     );
@@ -73,6 +81,7 @@ export function App() {
         } else {
           setConnection(event.connection);
           setSettings(event.connection.settings);
+          setLock(event.connection.lock);
           setNotice({
             kind: 'restarted',
             message: 'The search engine stopped unexpectedly and was restarted. Unfinished files are resumed or marked failed.',
@@ -152,6 +161,19 @@ export function App() {
     [engine, refreshModel],
   );
 
+  const [privacyOpen, setPrivacyOpen] = useState(false);
+  const lockNow = useCallback(async () => {
+    if (!engine) return;
+    await engine.lock();
+    setLock('locked');
+    setQuery('');
+    refreshModel();
+  }, [engine, refreshModel]);
+  const unlocked = useCallback(() => {
+    setLock('unlocked');
+    libraryChanged();
+  }, [libraryChanged]);
+
   const stats = library.stats;
   const pending = pendingVectors ?? 0;
 
@@ -170,8 +192,21 @@ export function App() {
         pendingVectors={pending}
         onRetry={retryModel}
         onOpenSettings={() => setSettingsOpen(true)}
+        lock={lock}
+        onLock={() => void lockNow()}
+        onOpenPrivacy={() => setPrivacyOpen(true)}
       />
       <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} onUpdate={() => void applyUpdate()} />
+      <RefusedNotice
+        refused={refused}
+        onAllowDownloads={() => saveSettings({ allowRemoteModels: true }).then(() => setRefused([]))}
+        onDismiss={() => setRefused([])}
+      />
+      {lock === 'locked' && engine ? (
+        <main className="main">
+          <LockScreen engine={engine} onUnlocked={unlocked} />
+        </main>
+      ) : (
       <main className="main">
         <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
         <JobList
@@ -204,14 +239,23 @@ export function App() {
           </>
         )}
       </main>
-      <Footer />
+      )}
+      <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />
       <SettingsDialog
         open={settingsOpen}
         settings={settings}
         onSave={saveSettings}
         onClose={() => setSettingsOpen(false)}
+        engine={engine}
+        lock={lock}
+        documentCount={documents?.length ?? 0}
+        onLockChanged={(state) => {
+          setLock(state);
+          libraryChanged();
+        }}
       />
       <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
+      <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
-// The top bar: name, model status, the colour theme and the way into settings.
-import type { ModelStatus } from '../engine/api.ts';
+// The top bar: name, model status, the colour theme, privacy, the lock and the way into settings.
+import type { LockState, ModelStatus } from '../engine/api.ts';
 import { Logo } from './Logo.tsx';
 import { ModelStatusBar } from './ModelStatusBar.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
@@ -10,9 +10,13 @@ interface Props {
   pendingVectors: number;
   onRetry: () => Promise<unknown>;
   onOpenSettings: () => void;
+  /** Shown as a Lock button while the library is encrypted and open. */
+  lock?: LockState;
+  onLock?: () => void;
+  onOpenPrivacy?: () => void;
 }
 
-export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings }: Props) {
+export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy }: Props) {
   return (
     <header className="header">
       <div className="header__inner">
@@ -24,6 +28,16 @@ export function Header({ status, startError, pendingVectors, onRetry, onOpenSett
         <ModelStatusBar status={status} startError={startError} pendingVectors={pendingVectors} onRetry={onRetry} />
         <div className="header__tools">
           <ThemeToggle />
+          {lock === 'unlocked' && onLock && (
+            <button type="button" className="button button--small button--quiet" data-testid="lock-button" onClick={onLock} title="Lock the library now">
+              Lock
+            </button>
+          )}
+          {onOpenPrivacy && (
+            <button type="button" className="button button--small button--quiet" data-testid="privacy-button" onClick={onOpenPrivacy}>
+              Privacy
+            </button>
+          )}
           <button
             type="button"
             className="icon-button"

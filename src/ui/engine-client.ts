@@ -7,7 +7,9 @@ import type {
   IngestProgress,
   LibraryEvent,
   LibraryStats,
+  LockState,
   ModelStatus,
+  SettingsRefusal,
   TroveApi,
 } from '../engine/api.ts';
 import { ERROR_CODES } from '../engine/errors.ts';
@@ -20,6 +22,10 @@ export interface Connection {
   engine: Engine;
   settings: EngineSettings;
   stats: LibraryStats;
+  /** Whether the library is encrypted, and if so whether it is open. */
+  lock: LockState;
+  /** URL parameters that were not applied because they would widen what the user allowed. */
+  refused: SettingsRefusal[];
 }
 
 /** What the page hears about the engine as a whole (besides model status). */
@@ -87,7 +93,8 @@ async function start(): Promise<Connection> {
     // Once started, an uncaught error that killed the worker shows up as a missed heartbeat.
   });
   const engine = Comlink.wrap<TroveApi>(current);
-  const { settings, stats } = await Promise.race([engine.init(initialSettings()), failed]);
+  const { build, requested } = initialSettings();
+  const { settings, stats, lock, refused } = await Promise.race([engine.init(build, requested), failed]);
   // One proxy each for the page; React components subscribe through the listener sets.
   await engine.onModelStatus(
     Comlink.proxy((status: ModelStatus) => {
@@ -101,7 +108,7 @@ async function start(): Promise<Connection> {
   );
   await engine.onLibraryEvent(Comlink.proxy((event: LibraryEvent) => emit(event)));
   watchHeartbeat(current, engine);
-  return { engine, settings, stats };
+  return { engine, settings, stats, lock, refused };
 }
 
 /** Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. */
@@ -153,27 +160,29 @@ export function onModelStatus(listener: (status: ModelStatus) => void): () => vo
 }
 
 /**
- * Settings for init: the build's choice (VITE_TROVE_MODEL=local → the offline GloVe fixture), then
- * tester overrides from the URL: ?model=ID&remote=0|1&device=auto|webgpu|wasm.
+ * Settings for init, kept apart: the build's choice (VITE_TROVE_MODEL=local → the offline GloVe fixture), and
+ * tester requests from the URL (?model=ID&remote=0|1&device=auto|webgpu|wasm). The engine applies a request only
+ * where it narrows what the user allowed (?remote=1 with downloads off is refused), and saves neither.
  */
 export function initialSettings(
   query: string = globalThis.location?.search ?? '',
   buildModel: string | undefined = import.meta.env.VITE_TROVE_MODEL as string | undefined,
-): Partial<EngineSettings> {
+): { build: Partial<EngineSettings>; requested: Partial<EngineSettings> } {
   // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
-  const settings: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
+  const build: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
   if (buildModel === 'local') {
-    Object.assign(settings, { modelId: 'glove-50d-static', allowRemoteModels: false });
+    Object.assign(build, { modelId: 'glove-50d-static', allowRemoteModels: false });
   }
+  const requested: Partial<EngineSettings> = {};
   const params = new URLSearchParams(query);
   const model = params.get('model');
-  if (model) settings.modelId = model;
+  if (model) requested.modelId = model;
   const remote = params.get('remote');
-  if (remote === '0' || remote === 'false') settings.allowRemoteModels = false;
-  if (remote === '1' || remote === 'true') settings.allowRemoteModels = true;
+  if (remote === '0' || remote === 'false') requested.allowRemoteModels = false;
+  if (remote === '1' || remote === 'true') requested.allowRemoteModels = true;
   const device = params.get('device');
-  if (device === 'auto' || device === 'webgpu' || device === 'wasm') settings.device = device;
-  return settings;
+  if (device === 'auto' || device === 'webgpu' || device === 'wasm') requested.device = device;
+  return { build, requested };
 }
 
 /** A file picked or dropped, with the id its job row and progress use. */

@@ -15,7 +15,24 @@ const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  wipeStorage: deleteAllDatabases,
 });
+
+/** Forget everything: every IndexedDB database of this origin (the engine has closed its own connection first). */
+async function deleteAllDatabases(): Promise<string[]> {
+  const names = (await indexedDB.databases()).map((info) => info.name).filter((name): name is string => !!name);
+  const removed: string[] = [];
+  for (const name of names) {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error ?? new Error(`Could not delete the database “${name}”.`));
+      // Another tab still holds it open: it is told (versionchange) and closes; deletion completes then.
+    });
+    removed.push(`IndexedDB database “${name}” (documents, passages, vectors, indexes, settings)`);
+  }
+  return removed;
+}
 
 // A model that failed to download gets another chance when the network comes back, without a click.
 self.addEventListener('online', () => {
