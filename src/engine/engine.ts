@@ -34,7 +34,7 @@ import {
 import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
-import { chunkDocument } from './ingest/chunker.ts';
+import { chunkStructured } from './ingest/structured-chunks.ts';
 import { parseFile } from './ingest/parsers/index.ts';
 import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
 import { LibraryCatalogue } from './library-catalogue.ts';
@@ -126,7 +126,7 @@ export class TroveEngine implements TroveApi {
       queue: this.queue,
       settings: () => this.settingsValue,
       parse: deps.parse ?? ((data, name, type, signal) => parseFile(data, name, type, signal)),
-      chunk: deps.chunk ?? ((doc, options) => chunkDocument(doc, options)),
+      chunk: deps.chunk ?? ((doc, options, signal) => chunkStructured(doc, options, signal)),
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
