@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ocrAssets } from './scripts/vite-plugin-ocr-assets.mjs';
 import { ISOLATION_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFilePlugin } from './src/security-headers.ts';
 
 export default defineConfig({
@@ -14,6 +15,7 @@ export default defineConfig({
       ],
     },
     headersFilePlugin(), // dist/_headers for static hosts
+    ocrAssets(), // tesseract.js worker, core and English data under tesseract/ (same origin; precached below)
     // Offline PWA: the service worker precaches the app shell, the engine worker, pdf.js and the ONNX Runtime
     // wasm (~27 MB, hence the raised limit), so the app opens with the network off. Model files are cached by
     // transformers.js itself (Cache Storage) on first use; self-hosted models under /models/ are not precached.
@@ -22,7 +24,7 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false, // public/manifest.webmanifest
       workbox: {
-        globPatterns: ['**/*.{js,mjs,css,html,svg,wasm,webmanifest}'],
+        globPatterns: ['**/*.{js,mjs,css,html,svg,wasm,webmanifest,gz}'],
         globIgnores: ['models/**'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

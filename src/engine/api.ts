@@ -1,6 +1,10 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
-import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
+import type { DocumentFormat, FieldValue, SearchMode, TextBlock } from './types.ts';
+import type { OcrMode } from './ingest/ocr/recognizer.ts';
+import type { RecordPreview } from './ingest/parsers/records.ts';
+
+export type { OcrMode, RecordPreview };
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -136,6 +140,8 @@ export interface FileInput {
    * The same content is always skipped unless 'keep-both'.
    */
   onDuplicate?: 'replace' | 'keep-both';
+  /** CSV/TSV/JSON: the fields the user chose as text in the preview (the others become metadata). */
+  textFields?: string[];
 }
 
 export interface SearchOptions {
@@ -175,6 +181,9 @@ export interface SearchResult {
   end: number;
   page?: number;
   headingPath: string[];
+  /** A table row / JSON object: its 1-based row and metadata fields. */
+  row?: number;
+  fields?: Record<string, FieldValue>;
   /** [start, end) ranges within `text` to highlight (query term matches). */
   highlights: Array<[number, number]>;
   scores: ScoreBreakdown;
@@ -219,6 +228,9 @@ export interface EngineSettings {
   hnswEf: number;
   /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
   keepPreviousVectors: boolean;
+  // ── formats and languages ──
+  /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
+  ocrMode: OcrMode;
 }
 
 export interface LibraryStats {
@@ -235,6 +247,8 @@ export interface LibraryStats {
     /** True when it was loaded from its persisted pages rather than rebuilt. */
     loadedFromPages: boolean;
   };
+  /** Most of the library (by size) is not English: the UI suggests a multilingual model. */
+  mostlyNonEnglish?: boolean;
 }
 
 export interface TroveApi {
@@ -268,4 +282,7 @@ export interface TroveApi {
   /** Deletes a collection with all its documents (the default collection is emptied, not removed). */
   deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
+  // ── formats and languages ──
+  /** A CSV/TSV/JSON/JSONL file's fields and first rows, with the suggested text fields, before it is added. */
+  previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview>;
 }

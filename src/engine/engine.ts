@@ -35,7 +35,10 @@ import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
 import { chunkStructured } from './ingest/structured-chunks.ts';
-import { parseFile } from './ingest/parsers/index.ts';
+import { fileParsing, type FileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
+import { libraryLanguages } from './ingest/library-languages.ts';
+import { previewRecords } from './ingest/record-preview.ts';
+import type { RecordPreview } from './ingest/parsers/records.ts';
 import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
 import { LibraryCatalogue } from './library-catalogue.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
@@ -63,6 +66,8 @@ export interface EngineDependencies {
   libraryName?: string;
   /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
   snapshotDelayMs?: number;
+  /** The default parse step's OCR recognizer factory (called on first use) and PDF asset URLs. */
+  parsing?: FileParsingOptions;
 }
 
 const SETTINGS_KEY = 'engine-settings';
@@ -91,6 +96,7 @@ export class TroveEngine implements TroveApi {
   private readonly lock: WriterLock;
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
+  private readonly parsing: FileParsing;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
   /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
@@ -113,6 +119,7 @@ export class TroveEngine implements TroveApi {
     this.channel = deps.channel ?? broadcastLibraryChannel(`${name}:changes`);
     this.fuse = deps.fuse ?? ((lists, settings) => reciprocalRankFusion(lists, settings.rrfK));
     this.queue = new WorkQueue((task) => this.runAsWriter(task));
+    this.parsing = fileParsing(deps.parsing);
     this.model = new ModelLifecycle(deps.loadEmbedder, {
       settings: () => this.settingsValue,
       pendingVectors: () => this.catalogue.pendingVectors,
@@ -125,7 +132,7 @@ export class TroveEngine implements TroveApi {
       model: this.model,
       queue: this.queue,
       settings: () => this.settingsValue,
-      parse: deps.parse ?? ((data, name, type, signal) => parseFile(data, name, type, signal)),
+      parse: deps.parse ?? ((data, name, type, signal, context) => this.parsing.parse(data, name, type, signal, context)),
       chunk: deps.chunk ?? ((doc, options, signal) => chunkStructured(doc, options, signal)),
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
@@ -180,6 +187,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    if (next.ocrMode === 'never' && previous.ocrMode !== 'never') void this.parsing.stopOcr().catch(() => undefined);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
       void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
     }
@@ -207,6 +215,7 @@ export class TroveEngine implements TroveApi {
       chunks: this.catalogue.chunkCount,
       vectors: vectors?.size ?? 0,
       keywordIndex: this.lexicalLoadedFrom,
+      mostlyNonEnglish: libraryLanguages(this.catalogue.docs.values()).mostlyNonEnglish,
     };
     if (vectors) {
       stats.index = {
@@ -514,6 +523,12 @@ export class TroveEngine implements TroveApi {
       this.model.refresh();
       await this.vectorsChanged();
     });
+  }
+
+  // ── formats and languages ──────────────────────────────────────────────────
+
+  async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> {
+    return previewRecords(new Uint8Array(data), fileName);
   }
 
   // ── several tabs ───────────────────────────────────────────────────────────

@@ -28,6 +28,7 @@ const DRAFT_KEYS = [
   'hnswM',
   'hnswEfConstruction',
   'hnswEf',
+  'ocrMode',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -240,6 +241,19 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
               Changing the index, quantization, M or efConstruction rebuilds the index from the stored vectors; nothing
               is embedded again. Higher ef finds more of the true nearest passages, a little more slowly.
             </span>
+          </fieldset>
+
+          <fieldset className="settings__group">
+            <legend>Scans and photos</legend>
+            <label className="field">
+              <span className="field__label">Read text from images (OCR)</span>
+              <select value={draft.ocrMode} onChange={(e) => set('ocrMode', e.target.value as Draft['ocrMode'])} data-testid="setting-ocr">
+                <option value="no-text-layer">Pages without a text layer (scans, photos)</option>
+                <option value="always">Every page</option>
+                <option value="never">Never</option>
+              </select>
+              <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
+            </label>
           </fieldset>
 
           {error && (

@@ -7,7 +7,9 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
+import { TesseractRecognizer } from '../engine/ingest/ocr/tesseract.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
+import { ocrAssetUrls } from './ocr-assets.ts';
 
 registerErrorTransfer();
 
@@ -15,6 +17,8 @@ const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
+  parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },
 });
 
 // A model that failed to download gets another chance when the network comes back, without a click.
