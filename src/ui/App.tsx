@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { EngineSettings } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { DropZone } from './DropZone.tsx';
+import { FolderSummary } from './FolderSummary.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
 import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
@@ -144,7 +145,8 @@ export function App() {
       />
       <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} />
       <main className="main">
-        <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
+        <DropZone onFiles={ingest.addFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
+        <FolderSummary summary={ingest.folderSummary} jobs={ingest.jobs} onDismiss={ingest.dismissFolderSummary} />
         <JobList
           jobs={ingest.jobs}
           onCancel={ingest.cancel}

@@ -12,7 +12,10 @@ const FOLD_CHARS = 520;
 export function ResultCard({ result, rank, mode }: { result: SearchResult; rank: number; mode: SearchMode }) {
   const [expanded, setExpanded] = useState(false);
   const foldable = result.text.length > FOLD_CHARS;
-  const location = formatLocation(result.page, result.headingPath);
+  const location = [formatLocation(result.page, result.headingPath), result.row !== undefined ? `row ${result.row}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const fields = Object.entries(result.fields ?? {});
   return (
     <li className="result" data-testid="result" data-document-id={result.documentId}>
       <div className="result__head">
@@ -24,12 +27,26 @@ export function ResultCard({ result, rank, mode }: { result: SearchResult; rank:
           <span className="result__name" title={result.documentName}>
             {result.documentName}
           </span>
-          {location && <span className="result__location">{location}</span>}
+          {location && (
+            <span className="result__location" data-testid="result-location">
+              {location}
+            </span>
+          )}
         </div>
       </div>
       <p className={foldable && !expanded ? 'result__text result__text--folded' : 'result__text'}>
         <HighlightedText text={result.text} ranges={result.highlights} />
       </p>
+      {fields.length > 0 && (
+        <dl className="result__fields" data-testid="result-fields">
+          {fields.map(([key, value]) => (
+            <div key={key} className="result__field">
+              <dt>{key}</dt>
+              <dd>{value === null ? '—' : String(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       <div className="result__foot">
         <ScoreBreakdown scores={result.scores} mode={mode} />
         {foldable && (
