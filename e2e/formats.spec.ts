@@ -39,3 +39,26 @@ test('a folder of every format: each file found by a phrase, cited by page, head
 
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 });
+
+test('a table chosen on its own is previewed: the user picks its text fields, the rest become metadata', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await page.getByTestId('file-input').setInputFiles(generated('formats/catalogue.csv'));
+  const dialog = page.getByTestId('record-preview');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('Pencil sketches of coastal birds');
+  // The suggestion: the long description is text; id, title and year are metadata.
+  await expect(dialog.getByTestId('text-field-description')).toBeChecked();
+  await expect(dialog.getByTestId('text-field-title')).not.toBeChecked();
+  await dialog.getByTestId('text-field-description').uncheck();
+  await dialog.getByTestId('text-field-title').check();
+  await dialog.getByTestId('record-preview-add').click();
+  await expect(dialog).toBeHidden();
+  await expectJobs(page, { 'catalogue.csv': 'done' });
+
+  await search(page, 'keyword', 'herbarium');
+  await expect(firstResult(page).getByTestId('result-source')).toContainText('row 2');
+  await expect(firstResult(page).getByTestId('result-fields')).toContainText('A hand-bound herbarium of alpine mosses');
+  await search(page, 'keyword', 'alpine mosses');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+});
