@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ocrAssets } from './scripts/vite-plugin-ocr-assets.mjs';
 import { ISOLATION_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFilePlugin } from './src/security-headers.ts';
 
 export default defineConfig({
@@ -14,6 +15,7 @@ export default defineConfig({
       ],
     },
     headersFilePlugin(), // dist/_headers for static hosts
+    ocrAssets(), // tesseract.js worker, core and English data under tesseract/ (same origin; precached below)
     // Offline PWA with our own service worker (src/sw/sw.ts; Workbox precaching via injectManifest). It precaches
     // the app shell, the engine worker, pdf.js and the ONNX Runtime wasm (~27 MB, hence the raised limit), so the
     // app opens with the network off from the first visit; adds COOP/COEP where the host does not (threads on any
@@ -29,7 +31,7 @@ export default defineConfig({
       registerType: 'prompt',
       manifest: false, // public/manifest.webmanifest (relative URLs, so it follows the base path too)
       injectManifest: {
-        globPatterns: ['**/*.{js,mjs,css,html,svg,png,wasm,webmanifest}'],
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,wasm,webmanifest,gz}'],
         // Screenshots only serve the install dialog, which needs the network anyway.
         globIgnores: ['models/**', 'icons/screenshot-*'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,

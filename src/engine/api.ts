@@ -1,11 +1,15 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
-import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
 import type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
 import type { LockState, SettingsRefusal } from './library-lock.ts';
 
 export type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
 export type { LockState, SettingsRefusal } from './library-lock.ts';
+import type { DocumentFormat, FieldValue, SearchMode, TextBlock } from './types.ts';
+import type { OcrMode } from './ingest/ocr/recognizer.ts';
+import type { RecordPreview } from './ingest/parsers/records.ts';
+
+export type { OcrMode, RecordPreview };
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -157,6 +161,8 @@ export interface FileInput {
   onDuplicate?: 'replace' | 'keep-both';
   /** Redact PII in this file (overrides the redactPii setting for this ingest). */
   redact?: boolean;
+  /** CSV/TSV/JSON: the fields the user chose as text in the preview (the others become metadata). */
+  textFields?: string[];
 }
 
 export interface SearchOptions {
@@ -196,6 +202,9 @@ export interface SearchResult {
   end: number;
   page?: number;
   headingPath: string[];
+  /** A table row / JSON object: its 1-based row and metadata fields. */
+  row?: number;
+  fields?: Record<string, FieldValue>;
   /** [start, end) ranges within `text` to highlight (query term matches). */
   highlights: Array<[number, number]>;
   scores: ScoreBreakdown;
@@ -246,6 +255,9 @@ export interface EngineSettings {
   redactTypes: BuiltinPiiType[];
   /** User-defined patterns, redacted as [CUSTOM]. */
   redactCustom: CustomPatternSpec[];
+  // ── formats and languages ──
+  /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
+  ocrMode: OcrMode;
 }
 
 export interface LibraryStats {
@@ -262,6 +274,8 @@ export interface LibraryStats {
     /** True when it was loaded from its persisted pages rather than rebuilt. */
     loadedFromPages: boolean;
   };
+  /** Most of the library (by size) is not English: the UI suggests a multilingual model. */
+  mostlyNonEnglish?: boolean;
 }
 
 export interface TroveApi {
@@ -315,4 +329,7 @@ export interface TroveApi {
   changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
   /** Closes the library and deletes its databases; returns what was removed, in words. The engine is closed after. */
   forgetEverything(): Promise<string[]>;
+  // ── formats and languages ──
+  /** A CSV/TSV/JSON/JSONL file's fields and first rows, with the suggested text fields, before it is added. */
+  previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview>;
 }

@@ -35,8 +35,11 @@ import {
 import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
-import { chunkDocumentAsync } from './ingest/chunker.ts';
-import { parseFile } from './ingest/parsers/index.ts';
+import { chunkForIndex } from './ingest/structured-chunks.ts';
+import { fileParsing, type FileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
+import { libraryLanguages } from './ingest/library-languages.ts';
+import { previewRecords } from './ingest/record-preview.ts';
+import type { RecordPreview } from './ingest/parsers/records.ts';
 import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
 import { LEXICAL_SNAPSHOT, LibraryCatalogue } from './library-catalogue.ts';
 import { LibraryLock, type SettingsRefusal } from './library-lock.ts';
@@ -71,6 +74,8 @@ export interface EngineDependencies {
    * removed (the worker deletes every IndexedDB database of the origin). Keeps the engine free of browser APIs.
    */
   wipeStorage?: () => Promise<string[]>;
+  /** The default parse step's OCR recognizer factory (called on first use) and PDF asset URLs. */
+  parsing?: FileParsingOptions;
 }
 
 const SETTINGS_KEY = 'engine-settings';
@@ -99,6 +104,7 @@ export class TroveEngine implements TroveApi {
   private readonly writer: WriterLock;
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
+  private readonly parsing: FileParsing;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
   /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
@@ -129,6 +135,7 @@ export class TroveEngine implements TroveApi {
     this.channel = deps.channel ?? broadcastLibraryChannel(`${name}:changes`);
     this.fuse = deps.fuse ?? ((lists, settings) => reciprocalRankFusion(lists, settings.rrfK));
     this.queue = new WorkQueue((task) => this.runAsWriter(task));
+    this.parsing = fileParsing(deps.parsing);
     this.model = new ModelLifecycle(deps.loadEmbedder, {
       settings: () => this.settingsValue,
       pendingVectors: () => this.catalogue.pendingVectors,
@@ -141,9 +148,8 @@ export class TroveEngine implements TroveApi {
       model: this.model,
       queue: this.queue,
       settings: () => this.settingsValue,
-      parse: deps.parse ?? ((data, name, type, signal) => parseFile(data, name, type, signal)),
-      // Yields between slices and honours cancel, so a search typed during a big file's chunking still answers.
-      chunk: deps.chunk ?? ((doc, options, signal) => chunkDocumentAsync(doc, { ...options, signal })),
+      parse: deps.parse ?? ((data, name, type, signal, context) => this.parsing.parse(data, name, type, signal, context)),
+      chunk: deps.chunk ?? ((doc, options, signal) => chunkForIndex(doc, options, signal)),
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
@@ -218,6 +224,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    if (next.ocrMode === 'never' && previous.ocrMode !== 'never') void this.parsing.stopOcr().catch(() => undefined);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
       void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
     }
@@ -245,6 +252,7 @@ export class TroveEngine implements TroveApi {
       chunks: this.catalogue.chunkCount,
       vectors: vectors?.size ?? 0,
       keywordIndex: this.lexicalLoadedFrom,
+      mostlyNonEnglish: libraryLanguages(this.catalogue.docs.values()).mostlyNonEnglish,
     };
     if (vectors) {
       stats.index = {
@@ -557,6 +565,12 @@ export class TroveEngine implements TroveApi {
       this.model.refresh();
       await this.vectorsChanged();
     });
+  }
+
+  // ── formats and languages ──────────────────────────────────────────────────
+
+  async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> {
+    return previewRecords(new Uint8Array(data), fileName);
   }
 
   // ── several tabs ───────────────────────────────────────────────────────────

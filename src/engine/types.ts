@@ -77,6 +77,9 @@ export interface ChunkDraft {
   page?: number;
   /** Tokens by the embedding model's tokenizer (or the estimate used when no model is loaded). */
   tokenCount: number;
+  /** For a table row / JSON object: its 1-based row and its metadata fields (see TextBlock). */
+  row?: number;
+  fields?: Record<string, FieldValue>;
 }
 
 export interface ChunkerOptions {

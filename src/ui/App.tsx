@@ -5,6 +5,8 @@ import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '.
 import type { SearchMode } from '../engine/types.ts';
 import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import { DropZone } from './DropZone.tsx';
+import { FolderSummary } from './FolderSummary.tsx';
+import { RecordPreviewDialog, isRecordFile } from './RecordPreviewDialog.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
 import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
@@ -173,6 +175,18 @@ export function App() {
     setLock('unlocked');
     libraryChanged();
   }, [libraryChanged]);
+  // Tables and JSON files wait for the user's choice of text fields; other files go straight in.
+  const [previewQueue, setPreviewQueue] = useState<File[]>([]);
+  const { addFiles } = ingest;
+  const addChosenFiles = useCallback(
+    (files: File[]) => {
+      addFiles(files.filter((f) => !isRecordFile(f)));
+      const records = files.filter(isRecordFile);
+      if (records.length > 0) setPreviewQueue((q) => [...q, ...records]);
+    },
+    [addFiles],
+  );
+  const previewDone = useCallback((file: File) => setPreviewQueue((q) => q.filter((f) => f !== file)), []);
 
   const stats = library.stats;
   const pending = pendingVectors ?? 0;
@@ -208,7 +222,17 @@ export function App() {
         </main>
       ) : (
       <main className="main">
-        <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
+        <DropZone onFiles={addChosenFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
+        {stats?.mostlyNonEnglish && settings && !settings.modelId.startsWith('multilingual') && (
+          <p className="hint" data-testid="multilingual-suggestion">
+            Most of your library is not in English. The multilingual-e5-small model understands about 100 languages:{' '}
+            <button type="button" className="link-button" onClick={() => void saveSettings({ modelId: 'multilingual-e5-small' })}>
+              switch to it
+            </button>
+            .
+          </p>
+        )}
+        <FolderSummary summary={ingest.folderSummary} jobs={ingest.jobs} onDismiss={ingest.dismissFolderSummary} />
         <JobList
           jobs={ingest.jobs}
           onCancel={ingest.cancel}
@@ -241,6 +265,15 @@ export function App() {
       </main>
       )}
       <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />
+      <RecordPreviewDialog
+        engine={engine}
+        queue={previewQueue}
+        onChoose={(file, textFields) => {
+          previewDone(file);
+          addFiles([{ file, textFields }]);
+        }}
+        onSkip={previewDone}
+      />
       <SettingsDialog
         open={settingsOpen}
         settings={settings}

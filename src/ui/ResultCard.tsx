@@ -30,7 +30,10 @@ export function ResultCard({ result, rank, mode, active, onFocus, onOpen }: Prop
     [result],
   );
   const foldable = shown.text.length > FOLD_CHARS;
-  const location = formatLocation(result.page, result.headingPath);
+  const location = [formatLocation(result.page, result.headingPath), result.row !== undefined ? `row ${result.row}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const fields = Object.entries(result.fields ?? {});
   const nameId = `result-${result.chunkId}-name`;
 
   const onKeyDown = (event: KeyboardEvent<HTMLLIElement>) => {
@@ -61,12 +64,26 @@ export function ResultCard({ result, rank, mode, active, onFocus, onOpen }: Prop
           <span className="result__name" id={nameId} title={result.documentName}>
             {result.documentName}
           </span>
-          {location && <span className="result__location">{location}</span>}
+          {location && (
+            <span className="result__location" data-testid="result-location">
+              {location}
+            </span>
+          )}
         </div>
       </div>
       <p className={foldable && !expanded ? 'result__text result__text--folded' : 'result__text'} data-testid="result-text">
         <HighlightedText text={shown.text} ranges={shown.ranges} />
       </p>
+      {fields.length > 0 && (
+        <dl className="result__fields" data-testid="result-fields">
+          {fields.map(([key, value]) => (
+            <div key={key} className="result__field">
+              <dt>{key}</dt>
+              <dd>{value === null ? '—' : String(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       <div className="result__foot">
         <ScoreBreakdown scores={result.scores} mode={mode} />
         <div className="result__actions">

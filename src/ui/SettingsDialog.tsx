@@ -34,6 +34,7 @@ const DRAFT_KEYS = [
   'redactPii',
   'redactTypes',
   'redactCustom',
+  'ocrMode',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -261,6 +262,18 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
           <RedactionFields value={draft} onChange={(next) => setDraft((d) => d && { ...d, ...next })} />
 
           <LockSettings engine={engine} lock={lock} documentCount={documentCount} onChanged={(state) => onLockChanged?.(state)} />
+          <fieldset className="settings__group">
+            <legend>Scans and photos</legend>
+            <label className="field">
+              <span className="field__label">Read text from images (OCR)</span>
+              <select value={draft.ocrMode} onChange={(e) => set('ocrMode', e.target.value as Draft['ocrMode'])} data-testid="setting-ocr">
+                <option value="no-text-layer">Pages without a text layer (scans, photos)</option>
+                <option value="always">Every page</option>
+                <option value="never">Never</option>
+              </select>
+              <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
+            </label>
+          </fieldset>
 
           {error && (
             <p className="alert" role="alert" data-testid="settings-error">

@@ -189,6 +189,10 @@ export function initialSettings(
 export interface PendingFile {
   jobId: string;
   file: File;
+  /** Folder path inside a dropped or chosen folder (metadata, filterable). */
+  folder?: string;
+  /** CSV/TSV/JSON: the fields chosen as text in the preview. */
+  textFields?: string[];
 }
 
 let jobCounter = 0;
@@ -239,7 +243,7 @@ async function sendOneByOne(
   // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
   // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
   // largest file, however many are dropped.
-  for (const { jobId, file } of files) {
+  for (const { jobId, file, folder, textFields } of files) {
     if (file.size > maxFileMB * 1024 * 1024) {
       fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
       continue;
@@ -252,6 +256,8 @@ async function sendOneByOne(
       continue;
     }
     const input: FileInput = { jobId, name: file.name, type: file.type, data };
+    if (folder) input.folder = folder;
+    if (textFields) input.textFields = textFields;
     const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
     results.push(result);
   }

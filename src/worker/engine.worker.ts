@@ -7,7 +7,9 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
+import { TesseractRecognizer } from '../engine/ingest/ocr/tesseract.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
+import { ocrAssetUrls } from './ocr-assets.ts';
 
 registerErrorTransfer();
 
@@ -16,6 +18,8 @@ const engine = new TroveEngine({
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
   wipeStorage: deleteAllDatabases,
+  // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
+  parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },
 });
 
 /** Forget everything: every IndexedDB database of this origin (the engine has closed its own connection first). */

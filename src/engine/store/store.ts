@@ -1,6 +1,6 @@
 // The Store interface: everything Trove keeps between visits. The IndexedDB implementation is in indexeddb-store.ts.
 import type { ErrorInfo } from '../errors.ts';
-import type { DocumentFormat, TextBlock } from '../types.ts';
+import type { DocumentFormat, FieldValue, TextBlock } from '../types.ts';
 import type { RedactionSummary } from '../api.ts';
 
 /**
@@ -60,6 +60,9 @@ export interface ChunkRecord {
   page?: number;
   headingPath: string[];
   tokenCount: number;
+  /** Table row / JSON object chunks: 1-based row and metadata fields. */
+  row?: number;
+  fields?: Record<string, FieldValue>;
 }
 
 /** A chunk to write: the record without its id, plus its analysed terms for the keyword index. */
