@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   ann: () => import('./ann.ts'),
   'ann-reload': () => import('./ann-reload.ts'),
   crypto: () => import('./crypto.ts'),
+  soak: () => import('./soak.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);
