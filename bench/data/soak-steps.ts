@@ -96,12 +96,12 @@ export interface ReopenTimes {
  * The model loads in init's background (as in the app); hybrid is asked again every `pollMs` until it answers
  * in hybrid mode, so hybridMs is late by at most pollMs plus one search.
  */
-export async function timeReopen(
-  create: () => TroveApi,
+export async function timeReopen<E extends TroveApi>(
+  create: () => E,
   settings: Parameters<TroveApi['init']>[0],
   query: string,
   pollMs = 10,
-): Promise<{ engine: TroveApi; times: ReopenTimes }> {
+): Promise<{ engine: E; times: ReopenTimes }> {
   const started = performance.now();
   const engine = create();
   await engine.init(settings);
