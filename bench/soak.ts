@@ -198,6 +198,7 @@ export async function runNode(o: Options): Promise<NodeFigures> {
       changes++;
     }
     if ((i + 1) % 100 === 0) sample(i + 1);
+    if ((i + 1) % 500 === 0) o.log(`  soak: ${i + 1}/${queries.length} queries, ${changes} changes`);
   }
   const xs = samples.map((s) => s.queries);
   const ys = samples.map((s) => s.heapMB);
