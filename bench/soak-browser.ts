@@ -4,7 +4,7 @@
 // on the same persistent profile (an incognito context keeps IndexedDB in memory, which would flatter the read),
 // and a fresh page load times the engine to its first keyword and hybrid results.
 import { createServer, type Server } from 'node:http';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,9 @@ export interface BrowserFigures {
   same: number;
   sameByMode: Record<string, number>;
   reopen: ReopenTimes;
+  warm: ReopenTimes;
+  sinceNavigationWorkerCreatedMs: number;
+  sinceNavigationEvaluationMs: number;
   sinceNavigationEngineStartMs: number;
   sinceNavigationKeywordMs: number;
   sinceNavigationHybridMs: number;
@@ -49,6 +52,8 @@ interface Options {
   compare: number;
   seed: number;
   batch: number;
+  /** Reopen the profile an earlier run built (same sizes and seed) instead of building it again. */
+  reopenOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -117,24 +122,36 @@ export async function runBrowser(o: Options): Promise<BrowserFigures> {
   o.log(`Chromium: page built by Vite in ${((performance.now() - t) / 1000).toFixed(1)} s (bench/.cache/soak-dist)`);
   const server = await serve();
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await rm(PROFILE, { recursive: true, force: true });
   const documents = Math.ceil(o.passages / o.perDoc);
   const queries = generateQueries(o.seed + 1, o.compare);
   try {
-    t = performance.now();
-    o.log(`Chromium: ingesting ${documents} documents × ${o.perDoc} passages in the worker (real IndexedDB)…`);
-    const request: BuildRequest = { cmd: 'build', seed: o.seed, documents, perDoc: o.perDoc, batch: o.batch, queries };
-    const built = await inBrowser(`${origin}/soak.html`, async (page) => {
-      page.setDefaultTimeout(0);
-      return page.evaluate((r) => window.soakBench.build(r), request);
-    });
-    o.log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s; browser closed, started again on the same profile`);
+    const saved = join(CACHE_DIR, `soak-build-${o.passages}-${o.perDoc}-${o.seed}-${o.compare}.json`);
+    let built: BuildResult;
+    if (o.reopenOnly) {
+      // Top-10 ids before closing are in the file the build wrote (absent for a profile built before it existed).
+      built = await readFile(saved, 'utf8').then(
+        (json) => JSON.parse(json) as BuildResult,
+        () => ({ buildMs: NaN, persistWaitMs: NaN, chunks: NaN, ids: {} }),
+      );
+      o.log(`Chromium: reopening the library an earlier run built (profile bench/.cache/soak-profile)`);
+    } else {
+      await rm(PROFILE, { recursive: true, force: true });
+      t = performance.now();
+      o.log(`Chromium: ingesting ${documents} documents × ${o.perDoc} passages in the worker (real IndexedDB)…`);
+      const request: BuildRequest = { cmd: 'build', seed: o.seed, documents, perDoc: o.perDoc, batch: o.batch, queries };
+      built = await inBrowser(`${origin}/soak.html`, async (page) => {
+        page.setDefaultTimeout(0);
+        return page.evaluate((r) => window.soakBench.build(r), request);
+      });
+      await writeFile(saved, JSON.stringify(built));
+      o.log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s; browser closed, started again on the same profile`);
+    }
     const url = `${origin}/soak.html?mode=reopen&q=${encodeURIComponent(JSON.stringify(queries))}`;
     const reopened: ReopenInPage = await inBrowser(url, (page) => page.evaluate(() => window.soakBench.reopened!));
     for (const mode of MODES) {
       if (reopened.modes[mode]!.some((m) => m !== mode)) throw new Error(`the reopened engine answered ${mode} queries in another mode`);
     }
-    const sameByMode = Object.fromEntries(MODES.map((m) => [m, sameFraction((built as BuildResult).ids[m]!, reopened.ids[m]!)]));
+    const sameByMode = Object.fromEntries(MODES.map((m) => [m, built.ids[m] ? sameFraction(built.ids[m], reopened.ids[m]!) : NaN]));
     const same = MODES.reduce((sum, m) => sum + sameByMode[m]!, 0) / MODES.length;
     return {
       buildMs: built.buildMs,
@@ -144,6 +161,9 @@ export async function runBrowser(o: Options): Promise<BrowserFigures> {
       same,
       sameByMode,
       reopen: reopened.times,
+      warm: reopened.warm,
+      sinceNavigationWorkerCreatedMs: reopened.sinceNavigation.workerCreated,
+      sinceNavigationEvaluationMs: reopened.sinceNavigation.evaluationStarted,
       sinceNavigationEngineStartMs: reopened.sinceNavigation.engineStart,
       sinceNavigationKeywordMs: reopened.sinceNavigation.keyword,
       sinceNavigationHybridMs: reopened.sinceNavigation.hybrid,

@@ -4,7 +4,7 @@ import type { BuildRequest, BuildResult, ReopenResult, SoakReply } from './soak-
 
 export interface ReopenInPage extends ReopenResult {
   /** Navigation start → engine start, first keyword result, first hybrid result. */
-  sinceNavigation: { engineStart: number; keyword: number; hybrid: number };
+  sinceNavigation: { workerCreated: number; evaluationStarted: number; engineStart: number; keyword: number; hybrid: number };
 }
 
 declare global {
@@ -32,6 +32,8 @@ if (params.get('mode') === 'reopen') {
   window.soakBench.reopened = call<ReopenResult>({ cmd: 'reopen', queries }).then((r) => ({
     ...r,
     sinceNavigation: {
+      workerCreated: r.workerCreatedAt - performance.timeOrigin,
+      evaluationStarted: r.evaluationStartedAt - performance.timeOrigin,
       engineStart: r.engineStartAt - performance.timeOrigin,
       keyword: r.keywordAt - performance.timeOrigin,
       hybrid: r.hybridAt - performance.timeOrigin,

@@ -26,6 +26,11 @@ export interface ReopenRequest {
 
 export interface ReopenResult {
   times: ReopenTimes;
+  /** The same, for a second engine opened afterwards in the same worker (IndexedDB, modules and model warm). */
+  warm: ReopenTimes;
+  /** Absolute times: the worker was created; its script began to evaluate (fetched and parsed by then). */
+  workerCreatedAt: number;
+  evaluationStartedAt: number;
   /** Absolute times (timeOrigin + now) at engine start and at the first keyword / hybrid result; the page makes them relative. */
   engineStartAt: number;
   keywordAt: number;
