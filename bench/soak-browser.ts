@@ -4,7 +4,7 @@
 // on the same persistent profile (an incognito context keeps IndexedDB in memory, which would flatter the read),
 // and a fresh page load times the engine to its first keyword and hybrid results.
 import { createServer, type Server } from 'node:http';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +75,27 @@ async function buildPage(): Promise<void> {
   });
 }
 
-function serve(): Promise<Server> {
+/**
+ * The origin's port decides which IndexedDB the page sees: a reopen of an earlier run's profile must use that run's
+ * port. Found from the profile's IndexedDB folder of the origin whose library holds blobs (the largest one).
+ */
+async function builtPort(): Promise<number> {
+  const dir = join(PROFILE, 'Default', 'IndexedDB');
+  const sizes = await Promise.all(
+    (await readdir(dir))
+      .filter((name) => name.endsWith('.indexeddb.leveldb'))
+      .map(async (name) => {
+        const files = await readdir(join(dir, name));
+        const bytes = (await Promise.all(files.map((f) => stat(join(dir, name, f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
+        return { port: Number(/_(\d+)\.indexeddb/.exec(name)?.[1]), bytes };
+      }),
+  );
+  const largest = sizes.sort((a, b) => b.bytes - a.bytes)[0];
+  if (!largest) throw new Error(`no library in ${dir}: run without --reopen-only first`);
+  return largest.port;
+}
+
+function serve(port = 0): Promise<Server> {
   // The handler handles its own errors (catch below): the promise it returns is deliberately not awaited.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   const server = createServer(async (req, res) => {
@@ -92,7 +112,7 @@ function serve(): Promise<Server> {
       res.writeHead(404).end();
     }
   });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+  return new Promise((done) => server.listen(port, '127.0.0.1', () => done(server)));
 }
 
 function launch(): Promise<BrowserContext> {
@@ -120,7 +140,7 @@ export async function runBrowser(o: Options): Promise<BrowserFigures> {
   let t = performance.now();
   await buildPage();
   o.log(`Chromium: page built by Vite in ${((performance.now() - t) / 1000).toFixed(1)} s (bench/.cache/soak-dist)`);
-  const server = await serve();
+  const server = await serve(o.reopenOnly ? await builtPort() : 0);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const documents = Math.ceil(o.passages / o.perDoc);
   const queries = generateQueries(o.seed + 1, o.compare);
