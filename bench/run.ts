@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   rerank: () => import('./rerank.ts'),
   ingest: () => import('./ingest.ts'),
   'map-project': () => import('./map-project.ts'),
+  soak: () => import('./soak.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);
