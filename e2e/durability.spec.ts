@@ -113,9 +113,9 @@ test('a worker killed mid-ingest: the job fails with a message, the engine resta
   expect(engineWorker).toBeTruthy();
   await engineWorker!.evaluate(() => (self as unknown as { close(): void }).close());
 
-  await expect(job).toHaveAttribute('data-stage', 'failed', { timeout: 40_000 });
+  await expect(job).toHaveAttribute('data-stage', 'failed', { timeout: 60_000 });
   await expect(job.getByTestId('job-error')).toContainText(/stopped unexpectedly/i);
-  await expect(page.getByTestId('engine-banner')).toHaveAttribute('data-kind', 'restarted', { timeout: 40_000 });
+  await expect(page.getByTestId('engine-banner')).toHaveAttribute('data-kind', 'restarted', { timeout: 60_000 });
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await search(page, 'keyword', 'harbour cranes');
   await expect(page.getByTestId('result').first()).toContainText('harbour');

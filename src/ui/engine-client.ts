@@ -39,7 +39,7 @@ export type EngineEvent =
 /** The heartbeat: a ping every interval; no answer within the timeout means the worker is gone. */
 const HEARTBEAT_INTERVAL_MS = 2_000;
 // Generous: one model run on a slow device can keep the worker busy for seconds between answers.
-const HEARTBEAT_TIMEOUT_MS = 15_000;
+const HEARTBEAT_TIMEOUT_MS = 25_000;
 
 registerErrorTransfer();
 
@@ -111,16 +111,25 @@ async function start(): Promise<Connection> {
   return { engine, settings, stats, lock, refused };
 }
 
-/** Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. */
+/**
+ * Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. Time the page itself
+ * was frozen (a long render, a suspended tab) does not count against the worker: only missed answers while the
+ * page was running do.
+ */
 function watchHeartbeat(watched: Worker, engine: Engine): void {
-  let lastAnswer = Date.now();
+  let silentMs = 0;
+  let lastTick = Date.now();
   let inFlight = false;
   const timer = setInterval(() => {
+    const now = Date.now();
+    const elapsed = Math.min(now - lastTick, HEARTBEAT_INTERVAL_MS * 2);
+    lastTick = now;
     if (worker !== watched) {
       clearInterval(timer);
       return;
     }
-    if (Date.now() - lastAnswer > HEARTBEAT_TIMEOUT_MS) {
+    if (inFlight) silentMs += elapsed;
+    if (silentMs > HEARTBEAT_TIMEOUT_MS) {
       clearInterval(timer);
       void restartAfterDeath(watched);
       return;
@@ -129,7 +138,7 @@ function watchHeartbeat(watched: Worker, engine: Engine): void {
     inFlight = true;
     engine.ping().then(
       () => {
-        lastAnswer = Date.now();
+        silentMs = 0;
         inFlight = false;
       },
       () => {
