@@ -2,7 +2,6 @@
 // CSP does not block it; the built site has no inline script at all.)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ingestRunning } from './ui/engine-client.ts';
 import { startPwa } from './ui/pwa-update.ts';
 import { Root } from './ui/Root.tsx';
 import './ui/styles.css';
@@ -17,5 +16,6 @@ createRoot(root).render(
 );
 
 // Offline cache, cross-origin isolation on any host, and updates that wait for the user (src/sw/sw.ts). On a host
-// that sends no isolation headers, the first visit reloads once (when nothing is being added) so WASM gets threads.
-startPwa({ autoReloadForIsolation: () => !ingestRunning() });
+// that sends no isolation headers, the first visit is not isolated; the service worker makes every later one so.
+// (No automatic reload: a page that reloads under the user on first use is worse than one slower first visit.)
+startPwa();
