@@ -1,6 +1,11 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
 import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
+import type { FusionSettings } from './retrieve/fuser.ts';
+import type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
+
+export type { FusionSettings } from './retrieve/fuser.ts';
+export type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -144,6 +149,10 @@ export interface SearchOptions {
   /** Only these documents (none = all); the same as filter.documentIds. */
   documentIds?: number[];
   filter?: SearchFilter;
+  /** Hybrid mode: how the keyword and vector lists are fused (default: RRF with the rrfK setting). */
+  fusion?: FusionSettings;
+  /** Maximal marginal relevance over the fused list (lambda 1 = no change, lower = more diverse). */
+  mmr?: { lambda: number };
 }
 
 export interface DocumentContent {
@@ -163,6 +172,9 @@ export interface ScoreBreakdown {
   bm25Rank?: number;
   cosine?: number;
   vectorRank?: number;
+  /** Cross-encoder score (a logit) and 1-based rank after reranking, when the results were reranked. */
+  rerank?: number;
+  rerankRank?: number;
 }
 
 export interface SearchResult {
@@ -219,6 +231,12 @@ export interface EngineSettings {
   hnswEf: number;
   /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
   keepPreviousVectors: boolean;
+  /** Registry id of the cross-encoder reranker (rerank/reranker-registry.ts). */
+  rerankerId: string;
+  /** Fused results the reranker reorders (capped by what the device calibration allows within ~1 s). */
+  rerankDepth: number;
+  /** Rerank by default: 'auto' = when the calibration found it fast enough on this device. */
+  rerankDefault: 'auto' | 'on' | 'off';
 }
 
 export interface LibraryStats {
@@ -268,4 +286,15 @@ export interface TroveApi {
   /** Deletes a collection with all its documents (the default collection is emptied, not removed). */
   deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
+
+  // ── reranking and context ──
+  /** The cross-encoder's state and its calibration on this device (whether reranking is on by default). */
+  rerankerStatus(): Promise<RerankerStatus>;
+  /**
+   * Reorders the given results (best first, as search returned them) by the cross-encoder: the first `depth` are
+   * scored and sorted, the rest keep their order behind. A newer call cancels an unfinished one: it resolves undefined.
+   */
+  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined>;
+  /** The top passages as a prompt block for a language model, with numbered citations, within a token budget. */
+  assembleContext(request: ContextRequest): Promise<ContextResponse>;
 }

@@ -10,6 +10,11 @@
 //   vector-set.ts         the vector index of one model, persisted as pages
 import type {
   CollectionSummary,
+  ContextRequest,
+  ContextResponse,
+  RerankerStatus,
+  RerankRequest,
+  RerankResponse,
   DocumentContent,
   DocumentSummary,
   EngineSettings,
@@ -40,6 +45,7 @@ import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.
 import { LibraryCatalogue } from './library-catalogue.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
+import { RerankService, type RerankerLoader } from './rerank-service.ts';
 import { search, type FuseFn } from './search.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
@@ -63,6 +69,8 @@ export interface EngineDependencies {
   libraryName?: string;
   /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
   snapshotDelayMs?: number;
+  /** Loads the cross-encoder reranker (absent: reranking is unavailable). */
+  loadReranker?: RerankerLoader;
 }
 
 const SETTINGS_KEY = 'engine-settings';
@@ -91,6 +99,7 @@ export class TroveEngine implements TroveApi {
   private readonly lock: WriterLock;
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
+  private readonly reranking: RerankService;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
   /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
@@ -130,6 +139,16 @@ export class TroveEngine implements TroveApi {
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
+    });
+    this.reranking = new RerankService(deps.loadReranker, {
+      settings: () => this.settingsValue,
+      store: () => this.requireStore(),
+      docs: () => this.catalogue.docs,
+      search: (query, options) => this.search(query, options),
+      tokenizer: () => {
+        const embedder = this.serving()?.embedder ?? this.model.embedder;
+        return embedder ? { id: embedder.model.id, countTokens: (text: string) => embedder.countTokens(text) } : undefined;
+      },
     });
   }
 
@@ -180,6 +199,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    void this.reranking.settingsChanged();
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
       void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
     }
@@ -390,6 +410,22 @@ export class TroveEngine implements TroveApi {
       query,
       options,
     );
+  }
+
+  // ── reranking and context (rerank-service.ts) ──────────────────────────────
+
+  async rerankerStatus(): Promise<RerankerStatus> {
+    return this.reranking.status();
+  }
+
+  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined> {
+    this.requireStore();
+    return this.reranking.rerank(query, chunkIds, options);
+  }
+
+  assembleContext(request: ContextRequest): Promise<ContextResponse> {
+    this.requireStore();
+    return this.reranking.assembleContext(request);
   }
 
   // ── library ────────────────────────────────────────────────────────────────

@@ -36,6 +36,7 @@ describe('initialSettings', () => {
   it('uses the local fixture in test builds', () => {
     expect(initialSettings('', 'local')).toEqual({
       modelId: 'glove-50d-static',
+      rerankerId: 'glove-50d-cross-encoder',
       allowRemoteModels: false,
       localModelPath: '/models/',
     });

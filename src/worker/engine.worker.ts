@@ -6,6 +6,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
+import { loadTransformersReranker } from '../engine/rerank/transformers-reranker.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
 
@@ -15,6 +16,8 @@ const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  loadReranker: (options) =>
+    loadTransformersReranker({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
 });
 
 // A model that failed to download gets another chance when the network comes back, without a click.
