@@ -1,5 +1,5 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineSettings } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { DropZone } from './DropZone.tsx';
@@ -17,6 +17,10 @@ import { useIngest } from './useIngest.ts';
 import { useLibrary } from './useLibrary.ts';
 import { useModelStatus } from './useModelStatus.ts';
 import { useSearch } from './useSearch.ts';
+import { CopyContext } from './CopyContext.tsx';
+import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
+import { SearchTuningControls } from './SearchTuningControls.tsx';
+import { useReranker } from './useReranker.ts';
 
 export function App() {
   const [connection, setConnection] = useState<Connection>();
@@ -85,7 +89,20 @@ export function App() {
 
   const [query, setQuery] = useState('');
   const [mode, setMode] = useState<SearchMode>('hybrid');
-  const search = useSearch(engine, query, mode, revision);
+  // ── reranking, fusion and context (issue 8) ──
+  const reranker = useReranker(engine, settings?.rerankerId);
+  const [tuning, setTuning] = useState<SearchTuning>(DEFAULT_TUNING);
+  const tuningTouched = useRef(false);
+  const rerankDefault = reranker?.state === 'ready' ? reranker.enabledByDefault : undefined;
+  useEffect(() => {
+    // On by default only when the calibration found it fast enough here, unless the user already chose.
+    if (rerankDefault !== undefined && !tuningTouched.current) setTuning((t) => ({ ...t, rerank: rerankDefault }));
+  }, [rerankDefault]);
+  const changeTuning = useCallback((next: SearchTuning) => {
+    tuningTouched.current = true;
+    setTuning(next);
+  }, []);
+  const search = useSearch(engine, query, mode, revision, tuning);
 
   const deleteDocument = useCallback(
     async (id: number) => {
@@ -151,12 +168,22 @@ export function App() {
           onDismiss={ingest.dismiss}
           onClearFinished={ingest.clearFinished}
         />
-        <SearchBar query={query} mode={mode} busy={search.pending} onQuery={setQuery} onMode={setMode} />
+        <SearchBar
+          query={query}
+          mode={mode}
+          busy={search.pending}
+          onQuery={setQuery}
+          onMode={setMode}
+          tuning={<SearchTuningControls tuning={tuning} reranker={reranker} onChange={changeTuning} />}
+        />
         {showEmpty ? (
           <EmptyLibrary />
         ) : (
           <>
             <SearchResults query={query} search={search} stats={stats} onMode={setMode} />
+            {engine && search.response && search.response.results.length > 0 && (
+              <CopyContext engine={engine} question={query} chunkIds={search.response.results.map((r) => r.chunkId)} />
+            )}
             <LibraryPanel
               documents={documents}
               stats={stats}

@@ -37,6 +37,7 @@ export function SearchResults({ query, search, stats, onMode }: Props) {
       <p className="results__summary" role="status" data-testid="results-summary">
         {plural(count, 'result')} in {formatMs(response.tookMs)}
         <span className="results__mode"> · {modeNames[response.mode]}</span>
+        {search.rerank && <RerankIndicator rerank={search.rerank} />}
       </p>
       {response.notice && (
         <p className="notice" data-testid="notice">
@@ -53,6 +54,23 @@ export function SearchResults({ query, search, stats, onMode }: Props) {
         </ol>
       )}
     </section>
+  );
+}
+
+function RerankIndicator({ rerank }: { rerank: NonNullable<SearchState['rerank']> }) {
+  return (
+    <span className={`results__rerank results__rerank--${rerank.state}`} data-testid="rerank-status" data-state={rerank.state}>
+      {' · '}
+      {rerank.state === 'running' ? (
+        <>
+          <span className="spinner spinner--small" aria-hidden="true" /> Reranking…
+        </>
+      ) : rerank.state === 'done' ? (
+        `reranked (top ${rerank.depth}) in ${formatMs(rerank.tookMs)}`
+      ) : (
+        `rerank failed: ${rerank.error}`
+      )}
+    </span>
   );
 }
 
