@@ -161,7 +161,7 @@ export function initialSettings(
 ): Partial<EngineSettings> {
   const settings: Partial<EngineSettings> = {};
   if (buildModel === 'local') {
-    Object.assign(settings, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', allowRemoteModels: false, localModelPath: '/models/' });
+    Object.assign(settings, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false, localModelPath: '/models/' });
   }
   const params = new URLSearchParams(query);
   const model = params.get('model');

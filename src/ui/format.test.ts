@@ -37,6 +37,7 @@ describe('initialSettings', () => {
     expect(initialSettings('', 'local')).toEqual({
       modelId: 'glove-50d-static',
       rerankerId: 'glove-50d-cross-encoder',
+      rerankDefault: 'off',
       allowRemoteModels: false,
       localModelPath: '/models/',
     });
