@@ -31,7 +31,8 @@ test('rerank reorders the shown results with an indicator; fusion switches per q
 
   // Rerank: the fused order shows first, "Reranking…" while the cross-encoder runs, then the reranked order.
   await page.evaluate(() => {
-    const seen = ((window as unknown as { rerankStates: string[] }).rerankStates = []);
+    const seen: string[] = [];
+    (window as unknown as { rerankStates: string[] }).rerankStates = seen;
     new MutationObserver(() => {
       const state = document.querySelector('[data-testid="rerank-status"]')?.getAttribute('data-state');
       if (state && seen.at(-1) !== state) seen.push(state);
