@@ -4,7 +4,10 @@ import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
 import type { FusionSettings } from './retrieve/fuser.ts';
 import type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
 
+import type { HealthReport } from './health.ts';
+
 export type { FusionSettings } from './retrieve/fuser.ts';
+export type { HealthCheck, HealthReport } from './health.ts';
 export type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
@@ -297,4 +300,10 @@ export interface TroveApi {
   rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined>;
   /** The top passages as a prompt block for a language model, with numbered citations, within a token budget. */
   assembleContext(request: ContextRequest): Promise<ContextResponse>;
+
+  // ── health ──
+  /** The library's red flags (mixed models, unnormalised vectors, over-long or duplicate passages…). */
+  health(): Promise<HealthReport>;
+  /** A fix offered by a health check; returns the ids of the documents it deleted. */
+  fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]>;
 }

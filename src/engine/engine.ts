@@ -46,6 +46,7 @@ import { LibraryCatalogue } from './library-catalogue.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
+import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
 import { search, type FuseFn } from './search.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
@@ -426,6 +427,27 @@ export class TroveEngine implements TroveApi {
   assembleContext(request: ContextRequest): Promise<ContextResponse> {
     this.requireStore();
     return this.reranking.assembleContext(request);
+  }
+
+  // ── health (health.ts) ─────────────────────────────────────────────────────
+
+  async health(): Promise<HealthReport> {
+    const store = this.requireStore();
+    return healthReport({
+      store,
+      docs: this.catalogue.docs,
+      chunksOf: (id) => this.catalogue.chunksOf(id),
+      serving: this.serving(),
+      lastEvaluatedFingerprint: await store.getSetting<string>(EVALUATION_KEY),
+    });
+  }
+
+  /** Applies a health report's one-click fix; returns the documents it deleted. */
+  async fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]> {
+    if (fix !== 'delete-duplicate-documents') throw new TroveError('INVALID_ARGUMENT', `Unknown fix "${String(fix)}".`);
+    const ids = await wholeDuplicateDocuments({ store: this.requireStore(), docs: this.catalogue.docs, chunksOf: (id) => this.catalogue.chunksOf(id) });
+    for (const id of ids) await this.deleteDocument(id);
+    return ids;
   }
 
   // ── library ────────────────────────────────────────────────────────────────
