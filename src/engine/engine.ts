@@ -146,6 +146,7 @@ export class TroveEngine implements TroveApi {
       store: () => this.requireStore(),
       docs: () => this.catalogue.docs,
       search: (query, options) => this.search(query, options),
+      embedderSettled: () => ['ready', 'unavailable'].includes(this.model.status.state),
       tokenizer: () => {
         const embedder = this.serving()?.embedder ?? this.model.embedder;
         return embedder ? { id: embedder.model.id, countTokens: (text: string) => embedder.countTokens(text) } : undefined;

@@ -77,6 +77,11 @@ export interface RerankServiceHooks {
   store: () => Store;
   docs: () => ReadonlyMap<number, DocumentRecord>;
   search: (query: string, options: SearchOptions) => Promise<SearchResponse>;
+  /**
+   * Whether the embedding model has settled (ready or unavailable): the status call loads the reranker only then,
+   * so the two never initialise ONNX Runtime at once and the embedder (needed for any semantic search) goes first.
+   */
+  embedderSettled: () => boolean;
   /** The embedding model's tokenizer, when loaded. */
   tokenizer: () => { id: string; countTokens: (text: string) => number } | undefined;
 }
@@ -102,7 +107,7 @@ export class RerankService {
 
   status(): RerankerStatus {
     const settings = this.hooks.settings();
-    void this.ensureLoaded().catch(() => undefined);
+    if (this.hooks.embedderSettled()) void this.ensureLoaded().catch(() => undefined);
     const current = this.loadedFor === loadKey(settings);
     const calibration = current ? this.calibration : undefined;
     const enabledByDefault =
