@@ -21,6 +21,7 @@ import { CopyContext } from './CopyContext.tsx';
 import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
 import { SearchTuningControls } from './SearchTuningControls.tsx';
 import { useReranker } from './useReranker.ts';
+import { HealthPanel } from './HealthPanel.tsx';
 
 export function App() {
   const [connection, setConnection] = useState<Connection>();
@@ -191,6 +192,7 @@ export function App() {
               onDelete={deleteDocument}
               onRetry={retryDocument}
             />
+            {engine && <HealthPanel engine={engine} onChanged={libraryChanged} />}
           </>
         )}
       </main>
