@@ -5,6 +5,9 @@ import type { FusionSettings } from './retrieve/fuser.ts';
 import type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
 
 import type { HealthReport } from './health.ts';
+import type { EvaluateRequest, EvaluationProgress, EvaluationRun } from './evaluation-service.ts';
+
+export type { EvaluateRequest, EvaluationProgress, EvaluationRun, ConfigurationResult, EvaluationSet } from './evaluation-service.ts';
 
 export type { FusionSettings } from './retrieve/fuser.ts';
 export type { HealthCheck, HealthReport } from './health.ts';
@@ -300,6 +303,12 @@ export interface TroveApi {
   rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined>;
   /** The top passages as a prompt block for a language model, with numbered citations, within a token budget. */
   assembleContext(request: ContextRequest): Promise<ContextResponse>;
+
+  // ── evaluation ──
+  /** Runs a test set (BEIR files into their own collection, or eval.jsonl against the library) for every configuration. */
+  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun>;
+  /** Stops a running evaluation between queries (it rejects with CANCELLED). */
+  cancelEvaluation(): Promise<void>;
 
   // ── health ──
   /** The library's red flags (mixed models, unnormalised vectors, over-long or duplicate passages…). */

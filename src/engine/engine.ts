@@ -46,6 +46,7 @@ import { LibraryCatalogue } from './library-catalogue.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
+import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun } from './evaluation-service.ts';
 import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
 import { search, type FuseFn } from './search.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
@@ -101,6 +102,7 @@ export class TroveEngine implements TroveApi {
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
   private readonly reranking: RerankService;
+  private readonly evaluation: EvaluationService;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
   /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
@@ -151,6 +153,17 @@ export class TroveEngine implements TroveApi {
         const embedder = this.serving()?.embedder ?? this.model.embedder;
         return embedder ? { id: embedder.model.id, countTokens: (text: string) => embedder.countTokens(text) } : undefined;
       },
+    });
+    this.evaluation = new EvaluationService({
+      search: (query, options) => this.search(query, options),
+      rerank: (query, chunkIds) => this.reranking.rerank(query, chunkIds),
+      ingest: (files, onProgress) => this.ingest(files, onProgress),
+      listCollections: () => this.listCollections(),
+      createCollection: (name) => this.createCollection(name),
+      documentNames: (collection) =>
+        new Set([...this.catalogue.docs.values()].filter((d) => collectionOf(d) === collection).map((d) => d.name)),
+      fingerprint: () => this.serving()?.set.fingerprint,
+      recordEvaluation: (fingerprint) => this.queue.enqueue(() => this.requireStore().putSetting(EVALUATION_KEY, fingerprint)),
     });
   }
 
@@ -428,6 +441,17 @@ export class TroveEngine implements TroveApi {
   assembleContext(request: ContextRequest): Promise<ContextResponse> {
     this.requireStore();
     return this.reranking.assembleContext(request);
+  }
+
+  // ── evaluation (evaluation-service.ts) ─────────────────────────────────────
+
+  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> {
+    this.requireStore();
+    return this.evaluation.run(request, onProgress);
+  }
+
+  async cancelEvaluation(): Promise<void> {
+    this.evaluation.cancel();
   }
 
   // ── health (health.ts) ─────────────────────────────────────────────────────
