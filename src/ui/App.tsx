@@ -22,6 +22,7 @@ import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
 import { SearchTuningControls } from './SearchTuningControls.tsx';
 import { useReranker } from './useReranker.ts';
 import { HealthPanel } from './HealthPanel.tsx';
+import { EvaluateView } from './EvaluateView.tsx';
 
 export function App() {
   const [connection, setConnection] = useState<Connection>();
@@ -192,6 +193,7 @@ export function App() {
               onDelete={deleteDocument}
               onRetry={retryDocument}
             />
+            {engine && <EvaluateView engine={engine} onChanged={libraryChanged} />}
             {engine && <HealthPanel engine={engine} onChanged={libraryChanged} />}
           </>
         )}

@@ -3,6 +3,9 @@
 import * as Comlink from 'comlink';
 import type {
   EngineSettings,
+  EvaluateRequest,
+  EvaluationProgress,
+  EvaluationRun,
   FileInput,
   IngestProgress,
   LibraryEvent,
@@ -234,4 +237,14 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
   return String(error);
+}
+
+// ── evaluation (issue 8) ──
+/** Runs an evaluation in the worker, with progress through a proxied callback. */
+export function runEvaluation(
+  engine: Engine,
+  request: EvaluateRequest,
+  onProgress: (progress: EvaluationProgress) => void,
+): Promise<EvaluationRun> {
+  return engine.evaluate(request, Comlink.proxy(onProgress));
 }
