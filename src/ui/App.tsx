@@ -193,10 +193,11 @@ export function App() {
               onDelete={deleteDocument}
               onRetry={retryDocument}
             />
-            {engine && <EvaluateView engine={engine} onChanged={libraryChanged} />}
-            {engine && <HealthPanel engine={engine} onChanged={libraryChanged} />}
           </>
         )}
+        {/* An evaluation set can be the first thing added: these show with an empty library too. */}
+        {engine && <EvaluateView engine={engine} onChanged={libraryChanged} />}
+        {engine && hasDocuments && <HealthPanel engine={engine} onChanged={libraryChanged} />}
       </main>
       <Footer />
       <SettingsDialog
