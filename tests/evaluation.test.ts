@@ -69,8 +69,11 @@ describe('evaluate through the engine API', () => {
       { jobId: 'b', name: 'money.txt', type: 'text/plain', data: enc('the bank pays interest on money') },
     ], () => undefined);
     const text = '{"query":"river fish","relevant":["rivers.txt"]}\n{"query":"bank interest","relevant":["money.txt"]}\n';
+    // An earlier BEIR set's collection is not part of the library being judged.
+    await engine.evaluate({ set: beir, rerank: false });
     const run = await engine.evaluate({ set: { kind: 'simple', name: 'eval.jsonl', text }, rerank: false });
     expect(run.configurations[0]['mrr@10']).toBe(1);
+    for (const q of run.configurations[0].perQuery) expect(q.top.every((id) => id.endsWith('.txt'))).toBe(true);
     const running = engine.evaluate({ set: { kind: 'simple', name: 'eval.jsonl', text } });
     await engine.cancelEvaluation();
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });

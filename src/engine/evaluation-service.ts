@@ -59,6 +59,8 @@ export interface EvaluationHooks {
 /** Documents ranked per query (recall@100 needs 100). */
 const DEPTH = 100;
 const INGEST_BATCH = 100;
+/** Names the collection a BEIR set is ingested into. */
+const EVALUATION_PREFIX = 'Evaluation: ';
 
 export class EvaluationService {
   private controller?: AbortController;
@@ -81,12 +83,16 @@ export class EvaluationService {
         : parseSimpleEvalSet(set.text, set.name);
     if (dataset.queries.length === 0) throw new TroveError('INVALID_ARGUMENT', `${set.name}: no query has a relevant document.`);
     const collection = set.kind === 'beir' ? await this.ingestCorpus(dataset, onProgress, signal) : undefined;
+    // eval.jsonl judges the user's library: the collections of earlier BEIR sets are left out.
+    const scope = collection
+      ? [collection]
+      : (await this.hooks.listCollections()).filter((c) => !c.name.startsWith(EVALUATION_PREFIX)).map((c) => c.id);
 
     const configurations = request.configurations ?? standardConfigurations({ rerank: request.rerank !== false });
     const results: ConfigurationResult[] = [];
     for (const configuration of configurations) {
       throwIfAborted(signal);
-      const result = await evaluate(dataset, (query, depth) => this.rank(configuration, query.text, depth, dataset, query.id, collection, signal), {
+      const result = await evaluate(dataset, (query, depth) => this.rank(configuration, query.text, depth, dataset, query.id, scope, signal), {
         k: DEPTH,
         perQuery: true,
         signal,
@@ -114,7 +120,7 @@ export class EvaluationService {
     depth: number,
     dataset: Dataset,
     queryId: string,
-    collection: string | undefined,
+    collections: string[],
     signal: AbortSignal,
   ): Promise<string[]> {
     const response = await this.hooks.search(text, {
@@ -122,7 +128,7 @@ export class EvaluationService {
       // Documents have several passages: ask for more passages than documents wanted.
       k: Math.min(1000, depth * 3),
       fusion: configuration.mode === 'hybrid' ? configuration.fusion : undefined,
-      filter: collection ? { collections: [collection] } : undefined,
+      filter: { collections },
     });
     let results = response.results;
     if (configuration.rerank && results.length > 1) {
@@ -138,7 +144,7 @@ export class EvaluationService {
   }
 
   private async ingestCorpus(dataset: Dataset, onProgress: (p: EvaluationProgress) => void, signal: AbortSignal): Promise<string> {
-    const name = `Evaluation: ${dataset.name}`;
+    const name = `${EVALUATION_PREFIX}${dataset.name}`;
     const existing = (await this.hooks.listCollections()).find((c) => c.name.toLowerCase() === name.toLowerCase());
     const collection = existing ?? (await this.hooks.createCollection(name));
     const have = this.hooks.documentNames(collection.id);

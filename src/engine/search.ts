@@ -108,7 +108,7 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
           score: hit.score,
           sources: mode === 'keyword' ? [{ rank: i + 1, score: hit.score }, undefined] : [undefined, { rank: i + 1, score: hit.score }],
         }));
-  if (options.mmr && serving && mode !== 'keyword') {
+  if (options.mmr && serving) {
     // Diversify the head of the list by the serving model's stored vectors; the tail keeps its order behind it.
     const head = fused.slice(0, Math.max(topK * MMR_POOL, MMR_MIN_POOL));
     const vectors = await storedVectorsOf(ctx.store(), serving.set.fingerprint, head.map((h) => h.id), (id) => catalogue.documentOf(id));
