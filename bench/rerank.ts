@@ -60,6 +60,8 @@ async function buildPage(): Promise<void> {
 
 /** The page and /models/ from bench/.cache, cross-origin isolated so ORT may use threads. */
 function serve(): Promise<Server> {
+  // The handler catches its own errors; the promise it returns is deliberately not awaited.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const [root, rel] = path.startsWith('/models/') ? [RERANK_MODELS_DIR, path.slice('/models'.length)] : [DIST, path === '/' ? '/rerank.html' : path];

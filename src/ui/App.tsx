@@ -1,15 +1,23 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EngineSettings } from '../engine/api.ts';
+import './privacy.css';
+import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
+import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import { DropZone } from './DropZone.tsx';
+import { FolderSummary } from './FolderSummary.tsx';
+import { RecordPreviewDialog, isRecordFile } from './RecordPreviewDialog.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
 import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
+import { applyUpdate, onUpdateAvailable } from './pwa-update.ts';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { JobList } from './JobList.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
+import { LockScreen } from './LockScreen.tsx';
+import { PrivacyDialog } from './PrivacyDialog.tsx';
+import { RefusedNotice } from './RefusedNotice.tsx';
 import { SearchBar } from './SearchBar.tsx';
 import { SearchResults } from './SearchResults.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
@@ -17,6 +25,7 @@ import { useIngest } from './useIngest.ts';
 import { useLibrary } from './useLibrary.ts';
 import { useModelStatus } from './useModelStatus.ts';
 import { useSearch } from './useSearch.ts';
+import { useUrlSearch } from './useUrlSearch.ts';
 import { CopyContext } from './CopyContext.tsx';
 import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
 import { SearchTuningControls } from './SearchTuningControls.tsx';
@@ -28,11 +37,15 @@ export function App() {
   const [connection, setConnection] = useState<Connection>();
   const [startError, setStartError] = useState<string>();
   const [settings, setSettings] = useState<EngineSettings>();
+  const [lock, setLock] = useState<LockState>();
+  const [refused, setRefused] = useState<SettingsRefusal[]>([]);
   useEffect(() => {
     connect().then(
       (value) => {
         setConnection(value);
         setSettings(value.settings);
+        setLock(value.lock);
+        setRefused(value.refused);
       },
       (reason: unknown) => setStartError(errorMessage(reason)),
     );
@@ -56,6 +69,14 @@ export function App() {
 
   // Engine-wide news: another tab changed the library (refresh), upgraded it (reload), or the worker died.
   const [notice, setNotice] = useState<EngineNotice>();
+  // A new version waits until the user says so: one session never mixes two versions of the app.
+  useEffect(
+    () =>
+      onUpdateAvailable(() =>
+        setNotice((current) => current ?? { kind: 'update', message: 'A new version of Trove is ready. Reload to use it.' }),
+      ),
+    [],
+  );
   const { failUnfinished } = ingest;
   useEffect(
     () =>
@@ -68,6 +89,7 @@ export function App() {
         } else {
           setConnection(event.connection);
           setSettings(event.connection.settings);
+          setLock(event.connection.lock);
           setNotice({
             kind: 'restarted',
             message: 'The search engine stopped unexpectedly and was restarted. Unfinished files are resumed or marked failed.',
@@ -89,8 +111,11 @@ export function App() {
     refreshLibrary();
   }, [modelState, backfilled, refreshLibrary]);
 
-  const [query, setQuery] = useState('');
-  const [mode, setMode] = useState<SearchMode>('hybrid');
+  // The query, mode and document filter live in the URL: bookmarkable, and Back steps through searches.
+  const [{ query, mode, documentIds }, setSearch] = useUrlSearch();
+  const setQuery = useCallback((value: string) => setSearch({ query: value }), [setSearch]);
+  const setMode = useCallback((value: SearchMode) => setSearch({ mode: value }), [setSearch]);
+  const clearFilter = useCallback(() => setSearch({ documentIds: [] }), [setSearch]);
   // ── reranking, fusion and context (issue 8) ──
   const reranker = useReranker(engine, settings?.rerankerId);
   const [tuning, setTuning] = useState<SearchTuning>(DEFAULT_TUNING);
@@ -104,7 +129,22 @@ export function App() {
     tuningTouched.current = true;
     setTuning(next);
   }, []);
-  const search = useSearch(engine, query, mode, revision, tuning);
+  const search = useSearch(engine, query, mode, revision, documentIds, tuning);
+
+  // The document viewer opens a result in its document (Enter on a result, or its Open button).
+  const loadDocument = useCallback<DocumentLoader>(
+    (id) => (engine ? engine.getDocument(id) : Promise.reject(new Error('The search engine has not started.'))),
+    [engine],
+  );
+  const [viewing, setViewing] = useState<ViewerTarget>();
+  const openResult = useCallback(
+    (result: SearchResult) => setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
+    [query],
+  );
+  const closeViewer = useCallback(() => {
+    setViewing(undefined);
+    document.querySelector<HTMLElement>('[data-testid="result"][tabindex="0"]')?.focus();
+  }, []);
 
   const deleteDocument = useCallback(
     async (id: number) => {
@@ -142,6 +182,31 @@ export function App() {
     [engine, refreshModel],
   );
 
+  const [privacyOpen, setPrivacyOpen] = useState(false);
+  const lockNow = useCallback(async () => {
+    if (!engine) return;
+    await engine.lock();
+    setLock('locked');
+    setQuery('');
+    refreshModel();
+  }, [engine, refreshModel]);
+  const unlocked = useCallback(() => {
+    setLock('unlocked');
+    libraryChanged();
+  }, [libraryChanged]);
+  // Tables and JSON files wait for the user's choice of text fields; other files go straight in.
+  const [previewQueue, setPreviewQueue] = useState<File[]>([]);
+  const { addFiles } = ingest;
+  const addChosenFiles = useCallback(
+    (files: File[]) => {
+      addFiles(files.filter((f) => !isRecordFile(f)));
+      const records = files.filter(isRecordFile);
+      if (records.length > 0) setPreviewQueue((q) => [...q, ...records]);
+    },
+    [addFiles],
+  );
+  const previewDone = useCallback((file: File) => setPreviewQueue((q) => q.filter((f) => f !== file)), []);
+
   const stats = library.stats;
   const pending = pendingVectors ?? 0;
 
@@ -160,10 +225,33 @@ export function App() {
         pendingVectors={pending}
         onRetry={retryModel}
         onOpenSettings={() => setSettingsOpen(true)}
+        lock={lock}
+        onLock={() => void lockNow()}
+        onOpenPrivacy={() => setPrivacyOpen(true)}
       />
-      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} />
+      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} onUpdate={() => void applyUpdate()} />
+      <RefusedNotice
+        refused={refused}
+        onAllowDownloads={() => saveSettings({ allowRemoteModels: true }).then(() => setRefused([]))}
+        onDismiss={() => setRefused([])}
+      />
+      {lock === 'locked' && engine ? (
+        <main className="main">
+          <LockScreen engine={engine} onUnlocked={unlocked} />
+        </main>
+      ) : (
       <main className="main">
-        <DropZone onFiles={ingest.addFiles} compact={hasDocuments} />
+        <DropZone onFiles={addChosenFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
+        {stats?.mostlyNonEnglish && settings && !settings.modelId.startsWith('multilingual') && (
+          <p className="hint" data-testid="multilingual-suggestion">
+            Most of your library is not in English. The multilingual-e5-small model understands about 100 languages:{' '}
+            <button type="button" className="link-button" onClick={() => void saveSettings({ modelId: 'multilingual-e5-small' })}>
+              switch to it
+            </button>
+            .
+          </p>
+        )}
+        <FolderSummary summary={ingest.folderSummary} jobs={ingest.jobs} onDismiss={ingest.dismissFolderSummary} />
         <JobList
           jobs={ingest.jobs}
           onCancel={ingest.cancel}
@@ -182,7 +270,15 @@ export function App() {
           <EmptyLibrary />
         ) : (
           <>
-            <SearchResults query={query} search={search} stats={stats} onMode={setMode} />
+            <SearchResults
+              query={query}
+              search={search}
+              stats={stats}
+              onMode={setMode}
+              documentIds={documentIds}
+              onClearFilter={clearFilter}
+              onOpen={openResult}
+            />
             {engine && search.response && search.response.results.length > 0 && (
               <CopyContext engine={engine} question={query} chunkIds={search.response.results.map((r) => r.chunkId)} />
             )}
@@ -199,13 +295,32 @@ export function App() {
         {engine && <EvaluateView engine={engine} onChanged={libraryChanged} />}
         {engine && hasDocuments && <HealthPanel engine={engine} onChanged={libraryChanged} />}
       </main>
-      <Footer />
+      )}
+      <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />
+      <RecordPreviewDialog
+        engine={engine}
+        queue={previewQueue}
+        onChoose={(file, textFields) => {
+          previewDone(file);
+          addFiles([{ file, textFields }]);
+        }}
+        onSkip={previewDone}
+      />
       <SettingsDialog
         open={settingsOpen}
         settings={settings}
         onSave={saveSettings}
         onClose={() => setSettingsOpen(false)}
+        engine={engine}
+        lock={lock}
+        documentCount={documents?.length ?? 0}
+        onLockChanged={(state) => {
+          setLock(state);
+          libraryChanged();
+        }}
       />
+      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
+      <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
     </div>
   );
 }

@@ -2,6 +2,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../engine/api.ts';
 import { connect, errorMessage, ingestFiles, newJobId, onJobProgress, type PendingFile } from './engine-client.ts';
+import type { SkippedEntry } from './folder-walk.ts';
+
+/** A file with where it came from (a folder walk) and the user's choices for it (the record preview). */
+export interface IncomingFile {
+  file: File;
+  folder?: string;
+  textFields?: string[];
+}
 
 export interface Job {
   jobId: string;
@@ -30,9 +38,19 @@ function persistStorage(): void {
   navigator.storage?.persist?.().catch(() => undefined);
 }
 
+/** What a dropped or chosen folder gave: files added (their job ids) and what was skipped, with why. */
+export interface FolderSummary {
+  jobIds: string[];
+  skipped: SkippedEntry[];
+}
+
 export function useIngest(onLibraryChanged: () => void): {
   jobs: Job[];
-  addFiles: (files: File[]) => void;
+  addFiles: (files: Array<File | IncomingFile>) => void;
+  /** Files from a folder walk: added like any others, and summarised (added, skipped and why, failed and why). */
+  addFolder: (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => void;
+  folderSummary: FolderSummary | undefined;
+  dismissFolderSummary: () => void;
   cancel: (jobId: string) => void;
   dismiss: (jobId: string) => void;
   clearFinished: () => void;
@@ -60,10 +78,12 @@ export function useIngest(onLibraryChanged: () => void): {
     }
   }, []);
 
+  const [folderSummary, setFolderSummary] = useState<FolderSummary>();
+
   const addFiles = useCallback(
-    (files: File[]) => {
-      if (files.length === 0) return;
-      const pending: PendingFile[] = files.map((file) => ({ jobId: newJobId(), file }));
+    (files: Array<File | IncomingFile>): string[] => {
+      if (files.length === 0) return [];
+      const pending: PendingFile[] = files.map((f) => (f instanceof File ? { jobId: newJobId(), file: f } : { jobId: newJobId(), ...f }));
       setJobs((list) => [
         ...list,
         ...pending.map(({ jobId, file }) => ({
@@ -89,9 +109,18 @@ export function useIngest(onLibraryChanged: () => void): {
             });
           }
         });
+      return pending.map((p) => p.jobId);
     },
     [update],
   );
+
+  const addFolder = useCallback(
+    (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => {
+      setFolderSummary({ jobIds: addFiles(walk.files), skipped: walk.skipped });
+    },
+    [addFiles],
+  );
+  const dismissFolderSummary = useCallback(() => setFolderSummary(undefined), []);
 
   useEffect(() => onJobProgress(update), [update]);
 
@@ -119,5 +148,5 @@ export function useIngest(onLibraryChanged: () => void): {
     setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
   }, []);
 
-  return { jobs, addFiles, cancel, dismiss, clearFinished, failUnfinished };
+  return { jobs, addFiles, addFolder, folderSummary, dismissFolderSummary, cancel, dismiss, clearFinished, failUnfinished };
 }

@@ -28,17 +28,22 @@ export function applyRerank(response: SearchResponse, reranked: RerankResponse):
   return { ...response, results };
 }
 
-/** `revision` changes when the library or model changes, so the current query is asked again. */
+/**
+ * `revision` changes when the library or model changes, so the current query is asked again. Answers carry a
+ * request number; only the newest request's answer is ever shown, however the worker orders its replies.
+ */
 export function useSearch(
   engine: Engine | undefined,
   query: string,
   mode: SearchMode,
   revision: number,
+  documentIds: readonly number[] = [],
   tuning: SearchTuning = DEFAULT_TUNING,
 ): SearchState {
   const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
+  const filterKey = documentIds.join(',');
   const tuningKey = JSON.stringify(tuning);
 
   useEffect(() => {
@@ -55,7 +60,7 @@ export function useSearch(
     lastQuery.current = text;
     setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
-      engine.search(text, { mode, k: RESULTS, ...tuningOptions(current) }).then(
+      engine.search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(filterKey ? { documentIds: filterKey.split(',').map(Number) } : {}) }).then(
         (response) => {
           if (id !== latest.current) return;
           const rerank = current.rerank && response.results.length > 1;
@@ -82,7 +87,7 @@ export function useSearch(
       );
     }, delay);
     return () => clearTimeout(timer);
-  }, [engine, query, mode, revision, tuningKey]);
+  }, [engine, query, mode, revision, filterKey, tuningKey]);
 
   return state;
 }
