@@ -1,5 +1,16 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
+import type { FusionSettings } from './retrieve/fuser.ts';
+import type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
+
+import type { HealthReport } from './health.ts';
+import type { EvaluateRequest, EvaluationProgress, EvaluationRun } from './evaluation-service.ts';
+
+export type { EvaluateRequest, EvaluationProgress, EvaluationRun, ConfigurationResult, EvaluationSet } from './evaluation-service.ts';
+
+export type { FusionSettings } from './retrieve/fuser.ts';
+export type { HealthCheck, HealthReport } from './health.ts';
+export type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
 import type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
 import type { LockState, SettingsRefusal } from './library-lock.ts';
 
@@ -171,6 +182,10 @@ export interface SearchOptions {
   /** Only these documents (none = all); the same as filter.documentIds. */
   documentIds?: number[];
   filter?: SearchFilter;
+  /** Hybrid mode: how the keyword and vector lists are fused (default: RRF with the rrfK setting). */
+  fusion?: FusionSettings;
+  /** Maximal marginal relevance over the fused list (lambda 1 = no change, lower = more diverse). */
+  mmr?: { lambda: number };
 }
 
 export interface DocumentContent {
@@ -190,6 +205,9 @@ export interface ScoreBreakdown {
   bm25Rank?: number;
   cosine?: number;
   vectorRank?: number;
+  /** Cross-encoder score (a logit) and 1-based rank after reranking, when the results were reranked. */
+  rerank?: number;
+  rerankRank?: number;
 }
 
 export interface SearchResult {
@@ -249,6 +267,12 @@ export interface EngineSettings {
   hnswEf: number;
   /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
   keepPreviousVectors: boolean;
+  /** Registry id of the cross-encoder reranker (rerank/reranker-registry.ts). */
+  rerankerId: string;
+  /** Fused results the reranker reorders (capped by what the device calibration allows within ~1 s). */
+  rerankDepth: number;
+  /** Rerank by default: 'auto' = when the calibration found it fast enough on this device. */
+  rerankDefault: 'auto' | 'on' | 'off';
   /** Replace detected PII with typed placeholders before anything is stored (see privacy/redact.ts). */
   redactPii: boolean;
   /** The built-in detectors to run when redacting. */
@@ -317,6 +341,28 @@ export interface TroveApi {
   deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
 
+  // ── reranking and context ──
+  /** The cross-encoder's state and its calibration on this device (whether reranking is on by default). */
+  rerankerStatus(): Promise<RerankerStatus>;
+  /**
+   * Reorders the given results (best first, as search returned them) by the cross-encoder: the first `depth` are
+   * scored and sorted, the rest keep their order behind. A newer call cancels an unfinished one: it resolves undefined.
+   */
+  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined>;
+  /** The top passages as a prompt block for a language model, with numbered citations, within a token budget. */
+  assembleContext(request: ContextRequest): Promise<ContextResponse>;
+
+  // ── evaluation ──
+  /** Runs a test set (BEIR files into their own collection, or eval.jsonl against the library) for every configuration. */
+  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun>;
+  /** Stops a running evaluation between queries (it rejects with CANCELLED). */
+  cancelEvaluation(): Promise<void>;
+
+  // ── health ──
+  /** The library's red flags (mixed models, unnormalised vectors, over-long or duplicate passages…). */
+  health(): Promise<HealthReport>;
+  /** A fix offered by a health check; returns the ids of the documents it deleted. */
+  fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]>;
   // ── privacy: library lock and forget everything ──
   /** 'plain' (not encrypted), 'locked' (encrypted, passphrase needed) or 'unlocked'. */
   lockState(): Promise<LockState>;

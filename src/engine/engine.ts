@@ -10,6 +10,11 @@
 //   vector-set.ts         the vector index of one model, persisted as pages
 import type {
   CollectionSummary,
+  ContextRequest,
+  ContextResponse,
+  RerankerStatus,
+  RerankRequest,
+  RerankResponse,
   DocumentContent,
   DocumentSummary,
   EngineSettings,
@@ -46,6 +51,9 @@ import { LibraryLock, type SettingsRefusal } from './library-lock.ts';
 import { consentedOverrides } from './settings-consent.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
+import { RerankService, type RerankerLoader } from './rerank-service.ts';
+import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun } from './evaluation-service.ts';
+import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
 import { search, type FuseFn } from './search.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
@@ -69,6 +77,8 @@ export interface EngineDependencies {
   libraryName?: string;
   /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
   snapshotDelayMs?: number;
+  /** Loads the cross-encoder reranker (absent: reranking is unavailable). */
+  loadReranker?: RerankerLoader;
   /**
    * Forget everything: deletes the library's databases once the engine has closed its store, and says what it
    * removed (the worker deletes every IndexedDB database of the origin). Keeps the engine free of browser APIs.
@@ -104,6 +114,8 @@ export class TroveEngine implements TroveApi {
   private readonly writer: WriterLock;
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
+  private readonly reranking: RerankService;
+  private readonly evaluation: EvaluationService;
   private readonly parsing: FileParsing;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
@@ -153,6 +165,28 @@ export class TroveEngine implements TroveApi {
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
+    });
+    this.reranking = new RerankService(deps.loadReranker, {
+      settings: () => this.settingsValue,
+      store: () => this.requireStore(),
+      docs: () => this.catalogue.docs,
+      search: (query, options) => this.search(query, options),
+      embedderSettled: () => ['ready', 'unavailable'].includes(this.model.status.state),
+      tokenizer: () => {
+        const embedder = this.serving()?.embedder ?? this.model.embedder;
+        return embedder ? { id: embedder.model.id, countTokens: (text: string) => embedder.countTokens(text) } : undefined;
+      },
+    });
+    this.evaluation = new EvaluationService({
+      search: (query, options) => this.search(query, options),
+      rerank: (query, chunkIds) => this.reranking.rerank(query, chunkIds),
+      ingest: (files, onProgress) => this.ingest(files, onProgress),
+      listCollections: () => this.listCollections(),
+      createCollection: (name) => this.createCollection(name),
+      documentNames: (collection) =>
+        new Set([...this.catalogue.docs.values()].filter((d) => collectionOf(d) === collection).map((d) => d.name)),
+      fingerprint: () => this.serving()?.set.fingerprint,
+      recordEvaluation: (fingerprint) => this.queue.enqueue(() => this.requireStore().putSetting(EVALUATION_KEY, fingerprint)),
     });
   }
 
@@ -224,6 +258,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    void this.reranking.settingsChanged();
     if (next.ocrMode === 'never' && previous.ocrMode !== 'never') void this.parsing.stopOcr().catch(() => undefined);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
       void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
@@ -438,6 +473,54 @@ export class TroveEngine implements TroveApi {
       query,
       options,
     );
+  }
+
+  // ── reranking and context (rerank-service.ts) ──────────────────────────────
+
+  async rerankerStatus(): Promise<RerankerStatus> {
+    return this.reranking.status();
+  }
+
+  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined> {
+    this.requireStore();
+    return this.reranking.rerank(query, chunkIds, options);
+  }
+
+  assembleContext(request: ContextRequest): Promise<ContextResponse> {
+    this.requireStore();
+    return this.reranking.assembleContext(request);
+  }
+
+  // ── evaluation (evaluation-service.ts) ─────────────────────────────────────
+
+  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> {
+    this.requireStore();
+    return this.evaluation.run(request, onProgress);
+  }
+
+  async cancelEvaluation(): Promise<void> {
+    this.evaluation.cancel();
+  }
+
+  // ── health (health.ts) ─────────────────────────────────────────────────────
+
+  async health(): Promise<HealthReport> {
+    const store = this.requireStore();
+    return healthReport({
+      store,
+      docs: this.catalogue.docs,
+      chunksOf: (id) => this.catalogue.chunksOf(id),
+      serving: this.serving(),
+      lastEvaluatedFingerprint: await store.getSetting<string>(EVALUATION_KEY),
+    });
+  }
+
+  /** Applies a health report's one-click fix; returns the documents it deleted. */
+  async fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]> {
+    if (fix !== 'delete-duplicate-documents') throw new TroveError('INVALID_ARGUMENT', `Unknown fix "${String(fix)}".`);
+    const ids = await wholeDuplicateDocuments({ store: this.requireStore(), docs: this.catalogue.docs, chunksOf: (id) => this.catalogue.chunksOf(id) });
+    for (const id of ids) await this.deleteDocument(id);
+    return ids;
   }
 
   // ── library ────────────────────────────────────────────────────────────────

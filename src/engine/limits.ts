@@ -16,6 +16,8 @@ export const SETTING_LIMITS = {
   bm25K1: { min: 0, max: 10, integer: false },
   bm25B: { min: 0, max: 1, integer: false },
   rrfK: { min: 0, max: 1000, integer: true },
+  /** Fused results the cross-encoder reorders. */
+  rerankDepth: { min: 1, max: 100, integer: true },
   hnswThreshold: { min: 0, max: 1e9, integer: true },
   hnswM: { min: 2, max: 128, integer: true },
   hnswEfConstruction: { min: 8, max: 4096, integer: true },

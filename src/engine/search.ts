@@ -9,6 +9,9 @@ import { analyzeQuery } from './lexical/analyzer.ts';
 import { libraryLanguages } from './ingest/library-languages.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
 import type { FusedHit } from './retrieve/fusion.ts';
+import { fuseKeywordAndVector } from './retrieve/fuser.ts';
+import { mmrRerank } from './retrieve/mmr.ts';
+import { storedVectorsOf } from './retrieve/stored-vectors.ts';
 import { documentMatches, isActive } from './retrieve/filters.ts';
 import { buildResults } from './retrieve/results.ts';
 import type { Store } from './store/store.ts';
@@ -18,6 +21,9 @@ import type { VectorSet } from './vector-set.ts';
 
 /** Candidates taken from each retriever before fusion. */
 const CANDIDATES = 100;
+/** MMR picks the top k from this many times k candidates (at least MMR_MIN_POOL). */
+const MMR_POOL = 3;
+const MMR_MIN_POOL = 30;
 
 /** Fuses the keyword and vector lists (in that order) into one ranking. */
 export type FuseFn = (lists: Hit[][], settings: EngineSettings) => FusedHit[];
@@ -95,14 +101,22 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
   }
   const keywordHits = mode === 'semantic' ? [] : catalogue.searchKeyword(terms, depth, wanted.collections, filter);
 
-  const fused: FusedHit[] =
+  let fused: FusedHit[] =
     mode === 'hybrid'
-      ? ctx.fuse([keywordHits, vectorHits], ctx.settings())
+      ? options.fusion
+        ? fuseKeywordAndVector(keywordHits, vectorHits, options.fusion)
+        : ctx.fuse([keywordHits, vectorHits], ctx.settings())
       : (mode === 'keyword' ? keywordHits : vectorHits).map((hit, i) => ({
           id: hit.id,
           score: hit.score,
           sources: mode === 'keyword' ? [{ rank: i + 1, score: hit.score }, undefined] : [undefined, { rank: i + 1, score: hit.score }],
         }));
+  if (options.mmr && serving) {
+    // Diversify the head of the list by the serving model's stored vectors; the tail keeps its order behind it.
+    const head = fused.slice(0, Math.max(topK * MMR_POOL, MMR_MIN_POOL));
+    const vectors = await storedVectorsOf(ctx.store(), serving.set.fingerprint, head.map((h) => h.id), (id) => catalogue.documentOf(id));
+    fused = [...mmrRerank(head, (id) => vectors.get(id), options.mmr.lambda), ...fused.slice(head.length)];
+  }
   const top = fused.slice(0, topK);
   const chunks = new Map((await ctx.store().getChunks(top.map((h) => h.id))).map((c) => [c.id, c]));
   return response(mode, buildResults(top, chunks, catalogue.docs, terms), notice);

@@ -3,6 +3,7 @@ import type { EngineSettings } from './api.ts';
 import { TroveError } from './errors.ts';
 import { SETTING_LIMITS, describeRange, inRange, type LimitedSetting, type Range } from './limits.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from './embed/model-registry.ts';
+import { DEFAULT_RERANKER_ID, getRerankerSpec } from './rerank/reranker-registry.ts';
 import type { IndexPolicy } from './vector-set.ts';
 import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
@@ -33,6 +34,11 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   hnswEfConstruction: 200,
   hnswEf: 64,
   keepPreviousVectors: false,
+  rerankerId: DEFAULT_RERANKER_ID,
+  // A MiniLM-L6 cross-encoder over 20 passages of 256 tokens takes ~1 s on a fast laptop's CPU; the calibration
+  // lowers it on slower devices.
+  rerankDepth: 20,
+  rerankDefault: 'auto',
   redactPii: false,
   redactTypes: [...BUILTIN_PII_TYPES],
   redactCustom: [],
@@ -53,6 +59,10 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
 
 function validate(s: EngineSettings): void {
   getModelSpec(s.modelId); // throws, naming the valid ids
+  getRerankerSpec(s.rerankerId);
+  if (!['auto', 'on', 'off'].includes(s.rerankDefault)) {
+    throw new TroveError('INVALID_ARGUMENT', `rerankDefault must be auto, on or off, got "${s.rerankDefault}".`);
+  }
   if (!DEVICES.includes(s.device)) {
     throw new TroveError('INVALID_ARGUMENT', `device must be one of ${DEVICES.join(', ')}, got "${s.device}".`);
   }

@@ -1,5 +1,5 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import './privacy.css';
 import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
@@ -26,6 +26,12 @@ import { useLibrary } from './useLibrary.ts';
 import { useModelStatus } from './useModelStatus.ts';
 import { useSearch } from './useSearch.ts';
 import { useUrlSearch } from './useUrlSearch.ts';
+import { CopyContext } from './CopyContext.tsx';
+import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
+import { SearchTuningControls } from './SearchTuningControls.tsx';
+import { useReranker } from './useReranker.ts';
+import { HealthPanel } from './HealthPanel.tsx';
+import { EvaluateView } from './EvaluateView.tsx';
 
 export function App() {
   const [connection, setConnection] = useState<Connection>();
@@ -110,7 +116,20 @@ export function App() {
   const setQuery = useCallback((value: string) => setSearch({ query: value }), [setSearch]);
   const setMode = useCallback((value: SearchMode) => setSearch({ mode: value }), [setSearch]);
   const clearFilter = useCallback(() => setSearch({ documentIds: [] }), [setSearch]);
-  const search = useSearch(engine, query, mode, revision, documentIds);
+  // ── reranking, fusion and context (issue 8) ──
+  const reranker = useReranker(engine, settings?.rerankerId);
+  const [tuning, setTuning] = useState<SearchTuning>(DEFAULT_TUNING);
+  const tuningTouched = useRef(false);
+  const rerankDefault = reranker?.state === 'ready' ? reranker.enabledByDefault : undefined;
+  useEffect(() => {
+    // On by default only when the calibration found it fast enough here, unless the user already chose.
+    if (rerankDefault !== undefined && !tuningTouched.current) setTuning((t) => ({ ...t, rerank: rerankDefault }));
+  }, [rerankDefault]);
+  const changeTuning = useCallback((next: SearchTuning) => {
+    tuningTouched.current = true;
+    setTuning(next);
+  }, []);
+  const search = useSearch(engine, query, mode, revision, documentIds, tuning);
 
   // The document viewer opens a result in its document (Enter on a result, or its Open button).
   const loadDocument = useCallback<DocumentLoader>(
@@ -239,7 +258,14 @@ export function App() {
           onDismiss={ingest.dismiss}
           onClearFinished={ingest.clearFinished}
         />
-        <SearchBar query={query} mode={mode} busy={search.pending} onQuery={setQuery} onMode={setMode} />
+        <SearchBar
+          query={query}
+          mode={mode}
+          busy={search.pending}
+          onQuery={setQuery}
+          onMode={setMode}
+          tuning={<SearchTuningControls tuning={tuning} reranker={reranker} onChange={changeTuning} />}
+        />
         {showEmpty ? (
           <EmptyLibrary />
         ) : (
@@ -253,6 +279,9 @@ export function App() {
               onClearFilter={clearFilter}
               onOpen={openResult}
             />
+            {engine && search.response && search.response.results.length > 0 && (
+              <CopyContext engine={engine} question={query} chunkIds={search.response.results.map((r) => r.chunkId)} />
+            )}
             <LibraryPanel
               documents={documents}
               stats={stats}
@@ -262,6 +291,9 @@ export function App() {
             />
           </>
         )}
+        {/* An evaluation set can be the first thing added: these show with an empty library too. */}
+        {engine && <EvaluateView engine={engine} onChanged={libraryChanged} />}
+        {engine && hasDocuments && <HealthPanel engine={engine} onChanged={libraryChanged} />}
       </main>
       )}
       <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />

@@ -20,13 +20,20 @@ export function ScoreBreakdown({ scores, mode }: { scores: Scores; mode: SearchM
   const items =
     mode === 'hybrid'
       ? [
-          <Item key="rrf" label="RRF" title="Reciprocal rank fusion of both rankings: sets the order" final score={scores.score} />,
+          <Item key="rrf" label="Fused" title="Fusion of both rankings (RRF, or weighted scores): sets the order" final={scores.rerank === undefined} score={scores.score} />,
           bm25(false),
           cosine(false),
         ]
       : mode === 'keyword'
         ? [bm25(true), scores.cosine !== undefined && cosine(false)]
         : [cosine(true), scores.bm25 !== undefined && bm25(false)];
+
+  if (scores.rerank !== undefined) {
+    items.unshift(
+      <Item key="rerank" label="Rerank" title="Cross-encoder relevance (a logit): sets the order after reranking" final
+        score={scores.rerank} rank={scores.rerankRank} />,
+    );
+  }
 
   return (
     <dl className="scores" data-testid="result-score">

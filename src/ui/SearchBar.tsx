@@ -1,5 +1,5 @@
 // The query box and the mode; "/" anywhere focuses the box, Escape clears it, ArrowDown moves into the results.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { SearchMode } from '../engine/types.ts';
 import { ModeSelector } from './ModeSelector.tsx';
 
@@ -9,9 +9,11 @@ interface Props {
   busy: boolean;
   onQuery: (query: string) => void;
   onMode: (mode: SearchMode) => void;
+  /** Controls shown beside the mode selector (rerank switch, fusion). */
+  tuning?: ReactNode;
 }
 
-export function SearchBar({ query, mode, busy, onQuery, onMode }: Props) {
+export function SearchBar({ query, mode, busy, onQuery, onMode, tuning }: Props) {
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -63,6 +65,7 @@ export function SearchBar({ query, mode, busy, onQuery, onMode }: Props) {
         {busy ? <span className="spinner search__spinner" aria-hidden="true" /> : <kbd className="search__key" aria-hidden="true">/</kbd>}
       </div>
       <ModeSelector mode={mode} onChange={onMode} />
+      {tuning}
     </div>
   );
 }

@@ -98,6 +98,7 @@ function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFi
       <p className="results__summary" data-testid="results-summary">
         {plural(count, 'result')} in {formatMs(response.tookMs)}
         <span className="results__mode"> · {modeNames[response.mode]}</span>
+        {search.rerank && <RerankIndicator rerank={search.rerank} />}
       </p>
       {filter}
       {response.notice && (
@@ -123,6 +124,23 @@ function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFi
         </ol>
       )}
     </section>
+  );
+}
+
+function RerankIndicator({ rerank }: { rerank: NonNullable<SearchState['rerank']> }) {
+  return (
+    <span className={`results__rerank results__rerank--${rerank.state}`} data-testid="rerank-status" data-state={rerank.state}>
+      {' · '}
+      {rerank.state === 'running' ? (
+        <>
+          <span className="spinner spinner--small" aria-hidden="true" /> Reranking…
+        </>
+      ) : rerank.state === 'done' ? (
+        `reranked (top ${rerank.depth}) in ${formatMs(rerank.tookMs)}`
+      ) : (
+        `rerank failed: ${rerank.error}`
+      )}
+    </span>
   );
 }
 

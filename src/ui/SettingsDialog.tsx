@@ -5,11 +5,19 @@ import type { EngineSettings, LockState } from '../engine/api.ts';
 import { DEFAULT_MODEL_ID, listModels, type ModelSpec } from '../engine/embed/model-registry.ts';
 // The same ranges the engine validates with, so the form never offers a value the engine rejects.
 import { SETTING_LIMITS } from '../engine/limits.ts';
+import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-registry.ts';
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
+
+const RERANKERS = listRerankers().map((spec) => ({
+  id: spec.id,
+  label: spec.testFixture
+    ? `${spec.id} — offline test fixture`
+    : `${spec.id}${spec.id === DEFAULT_RERANKER_ID ? ' (recommended)' : ''} — ${Math.min(...Object.values(spec.sizeMB))} MB, ${spec.license}`,
+}));
 
 function modelLabel(spec: ModelSpec): string {
   if (spec.testFixture) return `${spec.id} — offline test fixture`;
@@ -31,6 +39,9 @@ const DRAFT_KEYS = [
   'hnswM',
   'hnswEfConstruction',
   'hnswEf',
+  'rerankerId',
+  'rerankDepth',
+  'rerankDefault',
   'redactPii',
   'redactTypes',
   'redactCustom',
@@ -203,6 +214,33 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
               />
             </label>
             <span className="field__hint">Applies to documents added from now on. Larger files are refused before they are read.</span>
+          </fieldset>
+
+          <fieldset className="settings__group">
+            <legend>Reranker</legend>
+            <label className="field">
+              <span className="field__label">Cross-encoder</span>
+              <select value={draft.rerankerId} onChange={(e) => set('rerankerId', e.target.value)} data-testid="setting-reranker">
+                {RERANKERS.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <NumberField label="Passages reranked" value={draft.rerankDepth} min={SETTING_LIMITS.rerankDepth.min} max={SETTING_LIMITS.rerankDepth.max} testId="setting-rerank-depth" onChange={(v) => set('rerankDepth', v)} />
+            <label className="field">
+              <span className="field__label">Rerank by default</span>
+              <select value={draft.rerankDefault} onChange={(e) => set('rerankDefault', e.target.value as EngineSettings['rerankDefault'])} data-testid="setting-rerank-default">
+                <option value="auto">When fast enough on this device</option>
+                <option value="on">Always</option>
+                <option value="off">Never</option>
+              </select>
+              <span className="field__hint">
+                The reranker is timed when it loads; with “when fast enough” it starts on only if about 10 passages fit in a second.
+                The switch beside the search modes overrides it per query.
+              </span>
+            </label>
           </fieldset>
 
           <fieldset className="settings__group">

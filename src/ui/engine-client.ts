@@ -3,6 +3,9 @@
 import * as Comlink from 'comlink';
 import type {
   EngineSettings,
+  EvaluateRequest,
+  EvaluationProgress,
+  EvaluationRun,
   FileInput,
   IngestProgress,
   LibraryEvent,
@@ -180,7 +183,7 @@ export function initialSettings(
   // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
   const build: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
   if (buildModel === 'local') {
-    Object.assign(build, { modelId: 'glove-50d-static', allowRemoteModels: false });
+    Object.assign(build, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false });
   }
   const requested: Partial<EngineSettings> = {};
   const params = new URLSearchParams(query);
@@ -282,4 +285,14 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
   return String(error);
+}
+
+// ── evaluation (issue 8) ──
+/** Runs an evaluation in the worker, with progress through a proxied callback. */
+export function runEvaluation(
+  engine: Engine,
+  request: EvaluateRequest,
+  onProgress: (progress: EvaluationProgress) => void,
+): Promise<EvaluationRun> {
+  return engine.evaluate(request, Comlink.proxy(onProgress));
 }

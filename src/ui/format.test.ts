@@ -35,7 +35,7 @@ describe('format', () => {
 describe('initialSettings', () => {
   it('uses the local fixture in test builds', () => {
     expect(initialSettings('', 'local')).toEqual({
-      build: { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: '/models/' },
+      build: { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false, localModelPath: '/models/' },
       requested: {},
     });
   });
@@ -51,7 +51,7 @@ describe('initialSettings', () => {
     });
     // ?remote=1 in a build with downloads off: a request, never part of the build's (or the stored) settings.
     expect(initialSettings('?remote=1', 'local')).toEqual({
-      build: { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: '/models/' },
+      build: { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false, localModelPath: '/models/' },
       requested: { allowRemoteModels: true },
     });
     expect(initialSettings('?device=gpu', undefined)).toEqual({ build: { localModelPath: '/models/' }, requested: {} });

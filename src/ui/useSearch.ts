@@ -1,8 +1,11 @@
-// Search as you type: debounced, and only the latest query's answer is ever shown.
+// Search as you type: debounced, and only the latest query's answer is ever shown. With reranking on, the fused
+// results show at once and are reordered when the cross-encoder finishes; a new query supersedes an unfinished
+// rerank (the engine cancels it when the next one starts, and its late answer is ignored here).
 import { useEffect, useRef, useState } from 'react';
-import type { SearchResponse } from '../engine/api.ts';
+import type { RerankResponse, SearchResponse } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
+import { DEFAULT_TUNING, tuningOptions, type SearchTuning } from './search-tuning.ts';
 
 const DEBOUNCE_MS = 150;
 const RESULTS = 20;
@@ -11,6 +14,18 @@ export interface SearchState {
   response: SearchResponse | undefined;
   error: string | undefined;
   pending: boolean;
+  /** 'running' while the cross-encoder reorders the shown results; 'done' once they are reordered. */
+  rerank?: { state: 'running' } | { state: 'done'; tookMs: number; depth: number } | { state: 'failed'; error: string };
+}
+
+/** The response in the reranked order, each result carrying its rerank score and rank. */
+export function applyRerank(response: SearchResponse, reranked: RerankResponse): SearchResponse {
+  const byId = new Map(response.results.map((r) => [r.chunkId, r]));
+  const results = reranked.results.flatMap((r) => {
+    const result = byId.get(r.chunkId);
+    return result ? [{ ...result, scores: { ...result.scores, rerank: r.rerank, rerankRank: r.rerankRank } }] : [];
+  });
+  return { ...response, results };
 }
 
 /**
@@ -23,15 +38,18 @@ export function useSearch(
   mode: SearchMode,
   revision: number,
   documentIds: readonly number[] = [],
+  tuning: SearchTuning = DEFAULT_TUNING,
 ): SearchState {
   const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
   const filterKey = documentIds.join(',');
+  const tuningKey = JSON.stringify(tuning);
 
   useEffect(() => {
     const text = query.trim();
     const id = ++latest.current;
+    const current = JSON.parse(tuningKey) as SearchTuning;
     if (!engine || text === '') {
       lastQuery.current = text;
       setState({ response: undefined, error: undefined, pending: false });
@@ -42,9 +60,26 @@ export function useSearch(
     lastQuery.current = text;
     setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
-      engine.search(text, { mode, k: RESULTS, ...(filterKey ? { documentIds: filterKey.split(',').map(Number) } : {}) }).then(
+      engine.search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(filterKey ? { documentIds: filterKey.split(',').map(Number) } : {}) }).then(
         (response) => {
-          if (id === latest.current) setState({ response, error: undefined, pending: false });
+          if (id !== latest.current) return;
+          const rerank = current.rerank && response.results.length > 1;
+          setState({ response, error: undefined, pending: false, rerank: rerank ? { state: 'running' } : undefined });
+          if (!rerank) return;
+          engine.rerank(text, response.results.map((r) => r.chunkId)).then(
+            (reranked) => {
+              if (id !== latest.current || !reranked) return; // superseded
+              setState({
+                response: applyRerank(response, reranked),
+                error: undefined,
+                pending: false,
+                rerank: { state: 'done', tookMs: reranked.tookMs, depth: reranked.depth },
+              });
+            },
+            (reason: unknown) => {
+              if (id === latest.current) setState((s) => ({ ...s, rerank: { state: 'failed', error: errorMessage(reason) } }));
+            },
+          );
         },
         (reason: unknown) => {
           if (id === latest.current) setState({ response: undefined, error: errorMessage(reason), pending: false });
@@ -52,7 +87,7 @@ export function useSearch(
       );
     }, delay);
     return () => clearTimeout(timer);
-  }, [engine, query, mode, revision, filterKey]);
+  }, [engine, query, mode, revision, filterKey, tuningKey]);
 
   return state;
 }

@@ -6,6 +6,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
+import { loadTransformersReranker } from '../engine/rerank/transformers-reranker.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import { TesseractRecognizer } from '../engine/ingest/ocr/tesseract.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
@@ -17,6 +18,8 @@ const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  loadReranker: (options) =>
+    loadTransformersReranker({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
   wipeStorage: deleteAllDatabases,
   // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
   parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },
