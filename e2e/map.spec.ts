@@ -1,6 +1,7 @@
 // The embedding map on the ?demo=map page: 20,000 generated points on one canvas; hover shows the passage, a click
 // opens it, a drag selects documents. Prints the draw time of a frame at 20,000 points.
 import { expect, test } from '@playwright/test';
+import { addFiles, expectJobs, fixture, openApp } from './helpers.ts';
 
 test('renders 20,000 points; hover shows the passage; click opens it; drag selects', async ({ page }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
@@ -76,4 +77,19 @@ test('projected map: generated vectors through project() and MapPanel (progress,
   await page.getByTestId('map-progress').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('map-cancelled')).toBeVisible();
   await expect(page.getByTestId('map-canvas')).toHaveCount(0);
+});
+
+test("the library's own map: projected in the worker from the stored vectors; Enter on a point opens the passage in the viewer", async ({ page }) => {
+  await openApp(page);
+  await addFiles(page, [fixture('field-guide.md')]);
+  await expectJobs(page, { 'field-guide.md': 'done' });
+  await page.getByTestId('map-toggle').click();
+  const canvas = page.getByTestId('map-canvas');
+  const passages = await page.locator('[data-testid="library-row"][data-name="field-guide.md"] td[data-label="Passages"]').innerText();
+  await expect(canvas).toHaveAttribute('data-points', passages.trim(), { timeout: 60_000 });
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('map-tooltip')).not.toBeEmpty();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toContainText('field-guide.md');
 });

@@ -302,6 +302,9 @@ export interface LibraryStats {
   mostlyNonEnglish?: boolean;
 }
 
+export type { LibraryMap, MapOptions } from './library-map.ts';
+import type { LibraryMap, MapOptions } from './library-map.ts';
+
 export interface TroveApi {
   /** Opens storage, loads indexes and starts loading the model (without waiting for it). */
   /**
@@ -378,4 +381,8 @@ export interface TroveApi {
   // ── formats and languages ──
   /** A CSV/TSV/JSON/JSONL file's fields and first rows, with the suggested text fields, before it is added. */
   previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview>;
+  // ── embedding map ──
+  /** The library's passages projected to 2-D (PCA, then UMAP on a sample), with progress; cancelMap() stops it. */
+  projectMap(options?: MapOptions, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap>;
+  cancelMap(): Promise<void>;
 }

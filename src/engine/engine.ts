@@ -47,6 +47,7 @@ import { previewRecords } from './ingest/record-preview.ts';
 import type { RecordPreview } from './ingest/parsers/records.ts';
 import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
 import { LEXICAL_SNAPSHOT, LibraryCatalogue } from './library-catalogue.ts';
+import { buildLibraryMap, type LibraryMap, type MapOptions } from './library-map.ts';
 import { LibraryLock, type SettingsRefusal } from './library-lock.ts';
 import { consentedOverrides } from './settings-consent.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
@@ -654,6 +655,34 @@ export class TroveEngine implements TroveApi {
 
   async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> {
     return previewRecords(new Uint8Array(data), fileName);
+  }
+
+  // ── embedding map ──────────────────────────────────────────────────────────
+
+  private mapAbort: AbortController | null = null;
+
+  /** Projects the library's passages to 2-D (a newer call, or cancelMap, cancels an unfinished one). */
+  async projectMap(options: MapOptions = {}, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap> {
+    this.mapAbort?.abort();
+    const controller = new AbortController();
+    this.mapAbort = controller;
+    const serving = this.serving();
+    if (!serving) throw new TroveError('MODEL_UNAVAILABLE', 'The map needs the semantic model and its vectors: they are not loaded yet.');
+    try {
+      return await buildLibraryMap(this.requireStore(), this.catalogue, serving.set, options, controller.signal, (p) => {
+        try {
+          onProgress?.(p);
+        } catch {
+          /* the page went away */
+        }
+      });
+    } finally {
+      if (this.mapAbort === controller) this.mapAbort = null;
+    }
+  }
+
+  async cancelMap(): Promise<void> {
+    this.mapAbort?.abort();
   }
 
   // ── several tabs ───────────────────────────────────────────────────────────

@@ -9,7 +9,8 @@ import { FolderSummary } from './FolderSummary.tsx';
 import { RecordPreviewDialog, isRecordFile } from './RecordPreviewDialog.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
-import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
+import { connect, errorMessage, loadLibraryMap, onEngineEvent, type Connection } from './engine-client.ts';
+import { MapPanel } from './MapPanel.tsx';
 import { applyUpdate, onUpdateAvailable } from './pwa-update.ts';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
@@ -137,6 +138,18 @@ export function App() {
     [engine],
   );
   const [viewing, setViewing] = useState<ViewerTarget>();
+  // The embedding map (on demand: projecting a large library takes a while) and where its passages sit.
+  const [mapOpen, setMapOpen] = useState(false);
+  const mapSpans = useRef(new Map<number, { start: number; end: number }>());
+  const loadMap = useCallback(
+    async (signal: AbortSignal, onProgress: (progress: { stage: string; fraction: number }) => void) => {
+      if (!engine) throw new Error('The search engine is still starting.');
+      const map = await loadLibraryMap(engine, signal, onProgress);
+      mapSpans.current = new Map(Array.from(map.chunkIds, (id, i) => [id, { start: map.starts[i], end: map.ends[i] }]));
+      return map;
+    },
+    [engine],
+  );
   const openResult = useCallback(
     (result: SearchResult) => setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
     [query],
@@ -282,6 +295,28 @@ export function App() {
             {engine && search.response && search.response.results.length > 0 && (
               <CopyContext engine={engine} question={query} chunkIds={search.response.results.map((r) => r.chunkId)} />
             )}
+            <section className="map-section" aria-label="Embedding map">
+              <button
+                type="button"
+                className="button button--small button--quiet"
+                data-testid="map-toggle"
+                aria-expanded={mapOpen}
+                onClick={() => setMapOpen((open) => !open)}
+              >
+                {mapOpen ? 'Hide the map' : 'Map of the library'}
+              </button>
+              {mapOpen && (
+                <MapPanel
+                  load={loadMap}
+                  results={search.response?.results}
+                  onOpen={(chunkId, documentId) => {
+                    const span = mapSpans.current.get(chunkId);
+                    if (span) setViewing({ documentId, start: span.start, end: span.end, query });
+                  }}
+                  onFilter={(ids) => setSearch({ documentIds: ids })}
+                />
+              )}
+            </section>
             <LibraryPanel
               documents={documents}
               stats={stats}

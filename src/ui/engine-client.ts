@@ -2,6 +2,7 @@
 // except types.
 import * as Comlink from 'comlink';
 import type {
+  LibraryMap,
   EngineSettings,
   EvaluateRequest,
   EvaluationProgress,
@@ -295,4 +296,22 @@ export function runEvaluation(
   onProgress: (progress: EvaluationProgress) => void,
 ): Promise<EvaluationRun> {
   return engine.evaluate(request, Comlink.proxy(onProgress));
+}
+
+/**
+ * The library map for MapPanel: projected in the worker; an aborted signal cancels the projection there.
+ * Returns the points with each passage's offsets, so a click can open the viewer at the passage.
+ */
+export async function loadLibraryMap(
+  engine: Engine,
+  signal: AbortSignal,
+  onProgress: (progress: { stage: string; fraction: number }) => void,
+): Promise<LibraryMap> {
+  const cancel = () => void engine.cancelMap();
+  signal.addEventListener('abort', cancel);
+  try {
+    return await engine.projectMap({}, Comlink.proxy(onProgress));
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
 }
