@@ -1,6 +1,9 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
+import type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus } from './library-backup.ts';
 import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
+
+export type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus } from './library-backup.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -268,4 +271,14 @@ export interface TroveApi {
   /** Deletes a collection with all its documents (the default collection is emptied, not removed). */
   deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
+
+  // ── backup and storage ──
+  /** The library, or one collection, as a .trove file (documents, passages, vectors, index, checksums). */
+  exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob>;
+  /** Verifies a .trove file, then adds it to the library; refused (MODEL_MISMATCH, STORAGE_FULL, IMPORT_INVALID) before anything is written. */
+  importLibrary(file: Blob, options?: ImportOptions, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary>;
+  /** Cancels an export or import by the jobId given in its options (an import undoes what it wrote). */
+  cancelBackup(jobId: string): Promise<void>;
+  /** Storage used and allowed for this site, and whether it is persistent (from the browser, when it says). */
+  storageStatus(): Promise<StorageStatus>;
 }

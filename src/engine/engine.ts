@@ -38,6 +38,15 @@ import { chunkDocument } from './ingest/chunker.ts';
 import { parseFile } from './ingest/parsers/index.ts';
 import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
 import { LibraryCatalogue } from './library-catalogue.ts';
+import {
+  LibraryBackups,
+  type BackupProgress,
+  type ExportOptions,
+  type ImportOptions,
+  type ImportSummary,
+  type StorageProbe,
+  type StorageStatus,
+} from './library-backup.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { search, type FuseFn } from './search.ts';
@@ -63,6 +72,10 @@ export interface EngineDependencies {
   libraryName?: string;
   /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
   snapshotDelayMs?: number;
+  /** The browser's storage estimate (navigator.storage in the worker); none: space is never checked. */
+  storage?: StorageProbe;
+  /** Written into exported .trove files. */
+  appVersion?: string;
 }
 
 const SETTINGS_KEY = 'engine-settings';
@@ -91,6 +104,7 @@ export class TroveEngine implements TroveApi {
   private readonly lock: WriterLock;
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
+  private readonly backups: LibraryBackups;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
   /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
@@ -130,6 +144,17 @@ export class TroveEngine implements TroveApi {
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
+    });
+    this.backups = new LibraryBackups({
+      store: () => this.requireStore(),
+      queue: this.queue,
+      servingModel: () => this.servingModel(),
+      collections: () => this.collections(),
+      saveCollections: (records) => this.requireStore().putSetting(COLLECTIONS_KEY, records.filter((c) => c.id !== DEFAULT_COLLECTION)),
+      persistVectors: () => this.vectorsChanged(),
+      reload: () => this.reloadAfterImport(),
+      storage: deps.storage,
+      appVersion: deps.appVersion,
     });
   }
 
@@ -514,6 +539,46 @@ export class TroveEngine implements TroveApi {
       this.model.refresh();
       await this.vectorsChanged();
     });
+  }
+
+  // ── backup and storage ─────────────────────────────────────────────────────
+
+  /** The library (or one collection) as a .trove file (a Blob crosses comlink; the page downloads it). */
+  exportLibrary(options: ExportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
+    this.requireStore();
+    return this.backups.exportLibrary(options, onProgress);
+  }
+
+  /** Imports a .trove file: verified first; a refused, corrupt or cancelled file leaves the library untouched. */
+  importLibrary(file: Blob, options: ImportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary> {
+    this.requireStore();
+    return this.backups.importLibrary(file, options, onProgress);
+  }
+
+  async cancelBackup(jobId: string): Promise<void> {
+    this.backups.cancel(jobId);
+  }
+
+  storageStatus(): Promise<StorageStatus> {
+    return this.backups.storageStatus();
+  }
+
+  /** The model whose vectors answer searches (an export's vectors, and what an import must match). */
+  private servingModel(): { id?: string; fingerprint: string; dims: number } | null {
+    const serving = this.serving();
+    if (serving) return { id: serving.embedder.model.id, fingerprint: serving.set.fingerprint, dims: serving.set.dims };
+    const set = this.catalogue.vectors;
+    if (set) return { id: this.settingsValue.modelId, fingerprint: set.fingerprint, dims: set.dims };
+    const embedder = this.model.embedder;
+    return embedder ? { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims } : null;
+  }
+
+  /** After an import wrote to the store (in the queue): read the library again, then embed what lacks vectors. */
+  private async reloadAfterImport(): Promise<void> {
+    await this.reloadLibrary();
+    this.model.refresh();
+    await this.vectorsChanged();
+    if (this.catalogue.pendingVectors > 0) void this.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
   }
 
   // ── several tabs ───────────────────────────────────────────────────────────

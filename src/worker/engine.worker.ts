@@ -15,6 +15,13 @@ const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  storage: async () => {
+    const storage = (self.navigator as Navigator | undefined)?.storage;
+    const estimate = await storage?.estimate?.();
+    const persisted = await storage?.persisted?.().catch(() => undefined);
+    return { usage: estimate?.usage, quota: estimate?.quota, persisted };
+  },
+  appVersion: import.meta.env.VITE_APP_VERSION as string | undefined,
 });
 
 // A model that failed to download gets another chance when the network comes back, without a click.
