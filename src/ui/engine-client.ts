@@ -178,6 +178,10 @@ export function initialSettings(
 export interface PendingFile {
   jobId: string;
   file: File;
+  /** Collection to add to (default: the default collection). */
+  collection?: string;
+  /** The user's answer to "a document with this name is already there". */
+  onDuplicate?: FileInput['onDuplicate'];
 }
 
 let jobCounter = 0;
@@ -206,7 +210,7 @@ export async function ingestFiles(
   // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
   // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
   // largest file, however many are dropped.
-  for (const { jobId, file } of files) {
+  for (const { jobId, file, collection, onDuplicate } of files) {
     if (file.size > maxFileMB * 1024 * 1024) {
       fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
       continue;
@@ -218,7 +222,11 @@ export async function ingestFiles(
       fail(jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
       continue;
     }
-    const input: FileInput = { jobId, name: file.name, type: file.type, data };
+    const input: FileInput = { jobId, name: file.name, type: file.type, data, lastModified: file.lastModified };
+    if (collection !== undefined) input.collection = collection;
+    if (onDuplicate !== undefined) input.onDuplicate = onDuplicate;
+    const folder = file.webkitRelativePath.split('/').slice(0, -1).join('/');
+    if (folder) input.folder = folder;
     const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
     results.push(result);
   }

@@ -8,6 +8,9 @@ export interface Job {
   fileName: string;
   size: number;
   progress: IngestProgress;
+  /** The file and where it went, kept so a skipped duplicate can be sent again with the user's choice. */
+  file?: File;
+  collection?: string;
 }
 
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
@@ -22,17 +25,11 @@ function merge(current: IngestProgress, next: IngestProgress): IngestProgress {
   return { ...current, ...next };
 }
 
-let askedForPersistence = false;
-/** Ask once that the browser keep the library when it clears storage under pressure. */
-function persistStorage(): void {
-  if (askedForPersistence) return;
-  askedForPersistence = true;
-  navigator.storage?.persist?.().catch(() => undefined);
-}
-
 export function useIngest(onLibraryChanged: () => void): {
   jobs: Job[];
-  addFiles: (files: File[]) => void;
+  addFiles: (files: File[], options?: { collection?: string; onDuplicate?: 'replace' | 'keep-both' }) => void;
+  /** Sends a skipped duplicate again: replacing the document of the same name, or keeping both. */
+  resolveDuplicate: (jobId: string, choice: 'replace' | 'keep-both') => void;
   cancel: (jobId: string) => void;
   dismiss: (jobId: string) => void;
   clearFinished: () => void;
@@ -56,20 +53,21 @@ export function useIngest(onLibraryChanged: () => void): {
     if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
       finished.current.add(progress.jobId);
       changed.current();
-      if (progress.stage === 'done') persistStorage();
     }
   }, []);
 
   const addFiles = useCallback(
-    (files: File[]) => {
+    (files: File[], options: { collection?: string; onDuplicate?: 'replace' | 'keep-both' } = {}) => {
       if (files.length === 0) return;
-      const pending: PendingFile[] = files.map((file) => ({ jobId: newJobId(), file }));
+      const pending: PendingFile[] = files.map((file) => ({ jobId: newJobId(), file, ...options }));
       setJobs((list) => [
         ...list,
-        ...pending.map(({ jobId, file }) => ({
+        ...pending.map(({ jobId, file, collection }) => ({
           jobId,
           fileName: file.name,
           size: file.size,
+          file,
+          collection,
           progress: { jobId, fileName: file.name, stage: 'queued' as const, fraction: 0 },
         })),
       ]);
@@ -119,5 +117,19 @@ export function useIngest(onLibraryChanged: () => void): {
     setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
   }, []);
 
-  return { jobs, addFiles, cancel, dismiss, clearFinished, failUnfinished };
+  const jobsRef = useRef(jobs);
+  useEffect(() => {
+    jobsRef.current = jobs;
+  }, [jobs]);
+  const resolveDuplicate = useCallback(
+    (jobId: string, choice: 'replace' | 'keep-both') => {
+      const job = jobsRef.current.find((j) => j.jobId === jobId);
+      if (!job?.file) return;
+      setJobs((list) => list.filter((j) => j.jobId !== jobId));
+      addFiles([job.file], { collection: job.collection, onDuplicate: choice });
+    },
+    [addFiles],
+  );
+
+  return { jobs, addFiles, resolveDuplicate, cancel, dismiss, clearFinished, failUnfinished };
 }
