@@ -9,7 +9,7 @@ import { ScoreBreakdown } from './ScoreBreakdown.tsx';
 /** Passages longer than this start folded; the fold keeps the list scannable. */
 const FOLD_CHARS = 520;
 
-export function ResultCard({ result, rank, mode }: { result: SearchResult; rank: number; mode: SearchMode }) {
+export function ResultCard({ result, rank, mode, title }: { result: SearchResult; rank: number; mode: SearchMode; title?: string }) {
   const [expanded, setExpanded] = useState(false);
   const foldable = result.text.length > FOLD_CHARS;
   const location = formatLocation(result.page, result.headingPath);
@@ -21,6 +21,11 @@ export function ResultCard({ result, rank, mode }: { result: SearchResult; rank:
         </span>
         <div className="result__source" data-testid="result-source">
           <span className={`badge badge--${result.format}`}>{formatName(result.format)}</span>
+          {title && title !== result.documentName && (
+            <span className="result__title" data-testid="result-title">
+              {title}
+            </span>
+          )}
           <span className="result__name" title={result.documentName}>
             {result.documentName}
           </span>

@@ -10,9 +10,11 @@ interface Props {
   search: SearchState;
   stats: LibraryStats | undefined;
   onMode: (mode: SearchMode) => void;
+  /** Document id → title, for documents that have one. */
+  titles?: Map<number, string>;
 }
 
-export function SearchResults({ query, search, stats, onMode }: Props) {
+export function SearchResults({ query, search, stats, onMode, titles }: Props) {
   const text = query.trim();
   if (text === '') return <SearchHint stats={stats} />;
   if (search.error) {
@@ -48,7 +50,7 @@ export function SearchResults({ query, search, stats, onMode }: Props) {
       ) : (
         <ol className="results__list">
           {response.results.map((result, index) => (
-            <ResultCard key={result.chunkId} result={result} rank={index + 1} mode={response.mode} />
+            <ResultCard key={result.chunkId} result={result} rank={index + 1} mode={response.mode} title={titles?.get(result.documentId)} />
           ))}
         </ol>
       )}

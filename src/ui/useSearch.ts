@@ -1,6 +1,6 @@
 // Search as you type: debounced, and only the latest query's answer is ever shown.
 import { useEffect, useRef, useState } from 'react';
-import type { SearchResponse } from '../engine/api.ts';
+import type { SearchFilter, SearchResponse } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 
@@ -19,7 +19,10 @@ export function useSearch(
   query: string,
   mode: SearchMode,
   revision: number,
+  filter?: SearchFilter,
 ): SearchState {
+  // Compared by value: a new object with the same filters must not search again.
+  const filterKey = JSON.stringify(filter ?? null);
   const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
@@ -37,7 +40,8 @@ export function useSearch(
     lastQuery.current = text;
     setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
-      engine.search(text, { mode, k: RESULTS }).then(
+      const options = filterKey === 'null' ? { mode, k: RESULTS } : { mode, k: RESULTS, filter: JSON.parse(filterKey) as SearchFilter };
+      engine.search(text, options).then(
         (response) => {
           if (id === latest.current) setState({ response, error: undefined, pending: false });
         },
@@ -47,7 +51,7 @@ export function useSearch(
       );
     }, delay);
     return () => clearTimeout(timer);
-  }, [engine, query, mode, revision]);
+  }, [engine, query, mode, revision, filterKey]);
 
   return state;
 }
