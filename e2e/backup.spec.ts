@@ -2,7 +2,7 @@
 // profile (site data gone), import, the same answers; and a library built by the command line opens by import.
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addFiles, expectJobs, fixture, openApp, search } from './helpers.ts';
@@ -98,7 +98,6 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
   expect(await answers(fresh, 'hybrid', 'lighthouse fog')).toEqual(before.hybrid);
 
   // A damaged copy is refused plainly, and the library stays as it is.
-  const { readFileSync, writeFileSync } = await import('node:fs');
   const bytes = readFileSync(file);
   bytes[Math.floor(bytes.length / 2)] ^= 0xff;
   const broken = info.outputPath('broken.trove');
@@ -126,4 +125,17 @@ test('the CLI builds a library from e2e/fixtures that the app imports', async ({
   await expect(page.getByTestId('result').first().getByTestId('result-source')).toContainText('field-guide.md');
   await search(page, 'keyword', 'lighthouse');
   await expect(page.getByTestId('result').first().getByTestId('result-source')).toContainText('injection.html');
+
+  // A changed file of the same name: the app asks, and Replace swaps the old version for the new one.
+  const changed = join(folder, 'windows-1252.txt');
+  writeFileSync(changed, 'The winter menu now offers roasted chestnuts and mulled cider.');
+  await addFiles(page, [changed]);
+  await expect(page.getByTestId('job-duplicate')).toHaveAttribute('data-reason', 'same-name');
+  await page.getByTestId('duplicate-replace').click();
+  await expectJobs(page, { 'windows-1252.txt': 'done' });
+  await expect(page.getByTestId('library-row')).toHaveCount(3);
+  await search(page, 'keyword', 'chestnuts');
+  await expect(page.getByTestId('result').first().getByTestId('result-source')).toContainText('windows-1252.txt');
+  await search(page, 'keyword', 'rösti');
+  await expect(page.getByTestId('no-results')).toBeVisible();
 });
