@@ -8,6 +8,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   crypto: () => import('./crypto.ts'),
   ocr: () => import('./ocr.ts'),
   backup: () => import('./backup.ts'),
+  'library-backup': () => import('./library-backup.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);
