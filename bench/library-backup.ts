@@ -82,7 +82,7 @@ export async function main(args: string[]): Promise<void> {
     { step: '.trove -> store (peer)', ...pick(peerImport), ratio: 1 },
   ];
   console.log(`${passages.toLocaleString()} passages, ${dims}-d, ${documents} documents; file ${(blob.size / 1e6).toFixed(1)} MB; round trip identical: ${b.documents} documents, ${b.chunks} passages, ${b.vectors} vectors`);
-  console.table(rows.map((r) => ({ step: r.step, 'wall s': r.seconds.toFixed(2), 'cpu s': r.cpuSeconds.toFixed(2), 'cpu ratio': r.ratio.toFixed(2) })));
+  console.table(rows.map((r) => ({ step: r.step, 'wall s': r.seconds.toFixed(2), 'cpu s': r.cpuSeconds.toFixed(2), 'cpu ratio': Number.isNaN(r.ratio) ? '—' : r.ratio.toFixed(2) })));
   if (values.json) console.log(JSON.stringify({ passages, dims, bytes: blob.size, rows }));
 }
 
