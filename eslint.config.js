@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'dev-dist/**', 'test-results/**', 'playwright-report/**', 'bench/.cache/**', '**/*.wat'] },
+  { ignores: ['dist/**', 'dist-base/**', 'e2e/fixtures/generated/**', 'node_modules/**', 'public/**', 'dev-dist/**', 'test-results/**', 'playwright-report/**', 'bench/.cache/**', '**/*.wat'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ocrAssets } from './scripts/vite-plugin-ocr-assets.mjs';
 import { ISOLATION_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFilePlugin } from './src/security-headers.ts';
 
 export default defineConfig({
@@ -14,22 +15,26 @@ export default defineConfig({
       ],
     },
     headersFilePlugin(), // dist/_headers for static hosts
-    // Offline PWA: the service worker precaches the app shell, the engine worker, pdf.js and the ONNX Runtime
-    // wasm (~27 MB, hence the raised limit), so the app opens with the network off. Model files are cached by
-    // transformers.js itself (Cache Storage) on first use; self-hosted models under /models/ are not precached.
+    ocrAssets(), // tesseract.js worker, core and English data under tesseract/ (same origin; precached below)
+    // Offline PWA with our own service worker (src/sw/sw.ts; Workbox precaching via injectManifest). It precaches
+    // the app shell, the engine worker, pdf.js and the ONNX Runtime wasm (~27 MB, hence the raised limit), so the
+    // app opens with the network off from the first visit; adds COOP/COEP where the host does not (threads on any
+    // static host); and waits for the user before activating a new version (registerType 'prompt': no swap under
+    // the user). src/ui/pwa-update.ts registers it (injectRegister null). Scope, precache URLs and the navigation
+    // fallback all follow Vite's base, so `vite build --base=/trove/` works. Model files are cached by
+    // transformers.js itself (Cache Storage) on first use; self-hosted models under <base>models/ are not precached.
     VitePWA({
-      injectRegister: 'script',
-      registerType: 'autoUpdate',
-      manifest: false, // public/manifest.webmanifest
-      workbox: {
-        globPatterns: ['**/*.{js,mjs,css,html,svg,wasm,webmanifest}'],
-        globIgnores: ['models/**'],
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: null,
+      registerType: 'prompt',
+      manifest: false, // public/manifest.webmanifest (relative URLs, so it follows the base path too)
+      injectManifest: {
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,wasm,webmanifest,gz}'],
+        // Screenshots only serve the install dialog, which needs the network anyway.
+        globIgnores: ['models/**', 'icons/screenshot-*'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//],
-        // Take over the first page load too, so "works offline" holds from the first visit.
-        clientsClaim: true,
-        skipWaiting: true,
       },
     }),
   ],

@@ -5,9 +5,14 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   bm25: () => import('./bm25.ts'),
   ann: () => import('./ann.ts'),
   'ann-reload': () => import('./ann-reload.ts'),
+  embed: () => import('./embed.ts'),
   crypto: () => import('./crypto.ts'),
   ocr: () => import('./ocr.ts'),
   backup: () => import('./backup.ts'),
+  rerank: () => import('./rerank.ts'),
+  ingest: () => import('./ingest.ts'),
+  'map-project': () => import('./map-project.ts'),
+  soak: () => import('./soak.ts'),
   'library-backup': () => import('./library-backup.ts'),
 };
 

@@ -30,9 +30,19 @@ export async function dumpIndexedDb(page: Page): Promise<StoreDump[]> {
       else if (value instanceof ArrayBuffer) parts.push(new Uint8Array(value.slice(0)));
       else if (value instanceof Blob) parts.push(new Uint8Array(await value.arrayBuffer()));
       else if (Array.isArray(value)) for (const item of value) await walk(item);
-      else if (value instanceof Map) for (const [k, v] of value) (await walk(k), await walk(v));
+      else if (value instanceof Map) {
+        for (const [k, v] of value) {
+          await walk(k);
+          await walk(v);
+        }
+      }
       else if (value instanceof Set) for (const v of value) await walk(v);
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (await walk(k), await walk(v));
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          await walk(k);
+          await walk(v);
+        }
+      }
     };
     const toBase64 = (chunks: Uint8Array[]) => {
       let binary = '';

@@ -1,4 +1,6 @@
 // npm run eval -- --dataset DIR --mode bm25|vector|hybrid [--json] [--k1 X --b Y] [--model ID] [--remote] [--k DEPTH]
+//   [--fusion rrf|weighted] [--alpha A] [--norm minmax|zscore] [--rrf-k K]     (hybrid: how the two lists are fused)
+//   [--mmr LAMBDA] [--rerank] [--reranker ID] [--rerank-depth N]               (any mode: reorder the top passages)
 // Vector and hybrid modes run the whole engine (parse, chunk, embed, store on fake-indexeddb, search). The model
 // defaults to the offline GloVe fixture; --model bge-small-en-v1.5 needs its files under public/models/ or --remote.
 // Evaluates a test collection (BEIR layout) and prints nDCG@10, MAP, recall@100, MRR@10.
@@ -8,6 +10,11 @@ import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TEST_MODEL_ID } from '../src/engine/embed/model-registry.ts';
+import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
+import { TEST_RERANKER_ID } from '../src/engine/rerank/reranker-registry.ts';
+import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
+import { validateFusion, type FusionSettings } from '../src/engine/retrieve/fuser.ts';
+import { DEFAULT_RERANK_DEPTH, withPostProcessing, type PostProcessOptions } from '../src/engine/eval/post-process.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { TroveError } from '../src/engine/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
@@ -18,7 +25,10 @@ const MODES: readonly RetrievalMode[] = ['bm25', 'vector', 'hybrid'];
 
 function usage(message: string): never {
   const modes = MODES.join('|');
-  console.error(`${message}\nusage: npm run eval -- --dataset DIR --mode ${modes} [--json] [--k1 X --b Y] [--model ID]`);
+  console.error(
+    `${message}\nusage: npm run eval -- --dataset DIR --mode ${modes} [--json] [--k1 X --b Y] [--model ID] ` +
+      '[--fusion rrf|weighted --alpha A --norm minmax|zscore --rrf-k K] [--mmr LAMBDA] [--rerank --reranker ID --rerank-depth N]',
+  );
   process.exit(2);
 }
 
@@ -40,6 +50,14 @@ async function main(): Promise<void> {
       model: { type: 'string', default: TEST_MODEL_ID },
       remote: { type: 'boolean', default: false },
       k: { type: 'string' },
+      fusion: { type: 'string' },
+      alpha: { type: 'string' },
+      norm: { type: 'string' },
+      'rrf-k': { type: 'string' },
+      mmr: { type: 'string' },
+      rerank: { type: 'boolean', default: false },
+      reranker: { type: 'string', default: TEST_RERANKER_ID },
+      'rerank-depth': { type: 'string' },
     },
   });
   if (!values.dataset) usage('--dataset is required');
@@ -48,21 +66,65 @@ async function main(): Promise<void> {
   const k1 = numberArg(values.k1, 'k1');
   const b = numberArg(values.b, 'b');
   const k = numberArg(values.k, 'k') ?? 1000;
+  const alpha = numberArg(values.alpha, 'alpha');
+  const rrfK = numberArg(values['rrf-k'], 'rrf-k');
+  const mmr = numberArg(values.mmr, 'mmr');
+  const rerankDepth = numberArg(values['rerank-depth'], 'rerank-depth') ?? DEFAULT_RERANK_DEPTH;
+  let fusion: FusionSettings | undefined;
+  if (values.fusion !== undefined || alpha !== undefined || rrfK !== undefined || values.norm !== undefined) {
+    if (mode !== 'hybrid') usage('--fusion, --alpha, --norm and --rrf-k apply to --mode hybrid');
+    const method = values.fusion ?? (alpha !== undefined ? 'weighted' : 'rrf');
+    if (method !== 'rrf' && method !== 'weighted') usage(`--fusion must be rrf or weighted, got "${method}"`);
+    if (method === 'weighted' && alpha === undefined) usage('--fusion weighted needs --alpha A (0 = keyword only, 1 = vectors only)');
+    try {
+      fusion = validateFusion(
+        method === 'rrf'
+          ? { method, k: rrfK ?? 60 }
+          : { method, alpha: alpha!, normalization: values.norm as 'minmax' | 'zscore' | undefined },
+      );
+    } catch (error) {
+      usage(error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (mmr !== undefined && !(mmr >= 0 && mmr <= 1)) usage(`--mmr must be between 0 and 1, got ${mmr}`);
+  if (!(Number.isInteger(rerankDepth) && rerankDepth >= 1)) usage(`--rerank-depth must be a positive integer, got ${rerankDepth}`);
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const started = performance.now();
-  if (mode !== 'bm25' && values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
+  const needsEmbedder = mode !== 'bm25' || mmr !== undefined;
+  if (needsEmbedder && values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
+  if (values.rerank && values.reranker === TEST_RERANKER_ID) (await import('./make-reranker-fixture.mjs')).makeRerankerFixture();
   const dataset = await loadDataset(values.dataset);
-  log(`${dataset.name}: ${dataset.corpus.length} documents, ${dataset.queries.length} judged queries, mode ${mode}`);
-  const retriever = await createRetriever(mode, dataset.corpus, {
+  const configuration = [
+    mode,
+    fusion && (fusion.method === 'rrf' ? `rrf k=${fusion.k}` : `weighted alpha=${fusion.alpha} ${fusion.normalization}`),
+    mmr !== undefined && `mmr ${mmr}`,
+    values.rerank && `rerank ${values.reranker} top ${rerankDepth}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  log(`${dataset.name}: ${dataset.corpus.length} documents, ${dataset.queries.length} judged queries, ${configuration}`);
+  const localModelPath = resolve('public/models') + '/';
+  const baseRetriever = await createRetriever(mode, dataset.corpus, {
+    fusion,
     bm25: { ...(k1 !== undefined && { k1 }), ...(b !== undefined && { b }) },
     engine: {
       modelId: values.model!,
       allowRemoteModels: values.remote!,
-      localModelPath: resolve('public/models') + '/',
+      localModelPath,
       openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`),
     },
   });
+  const post: PostProcessOptions = {};
+  if (mmr !== undefined) {
+    const embedder = await loadTransformersEmbedder({ modelId: values.model!, allowRemoteModels: values.remote!, localModelPath, device: 'auto' });
+    post.mmr = { lambda: mmr, embed: (texts) => embedder.embedPassages(texts), dims: embedder.model.dims };
+  }
+  if (values.rerank) {
+    post.reranker = await loadTransformersReranker({ modelId: values.reranker, allowRemoteModels: values.remote!, localModelPath, device: 'auto' });
+    post.rerankDepth = rerankDepth;
+  }
+  const retriever = withPostProcessing(baseRetriever, post);
   const indexed = performance.now();
   const result = await evaluate(dataset, (query, depth) => retriever.search(query.text, depth), { k });
   await retriever.close?.();
@@ -71,6 +133,7 @@ async function main(): Promise<void> {
   const row = (name: string, value: number) => `${name.padEnd(12)}${value.toFixed(4)}`;
   log(row('nDCG@10', result['ndcg@10']));
   log(row('MAP', result.map));
+  log(row('recall@10', result['recall@10']));
   log(row('recall@100', result['recall@100']));
   log(row('MRR@10', result['mrr@10']));
   log(`${'queries'.padEnd(12)}${result.queries}`);
@@ -81,12 +144,16 @@ async function main(): Promise<void> {
       JSON.stringify({
         'ndcg@10': round(result['ndcg@10']),
         map: round(result.map),
+        'recall@10': round(result['recall@10']),
         'recall@100': round(result['recall@100']),
         'mrr@10': round(result['mrr@10']),
         queries: result.queries,
         mode,
         dataset: dataset.name,
         ...(mode !== 'vector' && { k1: k1 ?? 0.9, b: b ?? 0.4 }),
+        ...(mode === 'hybrid' && { fusion: fusion ?? { method: 'rrf', k: 60 } }),
+        ...(mmr !== undefined && { mmr }),
+        ...(values.rerank && { rerank: { model: values.reranker, depth: rerankDepth } }),
         seconds: round(seconds),
       }),
     );

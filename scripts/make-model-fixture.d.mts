@@ -7,3 +7,10 @@ export declare function makeModelFixture(options?: { outDir?: string; gloveFile?
   vocabSize?: number;
   dims?: number;
 };
+/** The subset of onnx.proto the fixtures need (protobufjs schema text). */
+export declare const ONNX_SCHEMA: string;
+export declare const tokenizerConfig: Record<string, unknown>;
+/** tokenizer.json for a whole-word WordPiece vocabulary whose first five entries are [PAD] [UNK] [CLS] [SEP] [MASK]. */
+export declare function tokenizerJson(vocab: string[]): Record<string, unknown>;
+export declare function buildVocab(glove: Record<string, number[]>): { vocab: string[]; dims: number; matrix: Float32Array };
+export declare function writeAtomic(file: string, data: string | Uint8Array): void;

@@ -27,7 +27,7 @@ const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/m
 const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']; // ids 0..4, all get zero vectors
 
 // The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) this graph needs; field numbers as upstream.
-const ONNX_SCHEMA = `
+export const ONNX_SCHEMA = `
 syntax = "proto3";
 package onnx;
 message AttributeProto { string name = 1; float f = 2; int64 i = 3; bytes s = 4; int32 type = 20; }
@@ -49,7 +49,7 @@ const INT64 = 7;
 const ATTR_INT = 2; // AttributeProto.AttributeType
 
 /** Reads {word: number[]} and returns the vocabulary (specials first) and a [vocab, dims] float32 matrix. */
-function buildVocab(glove) {
+export function buildVocab(glove) {
   const words = Object.keys(glove).filter((w) => w.length > 0 && !SPECIAL_TOKENS.includes(w));
   const dims = glove[words[0]].length;
   const vocab = [...SPECIAL_TOKENS, ...words];
@@ -108,7 +108,7 @@ function buildOnnx(matrix, vocabSize, dims) {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
-function tokenizerJson(vocab) {
+export function tokenizerJson(vocab) {
   const special = (content, id) => ({
     id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
   });
@@ -142,7 +142,7 @@ function tokenizerJson(vocab) {
   };
 }
 
-const tokenizerConfig = {
+export const tokenizerConfig = {
   tokenizer_class: 'BertTokenizer',
   do_lower_case: true,
   strip_accents: false,
@@ -196,7 +196,7 @@ function permuteColumns(matrix, dims) {
   return out;
 }
 
-function writeAtomic(file, data) {
+export function writeAtomic(file, data) {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, data);

@@ -1,7 +1,16 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
+import type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
+import type { LockState, SettingsRefusal } from './library-lock.ts';
+
+export type { BuiltinPiiType, CustomPatternSpec, PiiType } from './privacy/redact.ts';
+export type { LockState, SettingsRefusal } from './library-lock.ts';
+import type { DocumentFormat, FieldValue, SearchMode, TextBlock } from './types.ts';
+import type { OcrMode } from './ingest/ocr/recognizer.ts';
+import type { RecordPreview } from './ingest/parsers/records.ts';
+
+export type { OcrMode, RecordPreview };
 import type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus } from './library-backup.ts';
-import type { DocumentFormat, SearchMode, TextBlock } from './types.ts';
 
 export type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus } from './library-backup.ts';
 
@@ -20,6 +29,8 @@ export interface ModelStatus {
   progress?: number;
   /** Why the model is unavailable, in words for the user. */
   error?: string;
+  /** WASM threads the model runs on (more than 1 only when the page is cross-origin isolated). */
+  threads?: number;
   /** Why the device in use differs from the one asked for (e.g. no WebGPU adapter, or WebGPU failed its self-check). */
   deviceNote?: string;
   /** Chunks still waiting for vectors of this model (ingested while it was unavailable, or being re-embedded). */
@@ -58,6 +69,18 @@ export interface DocumentSummary {
   modifiedAt?: number;
   language?: string;
   folder?: string;
+  /** What PII redaction replaced in this document (counts and placeholder positions, never the values). */
+  redactions?: RedactionSummary;
+}
+
+/** The per-document redaction report as stored: counts per type, and where the placeholders are in the stored text. */
+export interface RedactionSummary {
+  total: number;
+  counts: Record<PiiType, number>;
+  /** [start, end) of each placeholder in the stored (redacted) text. */
+  positions: Array<[number, number]>;
+  /** Redactions in the file name and title (no positions in the text). */
+  inName: number;
 }
 
 export interface CollectionSummary {
@@ -139,6 +162,10 @@ export interface FileInput {
    * The same content is always skipped unless 'keep-both'.
    */
   onDuplicate?: 'replace' | 'keep-both';
+  /** Redact PII in this file (overrides the redactPii setting for this ingest). */
+  redact?: boolean;
+  /** CSV/TSV/JSON: the fields the user chose as text in the preview (the others become metadata). */
+  textFields?: string[];
 }
 
 export interface SearchOptions {
@@ -178,6 +205,9 @@ export interface SearchResult {
   end: number;
   page?: number;
   headingPath: string[];
+  /** A table row / JSON object: its 1-based row and metadata fields. */
+  row?: number;
+  fields?: Record<string, FieldValue>;
   /** [start, end) ranges within `text` to highlight (query term matches). */
   highlights: Array<[number, number]>;
   scores: ScoreBreakdown;
@@ -222,6 +252,15 @@ export interface EngineSettings {
   hnswEf: number;
   /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
   keepPreviousVectors: boolean;
+  /** Replace detected PII with typed placeholders before anything is stored (see privacy/redact.ts). */
+  redactPii: boolean;
+  /** The built-in detectors to run when redacting. */
+  redactTypes: BuiltinPiiType[];
+  /** User-defined patterns, redacted as [CUSTOM]. */
+  redactCustom: CustomPatternSpec[];
+  // ── formats and languages ──
+  /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
+  ocrMode: OcrMode;
 }
 
 export interface LibraryStats {
@@ -238,11 +277,20 @@ export interface LibraryStats {
     /** True when it was loaded from its persisted pages rather than rebuilt. */
     loadedFromPages: boolean;
   };
+  /** Most of the library (by size) is not English: the UI suggests a multilingual model. */
+  mostlyNonEnglish?: boolean;
 }
 
 export interface TroveApi {
   /** Opens storage, loads indexes and starts loading the model (without waiting for it). */
-  init(settings?: Partial<EngineSettings>): Promise<{ settings: EngineSettings; stats: LibraryStats }>;
+  /**
+   * `settings`: the build's choice for this session; `requested`: URL parameters, applied only where they narrow
+   * what the stored settings allow (the others come back in `refused`). Neither is persisted.
+   */
+  init(
+    settings?: Partial<EngineSettings>,
+    requested?: Partial<EngineSettings>,
+  ): Promise<{ settings: EngineSettings; stats: LibraryStats; lock: LockState; refused: SettingsRefusal[] }>;
   getSettings(): Promise<EngineSettings>;
   updateSettings(settings: Partial<EngineSettings>): Promise<EngineSettings>;
   modelStatus(): Promise<ModelStatus>;
@@ -272,6 +320,21 @@ export interface TroveApi {
   deleteCollection(id: string): Promise<void>;
   stats(): Promise<LibraryStats>;
 
+  // ── privacy: library lock and forget everything ──
+  /** 'plain' (not encrypted), 'locked' (encrypted, passphrase needed) or 'unlocked'. */
+  lockState(): Promise<LockState>;
+  /** Opens an encrypted library; a wrong passphrase is refused (WRONG_PASSPHRASE) without touching data. */
+  unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }>;
+  /** Forgets the key and every in-memory index: every content call answers LOCKED until unlock. */
+  lock(): Promise<void>;
+  /** Encrypts an EMPTY library from now on. Losing the passphrase loses the library. */
+  enableEncryption(passphrase: string): Promise<void>;
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+  /** Closes the library and deletes its databases; returns what was removed, in words. The engine is closed after. */
+  forgetEverything(): Promise<string[]>;
+  // ── formats and languages ──
+  /** A CSV/TSV/JSON/JSONL file's fields and first rows, with the suggested text fields, before it is added. */
+  previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview>;
   // ── backup and storage ──
   /** The library, or one collection, as a .trove file (documents, passages, vectors, index, checksums). */
   exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob>;

@@ -17,6 +17,7 @@ import type {
   IngestProgress,
   LibraryEvent,
   LibraryStats,
+  LockState,
   ModelStatus,
   SearchOptions,
   SearchResponse,
@@ -34,10 +35,15 @@ import {
 import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
-import { chunkDocument } from './ingest/chunker.ts';
-import { parseFile } from './ingest/parsers/index.ts';
+import { chunkForIndex } from './ingest/structured-chunks.ts';
+import { fileParsing, type FileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
+import { libraryLanguages } from './ingest/library-languages.ts';
+import { previewRecords } from './ingest/record-preview.ts';
+import type { RecordPreview } from './ingest/parsers/records.ts';
 import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
-import { LibraryCatalogue } from './library-catalogue.ts';
+import { LEXICAL_SNAPSHOT, LibraryCatalogue } from './library-catalogue.ts';
+import { LibraryLock, type SettingsRefusal } from './library-lock.ts';
+import { consentedOverrides } from './settings-consent.ts';
 import {
   LibraryBackups,
   type BackupProgress,
@@ -72,6 +78,13 @@ export interface EngineDependencies {
   libraryName?: string;
   /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
   snapshotDelayMs?: number;
+  /**
+   * Forget everything: deletes the library's databases once the engine has closed its store, and says what it
+   * removed (the worker deletes every IndexedDB database of the origin). Keeps the engine free of browser APIs.
+   */
+  wipeStorage?: () => Promise<string[]>;
+  /** The default parse step's OCR recognizer factory (called on first use) and PDF asset URLs. */
+  parsing?: FileParsingOptions;
   /** The browser's storage estimate (navigator.storage in the worker); none: space is never checked. */
   storage?: StorageProbe;
   /** Written into exported .trove files. */
@@ -101,9 +114,10 @@ export class TroveEngine implements TroveApi {
   private readonly model: ModelLifecycle;
   private readonly queue: WorkQueue;
   private readonly pipeline: IngestPipeline;
-  private readonly lock: WriterLock;
+  private readonly writer: WriterLock;
   private readonly channel: LibraryChannel;
   private readonly fuse: FuseFn;
+  private readonly parsing: FileParsing;
   private readonly backups: LibraryBackups;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
@@ -120,13 +134,22 @@ export class TroveEngine implements TroveApi {
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   /** The stored settings as this engine last read or wrote them: a catch-up applies only another tab's change. */
   private storedSettings = '{}';
+  /** The settings as stored (what updateSettings builds on): never the build's or the URL's session overrides. */
+  private persisted: Partial<EngineSettings> = {};
+  /** URL parameters refused at init because they would widen what the user allowed. */
+  private refused: SettingsRefusal[] = [];
+  /** Which store content goes through (plain, or encrypted once unlocked); null before init. */
+  private libraryLock: LibraryLock | null = null;
+  /** Set by forgetEverything: the library is deleted and this engine answers nothing more. */
+  private forgotten: string | undefined;
 
   constructor(private readonly deps: EngineDependencies) {
     const name = deps.libraryName ?? 'trove';
-    this.lock = deps.lock ?? writerLock(`${name}:writer`);
+    this.writer = deps.lock ?? writerLock(`${name}:writer`);
     this.channel = deps.channel ?? broadcastLibraryChannel(`${name}:changes`);
     this.fuse = deps.fuse ?? ((lists, settings) => reciprocalRankFusion(lists, settings.rrfK));
     this.queue = new WorkQueue((task) => this.runAsWriter(task));
+    this.parsing = fileParsing(deps.parsing);
     this.model = new ModelLifecycle(deps.loadEmbedder, {
       settings: () => this.settingsValue,
       pendingVectors: () => this.catalogue.pendingVectors,
@@ -139,8 +162,8 @@ export class TroveEngine implements TroveApi {
       model: this.model,
       queue: this.queue,
       settings: () => this.settingsValue,
-      parse: deps.parse ?? ((data, name, type, signal) => parseFile(data, name, type, signal)),
-      chunk: deps.chunk ?? ((doc, options) => chunkDocument(doc, options)),
+      parse: deps.parse ?? ((data, name, type, signal, context) => this.parsing.parse(data, name, type, signal, context)),
+      chunk: deps.chunk ?? ((doc, options, signal) => chunkForIndex(doc, options, signal)),
       vectorsChanged: () => this.vectorsChanged(),
       announce: (progress) => this.emit(this.jobListeners, progress),
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
@@ -160,22 +183,38 @@ export class TroveEngine implements TroveApi {
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
 
-  async init(overrides: Partial<EngineSettings> = {}): Promise<{ settings: EngineSettings; stats: LibraryStats }> {
-    this.initializing ??= this.open(overrides);
+  async init(
+    overrides: Partial<EngineSettings> = {},
+    requested: Partial<EngineSettings> = {},
+  ): Promise<{ settings: EngineSettings; stats: LibraryStats; lock: LockState; refused: SettingsRefusal[] }> {
+    this.initializing ??= this.open(overrides, requested);
     await this.initializing;
-    return { settings: this.settingsValue, stats: await this.stats() };
+    return { settings: this.settingsValue, stats: await this.stats(), lock: await this.lockState(), refused: this.refused };
   }
 
-  private async open(overrides: Partial<EngineSettings>): Promise<void> {
-    const store = await this.deps.openStore({ onStale: (reason) => this.becameStale(reason) });
-    this.store = store;
-    const stored = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+  private async open(overrides: Partial<EngineSettings>, requested: Partial<EngineSettings>): Promise<void> {
+    const inner = await this.deps.openStore({ onStale: (reason) => this.becameStale(reason) });
+    this.libraryLock = await LibraryLock.open(inner);
+    const stored = (await inner.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
     this.storedSettings = JSON.stringify(stored);
-    this.settingsValue = mergeSettings(mergeSettings(DEFAULT_SETTINGS, safeSettings(stored)), overrides);
+    this.persisted = safeSettings(stored);
+    // The build's choice applies for the session; URL parameters only where they narrow it (never persisted).
+    const allowed = mergeSettings(mergeSettings(DEFAULT_SETTINGS, this.persisted), overrides);
+    const consent = consentedOverrides(allowed, requested);
+    this.refused = consent.refused;
+    this.settingsValue = mergeSettings(allowed, consent.overrides);
+    this.channel.onAnnouncement(() => void this.catchUpNow());
+    // An encrypted library waits for its passphrase (unlock) before anything of its content is read.
+    if (this.libraryLock.state === 'locked') return;
+    await this.loadLibrary(inner);
+  }
+
+  /** Loads the library's indexes from `store` and starts the model (at start-up, or after unlock). */
+  private async loadLibrary(store: Store): Promise<void> {
+    this.store = store;
     // Read the version first: changes that land while we load are applied again by the next catch-up (idempotent).
     this.knownVersion = await store.libraryVersion();
     this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
-    this.channel.onAnnouncement(() => void this.catchUpNow());
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
     if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
@@ -184,8 +223,9 @@ export class TroveEngine implements TroveApi {
     } else if (last) {
       void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
     }
-    void this.model.ensureLoaded();
-    void this.pipeline.resumeInterrupted().catch(() => undefined);
+    // Resume half-written documents once the model has settled (ready, or unavailable: then by keyword only). Queued
+    // earlier, a long resume would hold the queue while the model's vectors wait to open behind it.
+    void this.model.ensureLoaded().finally(() => void this.pipeline.resumeInterrupted().catch(() => undefined));
   }
 
   async getSettings(): Promise<EngineSettings> {
@@ -193,11 +233,15 @@ export class TroveEngine implements TroveApi {
   }
 
   async updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
-    const store = this.requireStore();
+    const store = this.settingsStore();
     const previous = this.settingsValue;
     const next = mergeSettings(previous, patch);
-    await store.putSetting(SETTINGS_KEY, next);
-    this.storedSettings = JSON.stringify(next);
+    // Only the stored settings and this change are saved: session overrides (build, URL) never become permanent.
+    const persisted = { ...this.persisted, ...withoutUndefined(patch) };
+    mergeSettings(DEFAULT_SETTINGS, persisted); // the saved form must validate on its own too
+    await store.putSetting(SETTINGS_KEY, persisted);
+    this.persisted = persisted;
+    this.storedSettings = JSON.stringify(persisted);
     this.settingsValue = next;
     this.applySettingsChange(previous, next);
     return next;
@@ -205,6 +249,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    if (next.ocrMode === 'never' && previous.ocrMode !== 'never') void this.parsing.stopOcr().catch(() => undefined);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
       void this.queue.enqueue(() => this.reloadLibrary()).catch(() => undefined);
     }
@@ -232,6 +277,7 @@ export class TroveEngine implements TroveApi {
       chunks: this.catalogue.chunkCount,
       vectors: vectors?.size ?? 0,
       keywordIndex: this.lexicalLoadedFrom,
+      mostlyNonEnglish: libraryLanguages(this.catalogue.docs.values()).mostlyNonEnglish,
     };
     if (vectors) {
       stats.index = {
@@ -265,6 +311,7 @@ export class TroveEngine implements TroveApi {
 
   /** Loads the configured model (again, after a failure). Never throws: the status says what happened. */
   loadModel(): Promise<ModelStatus> {
+    if (this.libraryLock?.state === 'locked') return Promise.resolve(this.model.status); // loads after unlock
     return this.model.ensureLoaded();
   }
 
@@ -402,7 +449,8 @@ export class TroveEngine implements TroveApi {
 
   // ── search ─────────────────────────────────────────────────────────────────
 
-  search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    this.requireStore(); // LOCKED while locked
     return search(
       {
         store: () => this.requireStore(),
@@ -420,6 +468,7 @@ export class TroveEngine implements TroveApi {
   // ── library ────────────────────────────────────────────────────────────────
 
   async listDocuments(): Promise<DocumentSummary[]> {
+    this.requireStore(); // LOCKED while locked
     const { catalogue } = this;
     return [...catalogue.docs.values()]
       .sort((a, b) => b.addedAt - a.addedAt || b.id - a.id)
@@ -443,10 +492,12 @@ export class TroveEngine implements TroveApi {
         modifiedAt: doc.modifiedAt,
         language: doc.language,
         folder: doc.folder,
+        redactions: doc.redactions,
       }));
   }
 
   async getDocument(id: number): Promise<DocumentContent> {
+    this.requireStore(); // LOCKED while locked
     const doc = this.catalogue.docs.get(id);
     const text = doc && (await this.requireStore().getText(id));
     if (!doc || !text) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
@@ -541,6 +592,12 @@ export class TroveEngine implements TroveApi {
     });
   }
 
+  // ── formats and languages ──────────────────────────────────────────────────
+
+  async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> {
+    return previewRecords(new Uint8Array(data), fileName);
+  }
+
   // ── backup and storage ─────────────────────────────────────────────────────
 
   /** The library (or one collection) as a .trove file (a Blob crosses comlink; the page downloads it). */
@@ -585,7 +642,7 @@ export class TroveEngine implements TroveApi {
 
   /** Runs a write task as the library's only writer: other tabs wait; this one first catches up with them. */
   private runAsWriter<T>(task: () => Promise<T>): Promise<T> {
-    return this.lock.run(() =>
+    return this.writer.run(() =>
       this.exclusively(async () => {
         if (this.staleMessage) throw new TroveError('LIBRARY_STALE', this.staleMessage);
         await this.catchUp();
@@ -658,10 +715,11 @@ export class TroveEngine implements TroveApi {
   }
 
   private async reloadSettings(): Promise<void> {
-    const stored = (await this.requireStore().getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    const stored = (await this.settingsStore().getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
     const json = JSON.stringify(stored);
     if (json === this.storedSettings) return; // our own write, or another key changed
     this.storedSettings = json;
+    this.persisted = safeSettings(stored);
     // Another tab saved settings: the user's explicit choice there wins over this page's start-up overrides.
     const previous = this.settingsValue;
     const next = mergeSettings(DEFAULT_SETTINGS, safeSettings(stored));
@@ -701,9 +759,93 @@ export class TroveEngine implements TroveApi {
   }
 
   private requireStore(): Store {
+    if (this.forgotten) throw new TroveError('LIBRARY_STALE', this.forgotten);
+    if (this.libraryLock?.state === 'locked') throw new TroveError('LOCKED');
     if (!this.store) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
     return this.store;
   }
+
+  /** Settings are readable while locked (they are preferences, stored plain). */
+  private settingsStore(): Store {
+    if (!this.libraryLock) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
+    return this.libraryLock.settings();
+  }
+
+  // ── privacy: library lock and forget everything (logic in library-lock.ts) ──
+
+  async lockState(): Promise<LockState> {
+    return this.libraryLock?.state ?? 'plain';
+  }
+
+  async unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }> {
+    if (!this.libraryLock) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
+    if (this.libraryLock.state === 'locked') await this.loadLibrary(await this.libraryLock.unlock(passphrase));
+    return { settings: this.settingsValue, stats: await this.stats() };
+  }
+
+  async lock(): Promise<void> {
+    const libraryLock = this.libraryLock;
+    if (libraryLock?.state !== 'unlocked') {
+      if (libraryLock?.state === 'locked') return;
+      throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: turn the lock on first (Settings → Privacy).');
+    }
+    // In the queue, so no write is half-done when the key goes; then nothing of the library stays in memory.
+    await this.queue.enqueue(async () => {
+      libraryLock.lock();
+      this.forgetInMemory();
+    });
+    await this.model.detach()?.dispose().catch(() => undefined); // with it, the cache of recent query vectors
+  }
+
+  async enableEncryption(passphrase: string): Promise<void> {
+    const libraryLock = this.libraryLock;
+    if (!libraryLock) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
+    await this.queue.enqueue(async () => {
+      const plain = this.requireStore();
+      const documents = (await plain.listDocuments()).length;
+      // Indexes of an emptied library (plain bytes) would not open through the encrypted store: start them afresh.
+      if (documents === 0) {
+        await plain.deleteIndex(LEXICAL_SNAPSHOT);
+        const vectors = this.catalogue.vectors;
+        if (vectors) await plain.deleteIndex(vectors.fingerprint);
+      }
+      this.store = await libraryLock.enable(passphrase, documents);
+      await this.reloadLibrary();
+    });
+  }
+
+  async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+    if (!this.libraryLock) throw new TroveError('INVALID_ARGUMENT', 'The engine is not initialised: call init() first.');
+    await this.libraryLock.changePassphrase(oldPassphrase, newPassphrase);
+  }
+
+  async forgetEverything(): Promise<string[]> {
+    for (const doc of this.catalogue.docs.values()) this.pipeline.cancelDocument(doc.id);
+    // Let the running task end, then close: the databases cannot be deleted while this engine holds them open.
+    await this.queue.enqueue(async () => undefined).catch(() => undefined);
+    clearTimeout(this.snapshotTimer);
+    this.forgetInMemory();
+    await this.model.detach()?.dispose().catch(() => undefined);
+    this.libraryLock?.close();
+    this.forgotten = 'The library was deleted (Forget everything): reload the page to start afresh.';
+    this.staleMessage = this.forgotten; // no more writes or catch-ups
+    return (await this.deps.wipeStorage?.()) ?? [];
+  }
+
+  /** Drops every in-memory index and the model switch in progress (lock, forget). */
+  private forgetInMemory(): void {
+    clearTimeout(this.snapshotTimer);
+    this.store = null;
+    this.catalogue.clear();
+    const previous = this.previous;
+    this.previous = null;
+    void previous?.embedder.dispose().catch(() => undefined);
+    this.vectorsLoadedFromPages = false;
+  }
+}
+
+function withoutUndefined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**

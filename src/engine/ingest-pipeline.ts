@@ -12,17 +12,25 @@ import { estimateTokens } from './embed/token-estimate.ts';
 import { TroveError, isAbort, isTransient, throwIfAborted, toErrorInfo } from './errors.ts';
 import type { LibraryCatalogue } from './library-catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from './limits.ts';
-import { analyze } from './lexical/analyzer.ts';
+import { documentLanguage, termsOf } from './ingest/document-language.ts';
+import type { ParseContext } from './ingest/file-parsing.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
 import { DEFAULT_COLLECTION, collectionOf } from './collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store } from './store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from './types.ts';
 import type { WorkQueue } from './work-queue.ts';
+import { redactForIndex, redactorFor } from './privacy/redaction-settings.ts';
 
 /** Chunks embedded and written per transaction: large enough to batch well, small enough to cancel quickly. */
 const BATCH_SIZE = 32;
 
-export type ParseFn = (data: Uint8Array, fileName: string, mimeType: string, signal?: AbortSignal) => Promise<ParsedDocument>;
+export type ParseFn = (
+  data: Uint8Array,
+  fileName: string,
+  mimeType: string,
+  signal?: AbortSignal,
+  context?: ParseContext,
+) => Promise<ParsedDocument>;
 export type ChunkFn = (
   doc: ParsedDocument,
   options: ChunkerOptions,
@@ -181,12 +189,22 @@ export class IngestPipeline {
         return skipped;
       }
       report({ ...base, stage: 'parsing', fraction: 0.02 });
-      const parsed = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal);
+      const original = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal, {
+        ocrMode: this.ctx.settings().ocrMode,
+        textFields: file.textFields,
+        onProgress: (p) =>
+          report({ ...base, stage: 'parsing', fraction: 0.02 + 0.08 * (p.done / Math.max(1, p.total)), note: `Reading text (OCR): page ${p.done} of ${p.total}` }),
+      });
+      const language = await documentLanguage(original);
+      // PII redaction: from here on only the redacted text and name exist (stored, chunked, embedded, shown).
+      const redactor = redactorFor(this.ctx.settings(), file);
+      const redacted = redactor && redactForIndex(redactor, original, file.name);
+      const parsed = redacted?.parsed ?? original;
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.
       await model.settled();
       throwIfAborted(signal);
       const newDoc: NewDocument = {
-        name: file.name,
+        name: redacted?.name ?? file.name,
         format: parsed.format,
         size: file.data.byteLength,
         addedAt: Date.now(),
@@ -199,14 +217,15 @@ export class IngestPipeline {
         mimeType: file.type || undefined,
         modifiedAt: file.lastModified,
         folder: file.folder,
-        language: parsed.language,
+        language,
         replaces: duplicate?.reason === 'same-name' && file.onDuplicate === 'replace' ? duplicate.id : undefined,
+        redactions: redacted?.summary,
       };
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
       const id = docId;
       this.jobDoc.set(file.jobId, id);
       catalogue.docs.set(id, { ...newDoc, id, status: 'ingesting', chunkCount: 0 });
-      const outcome = await this.indexDocument(id, parsed, signal, (done, total, embedding) =>
+      const outcome = await this.indexDocument(id, { ...parsed, language }, signal, (done, total, embedding) =>
         report({
           ...base,
           documentId: id,
@@ -307,7 +326,7 @@ export class IngestPipeline {
       const text = await store.getText(docId);
       if (!text) throw new TroveError('NOT_FOUND', `The text of “${doc.name}” was not stored, so it cannot be indexed again.`);
       await this.ctx.model.settled();
-      const outcome = await this.indexDocument(docId, { ...text, format: doc.format }, signal, (done, total, embedding) =>
+      const outcome = await this.indexDocument(docId, { ...text, format: doc.format, language: doc.language }, signal, (done, total, embedding) =>
         report({
           ...base,
           stage: embedding ? 'embedding' : 'indexing',
@@ -339,7 +358,7 @@ export class IngestPipeline {
    */
   private async indexDocument(
     docId: number,
-    parsed: { text: string; blocks: TextBlock[]; format: DocumentFormat },
+    parsed: { text: string; blocks: TextBlock[]; format: DocumentFormat; language?: string },
     signal: AbortSignal,
     onBatch: (done: number, total: number, embedding: boolean) => void,
   ): Promise<{ chunks: number; note?: string }> {
@@ -363,7 +382,7 @@ export class IngestPipeline {
     onBatch(from, drafts.length, !!embedder);
     for (let start = from; start < drafts.length; start += BATCH_SIZE) {
       throwIfAborted(signal);
-      const batch: NewChunk[] = drafts.slice(start, start + BATCH_SIZE).map((draft) => ({ ...draft, terms: analyze(draft.text) }));
+      const batch: NewChunk[] = drafts.slice(start, start + BATCH_SIZE).map((draft) => ({ ...draft, terms: termsOf(draft.text, parsed) }));
       let vectors: Float32Array | undefined;
       if (embedder) {
         try {

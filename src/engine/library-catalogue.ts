@@ -155,6 +155,15 @@ export class LibraryCatalogue {
     return true;
   }
 
+  /** Forgets everything in memory (the library was locked or wiped). */
+  clear(): void {
+    this.docs.clear();
+    this.chunkDoc.clear();
+    this.docChunks.clear();
+    this.lexicalIndexes.clear();
+    this.useVectors(null);
+  }
+
   /** Makes a vector set the one searched, and recounts the chunks it lacks (once per swap, not per batch). */
   useVectors(set: VectorSet | null): void {
     this.vectorSet = set;

@@ -173,6 +173,7 @@ export class ModelLifecycle {
       status.dtype = embedder.dtype;
       status.dims = embedder.model.dims;
       if (embedder.deviceNote) status.deviceNote = embedder.deviceNote;
+      if (embedder.threads !== undefined) status.threads = embedder.threads;
     }
     return status;
   }

@@ -5,7 +5,8 @@ import type { EngineSettings, SearchFilter, SearchOptions, SearchResponse, Searc
 import { TroveError, isAbort, toErrorInfo } from './errors.ts';
 import type { LibraryCatalogue } from './library-catalogue.ts';
 import { SEARCH_K, describeRange } from './limits.ts';
-import { analyze } from './lexical/analyzer.ts';
+import { analyzeQuery } from './lexical/analyzer.ts';
+import { libraryLanguages } from './ingest/library-languages.ts';
 import type { ModelLifecycle } from './model-lifecycle.ts';
 import type { FusedHit } from './retrieve/fusion.ts';
 import { documentMatches, isActive } from './retrieve/filters.ts';
@@ -41,7 +42,9 @@ export async function search(ctx: SearchContext, query: string, options: SearchO
   if (!Number.isFinite(k)) throw new TroveError('INVALID_ARGUMENT', `k must be ${describeRange(SEARCH_K)}.`);
   const topK = Math.min(SEARCH_K.max, Math.max(SEARCH_K.min, Math.floor(k)));
   const { catalogue, model } = ctx;
-  const terms = analyze(query);
+  // The query is analysed as each language the library holds, so each document is matched the way it was indexed.
+  const held = libraryLanguages(catalogue.docs.values());
+  const terms = analyzeQuery(query, held.languages, held.hasCode);
   const wanted: SearchFilter = { ...options.filter };
   if (options.documentIds?.length) wanted.documentIds = [...(wanted.documentIds ?? []), ...options.documentIds];
   const filter = isActive(wanted) ? catalogue.chunkFilter((doc) => documentMatches(doc, wanted)) : undefined;

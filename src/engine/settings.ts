@@ -4,6 +4,9 @@ import { TroveError } from './errors.ts';
 import { SETTING_LIMITS, describeRange, inRange, type LimitedSetting, type Range } from './limits.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from './embed/model-registry.ts';
 import type { IndexPolicy } from './vector-set.ts';
+import { validateRedactionSettings } from './privacy/redaction-settings.ts';
+import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
+import { OCR_MODES } from './ingest/ocr/recognizer.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -30,6 +33,11 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   hnswEfConstruction: 200,
   hnswEf: 64,
   keepPreviousVectors: false,
+  redactPii: false,
+  redactTypes: [...BUILTIN_PII_TYPES],
+  redactCustom: [],
+  // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
+  ocrMode: 'no-text-layer',
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -65,8 +73,12 @@ function validate(s: EngineSettings): void {
   if (!['none', 'int8', 'binary'].includes(s.quantization)) {
     throw new TroveError('INVALID_ARGUMENT', `quantization must be none, int8 or binary, got "${s.quantization}".`);
   }
+  if (!OCR_MODES.includes(s.ocrMode)) {
+    throw new TroveError('INVALID_ARGUMENT', `ocrMode must be one of ${OCR_MODES.join(', ')}, got "${String(s.ocrMode)}".`);
+  }
   if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
+  validateRedactionSettings(s);
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }

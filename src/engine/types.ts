@@ -77,6 +77,9 @@ export interface ChunkDraft {
   page?: number;
   /** Tokens by the embedding model's tokenizer (or the estimate used when no model is loaded). */
   tokenCount: number;
+  /** For a table row / JSON object: its 1-based row and its metadata fields (see TextBlock). */
+  row?: number;
+  fields?: Record<string, FieldValue>;
 }
 
 export interface ChunkerOptions {
@@ -85,6 +88,8 @@ export interface ChunkerOptions {
   /** Tokens repeated from the end of the previous chunk at the start of the next one. */
   overlapTokens: number;
   countTokens: (text: string) => number;
+  /** Upper bound on characters per chunk (default maxTokens × 8): WordPiece counts a long unknown word as one token. */
+  maxChars?: number;
 }
 
 export interface Chunker {

@@ -1,20 +1,28 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { EngineSettings } from '../engine/api.ts';
+import './privacy.css';
+import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
+import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import './library-tools.css';
 import { BackupPanel } from './BackupPanel.tsx';
 import { CollectionsBar } from './CollectionsBar.tsx';
 import { DropZone } from './DropZone.tsx';
+import { FolderSummary } from './FolderSummary.tsx';
+import { RecordPreviewDialog, isRecordFile } from './RecordPreviewDialog.tsx';
 import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
 import { connect, errorMessage, onEngineEvent, type Connection } from './engine-client.ts';
 import { FilterBar } from './FilterBar.tsx';
 import { loadFilters, saveFilters, toSearchFilter, type Filters } from './filters.ts';
+import { applyUpdate, onUpdateAvailable } from './pwa-update.ts';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { JobList } from './JobList.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
+import { LockScreen } from './LockScreen.tsx';
+import { PrivacyDialog } from './PrivacyDialog.tsx';
+import { RefusedNotice } from './RefusedNotice.tsx';
 import { SearchBar } from './SearchBar.tsx';
 import { SearchResults } from './SearchResults.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
@@ -24,16 +32,21 @@ import { useCollections } from './useCollections.ts';
 import { useModelStatus } from './useModelStatus.ts';
 import { useSearch } from './useSearch.ts';
 import { mayNotFit, useStorage } from './useStorage.ts';
+import { useUrlSearch } from './useUrlSearch.ts';
 
 export function App() {
   const [connection, setConnection] = useState<Connection>();
   const [startError, setStartError] = useState<string>();
   const [settings, setSettings] = useState<EngineSettings>();
+  const [lock, setLock] = useState<LockState>();
+  const [refused, setRefused] = useState<SettingsRefusal[]>([]);
   useEffect(() => {
     connect().then(
       (value) => {
         setConnection(value);
         setSettings(value.settings);
+        setLock(value.lock);
+        setRefused(value.refused);
       },
       (reason: unknown) => setStartError(errorMessage(reason)),
     );
@@ -61,10 +74,20 @@ export function App() {
   const { refresh: refreshCollections } = collections;
   useEffect(() => refreshCollections(), [collectionsTick, refreshCollections]);
 
-  const ingest = useIngest(libraryChanged);
+  const targetId = collections.target;
+  const currentTarget = useCallback(() => targetId, [targetId]);
+  const ingest = useIngest(libraryChanged, currentTarget);
 
   // Engine-wide news: another tab changed the library (refresh), upgraded it (reload), or the worker died.
   const [notice, setNotice] = useState<EngineNotice>();
+  // A new version waits until the user says so: one session never mixes two versions of the app.
+  useEffect(
+    () =>
+      onUpdateAvailable(() =>
+        setNotice((current) => current ?? { kind: 'update', message: 'A new version of Trove is ready. Reload to use it.' }),
+      ),
+    [],
+  );
   const { failUnfinished } = ingest;
   useEffect(
     () =>
@@ -77,6 +100,7 @@ export function App() {
         } else {
           setConnection(event.connection);
           setSettings(event.connection.settings);
+          setLock(event.connection.lock);
           setNotice({
             kind: 'restarted',
             message: 'The search engine stopped unexpectedly and was restarted. Unfinished files are resumed or marked failed.',
@@ -98,14 +122,32 @@ export function App() {
     refreshLibrary();
   }, [modelState, backfilled, refreshLibrary]);
 
-  const [query, setQuery] = useState('');
-  const [mode, setMode] = useState<SearchMode>('hybrid');
+  // The query, mode and document filter live in the URL: bookmarkable, and Back steps through searches.
+  const [{ query, mode, documentIds }, setSearch] = useUrlSearch();
+  const setQuery = useCallback((value: string) => setSearch({ query: value }), [setSearch]);
+  const setMode = useCallback((value: SearchMode) => setSearch({ mode: value }), [setSearch]);
+  const clearFilter = useCallback(() => setSearch({ documentIds: [] }), [setSearch]);
   const [filters, setFiltersState] = useState<Filters>(() => loadFilters());
   const setFilters = useCallback((next: Filters) => {
     setFiltersState(next);
     saveFilters(next);
   }, []);
-  const search = useSearch(engine, query, mode, revision, toSearchFilter(filters));
+  const search = useSearch(engine, query, mode, revision, documentIds, toSearchFilter(filters));
+
+  // The document viewer opens a result in its document (Enter on a result, or its Open button).
+  const loadDocument = useCallback<DocumentLoader>(
+    (id) => (engine ? engine.getDocument(id) : Promise.reject(new Error('The search engine has not started.'))),
+    [engine],
+  );
+  const [viewing, setViewing] = useState<ViewerTarget>();
+  const openResult = useCallback(
+    (result: SearchResult) => setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
+    [query],
+  );
+  const closeViewer = useCallback(() => {
+    setViewing(undefined);
+    document.querySelector<HTMLElement>('[data-testid="result"][tabindex="0"]')?.focus();
+  }, []);
 
   // Ask early that the browser keep the library (once it holds something worth keeping).
   const { requestPersistence } = storage;
@@ -114,22 +156,18 @@ export function App() {
     if (holdsDocuments) requestPersistence();
   }, [holdsDocuments, requestPersistence]);
 
-  const { addFiles: ingestAdd } = ingest;
+  // Warn before adding files that may not fit in what the browser leaves this site.
   const storageStatus = storage.status;
-  const target = collections.target;
-  const addFiles = useCallback(
+  const roomFor = useCallback(
     (files: File[]) => {
       const bytes = files.reduce((sum, f) => sum + f.size, 0);
-      if (mayNotFit(storageStatus, bytes)) {
-        const left = storageStatus?.available ?? 0;
-        const proceed = window.confirm(
-          `These files (${(bytes / 1e6).toFixed(1)} MB) may not fit: the browser leaves this site about ${(left / 1e6).toFixed(1)} MB. Add them anyway?`,
-        );
-        if (!proceed) return;
-      }
-      ingestAdd(files, { collection: target });
+      if (!mayNotFit(storageStatus, bytes)) return true;
+      const left = storageStatus?.available ?? 0;
+      return window.confirm(
+        `These files (${(bytes / 1e6).toFixed(1)} MB) may not fit: the browser leaves this site about ${(left / 1e6).toFixed(1)} MB. Add them anyway?`,
+      );
     },
-    [ingestAdd, storageStatus, target],
+    [storageStatus],
   );
 
   const setTags = useCallback(
@@ -183,6 +221,32 @@ export function App() {
     [engine, refreshModel],
   );
 
+  const [privacyOpen, setPrivacyOpen] = useState(false);
+  const lockNow = useCallback(async () => {
+    if (!engine) return;
+    await engine.lock();
+    setLock('locked');
+    setQuery('');
+    refreshModel();
+  }, [engine, refreshModel]);
+  const unlocked = useCallback(() => {
+    setLock('unlocked');
+    libraryChanged();
+  }, [libraryChanged]);
+  // Tables and JSON files wait for the user's choice of text fields; other files go straight in.
+  const [previewQueue, setPreviewQueue] = useState<File[]>([]);
+  const { addFiles } = ingest;
+  const addChosenFiles = useCallback(
+    (files: File[]) => {
+      if (!roomFor(files)) return;
+      addFiles(files.filter((f) => !isRecordFile(f)));
+      const records = files.filter(isRecordFile);
+      if (records.length > 0) setPreviewQueue((q) => [...q, ...records]);
+    },
+    [addFiles, roomFor],
+  );
+  const previewDone = useCallback((file: File) => setPreviewQueue((q) => q.filter((f) => f !== file)), []);
+
   const stats = library.stats;
   const pending = pendingVectors ?? 0;
 
@@ -201,15 +265,38 @@ export function App() {
         pendingVectors={pending}
         onRetry={retryModel}
         onOpenSettings={() => setSettingsOpen(true)}
+        lock={lock}
+        onLock={() => void lockNow()}
+        onOpenPrivacy={() => setPrivacyOpen(true)}
       />
-      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} />
+      <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} onUpdate={() => void applyUpdate()} />
+      <RefusedNotice
+        refused={refused}
+        onAllowDownloads={() => saveSettings({ allowRemoteModels: true }).then(() => setRefused([]))}
+        onDismiss={() => setRefused([])}
+      />
+      {lock === 'locked' && engine ? (
+        <main className="main">
+          <LockScreen engine={engine} onUnlocked={unlocked} />
+        </main>
+      ) : (
       <main className="main">
         <CollectionsBar
           collections={collections}
           searched={filters.collections}
           onSearched={(ids) => setFilters({ ...filters, collections: ids })}
         />
-        <DropZone onFiles={addFiles} compact={hasDocuments} />
+        <DropZone onFiles={addChosenFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
+        {stats?.mostlyNonEnglish && settings && !settings.modelId.startsWith('multilingual') && (
+          <p className="hint" data-testid="multilingual-suggestion">
+            Most of your library is not in English. The multilingual-e5-small model understands about 100 languages:{' '}
+            <button type="button" className="link-button" onClick={() => void saveSettings({ modelId: 'multilingual-e5-small' })}>
+              switch to it
+            </button>
+            .
+          </p>
+        )}
+        <FolderSummary summary={ingest.folderSummary} jobs={ingest.jobs} onDismiss={ingest.dismissFolderSummary} />
         <JobList
           jobs={ingest.jobs}
           onCancel={ingest.cancel}
@@ -225,7 +312,16 @@ export function App() {
           <EmptyLibrary />
         ) : (
           <>
-            <SearchResults query={query} search={search} stats={stats} onMode={setMode} titles={titles} />
+            <SearchResults
+              query={query}
+              search={search}
+              stats={stats}
+              onMode={setMode}
+              documentIds={documentIds}
+              onClearFilter={clearFilter}
+              onOpen={openResult}
+              titles={titles}
+            />
             <LibraryPanel
               documents={documents}
               stats={stats}
@@ -239,13 +335,32 @@ export function App() {
         )}
         <BackupPanel engine={engine} collections={collections.list} storage={storage.status} onImported={libraryChanged} />
       </main>
-      <Footer />
+      )}
+      <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />
+      <RecordPreviewDialog
+        engine={engine}
+        queue={previewQueue}
+        onChoose={(file, textFields) => {
+          previewDone(file);
+          addFiles([{ file, textFields }]);
+        }}
+        onSkip={previewDone}
+      />
       <SettingsDialog
         open={settingsOpen}
         settings={settings}
         onSave={saveSettings}
         onClose={() => setSettingsOpen(false)}
+        engine={engine}
+        lock={lock}
+        documentCount={documents?.length ?? 0}
+        onLockChanged={(state) => {
+          setLock(state);
+          libraryChanged();
+        }}
       />
+      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
+      <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
     </div>
   );
 }

@@ -1,22 +1,48 @@
-// Where files come in: drag and drop (anywhere on the page) or the file picker.
+// Where files come in: drag and drop (anywhere on the page) of files or folders, the file picker, or the folder
+// picker. Folders are walked recursively (folder-walk.ts): hidden and unsupported files are skipped and reported.
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { SUPPORTED_EXTENSIONS } from '../engine/ingest/parsers/extensions.ts';
+import { entriesOfDrop, walkEntries, walkFileList, type FolderWalkResult, type SkippedEntry } from './folder-walk.ts';
 
-export const ACCEPT = '.txt,.md,.markdown,.html,.htm,.pdf';
+export const ACCEPT = SUPPORTED_EXTENSIONS.join(',');
+
+export interface FolderFiles {
+  files: Array<{ file: File; folder?: string }>;
+  skipped: SkippedEntry[];
+}
+
+function folderFiles(walk: FolderWalkResult): FolderFiles {
+  return { files: walk.files.map((f) => ({ file: f.file, folder: f.folder || undefined })), skipped: walk.skipped };
+}
 
 interface Props {
   onFiles: (files: File[]) => void;
+  /** A dropped or chosen folder, walked: its files with their folder paths, and what was skipped. */
+  onFolder: (walk: FolderFiles) => void;
   /** A slimmer zone once the library has documents; search is then the main thing. */
   compact: boolean;
 }
 
-export function DropZone({ onFiles, compact }: Props) {
+export function DropZone({ onFiles, onFolder, compact }: Props) {
   const input = useRef<HTMLInputElement>(null);
-  const dragging = useFileDrag(onFiles);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const dragging = useFileDrag(onFiles, onFolder);
+
+  useEffect(() => {
+    // Not a React prop: set the attribute that turns the picker into a folder picker.
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
 
   const picked = (event: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(event.target.files ?? []);
     event.target.value = ''; // so choosing the same file again still fires
     onFiles(files);
+  };
+
+  const pickedFolder = (event: ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(event.target.files ?? []);
+    event.target.value = '';
+    if (files.length > 0) onFolder(folderFiles(walkFileList(files, { extensions: SUPPORTED_EXTENSIONS })));
   };
 
   return (
@@ -36,10 +62,14 @@ export function DropZone({ onFiles, compact }: Props) {
             <button type="button" className="button button--primary" onClick={() => input.current?.click()}>
               Choose files
             </button>
+            <button type="button" className="button" onClick={() => folderInput.current?.click()} data-testid="choose-folder">
+              Choose folder
+            </button>
           </p>
         )}
         <p className="drop-zone__hint">
-          Text, Markdown, HTML and PDF (text layer) — several at once. They are read on this device only.
+          Text, Markdown, HTML, PDF (scans too), Word, EPUB, CSV/TSV, JSON, source code and images of text — files or
+          whole folders. They are read on this device only.
         </p>
       </div>
       <input
@@ -53,6 +83,15 @@ export function DropZone({ onFiles, compact }: Props) {
         data-testid="file-input"
         onChange={picked}
       />
+      <input
+        ref={folderInput}
+        className="visually-hidden"
+        type="file"
+        tabIndex={-1}
+        aria-label="Choose a folder to add"
+        data-testid="folder-input"
+        onChange={pickedFolder}
+      />
       {dragging && <div className="drop-overlay" aria-hidden="true" />}
     </section>
   );
@@ -62,12 +101,14 @@ export function DropZone({ onFiles, compact }: Props) {
  * Accepts file drops anywhere on the page. Without this, a file dropped beside the zone makes the browser
  * navigate away to show it.
  */
-function useFileDrag(onFiles: (files: File[]) => void): boolean {
+function useFileDrag(onFiles: (files: File[]) => void, onFolder: (walk: FolderFiles) => void): boolean {
   const [dragging, setDragging] = useState(false);
   const latest = useRef(onFiles);
+  const latestFolder = useRef(onFolder);
   useEffect(() => {
     latest.current = onFiles;
-  }, [onFiles]);
+    latestFolder.current = onFolder;
+  }, [onFiles, onFolder]);
 
   useEffect(() => {
     let depth = 0; // dragenter/dragleave fire for every child element crossed
@@ -92,7 +133,18 @@ function useFileDrag(onFiles: (files: File[]) => void): boolean {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      latest.current(Array.from(event.dataTransfer?.files ?? []));
+      if (!event.dataTransfer) return;
+      // Entries are readable only during the drop event: take them now, walk the folders afterwards.
+      const plain = Array.from(event.dataTransfer.files);
+      const { entries, files } = entriesOfDrop(event.dataTransfer);
+      if (!entries.some((e) => e.isDirectory)) {
+        latest.current(plain);
+        return;
+      }
+      void walkEntries(entries, { extensions: SUPPORTED_EXTENSIONS }, files).then(
+        (walk) => latestFolder.current(folderFiles(walk)),
+        () => latest.current(plain),
+      );
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

@@ -4,14 +4,17 @@ import './engine-banner.css';
 export type EngineNotice =
   | { kind: 'stale'; message: string }
   | { kind: 'restarting'; message: string }
-  | { kind: 'restarted'; message: string };
+  | { kind: 'restarted'; message: string }
+  /** A new version of the app is installed and waits for the user (never swapped in under them). */
+  | { kind: 'update'; message: string };
 
 interface Props {
   notice: EngineNotice | undefined;
   onDismiss: () => void;
+  onUpdate: () => void;
 }
 
-export function EngineBanner({ notice, onDismiss }: Props) {
+export function EngineBanner({ notice, onDismiss, onUpdate }: Props) {
   if (!notice) return null;
   return (
     <div className={`engine-banner engine-banner--${notice.kind}`} role="alert" data-testid="engine-banner" data-kind={notice.kind}>
@@ -20,6 +23,15 @@ export function EngineBanner({ notice, onDismiss }: Props) {
         <button type="button" className="button button--small" data-testid="reload-page" onClick={() => location.reload()}>
           Reload
         </button>
+      ) : notice.kind === 'update' ? (
+        <span className="engine-banner__actions">
+          <button type="button" className="button button--small" data-testid="apply-update" onClick={onUpdate}>
+            Reload
+          </button>
+          <button type="button" className="button button--small button--quiet" onClick={onDismiss}>
+            Later
+          </button>
+        </span>
       ) : notice.kind === 'restarted' ? (
         <button type="button" className="button button--small button--quiet" onClick={onDismiss}>
           Dismiss

@@ -13,9 +13,13 @@ interface Props {
 export function JobList({ jobs, onCancel, onDismiss, onClearFinished, onDuplicate }: Props) {
   if (jobs.length === 0) return null;
   const count = (stage: string) => jobs.filter((job) => job.progress.stage === stage).length;
-  const running = jobs.filter((job) => !isFinal(job.progress.stage)).length;
+  const running = jobs.filter((job) => !isFinal(job.progress.stage));
+  // Overall progress in steps of 10%, so the live region speaks now and then, not at every passage.
+  const overall = running.length > 0
+    ? Math.floor((running.reduce((sum, job) => sum + job.progress.fraction, 0) / running.length) * 10) * 10
+    : undefined;
   const summary = [
-    running > 0 && `${running} ${running === 1 ? 'file' : 'files'} in progress`,
+    running.length > 0 && `${running.length} ${running.length === 1 ? 'file' : 'files'} in progress (${overall}%)`,
     count('done') > 0 && `${count('done')} added`,
     count('failed') > 0 && `${count('failed')} failed`,
     count('cancelled') > 0 && `${count('cancelled')} cancelled`,
@@ -30,10 +34,10 @@ export function JobList({ jobs, onCancel, onDismiss, onClearFinished, onDuplicat
         <h2 id="jobs-title" className="section-title">
           Adding documents
         </h2>
-        <p className="section-meta" aria-live="polite">
+        <p className="section-meta" aria-live="polite" data-testid="jobs-summary">
           {summary}
         </p>
-        {running < jobs.length && (
+        {running.length < jobs.length && (
           <button type="button" className="button button--small button--quiet" onClick={onClearFinished}>
             Clear finished
           </button>

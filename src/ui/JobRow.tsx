@@ -92,7 +92,7 @@ function Duplicate({ job, onDuplicate }: { job: Job; onDuplicate?: Props['onDupl
   return (
     <p className="job__details" data-testid="job-duplicate" data-reason="same-name">
       A different “{duplicate.name}” is already in the library.{' '}
-      {onDuplicate && job.file && (
+      {onDuplicate && job.incoming && (
         <>
           <button type="button" className="button button--small" data-testid="duplicate-replace" onClick={() => onDuplicate(job.jobId, 'replace')}>
             Replace

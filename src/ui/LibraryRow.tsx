@@ -72,6 +72,11 @@ export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect,
             {doc.warnings.length === 1 ? doc.warnings[0] : `${doc.warnings.length} warnings`}
           </span>
         )}
+        {doc.redactions && doc.redactions.total > 0 && (
+          <span className="library__redacted" data-testid="doc-redactions" title={redactionTitle(doc.redactions)}>
+            {doc.redactions.total} value{doc.redactions.total === 1 ? '' : 's'} redacted
+          </span>
+        )}
         {doc.status === 'failed' && doc.error && (
           <span className="library__error" data-testid="doc-error">
             Not searchable: {doc.error.message} Its text is kept.
@@ -158,4 +163,13 @@ export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect,
       </td>
     </tr>
   );
+}
+
+/** "email × 2, card number × 1" — counts only: the values were never stored. */
+function redactionTitle(report: NonNullable<DocumentSummary['redactions']>): string {
+  const names: Record<string, string> = { email: 'email', phone: 'phone number', card: 'card number', iban: 'IBAN', ssn: 'SSN', ip: 'IP address', custom: 'custom match' };
+  const parts = Object.entries(report.counts)
+    .filter(([, n]) => n > 0)
+    .map(([type, n]) => `${names[type] ?? type} × ${n}`);
+  return `Redacted before storing: ${parts.join(', ')}${report.inName > 0 ? ` (${report.inName} in the name or title)` : ''}.`;
 }

@@ -57,6 +57,7 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
         sourceName(status.source),
         deviceName(status.device),
         status.dtype,
+        status.threads !== undefined ? `${status.threads} thread${status.threads === 1 ? '' : 's'}` : undefined,
         status.dims ? `${status.dims} dims` : undefined,
       ].filter(Boolean);
       return (

@@ -1,4 +1,4 @@
-// The query box and the mode; "/" anywhere focuses the box, Escape clears it.
+// The query box and the mode; "/" anywhere focuses the box, Escape clears it, ArrowDown moves into the results.
 import { useEffect, useRef } from 'react';
 import type { SearchMode } from '../engine/types.ts';
 import { ModeSelector } from './ModeSelector.tsx';
@@ -50,6 +50,14 @@ export function SearchBar({ query, mode, busy, onQuery, onMode }: Props) {
           onChange={(event) => onQuery(event.target.value)}
           onKeyDown={(event) => {
             if (event.key === 'Escape') onQuery('');
+            if (event.key === 'ArrowDown') {
+              // Into the results: the list's own arrow keys take it from there.
+              const first = document.querySelector<HTMLElement>('[data-testid="result"]');
+              if (first) {
+                event.preventDefault();
+                first.focus();
+              }
+            }
           }}
         />
         {busy ? <span className="spinner search__spinner" aria-hidden="true" /> : <kbd className="search__key" aria-hidden="true">/</kbd>}

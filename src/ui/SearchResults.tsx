@@ -1,5 +1,7 @@
 // The answer to the current query: timing, a fallback notice, the ranked passages, or why there are none.
-import type { LibraryStats } from '../engine/api.ts';
+// Arrow keys move between results (one Tab stop for the whole list), Home/End jump, Escape returns to the box.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { LibraryStats, SearchResult } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { formatMs, modeNames, plural } from './format.ts';
 import { ResultCard } from './ResultCard.tsx';
@@ -10,11 +12,48 @@ interface Props {
   search: SearchState;
   stats: LibraryStats | undefined;
   onMode: (mode: SearchMode) => void;
+  /** Documents the search is limited to (from the URL or a map selection); empty = all. */
+  documentIds?: readonly number[];
+  onClearFilter?: () => void;
+  onOpen?: (result: SearchResult) => void;
   /** Document id → title, for documents that have one. */
   titles?: Map<number, string>;
 }
 
-export function SearchResults({ query, search, stats, onMode, titles }: Props) {
+const STEPS: Record<string, (index: number, count: number) => number> = {
+  ArrowDown: (i, n) => Math.min(n - 1, i + 1),
+  ArrowUp: (i) => Math.max(0, i - 1),
+  Home: () => 0,
+  End: (_, n) => n - 1,
+};
+
+/**
+ * One live region that stays mounted whatever the results look like, so screen readers hear "Searching…" and
+ * then the count (a region that is freshly inserted is often not announced).
+ */
+export function SearchResults(props: Props) {
+  const { query, search } = props;
+  let announcement = '';
+  if (query.trim() !== '' && !search.error) {
+    if (!search.response || search.pending) announcement = 'Searching…';
+    else announcement = `${plural(search.response.results.length, 'result')} for “${search.response.query}”`;
+  }
+  return (
+    <>
+      <p className="visually-hidden" role="status" data-testid="results-announcement">
+        {announcement}
+      </p>
+      <ResultsBody {...props} />
+    </>
+  );
+}
+
+function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFilter, onOpen, titles }: Props) {
+  const list = useRef<HTMLOListElement>(null);
+  const [active, setActive] = useState(0);
+  const response = search.response;
+  useEffect(() => setActive(0), [response]);
+
   const text = query.trim();
   if (text === '') return <SearchHint stats={stats} />;
   if (search.error) {
@@ -24,22 +63,45 @@ export function SearchResults({ query, search, stats, onMode, titles }: Props) {
       </p>
     );
   }
-  const { response } = search;
   if (!response) {
     return (
-      <p className="results__summary" role="status">
+      <p className="results__summary">
         Searching…
       </p>
     );
   }
 
   const count = response.results.length;
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      document.getElementById('search-input')?.focus();
+      return;
+    }
+    const step = STEPS[event.key];
+    if (!step || count === 0) return;
+    event.preventDefault();
+    const next = step(active, count);
+    setActive(next);
+    list.current?.querySelectorAll<HTMLElement>('[data-testid="result"]')[next]?.focus();
+  };
+  const filter = documentIds.length > 0 && (
+    <p className="filter-chip" data-testid="filter-chip">
+      Only {plural(documentIds.length, 'selected document')}
+      {onClearFilter && (
+        <button type="button" className="icon-button" aria-label="Search all documents again" onClick={onClearFilter}>
+          ×
+        </button>
+      )}
+    </p>
+  );
   return (
     <section className={search.pending ? 'results results--stale' : 'results'} aria-label="Search results" aria-busy={search.pending}>
-      <p className="results__summary" role="status" data-testid="results-summary">
+      <p className="results__summary" data-testid="results-summary">
         {plural(count, 'result')} in {formatMs(response.tookMs)}
         <span className="results__mode"> · {modeNames[response.mode]}</span>
       </p>
+      {filter}
       {response.notice && (
         <p className="notice" data-testid="notice">
           {response.notice}
@@ -48,9 +110,18 @@ export function SearchResults({ query, search, stats, onMode, titles }: Props) {
       {count === 0 ? (
         <NoResults query={response.query} mode={response.mode} onMode={onMode} />
       ) : (
-        <ol className="results__list">
+        <ol className="results__list" ref={list} onKeyDown={onKeyDown} data-testid="results-list">
           {response.results.map((result, index) => (
-            <ResultCard key={result.chunkId} result={result} rank={index + 1} mode={response.mode} title={titles?.get(result.documentId)} />
+            <ResultCard
+              key={result.chunkId}
+              result={result}
+              rank={index + 1}
+              mode={response.mode}
+              active={index === active}
+              onFocus={() => setActive(index)}
+              onOpen={onOpen}
+              title={titles?.get(result.documentId)}
+            />
           ))}
         </ol>
       )}

@@ -1,10 +1,13 @@
 // Model, model source, device and chunking, edited as a draft and applied together.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { EngineSettings } from '../engine/api.ts';
+import type { EngineSettings, LockState } from '../engine/api.ts';
 // The registry is plain data (no engine code runs here); reading it keeps this list in step with the engine.
 import { DEFAULT_MODEL_ID, listModels, type ModelSpec } from '../engine/embed/model-registry.ts';
 // The same ranges the engine validates with, so the form never offers a value the engine rejects.
 import { SETTING_LIMITS } from '../engine/limits.ts';
+import type { Engine } from './engine-client.ts';
+import { LockSettings } from './LockSettings.tsx';
+import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -28,6 +31,10 @@ const DRAFT_KEYS = [
   'hnswM',
   'hnswEfConstruction',
   'hnswEf',
+  'redactPii',
+  'redactTypes',
+  'redactCustom',
+  'ocrMode',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -37,9 +44,14 @@ interface Props {
   settings: EngineSettings | undefined;
   onSave: (changes: Partial<EngineSettings>) => Promise<void>;
   onClose: () => void;
+  /** For the library lock's actions (they apply at once, not with Save). */
+  engine?: Engine;
+  lock?: LockState;
+  documentCount?: number;
+  onLockChanged?: (state: LockState) => void;
 }
 
-export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
+export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>();
   const [error, setError] = useState<string>();
@@ -68,9 +80,14 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
       setError(`The overlap can be at most half the passage size (${Math.floor(draft.chunkTokens / 2)} tokens).`);
       return;
     }
+    if (!redactionValid(draft)) {
+      setError('A custom redaction pattern is not valid: fix or remove it (the reason is shown under it).');
+      return;
+    }
     const changes: Partial<EngineSettings> = {};
     for (const key of Object.keys(draft) as Array<keyof Draft>) {
-      if (draft[key] !== settings[key]) Object.assign(changes, { [key]: draft[key] });
+      // Lists (detectors, patterns) compare by value.
+      if (JSON.stringify(draft[key]) !== JSON.stringify(settings[key])) Object.assign(changes, { [key]: draft[key] });
     }
     setSaving(true);
     onSave(changes)
@@ -242,8 +259,24 @@ export function SettingsDialog({ open, settings, onSave, onClose }: Props) {
             </span>
           </fieldset>
 
+          <RedactionFields value={draft} onChange={(next) => setDraft((d) => d && { ...d, ...next })} />
+
+          <LockSettings engine={engine} lock={lock} documentCount={documentCount} onChanged={(state) => onLockChanged?.(state)} />
+          <fieldset className="settings__group">
+            <legend>Scans and photos</legend>
+            <label className="field">
+              <span className="field__label">Read text from images (OCR)</span>
+              <select value={draft.ocrMode} onChange={(e) => set('ocrMode', e.target.value as Draft['ocrMode'])} data-testid="setting-ocr">
+                <option value="no-text-layer">Pages without a text layer (scans, photos)</option>
+                <option value="always">Every page</option>
+                <option value="never">Never</option>
+              </select>
+              <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
+            </label>
+          </fieldset>
+
           {error && (
-            <p className="alert" role="alert">
+            <p className="alert" role="alert" data-testid="settings-error">
               {error}
             </p>
           )}

@@ -7,11 +7,14 @@ import type {
   IngestProgress,
   LibraryEvent,
   LibraryStats,
+  LockState,
   ModelStatus,
+  SettingsRefusal,
   TroveApi,
 } from '../engine/api.ts';
 import { ERROR_CODES } from '../engine/errors.ts';
 import { registerErrorTransfer } from '../worker/error-transfer.ts';
+import { defaultLocalModelPath } from './base-path.ts';
 
 export type Engine = Comlink.Remote<TroveApi>;
 
@@ -19,6 +22,10 @@ export interface Connection {
   engine: Engine;
   settings: EngineSettings;
   stats: LibraryStats;
+  /** Whether the library is encrypted, and if so whether it is open. */
+  lock: LockState;
+  /** URL parameters that were not applied because they would widen what the user allowed. */
+  refused: SettingsRefusal[];
 }
 
 /** What the page hears about the engine as a whole (besides model status). */
@@ -86,7 +93,8 @@ async function start(): Promise<Connection> {
     // Once started, an uncaught error that killed the worker shows up as a missed heartbeat.
   });
   const engine = Comlink.wrap<TroveApi>(current);
-  const { settings, stats } = await Promise.race([engine.init(initialSettings()), failed]);
+  const { build, requested } = initialSettings();
+  const { settings, stats, lock, refused } = await Promise.race([engine.init(build, requested), failed]);
   // One proxy each for the page; React components subscribe through the listener sets.
   await engine.onModelStatus(
     Comlink.proxy((status: ModelStatus) => {
@@ -100,7 +108,7 @@ async function start(): Promise<Connection> {
   );
   await engine.onLibraryEvent(Comlink.proxy((event: LibraryEvent) => emit(event)));
   watchHeartbeat(current, engine);
-  return { engine, settings, stats };
+  return { engine, settings, stats, lock, refused };
 }
 
 /** Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. */
@@ -152,32 +160,39 @@ export function onModelStatus(listener: (status: ModelStatus) => void): () => vo
 }
 
 /**
- * Settings for init: the build's choice (VITE_TROVE_MODEL=local → the offline GloVe fixture), then
- * tester overrides from the URL: ?model=ID&remote=0|1&device=auto|webgpu|wasm.
+ * Settings for init, kept apart: the build's choice (VITE_TROVE_MODEL=local → the offline GloVe fixture), and
+ * tester requests from the URL (?model=ID&remote=0|1&device=auto|webgpu|wasm). The engine applies a request only
+ * where it narrows what the user allowed (?remote=1 with downloads off is refused), and saves neither.
  */
 export function initialSettings(
   query: string = globalThis.location?.search ?? '',
   buildModel: string | undefined = import.meta.env.VITE_TROVE_MODEL as string | undefined,
-): Partial<EngineSettings> {
-  const settings: Partial<EngineSettings> = {};
+): { build: Partial<EngineSettings>; requested: Partial<EngineSettings> } {
+  // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
+  const build: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
   if (buildModel === 'local') {
-    Object.assign(settings, { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: '/models/' });
+    Object.assign(build, { modelId: 'glove-50d-static', allowRemoteModels: false });
   }
+  const requested: Partial<EngineSettings> = {};
   const params = new URLSearchParams(query);
   const model = params.get('model');
-  if (model) settings.modelId = model;
+  if (model) requested.modelId = model;
   const remote = params.get('remote');
-  if (remote === '0' || remote === 'false') settings.allowRemoteModels = false;
-  if (remote === '1' || remote === 'true') settings.allowRemoteModels = true;
+  if (remote === '0' || remote === 'false') requested.allowRemoteModels = false;
+  if (remote === '1' || remote === 'true') requested.allowRemoteModels = true;
   const device = params.get('device');
-  if (device === 'auto' || device === 'webgpu' || device === 'wasm') settings.device = device;
-  return settings;
+  if (device === 'auto' || device === 'webgpu' || device === 'wasm') requested.device = device;
+  return { build, requested };
 }
 
 /** A file picked or dropped, with the id its job row and progress use. */
 export interface PendingFile {
   jobId: string;
   file: File;
+  /** Folder path inside a dropped or chosen folder (metadata, filterable). */
+  folder?: string;
+  /** CSV/TSV/JSON: the fields chosen as text in the preview. */
+  textFields?: string[];
   /** Collection to add to (default: the default collection). */
   collection?: string;
   /** The user's answer to "a document with this name is already there". */
@@ -202,6 +217,28 @@ export async function ingestFiles(
 ): Promise<IngestProgress[]> {
   const results: IngestProgress[] = [];
   const progress = Comlink.proxy(onProgress);
+  runningIngests++;
+  try {
+    return await sendOneByOne(engine, files, onProgress, progress, results, maxFileMB);
+  } finally {
+    runningIngests--;
+  }
+}
+
+let runningIngests = 0;
+/** True while files are being handed to the engine (a reload now would interrupt them). */
+export function ingestRunning(): boolean {
+  return runningIngests > 0;
+}
+
+async function sendOneByOne(
+  engine: Engine,
+  files: PendingFile[],
+  onProgress: (progress: IngestProgress) => void,
+  progress: (progress: IngestProgress) => void,
+  results: IngestProgress[],
+  maxFileMB: number,
+): Promise<IngestProgress[]> {
   const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
     const failure: IngestProgress = { jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code, message } };
     onProgress(failure);
@@ -210,7 +247,7 @@ export async function ingestFiles(
   // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
   // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
   // largest file, however many are dropped.
-  for (const { jobId, file, collection, onDuplicate } of files) {
+  for (const { jobId, file, folder, textFields, collection, onDuplicate } of files) {
     if (file.size > maxFileMB * 1024 * 1024) {
       fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
       continue;
@@ -223,10 +260,10 @@ export async function ingestFiles(
       continue;
     }
     const input: FileInput = { jobId, name: file.name, type: file.type, data, lastModified: file.lastModified };
+    if (folder) input.folder = folder;
+    if (textFields) input.textFields = textFields;
     if (collection !== undefined) input.collection = collection;
     if (onDuplicate !== undefined) input.onDuplicate = onDuplicate;
-    const folder = file.webkitRelativePath.split('/').slice(0, -1).join('/');
-    if (folder) input.folder = folder;
     const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
     results.push(result);
   }

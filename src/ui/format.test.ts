@@ -35,22 +35,25 @@ describe('format', () => {
 describe('initialSettings', () => {
   it('uses the local fixture in test builds', () => {
     expect(initialSettings('', 'local')).toEqual({
-      modelId: 'glove-50d-static',
-      allowRemoteModels: false,
-      localModelPath: '/models/',
+      build: { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: '/models/' },
+      requested: {},
     });
   });
 
   it('leaves the engine defaults alone in production builds', () => {
-    expect(initialSettings('', undefined)).toEqual({});
+    expect(initialSettings('', undefined)).toEqual({ build: { localModelPath: '/models/' }, requested: {} });
   });
 
-  it('takes tester overrides from the URL and ignores unknown devices', () => {
+  it('keeps URL parameters apart from the build as requests (the engine applies them only where they narrow)', () => {
     expect(initialSettings('?model=all-MiniLM-L6-v2&remote=0&device=wasm', undefined)).toEqual({
-      modelId: 'all-MiniLM-L6-v2',
-      allowRemoteModels: false,
-      device: 'wasm',
+      build: { localModelPath: '/models/' },
+      requested: { modelId: 'all-MiniLM-L6-v2', allowRemoteModels: false, device: 'wasm' },
     });
-    expect(initialSettings('?device=gpu', undefined)).toEqual({});
+    // ?remote=1 in a build with downloads off: a request, never part of the build's (or the stored) settings.
+    expect(initialSettings('?remote=1', 'local')).toEqual({
+      build: { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: '/models/' },
+      requested: { allowRemoteModels: true },
+    });
+    expect(initialSettings('?device=gpu', undefined)).toEqual({ build: { localModelPath: '/models/' }, requested: {} });
   });
 });

@@ -2,15 +2,26 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../engine/api.ts';
 import { connect, errorMessage, ingestFiles, newJobId, onJobProgress, type PendingFile } from './engine-client.ts';
+import type { SkippedEntry } from './folder-walk.ts';
+
+/** A file with where it came from (a folder walk) and the user's choices for it (the record preview). */
+export interface IncomingFile {
+  file: File;
+  folder?: string;
+  textFields?: string[];
+  /** Collection to add to (default: the one chosen for new files). */
+  collection?: string;
+  /** The user's answer to "a document with this name is already there". */
+  onDuplicate?: 'replace' | 'keep-both';
+}
 
 export interface Job {
   jobId: string;
   fileName: string;
   size: number;
   progress: IngestProgress;
-  /** The file and where it went, kept so a skipped duplicate can be sent again with the user's choice. */
-  file?: File;
-  collection?: string;
+  /** What was sent, kept so a skipped duplicate can be sent again with the user's choice. */
+  incoming?: IncomingFile;
 }
 
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
@@ -25,11 +36,22 @@ function merge(current: IngestProgress, next: IngestProgress): IngestProgress {
   return { ...current, ...next };
 }
 
-export function useIngest(onLibraryChanged: () => void): {
+/** What a dropped or chosen folder gave: files added (their job ids) and what was skipped, with why. */
+export interface FolderSummary {
+  jobIds: string[];
+  skipped: SkippedEntry[];
+}
+
+/** `targetCollection` gives the collection new files go to (read when they are added). */
+export function useIngest(onLibraryChanged: () => void, targetCollection: () => string | undefined = () => undefined): {
   jobs: Job[];
-  addFiles: (files: File[], options?: { collection?: string; onDuplicate?: 'replace' | 'keep-both' }) => void;
+  addFiles: (files: Array<File | IncomingFile>) => void;
   /** Sends a skipped duplicate again: replacing the document of the same name, or keeping both. */
   resolveDuplicate: (jobId: string, choice: 'replace' | 'keep-both') => void;
+  /** Files from a folder walk: added like any others, and summarised (added, skipped and why, failed and why). */
+  addFolder: (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => void;
+  folderSummary: FolderSummary | undefined;
+  dismissFolderSummary: () => void;
   cancel: (jobId: string) => void;
   dismiss: (jobId: string) => void;
   clearFinished: () => void;
@@ -56,18 +78,27 @@ export function useIngest(onLibraryChanged: () => void): {
     }
   }, []);
 
+  const [folderSummary, setFolderSummary] = useState<FolderSummary>();
+  const targetRef = useRef(targetCollection);
+  useEffect(() => {
+    targetRef.current = targetCollection;
+  }, [targetCollection]);
+
   const addFiles = useCallback(
-    (files: File[], options: { collection?: string; onDuplicate?: 'replace' | 'keep-both' } = {}) => {
-      if (files.length === 0) return;
-      const pending: PendingFile[] = files.map((file) => ({ jobId: newJobId(), file, ...options }));
+    (files: Array<File | IncomingFile>): string[] => {
+      if (files.length === 0) return [];
+      const target = targetRef.current();
+      const pending: PendingFile[] = files.map((f) => {
+        const incoming: IncomingFile = f instanceof File ? { file: f } : f;
+        return { jobId: newJobId(), ...incoming, collection: incoming.collection ?? target };
+      });
       setJobs((list) => [
         ...list,
-        ...pending.map(({ jobId, file, collection }) => ({
+        ...pending.map(({ jobId, file, folder, textFields, collection }) => ({
           jobId,
           fileName: file.name,
           size: file.size,
-          file,
-          collection,
+          incoming: { file, folder, textFields, collection },
           progress: { jobId, fileName: file.name, stage: 'queued' as const, fraction: 0 },
         })),
       ]);
@@ -87,9 +118,18 @@ export function useIngest(onLibraryChanged: () => void): {
             });
           }
         });
+      return pending.map((p) => p.jobId);
     },
     [update],
   );
+
+  const addFolder = useCallback(
+    (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => {
+      setFolderSummary({ jobIds: addFiles(walk.files), skipped: walk.skipped });
+    },
+    [addFiles],
+  );
+  const dismissFolderSummary = useCallback(() => setFolderSummary(undefined), []);
 
   useEffect(() => onJobProgress(update), [update]);
 
@@ -124,12 +164,12 @@ export function useIngest(onLibraryChanged: () => void): {
   const resolveDuplicate = useCallback(
     (jobId: string, choice: 'replace' | 'keep-both') => {
       const job = jobsRef.current.find((j) => j.jobId === jobId);
-      if (!job?.file) return;
+      if (!job?.incoming) return;
       setJobs((list) => list.filter((j) => j.jobId !== jobId));
-      addFiles([job.file], { collection: job.collection, onDuplicate: choice });
+      addFiles([{ ...job.incoming, onDuplicate: choice }]);
     },
     [addFiles],
   );
 
-  return { jobs, addFiles, resolveDuplicate, cancel, dismiss, clearFinished, failUnfinished };
+  return { jobs, addFiles, resolveDuplicate, addFolder, folderSummary, dismissFolderSummary, cancel, dismiss, clearFinished, failUnfinished };
 }

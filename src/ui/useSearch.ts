@@ -13,19 +13,24 @@ export interface SearchState {
   pending: boolean;
 }
 
-/** `revision` changes when the library or model changes, so the current query is asked again. */
+/**
+ * `revision` changes when the library or model changes, so the current query is asked again. Answers carry a
+ * request number; only the newest request's answer is ever shown, however the worker orders its replies.
+ */
 export function useSearch(
   engine: Engine | undefined,
   query: string,
   mode: SearchMode,
   revision: number,
+  documentIds: readonly number[] = [],
   filter?: SearchFilter,
 ): SearchState {
   // Compared by value: a new object with the same filters must not search again.
-  const filterKey = JSON.stringify(filter ?? null);
+  const searchKey = JSON.stringify(filter ?? null);
   const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
+  const filterKey = documentIds.join(',');
 
   useEffect(() => {
     const text = query.trim();
@@ -40,8 +45,11 @@ export function useSearch(
     lastQuery.current = text;
     setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
-      const options = filterKey === 'null' ? { mode, k: RESULTS } : { mode, k: RESULTS, filter: JSON.parse(filterKey) as SearchFilter };
-      engine.search(text, options).then(
+      // The URL's documents (a map selection or a link) narrow the filter chips' documents.
+      const chips = searchKey === 'null' ? undefined : (JSON.parse(searchKey) as SearchFilter);
+      const ids = filterKey ? filterKey.split(',').map(Number) : undefined;
+      const combined: SearchFilter | undefined = ids ? { ...chips, documentIds: ids } : chips;
+      engine.search(text, { mode, k: RESULTS, ...(combined ? { filter: combined } : {}) }).then(
         (response) => {
           if (id === latest.current) setState({ response, error: undefined, pending: false });
         },
@@ -51,7 +59,7 @@ export function useSearch(
       );
     }, delay);
     return () => clearTimeout(timer);
-  }, [engine, query, mode, revision, filterKey]);
+  }, [engine, query, mode, revision, filterKey, searchKey]);
 
   return state;
 }

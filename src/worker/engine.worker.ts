@@ -7,7 +7,9 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
+import { TesseractRecognizer } from '../engine/ingest/ocr/tesseract.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
+import { ocrAssetUrls } from './ocr-assets.ts';
 
 registerErrorTransfer();
 
@@ -15,6 +17,9 @@ const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
   loadEmbedder: (options) =>
     loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  wipeStorage: deleteAllDatabases,
+  // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
+  parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },
   storage: async () => {
     const storage = (self.navigator as Navigator | undefined)?.storage;
     const estimate = await storage?.estimate?.();
@@ -23,6 +28,22 @@ const engine = new TroveEngine({
   },
   appVersion: import.meta.env.VITE_APP_VERSION as string | undefined,
 });
+
+/** Forget everything: every IndexedDB database of this origin (the engine has closed its own connection first). */
+async function deleteAllDatabases(): Promise<string[]> {
+  const names = (await indexedDB.databases()).map((info) => info.name).filter((name): name is string => !!name);
+  const removed: string[] = [];
+  for (const name of names) {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error ?? new Error(`Could not delete the database “${name}”.`));
+      // Another tab still holds it open: it is told (versionchange) and closes; deletion completes then.
+    });
+    removed.push(`IndexedDB database “${name}” (documents, passages, vectors, indexes, settings)`);
+  }
+  return removed;
+}
 
 // A model that failed to download gets another chance when the network comes back, without a click.
 self.addEventListener('online', () => {

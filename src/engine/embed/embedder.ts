@@ -20,6 +20,8 @@ export interface Embedder {
   readonly maxPassageTokens: number;
   /** Why the device differs from the one asked for (e.g. WebGPU failed its self-check), for the UI. */
   readonly deviceNote?: string;
+  /** WASM threads in use (1 unless cross-origin isolated); undefined elsewhere. */
+  readonly threads?: number;
   /** Tokens by the model's tokenizer, without special tokens. */
   countTokens(text: string): number;
   /**

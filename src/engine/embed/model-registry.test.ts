@@ -68,3 +68,68 @@ describe('model registry', () => {
     expect(modelFingerprint(getModelSpec('all-MiniLM-L6-v2'), 'q8')).not.toBe(modelFingerprint(spec, 'q8'));
   });
 });
+
+describe('model registry coverage (issue 11)', () => {
+  const products = listModels().filter((m) => !m.testFixture);
+
+  it('has a fast small English model, a stronger English one, a multilingual one and a static one for weak devices', () => {
+    expect(getModelSpec(DEFAULT_MODEL_ID).languages).toEqual(['en']);
+    const stronger = getModelSpec('bge-base-en-v1.5');
+    expect(stronger.dims).toBeGreaterThan(getModelSpec(DEFAULT_MODEL_ID).dims);
+    expect(products.some((m) => m.languages.includes('multilingual'))).toBe(true);
+    expect(products.some((m) => m.architecture === 'static-bag')).toBe(true);
+  });
+
+  it('bge-base-en-v1.5 uses CLS pooling and the bge retrieval instruction on queries only (BAAI card)', () => {
+    expect(getModelSpec('bge-base-en-v1.5')).toMatchObject({
+      repo: 'Xenova/bge-base-en-v1.5',
+      dims: 768,
+      architecture: 'transformer',
+      pooling: 'cls',
+      queryPrefix: 'Represent this sentence for searching relevant passages: ',
+      passagePrefix: '',
+      maxTokens: 512,
+      license: 'MIT',
+    });
+  });
+
+  it('multilingual-e5-small prefixes "query: " and "passage: " and mean-pools (intfloat card)', () => {
+    expect(getModelSpec('multilingual-e5-small')).toMatchObject({
+      repo: 'Xenova/multilingual-e5-small',
+      dims: 384,
+      architecture: 'transformer',
+      pooling: 'mean',
+      queryPrefix: 'query: ',
+      passagePrefix: 'passage: ',
+      languages: ['multilingual'],
+      license: 'MIT',
+    });
+  });
+
+  it('potion-base-8M is a static bag model: fp32 everywhere, no prefixes, 256 dims (model2vec card)', () => {
+    expect(getModelSpec('potion-base-8M')).toMatchObject({
+      repo: 'minishlab/potion-base-8M',
+      dims: 256,
+      architecture: 'static-bag',
+      queryPrefix: '',
+      passagePrefix: '',
+      dtype: { webgpu: 'fp32', wasm: 'fp32', cpu: 'fp32' },
+      license: 'MIT',
+    });
+  });
+
+  it('every product model states size per dtype it runs with, languages, licence and a sourced quality figure', () => {
+    for (const model of products) {
+      for (const dtype of Object.values(model.dtype)) expect(model.sizeMB[dtype], `${model.id} ${dtype}`).toBeGreaterThan(0);
+      expect(model.languages.length, model.id).toBeGreaterThan(0);
+      expect(model.license, model.id).toMatch(/MIT|Apache/);
+      expect(model.quality, model.id).toMatch(/card|results|leaderboard/i);
+      expect(model.quality, model.id).toMatch(/\d+\.\d+/);
+      expect(model.summary.length, model.id).toBeGreaterThan(5);
+    }
+  });
+
+  it('keeps the multilingual model last, so another change adding the same entry merges cleanly', () => {
+    expect(listModels().at(-1)?.id).toBe('multilingual-e5-small');
+  });
+});

@@ -2,6 +2,12 @@
 import { TroveError } from '../errors.ts';
 
 export type Pooling = 'cls' | 'mean';
+/**
+ * How the ONNX graph takes its input. transformer: input_ids/attention_mask [batch, seq] with special tokens, returns
+ * token vectors that we pool. static-bag (model2vec): flat input_ids without special tokens plus per-text offsets;
+ * the graph averages each text's token vectors itself (EmbeddingBag) and returns one vector per text.
+ */
+export type ModelArchitecture = 'transformer' | 'static-bag';
 /** Where inference runs: WebGPU or WASM in a browser, native CPU in Node (onnxruntime-node). */
 export type EmbedDevice = 'webgpu' | 'wasm' | 'cpu';
 /** transformers.js dtypes we use; each maps to an ONNX file (fp32: model.onnx, q8: model_quantized.onnx). */
@@ -15,6 +21,7 @@ export interface ModelSpec {
   /** Hub revision; part of the fingerprint so a changed upstream model is noticed. */
   revision: string;
   dims: number;
+  architecture: ModelArchitecture;
   pooling: Pooling;
   /** L2-normalise vectors (cosine = dot). */
   normalize: boolean;
@@ -31,8 +38,12 @@ export interface ModelSpec {
   /** A test fixture, not a product model. */
   testFixture: boolean;
   license: string;
+  /** BCP 47 codes of the languages it is trained for; ['multilingual'] for ~100 languages. */
+  languages: string[];
   /** Published retrieval quality, with its source. */
   quality: string;
+  /** What it is for, in a few words (the Models view). */
+  summary: string;
 }
 
 const BGE_SMALL: ModelSpec = {
@@ -40,6 +51,7 @@ const BGE_SMALL: ModelSpec = {
   repo: 'Xenova/bge-small-en-v1.5',
   revision: 'main',
   dims: 384,
+  architecture: 'transformer',
   pooling: 'cls',
   normalize: true,
   queryPrefix: 'Represent this sentence for searching relevant passages: ',
@@ -51,6 +63,8 @@ const BGE_SMALL: ModelSpec = {
   localOnly: false,
   testFixture: false,
   license: 'MIT',
+  languages: ['en'],
+  summary: 'Fast, small English model: the default.',
   quality:
     'BAAI model card: MTEB average 62.17, BEIR retrieval (15 sets) nDCG@10 51.68; SciFact 0.7127, NFCorpus 0.3426, ' +
     'ArguAna 0.5955 (MTEB results). 33M parameters.',
@@ -61,6 +75,7 @@ const MINILM_L6: ModelSpec = {
   repo: 'Xenova/all-MiniLM-L6-v2',
   revision: 'main',
   dims: 384,
+  architecture: 'transformer',
   pooling: 'mean',
   normalize: true,
   queryPrefix: '',
@@ -71,31 +86,11 @@ const MINILM_L6: ModelSpec = {
   localOnly: false,
   testFixture: false,
   license: 'Apache-2.0',
+  languages: ['en'],
+  summary: 'Smallest transformer; weaker than bge-small for search.',
   quality:
     'Smaller and faster, weaker: MTEB average ~56, BEIR retrieval nDCG@10 ~42 (MTEB leaderboard); ArguAna 0.5017 ' +
     '(MTEB results), SciFact ~0.645. 22M parameters.',
-};
-
-// For libraries mostly not in English: ~100 languages through XLM-RoBERTa's 250k-token vocabulary (most of its
-// 118M parameters are that embedding table, hence the size). Its card: "query: " / "passage: " prefixes, mean pooling.
-const MULTILINGUAL_E5_SMALL: ModelSpec = {
-  id: 'multilingual-e5-small',
-  repo: 'Xenova/multilingual-e5-small',
-  revision: 'main',
-  dims: 384,
-  pooling: 'mean',
-  normalize: true,
-  queryPrefix: 'query: ',
-  passagePrefix: 'passage: ',
-  maxTokens: 512,
-  dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
-  sizeMB: { q8: 118, fp32: 470 },
-  localOnly: false,
-  testFixture: false,
-  license: 'MIT',
-  quality:
-    'intfloat/multilingual-e5-small model card: 12 layers, 384-d, XLM-R tokenizer, ~100 languages; trained for ' +
-    'multilingual retrieval (MIRACL, Mr. TyDi). Larger download than bge-small; use it when most documents are not English.',
 };
 
 const GLOVE_FIXTURE: ModelSpec = {
@@ -103,6 +98,7 @@ const GLOVE_FIXTURE: ModelSpec = {
   repo: 'trove/glove-50d-static',
   revision: 'local',
   dims: 50,
+  architecture: 'transformer', // a BERT-shaped graph (Gather + masked mean) over GloVe vectors
   pooling: 'mean',
   normalize: true,
   queryPrefix: '',
@@ -113,6 +109,8 @@ const GLOVE_FIXTURE: ModelSpec = {
   localOnly: true,
   testFixture: true,
   license: 'PDDL-1.0 (GloVe 6B)',
+  languages: ['en'],
+  summary: 'Offline test fixture.',
   quality:
     'Test fixture (scripts/make-model-fixture.mjs): mean of GloVe word vectors, 5,050-word vocabulary; ' +
     'nDCG@10 0.038 on SciFact. For tests and offline plumbing only.',
@@ -126,12 +124,89 @@ const GLOVE_PERMUTED_FIXTURE: ModelSpec = {
   quality: 'Test fixture: the GloVe fixture in another (orthogonally mapped) vector space, for model-switch tests.',
 };
 
+const BGE_BASE: ModelSpec = {
+  id: 'bge-base-en-v1.5',
+  repo: 'Xenova/bge-base-en-v1.5',
+  revision: 'main',
+  dims: 768,
+  architecture: 'transformer',
+  // BAAI card: CLS pooling, and the same retrieval instruction as bge-small for short queries (none for passages).
+  pooling: 'cls',
+  normalize: true,
+  queryPrefix: 'Represent this sentence for searching relevant passages: ',
+  passagePrefix: '',
+  maxTokens: 512,
+  dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
+  sizeMB: { q8: 110, fp32: 438 },
+  localOnly: false,
+  testFixture: false,
+  license: 'MIT',
+  languages: ['en'],
+  summary: 'Stronger English model: better search, about 3x slower than bge-small, twice the vector size.',
+  quality:
+    'BAAI model card: MTEB average 63.55, BEIR retrieval (15 sets) nDCG@10 53.25 (bge-small: 62.17 / 51.68). ' +
+    '109M parameters.',
+};
+
+const POTION_8M: ModelSpec = {
+  id: 'potion-base-8M',
+  repo: 'minishlab/potion-base-8M',
+  revision: 'main',
+  dims: 256,
+  // model2vec: a static token-vector table distilled from a sentence transformer; no attention, so it embeds
+  // orders of magnitude faster than a transformer and needs no GPU. Its ONNX graph (onnx/model.onnx) averages
+  // the token vectors itself (inputs input_ids + offsets, output "embeddings"); no special tokens, no prefixes.
+  architecture: 'static-bag',
+  pooling: 'mean',
+  normalize: true,
+  queryPrefix: '',
+  passagePrefix: '',
+  maxTokens: 512, // model2vec truncates at 512 tokens by default
+  // Only an fp32 export exists (30 MB); quantizing a lookup table buys little.
+  dtype: { webgpu: 'fp32', wasm: 'fp32', cpu: 'fp32' },
+  sizeMB: { fp32: 30 },
+  localOnly: false,
+  testFixture: false,
+  license: 'MIT',
+  languages: ['en'],
+  summary: 'Static (model2vec) model for weak devices: near-instant embedding, weaker search.',
+  quality:
+    'Model2Vec results (github.com/MinishLab/model2vec, results/README.md): MTEB average 51.08, retrieval 31.11 ' +
+    '(all-MiniLM-L6-v2 in the same table: 56.09 / 41.95). 7.6M parameters.',
+};
+
+const MULTILINGUAL_E5_SMALL: ModelSpec = {
+  id: 'multilingual-e5-small',
+  repo: 'Xenova/multilingual-e5-small',
+  revision: 'main',
+  dims: 384,
+  architecture: 'transformer',
+  // intfloat model card: average pooling, and "query: " / "passage: " prefixes on every input (it was trained so).
+  pooling: 'mean',
+  normalize: true,
+  queryPrefix: 'query: ',
+  passagePrefix: 'passage: ',
+  maxTokens: 512,
+  dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
+  sizeMB: { q8: 118, fp32: 470 }, // mostly the 250k-token vocabulary
+  localOnly: false,
+  testFixture: false,
+  license: 'MIT',
+  languages: ['multilingual'],
+  summary: 'Multilingual (about 100 languages, XLM-R vocabulary): for libraries not in English.',
+  quality:
+    'intfloat model card: Mr. TyDi (11 languages) average MRR@10 64.4 (BM25 33.3, multilingual-e5-base 65.9). ' +
+    '118M parameters, 384 dimensions.',
+};
+
 export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [BGE_SMALL.id]: BGE_SMALL,
   [MINILM_L6.id]: MINILM_L6,
-  [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
   [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
+  [BGE_BASE.id]: BGE_BASE,
+  [POTION_8M.id]: POTION_8M,
+  [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,
 });
 
 export const DEFAULT_MODEL_ID = BGE_SMALL.id;

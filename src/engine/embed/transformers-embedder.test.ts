@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TroveError } from '../errors.ts';
 import { normalizeInPlace } from './embedder.ts';
 import { estimateTokens } from './token-estimate.ts';
-import { configureTransformersEnv, loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
+import { bagInputs, configureTransformersEnv, loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/make-model-fixture.mjs');
@@ -288,5 +288,20 @@ describe('loadTransformersEmbedder errors', () => {
   it('fetches only from the local model host and the hub', async () => {
     configureTransformersEnv({ allowRemoteModels: true, localModelPath: modelsDir + '/' });
     await expect(env.fetch('https://example.com/model.onnx')).rejects.toThrow(/refused to fetch/);
+  });
+});
+
+describe('bagInputs (static model2vec graphs)', () => {
+  it('flattens the texts and records where each starts; an empty text is an empty bag', () => {
+    const { ids, offsets } = bagInputs([[5, 6, 7], [], [8], [9, 10]]);
+    expect(Array.from(ids, Number)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(Array.from(offsets, Number)).toEqual([0, 3, 3, 4]);
+  });
+
+  it('is linear: 20k texts of 100 tokens in one pass', () => {
+    const texts = Array.from({ length: 20_000 }, (_, i) => Array.from({ length: 100 }, (_, j) => (i + j) % 30_000));
+    const { ids, offsets } = bagInputs(texts);
+    expect(ids.length).toBe(2_000_000);
+    expect(Number(offsets[19_999])).toBe(1_999_900);
   });
 });

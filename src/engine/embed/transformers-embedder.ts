@@ -14,12 +14,19 @@ import {
 import { TroveError, isAbort, throwIfAborted } from '../errors.ts';
 import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
 import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from './model-registry.ts';
+import { wasmThreadsHere } from './wasm-threads.ts';
 
 export const HUB_URL = 'https://huggingface.co/';
 const QUERY_CACHE_SIZE = 64;
-const DEFAULT_BATCH_SIZE = 16;
-/** Cap on padded tokens per model run, so batches of long passages stay small (attention memory grows with it). */
-const MAX_BATCH_TOKENS = 4096;
+/**
+ * Passages per model run, and a cap on padded tokens per run (attention memory grows with it), per device.
+ * On CPU/WASM throughput is flat past ~16 sorted passages; a GPU wants bigger batches to fill it.
+ */
+export const BATCH_LIMITS: Readonly<Record<EmbedDevice, { passages: number; tokens: number }>> = Object.freeze({
+  wasm: { passages: 16, tokens: 4096 },
+  cpu: { passages: 16, tokens: 4096 },
+  webgpu: { passages: 32, tokens: 8192 },
+});
 const SELF_CHECK_TEXTS = ['How do search engines rank documents?', 'The cat sat on the warm mat.'];
 
 export interface LoadEmbedderOptions {
@@ -31,8 +38,12 @@ export interface LoadEmbedderOptions {
   device: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   /** Same-origin URLs of the ORT wasm files; without them transformers.js would use a CDN. */
   wasmPaths?: { mjs: string; wasm: string };
+  /** A model outside the registry (checkCustomModel's spec for a user-added repo); modelId is then ignored. */
+  spec?: ModelSpec;
   /** Forces a dtype on every device, e.g. to match vectors already stored. */
   dtype?: ModelDtype;
+  /** WASM threads; default: wasmThreads() for this scope (more than 1 only when cross-origin isolated). */
+  numThreads?: number;
   /** 0..1 while files download and the session starts. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -42,6 +53,7 @@ export interface TransformersEnvOptions {
   allowRemoteModels: boolean;
   localModelPath: string;
   wasmPaths?: { mjs: string; wasm: string };
+  numThreads?: number;
 }
 
 type Fetch = typeof env.fetch;
@@ -60,6 +72,8 @@ export function configureTransformersEnv(options: TransformersEnvOptions): void 
   // transformers.js points wasmPaths at a CDN when it is imported: always replace it with our own origin's files.
   const wasm = env.backends.onnx.wasm;
   if (options.wasmPaths && wasm) wasm.wasmPaths = { ...options.wasmPaths };
+  // ORT reads this when it first initialises the WASM backend (later changes are ignored for this worker).
+  if (wasm) wasm.numThreads = options.numThreads ?? wasmThreadsHere();
   // Import the ORT factory from its same-origin URL, not from a blob: copy, so a Content Security Policy of
   // script-src 'self' holds in the worker too. Offline use is covered by the service worker's precache.
   env.useWasmCache = false;
@@ -98,6 +112,13 @@ function httpOrigin(url: string): string | undefined {
   }
 }
 
+/** The thread count the WASM backend was configured with (ORT itself falls back to 1 without SharedArrayBuffer). */
+function wasmBackendThreads(): number {
+  const threads = env.backends.onnx.wasm?.numThreads;
+  const shared = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  return typeof threads === 'number' && threads > 0 && shared ? threads : 1;
+}
+
 const IS_NODE = typeof process !== 'undefined' && process.release?.name === 'node';
 
 async function hasWebGpuAdapter(): Promise<boolean> {
@@ -110,8 +131,8 @@ async function hasWebGpuAdapter(): Promise<boolean> {
   }
 }
 
-/** The device to try first, and a note when it is not what was asked for. */
-async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
+/** The device to try first, and a note when it is not what was asked for (shared with the reranker). */
+export async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
   if (IS_NODE) {
     // onnxruntime-node: native CPU (its wasm/webgpu paths are not what the browser runs).
     const asked = requested === 'auto' || requested === 'cpu';
@@ -125,11 +146,16 @@ async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{
 
 /** Loads a registry model through transformers.js. Errors: INVALID_ARGUMENT (unknown id), MODEL_UNAVAILABLE, CANCELLED. */
 export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Promise<TransformersEmbedder> {
-  const spec = getModelSpec(options.modelId);
+  const spec = options.spec ?? getModelSpec(options.modelId);
   const { signal, onProgress } = options;
   throwIfAborted(signal);
   const allowRemote = options.allowRemoteModels && !spec.localOnly;
-  configureTransformersEnv({ allowRemoteModels: allowRemote, localModelPath: options.localModelPath, wasmPaths: options.wasmPaths });
+  configureTransformersEnv({
+    allowRemoteModels: allowRemote,
+    localModelPath: options.localModelPath,
+    wasmPaths: options.wasmPaths,
+    numThreads: options.numThreads,
+  });
   const hubOptions = spec.localOnly ? { local_files_only: true } : { revision: spec.revision, local_files_only: !allowRemote };
   const context = { spec, allowRemote, localModelPath: options.localModelPath };
 
@@ -139,6 +165,9 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     // config.json first: a missing model then fails with a clear "not found at …" error. AutoTokenizer alone would
     // memoize "tokenizer_config.json does not exist" for the worker's lifetime and later crash on a retry.
     config = await AutoConfig.from_pretrained(spec.repo, hubOptions);
+    // model2vec repos' config.json describes the distillation, not a transformers.js class: name the model type,
+    // so transformers.js builds the plain encoder that feeds the graph exactly the inputs it declares.
+    if (spec.architecture === 'static-bag') (config as { model_type?: string }).model_type = 'model2vec';
     onProgress?.(0); // never synchronously inside the call: callers may not be ready for callbacks yet
     tokenizer = await AutoTokenizer.from_pretrained(spec.repo, hubOptions);
   } catch (error) {
@@ -205,7 +234,7 @@ async function selfCheck(embedder: TransformersEmbedder): Promise<string | undef
   return same ? 'different texts gave identical vectors' : undefined;
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -249,6 +278,8 @@ export class TransformersEmbedder implements Embedder {
   readonly fingerprint: string;
   readonly maxPassageTokens: number;
   readonly deviceNote?: string;
+  /** WASM threads in use (1 unless cross-origin isolated); undefined on WebGPU and the native CPU backend. */
+  readonly threads?: number;
   private readonly tokenizer: PreTrainedTokenizer;
   private readonly net: PreTrainedModel;
   private readonly maxTokens: number;
@@ -272,6 +303,7 @@ export class TransformersEmbedder implements Embedder {
     this.device = device;
     this.dtype = dtype;
     this.deviceNote = deviceNote;
+    this.threads = device === 'wasm' ? wasmBackendThreads() : undefined;
     this.tokenizer = tokenizer;
     this.net = net;
     this.fingerprint = modelFingerprint(spec, dtype);
@@ -279,7 +311,7 @@ export class TransformersEmbedder implements Embedder {
     this.maxTokens = Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
     this.specialIds = new Set(tokenizer.all_special_ids);
     this.padId = tokenizer.pad_token_id ?? 0;
-    const specials = tokenizer.encode('').length;
+    const specials = spec.architecture === 'static-bag' ? 0 : tokenizer.encode('').length;
     this.maxPassageTokens = this.maxTokens - specials - (spec.passagePrefix ? this.countTokens(spec.passagePrefix) : 0);
   }
 
@@ -294,7 +326,8 @@ export class TransformersEmbedder implements Embedder {
 
   async embedPassages(texts: string[], options: EmbedOptions = {}): Promise<Float32Array> {
     const { signal, onProgress } = options;
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const limits = BATCH_LIMITS[this.device];
+    const batchSize = options.batchSize ?? limits.passages;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new TroveError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`);
     }
@@ -308,7 +341,7 @@ export class TransformersEmbedder implements Embedder {
     let done = 0;
     for (let start = 0; start < encoded.length; ) {
       const longest = encoded[start].ids.length;
-      const size = Math.max(1, Math.min(batchSize, Math.floor(MAX_BATCH_TOKENS / longest)));
+      const size = Math.max(1, Math.min(batchSize, Math.floor(limits.tokens / longest)));
       const batch = encoded.slice(start, start + size);
       const vectors = await this.exclusive(() => {
         throwIfAborted(signal); // checked again when our turn in the queue comes
@@ -354,6 +387,10 @@ export class TransformersEmbedder implements Embedder {
 
   /** Token ids with special tokens, truncated to maxTokens keeping the closing special token (e.g. [SEP]). */
   private encode(text: string): number[] {
+    if (this.model.architecture === 'static-bag') {
+      // model2vec embeds only the text's own tokens (no [CLS]/[SEP]).
+      return this.tokenizer.encode(text, { add_special_tokens: false }).slice(0, this.maxTokens);
+    }
     const ids = this.tokenizer.encode(text);
     if (ids.length <= this.maxTokens) return ids;
     const last = ids[ids.length - 1];
@@ -371,6 +408,7 @@ export class TransformersEmbedder implements Embedder {
 
   /** One model run over a batch: pad, infer, pool (cls or masked mean), normalise. Rows in batch order. */
   private async run(batch: Encoded[]): Promise<Float32Array> {
+    if (this.model.architecture === 'static-bag') return this.runBag(batch);
     const rows = batch.length;
     const seq = Math.max(...batch.map((item) => item.ids.length));
     const inputIds = new BigInt64Array(rows * seq).fill(BigInt(this.padId));
@@ -390,6 +428,23 @@ export class TransformersEmbedder implements Embedder {
     if (!hidden) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned no output.');
     try {
       return this.pool(hidden.type === 'float32' ? hidden : hidden.to('float32'), batch);
+    } finally {
+      for (const tensor of Object.values(outputs) as Tensor[]) tensor.dispose?.();
+    }
+  }
+
+  /** A static (model2vec) model: one flat id list plus where each text starts; the graph returns pooled rows. */
+  private async runBag(batch: Encoded[]): Promise<Float32Array> {
+    const { ids, offsets } = bagInputs(batch.map((item) => item.ids));
+    this.runs++;
+    const outputs = await this.net.forward({
+      input_ids: new Tensor('int64', ids, [ids.length]),
+      offsets: new Tensor('int64', offsets, [offsets.length]),
+    });
+    const pooled: Tensor | undefined = outputs.embeddings ?? outputs.sentence_embedding ?? Object.values(outputs)[0];
+    if (!pooled) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned no output.');
+    try {
+      return this.pool(pooled.type === 'float32' ? pooled : pooled.to('float32'), batch);
     } finally {
       for (const tensor of Object.values(outputs) as Tensor[]) tensor.dispose?.();
     }
@@ -423,4 +478,21 @@ export class TransformersEmbedder implements Embedder {
     });
     return out;
   }
+}
+
+/**
+ * EmbeddingBag inputs for a static model: all texts' token ids in one flat list, and each text's start in it.
+ * A text with no tokens gets an empty bag (offsets repeat), which the graph answers with a zero row.
+ */
+export function bagInputs(texts: number[][]): { ids: BigInt64Array; offsets: BigInt64Array } {
+  let total = 0;
+  for (const ids of texts) total += ids.length;
+  const ids = new BigInt64Array(total);
+  const offsets = new BigInt64Array(texts.length);
+  let at = 0;
+  texts.forEach((text, i) => {
+    offsets[i] = BigInt(at);
+    for (const id of text) ids[at++] = BigInt(id);
+  });
+  return { ids, offsets };
 }

@@ -98,3 +98,38 @@ export async function loadDataset(dir: string): Promise<Dataset> {
   const [corpus, queries, qrels] = await Promise.all([read('corpus.jsonl'), read('queries.jsonl'), read('qrels.tsv')]);
   return buildDataset(basename(dir.replace(/\/+$/, '')), { corpus, queries, qrels });
 }
+
+/**
+ * The simple test-set format for the current library: eval.jsonl lines {"query": "...", "relevant": ["name", …]},
+ * where each entry names a document (file name) or a passage id; an entry may be {"id": "...", "grade": 2}.
+ * Gives a Dataset with an empty corpus (the library is the corpus) and query ids q1, q2, … in file order.
+ */
+export function parseSimpleEvalSet(text: string, name = 'eval.jsonl'): Dataset {
+  const rows = parseJsonLines(text, name);
+  const queries: EvalQuery[] = [];
+  const qrels = new Map<string, Map<string, number>>();
+  rows.forEach((row, i) => {
+    const where = `${name} entry ${i + 1}`;
+    if (typeof row.query !== 'string' || row.query.trim() === '') {
+      throw new TroveError('INVALID_ARGUMENT', `${where} needs "query": a non-empty string.`);
+    }
+    if (!Array.isArray(row.relevant) || row.relevant.length === 0) {
+      throw new TroveError('INVALID_ARGUMENT', `${where} needs "relevant": a non-empty list of document names or passage ids.`);
+    }
+    const judgements = new Map<string, number>();
+    for (const entry of row.relevant as unknown[]) {
+      if (typeof entry === 'string' || typeof entry === 'number') judgements.set(String(entry), 1);
+      else if (entry && typeof entry === 'object' && 'id' in entry) {
+        const grade = Number((entry as { grade?: unknown }).grade ?? 1);
+        if (!Number.isFinite(grade)) throw new TroveError('INVALID_ARGUMENT', `${where}: grade must be a number.`);
+        judgements.set(String((entry as { id: unknown }).id), grade);
+      } else {
+        throw new TroveError('INVALID_ARGUMENT', `${where}: each relevant entry is a name, a passage id, or {"id", "grade"}.`);
+      }
+    }
+    const id = `q${i + 1}`;
+    queries.push({ id, text: row.query });
+    qrels.set(id, judgements);
+  });
+  return { name: name.replace(/\.jsonl$/, ''), corpus: [], queries: queries.filter((q) => [...qrels.get(q.id)!.values()].some((g) => g > 0)), qrels };
+}

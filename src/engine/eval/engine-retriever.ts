@@ -1,12 +1,16 @@
 // Vector and hybrid evaluation through the real engine: every corpus document is ingested as a text file
 // (parse → chunk → embed → store → index) and ranked by the engine's search; a document ranks by its best chunk.
+// Fusion settings other than the engine's own RRF are applied here, on the engine's keyword and semantic lists,
+// so they can be measured before the engine exposes them.
 import type { SearchMode } from '../types.ts';
+import type { SearchResult } from '../api.ts';
 import { TroveEngine } from '../engine.ts';
 import { loadTransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { TroveError } from '../errors.ts';
+import { fuseKeywordAndVector, type FusionSettings } from '../retrieve/fuser.ts';
 import type { Store } from '../store/store.ts';
 import type { CorpusDoc } from './dataset.ts';
-import type { Retriever } from './retrievers.ts';
+import { bestPerDocument, type RankedPassage, type Retriever } from './retrievers.ts';
 
 export interface EngineRetrieverOptions {
   mode: Extract<SearchMode, 'semantic' | 'hybrid'>;
@@ -15,13 +19,29 @@ export interface EngineRetrieverOptions {
   localModelPath: string;
   openStore: () => Promise<Store>;
   onProgress?: (done: number, total: number) => void;
+  /** Hybrid only; undefined = the engine's own fusion (RRF with its rrfK setting). */
+  fusion?: FusionSettings;
+  /** BM25 parameters of the engine's keyword side (engine defaults when absent). */
+  bm25?: { k1?: number; b?: number };
 }
 
 const INGEST_BATCH = 200;
 
 export async function createEngineRetriever(corpus: readonly CorpusDoc[], options: EngineRetrieverOptions): Promise<Retriever> {
+  const engine = await ingestCorpus(corpus, options);
+  return engineRetriever(engine, options.mode, options.fusion);
+}
+
+/** Ingests the corpus once; engineRetriever then gives a retriever per mode/fusion over the same library. */
+export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<EngineRetrieverOptions, 'mode' | 'fusion'>): Promise<TroveEngine> {
   const engine = new TroveEngine({ openStore: options.openStore, loadEmbedder: (o) => loadTransformersEmbedder(o) });
-  await engine.init({ modelId: options.modelId, allowRemoteModels: options.allowRemoteModels, localModelPath: options.localModelPath });
+  await engine.init({
+    modelId: options.modelId,
+    allowRemoteModels: options.allowRemoteModels,
+    localModelPath: options.localModelPath,
+    ...(options.bm25?.k1 !== undefined && { bm25K1: options.bm25.k1 }),
+    ...(options.bm25?.b !== undefined && { bm25B: options.bm25.b }),
+  });
   const status = await engine.loadModel();
   if (status.state !== 'ready') throw new TroveError('MODEL_UNAVAILABLE', status.error);
 
@@ -38,20 +58,37 @@ export async function createEngineRetriever(corpus: readonly CorpusDoc[], option
     if (failed.length) throw new TroveError('PARSE_FAILED', `${failed[0].fileName}: ${failed[0].error?.message}`);
     options.onProgress?.(Math.min(from + INGEST_BATCH, corpus.length), corpus.length);
   }
+  return engine;
+}
+
+/** A retriever over an ingested engine: keyword, semantic, or hybrid fused by the engine (fusion undefined) or here. */
+export function engineRetriever(engine: TroveEngine, mode: SearchMode, fusion?: FusionSettings): Retriever {
+  const toPassage = (r: SearchResult, score: number): RankedPassage => ({ docId: r.documentName, key: r.chunkId, text: r.text, score });
+  const passages = async (query: string, depth: number): Promise<RankedPassage[]> => {
+    // Documents have several chunks: ask for more chunks than documents wanted.
+    const k = Math.min(1000, depth * 3);
+    if (mode !== 'hybrid' || !fusion) {
+      const response = await engine.search(query, { mode, k });
+      return response.results.map((r) => toPassage(r, r.scores.score));
+    }
+    const [keyword, semantic] = await Promise.all([
+      engine.search(query, { mode: 'keyword', k }),
+      engine.search(query, { mode: 'semantic', k }),
+    ]);
+    const byChunk = new Map<number, SearchResult>();
+    for (const r of [...keyword.results, ...semantic.results]) byChunk.set(r.chunkId, r);
+    const fused = fuseKeywordAndVector(
+      keyword.results.map((r) => ({ id: r.chunkId, score: r.scores.bm25 ?? r.scores.score })),
+      semantic.results.map((r) => ({ id: r.chunkId, score: r.scores.cosine ?? r.scores.score })),
+      fusion,
+    );
+    return fused.map((hit) => toPassage(byChunk.get(hit.id)!, hit.score));
+  };
 
   return {
+    passages,
     async search(query, depth) {
-      // Documents have several chunks: ask for more chunks than documents wanted, keep each document's best.
-      const response = await engine.search(query, { mode: options.mode, k: Math.min(1000, depth * 3) });
-      const ranked: string[] = [];
-      const seen = new Set<string>();
-      for (const result of response.results) {
-        if (seen.has(result.documentName)) continue;
-        seen.add(result.documentName);
-        ranked.push(result.documentName);
-        if (ranked.length === depth) break;
-      }
-      return ranked;
+      return bestPerDocument(await passages(query, depth), depth);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { TroveError } from '../errors.ts';
 import { createAnalyzer, type AnalyzerOptions } from '../lexical/analyzer.ts';
 import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
+import type { FusionSettings } from '../retrieve/fuser.ts';
 import type { CorpusDoc } from './dataset.ts';
 import { createEngineRetriever, type EngineRetrieverOptions } from './engine-retriever.ts';
 
@@ -12,14 +13,41 @@ export interface RetrieverOptions {
   bm25?: Bm25Options;
   analyzer?: AnalyzerOptions;
   /** Vector and hybrid modes run through the engine: which model, and where its store lives. */
-  engine?: Omit<EngineRetrieverOptions, 'mode' | 'onProgress'>;
+  engine?: Omit<EngineRetrieverOptions, 'mode' | 'onProgress' | 'fusion' | 'bm25'>;
+  /** Hybrid only: how keyword and vector lists are fused (default: the engine's RRF). */
+  fusion?: FusionSettings;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** A retrieved passage (a chunk, or a whole document for BM25 alone), best first. */
+export interface RankedPassage {
+  /** Corpus id of its document. */
+  docId: string;
+  /** Unique per passage (chunk id, or corpus position). */
+  key: number;
+  text: string;
+  score: number;
 }
 
 export interface Retriever {
   /** Ranked corpus ids, best first, at most `depth`. */
   search(query: string, depth: number): Promise<string[]>;
+  /** The passages behind the ranking (for reranking and MMR), best first; enough to fill `depth` documents. */
+  passages?(query: string, depth: number): Promise<RankedPassage[]>;
   close?(): Promise<void>;
+}
+
+/** Document ids in order of their best passage. */
+export function bestPerDocument(passages: readonly RankedPassage[], depth: number): string[] {
+  const ranked: string[] = [];
+  const seen = new Set<string>();
+  for (const passage of passages) {
+    if (seen.has(passage.docId)) continue;
+    seen.add(passage.docId);
+    ranked.push(passage.docId);
+    if (ranked.length === depth) break;
+  }
+  return ranked;
 }
 
 export async function createRetriever(
@@ -33,7 +61,13 @@ export async function createRetriever(
     case 'vector':
     case 'hybrid': {
       if (!options.engine) throw new TroveError('INVALID_ARGUMENT', `mode ${mode} needs engine options (model and store).`);
-      return createEngineRetriever(corpus, { ...options.engine, mode: mode === 'vector' ? 'semantic' : 'hybrid', onProgress: options.onProgress });
+      return createEngineRetriever(corpus, {
+        ...options.engine,
+        mode: mode === 'vector' ? 'semantic' : 'hybrid',
+        fusion: mode === 'hybrid' ? options.fusion : undefined,
+        bm25: options.bm25,
+        onProgress: options.onProgress,
+      });
     }
     default:
       throw new TroveError('INVALID_ARGUMENT', `Unknown mode "${String(mode)}"; valid modes: bm25, vector, hybrid.`);
@@ -49,9 +83,15 @@ function createBm25Retriever(corpus: readonly CorpusDoc[], options: RetrieverOpt
     if (i % 1000 === 999) options.onProgress?.(i + 1, corpus.length);
   });
   options.onProgress?.(corpus.length, corpus.length);
+  const passages = async (query: string, depth: number): Promise<RankedPassage[]> =>
+    index.search(analyzer.analyze(query), depth).map((hit) => {
+      const doc = corpus[hit.id];
+      return { docId: doc.id, key: hit.id, text: `${doc.title} ${doc.text}`, score: hit.score };
+    });
   return {
+    passages,
     async search(query, depth) {
-      return index.search(analyzer.analyze(query), depth).map((hit) => corpus[hit.id].id);
+      return bestPerDocument(await passages(query, depth), depth);
     },
   };
 }

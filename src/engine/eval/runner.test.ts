@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDataset, parseQrels } from './dataset.ts';
+import { buildDataset, parseQrels, parseSimpleEvalSet } from './dataset.ts';
 import { createRetriever } from './retrievers.ts';
 import { evaluate } from './runner.ts';
 import { TroveError } from '../errors.ts';
@@ -47,5 +47,55 @@ describe('evaluate', () => {
 
   it('refuses vector and hybrid modes until the engine is wired in', async () => {
     await expect(createRetriever('vector', dataset.corpus)).rejects.toThrow(TroveError);
+  });
+});
+
+describe('evaluate options', () => {
+  const dataset = buildDataset('tiny', { corpus, queries, qrels });
+
+  it('keeps per-query rows with the top ids and the missed relevant ids', async () => {
+    const result = await evaluate(dataset, (q) => (q.id === 'q1' ? ['c'] : ['b']), { perQuery: true });
+    expect(result.perQuery).toEqual([
+      { queryId: 'q1', 'ndcg@10': 0, 'recall@10': 0, 'recall@100': 0, 'mrr@10': 0, map: 0, top: ['c'], missed: ['a'] },
+      { queryId: 'q2', 'ndcg@10': 1, 'recall@10': 1, 'recall@100': 1, 'mrr@10': 1, map: 1, top: ['b'], missed: [] },
+    ]);
+    expect(result['recall@10']).toBe(0.5);
+  });
+
+  it('stops between queries when the signal aborts', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const run = evaluate(
+      dataset,
+      () => {
+        calls++;
+        controller.abort();
+        return [];
+      },
+      { signal: controller.signal },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('parseSimpleEvalSet', () => {
+  it('reads {query, relevant} lines with names, ids and graded entries', () => {
+    const set = parseSimpleEvalSet(
+      '{"query":"how to bake","relevant":["bread.md",17]}\n\n{"query":"yeast","relevant":[{"id":"bread.md","grade":2}]}\n',
+    );
+    expect(set.queries).toEqual([
+      { id: 'q1', text: 'how to bake' },
+      { id: 'q2', text: 'yeast' },
+    ]);
+    expect(set.qrels.get('q1')).toEqual(new Map([['bread.md', 1], ['17', 1]]));
+    expect(set.qrels.get('q2')).toEqual(new Map([['bread.md', 2]]));
+    expect(set.corpus).toEqual([]);
+  });
+
+  it('names the entry and the reason for bad input', () => {
+    expect(() => parseSimpleEvalSet('{"query":"x","relevant":[]}')).toThrow(/eval.jsonl entry 1 needs "relevant"/);
+    expect(() => parseSimpleEvalSet('{"relevant":["a"]}\n')).toThrow(/entry 1 needs "query"/);
+    expect(() => parseSimpleEvalSet('{"query":"x","relevant":["a"]}\nnot json')).toThrow(/line 2 is not JSON/);
   });
 });

@@ -1,6 +1,7 @@
 // Runs every judged query of a collection through a search function and averages the metrics.
+import { throwIfAborted } from '../errors.ts';
 import type { Dataset, EvalQuery } from './dataset.ts';
-import { averagePrecision, ndcgAt, recallAt, reciprocalRankAt } from './metrics.ts';
+import { METRIC_NAMES, missedRelevant, queryMetrics, type QueryMetrics } from './metrics.ts';
 
 /** Ranked document ids for a query, best first; asked for `depth` results. */
 export type SearchFn = (query: EvalQuery, depth: number) => Promise<readonly string[]> | readonly string[];
@@ -9,22 +10,33 @@ export interface EvalOptions {
   /** Ranking depth that counts (trec_eval's usual 1000). */
   k?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Keep each query's top 10 and missed relevant ids (for a drill-down view). */
+  perQuery?: boolean;
+  /** Checked between queries: a long run can be cancelled (TroveError CANCELLED). */
+  signal?: AbortSignal;
 }
 
-export interface EvalResult {
-  'ndcg@10': number;
-  map: number;
-  'recall@100': number;
-  'mrr@10': number;
+export interface QueryResult extends QueryMetrics {
+  queryId: string;
+  /** First 10 ids retrieved. */
+  top: string[];
+  /** Relevant ids not in the first 10. */
+  missed: string[];
+}
+
+export interface EvalResult extends QueryMetrics {
   /** Number of queries evaluated. */
   queries: number;
+  perQuery?: QueryResult[];
 }
 
 export async function evaluate(dataset: Dataset, search: SearchFn, options: EvalOptions = {}): Promise<EvalResult> {
   const k = options.k ?? 1000;
-  const sums = { ndcg: 0, map: 0, recall: 0, mrr: 0 };
+  const sums: QueryMetrics = { 'ndcg@10': 0, 'recall@10': 0, 'recall@100': 0, 'mrr@10': 0, map: 0 };
+  const perQuery: QueryResult[] = [];
   let done = 0;
   for (const query of dataset.queries) {
+    throwIfAborted(options.signal);
     // One more than k, so that removing the query's own id (BEIR convention) still leaves k.
     const results = await search(query, k + 1);
     const seen = new Set<string>([query.id]);
@@ -36,18 +48,16 @@ export async function evaluate(dataset: Dataset, search: SearchFn, options: Eval
       if (ranked.length === k) break;
     }
     const judgements = dataset.qrels.get(query.id) ?? new Map<string, number>();
-    sums.ndcg += ndcgAt(ranked, judgements, 10);
-    sums.map += averagePrecision(ranked, judgements);
-    sums.recall += recallAt(ranked, judgements, 100);
-    sums.mrr += reciprocalRankAt(ranked, judgements, 10);
+    const metrics = queryMetrics(ranked, judgements);
+    for (const name of METRIC_NAMES) sums[name] += metrics[name];
+    if (options.perQuery) {
+      perQuery.push({ queryId: query.id, ...metrics, top: ranked.slice(0, 10), missed: missedRelevant(ranked, judgements, 10) });
+    }
     options.onProgress?.(++done, dataset.queries.length);
   }
   const n = dataset.queries.length || 1;
-  return {
-    'ndcg@10': sums.ndcg / n,
-    map: sums.map / n,
-    'recall@100': sums.recall / n,
-    'mrr@10': sums.mrr / n,
-    queries: dataset.queries.length,
-  };
+  const result: EvalResult = { ...sums, queries: dataset.queries.length };
+  for (const name of METRIC_NAMES) result[name] = sums[name] / n;
+  if (options.perQuery) result.perQuery = perQuery;
+  return result;
 }

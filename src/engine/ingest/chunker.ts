@@ -1,12 +1,16 @@
 // Sentence-aware chunking within heading sections, bounded by a token budget, with exact offsets into doc.text.
 //
-// A document is cut into sections at headings (and PDF page breaks); each section into units (sentences, or
-// word-bounded pieces of sentences longer than the budget), each counted once. Units are packed greedily into
+// A document is cut into sections at headings (and PDF page breaks); each section into units (sentences; for a
+// sentence over budget its lines, then word-bounded pieces), each counted once. Units are packed greedily into
 // chunks; the next chunk repeats trailing sentences of the previous one (overlap). Every chunk is recounted once
 // as a whole, so the budget holds even where a tokenizer counts joined text differently from its parts.
-import { TroveError } from '../errors.ts';
+// Chunks are capped in characters too (maxChars). Every step is linear: sentences come from a regex scan, not
+// Intl.Segmenter (quadratic in Node 20), and long lines are split in bounded windows. The work is a generator
+// of checkpoints, so chunkDocumentAsync can yield to the event loop and stop on an abort between steps.
+import { TroveError, throwIfAborted } from '../errors.ts';
 import type { ChunkDraft, Chunker, ChunkerOptions, ParsedDocument, TextBlock } from '../types.ts';
 import { isSpace, paragraphBlocks } from './parsers/text.ts';
+import { sentenceBounds, wordBounds } from './sentences.ts';
 
 interface Unit {
   start: number;
@@ -27,38 +31,33 @@ interface Section {
   pendingLevel: number;
 }
 
-const hasSegmenter = typeof Intl === 'object' && typeof Intl.Segmenter === 'function';
-const sentences = hasSegmenter ? new Intl.Segmenter(undefined, { granularity: 'sentence' }) : undefined;
-const words = hasSegmenter ? new Intl.Segmenter(undefined, { granularity: 'word' }) : undefined;
+/** Characters per chunk when the caller sets no cap: generous for English (~4-5 per token), firm for blobs. */
+export const CHARS_PER_TOKEN_CAP = 8;
+/** Most characters split at words in one step: bounds the work between two cancellation checks. */
+const WINDOW = 64 * 1024;
+/** Units added between two checkpoints inside one block. */
+const UNITS_PER_CHECKPOINT = 256;
 
-/** [start, end) offsets of the segments of `s` (fallback regexes where Intl.Segmenter is missing). */
-function segmentBounds(s: string, kind: 'sentence' | 'word'): number[] {
-  const bounds: number[] = [];
-  const segmenter = kind === 'sentence' ? sentences : words;
-  if (segmenter) {
-    for (const seg of segmenter.segment(s)) bounds.push(seg.index);
-  } else {
-    const re = kind === 'sentence' ? /[.!?。！？]+\s+/g : /\s+/g;
-    bounds.push(0);
-    for (let m = re.exec(s); m; m = re.exec(s)) if (m.index + m[0].length < s.length) bounds.push(m.index + m[0].length);
-  }
-  bounds.push(s.length);
-  return bounds;
-}
+/** Chunker options (maxChars is part of ChunkerOptions; this name stays for callers of the async form). */
+export type ChunkerRunOptions = ChunkerOptions;
+
+/** Yielded between units of work, so a driver can pause (yield to the event loop) and honour an abort. */
+type Checkpoint = Generator<void, void, void>;
 
 class Packer {
   private readonly text: string;
   private readonly max: number;
+  private readonly maxChars: number;
   private readonly overlap: number;
   private readonly overhead: number;
-  private readonly chunks: ChunkDraft[] = [];
+  private readonly countTokens: (text: string) => number;
+  readonly chunks: ChunkDraft[] = [];
 
-  constructor(
-    doc: ParsedDocument,
-    private readonly options: ChunkerOptions,
-  ) {
+  constructor(doc: ParsedDocument, options: ChunkerRunOptions) {
     this.text = doc.text;
     this.max = options.maxTokens;
+    this.maxChars = options.maxChars ?? options.maxTokens * CHARS_PER_TOKEN_CAP;
+    this.countTokens = options.countTokens;
     // Overlap above half the budget would leave too little new text per chunk to be worth a vector.
     this.overlap = Math.max(0, Math.min(options.overlapTokens, Math.floor(options.maxTokens / 2)));
     // A counter that adds special tokens ([CLS]/[SEP]) to every call would inflate per-sentence sums: subtract it.
@@ -67,10 +66,10 @@ class Packer {
 
   /** Content tokens of text[start, end). */
   count(start: number, end: number): number {
-    return Math.max(0, this.options.countTokens(this.text.slice(start, end)) - this.overhead);
+    return Math.max(0, this.countTokens(this.text.slice(start, end)) - this.overhead);
   }
 
-  run(blocks: TextBlock[]): ChunkDraft[] {
+  *run(blocks: TextBlock[]): Checkpoint {
     const stack: { level: number; title: string }[] = [];
     let section: Section = { path: [], units: [], pendingLevel: 0 };
     for (const block of blocks) {
@@ -80,53 +79,90 @@ class Packer {
         // otherwise the section so far becomes chunks.
         const keepPending = section.units.length > 0 && section.pendingLevel > 0 && level > section.pendingLevel;
         if (!keepPending) {
-          this.pack(section);
+          yield* this.pack(section);
           section = { path: [], units: [], pendingLevel: 0 };
         }
         while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
-        stack.push({ level, title: this.text.slice(block.start, block.end).replace(/\s+/g, ' ').trim() });
+        const title = this.text.slice(block.start, Math.min(block.end, block.start + this.maxChars));
+        stack.push({ level, title: title.replace(/\s+/g, ' ').trim() });
         section.path = stack.map((h) => h.title);
         section.pendingLevel = level;
-        this.addUnits(section.units, block, true);
+        yield* this.addUnits(section.units, block, true);
       } else {
         // A new PDF page starts a new chunk, so a passage's page number is where all of it is.
         const lastPage = section.units[section.units.length - 1]?.page;
         if (block.page !== lastPage && section.pendingLevel === 0 && section.units.length > 0) {
-          this.pack(section);
+          yield* this.pack(section);
           section = { path: section.path, units: [], pendingLevel: 0 };
         }
         section.pendingLevel = 0;
-        this.addUnits(section.units, block, false);
+        yield* this.addUnits(section.units, block, false);
       }
+      yield;
     }
-    this.pack(section);
-    return this.chunks;
+    yield* this.pack(section);
   }
 
-  /** Sentences of a block as units; sentences over budget are split at word boundaries. */
-  private addUnits(units: Unit[], block: TextBlock, heading: boolean): void {
+  /**
+   * Sentences of a block as units. A sentence over budget (tokens or characters) is split at line breaks
+   * (logs, CSV, code), then lines over budget at spaces, then words over budget at code points.
+   */
+  private *addUnits(units: Unit[], block: TextBlock, heading: boolean): Checkpoint {
     const first = units.length;
     const push = (start: number, end: number, tokens: number) => {
       units.push({ start, end, tokens, page: block.page, blockStart: units.length === first, heading, blockTokens: 0 });
     };
-    const spans: [number, number][] = [];
-    if (heading) {
-      spans.push([block.start, block.end]);
-    } else {
-      // Line breaks inside a paragraph are soft wraps, but UAX #29 ends a sentence at every LF:
-      // segment a same-length copy with LFs as spaces, so offsets still index the original.
-      const copy = this.text.slice(block.start, block.end).replace(/\n/g, ' ');
-      const b = segmentBounds(copy, 'sentence');
-      for (let i = 0; i + 1 < b.length; i++) spans.push([block.start + b[i]!, block.start + b[i + 1]!]);
-    }
-    for (let [start, end] of spans) {
-      [start, end] = this.trim(start, end);
+    let b = heading ? [block.start, block.end] : sentenceBounds(this.text, block.start, block.end);
+    if (!heading && hasHardLineBreaks(this.text, block.start, block.end)) b = withLineStarts(this.text, b, block.start, block.end);
+    for (let i = 0; i + 1 < b.length; i++) {
+      const [start, end] = this.trim(b[i]!, b[i + 1]!);
       if (end <= start) continue;
-      const tokens = this.count(start, end);
-      if (tokens <= this.max) push(start, end, tokens);
-      else for (const [s, e, t] of this.splitLong(start, end)) push(s, e, t);
+      if (end - start <= this.maxChars) {
+        const tokens = this.count(start, end);
+        if (tokens <= this.max) {
+          push(start, end, tokens);
+          if (i % UNITS_PER_CHECKPOINT === UNITS_PER_CHECKPOINT - 1) yield;
+          continue;
+        }
+      }
+      yield* this.addLines(start, end, push);
     }
-    if (units.length > first) units[first]!.blockTokens = units.slice(first).reduce((sum, u) => sum + u.tokens, 0);
+    let blockTokens = 0;
+    for (let k = first; k < units.length; k++) blockTokens += units[k]!.tokens;
+    if (units.length > first) units[first]!.blockTokens = blockTokens;
+  }
+
+  /** Lines of an over-budget sentence as units; lines over budget are split at words. */
+  private *addLines(start: number, end: number, push: (s: number, e: number, t: number) => void): Checkpoint {
+    let lines = 0;
+    for (let from = start; from < end; ) {
+      const nl = this.text.indexOf('\n', from);
+      const to = nl === -1 || nl >= end ? end : nl;
+      const [s, e] = this.trim(from, to);
+      from = to + 1;
+      if (e <= s) continue;
+      const tokens = e - s <= this.maxChars ? this.count(s, e) : Infinity;
+      if (tokens <= this.max) {
+        push(s, e, tokens);
+        if (++lines % UNITS_PER_CHECKPOINT === 0) yield;
+        continue;
+      }
+      // A very long line is split window by window, so one step never holds the whole line.
+      for (let w = s; w < e; ) {
+        const cut = this.windowEnd(w, e);
+        for (const [ps, pe, pt] of this.splitLong(w, cut)) push(ps, pe, pt);
+        w = cut;
+        yield;
+      }
+    }
+  }
+
+  /** End of the next window of text[from, end): at most WINDOW characters, cut after a space where possible. */
+  private windowEnd(from: number, end: number): number {
+    if (end - from <= WINDOW) return end;
+    const limit = from + WINDOW;
+    for (let i = limit; i > from + WINDOW / 2; i--) if (isSpace(this.text.charCodeAt(i - 1))) return i;
+    return this.codePointBoundary(limit);
   }
 
   private trim(start: number, end: number): [number, number] {
@@ -135,38 +171,42 @@ class Packer {
     return [start, end];
   }
 
-  /** Pieces of an over-budget sentence, cut between words, each verified by a real count. */
+  /** Pieces of an over-budget span, cut after spaces, each verified by a real count and within both caps. */
   private splitLong(start: number, end: number): [number, number, number][] {
-    const bounds = segmentBounds(this.text.slice(start, end), 'word').map((b) => start + b);
+    const bounds = wordBounds(this.text, start, end);
     const segTokens = bounds.slice(0, -1).map((b, i) => this.count(b, bounds[i + 1]!));
     const pieces: [number, number, number][] = [];
     for (let p = 0; p + 1 < bounds.length; ) {
       let q = p + 1;
       let sum = segTokens[p]!;
-      while (q + 1 < bounds.length && sum + segTokens[q]! <= this.max) sum += segTokens[q++]!;
+      while (q + 1 < bounds.length && sum + segTokens[q]! <= this.max && bounds[q + 1]! - bounds[p]! <= this.maxChars) {
+        sum += segTokens[q++]!;
+      }
       let [s, e] = this.trim(bounds[p]!, bounds[q]!);
       let tokens = this.count(s, e);
-      while (tokens > this.max && q > p + 1) {
-        q = p + Math.max(1, Math.floor(((q - p) * this.max) / tokens)); // shrink proportionally, then re-verify
+      while ((tokens > this.max || e - s > this.maxChars) && q > p + 1) {
+        const ratio = Math.min(this.max / Math.max(1, tokens), this.maxChars / (e - s));
+        q = p + Math.max(1, Math.floor((q - p) * ratio)); // shrink proportionally, then re-verify
         [s, e] = this.trim(bounds[p]!, bounds[q]!);
         tokens = this.count(s, e);
       }
-      if (tokens > this.max) pieces.push(...this.hardSplit(s, e));
+      if (tokens > this.max || e - s > this.maxChars) pieces.push(...this.hardSplit(s, e));
       else if (e > s) pieces.push([s, e, tokens]);
       p = q;
     }
     return pieces;
   }
 
-  /** A single "word" over budget (a long URL, a base64 blob): cut at the longest prefix that fits. */
+  /** A single "word" over budget (a long URL, a base64 blob): cut at the longest prefix within both caps. */
   private hardSplit(start: number, end: number): [number, number, number][] {
     const pieces: [number, number, number][] = [];
     while (start < end) {
       let fit = this.nextCodePoint(start); // always advance by at least one code point
-      let miss = end + 1; // shortest cut known not to fit
+      const stop = Math.max(fit, this.codePointBoundary(Math.min(end, start + this.maxChars)));
+      let miss = stop + 1; // shortest cut known not to fit
       // Gallop from ~4 characters per token, then bisect: O(piece × log piece) counting per piece.
       for (let len = this.max * 4; ; len *= 2) {
-        const cut = this.codePointBoundary(Math.min(end, start + len));
+        const cut = this.codePointBoundary(Math.min(stop, start + len));
         if (cut > fit) {
           if (this.count(start, cut) > this.max) {
             miss = cut;
@@ -174,7 +214,7 @@ class Packer {
           }
           fit = cut;
         }
-        if (cut >= end) break;
+        if (cut >= stop) break;
       }
       while (miss - fit > 1) {
         const mid = this.codePointBoundary(Math.floor((fit + miss) / 2));
@@ -201,22 +241,23 @@ class Packer {
   }
 
   /** Greedy packing of one section's units into chunks, with overlap. */
-  private pack(section: Section): void {
+  private *pack(section: Section): Checkpoint {
     const units = section.units;
     const n = units.length;
+    const tooLong = (from: number, to: number) => units[to]!.end - units[from]!.start > this.maxChars;
     let start = 0; // first unit of the next chunk (overlap included)
     let i = 0; // first unit not yet in any chunk
     while (i < n) {
       let sum = 0;
       for (let k = start; k < i; k++) sum += units[k]!.tokens;
-      if (sum + units[i]!.tokens > this.max) {
+      if (sum + units[i]!.tokens > this.max || tooLong(start, i)) {
         start = i; // the overlap and the next sentence do not fit together: drop the overlap
         sum = 0;
       }
       let j = i;
       while (j < n) {
         const u = units[j]!;
-        if (j > start && sum + u.tokens > this.max) break;
+        if (j > start && (sum + u.tokens > this.max || tooLong(start, j))) break;
         // Prefer to end at a paragraph boundary rather than cut a paragraph that would not fit whole.
         if (j > i && u.blockStart && sum >= this.max / 2 && sum + u.blockTokens > this.max) break;
         sum += u.tokens;
@@ -240,6 +281,7 @@ class Packer {
       }
       start = this.overlap > 0 ? k : j;
       i = j;
+      yield;
     }
   }
 
@@ -248,6 +290,39 @@ class Packer {
     if (page !== undefined) chunk.page = page;
     this.chunks.push(chunk);
   }
+}
+
+/** Line breaks sampled to decide whether a block's lines are records (logs, CSV, code) or soft-wrapped prose. */
+const LINE_SAMPLE = 1000;
+
+/**
+ * True when the line breaks of text[start, end) separate records (log lines, CSV rows, code, lists) rather than
+ * wrap prose: in wrapped prose many lines continue a sentence (a letter or comma, then a lower-case word).
+ */
+export function hasHardLineBreaks(text: string, start: number, end: number): boolean {
+  let breaks = 0;
+  let wraps = 0;
+  for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end && breaks < LINE_SAMPLE; nl = text.indexOf('\n', nl + 1)) {
+    breaks++;
+    const before = text.charCodeAt(nl - 1);
+    const after = text[nl + 1] ?? '';
+    if (WRAP_BEFORE.test(String.fromCharCode(before)) && WRAP_AFTER.test(after)) wraps++;
+  }
+  return breaks >= 2 && wraps < breaks * 0.25;
+}
+const WRAP_BEFORE = /[\p{L},;-]/u;
+const WRAP_AFTER = /\p{Ll}/u;
+
+/** Sorted union of sentence bounds and the starts of lines inside [start, end). */
+function withLineStarts(text: string, bounds: number[], start: number, end: number): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  for (let nl = text.indexOf('\n', start); nl !== -1 && nl + 1 < end; nl = text.indexOf('\n', nl + 1)) {
+    while (i < bounds.length && bounds[i]! <= nl + 1) merged.push(bounds[i++]!);
+    if (merged[merged.length - 1] !== nl + 1) merged.push(nl + 1);
+  }
+  while (i < bounds.length) merged.push(bounds[i++]!);
+  return merged;
 }
 
 /** Blocks sorted, clamped to the text and without overlaps; a structureless document is one paragraph per blank line. */
@@ -264,14 +339,62 @@ function usableBlocks(doc: ParsedDocument): TextBlock[] {
   return blocks;
 }
 
-export function chunkDocument(doc: ParsedDocument, options: ChunkerOptions): ChunkDraft[] {
+function validate(options: ChunkerRunOptions): void {
   if (!Number.isInteger(options.maxTokens) || options.maxTokens < 1) {
     throw new TroveError('INVALID_ARGUMENT', `maxTokens must be a positive integer, got ${options.maxTokens}.`);
   }
   if (!(options.overlapTokens >= 0)) {
     throw new TroveError('INVALID_ARGUMENT', `overlapTokens must be 0 or more, got ${options.overlapTokens}.`);
   }
-  return new Packer(doc, options).run(usableBlocks(doc));
+  if (options.maxChars !== undefined && !(Number.isInteger(options.maxChars) && options.maxChars >= 2)) {
+    throw new TroveError('INVALID_ARGUMENT', `maxChars must be an integer of 2 or more, got ${options.maxChars}.`);
+  }
+}
+
+/** Chunks a document in one go. It holds the thread for the whole document: the engine uses chunkDocumentAsync. */
+export function chunkDocument(doc: ParsedDocument, options: ChunkerRunOptions): ChunkDraft[] {
+  validate(options);
+  const packer = new Packer(doc, options);
+  const steps = packer.run(usableBlocks(doc));
+  while (!steps.next().done); // run every step
+  return packer.chunks;
+}
+
+export interface AsyncChunkOptions extends ChunkerRunOptions {
+  signal?: AbortSignal;
+  /** Longest stretch of work between two yields to the event loop, in milliseconds (default 8). */
+  sliceMs?: number;
+  /** Called at each yield with the offset chunked so far and the text length (for progress). */
+  onProgress?: (offset: number, length: number) => void;
+}
+
+/** Lets queued messages (a search, a cancel) run: a macrotask, not a microtask. */
+function yieldToEventLoop(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * The same chunks as chunkDocument, but yields to the event loop after every `sliceMs` of work and throws
+ * TroveError('CANCELLED') once `signal` is aborted (checked between blocks, windows of long lines and chunks).
+ */
+export async function chunkDocumentAsync(doc: ParsedDocument, options: AsyncChunkOptions): Promise<ChunkDraft[]> {
+  validate(options);
+  throwIfAborted(options.signal);
+  const sliceMs = options.sliceMs ?? 8;
+  const packer = new Packer(doc, options);
+  const steps = packer.run(usableBlocks(doc));
+  let sliceStart = performance.now();
+  while (!steps.next().done) {
+    throwIfAborted(options.signal);
+    if (performance.now() - sliceStart < sliceMs) continue;
+    options.onProgress?.(packer.chunks[packer.chunks.length - 1]?.end ?? 0, doc.text.length);
+    await yieldToEventLoop();
+    throwIfAborted(options.signal);
+    sliceStart = performance.now();
+  }
+  return packer.chunks;
 }
 
 export class SentenceChunker implements Chunker {

@@ -27,7 +27,9 @@ async function fill(store: Store): Promise<{ docId: number; ids: number[] }> {
     { name: `${CANARY}.md`, format: 'markdown', size: text.length, addedAt: 1, title: `Title ${CANARY}`, warnings: [`warn ${CANARY}`] },
     { text, blocks: [{ start: 0, end: text.length, kind: 'paragraph' }] },
   );
-  const ids = await store.addChunks(docId, [chunk(`Intro ${CANARY} one.`, 0), chunk(`Second ${CANARY} two.`, 21)], {
+  // A table row's metadata fields are content too.
+  const row = { ...chunk(`Intro ${CANARY} one.`, 0), row: 1, fields: { note: `field ${CANARY}`, year: 1934 } };
+  const ids = await store.addChunks(docId, [row, chunk(`Second ${CANARY} two.`, 21)], {
     fingerprint: 'glove',
     dims: DIMS,
     vectors: VECTORS,
@@ -161,6 +163,10 @@ describe('EncryptedStore over IndexedDbStore', () => {
     expect(chunks.map((c) => [c.text, c.headingPath, c.start, c.docId])).toEqual([
       [`Intro ${CANARY} one.`, [`Heading ${CANARY}`], 0, written.docId],
       [`Second ${CANARY} two.`, [`Heading ${CANARY}`], 21, written.docId],
+    ]);
+    expect(chunks.map((c) => [c.row, c.fields])).toEqual([
+      [1, { note: `field ${CANARY}`, year: 1934 }],
+      [undefined, undefined],
     ]);
     expect(await store.allTerms()).toEqual([
       { chunkId: written.ids[0], docId: written.docId, terms: ['intro', CANARY, 'one.'] },

@@ -3,7 +3,7 @@
 // Sealed (AES-GCM envelopes, see crypto.ts), each with a context string so records cannot be swapped:
 //   documents: name, title, warnings      → sealed JSON in `name`; title/warnings left out      (context "doc")
 //   texts:     text and blocks            → sealed JSON in `text`; blocks = []                   ("text")
-//   chunks:    text and headingPath       → sealed JSON in `text`; headingPath = []              ("chunk:<docId>")
+//   chunks:    text, headingPath, fields  → sealed JSON in `text`; headingPath = [], no fields   ("chunk:<docId>")
 //   terms:     the analysed terms         → one sealed string as the only term                   ("terms:<docId>")
 //   vectors:   the Float32 vectors        → sealed bytes reinterpreted as floats (see packVectors) ("vectors:<docId>:<fingerprint>")
 //   indexPages: every page's bytes        → sealed bytes                                         ("page:<set>/<name>")
@@ -136,9 +136,9 @@ export class EncryptedStore implements Store {
       throw new TroveError('INVALID_ARGUMENT', `expected ${chunks.length} vectors of ${vectors.dims} dims`);
     }
     const sealedChunks = await Promise.all(
-      chunks.map(async ({ text, headingPath, terms, ...plain }): Promise<NewChunk> => {
+      chunks.map(async ({ text, headingPath, fields, terms, ...plain }): Promise<NewChunk> => {
         const [sealedText, sealedTerms] = await Promise.all([
-          cipher.seal({ text, headingPath }, `chunk:${docId}`),
+          cipher.seal(fields ? { text, headingPath, fields } : { text, headingPath }, `chunk:${docId}`),
           cipher.seal(terms.join(' '), `terms:${docId}`),
         ]);
         return { ...plain, text: bytesToLatin1(sealedText), headingPath: [], terms: [bytesToLatin1(sealedTerms)] };
@@ -324,8 +324,11 @@ async function openDocument(cipher: RecordCipher, doc: DocumentRecord): Promise<
 }
 
 async function openChunk(cipher: RecordCipher, row: ChunkRecord): Promise<ChunkRecord> {
-  const { text, headingPath } = (await cipher.open(latin1ToBytes(row.text), `chunk:${row.docId}`)) as Pick<ChunkRecord, 'text' | 'headingPath'>;
-  return { ...row, text, headingPath };
+  const { text, headingPath, fields } = (await cipher.open(latin1ToBytes(row.text), `chunk:${row.docId}`)) as Pick<
+    ChunkRecord,
+    'text' | 'headingPath' | 'fields'
+  >;
+  return fields ? { ...row, text, headingPath, fields } : { ...row, text, headingPath };
 }
 
 async function openTerms(cipher: RecordCipher, row: ChunkTerms): Promise<ChunkTerms> {

@@ -31,7 +31,15 @@ export function buildResults(
       end: chunk.end,
       page: chunk.page,
       headingPath: chunk.headingPath,
-      highlights: highlightRanges(queryTerms, analyzeWithOffsets(chunk.text)),
+      ...(chunk.row !== undefined ? { row: chunk.row } : {}),
+      ...(chunk.fields ? { fields: chunk.fields } : {}),
+      // Highlights come from the analysis the passage was indexed with (its language; identifiers split in code).
+      highlights: highlightRanges(
+        queryTerms,
+        doc.language || doc.format === 'code'
+          ? analyzeWithOffsets(chunk.text, { language: doc.language, splitIdentifiers: doc.format === 'code' })
+          : analyzeWithOffsets(chunk.text),
+      ),
       scores: {
         score: hit.score,
         bm25: bm25?.score,

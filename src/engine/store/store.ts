@@ -1,6 +1,7 @@
 // The Store interface: everything Trove keeps between visits. The IndexedDB implementation is in indexeddb-store.ts.
 import type { ErrorInfo } from '../errors.ts';
-import type { DocumentFormat, TextBlock } from '../types.ts';
+import type { DocumentFormat, FieldValue, TextBlock } from '../types.ts';
+import type { RedactionSummary } from '../api.ts';
 
 /**
  * 'ingesting' until the last chunk batch is written (found 'ingesting' at start-up: interrupted, so resumed);
@@ -39,6 +40,8 @@ export interface DocumentRecord {
   pageCount?: number;
   title?: string;
   warnings?: string[];
+  /** What PII redaction replaced (counts and placeholder positions in the stored text; never the values). */
+  redactions?: RedactionSummary;
 }
 
 /** The parsed text of a document, kept so interrupted ingests can resume and results can show context. */
@@ -57,6 +60,9 @@ export interface ChunkRecord {
   page?: number;
   headingPath: string[];
   tokenCount: number;
+  /** Table row / JSON object chunks: 1-based row and metadata fields. */
+  row?: number;
+  fields?: Record<string, FieldValue>;
 }
 
 /** A chunk to write: the record without its id, plus its analysed terms for the keyword index. */

@@ -86,6 +86,64 @@ class TextBuilder {
   }
 }
 
+/** Deepest element nesting passed to htmlparser2 (Chromium's HTML parser stops nesting at 512 too). */
+export const MAX_NESTING = 512;
+/** Elements whose end tag is optional: they close each other instead of nesting, so they never count as depth. */
+const SELF_CLOSING = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr',
+  'p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'thead', 'tbody', 'tfoot', 'rt', 'rp',
+]);
+
+/** Tags that change what text means (hidden content, headings, preformatted): kept up to twice as deep. */
+const KEEP_WHEN_DEEP = new Set([...SKIP, 'title', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/**
+ * The same HTML with tags nested deeper than MAX_NESTING removed (their text kept; hiding, heading and
+ * preformatted tags are kept to twice that depth). htmlparser2 keeps its open
+ * elements with Array#unshift, so 100,000 nested <div>s cost minutes; a page that deep is hostile or broken.
+ * A rough linear tag scan (attributes with '>' inside quotes can fool it: only pathological pages get here).
+ */
+export function limitNesting(html: string): string {
+  if (html.length < MAX_NESTING * 3) return html; // too short to nest that deep
+  const tag = /<(\/?)([A-Za-z][\w:-]*)[^>]*?(\/?)>/g;
+  const stack: string[] = []; // modelled open elements, as htmlparser2 keeps them
+  const open = new Map<string, number>();
+  const dropped = new Map<string, number>();
+  const parts: string[] = [];
+  let last = 0;
+  for (let m = tag.exec(html); m; m = tag.exec(html)) {
+    const name = m[2]!.toLowerCase();
+    if (SELF_CLOSING.has(name) || m[3]) continue;
+    let drop = false;
+    if (m[1]) {
+      const pending = dropped.get(name) ?? 0;
+      if (pending > 0) {
+        dropped.set(name, pending - 1);
+        drop = true;
+      } else if (open.get(name)) {
+        // An end tag closes everything opened after its element (each element is popped once: linear).
+        for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+          open.set(top, open.get(top)! - 1);
+          if (top === name) break;
+        }
+      }
+    } else if (stack.length >= (KEEP_WHEN_DEEP.has(name) ? 2 * MAX_NESTING : MAX_NESTING)) {
+      dropped.set(name, (dropped.get(name) ?? 0) + 1);
+      drop = true;
+    } else {
+      stack.push(name);
+      open.set(name, (open.get(name) ?? 0) + 1);
+    }
+    if (drop) {
+      parts.push(html.slice(last, m.index));
+      last = m.index + m[0].length;
+    }
+  }
+  if (last === 0) return html;
+  parts.push(html.slice(last));
+  return parts.join('');
+}
+
 /** Visible text, blocks and title of an HTML string. */
 export function htmlToText(html: string): { text: string; blocks: TextBlock[]; title?: string } {
   const out = new TextBuilder();
@@ -95,12 +153,14 @@ export function htmlToText(html: string): { text: string; blocks: TextBlock[]; t
   let title: string | undefined;
   let inTitle = false;
 
+  const openCount = new Map<string, number>(); // per name: a stray end tag costs O(1), not a scan of the stack
   const close = (name: string) => {
+    if (!openCount.get(name)) return; // stray end tag
     let i = stack.length - 1;
     while (i >= 0 && stack[i]!.name !== name) i--;
-    if (i < 0) return; // stray end tag
     while (stack.length > i) {
       const top = stack.pop()!;
+      openCount.set(top.name, openCount.get(top.name)! - 1);
       if (top.skip) skipping--;
       if (top.name === 'pre') pre--;
       if (top.name === 'title') inTitle = false;
@@ -130,11 +190,12 @@ export function htmlToText(html: string): { text: string; blocks: TextBlock[]; t
         blockEffect(name, true);
         const hidden = 'hidden' in attribs || /display\s*:\s*none/i.test(attribs['style'] ?? '');
         const skip = SKIP.has(name) || hidden;
-        if (name === 'title' && title === undefined && !stack.some((o) => o.name === 'svg')) {
+        if (name === 'title' && title === undefined && !openCount.get('svg')) {
           inTitle = true;
           title = '';
         }
         stack.push({ name, skip });
+        openCount.set(name, (openCount.get(name) ?? 0) + 1);
         if (skip) skipping++;
         if (name === 'pre') pre++;
       },
@@ -148,7 +209,7 @@ export function htmlToText(html: string): { text: string; blocks: TextBlock[]; t
     },
     { decodeEntities: true },
   );
-  parser.end(html);
+  parser.end(limitNesting(html));
 
   const { text, blocks } = out.finish();
   let name = title?.replace(HTML_SPACE, ' ').trim();
@@ -173,8 +234,8 @@ export const htmlParser: Parser = {
     const mime = mimeType.toLowerCase();
     return ext === '.html' || ext === '.htm' || mime === 'text/html' || mime === 'application/xhtml+xml';
   },
-  async parse(data): Promise<ParsedDocument> {
-    const decoded = decodeText(data, declaredCharset(data));
+  async parse(data, fileName): Promise<ParsedDocument> {
+    const decoded = decodeText(data, declaredCharset(data), fileName);
     const { text, blocks, title } = htmlToText(decoded.text);
     if (!hasText(text)) throw new TroveError('EMPTY_DOCUMENT', 'The page contains no visible text to index.');
     return {

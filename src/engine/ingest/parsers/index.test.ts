@@ -98,7 +98,9 @@ describe('parseFile', () => {
   });
 
   it('names the file in otherwise generic messages', async () => {
-    await expect(parseFile(docFixtures()['binary.txt']!, 'binary.txt', '')).rejects.toThrow('“binary.txt”: The file looks like binary data, not text.');
+    await expect(parseFile(new TextEncoder().encode(' \n\t\n'), 'blank.md', '')).rejects.toThrow('“blank.md”: The file contains no text to index.');
+    // Parsers that know the reason name the file themselves.
+    await expect(parseFile(docFixtures()['binary.txt']!, 'binary.txt', '')).rejects.toThrow('“binary.txt” is a Linux program (ELF), not text.');
   });
 
   it('reads a PDF saved under a text name as a PDF', async () => {

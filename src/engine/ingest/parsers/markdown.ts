@@ -8,7 +8,10 @@ const ATX = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/; // thematic break: *** --- ___
-const FRONT_MATTER = /^(---|\+\+\+)[ \t]*\n([\s\S]*?)\n\1[ \t]*(?:\n|$)/;
+/** Front matter is short: look for its closing fence only this far, so a 10 MB file is not scanned twice. */
+const FRONT_MATTER_MAX = 64 * 1024;
+/** A line of YAML/TOML metadata: `key: value`, `key = value`, a list item, an indented continuation, a comment. */
+const METADATA_LINE = /^(?:[\w"'.-][\w"' .-]*[ \t]*[:=](?:[ \t].*|$)|[ \t]*-[ \t].*|[ \t]+.*|#.*|\[.*\]|[ \t]*)$/;
 
 interface Line {
   start: number;
@@ -93,6 +96,23 @@ function frontMatterTitle(yaml: string): string | undefined {
   return m ? m[1]!.trim().replace(/^(['"])(.*)\1$/, '$2') || undefined : undefined;
 }
 
+/**
+ * Front matter: a `---` (YAML) or `+++` (TOML) fence on the first line, metadata lines, and the same fence.
+ * A file that merely starts with a `---` rule followed by prose (and a later rule) is content, not metadata.
+ */
+export function frontMatter(text: string): { body: string; length: number } | undefined {
+  const open = /^(---|\+\+\+)[ \t]*\n/.exec(text);
+  if (!open) return undefined;
+  const fence = open[1]!;
+  const closing = new RegExp(`\\n${fence === '---' ? '---' : '\\+\\+\\+'}[ \\t]*(?:\\n|$)`, 'g');
+  closing.lastIndex = open[0].length - 1;
+  const close = closing.exec(text.slice(0, FRONT_MATTER_MAX));
+  if (!close) return undefined;
+  const body = text.slice(open[0].length, close.index);
+  if (!body.split('\n').every((line) => METADATA_LINE.test(line))) return undefined;
+  return { body, length: close.index + close[0].length };
+}
+
 export const markdownParser: Parser = {
   name: 'Markdown',
   format: 'markdown',
@@ -101,15 +121,15 @@ export const markdownParser: Parser = {
     const mime = mimeType.toLowerCase();
     return ext === '.md' || ext === '.markdown' || mime === 'text/markdown' || mime === 'text/x-markdown';
   },
-  async parse(data): Promise<ParsedDocument> {
-    const decoded = decodeText(data);
+  async parse(data, fileName): Promise<ParsedDocument> {
+    const decoded = decodeText(data, undefined, fileName);
     let text = decoded.text;
     let title: string | undefined;
     // Front matter is metadata, not content: drop it from the text (its title still names the document).
-    const fm = FRONT_MATTER.exec(text);
+    const fm = frontMatter(text);
     if (fm) {
-      title = frontMatterTitle(fm[2]!);
-      text = text.slice(fm[0].length);
+      title = frontMatterTitle(fm.body);
+      text = text.slice(fm.length);
     }
     if (!hasText(text)) throw new TroveError('EMPTY_DOCUMENT');
     const blocks = markdownBlocks(text);

@@ -61,7 +61,7 @@ describe('pdf parser', () => {
   it('rejects a truncated, corrupt PDF with PARSE_FAILED', async () => {
     const error = await rejection(pdfParser.parse(docFixtures()['corrupt.pdf']!, 'corrupt.pdf'));
     expect(error.code).toBe('PARSE_FAILED');
-    expect(error.message).toMatch(/damaged or password-protected/);
+    expect(error.message).toMatch(/the PDF is damaged \(Invalid PDF structure\)/);
     expect(error.message).toContain('corrupt.pdf');
   });
 

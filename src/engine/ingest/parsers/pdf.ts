@@ -5,6 +5,8 @@ import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/a
 import { TroveError, isAbort, throwIfAborted } from '../../errors.ts';
 import type { ParseProgress, ParsedDocument, Parser, TextBlock } from '../../types.ts';
 import { ocrParagraphs, type OcrMode, type OcrRecognizer } from '../ocr/recognizer.ts';
+import { measureInflatedStreams, pdfInflateBudget } from './pdf-guard.ts';
+import { describeBinary } from './sniff.ts';
 import { extensionOf } from './text.ts';
 
 type PdfJsModule = typeof PdfJs;
@@ -166,14 +168,22 @@ function describePages(pages: number[]): string {
   return (pages.length === 1 ? 'page ' : 'pages ') + parts.join(', ');
 }
 
-function loadError(error: unknown, fileName: string): TroveError {
+function loadError(error: unknown, fileName: string, encrypted: boolean): TroveError {
   const name = (error as { name?: string } | null)?.name;
-  const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
+  const detail = error instanceof Error && error.message ? ` (${error.message.replace(/\.$/, '')})` : '';
   const message =
     name === 'PasswordException'
       ? `“${fileName}” is password-protected; remove the password and add it again.`
-      : `“${fileName}” could not be read: the PDF is damaged or password-protected${detail}.`;
+      : encrypted
+        ? `“${fileName}” could not be read: the PDF is encrypted with a scheme that cannot be opened${detail}.`
+        : `“${fileName}” could not be read: the PDF is damaged${detail}.`;
   return new TroveError('PARSE_FAILED', message, { cause: error });
+}
+
+/** Whether the file's trailer names an encryption dictionary (checked only after pdf.js failed). */
+function declaresEncryption(data: Uint8Array): boolean {
+  const tail = new TextDecoder('latin1').decode(data.subarray(Math.max(0, data.length - 64 * 1024)));
+  return tail.includes('/Encrypt');
 }
 
 async function pdfTitle(doc: PdfJs.PDFDocumentProxy): Promise<string | undefined> {
@@ -203,7 +213,16 @@ export class PdfParser implements Parser {
   async parse(data: Uint8Array, fileName: string, signal?: AbortSignal, onProgress?: (p: ParseProgress) => void): Promise<ParsedDocument> {
     throwIfAborted(signal);
     if (!hasPdfHeader(data)) {
-      const message = `“${fileName}” is not a PDF: it does not start with %PDF-. The file may be damaged or misnamed.`;
+      const what = describeBinary(data);
+      const message = what
+        ? `“${fileName}” is not a PDF: it is ${what}. Rename it, or extract its contents first.`
+        : `“${fileName}” is not a PDF: it does not start with %PDF-. The file may be damaged or misnamed.`;
+      throw new TroveError('PARSE_FAILED', message);
+    }
+    const { overBudget } = await measureInflatedStreams(data);
+    if (overBudget) {
+      const limit = Math.round(pdfInflateBudget(data.length) / (1024 * 1024));
+      const message = `“${fileName}” was not read: its pages decompress to more than ${limit} MB (a compression bomb, or drawings far too large to search).`;
       throw new TroveError('PARSE_FAILED', message);
     }
     const pdfjs = await loadPdfJs();
@@ -227,7 +246,7 @@ export class PdfParser implements Parser {
         doc = await task.promise;
       } catch (error) {
         throwIfAborted(signal);
-        throw loadError(error, fileName);
+        throw loadError(error, fileName, declaresEncryption(data));
       }
       return await this.extract(doc, fileName, signal, onProgress);
     } catch (error) {
@@ -292,7 +311,7 @@ export class PdfParser implements Parser {
     }
     if (blocks.length === 0) {
       if (failedPages.length === doc.numPages && doc.numPages > 0) {
-        throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read: the PDF is damaged or password-protected.`);
+        throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read: no page of the PDF could be decoded (damaged?).`);
       }
       throw new TroveError(
         'EMPTY_DOCUMENT',

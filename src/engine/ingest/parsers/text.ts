@@ -1,6 +1,8 @@
-// Plain text: robust decoding (BOM, strict UTF-8, windows-1252 fallback), binary rejection, paragraphs as blocks.
-import { TroveError } from '../../errors.ts';
+// Plain text: robust decoding (BOM, UTF-16 without BOM, UTF-8 with repair, windows-1252 fallback), binary rejection
+// naming the format, paragraphs as blocks.
+import { ERROR_CODES, TroveError } from '../../errors.ts';
 import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { describeBinary } from './sniff.ts';
 
 export interface DecodedText {
   text: string;
@@ -36,27 +38,113 @@ function bomEncoding(data: Uint8Array): string | undefined {
 
 /**
  * Decodes bytes to a string with `\n` line endings. A BOM wins; otherwise `hint` (e.g. an HTML meta charset),
- * then strict UTF-8, then windows-1252 (what "ANSI" files on Windows are) with a warning.
- * Throws BINARY_FILE for data that is not text at all.
+ * then UTF-8, then windows-1252 (what "ANSI" files on Windows are). Every guess or repair comes with a warning:
+ * invalid bytes in a file that is otherwise UTF-8 become U+FFFD; a declared charset that the bytes contradict is
+ * ignored. Throws BINARY_FILE for data that is not text at all (naming the format when it is a known one).
  */
-export function decodeText(data: Uint8Array, hint?: string): DecodedText {
-  const bom = bomEncoding(data);
-  if (!bom && looksBinary(data)) throw new TroveError('BINARY_FILE');
+export function decodeText(data: Uint8Array, hint?: string, fileName = 'The file'): DecodedText {
   const warnings: string[] = [];
-  let encoding = bom ?? normalizeLabel(hint) ?? 'utf-8';
-  let text: string;
-  try {
-    // fatal: invalid UTF-8 must fail loudly so we can fall back instead of filling the text with U+FFFD.
-    text =
-      encoding === 'windows-1252'
-        ? decodeWindows1252(data)
-        : new TextDecoder(encoding, { fatal: encoding === 'utf-8' && !bom }).decode(data);
-  } catch {
-    encoding = 'windows-1252';
-    text = decodeWindows1252(data);
-    warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
+  let bom = bomEncoding(data);
+  if (!bom && looksBinary(data)) {
+    bom = utf16WithoutBom(data); // UTF-16 saved without a BOM is full of NUL bytes, but it is text
+    if (!bom) throw binaryError(data, fileName);
+    warnings.push(`The file has no byte-order mark; it was read as ${bom.toUpperCase()}.`);
   }
-  return { text: normalizeNewlines(text), encoding, warnings };
+  if (bom) {
+    const text = decodeOrRepair(data, bom, warnings);
+    return { text: normalizeNewlines(text), encoding: bom, warnings };
+  }
+  const declared = normalizeLabel(hint);
+  // Per WHATWG, a UTF-16 label inside an ASCII-compatible page means UTF-8.
+  let encoding = declared === undefined || declared.startsWith('utf-16') ? 'utf-8' : declared;
+  if (encoding !== 'utf-8' && SINGLE_BYTE.test(encoding) && isMultiByteUtf8(data)) {
+    // A page that says windows-1252 but is valid UTF-8 with accented letters: the meta tag lies.
+    warnings.push(`The file declares the charset ${hint} but is UTF-8; it was read as UTF-8.`);
+    encoding = 'utf-8';
+  }
+  if (encoding === 'windows-1252') return { text: normalizeNewlines(decodeWindows1252(data)), encoding, warnings };
+  if (encoding !== 'utf-8') return { text: normalizeNewlines(decodeOrRepair(data, encoding, warnings)), encoding, warnings };
+  try {
+    return { text: normalizeNewlines(new TextDecoder('utf-8', { fatal: true }).decode(data)), encoding, warnings };
+  } catch {
+    // Mostly UTF-8 with a few bad bytes (a truncated download, a bad copy) stays UTF-8; otherwise it is a legacy file.
+    const lenient = new TextDecoder('utf-8').decode(data);
+    const { replaced, nonAscii } = countNonAscii(lenient);
+    if (nonAscii > 0 && replaced <= nonAscii) {
+      warnings.push(`The file is not valid UTF-8: ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with �.`);
+      return { text: normalizeNewlines(lenient), encoding, warnings };
+    }
+    warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
+    return { text: normalizeNewlines(decodeWindows1252(data)), encoding: 'windows-1252', warnings };
+  }
+}
+
+/** Legacy single-byte charsets, for which valid multi-byte UTF-8 is a sign that the label is wrong. */
+const SINGLE_BYTE = /^(windows-125\d|iso-8859-\d+|koi8-[ru]|macintosh|ibm866|x-mac-cyrillic)$/;
+
+/** Strict decode; on invalid data a lenient one, with a warning that counts the replacements. */
+function decodeOrRepair(data: Uint8Array, encoding: string, warnings: string[]): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(data);
+  } catch {
+    const text = new TextDecoder(encoding).decode(data);
+    const { replaced } = countNonAscii(text);
+    warnings.push(`The file is not valid ${encoding.toUpperCase()}: ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with �.`);
+    return text;
+  }
+}
+
+/** U+FFFD characters and other non-ASCII characters of a decoded string. */
+function countNonAscii(text: string): { replaced: number; nonAscii: number } {
+  let replaced = 0;
+  let nonAscii = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if (c > 0x7f) nonAscii++;
+  }
+  return { replaced, nonAscii };
+}
+
+/** True when the first 64 KB are valid UTF-8 and hold at least one multi-byte sequence. */
+function isMultiByteUtf8(data: Uint8Array): boolean {
+  let n = Math.min(data.length, SNIFF_BYTES);
+  let i = 0;
+  while (i < n && data[i]! < 0x80) i++;
+  if (i === n) return false;
+  // Do not end the sample inside a sequence: back up to a lead byte.
+  while (n < data.length && n > 0 && (data[n]! & 0xc0) === 0x80) n--;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(0, n));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 'utf-16le'/'utf-16be' when NUL bytes sit regularly in odd/even positions of text-like data. */
+function utf16WithoutBom(data: Uint8Array): string | undefined {
+  const n = Math.min(data.length, SNIFF_BYTES) & ~1;
+  if (n < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (data[i] === 0) evenZeros++;
+    if (data[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros > pairs * 0.6 && evenZeros < pairs * 0.05) return 'utf-16le';
+  if (evenZeros > pairs * 0.6 && oddZeros < pairs * 0.05) return 'utf-16be';
+  return undefined;
+}
+
+function binaryError(data: Uint8Array, fileName: string): TroveError {
+  const what = describeBinary(data);
+  const name = fileName === 'The file' ? fileName : `“${fileName}”`;
+  return new TroveError(
+    'BINARY_FILE',
+    what ? `${name} is ${what}, not text.` : fileName === 'The file' ? ERROR_CODES.BINARY_FILE : `${name} looks like binary data, not text.`,
+  );
 }
 
 /** Windows-1252 bytes 0x80-0x9F (WHATWG Encoding Standard); the rest is Latin-1. */
@@ -142,8 +230,8 @@ export const textParser: Parser = {
     const ext = extensionOf(fileName);
     return ext === '.txt' || ext === '.text' || mimeType.toLowerCase().startsWith('text/');
   },
-  async parse(data): Promise<ParsedDocument> {
-    const { text, warnings } = decodeText(data);
+  async parse(data, fileName): Promise<ParsedDocument> {
+    const { text, warnings } = decodeText(data, undefined, fileName);
     if (!hasText(text)) throw new TroveError('EMPTY_DOCUMENT');
     return { format: 'text', text, blocks: paragraphBlocks(text), ...(warnings.length ? { warnings } : {}) };
   },

@@ -88,7 +88,7 @@ export function isPhone(candidate: string, before: string): boolean {
   if (digits < 7 || digits > 15) return false;
 
   // A date or year range inside the run ("15.01.2024 10 30", "1999-2004 42") makes it a date, not a phone.
-  const tokens = candidate.split(/[ \u00A0]/).map((token) => token.split(/[.\-]/));
+  const tokens = candidate.split(/[ \u00A0]/).map((token) => token.split(/[.-]/));
   if (tokens.some((groups) => looksLikeDate(groups) || looksLikeYearRange(groups))) return false;
 
   const plus = candidate.startsWith('+');

@@ -1,0 +1,45 @@
+// The rerank benchmark's page: loads the benchmark cross-encoder through the production loader on the WASM backend
+// (same-origin ORT files, threads as asked) and times scoring of N pairs.
+import { env } from '@huggingface/transformers';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { loadTransformersReranker } from '../../src/engine/rerank/transformers-reranker.ts';
+import type { RerankRequest, RerankTimings } from './rerank-protocol.ts';
+
+declare global {
+  interface Window {
+    rerankBench: { run(request: RerankRequest): Promise<RerankTimings> };
+  }
+}
+
+const absolute = (url: string) => new URL(url, location.href).href;
+
+async function run(request: RerankRequest): Promise<RerankTimings> {
+  const wasm = env.backends.onnx.wasm;
+  if (wasm) wasm.numThreads = request.threads; // before the first session: ORT fixes its thread pool then
+  let t = performance.now();
+  const reranker = await loadTransformersReranker({
+    spec: request.spec,
+    allowRemoteModels: false,
+    localModelPath: '/models/',
+    device: 'wasm',
+    wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+  });
+  const loadMs = performance.now() - t;
+  await reranker.score(request.query, request.passages.slice(0, 2)); // warm-up beyond the self-check
+  const medianMs: number[] = [];
+  for (const count of request.counts) {
+    const times: number[] = [];
+    for (let r = 0; r < request.repeats; r++) {
+      t = performance.now();
+      await reranker.score(request.query, request.passages.slice(0, count));
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    medianMs.push(times[times.length >> 1]);
+  }
+  await reranker.dispose();
+  return { crossOriginIsolated: globalThis.crossOriginIsolated === true, threads: request.threads, device: reranker.device, loadMs, medianMs };
+}
+
+window.rerankBench = { run };

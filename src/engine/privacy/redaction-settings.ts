@@ -1,0 +1,53 @@
+// The redaction settings (redactPii, redactTypes, redactCustom): validation, and the Redactor they describe.
+// Custom patterns are compiled here when the settings change, so a bad pattern is refused when it is typed
+// (with the detector's message naming the pattern), not at the next ingest.
+import type { EngineSettings, FileInput, RedactionSummary } from '../api.ts';
+import { TroveError } from '../errors.ts';
+import type { ParsedDocument } from '../types.ts';
+import { Redactor, type PiiType, type RedactionReport } from './redact.ts';
+
+type RedactionSettings = Pick<EngineSettings, 'redactPii' | 'redactTypes' | 'redactCustom'>;
+
+export function validateRedactionSettings(s: RedactionSettings): void {
+  if (typeof s.redactPii !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'redactPii must be true or false.');
+  if (!Array.isArray(s.redactTypes)) throw new TroveError('INVALID_ARGUMENT', 'redactTypes must be a list of PII types.');
+  if (!Array.isArray(s.redactCustom)) throw new TroveError('INVALID_ARGUMENT', 'redactCustom must be a list of patterns.');
+  for (const spec of s.redactCustom) {
+    if (!spec || typeof spec.label !== 'string' || !spec.label.trim() || typeof spec.pattern !== 'string') {
+      throw new TroveError('INVALID_ARGUMENT', 'Each custom pattern needs a label and a pattern.');
+    }
+  }
+  new Redactor({ types: s.redactTypes, custom: s.redactCustom }); // throws, naming the bad type or pattern
+}
+
+/** The redactor for one file: the per-file choice wins over the setting. Undefined when redaction is off. */
+export function redactorFor(settings: RedactionSettings, file: Pick<FileInput, 'redact'>): Redactor | undefined {
+  const on = file.redact ?? settings.redactPii;
+  return on ? new Redactor({ types: settings.redactTypes, custom: settings.redactCustom }) : undefined;
+}
+
+/**
+ * Redacts a parsed document and its file name. The result's text is what gets stored and indexed; the summary
+ * keeps counts and placeholder positions only.
+ */
+export function redactForIndex(
+  redactor: Redactor,
+  parsed: ParsedDocument,
+  name: string,
+): { parsed: ParsedDocument; name: string; summary: RedactionSummary } {
+  const { document, report } = redactor.redactDocument(parsed);
+  const redactedName = redactor.redactText(name);
+  return { parsed: document, name: redactedName.text, summary: summarize(report, redactedName.items) };
+}
+
+function summarize(report: RedactionReport, inFileName: readonly { type: PiiType }[]): RedactionSummary {
+  const counts = { ...report.counts };
+  // File-name redactions count too (by type), so the row's total matches what was masked.
+  for (const item of inFileName) counts[item.type]++;
+  return {
+    total: report.total + inFileName.length,
+    counts,
+    positions: report.items.map((item) => [item.start, item.end]),
+    inName: report.titleCount + inFileName.length,
+  };
+}
