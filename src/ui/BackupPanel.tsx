@@ -32,7 +32,7 @@ export function BackupPanel({ engine, collections, storage, onImported }: Props)
     setJob({ kind: 'export', jobId });
     try {
       const options = scope === '*' ? { jobId } : { jobId, collection: scope };
-      const blob = await engine.exportLibrary(options, Comlink.proxy((progress: BackupProgress) => setJob({ kind: 'export', jobId, progress })));
+      const blob = await engine.exportLibrary(options, Comlink.proxy(progressOf(setJob, 'export', jobId)));
       const name = `${scope === '*' ? 'trove-library' : `trove-${scope}`}-${new Date().toISOString().slice(0, 10)}.trove`;
       download(blob, name);
       setJob({ kind: 'done', message: `Exported ${name} (${formatBytes(blob.size)}).` });
@@ -49,7 +49,7 @@ export function BackupPanel({ engine, collections, storage, onImported }: Props)
       const summary: ImportSummary = await engine.importLibrary(
         file,
         { jobId, fileName: file.name, onModelMismatch: reembed ? 're-embed' : 'refuse' },
-        Comlink.proxy((progress: BackupProgress) => setJob({ kind: 'import', jobId, progress })),
+        Comlink.proxy(progressOf(setJob, 'import', jobId)),
       );
       setJob({
         kind: 'done',
@@ -131,6 +131,15 @@ export function BackupPanel({ engine, collections, storage, onImported }: Props)
       )}
     </section>
   );
+}
+
+/**
+ * A progress listener that only updates its own running job: progress crosses on another port than the answer,
+ * so an event may land after the job finished and must not bring back its progress bar.
+ */
+function progressOf(setJob: (update: (job: Job | undefined) => Job | undefined) => void, kind: 'export' | 'import', jobId: string) {
+  return (progress: BackupProgress) =>
+    setJob((job) => (job && job.kind === kind && job.jobId === jobId ? { ...job, progress } : job));
 }
 
 function StorageLine({ status }: { status: StorageStatus | undefined }) {
