@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   ingest: () => import('./ingest.ts'),
   'map-project': () => import('./map-project.ts'),
   soak: () => import('./soak.ts'),
+  'library-backup': () => import('./library-backup.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);

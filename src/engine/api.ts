@@ -21,6 +21,9 @@ import type { OcrMode } from './ingest/ocr/recognizer.ts';
 import type { RecordPreview } from './ingest/parsers/records.ts';
 
 export type { OcrMode, RecordPreview };
+import type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus } from './library-backup.ts';
+
+export type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus } from './library-backup.ts';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
@@ -385,4 +388,13 @@ export interface TroveApi {
   /** The library's passages projected to 2-D (PCA, then UMAP on a sample), with progress; cancelMap() stops it. */
   projectMap(options?: MapOptions, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap>;
   cancelMap(): Promise<void>;
+  // ── backup and storage ──
+  /** The library, or one collection, as a .trove file (documents, passages, vectors, index, checksums). */
+  exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob>;
+  /** Verifies a .trove file, then adds it to the library; refused (MODEL_MISMATCH, STORAGE_FULL, IMPORT_INVALID) before anything is written. */
+  importLibrary(file: Blob, options?: ImportOptions, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary>;
+  /** Cancels an export or import by the jobId given in its options (an import undoes what it wrote). */
+  cancelBackup(jobId: string): Promise<void>;
+  /** Storage used and allowed for this site, and whether it is persistent (from the browser, when it says). */
+  storageStatus(): Promise<StorageStatus>;
 }

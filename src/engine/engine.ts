@@ -50,6 +50,15 @@ import { LEXICAL_SNAPSHOT, LibraryCatalogue } from './library-catalogue.ts';
 import { buildLibraryMap, type LibraryMap, type MapOptions } from './library-map.ts';
 import { LibraryLock, type SettingsRefusal } from './library-lock.ts';
 import { consentedOverrides } from './settings-consent.ts';
+import {
+  LibraryBackups,
+  type BackupProgress,
+  type ExportOptions,
+  type ImportOptions,
+  type ImportSummary,
+  type StorageProbe,
+  type StorageStatus,
+} from './library-backup.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
@@ -87,6 +96,10 @@ export interface EngineDependencies {
   wipeStorage?: () => Promise<string[]>;
   /** The default parse step's OCR recognizer factory (called on first use) and PDF asset URLs. */
   parsing?: FileParsingOptions;
+  /** The browser's storage estimate (navigator.storage in the worker); none: space is never checked. */
+  storage?: StorageProbe;
+  /** Written into exported .trove files. */
+  appVersion?: string;
 }
 
 const SETTINGS_KEY = 'engine-settings';
@@ -118,6 +131,7 @@ export class TroveEngine implements TroveApi {
   private readonly reranking: RerankService;
   private readonly evaluation: EvaluationService;
   private readonly parsing: FileParsing;
+  private readonly backups: LibraryBackups;
   /** The library version this engine's memory reflects (see Store.changesSince). */
   private knownVersion = 0;
   /** Serialises catching up with this engine's own write tasks (a write task holds it from start to end). */
@@ -188,6 +202,17 @@ export class TroveEngine implements TroveApi {
         new Set([...this.catalogue.docs.values()].filter((d) => collectionOf(d) === collection).map((d) => d.name)),
       fingerprint: () => this.serving()?.set.fingerprint,
       recordEvaluation: (fingerprint) => this.queue.enqueue(() => this.requireStore().putSetting(EVALUATION_KEY, fingerprint)),
+    });
+    this.backups = new LibraryBackups({
+      store: () => this.requireStore(),
+      queue: this.queue,
+      servingModel: () => this.servingModel(),
+      collections: () => this.collections(),
+      saveCollections: (records) => this.requireStore().putSetting(COLLECTIONS_KEY, records.filter((c) => c.id !== DEFAULT_COLLECTION)),
+      persistVectors: () => this.vectorsChanged(),
+      reload: () => this.reloadAfterImport(),
+      storage: deps.storage,
+      appVersion: deps.appVersion,
     });
   }
 
@@ -683,6 +708,46 @@ export class TroveEngine implements TroveApi {
 
   async cancelMap(): Promise<void> {
     this.mapAbort?.abort();
+  }
+
+  // ── backup and storage ─────────────────────────────────────────────────────
+
+  /** The library (or one collection) as a .trove file (a Blob crosses comlink; the page downloads it). */
+  exportLibrary(options: ExportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
+    this.requireStore();
+    return this.backups.exportLibrary(options, onProgress);
+  }
+
+  /** Imports a .trove file: verified first; a refused, corrupt or cancelled file leaves the library untouched. */
+  importLibrary(file: Blob, options: ImportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary> {
+    this.requireStore();
+    return this.backups.importLibrary(file, options, onProgress);
+  }
+
+  async cancelBackup(jobId: string): Promise<void> {
+    this.backups.cancel(jobId);
+  }
+
+  storageStatus(): Promise<StorageStatus> {
+    return this.backups.storageStatus();
+  }
+
+  /** The model whose vectors answer searches (an export's vectors, and what an import must match). */
+  private servingModel(): { id?: string; fingerprint: string; dims: number } | null {
+    const serving = this.serving();
+    if (serving) return { id: serving.embedder.model.id, fingerprint: serving.set.fingerprint, dims: serving.set.dims };
+    const set = this.catalogue.vectors;
+    if (set) return { id: this.settingsValue.modelId, fingerprint: set.fingerprint, dims: set.dims };
+    const embedder = this.model.embedder;
+    return embedder ? { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims } : null;
+  }
+
+  /** After an import wrote to the store (in the queue): read the library again, then embed what lacks vectors. */
+  private async reloadAfterImport(): Promise<void> {
+    await this.reloadLibrary();
+    this.model.refresh();
+    await this.vectorsChanged();
+    if (this.catalogue.pendingVectors > 0) void this.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
   }
 
   // ── several tabs ───────────────────────────────────────────────────────────

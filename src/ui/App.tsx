@@ -1,9 +1,12 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import './privacy.css';
 import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
+import './library-tools.css';
+import { BackupPanel } from './BackupPanel.tsx';
+import { CollectionsBar } from './CollectionsBar.tsx';
 import { DropZone } from './DropZone.tsx';
 import { FolderSummary } from './FolderSummary.tsx';
 import { RecordPreviewDialog, isRecordFile } from './RecordPreviewDialog.tsx';
@@ -11,6 +14,8 @@ import { EmptyLibrary } from './EmptyLibrary.tsx';
 import { EngineBanner, type EngineNotice } from './EngineBanner.tsx';
 import { connect, errorMessage, loadLibraryMap, onEngineEvent, type Connection } from './engine-client.ts';
 import { MapPanel } from './MapPanel.tsx';
+import { FilterBar } from './FilterBar.tsx';
+import { loadFilters, saveFilters, toSearchFilter, type Filters } from './filters.ts';
 import { applyUpdate, onUpdateAvailable } from './pwa-update.ts';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
@@ -24,8 +29,10 @@ import { SearchResults } from './SearchResults.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { useIngest } from './useIngest.ts';
 import { useLibrary } from './useLibrary.ts';
+import { useCollections } from './useCollections.ts';
 import { useModelStatus } from './useModelStatus.ts';
 import { useSearch } from './useSearch.ts';
+import { mayNotFit, useStorage } from './useStorage.ts';
 import { useUrlSearch } from './useUrlSearch.ts';
 import { CopyContext } from './CopyContext.tsx';
 import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
@@ -60,13 +67,23 @@ export function App() {
 
   const { refresh: refreshLibrary } = library;
   const { refresh: refreshModel } = model;
+  const storage = useStorage(engine);
+  const { refresh: refreshStorage } = storage;
+  const [collectionsTick, setCollectionsTick] = useState(0);
   const libraryChanged = useCallback(() => {
     refreshLibrary();
     refreshModel();
+    refreshStorage();
+    setCollectionsTick((t) => t + 1);
     setRevision((r) => r + 1);
-  }, [refreshLibrary, refreshModel]);
+  }, [refreshLibrary, refreshModel, refreshStorage]);
+  const collections = useCollections(engine, libraryChanged);
+  const { refresh: refreshCollections } = collections;
+  useEffect(() => refreshCollections(), [collectionsTick, refreshCollections]);
 
-  const ingest = useIngest(libraryChanged);
+  const targetId = collections.target;
+  const currentTarget = useCallback(() => targetId, [targetId]);
+  const ingest = useIngest(libraryChanged, currentTarget);
 
   // Engine-wide news: another tab changed the library (refresh), upgraded it (reload), or the worker died.
   const [notice, setNotice] = useState<EngineNotice>();
@@ -130,7 +147,12 @@ export function App() {
     tuningTouched.current = true;
     setTuning(next);
   }, []);
-  const search = useSearch(engine, query, mode, revision, documentIds, tuning);
+  const [filters, setFiltersState] = useState<Filters>(() => loadFilters());
+  const setFilters = useCallback((next: Filters) => {
+    setFiltersState(next);
+    saveFilters(next);
+  }, []);
+  const search = useSearch(engine, query, mode, revision, documentIds, tuning, toSearchFilter(filters));
 
   // The document viewer opens a result in its document (Enter on a result, or its Open button).
   const loadDocument = useCallback<DocumentLoader>(
@@ -158,6 +180,42 @@ export function App() {
     setViewing(undefined);
     document.querySelector<HTMLElement>('[data-testid="result"][tabindex="0"]')?.focus();
   }, []);
+
+  // Ask early that the browser keep the library (once it holds something worth keeping).
+  const { requestPersistence } = storage;
+  const holdsDocuments = (library.documents?.length ?? 0) > 0;
+  useEffect(() => {
+    if (holdsDocuments) requestPersistence();
+  }, [holdsDocuments, requestPersistence]);
+
+  // Warn before adding files that may not fit in what the browser leaves this site.
+  const storageStatus = storage.status;
+  const roomFor = useCallback(
+    (files: File[]) => {
+      const bytes = files.reduce((sum, f) => sum + f.size, 0);
+      if (!mayNotFit(storageStatus, bytes)) return true;
+      const left = storageStatus?.available ?? 0;
+      return window.confirm(
+        `These files (${(bytes / 1e6).toFixed(1)} MB) may not fit: the browser leaves this site about ${(left / 1e6).toFixed(1)} MB. Add them anyway?`,
+      );
+    },
+    [storageStatus],
+  );
+
+  const setTags = useCallback(
+    async (ids: number[], tags: string[], tagMode: 'add' | 'remove' | 'set') => {
+      if (!engine) return;
+      await engine.setTags(ids, tags, tagMode);
+      libraryChanged();
+    },
+    [engine, libraryChanged],
+  );
+
+  const collectionNames = useMemo(() => new Map(collections.list.map((c) => [c.id, c.name])), [collections.list]);
+  const titles = useMemo(
+    () => new Map((library.documents ?? []).flatMap((d) => (d.title ? [[d.id, d.title] as [number, string]] : []))),
+    [library.documents],
+  );
 
   const deleteDocument = useCallback(
     async (id: number) => {
@@ -212,11 +270,12 @@ export function App() {
   const { addFiles } = ingest;
   const addChosenFiles = useCallback(
     (files: File[]) => {
+      if (!roomFor(files)) return;
       addFiles(files.filter((f) => !isRecordFile(f)));
       const records = files.filter(isRecordFile);
       if (records.length > 0) setPreviewQueue((q) => [...q, ...records]);
     },
-    [addFiles],
+    [addFiles, roomFor],
   );
   const previewDone = useCallback((file: File) => setPreviewQueue((q) => q.filter((f) => f !== file)), []);
 
@@ -254,6 +313,11 @@ export function App() {
         </main>
       ) : (
       <main className="main">
+        <CollectionsBar
+          collections={collections}
+          searched={filters.collections}
+          onSearched={(ids) => setFilters({ ...filters, collections: ids })}
+        />
         <DropZone onFiles={addChosenFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
         {stats?.mostlyNonEnglish && settings && !settings.modelId.startsWith('multilingual') && (
           <p className="hint" data-testid="multilingual-suggestion">
@@ -270,6 +334,7 @@ export function App() {
           onCancel={ingest.cancel}
           onDismiss={ingest.dismiss}
           onClearFinished={ingest.clearFinished}
+          onDuplicate={ingest.resolveDuplicate}
         />
         <SearchBar
           query={query}
@@ -279,6 +344,9 @@ export function App() {
           onMode={setMode}
           tuning={<SearchTuningControls tuning={tuning} reranker={reranker} onChange={changeTuning} />}
         />
+        {hasDocuments && (
+          <FilterBar filters={filters} onFilters={setFilters} documents={documents ?? []} collections={collections.list} />
+        )}
         {showEmpty ? (
           <EmptyLibrary />
         ) : (
@@ -291,6 +359,7 @@ export function App() {
               documentIds={documentIds}
               onClearFilter={clearFilter}
               onOpen={openResult}
+              titles={titles}
             />
             {engine && search.response && search.response.results.length > 0 && (
               <CopyContext engine={engine} question={query} chunkIds={search.response.results.map((r) => r.chunkId)} />
@@ -323,12 +392,15 @@ export function App() {
               error={library.error}
               onDelete={deleteDocument}
               onRetry={retryDocument}
+              collectionNames={collectionNames}
+              onTags={setTags}
             />
           </>
         )}
         {/* An evaluation set can be the first thing added: these show with an empty library too. */}
         {engine && <EvaluateView engine={engine} onChanged={libraryChanged} />}
         {engine && hasDocuments && <HealthPanel engine={engine} onChanged={libraryChanged} />}
+        <BackupPanel engine={engine} collections={collections.list} storage={storage.status} onImported={libraryChanged} />
       </main>
       )}
       <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />

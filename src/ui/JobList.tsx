@@ -7,9 +7,10 @@ interface Props {
   onCancel: (jobId: string) => void;
   onDismiss: (jobId: string) => void;
   onClearFinished: () => void;
+  onDuplicate?: (jobId: string, choice: 'replace' | 'keep-both') => void;
 }
 
-export function JobList({ jobs, onCancel, onDismiss, onClearFinished }: Props) {
+export function JobList({ jobs, onCancel, onDismiss, onClearFinished, onDuplicate }: Props) {
   if (jobs.length === 0) return null;
   const count = (stage: string) => jobs.filter((job) => job.progress.stage === stage).length;
   const running = jobs.filter((job) => !isFinal(job.progress.stage));
@@ -22,6 +23,7 @@ export function JobList({ jobs, onCancel, onDismiss, onClearFinished }: Props) {
     count('done') > 0 && `${count('done')} added`,
     count('failed') > 0 && `${count('failed')} failed`,
     count('cancelled') > 0 && `${count('cancelled')} cancelled`,
+    count('skipped') > 0 && `${count('skipped')} not added`,
   ]
     .filter(Boolean)
     .join(', ');
@@ -43,7 +45,7 @@ export function JobList({ jobs, onCancel, onDismiss, onClearFinished }: Props) {
       </div>
       <ul className="jobs__list">
         {jobs.map((job) => (
-          <JobRow key={job.jobId} job={job} onCancel={onCancel} onDismiss={onDismiss} />
+          <JobRow key={job.jobId} job={job} onCancel={onCancel} onDismiss={onDismiss} onDuplicate={onDuplicate} />
         ))}
       </ul>
     </section>

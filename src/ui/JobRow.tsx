@@ -20,9 +20,10 @@ interface Props {
   job: Job;
   onCancel: (jobId: string) => void;
   onDismiss: (jobId: string) => void;
+  onDuplicate?: (jobId: string, choice: 'replace' | 'keep-both') => void;
 }
 
-export function JobRow({ job, onCancel, onDismiss }: Props) {
+export function JobRow({ job, onCancel, onDismiss, onDuplicate }: Props) {
   const { progress } = job;
   const finished = isFinal(progress.stage);
   return (
@@ -66,12 +67,42 @@ export function JobRow({ job, onCancel, onDismiss }: Props) {
         />
       )}
       <Details job={job} />
+      {progress.stage === 'skipped' && progress.duplicateOf && (
+        <Duplicate job={job} onDuplicate={onDuplicate} />
+      )}
       {progress.error && progress.stage === 'failed' && (
         <p className="job__error" data-testid="job-error">
           {progress.error.message}
         </p>
       )}
     </li>
+  );
+}
+
+/** Why a file was not added: the same bytes are there already, or a document of the same name (replace it?). */
+function Duplicate({ job, onDuplicate }: { job: Job; onDuplicate?: Props['onDuplicate'] }) {
+  const duplicate = job.progress.duplicateOf!;
+  if (duplicate.reason === 'same-content') {
+    return (
+      <p className="job__details" data-testid="job-duplicate" data-reason="same-content">
+        Already in the library (as “{duplicate.name}”).
+      </p>
+    );
+  }
+  return (
+    <p className="job__details" data-testid="job-duplicate" data-reason="same-name">
+      A different “{duplicate.name}” is already in the library.{' '}
+      {onDuplicate && job.incoming && (
+        <>
+          <button type="button" className="button button--small" data-testid="duplicate-replace" onClick={() => onDuplicate(job.jobId, 'replace')}>
+            Replace
+          </button>{' '}
+          <button type="button" className="button button--small button--quiet" data-testid="duplicate-keep-both" onClick={() => onDuplicate(job.jobId, 'keep-both')}>
+            Keep both
+          </button>
+        </>
+      )}
+    </p>
   );
 }
 

@@ -8,9 +8,13 @@ interface Props {
   onDelete: (id: number) => Promise<void>;
   /** Indexes a failed document again from its stored text. */
   onRetry: (id: number) => Promise<void>;
+  selected?: boolean;
+  onSelect?: () => void;
+  /** Shown when the library has several collections. */
+  collectionName?: string;
 }
 
-export function LibraryRow({ doc, onDelete, onRetry }: Props) {
+export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect, collectionName }: Props) {
   const [step, setStep] = useState<'idle' | 'confirm' | 'deleting'>('idle');
   const [error, setError] = useState<string>();
   const [retrying, setRetrying] = useState(false);
@@ -39,10 +43,30 @@ export function LibraryRow({ doc, onDelete, onRetry }: Props) {
       data-status={doc.status}
       className={step === 'deleting' ? 'row--deleting' : undefined}
     >
+      <td className="library__check">
+        {onSelect && (
+          <input type="checkbox" aria-label={`Select ${doc.name}`} data-testid="select-doc" checked={selected} onChange={onSelect} />
+        )}
+      </td>
       <th scope="row" className="library__name">
+        {doc.title && doc.title !== doc.name && (
+          <span className="library__title" data-testid="doc-title">
+            {doc.title}
+          </span>
+        )}
         <span className="library__filename" title={doc.name}>
           {doc.name}
         </span>
+        {(collectionName || doc.tags.length > 0) && (
+          <span className="library__meta">
+            {collectionName && <span className="library__collection" data-testid="doc-collection">{collectionName}</span>}
+            {doc.tags.map((tag) => (
+              <span key={tag} className="tag" data-testid="doc-tag">
+                {tag}
+              </span>
+            ))}
+          </span>
+        )}
         {doc.warnings && doc.warnings.length > 0 && (
           <span className="library__warning" title={doc.warnings.join('\n')}>
             {doc.warnings.length === 1 ? doc.warnings[0] : `${doc.warnings.length} warnings`}

@@ -21,9 +21,11 @@ interface Props {
   onFocus: () => void;
   /** Opens the passage in its document; absent while there is no viewer. */
   onOpen?: (result: SearchResult) => void;
+  /** The document's title, when it has one. */
+  title?: string;
 }
 
-export function ResultCard({ result, rank, mode, active, onFocus, onOpen }: Props) {
+export function ResultCard({ result, rank, mode, active, onFocus, onOpen, title }: Props) {
   const [expanded, setExpanded] = useState(false);
   const shown = useMemo(
     () => (result.format === 'markdown' ? cleanPassage(result.text, result.highlights) : { text: result.text, ranges: result.highlights }),
@@ -61,6 +63,11 @@ export function ResultCard({ result, rank, mode, active, onFocus, onOpen }: Prop
         </span>
         <div className="result__source" data-testid="result-source">
           <span className={`badge badge--${result.format}`}>{formatName(result.format)}</span>
+          {title && title !== result.documentName && (
+            <span className="result__title" data-testid="result-title">
+              {title}
+            </span>
+          )}
           <span className="result__name" id={nameId} title={result.documentName}>
             {result.documentName}
           </span>

@@ -16,6 +16,8 @@ interface Props {
   documentIds?: readonly number[];
   onClearFilter?: () => void;
   onOpen?: (result: SearchResult) => void;
+  /** Document id → title, for documents that have one. */
+  titles?: Map<number, string>;
 }
 
 const STEPS: Record<string, (index: number, count: number) => number> = {
@@ -46,7 +48,7 @@ export function SearchResults(props: Props) {
   );
 }
 
-function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFilter, onOpen }: Props) {
+function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFilter, onOpen, titles }: Props) {
   const list = useRef<HTMLOListElement>(null);
   const [active, setActive] = useState(0);
   const response = search.response;
@@ -119,6 +121,7 @@ function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFi
               active={index === active}
               onFocus={() => setActive(index)}
               onOpen={onOpen}
+              title={titles?.get(result.documentId)}
             />
           ))}
         </ol>

@@ -206,6 +206,10 @@ export interface PendingFile {
   folder?: string;
   /** CSV/TSV/JSON: the fields chosen as text in the preview. */
   textFields?: string[];
+  /** Collection to add to (default: the default collection). */
+  collection?: string;
+  /** The user's answer to "a document with this name is already there". */
+  onDuplicate?: FileInput['onDuplicate'];
 }
 
 let jobCounter = 0;
@@ -256,7 +260,7 @@ async function sendOneByOne(
   // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
   // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
   // largest file, however many are dropped.
-  for (const { jobId, file, folder, textFields } of files) {
+  for (const { jobId, file, folder, textFields, collection, onDuplicate } of files) {
     if (file.size > maxFileMB * 1024 * 1024) {
       fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
       continue;
@@ -268,9 +272,11 @@ async function sendOneByOne(
       fail(jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
       continue;
     }
-    const input: FileInput = { jobId, name: file.name, type: file.type, data };
+    const input: FileInput = { jobId, name: file.name, type: file.type, data, lastModified: file.lastModified };
     if (folder) input.folder = folder;
     if (textFields) input.textFields = textFields;
+    if (collection !== undefined) input.collection = collection;
+    if (onDuplicate !== undefined) input.onDuplicate = onDuplicate;
     const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
     results.push(result);
   }

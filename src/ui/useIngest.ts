@@ -9,6 +9,10 @@ export interface IncomingFile {
   file: File;
   folder?: string;
   textFields?: string[];
+  /** Collection to add to (default: the one chosen for new files). */
+  collection?: string;
+  /** The user's answer to "a document with this name is already there". */
+  onDuplicate?: 'replace' | 'keep-both';
 }
 
 export interface Job {
@@ -16,6 +20,8 @@ export interface Job {
   fileName: string;
   size: number;
   progress: IngestProgress;
+  /** What was sent, kept so a skipped duplicate can be sent again with the user's choice. */
+  incoming?: IncomingFile;
 }
 
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
@@ -30,23 +36,18 @@ function merge(current: IngestProgress, next: IngestProgress): IngestProgress {
   return { ...current, ...next };
 }
 
-let askedForPersistence = false;
-/** Ask once that the browser keep the library when it clears storage under pressure. */
-function persistStorage(): void {
-  if (askedForPersistence) return;
-  askedForPersistence = true;
-  navigator.storage?.persist?.().catch(() => undefined);
-}
-
 /** What a dropped or chosen folder gave: files added (their job ids) and what was skipped, with why. */
 export interface FolderSummary {
   jobIds: string[];
   skipped: SkippedEntry[];
 }
 
-export function useIngest(onLibraryChanged: () => void): {
+/** `targetCollection` gives the collection new files go to (read when they are added). */
+export function useIngest(onLibraryChanged: () => void, targetCollection: () => string | undefined = () => undefined): {
   jobs: Job[];
   addFiles: (files: Array<File | IncomingFile>) => void;
+  /** Sends a skipped duplicate again: replacing the document of the same name, or keeping both. */
+  resolveDuplicate: (jobId: string, choice: 'replace' | 'keep-both') => void;
   /** Files from a folder walk: added like any others, and summarised (added, skipped and why, failed and why). */
   addFolder: (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => void;
   folderSummary: FolderSummary | undefined;
@@ -74,22 +75,30 @@ export function useIngest(onLibraryChanged: () => void): {
     if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
       finished.current.add(progress.jobId);
       changed.current();
-      if (progress.stage === 'done') persistStorage();
     }
   }, []);
 
   const [folderSummary, setFolderSummary] = useState<FolderSummary>();
+  const targetRef = useRef(targetCollection);
+  useEffect(() => {
+    targetRef.current = targetCollection;
+  }, [targetCollection]);
 
   const addFiles = useCallback(
     (files: Array<File | IncomingFile>): string[] => {
       if (files.length === 0) return [];
-      const pending: PendingFile[] = files.map((f) => (f instanceof File ? { jobId: newJobId(), file: f } : { jobId: newJobId(), ...f }));
+      const target = targetRef.current();
+      const pending: PendingFile[] = files.map((f) => {
+        const incoming: IncomingFile = f instanceof File ? { file: f } : f;
+        return { jobId: newJobId(), ...incoming, collection: incoming.collection ?? target };
+      });
       setJobs((list) => [
         ...list,
-        ...pending.map(({ jobId, file }) => ({
+        ...pending.map(({ jobId, file, folder, textFields, collection }) => ({
           jobId,
           fileName: file.name,
           size: file.size,
+          incoming: { file, folder, textFields, collection },
           progress: { jobId, fileName: file.name, stage: 'queued' as const, fraction: 0 },
         })),
       ]);
@@ -148,5 +157,19 @@ export function useIngest(onLibraryChanged: () => void): {
     setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
   }, []);
 
-  return { jobs, addFiles, addFolder, folderSummary, dismissFolderSummary, cancel, dismiss, clearFinished, failUnfinished };
+  const jobsRef = useRef(jobs);
+  useEffect(() => {
+    jobsRef.current = jobs;
+  }, [jobs]);
+  const resolveDuplicate = useCallback(
+    (jobId: string, choice: 'replace' | 'keep-both') => {
+      const job = jobsRef.current.find((j) => j.jobId === jobId);
+      if (!job?.incoming) return;
+      setJobs((list) => list.filter((j) => j.jobId !== jobId));
+      addFiles([{ ...job.incoming, onDuplicate: choice }]);
+    },
+    [addFiles],
+  );
+
+  return { jobs, addFiles, resolveDuplicate, addFolder, folderSummary, dismissFolderSummary, cancel, dismiss, clearFinished, failUnfinished };
 }

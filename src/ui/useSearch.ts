@@ -2,7 +2,7 @@
 // results show at once and are reordered when the cross-encoder finishes; a new query supersedes an unfinished
 // rerank (the engine cancels it when the next one starts, and its late answer is ignored here).
 import { useEffect, useRef, useState } from 'react';
-import type { RerankResponse, SearchResponse } from '../engine/api.ts';
+import type { RerankResponse, SearchFilter, SearchResponse } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 import { DEFAULT_TUNING, tuningOptions, type SearchTuning } from './search-tuning.ts';
@@ -39,7 +39,10 @@ export function useSearch(
   revision: number,
   documentIds: readonly number[] = [],
   tuning: SearchTuning = DEFAULT_TUNING,
+  filter?: SearchFilter,
 ): SearchState {
+  // Compared by value: a new object with the same filters must not search again.
+  const searchKey = JSON.stringify(filter ?? null);
   const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
@@ -60,7 +63,11 @@ export function useSearch(
     lastQuery.current = text;
     setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
-      engine.search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(filterKey ? { documentIds: filterKey.split(',').map(Number) } : {}) }).then(
+      // The URL's documents (a map selection or a link) narrow the filter chips' documents.
+      const chips = searchKey === 'null' ? undefined : (JSON.parse(searchKey) as SearchFilter);
+      const ids = filterKey ? filterKey.split(',').map(Number) : undefined;
+      const combined: SearchFilter | undefined = ids ? { ...chips, documentIds: ids } : chips;
+      engine.search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(combined ? { filter: combined } : {}) }).then(
         (response) => {
           if (id !== latest.current) return;
           const rerank = current.rerank && response.results.length > 1;
@@ -87,7 +94,7 @@ export function useSearch(
       );
     }, delay);
     return () => clearTimeout(timer);
-  }, [engine, query, mode, revision, filterKey, tuningKey]);
+  }, [engine, query, mode, revision, filterKey, tuningKey, searchKey]);
 
   return state;
 }

@@ -23,6 +23,13 @@ const engine = new TroveEngine({
   wipeStorage: deleteAllDatabases,
   // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
   parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },
+  storage: async () => {
+    const storage = (self.navigator as Navigator | undefined)?.storage;
+    const estimate = await storage?.estimate?.();
+    const persisted = await storage?.persisted?.().catch(() => undefined);
+    return { usage: estimate?.usage, quota: estimate?.quota, persisted };
+  },
+  appVersion: import.meta.env.VITE_APP_VERSION as string | undefined,
 });
 
 /** Forget everything: every IndexedDB database of this origin (the engine has closed its own connection first). */
