@@ -10,12 +10,13 @@
 //
 //   npm run bench -- embed [--json] [--passages 384] [--data path/to/corpus.jsonl]
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serveIsolated } from './isolated-server.ts';
 import { chromium } from '@playwright/test';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { chunkDocument } from '../src/engine/ingest/chunker.ts';
@@ -31,13 +32,6 @@ const DIST = join(CACHE, 'embed-dist');
 const DEFAULT_DATA = resolve(HERE, '../../shared/datasets/scifact/corpus.jsonl');
 const BATCH = 16;
 const MAX_TOKENS = 256;
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
 
 interface Doc {
   title: string;
@@ -100,26 +94,7 @@ async function buildPage(): Promise<void> {
 
 /** The page and /models/ with COOP/COEP, as the app gets them from its host or its service worker. */
 function serve(): Promise<Server> {
-  const server = createServer((req, res) => void answer(req, res));
-  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (process.env.EMBED_BENCH_DEBUG) console.error(`GET ${path}`);
-    const [root, rel] = path.startsWith('/models/') ? [MODELS, path.slice('/models/'.length)] : [DIST, path === '/' ? 'embed.html' : path];
-    const file = join(root, normalize(rel));
-    try {
-      if (!file.startsWith(root)) throw new Error('outside');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  }
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+  return serveIsolated({ dist: DIST, index: 'embed.html', models: MODELS });
 }
 
 async function inChromium(url: string, requests: EmbedRunRequest[]): Promise<EmbedRunResult[]> {

@@ -4,13 +4,13 @@
 // ms-marco-MiniLM-L-6-v2 fp32), natively through onnxruntime-node (transformers.js in Node, device cpu) and on the
 // WASM backend in Chromium with 1 and 2 threads (cross-origin isolated page), in the same run, with ratios.
 // The loader is the production one (loadTransformersReranker), batch size its default.
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serveIsolated } from './isolated-server.ts';
 import { chromium } from '@playwright/test';
 import type { RerankerSpec } from '../src/engine/rerank/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
@@ -20,14 +20,6 @@ import { BENCH_RERANKER_REPO, RERANK_MODELS_DIR, benchPairs, ensureBenchReranker
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(CACHE_DIR, 'rerank-dist');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
 const SPEC: RerankerSpec = {
   id: 'bench-minilm-l6-random',
   repo: BENCH_RERANKER_REPO,
@@ -60,26 +52,7 @@ async function buildPage(): Promise<void> {
 
 /** The page and /models/ from bench/.cache, cross-origin isolated so ORT may use threads. */
 function serve(): Promise<Server> {
-  // The handler catches its own errors; the promise it returns is deliberately not awaited.
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const [root, rel] = path.startsWith('/models/') ? [RERANK_MODELS_DIR, path.slice('/models'.length)] : [DIST, path === '/' ? '/rerank.html' : path];
-    const file = join(root, normalize(rel));
-    try {
-      if (!file.startsWith(root)) throw new Error('outside');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return serveIsolated({ dist: DIST, index: 'rerank.html', models: RERANK_MODELS_DIR });
 }
 
 async function inChromium(url: string, request: RerankRequest): Promise<RerankTimings> {
