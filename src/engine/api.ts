@@ -153,7 +153,9 @@ export type LibraryEvent =
   /** Another tab changed the library; this engine has caught up (lists and results may differ now). */
   | { type: 'changed' }
   /** This engine can no longer write (schema upgraded in another tab): the page must reload. */
-  | { type: 'stale'; message: string };
+  | { type: 'stale'; message: string }
+  /** Another tab locked the library: this engine forgot its key and content too; unlock to go on. */
+  | { type: 'locked' };
 
 export interface FileInput {
   /** Client-chosen id, used for progress and cancel. */

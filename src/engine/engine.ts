@@ -239,6 +239,7 @@ export class TroveEngine implements TroveApi {
     this.refused = consent.refused;
     this.settingsValue = mergeSettings(allowed, consent.overrides);
     this.channel.onAnnouncement(() => void this.catchUpNow());
+    this.channel.onLocked?.(() => void this.lockHere().then((locked) => locked && this.emit(this.libraryListeners, { type: 'locked' })));
     // An encrypted library waits for its passphrase (unlock) before anything of its content is read.
     if (this.libraryLock.state === 'locked') return;
     await this.loadLibrary(inner);
@@ -901,12 +902,21 @@ export class TroveEngine implements TroveApi {
       if (libraryLock?.state === 'locked') return;
       throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: turn the lock on first (Settings → Privacy).');
     }
+    await this.lockHere();
+    this.channel.announceLocked?.();
+  }
+
+  /** Locks this engine (from this tab or another's announcement); false when it was not unlocked. */
+  private async lockHere(): Promise<boolean> {
+    const libraryLock = this.libraryLock;
+    if (libraryLock?.state !== 'unlocked') return false;
     // In the queue, so no write is half-done when the key goes; then nothing of the library stays in memory.
     await this.queue.enqueue(async () => {
       libraryLock.lock();
       this.forgetInMemory();
     });
     await this.model.detach()?.dispose().catch(() => undefined); // with it, the cache of recent query vectors
+    return true;
   }
 
   async enableEncryption(passphrase: string): Promise<void> {

@@ -101,6 +101,11 @@ export function App() {
       onEngineEvent((event) => {
         if (event.type === 'changed') libraryChanged();
         else if (event.type === 'stale') setNotice({ kind: 'stale', message: event.message });
+        else if (event.type === 'locked') {
+          // Locked from another tab: this one shows nothing of the library either.
+          setLock('locked');
+          setQuery('');
+        }
         else if (event.type === 'died') {
           failUnfinished(event.message);
           setNotice({ kind: 'restarting', message: `${event.message.replace(/ it was restarted\.$/, '')} Restarting it…` });
