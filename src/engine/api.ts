@@ -285,6 +285,12 @@ export interface EngineSettings {
   // ── formats and languages ──
   /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
   ocrMode: OcrMode;
+  // ── model host ──
+  /**
+   * Where model files are downloaded from: a build setting (VITE_TROVE_MODEL_HOST), never the user's or a link's.
+   * An origin with the hub's layout ("https://huggingface.co", a mirror) or "self" (only this site's models/ path).
+   */
+  modelHost: string;
 }
 
 export interface LibraryStats {

@@ -70,6 +70,7 @@ import type { StaleListener, Store } from './store/store.ts';
 import { VectorSet } from './vector-set.ts';
 import { WorkQueue } from './work-queue.ts';
 import { writerLock, type WriterLock } from './writer-lock.ts';
+import { setActiveModelHost } from './embed/model-host.ts';
 
 export type { EmbedderLoadOptions } from './model-lifecycle.ts';
 
@@ -238,6 +239,8 @@ export class TroveEngine implements TroveApi {
     const consent = consentedOverrides(allowed, requested);
     this.refused = consent.refused;
     this.settingsValue = mergeSettings(allowed, consent.overrides);
+    // ── model host ── the build's (VITE_TROVE_MODEL_HOST): every model load of this worker fetches from it
+    setActiveModelHost(this.settingsValue.modelHost);
     this.channel.onAnnouncement(() => void this.catchUpNow());
     // An encrypted library waits for its passphrase (unlock) before anything of its content is read.
     if (this.libraryLock.state === 'locked') return;
@@ -270,6 +273,10 @@ export class TroveEngine implements TroveApi {
   async updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
     const store = this.settingsStore();
     const previous = this.settingsValue;
+    // ── model host ── a build setting: the page's CSP allows only the build's host, so it is not the user's to change
+    if (patch.modelHost !== undefined && patch.modelHost !== previous.modelHost) {
+      throw new TroveError('INVALID_ARGUMENT', 'modelHost is set when Trove is built (VITE_TROVE_MODEL_HOST), not in the settings.');
+    }
     const next = mergeSettings(previous, patch);
     // Only the stored settings and this change are saved: session overrides (build, URL) never become permanent.
     const persisted = { ...this.persisted, ...withoutUndefined(patch) };

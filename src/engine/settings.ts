@@ -8,6 +8,7 @@ import type { IndexPolicy } from './vector-set.ts';
 import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
+import { DEFAULT_MODEL_HOST, parseModelHost } from './embed/model-host.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -44,6 +45,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   redactCustom: [],
   // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
   ocrMode: 'no-text-layer',
+  // ── model host ──
+  modelHost: DEFAULT_MODEL_HOST,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -92,6 +95,9 @@ function validate(s: EngineSettings): void {
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
+  // ── model host ──
+  if (typeof s.modelHost !== 'string') throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
+  parseModelHost(s.modelHost); // throws, saying what is wrong
 }
 
 /** The vector-index part of the settings. */
