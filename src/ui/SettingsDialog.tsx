@@ -20,7 +20,7 @@ const RERANKERS = listRerankers().map((spec) => ({
 }));
 
 function modelLabel(spec: ModelSpec): string {
-  if (spec.testFixture) return `${spec.id} — offline test fixture`;
+  if (spec.testFixture) return `${spec.id} — ${spec.localOnly ? 'offline test fixture' : 'test fixture from the model host'}`;
   const sizes = Object.values(spec.sizeMB);
   const download = sizes.length > 0 ? `, ${Math.min(...sizes)}–${Math.max(...sizes)} MB` : '';
   return `${spec.id}${spec.id === DEFAULT_MODEL_ID ? ' (recommended)' : ''} — ${spec.dims} dims${download}`;

@@ -199,11 +199,28 @@ const MULTILINGUAL_E5_SMALL: ModelSpec = {
     '118M parameters, 384 dimensions.',
 };
 
+// ── model host: the GloVe fixture fetched like a product model ──
+/**
+ * The GloVe fixture under a repo id that exists on no real hub, fetched from the build's model host
+ * (VITE_TROVE_MODEL_HOST) like any product model: e2e/egress-host.spec.ts serves it from a local stand-in for the
+ * hub, so the production download path (remote host, Cache Storage) is tested without the real hub.
+ */
+const GLOVE_HUB_FIXTURE: ModelSpec = {
+  ...GLOVE_FIXTURE,
+  id: 'glove-50d-hub',
+  repo: 'trove-hub/glove-50d-static',
+  revision: 'main',
+  localOnly: false,
+  summary: 'Test fixture fetched from the model host.',
+  quality: 'Test fixture: the GloVe fixture served by a stand-in for the model host, for download and egress tests.',
+};
+
 export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [BGE_SMALL.id]: BGE_SMALL,
   [MINILM_L6.id]: MINILM_L6,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
   [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
+  [GLOVE_HUB_FIXTURE.id]: GLOVE_HUB_FIXTURE, // ── model host ──
   [BGE_BASE.id]: BGE_BASE,
   [POTION_8M.id]: POTION_8M,
   [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,
