@@ -92,6 +92,11 @@ export class ModelCacheService {
     }
   }
 
+  /** Absolute URL of the self-hosted models folder, ending in "/". */
+  localModelUrl(): string {
+    return this.source().localModelUrl;
+  }
+
   private source(): ModelSource {
     const settings = this.deps.settings();
     const base = this.deps.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';

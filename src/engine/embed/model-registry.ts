@@ -234,8 +234,18 @@ export function listModels(): ModelSpec[] {
   return Object.values(MODEL_REGISTRY);
 }
 
+// ── custom models ──
+// Models the user added from a Hugging Face repo (settings.customModels, validated by custom-model-settings.ts). The
+// engine registers them whenever its settings change, so every getModelSpec (loading, chunk budget, status) knows them.
+const customModels = new Map<string, ModelSpec>();
+
+export function setCustomModels(specs: readonly ModelSpec[]): void {
+  customModels.clear();
+  for (const spec of specs) if (!Object.hasOwn(MODEL_REGISTRY, spec.id)) customModels.set(spec.id, Object.freeze({ ...spec }));
+}
+
 export function getModelSpec(id: string): ModelSpec {
-  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : undefined;
+  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : customModels.get(id); // ── custom models ──
   if (!spec) {
     const valid = Object.keys(MODEL_REGISTRY).join(', ');
     throw new TroveError('INVALID_ARGUMENT', `Unknown embedding model "${id}". Valid models: ${valid}.`);
