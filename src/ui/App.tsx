@@ -23,6 +23,7 @@ import { JobList } from './JobList.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { PrivacyDialog } from './PrivacyDialog.tsx';
+import { ModelsView } from './ModelsView.tsx';
 import { RefusedNotice } from './RefusedNotice.tsx';
 import { SearchBar } from './SearchBar.tsx';
 import { SearchResults } from './SearchResults.tsx';
@@ -254,6 +255,7 @@ export function App() {
   );
 
   const [privacyOpen, setPrivacyOpen] = useState(false);
+  const [modelsOpen, setModelsOpen] = useState(false); // ── models view ──
   const lockNow = useCallback(async () => {
     if (!engine) return;
     await engine.lock();
@@ -300,6 +302,7 @@ export function App() {
         lock={lock}
         onLock={() => void lockNow()}
         onOpenPrivacy={() => setPrivacyOpen(true)}
+        onOpenModels={() => setModelsOpen(true)}
       />
       <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} onUpdate={() => void applyUpdate()} />
       <RefusedNotice
@@ -428,6 +431,14 @@ export function App() {
       />
       <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
       <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
+      <ModelsView
+        open={modelsOpen}
+        onClose={() => setModelsOpen(false)}
+        engine={engine}
+        status={model.status}
+        onSaveSettings={saveSettings}
+        onSettingsChanged={setSettings}
+      />
     </div>
   );
 }

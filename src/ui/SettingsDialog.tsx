@@ -106,9 +106,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
       .finally(() => setSaving(false));
   };
 
-  const models = settings && !MODELS.some((m) => m.id === settings.modelId)
-    ? [...MODELS, { id: settings.modelId, label: settings.modelId }]
-    : MODELS;
+  // ── custom models ── the user's own (Models view) after the registry's
+  const known = [...MODELS, ...(settings?.customModels ?? []).map((spec) => ({ id: spec.id, label: `${spec.repo} — added by you, ${spec.dims} dims` }))];
+  const models = settings && !known.some((m) => m.id === settings.modelId)
+    ? [...known, { id: settings.modelId, label: settings.modelId }]
+    : known;
 
   return (
     <dialog
