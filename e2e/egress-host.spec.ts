@@ -4,21 +4,18 @@
 // code path (remote host, Cache Storage). Requests are recorded on the browser context (pages, the engine worker,
 // the service worker) through ingest, search, reload and offline; any request to an origin other than the app and
 // the stand-in fails the test, and with downloads off not one request leaves the app's origin.
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { EGRESS_APP_PORT, EGRESS_HUB_ORIGIN, EGRESS_HUB_PORT, EGRESS_OUT_DIR, buildEgressApp } from './egress-build.ts';
 import { recordEgress } from './egress.ts';
 import { addFiles, expectJobs, firstResult, fixture, search } from './helpers.ts';
 import { readHeadersFile, startHubStandIn, type HubStandIn } from './model-host-stand-in.ts';
 import { startStaticHost, type StaticHost } from './static-host.ts';
 
-const OUT_DIR = 'dist-egress';
-// Ports derived from this checkout's E2E port, so parallel checkouts do not collide; the build must know the
-// stand-in's origin before it starts (it goes into the CSP and the engine's fetch guard).
-const E2E_PORT = Number(process.env.E2E_PORT ?? 4317);
-const APP_PORT = E2E_PORT + 1000;
-const HUB_PORT = E2E_PORT + 1001;
-const HUB_ORIGIN = `http://127.0.0.1:${HUB_PORT}`;
+const OUT_DIR = EGRESS_OUT_DIR;
+const APP_PORT = EGRESS_APP_PORT;
+const HUB_PORT = EGRESS_HUB_PORT;
+const HUB_ORIGIN = EGRESS_HUB_ORIGIN;
 const MODEL_ID = 'glove-50d-hub';
 const MODEL_REPO = 'trove-hub/glove-50d-static';
 
@@ -29,11 +26,7 @@ let app: StaticHost;
 let hub: HubStandIn;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  if (process.env.E2E_EGRESS_PREBUILT !== '1') {
-    const env: NodeJS.ProcessEnv = { ...process.env, VITE_TROVE_MODEL_HOST: HUB_ORIGIN };
-    delete env.VITE_TROVE_MODEL; // the production configuration: no offline fixture defaults
-    execFileSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { env, stdio: 'inherit' });
-  }
+  buildEgressApp();
   hub = await startHubStandIn(HUB_PORT, { [MODEL_REPO]: resolve('public/models/trove/glove-50d-static') });
   app = await startStaticHost(resolve(OUT_DIR), '/', { port: APP_PORT, headers: readHeadersFile(resolve(OUT_DIR, '_headers')) });
 });
