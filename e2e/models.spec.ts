@@ -142,8 +142,13 @@ test('a valid custom repo is added, downloaded with progress, used to ingest and
   await page.reload();
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'unavailable', { timeout: 90_000 });
   await page.getByTestId('models-button').click();
+  const fetchesBefore = hub.requests.filter((r) => r.startsWith('GET ') && r.endsWith('/onnx/model.onnx')).length;
   await card(page, `hub:${VALID}`).getByTestId('model-refetch').click();
+  await expect(card(page, `hub:${VALID}`).getByTestId('model-message')).toContainText(/Fetched again|Downloaded/, { timeout: 60_000 });
+  expect(hub.requests.filter((r) => r.startsWith('GET ') && r.endsWith('/onnx/model.onnx')).length).toBe(fetchesBefore + 1);
+  await page.reload(); // a worker whose ONNX Runtime failed on the corrupt file may stay failed; a fresh page loads it
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await page.getByTestId('models-button').click();
 
   // Deleting from the cache frees the space (the model in memory keeps working until the next load).
   await expect(card(page, `hub:${VALID}`)).toHaveAttribute('data-cache-state', 'complete', { timeout: 30_000 });

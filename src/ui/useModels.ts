@@ -86,7 +86,10 @@ export function useModels(engine: Engine | undefined, open: boolean, onSettings:
     async (kind: ModelKind, id: string) => {
       if (!engine) return;
       await engine.deleteCachedModel(kind, id).catch(() => 0);
-      if ((await download(kind, id)) && kind === 'embedding') await engine.loadModel().catch(() => undefined);
+      if (!(await download(kind, id)) || kind !== 'embedding') return;
+      const status = await engine.loadModel().catch(() => undefined);
+      // A model that failed inside this worker's ONNX Runtime can stay failed there: a fresh page starts clean.
+      if (status?.state !== 'ready') say(modelKey(kind, id), 'Fetched again. Reload the page to load the model from the fresh files.');
     },
     [engine, download],
   );
