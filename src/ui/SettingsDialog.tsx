@@ -8,6 +8,7 @@ import { SETTING_LIMITS } from '../engine/limits.ts';
 import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-registry.ts';
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
+import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
@@ -152,7 +153,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 data-testid="setting-remote"
               />
               <span>
-                Allow downloading models from the Hugging Face hub
+                Allow downloading models from {settings ? modelHostLabel(parseModelHost(settings.modelHost)) : 'the Hugging Face hub'}
                 <span className="field__hint">
                   {draft.allowRemoteModels
                     ? 'Only model files are downloaded; your documents and queries stay here.'
