@@ -42,4 +42,21 @@ describe('model host setting', () => {
     await expect(engine.updateSettings({ modelHost: 'https://evil.example' })).rejects.toThrow(/set when Trove is built/);
     expect((await engine.getSettings()).modelHost).toBe('http://127.0.0.1:4470');
   });
+
+  it('adding a Hugging Face model reads nothing from the host while downloads are off', async () => {
+    const { engine } = await open('model-host-custom-off', { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath });
+    const fetched: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: RequestInfo | URL) => {
+      fetched.push(String(input));
+      return new Response(null, { status: 500 });
+    }) as typeof fetch;
+    try {
+      await expect(engine.addCustomModel('Xenova/gte-small')).rejects.toThrow(/downloads are off/);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetched).toEqual([]);
+    expect((await engine.getSettings()).customModels).toEqual([]);
+  });
 });
