@@ -81,6 +81,12 @@ test('the Models view lists every registry model with size, dims, device/dtype a
   await expect(bge.getByTestId('model-cached')).toHaveText('not cached');
   for (const id of ['bge-base-en-v1.5', 'multilingual-e5-small', 'potion-base-8M', 'ms-marco-MiniLM-L-6-v2']) await expect(card(page, id)).toBeVisible();
   await expect(card(page, 'glove-50d-static')).toHaveCount(0); // test fixtures only where one is in use
+  // Also reachable from Settings.
+  await page.getByTestId('models-close').click();
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('settings-open-models').click();
+  await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
+  await expect(page.getByTestId('models-dialog')).toBeVisible();
   // Keyboard: the first control in the dialog takes focus, and Tab reaches the download buttons.
   await page.keyboard.press('Tab');
   await expect(page.locator('[data-testid="models-dialog"] :focus')).toHaveCount(1);

@@ -428,6 +428,10 @@ export function App() {
           setLock(state);
           libraryChanged();
         }}
+        onOpenModels={() => {
+          setSettingsOpen(false);
+          setModelsOpen(true);
+        }}
       />
       <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
       <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />

@@ -61,9 +61,11 @@ interface Props {
   lock?: LockState;
   documentCount?: number;
   onLockChanged?: (state: LockState) => void;
+  // ── models view ──
+  onOpenModels?: () => void;
 }
 
-export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged }: Props) {
+export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged, onOpenModels }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>();
   const [error, setError] = useState<string>();
@@ -145,6 +147,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 Passages are embedded again with a new model; keyword search keeps working meanwhile.
               </span>
             </label>
+            {onOpenModels && (
+              <button type="button" className="button button--small button--quiet" onClick={onOpenModels} data-testid="settings-open-models">
+                Sizes, downloads and your own models…
+              </button>
+            )}
             <label className="check">
               <input
                 type="checkbox"
