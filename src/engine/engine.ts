@@ -155,6 +155,8 @@ export class TroveEngine implements TroveApi {
   private storedSettings = '{}';
   /** The settings as stored (what updateSettings builds on): never the build's or the URL's session overrides. */
   private persisted: Partial<EngineSettings> = {};
+  /** The build's settings (init's overrides), for reading another tab's settings the way init read ours. */
+  private build: Partial<EngineSettings> = {};
   /** URL parameters refused at init because they would widen what the user allowed. */
   private refused: SettingsRefusal[] = [];
   /** Which store content goes through (plain, or encrypted once unlocked); null before init. */
@@ -244,6 +246,7 @@ export class TroveEngine implements TroveApi {
     const consent = consentedOverrides(allowed, requested);
     this.refused = consent.refused;
     this.settingsValue = mergeSettings(allowed, consent.overrides);
+    this.build = overrides;
     // ── model host ── the build's (VITE_TROVE_MODEL_HOST): every model load of this worker fetches from it
     setActiveModelHost(this.settingsValue.modelHost);
     setCustomModels(this.settingsValue.customModels); // ── custom models ──
@@ -894,7 +897,10 @@ export class TroveEngine implements TroveApi {
     this.persisted = safeSettings(stored);
     // Another tab saved settings: the user's explicit choice there wins over this page's start-up overrides.
     const previous = this.settingsValue;
-    const next = mergeSettings(DEFAULT_SETTINGS, safeSettings(stored));
+    // The build's choices fill what the user never chose (another tab saves only what its user changed), and
+    // where this deployment keeps its models is not a choice another tab can make: it stays.
+    const withBuild = mergeSettings(mergeSettings(DEFAULT_SETTINGS, this.build), safeSettings(stored));
+    const next = mergeSettings(withBuild, deploymentSettings(this.build));
     if (JSON.stringify(next) === JSON.stringify(previous)) return;
     this.settingsValue = next;
     this.applySettingsChange(previous, next);
@@ -1057,5 +1063,13 @@ function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> 
     }
     remaining = rejected;
   }
+  return kept;
+}
+
+/** The parts of the build's settings that describe the deployment rather than a user's choice. */
+function deploymentSettings(build: Partial<EngineSettings>): Partial<EngineSettings> {
+  const kept: Partial<EngineSettings> = {};
+  if (build.localModelPath !== undefined) kept.localModelPath = build.localModelPath;
+  if (build.modelHost !== undefined) kept.modelHost = build.modelHost;
   return kept;
 }
