@@ -2,10 +2,12 @@
 // loads stale), the status pushed to listeners, and marking the model unavailable when it fails at run time.
 // It never decides when a swap may happen: the engine swaps models from its work queue, so an ingest always
 // finishes with the embedder it started with.
-import type { EngineSettings, ModelStatus } from './api.ts';
+import type { DtypeChange, EngineSettings, ModelStatus } from './api.ts';
 import type { Embedder } from './embed/embedder.ts';
-import { getModelSpec } from './embed/model-registry.ts';
+import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
 import { toErrorInfo } from './errors.ts';
+import type { DeviceCheckMemory } from './embed/device-self-check.ts';
+import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from './embed/dtype-choice.ts';
 
 export interface EmbedderLoadOptions {
   modelId: string;
@@ -13,6 +15,11 @@ export interface EmbedderLoadOptions {
   localModelPath: string;
   device: EngineSettings['device'];
   onProgress?: (fraction: number) => void;
+  // ── devices you can trust ──
+  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
+  dtype?: ModelDtype;
+  /** Where WebGPU self-check verdicts are remembered. */
+  deviceChecks?: DeviceCheckMemory;
 }
 
 export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
@@ -29,6 +36,14 @@ export interface ModelLifecycleHooks {
    * `current()` turns false when a newer load started meanwhile.
    */
   onLoaded: (embedder: Embedder, current: () => boolean) => Promise<void>;
+  // ── devices you can trust ──
+  /** Fingerprint of the vectors that answer searches now (or are remembered from the last session), if any. */
+  storedFingerprint?: () => string | undefined;
+  /** Passages in the library (what a dtype change would re-embed). */
+  libraryPassages?: () => number;
+  /** Passages per second of this embedder on a sample of the library's passages; undefined if not measurable. */
+  measureSpeed?: (embedder: Embedder) => Promise<number | undefined>;
+  deviceChecks?: DeviceCheckMemory;
 }
 
 export class ModelLifecycle {
@@ -74,7 +89,9 @@ export class ModelLifecycle {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     this.publish({ ...this.statusFor('loading'), progress: 0 });
-    const embedderLoading = this.load({
+    this.pendingChange = undefined;
+    const pin = this.dtypePin(settings);
+    const options: EmbedderLoadOptions = {
       modelId: settings.modelId,
       allowRemoteModels: settings.allowRemoteModels,
       localModelPath: settings.localModelPath,
@@ -82,7 +99,10 @@ export class ModelLifecycle {
       onProgress: (progress) => {
         if (current()) this.publish({ ...this.statusValue, progress });
       },
-    });
+    };
+    if (pin.dtype) options.dtype = pin.dtype;
+    if (this.hooks.deviceChecks) options.deviceChecks = this.hooks.deviceChecks;
+    const embedderLoading = this.loadPinned(options, pin, settings);
     this.embedderLoading = embedderLoading.then(
       () => undefined,
       () => undefined,
@@ -97,6 +117,7 @@ export class ModelLifecycle {
         this.embedderValue = embedder;
         await this.hooks.onLoaded(embedder, current);
         if (current()) this.publish(this.statusFor('ready'));
+        if (current() && pin.stored) void this.proposeChange(embedder, pin.stored, settings, current);
       } catch (error) {
         if (current()) {
           this.embedderValue = null;
@@ -156,6 +177,88 @@ export class ModelLifecycle {
     this.publish(status);
   }
 
+  // ── devices you can trust ──
+
+  /** A dtype change waiting for the user's answer (also in the status as dtypeChange). */
+  private pendingChange: DtypeChange | undefined;
+  /** A change the user accepted this session: loads use it although the stored vectors have another dtype. */
+  private accepted: { modelId: string; dtype: ModelDtype } | undefined;
+  /** Changes declined this session ("model|from|to"): not asked again until the page reloads. */
+  private readonly declined = new Set<string>();
+  /** Set when the stored vectors' dtype could not be loaded, so the library is re-embedded with another. */
+  private pinNote: string | undefined;
+
+  /**
+   * Answers the pending dtype change. Accepting returns the dtype to switch to: the caller (the engine, in its work
+   * queue) detaches the model so the stored vectors keep answering, then loads again. Declining keeps the stored
+   * vectors' dtype for this session.
+   */
+  answerDtypeChange(accept: boolean): ModelDtype | undefined {
+    const change = this.pendingChange;
+    if (!change) return undefined;
+    this.pendingChange = undefined;
+    const modelId = this.hooks.settings().modelId;
+    if (accept) {
+      this.accepted = { modelId, dtype: change.to as ModelDtype };
+    } else {
+      this.declined.add(`${modelId}|${change.from}|${change.to}`);
+    }
+    this.publish(this.statusFor(this.statusValue.state));
+    return accept ? (change.to as ModelDtype) : undefined;
+  }
+
+  /** The dtype to load with, and the stored vectors' dtype it keeps (if any). */
+  private dtypePin(settings: EngineSettings): { dtype?: ModelDtype; stored?: ModelDtype } {
+    const spec = getModelSpec(settings.modelId);
+    const hasPassages = (this.hooks.libraryPassages?.() ?? 0) > 0;
+    const stored = hasPassages ? storedDtypeOf(this.hooks.storedFingerprint?.(), spec) : undefined;
+    const accepted = this.accepted?.modelId === spec.id ? this.accepted.dtype : undefined;
+    const dtype = dtypeToLoad({ choice: settings.dtype ?? 'auto', stored, accepted });
+    return { dtype, stored: accepted ? undefined : stored };
+  }
+
+  /** Loads with the pinned dtype; if the stored vectors' dtype cannot be loaded here, loads the wanted one and says so. */
+  private async loadPinned(options: EmbedderLoadOptions, pin: { stored?: ModelDtype }, settings: EngineSettings): Promise<Embedder> {
+    this.pinNote = undefined;
+    try {
+      return await this.load(options);
+    } catch (error) {
+      if (!pin.stored || options.dtype !== pin.stored) throw error;
+      const retry: EmbedderLoadOptions = { ...options };
+      if (settings.dtype && settings.dtype !== 'auto') retry.dtype = settings.dtype;
+      else delete retry.dtype;
+      const embedder = await this.load(retry);
+      if (embedder.dtype === pin.stored) return embedder;
+      this.pinNote =
+        `the library's ${pin.stored} vectors' model could not be loaded (${toErrorInfo(error).message}); ` +
+        `re-embedding with ${embedder.dtype}`;
+      return embedder;
+    }
+  }
+
+  /** After a load pinned to the stored vectors' dtype: when this device wants another, measure the cost and ask. */
+  private async proposeChange(embedder: Embedder, stored: ModelDtype, settings: EngineSettings, current: () => boolean): Promise<void> {
+    if (embedder.dtype !== stored) return;
+    const to = wantedDtype(settings.dtype ?? 'auto', embedder.defaultDtype ?? embedder.dtype);
+    if (to === stored || this.declined.has(`${settings.modelId}|${stored}|${to}`)) return;
+    const passages = this.hooks.libraryPassages?.() ?? 0;
+    let perSecond: number | undefined;
+    try {
+      perSecond = await this.hooks.measureSpeed?.(embedder);
+    } catch {
+      perSecond = undefined; // the cost is then shown without a time
+    }
+    if (!current() || this.embedderValue !== embedder) return;
+    const change: DtypeChange = { from: stored, to, passages };
+    const seconds = reembedSeconds(passages, perSecond);
+    if (perSecond !== undefined && seconds !== undefined) {
+      change.passagesPerSecond = perSecond;
+      change.estimatedSeconds = seconds;
+    }
+    this.pendingChange = change;
+    this.publish(this.statusFor(this.statusValue.state));
+  }
+
   private statusFor(state: ModelStatus['state']): ModelStatus {
     const settings = this.hooks.settings();
     const spec = getModelSpec(settings.modelId);
@@ -174,6 +277,14 @@ export class ModelLifecycle {
       status.dims = embedder.model.dims;
       if (embedder.deviceNote) status.deviceNote = embedder.deviceNote;
       if (embedder.threads !== undefined) status.threads = embedder.threads;
+      // ── devices you can trust ──
+      const check = embedder.deviceCheck;
+      if (check) {
+        status.deviceCheck = { passed: check.passed, minCosine: check.minCosine, sentences: check.sentences, checkedAt: check.checkedAt };
+        if (check.reason) status.deviceCheck.reason = check.reason;
+      }
+      if (this.pendingChange) status.dtypeChange = { ...this.pendingChange };
+      if (this.pinNote) status.deviceNote = status.deviceNote ? `${status.deviceNote}; ${this.pinNote}` : this.pinNote;
     }
     return status;
   }

@@ -8,6 +8,7 @@ import type { IndexPolicy } from './vector-set.ts';
 import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
+import { validateDtypeChoice } from './embed/dtype-choice.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -44,6 +45,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   redactCustom: [],
   // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
   ocrMode: 'no-text-layer',
+  // ── devices you can trust ──
+  dtype: 'auto',
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -89,6 +92,7 @@ function validate(s: EngineSettings): void {
   if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);
+  validateDtypeChoice(s.dtype, getModelSpec(s.modelId)); // ── devices you can trust ──
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
@@ -116,6 +120,7 @@ export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
     a.modelId !== b.modelId ||
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
-    a.device !== b.device
+    a.device !== b.device ||
+    a.dtype !== b.dtype
   );
 }
