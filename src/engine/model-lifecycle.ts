@@ -230,7 +230,7 @@ export class ModelLifecycle {
       const embedder = await this.load(retry);
       if (embedder.dtype === pin.stored) return embedder;
       this.pinNote =
-        `the library's ${pin.stored} vectors' model could not be loaded (${toErrorInfo(error).message}); ` +
+        `the library's ${pin.stored} vectors' model could not be loaded (${error instanceof Error ? error.message : String(error)}); ` +
         `re-embedding with ${embedder.dtype}`;
       return embedder;
     }

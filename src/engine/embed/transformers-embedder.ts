@@ -289,7 +289,9 @@ function loadError(
         (spec.testFixture ? '; run `node scripts/make-model-fixture.mjs`' : '')
       : `remote models are off and no local copy exists at ${folder} (missing ${missing})`;
     // A dtype chosen in Settings (or the stored vectors' dtype) whose weights are not there: say which.
-    if (context.dtype && /\.onnx$/.test(missing)) why += `; its ${context.dtype} weights are missing: choose another dtype in Settings`;
+    if (context.dtype && /\.onnx$/.test(missing)) {
+      why = `its ${context.dtype} weights (${missing}) are not under ${folder}: choose another dtype in Settings`;
+    }
   } else if (/tokenizer_class/.test(message)) {
     why = `its tokenizer files (tokenizer.json, tokenizer_config.json) were not found`;
   } else if (error instanceof SyntaxError) {
