@@ -82,7 +82,6 @@ async function libraryMovedToWebGpu(db: string, missing?: ModelDtype) {
   await first.ingest([file('notes.txt', corpus)], () => undefined);
   const chunks = (await first.stats()).chunks;
   expect(log.embedded.get('q8')).toBe(chunks);
-  await first.close?.();
   const log2: Log = { loads: [], embedded: new Map(), missing };
   const engine = await open(db, log2, 'webgpu');
   return { engine, log: log2, chunks };
