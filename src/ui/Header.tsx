@@ -14,9 +14,11 @@ interface Props {
   lock?: LockState;
   onLock?: () => void;
   onOpenPrivacy?: () => void;
+  /** Answers a pending dtype change (── devices you can trust ──). */
+  onDtypeChange?: (accept: boolean) => Promise<unknown>;
 }
 
-export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy }: Props) {
+export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy, onDtypeChange }: Props) {
   return (
     <header className="header">
       <div className="header__inner">
@@ -25,7 +27,13 @@ export function Header({ status, startError, pendingVectors, onRetry, onOpenSett
           <span className="brand__name">Trove</span>
           <span className="brand__tagline">private semantic search</span>
         </div>
-        <ModelStatusBar status={status} startError={startError} pendingVectors={pendingVectors} onRetry={onRetry} />
+        <ModelStatusBar
+          status={status}
+          startError={startError}
+          pendingVectors={pendingVectors}
+          onRetry={onRetry}
+          onDtypeChange={onDtypeChange}
+        />
         <div className="header__tools">
           <ThemeToggle />
           {lock === 'unlocked' && onLock && (

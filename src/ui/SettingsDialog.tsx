@@ -9,6 +9,7 @@ import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-re
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
+import { DtypeField, dtypeOffered } from './DtypeField.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -46,6 +47,7 @@ const DRAFT_KEYS = [
   'redactTypes',
   'redactCustom',
   'ocrMode',
+  'dtype',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -83,6 +85,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
   }, [open, settings]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => d && { ...d, [key]: value });
+
+  // ── devices you can trust ── a model without weights of the chosen dtype goes back to automatic.
+  useEffect(() => {
+    if (draft && !dtypeOffered(draft.modelId, draft.dtype)) setDraft({ ...draft, dtype: 'auto' });
+  }, [draft]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -170,6 +177,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 <option value="wasm">WASM (CPU)</option>
               </select>
             </label>
+            <DtypeField modelId={draft.modelId} value={draft.dtype} onChange={(value) => set('dtype', value)} />
           </fieldset>
 
           <fieldset className="settings__group">
