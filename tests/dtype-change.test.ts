@@ -87,6 +87,13 @@ async function libraryMovedToWebGpu(db: string, missing?: ModelDtype) {
   return { engine, log: log2, chunks };
 }
 
+async function storedSetting(db: string, key: string): Promise<unknown> {
+  const store = await IndexedDbStore.open(db);
+  const value = await store.getSetting(key);
+  store.close();
+  return value;
+}
+
 async function fingerprints(db: string): Promise<string[]> {
   const store = await IndexedDbStore.open(db);
   const found: string[] = [];
@@ -103,7 +110,9 @@ describe('a device change with another default dtype', () => {
     const { engine, log, chunks } = await libraryMovedToWebGpu('dtype-1');
     // Loaded with the stored vectors' dtype, not the device's default.
     expect(log.loads).toEqual([{ device: 'webgpu', dtype: 'q8' }]);
-    await expect.poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 }).toBeDefined();
+    // Asked as soon as the model is ready; the time estimate follows once the speed is measured.
+    expect((await engine.modelStatus()).dtypeChange).toEqual({ from: 'q8', to: 'fp32', passages: chunks });
+    await expect.poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 }).toBeGreaterThan(0);
     const status = await engine.modelStatus();
     expect(status).toMatchObject({ state: 'ready', dtype: 'q8', pendingVectors: 0 });
     expect(status.dtypeChange).toMatchObject({ from: 'q8', to: 'fp32', passages: chunks });
@@ -153,6 +162,26 @@ describe('a device change with another default dtype', () => {
     expect(log.embedded.get('fp32') ?? 0).toBe(0);
     expect(log.embedded.get('q8') ?? 0).toBe(sampled);
     expect(await fingerprints('dtype-3')).toEqual(['q8']);
+  });
+
+  it('a declined change is not asked again after a restart, but an explicit Settings choice asks again', async () => {
+    const { engine } = await libraryMovedToWebGpu('dtype-8');
+    await expect.poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 }).toBeDefined();
+    await engine.confirmDtypeChange(false);
+    await expect.poll(() => storedSetting('dtype-8', 'dtype-declines'), { timeout: 20_000 }).toEqual([
+      'glove-50d-static|q8|fp32|auto',
+    ]);
+    const log: Log = { loads: [], embedded: new Map() };
+    const reopened = await open('dtype-8', log, 'webgpu');
+    expect((await reopened.search('money finance', { mode: 'semantic', k: 3 })).results[0].text).toMatch(/bank/);
+    expect(log.loads).toEqual([{ device: 'webgpu', dtype: 'q8' }]);
+    // Ready without a question (decided before 'ready'), and no speed sample was embedded for one.
+    expect((await reopened.modelStatus()).dtypeChange).toBeUndefined();
+    expect(log.embedded.get('q8') ?? 0).toBe(0);
+    // The user picks fp32 in Settings: that is a new question (with its cost), not the declined one.
+    await reopened.updateSettings({ dtype: 'fp32' });
+    await expect.poll(async () => (await reopened.modelStatus()).dtypeChange, { timeout: 20_000 }).toMatchObject({ from: 'q8', to: 'fp32' });
+    expect(log.embedded.get('fp32') ?? 0).toBe(0);
   });
 
   it('when the stored dtype cannot be loaded here, re-embeds with the device default and says why', async () => {

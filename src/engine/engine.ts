@@ -111,6 +111,8 @@ const VECTOR_SET_KEY = 'vector-set';
 const COLLECTIONS_KEY = 'collections';
 /** WebGPU numeric self-check verdicts by model, revision, dtype and adapter (── devices you can trust ──). */
 const DEVICE_CHECKS_KEY = 'device-checks';
+/** Dtype changes the user declined, so a restart does not ask again (── devices you can trust ──). */
+const DTYPE_DECLINES_KEY = 'dtype-declines';
 
 /** Which vectors answer searches (and which model made them), remembered so a restart loads them first. */
 interface ServingVectors {
@@ -178,6 +180,14 @@ export class TroveEngine implements TroveApi {
       libraryPassages: () => this.catalogue.chunkCount,
       measureSpeed: (embedder) => this.measureEmbedSpeed(embedder),
       deviceChecks: this.deviceCheckMemory(),
+      declinedChanges: {
+        has: (key) => this.declinedDtypeChanges.has(key),
+        add: (key) => {
+          this.declinedDtypeChanges.add(key);
+          const all = [...this.declinedDtypeChanges];
+          void this.queue.enqueue(() => this.requireStore().putSetting(DTYPE_DECLINES_KEY, all)).catch(() => undefined);
+        },
+      },
     });
     this.pipeline = new IngestPipeline({
       store: () => this.requireStore(),
@@ -263,6 +273,7 @@ export class TroveEngine implements TroveApi {
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
     this.servedFingerprint = last?.fingerprint; // ── devices you can trust ──
+    this.declinedDtypeChanges = new Set((await store.getSetting<string[]>(DTYPE_DECLINES_KEY)) ?? []);
     if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
       // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
       void this.restorePrevious(last);
@@ -428,6 +439,8 @@ export class TroveEngine implements TroveApi {
 
   /** Fingerprint of the vectors remembered as serving (read at start-up, updated as they change). */
   private servedFingerprint: string | undefined;
+  /** Dtype changes the user declined ("model|from|to|setting"), kept in the store. */
+  private declinedDtypeChanges = new Set<string>();
 
   /**
    * Answers a pending dtype change. Accepting re-embeds in the background like a model switch: the stored vectors

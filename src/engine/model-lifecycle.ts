@@ -44,6 +44,8 @@ export interface ModelLifecycleHooks {
   /** Passages per second of this embedder on a sample of the library's passages; undefined if not measurable. */
   measureSpeed?: (embedder: Embedder) => Promise<number | undefined>;
   deviceChecks?: DeviceCheckMemory;
+  /** Dtype changes the user declined, kept across restarts (absent: this session only). */
+  declinedChanges?: { has(key: string): boolean; add(key: string): void };
 }
 
 export class ModelLifecycle {
@@ -116,8 +118,9 @@ export class ModelLifecycle {
         }
         this.embedderValue = embedder;
         await this.hooks.onLoaded(embedder, current);
+        // Asked at once (the status reaches 'ready' with the question); the cost's time is measured after.
+        if (current() && pin.stored && this.proposeChange(embedder, pin.stored, settings)) void this.measureCost(embedder, current);
         if (current()) this.publish(this.statusFor('ready'));
-        if (current() && pin.stored) void this.proposeChange(embedder, pin.stored, settings, current);
       } catch (error) {
         if (current()) {
           this.embedderValue = null;
@@ -183,8 +186,13 @@ export class ModelLifecycle {
   private pendingChange: DtypeChange | undefined;
   /** A change the user accepted this session: loads use it although the stored vectors have another dtype. */
   private accepted: { modelId: string; dtype: ModelDtype } | undefined;
-  /** Changes declined this session ("model|from|to"): not asked again until the page reloads. */
-  private readonly declined = new Set<string>();
+  /** Changes declined ("model|from|to|setting"): not asked again (the hook keeps them across restarts). */
+  private readonly declinedHere = new Set<string>();
+  private get declined(): { has(key: string): boolean; add(key: string): void } {
+    return this.hooks.declinedChanges ?? this.declinedHere;
+  }
+  /** The pending change's key in `declined`. */
+  private pendingKey: string | undefined;
   /** Set when the stored vectors' dtype could not be loaded, so the library is re-embedded with another. */
   private pinNote: string | undefined;
 
@@ -200,8 +208,8 @@ export class ModelLifecycle {
     const modelId = this.hooks.settings().modelId;
     if (accept) {
       this.accepted = { modelId, dtype: change.to as ModelDtype };
-    } else {
-      this.declined.add(`${modelId}|${change.from}|${change.to}`);
+    } else if (this.pendingKey) {
+      this.declined.add(this.pendingKey);
     }
     this.publish(this.statusFor(this.statusValue.state));
     return accept ? (change.to as ModelDtype) : undefined;
@@ -236,26 +244,31 @@ export class ModelLifecycle {
     }
   }
 
-  /** After a load pinned to the stored vectors' dtype: when this device wants another, measure the cost and ask. */
-  private async proposeChange(embedder: Embedder, stored: ModelDtype, settings: EngineSettings, current: () => boolean): Promise<void> {
-    if (embedder.dtype !== stored) return;
+  /** After a load pinned to the stored vectors' dtype: when this device wants another, ask (true: asking). */
+  private proposeChange(embedder: Embedder, stored: ModelDtype, settings: EngineSettings): boolean {
+    if (embedder.dtype !== stored) return false;
     const to = wantedDtype(settings.dtype ?? 'auto', embedder.defaultDtype ?? embedder.dtype);
-    if (to === stored || this.declined.has(`${settings.modelId}|${stored}|${to}`)) return;
-    const passages = this.hooks.libraryPassages?.() ?? 0;
+    // The Settings choice is part of the key: declining the device's default does not decline an explicit choice.
+    const key = `${settings.modelId}|${stored}|${to}|${settings.dtype ?? 'auto'}`;
+    if (to === stored || this.declined.has(key)) return false;
+    this.pendingChange = { from: stored, to, passages: this.hooks.libraryPassages?.() ?? 0 };
+    this.pendingKey = key;
+    return true;
+  }
+
+  /** Measures passages/s with the model as it runs now, for the pending change's time estimate. */
+  private async measureCost(embedder: Embedder, current: () => boolean): Promise<void> {
     let perSecond: number | undefined;
     try {
       perSecond = await this.hooks.measureSpeed?.(embedder);
     } catch {
       perSecond = undefined; // the cost is then shown without a time
     }
-    if (!current() || this.embedderValue !== embedder) return;
-    const change: DtypeChange = { from: stored, to, passages };
-    const seconds = reembedSeconds(passages, perSecond);
-    if (perSecond !== undefined && seconds !== undefined) {
-      change.passagesPerSecond = perSecond;
-      change.estimatedSeconds = seconds;
-    }
-    this.pendingChange = change;
+    const change = this.pendingChange;
+    if (!current() || this.embedderValue !== embedder || !change) return;
+    const seconds = reembedSeconds(change.passages, perSecond);
+    if (perSecond === undefined || seconds === undefined) return;
+    this.pendingChange = { ...change, passagesPerSecond: perSecond, estimatedSeconds: seconds };
     this.publish(this.statusFor(this.statusValue.state));
   }
 
