@@ -235,6 +235,10 @@ describe('the dtype setting', () => {
     );
     expect(() => mergeSettings(DEFAULT_SETTINGS, { dtype: 'int3' as never })).toThrow(/dtype must be one of auto, fp32, fp16, q8, q4/);
     expect(() => mergeSettings(DEFAULT_SETTINGS, { modelId: 'glove-50d-static', dtype: 'q8' })).toThrow(/glove-50d-static has no q8/);
+    // Changing the model alone (Settings, a link, the build's choice) drops a dtype the new model lacks.
+    const q8 = mergeSettings(DEFAULT_SETTINGS, { dtype: 'q8' });
+    expect(mergeSettings(q8, { modelId: 'glove-50d-static' }).dtype).toBe('auto');
+    expect(mergeSettings(q8, { modelId: 'all-MiniLM-L6-v2' }).dtype).toBe('q8');
   });
 
   it('loads the chosen dtype, and a missing weights file is a clear error, not a crash', async () => {

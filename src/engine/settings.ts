@@ -8,7 +8,7 @@ import type { IndexPolicy } from './vector-set.ts';
 import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
-import { validateDtypeChoice } from './embed/dtype-choice.ts';
+import { dtypeForModel, validateDtypeChoice } from './embed/dtype-choice.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -56,6 +56,8 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
     if (!(key in DEFAULT_SETTINGS)) throw new TroveError('INVALID_ARGUMENT', `Unknown setting "${key}".`);
     (next as Record<string, unknown>)[key] = value;
   }
+  // ── devices you can trust ── another model (Settings, a link, the build) drops a dtype it has no weights for.
+  if (patch.modelId !== undefined && patch.dtype === undefined) next.dtype = dtypeForModel(next.modelId, next.dtype);
   validate(next);
   return next;
 }

@@ -6,7 +6,7 @@
 // the model keeps running with the stored vectors' dtype until the user accepts the re-embed, shown with its cost.
 // Agreement of q8 with fp32 varies by model and text and was not measured well enough to mix vectors in one index.
 import { TroveError } from '../errors.ts';
-import { modelFingerprint, type ModelDtype, type ModelSpec } from './model-registry.ts';
+import { MODEL_REGISTRY, modelFingerprint, type ModelDtype, type ModelSpec } from './model-registry.ts';
 
 export const DTYPE_CHOICES = ['auto', 'fp32', 'fp16', 'q8', 'q4'] as const;
 export type DtypeChoice = (typeof DTYPE_CHOICES)[number];
@@ -27,6 +27,12 @@ export function validateDtypeChoice(choice: unknown, spec: ModelSpec): void {
     const list = offered.map((d) => `${d} (${spec.sizeMB[d]} MB)`).join(', ');
     throw new TroveError('INVALID_ARGUMENT', `${spec.id} has no ${String(choice)} weights; it offers ${list}, or auto.`);
   }
+}
+
+/** `choice` if the model has weights for it (or it is 'auto'), else 'auto'; an unknown model keeps the choice. */
+export function dtypeForModel(modelId: string, choice: DtypeChoice): DtypeChoice {
+  if (choice === 'auto' || !Object.hasOwn(MODEL_REGISTRY, modelId)) return choice;
+  return offeredDtypes(MODEL_REGISTRY[modelId]).includes(choice) ? choice : 'auto';
 }
 
 /**
