@@ -200,6 +200,20 @@ describe('choosing WebGPU only when it agrees with WASM', () => {
     expect(new Set([key, other, otherGpu]).size).toBe(3);
   });
 
+  it('keeps WebGPU unverified (and remembers nothing) when its WASM reference cannot be loaded', async () => {
+    const mem = memory();
+    const loads: string[] = [];
+    const set = loaders(embedder(), loads);
+    const wasm = async (): Promise<FakeDeviceEmbedder> => {
+      throw new Error('no wasm file');
+    };
+    const choice = await webGpuOrWasm({ key, memory: mem, dims: DIMS, webgpu: set.webgpu, wasm, isAbort: () => false });
+    expect(choice).toMatchObject({ device: 'webgpu', note: 'WebGPU could not be checked against WASM (no wasm file)' });
+    expect(choice.verdict).toBeUndefined();
+    expect(mem.saved.size).toBe(0);
+    expect(set.made[0].disposed).toBe(false);
+  });
+
   it('falls back to WASM when WebGPU fails to load, without a verdict; an abort propagates', async () => {
     const loads: string[] = [];
     const set = loaders(embedder(), loads);

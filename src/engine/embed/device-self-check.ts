@@ -150,7 +150,7 @@ export interface WebGpuChoice<E> {
   device: 'webgpu' | 'wasm';
   /** The numeric check's verdict (fresh or remembered); absent when WebGPU failed to load at all. */
   verdict?: DeviceCheckVerdict;
-  /** Why WASM is used although WebGPU was available; absent on WebGPU. */
+  /** Why WASM is used although WebGPU was available, or why WebGPU is unverified. */
   note?: string;
 }
 
@@ -189,8 +189,12 @@ export async function webGpuOrWasm<E extends CheckableEmbedder>(options: {
   try {
     reference = await options.wasm(gpu.dtype, '');
   } catch (error) {
-    await gpu.dispose().catch(() => undefined);
-    throw error;
+    if (options.isAbort(error)) {
+      await gpu.dispose().catch(() => undefined);
+      throw error;
+    }
+    // Nothing to compare with (and nothing remembered): WebGPU is kept, unverified, and the status says so.
+    return { embedder: gpu, device: 'webgpu', note: `WebGPU could not be checked against WASM (${message(error)})` };
   }
   let result: DeviceCheckResult;
   try {

@@ -236,6 +236,7 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
       });
       embedder = choice.embedder;
       if (choice.verdict) embedder.deviceCheck = choice.verdict;
+      if (choice.device === 'webgpu' && choice.note) embedder.deviceNote = [embedder.deviceNote, choice.note].filter(Boolean).join('; ');
     } else {
       embedder = await create(device, note);
     }
@@ -315,7 +316,8 @@ export class TransformersEmbedder implements Embedder {
   readonly dtype: ModelDtype;
   readonly fingerprint: string;
   readonly maxPassageTokens: number;
-  readonly deviceNote?: string;
+  /** Set at construction; the loader adds why WebGPU runs unverified, if it does. */
+  deviceNote?: string;
   /** WASM threads in use (1 unless cross-origin isolated); undefined on WebGPU and the native CPU backend. */
   readonly threads?: number;
   /** The dtype this device uses for the model when none is forced (the registry's per-device choice). */
