@@ -145,6 +145,13 @@ describe('a device change with another default dtype', () => {
     expect((await engine.modelStatus()).dtypeChange).toBeUndefined();
     await expect.poll(() => fingerprints('dtype-2'), { timeout: 20_000 }).toEqual(['fp32']);
     expect((await engine.search('money finance', { mode: 'semantic', k: 3 })).results[0].text).toMatch(/bank/);
+    // Back on WASM (default q8): the fp32 vectors are kept and the question is asked the other way round.
+    await engine.updateSettings({ device: 'wasm' });
+    await expect.poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 }).toMatchObject({ from: 'fp32', to: 'q8' });
+    expect(log.loads.at(-1)).toEqual({ device: 'wasm', dtype: 'fp32' });
+    await expect.poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(log.embedded.get('fp32')).toBeLessThanOrEqual(chunks + 16); // the re-embed plus one speed sample
+    expect(await fingerprints('dtype-2')).toEqual(['fp32']);
   });
 
   it('declining keeps search working on the stored vectors and embeds nothing', async () => {

@@ -5,7 +5,7 @@
 import type { DtypeChange, EngineSettings, ModelStatus } from './api.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
-import { toErrorInfo } from './errors.ts';
+import { isAbort, toErrorInfo } from './errors.ts';
 import type { DeviceCheckMemory } from './embed/device-self-check.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from './embed/dtype-choice.ts';
 
@@ -220,7 +220,9 @@ export class ModelLifecycle {
     const spec = getModelSpec(settings.modelId);
     const hasPassages = (this.hooks.libraryPassages?.() ?? 0) > 0;
     const stored = hasPassages ? storedDtypeOf(this.hooks.storedFingerprint?.(), spec) : undefined;
-    const accepted = this.accepted?.modelId === spec.id ? this.accepted.dtype : undefined;
+    // A confirmed change holds until the library's vectors have that dtype; from then on they pin it as usual.
+    if (this.accepted && (this.accepted.modelId !== spec.id || this.accepted.dtype === stored)) this.accepted = undefined;
+    const accepted = this.accepted?.dtype;
     const dtype = dtypeToLoad({ choice: settings.dtype ?? 'auto', stored, accepted });
     return { dtype, stored: accepted ? undefined : stored };
   }
@@ -231,7 +233,7 @@ export class ModelLifecycle {
     try {
       return await this.load(options);
     } catch (error) {
-      if (!pin.stored || options.dtype !== pin.stored) throw error;
+      if (!pin.stored || options.dtype !== pin.stored || isAbort(error)) throw error;
       const retry: EmbedderLoadOptions = { ...options };
       if (settings.dtype && settings.dtype !== 'auto') retry.dtype = settings.dtype;
       else delete retry.dtype;
