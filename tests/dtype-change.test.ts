@@ -22,12 +22,16 @@ const corpus = Array.from({ length: 60 }, (_, i) =>
 ).join('\n\n');
 
 /** Per-device default dtypes as the real registry has them for transformer models. */
-const DEFAULTS: Record<string, ModelDtype> = { webgpu: 'fp32', wasm: 'q8', auto: 'q8' };
+const DEFAULTS: Record<'webgpu' | 'wasm', ModelDtype> = { webgpu: 'fp32', wasm: 'q8' };
 
 interface Log {
   loads: Array<{ device: string; dtype?: ModelDtype }>;
   /** Loads with this dtype fail as if its weights were missing. */
   missing?: ModelDtype;
+  /** What 'auto' picks on this "machine" (default wasm). */
+  autoDevice?: 'webgpu' | 'wasm';
+  /** Passage embedding by this model waits until `release` (a page closed mid-re-embed). */
+  hold?: { modelId: string; released: Promise<void> };
   /** Passages embedded, by dtype. */
   embedded: Map<string, number>;
 }
@@ -41,17 +45,19 @@ function loader(log: Log) {
     log.loads.push({ device: options.device, dtype: options.dtype });
     if (log.missing && options.dtype === log.missing) throw new Error(`its ${log.missing} weights are not here`);
     const real = await loadTransformersEmbedder({ ...options, device: 'auto', dtype: undefined });
-    const defaultDtype = DEFAULTS[options.device];
+    const device = options.device === 'auto' ? (log.autoDevice ?? 'wasm') : options.device;
+    const defaultDtype = DEFAULTS[device];
     const dtype = options.dtype ?? defaultDtype;
     const embedder: Embedder = {
       model: real.model,
-      device: options.device === 'webgpu' ? 'webgpu' : 'wasm',
+      device,
       dtype,
       defaultDtype,
       fingerprint: modelFingerprint(real.model, dtype),
       maxPassageTokens: real.maxPassageTokens,
       countTokens: (text) => real.countTokens(text),
-      embedPassages: (texts, opts) => {
+      embedPassages: async (texts, opts) => {
+        if (log.hold?.modelId === real.model.id) await log.hold.released;
         log.embedded.set(dtype, (log.embedded.get(dtype) ?? 0) + texts.length);
         return real.embedPassages(texts, opts);
       },
@@ -62,14 +68,14 @@ function loader(log: Log) {
   };
 }
 
-async function open(db: string, log: Log, device: 'wasm' | 'webgpu') {
+async function open(db: string, log: Log, device: 'wasm' | 'webgpu' | 'auto', modelId: string | null = 'glove-50d-static') {
   const engine = new TroveEngine({
     openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
     loadEmbedder: loader(log),
     libraryName: db,
     lock: inProcessLock(db),
   });
-  await engine.init({ modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath, device });
+  await engine.init({ ...(modelId ? { modelId } : {}), allowRemoteModels: false, localModelPath, device });
   await engine.loadModel();
   return engine;
 }
@@ -230,6 +236,35 @@ describe('a device change with another default dtype', () => {
     expect(status).toMatchObject({ state: 'ready', dtype: 'fp32' });
     expect(status.dtypeChange).toBeUndefined();
     expect(log.loads).toEqual([{ device: 'webgpu', dtype: undefined }]);
+  });
+});
+
+describe('a model switch interrupted on one device and resumed on another', () => {
+  it("loads the old model with its vectors' dtype, so they keep answering until the new ones are done", async () => {
+    let release = () => {};
+    const released = new Promise<void>((done) => (release = done));
+    const log: Log = { loads: [], embedded: new Map(), hold: { modelId: 'glove-50d-permuted', released } };
+    const first = await open('dtype-9', log, 'auto'); // 'auto' finds no WebGPU here: q8 on WASM
+    await first.updateSettings({ chunkTokens: 16, chunkOverlapTokens: 0 });
+    await first.ingest([file('notes.txt', corpus)], () => undefined);
+    await first.updateSettings({ modelId: 'glove-50d-permuted' });
+    await expect.poll(async () => (await first.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
+
+    // The page closes mid-switch; the library opens again where WebGPU is available (default fp32, vectors q8).
+    const log2: Log = { loads: [], embedded: new Map(), autoDevice: 'webgpu' };
+    const second = new TroveEngine({
+      openStore: ({ onStale }) => IndexedDbStore.open('dtype-9', { onStale }),
+      loadEmbedder: loader(log2),
+      libraryName: 'dtype-9',
+      lock: inProcessLock('dtype-9-after-restart'),
+    });
+    await second.init({ allowRemoteModels: false, localModelPath, device: 'auto' });
+    await expect.poll(async () => (await second.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
+    expect(log2.loads).toContainEqual({ device: 'auto', dtype: 'q8' });
+    const during = await second.search('money finance', { mode: 'semantic', k: 3 });
+    expect(during.notice).toMatch(/Re-embedding/);
+    expect(during.results[0].text).toMatch(/bank/);
+    release();
   });
 });
 
