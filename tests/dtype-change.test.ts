@@ -251,7 +251,8 @@ describe('a model switch interrupted on one device and resumed on another', () =
     await expect.poll(async () => (await first.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
 
     // The page closes mid-switch; the library opens again where WebGPU is available (default fp32, vectors q8).
-    const log2: Log = { loads: [], embedded: new Map(), autoDevice: 'webgpu' };
+    // The new model's re-embed is held too, so the switch is still in progress while we look.
+    const log2: Log = { loads: [], embedded: new Map(), autoDevice: 'webgpu', hold: { modelId: 'glove-50d-permuted', released } };
     const second = new TroveEngine({
       openStore: ({ onStale }) => IndexedDbStore.open('dtype-9', { onStale }),
       loadEmbedder: loader(log2),
