@@ -117,7 +117,7 @@ describe('a device change with another default dtype', () => {
     // Loaded with the stored vectors' dtype, not the device's default.
     expect(log.loads).toEqual([{ device: 'webgpu', dtype: 'q8' }]);
     // Asked as soon as the model is ready; the time estimate follows once the speed is measured.
-    expect((await engine.modelStatus()).dtypeChange).toEqual({ from: 'q8', to: 'fp32', passages: chunks });
+    expect((await engine.modelStatus()).dtypeChange).toEqual({ from: 'q8', to: 'fp32', because: 'device', passages: chunks });
     await expect.poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 }).toBeGreaterThan(0);
     const status = await engine.modelStatus();
     expect(status).toMatchObject({ state: 'ready', dtype: 'q8', pendingVectors: 0 });
@@ -193,7 +193,9 @@ describe('a device change with another default dtype', () => {
     expect(log.embedded.get('q8') ?? 0).toBe(0);
     // The user picks fp32 in Settings: that is a new question (with its cost), not the declined one.
     await reopened.updateSettings({ dtype: 'fp32' });
-    await expect.poll(async () => (await reopened.modelStatus()).dtypeChange, { timeout: 20_000 }).toMatchObject({ from: 'q8', to: 'fp32' });
+    await expect
+      .poll(async () => (await reopened.modelStatus()).dtypeChange, { timeout: 20_000 })
+      .toMatchObject({ from: 'q8', to: 'fp32', because: 'settings' });
     expect(log.embedded.get('fp32') ?? 0).toBe(0);
   });
 

@@ -67,6 +67,8 @@ export interface DtypeChange {
   from: string;
   /** The dtype this device or the Settings choose. */
   to: string;
+  /** Why `to`: the device's default for the model, or the dtype chosen in Settings. */
+  because?: 'device' | 'settings';
   passages: number;
   /** Measured with the model as it runs now, on a sample of the library's passages; absent if not measured. */
   passagesPerSecond?: number;

@@ -253,7 +253,8 @@ export class ModelLifecycle {
     // The Settings choice is part of the key: declining the device's default does not decline an explicit choice.
     const key = `${settings.modelId}|${stored}|${to}|${settings.dtype ?? 'auto'}`;
     if (to === stored || this.declined.has(key)) return false;
-    this.pendingChange = { from: stored, to, passages: this.hooks.libraryPassages?.() ?? 0 };
+    const because = settings.dtype && settings.dtype !== 'auto' ? 'settings' : 'device';
+    this.pendingChange = { from: stored, to, because, passages: this.hooks.libraryPassages?.() ?? 0 };
     this.pendingKey = key;
     return true;
   }

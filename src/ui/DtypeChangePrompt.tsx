@@ -30,7 +30,8 @@ export function DtypeChangePrompt({ change, onAnswer }: Props) {
   return (
     <div className="dtype-change" data-testid="dtype-change">
       <p className="dtype-change__text">
-        This device would run the model as <strong>{change.to}</strong>, but your library’s vectors are{' '}
+        {change.because === 'settings' ? 'Your settings ask for ' : 'This device would run the model as '}
+        <strong>{change.to}</strong>, but your library’s vectors are{' '}
         <strong>{change.from}</strong>. Switching re-embeds {plural(change.passages, 'passage')}
         {cost}; search keeps using the current vectors until it is done.
       </p>
