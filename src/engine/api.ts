@@ -56,6 +56,29 @@ export interface ModelStatus {
    * searches until the new vectors are complete (then they swap at once).
    */
   previousModelId?: string;
+  // ── devices you can trust ──
+  /** The WebGPU numeric self-check (WebGPU vs WASM vectors on fixed sentences), when WebGPU was available. */
+  deviceCheck?: { passed: boolean; minCosine: number; sentences: number; checkedAt: number; reason?: string };
+  /**
+   * The device/dtype would change the vectors (e.g. WebGPU fp32 where the library's vectors are WASM q8): the model
+   * keeps running with the stored vectors' dtype until the user confirms the re-embed (confirmDtypeChange).
+   */
+  dtypeChange?: DtypeChange;
+}
+
+/** A pending dtype change and its cost: `passages` to re-embed at about `passagesPerSecond` (measured here). */
+export interface DtypeChange {
+  /** The dtype of the stored vectors (in use now). */
+  from: string;
+  /** The dtype this device or the Settings choose. */
+  to: string;
+  /** Why `to`: the device's default for the model, or the dtype chosen in Settings. */
+  because?: 'device' | 'settings';
+  passages: number;
+  /** Measured with the model as it runs now, on a sample of the library's passages; absent if not measured. */
+  passagesPerSecond?: number;
+  /** passages / passagesPerSecond, in seconds. */
+  estimatedSeconds?: number;
 }
 
 export interface DocumentSummary {
@@ -301,6 +324,9 @@ export interface EngineSettings {
   // ── custom models ──
   /** Embedding models the user added from a Hugging Face repo (checked by checkCustomModel); modelId may name one. */
   customModels: ModelSpec[];
+  // ── devices you can trust ──
+  /** Model weights' precision: 'auto' = the registry's choice for the device (e.g. fp32 on WebGPU, q8 on WASM). */
+  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
 }
 
 export interface LibraryStats {
@@ -339,6 +365,12 @@ export interface TroveApi {
   modelStatus(): Promise<ModelStatus>;
   /** Resolves when loading settles (ready or unavailable). */
   loadModel(): Promise<ModelStatus>;
+  // ── devices you can trust ──
+  /**
+   * Answers a pending dtype change (ModelStatus.dtypeChange): accept re-embeds the library in the background with
+   * the new dtype (the stored vectors answer until it is done); decline keeps the stored vectors' dtype.
+   */
+  confirmDtypeChange(accept: boolean): Promise<ModelStatus>;
   onModelStatus(listener: (status: ModelStatus) => void): Promise<void>;
   /** Progress of every job, including those the engine starts itself (resume, retry). */
   onJobProgress(listener: (progress: IngestProgress) => void): Promise<void>;

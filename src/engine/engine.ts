@@ -60,6 +60,9 @@ import {
   type StorageStatus,
 } from './library-backup.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
+import type { DeviceCheckMemory, DeviceCheckVerdict } from './embed/device-self-check.ts';
+import { storedDtypeOf } from './embed/dtype-choice.ts';
+import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
 import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun } from './evaluation-service.ts';
@@ -112,6 +115,10 @@ const SETTINGS_KEY = 'engine-settings';
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';
 const COLLECTIONS_KEY = 'collections';
+/** WebGPU numeric self-check verdicts by model, revision, dtype and adapter (── devices you can trust ──). */
+const DEVICE_CHECKS_KEY = 'device-checks';
+/** Dtype changes the user declined, so a restart does not ask again (── devices you can trust ──). */
+const DTYPE_DECLINES_KEY = 'dtype-declines';
 
 /** Which vectors answer searches (and which model made them), remembered so a restart loads them first. */
 interface ServingVectors {
@@ -176,6 +183,19 @@ export class TroveEngine implements TroveApi {
       pendingVectors: () => this.catalogue.pendingVectors,
       previousModel: () => this.previous?.embedder.model.id,
       onLoaded: (embedder, current) => this.modelLoaded(embedder, current),
+      // ── devices you can trust ──
+      storedFingerprint: () => this.previous?.set.fingerprint ?? this.catalogue.vectors?.fingerprint ?? this.servedFingerprint,
+      libraryPassages: () => this.catalogue.chunkCount,
+      measureSpeed: (embedder) => this.measureEmbedSpeed(embedder),
+      deviceChecks: this.deviceCheckMemory(),
+      declinedChanges: {
+        has: (key) => this.declinedDtypeChanges.has(key),
+        add: (key) => {
+          this.declinedDtypeChanges.add(key);
+          const all = [...this.declinedDtypeChanges];
+          void this.queue.enqueue(() => this.requireStore().putSetting(DTYPE_DECLINES_KEY, all)).catch(() => undefined);
+        },
+      },
     });
     this.pipeline = new IngestPipeline({
       store: () => this.requireStore(),
@@ -265,6 +285,8 @@ export class TroveEngine implements TroveApi {
     this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
+    this.servedFingerprint = last?.fingerprint; // ── devices you can trust ──
+    this.declinedDtypeChanges = new Set((await store.getSetting<string[]>(DTYPE_DECLINES_KEY)) ?? []);
     if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
       // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
       void this.restorePrevious(last);
@@ -410,6 +432,8 @@ export class TroveEngine implements TroveApi {
         allowRemoteModels: this.settingsValue.allowRemoteModels,
         localModelPath: this.settingsValue.localModelPath,
         device: last.device ?? this.settingsValue.device,
+        // The old vectors' own dtype, whatever this device would pick now (── devices you can trust ──).
+        ...storedDtypeOption(last),
       });
       if (embedder.fingerprint !== last.fingerprint) {
         await embedder.dispose();
@@ -427,6 +451,61 @@ export class TroveEngine implements TroveApi {
     } catch {
       // The old model is not available (offline, not cached): keyword search, and the new vectors as they come.
     }
+  }
+
+  // ── devices you can trust ──
+
+  /** Fingerprint of the vectors remembered as serving (read at start-up, updated as they change). */
+  private servedFingerprint: string | undefined;
+  /** Dtype changes the user declined ("model|from|to|setting"), kept in the store. */
+  private declinedDtypeChanges = new Set<string>();
+
+  /**
+   * Answers a pending dtype change. Accepting re-embeds in the background like a model switch: the stored vectors
+   * (and the model running with their dtype) answer until the new ones are complete, then swap.
+   */
+  async confirmDtypeChange(accept: boolean): Promise<ModelStatus> {
+    const to = this.model.answerDtypeChange(accept);
+    if (to === undefined) return this.model.status;
+    await this.queue
+      .enqueue(async () => {
+        const old = this.model.detach();
+        const set = this.catalogue.vectors;
+        if (old && set?.fingerprint === old.fingerprint && !this.previous) this.previous = { embedder: old, set };
+        else await old?.dispose().catch(() => undefined);
+      })
+      .catch(() => undefined);
+    void this.model.ensureLoaded();
+    return this.model.status;
+  }
+
+  /** Passages per second of `embedder` on up to 16 of the library's passages (the cost shown before a re-embed). */
+  private async measureEmbedSpeed(embedder: Embedder): Promise<number | undefined> {
+    const ids: number[] = [];
+    for (const docId of this.catalogue.docs.keys()) {
+      ids.push(...this.catalogue.chunksOf(docId).slice(0, 16 - ids.length));
+      if (ids.length >= 16) break;
+    }
+    if (ids.length === 0 || !this.store) return undefined;
+    const texts = (await this.store.getChunks(ids)).map((chunk) => chunk.text);
+    if (texts.length === 0) return undefined;
+    const started = performance.now();
+    await embedder.embedPassages(texts);
+    const seconds = (performance.now() - started) / 1000;
+    return seconds > 0 ? texts.length / seconds : undefined;
+  }
+
+  /** WebGPU self-check verdicts, kept in one store setting (written through the work queue). */
+  private deviceCheckMemory(): DeviceCheckMemory {
+    const read = async () => (await this.store?.getSetting<Record<string, DeviceCheckVerdict>>(DEVICE_CHECKS_KEY)) ?? {};
+    return {
+      get: async (key) => (await read())[key],
+      put: (key, verdict) =>
+        this.queue.enqueue(async () => {
+          const all = await read();
+          await this.requireStore().putSetting(DEVICE_CHECKS_KEY, { ...all, [key]: verdict });
+        }),
+    };
   }
 
   // ── vectors ────────────────────────────────────────────────────────────────
@@ -447,6 +526,7 @@ export class TroveEngine implements TroveApi {
 
   private async rememberServing(fingerprint: string, dims: number): Promise<void> {
     const record: ServingVectors = { fingerprint, dims, modelId: this.settingsValue.modelId, device: this.settingsValue.device };
+    this.servedFingerprint = fingerprint; // ── devices you can trust ──
     await this.requireStore().putSetting(VECTOR_SET_KEY, record);
   }
 
@@ -1039,6 +1119,16 @@ function withoutUndefined<T extends object>(patch: T): Partial<T> {
  * Drops stored settings that no longer validate (e.g. a model removed from the registry) instead of failing to
  * start. Keys are checked together, not one by one: chunkTokens 32 is only valid with an overlap of at most 16.
  */
+/** The dtype option that loads a model with the dtype its stored vectors were made with (── devices you can trust ──). */
+function storedDtypeOption(last: ServingVectors): { dtype?: ModelDtype } {
+  try {
+    const dtype = last.modelId ? storedDtypeOf(last.fingerprint, getModelSpec(last.modelId)) : undefined;
+    return dtype ? { dtype } : {};
+  } catch {
+    return {}; // a model no longer in the registry: its loader says so
+  }
+}
+
 function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> {
   try {
     mergeSettings(DEFAULT_SETTINGS, stored);

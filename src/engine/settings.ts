@@ -10,6 +10,7 @@ import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
 import { DEFAULT_MODEL_HOST, parseModelHost } from './embed/model-host.ts';
 import { validateCustomModels } from './embed/custom-model-settings.ts';
+import { dtypeForModel, validateDtypeChoice } from './embed/dtype-choice.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -50,6 +51,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   modelHost: DEFAULT_MODEL_HOST,
   // ── custom models ──
   customModels: [],
+  // ── devices you can trust ──
+  dtype: 'auto',
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -59,6 +62,8 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
     if (!(key in DEFAULT_SETTINGS)) throw new TroveError('INVALID_ARGUMENT', `Unknown setting "${key}".`);
     (next as Record<string, unknown>)[key] = value;
   }
+  // ── devices you can trust ── another model (Settings, a link, the build) drops a dtype it has no weights for.
+  if (patch.modelId !== undefined && patch.dtype === undefined) next.dtype = dtypeForModel(next.modelId, next.dtype);
   validate(next);
   return next;
 }
@@ -66,7 +71,7 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
 function validate(s: EngineSettings): void {
   // ── custom models ── (a stored custom spec is valid when it passes its checks; the model may be one of them)
   validateCustomModels(s.customModels);
-  if (!s.customModels.some((spec) => spec.id === s.modelId)) getModelSpec(s.modelId); // throws, naming the valid ids
+  const modelSpec = s.customModels.find((spec) => spec.id === s.modelId) ?? getModelSpec(s.modelId); // throws, naming the valid ids
   getRerankerSpec(s.rerankerId);
   if (!['auto', 'on', 'off'].includes(s.rerankDefault)) {
     throw new TroveError('INVALID_ARGUMENT', `rerankDefault must be auto, on or off, got "${s.rerankDefault}".`);
@@ -97,6 +102,7 @@ function validate(s: EngineSettings): void {
   if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);
+  validateDtypeChoice(s.dtype, modelSpec); // ── devices you can trust ──
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
@@ -129,6 +135,7 @@ export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
     JSON.stringify(a.customModels.find((m) => m.id === a.modelId)) !== JSON.stringify(b.customModels.find((m) => m.id === b.modelId)) ||
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
-    a.device !== b.device
+    a.device !== b.device ||
+    a.dtype !== b.dtype
   );
 }

@@ -248,6 +248,16 @@ export function App() {
     refreshModel();
   }, [engine, refreshModel]);
 
+  // ── devices you can trust ──
+  const answerDtypeChange = useCallback(
+    async (accept: boolean) => {
+      if (!engine) return;
+      await engine.confirmDtypeChange(accept);
+      refreshModel();
+    },
+    [engine, refreshModel],
+  );
+
   const [settingsOpen, setSettingsOpen] = useState(false);
   const saveSettings = useCallback(
     async (changes: Partial<EngineSettings>) => {
@@ -303,6 +313,7 @@ export function App() {
         startError={startError}
         pendingVectors={pending}
         onRetry={retryModel}
+        onDtypeChange={answerDtypeChange}
         onOpenSettings={() => setSettingsOpen(true)}
         lock={lock}
         onLock={() => void lockNow()}

@@ -10,6 +10,7 @@ import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
+import { DtypeField, dtypeOffered } from './DtypeField.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -47,6 +48,7 @@ const DRAFT_KEYS = [
   'redactTypes',
   'redactCustom',
   'ocrMode',
+  'dtype',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -86,6 +88,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
   }, [open, settings]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => d && { ...d, [key]: value });
+
+  // ── devices you can trust ── a model without weights of the chosen dtype goes back to automatic.
+  useEffect(() => {
+    if (draft && !dtypeOffered(draft.modelId, draft.dtype)) setDraft({ ...draft, dtype: 'auto' });
+  }, [draft]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -180,6 +187,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 <option value="wasm">WASM (CPU)</option>
               </select>
             </label>
+            <DtypeField modelId={draft.modelId} value={draft.dtype} onChange={(value) => set('dtype', value)} />
           </fieldset>
 
           <fieldset className="settings__group">
