@@ -64,7 +64,14 @@ export function DocumentViewer({ target, load, onClose }: Props) {
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
-    if (target && !element.open) element.showModal();
+    if (target && !element.open) {
+      element.showModal();
+      // The document body takes focus, not the dialog's first control. showModal would focus the first enabled
+      // button, which is "Close" while there are no matches yet; a viewer opened from a keydown (Enter on a map
+      // point) then had the same key's activation land on that button and close it at once (React's autoFocus
+      // does nothing here: it runs when the hidden dialog mounts, not when it opens).
+      body.current?.focus();
+    }
     if (!target && element.open) element.close();
   }, [target]);
 
