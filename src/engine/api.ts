@@ -199,6 +199,9 @@ export interface DocumentContent {
   text: string;
   blocks: TextBlock[];
   pageCount?: number;
+  // ── original files (issue 13) ──
+  /** Whether the original file's bytes are kept (getOriginal answers). */
+  hasOriginal?: boolean;
 }
 
 export interface ScoreBreakdown {
@@ -285,6 +288,9 @@ export interface EngineSettings {
   // ── formats and languages ──
   /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
   ocrMode: OcrMode;
+  // ── original files (issue 13) ──
+  /** Keep each added file's bytes (for the PDF page view and "open original"); not for redacted files. */
+  keepOriginals: boolean;
 }
 
 export interface LibraryStats {
@@ -397,4 +403,14 @@ export interface TroveApi {
   cancelBackup(jobId: string): Promise<void>;
   /** Storage used and allowed for this site, and whether it is persistent (from the browser, when it says). */
   storageStatus(): Promise<StorageStatus>;
+  // ── original files (issue 13) ──
+  /** A document's original file as it was added, when kept (setting keepOriginals); undefined otherwise. */
+  getOriginal(id: number): Promise<OriginalDocument | undefined>;
+}
+
+/** A kept original file (bytes as added). */
+export interface OriginalDocument {
+  name: string;
+  type: string;
+  bytes: ArrayBuffer;
 }
