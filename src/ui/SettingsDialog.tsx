@@ -46,6 +46,8 @@ const DRAFT_KEYS = [
   'redactTypes',
   'redactCustom',
   'ocrMode',
+  // ── original files (issue 13) ──
+  'keepOriginals',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -310,6 +312,25 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 <option value="never">Never</option>
               </select>
               <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
+            </label>
+          </fieldset>
+          {/* ── original files (issue 13) ── */}
+          <fieldset className="settings__group">
+            <legend>Original files</legend>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={draft.keepOriginals}
+                onChange={(e) => set('keepOriginals', e.target.checked)}
+                data-testid="setting-keep-originals"
+              />
+              <span>
+                Keep a copy of each file added
+                <span className="field__hint">
+                  Shows PDF pages as they look and lets you open the original; uses about the files’ size again in
+                  browser storage. Files with redacted personal data are never kept. Applies to files added from now on.
+                </span>
+              </span>
             </label>
           </fieldset>
 
