@@ -1,5 +1,6 @@
 // The document viewer, on the ?demo=viewer page and on stored documents opened from results: the passage is marked
 // and in view, Markdown is rendered as text (its script, remote image and link never act), matches step, Esc closes.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { addFiles, expectJobs, firstResult, fixture, foreignRequests, generated, openApp, recordRequests, search } from './helpers.ts';
@@ -141,6 +142,14 @@ test('PDF: the passage marked on its drawn page; previous/next page; the origina
   await expect(viewer.getByTestId('pdf-highlight')).toHaveCount(0);
   await viewer.getByTestId('pdf-next-page').click();
   await expectMarkedOnCanvas(viewer);
+  await page.screenshot({ path: test.info().outputPath('pdf-page.png') });
+
+  // The page view's controls (tabs, page buttons, download) pass axe in both themes.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="viewer"]').analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+  }
 
   // A PDF may also open in a tab; the download is the stored bytes, under the file's name.
   await expect(viewer.getByTestId('viewer-open-original')).toBeVisible();
@@ -166,7 +175,7 @@ test('HTML and Markdown with a script and remote images: rendered as text, nothi
     '<img src="http://198.51.100.7/pixel.png" alt="tracker"><p onclick="alert(3)">Slack water lasts minutes.</p>',
     '</body></html>',
   ].join('\n');
-  const markdown = '# Rope work\n\nA bowline makes a fixed loop.\n\n![tracker](http://198.51.100.7/md.png)\n\n<script>alert("md")</script>\n';
+  const markdown = '# Rope work\n\nA **bowline** makes a fixed loop; see [the knot guide](http://198.51.100.7/knots).\n\n![tracker](http://198.51.100.7/md.png)\n\n<script>alert("md")</script>\n';
   await page.getByTestId('file-input').setInputFiles([
     { name: 'tides.html', mimeType: 'text/html', buffer: Buffer.from(html) },
     { name: 'rope.md', mimeType: 'text/markdown', buffer: Buffer.from(markdown) },
@@ -196,6 +205,10 @@ test('HTML and Markdown with a script and remote images: rendered as text, nothi
   await firstResult(page).getByTestId('result-open').click();
   await expect(viewer).toBeVisible();
   await expect(body.getByRole('heading', { name: 'Rope work' })).toBeVisible();
+  // Inline Markdown shows as styles; the link as text, its URL nowhere.
+  await expect(body.locator('strong')).toHaveText('bowline');
+  await expect(body.locator('u')).toHaveText('the knot guide');
+  await expect(body).not.toContainText('198.51.100.7');
   await expect(viewer.locator('[data-passage]').filter({ hasText: /bowline/i })).toBeInViewport();
   await expect(body.locator('script, img, iframe, link, a')).toHaveCount(0);
 

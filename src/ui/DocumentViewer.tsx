@@ -12,6 +12,7 @@ import { PdfPageView } from './PdfPageView.tsx';
 import './viewer-original.css';
 import { downloadBytes, openBytesInTab, viewableType } from './viewer-original.ts';
 import { findMatches, pieces, type Piece, type Span } from './viewer-text.ts';
+import { markdownStyles, styleCuts, stylesAt, type InlineStyle, type StyledSpan } from './viewer-inline.ts';
 
 /** A block of the document's structure (the engine's TextBlock): offsets into the text. */
 export type ViewerBlock = Pick<TextBlock, 'start' | 'end' | 'kind' | 'level' | 'page'>;
@@ -67,6 +68,8 @@ interface Unit {
   matches: Span[];
   /** Global index of this unit's first match. */
   firstMatch: number;
+  /** Markdown inline styles (strong, emphasis, code, links as text), in offsets of `text`. */
+  styles?: StyledSpan[];
 }
 
 export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
@@ -276,7 +279,7 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
 function UnitView({ unit, current }: { unit: Unit; current: number }) {
   // Matches are marks of their own; the passage is one mark around its pieces, so it reads (and scrolls) as one.
   const render = (piece: Piece, index: number): ReactNode => {
-    const text = unit.text.slice(piece.start, piece.end);
+    const text = unit.styles?.length ? styled(unit.text, piece.start, piece.end, unit.styles) : unit.text.slice(piece.start, piece.end);
     if (piece.match < 0) return <span key={index}>{text}</span>;
     const global = unit.firstMatch + piece.match;
     return (
@@ -344,6 +347,28 @@ function UnitView({ unit, current }: { unit: Unit; current: number }) {
   );
 }
 
+const STYLE_TAGS: Record<InlineStyle, 'strong' | 'em' | 'code' | 's' | 'u'> = { strong: 'strong', em: 'em', code: 'code', strike: 's', link: 'u' };
+
+/** [start, end) of `text` with its inline styles as nested elements (text nodes only). */
+function styled(text: string, start: number, end: number, spans: readonly StyledSpan[]): ReactNode {
+  const cuts = styleCuts(spans, start, end);
+  const out: ReactNode[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [s, e] = [cuts[i]!, cuts[i + 1]!];
+    let node: ReactNode = text.slice(s, e);
+    for (const style of stylesAt(spans, s, e)) {
+      const Tag = STYLE_TAGS[style];
+      node = (
+        <Tag key={`${s}-${style}`} className={`viewer__inline viewer__inline--${style}`} {...(style === 'link' ? { title: 'Link (not followed)' } : {})}>
+          {node}
+        </Tag>
+      );
+    }
+    out.push(typeof node === 'string' ? <span key={s}>{node}</span> : node);
+  }
+  return out;
+}
+
 /** Cuts the document into display units with the passage and query matches placed in each. */
 export function layout(doc: ViewerDocument, target: ViewerTarget): Unit[] {
   const units: Unit[] = [];
@@ -375,9 +400,11 @@ export function layout(doc: ViewerDocument, target: ViewerTarget): Unit[] {
     const inside = local(passage, block.start, block.end);
     let text = source;
     let shown = inside;
+    let styles: StyledSpan[] | undefined;
     if (doc.format === 'markdown' && block.kind !== 'code') {
       const clean = cleanMarkdown(source);
       text = clean.text;
+      styles = markdownStyles(source, clean);
       if (inside) {
         const moved = mapRange(clean, inside);
         shown = moved[1] > moved[0] ? moved : undefined;
@@ -386,7 +413,7 @@ export function layout(doc: ViewerDocument, target: ViewerTarget): Unit[] {
     const pageBreak = block.page !== undefined && block.page !== page ? block.page : undefined;
     page = block.page ?? page;
     const kind = block.kind === 'heading' || block.kind === 'code' ? block.kind : 'paragraph'; // a record reads as a paragraph
-    push({ kind, level: block.level, pageBreak, text, passage: shown });
+    push({ kind, level: block.level, pageBreak, text, passage: shown, styles });
   }
   return units;
 }

@@ -33,8 +33,9 @@ describe('passage on a PDF page', () => {
     const items = [line('abcdefghij', 0)];
     // Viewport of a 612×792 page at scale 2: [2, 0, 0, -2, 0, 1584].
     const [rect] = highlightRects(items, [{ item: 0, start: 5, end: 10 }], [2, 0, 0, -2, 0, 1584], 2);
-    expect(rect!.left).toBeCloseTo(72 * 2 + 60, 5); // half of the 60-pt wide item, at scale 2
-    expect(rect!.width).toBeCloseTo(60, 5);
+    // Half of the 60-pt wide item at scale 2, padded by 12% of the 24-px font height on each side.
+    expect(rect!.left).toBeCloseTo(72 * 2 + 60 - 2.88, 5);
+    expect(rect!.width).toBeCloseTo(60 + 5.76, 5);
     expect(rect!.top).toBeCloseTo(1584 - 700 * 2 - 24, 5);
     expect(rect!.height).toBeGreaterThanOrEqual(24);
   });

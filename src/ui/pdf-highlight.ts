@@ -141,7 +141,9 @@ export function highlightRects(items: readonly PageTextItem[], ranges: readonly 
     const width = item.width * scale;
     const left = m[4]! + (width * range.start) / item.str.length;
     const right = m[4]! + (width * range.end) / item.str.length;
-    const rect = { left, top: m[5]! - fontHeight, width: Math.max(1, right - left), height: fontHeight * 1.2 };
+    // A little padding: character widths are proportional estimates, and the mark should cover whole glyphs.
+    const pad = fontHeight * 0.12;
+    const rect = { left: left - pad, top: m[5]! - fontHeight, width: Math.max(1, right - left) + 2 * pad, height: fontHeight * 1.2 };
     const last = rects.at(-1);
     if (last && Math.abs(last.top - rect.top) < fontHeight * 0.3 && rect.left - (last.left + last.width) < fontHeight) {
       const end = Math.max(last.left + last.width, rect.left + rect.width);
