@@ -157,6 +157,21 @@ test('PDF: the passage marked on its drawn page; previous/next page; the origina
   expect(download.suggestedFilename()).toBe('two-pages.pdf');
   const saved = readFileSync((await download.path())!);
   expect(saved.equals(readFileSync(generated('two-pages.pdf')))).toBe(true);
+
+  // Phone width: the page is drawn again to fit, nothing scrolls sideways, the passage is still marked.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await expect
+    .poll(async () => (await viewer.getByTestId('pdf-canvas').boundingBox())!.width, { timeout: 30_000 })
+    .toBeLessThanOrEqual(360);
+  await expectMarkedOnCanvas(viewer);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+  // Settings: the setting is on by default and says what the kept copies take.
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('setting-keep-originals')).toBeChecked();
+  await expect(page.getByTestId('originals-kept')).toContainText(/Kept now: 1 file, [\d.]+ (B|KB|kB|MB)/);
 });
 
 test('HTML and Markdown with a script and remote images: rendered as text, nothing runs or is fetched; the HTML original only downloads', async ({ page, baseURL }) => {

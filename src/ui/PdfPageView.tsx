@@ -52,6 +52,19 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
 
   useEffect(() => setPage(passagePage), [passagePage, bytes]);
 
+  // The page is fitted to the frame's width, drawn again when that changes (a rotated phone, a resized window).
+  const [frameWidth, setFrameWidth] = useState(0);
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const width = Math.round((entry?.contentRect.width ?? 0) / 16) * 16; // steps, so scrollbars do not loop
+      setFrameWidth((previous) => (previous === width ? previous : width));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
   // Open the document (a copy of the bytes: pdf.js transfers what it is given to its worker).
   useEffect(() => {
     let live = true;
@@ -82,7 +95,7 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
 
   // Draw the page shown, fitted to the frame's width, then find the passage on it.
   useEffect(() => {
-    if (!pdf || !canvas.current || !frame.current) return;
+    if (!pdf || !canvas.current || !frame.current || frameWidth === 0) return;
     let live = true;
     let render: RenderTask | undefined;
     setDrawing(true);
@@ -90,7 +103,7 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
     (async () => {
       const proxy = await pdf.getPage(Math.min(Math.max(1, page), pdf.numPages));
       if (!live) return;
-      const available = Math.max(240, (frame.current?.clientWidth ?? 600) - 2);
+      const available = Math.max(200, frameWidth - 2);
       const scale = available / proxy.getViewport({ scale: 1 }).width;
       const viewport = proxy.getViewport({ scale });
       const element = canvas.current!;
@@ -116,7 +129,7 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
       live = false;
       render?.cancel();
     };
-  }, [pdf, page, passagePage, passage]);
+  }, [pdf, page, passagePage, passage, frameWidth]);
 
   // Bring the marked passage into view once it is placed.
   useEffect(() => {

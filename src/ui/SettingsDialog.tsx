@@ -9,6 +9,7 @@ import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-re
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
+import { OriginalsSetting } from './OriginalsSetting.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -315,24 +316,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
             </label>
           </fieldset>
           {/* ── original files (issue 13) ── */}
-          <fieldset className="settings__group">
-            <legend>Original files</legend>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={draft.keepOriginals}
-                onChange={(e) => set('keepOriginals', e.target.checked)}
-                data-testid="setting-keep-originals"
-              />
-              <span>
-                Keep a copy of each file added
-                <span className="field__hint">
-                  Shows PDF pages as they look and lets you open the original; uses about the files’ size again in
-                  browser storage. Files with redacted personal data are never kept. Applies to files added from now on.
-                </span>
-              </span>
-            </label>
-          </fieldset>
+          {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} engine={engine} />}
 
           {error && (
             <p className="alert" role="alert" data-testid="settings-error">
