@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { EngineSettings, FileInput } from '../src/engine/api.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
+import { TroveError } from '../src/engine/errors.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import type { Store } from '../src/engine/store/store.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };
@@ -88,6 +90,17 @@ describe('original files', () => {
     expect(redacted.stage).toBe('done');
     expect(await engine.getOriginal(redacted.documentId!)).toBeUndefined();
     expect(JSON.stringify((await rawOriginals('originals-off')).map((r) => latin1(r.bytes)))).not.toContain('jane.doe');
+  });
+
+  it('no room for the copy: the document is still indexed, without its original, and the job says so', async () => {
+    const engine = await open('originals-full');
+    const store = (engine as unknown as { store: Store }).store;
+    store.putOriginal = () => Promise.reject(new TroveError('STORAGE_FULL'));
+    const [done] = await engine.ingest([file('full.txt', 'Searchable even without the copy: barnacles.')], () => undefined);
+    expect(done.stage).toBe('done');
+    expect(done.note).toMatch(/original file was not kept: browser storage is full/);
+    expect(await engine.getOriginal(done.documentId!)).toBeUndefined();
+    expect((await engine.search('barnacles', { mode: 'keyword' })).results).toHaveLength(1);
   });
 
   it('is deleted with its document: delete, replace by a new version, collection delete, cancel', async () => {
