@@ -244,3 +244,18 @@ test('HTML and Markdown with a script and remote images: rendered as text, nothi
   expect(await page.title()).not.toBe('pwned');
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 });
+
+test('PDF: when the page cannot be drawn (pdf.js worker unavailable), the text shows with the reason', async ({ page }) => {
+  await page.route(/pdf\.worker[^/]*\.mjs$/, (route) => route.abort());
+  await openApp(page);
+  await addFiles(page, [generated('two-pages.pdf')]);
+  await expectJobs(page, { 'two-pages.pdf': 'done' });
+  await search(page, 'keyword', 'kelp');
+  await firstResult(page).getByTestId('result-open').click();
+  const viewer = page.getByTestId('viewer');
+  await expect(page.getByTestId('viewer-note')).toContainText('Shown as text: the page could not be drawn', { timeout: 30_000 });
+  await expect(viewer.getByTestId('viewer-tab-text')).toHaveAttribute('aria-selected', 'true');
+  await expect(viewer.locator('[data-passage]').first()).toContainText(/kelp/i);
+  await expect(viewer.locator('[data-passage]').first()).toBeInViewport();
+  await expect(viewer.getByTestId('pdf-canvas')).toHaveCount(0);
+});
