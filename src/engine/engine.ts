@@ -71,6 +71,12 @@ import type { StaleListener, Store } from './store/store.ts';
 import { VectorSet } from './vector-set.ts';
 import { WorkQueue } from './work-queue.ts';
 import { writerLock, type WriterLock } from './writer-lock.ts';
+import { parseModelHost, setActiveModelHost } from './embed/model-host.ts';
+import { setCustomModels } from './embed/model-registry.ts';
+import { ModelCacheService, type ModelInfo, type ModelKind, type ModelsOverview } from './embed/model-cache-service.ts';
+import type { DownloadProgress } from './embed/model-cache.ts';
+import { checkCustomModel, type CustomModelCheck } from './embed/custom-model.ts';
+import { fetchRepoFacts } from './embed/custom-model-fetch.ts';
 
 export type { EmbedderLoadOptions } from './model-lifecycle.ts';
 
@@ -239,7 +245,11 @@ export class TroveEngine implements TroveApi {
     const consent = consentedOverrides(allowed, requested);
     this.refused = consent.refused;
     this.settingsValue = mergeSettings(allowed, consent.overrides);
+    // ── model host ── the build's (VITE_TROVE_MODEL_HOST): every model load of this worker fetches from it
+    setActiveModelHost(this.settingsValue.modelHost);
+    setCustomModels(this.settingsValue.customModels); // ── custom models ──
     this.channel.onAnnouncement(() => void this.catchUpNow());
+    this.channel.onLocked?.(() => void this.lockHere().then((locked) => locked && this.emit(this.libraryListeners, { type: 'locked' })));
     // An encrypted library waits for its passphrase (unlock) before anything of its content is read.
     if (this.libraryLock.state === 'locked') return;
     await this.loadLibrary(inner);
@@ -271,6 +281,10 @@ export class TroveEngine implements TroveApi {
   async updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
     const store = this.settingsStore();
     const previous = this.settingsValue;
+    // ── model host ── a build setting: the page's CSP allows only the build's host, so it is not the user's to change
+    if (patch.modelHost !== undefined && patch.modelHost !== previous.modelHost) {
+      throw new TroveError('INVALID_ARGUMENT', 'modelHost is set when Trove is built (VITE_TROVE_MODEL_HOST), not in the settings.');
+    }
     const next = mergeSettings(previous, patch);
     // Only the stored settings and this change are saved: session overrides (build, URL) never become permanent.
     const persisted = { ...this.persisted, ...withoutUndefined(patch) };
@@ -285,6 +299,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    setCustomModels(next.customModels); // ── custom models ── before anything looks the model up
     void this.reranking.settingsChanged();
     if (next.ocrMode === 'never' && previous.ocrMode !== 'never') void this.parsing.stopOcr().catch(() => undefined);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
@@ -746,6 +761,51 @@ export class TroveEngine implements TroveApi {
     return original && { name: original.name, type: original.type, bytes: original.bytes };
   }
 
+  // ── models view ──
+  private modelCacheService?: ModelCacheService;
+  private get modelCache(): ModelCacheService {
+    this.modelCacheService ??= new ModelCacheService({ settings: () => this.settingsValue, customModels: () => this.settingsValue.customModels });
+    return this.modelCacheService;
+  }
+
+  modelsOverview(): Promise<ModelsOverview> {
+    return this.modelCache.overview();
+  }
+
+  downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo> {
+    return this.modelCache.download(kind, id, onProgress);
+  }
+
+  async cancelModelDownload(kind: ModelKind, id: string): Promise<void> {
+    this.modelCache.cancel(kind, id);
+  }
+
+  deleteCachedModel(kind: ModelKind, id: string): Promise<number> {
+    return this.modelCache.remove(kind, id);
+  }
+
+  // ── custom models ──
+  async addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }> {
+    const settings = this.settingsValue;
+    const host = parseModelHost(settings.modelHost);
+    if (host.kind === 'remote' && !settings.allowRemoteModels) {
+      throw new TroveError('INVALID_ARGUMENT', `Model downloads are off (Settings): Trove reads nothing from ${new URL(host.url).host} until you allow it.`);
+    }
+    const facts = await fetchRepoFacts(repo.trim(), { host, localModelUrl: this.modelCache.localModelUrl() }, (url, init) => fetch(url, init));
+    const check = checkCustomModel(facts);
+    if (!check.ok || !check.spec) return { check, settings };
+    const customModels = [...settings.customModels.filter((m) => m.id !== check.spec!.id), check.spec];
+    return { check, settings: await this.updateSettings({ customModels }) };
+  }
+
+  async removeCustomModel(id: string): Promise<EngineSettings> {
+    if (this.settingsValue.modelId === id) {
+      throw new TroveError('INVALID_ARGUMENT', 'This model is in use: choose another embedding model first, then remove it.');
+    }
+    await this.modelCache.remove('embedding', id).catch(() => 0);
+    return this.updateSettings({ customModels: this.settingsValue.customModels.filter((m) => m.id !== id) });
+  }
+
   /** The model whose vectors answer searches (an export's vectors, and what an import must match). */
   private servingModel(): { id?: string; fingerprint: string; dims: number } | null {
     const serving = this.serving();
@@ -915,12 +975,21 @@ export class TroveEngine implements TroveApi {
       if (libraryLock?.state === 'locked') return;
       throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: turn the lock on first (Settings → Privacy).');
     }
+    await this.lockHere();
+    this.channel.announceLocked?.();
+  }
+
+  /** Locks this engine (from this tab or another's announcement); false when it was not unlocked. */
+  private async lockHere(): Promise<boolean> {
+    const libraryLock = this.libraryLock;
+    if (libraryLock?.state !== 'unlocked') return false;
     // In the queue, so no write is half-done when the key goes; then nothing of the library stays in memory.
     await this.queue.enqueue(async () => {
       libraryLock.lock();
       this.forgetInMemory();
     });
     await this.model.detach()?.dispose().catch(() => undefined); // with it, the cache of recent query vectors
+    return true;
   }
 
   async enableEncryption(passphrase: string): Promise<void> {

@@ -8,6 +8,7 @@ import { SETTING_LIMITS } from '../engine/limits.ts';
 import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-registry.ts';
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
+import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 import { OriginalsSetting } from './OriginalsSetting.tsx';
 
@@ -21,7 +22,7 @@ const RERANKERS = listRerankers().map((spec) => ({
 }));
 
 function modelLabel(spec: ModelSpec): string {
-  if (spec.testFixture) return `${spec.id} — offline test fixture`;
+  if (spec.testFixture) return `${spec.id} — ${spec.localOnly ? 'offline test fixture' : 'test fixture from the model host'}`;
   const sizes = Object.values(spec.sizeMB);
   const download = sizes.length > 0 ? `, ${Math.min(...sizes)}–${Math.max(...sizes)} MB` : '';
   return `${spec.id}${spec.id === DEFAULT_MODEL_ID ? ' (recommended)' : ''} — ${spec.dims} dims${download}`;
@@ -63,9 +64,11 @@ interface Props {
   lock?: LockState;
   documentCount?: number;
   onLockChanged?: (state: LockState) => void;
+  // ── models view ──
+  onOpenModels?: () => void;
 }
 
-export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged }: Props) {
+export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged, onOpenModels }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>();
   const [error, setError] = useState<string>();
@@ -109,9 +112,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
       .finally(() => setSaving(false));
   };
 
-  const models = settings && !MODELS.some((m) => m.id === settings.modelId)
-    ? [...MODELS, { id: settings.modelId, label: settings.modelId }]
-    : MODELS;
+  // ── custom models ── the user's own (Models view) after the registry's
+  const known = [...MODELS, ...(settings?.customModels ?? []).map((spec) => ({ id: spec.id, label: `${spec.repo} — added by you, ${spec.dims} dims` }))];
+  const models = settings && !known.some((m) => m.id === settings.modelId)
+    ? [...known, { id: settings.modelId, label: settings.modelId }]
+    : known;
 
   return (
     <dialog
@@ -145,6 +150,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 Passages are embedded again with a new model; keyword search keeps working meanwhile.
               </span>
             </label>
+            {onOpenModels && (
+              <button type="button" className="button button--small button--quiet" onClick={onOpenModels} data-testid="settings-open-models">
+                Sizes, downloads and your own models…
+              </button>
+            )}
             <label className="check">
               <input
                 type="checkbox"
@@ -153,7 +163,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 data-testid="setting-remote"
               />
               <span>
-                Allow downloading models from the Hugging Face hub
+                Allow downloading models from {settings ? modelHostLabel(parseModelHost(settings.modelHost)) : 'the Hugging Face hub'}
                 <span className="field__hint">
                   {draft.allowRemoteModels
                     ? 'Only model files are downloaded; your documents and queries stay here.'
