@@ -229,6 +229,9 @@ export interface DocumentContent {
   text: string;
   blocks: TextBlock[];
   pageCount?: number;
+  // ── original files (issue 13) ──
+  /** Whether the original file's bytes are kept (getOriginal answers). */
+  hasOriginal?: boolean;
 }
 
 export interface ScoreBreakdown {
@@ -327,6 +330,9 @@ export interface EngineSettings {
   // ── devices you can trust ──
   /** Model weights' precision: 'auto' = the registry's choice for the device (e.g. fp32 on WebGPU, q8 on WASM). */
   dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
+  // ── original files (issue 13) ──
+  /** Keep each added file's bytes (for the PDF page view and "open original"); not for redacted files. */
+  keepOriginals: boolean;
 }
 
 export interface LibraryStats {
@@ -460,4 +466,14 @@ export interface TroveApi {
    */
   addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }>;
   removeCustomModel(id: string): Promise<EngineSettings>;
+  // ── original files (issue 13) ──
+  /** A document's original file as it was added, when kept (setting keepOriginals); undefined otherwise. */
+  getOriginal(id: number): Promise<OriginalDocument | undefined>;
+}
+
+/** A kept original file (bytes as added). */
+export interface OriginalDocument {
+  name: string;
+  type: string;
+  bytes: ArrayBuffer;
 }

@@ -24,6 +24,7 @@ import type {
   LibraryStats,
   LockState,
   ModelStatus,
+  OriginalDocument,
   SearchOptions,
   SearchResponse,
   TroveApi,
@@ -683,7 +684,8 @@ export class TroveEngine implements TroveApi {
     const doc = this.catalogue.docs.get(id);
     const text = doc && (await this.requireStore().getText(id));
     if (!doc || !text) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
-    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount };
+    const hasOriginal = (await this.requireStore().originalIds()).includes(id); // keys only
+    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount, hasOriginal };
   }
 
   async setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
@@ -826,8 +828,20 @@ export class TroveEngine implements TroveApi {
     this.backups.cancel(jobId);
   }
 
-  storageStatus(): Promise<StorageStatus> {
-    return this.backups.storageStatus();
+  async storageStatus(): Promise<StorageStatus> {
+    const status = await this.backups.storageStatus();
+    // ── original files (issue 13) ── their share of the usage: the kept documents' sizes (keys only, no bytes read).
+    const ids = await this.store?.originalIds().catch(() => undefined); // undefined while locked
+    if (!ids) return status;
+    const originalsBytes = ids.reduce((sum, id) => sum + (this.catalogue.docs.get(id)?.size ?? 0), 0);
+    return { ...status, originals: ids.length, originalsBytes };
+  }
+
+  // ── original files (issue 13) ──
+  /** A document's original file (bytes as added), when keepOriginals kept it; undefined otherwise. */
+  async getOriginal(id: number): Promise<OriginalDocument | undefined> {
+    const original = await this.requireStore().getOriginal(id);
+    return original && { name: original.name, type: original.type, bytes: original.bytes };
   }
 
   // ── models view ──

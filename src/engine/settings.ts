@@ -53,6 +53,9 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   customModels: [],
   // ── devices you can trust ──
   dtype: 'auto',
+  // ── original files (issue 13) ──
+  // The file as added: the PDF page view and "open original" need it; costs its size again in storage.
+  keepOriginals: true,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -100,6 +103,7 @@ function validate(s: EngineSettings): void {
     throw new TroveError('INVALID_ARGUMENT', `ocrMode must be one of ${OCR_MODES.join(', ')}, got "${String(s.ocrMode)}".`);
   }
   if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
+  if (typeof s.keepOriginals !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);
   validateDtypeChoice(s.dtype, modelSpec); // ── devices you can trust ──

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import './privacy.css';
 import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
-import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
+import { DocumentViewer, type DocumentLoader, type OriginalLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import './library-tools.css';
 import { BackupPanel } from './BackupPanel.tsx';
 import { CollectionsBar } from './CollectionsBar.tsx';
@@ -166,6 +166,11 @@ export function App() {
     [engine],
   );
   const [viewing, setViewing] = useState<ViewerTarget>();
+  // ── original files (issue 13) ── the kept file, for the PDF page view and "download original"
+  const loadOriginal = useCallback<OriginalLoader>(
+    (id) => (engine ? engine.getOriginal(id) : Promise.reject(new Error('The search engine has not started.'))),
+    [engine],
+  );
   // The embedding map (on demand: projecting a large library takes a while) and where its passages sit.
   const [mapOpen, setMapOpen] = useState(false);
   const mapSpans = useRef(new Map<number, { start: number; end: number }>());
@@ -449,7 +454,7 @@ export function App() {
           setModelsOpen(true);
         }}
       />
-      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
+      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} loadOriginal={loadOriginal} />
       <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
       <ModelsView
         open={modelsOpen}

@@ -11,6 +11,7 @@ import { LockSettings } from './LockSettings.tsx';
 import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 import { DtypeField, dtypeOffered } from './DtypeField.tsx';
+import { OriginalsSetting } from './OriginalsSetting.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -49,6 +50,8 @@ const DRAFT_KEYS = [
   'redactCustom',
   'ocrMode',
   'dtype',
+  // ── original files (issue 13) ──
+  'keepOriginals',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -330,6 +333,8 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
               <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
             </label>
           </fieldset>
+          {/* ── original files (issue 13) ── */}
+          {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} engine={engine} />}
 
           {error && (
             <p className="alert" role="alert" data-testid="settings-error">
