@@ -146,6 +146,9 @@ export interface IngestProgress {
   resumed?: boolean;
   /** For 'skipped': the document already in the collection, and whether it has the same bytes or only the same name. */
   duplicateOf?: { id: number; name: string; reason: 'same-content' | 'same-name' };
+  // ── ingest dashboard ──
+  /** Bytes of the original file, on jobs the engine started itself (the page knows the size of the files it sent). */
+  size?: number;
 }
 
 /** Library-wide news for the page. */
@@ -397,4 +400,11 @@ export interface TroveApi {
   cancelBackup(jobId: string): Promise<void>;
   /** Storage used and allowed for this site, and whether it is persistent (from the browser, when it says). */
   storageStatus(): Promise<StorageStatus>;
+  // ── library view ──
+  /** A document's passages in document order, `limit` (at most 500) from `offset`, with how many it has in all. */
+  listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage>;
 }
+
+// ── library view ──
+export type { PassageListItem, PassagePage } from './passage-list.ts';
+import type { PassagePage } from './passage-list.ts';
