@@ -335,6 +335,10 @@ export function App() {
           onDismiss={ingest.dismiss}
           onClearFinished={ingest.clearFinished}
           onDuplicate={ingest.resolveDuplicate}
+          meter={ingest.meter}
+          summary={ingest.summary}
+          onDismissSummary={ingest.dismissSummary}
+          onRetry={ingest.retry}
         />
         <SearchBar
           query={query}

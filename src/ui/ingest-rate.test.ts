@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { announcement, formatDuration, IngestMeter, MIN_ELAPSED_MS, WINDOW_MS, type MeterEvent } from './ingest-rate.ts';
+import { formatDuration, IngestMeter, MIN_ELAPSED_MS, WINDOW_MS, type MeterEvent } from './ingest-rate.ts';
 
 const ev = (jobId: string, stage: MeterEvent['stage'], chunksDone?: number, chunksTotal?: number, extra: Partial<MeterEvent> = {}): MeterEvent => ({
   jobId,
@@ -154,12 +154,6 @@ describe('words', () => {
     expect(formatDuration(3_900_000)).toBe('1 h 5 min');
   });
 
-  it('announces files and quarters, not every passage', () => {
-    const said = new Set<string>();
-    for (let i = 0; i <= 100; i++) said.add(announcement({ done: 0, total: 2 }, i / 100, true));
-    expect(said.size).toBe(5); // 0, 25, 50, 75, 100%
-    expect(announcement({ done: 2, total: 2 }, 1, false)).toBe('Finished adding 2 files.');
-  });
 });
 
 /** One job at `perSecond` from t=0 until `until`; returns the last event's time. */

@@ -233,14 +233,3 @@ export function formatDuration(ms: number): string {
 export function formatRate(rate: number): string {
   return rate < 100 ? rate.toFixed(1) : Math.round(rate).toLocaleString();
 }
-
-/**
- * What the live region says: only when a file finishes or the batch crosses a quarter, never at every passage.
- * Returns the same text until one of those changes, so screen readers hear it at a calm cadence.
- */
-export function announcement(files: { done: number; total: number }, passageFraction: number | undefined, active: boolean): string {
-  if (files.total === 0) return '';
-  if (!active) return `Finished adding ${files.total === 1 ? 'one file' : `${files.total} files`}.`;
-  const quarter = passageFraction === undefined ? undefined : Math.floor(Math.min(1, Math.max(0, passageFraction)) * 4) * 25;
-  return `${files.done} of ${files.total} files added${quarter === undefined ? '' : `, about ${quarter}% of passages`}.`;
-}
