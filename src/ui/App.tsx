@@ -226,6 +226,24 @@ export function App() {
     [engine, libraryChanged],
   );
 
+  // ── library view ──
+  const deleteDocuments = useCallback(
+    async (ids: number[]) => {
+      if (!engine) return;
+      try {
+        for (const id of ids) await engine.deleteDocument(id);
+      } finally {
+        libraryChanged();
+      }
+    },
+    [engine, libraryChanged],
+  );
+  const loadPassages = useCallback(
+    (id: number, offset: number, limit: number) =>
+      engine ? engine.listPassages(id, offset, limit) : Promise.reject(new Error('The search engine has not started.')),
+    [engine],
+  );
+
   const retryDocument = useCallback(
     async (id: number) => {
       if (!engine) return;
@@ -398,6 +416,9 @@ export function App() {
               onRetry={retryDocument}
               collectionNames={collectionNames}
               onTags={setTags}
+              onDeleteMany={deleteDocuments}
+              loadPassages={loadPassages}
+              modelId={model.status?.modelId}
             />
           </>
         )}
