@@ -48,10 +48,11 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
 
   const select = useCallback(
     (id: number, range: boolean) => {
+      // Read the anchor now: the updater below runs later, after it has moved to this row.
+      const ids = range ? rangeBetween(shownIds, anchor.current, id) : [id];
       setSelected((previous) => {
         const next = new Set(previous);
         const on = !previous.has(id);
-        const ids = range ? rangeBetween(shownIds, anchor.current, id) : [id];
         for (const one of ids) {
           if (on) next.add(one);
           else next.delete(one);
@@ -134,7 +135,7 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
             options={(Object.keys(STATUS_NAMES) as StatusFilter[]).map((s) => [s, STATUS_NAMES[s]])}
             onChange={(status) => changeQuery({ status: status as StatusFilter | undefined })}
           />
-          {values.collections.length > 1 && (
+          {(values.collections.length > 1 || query.collection !== undefined) && (
             <Menu
               label="Collection"
               testId="library-filter-collection"
@@ -143,7 +144,7 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
               onChange={(collection) => changeQuery({ collection })}
             />
           )}
-          {values.tags.length > 0 && (
+          {(values.tags.length > 0 || query.tag !== undefined) && (
             <Menu
               label="Tag"
               testId="library-filter-tag"
@@ -194,7 +195,15 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
       {all.length > 0 && matching.length === 0 && (
         <p className="hint" data-testid="library-no-match">
           No document matches.{' '}
-          <button type="button" className="link-button" onClick={() => changeQuery({ ...DEFAULT_QUERY, sort: query.sort, descending: query.descending })}>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="library-clear-filters"
+            onClick={() => {
+              setQuery({ ...DEFAULT_QUERY, sort: query.sort, descending: query.descending });
+              setLimit(LIBRARY_PAGE);
+            }}
+          >
             Clear the filters
           </button>
         </p>
@@ -291,6 +300,8 @@ function Menu({
   return (
     <select aria-label={`Filter documents by ${label.toLowerCase()}`} data-testid={testId} value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
       <option value="">{label}: any</option>
+      {/* A value chosen earlier stays offered after its last document went, so it can be seen and cleared. */}
+      {value !== undefined && !options.some(([v]) => v === value) && <option value={value}>{value}</option>}
       {options.map(([v, text]) => (
         <option key={v} value={v}>
           {text}
