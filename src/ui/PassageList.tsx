@@ -90,7 +90,8 @@ export function PassageList({ doc, load, modelId }: Props) {
               </span>
             )}
           </div>
-          <ol className="passages__list" start={first}>
+          {/* Scrolls on its own: focusable so a keyboard can scroll it too. */}
+          <ol className="passages__list" start={first} tabIndex={0} aria-label={`Passages of ${doc.name}`} data-testid="passage-list">
             {page.passages.map((p) => (
               <li key={p.chunkId} className="passages__item" data-testid="passage" data-index={p.index}>
                 {p.page !== undefined && <span className="passages__page">p. {p.page} </span>}
