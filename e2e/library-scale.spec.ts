@@ -61,6 +61,7 @@ test('the library view fits a phone (360 px) without horizontal scrolling, detai
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/?demo=library&documents=300');
   await expect(page.getByTestId('library-row')).toHaveCount(100);
+  await expect(page.getByTestId('select-all')).toBeVisible(); // the table head is hidden on a phone, this box is not
   await page.getByTestId('library-row').first().getByTestId('expand-doc').click();
   await expect(page.getByTestId('passage').first()).toBeVisible();
   await page.getByTestId('library-row').nth(1).getByTestId('select-doc').check();
