@@ -97,6 +97,27 @@ describe('listPassages', () => {
   });
 });
 
+describe('deleteDocuments', () => {
+  it('deletes the selected documents in one task: gone from the list, keyword and semantic search; the others stay', async () => {
+    const engine = await open('view-delete-many');
+    const names = ['river.txt', 'snow.txt', 'bank.txt', 'team.txt', 'food.txt'];
+    await engine.ingest(names.map((n, i) => file(n, `${topics[i]} ${paragraphs(n.slice(0, -4), 4)}`)), () => undefined);
+    const docs = await engine.listDocuments();
+    const doomed = docs.filter((d) => ['river.txt', 'bank.txt', 'food.txt'].includes(d.name)).map((d) => d.id);
+    await expect(engine.deleteDocuments([...doomed, 9_999])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await engine.listDocuments()).toHaveLength(5); // refused before anything was deleted
+    await engine.deleteDocuments(doomed);
+    expect((await engine.listDocuments()).map((d) => d.name).sort()).toEqual(['snow.txt', 'team.txt']);
+    const stats = await engine.stats();
+    expect(stats.vectors).toBe(stats.chunks);
+    const keyword = await engine.search('river', { mode: 'keyword', k: 50 });
+    expect(keyword.results.filter((r) => doomed.includes(r.documentId))).toEqual([]);
+    const semantic = await engine.search('fish water', { mode: 'semantic', k: 50 });
+    expect(semantic.results.length).toBeGreaterThan(0);
+    expect(semantic.results.filter((r) => doomed.includes(r.documentId))).toEqual([]);
+  });
+});
+
 describe('jobs the engine resumed before the page subscribed', () => {
   it('a listener that subscribes mid-resume hears the running job at once, with its size, then its end', async () => {
     const db = 'view-resume';

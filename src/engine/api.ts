@@ -403,6 +403,8 @@ export interface TroveApi {
   // ── library view ──
   /** A document's passages in document order, `limit` (at most 500) from `offset`, with how many it has in all. */
   listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage>;
+  /** Deletes several documents in one write task (the vector index is persisted once, not per document). */
+  deleteDocuments(ids: number[]): Promise<void>;
 }
 
 // ── library view ──

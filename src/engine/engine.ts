@@ -966,6 +966,21 @@ export class TroveEngine implements TroveApi {
     return listPassages(this.requireStore(), this.catalogue, documentId, offset, limit);
   }
 
+  async deleteDocuments(ids: number[]): Promise<void> {
+    for (const id of ids) if (!this.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    for (const id of ids) this.pipeline.cancelDocument(id);
+    await this.queue.enqueue(async () => {
+      const store = this.requireStore();
+      for (const id of ids) {
+        if (!this.catalogue.docs.has(id)) continue;
+        await store.deleteDocument(id);
+        this.catalogue.forget(id);
+      }
+      this.model.refresh();
+      await this.vectorsChanged();
+    });
+  }
+
   /** Drops every in-memory index and the model switch in progress (lock, forget). */
   private forgetInMemory(): void {
     clearTimeout(this.snapshotTimer);

@@ -231,7 +231,7 @@ export function App() {
     async (ids: number[]) => {
       if (!engine) return;
       try {
-        for (const id of ids) await engine.deleteDocument(id);
+        await engine.deleteDocuments(ids);
       } finally {
         libraryChanged();
       }
