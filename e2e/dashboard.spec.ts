@@ -49,6 +49,7 @@ test('several files: totals and a measured rate while they run, a summary with r
   expect(sum).toBeGreaterThan(0);
   expect(Number((await summary.getByTestId('summary-passages').textContent())!.replace(/[^\d]/g, ''))).toBe(sum);
   await expect(summary.getByTestId('summary-rate')).toHaveText(/^[\d.,]+$/);
+  console.log(`ingest dashboard: ${sum} passages, batch ${await summary.getByTestId('summary-rate').textContent()} passages/s`);
   // It stays until dismissed (the rows' sizes and counts stay with it).
   await page.waitForTimeout(1_500);
   await expect(summary).toBeVisible();
