@@ -174,6 +174,9 @@ export interface IngestProgress {
   resumed?: boolean;
   /** For 'skipped': the document already in the collection, and whether it has the same bytes or only the same name. */
   duplicateOf?: { id: number; name: string; reason: 'same-content' | 'same-name' };
+  // ── ingest dashboard ──
+  /** Bytes of the original file, on jobs the engine started itself (the page knows the size of the files it sent). */
+  size?: number;
 }
 
 /** Library-wide news for the page. */
@@ -469,6 +472,11 @@ export interface TroveApi {
   // ── original files (issue 13) ──
   /** A document's original file as it was added, when kept (setting keepOriginals); undefined otherwise. */
   getOriginal(id: number): Promise<OriginalDocument | undefined>;
+  // ── library view ──
+  /** A document's passages in document order, `limit` (at most 500) from `offset`, with how many it has in all. */
+  listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage>;
+  /** Deletes several documents in one write task (the vector index is persisted once, not per document). */
+  deleteDocuments(ids: number[]): Promise<void>;
 }
 
 /** A kept original file (bytes as added). */
@@ -477,3 +485,7 @@ export interface OriginalDocument {
   type: string;
   bytes: ArrayBuffer;
 }
+
+// ── library view ──
+export type { PassageListItem, PassagePage } from './passage-list.ts';
+import type { PassagePage } from './passage-list.ts';

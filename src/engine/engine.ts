@@ -41,6 +41,8 @@ import {
 import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
+import { JobBoard } from './job-board.ts';
+import { listPassages, type PassagePage } from './passage-list.ts';
 import { chunkForIndex } from './ingest/structured-chunks.ts';
 import { fileParsing, type FileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
 import { libraryLanguages } from './ingest/library-languages.ts';
@@ -207,7 +209,10 @@ export class TroveEngine implements TroveApi {
       parse: deps.parse ?? ((data, name, type, signal, context) => this.parsing.parse(data, name, type, signal, context)),
       chunk: deps.chunk ?? ((doc, options, signal) => chunkForIndex(doc, options, signal)),
       vectorsChanged: () => this.vectorsChanged(),
-      announce: (progress) => this.emit(this.jobListeners, progress),
+      announce: (progress) => {
+        this.jobBoard.record(progress); // ── ingest dashboard ──
+        this.emit(this.jobListeners, progress);
+      },
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
     });
     this.reranking = new RerankService(deps.loadReranker, {
@@ -580,7 +585,18 @@ export class TroveEngine implements TroveApi {
 
   async onJobProgress(listener: (progress: IngestProgress) => void): Promise<void> {
     this.jobListeners.add(listener);
+    // ── ingest dashboard ── a late subscriber (the page after a reload) sees the jobs already running at once.
+    for (const progress of this.jobBoard.active()) {
+      try {
+        listener(progress);
+      } catch {
+        this.jobListeners.delete(listener);
+      }
+    }
   }
+
+  // ── ingest dashboard ──
+  private readonly jobBoard = new JobBoard();
 
   // ── search ─────────────────────────────────────────────────────────────────
 
@@ -1111,6 +1127,27 @@ export class TroveEngine implements TroveApi {
     this.forgotten = 'The library was deleted (Forget everything): reload the page to start afresh.';
     this.staleMessage = this.forgotten; // no more writes or catch-ups
     return (await this.deps.wipeStorage?.()) ?? [];
+  }
+
+  // ── library view ──
+
+  async listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage> {
+    return listPassages(this.requireStore(), this.catalogue, documentId, offset, limit);
+  }
+
+  async deleteDocuments(ids: number[]): Promise<void> {
+    for (const id of ids) if (!this.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    for (const id of ids) this.pipeline.cancelDocument(id);
+    await this.queue.enqueue(async () => {
+      const store = this.requireStore();
+      for (const id of ids) {
+        if (!this.catalogue.docs.has(id)) continue;
+        await store.deleteDocument(id);
+        this.catalogue.forget(id);
+      }
+      this.model.refresh();
+      await this.vectorsChanged();
+    });
   }
 
   /** Drops every in-memory index and the model switch in progress (lock, forget). */

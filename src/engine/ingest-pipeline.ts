@@ -286,7 +286,7 @@ export class IngestPipeline {
   private resume(docId: number, why: 'resume' | 'retry'): Promise<IngestProgress> {
     const doc = this.ctx.catalogue.docs.get(docId);
     const jobId = `${why}-${docId}-${Date.now().toString(36)}`;
-    const base = { jobId, fileName: doc?.name ?? `document ${docId}`, documentId: docId, resumed: true };
+    const base = { jobId, fileName: doc?.name ?? `document ${docId}`, documentId: docId, resumed: true, size: doc?.size };
     const report = this.reporter();
     if (this.resuming.has(docId)) {
       return Promise.resolve({ ...base, stage: 'cancelled' as const, fraction: 1, note: 'Already being indexed.' });
@@ -313,7 +313,7 @@ export class IngestPipeline {
     docId: number,
     why: 'resume' | 'retry',
     signal: AbortSignal,
-    base: Pick<IngestProgress, 'jobId' | 'fileName' | 'documentId' | 'resumed'>,
+    base: Pick<IngestProgress, 'jobId' | 'fileName' | 'documentId' | 'resumed' | 'size'>,
     report: Report,
   ): Promise<IngestProgress> {
     const store = this.ctx.store();

@@ -237,6 +237,24 @@ export function App() {
     [engine, libraryChanged],
   );
 
+  // ── library view ──
+  const deleteDocuments = useCallback(
+    async (ids: number[]) => {
+      if (!engine) return;
+      try {
+        await engine.deleteDocuments(ids);
+      } finally {
+        libraryChanged();
+      }
+    },
+    [engine, libraryChanged],
+  );
+  const loadPassages = useCallback(
+    (id: number, offset: number, limit: number) =>
+      engine ? engine.listPassages(id, offset, limit) : Promise.reject(new Error('The search engine has not started.')),
+    [engine],
+  );
+
   const retryDocument = useCallback(
     async (id: number) => {
       if (!engine) return;
@@ -359,6 +377,10 @@ export function App() {
           onDismiss={ingest.dismiss}
           onClearFinished={ingest.clearFinished}
           onDuplicate={ingest.resolveDuplicate}
+          meter={ingest.meter}
+          summary={ingest.summary}
+          onDismissSummary={ingest.dismissSummary}
+          onRetry={ingest.retry}
         />
         <SearchBar
           query={query}
@@ -418,6 +440,9 @@ export function App() {
               onRetry={retryDocument}
               collectionNames={collectionNames}
               onTags={setTags}
+              onDeleteMany={deleteDocuments}
+              loadPassages={loadPassages}
+              modelId={model.status?.modelId}
             />
           </>
         )}
