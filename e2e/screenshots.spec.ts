@@ -9,9 +9,11 @@ async function library(page: Page): Promise<void> {
   await openApp(page);
   await addFiles(page, [generated('two-pages.pdf'), fixture('field-guide.md'), fixture('injection.html')]);
   await expectJobs(page, { 'two-pages.pdf': 'done', 'field-guide.md': 'done', 'injection.html': 'done' });
-  await page.getByTestId('job-dismiss').first().waitFor();
-  // Finished jobs are cleared so the pictures show the library, not the upload log.
-  while ((await page.getByTestId('job-dismiss').count()) > 0) await page.getByTestId('job-dismiss').first().click();
+  // The ingest dashboard's end summary, then dismissed (with the finished jobs) so the pictures show the library.
+  await expect(page.getByTestId('ingest-summary')).toBeVisible();
+  await page.getByTestId('ingest-dashboard').screenshot({ path: `${DIR}/screenshots/dashboard.png` });
+  await page.getByTestId('summary-dismiss').click();
+  await expect(page.getByTestId('job')).toHaveCount(0);
 }
 
 test.use({ viewport: { width: 1100, height: 860 } });
@@ -25,8 +27,21 @@ test('README screenshots: search, library, dark theme, phone width', async ({ pa
   await page.mouse.move(0, 0);
   await page.screenshot({ path: `${DIR}/screenshot.png` });
 
+  // The viewer on a kept PDF: its page drawn by pdf.js with the passage marked.
+  await search(page, 'keyword', 'kelp');
+  await firstResult(page).getByTestId('result-open').click();
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer.getByTestId('pdf-canvas')).toHaveAttribute('data-drawing', 'false', { timeout: 30_000 });
+  await expect(viewer.getByTestId('pdf-highlight').first()).toBeInViewport();
+  await page.screenshot({ path: `${DIR}/screenshots/pdf-viewer.png` });
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+
   await page.getByTestId('search-input').fill('');
   await expect(page.getByTestId('library')).toBeVisible();
+  // One document opened to its passages.
+  await page.getByTestId('library-row').filter({ hasText: /field.guide/i }).getByTestId('expand-doc').click();
+  await expect(page.getByTestId('passage').first()).toBeVisible();
   await page.getByTestId('library').screenshot({ path: `${DIR}/screenshots/library.png` });
 
   await page.emulateMedia({ colorScheme: 'dark' });
