@@ -51,6 +51,9 @@ export interface ModelStatus {
    * searches until the new vectors are complete (then they swap at once).
    */
   previousModelId?: string;
+  // ── re-embed progress (issue 11c) ──
+  /** While previousModelId is set: passages in the library, so the UI can show done/total and an ETA. */
+  reembedTotal?: number;
 }
 
 export interface DocumentSummary {

@@ -168,6 +168,8 @@ export class TroveEngine implements TroveApi {
       pendingVectors: () => this.catalogue.pendingVectors,
       previousModel: () => this.previous?.embedder.model.id,
       onLoaded: (embedder, current) => this.modelLoaded(embedder, current),
+      // ── re-embed progress (issue 11c) ──
+      passages: () => this.catalogue.chunkCount,
     });
     this.pipeline = new IngestPipeline({
       store: () => this.requireStore(),
@@ -254,7 +256,7 @@ export class TroveEngine implements TroveApi {
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
     if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
       // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
-      void this.restorePrevious(last);
+      this.restoring = this.restorePrevious(last);
     } else if (last) {
       void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
     }
@@ -352,6 +354,7 @@ export class TroveEngine implements TroveApi {
   }
 
   private async modelLoaded(embedder: Embedder, current: () => boolean): Promise<void> {
+    await this.restoring; // a resumed switch: the old model answers before the new one starts re-embedding
     // In the queue, so no ingest batch interleaves with reading the stored vectors.
     await this.queue.enqueue(async () => {
       if (!current()) return;
@@ -384,6 +387,10 @@ export class TroveEngine implements TroveApi {
     this.model.refresh();
   }
 
+  // ── resumed switch (issue 11c) ──
+  /** A restart's restore of an unfinished switch; the new model waits for it, so the old vectors answer meanwhile. */
+  private restoring: Promise<void> = Promise.resolve();
+
   /** Loads the model and vectors of an unfinished switch, to answer semantic searches until the new ones are done. */
   private async restorePrevious(last: ServingVectors): Promise<void> {
     try {
@@ -405,6 +412,8 @@ export class TroveEngine implements TroveApi {
         }
         this.previous = { embedder, set };
         this.model.refresh();
+        // The new model may have finished re-embedding before the old one was back: then swap now.
+        void this.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
       });
     } catch {
       // The old model is not available (offline, not cached): keyword search, and the new vectors as they come.

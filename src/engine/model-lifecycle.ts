@@ -29,6 +29,9 @@ export interface ModelLifecycleHooks {
    * `current()` turns false when a newer load started meanwhile.
    */
   onLoaded: (embedder: Embedder, current: () => boolean) => Promise<void>;
+  // ── re-embed progress (issue 11c) ──
+  /** Passages in the library (the re-embed's total while a switch is in progress). */
+  passages?: () => number;
 }
 
 export class ModelLifecycle {
@@ -153,6 +156,7 @@ export class ModelLifecycle {
     const previous = this.hooks.previousModel?.();
     if (previous) status.previousModelId = previous;
     else delete status.previousModelId;
+    withReembedTotal(status, this.hooks.passages);
     this.publish(status);
   }
 
@@ -167,6 +171,7 @@ export class ModelLifecycle {
     };
     const previous = this.hooks.previousModel?.();
     if (previous) status.previousModelId = previous;
+    withReembedTotal(status, this.hooks.passages);
     const embedder = this.embedderValue;
     if (state === 'ready' && embedder) {
       status.device = embedder.device;
@@ -188,4 +193,10 @@ export class ModelLifecycle {
       }
     }
   }
+}
+
+// ── re-embed progress (issue 11c) ──
+function withReembedTotal(status: ModelStatus, passages: (() => number) | undefined): void {
+  if (status.previousModelId && passages) status.reembedTotal = passages();
+  else delete status.reembedTotal;
 }

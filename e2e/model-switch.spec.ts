@@ -1,0 +1,233 @@
+// Switching the embedding model in Settings: the library is re-embedded in the background (progress and ETA shown)
+// while searches keep answering from the old vectors; then the new vectors answer and the old set is deleted; a
+// page reloaded in the middle resumes the re-embed and completes it.
+//
+// No timing luck: the test holds a read-write transaction on the `vectors` object store from the page. IndexedDB
+// starts transactions with overlapping scopes in the order they were created, across connections, so while the
+// hold is open the worker's next vector write waits; `step` opens a new hold and closes the old one, which lets
+// exactly the writes already waiting through. The re-embed is paused at a known point instead of raced.
+import { expect, test, type Page } from '@playwright/test';
+import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
+import { openApp, search } from './helpers.ts';
+
+const OLD = 'glove-50d-static';
+const NEW = 'glove-50d-permuted';
+
+/** Distinct numbered paragraphs on five topics: a few hundred passages, several embedding batches. */
+function library(paragraphs: number): string {
+  const topics = [
+    'the bank raised interest rates and investors bought bonds with their money',
+    'the team won the football game and the players celebrated with the fans',
+    'the chef cooked dinner with fresh food in the kitchen for the family',
+    'the river water was cold and the fish swam under the old bridge',
+    'snow fell on the mountain and the weather turned cold for the climbers',
+  ];
+  return Array.from({ length: paragraphs }, (_, i) => `Record ${i}: ${topics[i % topics.length]} in entry ${i}.`).join('\n\n');
+}
+
+async function ingestLibrary(page: Page): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles([{ name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from(library(3000)) }]);
+  const row = page.locator('[data-testid="library-row"][data-name="ledger.txt"]');
+  await expect(row).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  await expect(page.getByTestId('pending-vectors')).toHaveCount(0, { timeout: 60_000 });
+}
+
+/**
+ * In the page: opens a hold on the `vectors` store (see the header) and ends the previous one. The new hold's
+ * transaction is created before the old one ends, so writes created before it run in between and later ones wait.
+ * Resolves once the new hold has started. Self-contained: it also runs as an init script before the app starts.
+ */
+function holdInPage(): Promise<void> {
+  type Hold = { stop: () => void; db: Promise<IDBDatabase> };
+  const w = window as unknown as { __vectorsHold?: Hold };
+  const db =
+    w.__vectorsHold?.db ??
+    new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('trove');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  const previous = w.__vectorsHold;
+  let stopped = false;
+  w.__vectorsHold = { stop: () => (stopped = true), db };
+  return db.then(
+    (connection) =>
+      new Promise<void>((resolve) => {
+        const store = connection.transaction('vectors', 'readwrite').objectStore('vectors');
+        previous?.stop();
+        // A transaction stays open while it has a request in flight: keep one in flight until stopped.
+        const spin = () => {
+          const request = store.count();
+          request.onsuccess = () => {
+            resolve();
+            if (!stopped) spin();
+          };
+        };
+        spin();
+      }),
+  );
+}
+
+async function holdVectors(page: Page): Promise<void> {
+  await page.evaluate(holdInPage);
+}
+
+/** Ends the hold for good: the re-embed runs to the end. */
+async function releaseVectors(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __vectorsHold?: { stop: () => void } };
+    w.__vectorsHold?.stop();
+    w.__vectorsHold = undefined;
+  });
+}
+
+/** Lets waiting vector writes through, one hold at a time, until the re-embed shows at least `min` passages done. */
+async function stepUntilDone(page: Page, min: number): Promise<{ done: number; total: number }> {
+  const progress = page.getByTestId('reembed-progress');
+  for (let i = 0; i < 200; i++) {
+    // Until the switch has loaded what it resumes from, there is no progress to read yet: step on.
+    if ((await progress.count()) > 0) {
+      const done = Number(await progress.getAttribute('data-done'));
+      const total = Number(await progress.getAttribute('data-total'));
+      if (done >= min) return { done, total };
+    }
+    await holdVectors(page);
+    // Give the worker time to create its next transaction (it then waits behind the new hold) and report.
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`The re-embed did not reach ${min} passages through 200 steps.`);
+}
+
+/** Per fingerprint stored in the `vectors` store: passage vectors and distinct passages. */
+async function storedVectors(page: Page): Promise<Record<string, { vectors: number; passages: number }>> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('trove');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const rows = await new Promise<Array<{ fingerprint: string; chunkIds: Uint32Array }>>((resolve, reject) => {
+      const request = db.transaction('vectors').objectStore('vectors').getAll();
+      request.onsuccess = () => resolve(request.result as Array<{ fingerprint: string; chunkIds: Uint32Array }>);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    const out: Record<string, { vectors: number; ids: Set<number> }> = {};
+    for (const row of rows) {
+      const entry = (out[row.fingerprint] ??= { vectors: 0, ids: new Set() });
+      entry.vectors += row.chunkIds.length;
+      for (const id of row.chunkIds) entry.ids.add(id);
+    }
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k.split('@')[0], { vectors: v.vectors, passages: v.ids.size }]));
+  });
+}
+
+async function switchModel(page: Page, modelId: string): Promise<void> {
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('setting-model').selectOption(modelId);
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
+}
+
+async function expectSwitched(page: Page, total: number): Promise<void> {
+  await expect
+    .poll(() => storedVectors(page), { timeout: 120_000, message: 'only the new model’s vectors remain, one per passage' })
+    .toEqual({ [`trove/${NEW}`]: { vectors: total, passages: total } });
+  await expect(page.getByTestId('reembed-progress')).toHaveCount(0);
+  const status = page.getByTestId('model-status');
+  await expect(status).toHaveAttribute('data-state', 'ready');
+  await expect(status).toContainText(NEW);
+  await expect(status).not.toContainText(OLD);
+  // Nothing of the old set is left anywhere in the vectors store (every row names its model).
+  const dump = await dumpIndexedDb(page);
+  expect(storesContainingText(dump, `trove/${OLD}`)).not.toContain('trove/vectors');
+  expect(storesContainingText(dump, `trove/${NEW}`)).toContain('trove/vectors');
+}
+
+test.describe.configure({ timeout: 300_000 });
+
+test('a model switch re-embeds in the background while the old vectors answer, then swaps and deletes them', async ({ page }) => {
+  await openApp(page);
+  await ingestLibrary(page);
+  await search(page, 'semantic', 'investors money interest');
+  await expect(page.getByTestId('result').first()).toContainText('bank raised interest', { timeout: 30_000 });
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  const before = await storedVectors(page);
+  const total = before[`trove/${OLD}`].passages;
+  expect(before).toEqual({ [`trove/${OLD}`]: { vectors: total, passages: total } });
+  expect(total).toBeGreaterThan(150); // several batches of 32
+
+  await holdVectors(page);
+  await switchModel(page, NEW);
+  const progress = page.getByTestId('reembed-progress');
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText(NEW);
+  await expect(progress).toContainText(`uses ${OLD}`);
+  await expect(progress).toHaveAttribute('data-total', String(total));
+
+  // Part of the library re-embedded, and paused there: progress and an estimate of the time left.
+  const { done } = await stepUntilDone(page, 1);
+  expect(done).toBeLessThan(total);
+  await expect(progress).toContainText(`${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} passages`);
+  await expect(page.getByTestId('reembed-eta')).toHaveText(/(about \d+ (min|h).*|less than a minute) left/);
+  await expect(page.getByRole('progressbar', { name: `Re-embedding for ${NEW}` })).toHaveAttribute(
+    'aria-valuenow',
+    String(Math.round((done / total) * 100)),
+  );
+
+  // Searches answer meanwhile, from the old model's vectors, and say so.
+  await search(page, 'semantic', 'investors bonds money');
+  await expect(page.getByTestId('notice')).toContainText(`Re-embedding the library for ${NEW}`, { timeout: 30_000 });
+  await expect(page.getByTestId('notice')).toContainText(`Semantic results come from ${OLD}`);
+  await expect(page.getByTestId('result').first()).toContainText('bank raised interest');
+  // Still paused: nothing more was embedded while we searched.
+  expect((await storedVectors(page))[`trove/${NEW}`].vectors).toBe(done);
+
+  await releaseVectors(page);
+  await expectSwitched(page, total);
+  // The new vectors answer: no notice, same topic first (the permuted model has the same geometry).
+  await search(page, 'semantic', 'investors bonds interest');
+  await expect(page.getByTestId('result').first()).toContainText('bank raised interest', { timeout: 30_000 });
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+});
+
+test('a page reloaded in the middle of a re-embed resumes it where it stopped and completes it', async ({ page }) => {
+  await openApp(page);
+  await ingestLibrary(page);
+  const total = (await storedVectors(page))[`trove/${OLD}`].passages;
+
+  await holdVectors(page);
+  await switchModel(page, NEW);
+  // More than one batch, so a restart from zero could not look like a resume.
+  const { done } = await stepUntilDone(page, 64);
+  expect(done).toBeLessThan(total);
+  const stored = await storedVectors(page);
+  expect(stored[`trove/${NEW}`]).toEqual({ vectors: done, passages: done });
+  expect(stored[`trove/${OLD}`].passages).toBe(total);
+
+  // The reload ends the hold with the page; the new page holds the vectors store again before the app starts, so
+  // what it resumes from can be seen before anything more is embedded.
+  await page.evaluate(() => sessionStorage.setItem('e2e-hold-vectors', '1'));
+  await page.addInitScript(`if (sessionStorage.getItem('e2e-hold-vectors')) { sessionStorage.removeItem('e2e-hold-vectors'); (${holdInPage.toString()})(); }`);
+  await page.reload();
+  const resumed = await stepUntilDone(page, 1);
+  expect(resumed).toEqual({ done, total }); // the switch picked up where it stopped: nothing was thrown away
+  const progress = page.getByTestId('reembed-progress');
+  await expect(progress).toContainText(`uses ${OLD}`);
+  // Meanwhile the old vectors answer again (the old model was reloaded for them).
+  await search(page, 'semantic', 'investors bonds money');
+  await expect(page.getByTestId('notice')).toContainText(`Semantic results come from ${OLD}`, { timeout: 30_000 });
+  await expect(page.getByTestId('result').first()).toContainText('bank raised interest');
+
+  await releaseVectors(page);
+  await expectSwitched(page, total); // exactly one vector per passage: nothing embedded twice, nothing skipped
+  await expect(page.locator('[data-testid="library-row"][data-name="ledger.txt"]')).toHaveAttribute('data-status', 'ready');
+  await search(page, 'semantic', 'investors bonds interest');
+  await expect(page.getByTestId('result').first()).toContainText('bank raised interest', { timeout: 30_000 });
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  // A further reload serves the new vectors at once, with no switch pending.
+  await page.reload();
+  await openApp(page);
+  await expect(page.getByTestId('reembed-progress')).toHaveCount(0);
+  await expect(page.getByTestId('model-status')).toContainText(NEW);
+});
