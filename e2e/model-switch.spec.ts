@@ -38,7 +38,7 @@ async function ingestLibrary(page: Page): Promise<void> {
  * Resolves once the new hold has started. Self-contained: it also runs as an init script before the app starts.
  */
 function holdInPage(): Promise<void> {
-  type Hold = { stop: () => void; db: Promise<IDBDatabase> };
+  type Hold = { stop: () => void; db: Promise<IDBDatabase>; read: () => Promise<unknown[]> };
   const w = window as unknown as { __vectorsHold?: Hold };
   const db =
     w.__vectorsHold?.db ??
@@ -49,7 +49,10 @@ function holdInPage(): Promise<void> {
     });
   const previous = w.__vectorsHold;
   let stopped = false;
-  w.__vectorsHold = { stop: () => (stopped = true), db };
+  // Reads while the hold is open go through its transaction (any other would wait too), issued while it is active.
+  const reads: Array<(rows: unknown[]) => void> = [];
+  const hold: Hold = { stop: () => (stopped = true), db, read: () => new Promise((resolve) => reads.push(resolve)) };
+  w.__vectorsHold = hold;
   return db.then(
     (connection) =>
       new Promise<void>((resolve) => {
@@ -60,6 +63,10 @@ function holdInPage(): Promise<void> {
           const request = store.count();
           request.onsuccess = () => {
             resolve();
+            for (const done of reads.splice(0)) {
+              const all = store.getAll();
+              all.onsuccess = () => done(all.result as unknown[]);
+            }
             if (!stopped) spin();
           };
         };
@@ -101,17 +108,24 @@ async function stepUntilDone(page: Page, min: number): Promise<{ done: number; t
 /** Per fingerprint stored in the `vectors` store: passage vectors and distinct passages. */
 async function storedVectors(page: Page): Promise<Record<string, { vectors: number; passages: number }>> {
   return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('trove');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const rows = await new Promise<Array<{ fingerprint: string; chunkIds: Uint32Array }>>((resolve, reject) => {
-      const request = db.transaction('vectors').objectStore('vectors').getAll();
-      request.onsuccess = () => resolve(request.result as Array<{ fingerprint: string; chunkIds: Uint32Array }>);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
+    type Row = { fingerprint: string; chunkIds: Uint32Array };
+    // While the test holds the vectors store, read through the hold's own transaction.
+    const held = (window as unknown as { __vectorsHold?: { read: () => Promise<unknown[]> } }).__vectorsHold;
+    let rows: Row[];
+    if (held) rows = (await held.read()) as Row[];
+    else {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('trove');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      rows = await new Promise<Row[]>((resolve, reject) => {
+        const request = db.transaction('vectors').objectStore('vectors').getAll();
+        request.onsuccess = () => resolve(request.result as Row[]);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+    }
     const out: Record<string, { vectors: number; ids: Set<number> }> = {};
     for (const row of rows) {
       const entry = (out[row.fingerprint] ??= { vectors: 0, ids: new Set() });
@@ -180,8 +194,9 @@ test('a model switch re-embeds in the background while the old vectors answer, t
   await expect(page.getByTestId('notice')).toContainText(`Re-embedding the library for ${NEW}`, { timeout: 30_000 });
   await expect(page.getByTestId('notice')).toContainText(`Semantic results come from ${OLD}`);
   await expect(page.getByTestId('result').first()).toContainText('bank raised interest');
-  // Still paused: nothing more was embedded while we searched.
-  expect((await storedVectors(page))[`trove/${NEW}`].vectors).toBe(done);
+  // Still paused: nothing more was embedded while we searched, and what was is stored.
+  expect((await storedVectors(page))[`trove/${NEW}`]).toEqual({ vectors: done, passages: done });
+  await expect(progress).toHaveAttribute('data-done', String(done));
 
   await releaseVectors(page);
   await expectSwitched(page, total);
@@ -209,7 +224,9 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   // what it resumes from can be seen before anything more is embedded.
   await page.evaluate(() => sessionStorage.setItem('e2e-hold-vectors', '1'));
   await page.addInitScript(`if (sessionStorage.getItem('e2e-hold-vectors')) { sessionStorage.removeItem('e2e-hold-vectors'); (${holdInPage.toString()})(); }`);
-  await page.reload();
+  // The fixture build (VITE_TROVE_MODEL=local) pins its model for each session over the stored choice; the URL asks for
+  // the new one, as the stored setting does in a normal build.
+  await page.goto(`/?model=${NEW}`);
   const resumed = await stepUntilDone(page, 1);
   expect(resumed).toEqual({ done, total }); // the switch picked up where it stopped: nothing was thrown away
   const progress = page.getByTestId('reembed-progress');
@@ -226,8 +243,8 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   await expect(page.getByTestId('result').first()).toContainText('bank raised interest', { timeout: 30_000 });
   await expect(page.getByTestId('notice')).toHaveCount(0);
   // A further reload serves the new vectors at once, with no switch pending.
-  await page.reload();
-  await openApp(page);
+  await page.goto(`/?model=${NEW}`);
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(page.getByTestId('reembed-progress')).toHaveCount(0);
   await expect(page.getByTestId('model-status')).toContainText(NEW);
 });
