@@ -17,6 +17,31 @@ const DIRECTIVES = [
   "base-uri 'self'",
 ];
 
+// ── Ollama (issue 11c) ──
+/**
+ * The optional Ollama embeddings backend talks to a server on another origin, which the CSP must allow. A meta CSP
+ * cannot be widened at run time, so it is a build-time opt-in: VITE_TROVE_OLLAMA_ORIGIN=http://localhost:11434 adds
+ * exactly that origin to connect-src (and the app offers the backend in Settings only for it). Unset: nothing changes.
+ */
+export function ollamaConnectSource(value: string | undefined = process.env.VITE_TROVE_OLLAMA_ORIGIN): string | undefined {
+  if (!value?.trim()) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new Error(`VITE_TROVE_OLLAMA_ORIGIN must be an origin such as http://localhost:11434, got "${value}".`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new Error(`VITE_TROVE_OLLAMA_ORIGIN must be an http(s) origin such as http://localhost:11434, got "${value}".`);
+  }
+  return url.origin;
+}
+const OLLAMA_SOURCE = ollamaConnectSource();
+if (OLLAMA_SOURCE) {
+  const connect = DIRECTIVES.findIndex((d) => d.startsWith('connect-src '));
+  DIRECTIVES[connect] = `${DIRECTIVES[connect]} ${OLLAMA_SOURCE}`;
+}
+
 /** For the <meta> tag: browsers ignore frame-ancestors there (and warn), so it is left out. */
 export const META_CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ');
 

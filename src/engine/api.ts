@@ -288,6 +288,13 @@ export interface EngineSettings {
   // ── formats and languages ──
   /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
   ocrMode: OcrMode;
+  // ── Ollama backend (issue 11c) ──
+  /** Embed with a local Ollama server instead of the in-browser model (off by default; the build must allow its origin). */
+  ollamaEnabled: boolean;
+  /** The Ollama server's origin, e.g. "http://localhost:11434". */
+  ollamaOrigin: string;
+  /** The embedding model as Ollama names it, e.g. "nomic-embed-text". */
+  ollamaModel: string;
 }
 
 export interface LibraryStats {

@@ -65,6 +65,7 @@ import { RerankService, type RerankerLoader } from './rerank-service.ts';
 import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun } from './evaluation-service.ts';
 import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
 import { search, type FuseFn } from './search.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
 import { VectorSet } from './vector-set.ts';
@@ -254,7 +255,7 @@ export class TroveEngine implements TroveApi {
     this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
-    if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
+    if (last && last.modelId && last.modelId !== effectiveModelId(this.settingsValue)) {
       // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
       this.restoring = this.restorePrevious(last);
     } else if (last) {
@@ -394,12 +395,10 @@ export class TroveEngine implements TroveApi {
   /** Loads the model and vectors of an unfinished switch, to answer semantic searches until the new ones are done. */
   private async restorePrevious(last: ServingVectors): Promise<void> {
     try {
-      const embedder = await this.deps.loadEmbedder({
-        modelId: last.modelId!,
-        allowRemoteModels: this.settingsValue.allowRemoteModels,
-        localModelPath: this.settingsValue.localModelPath,
-        device: last.device ?? this.settingsValue.device,
-      });
+      const embedder = await loadWithBackend(
+        loadOptionsFor(last.modelId!, this.settingsValue, last.device ?? this.settingsValue.device),
+        this.deps.loadEmbedder,
+      );
       if (embedder.fingerprint !== last.fingerprint) {
         await embedder.dispose();
         return;
@@ -437,7 +436,7 @@ export class TroveEngine implements TroveApi {
   }
 
   private async rememberServing(fingerprint: string, dims: number): Promise<void> {
-    const record: ServingVectors = { fingerprint, dims, modelId: this.settingsValue.modelId, device: this.settingsValue.device };
+    const record: ServingVectors = { fingerprint, dims, modelId: effectiveModelId(this.settingsValue), device: this.settingsValue.device };
     await this.requireStore().putSetting(VECTOR_SET_KEY, record);
   }
 
@@ -746,7 +745,7 @@ export class TroveEngine implements TroveApi {
     const serving = this.serving();
     if (serving) return { id: serving.embedder.model.id, fingerprint: serving.set.fingerprint, dims: serving.set.dims };
     const set = this.catalogue.vectors;
-    if (set) return { id: this.settingsValue.modelId, fingerprint: set.fingerprint, dims: set.dims };
+    if (set) return { id: effectiveModelId(this.settingsValue), fingerprint: set.fingerprint, dims: set.dims };
     const embedder = this.model.embedder;
     return embedder ? { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims } : null;
   }

@@ -4,7 +4,7 @@
 // finishes with the embedder it started with.
 import type { EngineSettings, ModelStatus } from './api.ts';
 import type { Embedder } from './embed/embedder.ts';
-import { getModelSpec } from './embed/model-registry.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
 import { toErrorInfo } from './errors.ts';
 
 export interface EmbedderLoadOptions {
@@ -13,6 +13,9 @@ export interface EmbedderLoadOptions {
   localModelPath: string;
   device: EngineSettings['device'];
   onProgress?: (fraction: number) => void;
+  // ── Ollama backend (issue 11c) ──
+  /** Set when a local Ollama server embeds instead (see embed/embedder-backend.ts). */
+  ollama?: { origin: string; model: string };
 }
 
 export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
@@ -77,15 +80,16 @@ export class ModelLifecycle {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     this.publish({ ...this.statusFor('loading'), progress: 0 });
-    const embedderLoading = this.load({
-      modelId: settings.modelId,
-      allowRemoteModels: settings.allowRemoteModels,
-      localModelPath: settings.localModelPath,
-      device: settings.device,
-      onProgress: (progress) => {
-        if (current()) this.publish({ ...this.statusValue, progress });
+    // ── Ollama backend (issue 11c): the backend's loader is chosen from the settings ──
+    const embedderLoading = loadWithBackend(
+      {
+        ...loadOptionsFor(effectiveModelId(settings), settings),
+        onProgress: (progress) => {
+          if (current()) this.publish({ ...this.statusValue, progress });
+        },
       },
-    });
+      this.load,
+    );
     this.embedderLoading = embedderLoading.then(
       () => undefined,
       () => undefined,
@@ -162,10 +166,9 @@ export class ModelLifecycle {
 
   private statusFor(state: ModelStatus['state']): ModelStatus {
     const settings = this.hooks.settings();
-    const spec = getModelSpec(settings.modelId);
     const status: ModelStatus = {
       state,
-      modelId: spec.id,
+      modelId: effectiveModelId(settings),
       source: settings.allowRemoteModels ? 'hub' : 'local',
       pendingVectors: this.hooks.pendingVectors(),
     };

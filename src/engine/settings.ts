@@ -8,6 +8,7 @@ import type { IndexPolicy } from './vector-set.ts';
 import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
+import { DEFAULT_OLLAMA_MODEL, DEFAULT_OLLAMA_ORIGIN, ollamaModelName, ollamaOrigin } from './embed/ollama-embedder.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -44,6 +45,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   redactCustom: [],
   // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
   ocrMode: 'no-text-layer',
+  // ── Ollama backend (issue 11c) ──
+  ollamaEnabled: false,
+  ollamaOrigin: DEFAULT_OLLAMA_ORIGIN,
+  ollamaModel: DEFAULT_OLLAMA_MODEL,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -92,6 +97,13 @@ function validate(s: EngineSettings): void {
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
+  // ── Ollama backend (issue 11c) ──
+  if (typeof s.ollamaEnabled !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'ollamaEnabled must be true or false.');
+  if (typeof s.ollamaOrigin !== 'string' || typeof s.ollamaModel !== 'string') {
+    throw new TroveError('INVALID_ARGUMENT', 'ollamaOrigin and ollamaModel must be text.');
+  }
+  ollamaOrigin(s.ollamaOrigin); // throws, saying what an origin looks like
+  ollamaModelName(s.ollamaModel);
 }
 
 /** The vector-index part of the settings. */
@@ -116,6 +128,9 @@ export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
     a.modelId !== b.modelId ||
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
-    a.device !== b.device
+    a.device !== b.device ||
+    // ── Ollama backend (issue 11c) ──
+    a.ollamaEnabled !== b.ollamaEnabled ||
+    (b.ollamaEnabled && (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) || ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel)))
   );
 }
