@@ -8,6 +8,7 @@ import { SETTING_LIMITS } from '../engine/limits.ts';
 import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-registry.ts';
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
+import { OllamaSettings } from './OllamaSettings.tsx';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
@@ -46,6 +47,10 @@ const DRAFT_KEYS = [
   'redactTypes',
   'redactCustom',
   'ocrMode',
+  // ── Ollama backend (issue 11c) ──
+  'ollamaEnabled',
+  'ollamaOrigin',
+  'ollamaModel',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -171,6 +176,9 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
               </select>
             </label>
           </fieldset>
+
+          {/* ── Ollama backend (issue 11c) ── */}
+          <OllamaSettings value={draft} onChange={(next) => setDraft((d) => d && { ...d, ...next })} />
 
           <fieldset className="settings__group">
             <legend>Passages</legend>
