@@ -7,6 +7,8 @@ import type { HealthReport } from './health.ts';
 import type { EvaluateRequest, EvaluationProgress, EvaluationRun } from './evaluation-service.ts';
 
 export type { EvaluateRequest, EvaluationProgress, EvaluationRun, ConfigurationResult, EvaluationSet } from './evaluation-service.ts';
+import type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from './model-comparison.ts';
+export type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from './model-comparison.ts';
 
 export type { FusionSettings } from './retrieve/fuser.ts';
 export type { HealthCheck, HealthReport } from './health.ts';
@@ -373,6 +375,13 @@ export interface TroveApi {
   evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun>;
   /** Stops a running evaluation between queries (it rejects with CANCELLED). */
   cancelEvaluation(): Promise<void>;
+  // ── measured model swaps (issue 11c) ──
+  /** The evaluation set of the last run in this session (what a model change is measured on), if any. */
+  evaluationSetInfo(): Promise<EvaluationSetInfo | undefined>;
+  /** The current model and the one these settings would use, measured on that set in a scratch index (library untouched). */
+  compareModels(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison>;
+  /** Stops a running comparison (it rejects with CANCELLED). */
+  cancelModelComparison(): Promise<void>;
 
   // ── health ──
   /** The library's red flags (mixed models, unnormalised vectors, over-long or duplicate passages…). */

@@ -62,7 +62,8 @@ import {
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
-import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun } from './evaluation-service.ts';
+import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun, type EvaluationSet } from './evaluation-service.ts';
+import { compareModels, comparisonDataset, evaluationSetInfo, type EvaluationSetInfo, type ModelComparison, type ModelComparisonProgress } from './model-comparison.ts';
 import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
 import { search, type FuseFn } from './search.ts';
 import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
@@ -529,11 +530,48 @@ export class TroveEngine implements TroveApi {
 
   evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> {
     this.requireStore();
-    return this.evaluation.run(request, onProgress);
+    return this.evaluation.run(request, onProgress).then((run) => {
+      this.lastEvaluationSet = request.set; // ── measured model swaps (issue 11c) ──
+      return run;
+    });
   }
 
   async cancelEvaluation(): Promise<void> {
     this.evaluation.cancel();
+  }
+
+  // ── measured model swaps (issue 11c, model-comparison.ts) ──
+  /** The set of the last evaluation run in this session: a model change is measured on it before it is made. */
+  private lastEvaluationSet: EvaluationSet | undefined;
+  private comparison: AbortController | undefined;
+
+  async evaluationSetInfo(): Promise<EvaluationSetInfo | undefined> {
+    return this.lastEvaluationSet && evaluationSetInfo(this.lastEvaluationSet);
+  }
+
+  async compareModels(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison> {
+    const set = this.lastEvaluationSet;
+    if (!set) throw new TroveError('NOT_FOUND', 'No evaluation set is loaded: run one in Evaluate first.');
+    const dataset = comparisonDataset(set);
+    const current = this.serving()?.embedder ?? this.model.embedder;
+    if (!current) throw new TroveError('MODEL_UNAVAILABLE', 'The current model is not loaded, so there is nothing to compare with yet.');
+    const next = mergeSettings(this.settingsValue, patch);
+    this.comparison?.abort();
+    const controller = new AbortController();
+    this.comparison = controller;
+    try {
+      return await compareModels(dataset, current, () => loadWithBackend(loadOptionsFor(effectiveModelId(next), next), this.deps.loadEmbedder), {
+        chunkTokens: this.settingsValue.chunkTokens,
+        signal: controller.signal,
+        onProgress,
+      });
+    } finally {
+      if (this.comparison === controller) this.comparison = undefined;
+    }
+  }
+
+  async cancelModelComparison(): Promise<void> {
+    this.comparison?.abort();
   }
 
   // ── health (health.ts) ─────────────────────────────────────────────────────
