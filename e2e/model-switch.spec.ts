@@ -8,7 +8,7 @@
 // exactly the writes already waiting through. The re-embed is paused at a known point instead of raced.
 import { expect, test, type Page } from '@playwright/test';
 import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
-import { openApp, search } from './helpers.ts';
+import { fixture, openApp, search } from './helpers.ts';
 
 const OLD = 'glove-50d-static';
 const NEW = 'glove-50d-permuted';
@@ -136,10 +136,16 @@ async function storedVectors(page: Page): Promise<Record<string, { vectors: numb
   });
 }
 
+/** Settings → model → Save → the confirmation (no evaluation set loaded here: it says how to measure) → Switch. */
 async function switchModel(page: Page, modelId: string): Promise<void> {
   await page.getByTestId('settings-button').click();
   await page.getByTestId('setting-model').selectOption(modelId);
   await page.getByTestId('settings-save').click();
+  const confirm = page.getByTestId('swap-confirm');
+  await expect(confirm).toContainText(`From ${OLD} to ${modelId}`);
+  await expect(confirm).toContainText(/\d+ passages will be embedded again in the background/);
+  await expect(page.getByTestId('swap-no-set')).toContainText('open Evaluate');
+  await page.getByTestId('swap-confirm-button').click();
   await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
 }
 
@@ -247,4 +253,38 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(page.getByTestId('reembed-progress')).toHaveCount(0);
   await expect(page.getByTestId('model-status')).toContainText(NEW);
+});
+
+test('with an evaluation set loaded, the confirmation shows both models measured on it before anything changes', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('evaluate-view').locator('summary').click();
+  await page.getByTestId('evaluate-files').setInputFiles(['corpus.jsonl', 'queries.jsonl', 'qrels.tsv'].map((f) => fixture(`beir-mini/${f}`)));
+  await page.getByTestId('evaluate-run').click();
+  const semantic = page.locator('[data-testid="evaluate-row"][data-name="semantic"]');
+  await expect(semantic).toBeVisible({ timeout: 90_000 });
+  const semanticNdcg = (await semantic.locator('[data-metric="ndcg@10"]').textContent())?.trim();
+
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('setting-model').selectOption(NEW);
+  await page.getByTestId('settings-save').click();
+  const metrics = page.getByTestId('swap-metric');
+  await expect(metrics).toHaveCount(3, { timeout: 60_000 });
+  await expect(page.getByTestId('swap-metrics')).toContainText('beir-mini: 3 queries over 10 documents');
+  // The permuted fixture has the same geometry: the same scores, shown as no change; and the current model's nDCG@10
+  // is the Evaluate view's semantic row (the same set, ranked the same way).
+  for (const metric of ['ndcg@10', 'recall@10', 'mrr@10']) {
+    const row = page.locator(`[data-testid="swap-metric"][data-metric="${metric}"]`);
+    const current = await row.getByTestId('swap-current').textContent();
+    expect(Number(current)).toBeGreaterThan(0);
+    await expect(row.getByTestId('swap-candidate')).toHaveText(current!);
+    await expect(row.getByTestId('swap-delta')).toHaveText('same');
+  }
+  await expect(page.locator('[data-testid="swap-metric"][data-metric="ndcg@10"]').getByTestId('swap-current')).toHaveText(semanticNdcg!);
+  // Back: nothing changed.
+  await page.getByTestId('swap-back').click();
+  await expect(page.getByTestId('setting-model')).toHaveValue(NEW); // the draft is kept
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
+  await expect(page.getByTestId('model-status')).toContainText(OLD);
+  await expect(page.getByTestId('reembed-progress')).toHaveCount(0);
 });

@@ -102,6 +102,8 @@ async function enableOllama(page: Page, origin: string, model: string): Promise<
   await page.getByTestId('setting-ollama-model').fill(model);
   await expect(page.getByTestId('ollama-origin-blocked')).toHaveCount(0);
   await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('swap-confirm')).toContainText(`to ollama:${model}:latest`);
+  await page.getByTestId('swap-confirm-button').click();
   await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
 }
 

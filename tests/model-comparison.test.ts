@@ -100,6 +100,8 @@ describe('measuring a model change on the evaluation set', () => {
       ...good,
       model: { ...good.model, id },
       fingerprint: `blind/${id}`,
+      maxPassageTokens: good.maxPassageTokens,
+      countTokens: (text) => good.countTokens(text),
       embedPassages: async (texts) => Float32Array.from({ length: texts.length * 50 }, noise),
       embedQuery: async () => Float32Array.from({ length: 50 }, noise),
       dispose: async () => void disposed.push(id),

@@ -9,6 +9,8 @@ import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-re
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { OllamaSettings } from './OllamaSettings.tsx';
+import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
+import { effectiveModelId } from '../engine/embed/embedder-backend.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
@@ -73,6 +75,8 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const id = useId();
+  // ── measured model swaps (issue 11c) ──
+  const [pendingSwap, setPendingSwap] = useState<Partial<EngineSettings>>();
 
   // A native modal dialog gives focus trapping, Escape and the backdrop for free.
   useEffect(() => {
@@ -81,6 +85,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
     if (open && !element.open) {
       setDraft(settings && pick(settings));
       setError(undefined);
+      setPendingSwap(undefined);
       element.showModal();
     } else if (!open && element.open) {
       element.close();
@@ -105,6 +110,15 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
       // Lists (detectors, patterns) compare by value.
       if (JSON.stringify(draft[key]) !== JSON.stringify(settings[key])) Object.assign(changes, { [key]: draft[key] });
     }
+    // ── measured model swaps (issue 11c): a model change is confirmed first, measured when a set is loaded ──
+    if (swapNeedsConfirmation(settings, changes)) {
+      setPendingSwap(changes);
+      return;
+    }
+    save(changes);
+  };
+
+  const save = (changes: Partial<EngineSettings>) => {
     setSaving(true);
     onSave(changes)
       .then(onClose, (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)))
@@ -126,7 +140,17 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
         if (event.target === dialog.current) onClose(); // a click on the backdrop
       }}
     >
-      {draft ? (
+      {draft && settings && pendingSwap ? (
+        <ModelSwapConfirm
+          engine={engine}
+          changes={pendingSwap}
+          fromModel={effectiveModelId(settings)}
+          toModel={effectiveModelId({ ...settings, ...pendingSwap })}
+          saving={saving}
+          onConfirm={() => save(pendingSwap)}
+          onBack={() => setPendingSwap(undefined)}
+        />
+      ) : draft ? (
         <form className="settings" onSubmit={submit}>
           <h2 id={`${id}-title`} className="dialog__title">
             Settings
@@ -363,4 +387,14 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
       />
     </label>
   );
+}
+
+// ── measured model swaps (issue 11c) ──
+/** A change of the model that embeds (registry model or Ollama) re-embeds the library: confirm it first. */
+function swapNeedsConfirmation(settings: EngineSettings, changes: Partial<EngineSettings>): boolean {
+  try {
+    return effectiveModelId(settings) !== effectiveModelId({ ...settings, ...changes });
+  } catch {
+    return false; // an invalid Ollama name: the engine refuses it on save, with its message
+  }
 }
