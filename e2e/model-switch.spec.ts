@@ -269,7 +269,7 @@ test('with an evaluation set loaded, the confirmation shows both models measured
   await page.getByTestId('settings-save').click();
   const metrics = page.getByTestId('swap-metric');
   await expect(metrics).toHaveCount(3, { timeout: 60_000 });
-  await expect(page.getByTestId('swap-metrics')).toContainText('beir-mini: 3 queries over 10 documents');
+  await expect(page.getByTestId('swap-metrics')).toContainText(': 3 queries over 10 documents, semantic search only');
   // The permuted fixture has the same geometry: the same scores, shown as no change; and the current model's nDCG@10
   // is the Evaluate view's semantic row (the same set, ranked the same way).
   for (const metric of ['ndcg@10', 'recall@10', 'mrr@10']) {
