@@ -6,6 +6,7 @@
 // starts transactions with overlapping scopes in the order they were created, across connections, so while the
 // hold is open the worker's next vector write waits; `step` opens a new hold and closes the old one, which lets
 // exactly the writes already waiting through. The re-embed is paused at a known point instead of raced.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
 import { fixture, openApp, search } from './helpers.ts';
@@ -136,6 +137,30 @@ async function storedVectors(page: Page): Promise<Record<string, { vectors: numb
   });
 }
 
+/** Serious or critical axe violations in the light and the dark theme, and whether `testId` fits a 360 px screen. */
+async function auditView(page: Page, view: string, testId: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.waitForTimeout(300); // let transitions settle so colours are final
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    found.push(
+      ...violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .flatMap((v) => v.nodes.map((n) => `${view} (${colorScheme}): ${v.id} at ${n.target.join(' ')}`)),
+    );
+  }
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const wide = await page.evaluate((id) => {
+    const root = document.querySelector(`[data-testid="${id}"]`);
+    return root ? [root, ...root.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName) : ['missing'];
+  }, testId);
+  if (wide.length > 0) found.push(`${view}: ${wide.join(', ')} wider than a 360 px screen`);
+  if (size) await page.setViewportSize(size);
+  return found;
+}
+
 /** Settings → model → Save → the confirmation (no evaluation set loaded here: it says how to measure) → Switch. */
 async function switchModel(page: Page, modelId: string): Promise<void> {
   await page.getByTestId('settings-button').click();
@@ -194,6 +219,8 @@ test('a model switch re-embeds in the background while the old vectors answer, t
     'aria-valuenow',
     String(Math.round((done / total) * 100)),
   );
+
+  expect(await auditView(page, 're-embed progress', 'model-status')).toEqual([]);
 
   // Searches answer meanwhile, from the old model's vectors, and say so.
   await search(page, 'semantic', 'investors bonds money');
@@ -280,6 +307,7 @@ test('with an evaluation set loaded, the confirmation shows both models measured
     await expect(row.getByTestId('swap-delta')).toHaveText('same');
   }
   await expect(page.locator('[data-testid="swap-metric"][data-metric="ndcg@10"]').getByTestId('swap-current')).toHaveText(semanticNdcg!);
+  expect(await auditView(page, 'measured swap confirmation', 'swap-confirm')).toEqual([]);
   // Back: nothing changed.
   await page.getByTestId('swap-back').click();
   await expect(page.getByTestId('setting-model')).toHaveValue(NEW); // the draft is kept
