@@ -1,20 +1,26 @@
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ocrAssets } from './scripts/vite-plugin-ocr-assets.mjs';
-import { ISOLATION_HEADERS, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFilePlugin } from './src/security-headers.ts';
+import { ISOLATION_HEADERS, headersFilePlugin, metaContentSecurityPolicy, securityHeaders } from './src/security-headers.ts';
+import { parseModelHost } from './src/engine/embed/model-host.ts';
 
-export default defineConfig({
+export default defineConfig(({ mode }) => {
+  // Where model files come from (VITE_TROVE_MODEL_HOST: the hub by default, a mirror's origin, or `self`): the CSP
+  // in the meta tag, the preview server's headers and dist/_headers allow exactly that host. An invalid value stops
+  // the build with the reason.
+  const modelHost = parseModelHost(process.env.VITE_TROVE_MODEL_HOST ?? loadEnv(mode, process.cwd(), 'VITE_').VITE_TROVE_MODEL_HOST);
+  return {
   plugins: [
     react(),
     {
       name: 'trove-csp-meta',
       apply: 'build', // the dev server's React refresh needs an inline script
       transformIndexHtml: () => [
-        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy(modelHost) }, injectTo: 'head-prepend' },
       ],
     },
-    headersFilePlugin(), // dist/_headers for static hosts
+    headersFilePlugin(modelHost), // dist/_headers for static hosts
     ocrAssets(), // tesseract.js worker, core and English data under tesseract/ (same origin; precached below)
     // Offline PWA with our own service worker (src/sw/sw.ts; Workbox precaching via injectManifest). It precaches
     // the app shell, the engine worker, pdf.js and the ONNX Runtime wasm (~27 MB, hence the raised limit), so the
@@ -41,7 +47,8 @@ export default defineConfig({
   worker: { format: 'es' },
   // The dev server's React refresh needs inline scripts, so only isolation there; preview sends what a host should.
   server: { headers: { ...ISOLATION_HEADERS } },
-  preview: { headers: { ...SECURITY_HEADERS } },
+  preview: { headers: { ...securityHeaders(modelHost) } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
+  };
 });

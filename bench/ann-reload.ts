@@ -4,13 +4,14 @@
 // the browser is closed and started again on the same profile, and a fresh page load reads the pages back, restores
 // the index with fromPages and searches once. A persistent profile, because an incognito context keeps IndexedDB in
 // memory, which would flatter the read.
-import { createServer, type Server } from 'node:http';
-import { readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium, type BrowserContext } from '@playwright/test';
+import { inProfile } from './chromium.ts';
+import { serveIsolated } from './isolated-server.ts';
 import { CACHE_DIR } from './ann-truth.ts';
 import { gaussianMixture } from './data/gaussian-mixture.ts';
 import type { LoadResult, PagesManifest, StoreRequest, StoreResult } from './browser/reload-protocol.ts';
@@ -19,12 +20,6 @@ import { buildIndex, type Classes, DIMS, type Page, pickKind, topIds } from './b
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(CACHE_DIR, 'reload-dist');
 const PROFILE = join(CACHE_DIR, 'reload-profile');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
 
 async function buildPage(): Promise<void> {
   const { build } = await import('vite');
@@ -80,53 +75,12 @@ async function nodePages(size: number, seed: number, quantization: string) {
 }
 
 function serve(pages?: { manifest: PagesManifest; blob: Buffer }): Promise<Server> {
-  // The handler handles its own errors (catch below): the promise it returns is deliberately not awaited.
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    try {
-      if (path === '/pages/manifest.json' && pages) return void res.end(JSON.stringify(pages.manifest));
-      if (path === '/pages/blob' && pages) return void res.end(pages.blob);
-      const file = join(DIST, normalize(path === '/' ? '/reload.html' : path));
-      if (!file.startsWith(DIST)) throw new Error('outside the page');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(PROFILE, {
-    headless: true,
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const routes = pages && { '/pages/manifest.json': JSON.stringify(pages.manifest), '/pages/blob': pages.blob };
+  return serveIsolated({ dist: DIST, index: 'reload.html', routes });
 }
 
 /** One page in a fresh browser on the shared profile; page errors are printed, not swallowed. */
-async function inBrowser<T>(url: string, run: (page: import('@playwright/test').Page) => Promise<T>): Promise<T> {
-  const context = await launch();
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    page.on('console', (m) => m.type() === 'error' && console.error(`page console: ${m.text()}`));
-    await page.goto(url);
-    return await run(page);
-  } finally {
-    await context.close();
-  }
-}
+const inBrowser = <T>(url: string, run: (page: import('@playwright/test').Page) => Promise<T>): Promise<T> => inProfile(PROFILE, url, run);
 
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -16,8 +16,8 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launchChromium, reportPageErrors } from './chromium.ts';
 import { serveIsolated } from './isolated-server.ts';
-import { chromium } from '@playwright/test';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { chunkDocument } from '../src/engine/ingest/chunker.ts';
 import { estimateTokens } from '../src/engine/embed/token-estimate.ts';
@@ -98,13 +98,10 @@ function serve(): Promise<Server> {
 }
 
 async function inChromium(url: string, requests: EmbedRunRequest[]): Promise<EmbedRunResult[]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    reportPageErrors(page);
     await page.goto(url);
     await page.waitForFunction(() => 'embedBench' in window);
     const results: EmbedRunResult[] = [];

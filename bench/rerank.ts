@@ -10,8 +10,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launchChromium, reportPageErrors } from './chromium.ts';
 import { serveIsolated } from './isolated-server.ts';
-import { chromium } from '@playwright/test';
 import type { RerankerSpec } from '../src/engine/rerank/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import { CACHE_DIR } from './ann-truth.ts';
@@ -56,15 +56,10 @@ function serve(): Promise<Server> {
 }
 
 async function inChromium(url: string, request: RerankRequest): Promise<RerankTimings> {
-  const browser = await chromium.launch({
-    headless: true,
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    page.on('console', (m) => m.type() === 'error' && console.error(`page console: ${m.text()}`));
+    reportPageErrors(page);
     await page.goto(url);
     return await page.evaluate((r) => window.rerankBench.run(r), request);
   } finally {

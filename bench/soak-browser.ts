@@ -3,13 +3,14 @@
 // fixture model served from public/models under /models/, same origin), then the browser closed and started again
 // on the same persistent profile (an incognito context keeps IndexedDB in memory, which would flatter the read),
 // and a fresh page load times the engine to its first keyword and hybrid results.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { ISOLATION_HEADERS } from '../src/security-headers.ts';
+import type { Page } from '@playwright/test';
+import { inProfile } from './chromium.ts';
+import { serveIsolated } from './isolated-server.ts';
 import { CACHE_DIR } from './ann-truth.ts';
 import { generateQueries } from './data/passages.ts';
 import { MODES, sameFraction, type ReopenTimes } from './data/soak-steps.ts';
@@ -20,13 +21,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(CACHE_DIR, 'soak-dist');
 const PROFILE = join(CACHE_DIR, 'soak-profile');
 const MODELS = resolve('public/models');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
 
 export interface BrowserFigures {
   buildMs: number;
@@ -96,45 +90,10 @@ async function builtPort(): Promise<number> {
 }
 
 function serve(port = 0): Promise<Server> {
-  // The handler handles its own errors (catch below): the promise it returns is deliberately not awaited.
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    try {
-      const [root, rel] = path.startsWith('/models/') ? [MODELS, path.slice('/models'.length)] : [DIST, path === '/' ? '/soak.html' : path];
-      const file = join(root, normalize(rel));
-      if (!file.startsWith(root)) throw new Error('outside the page');
-      const body = await readFile(file);
-      // The app's isolation headers (COOP/COEP), so ONNX Runtime may use threads as it does in the app.
-      res.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((done) => server.listen(port, '127.0.0.1', () => done(server)));
+  return serveIsolated({ dist: DIST, index: 'soak.html', models: MODELS, port });
 }
 
-function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(PROFILE, {
-    headless: true,
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
-async function inBrowser<T>(url: string, run: (page: Page) => Promise<T>): Promise<T> {
-  const context = await launch();
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    page.on('console', (m) => m.type() === 'error' && console.error(`page console: ${m.text()}`));
-    await page.goto(url);
-    return await run(page);
-  } finally {
-    await context.close();
-  }
-}
+const inBrowser = <T>(url: string, run: (page: Page) => Promise<T>): Promise<T> => inProfile(PROFILE, url, run);
 
 export async function runBrowser(o: Options): Promise<BrowserFigures> {
   let t = performance.now();

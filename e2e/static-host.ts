@@ -25,7 +25,13 @@ export interface StaticHost {
   close(): Promise<void>;
 }
 
-export async function startStaticHost(root: string, base = '/'): Promise<StaticHost> {
+/** A fixed port (a build that names this host must know it first) and headers to send with every file. */
+export interface StaticHostOptions {
+  port?: number;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export async function startStaticHost(root: string, base = '/', options: StaticHostOptions = {}): Promise<StaticHost> {
   const dir = resolve(root);
   const server: Server = createServer((req, res) => void answer(req, res));
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -36,13 +42,13 @@ export async function startStaticHost(root: string, base = '/'): Promise<StaticH
     if (!file.startsWith(dir)) return void res.writeHead(404).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, { ...options.headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
   }
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done, fail) => server.once('error', fail).listen(options.port ?? 0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${base}`,

@@ -4,8 +4,12 @@ import {
   CONTENT_SECURITY_POLICY,
   META_CONTENT_SECURITY_POLICY,
   SECURITY_HEADERS,
+  contentSecurityPolicy,
   headersFile,
+  metaContentSecurityPolicy,
+  securityHeaders,
 } from './security-headers.ts';
+import { parseModelHost } from './engine/embed/model-host.ts';
 
 const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...v]) => [name, v.join(' ')]));
 
@@ -38,5 +42,33 @@ describe('security headers', () => {
       expect(doc).toContain(`add_header ${name} "${value}" always;`);
       expect(doc).toContain(`${name} "${value}"`);
     }
+  });
+
+  // ── model host (VITE_TROVE_MODEL_HOST) ──
+  it('lets the default build connect to the hub and its download redirects', () => {
+    expect(directives(CONTENT_SECURITY_POLICY).get('connect-src')).toBe(
+      "'self' blob: data: https://huggingface.co https://*.huggingface.co https://*.hf.co",
+    );
+  });
+
+  it('lets a mirror build connect to that origin only, in the header, the meta tag and _headers', () => {
+    const host = parseModelHost('https://models.example.org');
+    const expected = "'self' blob: data: https://models.example.org";
+    expect(directives(contentSecurityPolicy(host)).get('connect-src')).toBe(expected);
+    expect(directives(metaContentSecurityPolicy(host)).get('connect-src')).toBe(expected);
+    expect(headersFile(host)).toContain(`  Content-Security-Policy: ${securityHeaders(host)['Content-Security-Policy']}`);
+    expect(headersFile(host)).not.toMatch(/huggingface|hf\.co/);
+  });
+
+  it('gives a self build connect-src \'self\' blob: data: only', () => {
+    const host = parseModelHost('self');
+    expect(directives(contentSecurityPolicy(host)).get('connect-src')).toBe("'self' blob: data:");
+    expect(headersFile(host)).not.toMatch(/https:/);
+  });
+
+  it('documents VITE_TROVE_MODEL_HOST and the self build\'s policy in docs/hosting.md', () => {
+    const doc = readFileSync(new URL('../docs/hosting.md', import.meta.url), 'utf8');
+    expect(doc).toContain('VITE_TROVE_MODEL_HOST');
+    expect(doc).toContain(`connect-src ${directives(contentSecurityPolicy(parseModelHost('self'))).get('connect-src')}`);
   });
 });

@@ -2,20 +2,27 @@
 // the preview server, the build emits them as dist/_headers for static hosts (Netlify, Cloudflare Pages), and
 // docs/hosting.md shows the same values for nginx and Caddy (a unit test keeps it in step).
 import type { Plugin } from 'vite';
+import { DEFAULT_MODEL_HOST, modelHostConnectSources, parseModelHost, type ModelHost } from './engine/embed/model-host.ts';
+
+/** The default build's model host: the Hugging Face hub. */
+const HUB = parseModelHost(DEFAULT_MODEL_HOST);
 
 // The privacy promise, enforced by the browser: scripts and connections only to this site, plus model files from
-// the Hugging Face hub (its downloads redirect to *.hf.co). As a header it also binds the Web Worker, which does the
-// fetching; the <meta> tag binds only the page.
-const DIRECTIVES = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "connect-src 'self' blob: data: https://huggingface.co https://*.huggingface.co https://*.hf.co",
-  "img-src 'self' data: blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'self'",
-];
+// the build's model host (VITE_TROVE_MODEL_HOST, src/engine/embed/model-host.ts): the Hugging Face hub by default
+// (its downloads redirect to *.huggingface.co and *.hf.co), a mirror's origin, or nothing at all for a `self` build.
+// As a header it also binds the Web Worker, which does the fetching; the <meta> tag binds only the page.
+function directives(host: ModelHost): string[] {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    ['connect-src', "'self'", 'blob:', 'data:', ...modelHostConnectSources(host), ...ollamaSources()].join(' '),
+    "img-src 'self' data: blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'self'",
+  ];
+}
 
 // ── Ollama (issue 11c) ──
 /**
@@ -37,16 +44,19 @@ export function ollamaConnectSource(value: string | undefined = process.env.VITE
   return url.origin;
 }
 const OLLAMA_SOURCE = ollamaConnectSource();
-if (OLLAMA_SOURCE) {
-  const connect = DIRECTIVES.findIndex((d) => d.startsWith('connect-src '));
-  DIRECTIVES[connect] = `${DIRECTIVES[connect]} ${OLLAMA_SOURCE}`;
+function ollamaSources(): string[] {
+  return OLLAMA_SOURCE ? [OLLAMA_SOURCE] : [];
 }
 
 /** For the <meta> tag: browsers ignore frame-ancestors there (and warn), so it is left out. */
-export const META_CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ');
+export function metaContentSecurityPolicy(host: ModelHost = HUB): string {
+  return directives(host).join('; ');
+}
 
 /** For the response header: no site may frame Trove (clickjacking). */
-export const CONTENT_SECURITY_POLICY = [...DIRECTIVES, "frame-ancestors 'none'"].join('; ');
+export function contentSecurityPolicy(host: ModelHost = HUB): string {
+  return [...directives(host), "frame-ancestors 'none'"].join('; ');
+}
 
 /** Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer). */
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
@@ -54,29 +64,36 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  ...ISOLATION_HEADERS,
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  // Trove needs none of these; denying them means injected script cannot use them either.
-  'Permissions-Policy':
-    'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()',
-};
+export function securityHeaders(host: ModelHost = HUB): Readonly<Record<string, string>> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(host),
+    ...ISOLATION_HEADERS,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    // Trove needs none of these; denying them means injected script cannot use them either.
+    'Permissions-Policy':
+      'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()',
+  };
+}
+
+/** The default build's values (models from the Hugging Face hub): what docs/hosting.md shows. */
+export const META_CONTENT_SECURITY_POLICY = metaContentSecurityPolicy(HUB);
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy(HUB);
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaders(HUB);
 
 /** The Netlify / Cloudflare Pages `_headers` file: every path gets every header. */
-export function headersFile(): string {
-  const lines = Object.entries(SECURITY_HEADERS).map(([name, value]) => `  ${name}: ${value}`);
+export function headersFile(host: ModelHost = HUB): string {
+  const lines = Object.entries(securityHeaders(host)).map(([name, value]) => `  ${name}: ${value}`);
   return ['# Generated from src/security-headers.ts by the build; edit that file, not this one.', '/*', ...lines, ''].join('\n');
 }
 
 /** Vite plugin: emits `_headers` into the build output. */
-export function headersFilePlugin(): Plugin {
+export function headersFilePlugin(host: ModelHost = HUB): Plugin {
   return {
     name: 'trove-headers-file',
     apply: 'build',
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: '_headers', source: headersFile() });
+      this.emitFile({ type: 'asset', fileName: '_headers', source: headersFile(host) });
     },
   };
 }

@@ -357,6 +357,18 @@ describe('durability', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("another tab's settings change keeps this tab's build settings (its self-hosted model path used to revert)", async () => {
+    const db = 'dur-tab-settings';
+    const [a, b] = await Promise.all([open(db), open(db)]);
+    await ingest(a, [file('a.txt', paragraphs('apple', 5))]);
+    const rrfK = (await b.getSettings()).rrfK + 7;
+    await b.updateSettings({ rrfK });
+    await expect.poll(async () => (await a.getSettings()).rrfK, { timeout: 10_000 }).toBe(rrfK);
+    expect((await a.getSettings()).localModelPath).toBe(localModelPath);
+    expect((await a.modelStatus()).state).toBe('ready');
+    expect((await a.search('apple note 2', { mode: 'hybrid' })).mode).toBe('hybrid');
+  });
+
   it('a second tab does not resume the document the first tab is still writing', async () => {
     const db = 'dur-noresume';
     const a = await open(db);

@@ -127,6 +127,26 @@ describe('the library lock', () => {
     expect((await second.engine.search('sourdough', { mode: 'keyword' })).results).toHaveLength(1);
   });
 
+  it('locking in one tab locks the others too (the lock used to be per tab: another tab kept showing the library)', async () => {
+    const first = await open('privacy-lock-tabs');
+    await first.engine.enableEncryption('correct horse battery');
+    await first.engine.ingest([file('guide.txt', 'Lactic acid bacteria make sourdough rise slowly overnight.')], () => undefined);
+    const second = await open('privacy-lock-tabs');
+    await second.engine.unlock('correct horse battery');
+    expect((await second.engine.search('sourdough', { mode: 'keyword' })).results).toHaveLength(1);
+    const events: string[] = [];
+    await second.engine.onLibraryEvent((event) => events.push(event.type));
+
+    await first.engine.lock();
+    await expect.poll(() => events.includes('locked'), { timeout: 5_000 }).toBe(true);
+    expect(await second.engine.lockState()).toBe('locked');
+    await expect(second.engine.search('sourdough')).rejects.toMatchObject({ code: 'LOCKED' });
+    expect((await second.engine.stats()).chunks).toBe(0);
+    // Unlocking one tab does not unlock the other: each asks for the passphrase.
+    await second.engine.unlock('correct horse battery');
+    expect(await first.engine.lockState()).toBe('locked');
+  });
+
   it('refuses to encrypt a library that has documents, and changes the passphrase without losing the library', async () => {
     const { engine } = await open('privacy-lock-nonempty');
     await engine.ingest([file('a.txt', 'Some plain words here.')], () => undefined);

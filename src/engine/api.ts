@@ -1,5 +1,10 @@
 // The one typed API the engine offers (in the worker via comlink, and directly in Node).
 import type { ErrorInfo } from './errors.ts';
+import type { ModelSpec } from './embed/model-registry.ts';
+import type { CustomModelCheck } from './embed/custom-model.ts';
+import type { ModelInfo, ModelKind, ModelsOverview } from './embed/model-cache-service.ts';
+import type { DownloadProgress } from './embed/model-cache.ts';
+export type { ModelSpec, CustomModelCheck, ModelInfo, ModelKind, ModelsOverview, DownloadProgress };
 import type { FusionSettings } from './retrieve/fuser.ts';
 import type { ContextRequest, ContextResponse, RerankerStatus, RerankRequest, RerankResponse } from './rerank-service.ts';
 
@@ -158,7 +163,9 @@ export type LibraryEvent =
   /** Another tab changed the library; this engine has caught up (lists and results may differ now). */
   | { type: 'changed' }
   /** This engine can no longer write (schema upgraded in another tab): the page must reload. */
-  | { type: 'stale'; message: string };
+  | { type: 'stale'; message: string }
+  /** Another tab locked the library: this engine forgot its key and content too; unlock to go on. */
+  | { type: 'locked' };
 
 export interface FileInput {
   /** Client-chosen id, used for progress and cancel. */
@@ -297,6 +304,15 @@ export interface EngineSettings {
   ollamaOrigin: string;
   /** The embedding model as Ollama names it, e.g. "nomic-embed-text". */
   ollamaModel: string;
+  // ── model host ──
+  /**
+   * Where model files are downloaded from: a build setting (VITE_TROVE_MODEL_HOST), never the user's or a link's.
+   * An origin with the hub's layout ("https://huggingface.co", a mirror) or "self" (only this site's models/ path).
+   */
+  modelHost: string;
+  // ── custom models ──
+  /** Embedding models the user added from a Hugging Face repo (checked by checkCustomModel); modelId may name one. */
+  customModels: ModelSpec[];
 }
 
 export interface LibraryStats {
@@ -416,4 +432,19 @@ export interface TroveApi {
   cancelBackup(jobId: string): Promise<void>;
   /** Storage used and allowed for this site, and whether it is persistent (from the browser, when it says). */
   storageStatus(): Promise<StorageStatus>;
+  // ── models view ──
+  /** Every registry (and custom) embedding model and reranker: size, dims, quality, licence, cached, device/dtype here. */
+  modelsOverview(): Promise<ModelsOverview>;
+  /** Downloads a model's files into Cache Storage ahead of use; cancelModelDownload stops it (nothing is kept). */
+  downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo>;
+  cancelModelDownload(kind: ModelKind, id: string): Promise<void>;
+  /** Deletes a model's cached files (all dtypes and revisions); returns the bytes freed. */
+  deleteCachedModel(kind: ModelKind, id: string): Promise<number>;
+  // ── custom models ──
+  /**
+   * Reads a Hugging Face repo's config and file list from the model host (only when downloads are allowed) and checks
+   * it; when it can be used, adds it to settings.customModels (not selected: the user picks it).
+   */
+  addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }>;
+  removeCustomModel(id: string): Promise<EngineSettings>;
 }

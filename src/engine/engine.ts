@@ -72,6 +72,12 @@ import type { StaleListener, Store } from './store/store.ts';
 import { VectorSet } from './vector-set.ts';
 import { WorkQueue } from './work-queue.ts';
 import { writerLock, type WriterLock } from './writer-lock.ts';
+import { parseModelHost, setActiveModelHost } from './embed/model-host.ts';
+import { setCustomModels } from './embed/model-registry.ts';
+import { ModelCacheService, type ModelInfo, type ModelKind, type ModelsOverview } from './embed/model-cache-service.ts';
+import type { DownloadProgress } from './embed/model-cache.ts';
+import { checkCustomModel, type CustomModelCheck } from './embed/custom-model.ts';
+import { fetchRepoFacts } from './embed/custom-model-fetch.ts';
 
 export type { EmbedderLoadOptions } from './model-lifecycle.ts';
 
@@ -151,6 +157,8 @@ export class TroveEngine implements TroveApi {
   private storedSettings = '{}';
   /** The settings as stored (what updateSettings builds on): never the build's or the URL's session overrides. */
   private persisted: Partial<EngineSettings> = {};
+  /** The build's settings (init's overrides), for reading another tab's settings the way init read ours. */
+  private build: Partial<EngineSettings> = {};
   /** URL parameters refused at init because they would widen what the user allowed. */
   private refused: SettingsRefusal[] = [];
   /** Which store content goes through (plain, or encrypted once unlocked); null before init. */
@@ -242,7 +250,12 @@ export class TroveEngine implements TroveApi {
     const consent = consentedOverrides(allowed, requested);
     this.refused = consent.refused;
     this.settingsValue = mergeSettings(allowed, consent.overrides);
+    this.build = overrides;
+    // ── model host ── the build's (VITE_TROVE_MODEL_HOST): every model load of this worker fetches from it
+    setActiveModelHost(this.settingsValue.modelHost);
+    setCustomModels(this.settingsValue.customModels); // ── custom models ──
     this.channel.onAnnouncement(() => void this.catchUpNow());
+    this.channel.onLocked?.(() => void this.lockHere().then((locked) => locked && this.emit(this.libraryListeners, { type: 'locked' })));
     // An encrypted library waits for its passphrase (unlock) before anything of its content is read.
     if (this.libraryLock.state === 'locked') return;
     await this.loadLibrary(inner);
@@ -274,6 +287,10 @@ export class TroveEngine implements TroveApi {
   async updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
     const store = this.settingsStore();
     const previous = this.settingsValue;
+    // ── model host ── a build setting: the page's CSP allows only the build's host, so it is not the user's to change
+    if (patch.modelHost !== undefined && patch.modelHost !== previous.modelHost) {
+      throw new TroveError('INVALID_ARGUMENT', 'modelHost is set when Trove is built (VITE_TROVE_MODEL_HOST), not in the settings.');
+    }
     const next = mergeSettings(previous, patch);
     // Only the stored settings and this change are saved: session overrides (build, URL) never become permanent.
     const persisted = { ...this.persisted, ...withoutUndefined(patch) };
@@ -288,6 +305,7 @@ export class TroveEngine implements TroveApi {
 
   /** Reacts to new settings (ours, or another tab's): rebuilds what they change, in the work queue. */
   private applySettingsChange(previous: EngineSettings, next: EngineSettings): void {
+    setCustomModels(next.customModels); // ── custom models ── before anything looks the model up
     void this.reranking.settingsChanged();
     if (next.ocrMode === 'never' && previous.ocrMode !== 'never') void this.parsing.stopOcr().catch(() => undefined);
     if (previous.bm25K1 !== next.bm25K1 || previous.bm25B !== next.bm25B) {
@@ -778,6 +796,51 @@ export class TroveEngine implements TroveApi {
     return this.backups.storageStatus();
   }
 
+  // ── models view ──
+  private modelCacheService?: ModelCacheService;
+  private get modelCache(): ModelCacheService {
+    this.modelCacheService ??= new ModelCacheService({ settings: () => this.settingsValue, customModels: () => this.settingsValue.customModels });
+    return this.modelCacheService;
+  }
+
+  modelsOverview(): Promise<ModelsOverview> {
+    return this.modelCache.overview();
+  }
+
+  downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo> {
+    return this.modelCache.download(kind, id, onProgress);
+  }
+
+  async cancelModelDownload(kind: ModelKind, id: string): Promise<void> {
+    this.modelCache.cancel(kind, id);
+  }
+
+  deleteCachedModel(kind: ModelKind, id: string): Promise<number> {
+    return this.modelCache.remove(kind, id);
+  }
+
+  // ── custom models ──
+  async addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }> {
+    const settings = this.settingsValue;
+    const host = parseModelHost(settings.modelHost);
+    if (host.kind === 'remote' && !settings.allowRemoteModels) {
+      throw new TroveError('INVALID_ARGUMENT', `Model downloads are off (Settings): Trove reads nothing from ${new URL(host.url).host} until you allow it.`);
+    }
+    const facts = await fetchRepoFacts(repo.trim(), { host, localModelUrl: this.modelCache.localModelUrl() }, (url, init) => fetch(url, init));
+    const check = checkCustomModel(facts);
+    if (!check.ok || !check.spec) return { check, settings };
+    const customModels = [...settings.customModels.filter((m) => m.id !== check.spec!.id), check.spec];
+    return { check, settings: await this.updateSettings({ customModels }) };
+  }
+
+  async removeCustomModel(id: string): Promise<EngineSettings> {
+    if (this.settingsValue.modelId === id) {
+      throw new TroveError('INVALID_ARGUMENT', 'This model is in use: choose another embedding model first, then remove it.');
+    }
+    await this.modelCache.remove('embedding', id).catch(() => 0);
+    return this.updateSettings({ customModels: this.settingsValue.customModels.filter((m) => m.id !== id) });
+  }
+
   /** The model whose vectors answer searches (an export's vectors, and what an import must match). */
   private servingModel(): { id?: string; fingerprint: string; dims: number } | null {
     const serving = this.serving();
@@ -880,7 +943,10 @@ export class TroveEngine implements TroveApi {
     this.persisted = safeSettings(stored);
     // Another tab saved settings: the user's explicit choice there wins over this page's start-up overrides.
     const previous = this.settingsValue;
-    const next = mergeSettings(DEFAULT_SETTINGS, safeSettings(stored));
+    // The build's choices fill what the user never chose (another tab saves only what its user changed), and
+    // where this deployment keeps its models is not a choice another tab can make: it stays.
+    const withBuild = mergeSettings(mergeSettings(DEFAULT_SETTINGS, this.build), safeSettings(stored));
+    const next = mergeSettings(withBuild, deploymentSettings(this.build));
     if (JSON.stringify(next) === JSON.stringify(previous)) return;
     this.settingsValue = next;
     this.applySettingsChange(previous, next);
@@ -947,12 +1013,21 @@ export class TroveEngine implements TroveApi {
       if (libraryLock?.state === 'locked') return;
       throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: turn the lock on first (Settings → Privacy).');
     }
+    await this.lockHere();
+    this.channel.announceLocked?.();
+  }
+
+  /** Locks this engine (from this tab or another's announcement); false when it was not unlocked. */
+  private async lockHere(): Promise<boolean> {
+    const libraryLock = this.libraryLock;
+    if (libraryLock?.state !== 'unlocked') return false;
     // In the queue, so no write is half-done when the key goes; then nothing of the library stays in memory.
     await this.queue.enqueue(async () => {
       libraryLock.lock();
       this.forgetInMemory();
     });
     await this.model.detach()?.dispose().catch(() => undefined); // with it, the cache of recent query vectors
+    return true;
   }
 
   async enableEncryption(passphrase: string): Promise<void> {
@@ -1034,5 +1109,13 @@ function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> 
     }
     remaining = rejected;
   }
+  return kept;
+}
+
+/** The parts of the build's settings that describe the deployment rather than a user's choice. */
+function deploymentSettings(build: Partial<EngineSettings>): Partial<EngineSettings> {
+  const kept: Partial<EngineSettings> = {};
+  if (build.localModelPath !== undefined) kept.localModelPath = build.localModelPath;
+  if (build.modelHost !== undefined) kept.modelHost = build.modelHost;
   return kept;
 }

@@ -9,6 +9,8 @@ import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
 import { DEFAULT_OLLAMA_MODEL, DEFAULT_OLLAMA_ORIGIN, ollamaModelName, ollamaOrigin } from './embed/ollama-embedder.ts';
+import { DEFAULT_MODEL_HOST, parseModelHost } from './embed/model-host.ts';
+import { validateCustomModels } from './embed/custom-model-settings.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -49,6 +51,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   ollamaEnabled: false,
   ollamaOrigin: DEFAULT_OLLAMA_ORIGIN,
   ollamaModel: DEFAULT_OLLAMA_MODEL,
+  // ── model host ──
+  modelHost: DEFAULT_MODEL_HOST,
+  // ── custom models ──
+  customModels: [],
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -63,7 +69,9 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
 }
 
 function validate(s: EngineSettings): void {
-  getModelSpec(s.modelId); // throws, naming the valid ids
+  // ── custom models ── (a stored custom spec is valid when it passes its checks; the model may be one of them)
+  validateCustomModels(s.customModels);
+  if (!s.customModels.some((spec) => spec.id === s.modelId)) getModelSpec(s.modelId); // throws, naming the valid ids
   getRerankerSpec(s.rerankerId);
   if (!['auto', 'on', 'off'].includes(s.rerankDefault)) {
     throw new TroveError('INVALID_ARGUMENT', `rerankDefault must be auto, on or off, got "${s.rerankDefault}".`);
@@ -104,6 +112,9 @@ function validate(s: EngineSettings): void {
   }
   ollamaOrigin(s.ollamaOrigin); // throws, saying what an origin looks like
   ollamaModelName(s.ollamaModel);
+  // ── model host ──
+  if (typeof s.modelHost !== 'string') throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
+  parseModelHost(s.modelHost); // throws, saying what is wrong
 }
 
 /** The vector-index part of the settings. */
@@ -126,6 +137,8 @@ export function indexChanged(a: EngineSettings, b: EngineSettings): boolean {
 export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
   return (
     a.modelId !== b.modelId ||
+    // ── custom models ── the entry of the model in use changed (e.g. re-added at a newer commit)
+    JSON.stringify(a.customModels.find((m) => m.id === a.modelId)) !== JSON.stringify(b.customModels.find((m) => m.id === b.modelId)) ||
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
     a.device !== b.device ||

@@ -23,6 +23,7 @@ import { JobList } from './JobList.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
 import { LockScreen } from './LockScreen.tsx';
 import { PrivacyDialog } from './PrivacyDialog.tsx';
+import { ModelsView } from './ModelsView.tsx';
 import { RefusedNotice } from './RefusedNotice.tsx';
 import { SearchBar } from './SearchBar.tsx';
 import { SearchResults } from './SearchResults.tsx';
@@ -101,6 +102,11 @@ export function App() {
       onEngineEvent((event) => {
         if (event.type === 'changed') libraryChanged();
         else if (event.type === 'stale') setNotice({ kind: 'stale', message: event.message });
+        else if (event.type === 'locked') {
+          // Locked from another tab: this one shows nothing of the library either.
+          setLock('locked');
+          setQuery('');
+        }
         else if (event.type === 'died') {
           failUnfinished(event.message);
           setNotice({ kind: 'restarting', message: `${event.message.replace(/ it was restarted\.$/, '')} Restarting it…` });
@@ -254,6 +260,7 @@ export function App() {
   );
 
   const [privacyOpen, setPrivacyOpen] = useState(false);
+  const [modelsOpen, setModelsOpen] = useState(false); // ── models view ──
   const lockNow = useCallback(async () => {
     if (!engine) return;
     await engine.lock();
@@ -300,6 +307,7 @@ export function App() {
         lock={lock}
         onLock={() => void lockNow()}
         onOpenPrivacy={() => setPrivacyOpen(true)}
+        onOpenModels={() => setModelsOpen(true)}
       />
       <EngineBanner notice={notice} onDismiss={() => setNotice(undefined)} onUpdate={() => void applyUpdate()} />
       <RefusedNotice
@@ -425,9 +433,21 @@ export function App() {
           setLock(state);
           libraryChanged();
         }}
+        onOpenModels={() => {
+          setSettingsOpen(false);
+          setModelsOpen(true);
+        }}
       />
       <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
       <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
+      <ModelsView
+        open={modelsOpen}
+        onClose={() => setModelsOpen(false)}
+        engine={engine}
+        status={model.status}
+        onSaveSettings={saveSettings}
+        onSettingsChanged={setSettings}
+      />
     </div>
   );
 }

@@ -14,9 +14,11 @@ interface Props {
   lock?: LockState;
   onLock?: () => void;
   onOpenPrivacy?: () => void;
+  // ── models view ──
+  onOpenModels?: () => void;
 }
 
-export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy }: Props) {
+export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy, onOpenModels }: Props) {
   return (
     <header className="header">
       <div className="header__inner">
@@ -31,6 +33,11 @@ export function Header({ status, startError, pendingVectors, onRetry, onOpenSett
           {lock === 'unlocked' && onLock && (
             <button type="button" className="button button--small button--quiet" data-testid="lock-button" onClick={onLock} title="Lock the library now">
               Lock
+            </button>
+          )}
+          {onOpenModels && (
+            <button type="button" className="button button--small button--quiet" data-testid="models-button" onClick={onOpenModels}>
+              Models
             </button>
           )}
           {onOpenPrivacy && (

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { EngineSettings, LockState } from '../engine/api.ts';
 import { CONTENT_SECURITY_POLICY } from '../security-headers.ts';
+import { modelHostConnectSources, parseModelHost } from '../engine/embed/model-host.ts';
 import type { Engine } from './engine-client.ts';
 import { ForgetEverything } from './ForgetEverything.tsx';
 
@@ -9,6 +10,12 @@ import { ForgetEverything } from './ForgetEverything.tsx';
 export const MODEL_HOSTS: string[] = (/connect-src ([^;]+)/.exec(CONTENT_SECURITY_POLICY)?.[1] ?? '')
   .split(/\s+/)
   .filter((source) => source.startsWith('https://'));
+
+// ── model host ── the build's host (VITE_TROVE_MODEL_HOST), as the CSP allows it; a `self` build names this site.
+function modelHostSources(value: string): string[] {
+  const host = parseModelHost(value);
+  return host.kind === 'self' ? ['this site only'] : modelHostConnectSources(host);
+}
 
 interface Props {
   open: boolean;
@@ -54,7 +61,7 @@ export function PrivacyDialog({ open, onClose, engine, settings, lock }: Props) 
           <li data-testid="privacy-egress">
             Only model files are ever downloaded, and only when downloads are allowed
             {settings ? (settings.allowRemoteModels ? ' (now: allowed)' : ' (now: off — models load only from this site)') : ''}, from{' '}
-            {MODEL_HOSTS.map((host, i) => (
+            {(settings ? modelHostSources(settings.modelHost) : MODEL_HOSTS).map((host, i) => (
               <span key={host}>
                 {i > 0 && ', '}
                 <code>{host}</code>

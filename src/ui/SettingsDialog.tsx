@@ -11,6 +11,7 @@ import { LockSettings } from './LockSettings.tsx';
 import { OllamaSettings } from './OllamaSettings.tsx';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { effectiveModelId } from '../engine/embed/embedder-backend.ts';
+import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
@@ -23,7 +24,7 @@ const RERANKERS = listRerankers().map((spec) => ({
 }));
 
 function modelLabel(spec: ModelSpec): string {
-  if (spec.testFixture) return `${spec.id} — offline test fixture`;
+  if (spec.testFixture) return `${spec.id} — ${spec.localOnly ? 'offline test fixture' : 'test fixture from the model host'}`;
   const sizes = Object.values(spec.sizeMB);
   const download = sizes.length > 0 ? `, ${Math.min(...sizes)}–${Math.max(...sizes)} MB` : '';
   return `${spec.id}${spec.id === DEFAULT_MODEL_ID ? ' (recommended)' : ''} — ${spec.dims} dims${download}`;
@@ -67,9 +68,11 @@ interface Props {
   lock?: LockState;
   documentCount?: number;
   onLockChanged?: (state: LockState) => void;
+  // ── models view ──
+  onOpenModels?: () => void;
 }
 
-export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged }: Props) {
+export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged, onOpenModels }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>();
   const [error, setError] = useState<string>();
@@ -125,9 +128,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
       .finally(() => setSaving(false));
   };
 
-  const models = settings && !MODELS.some((m) => m.id === settings.modelId)
-    ? [...MODELS, { id: settings.modelId, label: settings.modelId }]
-    : MODELS;
+  // ── custom models ── the user's own (Models view) after the registry's
+  const known = [...MODELS, ...(settings?.customModels ?? []).map((spec) => ({ id: spec.id, label: `${spec.repo} — added by you, ${spec.dims} dims` }))];
+  const models = settings && !known.some((m) => m.id === settings.modelId)
+    ? [...known, { id: settings.modelId, label: settings.modelId }]
+    : known;
 
   return (
     <dialog
@@ -171,6 +176,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 Passages are embedded again with a new model; keyword search keeps working meanwhile.
               </span>
             </label>
+            {onOpenModels && (
+              <button type="button" className="button button--small button--quiet" onClick={onOpenModels} data-testid="settings-open-models">
+                Sizes, downloads and your own models…
+              </button>
+            )}
             <label className="check">
               <input
                 type="checkbox"
@@ -179,7 +189,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 data-testid="setting-remote"
               />
               <span>
-                Allow downloading models from the Hugging Face hub
+                Allow downloading models from {settings ? modelHostLabel(parseModelHost(settings.modelHost)) : 'the Hugging Face hub'}
                 <span className="field__hint">
                   {draft.allowRemoteModels
                     ? 'Only model files are downloaded; your documents and queries stay here.'

@@ -19,6 +19,7 @@ import type {
 import { ERROR_CODES } from '../engine/errors.ts';
 import { registerErrorTransfer } from '../worker/error-transfer.ts';
 import { defaultLocalModelPath } from './base-path.ts';
+import { DEFAULT_MODEL_HOST } from '../engine/embed/model-host.ts';
 
 export type Engine = Comlink.Remote<TroveApi>;
 
@@ -180,9 +181,12 @@ export function onModelStatus(listener: (status: ModelStatus) => void): () => vo
 export function initialSettings(
   query: string = globalThis.location?.search ?? '',
   buildModel: string | undefined = import.meta.env.VITE_TROVE_MODEL as string | undefined,
+  buildModelHost: string = (import.meta.env.VITE_TROVE_MODEL_HOST as string | undefined) || DEFAULT_MODEL_HOST,
 ): { build: Partial<EngineSettings>; requested: Partial<EngineSettings> } {
   // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
   const build: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
+  // ── model host ── where model files come from (VITE_TROVE_MODEL_HOST; the hub when unset)
+  build.modelHost = buildModelHost;
   if (buildModel === 'local') {
     Object.assign(build, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false });
   }

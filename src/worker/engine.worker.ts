@@ -5,8 +5,6 @@ import * as Comlink from 'comlink';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
-import { loadTransformersEmbedder } from '../engine/embed/transformers-embedder.ts';
-import { loadTransformersReranker } from '../engine/rerank/transformers-reranker.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import { TesseractRecognizer } from '../engine/ingest/ocr/tesseract.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
@@ -16,10 +14,16 @@ registerErrorTransfer();
 
 const engine = new TroveEngine({
   openStore: ({ onStale }) => IndexedDbStore.open('trove', { onStale }),
-  loadEmbedder: (options) =>
-    loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
-  loadReranker: (options) =>
-    loadTransformersReranker({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } }),
+  // transformers.js (~700 KB) is imported when a model is first loaded, not at worker start: keyword search over a
+  // stored library answers before it has been fetched and compiled.
+  loadEmbedder: async (options) => {
+    const { loadTransformersEmbedder } = await import('../engine/embed/transformers-embedder.ts');
+    return loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } });
+  },
+  loadReranker: async (options) => {
+    const { loadTransformersReranker } = await import('../engine/rerank/transformers-reranker.ts');
+    return loadTransformersReranker({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } });
+  },
   wipeStorage: deleteAllDatabases,
   // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
   parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },

@@ -199,11 +199,28 @@ const MULTILINGUAL_E5_SMALL: ModelSpec = {
     '118M parameters, 384 dimensions.',
 };
 
+// ── model host: the GloVe fixture fetched like a product model ──
+/**
+ * The GloVe fixture under a repo id that exists on no real hub, fetched from the build's model host
+ * (VITE_TROVE_MODEL_HOST) like any product model: e2e/egress-host.spec.ts serves it from a local stand-in for the
+ * hub, so the production download path (remote host, Cache Storage) is tested without the real hub.
+ */
+const GLOVE_HUB_FIXTURE: ModelSpec = {
+  ...GLOVE_FIXTURE,
+  id: 'glove-50d-hub',
+  repo: 'trove-hub/glove-50d-static',
+  revision: 'main',
+  localOnly: false,
+  summary: 'Test fixture fetched from the model host.',
+  quality: 'Test fixture: the GloVe fixture served by a stand-in for the model host, for download and egress tests.',
+};
+
 export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [BGE_SMALL.id]: BGE_SMALL,
   [MINILM_L6.id]: MINILM_L6,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
   [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
+  [GLOVE_HUB_FIXTURE.id]: GLOVE_HUB_FIXTURE, // ── model host ──
   [BGE_BASE.id]: BGE_BASE,
   [POTION_8M.id]: POTION_8M,
   [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,
@@ -217,8 +234,18 @@ export function listModels(): ModelSpec[] {
   return Object.values(MODEL_REGISTRY);
 }
 
+// ── custom models ──
+// Models the user added from a Hugging Face repo (settings.customModels, validated by custom-model-settings.ts). The
+// engine registers them whenever its settings change, so every getModelSpec (loading, chunk budget, status) knows them.
+const customModels = new Map<string, ModelSpec>();
+
+export function setCustomModels(specs: readonly ModelSpec[]): void {
+  customModels.clear();
+  for (const spec of specs) if (!Object.hasOwn(MODEL_REGISTRY, spec.id)) customModels.set(spec.id, Object.freeze({ ...spec }));
+}
+
 export function getModelSpec(id: string): ModelSpec {
-  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : undefined;
+  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : customModels.get(id); // ── custom models ──
   if (!spec) {
     const valid = Object.keys(MODEL_REGISTRY).join(', ');
     throw new TroveError('INVALID_ARGUMENT', `Unknown embedding model "${id}". Valid models: ${valid}.`);

@@ -15,7 +15,9 @@ import { TroveError, isAbort, throwIfAborted } from '../errors.ts';
 import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
 import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from './model-registry.ts';
 import { wasmThreadsHere } from './wasm-threads.ts';
+import { activeModelHost, modelHostLabel, type ModelHost } from './model-host.ts';
 
+/** The Hugging Face hub; the host models actually come from is the build's (model-host.ts, activeModelHost()). */
 export const HUB_URL = 'https://huggingface.co/';
 const QUERY_CACHE_SIZE = 64;
 /**
@@ -64,10 +66,13 @@ let baseFetch: Fetch | undefined;
  * wasmPaths only take effect before the first ONNX session is created.
  */
 export function configureTransformersEnv(options: TransformersEnvOptions): void {
+  // ── model host (VITE_TROVE_MODEL_HOST) ──
+  // A `self` build never fetches from another origin, whatever the settings say; otherwise the build's host.
+  const host = activeModelHost();
   env.allowLocalModels = true;
-  env.allowRemoteModels = options.allowRemoteModels;
+  env.allowRemoteModels = options.allowRemoteModels && host.kind === 'remote';
   env.localModelPath = options.localModelPath;
-  env.remoteHost = HUB_URL;
+  env.remoteHost = host.kind === 'remote' ? host.url : HUB_URL;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   // transformers.js points wasmPaths at a CDN when it is imported: always replace it with our own origin's files.
   const wasm = env.backends.onnx.wasm;
@@ -78,12 +83,12 @@ export function configureTransformersEnv(options: TransformersEnvOptions): void 
   // script-src 'self' holds in the worker too. Offline use is covered by the service worker's precache.
   env.useWasmCache = false;
   baseFetch ??= env.fetch;
-  env.fetch = guardedFetch(baseFetch, options.localModelPath);
+  env.fetch = guardedFetch(baseFetch, options.localModelPath, host);
 }
 
-/** Lets requests reach only this site, the local model host and the hub; an HTML page answering for a model file is a 404. */
-function guardedFetch(fetchImpl: Fetch, localModelPath: string): Fetch {
-  const allowed = new Set<string>([new URL(HUB_URL).origin]);
+/** Lets requests reach only this site, the local model path and the build's model host; an HTML page answering for a model file is a 404. */
+function guardedFetch(fetchImpl: Fetch, localModelPath: string, host: ModelHost): Fetch {
+  const allowed = new Set<string>(host.kind === 'remote' ? [host.origin] : []);
   const localOrigin = httpOrigin(localModelPath);
   if (localOrigin) allowed.add(localOrigin);
   if (typeof location !== 'undefined' && location.origin) allowed.add(location.origin);
@@ -91,7 +96,7 @@ function guardedFetch(fetchImpl: Fetch, localModelPath: string): Fetch {
     const url = input instanceof URL ? input.href : String(input);
     const origin = httpOrigin(url);
     if (origin && !allowed.has(origin)) {
-      throw new Error(`refused to fetch ${url}: models load only from this site or ${HUB_URL}`);
+      throw new Error(`refused to fetch ${url}: models load only from this site${host.kind === 'remote' ? ` or ${host.url}` : ''}`);
     }
     const response = await fetchImpl(input, init);
     // Static dev/preview servers answer unknown paths with index.html (SPA fallback). Reporting a 404 instead lets
@@ -259,7 +264,7 @@ function loadError(error: unknown, context: { spec: ModelSpec; allowRemote: bool
   } else if (error instanceof SyntaxError) {
     why = `a model file under ${allowRemote ? `${folder} or the hub` : folder} is not valid JSON (${message})`;
   } else if (/fetch failed|failed to fetch|networkerror|load failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/i.test(message)) {
-    why = `the download from ${HUB_URL} failed (${message}); check the network, or self-host the model under ${folder}`;
+    why = `the download from ${modelHostLabel(activeModelHost())} failed (${message}); check the network, or self-host the model under ${folder}`;
   } else {
     why = message;
   }

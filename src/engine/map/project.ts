@@ -2,7 +2,6 @@
 // and in Node. PCA first (fit on a sample, applied to all: linear in the number of points), then UMAP (umap-js) on
 // a sample of the PCA-reduced points; the points outside the sample are placed among their nearest sample points.
 // Seeded, so the same library gives the same map; progress per stage; cancellable between steps.
-import { UMAP } from 'umap-js';
 import { TroveError, throwIfAborted } from '../errors.ts';
 
 export type ProjectionMethod = 'auto' | 'pca' | 'umap';
@@ -71,6 +70,8 @@ export async function project(vectors: Float32Array, dims: number, options: Proj
   const sample = sampleIndices(count, sampleSize, random);
   const rows: number[][] = [];
   for (const index of sample) rows.push(Array.from(reduced.subarray(index * keep, (index + 1) * keep)));
+  // umap-js loads with the first map, not at worker start.
+  const { UMAP } = await import('umap-js');
   const umap = new UMAP({
     nComponents: 2,
     nNeighbors: Math.min(nNeighbors, sampleSize - 1),

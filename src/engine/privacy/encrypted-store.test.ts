@@ -279,6 +279,27 @@ describe('EncryptedStore over IndexedDbStore', () => {
     store.close();
   });
 
+  it('seals tags, the file hash and error messages too (a hash would confirm a known file is in the library)', async () => {
+    const hash = `${'ab'.repeat(8)}c0ffee${'12'.repeat(12)}`;
+    for (const [db, Wrap] of [['enc-fields-plain', null], ['enc-fields', EncryptedStore]] as const) {
+      const store: Store = Wrap ? await Wrap.create(await IndexedDbStore.open(db), PASS) : await IndexedDbStore.open(db);
+      const docId = await store.createDocument(
+        { name: 'n', format: 'text', size: 1, addedAt: 1, tags: [`tag${CANARY}`], sha256: hash },
+        { text: 'x', blocks: [] },
+      );
+      await store.updateDocument(docId, { status: 'failed', error: { code: 'PARSE_FAILED', message: `“${CANARY}.pdf” is damaged` } });
+      await store.updateDocument(docId, { tags: [`other${CANARY}`, 'plain'] });
+      const doc = await store.getDocument(docId);
+      expect(doc).toMatchObject({ tags: [`other${CANARY}`, 'plain'], sha256: hash, error: { code: 'PARSE_FAILED', message: `“${CANARY}.pdf” is damaged` } });
+      store.close();
+      const dump = await dumpDatabase(db);
+      const hashBytes = new TextEncoder().encode(hash);
+      // The plain store is the control: the same checks find everything there.
+      expect(hasCanary(dump)).toBe(!Wrap);
+      expect(contains(dump, hashBytes)).toBe(!Wrap);
+    }
+  });
+
   it('adds vectors later (model loaded after ingest) through the same sealing', async () => {
     const store = await EncryptedStore.create(await IndexedDbStore.open('enc-late'), PASS);
     const docId = await store.createDocument({ name: 'x', format: 'text', size: 1, addedAt: 1 }, { text: 'x', blocks: [] });

@@ -2,6 +2,9 @@
 //
 // Sealed (AES-GCM envelopes, see crypto.ts), each with a context string so records cannot be swapped:
 //   documents: name, title, warnings      → sealed JSON in `name`; title/warnings left out      (context "doc")
+//              tags, sha256, error message → each sealed in its own field, so a patch seals only itself
+//                                            ("doc-tags", "doc-sha256", "doc-error"; a file's hash would let
+//                                            anyone with the disk confirm that a known file is in the library)
 //   texts:     text and blocks            → sealed JSON in `text`; blocks = []                   ("text")
 //   chunks:    text, headingPath, fields  → sealed JSON in `text`; headingPath = [], no fields   ("chunk:<docId>")
 //   terms:     the analysed terms         → one sealed string as the only term                   ("terms:<docId>")
@@ -123,11 +126,15 @@ export class EncryptedStore implements Store {
       ...(warnings !== undefined && { warnings }),
       ...(folder !== undefined && { folder }),
     };
-    const [sealedDoc, sealedText] = await Promise.all([
+    const [sealedDoc, sealedText, sealedFields] = await Promise.all([
       cipher.seal(secrets, 'doc'),
       cipher.seal({ text: text.text, blocks: text.blocks }, 'text'),
+      sealDocumentFields(cipher, plain),
     ]);
-    return this.inner.createDocument({ ...plain, name: bytesToLatin1(sealedDoc) }, { text: bytesToLatin1(sealedText), blocks: [] });
+    return this.inner.createDocument(
+      { ...plain, ...sealedFields, name: bytesToLatin1(sealedDoc) },
+      { text: bytesToLatin1(sealedText), blocks: [] },
+    );
   }
 
   async addChunks(docId: number, chunks: NewChunk[], vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>): Promise<number[]> {
@@ -190,8 +197,8 @@ export class EncryptedStore implements Store {
     docId: number,
     patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
   ): Promise<void> {
-    this.key();
-    return this.inner.updateDocument(docId, patch);
+    const cipher = this.key();
+    return this.inner.updateDocument(docId, { ...patch, ...(await sealDocumentFields(cipher, patch)) });
   }
 
   async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
@@ -311,11 +318,39 @@ export class EncryptedStore implements Store {
   }
 }
 
+type SealedFields = Pick<DocumentRecord, 'tags' | 'sha256' | 'error'>;
+
+/** Seals the tags, hash and error message present in `fields` (absent ones stay absent; codes stay plain). */
+async function sealDocumentFields(cipher: RecordCipher, fields: SealedFields): Promise<SealedFields> {
+  const sealed: SealedFields = {};
+  const { tags, sha256, error } = fields;
+  if (tags !== undefined && tags.length > 0) sealed.tags = [bytesToLatin1(await cipher.seal(tags, 'doc-tags'))];
+  if (sha256 !== undefined) sealed.sha256 = bytesToLatin1(await cipher.seal(sha256, 'doc-sha256'));
+  if (error !== undefined) sealed.error = { ...error, message: bytesToLatin1(await cipher.seal(error.message, 'doc-error')) };
+  return sealed;
+}
+
+/** A sealed envelope as a latin1 string ("TE", version 1); libraries locked before these fields were sealed hold plain values. */
+function isSealed(value: string): boolean {
+  return value.charCodeAt(0) === 0x54 && value.charCodeAt(1) === 0x45 && value.charCodeAt(2) === 1;
+}
+
+async function openDocumentFields(cipher: RecordCipher, doc: DocumentRecord): Promise<SealedFields> {
+  const opened: SealedFields = {};
+  if (doc.tags?.length === 1 && isSealed(doc.tags[0]!)) opened.tags = (await cipher.open(latin1ToBytes(doc.tags[0]!), 'doc-tags')) as string[];
+  if (doc.sha256 !== undefined && isSealed(doc.sha256)) opened.sha256 = await cipher.openString(latin1ToBytes(doc.sha256), 'doc-sha256');
+  if (doc.error !== undefined && isSealed(doc.error.message)) {
+    opened.error = { ...doc.error, message: await cipher.openString(latin1ToBytes(doc.error.message), 'doc-error') };
+  }
+  return opened;
+}
+
 async function openDocument(cipher: RecordCipher, doc: DocumentRecord): Promise<DocumentRecord> {
   const { name, title, warnings, folder } = (await cipher.open(latin1ToBytes(doc.name), 'doc')) as DocumentSecrets;
   const { title: _t, warnings: _w, folder: _f, ...plain } = doc;
   return {
     ...plain,
+    ...(await openDocumentFields(cipher, doc)),
     name,
     ...(title !== undefined && { title }),
     ...(warnings !== undefined && { warnings }),

@@ -1,6 +1,6 @@
 // OCR with tesseract.js. Every file it needs comes from URLs (browser) or paths (Node) given by the caller:
 // its worker script, the tesseract core (.wasm.js, wasm inlined) and the traineddata directory — never a CDN.
-import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js';
+import type { Worker as TesseractWorker } from 'tesseract.js';
 import { TroveError, throwIfAborted } from '../../errors.ts';
 import type { OcrRecognizer, OcrResult } from './recognizer.ts';
 
@@ -33,7 +33,18 @@ export class TesseractRecognizer implements OcrRecognizer {
   constructor(private readonly assets: TesseractAssets) {}
 
   private start(): Promise<TesseractWorker> {
-    if (this.worker) return this.worker;
+    // A failed start is forgotten, so the next page tries again.
+    const worker = (this.worker ??= this.launch().catch((error: unknown) => {
+      if (this.worker === worker) this.worker = undefined;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new TroveError('MODEL_UNAVAILABLE', `OCR could not start: ${detail}`, { cause: error });
+    }));
+    return worker;
+  }
+
+  private async launch(): Promise<TesseractWorker> {
+    // tesseract.js loads with the first page that needs OCR, not at worker start.
+    const { createWorker, OEM } = await import('tesseract.js');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       const ms = this.assets.startTimeoutMs ?? 60_000;
@@ -62,13 +73,10 @@ export class TesseractRecognizer implements OcrRecognizer {
       },
       () => undefined,
     );
-    this.worker = Promise.race([starting, failed, timeout]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
+    return Promise.race([starting, failed, timeout]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
       gaveUp = true;
-      this.worker = undefined;
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new TroveError('MODEL_UNAVAILABLE', `OCR could not start: ${detail}`, { cause: error });
+      throw error;
     });
-    return this.worker;
   }
 
   recognize(image: Uint8Array, signal?: AbortSignal): Promise<OcrResult> {

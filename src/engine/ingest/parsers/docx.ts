@@ -1,6 +1,5 @@
 // Word (.docx) via mammoth: the document becomes semantic HTML (Heading 1-6 styles → h1-h6, tables, lists), which
 // the HTML text extractor turns into heading and paragraph blocks in reading order. Images are dropped.
-import mammoth from 'mammoth';
 import { TroveError, throwIfAborted } from '../../errors.ts';
 import type { ParsedDocument, Parser } from '../../types.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
@@ -66,6 +65,8 @@ export class DocxParser implements Parser {
     let failedImages = 0;
     const arrayBuffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
     let html: string;
+    // Loaded on the first .docx, not at worker start (mammoth and JSZip are ~500 KB the start-up would parse).
+    const { default: mammoth } = await import('mammoth');
     try {
       // Node's mammoth reads `buffer`, its browser build `arrayBuffer`; JSZip underneath takes an ArrayBuffer in both.
       const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };

@@ -1,0 +1,21 @@
+// The production build pointed at a local stand-in for the model host, shared by the specs that need it
+// (egress-host.spec.ts, models.spec.ts): built once per test worker into dist-egress/, with ports derived from
+// this checkout's E2E port (the build must know the stand-in's origin: it goes into the CSP and the fetch guard).
+import { execFileSync } from 'node:child_process';
+
+export const EGRESS_OUT_DIR = 'dist-egress';
+const E2E_PORT = Number(process.env.E2E_PORT ?? 4317);
+export const EGRESS_APP_PORT = E2E_PORT + 1000;
+export const EGRESS_HUB_PORT = E2E_PORT + 1001;
+export const EGRESS_HUB_ORIGIN = `http://127.0.0.1:${EGRESS_HUB_PORT}`;
+
+let built = false;
+
+/** Builds dist-egress once per worker (E2E_EGRESS_PREBUILT=1 skips it, for reruns). */
+export function buildEgressApp(): void {
+  if (built || process.env.E2E_EGRESS_PREBUILT === '1') return;
+  const env: NodeJS.ProcessEnv = { ...process.env, VITE_TROVE_MODEL_HOST: EGRESS_HUB_ORIGIN };
+  delete env.VITE_TROVE_MODEL; // the production configuration: no offline fixture defaults
+  execFileSync('npx', ['vite', 'build', '--outDir', EGRESS_OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { env, stdio: 'inherit' });
+  built = true;
+}
