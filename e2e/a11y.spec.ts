@@ -26,7 +26,17 @@ for (const scheme of ['light', 'dark'] as const) {
     await addFiles(page, [generated('two-pages.pdf'), fixture('field-guide.md')]);
     await expectJobs(page, { 'two-pages.pdf': 'done', 'field-guide.md': 'done' });
     await expect(page.getByTestId('library-row')).toHaveCount(2);
+    await expect(page.getByTestId('ingest-summary')).toBeVisible(); // the ingest dashboard's summary
     found.push(...(await seriousViolations(page, 'library')));
+
+    // The library view: a document expanded to its passages, and one selected (bulk delete and tags).
+    await page.locator('[data-testid="library-row"][data-name="field-guide.md"]').getByTestId('expand-doc').click();
+    await expect(page.getByTestId('passage').first()).toBeVisible();
+    await page.locator('[data-testid="library-row"][data-name="two-pages.pdf"]').getByTestId('select-doc').check();
+    await page.getByTestId('bulk-delete').click();
+    await expect(page.getByTestId('bulk-question')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'library view')));
+    await page.getByTestId('bulk-cancel').click();
 
     await search(page, 'hybrid', 'chain oil');
     await expect(page.getByTestId('result').first().locator('mark').first()).toBeVisible();

@@ -93,3 +93,46 @@ test("the library's own map: projected in the worker from the stored vectors, on
   await expect(page.getByTestId('map-tooltip')).toContainText(/\w{4,}/);
   await expect(page.getByTestId('map-tooltip')).not.toContainText(/Passage \d+ of document/);
 });
+
+test("bug: a library map point opened with Enter showed no viewer (the key's activation clicked the dialog's first button, Close); now the passage shows, marked", async ({ page }) => {
+  await openApp(page);
+  await addFiles(page, [fixture('field-guide.md')]);
+  await expectJobs(page, { 'field-guide.md': 'done' });
+  await page.getByTestId('map-toggle').click();
+  const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-points', /^[1-9]\d*$/, { timeout: 60_000 });
+
+  // Keyboard: the nearest passage, then Enter.
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('map-tooltip')).toBeVisible();
+  await page.keyboard.press('Enter');
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByRole('heading', { level: 2 })).toContainText('field-guide.md');
+  const passage = viewer.locator('[data-passage]').first();
+  await expect(passage).toBeVisible();
+  await expect(passage).toBeInViewport();
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+
+  // Mouse: a click on a point, found from the canvas's pixels (a few points, so hovering about would mostly miss).
+  const box = (await canvas.boundingBox())!;
+  const dot = await canvas.evaluate((element: HTMLCanvasElement) => {
+    const context = element.getContext('2d')!;
+    const { width, height } = element;
+    const pixels = context.getImageData(0, 0, width, height).data;
+    const at = (x: number, y: number) => pixels.slice((y * width + x) * 4, (y * width + x) * 4 + 4).join();
+    const background = at(0, 0);
+    for (let y = 2; y < height - 2; y++)
+      for (let x = 2; x < width - 2; x++) if (at(x, y) !== background) return { x: x / width, y: (y + 2) / height };
+    return undefined;
+  });
+  expect(dot).toBeDefined();
+  const spot = { x: box.x + dot!.x * box.width, y: box.y + dot!.y * box.height };
+  await page.mouse.move(spot.x, spot.y);
+  await expect(page.getByTestId('map-tooltip')).toBeVisible();
+  await page.mouse.click(spot.x, spot.y);
+  await expect(viewer).toBeVisible();
+  await expect(viewer.locator('[data-passage]').first()).toBeInViewport();
+});

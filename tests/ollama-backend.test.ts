@@ -103,8 +103,10 @@ describe('the Ollama backend in the engine', () => {
     const engine = engineFor('ollama-2');
     await engine.init({ allowRemoteModels: false, localModelPath, modelId: 'glove-50d-static' });
     await engine.updateSettings({ ollamaEnabled: true, ollamaOrigin: origin, ollamaModel: 'nomic-embed-text' });
-    const status = await engine.loadModel();
-    expect(status.state).toBe('unavailable');
+    await engine.loadModel();
+    // The settings change reloads the model in the work queue: wait for that load's outcome.
+    await expect.poll(async () => (await engine.modelStatus()).state, { timeout: 20_000 }).toBe('unavailable');
+    const status = await engine.modelStatus();
     expect(status.modelId).toBe('ollama:nomic-embed-text:latest');
     expect(status.error).toContain('ollama pull nomic-embed-text:latest');
     await engine.ingest([file('notes.txt', corpus)], () => undefined);

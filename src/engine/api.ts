@@ -61,6 +61,29 @@ export interface ModelStatus {
   // ── re-embed progress (issue 11c) ──
   /** While previousModelId is set: passages in the library, so the UI can show done/total and an ETA. */
   reembedTotal?: number;
+  // ── devices you can trust ──
+  /** The WebGPU numeric self-check (WebGPU vs WASM vectors on fixed sentences), when WebGPU was available. */
+  deviceCheck?: { passed: boolean; minCosine: number; sentences: number; checkedAt: number; reason?: string };
+  /**
+   * The device/dtype would change the vectors (e.g. WebGPU fp32 where the library's vectors are WASM q8): the model
+   * keeps running with the stored vectors' dtype until the user confirms the re-embed (confirmDtypeChange).
+   */
+  dtypeChange?: DtypeChange;
+}
+
+/** A pending dtype change and its cost: `passages` to re-embed at about `passagesPerSecond` (measured here). */
+export interface DtypeChange {
+  /** The dtype of the stored vectors (in use now). */
+  from: string;
+  /** The dtype this device or the Settings choose. */
+  to: string;
+  /** Why `to`: the device's default for the model, or the dtype chosen in Settings. */
+  because?: 'device' | 'settings';
+  passages: number;
+  /** Measured with the model as it runs now, on a sample of the library's passages; absent if not measured. */
+  passagesPerSecond?: number;
+  /** passages / passagesPerSecond, in seconds. */
+  estimatedSeconds?: number;
 }
 
 export interface DocumentSummary {
@@ -156,6 +179,9 @@ export interface IngestProgress {
   resumed?: boolean;
   /** For 'skipped': the document already in the collection, and whether it has the same bytes or only the same name. */
   duplicateOf?: { id: number; name: string; reason: 'same-content' | 'same-name' };
+  // ── ingest dashboard ──
+  /** Bytes of the original file, on jobs the engine started itself (the page knows the size of the files it sent). */
+  size?: number;
 }
 
 /** Library-wide news for the page. */
@@ -211,6 +237,9 @@ export interface DocumentContent {
   text: string;
   blocks: TextBlock[];
   pageCount?: number;
+  // ── original files (issue 13) ──
+  /** Whether the original file's bytes are kept (getOriginal answers). */
+  hasOriginal?: boolean;
 }
 
 export interface ScoreBreakdown {
@@ -313,6 +342,12 @@ export interface EngineSettings {
   // ── custom models ──
   /** Embedding models the user added from a Hugging Face repo (checked by checkCustomModel); modelId may name one. */
   customModels: ModelSpec[];
+  // ── devices you can trust ──
+  /** Model weights' precision: 'auto' = the registry's choice for the device (e.g. fp32 on WebGPU, q8 on WASM). */
+  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
+  // ── original files (issue 13) ──
+  /** Keep each added file's bytes (for the PDF page view and "open original"); not for redacted files. */
+  keepOriginals: boolean;
 }
 
 export interface LibraryStats {
@@ -351,6 +386,12 @@ export interface TroveApi {
   modelStatus(): Promise<ModelStatus>;
   /** Resolves when loading settles (ready or unavailable). */
   loadModel(): Promise<ModelStatus>;
+  // ── devices you can trust ──
+  /**
+   * Answers a pending dtype change (ModelStatus.dtypeChange): accept re-embeds the library in the background with
+   * the new dtype (the stored vectors answer until it is done); decline keeps the stored vectors' dtype.
+   */
+  confirmDtypeChange(accept: boolean): Promise<ModelStatus>;
   onModelStatus(listener: (status: ModelStatus) => void): Promise<void>;
   /** Progress of every job, including those the engine starts itself (resume, retry). */
   onJobProgress(listener: (progress: IngestProgress) => void): Promise<void>;
@@ -447,4 +488,23 @@ export interface TroveApi {
    */
   addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }>;
   removeCustomModel(id: string): Promise<EngineSettings>;
+  // ── original files (issue 13) ──
+  /** A document's original file as it was added, when kept (setting keepOriginals); undefined otherwise. */
+  getOriginal(id: number): Promise<OriginalDocument | undefined>;
+  // ── library view ──
+  /** A document's passages in document order, `limit` (at most 500) from `offset`, with how many it has in all. */
+  listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage>;
+  /** Deletes several documents in one write task (the vector index is persisted once, not per document). */
+  deleteDocuments(ids: number[]): Promise<void>;
 }
+
+/** A kept original file (bytes as added). */
+export interface OriginalDocument {
+  name: string;
+  type: string;
+  bytes: ArrayBuffer;
+}
+
+// ── library view ──
+export type { PassageListItem, PassagePage } from './passage-list.ts';
+import type { PassagePage } from './passage-list.ts';

@@ -24,6 +24,7 @@ import type {
   LibraryStats,
   LockState,
   ModelStatus,
+  OriginalDocument,
   SearchOptions,
   SearchResponse,
   TroveApi,
@@ -40,6 +41,8 @@ import {
 import type { Embedder } from './embed/embedder.ts';
 import { TroveError } from './errors.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
+import { JobBoard } from './job-board.ts';
+import { listPassages, type PassagePage } from './passage-list.ts';
 import { chunkForIndex } from './ingest/structured-chunks.ts';
 import { fileParsing, type FileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
 import { libraryLanguages } from './ingest/library-languages.ts';
@@ -60,6 +63,9 @@ import {
   type StorageStatus,
 } from './library-backup.ts';
 import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
+import type { DeviceCheckMemory, DeviceCheckVerdict } from './embed/device-self-check.ts';
+import { storedDtypeOf } from './embed/dtype-choice.ts';
+import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
 import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun, type EvaluationSet } from './evaluation-service.ts';
@@ -114,6 +120,10 @@ const SETTINGS_KEY = 'engine-settings';
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';
 const COLLECTIONS_KEY = 'collections';
+/** WebGPU numeric self-check verdicts by model, revision, dtype and adapter (── devices you can trust ──). */
+const DEVICE_CHECKS_KEY = 'device-checks';
+/** Dtype changes the user declined, so a restart does not ask again (── devices you can trust ──). */
+const DTYPE_DECLINES_KEY = 'dtype-declines';
 
 /** Which vectors answer searches (and which model made them), remembered so a restart loads them first. */
 interface ServingVectors {
@@ -180,6 +190,19 @@ export class TroveEngine implements TroveApi {
       onLoaded: (embedder, current) => this.modelLoaded(embedder, current),
       // ── re-embed progress (issue 11c) ──
       passages: () => this.catalogue.chunkCount,
+      // ── devices you can trust ──
+      storedFingerprint: () => this.previous?.set.fingerprint ?? this.catalogue.vectors?.fingerprint ?? this.servedFingerprint,
+      libraryPassages: () => this.catalogue.chunkCount,
+      measureSpeed: (embedder) => this.measureEmbedSpeed(embedder),
+      deviceChecks: this.deviceCheckMemory(),
+      declinedChanges: {
+        has: (key) => this.declinedDtypeChanges.has(key),
+        add: (key) => {
+          this.declinedDtypeChanges.add(key);
+          const all = [...this.declinedDtypeChanges];
+          void this.queue.enqueue(() => this.requireStore().putSetting(DTYPE_DECLINES_KEY, all)).catch(() => undefined);
+        },
+      },
     });
     this.pipeline = new IngestPipeline({
       store: () => this.requireStore(),
@@ -190,7 +213,10 @@ export class TroveEngine implements TroveApi {
       parse: deps.parse ?? ((data, name, type, signal, context) => this.parsing.parse(data, name, type, signal, context)),
       chunk: deps.chunk ?? ((doc, options, signal) => chunkForIndex(doc, options, signal)),
       vectorsChanged: () => this.vectorsChanged(),
-      announce: (progress) => this.emit(this.jobListeners, progress),
+      announce: (progress) => {
+        this.jobBoard.record(progress); // ── ingest dashboard ──
+        this.emit(this.jobListeners, progress);
+      },
       collectionExists: async (id) => (await this.collections()).some((c) => c.id === id),
     });
     this.reranking = new RerankService(deps.loadReranker, {
@@ -269,6 +295,8 @@ export class TroveEngine implements TroveApi {
     this.lexicalLoadedFrom = await this.catalogue.load(store, { k1: this.settingsValue.bm25K1, b: this.settingsValue.bm25B });
     // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
+    this.servedFingerprint = last?.fingerprint; // ── devices you can trust ──
+    this.declinedDtypeChanges = new Set((await store.getSetting<string[]>(DTYPE_DECLINES_KEY)) ?? []);
     if (last && last.modelId && last.modelId !== effectiveModelId(this.settingsValue)) {
       // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
       this.restoring = this.restorePrevious(last);
@@ -415,7 +443,11 @@ export class TroveEngine implements TroveApi {
   private async restorePrevious(last: ServingVectors): Promise<void> {
     try {
       const embedder = await loadWithBackend(
-        loadOptionsFor(last.modelId!, this.settingsValue, last.device ?? this.settingsValue.device),
+        {
+          ...loadOptionsFor(last.modelId!, this.settingsValue, last.device ?? this.settingsValue.device),
+          // The old vectors' own dtype, whatever this device would pick now (── devices you can trust ──).
+          ...storedDtypeOption(last),
+        },
         this.deps.loadEmbedder,
       );
       if (embedder.fingerprint !== last.fingerprint) {
@@ -438,6 +470,61 @@ export class TroveEngine implements TroveApi {
     }
   }
 
+  // ── devices you can trust ──
+
+  /** Fingerprint of the vectors remembered as serving (read at start-up, updated as they change). */
+  private servedFingerprint: string | undefined;
+  /** Dtype changes the user declined ("model|from|to|setting"), kept in the store. */
+  private declinedDtypeChanges = new Set<string>();
+
+  /**
+   * Answers a pending dtype change. Accepting re-embeds in the background like a model switch: the stored vectors
+   * (and the model running with their dtype) answer until the new ones are complete, then swap.
+   */
+  async confirmDtypeChange(accept: boolean): Promise<ModelStatus> {
+    const to = this.model.answerDtypeChange(accept);
+    if (to === undefined) return this.model.status;
+    await this.queue
+      .enqueue(async () => {
+        const old = this.model.detach();
+        const set = this.catalogue.vectors;
+        if (old && set?.fingerprint === old.fingerprint && !this.previous) this.previous = { embedder: old, set };
+        else await old?.dispose().catch(() => undefined);
+      })
+      .catch(() => undefined);
+    void this.model.ensureLoaded();
+    return this.model.status;
+  }
+
+  /** Passages per second of `embedder` on up to 16 of the library's passages (the cost shown before a re-embed). */
+  private async measureEmbedSpeed(embedder: Embedder): Promise<number | undefined> {
+    const ids: number[] = [];
+    for (const docId of this.catalogue.docs.keys()) {
+      ids.push(...this.catalogue.chunksOf(docId).slice(0, 16 - ids.length));
+      if (ids.length >= 16) break;
+    }
+    if (ids.length === 0 || !this.store) return undefined;
+    const texts = (await this.store.getChunks(ids)).map((chunk) => chunk.text);
+    if (texts.length === 0) return undefined;
+    const started = performance.now();
+    await embedder.embedPassages(texts);
+    const seconds = (performance.now() - started) / 1000;
+    return seconds > 0 ? texts.length / seconds : undefined;
+  }
+
+  /** WebGPU self-check verdicts, kept in one store setting (written through the work queue). */
+  private deviceCheckMemory(): DeviceCheckMemory {
+    const read = async () => (await this.store?.getSetting<Record<string, DeviceCheckVerdict>>(DEVICE_CHECKS_KEY)) ?? {};
+    return {
+      get: async (key) => (await read())[key],
+      put: (key, verdict) =>
+        this.queue.enqueue(async () => {
+          const all = await read();
+          await this.requireStore().putSetting(DEVICE_CHECKS_KEY, { ...all, [key]: verdict });
+        }),
+    };
+  }
+
   // ── vectors ────────────────────────────────────────────────────────────────
 
   private vectorsLoadedFromPages = false;
@@ -456,6 +543,7 @@ export class TroveEngine implements TroveApi {
 
   private async rememberServing(fingerprint: string, dims: number): Promise<void> {
     const record: ServingVectors = { fingerprint, dims, modelId: effectiveModelId(this.settingsValue), device: this.settingsValue.device };
+    this.servedFingerprint = fingerprint; // ── devices you can trust ──
     await this.requireStore().putSetting(VECTOR_SET_KEY, record);
   }
 
@@ -508,7 +596,18 @@ export class TroveEngine implements TroveApi {
 
   async onJobProgress(listener: (progress: IngestProgress) => void): Promise<void> {
     this.jobListeners.add(listener);
+    // ── ingest dashboard ── a late subscriber (the page after a reload) sees the jobs already running at once.
+    for (const progress of this.jobBoard.active()) {
+      try {
+        listener(progress);
+      } catch {
+        this.jobListeners.delete(listener);
+      }
+    }
   }
+
+  // ── ingest dashboard ──
+  private readonly jobBoard = new JobBoard();
 
   // ── search ─────────────────────────────────────────────────────────────────
 
@@ -649,7 +748,8 @@ export class TroveEngine implements TroveApi {
     const doc = this.catalogue.docs.get(id);
     const text = doc && (await this.requireStore().getText(id));
     if (!doc || !text) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
-    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount };
+    const hasOriginal = (await this.requireStore().originalIds()).includes(id); // keys only
+    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount, hasOriginal };
   }
 
   async setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
@@ -792,8 +892,20 @@ export class TroveEngine implements TroveApi {
     this.backups.cancel(jobId);
   }
 
-  storageStatus(): Promise<StorageStatus> {
-    return this.backups.storageStatus();
+  async storageStatus(): Promise<StorageStatus> {
+    const status = await this.backups.storageStatus();
+    // ── original files (issue 13) ── their share of the usage: the kept documents' sizes (keys only, no bytes read).
+    const ids = await this.store?.originalIds().catch(() => undefined); // undefined while locked
+    if (!ids) return status;
+    const originalsBytes = ids.reduce((sum, id) => sum + (this.catalogue.docs.get(id)?.size ?? 0), 0);
+    return { ...status, originals: ids.length, originalsBytes };
+  }
+
+  // ── original files (issue 13) ──
+  /** A document's original file (bytes as added), when keepOriginals kept it; undefined otherwise. */
+  async getOriginal(id: number): Promise<OriginalDocument | undefined> {
+    const original = await this.requireStore().getOriginal(id);
+    return original && { name: original.name, type: original.type, bytes: original.bytes };
   }
 
   // ── models view ──
@@ -1065,6 +1177,27 @@ export class TroveEngine implements TroveApi {
     return (await this.deps.wipeStorage?.()) ?? [];
   }
 
+  // ── library view ──
+
+  async listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage> {
+    return listPassages(this.requireStore(), this.catalogue, documentId, offset, limit);
+  }
+
+  async deleteDocuments(ids: number[]): Promise<void> {
+    for (const id of ids) if (!this.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    for (const id of ids) this.pipeline.cancelDocument(id);
+    await this.queue.enqueue(async () => {
+      const store = this.requireStore();
+      for (const id of ids) {
+        if (!this.catalogue.docs.has(id)) continue;
+        await store.deleteDocument(id);
+        this.catalogue.forget(id);
+      }
+      this.model.refresh();
+      await this.vectorsChanged();
+    });
+  }
+
   /** Drops every in-memory index and the model switch in progress (lock, forget). */
   private forgetInMemory(): void {
     clearTimeout(this.snapshotTimer);
@@ -1085,6 +1218,16 @@ function withoutUndefined<T extends object>(patch: T): Partial<T> {
  * Drops stored settings that no longer validate (e.g. a model removed from the registry) instead of failing to
  * start. Keys are checked together, not one by one: chunkTokens 32 is only valid with an overlap of at most 16.
  */
+/** The dtype option that loads a model with the dtype its stored vectors were made with (── devices you can trust ──). */
+function storedDtypeOption(last: ServingVectors): { dtype?: ModelDtype } {
+  try {
+    const dtype = last.modelId ? storedDtypeOf(last.fingerprint, getModelSpec(last.modelId)) : undefined;
+    return dtype ? { dtype } : {};
+  } catch {
+    return {}; // a model no longer in the registry: its loader says so
+  }
+}
+
 function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> {
   try {
     mergeSettings(DEFAULT_SETTINGS, stored);

@@ -21,6 +21,14 @@ import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBl
 import type { WorkQueue } from './work-queue.ts';
 import { redactForIndex, redactorFor } from './privacy/redaction-settings.ts';
 
+/** MIME types for originals the browser gave no type for (by parsed format). */
+const ORIGINAL_TYPES: Partial<Record<DocumentFormat, string>> = {
+  pdf: 'application/pdf',
+  markdown: 'text/markdown',
+  html: 'text/html',
+  text: 'text/plain',
+};
+
 /** Chunks embedded and written per transaction: large enough to batch well, small enough to cancel quickly. */
 const BATCH_SIZE = 32;
 
@@ -223,6 +231,18 @@ export class IngestPipeline {
       };
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
       const id = docId;
+      // ── original files (issue 13) ── kept for the page view and "open original"; never for a redacted file
+      // (its bytes hold what redaction removed). Deleted with the document (same transaction).
+      // No room for the copy (a large PDF, little text) is no reason to fail the document: it is indexed without.
+      let originalNote: string | undefined;
+      if (this.ctx.settings().keepOriginals && !redacted) {
+        await store
+          .putOriginal({ docId: id, name: file.name, type: file.type || ORIGINAL_TYPES[parsed.format] || '', bytes: file.data })
+          .catch((error: unknown) => {
+            if (!(error instanceof TroveError && error.code === 'STORAGE_FULL')) throw error;
+            originalNote = 'The original file was not kept: browser storage is full.';
+          });
+      }
       this.jobDoc.set(file.jobId, id);
       catalogue.docs.set(id, { ...newDoc, id, status: 'ingesting', chunkCount: 0 });
       const outcome = await this.indexDocument(id, { ...parsed, language }, signal, (done, total, embedding) =>
@@ -242,7 +262,7 @@ export class IngestPipeline {
         fraction: 1,
         chunksDone: outcome.chunks,
         chunksTotal: outcome.chunks,
-        note: outcome.note,
+        note: [outcome.note, originalNote].filter(Boolean).join(' ') || undefined,
       };
       report(done);
       return done;
@@ -266,7 +286,7 @@ export class IngestPipeline {
   private resume(docId: number, why: 'resume' | 'retry'): Promise<IngestProgress> {
     const doc = this.ctx.catalogue.docs.get(docId);
     const jobId = `${why}-${docId}-${Date.now().toString(36)}`;
-    const base = { jobId, fileName: doc?.name ?? `document ${docId}`, documentId: docId, resumed: true };
+    const base = { jobId, fileName: doc?.name ?? `document ${docId}`, documentId: docId, resumed: true, size: doc?.size };
     const report = this.reporter();
     if (this.resuming.has(docId)) {
       return Promise.resolve({ ...base, stage: 'cancelled' as const, fraction: 1, note: 'Already being indexed.' });
@@ -293,7 +313,7 @@ export class IngestPipeline {
     docId: number,
     why: 'resume' | 'retry',
     signal: AbortSignal,
-    base: Pick<IngestProgress, 'jobId' | 'fileName' | 'documentId' | 'resumed'>,
+    base: Pick<IngestProgress, 'jobId' | 'fileName' | 'documentId' | 'resumed' | 'size'>,
     report: Report,
   ): Promise<IngestProgress> {
     const store = this.ctx.store();

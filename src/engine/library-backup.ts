@@ -29,6 +29,10 @@ export interface StorageStatus extends StorageEstimate {
   known: boolean;
   /** quota - usage, when both are known. */
   available?: number;
+  // ── original files (issue 13) ──
+  /** Documents whose original file is kept, and those files' bytes (part of usage); absent while locked. */
+  originals?: number;
+  originalsBytes?: number;
 }
 
 /** An import needs room for its records and their index entries while the old data stays: about twice the file. */

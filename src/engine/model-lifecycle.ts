@@ -2,10 +2,13 @@
 // loads stale), the status pushed to listeners, and marking the model unavailable when it fails at run time.
 // It never decides when a swap may happen: the engine swaps models from its work queue, so an ingest always
 // finishes with the embedder it started with.
-import type { EngineSettings, ModelStatus } from './api.ts';
+import type { DtypeChange, EngineSettings, ModelStatus } from './api.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
-import { toErrorInfo } from './errors.ts';
+import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
+import { isAbort, toErrorInfo } from './errors.ts';
+import type { DeviceCheckMemory } from './embed/device-self-check.ts';
+import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from './embed/dtype-choice.ts';
 
 export interface EmbedderLoadOptions {
   modelId: string;
@@ -16,6 +19,11 @@ export interface EmbedderLoadOptions {
   // ── Ollama backend (issue 11c) ──
   /** Set when a local Ollama server embeds instead (see embed/embedder-backend.ts). */
   ollama?: { origin: string; model: string };
+  // ── devices you can trust ──
+  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
+  dtype?: ModelDtype;
+  /** Where WebGPU self-check verdicts are remembered. */
+  deviceChecks?: DeviceCheckMemory;
 }
 
 export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
@@ -35,6 +43,16 @@ export interface ModelLifecycleHooks {
   // ── re-embed progress (issue 11c) ──
   /** Passages in the library (the re-embed's total while a switch is in progress). */
   passages?: () => number;
+  // ── devices you can trust ──
+  /** Fingerprint of the vectors that answer searches now (or are remembered from the last session), if any. */
+  storedFingerprint?: () => string | undefined;
+  /** Passages in the library (what a dtype change would re-embed). */
+  libraryPassages?: () => number;
+  /** Passages per second of this embedder on a sample of the library's passages; undefined if not measurable. */
+  measureSpeed?: (embedder: Embedder) => Promise<number | undefined>;
+  deviceChecks?: DeviceCheckMemory;
+  /** Dtype changes the user declined, kept across restarts (absent: this session only). */
+  declinedChanges?: { has(key: string): boolean; add(key: string): void };
 }
 
 export class ModelLifecycle {
@@ -80,16 +98,18 @@ export class ModelLifecycle {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     this.publish({ ...this.statusFor('loading'), progress: 0 });
-    // ── Ollama backend (issue 11c): the backend's loader is chosen from the settings ──
-    const embedderLoading = loadWithBackend(
-      {
-        ...loadOptionsFor(effectiveModelId(settings), settings),
-        onProgress: (progress) => {
-          if (current()) this.publish({ ...this.statusValue, progress });
-        },
+    this.pendingChange = undefined;
+    const pin = settings.ollamaEnabled ? {} : this.dtypePin(settings); // Ollama: the server's model, no dtype
+    // ── Ollama backend (issue 11c): the backend's options (and loader, in loadPinned) follow the settings ──
+    const options: EmbedderLoadOptions = {
+      ...loadOptionsFor(effectiveModelId(settings), settings),
+      onProgress: (progress) => {
+        if (current()) this.publish({ ...this.statusValue, progress });
       },
-      this.load,
-    );
+    };
+    if (pin.dtype) options.dtype = pin.dtype;
+    if (this.hooks.deviceChecks) options.deviceChecks = this.hooks.deviceChecks;
+    const embedderLoading = this.loadPinned(options, pin, settings);
     this.embedderLoading = embedderLoading.then(
       () => undefined,
       () => undefined,
@@ -103,6 +123,8 @@ export class ModelLifecycle {
         }
         this.embedderValue = embedder;
         await this.hooks.onLoaded(embedder, current);
+        // Asked at once (the status reaches 'ready' with the question); the cost's time is measured after.
+        if (current() && pin.stored && this.proposeChange(embedder, pin.stored, settings)) void this.measureCost(embedder, current);
         if (current()) this.publish(this.statusFor('ready'));
       } catch (error) {
         if (current()) {
@@ -164,6 +186,101 @@ export class ModelLifecycle {
     this.publish(status);
   }
 
+  // ── devices you can trust ──
+
+  /** A dtype change waiting for the user's answer (also in the status as dtypeChange). */
+  private pendingChange: DtypeChange | undefined;
+  /** A change the user accepted this session: loads use it although the stored vectors have another dtype. */
+  private accepted: { modelId: string; dtype: ModelDtype } | undefined;
+  /** Changes declined ("model|from|to|setting"): not asked again (the hook keeps them across restarts). */
+  private readonly declinedHere = new Set<string>();
+  private get declined(): { has(key: string): boolean; add(key: string): void } {
+    return this.hooks.declinedChanges ?? this.declinedHere;
+  }
+  /** The pending change's key in `declined`. */
+  private pendingKey: string | undefined;
+  /** Set when the stored vectors' dtype could not be loaded, so the library is re-embedded with another. */
+  private pinNote: string | undefined;
+
+  /**
+   * Answers the pending dtype change. Accepting returns the dtype to switch to: the caller (the engine, in its work
+   * queue) detaches the model so the stored vectors keep answering, then loads again. Declining keeps the stored
+   * vectors' dtype for this session.
+   */
+  answerDtypeChange(accept: boolean): ModelDtype | undefined {
+    const change = this.pendingChange;
+    if (!change) return undefined;
+    this.pendingChange = undefined;
+    const modelId = this.hooks.settings().modelId;
+    if (accept) {
+      this.accepted = { modelId, dtype: change.to as ModelDtype };
+    } else if (this.pendingKey) {
+      this.declined.add(this.pendingKey);
+    }
+    this.publish(this.statusFor(this.statusValue.state));
+    return accept ? (change.to as ModelDtype) : undefined;
+  }
+
+  /** The dtype to load with, and the stored vectors' dtype it keeps (if any). */
+  private dtypePin(settings: EngineSettings): { dtype?: ModelDtype; stored?: ModelDtype } {
+    const spec = getModelSpec(settings.modelId);
+    const hasPassages = (this.hooks.libraryPassages?.() ?? 0) > 0;
+    const stored = hasPassages ? storedDtypeOf(this.hooks.storedFingerprint?.(), spec) : undefined;
+    // A confirmed change holds until the library's vectors have that dtype; from then on they pin it as usual.
+    if (this.accepted && (this.accepted.modelId !== spec.id || this.accepted.dtype === stored)) this.accepted = undefined;
+    const accepted = this.accepted?.dtype;
+    const dtype = dtypeToLoad({ choice: settings.dtype ?? 'auto', stored, accepted });
+    return { dtype, stored: accepted ? undefined : stored };
+  }
+
+  /** Loads with the pinned dtype; if the stored vectors' dtype cannot be loaded here, loads the wanted one and says so. */
+  private async loadPinned(options: EmbedderLoadOptions, pin: { stored?: ModelDtype }, settings: EngineSettings): Promise<Embedder> {
+    this.pinNote = undefined;
+    try {
+      return await loadWithBackend(options, this.load);
+    } catch (error) {
+      if (!pin.stored || options.dtype !== pin.stored || isAbort(error)) throw error;
+      const retry: EmbedderLoadOptions = { ...options };
+      if (settings.dtype && settings.dtype !== 'auto') retry.dtype = settings.dtype;
+      else delete retry.dtype;
+      const embedder = await loadWithBackend(retry, this.load);
+      if (embedder.dtype === pin.stored) return embedder;
+      this.pinNote =
+        `the library's ${pin.stored} vectors' model could not be loaded (${error instanceof Error ? error.message : String(error)}); ` +
+        `re-embedding with ${embedder.dtype}`;
+      return embedder;
+    }
+  }
+
+  /** After a load pinned to the stored vectors' dtype: when this device wants another, ask (true: asking). */
+  private proposeChange(embedder: Embedder, stored: ModelDtype, settings: EngineSettings): boolean {
+    if (embedder.dtype !== stored) return false;
+    const to = wantedDtype(settings.dtype ?? 'auto', embedder.defaultDtype ?? embedder.dtype);
+    // The Settings choice is part of the key: declining the device's default does not decline an explicit choice.
+    const key = `${settings.modelId}|${stored}|${to}|${settings.dtype ?? 'auto'}`;
+    if (to === stored || this.declined.has(key)) return false;
+    const because = settings.dtype && settings.dtype !== 'auto' ? 'settings' : 'device';
+    this.pendingChange = { from: stored, to, because, passages: this.hooks.libraryPassages?.() ?? 0 };
+    this.pendingKey = key;
+    return true;
+  }
+
+  /** Measures passages/s with the model as it runs now, for the pending change's time estimate. */
+  private async measureCost(embedder: Embedder, current: () => boolean): Promise<void> {
+    let perSecond: number | undefined;
+    try {
+      perSecond = await this.hooks.measureSpeed?.(embedder);
+    } catch {
+      perSecond = undefined; // the cost is then shown without a time
+    }
+    const change = this.pendingChange;
+    if (!current() || this.embedderValue !== embedder || !change) return;
+    const seconds = reembedSeconds(change.passages, perSecond);
+    if (perSecond === undefined || seconds === undefined) return;
+    this.pendingChange = { ...change, passagesPerSecond: perSecond, estimatedSeconds: seconds };
+    this.publish(this.statusFor(this.statusValue.state));
+  }
+
   private statusFor(state: ModelStatus['state']): ModelStatus {
     const settings = this.hooks.settings();
     const status: ModelStatus = {
@@ -182,6 +299,14 @@ export class ModelLifecycle {
       status.dims = embedder.model.dims;
       if (embedder.deviceNote) status.deviceNote = embedder.deviceNote;
       if (embedder.threads !== undefined) status.threads = embedder.threads;
+      // ── devices you can trust ──
+      const check = embedder.deviceCheck;
+      if (check) {
+        status.deviceCheck = { passed: check.passed, minCosine: check.minCosine, sentences: check.sentences, checkedAt: check.checkedAt };
+        if (check.reason) status.deviceCheck.reason = check.reason;
+      }
+      if (this.pendingChange) status.dtypeChange = { ...this.pendingChange };
+      if (this.pinNote) status.deviceNote = status.deviceNote ? `${status.deviceNote}; ${this.pinNote}` : this.pinNote;
     }
     return status;
   }

@@ -11,6 +11,7 @@ import { OCR_MODES } from './ingest/ocr/recognizer.ts';
 import { DEFAULT_OLLAMA_MODEL, DEFAULT_OLLAMA_ORIGIN, ollamaModelName, ollamaOrigin } from './embed/ollama-embedder.ts';
 import { DEFAULT_MODEL_HOST, parseModelHost } from './embed/model-host.ts';
 import { validateCustomModels } from './embed/custom-model-settings.ts';
+import { dtypeForModel, validateDtypeChoice } from './embed/dtype-choice.ts';
 
 export const DEVICES: ReadonlyArray<EngineSettings['device']> = ['auto', 'webgpu', 'wasm'];
 
@@ -55,6 +56,11 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   modelHost: DEFAULT_MODEL_HOST,
   // ── custom models ──
   customModels: [],
+  // ── devices you can trust ──
+  dtype: 'auto',
+  // ── original files (issue 13) ──
+  // The file as added: the PDF page view and "open original" need it; costs its size again in storage.
+  keepOriginals: true,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -64,6 +70,8 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
     if (!(key in DEFAULT_SETTINGS)) throw new TroveError('INVALID_ARGUMENT', `Unknown setting "${key}".`);
     (next as Record<string, unknown>)[key] = value;
   }
+  // ── devices you can trust ── another model (Settings, a link, the build) drops a dtype it has no weights for.
+  if (patch.modelId !== undefined && patch.dtype === undefined) next.dtype = dtypeForModel(next.modelId, next.dtype);
   validate(next);
   return next;
 }
@@ -71,7 +79,7 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
 function validate(s: EngineSettings): void {
   // ── custom models ── (a stored custom spec is valid when it passes its checks; the model may be one of them)
   validateCustomModels(s.customModels);
-  if (!s.customModels.some((spec) => spec.id === s.modelId)) getModelSpec(s.modelId); // throws, naming the valid ids
+  const modelSpec = s.customModels.find((spec) => spec.id === s.modelId) ?? getModelSpec(s.modelId); // throws, naming the valid ids
   getRerankerSpec(s.rerankerId);
   if (!['auto', 'on', 'off'].includes(s.rerankDefault)) {
     throw new TroveError('INVALID_ARGUMENT', `rerankDefault must be auto, on or off, got "${s.rerankDefault}".`);
@@ -100,8 +108,10 @@ function validate(s: EngineSettings): void {
     throw new TroveError('INVALID_ARGUMENT', `ocrMode must be one of ${OCR_MODES.join(', ')}, got "${String(s.ocrMode)}".`);
   }
   if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
+  if (typeof s.keepOriginals !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);
+  validateDtypeChoice(s.dtype, modelSpec); // ── devices you can trust ──
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
@@ -144,6 +154,7 @@ export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
     a.device !== b.device ||
     // ── Ollama backend (issue 11c) ──
     a.ollamaEnabled !== b.ollamaEnabled ||
-    (b.ollamaEnabled && (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) || ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel)))
+    (b.ollamaEnabled && (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) || ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel))) ||
+    a.dtype !== b.dtype
   );
 }

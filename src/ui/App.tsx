@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import './privacy.css';
 import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
 import type { SearchMode } from '../engine/types.ts';
-import { DocumentViewer, type DocumentLoader, type ViewerTarget } from './DocumentViewer.tsx';
+import { DocumentViewer, type DocumentLoader, type OriginalLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import './library-tools.css';
 import { BackupPanel } from './BackupPanel.tsx';
 import { CollectionsBar } from './CollectionsBar.tsx';
@@ -166,6 +166,11 @@ export function App() {
     [engine],
   );
   const [viewing, setViewing] = useState<ViewerTarget>();
+  // ── original files (issue 13) ── the kept file, for the PDF page view and "download original"
+  const loadOriginal = useCallback<OriginalLoader>(
+    (id) => (engine ? engine.getOriginal(id) : Promise.reject(new Error('The search engine has not started.'))),
+    [engine],
+  );
   // The embedding map (on demand: projecting a large library takes a while) and where its passages sit.
   const [mapOpen, setMapOpen] = useState(false);
   const mapSpans = useRef(new Map<number, { start: number; end: number }>());
@@ -232,6 +237,24 @@ export function App() {
     [engine, libraryChanged],
   );
 
+  // ── library view ──
+  const deleteDocuments = useCallback(
+    async (ids: number[]) => {
+      if (!engine) return;
+      try {
+        await engine.deleteDocuments(ids);
+      } finally {
+        libraryChanged();
+      }
+    },
+    [engine, libraryChanged],
+  );
+  const loadPassages = useCallback(
+    (id: number, offset: number, limit: number) =>
+      engine ? engine.listPassages(id, offset, limit) : Promise.reject(new Error('The search engine has not started.')),
+    [engine],
+  );
+
   const retryDocument = useCallback(
     async (id: number) => {
       if (!engine) return;
@@ -247,6 +270,16 @@ export function App() {
     await engine.loadModel().catch(() => undefined); // the status bar shows the outcome
     refreshModel();
   }, [engine, refreshModel]);
+
+  // ── devices you can trust ──
+  const answerDtypeChange = useCallback(
+    async (accept: boolean) => {
+      if (!engine) return;
+      await engine.confirmDtypeChange(accept);
+      refreshModel();
+    },
+    [engine, refreshModel],
+  );
 
   const [settingsOpen, setSettingsOpen] = useState(false);
   const saveSettings = useCallback(
@@ -303,6 +336,7 @@ export function App() {
         startError={startError}
         pendingVectors={pending}
         onRetry={retryModel}
+        onDtypeChange={answerDtypeChange}
         onOpenSettings={() => setSettingsOpen(true)}
         lock={lock}
         onLock={() => void lockNow()}
@@ -343,6 +377,10 @@ export function App() {
           onDismiss={ingest.dismiss}
           onClearFinished={ingest.clearFinished}
           onDuplicate={ingest.resolveDuplicate}
+          meter={ingest.meter}
+          summary={ingest.summary}
+          onDismissSummary={ingest.dismissSummary}
+          onRetry={ingest.retry}
         />
         <SearchBar
           query={query}
@@ -402,6 +440,9 @@ export function App() {
               onRetry={retryDocument}
               collectionNames={collectionNames}
               onTags={setTags}
+              onDeleteMany={deleteDocuments}
+              loadPassages={loadPassages}
+              modelId={model.status?.modelId}
             />
           </>
         )}
@@ -438,7 +479,7 @@ export function App() {
           setModelsOpen(true);
         }}
       />
-      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} />
+      <DocumentViewer target={viewing} load={loadDocument} onClose={closeViewer} loadOriginal={loadOriginal} />
       <PrivacyDialog open={privacyOpen} onClose={() => setPrivacyOpen(false)} engine={engine} settings={settings} lock={lock} />
       <ModelsView
         open={modelsOpen}

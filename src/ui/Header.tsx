@@ -16,9 +16,11 @@ interface Props {
   onOpenPrivacy?: () => void;
   // ── models view ──
   onOpenModels?: () => void;
+  /** Answers a pending dtype change (── devices you can trust ──). */
+  onDtypeChange?: (accept: boolean) => Promise<unknown>;
 }
 
-export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy, onOpenModels }: Props) {
+export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy, onOpenModels, onDtypeChange }: Props) {
   return (
     <header className="header">
       <div className="header__inner">
@@ -27,7 +29,13 @@ export function Header({ status, startError, pendingVectors, onRetry, onOpenSett
           <span className="brand__name">Trove</span>
           <span className="brand__tagline">private semantic search</span>
         </div>
-        <ModelStatusBar status={status} startError={startError} pendingVectors={pendingVectors} onRetry={onRetry} />
+        <ModelStatusBar
+          status={status}
+          startError={startError}
+          pendingVectors={pendingVectors}
+          onRetry={onRetry}
+          onDtypeChange={onDtypeChange}
+        />
         <div className="header__tools">
           <ThemeToggle />
           {lock === 'unlocked' && onLock && (

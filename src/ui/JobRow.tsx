@@ -1,5 +1,7 @@
 // One file being added: its stage in words, progress, passage counts, and cancel or dismiss.
 import type { IngestStage } from '../engine/api.ts';
+import { useState } from 'react';
+import { errorMessage } from './engine-client.ts';
 import { formatBytes } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { isFinal, type Job } from './useIngest.ts';
@@ -21,22 +23,48 @@ interface Props {
   onCancel: (jobId: string) => void;
   onDismiss: (jobId: string) => void;
   onDuplicate?: (jobId: string, choice: 'replace' | 'keep-both') => void;
+  /** Tries a failed file again (shown when its document or its file was kept). */
+  onRetry?: (jobId: string) => Promise<void>;
 }
 
-export function JobRow({ job, onCancel, onDismiss, onDuplicate }: Props) {
+export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props) {
   const { progress } = job;
   const finished = isFinal(progress.stage);
+  const [retrying, setRetrying] = useState(false);
+  const [retryError, setRetryError] = useState<string>();
+  const canRetry = onRetry && progress.stage === 'failed' && (progress.documentId !== undefined || job.incoming !== undefined);
+  const retry = () => {
+    if (!onRetry) return;
+    setRetrying(true);
+    setRetryError(undefined);
+    onRetry(job.jobId)
+      .catch((reason: unknown) => setRetryError(errorMessage(reason)))
+      .finally(() => setRetrying(false));
+  };
   return (
     <li className={`job job--${progress.stage}`} data-testid="job" data-stage={progress.stage}>
       <div className="job__head">
         <span className="job__name" title={job.fileName}>
           {job.fileName}
         </span>
-        <span className="job__size">{formatBytes(job.size)}</span>
+        {job.size > 0 && <span className="job__size">{formatBytes(job.size)}</span>}
+        {progress.resumed && <span className="job__resumed" data-testid="job-resumed">resumed</span>}
         <span className="job__stage">
           <StageIcon stage={progress.stage} />
           {STAGE_TEXT[progress.stage]}
         </span>
+        {canRetry && (
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={`Retry ${job.fileName}`}
+            data-testid="job-retry"
+            disabled={retrying}
+            onClick={retry}
+          >
+            {retrying ? 'Retrying…' : 'Retry'}
+          </button>
+        )}
         {finished ? (
           <button
             type="button"
@@ -73,6 +101,11 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate }: Props) {
       {progress.error && progress.stage === 'failed' && (
         <p className="job__error" data-testid="job-error">
           {progress.error.message}
+        </p>
+      )}
+      {retryError && (
+        <p className="job__error" role="alert">
+          {retryError}
         </p>
       )}
     </li>

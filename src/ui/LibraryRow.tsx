@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { DocumentSummary } from '../engine/api.ts';
 import { formatBytes, formatDate, formatName } from './format.ts';
+import { PassageList, type PassageLoader } from './PassageList.tsx';
 
 interface Props {
   doc: DocumentSummary;
@@ -9,12 +10,32 @@ interface Props {
   /** Indexes a failed document again from its stored text. */
   onRetry: (id: number) => Promise<void>;
   selected?: boolean;
-  onSelect?: () => void;
+  /** `range`: shift was held (select from the last clicked row to this one). */
+  onSelect?: (range: boolean) => void;
   /** Shown when the library has several collections. */
   collectionName?: string;
+  // ── library view ──
+  expanded?: boolean;
+  onToggleExpanded?: () => void;
+  loadPassages?: PassageLoader;
+  modelId?: string;
 }
 
-export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect, collectionName }: Props) {
+/** Columns of the table (for the details row that spans them). */
+export const LIBRARY_COLUMNS = 8;
+
+export function LibraryRow({
+  doc,
+  onDelete,
+  onRetry,
+  selected = false,
+  onSelect,
+  collectionName,
+  expanded = false,
+  onToggleExpanded,
+  loadPassages,
+  modelId,
+}: Props) {
   const [step, setStep] = useState<'idle' | 'confirm' | 'deleting'>('idle');
   const [error, setError] = useState<string>();
   const [retrying, setRetrying] = useState(false);
@@ -37,6 +58,7 @@ export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect,
   };
 
   return (
+    <>
     <tr
       data-testid="library-row"
       data-name={doc.name}
@@ -45,7 +67,13 @@ export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect,
     >
       <td className="library__check">
         {onSelect && (
-          <input type="checkbox" aria-label={`Select ${doc.name}`} data-testid="select-doc" checked={selected} onChange={onSelect} />
+          <input
+            type="checkbox"
+            aria-label={`Select ${doc.name}`}
+            data-testid="select-doc"
+            checked={selected}
+            onChange={(e) => onSelect('shiftKey' in e.nativeEvent && (e.nativeEvent as MouseEvent).shiftKey)}
+          />
         )}
       </td>
       <th scope="row" className="library__name">
@@ -55,7 +83,24 @@ export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect,
           </span>
         )}
         <span className="library__filename" title={doc.name}>
-          {doc.name}
+          {onToggleExpanded ? (
+            <button
+              type="button"
+              className="library__expand"
+              aria-expanded={expanded}
+              aria-controls={`details-${doc.id}`}
+              data-testid="expand-doc"
+              onClick={onToggleExpanded}
+            >
+              <span className="library__chevron" aria-hidden="true">
+                {expanded ? '▾' : '▸'}
+              </span>
+              {doc.name}
+              <span className="visually-hidden">: {expanded ? 'hide' : 'show'} passages and details</span>
+            </button>
+          ) : (
+            doc.name
+          )}
         </span>
         {(collectionName || doc.tags.length > 0) && (
           <span className="library__meta">
@@ -162,6 +207,14 @@ export function LibraryRow({ doc, onDelete, onRetry, selected = false, onSelect,
         )}
       </td>
     </tr>
+    {expanded && loadPassages && (
+      <tr className="library__details" id={`details-${doc.id}`} data-testid="library-details">
+        <td colSpan={LIBRARY_COLUMNS}>
+          <PassageList doc={doc} load={loadPassages} modelId={modelId} />
+        </td>
+      </tr>
+    )}
+    </>
   );
 }
 

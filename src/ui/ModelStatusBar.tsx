@@ -5,6 +5,8 @@ import type { ModelStatus } from '../engine/api.ts';
 import { asClause, deviceName, plural, sourceName, sourcePhrase } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ReembedProgress } from './ReembedProgress.tsx';
+import { DtypeChangePrompt } from './DtypeChangePrompt.tsx';
+import './device-trust.css';
 
 interface Props {
   status: ModelStatus | undefined;
@@ -13,11 +15,14 @@ interface Props {
   /** Passages without vectors from the current model. */
   pendingVectors: number;
   onRetry: () => Promise<unknown>;
+  /** Answers a pending dtype change (re-embed, or keep the stored vectors' dtype). */
+  onDtypeChange?: (accept: boolean) => Promise<unknown>;
 }
 
-export function ModelStatusBar({ status, startError, pendingVectors, onRetry }: Props) {
+export function ModelStatusBar({ status, startError, pendingVectors, onRetry, onDtypeChange }: Props) {
   const [retrying, setRetrying] = useState(false);
   const state = startError ? 'error' : (status?.state ?? 'starting');
+  const change = !startError && status?.state === 'ready' && onDtypeChange ? status.dtypeChange : undefined;
 
   const retry = () => {
     setRetrying(true);
@@ -26,7 +31,7 @@ export function ModelStatusBar({ status, startError, pendingVectors, onRetry }: 
 
   return (
     <section
-      className={`model-status model-status--${state}`}
+      className={`model-status model-status--${state}${change ? ' model-status--asking' : ''}`}
       role="status"
       data-testid="model-status"
       data-state={state}
@@ -48,6 +53,7 @@ export function ModelStatusBar({ status, startError, pendingVectors, onRetry }: 
             {plural(pendingVectors, 'passage')} waiting for vectors
           </span>
         )}
+        {change && onDtypeChange && <DtypeChangePrompt change={change} onAnswer={onDtypeChange} />}
       </div>
     </section>
   );
@@ -71,6 +77,15 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
               {detail}
             </span>
           ))}
+          {status.deviceCheck?.passed && (
+            <span
+              className="chip model-status__check"
+              data-testid="device-check"
+              title={`${status.deviceCheck.sentences} test sentences embedded on WebGPU and on WASM agree (lowest cosine ${status.deviceCheck.minCosine.toFixed(4)})`}
+            >
+              WebGPU verified
+            </span>
+          )}
           {status.deviceNote && (
             <span className="model-status__note" data-testid="device-note">
               {status.deviceNote}

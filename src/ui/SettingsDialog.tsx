@@ -13,6 +13,8 @@ import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { effectiveModelId } from '../engine/embed/embedder-backend.ts';
 import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
+import { DtypeField, dtypeOffered } from './DtypeField.tsx';
+import { OriginalsSetting } from './OriginalsSetting.tsx';
 
 const MODELS = listModels().map((spec) => ({ id: spec.id, label: modelLabel(spec) }));
 
@@ -54,6 +56,9 @@ const DRAFT_KEYS = [
   'ollamaEnabled',
   'ollamaOrigin',
   'ollamaModel',
+  'dtype',
+  // ── original files (issue 13) ──
+  'keepOriginals',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -96,6 +101,11 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
   }, [open, settings]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => d && { ...d, [key]: value });
+
+  // ── devices you can trust ── a model without weights of the chosen dtype goes back to automatic.
+  useEffect(() => {
+    if (draft && !dtypeOffered(draft.modelId, draft.dtype)) setDraft({ ...draft, dtype: 'auto' });
+  }, [draft]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -209,6 +219,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
                 <option value="wasm">WASM (CPU)</option>
               </select>
             </label>
+            <DtypeField modelId={draft.modelId} value={draft.dtype} onChange={(value) => set('dtype', value)} />
           </fieldset>
 
           {/* ── Ollama backend (issue 11c) ── */}
@@ -354,6 +365,8 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
               <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
             </label>
           </fieldset>
+          {/* ── original files (issue 13) ── */}
+          {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} engine={engine} />}
 
           {error && (
             <p className="alert" role="alert" data-testid="settings-error">

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../engine/api.ts';
 import { connect, errorMessage, ingestFiles, newJobId, onJobProgress, type PendingFile } from './engine-client.ts';
 import type { SkippedEntry } from './folder-walk.ts';
+import { IngestMeter, type BatchSummary } from './ingest-rate.ts';
 
 /** A file with where it came from (a folder walk) and the user's choices for it (the record preview). */
 export interface IncomingFile {
@@ -57,26 +58,51 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
   clearFinished: () => void;
   /** The worker died: every job still running failed with this message. */
   failUnfinished: (message: string) => void;
+  /** The current batch's totals, rate and time remaining (read at render time; see ingest-rate.ts). */
+  meter: IngestMeter;
+  /** The last finished batch, shown until dismissed. */
+  summary: BatchSummary | undefined;
+  /** Hides the summary and the finished jobs. */
+  dismissSummary: () => void;
+  /** Tries a failed job again: its stored document (Retry), or the file sent again when nothing was stored. */
+  retry: (jobId: string) => Promise<void>;
 } {
   const [jobs, setJobs] = useState<Job[]>([]);
+  const jobsRef = useRef(jobs);
+  useEffect(() => {
+    jobsRef.current = jobs;
+  }, [jobs]);
   const changed = useRef(onLibraryChanged);
   useEffect(() => {
     changed.current = onLibraryChanged;
   }, [onLibraryChanged]);
   const finished = useRef(new Set<string>());
+  // ── ingest dashboard ── one meter per page, fed every progress event (it resets itself when a batch starts).
+  const meterRef = useRef<IngestMeter>(null);
+  meterRef.current ??= new IngestMeter();
+  const meter = meterRef.current;
+  const [summary, setSummary] = useState<BatchSummary>();
+  const observe = useCallback(
+    (progress: IngestProgress) => {
+      const now = performance.now();
+      if (meter.observe(progress, now)) setSummary(meter.summary(now));
+    },
+    [meter],
+  );
 
   const update = useCallback((progress: IngestProgress) => {
+    observe(progress);
     setJobs((list) =>
       list.some((job) => job.jobId === progress.jobId)
         ? list.map((job) => (job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job))
         : // A job the engine started itself (resuming an interrupted document, or a Retry): show it too.
-          [...list, { jobId: progress.jobId, fileName: progress.fileName, size: 0, progress }],
+          [...list, { jobId: progress.jobId, fileName: progress.fileName, size: progress.size ?? 0, progress }],
     );
     if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
       finished.current.add(progress.jobId);
       changed.current();
     }
-  }, []);
+  }, [observe]);
 
   const [folderSummary, setFolderSummary] = useState<FolderSummary>();
   const targetRef = useRef(targetCollection);
@@ -92,6 +118,7 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
         const incoming: IncomingFile = f instanceof File ? { file: f } : f;
         return { jobId: newJobId(), ...incoming, collection: incoming.collection ?? target };
       });
+      for (const { jobId, file } of pending) observe({ jobId, fileName: file.name, stage: 'queued', fraction: 0 });
       setJobs((list) => [
         ...list,
         ...pending.map(({ jobId, file, folder, textFields, collection }) => ({
@@ -120,7 +147,7 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
         });
       return pending.map((p) => p.jobId);
     },
-    [update],
+    [update, observe],
   );
 
   const addFolder = useCallback(
@@ -134,6 +161,11 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
   useEffect(() => onJobProgress(update), [update]);
 
   const failUnfinished = useCallback((message: string) => {
+    for (const job of jobsRef.current) {
+      if (!isFinal(job.progress.stage)) {
+        observe({ ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } });
+      }
+    }
     setJobs((list) =>
       list.map((job) =>
         isFinal(job.progress.stage)
@@ -141,7 +173,7 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
           : { ...job, progress: { ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } } },
       ),
     );
-  }, []);
+  }, [observe]);
 
   const cancel = useCallback((jobId: string) => {
     connect()
@@ -157,10 +189,6 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
     setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
   }, []);
 
-  const jobsRef = useRef(jobs);
-  useEffect(() => {
-    jobsRef.current = jobs;
-  }, [jobs]);
   const resolveDuplicate = useCallback(
     (jobId: string, choice: 'replace' | 'keep-both') => {
       const job = jobsRef.current.find((j) => j.jobId === jobId);
@@ -171,5 +199,49 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
     [addFiles],
   );
 
-  return { jobs, addFiles, resolveDuplicate, addFolder, folderSummary, dismissFolderSummary, cancel, dismiss, clearFinished, failUnfinished };
+  // ── ingest dashboard ──
+  const dismissSummary = useCallback(() => {
+    setSummary(undefined);
+    setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
+  }, []);
+
+  const retry = useCallback(
+    async (jobId: string) => {
+      const job = jobsRef.current.find((j) => j.jobId === jobId);
+      if (!job || job.progress.stage !== 'failed') return;
+      const documentId = job.progress.documentId;
+      if (documentId !== undefined) {
+        // The document and its text were kept: index it again (the engine reports the Retry as a new job).
+        const { engine } = await connect();
+        const known = (await engine.listDocuments()).some((d) => d.id === documentId && d.status === 'failed');
+        if (known) {
+          setJobs((list) => list.filter((j) => j.jobId !== jobId));
+          await engine.retryDocument(documentId);
+          return;
+        }
+      }
+      if (job.incoming) {
+        setJobs((list) => list.filter((j) => j.jobId !== jobId));
+        addFiles([job.incoming]);
+      }
+    },
+    [addFiles],
+  );
+
+  return {
+    jobs,
+    addFiles,
+    resolveDuplicate,
+    addFolder,
+    folderSummary,
+    dismissFolderSummary,
+    cancel,
+    dismiss,
+    clearFinished,
+    failUnfinished,
+    meter,
+    summary,
+    dismissSummary,
+    retry,
+  };
 }

@@ -63,4 +63,11 @@ function absolute(url: string): string {
   return new URL(url, self.location.href).href;
 }
 
+// ── original files (issue 13) ── an original's bytes cross to the page transferred, not copied.
+const getOriginal = engine.getOriginal.bind(engine);
+engine.getOriginal = async (id) => {
+  const original = await getOriginal(id);
+  return original && Comlink.transfer(original, [original.bytes]);
+};
+
 Comlink.expose(engine);

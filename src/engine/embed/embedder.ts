@@ -1,5 +1,6 @@
 // The Embedder interface: text in, L2-normalised vectors out. The engine sees only this; transformers.js stays behind it.
 import type { EmbedDevice, ModelDtype, ModelSpec } from './model-registry.ts';
+import type { DeviceCheckVerdict } from './device-self-check.ts';
 
 export interface EmbedOptions {
   signal?: AbortSignal;
@@ -22,6 +23,11 @@ export interface Embedder {
   readonly deviceNote?: string;
   /** WASM threads in use (1 unless cross-origin isolated); undefined elsewhere. */
   readonly threads?: number;
+  // ── devices you can trust ──
+  /** The dtype this device would use when none is forced (differs from dtype when stored vectors pin another). */
+  readonly defaultDtype?: ModelDtype;
+  /** The WebGPU numeric self-check's verdict, when WebGPU was available. */
+  readonly deviceCheck?: DeviceCheckVerdict;
   /** Tokens by the model's tokenizer, without special tokens. */
   countTokens(text: string): number;
   /**

@@ -2,6 +2,7 @@
 // dtype it would use here, dims, languages, quality, licence), whether it is in Cache Storage, and downloading,
 // cancelling and deleting one. Runs in the worker (which does all model fetching); the cache, fetch and the device
 // probe are injected so Node tests can drive it.
+import { dtypeForModel, wantedDtype, type DtypeChoice } from './dtype-choice.ts';
 import type { EngineSettings } from '../api.ts';
 import { TroveError } from '../errors.ts';
 import { listRerankers, getRerankerSpec } from '../rerank/reranker-registry.ts';
@@ -171,7 +172,7 @@ export class ModelCacheService {
       };
     }
     const spec = this.target('embedding', id) as ModelSpec;
-    const dtype = spec.dtype[device];
+    const dtype = embeddingDtype(spec, device, settings.dtype);
     if (cache) common.cache = await cachedModel(cache, spec, dtype, this.source());
     return {
       ...common,
@@ -211,7 +212,8 @@ export class ModelCacheService {
     const controller = new AbortController();
     this.downloads.set(key, controller);
     try {
-      const dtype = target.dtype[await this.runDevice()];
+      const device = await this.runDevice();
+      const dtype = kind === 'embedding' ? embeddingDtype(target as ModelSpec, device, this.deps.settings().dtype) : target.dtype[device];
       const fetchImpl = this.deps.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
       await downloadModel(cache, target, dtype, source, { fetch: fetchImpl, onProgress, signal: controller.signal });
     } finally {
@@ -245,4 +247,9 @@ async function probeDevice(requested: EngineSettings['device']): Promise<EmbedDe
   } catch {
     return 'wasm';
   }
+}
+
+/** The dtype an embedding model would load with here: the Settings choice when the model has it, else the device's. */
+function embeddingDtype(spec: ModelSpec, device: EmbedDevice, choice: DtypeChoice): ModelDtype {
+  return wantedDtype(dtypeForModel(spec.id, choice), spec.dtype[device]);
 }

@@ -16,6 +16,7 @@ import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.t
 import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from './model-registry.ts';
 import { wasmThreadsHere } from './wasm-threads.ts';
 import { activeModelHost, modelHostLabel, type ModelHost } from './model-host.ts';
+import { deviceCheckKey, webGpuOrWasm, type DeviceCheckMemory, type DeviceCheckVerdict } from './device-self-check.ts';
 
 /** The Hugging Face hub; the host models actually come from is the build's (model-host.ts, activeModelHost()). */
 export const HUB_URL = 'https://huggingface.co/';
@@ -49,6 +50,8 @@ export interface LoadEmbedderOptions {
   /** 0..1 while files download and the session starts. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  /** Remembers WebGPU numeric self-check verdicts (per model, revision, dtype, adapter); none: check at every load. */
+  deviceChecks?: DeviceCheckMemory;
 }
 
 export interface TransformersEnvOptions {
@@ -136,6 +139,29 @@ async function hasWebGpuAdapter(): Promise<boolean> {
   }
 }
 
+interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+}
+
+/** Names the WebGPU adapter (vendor, architecture, device, description) for the self-check's memory key. */
+async function webGpuAdapterName(): Promise<string> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+  try {
+    const adapter = (await nav?.gpu?.requestAdapter()) as
+      | { info?: AdapterInfo; requestAdapterInfo?: () => Promise<AdapterInfo> }
+      | null
+      | undefined;
+    const info = adapter?.info ?? (await adapter?.requestAdapterInfo?.());
+    const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ').trim();
+    return name || 'unknown adapter';
+  } catch {
+    return 'unknown adapter';
+  }
+}
+
 /** The device to try first, and a note when it is not what was asked for (shared with the reranker). */
 export async function chooseDevice(requested: LoadEmbedderOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
   if (IS_NODE) {
@@ -162,7 +188,7 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     numThreads: options.numThreads,
   });
   const hubOptions = spec.localOnly ? { local_files_only: true } : { revision: spec.revision, local_files_only: !allowRemote };
-  const context = { spec, allowRemote, localModelPath: options.localModelPath };
+  const context = { spec, allowRemote, localModelPath: options.localModelPath, dtype: options.dtype };
 
   let config: PretrainedConfig;
   let tokenizer: PreTrainedTokenizer;
@@ -184,10 +210,10 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     // progress_total aggregates all files (0..100); keep the last 5% for session start and the self-check.
     if (info.status === 'progress_total') onProgress?.(Math.min(0.95, (info.progress / 100) * 0.95));
   };
-  const create = async (device: EmbedDevice, note?: string): Promise<TransformersEmbedder> => {
-    const dtype = options.dtype ?? spec.dtype[device];
+  const create = async (device: EmbedDevice, note?: string, forcedDtype?: ModelDtype): Promise<TransformersEmbedder> => {
+    const dtype = forcedDtype ?? options.dtype ?? spec.dtype[device];
     const model = await AutoModel.from_pretrained(spec.repo, { ...hubOptions, config, device, dtype, progress_callback });
-    const embedder = new TransformersEmbedder(spec, device, dtype, tokenizer, model, note);
+    const embedder = new TransformersEmbedder(spec, device, dtype, tokenizer, model, note || undefined);
     try {
       throwIfAborted(signal);
       const problem = await selfCheck(embedder);
@@ -203,13 +229,19 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
   try {
     let embedder: TransformersEmbedder;
     if (device === 'webgpu') {
-      try {
-        embedder = await create('webgpu', note);
-      } catch (error) {
-        if (isAbort(error)) throw error;
-        // WebGPU is not a given (no fp16, driver bugs, wrong vectors from quantized kernels): WASM always works.
-        embedder = await create('wasm', `WebGPU failed (${errorText(error)}); using WASM`);
-      }
+      // Trusted only once its vectors agree with WASM's on this adapter (see device-self-check.ts).
+      const dtype = options.dtype ?? spec.dtype.webgpu;
+      const choice = await webGpuOrWasm<TransformersEmbedder>({
+        key: deviceCheckKey({ repo: spec.repo, revision: spec.revision, dtype, adapter: await webGpuAdapterName() }),
+        memory: options.deviceChecks,
+        dims: spec.dims,
+        webgpu: () => create('webgpu', note),
+        wasm: (forced, why) => create('wasm', why, forced as ModelDtype | undefined),
+        isAbort,
+      });
+      embedder = choice.embedder;
+      if (choice.verdict) embedder.deviceCheck = choice.verdict;
+      if (choice.device === 'webgpu' && choice.note) embedder.deviceNote = [embedder.deviceNote, choice.note].filter(Boolean).join('; ');
     } else {
       embedder = await create(device, note);
     }
@@ -244,7 +276,10 @@ export function errorText(error: unknown): string {
 }
 
 /** Turns a transformers.js loading failure into MODEL_UNAVAILABLE with a message that says what failed. */
-function loadError(error: unknown, context: { spec: ModelSpec; allowRemote: boolean; localModelPath: string }): TroveError {
+function loadError(
+  error: unknown,
+  context: { spec: ModelSpec; allowRemote: boolean; localModelPath: string; dtype?: ModelDtype },
+): TroveError {
   if (error instanceof TroveError) return error;
   if (isAbort(error)) return new TroveError('CANCELLED');
   const { spec, allowRemote, localModelPath } = context;
@@ -259,6 +294,10 @@ function loadError(error: unknown, context: { spec: ModelSpec; allowRemote: bool
       ? `it is only available locally and no copy exists at ${folder} (missing ${missing})` +
         (spec.testFixture ? '; run `node scripts/make-model-fixture.mjs`' : '')
       : `remote models are off and no local copy exists at ${folder} (missing ${missing})`;
+    // A dtype chosen in Settings (or the stored vectors' dtype) whose weights are not there: say which.
+    if (context.dtype && /\.onnx$/.test(missing)) {
+      why = `its ${context.dtype} weights (${missing}) are not under ${folder}: choose another dtype in Settings`;
+    }
   } else if (/tokenizer_class/.test(message)) {
     why = `its tokenizer files (tokenizer.json, tokenizer_config.json) were not found`;
   } else if (error instanceof SyntaxError) {
@@ -282,9 +321,14 @@ export class TransformersEmbedder implements Embedder {
   readonly dtype: ModelDtype;
   readonly fingerprint: string;
   readonly maxPassageTokens: number;
-  readonly deviceNote?: string;
+  /** Set at construction; the loader adds why WebGPU runs unverified, if it does. */
+  deviceNote?: string;
   /** WASM threads in use (1 unless cross-origin isolated); undefined on WebGPU and the native CPU backend. */
   readonly threads?: number;
+  /** The dtype this device uses for the model when none is forced (the registry's per-device choice). */
+  readonly defaultDtype: ModelDtype;
+  /** The WebGPU numeric self-check's verdict (set by the loader when WebGPU was available). */
+  deviceCheck?: DeviceCheckVerdict;
   private readonly tokenizer: PreTrainedTokenizer;
   private readonly net: PreTrainedModel;
   private readonly maxTokens: number;
@@ -309,6 +353,7 @@ export class TransformersEmbedder implements Embedder {
     this.dtype = dtype;
     this.deviceNote = deviceNote;
     this.threads = device === 'wasm' ? wasmBackendThreads() : undefined;
+    this.defaultDtype = spec.dtype[device];
     this.tokenizer = tokenizer;
     this.net = net;
     this.fingerprint = modelFingerprint(spec, dtype);

@@ -10,6 +10,7 @@
 //   terms:     the analysed terms         → one sealed string as the only term                   ("terms:<docId>")
 //   vectors:   the Float32 vectors        → sealed bytes reinterpreted as floats (see packVectors) ("vectors:<docId>:<fingerprint>")
 //   indexPages: every page's bytes        → sealed bytes                                         ("page:<set>/<name>")
+//   originals: name and type; the bytes   → sealed JSON in `name`, type ''; sealed bytes         ("original:<docId>", "original-bytes:<docId>")
 // Plain, because the store needs them to work or they reveal no content: ids, docId links, chunk offsets, page
 // numbers and token counts, document format/size/dates/status/chunk counts, model fingerprints and dims, chunk ids
 // of vector batches, index set and page names, the vectors version counter, and settings (preferences, and the
@@ -26,6 +27,7 @@ import type {
   DocumentText,
   NewChunk,
   NewDocument,
+  OriginalFile,
   Store,
   StoredIndex,
   VectorBatch,
@@ -312,10 +314,47 @@ export class EncryptedStore implements Store {
     this.inner.close();
   }
 
+  // ── original files (issue 13) ──
+  async putOriginal(original: OriginalFile): Promise<void> {
+    const cipher = this.key();
+    const [meta, bytes] = await Promise.all([
+      cipher.seal({ name: original.name, type: original.type }, `original:${original.docId}`),
+      cipher.seal(new Uint8Array(original.bytes), `original-bytes:${original.docId}`),
+    ]);
+    await this.inner.putOriginal({ docId: original.docId, name: bytesToLatin1(meta), type: '', bytes: exactBuffer(bytes) });
+  }
+
+  async getOriginal(docId: number): Promise<OriginalFile | undefined> {
+    const cipher = this.key();
+    const row = await this.inner.getOriginal(docId);
+    if (!row) return undefined;
+    const [meta, bytes] = await Promise.all([
+      cipher.open(latin1ToBytes(row.name), `original:${docId}`) as Promise<{ name: string; type: string }>,
+      cipher.openBytes(new Uint8Array(row.bytes), `original-bytes:${docId}`),
+    ]);
+    return { docId, name: meta.name, type: meta.type, bytes: exactBuffer(bytes) };
+  }
+
+  async deleteOriginal(docId: number): Promise<void> {
+    this.key();
+    return this.inner.deleteOriginal(docId);
+  }
+
+  async originalIds(): Promise<number[]> {
+    this.key();
+    return this.inner.originalIds();
+  }
+
   private key(): RecordCipher {
     if (!this.cipher) throw new TroveError('LOCKED');
     return this.cipher;
   }
+}
+
+/** The bytes of a view as an ArrayBuffer of exactly their length (copied only when the view is part of a larger buffer). */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer as ArrayBuffer;
 }
 
 type SealedFields = Pick<DocumentRecord, 'tags' | 'sha256' | 'error'>;

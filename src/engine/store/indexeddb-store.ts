@@ -12,6 +12,7 @@ import type {
   DocumentText,
   NewChunk,
   NewDocument,
+  OriginalFile,
   Store,
   VectorBatch,
 } from './store.ts';
@@ -36,6 +37,7 @@ export interface TroveDB extends DBSchema {
   settings: { key: string; value: unknown };
   indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
   changes: { key: number; value: ChangeRow };
+  originals: { key: number; value: OriginalFile };
 }
 
 /** One entry of the change log: the library version a write produced, and the document it touched (-1: settings). */
@@ -176,7 +178,7 @@ export class IndexedDbStore implements Store {
 
   async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
     await this.guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'], 'readwrite');
       await abortOnError(tx, async () => {
         const fresh = await tx.objectStore('documents').get(newId);
         if (!fresh) throw new TroveError('NOT_FOUND', `No document with id ${newId}.`);
@@ -184,6 +186,7 @@ export class IndexedDbStore implements Store {
         await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
         await tx.objectStore('documents').delete(oldId);
         await tx.objectStore('texts').delete(oldId);
+        await tx.objectStore('originals').delete(oldId);
         await deleteByDoc(tx.objectStore('chunks'), oldId);
         await deleteByDoc(tx.objectStore('terms'), oldId);
         await deleteByDoc(tx.objectStore('vectors'), oldId);
@@ -211,11 +214,12 @@ export class IndexedDbStore implements Store {
 
   async deleteDocument(docId: number): Promise<void> {
     await this.guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'], 'readwrite');
       await abortOnError(tx, async () => {
         await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
         await tx.objectStore('documents').delete(docId);
         await tx.objectStore('texts').delete(docId);
+        await tx.objectStore('originals').delete(docId);
         await deleteByDoc(tx.objectStore('chunks'), docId);
         await deleteByDoc(tx.objectStore('terms'), docId);
         await deleteByDoc(tx.objectStore('vectors'), docId);
@@ -366,6 +370,32 @@ export class IndexedDbStore implements Store {
         await logChange(tx, SETTINGS_DOC);
       });
     });
+  }
+
+  // ── original files (issue 13) ──
+  async putOriginal(original: OriginalFile): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'originals'], 'readwrite');
+      await abortOnError(tx, async () => {
+        // A document deleted meanwhile gets no orphan original.
+        if (!(await tx.objectStore('documents').get(original.docId))) {
+          throw new TroveError('NOT_FOUND', `No document with id ${original.docId}.`);
+        }
+        await tx.objectStore('originals').put({ docId: original.docId, name: original.name, type: original.type, bytes: original.bytes });
+      });
+    });
+  }
+
+  getOriginal(docId: number): Promise<OriginalFile | undefined> {
+    return this.guard(() => this.db.get('originals', docId));
+  }
+
+  async deleteOriginal(docId: number): Promise<void> {
+    await this.guard(() => this.db.delete('originals', docId));
+  }
+
+  originalIds(): Promise<number[]> {
+    return this.guard(() => this.db.getAllKeys('originals'));
   }
 
   close(): void {

@@ -2,7 +2,7 @@
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { TroveDB } from './indexeddb-store.ts';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -26,6 +26,11 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
   // writes incrementally. Existing documents need no change: 'failed', attempts and error are optional.
   (db) => {
     db.createObjectStore('changes', { keyPath: 'version' });
+  },
+  // 3 → 4: the original file's bytes per document (docId → name, type, bytes), for the PDF page view and "open
+  // original". Documents added before have none: the viewer shows their stored text.
+  (db) => {
+    db.createObjectStore('originals', { keyPath: 'docId' });
   },
 ];
 

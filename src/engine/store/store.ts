@@ -94,6 +94,15 @@ export interface StoredIndex {
   pages: Array<{ name: string; bytes: Uint8Array }>;
 }
 
+/** A document's original file, as it was added (kept when the keepOriginals setting is on). */
+export interface OriginalFile {
+  docId: number;
+  name: string;
+  /** MIME type (the browser's, or guessed from the format); may be empty. */
+  type: string;
+  bytes: ArrayBuffer;
+}
+
 export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 'attempts' | 'error'>;
 
 /** What changed since a library version: the documents to re-read ('gap' when the log no longer reaches back). */
@@ -171,4 +180,11 @@ export interface Store {
   getSetting<T>(key: string): Promise<T | undefined>;
   putSetting<T>(key: string, value: T): Promise<void>;
   close(): void;
+  // ── original files (issue 13) ──
+  /** Keeps a document's original bytes (replacing any). deleteDocument and replaceDocument remove them with the document. */
+  putOriginal(original: OriginalFile): Promise<void>;
+  getOriginal(docId: number): Promise<OriginalFile | undefined>;
+  deleteOriginal(docId: number): Promise<void>;
+  /** The documents whose original is kept (keys only: cheap). */
+  originalIds(): Promise<number[]>;
 }
