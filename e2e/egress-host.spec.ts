@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { EGRESS_APP_PORT, EGRESS_HUB_ORIGIN, EGRESS_HUB_PORT, EGRESS_OUT_DIR, buildEgressApp } from './egress-build.ts';
 import { recordEgress } from './egress.ts';
-import { addFiles, expectJobs, firstResult, fixture, search } from './helpers.ts';
+import { addFiles, expectJobs, firstResult, fixture, saveSettings, search } from './helpers.ts';
 import { readHeadersFile, startHubStandIn, type HubStandIn } from './model-host-stand-in.ts';
 import { startStaticHost, type StaticHost } from './static-host.ts';
 
@@ -40,8 +40,7 @@ async function chooseModel(page: Page, options: { modelId?: string; downloads?: 
   await expect(page.getByTestId('settings-dialog')).toBeVisible();
   if (options.modelId) await page.getByTestId('setting-model').selectOption(options.modelId);
   if (options.downloads !== undefined) await page.getByTestId('setting-remote').setChecked(options.downloads);
-  await page.getByTestId('settings-save').click();
-  await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
+  await saveSettings(page); // confirms a model change (issue 11c)
 }
 
 const modelStatus = (page: Page) => page.getByTestId('model-status');

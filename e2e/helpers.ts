@@ -43,3 +43,14 @@ export async function search(page: Page, mode: 'hybrid' | 'semantic' | 'keyword'
 export function firstResult(page: Page) {
   return page.getByTestId('result').first();
 }
+
+// ── measured model swaps (issue 11c) ──
+/** Settings → Save; a change of the embedding model asks for confirmation first (ModelSwapConfirm): confirm it. */
+export async function saveSettings(page: Page): Promise<void> {
+  await page.getByTestId('settings-save').click();
+  const confirm = page.getByTestId('swap-confirm-button');
+  const dialog = page.getByTestId('settings-dialog');
+  await expect.poll(async () => (await confirm.isVisible()) || !(await dialog.isVisible()), { timeout: 20_000 }).toBe(true);
+  if (await confirm.isVisible()) await confirm.click();
+  await expect(dialog).not.toBeVisible();
+}

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { recordEgress } from './egress.ts';
-import { addFiles, expectJobs, firstResult, fixture, search } from './helpers.ts';
+import { addFiles, expectJobs, firstResult, fixture, saveSettings, search } from './helpers.ts';
 import { readHeadersFile } from './model-host-stand-in.ts';
 import { startStaticHost, type StaticHost } from './static-host.ts';
 
@@ -37,7 +37,7 @@ test('a self build asks no other origin for anything, even with downloads allowe
   await page.getByTestId('settings-button').click();
   await expect(page.getByTestId('setting-remote')).toBeChecked();
   await page.getByTestId('setting-model').selectOption('glove-50d-static');
-  await page.getByTestId('settings-save').click();
+  await saveSettings(page); // confirms the model change (issue 11c)
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });

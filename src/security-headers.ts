@@ -16,12 +16,36 @@ function directives(host: ModelHost): string[] {
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self' blob:",
-    ['connect-src', "'self'", 'blob:', 'data:', ...modelHostConnectSources(host)].join(' '),
+    ['connect-src', "'self'", 'blob:', 'data:', ...modelHostConnectSources(host), ...ollamaSources()].join(' '),
     "img-src 'self' data: blob:",
     "style-src 'self' 'unsafe-inline'",
     "object-src 'none'",
     "base-uri 'self'",
   ];
+}
+
+// ── Ollama (issue 11c) ──
+/**
+ * The optional Ollama embeddings backend talks to a server on another origin, which the CSP must allow. A meta CSP
+ * cannot be widened at run time, so it is a build-time opt-in: VITE_TROVE_OLLAMA_ORIGIN=http://localhost:11434 adds
+ * exactly that origin to connect-src (and the app offers the backend in Settings only for it). Unset: nothing changes.
+ */
+export function ollamaConnectSource(value: string | undefined = process.env.VITE_TROVE_OLLAMA_ORIGIN): string | undefined {
+  if (!value?.trim()) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new Error(`VITE_TROVE_OLLAMA_ORIGIN must be an origin such as http://localhost:11434, got "${value}".`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new Error(`VITE_TROVE_OLLAMA_ORIGIN must be an http(s) origin such as http://localhost:11434, got "${value}".`);
+  }
+  return url.origin;
+}
+const OLLAMA_SOURCE = ollamaConnectSource();
+function ollamaSources(): string[] {
+  return OLLAMA_SOURCE ? [OLLAMA_SOURCE] : [];
 }
 
 /** For the <meta> tag: browsers ignore frame-ancestors there (and warn), so it is left out. */

@@ -12,6 +12,8 @@ import type { HealthReport } from './health.ts';
 import type { EvaluateRequest, EvaluationProgress, EvaluationRun } from './evaluation-service.ts';
 
 export type { EvaluateRequest, EvaluationProgress, EvaluationRun, ConfigurationResult, EvaluationSet } from './evaluation-service.ts';
+import type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from './model-comparison.ts';
+export type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from './model-comparison.ts';
 
 export type { FusionSettings } from './retrieve/fuser.ts';
 export type { HealthCheck, HealthReport } from './health.ts';
@@ -56,6 +58,9 @@ export interface ModelStatus {
    * searches until the new vectors are complete (then they swap at once).
    */
   previousModelId?: string;
+  // ── re-embed progress (issue 11c) ──
+  /** While previousModelId is set: passages in the library, so the UI can show done/total and an ETA. */
+  reembedTotal?: number;
   // ── devices you can trust ──
   /** The WebGPU numeric self-check (WebGPU vs WASM vectors on fixed sentences), when WebGPU was available. */
   deviceCheck?: { passed: boolean; minCosine: number; sentences: number; checkedAt: number; reason?: string };
@@ -321,6 +326,13 @@ export interface EngineSettings {
   // ── formats and languages ──
   /** OCR of images and PDF pages: never, pages without a text layer (scans), or every page. */
   ocrMode: OcrMode;
+  // ── Ollama backend (issue 11c) ──
+  /** Embed with a local Ollama server instead of the in-browser model (off by default; the build must allow its origin). */
+  ollamaEnabled: boolean;
+  /** The Ollama server's origin, e.g. "http://localhost:11434". */
+  ollamaOrigin: string;
+  /** The embedding model as Ollama names it, e.g. "nomic-embed-text". */
+  ollamaModel: string;
   // ── model host ──
   /**
    * Where model files are downloaded from: a build setting (VITE_TROVE_MODEL_HOST), never the user's or a link's.
@@ -420,6 +432,13 @@ export interface TroveApi {
   evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun>;
   /** Stops a running evaluation between queries (it rejects with CANCELLED). */
   cancelEvaluation(): Promise<void>;
+  // ── measured model swaps (issue 11c) ──
+  /** The evaluation set of the last run in this session (what a model change is measured on), if any. */
+  evaluationSetInfo(): Promise<EvaluationSetInfo | undefined>;
+  /** The current model and the one these settings would use, measured on that set in a scratch index (library untouched). */
+  compareModels(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison>;
+  /** Stops a running comparison (it rejects with CANCELLED). */
+  cancelModelComparison(): Promise<void>;
 
   // ── health ──
   /** The library's red flags (mixed models, unnormalised vectors, over-long or duplicate passages…). */

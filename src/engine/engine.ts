@@ -68,9 +68,11 @@ import { storedDtypeOf } from './embed/dtype-choice.ts';
 import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { RerankService, type RerankerLoader } from './rerank-service.ts';
-import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun } from './evaluation-service.ts';
+import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun, type EvaluationSet } from './evaluation-service.ts';
+import { compareModels, comparisonDataset, evaluationSetInfo, type EvaluationSetInfo, type ModelComparison, type ModelComparisonProgress } from './model-comparison.ts';
 import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
 import { search, type FuseFn } from './search.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
 import { VectorSet } from './vector-set.ts';
@@ -186,6 +188,8 @@ export class TroveEngine implements TroveApi {
       pendingVectors: () => this.catalogue.pendingVectors,
       previousModel: () => this.previous?.embedder.model.id,
       onLoaded: (embedder, current) => this.modelLoaded(embedder, current),
+      // ── re-embed progress (issue 11c) ──
+      passages: () => this.catalogue.chunkCount,
       // ── devices you can trust ──
       storedFingerprint: () => this.previous?.set.fingerprint ?? this.catalogue.vectors?.fingerprint ?? this.servedFingerprint,
       libraryPassages: () => this.catalogue.chunkCount,
@@ -293,9 +297,9 @@ export class TroveEngine implements TroveApi {
     const last = await store.getSetting<ServingVectors>(VECTOR_SET_KEY);
     this.servedFingerprint = last?.fingerprint; // ── devices you can trust ──
     this.declinedDtypeChanges = new Set((await store.getSetting<string[]>(DTYPE_DECLINES_KEY)) ?? []);
-    if (last && last.modelId && last.modelId !== this.settingsValue.modelId) {
+    if (last && last.modelId && last.modelId !== effectiveModelId(this.settingsValue)) {
       // A model switch was interrupted (or made in another tab): the old vectors answer until the new ones are done.
-      void this.restorePrevious(last);
+      this.restoring = this.restorePrevious(last);
     } else if (last) {
       void this.queue.enqueue(() => this.openVectors(last.fingerprint, last.dims)).catch(() => undefined);
     }
@@ -398,6 +402,7 @@ export class TroveEngine implements TroveApi {
   }
 
   private async modelLoaded(embedder: Embedder, current: () => boolean): Promise<void> {
+    await this.restoring; // a resumed switch: the old model answers before the new one starts re-embedding
     // In the queue, so no ingest batch interleaves with reading the stored vectors.
     await this.queue.enqueue(async () => {
       if (!current()) return;
@@ -430,17 +435,21 @@ export class TroveEngine implements TroveApi {
     this.model.refresh();
   }
 
+  // ── resumed switch (issue 11c) ──
+  /** A restart's restore of an unfinished switch; the new model waits for it, so the old vectors answer meanwhile. */
+  private restoring: Promise<void> = Promise.resolve();
+
   /** Loads the model and vectors of an unfinished switch, to answer semantic searches until the new ones are done. */
   private async restorePrevious(last: ServingVectors): Promise<void> {
     try {
-      const embedder = await this.deps.loadEmbedder({
-        modelId: last.modelId!,
-        allowRemoteModels: this.settingsValue.allowRemoteModels,
-        localModelPath: this.settingsValue.localModelPath,
-        device: last.device ?? this.settingsValue.device,
-        // The old vectors' own dtype, whatever this device would pick now (── devices you can trust ──).
-        ...storedDtypeOption(last),
-      });
+      const embedder = await loadWithBackend(
+        {
+          ...loadOptionsFor(last.modelId!, this.settingsValue, last.device ?? this.settingsValue.device),
+          // The old vectors' own dtype, whatever this device would pick now (── devices you can trust ──).
+          ...storedDtypeOption(last),
+        },
+        this.deps.loadEmbedder,
+      );
       if (embedder.fingerprint !== last.fingerprint) {
         await embedder.dispose();
         return;
@@ -453,6 +462,8 @@ export class TroveEngine implements TroveApi {
         }
         this.previous = { embedder, set };
         this.model.refresh();
+        // The new model may have finished re-embedding before the old one was back: then swap now.
+        void this.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
       });
     } catch {
       // The old model is not available (offline, not cached): keyword search, and the new vectors as they come.
@@ -531,7 +542,7 @@ export class TroveEngine implements TroveApi {
   }
 
   private async rememberServing(fingerprint: string, dims: number): Promise<void> {
-    const record: ServingVectors = { fingerprint, dims, modelId: this.settingsValue.modelId, device: this.settingsValue.device };
+    const record: ServingVectors = { fingerprint, dims, modelId: effectiveModelId(this.settingsValue), device: this.settingsValue.device };
     this.servedFingerprint = fingerprint; // ── devices you can trust ──
     await this.requireStore().putSetting(VECTOR_SET_KEY, record);
   }
@@ -636,11 +647,48 @@ export class TroveEngine implements TroveApi {
 
   evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> {
     this.requireStore();
-    return this.evaluation.run(request, onProgress);
+    return this.evaluation.run(request, onProgress).then((run) => {
+      this.lastEvaluationSet = request.set; // ── measured model swaps (issue 11c) ──
+      return run;
+    });
   }
 
   async cancelEvaluation(): Promise<void> {
     this.evaluation.cancel();
+  }
+
+  // ── measured model swaps (issue 11c, model-comparison.ts) ──
+  /** The set of the last evaluation run in this session: a model change is measured on it before it is made. */
+  private lastEvaluationSet: EvaluationSet | undefined;
+  private comparison: AbortController | undefined;
+
+  async evaluationSetInfo(): Promise<EvaluationSetInfo | undefined> {
+    return this.lastEvaluationSet && evaluationSetInfo(this.lastEvaluationSet);
+  }
+
+  async compareModels(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison> {
+    const set = this.lastEvaluationSet;
+    if (!set) throw new TroveError('NOT_FOUND', 'No evaluation set is loaded: run one in Evaluate first.');
+    const dataset = comparisonDataset(set);
+    const current = this.serving()?.embedder ?? this.model.embedder;
+    if (!current) throw new TroveError('MODEL_UNAVAILABLE', 'The current model is not loaded, so there is nothing to compare with yet.');
+    const next = mergeSettings(this.settingsValue, patch);
+    this.comparison?.abort();
+    const controller = new AbortController();
+    this.comparison = controller;
+    try {
+      return await compareModels(dataset, current, () => loadWithBackend(loadOptionsFor(effectiveModelId(next), next), this.deps.loadEmbedder), {
+        chunkTokens: this.settingsValue.chunkTokens,
+        signal: controller.signal,
+        onProgress,
+      });
+    } finally {
+      if (this.comparison === controller) this.comparison = undefined;
+    }
+  }
+
+  async cancelModelComparison(): Promise<void> {
+    this.comparison?.abort();
   }
 
   // ── health (health.ts) ─────────────────────────────────────────────────────
@@ -910,7 +958,7 @@ export class TroveEngine implements TroveApi {
     const serving = this.serving();
     if (serving) return { id: serving.embedder.model.id, fingerprint: serving.set.fingerprint, dims: serving.set.dims };
     const set = this.catalogue.vectors;
-    if (set) return { id: this.settingsValue.modelId, fingerprint: set.fingerprint, dims: set.dims };
+    if (set) return { id: effectiveModelId(this.settingsValue), fingerprint: set.fingerprint, dims: set.dims };
     const embedder = this.model.embedder;
     return embedder ? { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims } : null;
   }

@@ -4,6 +4,7 @@
 // finishes with the embedder it started with.
 import type { DtypeChange, EngineSettings, ModelStatus } from './api.ts';
 import type { Embedder } from './embed/embedder.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
 import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
 import { isAbort, toErrorInfo } from './errors.ts';
 import type { DeviceCheckMemory } from './embed/device-self-check.ts';
@@ -15,6 +16,9 @@ export interface EmbedderLoadOptions {
   localModelPath: string;
   device: EngineSettings['device'];
   onProgress?: (fraction: number) => void;
+  // ── Ollama backend (issue 11c) ──
+  /** Set when a local Ollama server embeds instead (see embed/embedder-backend.ts). */
+  ollama?: { origin: string; model: string };
   // ── devices you can trust ──
   /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
   dtype?: ModelDtype;
@@ -36,6 +40,9 @@ export interface ModelLifecycleHooks {
    * `current()` turns false when a newer load started meanwhile.
    */
   onLoaded: (embedder: Embedder, current: () => boolean) => Promise<void>;
+  // ── re-embed progress (issue 11c) ──
+  /** Passages in the library (the re-embed's total while a switch is in progress). */
+  passages?: () => number;
   // ── devices you can trust ──
   /** Fingerprint of the vectors that answer searches now (or are remembered from the last session), if any. */
   storedFingerprint?: () => string | undefined;
@@ -92,12 +99,10 @@ export class ModelLifecycle {
     const current = () => generation === this.generation;
     this.publish({ ...this.statusFor('loading'), progress: 0 });
     this.pendingChange = undefined;
-    const pin = this.dtypePin(settings);
+    const pin = settings.ollamaEnabled ? {} : this.dtypePin(settings); // Ollama: the server's model, no dtype
+    // ── Ollama backend (issue 11c): the backend's options (and loader, in loadPinned) follow the settings ──
     const options: EmbedderLoadOptions = {
-      modelId: settings.modelId,
-      allowRemoteModels: settings.allowRemoteModels,
-      localModelPath: settings.localModelPath,
-      device: settings.device,
+      ...loadOptionsFor(effectiveModelId(settings), settings),
       onProgress: (progress) => {
         if (current()) this.publish({ ...this.statusValue, progress });
       },
@@ -177,6 +182,7 @@ export class ModelLifecycle {
     const previous = this.hooks.previousModel?.();
     if (previous) status.previousModelId = previous;
     else delete status.previousModelId;
+    withReembedTotal(status, this.hooks.passages);
     this.publish(status);
   }
 
@@ -231,13 +237,13 @@ export class ModelLifecycle {
   private async loadPinned(options: EmbedderLoadOptions, pin: { stored?: ModelDtype }, settings: EngineSettings): Promise<Embedder> {
     this.pinNote = undefined;
     try {
-      return await this.load(options);
+      return await loadWithBackend(options, this.load);
     } catch (error) {
       if (!pin.stored || options.dtype !== pin.stored || isAbort(error)) throw error;
       const retry: EmbedderLoadOptions = { ...options };
       if (settings.dtype && settings.dtype !== 'auto') retry.dtype = settings.dtype;
       else delete retry.dtype;
-      const embedder = await this.load(retry);
+      const embedder = await loadWithBackend(retry, this.load);
       if (embedder.dtype === pin.stored) return embedder;
       this.pinNote =
         `the library's ${pin.stored} vectors' model could not be loaded (${error instanceof Error ? error.message : String(error)}); ` +
@@ -277,15 +283,15 @@ export class ModelLifecycle {
 
   private statusFor(state: ModelStatus['state']): ModelStatus {
     const settings = this.hooks.settings();
-    const spec = getModelSpec(settings.modelId);
     const status: ModelStatus = {
       state,
-      modelId: spec.id,
+      modelId: effectiveModelId(settings),
       source: settings.allowRemoteModels ? 'hub' : 'local',
       pendingVectors: this.hooks.pendingVectors(),
     };
     const previous = this.hooks.previousModel?.();
     if (previous) status.previousModelId = previous;
+    withReembedTotal(status, this.hooks.passages);
     const embedder = this.embedderValue;
     if (state === 'ready' && embedder) {
       status.device = embedder.device;
@@ -315,4 +321,10 @@ export class ModelLifecycle {
       }
     }
   }
+}
+
+// ── re-embed progress (issue 11c) ──
+function withReembedTotal(status: ModelStatus, passages: (() => number) | undefined): void {
+  if (status.previousModelId && passages) status.reembedTotal = passages();
+  else delete status.reembedTotal;
 }

@@ -8,6 +8,7 @@ import type { IndexPolicy } from './vector-set.ts';
 import { validateRedactionSettings } from './privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 import { OCR_MODES } from './ingest/ocr/recognizer.ts';
+import { DEFAULT_OLLAMA_MODEL, DEFAULT_OLLAMA_ORIGIN, ollamaModelName, ollamaOrigin } from './embed/ollama-embedder.ts';
 import { DEFAULT_MODEL_HOST, parseModelHost } from './embed/model-host.ts';
 import { validateCustomModels } from './embed/custom-model-settings.ts';
 import { dtypeForModel, validateDtypeChoice } from './embed/dtype-choice.ts';
@@ -47,6 +48,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   redactCustom: [],
   // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
   ocrMode: 'no-text-layer',
+  // ── Ollama backend (issue 11c) ──
+  ollamaEnabled: false,
+  ollamaOrigin: DEFAULT_OLLAMA_ORIGIN,
+  ollamaModel: DEFAULT_OLLAMA_MODEL,
   // ── model host ──
   modelHost: DEFAULT_MODEL_HOST,
   // ── custom models ──
@@ -110,6 +115,13 @@ function validate(s: EngineSettings): void {
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
+  // ── Ollama backend (issue 11c) ──
+  if (typeof s.ollamaEnabled !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'ollamaEnabled must be true or false.');
+  if (typeof s.ollamaOrigin !== 'string' || typeof s.ollamaModel !== 'string') {
+    throw new TroveError('INVALID_ARGUMENT', 'ollamaOrigin and ollamaModel must be text.');
+  }
+  ollamaOrigin(s.ollamaOrigin); // throws, saying what an origin looks like
+  ollamaModelName(s.ollamaModel);
   // ── model host ──
   if (typeof s.modelHost !== 'string') throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
   parseModelHost(s.modelHost); // throws, saying what is wrong
@@ -140,6 +152,9 @@ export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
     a.device !== b.device ||
+    // ── Ollama backend (issue 11c) ──
+    a.ollamaEnabled !== b.ollamaEnabled ||
+    (b.ollamaEnabled && (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) || ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel))) ||
     a.dtype !== b.dtype
   );
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { ModelStatus } from '../engine/api.ts';
 import { asClause, deviceName, plural, sourceName, sourcePhrase } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { ReembedProgress } from './ReembedProgress.tsx';
 import { DtypeChangePrompt } from './DtypeChangePrompt.tsx';
 import './device-trust.css';
 
@@ -45,7 +46,9 @@ export function ModelStatusBar({ status, startError, pendingVectors, onRetry, on
         ) : (
           <StatusText status={status} retrying={retrying} onRetry={retry} />
         )}
-        {pendingVectors > 0 && (
+        {/* ── re-embed progress (issue 11c) ── */}
+        {status?.previousModelId && <ReembedProgress status={status} />}
+        {pendingVectors > 0 && !status?.previousModelId && (
           <span className="model-status__pending" data-testid="pending-vectors">
             {plural(pendingVectors, 'passage')} waiting for vectors
           </span>

@@ -8,6 +8,9 @@ import { SETTING_LIMITS } from '../engine/limits.ts';
 import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-registry.ts';
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
+import { OllamaSettings } from './OllamaSettings.tsx';
+import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
+import { effectiveModelId } from '../engine/embed/embedder-backend.ts';
 import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 import { DtypeField, dtypeOffered } from './DtypeField.tsx';
@@ -49,6 +52,10 @@ const DRAFT_KEYS = [
   'redactTypes',
   'redactCustom',
   'ocrMode',
+  // ── Ollama backend (issue 11c) ──
+  'ollamaEnabled',
+  'ollamaOrigin',
+  'ollamaModel',
   'dtype',
   // ── original files (issue 13) ──
   'keepOriginals',
@@ -76,6 +83,8 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const id = useId();
+  // ── measured model swaps (issue 11c) ──
+  const [pendingSwap, setPendingSwap] = useState<Partial<EngineSettings>>();
 
   // A native modal dialog gives focus trapping, Escape and the backdrop for free.
   useEffect(() => {
@@ -84,6 +93,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
     if (open && !element.open) {
       setDraft(settings && pick(settings));
       setError(undefined);
+      setPendingSwap(undefined);
       element.showModal();
     } else if (!open && element.open) {
       element.close();
@@ -113,6 +123,15 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
       // Lists (detectors, patterns) compare by value.
       if (JSON.stringify(draft[key]) !== JSON.stringify(settings[key])) Object.assign(changes, { [key]: draft[key] });
     }
+    // ── measured model swaps (issue 11c): a model change is confirmed first, measured when a set is loaded ──
+    if (swapNeedsConfirmation(settings, changes)) {
+      setPendingSwap(changes);
+      return;
+    }
+    save(changes);
+  };
+
+  const save = (changes: Partial<EngineSettings>) => {
     setSaving(true);
     onSave(changes)
       .then(onClose, (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)))
@@ -136,7 +155,17 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
         if (event.target === dialog.current) onClose(); // a click on the backdrop
       }}
     >
-      {draft ? (
+      {draft && settings && pendingSwap ? (
+        <ModelSwapConfirm
+          engine={engine}
+          changes={pendingSwap}
+          fromModel={effectiveModelId(settings)}
+          toModel={effectiveModelId({ ...settings, ...pendingSwap })}
+          saving={saving}
+          onConfirm={() => save(pendingSwap)}
+          onBack={() => setPendingSwap(undefined)}
+        />
+      ) : draft ? (
         <form className="settings" onSubmit={submit}>
           <h2 id={`${id}-title`} className="dialog__title">
             Settings
@@ -192,6 +221,9 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
             </label>
             <DtypeField modelId={draft.modelId} value={draft.dtype} onChange={(value) => set('dtype', value)} />
           </fieldset>
+
+          {/* ── Ollama backend (issue 11c) ── */}
+          <OllamaSettings value={draft} onChange={(next) => setDraft((d) => d && { ...d, ...next })} />
 
           <fieldset className="settings__group">
             <legend>Passages</legend>
@@ -378,4 +410,14 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
       />
     </label>
   );
+}
+
+// ── measured model swaps (issue 11c) ──
+/** A change of the model that embeds (registry model or Ollama) re-embeds the library: confirm it first. */
+function swapNeedsConfirmation(settings: EngineSettings, changes: Partial<EngineSettings>): boolean {
+  try {
+    return effectiveModelId(settings) !== effectiveModelId({ ...settings, ...changes });
+  } catch {
+    return false; // an invalid Ollama name: the engine refuses it on save, with its message
+  }
 }

@@ -1,0 +1,170 @@
+// The optional Ollama backend in a browser: a build that allows the server's origin (VITE_TROVE_OLLAMA_ORIGIN, added
+// to the CSP) talks to a local stand-in that speaks Ollama's /api/embed and sends CORS headers the way Ollama does
+// with OLLAMA_ORIGINS set; when the server refuses the site, the status says to set OLLAMA_ORIGINS. The default build
+// shows the option as not enabled. The Ollama build goes to dist-ollama/ (git-ignored), served with its own headers.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { addFiles, expectJobs, fixture, openApp, search } from './helpers.ts';
+
+const OUT_DIR = 'dist-ollama';
+const DIMS = 32;
+
+/** Bag-of-words vectors, so texts sharing words are close. */
+function bagVector(text: string): number[] {
+  const v = new Array<number>(DIMS).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+    let h = 0;
+    for (const c of word) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    v[h % DIMS] += 1;
+  }
+  v[0] += 0.01; // never all zeros
+  return v;
+}
+
+interface StandIn {
+  origin: string;
+  /** Origins the stand-in accepts (its OLLAMA_ORIGINS). */
+  allowed: Set<string>;
+  /** Origin header of each embed request it answered. */
+  seen: string[];
+  server: Server;
+}
+
+/** Answers /api/embed like Ollama; CORS like Ollama's: only listed origins get Access-Control-Allow-Origin. */
+async function startStandIn(): Promise<StandIn> {
+  const standIn = { allowed: new Set<string>(), seen: [] as string[] } as StandIn;
+  standIn.server = createServer((req, res) => {
+    const origin = req.headers.origin;
+    const cors: Record<string, string> = {};
+    if (origin && standIn.allowed.has(origin)) {
+      Object.assign(cors, {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, User-Agent, Accept, X-Requested-With',
+        Vary: 'Origin',
+      });
+    } else if (origin) {
+      return void res.writeHead(403).end(); // Ollama (gin-contrib/cors) answers a foreign origin with 403
+    }
+    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/api/embed') return void res.writeHead(404, cors).end('404 page not found');
+      const { model, input } = JSON.parse(body) as { model: string; input: string[] };
+      standIn.seen.push(origin ?? '');
+      res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify({ model, embeddings: input.map(bagVector) }));
+    });
+  });
+  await new Promise<void>((done) => standIn.server.listen(0, '127.0.0.1', done));
+  standIn.origin = `http://127.0.0.1:${(standIn.server.address() as AddressInfo).port}`;
+  return standIn;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Serves the build with the headers its _headers file lists (CSP with the Ollama origin, COOP/COEP). */
+async function startHost(root: string): Promise<{ url: string; server: Server }> {
+  const dir = resolve(root);
+  const headerLines = (await readFile(join(dir, '_headers'), 'utf8')).split('\n').filter((l) => /^\s+\S+: /.test(l));
+  const headers = Object.fromEntries(headerLines.map((l) => l.trim().split(/: (.*)/s).slice(0, 2)));
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
+    const file = join(dir, normalize(path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(dir)) return void res.writeHead(404).end();
+    readFile(file).then(
+      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => res.writeHead(404, headers).end('not found'),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+async function enableOllama(page: Page, origin: string, model: string): Promise<void> {
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('setting-ollama').check();
+  await page.getByTestId('setting-ollama-origin').fill(origin);
+  await page.getByTestId('setting-ollama-model').fill(model);
+  await expect(page.getByTestId('ollama-origin-blocked')).toHaveCount(0);
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('swap-confirm')).toContainText(`to ollama:${model}:latest`);
+  await page.getByTestId('swap-confirm-button').click();
+  await expect(page.getByTestId('settings-dialog')).not.toBeVisible();
+}
+
+test('the default build offers the Ollama backend only as “not enabled in this build”', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('settings-button').click();
+  await expect(page.getByTestId('ollama-not-enabled')).toContainText('VITE_TROVE_OLLAMA_ORIGIN');
+  await expect(page.getByTestId('setting-ollama')).toBeDisabled();
+});
+
+test.describe('a build that allows a local Ollama server', () => {
+  test.describe.configure({ mode: 'serial', timeout: 180_000 });
+  let standIn: StandIn;
+  let host: { url: string; server: Server };
+
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
+    standIn = await startStandIn();
+    execFileSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+      env: { ...process.env, VITE_TROVE_MODEL: 'local', VITE_TROVE_OLLAMA_ORIGIN: standIn.origin },
+      stdio: 'inherit',
+    });
+    host = await startHost(OUT_DIR);
+  });
+  test.afterAll(async () => {
+    await Promise.all([standIn, host].filter(Boolean).map((s) => new Promise((done) => s.server.close(done))));
+  });
+
+  test('turning it on re-embeds the library through the server and searches with it', async ({ page }) => {
+    const siteOrigin = new URL(host.url).origin;
+    standIn.allowed = new Set([siteOrigin]);
+    await page.goto(host.url);
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await addFiles(page, [fixture('field-guide.md')]);
+    await expectJobs(page, { 'field-guide.md': 'done' });
+
+    await enableOllama(page, standIn.origin, 'all-minilm');
+    const status = page.getByTestId('model-status');
+    await expect(status).toContainText('ollama:all-minilm:latest', { timeout: 60_000 });
+    await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await expect(status).toContainText(`${DIMS} dims`);
+    await expect(page.getByTestId('device-note')).toContainText(`Ollama server at ${standIn.origin}`);
+    await expect(page.getByTestId('reembed-progress')).toHaveCount(0, { timeout: 60_000 });
+    await expect(page.getByTestId('pending-vectors')).toHaveCount(0);
+
+    await search(page, 'semantic', 'feed the sourdough starter flour water');
+    await expect(page.getByTestId('result').first()).toContainText('starter', { timeout: 30_000 });
+    await expect(page.getByTestId('notice')).toHaveCount(0);
+    // Every request came from the page's origin, through CORS.
+    expect(standIn.seen.length).toBeGreaterThan(1);
+    expect(new Set(standIn.seen)).toEqual(new Set([siteOrigin]));
+  });
+
+  test('a server that does not allow the site: keyword search works and the status says to set OLLAMA_ORIGINS', async ({ page }) => {
+    standIn.allowed = new Set();
+    await page.goto(host.url);
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await enableOllama(page, standIn.origin, 'all-minilm');
+    const status = page.getByTestId('model-status');
+    await expect(status).toHaveAttribute('data-state', 'unavailable', { timeout: 60_000 });
+    await expect(status).toContainText('OLLAMA_ORIGINS');
+    await expect(status).toContainText(standIn.origin);
+  });
+});
