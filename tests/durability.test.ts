@@ -369,6 +369,16 @@ describe('durability', () => {
     expect((await a.search('apple note 2', { mode: 'hybrid' })).mode).toBe('hybrid');
   });
 
+  it("a model chosen in this build survives a restart (the build's model used to win over the user's choice)", async () => {
+    const db = 'dur-build-choice';
+    const first = await open(db);
+    await first.updateSettings({ modelId: 'glove-50d-permuted' });
+    const again = new TroveEngine({ openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }), loadEmbedder: loader(), libraryName: db });
+    const { settings } = await again.init(fixtureSettings);
+    expect(settings.modelId).toBe('glove-50d-permuted');
+    expect(settings.localModelPath).toBe(localModelPath);
+  });
+
   it('a second tab does not resume the document the first tab is still writing', async () => {
     const db = 'dur-noresume';
     const a = await open(db);

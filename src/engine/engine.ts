@@ -271,8 +271,10 @@ export class TroveEngine implements TroveApi {
     const stored = (await inner.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
     this.storedSettings = JSON.stringify(stored);
     this.persisted = safeSettings(stored);
-    // The build's choice applies for the session; URL parameters only where they narrow it (never persisted).
-    const allowed = mergeSettings(mergeSettings(DEFAULT_SETTINGS, this.persisted), overrides);
+    // The build's choices fill what the user never chose (a model switch made in this build survives a reload);
+    // where the deployment keeps its models always comes from the build. URL parameters apply only where they
+    // narrow what is allowed (never persisted).
+    const allowed = mergeSettings(mergeSettings(mergeSettings(DEFAULT_SETTINGS, overrides), this.persisted), deploymentSettings(overrides));
     const consent = consentedOverrides(allowed, requested);
     this.refused = consent.refused;
     this.settingsValue = mergeSettings(allowed, consent.overrides);

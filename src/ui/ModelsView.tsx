@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CustomModelCheck, EngineSettings, ModelInfo, ModelStatus } from '../engine/api.ts';
 import type { Engine } from './engine-client.ts';
 import { deviceName, formatBytes } from './format.ts';
+import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { modelKey, useModels, type DownloadState } from './useModels.ts';
 import './models.css';
@@ -25,6 +26,23 @@ export function ModelsView({ open, onClose, engine, status, onSaveSettings, onSe
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   const models = useModels(engine, open, onSettingsChanged);
+  // Another embedding model re-embeds the library: confirmed (cost, and a measurement when one can be made) as in Settings.
+  const [pendingSwap, setPendingSwap] = useState<ModelInfo>();
+  const [saving, setSaving] = useState(false);
+  const use = (model: ModelInfo) => {
+    if (model.kind === 'embedding') return setPendingSwap(model);
+    void onSaveSettings({ rerankerId: model.id }).then(models.refresh);
+  };
+  const confirmSwap = async (model: ModelInfo) => {
+    setSaving(true);
+    try {
+      await onSaveSettings({ modelId: model.id });
+      setPendingSwap(undefined);
+      void models.refresh();
+    } finally {
+      setSaving(false);
+    }
+  };
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
@@ -53,7 +71,7 @@ export function ModelsView({ open, onClose, engine, status, onSaveSettings, onSe
         onCancel={() => models.cancel(model.kind, model.id)}
         onDelete={() => void models.remove(model.kind, model.id)}
         onClearAndFetch={() => void models.clearAndFetch(model.kind, model.id)}
-        onUse={() => void onSaveSettings(model.kind === 'embedding' ? { modelId: model.id } : { rerankerId: model.id }).then(models.refresh)}
+        onUse={() => use(model)}
         onRemoveCustom={() => void models.removeCustom(model.id)}
       />
     );
@@ -61,6 +79,17 @@ export function ModelsView({ open, onClose, engine, status, onSaveSettings, onSe
 
   return (
     <dialog ref={dialog} className="dialog dialog--wide models" aria-labelledby={`${id}-title`} data-testid="models-dialog" onClose={onClose}>
+      {pendingSwap ? (
+        <ModelSwapConfirm
+          engine={engine}
+          changes={{ modelId: pendingSwap.id }}
+          fromModel={status?.modelId ?? ''}
+          toModel={pendingSwap.id}
+          saving={saving}
+          onConfirm={() => void confirmSwap(pendingSwap)}
+          onBack={() => setPendingSwap(undefined)}
+        />
+      ) : (
       <div className="models__body">
         <h2 id={`${id}-title`} className="dialog__title">
           Models
@@ -94,6 +123,7 @@ export function ModelsView({ open, onClose, engine, status, onSaveSettings, onSe
           </button>
         </div>
       </div>
+      )}
     </dialog>
   );
 }
