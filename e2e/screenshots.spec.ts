@@ -29,6 +29,8 @@ test('README screenshots: search, library, dark theme, phone width', async ({ pa
 
   // The viewer on a kept PDF: its page drawn by pdf.js with the passage marked.
   await search(page, 'keyword', 'kelp');
+  await expect(firstResult(page)).toContainText(/kelp/i);
+  await expect(page.locator('.results--stale')).toHaveCount(0);
   await firstResult(page).getByTestId('result-open').click();
   const viewer = page.getByTestId('viewer');
   await expect(viewer.getByTestId('pdf-canvas')).toHaveAttribute('data-drawing', 'false', { timeout: 30_000 });
