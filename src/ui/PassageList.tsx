@@ -1,6 +1,7 @@
 // One document's passages, a page at a time (a document can have thousands), with its vectors' model and warnings.
 import { useEffect, useState } from 'react';
 import type { DocumentSummary, PassagePage } from '../engine/api.ts';
+import { cleanPassage } from './clean-passage.ts';
 import { errorMessage } from './engine-client.ts';
 
 export const PASSAGE_PAGE = 50;
@@ -96,7 +97,7 @@ export function PassageList({ doc, load, modelId }: Props) {
               <li key={p.chunkId} className="passages__item" data-testid="passage" data-index={p.index}>
                 {p.page !== undefined && <span className="passages__page">p. {p.page} </span>}
                 {/* Plain text: a passage is never rendered as HTML. */}
-                <span className="passages__text">{p.text}</span>
+                <span className="passages__text">{doc.format === 'markdown' ? cleanPassage(p.text).text : p.text}</span>
               </li>
             ))}
           </ol>
