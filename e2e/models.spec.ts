@@ -134,6 +134,10 @@ test('a valid custom repo is added, downloaded with progress, used to ingest and
   // Used like any model: it loads from the cache (no new download) and embeds the library.
   const before = hub.requests.length;
   await custom.getByTestId('model-use').click();
+  // Another embedding model is confirmed first, as in Settings (it re-embeds the library).
+  await expect(page.getByTestId('swap-confirm')).toBeVisible();
+  await page.getByTestId('swap-confirm-button').click();
+  await expect(page.getByTestId('models-summary')).toBeVisible();
   await page.getByTestId('models-close').click();
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   expect(hub.requests.slice(before).filter((r) => r.includes('/onnx/'))).toEqual([]);
