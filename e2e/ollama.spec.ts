@@ -3,12 +3,13 @@
 // with OLLAMA_ORIGINS set; when the server refuses the site, the status says to set OLLAMA_ORIGINS. The default build
 // shows the option as not enabled. The Ollama build goes to dist-ollama/ (git-ignored), served with its own headers.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addFiles, expectJobs, fixture, openApp, search } from './helpers.ts';
+import { readHeadersFile } from './model-host-stand-in.ts';
+import { startStaticHost, type StaticHost } from './static-host.ts';
 
 const OUT_DIR = 'dist-ollama';
 const DIMS = 32;
@@ -65,36 +66,6 @@ async function startStandIn(): Promise<StandIn> {
   return standIn;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-};
-
-/** Serves the build with the headers its _headers file lists (CSP with the Ollama origin, COOP/COEP). */
-async function startHost(root: string): Promise<{ url: string; server: Server }> {
-  const dir = resolve(root);
-  const headerLines = (await readFile(join(dir, '_headers'), 'utf8')).split('\n').filter((l) => /^\s+\S+: /.test(l));
-  const headers = Object.fromEntries(headerLines.map((l) => l.trim().split(/: (.*)/s).slice(0, 2)));
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
-    const file = join(dir, normalize(path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(dir)) return void res.writeHead(404).end();
-    readFile(file).then(
-      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404, headers).end('not found'),
-    );
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
-}
-
 async function enableOllama(page: Page, origin: string, model: string): Promise<void> {
   await page.getByTestId('settings-button').click();
   await page.getByTestId('setting-ollama').check();
@@ -117,7 +88,7 @@ test('the default build offers the Ollama backend only as “not enabled in this
 test.describe('a build that allows a local Ollama server', () => {
   test.describe.configure({ mode: 'serial', timeout: 180_000 });
   let standIn: StandIn;
-  let host: { url: string; server: Server };
+  let host: StaticHost;
 
   test.beforeAll(async () => {
     test.setTimeout(300_000);
@@ -126,10 +97,12 @@ test.describe('a build that allows a local Ollama server', () => {
       env: { ...process.env, VITE_TROVE_MODEL: 'local', VITE_TROVE_OLLAMA_ORIGIN: standIn.origin },
       stdio: 'inherit',
     });
-    host = await startHost(OUT_DIR);
+    // Served with the headers its _headers file lists (the CSP with the Ollama origin, COOP/COEP).
+    host = await startStaticHost(resolve(OUT_DIR), '/', { headers: readHeadersFile(resolve(OUT_DIR, '_headers')) });
   });
   test.afterAll(async () => {
-    await Promise.all([standIn, host].filter(Boolean).map((s) => new Promise((done) => s.server.close(done))));
+    await host?.close();
+    if (standIn) await new Promise((done) => standIn.server.close(done));
   });
 
   test('turning it on re-embeds the library through the server and searches with it', async ({ page }) => {
