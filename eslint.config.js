@@ -2,6 +2,7 @@
 // promises, and a floating or misused promise is how a write gets lost or an error goes unseen.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-base/**', 'e2e/fixtures/generated/**', 'node_modules/**', 'public/**', 'dev-dist/**', 'test-results/**', 'playwright-report/**', 'bench/.cache/**', '**/*.wat'] },
@@ -24,7 +25,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setTimeout: 'readonly', performance: 'readonly' } },
+    // Hooks called conditionally or with stale dependencies are how a view shows old data or loops.
+    files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { module: 'writable', process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setTimeout: 'readonly', performance: 'readonly' } },
   },
 );

@@ -3,7 +3,7 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ocrAssets } from './scripts/vite-plugin-ocr-assets.mjs';
 import { ISOLATION_HEADERS, headersFilePlugin, metaContentSecurityPolicy, securityHeaders } from './src/security-headers.ts';
-import { parseModelHost } from './src/engine/embed/model-host.ts';
+import { parseModelHost } from './src/engine/models/model-host.ts';
 
 export default defineConfig(({ mode }) => {
   // Where model files come from (VITE_TROVE_MODEL_HOST: the hub by default, a mirror's origin, or `self`): the CSP

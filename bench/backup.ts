@@ -15,7 +15,7 @@ import { pgvectorSql } from '../src/engine/backup/pgvector-export.ts';
 import { qdrantJsonLines } from '../src/engine/backup/qdrant-export.ts';
 import { BackupReader, importBackup, verifyBackup } from '../src/engine/backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../src/engine/backup/store-backup.ts';
-import { writeSyntheticLibrary } from '../src/engine/backup/synthetic-library.ts';
+import { writeSyntheticLibrary } from '../src/engine/testing/synthetic-library.ts';
 import { backupToBytes } from '../src/engine/backup/write-backup.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 

@@ -1,13 +1,13 @@
 // How far q8 vectors are from fp32 vectors of the same model (issue 11, "a device change never silently
 // re-embeds"): the per-passage cosine between the two, on real chunks, for the benchmark's random-weight MiniLM-L6
 // (bench/embed-model.ts, the same folder `npm run bench -- embed` uses). Trove does not mix dtypes in one index
-// (it asks before re-embedding, see src/engine/embed/dtype-choice.ts); this measures what mixing would cost.
+// (it asks before re-embedding, see src/engine/models/dtype-choice.ts); this measures what mixing would cost.
 // Usage: npx tsx bench/dtype-agreement.ts [count=200]. Native onnxruntime-node (CPU), 1 model at a time.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chunkDocument } from '../src/engine/ingest/chunker.ts';
-import { estimateTokens } from '../src/engine/embed/token-estimate.ts';
+import { estimateTokens } from '../src/engine/models/token-estimate.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { rowCosine } from '../src/engine/embed/device-self-check.ts';
 import { BENCH_MODEL_REPO, BENCH_SPEC } from './embed-spec.ts';

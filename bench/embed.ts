@@ -20,8 +20,8 @@ import { launchChromium, reportPageErrors } from './chromium.ts';
 import { serveIsolated } from './isolated-server.ts';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { chunkDocument } from '../src/engine/ingest/chunker.ts';
-import { estimateTokens } from '../src/engine/embed/token-estimate.ts';
-import { TroveError } from '../src/engine/errors.ts';
+import { estimateTokens } from '../src/engine/models/token-estimate.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 import { BENCH_MODEL_REPO, type EmbedRunRequest, type EmbedRunResult } from './embed-spec.ts';
 import { buildVocab, makeBenchModel } from './embed-model.ts';
 

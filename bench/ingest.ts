@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
-import type { FileInput } from '../src/engine/api.ts';
+import type { FileInput } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
@@ -24,11 +24,11 @@ import { chunkDocument } from '../src/engine/ingest/chunker.ts';
 import { parseFile } from '../src/engine/ingest/parsers/index.ts';
 import { analyze } from '../src/engine/lexical/analyzer.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import type { ChunkDraft, ParsedDocument } from '../src/engine/types.ts';
+import type { ChunkDraft, ParsedDocument } from '../src/engine/core/types.ts';
 
 const MB = 1024 * 1024;
 const MODEL = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: resolve('public/models') + '/' };
-/** The engine's defaults (src/engine/settings.ts). */
+/** The engine's defaults (src/engine/settings/settings.ts). */
 const CHUNK_TOKENS = 256;
 const OVERLAP_TOKENS = 32;
 const EMBED_BATCH = 32;

@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 import 'fake-indexeddb/auto';
 import { importBackup } from '../src/engine/backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../src/engine/backup/store-backup.ts';
-import { writeSyntheticLibrary } from '../src/engine/backup/synthetic-library.ts';
+import { writeSyntheticLibrary } from '../src/engine/testing/synthetic-library.ts';
 import { backupToBlob } from '../src/engine/backup/write-backup.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
-import { TroveError } from '../src/engine/errors.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number }> {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchChromium, reportPageErrors } from './chromium.ts';
 import { serveIsolated } from './isolated-server.ts';
-import type { RerankerSpec } from '../src/engine/rerank/reranker-registry.ts';
+import type { RerankerSpec } from '../src/engine/models/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import { CACHE_DIR } from './ann-truth.ts';
 import type { RerankRequest, RerankTimings } from './browser/rerank-protocol.ts';

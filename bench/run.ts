@@ -1,5 +1,5 @@
 // npm run bench -- SUITE [options]: runs one Node benchmark suite (each prints a table; --json adds a JSON last line).
-import { TroveError } from '../src/engine/errors.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 
 const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   bm25: () => import('./bm25.ts'),

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import type { SearchMode } from '../src/engine/types.ts';
+import type { SearchMode } from '../src/engine/core/types.ts';
 import { generateDocument, generateQueries, PASSAGE_CHUNKING } from './data/passages.ts';
 import type { BrowserFigures } from './soak-browser.ts';
 import { buildLibrary, fileOf, MODES, sameFraction, timeReopen, topIds, waitPersisted, type ReopenTimes } from './data/soak-steps.ts';

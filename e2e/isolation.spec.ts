@@ -2,7 +2,7 @@
 // app once the service worker controls the page, because the worker adds the headers (src/sw/isolation-headers.ts).
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { wasmThreads } from '../src/engine/embed/wasm-threads.ts';
+import { wasmThreads } from '../src/engine/models/wasm-threads.ts';
 import { startStaticHost, type StaticHost } from './static-host.ts';
 
 test.use({ serviceWorkers: 'allow' });
@@ -29,7 +29,7 @@ test('a host without isolation headers: after the service worker takes over, pag
   expect(engineWorker, `workers: ${page.workers().map((w) => w.url()).join(', ')}`).toBeDefined();
   const scope = await engineWorker!.evaluate(() => ({ isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency }));
   expect(scope.isolated).toBe(true);
-  // The thread count the embedder configures for ONNX Runtime there (src/engine/embed/wasm-threads.ts).
+  // The thread count the embedder configures for ONNX Runtime there (src/engine/models/wasm-threads.ts).
   if (scope.cores < 2) test.info().annotations.push({ type: 'note', description: `only ${scope.cores} core: one thread is right` });
   else expect(wasmThreads(scope.cores, scope.isolated)).toBeGreaterThan(1);
 });

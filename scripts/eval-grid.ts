@@ -6,14 +6,14 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TEST_MODEL_ID } from '../src/engine/embed/model-registry.ts';
-import { TroveError } from '../src/engine/errors.ts';
+import { TEST_MODEL_ID } from '../src/engine/models/model-registry.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { engineRetriever, ingestCorpus } from '../src/engine/eval/engine-retriever.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing } from '../src/engine/eval/post-process.ts';
 import { createRetriever, type Retriever } from '../src/engine/eval/retrievers.ts';
 import { evaluate, type EvalResult } from '../src/engine/eval/runner.ts';
-import { TEST_RERANKER_ID } from '../src/engine/rerank/reranker-registry.ts';
+import { TEST_RERANKER_ID } from '../src/engine/models/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import type { FusionSettings } from '../src/engine/retrieve/fuser.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';

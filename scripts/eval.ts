@@ -9,14 +9,14 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TEST_MODEL_ID } from '../src/engine/embed/model-registry.ts';
+import { TEST_MODEL_ID } from '../src/engine/models/model-registry.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
-import { TEST_RERANKER_ID } from '../src/engine/rerank/reranker-registry.ts';
+import { TEST_RERANKER_ID } from '../src/engine/models/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import { validateFusion, type FusionSettings } from '../src/engine/retrieve/fuser.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing, type PostProcessOptions } from '../src/engine/eval/post-process.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import { TroveError } from '../src/engine/errors.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrievers.ts';
 import { evaluate } from '../src/engine/eval/runner.ts';

@@ -16,8 +16,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkCustomModel, repoIdProblem } from '../src/engine/embed/custom-model.ts';
-import { MODEL_REGISTRY } from '../src/engine/embed/model-registry.ts';
+import { checkCustomModel, repoIdProblem } from '../src/engine/models/custom-model.ts';
+import { MODEL_REGISTRY } from '../src/engine/models/model-registry.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'public/models');

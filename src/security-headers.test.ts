@@ -9,7 +9,7 @@ import {
   metaContentSecurityPolicy,
   securityHeaders,
 } from './security-headers.ts';
-import { parseModelHost } from './engine/embed/model-host.ts';
+import { parseModelHost } from './engine/models/model-host.ts';
 
 const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...v]) => [name, v.join(' ')]));
 

@@ -2,13 +2,13 @@
 // the preview server, the build emits them as dist/_headers for static hosts (Netlify, Cloudflare Pages), and
 // docs/hosting.md shows the same values for nginx and Caddy (a unit test keeps it in step).
 import type { Plugin } from 'vite';
-import { DEFAULT_MODEL_HOST, modelHostConnectSources, parseModelHost, type ModelHost } from './engine/embed/model-host.ts';
+import { DEFAULT_MODEL_HOST, modelHostConnectSources, parseModelHost, type ModelHost } from './engine/models/model-host.ts';
 
 /** The default build's model host: the Hugging Face hub. */
 const HUB = parseModelHost(DEFAULT_MODEL_HOST);
 
 // The privacy promise, enforced by the browser: scripts and connections only to this site, plus model files from
-// the build's model host (VITE_TROVE_MODEL_HOST, src/engine/embed/model-host.ts): the Hugging Face hub by default
+// the build's model host (VITE_TROVE_MODEL_HOST, src/engine/models/model-host.ts): the Hugging Face hub by default
 // (its downloads redirect to *.huggingface.co and *.hf.co), a mirror's origin, or nothing at all for a `self` build.
 // As a header it also binds the Web Worker, which does the fetching; the <meta> tag binds only the page.
 function directives(host: ModelHost): string[] {

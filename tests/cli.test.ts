@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResponse } from '../src/engine/api.ts';
+import type { SearchResponse } from '../src/engine/api/index.ts';
 import { importBackup } from '../src/engine/backup/read-backup.ts';
 import { storeBackupSink } from '../src/engine/backup/store-backup.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';

@@ -5,15 +5,15 @@ import { resolve } from 'node:path';
 import { openDB } from 'idb';
 import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
-import type { FileInput, IngestProgress, LibraryEvent, TroveApi } from '../src/engine/api.ts';
+import type { FileInput, IngestProgress, LibraryEvent, TroveApi } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EmbedderLoadOptions, type EngineDependencies } from '../src/engine/engine.ts';
-import { TroveError } from '../src/engine/errors.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import type { Store } from '../src/engine/store/store.ts';
 import { registerErrorTransfer } from '../src/worker/error-transfer.ts';
-import { inProcessLock } from '../src/engine/writer-lock.ts';
+import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORMAT_PHRASES, formatFixtures } from '../scripts/make-format-fixtures.mjs';
-import type { FileInput } from '../src/engine/api.ts';
+import type { FileInput } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { nodeTesseractAssets } from '../src/engine/ingest/ocr/node-assets.ts';

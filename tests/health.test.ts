@@ -2,15 +2,15 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput, HealthReport } from '../src/engine/api.ts';
+import type { FileInput, HealthReport } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import { inProcessLock } from '../src/engine/writer-lock.ts';
+import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
-import { healthReport } from '../src/engine/health.ts';
+import { healthReport } from '../src/engine/services/health.ts';
 import type { DocumentRecord, Store } from '../src/engine/store/store.ts';
-import type { VectorSet } from '../src/engine/vector-set.ts';
+import type { VectorSet } from '../src/engine/library/vector-set.ts';
 
 const localModelPath = resolve('public/models') + '/';
 

@@ -3,11 +3,11 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput, SearchResponse } from '../src/engine/api.ts';
+import type { FileInput, SearchResponse } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EngineDependencies } from '../src/engine/engine.ts';
-import type { StorageEstimate } from '../src/engine/library-backup.ts';
+import type { StorageEstimate } from '../src/engine/services/library-backup.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 
 const localModelPath = resolve('public/models') + '/';

@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput, IngestProgress } from '../src/engine/api.ts';
+import type { FileInput, IngestProgress } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EmbedderLoadOptions } from '../src/engine/engine.ts';

@@ -3,11 +3,11 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineSettings } from '../src/engine/api.ts';
-import { DEFAULT_MODEL_HOST, activeModelHost, setActiveModelHost } from '../src/engine/embed/model-host.ts';
+import type { EngineSettings } from '../src/engine/api/index.ts';
+import { DEFAULT_MODEL_HOST, activeModelHost, setActiveModelHost } from '../src/engine/models/model-host.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
-import { mergeSettings, DEFAULT_SETTINGS } from '../src/engine/settings.ts';
+import { mergeSettings, DEFAULT_SETTINGS } from '../src/engine/settings/settings.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 
 const localModelPath = resolve('public/models') + '/';

@@ -6,12 +6,12 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput } from '../src/engine/api.ts';
+import type { FileInput } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EmbedderLoadOptions } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import { inProcessLock } from '../src/engine/writer-lock.ts';
+import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const OLD = 'glove-50d-static';

@@ -6,11 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FileInput } from '../src/engine/api.ts';
+import type { FileInput } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import { inProcessLock } from '../src/engine/writer-lock.ts';
+import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const DIMS = 24;

@@ -5,10 +5,10 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineSettings, FileInput } from '../src/engine/api.ts';
+import type { EngineSettings, FileInput } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
-import { TroveError } from '../src/engine/errors.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import type { Store } from '../src/engine/store/store.ts';
 

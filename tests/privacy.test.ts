@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineSettings, FileInput } from '../src/engine/api.ts';
+import type { EngineSettings, FileInput } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';

@@ -3,10 +3,10 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput } from '../src/engine/api.ts';
+import type { FileInput } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
-import { LEXICAL_SNAPSHOT } from '../src/engine/library-catalogue.ts';
+import { LEXICAL_SNAPSHOT } from '../src/engine/library/catalogue.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 
 const localModelPath = resolve('public/models') + '/';

@@ -3,14 +3,14 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput, SearchResponse } from '../src/engine/api.ts';
+import type { FileInput, SearchResponse } from '../src/engine/api/index.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import type { Reranker } from '../src/engine/rerank/reranker.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
-import type { RerankerLoadOptions } from '../src/engine/rerank-service.ts';
+import type { RerankerLoadOptions } from '../src/engine/services/rerank-service.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-import { inProcessLock } from '../src/engine/writer-lock.ts';
+import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const settings = { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', allowRemoteModels: false, localModelPath, chunkTokens: 64, chunkOverlapTokens: 0 };

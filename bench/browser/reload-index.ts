@@ -26,7 +26,7 @@ export interface Classes {
 export type Kind = 'hnsw' | 'flat' | 'raw';
 
 export const DIMS = 384;
-/** The engine's defaults (src/engine/settings.ts). */
+/** The engine's defaults (src/engine/settings/settings.ts). */
 const HNSW = { M: 16, efConstruction: 200, ef: 64, seed: 1 };
 const RAW_ROWS_PER_PAGE = 4096;
 

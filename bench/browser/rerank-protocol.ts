@@ -1,5 +1,5 @@
 // What bench/rerank.ts asks the page, and what the page answers.
-import type { RerankerSpec } from '../../src/engine/rerank/reranker-registry.ts';
+import type { RerankerSpec } from '../../src/engine/models/reranker-registry.ts';
 
 export interface RerankRequest {
   spec: RerankerSpec;

@@ -1,9 +1,9 @@
 // Steps of the soak benchmark that run the same way in Node (fake-indexeddb) and in the Chromium worker (real
 // IndexedDB): build the library through the engine, wait until its snapshots are persisted, take top-10 ids, and
 // time a reopen. No Node imports here.
-import type { FileInput, SearchResponse, TroveApi } from '../../src/engine/api.ts';
-import type { SearchMode } from '../../src/engine/types.ts';
-import { LEXICAL_SNAPSHOT } from '../../src/engine/library-catalogue.ts';
+import type { FileInput, SearchResponse, TroveApi } from '../../src/engine/api/index.ts';
+import type { SearchMode } from '../../src/engine/core/types.ts';
+import { LEXICAL_SNAPSHOT } from '../../src/engine/library/catalogue.ts';
 import type { Store } from '../../src/engine/store/store.ts';
 import { generateDocument } from './passages.ts';
 

@@ -4,7 +4,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BackupInput } from '../engine/backup/container.ts';
-import { TroveError } from '../engine/errors.ts';
+import { TroveError } from '../engine/core/errors.ts';
 
 /** Writes pieces to `path` through a temporary file, so a failed or cancelled write leaves no half file. */
 export async function writePieces(path: string, pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<number> {

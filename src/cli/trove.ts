@@ -17,11 +17,11 @@ import { importBackup, verifyBackup } from '../engine/backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../engine/backup/store-backup.ts';
 import { writeBackup } from '../engine/backup/write-backup.ts';
 import type { Embedder } from '../engine/embed/embedder.ts';
-import { TEST_MODEL_ID, getModelSpec } from '../engine/embed/model-registry.ts';
+import { TEST_MODEL_ID, getModelSpec } from '../engine/models/model-registry.ts';
 import type { TroveEngine } from '../engine/engine.ts';
-import { TroveError } from '../engine/errors.ts';
+import { TroveError } from '../engine/core/errors.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
-import type { SearchMode } from '../engine/types.ts';
+import type { SearchMode } from '../engine/core/types.ts';
 import { libraryInput, writePieces } from './library-file.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));

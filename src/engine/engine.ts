@@ -28,7 +28,7 @@ import type {
   SearchOptions,
   SearchResponse,
   TroveApi,
-} from './api.ts';
+} from './api/index.ts';
 import {
   DEFAULT_COLLECTION,
   DEFAULT_COLLECTION_RECORD,
@@ -37,22 +37,22 @@ import {
   normalizeTags,
   validCollectionName,
   type CollectionRecord,
-} from './collections.ts';
+} from './library/collections.ts';
 import type { Embedder } from './embed/embedder.ts';
-import { TroveError } from './errors.ts';
-import { IngestPipeline, type ChunkFn, type ParseFn } from './ingest-pipeline.ts';
-import { JobBoard } from './job-board.ts';
-import { listPassages, type PassagePage } from './passage-list.ts';
+import { TroveError } from './core/errors.ts';
+import { IngestPipeline, type ChunkFn, type ParseFn } from './services/ingest-pipeline.ts';
+import { JobBoard } from './library/job-board.ts';
+import { listPassages, type PassagePage } from './library/passage-list.ts';
 import { chunkForIndex } from './ingest/structured-chunks.ts';
 import { fileParsing, type FileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
 import { libraryLanguages } from './ingest/library-languages.ts';
 import { previewRecords } from './ingest/record-preview.ts';
 import type { RecordPreview } from './ingest/parsers/records.ts';
-import { broadcastLibraryChannel, type LibraryChannel } from './library-channel.ts';
-import { LEXICAL_SNAPSHOT, LibraryCatalogue } from './library-catalogue.ts';
-import { buildLibraryMap, type LibraryMap, type MapOptions } from './library-map.ts';
-import { LibraryLock, type SettingsRefusal } from './library-lock.ts';
-import { consentedOverrides } from './settings-consent.ts';
+import { broadcastLibraryChannel, type LibraryChannel } from './library/channel.ts';
+import { LEXICAL_SNAPSHOT, LibraryCatalogue } from './library/catalogue.ts';
+import { buildLibraryMap, type LibraryMap, type MapOptions } from './services/library-map.ts';
+import { LibraryLock, type SettingsRefusal } from './privacy/library-lock.ts';
+import { consentedOverrides } from './settings/consent.ts';
 import {
   LibraryBackups,
   type BackupProgress,
@@ -61,31 +61,31 @@ import {
   type ImportSummary,
   type StorageProbe,
   type StorageStatus,
-} from './library-backup.ts';
-import { ModelLifecycle, type EmbedderLoader } from './model-lifecycle.ts';
+} from './services/library-backup.ts';
+import { ModelLifecycle, type EmbedderLoader } from './services/model-lifecycle.ts';
 import type { DeviceCheckMemory, DeviceCheckVerdict } from './embed/device-self-check.ts';
-import { storedDtypeOf } from './embed/dtype-choice.ts';
-import { getModelSpec, type ModelDtype } from './embed/model-registry.ts';
+import { storedDtypeOf } from './models/dtype-choice.ts';
+import { getModelSpec, type ModelDtype } from './models/model-registry.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
-import { RerankService, type RerankerLoader } from './rerank-service.ts';
-import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun, type EvaluationSet } from './evaluation-service.ts';
-import { compareModels, comparisonDataset, evaluationSetInfo, type EvaluationSetInfo, type ModelComparison, type ModelComparisonProgress } from './model-comparison.ts';
-import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './health.ts';
-import { search, type FuseFn } from './search.ts';
+import { RerankService, type RerankerLoader } from './services/rerank-service.ts';
+import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type EvaluationRun, type EvaluationSet } from './services/evaluation-service.ts';
+import { compareModels, comparisonDataset, evaluationSetInfo, type EvaluationSetInfo, type ModelComparison, type ModelComparisonProgress } from './services/model-comparison.ts';
+import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './services/health.ts';
+import { search, type FuseFn } from './services/search.ts';
 import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
-import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings.ts';
+import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings/settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
-import { VectorSet } from './vector-set.ts';
-import { WorkQueue } from './work-queue.ts';
-import { writerLock, type WriterLock } from './writer-lock.ts';
-import { parseModelHost, setActiveModelHost } from './embed/model-host.ts';
-import { setCustomModels } from './embed/model-registry.ts';
-import { ModelCacheService, type ModelInfo, type ModelKind, type ModelsOverview } from './embed/model-cache-service.ts';
-import type { DownloadProgress } from './embed/model-cache.ts';
-import { checkCustomModel, type CustomModelCheck } from './embed/custom-model.ts';
-import { fetchRepoFacts } from './embed/custom-model-fetch.ts';
+import { VectorSet } from './library/vector-set.ts';
+import { WorkQueue } from './library/work-queue.ts';
+import { writerLock, type WriterLock } from './library/writer-lock.ts';
+import { parseModelHost, setActiveModelHost } from './models/model-host.ts';
+import { setCustomModels } from './models/model-registry.ts';
+import { ModelCacheService, type ModelInfo, type ModelKind, type ModelsOverview } from './services/model-cache-service.ts';
+import type { DownloadProgress } from './models/model-cache.ts';
+import { checkCustomModel, type CustomModelCheck } from './models/custom-model.ts';
+import { fetchRepoFacts } from './models/custom-model-fetch.ts';
 
-export type { EmbedderLoadOptions } from './model-lifecycle.ts';
+export type { EmbedderLoadOptions } from './services/model-lifecycle.ts';
 
 export interface EngineDependencies {
   openStore: (options: { onStale: StaleListener }) => Promise<Store>;

@@ -1,8 +1,8 @@
 // The page: connects to the engine once and wires its parts together. State lives in small hooks.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import './privacy.css';
-import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api.ts';
-import type { SearchMode } from '../engine/types.ts';
+import type { EngineSettings, LockState, SearchResult, SettingsRefusal } from '../engine/api/index.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { DocumentViewer, type DocumentLoader, type OriginalLoader, type ViewerTarget } from './DocumentViewer.tsx';
 import './library-tools.css';
 import { BackupPanel } from './BackupPanel.tsx';

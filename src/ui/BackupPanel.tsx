@@ -2,7 +2,7 @@
 // the browser's storage the library uses and whether it is kept under storage pressure.
 import { useRef, useState, type ChangeEvent } from 'react';
 import * as Comlink from 'comlink';
-import type { BackupProgress, CollectionSummary, ImportSummary, StorageStatus } from '../engine/api.ts';
+import type { BackupProgress, CollectionSummary, ImportSummary, StorageStatus } from '../engine/api/index.ts';
 import { errorMessage, newJobId, type Engine } from './engine-client.ts';
 import { formatBytes, plural } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';

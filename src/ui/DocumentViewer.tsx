@@ -5,7 +5,7 @@
 // marked on it (PdfPageView), with its text as a second tab and the fallback. "Download original" / "Open in a new
 // tab" hand out the kept bytes (viewer-original.ts: never HTML or SVG in a tab).
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { DocumentFormat, TextBlock } from '../engine/types.ts';
+import type { DocumentFormat, TextBlock } from '../engine/api/index.ts';
 import { cleanMarkdown, mapRange } from './clean-passage.ts';
 import { formatName } from './format.ts';
 import { PdfPageView } from './PdfPageView.tsx';

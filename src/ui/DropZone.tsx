@@ -1,7 +1,7 @@
 // Where files come in: drag and drop (anywhere on the page) of files or folders, the file picker, or the folder
 // picker. Folders are walked recursively (folder-walk.ts): hidden and unsupported files are skipped and reported.
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
-import { SUPPORTED_EXTENSIONS } from '../engine/ingest/parsers/extensions.ts';
+import { SUPPORTED_EXTENSIONS } from '../engine/public.ts';
 import { entriesOfDrop, walkEntries, walkFileList, type FolderWalkResult, type SkippedEntry } from './folder-walk.ts';
 
 export const ACCEPT = SUPPORTED_EXTENSIONS.join(',');

@@ -1,7 +1,7 @@
 // Asks before a device/dtype change re-embeds the library, with what it costs (passages and measured time).
 // Until the user answers, the model runs with the stored vectors' dtype, so nothing is re-embedded silently.
 import { useState } from 'react';
-import type { DtypeChange } from '../engine/api.ts';
+import type { DtypeChange } from '../engine/api/index.ts';
 import { plural } from './format.ts';
 
 interface Props {

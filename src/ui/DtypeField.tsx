@@ -1,8 +1,7 @@
 // The model's weight precision (dtype) for Settings: automatic (the device's choice) or one the model has weights
 // for, each with its download size. Changing it re-embeds the library, which the status bar asks about first.
-import type { EngineSettings } from '../engine/api.ts';
-import { offeredDtypes } from '../engine/embed/dtype-choice.ts';
-import { listModels, type ModelDtype } from '../engine/embed/model-registry.ts';
+import type { EngineSettings, ModelDtype } from '../engine/api/index.ts';
+import { listModels, offeredDtypes } from '../engine/public.ts';
 
 type Choice = EngineSettings['dtype'];
 

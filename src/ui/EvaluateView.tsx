@@ -2,7 +2,7 @@
 // metrics side by side in a table and a bar chart, with a per-query drill-down; runs can be saved (localStorage)
 // and compared with an earlier one.
 import { useState } from 'react';
-import type { ConfigurationResult, EvaluationProgress, EvaluationRun } from '../engine/api.ts';
+import type { ConfigurationResult, EvaluationProgress, EvaluationRun } from '../engine/api/index.ts';
 import { errorMessage, runEvaluation, type Engine } from './engine-client.ts';
 import { evaluationSetOf } from './evaluation-files.ts';
 

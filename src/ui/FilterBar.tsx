@@ -1,7 +1,7 @@
 // Filters above the results: menus to add one (type, tag, language, folder, document, dates) and a removable chip
 // for each value set, collections included.
-import type { CollectionSummary, DocumentSummary } from '../engine/api.ts';
-import type { DocumentFormat } from '../engine/types.ts';
+import type { CollectionSummary, DocumentSummary } from '../engine/api/index.ts';
+import type { DocumentFormat } from '../engine/api/index.ts';
 import { addValue, chipsOf, isEmpty, NO_FILTERS, removeChip, valuesOf, type Filters } from './filters.ts';
 import { formatName } from './format.ts';
 

@@ -1,5 +1,5 @@
 // The top bar: name, model status, the colour theme, privacy, the lock and the way into settings.
-import type { LockState, ModelStatus } from '../engine/api.ts';
+import type { LockState, ModelStatus } from '../engine/api/index.ts';
 import { Logo } from './Logo.tsx';
 import { ModelStatusBar } from './ModelStatusBar.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';

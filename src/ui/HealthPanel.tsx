@@ -1,7 +1,7 @@
 // The library health report on demand: each red flag with its status, the explanation, and a one-click fix where
 // the engine has one.
 import { useState } from 'react';
-import type { HealthReport } from '../engine/api.ts';
+import type { HealthReport } from '../engine/api/index.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 
 const STATUS_LABEL = { ok: 'OK', warning: 'Found', impossible: 'Cannot happen', unknown: 'Not checked' } as const;

@@ -1,5 +1,5 @@
 // One file being added: its stage in words, progress, passage counts, and cancel or dismiss.
-import type { IngestStage } from '../engine/api.ts';
+import type { IngestStage } from '../engine/api/index.ts';
 import { useState } from 'react';
 import { errorMessage } from './engine-client.ts';
 import { formatBytes } from './format.ts';

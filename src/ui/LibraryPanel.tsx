@@ -2,7 +2,7 @@
 // expandable to its passages, warnings and model; several can be selected for one delete or for tagging.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import './library-view.css';
-import type { DocumentSummary, LibraryStats } from '../engine/api.ts';
+import type { DocumentSummary, LibraryStats } from '../engine/api/index.ts';
 import { errorMessage } from './engine-client.ts';
 import { formatName, plural } from './format.ts';
 import { DEFAULT_QUERY, filterValues, rangeBetween, SORT_NAMES, STATUS_NAMES, viewDocuments, type LibraryQuery, type SortKey, type StatusFilter } from './library-view.ts';

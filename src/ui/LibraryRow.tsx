@@ -1,6 +1,6 @@
 // One document in the library, with a two-step delete so a stray click cannot remove it.
 import { useState } from 'react';
-import type { DocumentSummary } from '../engine/api.ts';
+import type { DocumentSummary } from '../engine/api/index.ts';
 import { formatBytes, formatDate, formatName } from './format.ts';
 import { PassageList, type PassageLoader } from './PassageList.tsx';
 

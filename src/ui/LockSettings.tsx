@@ -1,7 +1,7 @@
 // Settings → Library lock: turn encryption on (empty library only, with the warning that a lost passphrase is a
 // lost library), or change the passphrase. Actions, not draft settings: each applies at once.
 import { useState } from 'react';
-import type { LockState } from '../engine/api.ts';
+import type { LockState } from '../engine/api/index.ts';
 import type { Engine } from './engine-client.ts';
 import { errorMessage } from './engine-client.ts';
 

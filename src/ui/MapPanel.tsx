@@ -2,7 +2,7 @@
 // marked. A click opens a passage; a box selection limits the search to the selected documents. The projection
 // itself comes from the engine (src/engine/map/project.ts, in the worker) through the `load` prop.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SearchResult } from '../engine/api.ts';
+import type { SearchResult } from '../engine/api/index.ts';
 import { EmbeddingMap, MAP_PALETTE } from './EmbeddingMap.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 

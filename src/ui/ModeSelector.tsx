@@ -1,6 +1,6 @@
 // Hybrid / Semantic / Keyword as a radio group: one tab stop, arrow keys move between modes.
 import { useRef, type KeyboardEvent } from 'react';
-import type { SearchMode } from '../engine/types.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { modeNames } from './format.ts';
 
 const MODES: SearchMode[] = ['hybrid', 'semantic', 'keyword'];

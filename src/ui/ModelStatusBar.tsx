@@ -1,7 +1,7 @@
 // What the semantic model is doing: which model, from where, on which device; loading progress; or why
 // it is unavailable, with a retry. Keyword search never depends on it, and the text says so.
 import { useState } from 'react';
-import type { ModelStatus } from '../engine/api.ts';
+import type { ModelStatus } from '../engine/api/index.ts';
 import { asClause, deviceName, plural, sourceName, sourcePhrase } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ReembedProgress } from './ReembedProgress.tsx';

@@ -3,7 +3,7 @@
 // MRR@10 in a scratch index; the library is not touched), so the change is a measured decision.
 import * as Comlink from 'comlink';
 import { useEffect, useState } from 'react';
-import type { EngineSettings, EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from '../engine/api.ts';
+import type { EngineSettings, EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from '../engine/api/index.ts';
 import type { Engine } from './engine-client.ts';
 import { plural } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';

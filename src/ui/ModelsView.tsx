@@ -3,7 +3,7 @@
 // bytes, percent and Cancel), delete from the cache, clear and fetch again a cached model that fails to load, and
 // add a Hugging Face model by repo id.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { CustomModelCheck, EngineSettings, ModelInfo, ModelStatus } from '../engine/api.ts';
+import type { CustomModelCheck, EngineSettings, ModelInfo, ModelStatus } from '../engine/api/index.ts';
 import type { Engine } from './engine-client.ts';
 import { deviceName, formatBytes } from './format.ts';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';

@@ -1,7 +1,7 @@
 // Settings for the optional Ollama backend: embed with a local Ollama server instead of the in-browser model.
 // The page may only connect to the server if this build allows its origin (VITE_TROVE_OLLAMA_ORIGIN, which adds it
 // to the CSP): without it the option is shown, explained and disabled.
-import type { EngineSettings } from '../engine/api.ts';
+import type { EngineSettings } from '../engine/api/index.ts';
 
 type OllamaDraft = Pick<EngineSettings, 'ollamaEnabled' | 'ollamaOrigin' | 'ollamaModel'>;
 

@@ -1,6 +1,6 @@
 // One document's passages, a page at a time (a document can have thousands), with its vectors' model and warnings.
 import { useEffect, useState } from 'react';
-import type { DocumentSummary, PassagePage } from '../engine/api.ts';
+import type { DocumentSummary, PassagePage } from '../engine/api/index.ts';
 import { cleanPassage } from './clean-passage.ts';
 import { errorMessage } from './engine-client.ts';
 

@@ -1,8 +1,8 @@
 // The Privacy page: in plain words, what Trove stores where, what leaves the device, and how to delete it all.
 import { useEffect, useId, useRef } from 'react';
-import type { EngineSettings, LockState } from '../engine/api.ts';
+import type { EngineSettings, LockState } from '../engine/api/index.ts';
 import { CONTENT_SECURITY_POLICY } from '../security-headers.ts';
-import { modelHostConnectSources, parseModelHost } from '../engine/embed/model-host.ts';
+import { modelHostConnectSources, parseModelHost } from '../engine/public.ts';
 import type { Engine } from './engine-client.ts';
 import { ForgetEverything } from './ForgetEverything.tsx';
 

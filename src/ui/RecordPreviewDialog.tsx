@@ -1,8 +1,8 @@
 // Before a CSV/TSV/JSON/JSONL file is added: its fields and first rows, so the user picks which fields are text
 // (indexed and searched) and which are metadata (shown with each row). The default is the engine's suggestion.
 import { useEffect, useId, useRef, useState } from 'react';
-import type { RecordPreview } from '../engine/api.ts';
-import { EXTENSION_FORMAT } from '../engine/ingest/parsers/extensions.ts';
+import type { RecordPreview } from '../engine/api/index.ts';
+import { EXTENSION_FORMAT } from '../engine/public.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 
 export function isRecordFile(file: File): boolean {

@@ -1,9 +1,8 @@
 // Settings → PII redaction: on/off, which detectors, and custom patterns (checked as they are typed, with the
 // engine's own validator, so a pattern the engine would refuse shows why before Save).
-import type { BuiltinPiiType, CustomPatternSpec, EngineSettings } from '../engine/api.ts';
+import type { BuiltinPiiType, CustomPatternSpec, EngineSettings } from '../engine/api/index.ts';
 // Plain code (no I/O): the same checks the engine runs on save.
-import { customDetector } from '../engine/privacy/detect/custom.ts';
-import { BUILTIN_PII_TYPES } from '../engine/privacy/pii.ts';
+import { BUILTIN_PII_TYPES, customDetector } from '../engine/public.ts';
 
 const TYPE_LABELS: Record<BuiltinPiiType, string> = {
   email: 'Email addresses',

@@ -1,7 +1,7 @@
 // A model switch in progress: how much of the library has vectors from the new model, about how long is left,
 // and which model answers semantic searches meanwhile. Shown in the model status while the re-embed runs.
 import { useEffect, useRef, useState } from 'react';
-import type { ModelStatus } from '../engine/api.ts';
+import type { ModelStatus } from '../engine/api/index.ts';
 import { plural } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import './reembed.css';

@@ -1,6 +1,6 @@
 // A link asked for more than the user allowed (e.g. ?remote=1 with downloads off): say it was refused, and offer
 // the explicit choice. Nothing from the URL is saved unless the user clicks here.
-import type { SettingsRefusal } from '../engine/api.ts';
+import type { SettingsRefusal } from '../engine/api/index.ts';
 
 interface Props {
   refused: SettingsRefusal[];

@@ -2,8 +2,8 @@
 // scores. The card is one stop in the results' arrow-key navigation; Enter opens it (or unfolds it when there is
 // no viewer yet).
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { SearchResult } from '../engine/api.ts';
-import type { SearchMode } from '../engine/types.ts';
+import type { SearchResult } from '../engine/api/index.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { cleanPassage } from './clean-passage.ts';
 import { formatLocation, formatName } from './format.ts';
 import { HighlightedText } from './HighlightedText.tsx';

@@ -1,6 +1,6 @@
 // Why a passage ranked where it did: the final score and each component's score and rank.
-import type { ScoreBreakdown as Scores } from '../engine/api.ts';
-import type { SearchMode } from '../engine/types.ts';
+import type { ScoreBreakdown as Scores } from '../engine/api/index.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { formatScore } from './format.ts';
 
 const BM25_TITLE = 'Keyword relevance (BM25) and rank among keyword matches';

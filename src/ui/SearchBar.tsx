@@ -1,6 +1,6 @@
 // The query box and the mode; "/" anywhere focuses the box, Escape clears it, ArrowDown moves into the results.
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { SearchMode } from '../engine/types.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { ModeSelector } from './ModeSelector.tsx';
 
 interface Props {

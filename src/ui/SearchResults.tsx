@@ -1,8 +1,8 @@
 // The answer to the current query: timing, a fallback notice, the ranked passages, or why there are none.
 // Arrow keys move between results (one Tab stop for the whole list), Home/End jump, Escape returns to the box.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { LibraryStats, SearchResult } from '../engine/api.ts';
-import type { SearchMode } from '../engine/types.ts';
+import type { LibraryStats, SearchResult } from '../engine/api/index.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { formatMs, modeNames, plural } from './format.ts';
 import { ResultCard } from './ResultCard.tsx';
 import type { SearchState } from './useSearch.ts';

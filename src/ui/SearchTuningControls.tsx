@@ -1,6 +1,6 @@
 // Next to the mode selector: the rerank switch, and an "Advanced" popover for fusion (RRF k, or weighted with
 // alpha and normalisation) and MMR diversification. Choices apply to the next search at once.
-import type { RerankerStatus } from '../engine/api.ts';
+import type { RerankerStatus } from '../engine/api/index.ts';
 import type { SearchTuning } from './search-tuning.ts';
 
 interface Props {

@@ -1,17 +1,22 @@
 // Model, model source, device and chunking, edited as a draft and applied together.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { EngineSettings, LockState } from '../engine/api.ts';
+import type { EngineSettings, LockState, ModelSpec } from '../engine/api/index.ts';
 // The registry is plain data (no engine code runs here); reading it keeps this list in step with the engine.
-import { DEFAULT_MODEL_ID, listModels, type ModelSpec } from '../engine/embed/model-registry.ts';
+import {
+  DEFAULT_MODEL_ID,
+  DEFAULT_RERANKER_ID,
+  SETTING_LIMITS,
+  effectiveModelId,
+  listModels,
+  listRerankers,
+  modelHostLabel,
+  parseModelHost,
+} from '../engine/public.ts';
 // The same ranges the engine validates with, so the form never offers a value the engine rejects.
-import { SETTING_LIMITS } from '../engine/limits.ts';
-import { DEFAULT_RERANKER_ID, listRerankers } from '../engine/rerank/reranker-registry.ts';
 import type { Engine } from './engine-client.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { OllamaSettings } from './OllamaSettings.tsx';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
-import { effectiveModelId } from '../engine/embed/embedder-backend.ts';
-import { modelHostLabel, parseModelHost } from '../engine/embed/model-host.ts';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 import { DtypeField, dtypeOffered } from './DtypeField.tsx';
 import { OriginalsSetting } from './OriginalsSetting.tsx';

@@ -1,6 +1,6 @@
 // Tags for the selected documents: add, remove or set a comma-separated list.
 import { useState } from 'react';
-import type { DocumentSummary } from '../engine/api.ts';
+import type { DocumentSummary } from '../engine/api/index.ts';
 import { errorMessage } from './engine-client.ts';
 import { plural } from './format.ts';
 

@@ -15,11 +15,10 @@ import type {
   ModelStatus,
   SettingsRefusal,
   TroveApi,
-} from '../engine/api.ts';
-import { ERROR_CODES } from '../engine/errors.ts';
+} from '../engine/api/index.ts';
+import { DEFAULT_MODEL_HOST, ERROR_CODES } from '../engine/public.ts';
 import { registerErrorTransfer } from '../worker/error-transfer.ts';
 import { defaultLocalModelPath } from './base-path.ts';
-import { DEFAULT_MODEL_HOST } from '../engine/embed/model-host.ts';
 
 export type Engine = Comlink.Remote<TroveApi>;
 

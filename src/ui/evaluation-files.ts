@@ -1,6 +1,6 @@
 // Which test set the picked files are: the BEIR layout (corpus.jsonl, queries.jsonl, qrels.tsv, picked as three
 // files or one folder), or a single eval.jsonl of {query, relevant} against the current library.
-import type { EvaluationSet } from '../engine/api.ts';
+import type { EvaluationSet } from '../engine/api/index.ts';
 
 export interface PickedFile {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentSummary } from '../engine/api.ts';
+import type { DocumentSummary } from '../engine/api/index.ts';
 import { NO_FILTERS, addValue, type Filters, chipsOf, loadFilters, parseFilters, removeChip, saveFilters, toSearchFilter } from './filters.ts';
 
 describe('filters', () => {

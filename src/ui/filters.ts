@@ -1,7 +1,7 @@
 // The search filters the user has set, as chips: one chip per value, removable, kept in localStorage so they
 // survive a reload. Turns into the engine's SearchFilter.
-import type { DocumentSummary, SearchFilter } from '../engine/api.ts';
-import type { DocumentFormat } from '../engine/types.ts';
+import type { DocumentSummary, SearchFilter } from '../engine/api/index.ts';
+import type { DocumentFormat } from '../engine/api/index.ts';
 
 export interface Filters {
   collections: string[];

@@ -1,6 +1,6 @@
 // Small formatting helpers for what the UI shows; plain functions so they are easy to test.
-import type { ModelStatus } from '../engine/api.ts';
-import type { DocumentFormat, SearchMode } from '../engine/types.ts';
+import type { ModelStatus } from '../engine/api/index.ts';
+import type { DocumentFormat, SearchMode } from '../engine/api/index.ts';
 
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';

@@ -1,7 +1,7 @@
 // The ingest dashboard's arithmetic, kept pure so it can be tested without a browser: which jobs form the current
 // batch, how many passages were embedded, the rate over a moving window of real progress events, the time remaining,
 // and the summary once the batch is over. Times are milliseconds from any monotonic clock (performance.now()).
-import type { IngestProgress, IngestStage } from '../engine/api.ts';
+import type { IngestProgress, IngestStage } from '../engine/api/index.ts';
 
 /** The rate is measured over the last WINDOW_MS of progress (bursts of a batch of 32 passages average out). */
 export const WINDOW_MS = 10_000;

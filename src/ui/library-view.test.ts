@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentSummary } from '../engine/api.ts';
+import type { DocumentSummary } from '../engine/api/index.ts';
 import { DEFAULT_QUERY, filterValues, rangeBetween, viewDocuments } from './library-view.ts';
 
 function doc(id: number, extra: Partial<DocumentSummary> = {}): DocumentSummary {

@@ -1,7 +1,7 @@
 // The library view's list logic, pure so it can be tested and stays linear-ish at thousands of documents: filter
 // (text in name or title, format, status, collection, tag), sort (name, date added, size, passages, status), and the
 // range a shift-click selects.
-import type { DocumentSummary } from '../engine/api.ts';
+import type { DocumentSummary } from '../engine/api/index.ts';
 
 export type SortKey = 'name' | 'added' | 'size' | 'passages' | 'status';
 /** 'pending': stored and keyword-searchable, vectors not yet made by the current model. */

@@ -1,5 +1,5 @@
 // Per-query retrieval choices beyond the mode: fusion of the two lists, MMR diversification, and reranking.
-import type { SearchOptions } from '../engine/api.ts';
+import type { SearchOptions } from '../engine/api/index.ts';
 
 export interface SearchTuning {
   /** Rerank the shown results with the cross-encoder once they are on screen. */

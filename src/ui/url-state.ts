@@ -1,6 +1,6 @@
 // The search in the address bar: ?q=…&mode=…&docs=1,2 so a search can be bookmarked and the back button steps
 // through earlier searches. Other parameters (model, remote, device, demo) are left as they are.
-import type { SearchMode } from '../engine/types.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 
 export interface UrlSearchState {
   query: string;

@@ -1,6 +1,6 @@
 // The collections, and the one new files go into (remembered across reloads).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CollectionSummary } from '../engine/api.ts';
+import type { CollectionSummary } from '../engine/api/index.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 
 const TARGET_KEY = 'trove:target-collection';

@@ -1,6 +1,6 @@
 // Ingest jobs as the UI tracks them: one row per file, fed by the engine's progress callbacks.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { IngestProgress, IngestStage } from '../engine/api.ts';
+import type { IngestProgress, IngestStage } from '../engine/api/index.ts';
 import { connect, errorMessage, ingestFiles, newJobId, onJobProgress, type PendingFile } from './engine-client.ts';
 import type { SkippedEntry } from './folder-walk.ts';
 import { IngestMeter, type BatchSummary } from './ingest-rate.ts';

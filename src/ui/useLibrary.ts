@@ -1,6 +1,6 @@
 // The document list and counts, re-read whenever something may have changed them.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DocumentSummary, LibraryStats } from '../engine/api.ts';
+import type { DocumentSummary, LibraryStats } from '../engine/api/index.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 
 export interface Library {

@@ -1,6 +1,6 @@
 // Keeps the model status current: pushed by the engine, and re-read after anything that changes it.
 import { useCallback, useEffect, useState } from 'react';
-import type { ModelStatus } from '../engine/api.ts';
+import type { ModelStatus } from '../engine/api/index.ts';
 import { onModelStatus, type Engine } from './engine-client.ts';
 
 export function useModelStatus(engine: Engine | undefined): {

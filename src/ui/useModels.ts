@@ -2,7 +2,7 @@
 // downloads in flight with their bytes, each cancellable. The worker does all fetching; this only asks and listens.
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CustomModelCheck, DownloadProgress, EngineSettings, ModelKind, ModelsOverview } from '../engine/api.ts';
+import type { CustomModelCheck, DownloadProgress, EngineSettings, ModelKind, ModelsOverview } from '../engine/api/index.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 
 export interface DownloadState {

@@ -1,7 +1,7 @@
 // The reranker's status for the page: asking for it starts loading and calibrating it in the worker; polled until
 // it settles, so the rerank switch can default to what the calibration found on this device.
 import { useEffect, useState } from 'react';
-import type { RerankerStatus } from '../engine/api.ts';
+import type { RerankerStatus } from '../engine/api/index.ts';
 import type { Engine } from './engine-client.ts';
 
 const POLL_MS = 1_000;

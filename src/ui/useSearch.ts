@@ -2,8 +2,8 @@
 // results show at once and are reordered when the cross-encoder finishes; a new query supersedes an unfinished
 // rerank (the engine cancels it when the next one starts, and its late answer is ignored here).
 import { useEffect, useRef, useState } from 'react';
-import type { RerankResponse, SearchFilter, SearchResponse } from '../engine/api.ts';
-import type { SearchMode } from '../engine/types.ts';
+import type { RerankResponse, SearchFilter, SearchResponse } from '../engine/api/index.ts';
+import type { SearchMode } from '../engine/api/index.ts';
 import { errorMessage, type Engine } from './engine-client.ts';
 import { DEFAULT_TUNING, tuningOptions, type SearchTuning } from './search-tuning.ts';
 

@@ -1,7 +1,7 @@
 // This site's storage: asks once that the browser keep it (persistent storage), and reports usage and quota.
 // The one place that calls navigator.storage.persist().
 import { useCallback, useEffect, useState } from 'react';
-import type { StorageStatus } from '../engine/api.ts';
+import type { StorageStatus } from '../engine/api/index.ts';
 import type { Engine } from './engine-client.ts';
 
 export interface StorageState {

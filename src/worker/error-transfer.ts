@@ -2,7 +2,7 @@
 // stack; this one (registered on both sides) keeps {code, message}, so the UI can tell a full disk from a broken
 // model from a bug, and show the engine's message.
 import * as Comlink from 'comlink';
-import { ERROR_CODES, TroveError, isErrorCode, toErrorInfo } from '../engine/errors.ts';
+import { ERROR_CODES, TroveError, isErrorCode, toErrorInfo } from '../engine/core/errors.ts';
 
 interface SerializedError {
   code: string;

@@ -2,15 +2,15 @@
 // lossless, and a damaged or foreign file is refused with nothing written.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { FlatIndex } from '../index/flat.ts';
-import { seededRandom } from '../index/hnsw-test-data.ts';
+import { seededRandom } from '../testing/hnsw-test-data.ts';
 import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import type { Store } from '../store/store.ts';
 import type { BackupModel, BackupProgress } from './backup-types.ts';
 import { importBackup, verifyBackup } from './read-backup.ts';
 import { storeBackupSink, storeBackupSource } from './store-backup.ts';
-import { writeSyntheticLibrary } from './synthetic-library.ts';
+import { writeSyntheticLibrary } from '../testing/synthetic-library.ts';
 import { backupStream, backupToBlob, backupToBytes } from './write-backup.ts';
 
 let dbCounter = 0;

@@ -2,7 +2,7 @@
 // [kind: 4 ASCII bytes][payload length: u32 LE][payload][SHA-256 of kind + length + payload: 32 bytes].
 // Sections are bounded (a document, a few thousand chunks or vectors), so each is hashed whole with WebCrypto
 // (no incremental digest there) and a file of any size streams through in pieces.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 
 export const MAGIC = new Uint8Array([0x54, 0x52, 0x4f, 0x56, 0x45, 0x00, 0x4c, 0x42]); // "TROVE\0LB"
 export const FILE_HEADER_BYTES = 16;

@@ -1,6 +1,6 @@
 // One BackupEntry <-> one section payload, and the rules a sequence of entries must follow (shared by the writer,
 // which refuses to write a file the reader would refuse, and the reader).
-import type { TroveError } from '../errors.ts';
+import type { TroveError } from '../core/errors.ts';
 import type { ChunkRecord, DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
 import type { BackupChunk, BackupCounts, BackupEntry, BackupManifest } from './backup-types.ts';
 import {

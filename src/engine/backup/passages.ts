@@ -1,6 +1,6 @@
 // The passages of a .trove file with their vectors and payload, one document in memory at a time: what the
 // Qdrant and pgvector exports write.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import type { ChunkRecord, DocumentRecord } from '../store/store.ts';
 import type { BackupManifest, BackupOptions } from './backup-types.ts';
 import type { BackupInput } from './container.ts';

@@ -5,15 +5,15 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Hit } from '../types.ts';
+import type { Hit } from '../core/types.ts';
 import { FlatIndex } from '../index/flat.ts';
-import { seededRandom } from '../index/hnsw-test-data.ts';
+import { seededRandom } from '../testing/hnsw-test-data.ts';
 import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import { float32String, vectorText } from './float-text.ts';
 import { openPassages, type ExportPassage } from './passages.ts';
 import { pgvectorSql, type PgvectorOptions } from './pgvector-export.ts';
 import { storeBackupSource } from './store-backup.ts';
-import { writeSyntheticLibrary } from './synthetic-library.ts';
+import { writeSyntheticLibrary } from '../testing/synthetic-library.ts';
 import { backupToBytes } from './write-backup.ts';
 
 const DIMS = 32;

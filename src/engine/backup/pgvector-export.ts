@@ -2,7 +2,7 @@
 // and payload columns), loads every passage, then builds an HNSW index with vector_cosine_ops (cosine distance
 // <=> ranks as Trove's dot product on normalised vectors). Data as multi-row INSERTs (any client: psql, a driver,
 // PGlite) or as COPY ... FROM stdin (psql only; faster on big libraries). Loading steps: docs/qdrant-pgvector.md.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { vectorText } from './float-text.ts';
 import type { ExportPassage } from './passages.ts';
 

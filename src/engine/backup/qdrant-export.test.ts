@@ -6,7 +6,7 @@ import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import { openPassages } from './passages.ts';
 import { qdrantCollectionConfig, qdrantJsonLines, qdrantPoint, type QdrantPoint } from './qdrant-export.ts';
 import { storeBackupSource } from './store-backup.ts';
-import { writeSyntheticLibrary } from './synthetic-library.ts';
+import { writeSyntheticLibrary } from '../testing/synthetic-library.ts';
 import { backupToBytes } from './write-backup.ts';
 
 describe('Qdrant export', () => {

@@ -2,7 +2,7 @@
 // consistency of the entries and the declared counts, and refuses anything else with an IMPORT_INVALID error
 // that says why. importBackup reads the file twice: once to verify all of it, once to write, so a damaged
 // file writes nothing.
-import { TroveError, throwIfAborted } from '../errors.ts';
+import { TroveError, throwIfAborted } from '../core/errors.ts';
 import {
   BACKUP_FORMAT_VERSION,
   type BackupEntry,

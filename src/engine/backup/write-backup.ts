@@ -1,6 +1,6 @@
 // Writes a library as a .trove file, piece by piece: a caller streams the pieces to a file, a download or a
 // Blob without holding the whole library as one buffer.
-import { TroveError, throwIfAborted } from '../errors.ts';
+import { TroveError, throwIfAborted } from '../core/errors.ts';
 import { BACKUP_FORMAT_VERSION, type BackupManifest, type BackupOptions, type BackupSource } from './backup-types.ts';
 import { encodeSection, fileHeader, jsonBytes } from './container.ts';
 import { EntryRules, encodeEntry, isCounts } from './entry-codec.ts';

@@ -1,8 +1,8 @@
 // Which backend embeds: transformers.js with a registry model (the default), or a local Ollama server when the user
 // turned it on in Settings. One place decides, so the status, the stored "which vectors serve" record and the loader
 // always agree on the model id ("ollama:<name:tag>" for Ollama).
-import type { EngineSettings } from '../api.ts';
-import type { EmbedderLoadOptions, EmbedderLoader } from '../model-lifecycle.ts';
+import type { EngineSettings } from '../api/index.ts';
+import type { EmbedderLoadOptions, EmbedderLoader } from '../services/model-lifecycle.ts';
 import type { Embedder } from './embedder.ts';
 import { OLLAMA_MODEL_PREFIX, loadOllamaEmbedder, ollamaModelName, type OllamaEmbedderOptions } from './ollama-embedder.ts';
 

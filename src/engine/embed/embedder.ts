@@ -1,5 +1,5 @@
 // The Embedder interface: text in, L2-normalised vectors out. The engine sees only this; transformers.js stays behind it.
-import type { EmbedDevice, ModelDtype, ModelSpec } from './model-registry.ts';
+import type { EmbedDevice, ModelDtype, ModelSpec } from '../models/model-registry.ts';
 import type { DeviceCheckVerdict } from './device-self-check.ts';
 
 export interface EmbedOptions {

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import {
   loadOllamaEmbedder,
   ollamaFingerprint,

@@ -2,11 +2,11 @@
 // { model, input: string[] } → { embeddings: number[][] }), behind the same Embedder interface as transformers.js.
 // Off by default; the page's CSP must allow the server's origin (a build-time opt-in, VITE_TROVE_OLLAMA_ORIGIN) and
 // the server must allow this site (OLLAMA_ORIGINS). The vector size is discovered from the server's first answer.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import type { EmbedOptions, Embedder } from './embedder.ts';
 import { normalizeInPlace } from './embedder.ts';
-import type { ModelSpec } from './model-registry.ts';
-import { estimateTokens } from './token-estimate.ts';
+import type { ModelSpec } from '../models/model-registry.ts';
+import { estimateTokens } from '../models/token-estimate.ts';
 
 export const DEFAULT_OLLAMA_ORIGIN = 'http://localhost:11434';
 export const DEFAULT_OLLAMA_MODEL = 'nomic-embed-text';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenizerJson } from '../../../bench/embed-model.ts';
 import { FLOAT, GraphBuilder, INT64, encodeModel, int } from '../../../bench/onnx-writer.ts';
-import type { ModelSpec } from './model-registry.ts';
+import type { ModelSpec } from '../models/model-registry.ts';
 import { loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
 
 const DIMS = 5;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { normalizeInPlace } from './embedder.ts';
-import { estimateTokens } from './token-estimate.ts';
+import { estimateTokens } from '../models/token-estimate.ts';
 import { bagInputs, configureTransformersEnv, loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

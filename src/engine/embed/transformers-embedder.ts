@@ -11,11 +11,11 @@ import {
   type PreTrainedTokenizer,
   type ProgressInfo,
 } from '@huggingface/transformers';
-import { TroveError, isAbort, throwIfAborted } from '../errors.ts';
+import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
-import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from './model-registry.ts';
-import { wasmThreadsHere } from './wasm-threads.ts';
-import { activeModelHost, modelHostLabel, type ModelHost } from './model-host.ts';
+import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from '../models/model-registry.ts';
+import { wasmThreadsHere } from '../models/wasm-threads.ts';
+import { activeModelHost, modelHostLabel, type ModelHost } from '../models/model-host.ts';
 import { deviceCheckKey, webGpuOrWasm, type DeviceCheckMemory, type DeviceCheckVerdict } from './device-self-check.ts';
 
 /** The Hugging Face hub; the host models actually come from is the build's (model-host.ts, activeModelHost()). */

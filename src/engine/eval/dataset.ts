@@ -1,7 +1,7 @@
 // Test collections in the BEIR layout (corpus.jsonl {id,title,text},
 // queries.jsonl {id,text}, qrels.tsv (query-id, corpus-id, score) with a header line.
 // Parsing is pure (usable in a worker); only loadDataset touches the file system, through a lazy import.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import type { Judgements } from './metrics.ts';
 
 export interface CorpusDoc {

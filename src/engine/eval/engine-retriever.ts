@@ -2,11 +2,11 @@
 // (parse → chunk → embed → store → index) and ranked by the engine's search; a document ranks by its best chunk.
 // Fusion settings other than the engine's own RRF are applied here, on the engine's keyword and semantic lists,
 // so they can be measured before the engine exposes them.
-import type { SearchMode } from '../types.ts';
-import type { SearchResult } from '../api.ts';
+import type { SearchMode } from '../core/types.ts';
+import type { SearchResult } from '../api/index.ts';
 import { TroveEngine } from '../engine.ts';
 import { loadTransformersEmbedder } from '../embed/transformers-embedder.ts';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { fuseKeywordAndVector, type FusionSettings } from '../retrieve/fuser.ts';
 import type { Store } from '../store/store.ts';
 import type { CorpusDoc } from './dataset.ts';

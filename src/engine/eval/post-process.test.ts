@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reranker } from '../rerank/reranker.ts';
-import { getRerankerSpec } from '../rerank/reranker-registry.ts';
+import { getRerankerSpec } from '../models/reranker-registry.ts';
 import { buildDataset } from './dataset.ts';
 import { standardConfigurations } from './configurations.ts';
 import { withPostProcessing } from './post-process.ts';

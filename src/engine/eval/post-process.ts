@@ -1,7 +1,7 @@
 // Stages after retrieval, applied on the eval side so they can be measured before the engine runs them:
 // MMR diversification of the top passages, then cross-encoder reranking of the top N. Both reorder only a head
 // of the list; the tail keeps its order behind it.
-import { throwIfAborted } from '../errors.ts';
+import { throwIfAborted } from '../core/errors.ts';
 import { mmrRerank } from '../retrieve/mmr.ts';
 import { rerank, type Reranker } from '../rerank/reranker.ts';
 import { bestPerDocument, type RankedPassage, type Retriever } from './retrievers.ts';

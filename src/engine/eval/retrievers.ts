@@ -1,6 +1,6 @@
 // Builds a search function over a collection for the eval runner. Documents are title + " " + text in one field,
 // as Anserini's "flat" BEIR baselines.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { createAnalyzer, type AnalyzerOptions } from '../lexical/analyzer.ts';
 import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
 import type { FusionSettings } from '../retrieve/fuser.ts';

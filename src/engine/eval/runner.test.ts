@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset, parseQrels, parseSimpleEvalSet } from './dataset.ts';
 import { createRetriever } from './retrievers.ts';
 import { evaluate } from './runner.ts';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 
 const corpus = [
   { id: 'q1', title: 'Cats', text: 'cats and dogs' }, // shares the id of query q1, as in ArguAna

@@ -1,5 +1,5 @@
 // Runs every judged query of a collection through a search function and averages the metrics.
-import { throwIfAborted } from '../errors.ts';
+import { throwIfAborted } from '../core/errors.ts';
 import type { Dataset, EvalQuery } from './dataset.ts';
 import { METRIC_NAMES, missedRelevant, queryMetrics, type QueryMetrics } from './metrics.ts';
 

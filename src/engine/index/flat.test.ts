@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
-import type { Hit } from '../types.ts';
+import { TroveError } from '../core/errors.ts';
+import type { Hit } from '../core/types.ts';
 import { FlatIndex, type FlatIndexOptions } from './flat.ts';
 import { ROWS_PER_PAGE, type IndexPage } from './index-pages.ts';
 import { TopK } from './top-k.ts';
-import { seededRandom as rng } from './hnsw-test-data.ts';
+import { seededRandom as rng } from '../testing/hnsw-test-data.ts';
 
 
 function randomUnitVectors(n: number, dims: number, random: () => number): Float32Array {

@@ -3,8 +3,8 @@
 // float32 copy, so the scores returned are always exact float32 dot products (= cosine for normalised rows).
 // Persisted as pages of ROWS_PER_PAGE rows ("ids/p", "vec/p" the scanned encoding, "f32/p" the float32 copy of a
 // quantized index) plus "meta"; only the pages that changed are handed out for writing.
-import { TroveError } from '../errors.ts';
-import type { Hit, IdFilter } from '../types.ts';
+import { TroveError } from '../core/errors.ts';
+import type { Hit, IdFilter } from '../core/types.ts';
 import { ROWS_PER_PAGE, type IndexPage, type PersistentVectorIndex } from './index-pages.ts';
 import type { KernelBackend } from './kernels/kernels.ts';
 import { createVectorStorage, Float32Storage, type RowStorage } from './storage.ts';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlatIndex } from './flat.ts';
 import { HnswIndex } from './hnsw.ts';
-import { clusteredVectors, recallOf, seededRandom } from './hnsw-test-data.ts';
+import { clusteredVectors, recallOf, seededRandom } from '../testing/hnsw-test-data.ts';
 
 const K = 10;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Hit } from '../types.ts';
+import type { Hit } from '../core/types.ts';
 import { FlatIndex } from './flat.ts';
 import { HnswIndex, type HnswOptions } from './hnsw.ts';
-import { clusteredVectors, recallOf } from './hnsw-test-data.ts';
+import { clusteredVectors, recallOf } from '../testing/hnsw-test-data.ts';
 import type { IndexPage } from './index-pages.ts';
 import { createVectorStorage } from './storage.ts';
 import type { Quantization, VectorStorage } from './vector-storage.ts';

@@ -18,8 +18,8 @@
 // fraction of the index, freeing their rows for reuse; filters are applied during traversal, or answered by an
 // exact scan of the matching rows when that is cheaper (very selective filters); the graph persists as pages of
 // ROWS_PER_PAGE rows so an update rewrites only what it touched.
-import { TroveError } from '../errors.ts';
-import type { Hit, IdFilter } from '../types.ts';
+import { TroveError } from '../core/errors.ts';
+import type { Hit, IdFilter } from '../core/types.ts';
 import { ROWS_PER_PAGE, type IndexPage, type PersistentVectorIndex } from './index-pages.ts';
 import { createVectorStorage, type KernelBackend } from './storage.ts';
 import { TopK } from './top-k.ts';

@@ -1,6 +1,6 @@
 // How vector indexes persist: as named binary pages, so that adding documents rewrites only the pages it
 // touched (the tail of the vectors, the graph rows of the new nodes and their neighbours), never the whole index.
-import type { VectorIndex } from '../types.ts';
+import type { VectorIndex } from '../core/types.ts';
 import type { Quantization } from './vector-storage.ts';
 
 /**

@@ -3,7 +3,7 @@ import { quantizeInt8 } from './quantize.ts';
 import { BATCH } from './storage-rows.ts';
 import { createVectorStorage, wasmKernelsAvailable } from './storage.ts';
 import type { Quantization } from './vector-storage.ts';
-import { seededRandom as rng } from './hnsw-test-data.ts';
+import { seededRandom as rng } from '../testing/hnsw-test-data.ts';
 
 
 function unitVectors(n: number, dims: number, random: () => number): Float32Array {

@@ -1,10 +1,10 @@
 // Chunking text that is not prose: logs, CSV, code, text without spaces; and the async, cancellable form.
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../embed/token-estimate.ts';
-import type { ChunkDraft, ChunkerOptions, ParsedDocument } from '../types.ts';
+import { estimateTokens } from '../models/token-estimate.ts';
+import type { ChunkDraft, ChunkerOptions, ParsedDocument } from '../core/types.ts';
 import { chunkDocument, chunkDocumentAsync } from './chunker.ts';
 import { markdownParser } from './parsers/markdown.ts';
-import { chunkProblems, seededRandom, uncovered } from './test-utils.ts';
+import { chunkProblems, seededRandom, uncovered } from '../testing/ingest-test-utils.ts';
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 const plain = (text: string): ParsedDocument => ({ format: 'text', text, blocks: [] });

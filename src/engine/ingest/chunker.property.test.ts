@@ -2,12 +2,12 @@
 // the token and character caps, never lose a non-space character of a block, and come in order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../embed/token-estimate.ts';
-import type { ChunkerOptions, ParsedDocument } from '../types.ts';
+import { estimateTokens } from '../models/token-estimate.ts';
+import type { ChunkerOptions, ParsedDocument } from '../core/types.ts';
 import { chunkDocument } from './chunker.ts';
 import { markdownBlocks } from './parsers/markdown.ts';
 import { paragraphBlocks } from './parsers/text.ts';
-import { chunkProblems, uncovered } from './test-utils.ts';
+import { chunkProblems, uncovered } from '../testing/ingest-test-utils.ts';
 
 const counters: Record<string, (s: string) => number> = {
   words: (s) => s.split(/\s+/).filter(Boolean).length,

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makePdf, twoPagePdf } from '../../../scripts/make-doc-fixtures.mjs';
-import type { ChunkDraft, ChunkerOptions, ParsedDocument } from '../types.ts';
+import type { ChunkDraft, ChunkerOptions, ParsedDocument } from '../core/types.ts';
 import { SentenceChunker, chunkDocument } from './chunker.ts';
 import { parseFile } from './parsers/index.ts';
-import { chunkProblems, seededRandom, uncovered } from './test-utils.ts';
+import { chunkProblems, seededRandom, uncovered } from '../testing/ingest-test-utils.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../e2e/fixtures/${name}`, import.meta.url)));
 /** Whitespace-separated words: a real-ish counter whose sums equal the count of joined text. */

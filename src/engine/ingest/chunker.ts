@@ -7,8 +7,8 @@
 // Chunks are capped in characters too (maxChars). Every step is linear: sentences come from a regex scan, not
 // Intl.Segmenter (quadratic in Node 20), and long lines are split in bounded windows. The work is a generator
 // of checkpoints, so chunkDocumentAsync can yield to the event loop and stop on an abort between steps.
-import { TroveError, throwIfAborted } from '../errors.ts';
-import type { ChunkDraft, Chunker, ChunkerOptions, ParsedDocument, TextBlock } from '../types.ts';
+import { TroveError, throwIfAborted } from '../core/errors.ts';
+import type { ChunkDraft, Chunker, ChunkerOptions, ParsedDocument, TextBlock } from '../core/types.ts';
 import { isSpace, paragraphBlocks } from './parsers/text.ts';
 import { sentenceBounds, wordBounds } from './sentences.ts';
 

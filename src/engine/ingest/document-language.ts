@@ -3,7 +3,7 @@
 // document the detector is unsure of is indexed as before (English analysis).
 import { analyzerFor } from '../lexical/analyzer.ts';
 import { baseLanguage } from '../lexical/languages.ts';
-import type { DocumentFormat, ParsedDocument } from '../types.ts';
+import type { DocumentFormat, ParsedDocument } from '../core/types.ts';
 import { detectLanguage } from './language.ts';
 
 export async function documentLanguage(parsed: Pick<ParsedDocument, 'format' | 'text' | 'language'>): Promise<string | undefined> {

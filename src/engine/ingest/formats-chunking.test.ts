@@ -3,10 +3,10 @@
 // neighbouring 'record' blocks together and cuts 'code' by sentences; see the issue-10 notes for the change.)
 import { describe, expect, it } from 'vitest';
 import { formatFixtures } from '../../../scripts/make-format-fixtures.mjs';
-import type { ChunkerOptions, Parser } from '../types.ts';
+import type { ChunkerOptions, Parser } from '../core/types.ts';
 import { chunkDocument } from './chunker.ts';
 import { codeParser, csvParser, docxParser, epubParser, jsonParser } from './parsers/index.ts';
-import { chunkProblems, uncovered } from './test-utils.ts';
+import { chunkProblems, uncovered } from '../testing/ingest-test-utils.ts';
 
 const words = (s: string) => (s.match(/\S+/g) ?? []).length;
 const opts: ChunkerOptions = { maxTokens: 40, overlapTokens: 0, countTokens: words };

@@ -2,12 +2,12 @@
 // each gives a document whose passages are sound, or a TroveError that names the file and the reason.
 import { describe, expect, it } from 'vitest';
 import { HUGE_TEXT_BYTES, hostileFiles } from '../../../scripts/make-hostile-fixtures.mjs';
-import { estimateTokens } from '../embed/token-estimate.ts';
-import { TroveError } from '../errors.ts';
-import type { ChunkerOptions } from '../types.ts';
+import { estimateTokens } from '../models/token-estimate.ts';
+import { TroveError } from '../core/errors.ts';
+import type { ChunkerOptions } from '../core/types.ts';
 import { chunkDocumentAsync } from './chunker.ts';
 import { MAX_FILE_BYTES, parseFile } from './parsers/index.ts';
-import { chunkProblems } from './test-utils.ts';
+import { chunkProblems } from '../testing/ingest-test-utils.ts';
 
 const options: ChunkerOptions = { maxTokens: 256, overlapTokens: 32, countTokens: estimateTokens };
 /** Seconds per MB no file of the corpus may exceed: a quadratic step on these sizes takes minutes. */

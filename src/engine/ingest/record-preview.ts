@@ -1,6 +1,6 @@
 // Preview of a table or JSON file before it is added: its fields, first rows and the suggested text fields, so the
 // user can choose which fields are text (indexed) and which are metadata.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { previewJson } from './parsers/json.ts';
 import { previewTable } from './parsers/csv.ts';
 import type { RecordPreview } from './parsers/records.ts';

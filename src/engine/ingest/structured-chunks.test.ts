@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatFixtures } from '../../../scripts/make-format-fixtures.mjs';
-import type { ChunkerOptions, ParsedDocument, TextBlock } from '../types.ts';
+import type { ChunkerOptions, ParsedDocument, TextBlock } from '../core/types.ts';
 import { chunkDocument } from './chunker.ts';
 import { codeParser } from './parsers/code.ts';
 import { csvParser } from './parsers/csv.ts';
 import { chunkStructured } from './structured-chunks.ts';
-import { chunkProblems, seededRandom, uncovered } from './test-utils.ts';
+import { chunkProblems, seededRandom, uncovered } from '../testing/ingest-test-utils.ts';
 
 const words = (s: string) => (s.match(/\S+/g) ?? []).length;
 const opts = (maxTokens: number, overlapTokens = 0): ChunkerOptions => ({ maxTokens, overlapTokens, countTokens: words });

@@ -3,8 +3,8 @@
 // between lines (codeLineUnits), preferring the parser's cuts at blank lines and top-level definitions. Prose
 // (headings, paragraphs) goes to the sentence chunker unchanged, so documents without such blocks chunk exactly
 // as before.
-import { throwIfAborted } from '../errors.ts';
-import type { ChunkDraft, ChunkerOptions, ParsedDocument, TextBlock } from '../types.ts';
+import { throwIfAborted } from '../core/errors.ts';
+import type { ChunkDraft, ChunkerOptions, ParsedDocument, TextBlock } from '../core/types.ts';
 import { chunkDocument, chunkDocumentAsync } from './chunker.ts';
 import { codeLineUnits, type Span } from './code-units.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { Bm25Index } from './bm25.ts';
 
 // Three documents, N = 3, avgdl = (3 + 2 + 1) / 3 = 2; k1 = 0.9, b = 0.4.

@@ -10,9 +10,9 @@
 // slot, and each slot keeps the list of its distinct term ids (the forward index) so that a removal can update df
 // exactly. A removal only marks its slot dead; dead slots are skipped when scoring and squeezed out once they are
 // a quarter of all slots.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { TopK } from '../index/top-k.ts';
-import type { Hit, IdFilter, LexicalIndex } from '../types.ts';
+import type { Hit, IdFilter, LexicalIndex } from '../core/types.ts';
 
 export interface Bm25Options {
   /** Term-frequency saturation; default 0.9 (Anserini). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCorpus, parseQrels, parseQueries } from '../eval/dataset.ts';
 import { analyze, analyzeQuery, analyzerFor } from './analyzer.ts';
 import { Bm25Index } from './bm25.ts';
-import { seededRandom } from '../ingest/test-utils.ts';
+import { seededRandom } from '../testing/ingest-test-utils.ts';
 
 const read = (dir: string, file: string) => readFileSync(new URL(`../../../fixtures/${dir}/${file}`, import.meta.url), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { project, type ProjectionProgress } from './project.ts';
 
 /** mulberry32, seeded: the test data is the same on every run. */

@@ -2,7 +2,7 @@
 // and in Node. PCA first (fit on a sample, applied to all: linear in the number of points), then UMAP (umap-js) on
 // a sample of the PCA-reduced points; the points outside the sample are placed among their nearest sample points.
 // Seeded, so the same library gives the same map; progress per stage; cancellable between steps.
-import { TroveError, throwIfAborted } from '../errors.ts';
+import { TroveError, throwIfAborted } from '../core/errors.ts';
 
 export type ProjectionMethod = 'auto' | 'pca' | 'umap';
 

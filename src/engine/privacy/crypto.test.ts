@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import {
   ENVELOPE_OVERHEAD,
   PBKDF2_MIN_ITERATIONS,

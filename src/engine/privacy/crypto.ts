@@ -11,7 +11,7 @@
 //   magic "TE" (2 bytes) · version (1) · kind (1) · IV (12, random per record) · AES-GCM ciphertext + 16-byte tag
 // The 4 header bytes and an optional context string (e.g. "chunk:12") are authenticated as additional data, so a
 // record cannot be relabelled or moved to another slot without the decryption failing.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 
 export const PBKDF2_MIN_ITERATIONS = 600_000;
 export const ENVELOPE_VERSION = 1;

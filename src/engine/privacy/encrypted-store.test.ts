@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import type { NewChunk, Store } from '../store/store.ts';
 import { EncryptedStore, LOCK_SETTING } from './encrypted-store.ts';

@@ -18,7 +18,7 @@
 //
 // Envelopes go into string fields as one-byte strings (one char per byte: IndexedDB stores them at one byte each).
 // Everything is encrypted before the inner store is called, so its transactions never wait on crypto.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import type {
   LibraryChanges,
   ChunkRecord,
@@ -32,7 +32,7 @@ import type {
   StoredIndex,
   VectorBatch,
 } from '../store/store.ts';
-import type { TextBlock } from '../types.ts';
+import type { TextBlock } from '../core/types.ts';
 import {
   RecordCipher,
   bytesToLatin1,

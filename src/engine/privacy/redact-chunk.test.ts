@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument } from '../ingest/chunker.ts';
 import { parseFile } from '../ingest/parsers/index.ts';
-import { blockProblems, chunkProblems, uncovered } from '../ingest/test-utils.ts';
+import { blockProblems, chunkProblems, uncovered } from '../testing/ingest-test-utils.ts';
 import { redactDocument } from './redact.ts';
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
-import { blockProblems } from '../ingest/test-utils.ts';
-import type { ParsedDocument } from '../types.ts';
+import { TroveError } from '../core/errors.ts';
+import { blockProblems } from '../testing/ingest-test-utils.ts';
+import type { ParsedDocument } from '../core/types.ts';
 import { backtrackingRisk } from './detect/custom.ts';
 import { isCardNumber, luhnValid } from './detect/card.ts';
 import { isValidIban } from './detect/iban.ts';

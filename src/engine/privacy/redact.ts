@@ -6,8 +6,8 @@
 // Every detector is linear in the text length; overlaps between detectors are settled by a fixed priority
 // (custom patterns first: the user asked for them; then the checksummed types; phone numbers last, as the
 // loosest), using a coverage map, so the whole pass stays linear.
-import { TroveError } from '../errors.ts';
-import type { ParsedDocument, TextBlock } from '../types.ts';
+import { TroveError } from '../core/errors.ts';
+import type { ParsedDocument, TextBlock } from '../core/types.ts';
 import { cardDetector } from './detect/card.ts';
 import { customDetector, type CustomPatternSpec } from './detect/custom.ts';
 import { emailDetector } from './detect/email.ts';

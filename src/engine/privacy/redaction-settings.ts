@@ -1,9 +1,9 @@
 // The redaction settings (redactPii, redactTypes, redactCustom): validation, and the Redactor they describe.
 // Custom patterns are compiled here when the settings change, so a bad pattern is refused when it is typed
 // (with the detector's message naming the pattern), not at the next ingest.
-import type { EngineSettings, FileInput, RedactionSummary } from '../api.ts';
-import { TroveError } from '../errors.ts';
-import type { ParsedDocument } from '../types.ts';
+import type { EngineSettings, FileInput, RedactionSummary } from '../api/index.ts';
+import { TroveError } from '../core/errors.ts';
+import type { ParsedDocument } from '../core/types.ts';
 import { Redactor, type PiiType, type RedactionReport } from './redact.ts';
 
 type RedactionSettings = Pick<EngineSettings, 'redactPii' | 'redactTypes' | 'redactCustom'>;

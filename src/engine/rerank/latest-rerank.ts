@@ -1,6 +1,6 @@
 // One rerank at a time per search box: starting a new one cancels the unfinished one (between batches), whose
 // caller gets undefined and keeps showing the fused order.
-import { isAbort } from '../errors.ts';
+import { isAbort } from '../core/errors.ts';
 import { rerank, type Reranked, type Reranker } from './reranker.ts';
 
 export class LatestRerank {

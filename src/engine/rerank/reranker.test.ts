@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rerank, type Reranker } from './reranker.ts';
-import { getRerankerSpec } from './reranker-registry.ts';
+import { getRerankerSpec } from '../models/reranker-registry.ts';
 import { calibrateReranker, calibrationPairs } from './rerank-budget.ts';
 
 /** A reranker that scores by a fixed table, to pin the sorting contract without a model. */

@@ -6,7 +6,7 @@ import { createAnalyzer } from '../lexical/analyzer.ts';
 import { Bm25Index } from '../lexical/bm25.ts';
 import { LatestRerank } from './latest-rerank.ts';
 import { rerank } from './reranker.ts';
-import { TEST_RERANKER_ID } from './reranker-registry.ts';
+import { TEST_RERANKER_ID } from '../models/reranker-registry.ts';
 import { loadTransformersReranker, type TransformersReranker } from './transformers-reranker.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

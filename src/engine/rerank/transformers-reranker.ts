@@ -11,11 +11,11 @@ import {
   type PreTrainedTokenizer,
   type ProgressInfo,
 } from '@huggingface/transformers';
-import { TroveError, isAbort, throwIfAborted } from '../errors.ts';
-import type { EmbedDevice, ModelDtype } from '../embed/model-registry.ts';
+import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
+import type { EmbedDevice, ModelDtype } from '../models/model-registry.ts';
 import { HUB_URL, chooseDevice, configureTransformersEnv, errorText, type LoadEmbedderOptions } from '../embed/transformers-embedder.ts';
 import type { RerankOptions, Reranker } from './reranker.ts';
-import { getRerankerSpec, type RerankerSpec } from './reranker-registry.ts';
+import { getRerankerSpec, type RerankerSpec } from '../models/reranker-registry.ts';
 
 const DEFAULT_BATCH_SIZE = 8;
 /** Cap on padded tokens per model run (attention memory grows with it). */

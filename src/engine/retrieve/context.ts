@@ -1,6 +1,6 @@
 // "Copy as context": the top passages assembled into a prompt block for a language model, with numbered citations,
 // duplicates dropped, trimmed to a token budget counted by the caller's tokenizer (never by splitting on spaces).
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 
 export interface ContextPassage {
   documentName: string;

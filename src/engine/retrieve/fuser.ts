@@ -1,6 +1,6 @@
 // The fusion step of a hybrid search as one setting: RRF (default) or an alpha blend of normalised scores.
-import { TroveError } from '../errors.ts';
-import type { Hit } from '../types.ts';
+import { TroveError } from '../core/errors.ts';
+import type { Hit } from '../core/types.ts';
 import { SCORE_NORMALIZATIONS, reciprocalRankFusion, weightedFusion, type FusedHit, type ScoreNormalization } from './fusion.ts';
 
 export type FusionSettings =

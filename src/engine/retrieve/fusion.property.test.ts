@@ -2,7 +2,7 @@
 // order of the input lists never changes the result (ties included).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Hit } from '../types.ts';
+import type { Hit } from '../core/types.ts';
 import { reciprocalRankFusion, weightedFusion } from './fusion.ts';
 
 const list = fc

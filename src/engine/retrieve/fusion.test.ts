@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { fuseKeywordAndVector } from './fuser.ts';
 import { reciprocalRankFusion, weightedFusion, type ScoreNormalization } from './fusion.ts';
 

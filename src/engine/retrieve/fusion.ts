@@ -1,5 +1,5 @@
 // Combining ranked lists from different retrievers (BM25, vectors) into one ranking.
-import type { Hit } from '../types.ts';
+import type { Hit } from '../core/types.ts';
 
 export interface FusedHit {
   id: number;

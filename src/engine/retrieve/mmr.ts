@@ -1,6 +1,6 @@
 // Maximal marginal relevance (Carbonell & Goldstein 1998): reorders a ranked list so that each next pick is
 // relevant but unlike the picks before it. lambda = 1 keeps the input order, lower values favour diversity.
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 
 export interface MmrCandidate {
   id: number;

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../errors.ts';
+import { TroveError } from '../core/errors.ts';
 import { IndexedDbStore } from './indexeddb-store.ts';
 import type { NewChunk } from './store.ts';
 

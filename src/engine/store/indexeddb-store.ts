@@ -1,6 +1,6 @@
 // Store on IndexedDB (via idb). Runs in the worker, and in Node tests on fake-indexeddb.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { TroveError, isQuotaError } from '../errors.ts';
+import { TroveError, isQuotaError } from '../core/errors.ts';
 import { SCHEMA_VERSION, migrate } from './schema.ts';
 import type {
   LibraryChanges,

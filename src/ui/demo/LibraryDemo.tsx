@@ -1,8 +1,8 @@
 // ?demo=library&documents=2000: the library view over generated documents (no engine), to try and to test it at
 // the size of a large library.
 import { useCallback, useMemo, useState } from 'react';
-import type { DocumentSummary, PassagePage } from '../../engine/api.ts';
-import type { DocumentFormat } from '../../engine/types.ts';
+import type { DocumentSummary, PassagePage } from '../../engine/api/index.ts';
+import type { DocumentFormat } from '../../engine/api/index.ts';
 import { LibraryPanel } from '../LibraryPanel.tsx';
 import { seeded } from './demo-data.ts';
 

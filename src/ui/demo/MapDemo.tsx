@@ -3,7 +3,7 @@
 // ?demo=map&project=1: generated 384-d vectors projected by the engine's project() (here on the main thread),
 // shown through MapPanel with its progress and cancel; the time it took is printed.
 import { useCallback, useMemo, useState } from 'react';
-import { project } from '../../engine/map/project.ts';
+import { project } from '../../engine/public.ts';
 import { EmbeddingMap, type MapSelection } from '../EmbeddingMap.tsx';
 import { MapPanel, type MapLoader } from '../MapPanel.tsx';
 import { mapData, passageFor, vectorData } from './demo-data.ts';

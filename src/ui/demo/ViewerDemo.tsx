@@ -2,7 +2,7 @@
 // The Markdown sample carries a remote image, a link and raw <script>/<img onerror>, which must stay inert text.
 // (Uses the Markdown parser's block scanner, a pure function, so the blocks are what ingest would store.)
 import { useCallback, useMemo, useState } from 'react';
-import { markdownBlocks } from '../../engine/ingest/parsers/markdown.ts';
+import { markdownBlocks } from '../../engine/public.ts';
 import { DocumentViewer, type ViewerDocument, type ViewerTarget } from '../DocumentViewer.tsx';
 import { DEMO_MARKDOWN, DEMO_TEXT } from './demo-data.ts';
 

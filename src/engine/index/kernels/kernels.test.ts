@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../../../scripts/build-kernels.mjs';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
 import { createKernels, wasmKernelsAvailable, type Kernels } from './kernels.ts';
-import { seededRandom as rng } from '../hnsw-test-data.ts';
+import { seededRandom as rng } from '../../testing/hnsw-test-data.ts';
 
 
 describe('kernel bytes', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatFixtures, renderText, encodePng } from '../../../../scripts/make-format-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
+import { TroveError } from '../../core/errors.ts';
 import { ImageParser } from '../parsers/image.ts';
 import { nodeTesseractAssets } from './node-assets.ts';
 import { ocrParagraphs } from './recognizer.ts';

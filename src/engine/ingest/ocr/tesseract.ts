@@ -1,7 +1,7 @@
 // OCR with tesseract.js. Every file it needs comes from URLs (browser) or paths (Node) given by the caller:
 // its worker script, the tesseract core (.wasm.js, wasm inlined) and the traineddata directory — never a CDN.
 import type { Worker as TesseractWorker } from 'tesseract.js';
-import { TroveError, throwIfAborted } from '../../errors.ts';
+import { TroveError, throwIfAborted } from '../../core/errors.ts';
 import type { OcrRecognizer, OcrResult } from './recognizer.ts';
 
 export interface TesseractAssets {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFixtures } from '../../../../scripts/make-format-fixtures.mjs';
-import { blockProblems } from '../test-utils.ts';
+import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { codeBlocks, codeParser, isTopLevelDefinition } from './code.ts';
 
 const blocksOf = (text: string) => codeBlocks(text).map((b) => text.slice(b.start, b.end));

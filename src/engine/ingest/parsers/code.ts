@@ -1,8 +1,8 @@
 // Source code: kept verbatim with its language; 'code' blocks end at blank lines and before top-level definitions
 // (a comment or decorator directly above a definition stays with it), so passages follow the code's own structure
 // rather than sentences.
-import { TroveError, throwIfAborted } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { TroveError, throwIfAborted } from '../../core/errors.ts';
+import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { CODE_LANGUAGES } from './code-languages.ts';
 import { decodeText, extensionOf, hasText } from './text.ts';
 

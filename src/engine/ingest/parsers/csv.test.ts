@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFixtures } from '../../../../scripts/make-format-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
-import { blockProblems } from '../test-utils.ts';
+import { TroveError } from '../../core/errors.ts';
+import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { CsvParser, csvParser, previewTable } from './csv.ts';
 import { suggestTextFields } from './records.ts';
 

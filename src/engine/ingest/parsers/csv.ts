@@ -2,8 +2,8 @@
 // text fields, the other fields kept as metadata. Rows are consumed one at a time (papaparse `step`), so a large
 // file never exists as an array of row objects.
 import Papa from 'papaparse';
-import { TroveError, throwIfAborted } from '../../errors.ts';
-import type { FieldValue, ParsedDocument, Parser } from '../../types.ts';
+import { TroveError, throwIfAborted } from '../../core/errors.ts';
+import type { FieldValue, ParsedDocument, Parser } from '../../core/types.ts';
 import { RecordWriter, SAMPLE_RECORDS, type RecordOptions, type RecordPreview, suggestTextFields } from './records.ts';
 import { decodeText, extensionOf, hasText } from './text.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodePng, formatFixtures, makeDocx, renderText, zip } from '../../../../scripts/make-format-fixtures.mjs';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
-import { TroveError } from '../../errors.ts';
-import { blockProblems } from '../test-utils.ts';
+import { TroveError } from '../../core/errors.ts';
+import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { DocxParser, docxParser } from './docx.ts';
 
 const outline = (doc: { text: string; blocks: { start: number; end: number; kind: string; level?: number }[] }) =>

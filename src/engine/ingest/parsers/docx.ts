@@ -1,7 +1,7 @@
 // Word (.docx) via mammoth: the document becomes semantic HTML (Heading 1-6 styles → h1-h6, tables, lists), which
 // the HTML text extractor turns into heading and paragraph blocks in reading order. Images are dropped.
-import { TroveError, throwIfAborted } from '../../errors.ts';
-import type { ParsedDocument, Parser } from '../../types.ts';
+import { TroveError, throwIfAborted } from '../../core/errors.ts';
+import type { ParsedDocument, Parser } from '../../core/types.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import { ocrParagraphs } from '../ocr/recognizer.ts';
 import { htmlToText } from './html.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFixtures, makeEpub, zip } from '../../../../scripts/make-format-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
-import { blockProblems } from '../test-utils.ts';
+import { TroveError } from '../../core/errors.ts';
+import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { epubParser, resolvePath } from './epub.ts';
 
 const outline = (doc: { text: string; blocks: { start: number; end: number; kind: string; level?: number }[] }) =>

@@ -3,8 +3,8 @@
 // level-1 headings, so each passage's heading path starts with its chapter. No DOM: htmlparser2 reads the XML.
 import { strFromU8, unzipSync } from 'fflate';
 import { Parser as XmlParser } from 'htmlparser2';
-import { TroveError, throwIfAborted } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { TroveError, throwIfAborted } from '../../core/errors.ts';
+import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { isZip } from './docx.ts';
 import { htmlToText } from './html.ts';
 import { extensionOf, hasText } from './text.ts';

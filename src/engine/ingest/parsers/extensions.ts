@@ -1,6 +1,6 @@
 // Which file extensions Trove reads, and as what. A leaf module (no parser libraries): the UI may import it for
 // its file picker's accept list and for the folder walk without pulling mammoth, pdf.js or tesseract into the page.
-import type { DocumentFormat } from '../../types.ts';
+import type { DocumentFormat } from '../../core/types.ts';
 import { CODE_LANGUAGES } from './code-languages.ts';
 
 /** Extension → format: the extension decides first (browsers often report '' or text/plain). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { blockProblems } from '../test-utils.ts';
+import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { declaredCharset, htmlParser, htmlToText } from './html.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));

@@ -1,8 +1,8 @@
 // HTML: visible text only, via htmlparser2's streaming callbacks (no DOM: this runs in a worker and in Node).
 // Markup is never kept or executed: we only ever copy decoded text nodes into a plain string.
 import { Parser as HtmlTokenizer } from 'htmlparser2';
-import { TroveError } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { TroveError } from '../../core/errors.ts';
+import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { decodeText, extensionOf, hasText, normalizeNewlines, pushTrimmed } from './text.ts';
 
 /** Elements whose content is not visible text. <title> is read separately for the document title. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFixtures } from '../../../../scripts/make-format-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
-import type { ParseProgress } from '../../types.ts';
+import { TroveError } from '../../core/errors.ts';
+import type { ParseProgress } from '../../core/types.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import { ImageParser, sniffImage } from './image.ts';
 

@@ -1,6 +1,6 @@
 // Images of text (PNG, JPEG, WebP): OCR'd through an injected recognizer; the text is page 1 of the document.
-import { TroveError, isAbort, throwIfAborted } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
+import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { ocrParagraphs, type OcrRecognizer } from '../ocr/recognizer.ts';
 import { extensionOf } from './text.ts';
 

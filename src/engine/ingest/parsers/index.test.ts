@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { docFixtures, twoPagePdf } from '../../../../scripts/make-doc-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
+import { TroveError } from '../../core/errors.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import {
   EXTENSION_FORMAT,

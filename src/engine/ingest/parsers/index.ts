@@ -1,7 +1,7 @@
 // Parser registry: picks a parser by extension (then MIME type), enforces size limits and sniffs content.
-import { ERROR_CODES, TroveError, isAbort, throwIfAborted } from '../../errors.ts';
-import { SETTING_LIMITS } from '../../limits.ts';
-import type { ParseProgress, ParsedDocument, Parser } from '../../types.ts';
+import { ERROR_CODES, TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
+import { SETTING_LIMITS } from '../../core/limits.ts';
+import type { ParseProgress, ParsedDocument, Parser } from '../../core/types.ts';
 import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
 import { codeParser } from './code.ts';
 import { CsvParser, csvParser } from './csv.ts';

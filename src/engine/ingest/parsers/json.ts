@@ -1,7 +1,7 @@
 // JSON and JSON Lines: each object becomes a 'record' block (text fields as text, the rest as metadata).
 // A JSON file may be an array of objects, an object holding one such array ({"items": [...]}) or a single object.
-import { TroveError, throwIfAborted } from '../../errors.ts';
-import type { FieldValue, ParsedDocument, Parser } from '../../types.ts';
+import { TroveError, throwIfAborted } from '../../core/errors.ts';
+import type { FieldValue, ParsedDocument, Parser } from '../../core/types.ts';
 import { lineAt } from './csv.ts';
 import { RecordWriter, SAMPLE_RECORDS, flattenObject, suggestTextFields, type RecordOptions, type RecordPreview } from './records.ts';
 import { decodeText, extensionOf, hasText } from './text.ts';

@@ -1,7 +1,7 @@
 // Markdown: the text is the source itself (minus front matter), so offsets point at what the author wrote.
 // A small line scanner finds ATX/setext headings and paragraphs; fenced code is one block, never headings.
-import { TroveError } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { TroveError } from '../../core/errors.ts';
+import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { decodeText, extensionOf, hasText, pushTrimmed } from './text.ts';
 
 const ATX = /^ {0,3}(#{1,6})(?=[ \t]|$)/;

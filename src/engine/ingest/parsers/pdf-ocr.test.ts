@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { makePdf } from '../../../../scripts/make-doc-fixtures.mjs';
 import { formatFixtures } from '../../../../scripts/make-format-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
-import type { ParseProgress } from '../../types.ts';
+import { TroveError } from '../../core/errors.ts';
+import type { ParseProgress } from '../../core/types.ts';
 import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
-import { blockProblems } from '../test-utils.ts';
+import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { PdfParser, type PageRenderer } from './pdf.ts';
 
 /** A renderer that encodes the page number, and a recognizer that "reads" it back: no canvas needed in Node. */

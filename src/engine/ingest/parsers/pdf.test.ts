@@ -1,8 +1,8 @@
 // PDF parser against PDFs written by scripts/make-doc-fixtures.mjs (real text layers, no dependency).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { docFixtures, makePdf, twoPagePdf } from '../../../../scripts/make-doc-fixtures.mjs';
-import { TroveError } from '../../errors.ts';
-import type { ParsedDocument } from '../../types.ts';
+import { TroveError } from '../../core/errors.ts';
+import type { ParsedDocument } from '../../core/types.ts';
 import { itemsToLines, linesToParagraphs, pdfParser } from './pdf.ts';
 
 async function rejection(p: Promise<unknown>): Promise<TroveError> {

@@ -2,8 +2,8 @@
 // Runs inside our module Web Worker (standard build) and in Node/Vitest (legacy build), never touching the network.
 import type * as PdfJs from 'pdfjs-dist';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
-import { TroveError, isAbort, throwIfAborted } from '../../errors.ts';
-import type { ParseProgress, ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
+import type { ParseProgress, ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { ocrParagraphs, type OcrMode, type OcrRecognizer } from '../ocr/recognizer.ts';
 import { measureInflatedStreams, pdfInflateBudget } from './pdf-guard.ts';
 import { describeBinary } from './sniff.ts';

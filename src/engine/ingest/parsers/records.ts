@@ -1,6 +1,6 @@
 // Rows and objects (CSV/TSV, JSON/JSONL) → one 'record' block each: chosen text fields become the passage text,
 // the other fields travel on the block as metadata. Shared by the table and JSON parsers.
-import type { FieldValue, TextBlock } from '../../types.ts';
+import type { FieldValue, TextBlock } from '../../core/types.ts';
 
 /** A string field counts as text by default when some value of it has at least this many words. */
 export const TEXT_FIELD_MIN_WORDS = 4;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TroveError } from '../../errors.ts';
+import { TroveError } from '../../core/errors.ts';
 import { decodeText, decodeWindows1252, looksBinary, paragraphBlocks, textParser } from './text.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));

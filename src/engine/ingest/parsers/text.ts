@@ -1,7 +1,7 @@
 // Plain text: robust decoding (BOM, UTF-16 without BOM, UTF-8 with repair, windows-1252 fallback), binary rejection
 // naming the format, paragraphs as blocks.
-import { ERROR_CODES, TroveError } from '../../errors.ts';
-import type { ParsedDocument, Parser, TextBlock } from '../../types.ts';
+import { ERROR_CODES, TroveError } from '../../core/errors.ts';
+import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { describeBinary } from './sniff.ts';
 
 export interface DecodedText {

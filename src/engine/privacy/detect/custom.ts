@@ -6,7 +6,7 @@
 // 2. Patterns run on windows of at most WINDOW characters (overlapping by MAX_MATCH), never on the whole text, so
 //    even a slow pattern costs a bounded amount per window and the total stays linear in the text length.
 // A custom match is therefore at most MAX_MATCH characters long and never spans a line break.
-import { TroveError } from '../../errors.ts';
+import { TroveError } from '../../core/errors.ts';
 import type { Detector, PiiMatch } from '../pii.ts';
 
 export interface CustomPatternSpec {

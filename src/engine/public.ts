@@ -1,0 +1,14 @@
+// The few engine values the page needs at run time (registries, limits, validators shared with the engine so the
+// UI and the worker agree). Everything else the UI uses is a type from ./api/, and every call goes to the worker.
+export { ERROR_CODES } from './core/errors.ts';
+export { SETTING_LIMITS } from './core/limits.ts';
+export { EXTENSION_FORMAT, SUPPORTED_EXTENSIONS } from './ingest/parsers/extensions.ts';
+export { markdownBlocks } from './ingest/parsers/markdown.ts';
+export { project } from './map/project.ts';
+export { DEFAULT_MODEL_HOST, modelHostConnectSources, modelHostLabel, parseModelHost } from './models/model-host.ts';
+export { offeredDtypes } from './models/dtype-choice.ts';
+export { DEFAULT_MODEL_ID, listModels } from './models/model-registry.ts';
+export { DEFAULT_RERANKER_ID, listRerankers } from './models/reranker-registry.ts';
+export { effectiveModelId } from './embed/embedder-backend.ts';
+export { customDetector } from './privacy/detect/custom.ts';
+export { BUILTIN_PII_TYPES } from './privacy/pii.ts';

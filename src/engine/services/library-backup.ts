@@ -1,0 +1,242 @@
+// Backup and restore of the app's library as one .trove file (format in backup/), and the storage checks around
+// them. The engine hands this module its store, queue and serving model; the worker hands it the browser's
+// storage estimate (the engine stays DOM-free). Both jobs run in the work queue, so no ingest interleaves.
+import type { BackupManifest, BackupModel, BackupProgress } from '../backup/backup-types.ts';
+import { importBackup } from '../backup/read-backup.ts';
+import { storeBackupSink, storeBackupSource } from '../backup/store-backup.ts';
+import { backupToBlob } from '../backup/write-backup.ts';
+import { DEFAULT_COLLECTION, type CollectionRecord } from '../library/collections.ts';
+import { TroveError } from '../core/errors.ts';
+import type { Store } from '../store/store.ts';
+import type { WorkQueue } from '../library/work-queue.ts';
+
+export type { BackupProgress } from '../backup/backup-types.ts';
+
+/** What the browser says about this origin's storage (navigator.storage), as the worker reads it. */
+export interface StorageEstimate {
+  /** Bytes used by this origin. */
+  usage?: number;
+  /** Bytes this origin may use. */
+  quota?: number;
+  /** True when the browser will not evict the library under storage pressure. */
+  persisted?: boolean;
+}
+
+export type StorageProbe = () => Promise<StorageEstimate>;
+
+export interface StorageStatus extends StorageEstimate {
+  /** False where the browser gives no estimate (then nothing is refused for lack of space). */
+  known: boolean;
+  /** quota - usage, when both are known. */
+  available?: number;
+  // ── original files (issue 13) ──
+  /** Documents whose original file is kept, and those files' bytes (part of usage); absent while locked. */
+  originals?: number;
+  originalsBytes?: number;
+}
+
+/** An import needs room for its records and their index entries while the old data stays: about twice the file. */
+export const IMPORT_SPACE_FACTOR = 2;
+
+export interface ExportOptions {
+  /** Export only this collection (id); none exports every collection. */
+  collection?: string;
+  /** Names the job for cancelBackup(). */
+  jobId?: string;
+}
+
+export interface ImportOptions {
+  /** Put every imported document into this collection (id) instead of the collections named in the file. */
+  collection?: string;
+  /** Names the job for cancelBackup(). */
+  jobId?: string;
+  /** Named in messages; e.g. the picked file's name. */
+  fileName?: string;
+  /**
+   * When the file's vectors come from another model than the one in use: 'refuse' (default) with MODEL_MISMATCH,
+   * or 're-embed': import the documents and let the current model embed them again (keyword search works at once).
+   */
+  onModelMismatch?: 'refuse' | 're-embed';
+}
+
+export interface ImportSummary {
+  documents: number;
+  passages: number;
+  vectors: number;
+  /** Set when the file's vectors were made by another model and the passages are being embedded again. */
+  reembedding: boolean;
+  /** Collections created for the imported documents (ids). */
+  createdCollections: string[];
+}
+
+export interface LibraryBackupDeps {
+  store: () => Store;
+  queue: WorkQueue;
+  /** The model whose vectors answer searches now (null while none is known: then any file's vectors are accepted). */
+  servingModel: () => BackupModel | null;
+  collections: () => Promise<CollectionRecord[]>;
+  /** Stores the full list of collection records (the default one may be included; it is implied). */
+  saveCollections: (records: CollectionRecord[]) => Promise<void>;
+  /** Writes the in-memory vector index's pages, so an export carries the current ones. */
+  persistVectors: () => Promise<void>;
+  /** Brings memory up to date with what an import wrote (catalogue, vectors, back-fill). Runs in the queue. */
+  reload: () => Promise<void>;
+  storage?: StorageProbe;
+  appVersion?: string;
+}
+
+export class LibraryBackups {
+  private readonly jobs = new Map<string, AbortController>();
+
+  constructor(private readonly deps: LibraryBackupDeps) {}
+
+  async storageStatus(): Promise<StorageStatus> {
+    const estimate = (await this.deps.storage?.().catch(() => undefined)) ?? {};
+    const { usage, quota } = estimate;
+    const known = typeof usage === 'number' && typeof quota === 'number' && quota > 0;
+    return { ...estimate, known, ...(known ? { available: Math.max(0, quota - usage) } : {}) };
+  }
+
+  /** Refuses with STORAGE_FULL when `bytes` (times the factor) would not fit in what the browser says is left. */
+  async ensureRoom(bytes: number, what: string): Promise<void> {
+    const status = await this.storageStatus();
+    const needed = bytes * IMPORT_SPACE_FACTOR;
+    if (status.available !== undefined && needed > status.available) {
+      throw new TroveError(
+        'STORAGE_FULL',
+        `${what} needs about ${formatMB(needed)} of browser storage, but only ${formatMB(status.available)} is left ` +
+          `(${formatMB(status.usage ?? 0)} of ${formatMB(status.quota ?? 0)} used). Nothing was changed: free some space (delete documents or collections) and try again.`,
+      );
+    }
+  }
+
+  /** The library (or one collection) as a .trove file. */
+  exportLibrary(options: ExportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
+    return this.withJob(options.jobId, (signal) =>
+      this.deps.queue.enqueue(async () => {
+        const store = this.deps.store();
+        const collections = await this.deps.collections();
+        if (options.collection !== undefined && !collections.some((c) => c.id === options.collection)) {
+          throw new TroveError('NOT_FOUND', `No collection “${options.collection}”.`);
+        }
+        await this.deps.persistVectors();
+        const model = this.deps.servingModel();
+        const named = options.collection === undefined ? collections : collections.filter((c) => c.id === options.collection);
+        const source = storeBackupSource(store, {
+          ...(model ? { model } : {}),
+          ...(options.collection !== undefined ? { collection: options.collection } : {}),
+          collections: named.map(({ id, name, createdAt }) => ({ id, name, createdAt })),
+          appVersion: this.deps.appVersion ?? 'unknown',
+          includeIndex: true,
+        });
+        return backupToBlob(source, { onProgress, signal });
+      }),
+    );
+  }
+
+  /**
+   * Reads a .trove file into the library: verifies all of it first, then checks model and space, then writes.
+   * A refused, corrupt or cancelled import leaves the library as it was.
+   */
+  importLibrary(file: Blob, options: ImportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary> {
+    const fileName = options.fileName ?? ((file as { name?: string }).name || 'The file');
+    return this.withJob(options.jobId, (signal) =>
+      this.deps.queue.enqueue(async () => {
+        const store = this.deps.store();
+        const existing = await this.deps.collections();
+        if (options.collection !== undefined && !existing.some((c) => c.id === options.collection)) {
+          throw new TroveError('NOT_FOUND', `No collection “${options.collection}”.`);
+        }
+        let reembedding = false;
+        const created: CollectionRecord[] = [];
+        const accept = async (manifest: BackupManifest) => {
+          reembedding = this.checkModel(manifest, fileName, options.onModelMismatch ?? 'refuse');
+          await this.ensureRoom(file.size, `Importing ${fileName}`);
+          if (options.collection === undefined) created.push(...missingCollections(manifest, existing));
+        };
+        const sink = storeBackupSink(store, options.collection !== undefined ? { collection: options.collection } : {});
+        let manifest: BackupManifest;
+        let began = false;
+        try {
+          // Collection records go first, so a document is never stored in a collection that does not exist.
+          manifest = await importBackup(() => file, {
+            ...sink,
+            begin: async (m) => {
+              began = true;
+              if (created.length > 0) await this.deps.saveCollections([...existing, ...created]);
+              await sink.begin(m);
+            },
+          }, { fileName, onProgress, signal, accept });
+        } catch (error) {
+          if (began) {
+            // The sink deleted what it wrote; the collections it added go too.
+            if (created.length > 0) await this.deps.saveCollections(existing).catch(() => undefined);
+            await this.deps.reload().catch(() => undefined);
+          }
+          throw error;
+        }
+        await this.deps.reload();
+        return {
+          documents: manifest.counts.documents,
+          passages: manifest.counts.chunks,
+          vectors: manifest.counts.vectors,
+          reembedding,
+          createdCollections: created.map((c) => c.id),
+        };
+      }),
+    );
+  }
+
+  /** Cancels an export or import by its jobId (what it wrote is undone). */
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    job?.abort(new TroveError('CANCELLED'));
+    return job !== undefined;
+  }
+
+  /** True when the file's vectors must be re-embedded; throws MODEL_MISMATCH when that is refused. */
+  private checkModel(manifest: BackupManifest, fileName: string, policy: 'refuse' | 're-embed'): boolean {
+    const serving = this.deps.servingModel();
+    const theirs = manifest.model;
+    if (!serving || !theirs || manifest.counts.vectors === 0) return theirs === null && manifest.counts.chunks > 0 && serving !== null;
+    if (theirs.fingerprint === serving.fingerprint) return false;
+    if (policy === 're-embed') return true;
+    throw new TroveError(
+      'MODEL_MISMATCH',
+      `${fileName} was made with the model “${theirs.id ?? theirs.fingerprint}”, but this library uses “${serving.id ?? serving.fingerprint}”: ` +
+        `their vectors cannot be searched together. Nothing was imported. Import it anyway to embed its passages again with the current model, ` +
+        `or switch to “${theirs.id ?? theirs.fingerprint}” in Settings first.`,
+    );
+  }
+
+  private async withJob<T>(jobId: string | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (jobId !== undefined) this.jobs.set(jobId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      if (jobId !== undefined) this.jobs.delete(jobId);
+    }
+  }
+}
+
+/** Collection records the file names that this library lacks, under a free id and name. */
+function missingCollections(manifest: BackupManifest, existing: CollectionRecord[]): CollectionRecord[] {
+  const ids = new Set(existing.map((c) => c.id));
+  const names = new Set(existing.map((c) => c.name.toLowerCase()));
+  const created: CollectionRecord[] = [];
+  for (const record of manifest.collections ?? []) {
+    if (record.id === DEFAULT_COLLECTION || ids.has(record.id)) continue;
+    let name = record.name;
+    for (let n = 2; names.has(name.toLowerCase()); n++) name = `${record.name} (${n})`;
+    // The id is free here: keep it, since the file's documents name it.
+    ids.add(record.id);
+    names.add(name.toLowerCase());
+    created.push({ id: record.id, name, createdAt: record.createdAt });
+  }
+  return created;
+}
+
+function formatMB(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(0.1, bytes / 1e6).toFixed(1)} MB`;
+}
