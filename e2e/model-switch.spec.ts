@@ -6,6 +6,12 @@
 // starts transactions with overlapping scopes in the order they were created, across connections, so while the
 // hold is open the worker's next vector write waits; `step` opens a new hold and closes the old one, which lets
 // exactly the writes already waiting through. The re-embed is paused at a known point instead of raced.
+//
+// The switch itself is confirmed under the engine's writer lock, not under that hold: browsers need not run
+// read-write transactions on different stores side by side, and Chromium (SQLite-backed IndexedDB) and Firefox run
+// one at a time, so the hold would stall the settings save too. A settings save does not take the writer lock; the
+// switch's queued work (old model detached, new vectors opened, re-embed) does, and the lock is let go only once the
+// hold has started, so the re-embed meets the hold before it reads or writes a single vector.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
@@ -78,6 +84,41 @@ function holdInPage(): Promise<void> {
 
 async function holdVectors(page: Page): Promise<void> {
   await page.evaluate(holdInPage);
+}
+
+/** The engine's writer lock (writer-lock.ts, library `trove`): its work queue runs every write task under it. */
+const WRITER_LOCK = 'trove:writer';
+
+/** Takes the writer lock from the page (see the header); resolves once it is held. */
+async function holdWriter(page: Page): Promise<void> {
+  await page.evaluate(
+    (name) =>
+      new Promise<void>((held) => {
+        void navigator.locks.request(name, { mode: 'exclusive' }, () =>
+          new Promise<void>((release) => {
+            (window as unknown as { __releaseWriter?: () => void }).__releaseWriter = release;
+            held();
+          }),
+        );
+      }),
+    WRITER_LOCK,
+  );
+}
+
+async function releaseWriter(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __releaseWriter?: () => void };
+    w.__releaseWriter?.();
+    w.__releaseWriter = undefined;
+  });
+}
+
+/** Confirms the switch with the re-embed paused at the vectors hold, before it reads or writes any vector. */
+async function switchModelHeld(page: Page, modelId: string): Promise<void> {
+  await holdWriter(page);
+  await switchModel(page, modelId);
+  await holdVectors(page);
+  await releaseWriter(page);
 }
 
 /** Ends the hold for good: the re-embed runs to the end. */
@@ -202,8 +243,7 @@ test('a model switch re-embeds in the background while the old vectors answer, t
   expect(before).toEqual({ [`trove/${OLD}`]: { vectors: total, passages: total } });
   expect(total).toBeGreaterThan(150); // several batches of 32
 
-  await holdVectors(page);
-  await switchModel(page, NEW);
+  await switchModelHeld(page, NEW);
   const progress = page.getByTestId('reembed-progress');
   await expect(progress).toBeVisible();
   await expect(progress).toContainText(NEW);
@@ -244,8 +284,7 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   await ingestLibrary(page);
   const total = (await storedVectors(page))[`trove/${OLD}`].passages;
 
-  await holdVectors(page);
-  await switchModel(page, NEW);
+  await switchModelHeld(page, NEW);
   // More than one batch, so a restart from zero could not look like a resume.
   const { done } = await stepUntilDone(page, 64);
   expect(done).toBeLessThan(total);
