@@ -113,8 +113,36 @@ async function releaseWriter(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Whether the keyword index snapshot reflects the library's current version: the engine writes it (a queued write
+ * task) a moment after its last write, and it is the only write it defers (engine.ts, scheduleSnapshot).
+ */
+async function snapshotWritten(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('trove');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction(['indexPages', 'settings']);
+    const get = (store: string, key: IDBValidKey) =>
+      new Promise<unknown>((resolve, reject) => {
+        const request = tx.objectStore(store).get(key);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const [row, version] = await Promise.all([get('indexPages', ['trove/lexical', '#version']), get('settings', '#library-version')]);
+    db.close();
+    const bytes = (row as { bytes?: Uint8Array } | undefined)?.bytes;
+    return !!bytes && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === version;
+  });
+}
+
 /** Confirms the switch with the re-embed paused at the vectors hold, before it reads or writes any vector. */
 async function switchModelHeld(page: Page, modelId: string): Promise<void> {
+  // A write queued ahead of the switch would meet the hold first (one read-write transaction at a time, see the
+  // header) and keep the switch's work behind it: the deferred snapshot is written before the queue is stopped.
+  await expect.poll(() => snapshotWritten(page), { timeout: 30_000, message: 'the keyword snapshot is written' }).toBe(true);
   await holdWriter(page);
   await switchModel(page, modelId);
   await holdVectors(page);
