@@ -6,6 +6,12 @@
 // starts transactions with overlapping scopes in the order they were created, across connections, so while the
 // hold is open the worker's next vector write waits; `step` opens a new hold and closes the old one, which lets
 // exactly the writes already waiting through. The re-embed is paused at a known point instead of raced.
+//
+// The switch itself is confirmed under the engine's writer lock, not under that hold: browsers need not run
+// read-write transactions on different stores side by side, and Chromium (SQLite-backed IndexedDB) and Firefox run
+// one at a time, so the hold would stall the settings save too. A settings save does not take the writer lock; the
+// switch's queued work (old model detached, new vectors opened, re-embed) does, and the lock is let go only once the
+// hold has started, so the re-embed meets the hold before it reads or writes a single vector.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
@@ -78,6 +84,69 @@ function holdInPage(): Promise<void> {
 
 async function holdVectors(page: Page): Promise<void> {
   await page.evaluate(holdInPage);
+}
+
+/** The engine's writer lock (writer-lock.ts, library `trove`): its work queue runs every write task under it. */
+const WRITER_LOCK = 'trove:writer';
+
+/** Takes the writer lock from the page (see the header); resolves once it is held. */
+async function holdWriter(page: Page): Promise<void> {
+  await page.evaluate(
+    (name) =>
+      new Promise<void>((held) => {
+        void navigator.locks.request(name, { mode: 'exclusive' }, () =>
+          new Promise<void>((release) => {
+            (window as unknown as { __releaseWriter?: () => void }).__releaseWriter = release;
+            held();
+          }),
+        );
+      }),
+    WRITER_LOCK,
+  );
+}
+
+async function releaseWriter(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __releaseWriter?: () => void };
+    w.__releaseWriter?.();
+    w.__releaseWriter = undefined;
+  });
+}
+
+/**
+ * Whether the keyword index snapshot reflects the library's current version: the engine writes it (a queued write
+ * task) a moment after its last write, and it is the only write it defers (engine.ts, scheduleSnapshot).
+ */
+async function snapshotWritten(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('trove');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction(['indexPages', 'settings']);
+    const get = (store: string, key: IDBValidKey) =>
+      new Promise<unknown>((resolve, reject) => {
+        const request = tx.objectStore(store).get(key);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const [row, version] = await Promise.all([get('indexPages', ['trove/lexical', '#version']), get('settings', '#library-version')]);
+    db.close();
+    const bytes = (row as { bytes?: Uint8Array } | undefined)?.bytes;
+    return !!bytes && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === version;
+  });
+}
+
+/** Confirms the switch with the re-embed paused at the vectors hold, before it reads or writes any vector. */
+async function switchModelHeld(page: Page, modelId: string): Promise<void> {
+  // A write queued ahead of the switch would meet the hold first (one read-write transaction at a time, see the
+  // header) and keep the switch's work behind it: the deferred snapshot is written before the queue is stopped.
+  await expect.poll(() => snapshotWritten(page), { timeout: 30_000, message: 'the keyword snapshot is written' }).toBe(true);
+  await holdWriter(page);
+  await switchModel(page, modelId);
+  await holdVectors(page);
+  await releaseWriter(page);
 }
 
 /** Ends the hold for good: the re-embed runs to the end. */
@@ -202,8 +271,7 @@ test('a model switch re-embeds in the background while the old vectors answer, t
   expect(before).toEqual({ [`trove/${OLD}`]: { vectors: total, passages: total } });
   expect(total).toBeGreaterThan(150); // several batches of 32
 
-  await holdVectors(page);
-  await switchModel(page, NEW);
+  await switchModelHeld(page, NEW);
   const progress = page.getByTestId('reembed-progress');
   await expect(progress).toBeVisible();
   await expect(progress).toContainText(NEW);
@@ -244,8 +312,7 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   await ingestLibrary(page);
   const total = (await storedVectors(page))[`trove/${OLD}`].passages;
 
-  await holdVectors(page);
-  await switchModel(page, NEW);
+  await switchModelHeld(page, NEW);
   // More than one batch, so a restart from zero could not look like a resume.
   const { done } = await stepUntilDone(page, 64);
   expect(done).toBeLessThan(total);

@@ -155,6 +155,33 @@ describe('switching the embedding model', () => {
     g.release();
   });
 
+  it('a settings save is written while a re-embed batch is still being embedded: it never waits for the work queue', async () => {
+    // The re-embed runs in the work queue under the writer lock and embeds a batch before it writes it; a settings
+    // save is one short transaction of its own, so at most it waits for a vector write in flight, never for a
+    // batch's embedding, the rest of the re-embed, or the writer lock (the model-switch e2e spec relies on this).
+    const db = 'switch-save-during-reembed';
+    const g = gate();
+    const engine = await open(db, g);
+    await engine.updateSettings({ chunkTokens: 16, chunkOverlapTokens: 0 });
+    await engine.ingest([file('notes.txt', corpus)], () => undefined);
+    g.holdModel = 'glove-50d-permuted';
+    g.holdAfter = 32;
+    await engine.updateSettings({ modelId: 'glove-50d-permuted' });
+    // The second batch is being embedded: the re-embed task holds the queue and the writer lock.
+    await expect.poll(() => g.waiting.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const rrfK = (await engine.getSettings()).rrfK + 5;
+    expect((await engine.updateSettings({ rrfK })).rrfK).toBe(rrfK);
+    // Saved, with the batch still waiting for its embedding, and stored for the next start.
+    expect(g.waiting.length).toBeGreaterThan(0);
+    expect(g.embedded.get('glove-50d-permuted')).toBe(32);
+    const store = await IndexedDbStore.open(db);
+    expect(await store.getSetting<{ rrfK?: number }>('engine-settings')).toMatchObject({ rrfK, modelId: 'glove-50d-permuted' });
+    store.close();
+    g.release();
+    await expect.poll(async () => (await engine.modelStatus()).previousModelId, { timeout: 30_000 }).toBeUndefined();
+    expect((await engine.getSettings()).rrfK).toBe(rrfK);
+  });
+
   it('keeps the previous vectors when asked, so switching back is instant', async () => {
     const db = 'switch-3';
     const g = gate();
