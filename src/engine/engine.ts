@@ -62,7 +62,7 @@ import {
   type StorageProbe,
   type StorageStatus,
 } from './services/library-backup.ts';
-import { ModelLifecycle, type EmbedderLoader } from './services/model-lifecycle.ts';
+import { ModelLifecycle } from './services/model-lifecycle.ts';
 import type { DeviceCheckMemory, DeviceCheckVerdict } from './embed/device-self-check.ts';
 import { storedDtypeOf } from './models/dtype-choice.ts';
 import { getModelSpec, type ModelDtype } from './models/model-registry.ts';
@@ -72,7 +72,7 @@ import { EvaluationService, type EvaluateRequest, type EvaluationProgress, type 
 import { compareModels, comparisonDataset, evaluationSetInfo, type EvaluationSetInfo, type ModelComparison, type ModelComparisonProgress } from './services/model-comparison.ts';
 import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './services/health.ts';
 import { search, type FuseFn } from './services/search.ts';
-import { effectiveModelId, loadOptionsFor, loadWithBackend } from './embed/embedder-backend.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoader } from './embed/embedder-backend.ts';
 import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings/settings.ts';
 import type { StaleListener, Store } from './store/store.ts';
 import { VectorSet } from './library/vector-set.ts';
@@ -85,7 +85,7 @@ import type { DownloadProgress } from './models/model-cache.ts';
 import { checkCustomModel, type CustomModelCheck } from './models/custom-model.ts';
 import { fetchRepoFacts } from './models/custom-model-fetch.ts';
 
-export type { EmbedderLoadOptions } from './services/model-lifecycle.ts';
+export type { EmbedderLoadOptions } from './embed/embedder-backend.ts';
 
 export interface EngineDependencies {
   openStore: (options: { onStale: StaleListener }) => Promise<Store>;

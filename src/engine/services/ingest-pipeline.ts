@@ -14,7 +14,7 @@ import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from '../core/limits.ts';
 import { documentLanguage, termsOf } from '../ingest/document-language.ts';
 import type { ParseContext } from '../ingest/file-parsing.ts';
-import type { ModelLifecycle } from './model-lifecycle.ts';
+import type { ActiveModel } from '../library/active-model.ts';
 import { DEFAULT_COLLECTION, collectionOf } from '../library/collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store } from '../store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from '../core/types.ts';
@@ -48,7 +48,7 @@ export type ChunkFn = (
 export interface IngestContext {
   store: () => Store;
   catalogue: LibraryCatalogue;
-  model: ModelLifecycle;
+  model: Pick<ActiveModel, 'embedder' | 'settled' | 'markFailed' | 'refresh'>;
   queue: WorkQueue;
   settings: () => EngineSettings;
   parse: ParseFn;

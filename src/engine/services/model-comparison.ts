@@ -2,7 +2,7 @@
 // loaded evaluation set (a BEIR-layout corpus with queries and judgements) in a scratch in-memory index. The library
 // is never touched: the corpus is cut into passages here, embedded by each model, and ranked by exact cosine
 // (a document by its best passage), the way semantic search ranks; metrics come from eval/metrics.ts.
-import type { EvaluationSet } from './evaluation-service.ts';
+import type { EvaluationSet } from '../api/index.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
