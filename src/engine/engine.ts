@@ -73,9 +73,9 @@ import { compareModels, comparisonDataset, evaluationSetInfo, type EvaluationSet
 import { EVALUATION_KEY, healthReport, wholeDuplicateDocuments, type HealthReport } from './services/health.ts';
 import { search, type FuseFn } from './services/search.ts';
 import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoader } from './embed/embedder-backend.ts';
-import { DEFAULT_SETTINGS, indexChanged, indexPolicy, mergeSettings, modelChanged } from './settings/settings.ts';
+import { DEFAULT_SETTINGS, indexChanged, mergeSettings, modelChanged } from './settings/settings.ts';
+import { VectorSet, indexPolicy } from './library/vector-set.ts';
 import type { StaleListener, Store } from './store/store.ts';
-import { VectorSet } from './library/vector-set.ts';
 import { WorkQueue } from './library/work-queue.ts';
 import { writerLock, type WriterLock } from './library/writer-lock.ts';
 import { parseModelHost, setActiveModelHost } from './models/model-host.ts';
