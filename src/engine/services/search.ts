@@ -36,7 +36,16 @@ export interface SearchContext {
   serving: () => Serving | null;
 }
 
-export async function search(ctx: SearchContext, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+export class SearchService {
+  constructor(private readonly ctx: SearchContext) {}
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    this.ctx.store(); // LOCKED while locked
+    return search(this.ctx, query, options);
+  }
+}
+
+async function search(ctx: SearchContext, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
   const started = performance.now();
   const requestedMode: SearchMode = options.mode ?? 'hybrid';
   if (!['hybrid', 'semantic', 'keyword'].includes(requestedMode)) {
