@@ -147,7 +147,7 @@ describe('durability', () => {
     let stop = false;
     let storedBeforeStop = 0;
     // Simulate a tab closing mid-ingest: the store stops accepting writes after two batches.
-    const engineStore = (first as unknown as { store: Store }).store;
+    const engineStore = (first as unknown as { library: { store: Store } }).library.store;
     const addChunks = engineStore.addChunks.bind(engineStore);
     let closed!: () => void;
     const tabClosed = new Promise<void>((resolve) => (closed = resolve));
@@ -192,7 +192,7 @@ describe('durability', () => {
   it('a failed index-page write after all chunks are stored keeps the complete document', async () => {
     const db = 'dur-persist';
     const engine = await open(db);
-    const store = (engine as unknown as { store: Store }).store;
+    const store = (engine as unknown as { library: { store: Store } }).library.store;
     store.writeIndexPages = () => Promise.reject(new TroveError('STORAGE_FULL'));
     const [result] = await ingest(engine, [file('kept.txt', paragraphs('delta', 20))]);
     expect(result.stage).toBe('done');

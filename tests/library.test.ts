@@ -178,7 +178,7 @@ describe('duplicates and updates', () => {
     const old = Array.from({ length: 80 }, (_, i) => `Old report ${i} about the glacier and its meltwater.`).join('\n\n');
     await add(engine, [file('report.txt', old)]);
     const before = (await engine.listDocuments())[0];
-    const store = (engine as unknown as { store: Store }).store;
+    const store = (engine as unknown as { library: { store: Store } }).library.store;
     const replaceDocument = store.replaceDocument.bind(store);
     store.replaceDocument = () => Promise.reject(new Error('disk full at the last moment'));
     const fresh = Array.from({ length: 80 }, (_, i) => `New report ${i} about the desert and its dunes.`).join('\n\n');

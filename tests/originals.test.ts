@@ -94,7 +94,7 @@ describe('original files', () => {
 
   it('no room for the copy: the document is still indexed, without its original, and the job says so', async () => {
     const engine = await open('originals-full');
-    const store = (engine as unknown as { store: Store }).store;
+    const store = (engine as unknown as { library: { store: Store } }).library.store;
     store.putOriginal = () => Promise.reject(new TroveError('STORAGE_FULL'));
     const [done] = await engine.ingest([file('full.txt', 'Searchable even without the copy: barnacles.')], () => undefined);
     expect(done.stage).toBe('done');

@@ -34,6 +34,8 @@ const engine = new TroveEngine({
     return { usage: estimate?.usage, quota: estimate?.quota, persisted };
   },
   appVersion: import.meta.env.VITE_APP_VERSION as string | undefined,
+  // An original's bytes cross to the page transferred, not copied.
+  transfer: Comlink.transfer,
 });
 
 /** Forget everything: every IndexedDB database of this origin (the engine has closed its own connection first). */
@@ -62,12 +64,5 @@ self.addEventListener('online', () => {
 function absolute(url: string): string {
   return new URL(url, self.location.href).href;
 }
-
-// ── original files (issue 13) ── an original's bytes cross to the page transferred, not copied.
-const getOriginal = engine.getOriginal.bind(engine);
-engine.getOriginal = async (id) => {
-  const original = await getOriginal(id);
-  return original && Comlink.transfer(original, [original.bytes]);
-};
 
 Comlink.expose(engine);

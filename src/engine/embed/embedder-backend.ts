@@ -2,9 +2,27 @@
 // turned it on in Settings. One place decides, so the status, the stored "which vectors serve" record and the loader
 // always agree on the model id ("ollama:<name:tag>" for Ollama).
 import type { EngineSettings } from '../api/index.ts';
-import type { EmbedderLoadOptions, EmbedderLoader } from '../services/model-lifecycle.ts';
+import type { ModelDtype } from '../models/model-registry.ts';
+import type { DeviceCheckMemory } from './device-self-check.ts';
 import type { Embedder } from './embedder.ts';
 import { OLLAMA_MODEL_PREFIX, loadOllamaEmbedder, ollamaModelName, type OllamaEmbedderOptions } from './ollama-embedder.ts';
+
+export interface EmbedderLoadOptions {
+  modelId: string;
+  allowRemoteModels: boolean;
+  localModelPath: string;
+  device: EngineSettings['device'];
+  onProgress?: (fraction: number) => void;
+  /** Set when a local Ollama server embeds instead. */
+  ollama?: { origin: string; model: string };
+  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
+  dtype?: ModelDtype;
+  /** Where WebGPU self-check verdicts are remembered. */
+  deviceChecks?: DeviceCheckMemory;
+}
+
+/** The app's transformers.js loader (the worker's, or a test's fixture loader). */
+export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
 
 /** The id of the model that embeds with these settings: a registry id, or "ollama:<name:tag>". */
 export function effectiveModelId(settings: EngineSettings): string {

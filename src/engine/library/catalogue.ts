@@ -265,6 +265,11 @@ export class LibraryCatalogue {
     return counts;
   }
 
+  /** Names of the documents in a collection. */
+  documentNames(collection: string): Set<string> {
+    return new Set([...this.docs.values()].filter((d) => collectionOf(d) === collection).map((d) => d.name));
+  }
+
   /** True when every chunk of the document has a vector of the current model. */
   isEmbedded(docId: number): boolean {
     const set = this.vectorSet;

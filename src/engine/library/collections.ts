@@ -2,7 +2,7 @@
 // statistics; vector search is filtered to the chosen collections during traversal, so nothing of one collection
 // ever appears in another's results. Documents without a collection (older libraries) belong to the default one.
 import { TroveError } from '../core/errors.ts';
-import type { DocumentRecord } from '../store/store.ts';
+import type { DocumentRecord, Store } from '../store/store.ts';
 
 export const DEFAULT_COLLECTION = 'library';
 
@@ -13,6 +13,20 @@ export interface CollectionRecord {
 }
 
 export const DEFAULT_COLLECTION_RECORD: CollectionRecord = { id: DEFAULT_COLLECTION, name: 'My library', createdAt: 0 };
+
+/** Where the collection records live in the store's settings (the default collection is implied, never stored). */
+const COLLECTIONS_KEY = 'collections';
+
+/** Every collection, the default one first (it always exists). */
+export async function readCollections(store: Store): Promise<CollectionRecord[]> {
+  const stored = (await store.getSetting<CollectionRecord[]>(COLLECTIONS_KEY)) ?? [];
+  return [DEFAULT_COLLECTION_RECORD, ...stored.filter((c) => c.id !== DEFAULT_COLLECTION)];
+}
+
+/** Stores the full list of collection records (the default one may be included; it is implied). */
+export function saveCollections(store: Store, records: readonly CollectionRecord[]): Promise<void> {
+  return store.putSetting(COLLECTIONS_KEY, records.filter((c) => c.id !== DEFAULT_COLLECTION));
+}
 
 export function collectionOf(doc: Pick<DocumentRecord, 'collection'> | undefined): string {
   return doc?.collection ?? DEFAULT_COLLECTION;

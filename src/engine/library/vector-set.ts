@@ -2,6 +2,7 @@
 // stored vector batches, persisted as pages so a reload loads instead of rebuilding, and switched from an exact
 // flat scan to HNSW when the collection grows past the threshold.
 // It lives at engine level (not in index/) because it joins an index to the store: index/ never imports store/.
+import type { EngineSettings } from '../api/index.ts';
 import { createIndex, descriptorPage, loadIndex, type IndexOptions } from '../index/index-factory.ts';
 import type { IndexKind, PersistentVectorIndex } from '../index/index-pages.ts';
 import type { Quantization } from '../index/vector-storage.ts';
@@ -16,6 +17,18 @@ export interface IndexPolicy {
   M: number;
   efConstruction: number;
   ef: number;
+}
+
+/** The index policy the settings ask for. */
+export function indexPolicy(s: EngineSettings): IndexPolicy {
+  return {
+    kind: s.indexKind,
+    hnswThreshold: s.hnswThreshold,
+    quantization: s.quantization,
+    M: s.hnswM,
+    efConstruction: s.hnswEfConstruction,
+    ef: s.hnswEf,
+  };
 }
 
 /** Vectors added to a rebuilding index between yields to the event loop, so searches are not starved. */

@@ -8,6 +8,7 @@ import { standardConfigurations, type RetrievalConfiguration } from '../eval/con
 import { buildDataset, parseSimpleEvalSet, type Dataset } from '../eval/dataset.ts';
 import { evaluate, type EvalResult } from '../eval/runner.ts';
 import type { QueryMetrics } from '../eval/metrics.ts';
+import type { Serving } from '../library/active-model.ts';
 
 export type EvaluationSet =
   | { kind: 'beir'; name: string; corpus: string; queries: string; qrels: string }
@@ -45,6 +46,8 @@ export interface EvaluationRun {
 }
 
 export interface EvaluationHooks {
+  /** Throws while the library is locked (or deleted). */
+  requireLibrary: () => unknown;
   search: (query: string, options: SearchOptions) => Promise<SearchResponse>;
   rerank: (query: string, chunkIds: number[]) => Promise<RerankResponse | undefined>;
   ingest: (files: FileInput[], onProgress: (p: IngestProgress) => void) => Promise<IngestProgress[]>;
@@ -52,8 +55,11 @@ export interface EvaluationHooks {
   createCollection: (name: string) => Promise<CollectionSummary>;
   /** Document names already in a collection (re-running a set does not ingest it again). */
   documentNames: (collection: string) => Set<string>;
-  fingerprint: () => string | undefined;
+  /** The model and vectors answering searches (whose fingerprint a run records). */
+  serving: () => Serving | null;
   recordEvaluation: (fingerprint: string) => Promise<void>;
+  /** A run finished on `set` (a model change is measured on it before it is made). */
+  evaluated: (set: EvaluationSet) => void;
 }
 
 /** Documents ranked per query (recall@100 needs 100). */
@@ -72,6 +78,7 @@ export class EvaluationService {
   }
 
   async run(request: EvaluateRequest, onProgress: (p: EvaluationProgress) => void = () => undefined): Promise<EvaluationRun> {
+    this.hooks.requireLibrary();
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
@@ -100,9 +107,10 @@ export class EvaluationService {
       });
       results.push({ name: configuration.name, ...result, perQuery: result.perQuery ?? [] });
     }
-    const fingerprint = this.hooks.fingerprint();
+    const fingerprint = this.hooks.serving()?.set.fingerprint;
     if (fingerprint) await this.hooks.recordEvaluation(fingerprint);
     if (this.controller === controller) this.controller = undefined;
+    this.hooks.evaluated(set);
     return {
       setName: dataset.name,
       collection,

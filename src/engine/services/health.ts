@@ -1,6 +1,10 @@
 // The library health report: the seed's red flags, each either found (with what to do, and a one-click fix where
 // the engine has one) or explained as impossible by construction.
+import { TroveError } from '../core/errors.ts';
 import type { Embedder } from '../embed/embedder.ts';
+import type { Serving } from '../library/active-model.ts';
+import type { LibraryCatalogue } from '../library/catalogue.ts';
+import type { WorkQueue } from '../library/work-queue.ts';
 import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
 
@@ -47,7 +51,47 @@ const NORM_TOLERANCE = 1e-3;
 const NORM_SAMPLE_DOCS = 20;
 const MAX_LISTED = 50;
 /** Where the engine records the fingerprint of the model of the last evaluation run. */
-export const EVALUATION_KEY = 'last-evaluation';
+const EVALUATION_KEY = 'last-evaluation';
+
+export interface LibraryHealthParts {
+  /** The content store (throws while locked). */
+  store: () => Store;
+  catalogue: LibraryCatalogue;
+  queue: WorkQueue;
+  serving: () => Serving | null;
+  deleteDocument: (id: number) => Promise<void>;
+}
+
+/** The health report of the open library, its one-click fix, and the record of the last evaluation it checks. */
+export class LibraryHealth {
+  constructor(private readonly parts: LibraryHealthParts) {}
+
+  async report(): Promise<HealthReport> {
+    const { catalogue } = this.parts;
+    const store = this.parts.store();
+    return healthReport({
+      store,
+      docs: catalogue.docs,
+      chunksOf: (id) => catalogue.chunksOf(id),
+      serving: this.parts.serving(),
+      lastEvaluatedFingerprint: await store.getSetting<string>(EVALUATION_KEY),
+    });
+  }
+
+  /** Applies a report's one-click fix; returns the documents it deleted. */
+  async fix(fix: 'delete-duplicate-documents'): Promise<number[]> {
+    const { catalogue } = this.parts;
+    if (fix !== 'delete-duplicate-documents') throw new TroveError('INVALID_ARGUMENT', `Unknown fix "${String(fix)}".`);
+    const ids = await wholeDuplicateDocuments({ store: this.parts.store(), docs: catalogue.docs, chunksOf: (id) => catalogue.chunksOf(id) });
+    for (const id of ids) await this.parts.deleteDocument(id);
+    return ids;
+  }
+
+  /** Records which model's vectors the last evaluation ran with (the report says when they changed since). */
+  recordEvaluation(fingerprint: string): Promise<void> {
+    return this.parts.queue.enqueue(() => this.parts.store().putSetting(EVALUATION_KEY, fingerprint));
+  }
+}
 
 /** Cost: one read of every chunk (linear in the library), plus the vectors of a sample of documents. */
 export async function healthReport(input: HealthInput): Promise<HealthReport> {

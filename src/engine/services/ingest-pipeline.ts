@@ -14,8 +14,8 @@ import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from '../core/limits.ts';
 import { documentLanguage, termsOf } from '../ingest/document-language.ts';
 import type { ParseContext } from '../ingest/file-parsing.ts';
-import type { ModelLifecycle } from './model-lifecycle.ts';
-import { DEFAULT_COLLECTION, collectionOf } from '../library/collections.ts';
+import type { ActiveModel } from '../library/active-model.ts';
+import { DEFAULT_COLLECTION, collectionOf, readCollections } from '../library/collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store } from '../store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from '../core/types.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
@@ -48,7 +48,7 @@ export type ChunkFn = (
 export interface IngestContext {
   store: () => Store;
   catalogue: LibraryCatalogue;
-  model: ModelLifecycle;
+  model: Pick<ActiveModel, 'embedder' | 'settled' | 'markFailed' | 'refresh'>;
   queue: WorkQueue;
   settings: () => EngineSettings;
   parse: ParseFn;
@@ -57,7 +57,6 @@ export interface IngestContext {
   vectorsChanged: () => Promise<void>;
   /** Progress of every job, for the engine's job listeners. */
   announce: (progress: IngestProgress) => void;
-  collectionExists: (id: string) => Promise<boolean>;
 }
 
 type Report = (progress: IngestProgress) => void;
@@ -71,7 +70,8 @@ export class IngestPipeline {
   constructor(private readonly ctx: IngestContext) {}
 
   /** Queues files; resolves with each file's final progress, in order. */
-  ingest(files: FileInput[], onProgress: Report): Promise<IngestProgress[]> {
+  async ingest(files: FileInput[], onProgress: Report): Promise<IngestProgress[]> {
+    this.ctx.store(); // LOCKED while locked
     const report = this.reporter(onProgress);
     return Promise.all(
       files.map((file) => {
@@ -111,9 +111,10 @@ export class IngestPipeline {
   }
 
   /** Indexes a failed document again, continuing after its stored chunks. */
-  retry(docId: number): Promise<IngestProgress> {
+  async retry(docId: number): Promise<IngestProgress> {
+    this.ctx.store(); // LOCKED while locked
     const doc = this.ctx.catalogue.docs.get(docId);
-    if (!doc) return Promise.reject(new TroveError('NOT_FOUND', `No document with id ${docId}.`));
+    if (!doc) throw new TroveError('NOT_FOUND', `No document with id ${docId}.`);
     return this.resume(docId, 'retry');
   }
 
@@ -176,7 +177,7 @@ export class IngestPipeline {
         throw new TroveError('FILE_TOO_LARGE', `“${file.name}” is ${size} MB; the limit is ${limitMB} MB (setting maxFileMB).`);
       }
       const collection = file.collection ?? DEFAULT_COLLECTION;
-      if (!(await this.ctx.collectionExists(collection))) {
+      if (!(await readCollections(this.ctx.store())).some((c) => c.id === collection)) {
         throw new TroveError('NOT_FOUND', `There is no collection “${collection}” to add “${file.name}” to.`);
       }
       // The same bytes are never embedded twice; another version of the same file waits for the user's choice.

@@ -5,7 +5,8 @@ import type { BackupManifest, BackupModel, BackupProgress } from '../backup/back
 import { importBackup } from '../backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../backup/store-backup.ts';
 import { backupToBlob } from '../backup/write-backup.ts';
-import { DEFAULT_COLLECTION, type CollectionRecord } from '../library/collections.ts';
+import type { LibraryCatalogue } from '../library/catalogue.ts';
+import { DEFAULT_COLLECTION, readCollections, saveCollections, type CollectionRecord } from '../library/collections.ts';
 import { TroveError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
@@ -70,13 +71,14 @@ export interface ImportSummary {
 }
 
 export interface LibraryBackupDeps {
+  /** The content store (throws while locked). */
   store: () => Store;
+  /** The content store while the library is open, else null (the storage status is shown while locked too). */
+  openStore: () => Store | null;
+  catalogue: LibraryCatalogue;
   queue: WorkQueue;
   /** The model whose vectors answer searches now (null while none is known: then any file's vectors are accepted). */
   servingModel: () => BackupModel | null;
-  collections: () => Promise<CollectionRecord[]>;
-  /** Stores the full list of collection records (the default one may be included; it is implied). */
-  saveCollections: (records: CollectionRecord[]) => Promise<void>;
   /** Writes the in-memory vector index's pages, so an export carries the current ones. */
   persistVectors: () => Promise<void>;
   /** Brings memory up to date with what an import wrote (catalogue, vectors, back-fill). Runs in the queue. */
@@ -90,16 +92,19 @@ export class LibraryBackups {
 
   constructor(private readonly deps: LibraryBackupDeps) {}
 
+  /** What the browser says about storage, and the kept original files' share of it. */
   async storageStatus(): Promise<StorageStatus> {
-    const estimate = (await this.deps.storage?.().catch(() => undefined)) ?? {};
-    const { usage, quota } = estimate;
-    const known = typeof usage === 'number' && typeof quota === 'number' && quota > 0;
-    return { ...estimate, known, ...(known ? { available: Math.max(0, quota - usage) } : {}) };
+    const status = await this.estimate();
+    // The kept documents' sizes (keys only, no bytes read).
+    const ids = await this.deps.openStore()?.originalIds().catch(() => undefined); // undefined while locked
+    if (!ids) return status;
+    const originalsBytes = ids.reduce((sum, id) => sum + (this.deps.catalogue.docs.get(id)?.size ?? 0), 0);
+    return { ...status, originals: ids.length, originalsBytes };
   }
 
   /** Refuses with STORAGE_FULL when `bytes` (times the factor) would not fit in what the browser says is left. */
   async ensureRoom(bytes: number, what: string): Promise<void> {
-    const status = await this.storageStatus();
+    const status = await this.estimate();
     const needed = bytes * IMPORT_SPACE_FACTOR;
     if (status.available !== undefined && needed > status.available) {
       throw new TroveError(
@@ -110,12 +115,13 @@ export class LibraryBackups {
     }
   }
 
-  /** The library (or one collection) as a .trove file. */
+  /** The library (or one collection) as a .trove file (a Blob crosses comlink; the page downloads it). */
   exportLibrary(options: ExportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
+    this.deps.store(); // LOCKED while locked
     return this.withJob(options.jobId, (signal) =>
       this.deps.queue.enqueue(async () => {
         const store = this.deps.store();
-        const collections = await this.deps.collections();
+        const collections = await readCollections(store);
         if (options.collection !== undefined && !collections.some((c) => c.id === options.collection)) {
           throw new TroveError('NOT_FOUND', `No collection “${options.collection}”.`);
         }
@@ -139,11 +145,12 @@ export class LibraryBackups {
    * A refused, corrupt or cancelled import leaves the library as it was.
    */
   importLibrary(file: Blob, options: ImportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary> {
+    this.deps.store(); // LOCKED while locked
     const fileName = options.fileName ?? ((file as { name?: string }).name || 'The file');
     return this.withJob(options.jobId, (signal) =>
       this.deps.queue.enqueue(async () => {
         const store = this.deps.store();
-        const existing = await this.deps.collections();
+        const existing = await readCollections(store);
         if (options.collection !== undefined && !existing.some((c) => c.id === options.collection)) {
           throw new TroveError('NOT_FOUND', `No collection “${options.collection}”.`);
         }
@@ -163,14 +170,14 @@ export class LibraryBackups {
             ...sink,
             begin: async (m) => {
               began = true;
-              if (created.length > 0) await this.deps.saveCollections([...existing, ...created]);
+              if (created.length > 0) await saveCollections(store, [...existing, ...created]);
               await sink.begin(m);
             },
           }, { fileName, onProgress, signal, accept });
         } catch (error) {
           if (began) {
             // The sink deleted what it wrote; the collections it added go too.
-            if (created.length > 0) await this.deps.saveCollections(existing).catch(() => undefined);
+            if (created.length > 0) await saveCollections(store, existing).catch(() => undefined);
             await this.deps.reload().catch(() => undefined);
           }
           throw error;
@@ -187,7 +194,14 @@ export class LibraryBackups {
     );
   }
 
-  /** Cancels an export or import by its jobId (what it wrote is undone). */
+  private async estimate(): Promise<StorageStatus> {
+    const estimate = (await this.deps.storage?.().catch(() => undefined)) ?? {};
+    const { usage, quota } = estimate;
+    const known = typeof usage === 'number' && typeof quota === 'number' && quota > 0;
+    return { ...estimate, known, ...(known ? { available: Math.max(0, quota - usage) } : {}) };
+  }
+
+    /** Cancels an export or import by its jobId (what it wrote is undone). */
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     job?.abort(new TroveError('CANCELLED'));

@@ -2,7 +2,8 @@
 // collections, evenly thinned to a cap), projected to 2-D in the worker (map/project.ts), with what the page needs
 // to draw, label and open each point.
 import { collectionOf } from '../library/collections.ts';
-import { throwIfAborted } from '../core/errors.ts';
+import { TroveError, throwIfAborted } from '../core/errors.ts';
+import type { Serving } from '../library/active-model.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { project, type ProjectionProgress } from '../map/project.ts';
 import type { Store } from '../store/store.ts';
@@ -32,6 +33,44 @@ export interface LibraryMap {
 const DEFAULT_MAX_POINTS = 20_000;
 const TOOLTIP_CHARS = 240;
 const CHUNK_READ = 2_000;
+
+export interface LibraryMappingParts {
+  /** The content store (throws while locked). */
+  store: () => Store;
+  catalogue: LibraryCatalogue;
+  serving: () => Serving | null;
+}
+
+/** The map of the open library: one projection at a time (a newer call, or cancel, cancels an unfinished one). */
+export class LibraryMapping {
+  private running: AbortController | null = null;
+
+  constructor(private readonly parts: LibraryMappingParts) {}
+
+  /** Projects the library's passages to 2-D. */
+  async project(options: MapOptions = {}, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap> {
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    const serving = this.parts.serving();
+    if (!serving) throw new TroveError('MODEL_UNAVAILABLE', 'The map needs the semantic model and its vectors: they are not loaded yet.');
+    try {
+      return await buildLibraryMap(this.parts.store(), this.parts.catalogue, serving.set, options, controller.signal, (p) => {
+        try {
+          onProgress?.(p);
+        } catch {
+          /* the page went away */
+        }
+      });
+    } finally {
+      if (this.running === controller) this.running = null;
+    }
+  }
+
+  cancel(): void {
+    this.running?.abort();
+  }
+}
 
 export async function buildLibraryMap(
   store: Store,

@@ -2,9 +2,11 @@
 // loaded evaluation set (a BEIR-layout corpus with queries and judgements) in a scratch in-memory index. The library
 // is never touched: the corpus is cut into passages here, embedded by each model, and ranked by exact cosine
 // (a document by its best passage), the way semantic search ranks; metrics come from eval/metrics.ts.
-import type { EvaluationSet } from './evaluation-service.ts';
+import type { EngineSettings, EvaluationSet } from '../api/index.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
 import type { Embedder } from '../embed/embedder.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import { mergeSettings } from '../settings/settings.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
 import { buildDataset, type Dataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/runner.ts';
@@ -45,6 +47,58 @@ export interface EvaluationSetInfo {
 
 /** Documents ranked per query: recall@10 and nDCG@10 need 10; a few more so ties at the edge do not matter. */
 const DEPTH = 100;
+
+export interface ModelComparisonParts {
+  settings: () => EngineSettings;
+  /** The embedder answering queries now (what the candidate is compared with). */
+  current: () => Embedder | null;
+  loadEmbedder: EmbedderLoader;
+}
+
+/** Measured model swaps in this session: on the set of the last evaluation run, one comparison at a time. */
+export class ModelComparisons {
+  /** The set of the last evaluation run in this session: a model change is measured on it before it is made. */
+  private lastSet: EvaluationSet | undefined;
+  private running: AbortController | undefined;
+
+  constructor(private readonly parts: ModelComparisonParts) {}
+
+  /** An evaluation ran on `set`: later comparisons use it. */
+  evaluated(set: EvaluationSet): void {
+    this.lastSet = set;
+  }
+
+  async setInfo(): Promise<EvaluationSetInfo | undefined> {
+    return this.lastSet && evaluationSetInfo(this.lastSet);
+  }
+
+  /** The current model and the one these settings would use, measured on the last set in a scratch index. */
+  async compare(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison> {
+    const set = this.lastSet;
+    if (!set) throw new TroveError('NOT_FOUND', 'No evaluation set is loaded: run one in Evaluate first.');
+    const dataset = comparisonDataset(set);
+    const current = this.parts.current();
+    if (!current) throw new TroveError('MODEL_UNAVAILABLE', 'The current model is not loaded, so there is nothing to compare with yet.');
+    const settings = this.parts.settings();
+    const next = mergeSettings(settings, patch);
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    try {
+      return await compareModels(dataset, current, () => loadWithBackend(loadOptionsFor(effectiveModelId(next), next), this.parts.loadEmbedder), {
+        chunkTokens: settings.chunkTokens,
+        signal: controller.signal,
+        onProgress,
+      });
+    } finally {
+      if (this.running === controller) this.running = undefined;
+    }
+  }
+
+  cancel(): void {
+    this.running?.abort();
+  }
+}
 
 export function comparisonDataset(set: EvaluationSet): Dataset {
   if (set.kind !== 'beir') {

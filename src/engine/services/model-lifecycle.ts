@@ -4,29 +4,12 @@
 // finishes with the embedder it started with.
 import type { DtypeChange, EngineSettings, ModelStatus } from '../api/index.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { effectiveModelId, loadOptionsFor, loadWithBackend } from '../embed/embedder-backend.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoadOptions, type EmbedderLoader } from '../embed/embedder-backend.ts';
 import { getModelSpec, type ModelDtype } from '../models/model-registry.ts';
 import { isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DeviceCheckMemory } from '../embed/device-self-check.ts';
+import type { ActiveModel } from '../library/active-model.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from '../models/dtype-choice.ts';
-
-export interface EmbedderLoadOptions {
-  modelId: string;
-  allowRemoteModels: boolean;
-  localModelPath: string;
-  device: EngineSettings['device'];
-  onProgress?: (fraction: number) => void;
-  // ── Ollama backend (issue 11c) ──
-  /** Set when a local Ollama server embeds instead (see embed/embedder-backend.ts). */
-  ollama?: { origin: string; model: string };
-  // ── devices you can trust ──
-  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
-  dtype?: ModelDtype;
-  /** Where WebGPU self-check verdicts are remembered. */
-  deviceChecks?: DeviceCheckMemory;
-}
-
-export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
 
 export interface ModelLifecycleHooks {
   /** Current settings (read at each load). */
@@ -55,7 +38,7 @@ export interface ModelLifecycleHooks {
   declinedChanges?: { has(key: string): boolean; add(key: string): void };
 }
 
-export class ModelLifecycle {
+export class ModelLifecycle implements ActiveModel {
   private embedderValue: Embedder | null = null;
   private statusValue: ModelStatus;
   private loading: Promise<ModelStatus> | null = null;

@@ -10,6 +10,8 @@ import { calibrateReranker, type RerankCalibration } from '../rerank/rerank-budg
 import type { Reranker } from '../rerank/reranker.ts';
 import { assembleContext, type AssembledContext, type ContextPassage } from '../retrieve/context.ts';
 import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import type { ActiveModel } from '../library/active-model.ts';
 
 export interface RerankerLoadOptions {
   modelId: string;
@@ -78,12 +80,12 @@ export interface RerankServiceHooks {
   docs: () => ReadonlyMap<number, DocumentRecord>;
   search: (query: string, options: SearchOptions) => Promise<SearchResponse>;
   /**
-   * Whether the embedding model has settled (ready or unavailable): the status call loads the reranker only then,
-   * so the two never initialise ONNX Runtime at once and the embedder (needed for any semantic search) goes first.
+   * The embedding model: the status call loads the reranker only once it has settled (ready or unavailable), so
+   * the two never initialise ONNX Runtime at once and the embedder (needed for any semantic search) goes first.
    */
-  embedderSettled: () => boolean;
-  /** The embedding model's tokenizer, when loaded. */
-  tokenizer: () => { id: string; countTokens: (text: string) => number } | undefined;
+  model: Pick<ActiveModel, 'status'>;
+  /** The embedder answering queries, whose tokenizer counts a context's tokens (an estimate while none is loaded). */
+  embedder: () => Pick<Embedder, 'model' | 'countTokens'> | null;
 }
 
 const CALIBRATION_BUDGET_MS = 1000;
@@ -107,7 +109,7 @@ export class RerankService {
 
   status(): RerankerStatus {
     const settings = this.hooks.settings();
-    if (this.hooks.embedderSettled()) void this.ensureLoaded().catch(() => undefined);
+    if (['ready', 'unavailable'].includes(this.hooks.model.status.state)) void this.ensureLoaded().catch(() => undefined);
     const current = this.loadedFor === loadKey(settings);
     const calibration = current ? this.calibration : undefined;
     const enabledByDefault =
@@ -124,6 +126,7 @@ export class RerankService {
   }
 
   async rerank(query: string, chunkIds: readonly number[], request: RerankRequest = {}): Promise<RerankResponse | undefined> {
+    this.hooks.store(); // LOCKED while locked
     const started = performance.now();
     const generation = ++this.generation;
     this.latest?.cancel();
@@ -154,6 +157,7 @@ export class RerankService {
   }
 
   async assembleContext(request: ContextRequest): Promise<ContextResponse> {
+    this.hooks.store(); // LOCKED while locked
     if (typeof request.question !== 'string' || !request.question.trim()) {
       throw new TroveError('INVALID_ARGUMENT', 'The context needs a question.');
     }
@@ -169,10 +173,10 @@ export class RerankService {
       const response = await this.hooks.search(request.question, { ...request.search, k: request.k ?? DEFAULT_CONTEXT_K });
       passages = response.results.map((r) => ({ documentName: r.documentName, text: r.text, page: r.page, headingPath: r.headingPath, chunkId: r.chunkId }));
     }
-    const tokenizer = this.hooks.tokenizer();
-    const countTokens = tokenizer?.countTokens ?? estimateTokens;
+    const embedder = this.hooks.embedder();
+    const countTokens = embedder ? (text: string) => embedder.countTokens(text) : estimateTokens;
     const assembled = assembleContext({ question: request.question, passages, countTokens, maxTokens: request.maxTokens, instruction: request.instruction });
-    return { ...assembled, tokenizer: tokenizer?.id ?? 'estimate' };
+    return { ...assembled, tokenizer: embedder?.model.id ?? 'estimate' };
   }
 
   /** Releases the model when the reranker setting changed (the next use loads the new one). */

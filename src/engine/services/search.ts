@@ -7,7 +7,7 @@ import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { SEARCH_K, describeRange } from '../core/limits.ts';
 import { analyzeQuery } from '../lexical/analyzer.ts';
 import { libraryLanguages } from '../ingest/library-languages.ts';
-import type { ModelLifecycle } from './model-lifecycle.ts';
+import type { ActiveModel, Serving } from '../library/active-model.ts';
 import type { FusedHit } from '../retrieve/fusion.ts';
 import { fuseKeywordAndVector } from '../retrieve/fuser.ts';
 import { mmrRerank } from '../retrieve/mmr.ts';
@@ -15,9 +15,7 @@ import { storedVectorsOf } from '../retrieve/stored-vectors.ts';
 import { documentMatches, isActive } from '../retrieve/filters.ts';
 import { buildResults } from '../retrieve/results.ts';
 import type { Store } from '../store/store.ts';
-import type { Embedder } from '../embed/embedder.ts';
 import type { Hit, SearchMode } from '../core/types.ts';
-import type { VectorSet } from '../library/vector-set.ts';
 
 /** Candidates taken from each retriever before fusion. */
 const CANDIDATES = 100;
@@ -31,14 +29,23 @@ export type FuseFn = (lists: Hit[][], settings: EngineSettings) => FusedHit[];
 export interface SearchContext {
   store: () => Store;
   catalogue: LibraryCatalogue;
-  model: ModelLifecycle;
+  model: Pick<ActiveModel, 'embedder' | 'status' | 'markFailed'>;
   settings: () => EngineSettings;
   fuse: FuseFn;
   /** The model and vectors answering semantic searches (the previous ones while a model switch re-embeds). */
-  serving: () => { embedder: Embedder; set: VectorSet; previous: boolean } | null;
+  serving: () => Serving | null;
 }
 
-export async function search(ctx: SearchContext, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+export class SearchService {
+  constructor(private readonly ctx: SearchContext) {}
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    this.ctx.store(); // LOCKED while locked
+    return search(this.ctx, query, options);
+  }
+}
+
+async function search(ctx: SearchContext, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
   const started = performance.now();
   const requestedMode: SearchMode = options.mode ?? 'hybrid';
   if (!['hybrid', 'semantic', 'keyword'].includes(requestedMode)) {

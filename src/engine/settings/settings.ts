@@ -4,7 +4,7 @@ import { TroveError } from '../core/errors.ts';
 import { SETTING_LIMITS, describeRange, inRange, type LimitedSetting, type Range } from '../core/limits.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from '../models/model-registry.ts';
 import { DEFAULT_RERANKER_ID, getRerankerSpec } from '../models/reranker-registry.ts';
-import type { IndexPolicy } from '../library/vector-set.ts';
+import { indexPolicy } from '../library/vector-set.ts';
 import { validateRedactionSettings } from '../privacy/redaction-settings.ts';
 import { BUILTIN_PII_TYPES } from '../privacy/pii.ts';
 import { OCR_MODES } from '../ingest/ocr/recognizer.ts';
@@ -128,17 +128,6 @@ function validate(s: EngineSettings): void {
 }
 
 /** The vector-index part of the settings. */
-export function indexPolicy(s: EngineSettings): IndexPolicy {
-  return {
-    kind: s.indexKind,
-    hnswThreshold: s.hnswThreshold,
-    quantization: s.quantization,
-    M: s.hnswM,
-    efConstruction: s.hnswEfConstruction,
-    ef: s.hnswEf,
-  };
-}
-
 export function indexChanged(a: EngineSettings, b: EngineSettings): boolean {
   return JSON.stringify(indexPolicy(a)) !== JSON.stringify(indexPolicy(b));
 }
