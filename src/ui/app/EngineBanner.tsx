@@ -1,20 +1,12 @@
 // A page-wide notice about the engine itself: the library changed under this page (another tab upgraded it, so
-// this page must reload), or the engine's worker died and was restarted.
+// this page must reload), or the engine's worker died and was restarted; or a new version of the app is ready.
+import { applyUpdate } from '../client/pwa-update.ts';
 import './engine-banner.css';
-export type EngineNotice =
-  | { kind: 'stale'; message: string }
-  | { kind: 'restarting'; message: string }
-  | { kind: 'restarted'; message: string }
-  /** A new version of the app is installed and waits for the user (never swapped in under them). */
-  | { kind: 'update'; message: string };
+import { useEngineNotice } from './useEngineNotice.ts';
 
-interface Props {
-  notice: EngineNotice | undefined;
-  onDismiss: () => void;
-  onUpdate: () => void;
-}
-
-export function EngineBanner({ notice, onDismiss, onUpdate }: Props) {
+export function EngineBanner() {
+  const [notice, onDismiss] = useEngineNotice();
+  const onUpdate = () => void applyUpdate();
   if (!notice) return null;
   return (
     <div className={`engine-banner engine-banner--${notice.kind}`} role="alert" data-testid="engine-banner" data-kind={notice.kind}>

@@ -1,26 +1,20 @@
 // The top bar: name, model status, the colour theme, privacy, the lock and the way into settings.
-import type { LockState, ModelStatus } from '../../engine/api/index.ts';
+import { useEngine } from '../client/engine-context.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Logo } from './Logo.tsx';
 import { ModelStatusBar } from '../features/models/ModelStatusBar.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
 
 interface Props {
-  status: ModelStatus | undefined;
-  startError: string | undefined;
-  pendingVectors: number;
-  onRetry: () => Promise<unknown>;
   onOpenSettings: () => void;
   /** Shown as a Lock button while the library is encrypted and open. */
-  lock?: LockState;
   onLock?: () => void;
   onOpenPrivacy?: () => void;
-  // ── models view ──
   onOpenModels?: () => void;
-  /** Answers a pending dtype change (── devices you can trust ──). */
-  onDtypeChange?: (accept: boolean) => Promise<unknown>;
 }
 
-export function Header({ status, startError, pendingVectors, onRetry, onOpenSettings, lock, onLock, onOpenPrivacy, onOpenModels, onDtypeChange }: Props) {
+export function Header({ onOpenSettings, onLock, onOpenPrivacy, onOpenModels }: Props) {
+  const { lock } = useEngine();
   return (
     <header className="header">
       <div className="header__inner">
@@ -29,13 +23,9 @@ export function Header({ status, startError, pendingVectors, onRetry, onOpenSett
           <span className="brand__name">Trove</span>
           <span className="brand__tagline">private semantic search</span>
         </div>
-        <ModelStatusBar
-          status={status}
-          startError={startError}
-          pendingVectors={pendingVectors}
-          onRetry={onRetry}
-          onDtypeChange={onDtypeChange}
-        />
+        <ErrorBoundary name="the model status">
+          <ModelStatusBar />
+        </ErrorBoundary>
         <div className="header__tools">
           <ThemeToggle />
           {lock === 'unlocked' && onLock && (

@@ -1,14 +1,14 @@
 // A link asked for more than the user allowed (e.g. ?remote=1 with downloads off): say it was refused, and offer
 // the explicit choice. Nothing from the URL is saved unless the user clicks here.
-import type { SettingsRefusal } from '../../engine/api/index.ts';
+import { useState } from 'react';
+import { useEngine } from '../client/engine-context.ts';
 
-interface Props {
-  refused: SettingsRefusal[];
-  onAllowDownloads: () => Promise<void>;
-  onDismiss: () => void;
-}
-
-export function RefusedNotice({ refused, onAllowDownloads, onDismiss }: Props) {
+export function RefusedNotice() {
+  const { refused: refusedAtStart, saveSettings } = useEngine();
+  const [dismissed, setDismissed] = useState(false);
+  const refused = dismissed ? [] : refusedAtStart;
+  const onAllowDownloads = () => saveSettings({ allowRemoteModels: true }).then(() => setDismissed(true));
+  const onDismiss = () => setDismissed(true);
   if (refused.length === 0) return null;
   const downloads = refused.some((r) => r.key === 'allowRemoteModels');
   return (

@@ -2,13 +2,23 @@
 // components before the engine serves their data.
 import { lazy, Suspense } from 'react';
 import { App } from './App.tsx';
+import { EngineProvider } from './EngineProvider.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
 
 const DemoRoutes = lazy(() => import('./demo/DemoRoutes.tsx'));
 
 export function Root() {
   const demo = new URLSearchParams(location.search).get('demo');
-  if (!demo) return <App />;
+  if (!demo) {
+    return (
+      <ErrorBoundary name="Trove">
+        <EngineProvider>
+          <App />
+        </EngineProvider>
+      </ErrorBoundary>
+    );
+  }
   return (
     <div className="app">
       <header className="header">

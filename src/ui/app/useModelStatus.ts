@@ -1,9 +1,13 @@
-// Keeps the model status current: pushed by the engine, and re-read after anything that changes it.
+// Keeps the model status current: pushed by the engine, and re-read after anything that may have changed it (a
+// library change included: back-filled vectors change the count still waiting).
 import { useCallback, useEffect, useState } from 'react';
 import type { ModelStatus } from '../../engine/api/index.ts';
 import { onModelStatus, type Engine } from '../client/engine-client.ts';
 
-export function useModelStatus(engine: Engine | undefined): {
+export function useModelStatus(
+  engine: Engine | undefined,
+  libraryRevision: number,
+): {
   status: ModelStatus | undefined;
   refresh: () => void;
 } {
@@ -15,10 +19,12 @@ export function useModelStatus(engine: Engine | undefined): {
 
   useEffect(() => {
     if (!engine) return;
-    const unsubscribe = onModelStatus(setStatus);
+    return onModelStatus(setStatus);
+  }, [engine]);
+
+  useEffect(() => {
     refresh();
-    return unsubscribe;
-  }, [engine, refresh]);
+  }, [refresh, libraryRevision]);
 
   return { status, refresh };
 }

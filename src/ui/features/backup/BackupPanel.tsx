@@ -3,16 +3,14 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import * as Comlink from 'comlink';
 import type { BackupProgress, CollectionSummary, ImportSummary, StorageStatus } from '../../../engine/api/index.ts';
-import { errorMessage, newJobId, type Engine } from '../../client/engine-client.ts';
+import { errorMessage, newJobId } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { formatBytes, plural } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 
 interface Props {
-  engine: Engine | undefined;
   collections: CollectionSummary[];
   storage: StorageStatus | undefined;
-  /** After an import: lists, counts and results change. */
-  onImported: () => void;
 }
 
 type Job =
@@ -20,7 +18,8 @@ type Job =
   | { kind: 'done'; message: string }
   | { kind: 'failed'; message: string; code?: string; file?: File };
 
-export function BackupPanel({ engine, collections, storage, onImported }: Props) {
+export function BackupPanel({ collections, storage }: Props) {
+  const { engine, libraryChanged } = useEngine();
   const [scope, setScope] = useState('*');
   const [job, setJob] = useState<Job>();
   const picker = useRef<HTMLInputElement>(null);
@@ -61,7 +60,7 @@ export function BackupPanel({ engine, collections, storage, onImported }: Props)
       const code = typeof reason === 'object' && reason !== null ? (reason as { code?: string }).code : undefined;
       setJob({ kind: 'failed', message: errorMessage(reason), code, file });
     } finally {
-      onImported();
+      libraryChanged();
     }
   };
 

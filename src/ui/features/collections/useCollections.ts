@@ -1,7 +1,8 @@
 // The collections, and the one new files go into (remembered across reloads).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CollectionSummary } from '../../../engine/api/index.ts';
-import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 
 const TARGET_KEY = 'trove:target-collection';
 
@@ -10,14 +11,16 @@ export interface Collections {
   /** Where new files go. */
   target: string;
   setTarget: (id: string) => void;
+  /** Collection id → name. */
+  names: Map<string, string>;
   error: string | undefined;
-  refresh: () => void;
   create: (name: string) => Promise<CollectionSummary | undefined>;
   rename: (id: string, name: string) => Promise<void>;
   remove: (id: string) => Promise<void>;
 }
 
-export function useCollections(engine: Engine | undefined, onChanged: () => void): Collections {
+export function useCollections(): Collections {
+  const { engine, libraryRevision, libraryChanged } = useEngine();
   const [list, setList] = useState<CollectionSummary[]>([]);
   const [target, setTargetState] = useState<string>(() => readTarget());
   const [error, setError] = useState<string>();
@@ -33,7 +36,7 @@ export function useCollections(engine: Engine | undefined, onChanged: () => void
       (reason: unknown) => setError(errorMessage(reason)),
     );
   }, [engine]);
-  useEffect(() => refresh(), [refresh]);
+  useEffect(() => refresh(), [refresh, libraryRevision]);
 
   const setTarget = useCallback((id: string) => {
     setTargetState(id);
@@ -57,17 +60,19 @@ export function useCollections(engine: Engine | undefined, onChanged: () => void
         return undefined;
       } finally {
         refresh();
-        onChanged();
+        libraryChanged();
       }
     },
-    [refresh, onChanged],
+    [refresh, libraryChanged],
   );
 
   const create = useCallback((name: string) => run(() => engine!.createCollection(name)), [engine, run]);
   const rename = useCallback(async (id: string, name: string) => void (await run(() => engine!.renameCollection(id, name))), [engine, run]);
   const remove = useCallback(async (id: string) => void (await run(() => engine!.deleteCollection(id))), [engine, run]);
 
-  return { list, target: effectiveTarget, setTarget, error, refresh, create, rename, remove };
+  const names = useMemo(() => new Map(list.map((c) => [c.id, c.name])), [list]);
+
+  return { list, target: effectiveTarget, setTarget, names, error, create, rename, remove };
 }
 
 function readTarget(): string {

@@ -3,7 +3,8 @@
 // and compared with an earlier one.
 import { useState } from 'react';
 import type { ConfigurationResult, EvaluationProgress, EvaluationRun } from '../../../engine/api/index.ts';
-import { errorMessage, runEvaluation, type Engine } from '../../client/engine-client.ts';
+import { errorMessage, runEvaluation } from '../../client/engine-client.ts';
+import { useEngine, useStartedEngine } from '../../client/engine-context.ts';
 import { evaluationSetOf } from './evaluation-files.ts';
 
 const METRICS = ['ndcg@10', 'recall@10', 'recall@100', 'mrr@10', 'map'] as const;
@@ -17,7 +18,9 @@ function savedRuns(): EvaluationRun[] {
   }
 }
 
-export function EvaluateView({ engine, onChanged }: { engine: Engine; onChanged: () => void }) {
+export function EvaluateView() {
+  const engine = useStartedEngine();
+  const { libraryChanged } = useEngine();
   const [files, setFiles] = useState<File[]>([]);
   const [rerank, setRerank] = useState(true);
   const [progress, setProgress] = useState<EvaluationProgress>();
@@ -37,7 +40,7 @@ export function EvaluateView({ engine, onChanged }: { engine: Engine; onChanged:
       const result = await runEvaluation(engine, { set, rerank }, setProgress);
       setRun(result);
       setDrill(result.configurations[0]?.name);
-      onChanged();
+      libraryChanged();
     } catch (reason) {
       setError(errorMessage(reason));
     } finally {

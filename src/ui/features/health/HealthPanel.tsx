@@ -2,11 +2,14 @@
 // the engine has one.
 import { useState } from 'react';
 import type { HealthReport } from '../../../engine/api/index.ts';
-import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine, useStartedEngine } from '../../client/engine-context.ts';
 
 const STATUS_LABEL = { ok: 'OK', warning: 'Found', impossible: 'Cannot happen', unknown: 'Not checked' } as const;
 
-export function HealthPanel({ engine, onChanged }: { engine: Engine; onChanged: () => void }) {
+export function HealthPanel() {
+  const engine = useStartedEngine();
+  const { libraryChanged } = useEngine();
   const [report, setReport] = useState<HealthReport>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -17,7 +20,7 @@ export function HealthPanel({ engine, onChanged }: { engine: Engine; onChanged: 
     try {
       if (action) {
         await action();
-        onChanged();
+        libraryChanged();
       }
       setReport(await engine.health());
     } catch (reason) {

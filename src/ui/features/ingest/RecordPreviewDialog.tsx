@@ -3,7 +3,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { RecordPreview } from '../../../engine/api/index.ts';
 import { EXTENSION_FORMAT } from '../../../engine/public.ts';
-import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 
 export function isRecordFile(file: File): boolean {
   const dot = file.name.lastIndexOf('.');
@@ -12,7 +13,6 @@ export function isRecordFile(file: File): boolean {
 }
 
 interface Props {
-  engine: Engine | undefined;
   /** Files waiting for a choice; the first is shown. */
   queue: File[];
   onChoose: (file: File, textFields: string[] | undefined) => void;
@@ -21,7 +21,8 @@ interface Props {
 
 const PREVIEW_ROWS = 5;
 
-export function RecordPreviewDialog({ engine, queue, onChoose, onSkip }: Props) {
+export function RecordPreviewDialog({ queue, onChoose, onSkip }: Props) {
+  const { engine } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   const file = queue[0];

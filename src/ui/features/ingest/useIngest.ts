@@ -1,7 +1,8 @@
 // Ingest jobs as the UI tracks them: one row per file, fed by the engine's progress callbacks.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../../../engine/api/index.ts';
-import { connect, errorMessage, ingestFiles, newJobId, onJobProgress, type PendingFile } from '../../client/engine-client.ts';
+import { connect, errorMessage, ingestFiles, newJobId, onEngineEvent, onJobProgress, type PendingFile } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import type { SkippedEntry } from './folder-walk.ts';
 import { IngestMeter, type BatchSummary } from './ingest-rate.ts';
 
@@ -43,8 +44,8 @@ export interface FolderSummary {
   skipped: SkippedEntry[];
 }
 
-/** `targetCollection` gives the collection new files go to (read when they are added). */
-export function useIngest(onLibraryChanged: () => void, targetCollection: () => string | undefined = () => undefined): {
+/** `targetCollection` is the collection new files go to (read when they are added). */
+export function useIngest(targetCollection: string | undefined): {
   jobs: Job[];
   addFiles: (files: Array<File | IncomingFile>) => void;
   /** Sends a skipped duplicate again: replacing the document of the same name, or keeping both. */
@@ -56,8 +57,6 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
   cancel: (jobId: string) => void;
   dismiss: (jobId: string) => void;
   clearFinished: () => void;
-  /** The worker died: every job still running failed with this message. */
-  failUnfinished: (message: string) => void;
   /** The current batch's totals, rate and time remaining (read at render time; see ingest-rate.ts). */
   meter: IngestMeter;
   /** The last finished batch, shown until dismissed. */
@@ -72,15 +71,14 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
   useEffect(() => {
     jobsRef.current = jobs;
   }, [jobs]);
-  const changed = useRef(onLibraryChanged);
+  const { libraryChanged } = useEngine();
+  const changed = useRef(libraryChanged);
   useEffect(() => {
-    changed.current = onLibraryChanged;
-  }, [onLibraryChanged]);
+    changed.current = libraryChanged;
+  }, [libraryChanged]);
   const finished = useRef(new Set<string>());
-  // ── ingest dashboard ── one meter per page, fed every progress event (it resets itself when a batch starts).
-  const meterRef = useRef<IngestMeter>(null);
-  meterRef.current ??= new IngestMeter();
-  const meter = meterRef.current;
+  // One meter per page, fed every progress event (it resets itself when a batch starts).
+  const [meter] = useState(() => new IngestMeter());
   const [summary, setSummary] = useState<BatchSummary>();
   const observe = useCallback(
     (progress: IngestProgress) => {
@@ -113,7 +111,7 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
   const addFiles = useCallback(
     (files: Array<File | IncomingFile>): string[] => {
       if (files.length === 0) return [];
-      const target = targetRef.current();
+      const target = targetRef.current;
       const pending: PendingFile[] = files.map((f) => {
         const incoming: IncomingFile = f instanceof File ? { file: f } : f;
         return { jobId: newJobId(), ...incoming, collection: incoming.collection ?? target };
@@ -174,6 +172,14 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
       ),
     );
   }, [observe]);
+  // The worker died: every job still running failed with its message.
+  useEffect(
+    () =>
+      onEngineEvent((event) => {
+        if (event.type === 'died') failUnfinished(event.message);
+      }),
+    [failUnfinished],
+  );
 
   const cancel = useCallback((jobId: string) => {
     connect()
@@ -199,7 +205,6 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
     [addFiles],
   );
 
-  // ── ingest dashboard ──
   const dismissSummary = useCallback(() => {
     setSummary(undefined);
     setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
@@ -238,7 +243,6 @@ export function useIngest(onLibraryChanged: () => void, targetCollection: () => 
     cancel,
     dismiss,
     clearFinished,
-    failUnfinished,
     meter,
     summary,
     dismissSummary,

@@ -1,16 +1,20 @@
-// The document list and counts, re-read whenever something may have changed them.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// The document list and counts, re-read whenever something may have changed them: the library (here or in another
+// tab), the model becoming ready or dropping out, and back-filled vectors landing (the "embedded" column).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentSummary, LibraryStats } from '../../../engine/api/index.ts';
-import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 
 export interface Library {
   documents: DocumentSummary[] | undefined;
   stats: LibraryStats | undefined;
   error: string | undefined;
-  refresh: () => void;
+  /** Document id → title, for the documents that have one. */
+  titles: Map<number, string>;
 }
 
-export function useLibrary(engine: Engine | undefined): Library {
+export function useLibrary(): Library {
+  const { engine, libraryRevision, modelStatus } = useEngine();
   const [documents, setDocuments] = useState<DocumentSummary[]>();
   const [stats, setStats] = useState<LibraryStats>();
   const [error, setError] = useState<string>();
@@ -33,9 +37,16 @@ export function useLibrary(engine: Engine | undefined): Library {
     );
   }, [engine]);
 
+  const modelState = modelStatus?.state;
+  const backfilled = modelStatus?.pendingVectors === 0;
   useEffect(() => {
     refresh();
-  }, [refresh]);
+  }, [refresh, libraryRevision, modelState, backfilled]);
 
-  return { documents, stats, error, refresh };
+  const titles = useMemo(
+    () => new Map((documents ?? []).flatMap((d) => (d.title ? [[d.id, d.title] as [number, string]] : []))),
+    [documents],
+  );
+
+  return { documents, stats, error, titles };
 }

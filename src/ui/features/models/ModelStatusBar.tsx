@@ -2,31 +2,35 @@
 // it is unavailable, with a retry. Keyword search never depends on it, and the text says so.
 import { useState } from 'react';
 import type { ModelStatus } from '../../../engine/api/index.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { asClause, deviceName, plural, sourceName, sourcePhrase } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { ReembedProgress } from './ReembedProgress.tsx';
 import { DtypeChangePrompt } from './DtypeChangePrompt.tsx';
 import './device-trust.css';
 
-interface Props {
-  status: ModelStatus | undefined;
-  /** Set when the engine itself failed to start. */
-  startError: string | undefined;
-  /** Passages without vectors from the current model. */
-  pendingVectors: number;
-  onRetry: () => Promise<unknown>;
-  /** Answers a pending dtype change (re-embed, or keep the stored vectors' dtype). */
-  onDtypeChange?: (accept: boolean) => Promise<unknown>;
-}
-
-export function ModelStatusBar({ status, startError, pendingVectors, onRetry, onDtypeChange }: Props) {
+export function ModelStatusBar() {
+  const { engine, modelStatus: status, startError, refreshModel } = useEngine();
   const [retrying, setRetrying] = useState(false);
   const state = startError ? 'error' : (status?.state ?? 'starting');
-  const change = !startError && status?.state === 'ready' && onDtypeChange ? status.dtypeChange : undefined;
+  const change = !startError && status?.state === 'ready' ? status.dtypeChange : undefined;
+  // Passages without vectors from the current model.
+  const pendingVectors = status?.pendingVectors ?? 0;
 
+  const onRetry = async () => {
+    if (!engine) return;
+    await engine.loadModel().catch(() => undefined); // the status bar shows the outcome
+    refreshModel();
+  };
   const retry = () => {
     setRetrying(true);
     void onRetry().finally(() => setRetrying(false));
+  };
+  // Re-embed with the new dtype, or keep the stored vectors' dtype.
+  const onDtypeChange = async (accept: boolean) => {
+    if (!engine) return;
+    await engine.confirmDtypeChange(accept);
+    refreshModel();
   };
 
   return (
@@ -46,14 +50,13 @@ export function ModelStatusBar({ status, startError, pendingVectors, onRetry, on
         ) : (
           <StatusText status={status} retrying={retrying} onRetry={retry} />
         )}
-        {/* ── re-embed progress (issue 11c) ── */}
         {status?.previousModelId && <ReembedProgress status={status} />}
         {pendingVectors > 0 && !status?.previousModelId && (
           <span className="model-status__pending" data-testid="pending-vectors">
             {plural(pendingVectors, 'passage')} waiting for vectors
           </span>
         )}
-        {change && onDtypeChange && <DtypeChangePrompt change={change} onAnswer={onDtypeChange} />}
+        {change && <DtypeChangePrompt change={change} onAnswer={onDtypeChange} />}
       </div>
     </section>
   );

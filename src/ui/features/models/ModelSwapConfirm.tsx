@@ -4,13 +4,12 @@
 import * as Comlink from 'comlink';
 import { useEffect, useState } from 'react';
 import type { EngineSettings, EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from '../../../engine/api/index.ts';
-import type { Engine } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { plural } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import './model-swap.css';
 
 interface Props {
-  engine?: Engine;
   changes: Partial<EngineSettings>;
   fromModel: string;
   toModel: string;
@@ -34,7 +33,8 @@ type Measure =
   | { state: 'cancelled'; set: EvaluationSetInfo }
   | { state: 'failed'; set: EvaluationSetInfo; error: string };
 
-export function ModelSwapConfirm({ engine, changes, fromModel, toModel, saving, onConfirm, onBack }: Props) {
+export function ModelSwapConfirm({ changes, fromModel, toModel, saving, onConfirm, onBack }: Props) {
+  const { engine } = useEngine();
   const [measure, setMeasure] = useState<Measure>({ state: 'checking' });
   const [passages, setPassages] = useState<number>();
   const [attempt, setAttempt] = useState(0);

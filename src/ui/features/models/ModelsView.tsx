@@ -3,8 +3,8 @@
 // bytes, percent and Cancel), delete from the cache, clear and fetch again a cached model that fails to load, and
 // add a Hugging Face model by repo id.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { CustomModelCheck, EngineSettings, ModelInfo, ModelStatus } from '../../../engine/api/index.ts';
-import type { Engine } from '../../client/engine-client.ts';
+import type { CustomModelCheck, ModelInfo } from '../../../engine/api/index.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { deviceName, formatBytes } from '../../components/format.ts';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -14,18 +14,13 @@ import './models.css';
 interface Props {
   open: boolean;
   onClose: () => void;
-  engine: Engine | undefined;
-  status: ModelStatus | undefined;
-  /** Saves a settings change the way the Settings dialog does (the engine reloads the model). */
-  onSaveSettings: (changes: Partial<EngineSettings>) => Promise<void>;
-  /** The engine saved settings itself (a custom model added or removed). */
-  onSettingsChanged: (settings: EngineSettings) => void;
 }
 
-export function ModelsView({ open, onClose, engine, status, onSaveSettings, onSettingsChanged }: Props) {
+export function ModelsView({ open, onClose }: Props) {
+  const { modelStatus: status, saveSettings: onSaveSettings } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
-  const models = useModels(engine, open, onSettingsChanged);
+  const models = useModels(open);
   // Another embedding model re-embeds the library: confirmed (cost, and a measurement when one can be made) as in Settings.
   const [pendingSwap, setPendingSwap] = useState<ModelInfo>();
   const [saving, setSaving] = useState(false);
@@ -81,7 +76,6 @@ export function ModelsView({ open, onClose, engine, status, onSaveSettings, onSe
     <dialog ref={dialog} className="dialog dialog--wide models" aria-labelledby={`${id}-title`} data-testid="models-dialog" onClose={onClose}>
       {pendingSwap ? (
         <ModelSwapConfirm
-          engine={engine}
           changes={{ modelId: pendingSwap.id }}
           fromModel={status?.modelId ?? ''}
           toModel={pendingSwap.id}

@@ -2,8 +2,9 @@
 // downloads in flight with their bytes, each cancellable. The worker does all fetching; this only asks and listens.
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CustomModelCheck, DownloadProgress, EngineSettings, ModelKind, ModelsOverview } from '../../../engine/api/index.ts';
-import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import type { CustomModelCheck, DownloadProgress, ModelKind, ModelsOverview } from '../../../engine/api/index.ts';
+import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 
 export interface DownloadState {
   loaded: number;
@@ -12,7 +13,8 @@ export interface DownloadState {
 
 export const modelKey = (kind: ModelKind, id: string) => `${kind}:${id}`;
 
-export function useModels(engine: Engine | undefined, open: boolean, onSettings: (settings: EngineSettings) => void) {
+export function useModels(open: boolean) {
+  const { engine, setSettings: onSettings } = useEngine();
   const [overview, setOverview] = useState<ModelsOverview>();
   const [downloads, setDownloads] = useState<Record<string, DownloadState>>({});
   /** One message per model (a failed or cancelled download, a deleted cache), announced politely. */

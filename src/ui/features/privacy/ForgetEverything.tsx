@@ -1,10 +1,11 @@
 // The "Forget everything" action: one confirmation, then the list of what was removed and a fresh start.
 import { useId, useState } from 'react';
-import type { Engine } from '../../client/engine-client.ts';
 import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { forgetEverything } from './forget-everything.ts';
 
-export function ForgetEverything({ engine }: { engine: Engine | undefined }) {
+export function ForgetEverything() {
+  const { engine } = useEngine();
   const [modelFiles, setModelFiles] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

@@ -1,15 +1,12 @@
 // Shown instead of the library while it is locked: the passphrase opens it; nothing else is shown or answered.
 import { useState, type FormEvent } from 'react';
-import type { Engine } from '../../client/engine-client.ts';
 import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine, useStartedEngine } from '../../client/engine-context.ts';
 import { ForgetEverything } from './ForgetEverything.tsx';
 
-interface Props {
-  engine: Engine;
-  onUnlocked: () => void;
-}
-
-export function LockScreen({ engine, onUnlocked }: Props) {
+export function LockScreen() {
+  const engine = useStartedEngine();
+  const { setLock, libraryChanged } = useEngine();
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -24,7 +21,8 @@ export function LockScreen({ engine, onUnlocked }: Props) {
       .then(
         () => {
           setPassphrase('');
-          onUnlocked();
+          setLock('unlocked');
+          libraryChanged();
         },
         (reason: unknown) => setError(errorMessage(reason)),
       )
@@ -63,7 +61,7 @@ export function LockScreen({ engine, onUnlocked }: Props) {
           Start over with an empty library…
         </button>
       </p>
-      {forgot && <ForgetEverything engine={engine} />}
+      {forgot && <ForgetEverything />}
     </section>
   );
 }

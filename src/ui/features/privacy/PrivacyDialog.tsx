@@ -1,9 +1,8 @@
 // The Privacy page: in plain words, what Trove stores where, what leaves the device, and how to delete it all.
 import { useEffect, useId, useRef } from 'react';
-import type { EngineSettings, LockState } from '../../../engine/api/index.ts';
 import { CONTENT_SECURITY_POLICY } from '../../../security-headers.ts';
 import { modelHostConnectSources, parseModelHost } from '../../../engine/public.ts';
-import type { Engine } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { ForgetEverything } from './ForgetEverything.tsx';
 
 /** The hosts model files may come from: read from the Content Security Policy the app is served with. */
@@ -20,12 +19,10 @@ function modelHostSources(value: string): string[] {
 interface Props {
   open: boolean;
   onClose: () => void;
-  engine: Engine | undefined;
-  settings: EngineSettings | undefined;
-  lock: LockState | undefined;
 }
 
-export function PrivacyDialog({ open, onClose, engine, settings, lock }: Props) {
+export function PrivacyDialog({ open, onClose }: Props) {
+  const { settings, lock } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {
@@ -77,7 +74,7 @@ export function PrivacyDialog({ open, onClose, engine, settings, lock }: Props) 
           the whole library from this browser: the IndexedDB databases, the app's offline copy (and model files, if you tick
           the box), the service worker and stored preferences.
         </p>
-        <ForgetEverything engine={engine} />
+        <ForgetEverything />
         <div className="dialog__actions">
           <button type="button" className="button button--quiet" onClick={onClose} data-testid="privacy-close">
             Close

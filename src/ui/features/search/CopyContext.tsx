@@ -1,11 +1,13 @@
 // "Copy as context": the shown passages as a prompt block for a language model (numbered citations, duplicates
 // dropped, trimmed to the token budget), copied to the clipboard in one click.
 import { useState } from 'react';
-import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import { errorMessage } from '../../client/engine-client.ts';
+import { useStartedEngine } from '../../client/engine-context.ts';
 
 const DEFAULT_BUDGET = 2000;
 
-export function CopyContext({ engine, question, chunkIds }: { engine: Engine; question: string; chunkIds: number[] }) {
+export function CopyContext({ question, chunkIds }: { question: string; chunkIds: number[] }) {
+  const engine = useStartedEngine();
   const [budget, setBudget] = useState(DEFAULT_BUDGET);
   const [message, setMessage] = useState<string>();
   const [text, setText] = useState<string>();

@@ -36,7 +36,7 @@ export function useSearch(
   engine: Engine | undefined,
   query: string,
   mode: SearchMode,
-  revision: number,
+  revision: unknown,
   documentIds: readonly number[] = [],
   tuning: SearchTuning = DEFAULT_TUNING,
   filter?: SearchFilter,

@@ -2,19 +2,13 @@
 // lost library), or change the passphrase. Actions, not draft settings: each applies at once.
 import { useState } from 'react';
 import type { LockState } from '../../../engine/api/index.ts';
-import type { Engine } from '../../client/engine-client.ts';
 import { errorMessage } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 
 const MIN_LENGTH = 8; // the engine's MIN_PASSPHRASE_LENGTH
 
-interface Props {
-  engine: Engine | undefined;
-  lock: LockState | undefined;
-  documentCount: number;
-  onChanged: (state: LockState) => void;
-}
-
-export function LockSettings({ engine, lock, documentCount, onChanged }: Props) {
+export function LockSettings({ documentCount }: { documentCount: number }) {
+  const { engine, lock, setLock, libraryChanged } = useEngine();
   const [first, setFirst] = useState('');
   const [second, setSecond] = useState('');
   const [old, setOld] = useState('');
@@ -32,7 +26,8 @@ export function LockSettings({ engine, lock, documentCount, onChanged }: Props) 
           setSecond('');
           setOld('');
           setMessage({ kind: 'ok', text: done });
-          onChanged(next);
+          setLock(next);
+          libraryChanged();
         },
         (reason: unknown) => setMessage({ kind: 'error', text: errorMessage(reason) }),
       )

@@ -1,16 +1,16 @@
 // Settings: keep a copy of each added file (keepOriginals), with what the kept copies take now.
 import { useEffect, useState } from 'react';
-import type { Engine } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { formatBytes } from '../../components/format.ts';
 
 interface Props {
   checked: boolean;
   onChange: (keep: boolean) => void;
-  /** For the count and size of the originals kept (from the storage status); none while locked. */
-  engine?: Engine;
 }
 
-export function OriginalsSetting({ checked, onChange, engine }: Props) {
+/** Shows the count and size of the originals kept (from the storage status; none while locked). */
+export function OriginalsSetting({ checked, onChange }: Props) {
+  const { engine } = useEngine();
   const [kept, setKept] = useState<{ count: number; bytes: number }>();
   useEffect(() => {
     let live = true;

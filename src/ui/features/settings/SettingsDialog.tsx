@@ -1,6 +1,6 @@
 // Model, model source, device and chunking, edited as a draft and applied together.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { EngineSettings, LockState, ModelSpec } from '../../../engine/api/index.ts';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { EngineSettings, ModelSpec } from '../../../engine/api/index.ts';
 // The registry is plain data (no engine code runs here); reading it keeps this list in step with the engine.
 import {
   DEFAULT_MODEL_ID,
@@ -13,10 +13,9 @@ import {
   parseModelHost,
 } from '../../../engine/public.ts';
 // The same ranges the engine validates with, so the form never offers a value the engine rejects.
-import type { Engine } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { LockSettings } from './LockSettings.tsx';
 import { OllamaSettings } from './OllamaSettings.tsx';
-import { ModelSwapConfirm } from '../models/ModelSwapConfirm.tsx';
 import { RedactionFields, redactionValid } from './RedactionFields.tsx';
 import { DtypeField, dtypeOffered } from './DtypeField.tsx';
 import { OriginalsSetting } from './OriginalsSetting.tsx';
@@ -68,27 +67,33 @@ const DRAFT_KEYS = [
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
 
-interface Props {
-  open: boolean;
-  settings: EngineSettings | undefined;
-  onSave: (changes: Partial<EngineSettings>) => Promise<void>;
-  onClose: () => void;
-  /** For the library lock's actions (they apply at once, not with Save). */
-  engine?: Engine;
-  lock?: LockState;
-  documentCount?: number;
-  onLockChanged?: (state: LockState) => void;
-  // ── models view ──
-  onOpenModels?: () => void;
+/** What the confirmation of a model change is given (the Models feature draws it; the app passes it in). */
+export interface SwapConfirmProps {
+  changes: Partial<EngineSettings>;
+  fromModel: string;
+  toModel: string;
+  saving: boolean;
+  onConfirm: () => void;
+  onBack: () => void;
 }
 
-export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, documentCount = 0, onLockChanged, onOpenModels }: Props) {
+interface Props {
+  open: boolean;
+  onClose: () => void;
+  /** For the library lock, which can only be turned on for an empty library. */
+  documentCount?: number;
+  onOpenModels?: () => void;
+  /** A change of the embedding model is confirmed first, with what it costs. */
+  swapConfirm: (props: SwapConfirmProps) => ReactNode;
+}
+
+export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels, swapConfirm }: Props) {
+  const { settings, saveSettings: onSave } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraft] = useState<Draft>();
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const id = useId();
-  // ── measured model swaps (issue 11c) ──
   const [pendingSwap, setPendingSwap] = useState<Partial<EngineSettings>>();
 
   // A native modal dialog gives focus trapping, Escape and the backdrop for free.
@@ -161,15 +166,14 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
       }}
     >
       {draft && settings && pendingSwap ? (
-        <ModelSwapConfirm
-          engine={engine}
-          changes={pendingSwap}
-          fromModel={effectiveModelId(settings)}
-          toModel={effectiveModelId({ ...settings, ...pendingSwap })}
-          saving={saving}
-          onConfirm={() => save(pendingSwap)}
-          onBack={() => setPendingSwap(undefined)}
-        />
+        swapConfirm({
+          changes: pendingSwap,
+          fromModel: effectiveModelId(settings),
+          toModel: effectiveModelId({ ...settings, ...pendingSwap }),
+          saving,
+          onConfirm: () => save(pendingSwap),
+          onBack: () => setPendingSwap(undefined),
+        })
       ) : draft ? (
         <form className="settings" onSubmit={submit}>
           <h2 id={`${id}-title`} className="dialog__title">
@@ -357,7 +361,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
 
           <RedactionFields value={draft} onChange={(next) => setDraft((d) => d && { ...d, ...next })} />
 
-          <LockSettings engine={engine} lock={lock} documentCount={documentCount} onChanged={(state) => onLockChanged?.(state)} />
+          <LockSettings documentCount={documentCount} />
           <fieldset className="settings__group">
             <legend>Scans and photos</legend>
             <label className="field">
@@ -371,7 +375,7 @@ export function SettingsDialog({ open, settings, onSave, onClose, engine, lock, 
             </label>
           </fieldset>
           {/* ── original files (issue 13) ── */}
-          {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} engine={engine} />}
+          {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} />}
 
           {error && (
             <p className="alert" role="alert" data-testid="settings-error">
