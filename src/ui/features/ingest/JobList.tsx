@@ -13,7 +13,6 @@ interface Props {
   onDismiss: (jobId: string) => void;
   onClearFinished: () => void;
   onDuplicate?: (jobId: string, choice: 'replace' | 'keep-both') => void;
-  // ── ingest dashboard ──
   meter?: IngestMeter;
   summary?: BatchSummary;
   onDismissSummary?: () => void;
@@ -77,7 +76,8 @@ function useClock(on: boolean): number {
 }
 
 function Totals({ meter, jobs, now }: { meter: IngestMeter; jobs: Job[]; now: number }) {
-  const at = Math.max(now, performance.now());
+  // Read at the clock's last tick, or at the latest progress if that came after it (renders follow progress).
+  const at = Math.max(now, meter.lastObservedAt ?? 0);
   const sizes = new Map(jobs.map((job) => [job.jobId, job.size]));
   const files = meter.files;
   const rate = meter.rate(at);

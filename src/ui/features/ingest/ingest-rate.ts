@@ -51,6 +51,7 @@ export class IngestMeter {
   private workStartedAt: number | undefined;
   private startedAt: number | undefined;
   private endedAt: number | undefined;
+  private lastAt: number | undefined;
 
   constructor(private readonly windowMs = WINDOW_MS) {}
 
@@ -67,6 +68,7 @@ export class IngestMeter {
 
   /** Feeds one progress event; returns true when it ended the batch (every job final). */
   observe(event: MeterEvent, at: number): boolean {
+    this.lastAt = Math.max(this.lastAt ?? at, at);
     let job = this.jobs.get(event.jobId);
     if (job && FINAL.has(job.stage)) return false; // a late update of a finished job
     if (!job) {
@@ -121,6 +123,11 @@ export class IngestMeter {
 
   get batchStartedAt(): number | undefined {
     return this.startedAt;
+  }
+
+  /** When the latest event was observed (any batch). */
+  get lastObservedAt(): number | undefined {
+    return this.lastAt;
   }
 
   /**

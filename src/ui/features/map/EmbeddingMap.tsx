@@ -105,7 +105,9 @@ export function EmbeddingMap({
   }, [colors, count]);
 
   // Screen positions and the hit grid, rebuilt when the view or size changes (linear in the points).
+  // Its time is written to the canvas (data-layout-ms) for the scale tests; nothing shown depends on it.
   const screen = useMemo(() => {
+    // eslint-disable-next-line react-hooks/purity -- a timing for tests only; the layout itself is pure
     const t0 = performance.now();
     const xy = new Float32Array(count * 2);
     const { scale, cx, cy } = current;
@@ -116,6 +118,7 @@ export function EmbeddingMap({
       xy[i * 2 + 1] = hh - (points[i * 2 + 1]! - cy) * scale; // y up, as in the projection
     }
     const grid = buildGrid(xy, size.width, size.height, CELL);
+    // eslint-disable-next-line react-hooks/purity -- as above
     return { xy, grid, layoutMs: performance.now() - t0 };
   }, [points, count, current, size]);
 

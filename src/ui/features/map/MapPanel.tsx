@@ -40,14 +40,26 @@ export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
   const [cancelled, setCancelled] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const controller = useRef<AbortController>(undefined);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    controller.current = abort;
+  // A new loader (the engine restarted) starts over: nothing of the previous map stays.
+  const [loading, setLoading] = useState(() => load);
+  if (loading !== load) {
+    setLoading(() => load);
     setData(undefined);
     setError(undefined);
     setCancelled(false);
     setProgress(undefined);
+  }
+  const again = () => {
+    setData(undefined);
+    setError(undefined);
+    setCancelled(false);
+    setProgress(undefined);
+    setAttempt((n) => n + 1);
+  };
+
+  useEffect(() => {
+    const abort = new AbortController();
+    controller.current = abort;
     load(abort.signal, setProgress).then(
       (value) => !abort.signal.aborted && setData(value),
       (reason: unknown) => {
@@ -87,7 +99,7 @@ export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
     return (
       <p className="hint" data-testid="map-cancelled">
         Map cancelled.{' '}
-        <button type="button" className="link-button" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" className="link-button" onClick={again}>
           Make the map
         </button>
       </p>

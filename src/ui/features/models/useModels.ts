@@ -23,14 +23,16 @@ export function useModels(open: boolean) {
   const live = useRef(true);
   useEffect(() => () => void (live.current = false), []);
 
-  const refresh = useCallback(async () => {
-    if (!engine) return;
-    try {
-      const next = await engine.modelsOverview();
-      if (live.current) setOverview(next);
-    } catch (reason) {
-      if (live.current) setError(errorMessage(reason));
-    }
+  const refresh = useCallback((): Promise<void> => {
+    if (!engine) return Promise.resolve();
+    return engine.modelsOverview().then(
+      (next) => {
+        if (live.current) setOverview(next);
+      },
+      (reason: unknown) => {
+        if (live.current) setError(errorMessage(reason));
+      },
+    );
   }, [engine]);
 
   useEffect(() => {

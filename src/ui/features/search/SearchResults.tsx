@@ -1,6 +1,6 @@
 // The answer to the current query: timing, a fallback notice, the ranked passages, or why there are none.
 // Arrow keys move between results (one Tab stop for the whole list), Home/End jump, Escape returns to the box.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import type { LibraryStats, SearchResult } from '../../../engine/api/index.ts';
 import type { SearchMode } from '../../../engine/api/index.ts';
 import { formatMs, modeNames, plural } from '../../components/format.ts';
@@ -50,9 +50,11 @@ export function SearchResults(props: Props) {
 
 function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFilter, onOpen, titles }: Props) {
   const list = useRef<HTMLOListElement>(null);
-  const [active, setActive] = useState(0);
   const response = search.response;
-  useEffect(() => setActive(0), [response]);
+  // The result that takes focus with the arrows: the first again for each new response.
+  const [cursor, setCursor] = useState({ response, index: 0 });
+  const active = cursor.response === response ? cursor.index : 0;
+  const setActive = (index: number) => setCursor({ response, index });
 
   const text = query.trim();
   if (text === '') return <SearchHint stats={stats} />;

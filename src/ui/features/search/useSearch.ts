@@ -18,6 +18,8 @@ export interface SearchState {
   rerank?: { state: 'running' } | { state: 'done'; tookMs: number; depth: number } | { state: 'failed'; error: string };
 }
 
+const IDLE: SearchState = { response: undefined, error: undefined, pending: false };
+
 /** The response in the reranked order, each result carrying its rerank score and rank. */
 export function applyRerank(response: SearchResponse, reranked: RerankResponse): SearchResponse {
   const byId = new Map(response.results.map((r) => [r.chunkId, r]));
@@ -43,11 +45,21 @@ export function useSearch(
 ): SearchState {
   // Compared by value: a new object with the same filters must not search again.
   const searchKey = JSON.stringify(filter ?? null);
-  const [state, setState] = useState<SearchState>({ response: undefined, error: undefined, pending: false });
   const latest = useRef(0);
   const lastQuery = useRef('');
   const filterKey = documentIds.join(',');
   const tuningKey = JSON.stringify(tuning);
+
+  // A new request makes the shown answer stale (pending) or, with nothing to ask, empty. Set while rendering, so
+  // no frame shows the new request with the old answer as if current.
+  const request: AnswerInputs = { engine, query, mode, revision, filterKey, tuningKey, searchKey };
+  const idle = !engine || query.trim() === '';
+  const [asked, setAsked] = useState(request);
+  const [state, setState] = useState<SearchState>(idle ? IDLE : { ...IDLE, pending: true });
+  if (!sameRequest(asked, request)) {
+    setAsked(request);
+    setState(idle ? IDLE : (previous) => ({ ...previous, pending: true }));
+  }
 
   useEffect(() => {
     const text = query.trim();
@@ -55,13 +67,11 @@ export function useSearch(
     const current = JSON.parse(tuningKey) as SearchTuning;
     if (!engine || text === '') {
       lastQuery.current = text;
-      setState({ response: undefined, error: undefined, pending: false });
       return;
     }
     // Typing waits for a pause; a mode switch or library change answers at once.
     const delay = text === lastQuery.current ? 0 : DEBOUNCE_MS;
     lastQuery.current = text;
-    setState((previous) => ({ ...previous, pending: true }));
     const timer = setTimeout(() => {
       // The URL's documents (a map selection or a link) narrow the filter chips' documents.
       const chips = searchKey === 'null' ? undefined : (JSON.parse(searchKey) as SearchFilter);
@@ -97,4 +107,19 @@ export function useSearch(
   }, [engine, query, mode, revision, filterKey, tuningKey, searchKey]);
 
   return state;
+}
+
+/** Everything an answer depends on: a change asks again. */
+interface AnswerInputs {
+  engine: Engine | undefined;
+  query: string;
+  mode: SearchMode;
+  revision: unknown;
+  filterKey: string;
+  tuningKey: string;
+  searchKey: string;
+}
+
+function sameRequest(a: AnswerInputs, b: AnswerInputs): boolean {
+  return (Object.keys(a) as Array<keyof AnswerInputs>).every((key) => Object.is(a[key], b[key]));
 }

@@ -1,5 +1,5 @@
 // Model, model source, device and chunking, edited as a draft and applied together.
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { EngineSettings, ModelSpec } from '../../../engine/api/index.ts';
 // The registry is plain data (no engine code runs here); reading it keeps this list in step with the engine.
 import {
@@ -90,7 +90,9 @@ interface Props {
 export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels, swapConfirm }: Props) {
   const { settings, saveSettings: onSave } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [draft, setDraft] = useState<Draft>();
+  const [draft, setDraftAsIs] = useState<Draft>();
+  // A model without weights of the chosen dtype goes back to automatic.
+  const setDraft = useCallback((update: (d: Draft | undefined) => Draft | undefined) => setDraftAsIs((d) => withOfferedDtype(update(d))), []);
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const id = useId();
@@ -101,21 +103,16 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
     const element = dialog.current;
     if (!element) return;
     if (open && !element.open) {
-      setDraft(settings && pick(settings));
+      setDraft(() => settings && pick(settings));
       setError(undefined);
       setPendingSwap(undefined);
       element.showModal();
     } else if (!open && element.open) {
       element.close();
     }
-  }, [open, settings]);
+  }, [open, settings, setDraft]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => d && { ...d, [key]: value });
-
-  // ── devices you can trust ── a model without weights of the chosen dtype goes back to automatic.
-  useEffect(() => {
-    if (draft && !dtypeOffered(draft.modelId, draft.dtype)) setDraft({ ...draft, dtype: 'auto' });
-  }, [draft]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -396,6 +393,10 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
       )}
     </dialog>
   );
+}
+
+function withOfferedDtype(draft: Draft | undefined): Draft | undefined {
+  return draft && !dtypeOffered(draft.modelId, draft.dtype) ? { ...draft, dtype: 'auto' } : draft;
 }
 
 function pick(settings: EngineSettings): Draft {

@@ -4,7 +4,7 @@
 // script or fetch an image or font. A PDF whose original was kept shows its page drawn with pdf.js and the passage
 // marked on it (PdfPageView), with its text as a second tab and the fallback. "Download original" / "Open in a new
 // tab" hand out the kept bytes (viewer-original.ts: never HTML or SVG in a tab).
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { DocumentFormat, TextBlock } from '../../../engine/api/index.ts';
 import { cleanMarkdown, mapRange } from '../../components/clean-passage.ts';
 import { formatName } from '../../components/format.ts';
@@ -100,13 +100,24 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
     if (!target && element.open) element.close();
   }, [target]);
 
-  useEffect(() => {
+  const pageFailed = useCallback((reason: string) => {
+    setView('text');
+    setViewNote(`Shown as text: the page could not be drawn (${reason}).`);
+  }, []);
+
+  // Another document (or none) starts from nothing: set while rendering, so no frame shows the old one's state.
+  const [shown, setShown] = useState({ target, load, loadOriginal });
+  if (shown.target !== target || shown.load !== load || shown.loadOriginal !== loadOriginal) {
+    setShown({ target, load, loadOriginal });
     setDoc(undefined);
     setError(undefined);
     setCurrent(-1);
     setView('text');
     setOriginal(undefined);
     setViewNote(undefined);
+  }
+
+  useEffect(() => {
     if (!target) return;
     let live = true;
     load(target.documentId).then(
@@ -133,12 +144,7 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
     return () => {
       live = false;
     };
-  }, [target, load, loadOriginal]);
-
-  const pageFailed = (reason: string) => {
-    setView('text');
-    setViewNote(`Shown as text: the page could not be drawn (${reason}).`);
-  };
+  }, [target, load, loadOriginal, pageFailed]);
 
   // The passage's page and text, for the drawn page.
   const passagePage = useMemo(() => {
@@ -149,12 +155,12 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
   const passageText = doc && target ? doc.text.slice(target.start, target.end) : '';
 
   const [originalBusy, setOriginalBusy] = useState(false);
-  const withOriginal = (use: (file: ViewerOriginal) => void) => {
+  const withOriginal = (handle: (file: ViewerOriginal) => void) => {
     if (!target || !loadOriginal) return;
-    if (original) return use(original);
+    if (original) return handle(original);
     setOriginalBusy(true);
     loadOriginal(target.documentId)
-      .then((file) => (file ? use(file) : setViewNote('The original file is not kept for this document.')))
+      .then((file) => (file ? handle(file) : setViewNote('The original file is not kept for this document.')))
       .catch((reason: unknown) => setViewNote(`The original could not be read: ${reason instanceof Error ? reason.message : String(reason)}`))
       .finally(() => setOriginalBusy(false));
   };

@@ -48,9 +48,16 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const failRef = useRef(onFail);
-  failRef.current = onFail;
+  useEffect(() => {
+    failRef.current = onFail;
+  }, [onFail]);
 
-  useEffect(() => setPage(passagePage), [passagePage, bytes]);
+  // Another passage or file starts at the passage's page.
+  const [opened, setOpened] = useState({ passagePage, bytes });
+  if (opened.passagePage !== passagePage || opened.bytes !== bytes) {
+    setOpened({ passagePage, bytes });
+    setPage(passagePage);
+  }
 
   // The page is fitted to the frame's width, drawn again when that changes (a rotated phone, a resized window).
   const [frameWidth, setFrameWidth] = useState(0);
