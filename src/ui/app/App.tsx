@@ -40,8 +40,6 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { RefusedNotice } from './RefusedNotice.tsx';
-import '../features/privacy/privacy.css';
-import './library-tools.css';
 
 export function App() {
   const { engine, connection, lock, setLock, refreshModel } = useEngine();

@@ -1,4 +1,5 @@
 // The promise the whole design keeps, and the way to see how it is kept.
+import './footer.css';
 
 export function Footer({ onOpenPrivacy }: { onOpenPrivacy?: () => void }) {
   return (

@@ -2,6 +2,7 @@
 // the explicit choice. Nothing from the URL is saved unless the user clicks here.
 import { useState } from 'react';
 import { useEngine } from '../client/engine-context.ts';
+import './engine-banner.css';
 
 export function RefusedNotice() {
   const { refused: refusedAtStart, saveSettings } = useEngine();

@@ -7,6 +7,7 @@ import { errorMessage, newJobId } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { formatBytes, plural } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import './backup.css';
 
 interface Props {
   collections: CollectionSummary[];

@@ -2,6 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import { plural } from '../../components/format.ts';
 import type { Collections } from './useCollections.ts';
+import '../../components/chips.css';
+import './collections.css';
 
 interface Props {
   collections: Collections;

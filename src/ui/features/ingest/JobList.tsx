@@ -1,7 +1,7 @@
 // The ingest dashboard: the batch's totals (files done, passages per second, time remaining), one row per file, and
 // a summary once the batch is over that stays until dismissed. A calm live region says how far it has got.
 import { useEffect, useState } from 'react';
-import '../library/library-view.css';
+import './ingest-dashboard.css';
 import { JobRow } from './JobRow.tsx';
 import { formatDuration, formatRate, type BatchSummary, type IngestMeter } from './ingest-rate.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';

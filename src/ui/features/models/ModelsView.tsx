@@ -9,6 +9,7 @@ import { deviceName, formatBytes } from '../../components/format.ts';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { modelKey, useModels, type DownloadState } from './useModels.ts';
+import '../../components/dialogs.css';
 import './models.css';
 
 interface Props {

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { errorMessage } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { forgetEverything } from './forget-everything.ts';
+import './privacy.css';
 
 export function ForgetEverything() {
   const { engine } = useEngine();

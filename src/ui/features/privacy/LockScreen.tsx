@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../client/engine-client.ts';
 import { useEngine, useStartedEngine } from '../../client/engine-context.ts';
 import { ForgetEverything } from './ForgetEverything.tsx';
+import './privacy.css';
 
 export function LockScreen() {
   const engine = useStartedEngine();

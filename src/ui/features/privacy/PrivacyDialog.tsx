@@ -4,6 +4,8 @@ import { CONTENT_SECURITY_POLICY } from '../../../security-headers.ts';
 import { modelHostConnectSources, parseModelHost } from '../../../engine/public.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { ForgetEverything } from './ForgetEverything.tsx';
+import '../../components/dialogs.css';
+import './privacy.css';
 
 /** The hosts model files may come from: read from the Content Security Policy the app is served with. */
 export const MODEL_HOSTS: string[] = (/connect-src ([^;]+)/.exec(CONTENT_SECURITY_POLICY)?.[1] ?? '')

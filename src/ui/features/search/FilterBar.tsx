@@ -4,6 +4,8 @@ import type { CollectionSummary, DocumentSummary } from '../../../engine/api/ind
 import type { DocumentFormat } from '../../../engine/api/index.ts';
 import { addValue, chipsOf, isEmpty, NO_FILTERS, removeChip, valuesOf, type Filters } from './filters.ts';
 import { formatName } from '../../components/format.ts';
+import '../../components/chips.css';
+import './search.css';
 
 interface Props {
   filters: Filters;

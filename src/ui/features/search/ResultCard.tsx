@@ -8,6 +8,7 @@ import { cleanPassage } from '../../components/clean-passage.ts';
 import { formatLocation, formatName } from '../../components/format.ts';
 import { HighlightedText } from './HighlightedText.tsx';
 import { ScoreBreakdown } from './ScoreBreakdown.tsx';
+import './search.css';
 
 /** Passages longer than this start folded; the fold keeps the list scannable. */
 const FOLD_CHARS = 520;

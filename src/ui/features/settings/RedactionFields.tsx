@@ -3,6 +3,7 @@
 import type { BuiltinPiiType, CustomPatternSpec, EngineSettings } from '../../../engine/api/index.ts';
 // Plain code (no I/O): the same checks the engine runs on save.
 import { BUILTIN_PII_TYPES, customDetector } from '../../../engine/public.ts';
+import './redaction.css';
 
 const TYPE_LABELS: Record<BuiltinPiiType, string> = {
   email: 'Email addresses',
