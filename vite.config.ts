@@ -26,7 +26,7 @@ export default defineConfig(({ mode }) => {
     // the app shell, the engine worker, pdf.js and the ONNX Runtime wasm (~27 MB, hence the raised limit), so the
     // app opens with the network off from the first visit; adds COOP/COEP where the host does not (threads on any
     // static host); and waits for the user before activating a new version (registerType 'prompt': no swap under
-    // the user). src/ui/pwa-update.ts registers it (injectRegister null). Scope, precache URLs and the navigation
+    // the user). src/ui/client/pwa-update.ts registers it (injectRegister null). Scope, precache URLs and the navigation
     // fallback all follow Vite's base, so `vite build --base=/trove/` works. Model files are cached by
     // transformers.js itself (Cache Storage) on first use; self-hosted models under <base>models/ are not precached.
     VitePWA({

@@ -56,7 +56,7 @@ test('under /trove/ the app shell reloads offline, and a deep link inside the sc
   expect(missing.status()).toBe(404);
 });
 
-// Needs the lead's wiring: the engine's localModelPath must come from src/ui/base-path.ts (defaultLocalModelPath()),
+// Needs the lead's wiring: the engine's localModelPath must come from src/ui/client/base-path.ts (defaultLocalModelPath()),
 // or the fixture model is fetched from /models/ (404 on this host) and the status never becomes "ready".
 test('under /trove/ the self-hosted fixture model loads from /trove/models/, ingests and searches, also offline', async ({ page, context }) => {
   const modelRequests: string[] = [];

@@ -2,9 +2,9 @@
 // CSP does not block it; the built site has no inline script at all.)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { startPwa } from './ui/pwa-update.ts';
-import { Root } from './ui/Root.tsx';
-import './ui/styles.css';
+import { startPwa } from './ui/client/pwa-update.ts';
+import { Root } from './ui/app/Root.tsx';
+import './ui/app/styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appBasePath, defaultLocalModelPath } from '../src/ui/base-path.ts';
+import { appBasePath, defaultLocalModelPath } from '../src/ui/client/base-path.ts';
 
 describe('base-aware model path', () => {
   it('is /models/ at the root and <base>models/ under a sub-path', () => {

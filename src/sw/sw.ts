@@ -2,7 +2,7 @@
 // - Precaches the app shell, engine worker, pdf.js and the ONNX Runtime wasm, so the app opens offline from the
 //   first visit on (it claims that first page).
 // - Never swaps versions under the user: a new version waits until the page asks for it (SKIP_WAITING, sent by
-//   src/ui/pwa-update.ts when the user accepts "update available — reload").
+//   src/ui/client/pwa-update.ts when the user accepts "update available — reload").
 // - Adds COOP/COEP to what it serves when the host does not send them, so the app is cross-origin isolated
 //   (multi-threaded WASM) on any static host from its second load on.
 // Everything is relative to the registration scope, so a build under any base path (vite build --base=/trove/) works.

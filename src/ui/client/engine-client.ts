@@ -1,0 +1,326 @@
+// The UI's one door to the engine: a Web Worker behind comlink. Nothing else in src/ui imports engine code
+// except types.
+import * as Comlink from 'comlink';
+import type {
+  LibraryMap,
+  EngineSettings,
+  EvaluateRequest,
+  EvaluationProgress,
+  EvaluationRun,
+  FileInput,
+  IngestProgress,
+  LibraryEvent,
+  LibraryStats,
+  LockState,
+  ModelStatus,
+  SettingsRefusal,
+  TroveApi,
+} from '../../engine/api/index.ts';
+import { DEFAULT_MODEL_HOST, ERROR_CODES } from '../../engine/public.ts';
+import { registerErrorTransfer } from '../../worker/error-transfer.ts';
+import { defaultLocalModelPath } from './base-path.ts';
+
+export type Engine = Comlink.Remote<TroveApi>;
+
+export interface Connection {
+  engine: Engine;
+  settings: EngineSettings;
+  stats: LibraryStats;
+  /** Whether the library is encrypted, and if so whether it is open. */
+  lock: LockState;
+  /** URL parameters that were not applied because they would widen what the user allowed. */
+  refused: SettingsRefusal[];
+}
+
+/** What the page hears about the engine as a whole (besides model status). */
+export type EngineEvent =
+  | LibraryEvent
+  /** The worker died (crash, out of memory, closed): unfinished jobs failed; a new worker is starting. */
+  | { type: 'died'; message: string }
+  /** A new worker is up after a death: re-read everything from it. */
+  | { type: 'restarted'; connection: Connection };
+
+/** The heartbeat: a ping every interval; no answer within the timeout means the worker is gone. */
+const HEARTBEAT_INTERVAL_MS = 2_000;
+// Generous: one model run on a slow device can keep the worker busy for seconds between answers.
+const HEARTBEAT_TIMEOUT_MS = 25_000;
+
+registerErrorTransfer();
+
+let connection: Promise<Connection> | undefined;
+let worker: Worker | undefined;
+const statusListeners = new Set<(status: ModelStatus) => void>();
+const jobListeners = new Set<(progress: IngestProgress) => void>();
+const eventListeners = new Set<(event: EngineEvent) => void>();
+
+/**
+ * Starts the worker and initialises the engine once per page, however many times React mounts
+ * (StrictMode runs effects twice in development). After a worker death this returns the new connection.
+ */
+export function connect(): Promise<Connection> {
+  connection ??= start();
+  return connection;
+}
+
+/** Subscribes to engine events (library changed in another tab, stale library, worker died/restarted). */
+export function onEngineEvent(listener: (event: EngineEvent) => void): () => void {
+  eventListeners.add(listener);
+  return () => eventListeners.delete(listener);
+}
+
+/** Subscribes to the progress of every job, including those the engine starts itself (resume, retry). */
+export function onJobProgress(listener: (progress: IngestProgress) => void): () => void {
+  jobListeners.add(listener);
+  return () => jobListeners.delete(listener);
+}
+
+function emit(event: EngineEvent): void {
+  for (const listener of eventListeners) listener(event);
+}
+
+async function start(): Promise<Connection> {
+  const current = new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'trove-engine',
+  });
+  worker = current;
+  // A worker that fails to load never answers; turn that into an error instead of a spinner forever.
+  let rejectStart: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    rejectStart = reject;
+  });
+  failed.catch(() => undefined); // only matters while init is pending
+  current.addEventListener('error', (event) => {
+    event.preventDefault();
+    const message = event.message || 'The search engine (Web Worker) could not start.';
+    rejectStart(new Error(message));
+    // Once started, an uncaught error that killed the worker shows up as a missed heartbeat.
+  });
+  const engine = Comlink.wrap<TroveApi>(current);
+  const { build, requested } = initialSettings();
+  const { settings, stats, lock, refused } = await Promise.race([engine.init(build, requested), failed]);
+  // One proxy each for the page; React components subscribe through the listener sets.
+  await engine.onModelStatus(
+    Comlink.proxy((status: ModelStatus) => {
+      for (const listener of statusListeners) listener(status);
+    }),
+  );
+  await engine.onJobProgress(
+    Comlink.proxy((progress: IngestProgress) => {
+      for (const listener of jobListeners) listener(progress);
+    }),
+  );
+  await engine.onLibraryEvent(Comlink.proxy((event: LibraryEvent) => emit(event)));
+  watchHeartbeat(current, engine);
+  return { engine, settings, stats, lock, refused };
+}
+
+/**
+ * Pings the worker; when it stops answering, fails its jobs, replaces it and tells the page. Time the page itself
+ * was frozen (a long render, a suspended tab) does not count against the worker: only missed answers while the
+ * page was running do.
+ */
+function watchHeartbeat(watched: Worker, engine: Engine): void {
+  let silentMs = 0;
+  let lastTick = Date.now();
+  let inFlight = false;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const elapsed = Math.min(now - lastTick, HEARTBEAT_INTERVAL_MS * 2);
+    lastTick = now;
+    if (worker !== watched) {
+      clearInterval(timer);
+      return;
+    }
+    if (inFlight) silentMs += elapsed;
+    if (silentMs > HEARTBEAT_TIMEOUT_MS) {
+      clearInterval(timer);
+      void restartAfterDeath(watched);
+      return;
+    }
+    if (inFlight) return;
+    inFlight = true;
+    engine.ping().then(
+      () => {
+        silentMs = 0;
+        inFlight = false;
+      },
+      () => {
+        inFlight = false;
+      },
+    );
+  }, HEARTBEAT_INTERVAL_MS);
+}
+
+async function restartAfterDeath(dead: Worker): Promise<void> {
+  if (worker !== dead) return;
+  dead.terminate(); // also frees its memory
+  worker = undefined;
+  connection = undefined;
+  emit({ type: 'died', message: ERROR_CODES.WORKER_DIED });
+  try {
+    // The new engine resumes what the dead one left half-written (its documents are 'ingesting' in storage).
+    emit({ type: 'restarted', connection: await connect() });
+  } catch (error) {
+    emit({ type: 'stale', message: `The search engine could not be restarted (${errorMessage(error)}). Reload the page.` });
+  }
+}
+
+/** Subscribes to model status pushes; returns the unsubscribe function. */
+export function onModelStatus(listener: (status: ModelStatus) => void): () => void {
+  statusListeners.add(listener);
+  return () => statusListeners.delete(listener);
+}
+
+/**
+ * Settings for init, kept apart: the build's choice (VITE_TROVE_MODEL=local → the offline GloVe fixture), and
+ * tester requests from the URL (?model=ID&remote=0|1&device=auto|webgpu|wasm). The engine applies a request only
+ * where it narrows what the user allowed (?remote=1 with downloads off is refused), and saves neither.
+ */
+export function initialSettings(
+  query: string = globalThis.location?.search ?? '',
+  buildModel: string | undefined = import.meta.env.VITE_TROVE_MODEL as string | undefined,
+  buildModelHost: string = (import.meta.env.VITE_TROVE_MODEL_HOST as string | undefined) || DEFAULT_MODEL_HOST,
+): { build: Partial<EngineSettings>; requested: Partial<EngineSettings> } {
+  // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
+  const build: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
+  // ── model host ── where model files come from (VITE_TROVE_MODEL_HOST; the hub when unset)
+  build.modelHost = buildModelHost;
+  if (buildModel === 'local') {
+    Object.assign(build, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false });
+  }
+  const requested: Partial<EngineSettings> = {};
+  const params = new URLSearchParams(query);
+  const model = params.get('model');
+  if (model) requested.modelId = model;
+  const remote = params.get('remote');
+  if (remote === '0' || remote === 'false') requested.allowRemoteModels = false;
+  if (remote === '1' || remote === 'true') requested.allowRemoteModels = true;
+  const device = params.get('device');
+  if (device === 'auto' || device === 'webgpu' || device === 'wasm') requested.device = device;
+  return { build, requested };
+}
+
+/** A file picked or dropped, with the id its job row and progress use. */
+export interface PendingFile {
+  jobId: string;
+  file: File;
+  /** Folder path inside a dropped or chosen folder (metadata, filterable). */
+  folder?: string;
+  /** CSV/TSV/JSON: the fields chosen as text in the preview. */
+  textFields?: string[];
+  /** Collection to add to (default: the default collection). */
+  collection?: string;
+  /** The user's answer to "a document with this name is already there". */
+  onDuplicate?: FileInput['onDuplicate'];
+}
+
+let jobCounter = 0;
+export function newJobId(): string {
+  jobCounter += 1;
+  return `job-${Date.now().toString(36)}-${jobCounter}`;
+}
+
+/**
+ * Reads the files and hands them to the engine, transferring (not copying) their bytes.
+ * Files the browser cannot read are reported as failed here and never sent.
+ */
+export async function ingestFiles(
+  engine: Engine,
+  files: PendingFile[],
+  onProgress: (progress: IngestProgress) => void,
+  maxFileMB: number,
+): Promise<IngestProgress[]> {
+  const results: IngestProgress[] = [];
+  const progress = Comlink.proxy(onProgress);
+  runningIngests++;
+  try {
+    return await sendOneByOne(engine, files, onProgress, progress, results, maxFileMB);
+  } finally {
+    runningIngests--;
+  }
+}
+
+let runningIngests = 0;
+/** True while files are being handed to the engine (a reload now would interrupt them). */
+export function ingestRunning(): boolean {
+  return runningIngests > 0;
+}
+
+async function sendOneByOne(
+  engine: Engine,
+  files: PendingFile[],
+  onProgress: (progress: IngestProgress) => void,
+  progress: (progress: IngestProgress) => void,
+  results: IngestProgress[],
+  maxFileMB: number,
+): Promise<IngestProgress[]> {
+  const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
+    const failure: IngestProgress = { jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code, message } };
+    onProgress(failure);
+    results.push(failure);
+  };
+  // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
+  // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
+  // largest file, however many are dropped.
+  for (const { jobId, file, folder, textFields, collection, onDuplicate } of files) {
+    if (file.size > maxFileMB * 1024 * 1024) {
+      fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
+      continue;
+    }
+    let data: ArrayBuffer;
+    try {
+      data = await file.arrayBuffer();
+    } catch (error) {
+      fail(jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
+      continue;
+    }
+    const input: FileInput = { jobId, name: file.name, type: file.type, data, lastModified: file.lastModified };
+    if (folder) input.folder = folder;
+    if (textFields) input.textFields = textFields;
+    if (collection !== undefined) input.collection = collection;
+    if (onDuplicate !== undefined) input.onDuplicate = onDuplicate;
+    const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
+    results.push(result);
+  }
+  return results;
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** Errors from the worker arrive as Error objects with the engine's message; show that message. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  return String(error);
+}
+
+// ── evaluation (issue 8) ──
+/** Runs an evaluation in the worker, with progress through a proxied callback. */
+export function runEvaluation(
+  engine: Engine,
+  request: EvaluateRequest,
+  onProgress: (progress: EvaluationProgress) => void,
+): Promise<EvaluationRun> {
+  return engine.evaluate(request, Comlink.proxy(onProgress));
+}
+
+/**
+ * The library map for MapPanel: projected in the worker; an aborted signal cancels the projection there.
+ * Returns the points with each passage's offsets, so a click can open the viewer at the passage.
+ */
+export async function loadLibraryMap(
+  engine: Engine,
+  signal: AbortSignal,
+  onProgress: (progress: { stage: string; fraction: number }) => void,
+): Promise<LibraryMap> {
+  const cancel = () => void engine.cancelMap();
+  signal.addEventListener('abort', cancel);
+  try {
+    return await engine.projectMap({}, Comlink.proxy(onProgress));
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+}

@@ -1,0 +1,172 @@
+// Backup and storage: export the library (or one collection) as a .trove file, import one, and see how much of
+// the browser's storage the library uses and whether it is kept under storage pressure.
+import { useRef, useState, type ChangeEvent } from 'react';
+import * as Comlink from 'comlink';
+import type { BackupProgress, CollectionSummary, ImportSummary, StorageStatus } from '../../../engine/api/index.ts';
+import { errorMessage, newJobId } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
+import { formatBytes, plural } from '../../components/format.ts';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import './backup.css';
+
+interface Props {
+  collections: CollectionSummary[];
+  storage: StorageStatus | undefined;
+}
+
+type Job =
+  | { kind: 'export' | 'import'; jobId: string; progress?: BackupProgress }
+  | { kind: 'done'; message: string }
+  | { kind: 'failed'; message: string; code?: string; file?: File };
+
+export function BackupPanel({ collections, storage }: Props) {
+  const { engine, libraryChanged } = useEngine();
+  const [scope, setScope] = useState('*');
+  const [job, setJob] = useState<Job>();
+  const picker = useRef<HTMLInputElement>(null);
+  const busy = job?.kind === 'export' || job?.kind === 'import';
+
+  const exportNow = async () => {
+    if (!engine) return;
+    const jobId = newJobId();
+    setJob({ kind: 'export', jobId });
+    try {
+      const options = scope === '*' ? { jobId } : { jobId, collection: scope };
+      const blob = await engine.exportLibrary(options, Comlink.proxy(progressOf(setJob, 'export', jobId)));
+      const name = `${scope === '*' ? 'trove-library' : `trove-${scope}`}-${new Date().toISOString().slice(0, 10)}.trove`;
+      download(blob, name);
+      setJob({ kind: 'done', message: `Exported ${name} (${formatBytes(blob.size)}).` });
+    } catch (reason) {
+      setJob({ kind: 'failed', message: errorMessage(reason) });
+    }
+  };
+
+  const importFile = async (file: File, reembed = false) => {
+    if (!engine) return;
+    const jobId = newJobId();
+    setJob({ kind: 'import', jobId });
+    try {
+      const summary: ImportSummary = await engine.importLibrary(
+        file,
+        { jobId, fileName: file.name, onModelMismatch: reembed ? 're-embed' : 'refuse' },
+        Comlink.proxy(progressOf(setJob, 'import', jobId)),
+      );
+      setJob({
+        kind: 'done',
+        message:
+          `Imported ${plural(summary.documents, 'document')} and ${plural(summary.passages, 'passage')} from ${file.name}.` +
+          (summary.reembedding ? ' Their passages are being embedded with the current model; keyword search works now.' : ''),
+      });
+    } catch (reason) {
+      const code = typeof reason === 'object' && reason !== null ? (reason as { code?: string }).code : undefined;
+      setJob({ kind: 'failed', message: errorMessage(reason), code, file });
+    } finally {
+      libraryChanged();
+    }
+  };
+
+  const picked = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file) void importFile(file);
+  };
+
+  return (
+    <section className="backup" aria-labelledby="backup-title" data-testid="backup">
+      <div className="section-head">
+        <h2 id="backup-title" className="section-title">
+          Backup and storage
+        </h2>
+        <StorageLine status={storage} />
+      </div>
+      <div className="backup__row">
+        <label htmlFor="export-scope">Export</label>
+        <select id="export-scope" data-testid="export-scope" value={scope} disabled={busy} onChange={(e) => setScope(e.target.value)}>
+          <option value="*">Everything</option>
+          {collections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="button button--small" data-testid="export" disabled={busy || !engine} onClick={() => void exportNow()}>
+          Export .trove
+        </button>
+        <button type="button" className="button button--small" data-testid="import" disabled={busy || !engine} onClick={() => picker.current?.click()}>
+          Import .trove…
+        </button>
+        <input ref={picker} type="file" accept=".trove" hidden data-testid="import-input" onChange={picked} />
+      </div>
+      {job && (job.kind === 'export' || job.kind === 'import') && (
+        <div className="backup__job" data-testid="backup-progress">
+          <ProgressBar
+            value={job.progress?.totalBytes ? job.progress.bytes / job.progress.totalBytes : undefined}
+            label={job.kind === 'export' ? 'Exporting' : 'Importing'}
+          />
+          <span>
+            {phaseText(job.kind, job.progress)}{' '}
+            <button type="button" className="button button--small button--quiet" data-testid="backup-cancel" onClick={() => void engine?.cancelBackup(job.jobId)}>
+              Cancel
+            </button>
+          </span>
+        </div>
+      )}
+      {job?.kind === 'done' && (
+        <p className="notice" role="status" data-testid="backup-done">
+          {job.message}
+        </p>
+      )}
+      {job?.kind === 'failed' && (
+        <p className="alert" role="alert" data-testid="backup-error">
+          {job.message}
+          {job.code === 'MODEL_MISMATCH' && job.file && (
+            <>
+              {' '}
+              <button type="button" className="button button--small" data-testid="import-reembed" onClick={() => void importFile(job.file!, true)}>
+                Import anyway and re-embed
+              </button>
+            </>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/**
+ * A progress listener that only updates its own running job: progress crosses on another port than the answer,
+ * so an event may land after the job finished and must not bring back its progress bar.
+ */
+function progressOf(setJob: (update: (job: Job | undefined) => Job | undefined) => void, kind: 'export' | 'import', jobId: string) {
+  return (progress: BackupProgress) =>
+    setJob((job) => (job && job.kind === kind && job.jobId === jobId ? { ...job, progress } : job));
+}
+
+function StorageLine({ status }: { status: StorageStatus | undefined }) {
+  if (!status) return null;
+  return (
+    <p className="section-meta" data-testid="storage" data-persisted={String(status.persisted ?? false)}>
+      {status.known ? `${formatBytes(status.usage ?? 0)} of ${formatBytes(status.quota ?? 0)} used` : 'Storage use unknown'}
+      {' · '}
+      {status.persisted ? 'kept by the browser (persistent)' : 'may be cleared by the browser when space runs low'}
+    </p>
+  );
+}
+
+function phaseText(kind: 'export' | 'import', progress: BackupProgress | undefined): string {
+  if (!progress) return kind === 'export' ? 'Exporting…' : 'Reading…';
+  const docs = `${progress.documents.toLocaleString()} of ${progress.totalDocuments.toLocaleString()} documents`;
+  if (progress.phase === 'verify') return `Checking the file… ${formatBytes(progress.bytes)}${progress.totalBytes ? ` of ${formatBytes(progress.totalBytes)}` : ''}`;
+  return `${progress.phase === 'export' ? 'Exporting' : 'Importing'} ${docs}`;
+}
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
