@@ -1,19 +1,12 @@
 // Which backend embeds: transformers.js with a registry model (the default), or a local Ollama server when the user
-// turned it on in Settings. One place decides, so the status, the stored "which vectors serve" record and the loader
-// always agree on the model id ("ollama:<name:tag>" for Ollama).
+// turned it on in Settings. The model id says which (models/effective-model.ts: "ollama:<name:tag>" for Ollama).
 import type { EngineSettings } from '../api/index.ts';
-import type { EmbedderLoadOptions, EmbedderLoader } from '../services/model-lifecycle.ts';
-import type { Embedder } from './embedder.ts';
-import { OLLAMA_MODEL_PREFIX, loadOllamaEmbedder, ollamaModelName, type OllamaEmbedderOptions } from './ollama-embedder.ts';
+import { OLLAMA_MODEL_PREFIX, isOllamaModelId } from '../models/effective-model.ts';
+import type { Embedder, EmbedderLoadOptions, EmbedderLoader } from './embedder.ts';
+import { loadOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.ts';
 
-/** The id of the model that embeds with these settings: a registry id, or "ollama:<name:tag>". */
-export function effectiveModelId(settings: EngineSettings): string {
-  return settings.ollamaEnabled ? `${OLLAMA_MODEL_PREFIX}${ollamaModelName(settings.ollamaModel)}` : settings.modelId;
-}
-
-export function isOllamaModelId(id: string): boolean {
-  return id.startsWith(OLLAMA_MODEL_PREFIX);
-}
+// The engine takes the model id and the loader from one place.
+export { effectiveModelId } from '../models/effective-model.ts';
 
 /** Load options for a model id (the current one, or a previous one being restored) with these settings. */
 export function loadOptionsFor(modelId: string, settings: EngineSettings, device = settings.device): EmbedderLoadOptions {

@@ -3,30 +3,14 @@
 // It never decides when a swap may happen: the engine swaps models from its work queue, so an ingest always
 // finishes with the embedder it started with.
 import type { DtypeChange, EngineSettings, ModelStatus } from '../api/index.ts';
-import type { Embedder } from '../embed/embedder.ts';
+import type { Embedder, EmbedderLoadOptions, EmbedderLoader } from '../embed/embedder.ts';
 import { effectiveModelId, loadOptionsFor, loadWithBackend } from '../embed/embedder-backend.ts';
 import { getModelSpec, type ModelDtype } from '../models/model-registry.ts';
 import { isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DeviceCheckMemory } from '../embed/device-self-check.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from '../models/dtype-choice.ts';
 
-export interface EmbedderLoadOptions {
-  modelId: string;
-  allowRemoteModels: boolean;
-  localModelPath: string;
-  device: EngineSettings['device'];
-  onProgress?: (fraction: number) => void;
-  // ── Ollama backend (issue 11c) ──
-  /** Set when a local Ollama server embeds instead (see embed/embedder-backend.ts). */
-  ollama?: { origin: string; model: string };
-  // ── devices you can trust ──
-  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
-  dtype?: ModelDtype;
-  /** Where WebGPU self-check verdicts are remembered. */
-  deviceChecks?: DeviceCheckMemory;
-}
-
-export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
+export type { EmbedderLoadOptions, EmbedderLoader } from '../embed/embedder.ts';
 
 export interface ModelLifecycleHooks {
   /** Current settings (read at each load). */
