@@ -1,6 +1,6 @@
 // Which backend embeds: transformers.js with a registry model (the default), or a local Ollama server when the user
 // turned it on in Settings. The model id says which (models/effective-model.ts: "ollama:<name:tag>" for Ollama).
-import type { EngineSettings } from '../api/index.ts';
+import type { EngineSettings } from '../api/settings.ts';
 import { OLLAMA_MODEL_PREFIX, isOllamaModelId } from '../models/effective-model.ts';
 import type { Embedder, EmbedderLoadOptions, EmbedderLoader } from './embedder.ts';
 import { loadOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.ts';

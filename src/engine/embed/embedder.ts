@@ -1,6 +1,6 @@
 // The Embedder interface: text in, L2-normalised vectors out. The engine sees only this, and the loader that makes
 // one; transformers.js stays behind it.
-import type { EngineSettings } from '../api/index.ts';
+import type { EngineSettings } from '../api/settings.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../models/model-registry.ts';
 import type { DeviceCheckMemory, DeviceCheckVerdict } from './device-self-check.ts';
 

@@ -4,7 +4,8 @@
 // so they can be measured before the engine exposes them. The caller builds the engine (a TroveEngine over a scratch
 // store, with its embedder loader): this module sees only the part of its API it drives.
 import type { SearchMode } from '../core/types.ts';
-import type { SearchResult, TroveApi } from '../api/index.ts';
+import type { TroveApi } from '../api/index.ts';
+import type { SearchResult } from '../api/search.ts';
 import { TroveError } from '../core/errors.ts';
 import { fuseKeywordAndVector, type FusionSettings } from '../retrieve/fuser.ts';
 import type { CorpusDoc } from './dataset.ts';

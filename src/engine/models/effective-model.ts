@@ -1,6 +1,6 @@
 // Which model embeds with given settings: a registry id, or a local Ollama server's model as "ollama:<name:tag>".
 // The status, the stored "which vectors serve" record, the loader and the Settings view all name it this way.
-import type { EngineSettings } from '../api/index.ts';
+import type { EngineSettings } from '../api/settings.ts';
 import { TroveError } from '../core/errors.ts';
 
 /** Model ids of Ollama-backed embedders start with this, e.g. "ollama:nomic-embed-text:latest". */

@@ -1,6 +1,6 @@
 // Search filters over document metadata. Decided once per document, then applied per chunk during retrieval
 // (inside the HNSW traversal and the BM25 scan), never after it: a selective filter still yields k results.
-import type { SearchFilter } from '../api/index.ts';
+import type { SearchFilter } from '../api/search.ts';
 import { collectionOf } from '../core/collections.ts';
 import type { DocumentRecord } from '../store/store.ts';
 
