@@ -38,8 +38,8 @@ let baseFetch: Fetch | undefined;
  * wasmPaths only take effect before the first ONNX session is created.
  */
 export function configureTransformersEnv(options: TransformersEnvOptions): void {
-  // ── model host (VITE_TROVE_MODEL_HOST) ──
-  // A `self` build never fetches from another origin, whatever the settings say; otherwise the build's host.
+  // The build's model host (VITE_TROVE_MODEL_HOST): a `self` build never fetches from another origin, whatever the
+  // settings say; otherwise models come from the build's host.
   const host = activeModelHost();
   env.allowLocalModels = true;
   env.allowRemoteModels = options.allowRemoteModels && host.kind === 'remote';
