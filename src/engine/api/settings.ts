@@ -31,7 +31,7 @@ export interface EngineSettings {
   hnswEf: number;
   /** After a model switch completes, keep the old model's vectors (switching back is then instant). */
   keepPreviousVectors: boolean;
-  /** Registry id of the cross-encoder reranker (rerank/reranker-registry.ts). */
+  /** Registry id of the cross-encoder reranker (models/reranker-registry.ts). */
   rerankerId: string;
   /** Fused results the reranker reorders (capped by what the device calibration allows within ~1 s). */
   rerankDepth: number;

@@ -13,7 +13,7 @@ const VECTOR_SLICE = 2048;
 export interface StoreSourceOptions {
   /** The model whose vectors to export (the store may hold vectors of several); none exports no vectors. */
   model?: BackupModel;
-  /** Export only this collection (id, see collections.ts); none exports every document. */
+  /** Export only this collection (id, see core/collections.ts); none exports every document. */
   collection?: string;
   /** The collection records to name in the manifest (so an import can recreate their names). */
   collections?: BackupManifest['collections'];

@@ -51,7 +51,7 @@ export interface EmbedderLoadOptions {
   localModelPath: string;
   device: EngineSettings['device'];
   onProgress?: (fraction: number) => void;
-  /** Set when a local Ollama server embeds instead (see embed/embedder-backend.ts). */
+  /** Set when a local Ollama server embeds instead (see embedder-backend.ts). */
   ollama?: { origin: string; model: string };
   /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
   dtype?: ModelDtype;

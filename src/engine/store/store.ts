@@ -21,7 +21,7 @@ export interface DocumentRecord {
   attempts?: number;
   /** Why the document is 'failed' (or why its last attempt failed). */
   error?: ErrorInfo;
-  /** Collection id (see collections.ts); absent means the default collection. */
+  /** Collection id (see core/collections.ts); absent means the default collection. */
   collection?: string;
   /** User tags, normalised (lower case, sorted). */
   tags?: string[];
