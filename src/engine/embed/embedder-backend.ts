@@ -2,11 +2,30 @@
 // turned it on in Settings. The model id says which (models/effective-model.ts: "ollama:<name:tag>" for Ollama).
 import type { EngineSettings } from '../api/settings.ts';
 import { OLLAMA_MODEL_PREFIX, isOllamaModelId } from '../models/effective-model.ts';
-import type { Embedder, EmbedderLoadOptions, EmbedderLoader } from './embedder.ts';
+import type { ModelDtype } from '../models/model-registry.ts';
+import type { DeviceCheckMemory } from './device-self-check.ts';
+import type { Embedder } from './embedder.ts';
 import { loadOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.ts';
 
 // The engine takes the model id and the loader from one place.
 export { effectiveModelId } from '../models/effective-model.ts';
+
+export interface EmbedderLoadOptions {
+  modelId: string;
+  allowRemoteModels: boolean;
+  localModelPath: string;
+  device: EngineSettings['device'];
+  onProgress?: (fraction: number) => void;
+  /** Set when a local Ollama server embeds instead. */
+  ollama?: { origin: string; model: string };
+  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
+  dtype?: ModelDtype;
+  /** Where WebGPU self-check verdicts are remembered. */
+  deviceChecks?: DeviceCheckMemory;
+}
+
+/** The app's transformers.js loader (the worker's, or a test's fixture loader). */
+export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
 
 /** Load options for a model id (the current one, or a previous one being restored) with these settings. */
 export function loadOptionsFor(modelId: string, settings: EngineSettings, device = settings.device): EmbedderLoadOptions {

@@ -1,8 +1,6 @@
-// The Embedder interface: text in, L2-normalised vectors out. The engine sees only this, and the loader that makes
-// one; transformers.js stays behind it.
-import type { EngineSettings } from '../api/settings.ts';
+// The Embedder interface: text in, L2-normalised vectors out. The engine sees only this; transformers.js stays behind it.
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../models/model-registry.ts';
-import type { DeviceCheckMemory, DeviceCheckVerdict } from './device-self-check.ts';
+import type { DeviceCheckVerdict } from './device-self-check.ts';
 
 export interface EmbedOptions {
   signal?: AbortSignal;
@@ -43,24 +41,6 @@ export interface Embedder {
   /** Releases the ONNX session; later calls reject. */
   dispose(): Promise<void>;
 }
-
-/** What the engine asks an embedder loader for: which model, where from, on which device. */
-export interface EmbedderLoadOptions {
-  modelId: string;
-  allowRemoteModels: boolean;
-  localModelPath: string;
-  device: EngineSettings['device'];
-  onProgress?: (fraction: number) => void;
-  /** Set when a local Ollama server embeds instead (see embedder-backend.ts). */
-  ollama?: { origin: string; model: string };
-  /** Load with this dtype on every device (the stored vectors', a confirmed change, or the Settings choice). */
-  dtype?: ModelDtype;
-  /** Where WebGPU self-check verdicts are remembered. */
-  deviceChecks?: DeviceCheckMemory;
-}
-
-/** Loads an embedder (the app's is transformers.js; tests pass fakes). */
-export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
 
 /** Scales v to unit length in place; a zero (or non-finite) vector becomes all zeros instead of NaN. */
 export function normalizeInPlace(v: Float32Array): Float32Array {

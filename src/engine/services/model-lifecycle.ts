@@ -3,14 +3,14 @@
 // It never decides when a swap may happen: the engine swaps models from its work queue, so an ingest always
 // finishes with the embedder it started with.
 import type { DtypeChange, EngineSettings, ModelStatus } from '../api/index.ts';
-import type { Embedder, EmbedderLoadOptions, EmbedderLoader } from '../embed/embedder.ts';
-import { effectiveModelId, loadOptionsFor, loadWithBackend } from '../embed/embedder-backend.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoadOptions, type EmbedderLoader } from '../embed/embedder-backend.ts';
 import { getModelSpec, type ModelDtype } from '../models/model-registry.ts';
 import { isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DeviceCheckMemory } from '../embed/device-self-check.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from '../models/dtype-choice.ts';
 
-export type { EmbedderLoadOptions, EmbedderLoader } from '../embed/embedder.ts';
+export type { EmbedderLoadOptions, EmbedderLoader } from '../embed/embedder-backend.ts';
 
 export interface ModelLifecycleHooks {
   /** Current settings (read at each load). */
