@@ -11,12 +11,15 @@ import { TroveError } from '../src/engine/core/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { engineRetriever, ingestCorpus } from '../src/engine/eval/engine-retriever.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing } from '../src/engine/eval/post-process.ts';
-import { createRetriever, type Retriever } from '../src/engine/eval/retrievers.ts';
+import type { Retriever } from '../src/engine/eval/retriever.ts';
+import { createRetriever } from '../src/engine/eval/retrievers.ts';
 import { evaluate, type EvalResult } from '../src/engine/eval/runner.ts';
 import { TEST_RERANKER_ID } from '../src/engine/models/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import type { FusionSettings } from '../src/engine/retrieve/fuser.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import { TroveEngine } from '../src/engine/engine.ts';
+import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -62,7 +65,11 @@ async function main(): Promise<void> {
         modelId: values.model!,
         allowRemoteModels: false,
         localModelPath,
-        openStore: () => IndexedDbStore.open(`trove-eval-grid-${process.pid}-${dataset.name}`),
+        createEngine: () =>
+          new TroveEngine({
+            openStore: () => IndexedDbStore.open(`trove-eval-grid-${process.pid}-${dataset.name}`),
+            loadEmbedder: (o) => loadTransformersEmbedder(o),
+          }),
       });
       log(`ingested in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       if (modes.has('vector')) configs.push({ name: 'vector', retriever: engineRetriever(engine, 'semantic') });

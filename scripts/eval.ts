@@ -16,6 +16,7 @@ import { loadTransformersReranker } from '../src/engine/rerank/transformers-rera
 import { validateFusion, type FusionSettings } from '../src/engine/retrieve/fuser.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing, type PostProcessOptions } from '../src/engine/eval/post-process.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import { TroveEngine } from '../src/engine/engine.ts';
 import { TroveError } from '../src/engine/core/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrievers.ts';
@@ -112,7 +113,8 @@ async function main(): Promise<void> {
       modelId: values.model!,
       allowRemoteModels: values.remote!,
       localModelPath,
-      openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`),
+      createEngine: () =>
+        new TroveEngine({ openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`), loadEmbedder: (o) => loadTransformersEmbedder(o) }),
     },
   });
   const post: PostProcessOptions = {};

@@ -1,6 +1,9 @@
 // Plain data that a .trove library file holds, and the two small interfaces that connect it to a library:
 // a BackupSource yields entries to write, a BackupSink receives entries read back. No store, no engine here.
 import type { ChunkRecord, DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
+import type { BackupProgress } from '../api/backup.ts';
+
+export type { BackupProgress } from '../api/backup.ts';
 
 /** The format version this code writes and the only one it reads. Bump on any incompatible change. */
 export const BACKUP_FORMAT_VERSION = 1;
@@ -70,19 +73,6 @@ export interface BackupSink {
   end(): Promise<void>;
   /** Reading or writing failed after begin(): undo what was written, so existing data is left as it was. */
   abort(error: unknown): Promise<void>;
-}
-
-export interface BackupProgress {
-  phase: 'export' | 'verify' | 'import';
-  /** Bytes written or read so far. */
-  bytes: number;
-  /** Bytes in all, when known (reading a file of known size). */
-  totalBytes?: number;
-  documents: number;
-  chunks: number;
-  vectors: number;
-  /** Documents in all (from the manifest). */
-  totalDocuments: number;
 }
 
 export interface BackupOptions {

@@ -1,7 +1,7 @@
 // Connects the .trove format to the current Store interface: a BackupSource that reads a library out of a
 // Store, and a BackupSink that writes one into a Store through its public methods. Ids are assigned anew on
 // import (the Store has no way to write given ids) and mapped consistently; vectors are written byte for byte.
-import { collectionOf } from '../library/collections.ts';
+import { collectionOf } from '../core/collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, VectorBatch } from '../store/store.ts';
 import type { BackupEntry, BackupIndexPage, BackupManifest, BackupModel, BackupSink, BackupSource } from './backup-types.ts';
 
@@ -13,7 +13,7 @@ const VECTOR_SLICE = 2048;
 export interface StoreSourceOptions {
   /** The model whose vectors to export (the store may hold vectors of several); none exports no vectors. */
   model?: BackupModel;
-  /** Export only this collection (id, see collections.ts); none exports every document. */
+  /** Export only this collection (id, see core/collections.ts); none exports every document. */
   collection?: string;
   /** The collection records to name in the manifest (so an import can recreate their names). */
   collections?: BackupManifest['collections'];

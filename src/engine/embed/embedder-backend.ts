@@ -1,11 +1,14 @@
 // Which backend embeds: transformers.js with a registry model (the default), or a local Ollama server when the user
-// turned it on in Settings. One place decides, so the status, the stored "which vectors serve" record and the loader
-// always agree on the model id ("ollama:<name:tag>" for Ollama).
-import type { EngineSettings } from '../api/index.ts';
+// turned it on in Settings. The model id says which (models/effective-model.ts: "ollama:<name:tag>" for Ollama).
+import type { EngineSettings } from '../api/settings.ts';
+import { OLLAMA_MODEL_PREFIX, isOllamaModelId } from '../models/effective-model.ts';
 import type { ModelDtype } from '../models/model-registry.ts';
 import type { DeviceCheckMemory } from './device-self-check.ts';
 import type { Embedder } from './embedder.ts';
-import { OLLAMA_MODEL_PREFIX, loadOllamaEmbedder, ollamaModelName, type OllamaEmbedderOptions } from './ollama-embedder.ts';
+import { loadOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.ts';
+
+// The engine takes the model id and the loader from one place.
+export { effectiveModelId } from '../models/effective-model.ts';
 
 export interface EmbedderLoadOptions {
   modelId: string;
@@ -23,15 +26,6 @@ export interface EmbedderLoadOptions {
 
 /** The app's transformers.js loader (the worker's, or a test's fixture loader). */
 export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
-
-/** The id of the model that embeds with these settings: a registry id, or "ollama:<name:tag>". */
-export function effectiveModelId(settings: EngineSettings): string {
-  return settings.ollamaEnabled ? `${OLLAMA_MODEL_PREFIX}${ollamaModelName(settings.ollamaModel)}` : settings.modelId;
-}
-
-export function isOllamaModelId(id: string): boolean {
-  return id.startsWith(OLLAMA_MODEL_PREFIX);
-}
 
 /** Load options for a model id (the current one, or a previous one being restored) with these settings. */
 export function loadOptionsFor(modelId: string, settings: EngineSettings, device = settings.device): EmbedderLoadOptions {

@@ -3,13 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
-import {
-  loadOllamaEmbedder,
-  ollamaFingerprint,
-  ollamaModelName,
-  ollamaOrigin,
-  ollamaPrefixes,
-} from './ollama-embedder.ts';
+import { ollamaModelName } from '../models/effective-model.ts';
+import { loadOllamaEmbedder, ollamaFingerprint, ollamaOrigin, ollamaPrefixes } from './ollama-embedder.ts';
 
 interface Request {
   model: string;

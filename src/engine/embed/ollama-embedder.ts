@@ -7,12 +7,10 @@ import type { EmbedOptions, Embedder } from './embedder.ts';
 import { normalizeInPlace } from './embedder.ts';
 import type { ModelSpec } from '../models/model-registry.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
+import { OLLAMA_MODEL_PREFIX, ollamaModelName } from '../models/effective-model.ts';
 
 export const DEFAULT_OLLAMA_ORIGIN = 'http://localhost:11434';
 export const DEFAULT_OLLAMA_MODEL = 'nomic-embed-text';
-/** Model ids of Ollama-backed embedders start with this, e.g. "ollama:nomic-embed-text:latest". */
-export const OLLAMA_MODEL_PREFIX = 'ollama:';
-
 export interface OllamaEmbedderOptions {
   /** Server origin, e.g. "http://localhost:11434". */
   origin: string;
@@ -35,15 +33,6 @@ const PREFIXES: ReadonlyArray<{ name: string; query: string; passage: string }> 
   { name: 'mxbai-embed-large', query: 'Represent this sentence for searching relevant passages: ', passage: '' },
   { name: 'snowflake-arctic-embed', query: 'Represent this sentence for searching relevant passages: ', passage: '' },
 ];
-
-/** "nomic-embed-text" → "nomic-embed-text:latest" (Ollama's own default tag), so both spellings are one space. */
-export function ollamaModelName(model: string): string {
-  const name = model.trim();
-  if (!name) throw new TroveError('INVALID_ARGUMENT', 'The Ollama model name is empty (e.g. "nomic-embed-text").');
-  if (/\s/.test(name)) throw new TroveError('INVALID_ARGUMENT', `The Ollama model name "${name}" contains spaces.`);
-  const last = name.split('/').at(-1) ?? name;
-  return last.includes(':') ? name : `${name}:latest`;
-}
 
 /** "http://localhost:11434/" → "http://localhost:11434"; anything but an http(s) origin is refused, naming it. */
 export function ollamaOrigin(origin: string): string {

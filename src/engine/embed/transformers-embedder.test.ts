@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
 import { normalizeInPlace } from './embedder.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
-import { bagInputs, configureTransformersEnv, loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
+import { configureTransformersEnv } from '../models/transformers-runtime.ts';
+import { bagInputs, loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/make-model-fixture.mjs');

@@ -1,15 +1,7 @@
 // The retrieval configurations an evaluation compares side by side (the Evaluate view and `npm run eval:grid`).
-import type { FusionSettings } from '../retrieve/fuser.ts';
+import type { RetrievalConfiguration } from '../api/evaluation.ts';
 
-export interface RetrievalConfiguration {
-  /** Short label for tables and charts, e.g. "hybrid w0.3 +rerank". */
-  name: string;
-  mode: 'keyword' | 'semantic' | 'hybrid';
-  /** Hybrid only. */
-  fusion?: FusionSettings;
-  /** Rerank the top `rerankDepth` passages with the cross-encoder. */
-  rerank: boolean;
-}
+export type { RetrievalConfiguration } from '../api/evaluation.ts';
 
 export function standardConfigurations(options: { alphas?: readonly number[]; rerank?: boolean } = {}): RetrievalConfiguration[] {
   const { alphas = [0.3, 0.5, 0.7], rerank = true } = options;

@@ -1,23 +1,26 @@
 // Vector and hybrid evaluation through the real engine: every corpus document is ingested as a text file
 // (parse → chunk → embed → store → index) and ranked by the engine's search; a document ranks by its best chunk.
 // Fusion settings other than the engine's own RRF are applied here, on the engine's keyword and semantic lists,
-// so they can be measured before the engine exposes them.
+// so they can be measured before the engine exposes them. The caller builds the engine (a TroveEngine over a scratch
+// store, with its embedder loader): this module sees only the part of its API it drives.
 import type { SearchMode } from '../core/types.ts';
-import type { SearchResult } from '../api/index.ts';
-import { TroveEngine } from '../engine.ts';
-import { loadTransformersEmbedder } from '../embed/transformers-embedder.ts';
+import type { TroveApi } from '../api/index.ts';
+import type { SearchResult } from '../api/search.ts';
 import { TroveError } from '../core/errors.ts';
 import { fuseKeywordAndVector, type FusionSettings } from '../retrieve/fuser.ts';
-import type { Store } from '../store/store.ts';
 import type { CorpusDoc } from './dataset.ts';
-import { bestPerDocument, type RankedPassage, type Retriever } from './retrievers.ts';
+import { bestPerDocument, type RankedPassage, type Retriever } from './retriever.ts';
+
+/** What an evaluation asks of the engine: start it, load its model, ingest the corpus, search. */
+export type EvaluatedEngine = Pick<TroveApi, 'init' | 'loadModel' | 'ingest' | 'search'>;
 
 export interface EngineRetrieverOptions {
   mode: Extract<SearchMode, 'semantic' | 'hybrid'>;
+  /** A new engine over an empty library (called once per ingest). */
+  createEngine: () => EvaluatedEngine;
   modelId: string;
   allowRemoteModels: boolean;
   localModelPath: string;
-  openStore: () => Promise<Store>;
   onProgress?: (done: number, total: number) => void;
   /** Hybrid only; undefined = the engine's own fusion (RRF with its rrfK setting). */
   fusion?: FusionSettings;
@@ -33,8 +36,8 @@ export async function createEngineRetriever(corpus: readonly CorpusDoc[], option
 }
 
 /** Ingests the corpus once; engineRetriever then gives a retriever per mode/fusion over the same library. */
-export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<EngineRetrieverOptions, 'mode' | 'fusion'>): Promise<TroveEngine> {
-  const engine = new TroveEngine({ openStore: options.openStore, loadEmbedder: (o) => loadTransformersEmbedder(o) });
+export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<EngineRetrieverOptions, 'mode' | 'fusion'>): Promise<EvaluatedEngine> {
+  const engine = options.createEngine();
   await engine.init({
     modelId: options.modelId,
     allowRemoteModels: options.allowRemoteModels,
@@ -62,7 +65,7 @@ export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<E
 }
 
 /** A retriever over an ingested engine: keyword, semantic, or hybrid fused by the engine (fusion undefined) or here. */
-export function engineRetriever(engine: TroveEngine, mode: SearchMode, fusion?: FusionSettings): Retriever {
+export function engineRetriever(engine: Pick<TroveApi, 'search'>, mode: SearchMode, fusion?: FusionSettings): Retriever {
   const toPassage = (r: SearchResult, score: number): RankedPassage => ({ docId: r.documentName, key: r.chunkId, text: r.text, score });
   const passages = async (query: string, depth: number): Promise<RankedPassage[]> => {
     // Documents have several chunks: ask for more chunks than documents wanted.

@@ -1,6 +1,9 @@
 // Ranking metrics as trec_eval computes them, over one query's ranked ids and its judgements.
 // Relevant = grade > 0; nDCG uses the grade itself as the gain (linear), as trec_eval does.
 // A ranking that repeats an id counts only its first occurrence (a document cannot be found twice).
+import type { QueryMetrics } from '../api/evaluation.ts';
+
+export type { QueryMetrics } from '../api/evaluation.ts';
 
 /** Judgements of one query: document id → grade. */
 export type Judgements = ReadonlyMap<string, number>;
@@ -68,15 +71,6 @@ export function reciprocalRankAt(ranking: readonly string[], judgements: Judgeme
   const ranked = distinct(ranking, k);
   for (let i = 0; i < Math.min(k, ranked.length); i++) if (gain(judgements, ranked[i]) > 0) return 1 / (i + 1);
   return 0;
-}
-
-/** Every metric the eval reports, for one query (the Evaluate view's per-query drill-down uses these). */
-export interface QueryMetrics {
-  'ndcg@10': number;
-  'recall@10': number;
-  'recall@100': number;
-  'mrr@10': number;
-  map: number;
 }
 
 export const METRIC_NAMES: readonly (keyof QueryMetrics)[] = ['ndcg@10', 'recall@10', 'recall@100', 'mrr@10', 'map'];

@@ -4,7 +4,7 @@
 import { throwIfAborted } from '../core/errors.ts';
 import { mmrRerank } from '../retrieve/mmr.ts';
 import { rerank, type Reranker } from '../rerank/reranker.ts';
-import { bestPerDocument, type RankedPassage, type Retriever } from './retrievers.ts';
+import { bestPerDocument, type RankedPassage, type Retriever } from './retriever.ts';
 
 export interface PostProcessOptions {
   /** MMR over the first mmrDepth passages. */

@@ -6,48 +6,18 @@ import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
 import type { FusionSettings } from '../retrieve/fuser.ts';
 import type { CorpusDoc } from './dataset.ts';
 import { createEngineRetriever, type EngineRetrieverOptions } from './engine-retriever.ts';
+import { bestPerDocument, type RankedPassage, type Retriever } from './retriever.ts';
 
 export type RetrievalMode = 'bm25' | 'vector' | 'hybrid';
 
 export interface RetrieverOptions {
   bm25?: Bm25Options;
   analyzer?: AnalyzerOptions;
-  /** Vector and hybrid modes run through the engine: which model, and where its store lives. */
+  /** Vector and hybrid modes run through the engine: which engine, and which model it loads. */
   engine?: Omit<EngineRetrieverOptions, 'mode' | 'onProgress' | 'fusion' | 'bm25'>;
   /** Hybrid only: how keyword and vector lists are fused (default: the engine's RRF). */
   fusion?: FusionSettings;
   onProgress?: (done: number, total: number) => void;
-}
-
-/** A retrieved passage (a chunk, or a whole document for BM25 alone), best first. */
-export interface RankedPassage {
-  /** Corpus id of its document. */
-  docId: string;
-  /** Unique per passage (chunk id, or corpus position). */
-  key: number;
-  text: string;
-  score: number;
-}
-
-export interface Retriever {
-  /** Ranked corpus ids, best first, at most `depth`. */
-  search(query: string, depth: number): Promise<string[]>;
-  /** The passages behind the ranking (for reranking and MMR), best first; enough to fill `depth` documents. */
-  passages?(query: string, depth: number): Promise<RankedPassage[]>;
-  close?(): Promise<void>;
-}
-
-/** Document ids in order of their best passage. */
-export function bestPerDocument(passages: readonly RankedPassage[], depth: number): string[] {
-  const ranked: string[] = [];
-  const seen = new Set<string>();
-  for (const passage of passages) {
-    if (seen.has(passage.docId)) continue;
-    seen.add(passage.docId);
-    ranked.push(passage.docId);
-    if (ranked.length === depth) break;
-  }
-  return ranked;
 }
 
 export async function createRetriever(

@@ -1,7 +1,10 @@
 // Runs every judged query of a collection through a search function and averages the metrics.
 import { throwIfAborted } from '../core/errors.ts';
 import type { Dataset, EvalQuery } from './dataset.ts';
-import { METRIC_NAMES, missedRelevant, queryMetrics, type QueryMetrics } from './metrics.ts';
+import { METRIC_NAMES, missedRelevant, queryMetrics } from './metrics.ts';
+import type { QueryMetrics, QueryResult } from '../api/evaluation.ts';
+
+export type { QueryResult } from '../api/evaluation.ts';
 
 /** Ranked document ids for a query, best first; asked for `depth` results. */
 export type SearchFn = (query: EvalQuery, depth: number) => Promise<readonly string[]> | readonly string[];
@@ -14,14 +17,6 @@ export interface EvalOptions {
   perQuery?: boolean;
   /** Checked between queries: a long run can be cancelled (TroveError CANCELLED). */
   signal?: AbortSignal;
-}
-
-export interface QueryResult extends QueryMetrics {
-  queryId: string;
-  /** First 10 ids retrieved. */
-  top: string[];
-  /** Relevant ids not in the first 10. */
-  missed: string[];
 }
 
 export interface EvalResult extends QueryMetrics {

@@ -3,7 +3,7 @@ import { TroveError } from '../core/errors.ts';
 import type { Hit } from '../core/types.ts';
 import { FlatIndex, type FlatIndexOptions } from './flat.ts';
 import { ROWS_PER_PAGE, type IndexPage } from './index-pages.ts';
-import { TopK } from './top-k.ts';
+import { TopK } from '../core/top-k.ts';
 import { seededRandom as rng } from '../testing/hnsw-test-data.ts';
 
 

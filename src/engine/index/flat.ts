@@ -8,7 +8,7 @@ import type { Hit, IdFilter } from '../core/types.ts';
 import { ROWS_PER_PAGE, type IndexPage, type PersistentVectorIndex } from './index-pages.ts';
 import type { KernelBackend } from './kernels/kernels.ts';
 import { createVectorStorage, Float32Storage, type RowStorage } from './storage.ts';
-import { TopK } from './top-k.ts';
+import { TopK } from '../core/top-k.ts';
 import type { Quantization } from './vector-storage.ts';
 
 export interface FlatIndexOptions {

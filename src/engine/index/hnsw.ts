@@ -22,7 +22,7 @@ import { TroveError } from '../core/errors.ts';
 import type { Hit, IdFilter } from '../core/types.ts';
 import { ROWS_PER_PAGE, type IndexPage, type PersistentVectorIndex } from './index-pages.ts';
 import { createVectorStorage, type KernelBackend } from './storage.ts';
-import { TopK } from './top-k.ts';
+import { TopK } from '../core/top-k.ts';
 import type { PreparedQuery, Quantization, VectorStorage } from './vector-storage.ts';
 
 export type StorageFactory = (dims: number, quantization: Quantization) => VectorStorage;

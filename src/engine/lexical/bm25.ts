@@ -11,7 +11,7 @@
 // exactly. A removal only marks its slot dead; dead slots are skipped when scoring and squeezed out once they are
 // a quarter of all slots.
 import { TroveError } from '../core/errors.ts';
-import { TopK } from '../index/top-k.ts';
+import { TopK } from '../core/top-k.ts';
 import type { Hit, IdFilter, LexicalIndex } from '../core/types.ts';
 
 export interface Bm25Options {

@@ -1,18 +1,11 @@
-// Collections: separate libraries in one database (the browser's form of multi-tenancy). Each has its own keyword
-// statistics; vector search is filtered to the chosen collections during traversal, so nothing of one collection
-// ever appears in another's results. Documents without a collection (older libraries) belong to the default one.
+// Collection names and document tags as the user gives them, checked and normalised before they are stored. What a
+// collection is (its id, the default one, which one a document is in) is a foundation: core/collections.ts.
 import { TroveError } from '../core/errors.ts';
-import type { DocumentRecord, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { DEFAULT_COLLECTION, DEFAULT_COLLECTION_RECORD, type CollectionRecord } from '../core/collections.ts';
 
-export const DEFAULT_COLLECTION = 'library';
-
-export interface CollectionRecord {
-  id: string;
-  name: string;
-  createdAt: number;
-}
-
-export const DEFAULT_COLLECTION_RECORD: CollectionRecord = { id: DEFAULT_COLLECTION, name: 'My library', createdAt: 0 };
+export { DEFAULT_COLLECTION, DEFAULT_COLLECTION_RECORD, collectionIdFor, collectionOf } from '../core/collections.ts';
+export type { CollectionRecord } from '../core/collections.ts';
 
 /** Where the collection records live in the store's settings (the default collection is implied, never stored). */
 const COLLECTIONS_KEY = 'collections';
@@ -28,10 +21,6 @@ export function saveCollections(store: Store, records: readonly CollectionRecord
   return store.putSetting(COLLECTIONS_KEY, records.filter((c) => c.id !== DEFAULT_COLLECTION));
 }
 
-export function collectionOf(doc: Pick<DocumentRecord, 'collection'> | undefined): string {
-  return doc?.collection ?? DEFAULT_COLLECTION;
-}
-
 const MAX_NAME = 80;
 
 /** A trimmed, non-empty collection name, or INVALID_ARGUMENT saying what is wrong. */
@@ -40,20 +29,6 @@ export function validCollectionName(name: unknown): string {
   if (!trimmed) throw new TroveError('INVALID_ARGUMENT', 'A collection needs a name.');
   if (trimmed.length > MAX_NAME) throw new TroveError('INVALID_ARGUMENT', `A collection name can have at most ${MAX_NAME} characters.`);
   return trimmed;
-}
-
-/** A short id from a name, unique among `taken` (lower-case letters, digits and dashes). */
-export function collectionIdFor(name: string, taken: ReadonlySet<string>): string {
-  const base =
-    name
-      .normalize('NFKD')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'collection';
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  return id;
 }
 
 const MAX_TAG = 40;

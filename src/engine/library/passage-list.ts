@@ -3,28 +3,12 @@
 import { TroveError } from '../core/errors.ts';
 import type { LibraryCatalogue } from './catalogue.ts';
 import type { Store } from '../store/store.ts';
+import type { PassageListItem, PassagePage } from '../api/index.ts';
+
+export type { PassageListItem, PassagePage } from '../api/index.ts';
 
 /** The most passages one call returns. */
 export const MAX_PASSAGE_PAGE = 500;
-
-export interface PassageListItem {
-  chunkId: number;
-  /** 0-based position of the passage in its document. */
-  index: number;
-  text: string;
-  /** [start, end) in the document's stored text. */
-  start: number;
-  end: number;
-  page?: number;
-}
-
-export interface PassagePage {
-  documentId: number;
-  /** Passages the document has (stored so far, for one still being added). */
-  total: number;
-  offset: number;
-  passages: PassageListItem[];
-}
 
 export async function listPassages(
   store: Store,

@@ -2,6 +2,9 @@
 // files, this checks what the repo says about itself (config.json, the file list, the sentence-transformers pooling
 // config) and either builds a registry entry for it or says, in words, what is wrong. Pure: the caller fetches.
 import type { ModelDtype, ModelSpec, Pooling } from './model-registry.ts';
+import type { CustomModelCheck } from '../api/models.ts';
+
+export type { CustomModelCheck } from '../api/models.ts';
 
 /** What the caller fetched from the hub (or a local folder) for one repo. */
 export interface RepoFacts {
@@ -15,16 +18,6 @@ export interface RepoFacts {
   files: readonly string[];
   /** Parsed 1_Pooling/config.json of a sentence-transformers repo, when present. */
   poolingConfig?: unknown;
-}
-
-export interface CustomModelCheck {
-  ok: boolean;
-  /** Why it cannot be used; empty when ok. */
-  problems: string[];
-  /** Guesses and caveats the user should see (pooling assumed, no quantized file, ...). */
-  notes: string[];
-  /** A registry entry to load it with, when ok. */
-  spec?: ModelSpec;
 }
 
 const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.ts';
-import type { EngineSettings } from '../api/index.ts';
+import type { EngineSettings } from '../api/settings.ts';
 import { cacheUsage, cachedModel, deleteCachedModel, downloadModel, fileUrl, modelFiles, type CacheLike, type ModelSource } from './model-cache.ts';
 import { ModelCacheService } from '../services/model-cache-service.ts';
 import { parseModelHost } from './model-host.ts';

@@ -8,6 +8,9 @@
 import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import type { ModelHost } from './model-host.ts';
 import type { ModelDtype } from './model-registry.ts';
+import type { CachedModel, DownloadProgress } from '../api/models.ts';
+
+export type { CachedModel, DownloadProgress } from '../api/models.ts';
 
 /** transformers.js' default env.cacheKey: the Cache Storage cache it keeps model files in. */
 export const MODEL_CACHE_NAME = 'transformers-cache';
@@ -65,14 +68,6 @@ function belongsTo(url: string, target: ModelFilesTarget, source: ModelSource): 
   return source.host.kind === 'remote' && url.startsWith(`${source.host.url}${target.repo}/resolve/`);
 }
 
-export interface CachedModel {
-  /** 'complete': every file it needs with this dtype is cached; 'partial': some. */
-  state: 'complete' | 'partial' | 'none';
-  /** Bytes of every cached file of the repo (all dtypes and revisions). */
-  bytes: number;
-  missing: string[];
-}
-
 export async function cachedModel(cache: CacheLike, target: ModelFilesTarget, dtype: ModelDtype, source: ModelSource): Promise<CachedModel> {
   const missing: string[] = [];
   for (const file of modelFiles(dtype)) {
@@ -112,14 +107,6 @@ export async function deleteCachedModel(cache: CacheLike, target: ModelFilesTarg
     await cache.delete(url);
   }
   return freed;
-}
-
-export interface DownloadProgress {
-  /** Bytes received so far (files already cached count as received). */
-  loaded: number;
-  /** Expected bytes, when the host said (content-length); 0 when unknown. */
-  total: number;
-  file: string;
 }
 
 export interface DownloadOptions {

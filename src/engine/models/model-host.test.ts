@@ -1,6 +1,6 @@
 import { env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configureTransformersEnv } from '../embed/transformers-embedder.ts';
+import { configureTransformersEnv } from './transformers-runtime.ts';
 import {
   DEFAULT_MODEL_HOST,
   activeModelHost,

@@ -6,15 +6,10 @@
 import { TroveError } from '../core/errors.ts';
 import { EncryptedStore } from './encrypted-store.ts';
 import type { Store } from '../store/store.ts';
+import type { LockState } from '../api/privacy.ts';
 
-/** 'plain': not encrypted; 'locked': encrypted, passphrase needed; 'unlocked': encrypted and open. */
-export type LockState = 'plain' | 'locked' | 'unlocked';
-
-/** A URL parameter that was not applied because it would widen what the user allowed. */
-export interface SettingsRefusal {
-  key: string;
-  reason: string;
-}
+export type { LockState } from '../api/privacy.ts';
+export type { SettingsRefusal } from '../api/settings.ts';
 
 /** Shortest passphrase accepted when turning the lock on (the KDF slows guessing; it cannot save "1234"). */
 export const MIN_PASSPHRASE_LENGTH = 8;

@@ -1,8 +1,8 @@
 // What a PII detector finds: a typed span of the original text. Detectors never return the matched value
 // on its own, only where it is, so nothing downstream can log or store it by accident.
+import type { BuiltinPiiType, PiiType } from '../api/redaction.ts';
 
-export type BuiltinPiiType = 'email' | 'phone' | 'card' | 'iban' | 'ssn' | 'ip';
-export type PiiType = BuiltinPiiType | 'custom';
+export type { BuiltinPiiType, PiiType } from '../api/redaction.ts';
 
 export const BUILTIN_PII_TYPES: readonly BuiltinPiiType[] = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
 

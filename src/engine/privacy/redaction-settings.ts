@@ -1,7 +1,9 @@
 // The redaction settings (redactPii, redactTypes, redactCustom): validation, and the Redactor they describe.
 // Custom patterns are compiled here when the settings change, so a bad pattern is refused when it is typed
 // (with the detector's message naming the pattern), not at the next ingest.
-import type { EngineSettings, FileInput, RedactionSummary } from '../api/index.ts';
+import type { FileInput } from '../api/ingest.ts';
+import type { RedactionSummary } from '../api/redaction.ts';
+import type { EngineSettings } from '../api/settings.ts';
 import { TroveError } from '../core/errors.ts';
 import type { ParsedDocument } from '../core/types.ts';
 import { Redactor, type PiiType, type RedactionReport } from './redact.ts';

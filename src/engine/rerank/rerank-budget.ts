@@ -1,15 +1,9 @@
 // "On by default only when it is fast enough on the device": time the loaded reranker on a few passage-sized pairs
 // and derive how many candidates fit in a latency budget.
 import type { Reranker } from './reranker.ts';
+import type { RerankCalibration } from '../api/rerank.ts';
 
-export interface RerankCalibration {
-  /** Measured milliseconds per (query, passage) pair at about `pairTokens` tokens. */
-  msPerPair: number;
-  /** Largest N ≤ maxDepth whose rerank is expected within budgetMs. */
-  depth: number;
-  /** Whether reranking should be on by default: depth reaches minDepth. */
-  enabled: boolean;
-}
+export type { RerankCalibration } from '../api/rerank.ts';
 
 export interface CalibrationOptions {
   budgetMs?: number;

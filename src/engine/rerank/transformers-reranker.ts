@@ -1,6 +1,6 @@
 // Cross-encoder reranker on @huggingface/transformers: AutoTokenizer + AutoModelForSequenceClassification loaded
-// through the embedder's env configuration (local path, remote switch, same-origin wasm), pairs scored in batches,
-// one inference at a time per session, cancellable between batches.
+// through the shared transformers.js configuration (models/transformers-runtime.ts: local path, remote switch,
+// same-origin wasm), pairs scored in batches, one inference at a time per session, cancellable between batches.
 import {
   AutoConfig,
   AutoModelForSequenceClassification,
@@ -13,7 +13,7 @@ import {
 } from '@huggingface/transformers';
 import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import type { EmbedDevice, ModelDtype } from '../models/model-registry.ts';
-import { HUB_URL, chooseDevice, configureTransformersEnv, errorText, type LoadEmbedderOptions } from '../embed/transformers-embedder.ts';
+import { HUB_URL, chooseDevice, configureTransformersEnv, errorText, type TransformersLoadOptions } from '../models/transformers-runtime.ts';
 import type { RerankOptions, Reranker } from './reranker.ts';
 import { getRerankerSpec, type RerankerSpec } from '../models/reranker-registry.ts';
 
@@ -21,7 +21,7 @@ const DEFAULT_BATCH_SIZE = 8;
 /** Cap on padded tokens per model run (attention memory grows with it). */
 const MAX_BATCH_TOKENS = 4096;
 
-export interface LoadRerankerOptions extends Pick<LoadEmbedderOptions, 'allowRemoteModels' | 'localModelPath' | 'device' | 'wasmPaths' | 'onProgress' | 'signal'> {
+export interface LoadRerankerOptions extends TransformersLoadOptions {
   /** Registry id; or `spec` for a model outside the registry (the rerank benchmark's random-weight model). */
   modelId?: string;
   spec?: RerankerSpec;

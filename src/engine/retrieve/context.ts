@@ -1,6 +1,9 @@
 // "Copy as context": the top passages assembled into a prompt block for a language model, with numbered citations,
 // duplicates dropped, trimmed to a token budget counted by the caller's tokenizer (never by splitting on spaces).
 import { TroveError } from '../core/errors.ts';
+import type { AssembledContext, Citation } from '../api/context.ts';
+
+export type { AssembledContext, Citation } from '../api/context.ts';
 
 export interface ContextPassage {
   documentName: string;
@@ -10,18 +13,6 @@ export interface ContextPassage {
   /** Headings above the passage, outermost first. */
   headingPath?: readonly string[];
   chunkId?: number;
-}
-
-export interface Citation {
-  /** The number the block uses: [n]. */
-  n: number;
-  label: string;
-  documentName: string;
-  page?: number;
-  headingPath?: readonly string[];
-  chunkId?: number;
-  /** The passage was cut to fit the budget. */
-  trimmed: boolean;
 }
 
 export interface ContextOptions {
@@ -34,17 +25,6 @@ export interface ContextOptions {
   maxTokens: number;
   /** Replaces the default instruction. */
   instruction?: string;
-}
-
-export interface AssembledContext {
-  text: string;
-  /** countTokens(text): never above maxTokens. */
-  tokens: number;
-  citations: Citation[];
-  /** Passages left out as duplicates of an earlier one. */
-  duplicates: number;
-  /** Passages left out for lack of budget (not checked for duplicates). */
-  omitted: number;
 }
 
 export const DEFAULT_INSTRUCTION =

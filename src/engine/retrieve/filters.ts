@@ -1,7 +1,7 @@
 // Search filters over document metadata. Decided once per document, then applied per chunk during retrieval
 // (inside the HNSW traversal and the BM25 scan), never after it: a selective filter still yields k results.
-import type { SearchFilter } from '../api/index.ts';
-import { collectionOf } from '../library/collections.ts';
+import type { SearchFilter } from '../api/search.ts';
+import { collectionOf } from '../core/collections.ts';
 import type { DocumentRecord } from '../store/store.ts';
 
 /** True when a filter restricts anything. */

@@ -1,16 +1,10 @@
 // The fusion step of a hybrid search as one setting: RRF (default) or an alpha blend of normalised scores.
 import { TroveError } from '../core/errors.ts';
 import type { Hit } from '../core/types.ts';
-import { SCORE_NORMALIZATIONS, reciprocalRankFusion, weightedFusion, type FusedHit, type ScoreNormalization } from './fusion.ts';
+import { SCORE_NORMALIZATIONS, reciprocalRankFusion, weightedFusion, type FusedHit } from './fusion.ts';
+import type { FusionSettings } from '../api/search.ts';
 
-export type FusionSettings =
-  | { method: 'rrf'; /** RRF k (default 60). */ k?: number }
-  | {
-      method: 'weighted';
-      /** Weight of the vector side, 0..1; keyword gets 1 − alpha. 0 ranks as keyword search, 1 as semantic search. */
-      alpha: number;
-      normalization?: ScoreNormalization;
-    };
+export type { FusionSettings } from '../api/search.ts';
 
 export const DEFAULT_FUSION: FusionSettings = { method: 'rrf', k: 60 };
 

@@ -1,5 +1,8 @@
 // Combining ranked lists from different retrievers (BM25, vectors) into one ranking.
 import type { Hit } from '../core/types.ts';
+import type { ScoreNormalization } from '../api/search.ts';
+
+export type { ScoreNormalization } from '../api/search.ts';
 
 export interface FusedHit {
   id: number;
@@ -8,8 +11,6 @@ export interface FusedHit {
   sources: Array<{ rank: number; score: number } | undefined>;
 }
 
-/** How weighted fusion puts each list's scores on one scale before weighting. */
-export type ScoreNormalization = 'minmax' | 'zscore';
 export const SCORE_NORMALIZATIONS: readonly ScoreNormalization[] = ['minmax', 'zscore'];
 
 /**

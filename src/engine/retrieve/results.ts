@@ -1,5 +1,5 @@
 // Turns fused hits into what the user sees: passage text, source, highlights and the scores behind the rank.
-import type { SearchResult } from '../api/index.ts';
+import type { SearchResult } from '../api/search.ts';
 import { analyzeWithOffsets } from '../lexical/analyzer.ts';
 import type { ChunkRecord, DocumentRecord } from '../store/store.ts';
 import type { FusedHit } from './fusion.ts';

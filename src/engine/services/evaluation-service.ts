@@ -2,48 +2,26 @@
 // line, named by its id), or an eval.jsonl is judged against the current library; then every configuration
 // (keyword, semantic, hybrid RRF, weighted at a few alphas, each ± rerank) runs every query through the engine's
 // own search and rerank, and the metrics of eval/metrics.ts are averaged. Cancellable between queries.
-import type { CollectionSummary, FileInput, IngestProgress, RerankResponse, SearchOptions, SearchResponse } from '../api/index.ts';
+import type {
+  CollectionSummary,
+  ConfigurationResult,
+  EvaluateRequest,
+  EvaluationProgress,
+  EvaluationRun,
+  EvaluationSet,
+  FileInput,
+  IngestProgress,
+  RerankResponse,
+  SearchOptions,
+  SearchResponse,
+} from '../api/index.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
 import { standardConfigurations, type RetrievalConfiguration } from '../eval/configurations.ts';
 import { buildDataset, parseSimpleEvalSet, type Dataset } from '../eval/dataset.ts';
-import { evaluate, type EvalResult } from '../eval/runner.ts';
-import type { QueryMetrics } from '../eval/metrics.ts';
+import { evaluate } from '../eval/runner.ts';
 import type { Serving } from '../library/active-model.ts';
 
-export type EvaluationSet =
-  | { kind: 'beir'; name: string; corpus: string; queries: string; qrels: string }
-  | { kind: 'simple'; name: string; text: string };
-
-export interface EvaluateRequest {
-  set: EvaluationSet;
-  /** Default: standardConfigurations(), with the rerank rows only when `rerank` is not false. */
-  configurations?: RetrievalConfiguration[];
-  rerank?: boolean;
-}
-
-export interface EvaluationProgress {
-  stage: 'ingesting' | 'evaluating';
-  configuration?: string;
-  done: number;
-  total: number;
-}
-
-export interface ConfigurationResult extends QueryMetrics {
-  name: string;
-  queries: number;
-  perQuery: NonNullable<EvalResult['perQuery']>;
-}
-
-export interface EvaluationRun {
-  setName: string;
-  /** The collection the set was ingested into (BEIR), or undefined for the whole library. */
-  collection?: string;
-  queries: Array<{ id: string; text: string }>;
-  configurations: ConfigurationResult[];
-  /** Which model's vectors answered (the health report compares it with the current one). */
-  fingerprint?: string;
-  finishedAt: number;
-}
+export type { ConfigurationResult, EvaluateRequest, EvaluationProgress, EvaluationRun, EvaluationSet } from '../api/index.ts';
 
 export interface EvaluationHooks {
   /** Throws while the library is locked (or deleted). */

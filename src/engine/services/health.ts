@@ -7,34 +7,9 @@ import type { LibraryCatalogue } from '../library/catalogue.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
+import type { HealthCheck, HealthReport } from '../api/index.ts';
 
-export type HealthCheckId =
-  | 'mixed-fingerprints'
-  | 'unnormalised-vectors'
-  | 'missing-source'
-  | 'over-token-budget'
-  | 'duplicate-passages'
-  | 'no-evaluation';
-
-export interface HealthCheck {
-  id: HealthCheckId;
-  /** ok: checked and fine; warning: found; impossible: cannot happen, `detail` says why. */
-  status: 'ok' | 'warning' | 'impossible' | 'unknown';
-  title: string;
-  detail: string;
-  /** Items found (passages, documents), when counted. */
-  count?: number;
-  /** Documents concerned (for the UI to link), at most a few dozen. */
-  documentIds?: number[];
-  /** A fix the engine can apply: pass it to fixHealth(). */
-  fix?: { id: 'delete-duplicate-documents'; label: string };
-}
-
-export interface HealthReport {
-  checkedAt: number;
-  passages: number;
-  checks: HealthCheck[];
-}
+export type { HealthCheck, HealthCheckId, HealthReport } from '../api/index.ts';
 
 export interface HealthInput {
   store: Store;

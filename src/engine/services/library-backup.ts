@@ -10,65 +10,15 @@ import { DEFAULT_COLLECTION, readCollections, saveCollections, type CollectionRe
 import { TroveError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
+import type { ExportOptions, ImportOptions, ImportSummary, StorageEstimate, StorageStatus } from '../api/index.ts';
 
 export type { BackupProgress } from '../backup/backup-types.ts';
-
-/** What the browser says about this origin's storage (navigator.storage), as the worker reads it. */
-export interface StorageEstimate {
-  /** Bytes used by this origin. */
-  usage?: number;
-  /** Bytes this origin may use. */
-  quota?: number;
-  /** True when the browser will not evict the library under storage pressure. */
-  persisted?: boolean;
-}
+export type { ExportOptions, ImportOptions, ImportSummary, StorageEstimate, StorageStatus } from '../api/index.ts';
 
 export type StorageProbe = () => Promise<StorageEstimate>;
 
-export interface StorageStatus extends StorageEstimate {
-  /** False where the browser gives no estimate (then nothing is refused for lack of space). */
-  known: boolean;
-  /** quota - usage, when both are known. */
-  available?: number;
-  // ── original files (issue 13) ──
-  /** Documents whose original file is kept, and those files' bytes (part of usage); absent while locked. */
-  originals?: number;
-  originalsBytes?: number;
-}
-
 /** An import needs room for its records and their index entries while the old data stays: about twice the file. */
 export const IMPORT_SPACE_FACTOR = 2;
-
-export interface ExportOptions {
-  /** Export only this collection (id); none exports every collection. */
-  collection?: string;
-  /** Names the job for cancelBackup(). */
-  jobId?: string;
-}
-
-export interface ImportOptions {
-  /** Put every imported document into this collection (id) instead of the collections named in the file. */
-  collection?: string;
-  /** Names the job for cancelBackup(). */
-  jobId?: string;
-  /** Named in messages; e.g. the picked file's name. */
-  fileName?: string;
-  /**
-   * When the file's vectors come from another model than the one in use: 'refuse' (default) with MODEL_MISMATCH,
-   * or 're-embed': import the documents and let the current model embed them again (keyword search works at once).
-   */
-  onModelMismatch?: 'refuse' | 're-embed';
-}
-
-export interface ImportSummary {
-  documents: number;
-  passages: number;
-  vectors: number;
-  /** Set when the file's vectors were made by another model and the passages are being embedded again. */
-  reembedding: boolean;
-  /** Collections created for the imported documents (ids). */
-  createdCollections: string[];
-}
 
 export interface LibraryBackupDeps {
   /** The content store (throws while locked). */

@@ -8,27 +8,9 @@ import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { project, type ProjectionProgress } from '../map/project.ts';
 import type { Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
+import type { LibraryMap, MapOptions } from '../api/index.ts';
 
-export interface MapOptions {
-  collections?: string[];
-  /** At most this many points (default 20,000): larger libraries are thinned evenly. */
-  maxPoints?: number;
-}
-
-export interface LibraryMap {
-  /** x, y pairs, one per passage. */
-  points: Float32Array;
-  chunkIds: Uint32Array;
-  documentIds: Uint32Array;
-  /** Passage offsets in their document (to open the viewer at the passage). */
-  starts: Uint32Array;
-  ends: Uint32Array;
-  /** The first characters of each passage, for the tooltip. */
-  texts: string[];
-  method: 'pca' | 'umap';
-  /** Live passages with vectors before thinning. */
-  total: number;
-}
+export type { LibraryMap, MapOptions } from '../api/index.ts';
 
 const DEFAULT_MAX_POINTS = 20_000;
 const TOOLTIP_CHARS = 240;

@@ -3,7 +3,7 @@
 // cancelling and deleting one. Runs in the worker (which does all model fetching); the cache, fetch and the device
 // probe are injected so Node tests can drive it.
 import { dtypeForModel, wantedDtype, type DtypeChoice } from '../models/dtype-choice.ts';
-import type { EngineSettings } from '../api/index.ts';
+import type { EngineSettings, ModelInfo, ModelKind, ModelsOverview } from '../api/index.ts';
 import { TroveError } from '../core/errors.ts';
 import { listRerankers, getRerankerSpec } from '../models/reranker-registry.ts';
 import {
@@ -21,46 +21,7 @@ import {
 import { modelHostLabel, parseModelHost } from '../models/model-host.ts';
 import { DEFAULT_MODEL_ID, getModelSpec, listModels, type EmbedDevice, type ModelDtype, type ModelSpec } from '../models/model-registry.ts';
 
-export type ModelKind = 'embedding' | 'reranker';
-
-export interface ModelInfo {
-  kind: ModelKind;
-  id: string;
-  repo: string;
-  revision: string;
-  /** Embedding dimensions (embedding models only). */
-  dims?: number;
-  languages: string[];
-  quality: string;
-  license: string;
-  summary: string;
-  /** What it would run with here (device from the settings and this browser, dtype from the registry). */
-  device: EmbedDevice;
-  dtype: ModelDtype;
-  /** Approximate download size for that dtype, MB (undefined when the registry does not say). */
-  sizeMB?: number;
-  sizeMBByDtype: Partial<Record<ModelDtype, number>>;
-  cache: CachedModel;
-  /** The model the settings use now. */
-  inUse: boolean;
-  recommended: boolean;
-  /** Only ever loaded from the site's own models/ folder. */
-  localOnly: boolean;
-  testFixture: boolean;
-  /** Added by the user from a Hugging Face repo id. */
-  custom: boolean;
-}
-
-export interface ModelsOverview {
-  models: ModelInfo[];
-  /** Bytes of everything in the model cache. */
-  usageBytes: number;
-  /** Cache Storage is available here (not in Node, not in some private modes). */
-  cacheAvailable: boolean;
-  /** Where downloads come from, in words ("huggingface.co", "this site"). */
-  hostLabel: string;
-  downloadsAllowed: boolean;
-}
+export type { ModelInfo, ModelKind, ModelsOverview } from '../api/index.ts';
 
 export interface ModelCacheDeps {
   caches?: CacheStorageLike;

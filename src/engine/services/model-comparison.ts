@@ -10,40 +10,9 @@ import { mergeSettings } from '../settings/settings.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
 import { buildDataset, type Dataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/runner.ts';
+import type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from '../api/index.ts';
 
-export interface ModelComparisonProgress {
-  /** Which model is being measured. */
-  model: 'current' | 'candidate';
-  stage: 'loading' | 'embedding' | 'ranking';
-  done: number;
-  total: number;
-}
-
-export interface ModelMetrics {
-  modelId: string;
-  fingerprint: string;
-  'ndcg@10': number;
-  'recall@10': number;
-  'mrr@10': number;
-}
-
-export interface ModelComparison {
-  setName: string;
-  queries: number;
-  documents: number;
-  passages: number;
-  current: ModelMetrics;
-  candidate: ModelMetrics;
-}
-
-export interface EvaluationSetInfo {
-  name: string;
-  kind: EvaluationSet['kind'];
-  queries: number;
-  documents: number;
-  /** Why this set cannot measure a swap, if it cannot. */
-  unusable?: string;
-}
+export type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from '../api/index.ts';
 
 /** Documents ranked per query: recall@10 and nDCG@10 need 10; a few more so ties at the edge do not matter. */
 const DEPTH = 100;

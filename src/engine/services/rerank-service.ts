@@ -2,16 +2,28 @@
 // show, and "Copy as context". The reranker loads on first use (the status call starts it, so the page learns at
 // start-up whether reranking is fast enough to be on by default), is calibrated once per load on this device, and
 // one rerank runs at a time: a newer call cancels an unfinished one, whose caller gets undefined.
-import type { EngineSettings, SearchOptions, SearchResponse } from '../api/index.ts';
+import type {
+  ContextRequest,
+  ContextResponse,
+  EngineSettings,
+  RerankedResult,
+  RerankerStatus,
+  RerankRequest,
+  RerankResponse,
+  SearchOptions,
+  SearchResponse,
+} from '../api/index.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
 import { TroveError, toErrorInfo } from '../core/errors.ts';
 import { LatestRerank } from '../rerank/latest-rerank.ts';
 import { calibrateReranker, type RerankCalibration } from '../rerank/rerank-budget.ts';
 import type { Reranker } from '../rerank/reranker.ts';
-import { assembleContext, type AssembledContext, type ContextPassage } from '../retrieve/context.ts';
+import { assembleContext, type ContextPassage } from '../retrieve/context.ts';
 import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { ActiveModel } from '../library/active-model.ts';
+
+export type { ContextRequest, ContextResponse, RerankedResult, RerankerStatus, RerankRequest, RerankResponse } from '../api/index.ts';
 
 export interface RerankerLoadOptions {
   modelId: string;
@@ -21,58 +33,6 @@ export interface RerankerLoadOptions {
 }
 
 export type RerankerLoader = (options: RerankerLoadOptions) => Promise<Reranker>;
-
-export interface RerankerStatus {
-  state: 'idle' | 'loading' | 'ready' | 'unavailable';
-  rerankerId: string;
-  device?: string;
-  error?: string;
-  /** Measured on this device at load: ms per 256-token pair, how many pairs fit in ~1 s. */
-  calibration?: RerankCalibration;
-  /** Passages a rerank reorders by default: the rerankDepth setting, capped by the calibration when it is enabled. */
-  depth: number;
-  /** Whether the UI reranks unless the user switches it off (rerankDefault, or 'auto': the calibration). */
-  enabledByDefault: boolean;
-}
-
-export interface RerankRequest {
-  /** Results to score (default: RerankerStatus.depth). */
-  depth?: number;
-}
-
-export interface RerankedResult {
-  chunkId: number;
-  /** Cross-encoder score (a logit); absent for results beyond the depth, which keep their order behind. */
-  rerank?: number;
-  rerankRank: number;
-  /** 1-based position in the order given. */
-  previousRank: number;
-}
-
-export interface RerankResponse {
-  query: string;
-  /** Every chunk id given, in the new order. */
-  results: RerankedResult[];
-  depth: number;
-  tookMs: number;
-}
-
-export interface ContextRequest {
-  question: string;
-  /** The passages, best first (e.g. the shown results); absent: the question is searched and the top k taken. */
-  chunkIds?: number[];
-  k?: number;
-  /** Search options when chunkIds is absent (mode, fusion, filter…). */
-  search?: SearchOptions;
-  /** Budget for the whole block, counted by the embedding model's tokenizer. */
-  maxTokens: number;
-  instruction?: string;
-}
-
-export interface ContextResponse extends AssembledContext {
-  /** Which tokenizer counted: the embedding model's, or an estimate while it is not loaded. */
-  tokenizer: string;
-}
 
 export interface RerankServiceHooks {
   settings: () => EngineSettings;

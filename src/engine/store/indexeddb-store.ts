@@ -1,7 +1,7 @@
 // Store on IndexedDB (via idb). Runs in the worker, and in Node tests on fake-indexeddb.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import { TroveError, isQuotaError } from '../core/errors.ts';
-import { SCHEMA_VERSION, migrate } from './schema.ts';
+import { SCHEMA_VERSION, migrate, type ChangeRow, type TermsRow, type TroveDB } from './schema.ts';
 import type {
   LibraryChanges,
   StaleListener,
@@ -16,41 +16,6 @@ import type {
   Store,
   VectorBatch,
 } from './store.ts';
-
-interface TermsRow {
-  chunkId: number;
-  docId: number;
-  /** Terms joined by spaces: one string clones far faster than an array of thousands of strings. */
-  terms: string;
-}
-
-interface VectorRow extends VectorBatch {
-  key?: number;
-}
-
-export interface TroveDB extends DBSchema {
-  documents: { key: number; value: DocumentRecord };
-  texts: { key: number; value: DocumentText };
-  chunks: { key: number; value: ChunkRecord; indexes: { byDoc: number } };
-  terms: { key: number; value: TermsRow; indexes: { byDoc: number } };
-  vectors: { key: number; value: VectorRow; indexes: { byDoc: number; byFingerprint: string } };
-  settings: { key: string; value: unknown };
-  indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
-  changes: { key: number; value: ChangeRow };
-  originals: { key: number; value: OriginalFile };
-}
-
-/** One entry of the change log: the library version a write produced, and the document it touched (-1: settings). */
-interface ChangeRow {
-  version: number;
-  docId: number;
-}
-
-interface PageRow {
-  set: string;
-  name: string;
-  bytes: Uint8Array;
-}
 
 /** Settings key of the vectors version counter; the page row that records which version an index reflects. */
 const VECTORS_VERSION_KEY = '#vectors-version';

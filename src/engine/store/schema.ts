@@ -1,6 +1,42 @@
-// IndexedDB schema versions. Each step upgrades from the version before it; never edit a released step.
-import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { TroveDB } from './indexeddb-store.ts';
+// The IndexedDB schema: the shape of the database, and its versions. Each step upgrades from the version before it;
+// never edit a released step.
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ChunkRecord, DocumentRecord, DocumentText, OriginalFile, VectorBatch } from './store.ts';
+
+export interface TermsRow {
+  chunkId: number;
+  docId: number;
+  /** Terms joined by spaces: one string clones far faster than an array of thousands of strings. */
+  terms: string;
+}
+
+export interface VectorRow extends VectorBatch {
+  key?: number;
+}
+
+export interface TroveDB extends DBSchema {
+  documents: { key: number; value: DocumentRecord };
+  texts: { key: number; value: DocumentText };
+  chunks: { key: number; value: ChunkRecord; indexes: { byDoc: number } };
+  terms: { key: number; value: TermsRow; indexes: { byDoc: number } };
+  vectors: { key: number; value: VectorRow; indexes: { byDoc: number; byFingerprint: string } };
+  settings: { key: string; value: unknown };
+  indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
+  changes: { key: number; value: ChangeRow };
+  originals: { key: number; value: OriginalFile };
+}
+
+/** One entry of the change log: the library version a write produced, and the document it touched (-1: settings). */
+export interface ChangeRow {
+  version: number;
+  docId: number;
+}
+
+export interface PageRow {
+  set: string;
+  name: string;
+  bytes: Uint8Array;
+}
 
 export const SCHEMA_VERSION = 4;
 

@@ -1,7 +1,7 @@
 // The Store interface: everything Trove keeps between visits. The IndexedDB implementation is in indexeddb-store.ts.
 import type { ErrorInfo } from '../core/errors.ts';
 import type { DocumentFormat, FieldValue, TextBlock } from '../core/types.ts';
-import type { RedactionSummary } from '../api/index.ts';
+import type { RedactionSummary } from '../api/redaction.ts';
 
 /**
  * 'ingesting' until the last chunk batch is written (found 'ingesting' at start-up: interrupted, so resumed);
@@ -21,7 +21,7 @@ export interface DocumentRecord {
   attempts?: number;
   /** Why the document is 'failed' (or why its last attempt failed). */
   error?: ErrorInfo;
-  /** Collection id (see collections.ts); absent means the default collection. */
+  /** Collection id (see core/collections.ts); absent means the default collection. */
   collection?: string;
   /** User tags, normalised (lower case, sorted). */
   tags?: string[];

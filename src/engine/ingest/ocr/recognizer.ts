@@ -1,7 +1,7 @@
 // OCR behind a small interface, so the ingest code (and its tests) do not depend on tesseract.js itself.
+import type { OcrMode } from '../../api/ingest.ts';
 
-/** When pages are OCR'd: never, only pages without a text layer (scans), or every page. */
-export type OcrMode = 'never' | 'no-text-layer' | 'always';
+export type { OcrMode } from '../../api/ingest.ts';
 
 export const OCR_MODES: readonly OcrMode[] = ['never', 'no-text-layer', 'always'];
 

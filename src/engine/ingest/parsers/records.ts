@@ -2,6 +2,8 @@
 // the other fields travel on the block as metadata. Shared by the table and JSON parsers.
 import type { FieldValue, TextBlock } from '../../core/types.ts';
 
+export type { RecordPreview } from '../../api/ingest.ts';
+
 /** A string field counts as text by default when some value of it has at least this many words. */
 export const TEXT_FIELD_MIN_WORDS = 4;
 /** How many records the default text-field choice looks at (cheap on huge files, stable on small ones). */
@@ -10,15 +12,6 @@ export const SAMPLE_RECORDS = 200;
 export interface RecordOptions {
   /** Fields whose values form the searchable text; unset: `suggestTextFields` over the first records. */
   textFields?: readonly string[];
-}
-
-/** What a user sees before ingesting a table or JSON file: its fields, the default text fields, a few rows. */
-export interface RecordPreview {
-  fields: string[];
-  suggestedTextFields: string[];
-  rows: Record<string, FieldValue>[];
-  /** Records seen while previewing (the preview stops after SAMPLE_RECORDS). */
-  sampled: number;
 }
 
 function wordCount(s: string): number {

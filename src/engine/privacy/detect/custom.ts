@@ -8,15 +8,9 @@
 // A custom match is therefore at most MAX_MATCH characters long and never spans a line break.
 import { TroveError } from '../../core/errors.ts';
 import type { Detector, PiiMatch } from '../pii.ts';
+import type { CustomPatternSpec } from '../../api/redaction.ts';
 
-export interface CustomPatternSpec {
-  /** A label for reports and messages, e.g. "employee id" (never the matched value). */
-  label: string;
-  /** JavaScript regular expression source, without slashes. */
-  pattern: string;
-  /** Any of 'i', 'u', 's', 'm'. */
-  flags?: string;
-}
+export type { CustomPatternSpec } from '../../api/redaction.ts';
 
 export const MAX_PATTERN_LENGTH = 500;
 export const MAX_MATCH = 256;

@@ -1,5 +1,5 @@
 // Bounded min-heap that keeps the k highest scores seen; ties keep the earlier (lower-row) item.
-import type { Hit } from '../core/types.ts';
+import type { Hit } from './types.ts';
 
 export class TopK {
   private readonly k: number;

@@ -1,8 +1,8 @@
 // The Vite plugin that serves tesseract's files and the worker code that points at them must agree on names.
 import { existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OCR_ASSET_DIR, ocrAssetSources } from '../../../../scripts/vite-plugin-ocr-assets.mjs';
-import { OCR_ASSET_FILES, ocrAssetUrls } from '../../../worker/ocr-assets.ts';
+import { OCR_ASSET_DIR, ocrAssetSources } from '../../scripts/vite-plugin-ocr-assets.mjs';
+import { OCR_ASSET_FILES, ocrAssetUrls } from './ocr-assets.ts';
 
 describe('OCR assets', () => {
   it('serves exactly the files the worker asks for, all present in node_modules', () => {
