@@ -1,6 +1,6 @@
+import type { ModelSpec } from '../src/engine/api/model-spec.ts';
 // Registry entry for the embed benchmark's random-weight MiniLM-L6-shaped model (bench/embed-model.ts), shared by the
 // Node driver and the browser worker. Registry-like: q8 on WASM, fp32 on WebGPU, mean pooling, 256-token inputs.
-import type { ModelSpec } from '../src/engine/models/model-registry.ts';
 
 export const BENCH_MODEL_REPO = 'bench/minilm-l6-random';
 

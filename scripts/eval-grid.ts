@@ -16,10 +16,10 @@ import { createRetriever } from '../src/engine/eval/retrievers.ts';
 import { evaluate, type EvalResult } from '../src/engine/eval/runner.ts';
 import { TEST_RERANKER_ID } from '../src/engine/models/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
-import type { FusionSettings } from '../src/engine/retrieve/fuser.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
+import type { FusionSettings } from '../src/engine/api/search.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

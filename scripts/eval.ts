@@ -13,7 +13,7 @@ import { TEST_MODEL_ID } from '../src/engine/models/model-registry.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TEST_RERANKER_ID } from '../src/engine/models/reranker-registry.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
-import { validateFusion, type FusionSettings } from '../src/engine/retrieve/fuser.ts';
+import { validateFusion } from '../src/engine/retrieve/fuser.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing, type PostProcessOptions } from '../src/engine/eval/post-process.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
@@ -21,6 +21,7 @@ import { TroveError } from '../src/engine/core/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrievers.ts';
 import { evaluate } from '../src/engine/eval/runner.ts';
+import type { FusionSettings } from '../src/engine/api/search.ts';
 
 const MODES: readonly RetrievalMode[] = ['bm25', 'vector', 'hybrid'];
 

@@ -5,12 +5,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileInput } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
-import { modelFingerprint, type ModelDtype } from '../src/engine/models/model-registry.ts';
+import { modelFingerprint } from '../src/engine/models/model-registry.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EmbedderLoadOptions } from '../src/engine/engine.ts';
 import { mergeSettings, DEFAULT_SETTINGS } from '../src/engine/settings/settings.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { inProcessLock } from '../src/engine/library/writer-lock.ts';
+import type { ModelDtype } from '../src/engine/api/model-spec.ts';
 
 const localModelPath = resolve('public/models') + '/';
 

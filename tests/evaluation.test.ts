@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
-import type { EvaluationSet } from '../src/engine/services/evaluation-service.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { inProcessLock } from '../src/engine/library/writer-lock.ts';
+import type { EvaluationSet } from '../src/engine/api/index.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const read = (name: string) => readFileSync(resolve('e2e/fixtures/beir-mini', name), 'utf8');

@@ -7,8 +7,8 @@ import type { FileInput, SearchResponse } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EngineDependencies } from '../src/engine/engine.ts';
-import type { StorageEstimate } from '../src/engine/services/library-backup.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import type { StorageEstimate } from '../src/engine/api/index.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };

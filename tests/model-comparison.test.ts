@@ -7,11 +7,11 @@ import type { FileInput } from '../src/engine/api/index.ts';
 import type { Embedder } from '../src/engine/embed/embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine, type EmbedderLoadOptions } from '../src/engine/engine.ts';
-import type { EvaluationSet } from '../src/engine/services/evaluation-service.ts';
 import { buildDataset } from '../src/engine/eval/dataset.ts';
 import { compareModels, corpusPassages } from '../src/engine/services/model-comparison.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { inProcessLock } from '../src/engine/library/writer-lock.ts';
+import type { EvaluationSet } from '../src/engine/api/index.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const beir = (f: string) => readFileSync(resolve('e2e/fixtures/beir-mini', f), 'utf8');

@@ -9,7 +9,7 @@ import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BackupModel, BackupProgress } from '../engine/backup/backup-types.ts';
+import type { BackupModel } from '../engine/backup/backup-types.ts';
 import { openPassages } from '../engine/backup/passages.ts';
 import { pgvectorSql } from '../engine/backup/pgvector-export.ts';
 import { qdrantCollectionConfig, qdrantJsonLines } from '../engine/backup/qdrant-export.ts';
@@ -23,6 +23,7 @@ import { TroveError } from '../engine/core/errors.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import type { SearchMode } from '../engine/core/types.ts';
 import { libraryInput, writePieces } from './library-file.ts';
+import type { BackupProgress } from '../engine/api/backup.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const APP_VERSION = '0.1.0';

@@ -7,11 +7,12 @@ import { FlatIndex } from '../index/flat.ts';
 import { seededRandom } from '../testing/hnsw-test-data.ts';
 import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import type { Store } from '../store/store.ts';
-import type { BackupModel, BackupProgress } from './backup-types.ts';
+import type { BackupModel } from './backup-types.ts';
 import { importBackup, verifyBackup } from './read-backup.ts';
 import { storeBackupSink, storeBackupSource } from './store-backup.ts';
 import { writeSyntheticLibrary } from '../testing/synthetic-library.ts';
 import { backupStream, backupToBlob, backupToBytes } from './write-backup.ts';
+import type { BackupProgress } from '../api/backup.ts';
 
 let dbCounter = 0;
 const freshStore = () => IndexedDbStore.open(`backup-test-${++dbCounter}`);

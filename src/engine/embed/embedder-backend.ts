@@ -2,13 +2,12 @@
 // turned it on in Settings. The model id says which (models/effective-model.ts: "ollama:<name:tag>" for Ollama).
 import type { EngineSettings } from '../api/settings.ts';
 import { OLLAMA_MODEL_PREFIX, isOllamaModelId } from '../models/effective-model.ts';
-import type { ModelDtype } from '../models/model-registry.ts';
 import type { DeviceCheckMemory } from './device-self-check.ts';
 import type { Embedder } from './embedder.ts';
 import { loadOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.ts';
+import type { ModelDtype } from '../api/model-spec.ts';
 
 // The engine takes the model id and the loader from one place.
-export { effectiveModelId } from '../models/effective-model.ts';
 
 export interface EmbedderLoadOptions {
   modelId: string;

@@ -1,6 +1,6 @@
 // The Embedder interface: text in, L2-normalised vectors out. The engine sees only this; transformers.js stays behind it.
-import type { EmbedDevice, ModelDtype, ModelSpec } from '../models/model-registry.ts';
 import type { DeviceCheckVerdict } from './device-self-check.ts';
+import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 export interface EmbedOptions {
   signal?: AbortSignal;

@@ -5,9 +5,9 @@
 import { TroveError } from '../core/errors.ts';
 import type { EmbedOptions, Embedder } from './embedder.ts';
 import { normalizeInPlace } from './embedder.ts';
-import type { ModelSpec } from '../models/model-registry.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
 import { OLLAMA_MODEL_PREFIX, ollamaModelName } from '../models/effective-model.ts';
+import type { ModelSpec } from '../api/model-spec.ts';
 
 export const DEFAULT_OLLAMA_ORIGIN = 'http://localhost:11434';
 export const DEFAULT_OLLAMA_MODEL = 'nomic-embed-text';

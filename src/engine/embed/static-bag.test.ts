@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenizerJson } from '../../../bench/embed-model.ts';
 import { FLOAT, GraphBuilder, INT64, encodeModel, int } from '../../../bench/onnx-writer.ts';
-import type { ModelSpec } from '../models/model-registry.ts';
 import { loadTransformersEmbedder, type TransformersEmbedder } from './transformers-embedder.ts';
+import type { ModelSpec } from '../api/model-spec.ts';
 
 const DIMS = 5;
 // 'search' lets the loader's self-check sentence ('How do search engines rank documents?') have a known token.

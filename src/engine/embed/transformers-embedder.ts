@@ -13,10 +13,11 @@ import {
 } from '@huggingface/transformers';
 import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
-import { getModelSpec, modelFingerprint, type EmbedDevice, type ModelDtype, type ModelSpec } from '../models/model-registry.ts';
+import { getModelSpec, modelFingerprint } from '../models/model-registry.ts';
 import { activeModelHost, modelHostLabel } from '../models/model-host.ts';
 import { chooseDevice, configureTransformersEnv, errorText, type TransformersLoadOptions } from '../models/transformers-runtime.ts';
 import { deviceCheckKey, webGpuOrWasm, type DeviceCheckMemory, type DeviceCheckVerdict } from './device-self-check.ts';
+import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 const QUERY_CACHE_SIZE = 64;
 /**

@@ -1,7 +1,6 @@
 // The retrieval configurations an evaluation compares side by side (the Evaluate view and `npm run eval:grid`).
 import type { RetrievalConfiguration } from '../api/evaluation.ts';
 
-export type { RetrievalConfiguration } from '../api/evaluation.ts';
 
 export function standardConfigurations(options: { alphas?: readonly number[]; rerank?: boolean } = {}): RetrievalConfiguration[] {
   const { alphas = [0.3, 0.5, 0.7], rerank = true } = options;

@@ -7,9 +7,10 @@ import type { SearchMode } from '../core/types.ts';
 import type { TroveApi } from '../api/index.ts';
 import type { SearchResult } from '../api/search.ts';
 import { TroveError } from '../core/errors.ts';
-import { fuseKeywordAndVector, type FusionSettings } from '../retrieve/fuser.ts';
+import { fuseKeywordAndVector } from '../retrieve/fuser.ts';
 import type { CorpusDoc } from './dataset.ts';
 import { bestPerDocument, type RankedPassage, type Retriever } from './retriever.ts';
+import type { FusionSettings } from '../api/search.ts';
 
 /** What an evaluation asks of the engine: start it, load its model, ingest the corpus, search. */
 export type EvaluatedEngine = Pick<TroveApi, 'init' | 'loadModel' | 'ingest' | 'search'>;

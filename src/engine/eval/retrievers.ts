@@ -3,10 +3,10 @@
 import { TroveError } from '../core/errors.ts';
 import { createAnalyzer, type AnalyzerOptions } from '../lexical/analyzer.ts';
 import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
-import type { FusionSettings } from '../retrieve/fuser.ts';
 import type { CorpusDoc } from './dataset.ts';
 import { createEngineRetriever, type EngineRetrieverOptions } from './engine-retriever.ts';
 import { bestPerDocument, type RankedPassage, type Retriever } from './retriever.ts';
+import type { FusionSettings } from '../api/search.ts';
 
 export type RetrievalMode = 'bm25' | 'vector' | 'hybrid';
 

@@ -4,7 +4,6 @@ import type { Dataset, EvalQuery } from './dataset.ts';
 import { METRIC_NAMES, missedRelevant, queryMetrics } from './metrics.ts';
 import type { QueryMetrics, QueryResult } from '../api/evaluation.ts';
 
-export type { QueryResult } from '../api/evaluation.ts';
 
 /** Ranked document ids for a query, best first; asked for `depth` results. */
 export type SearchFn = (query: EvalQuery, depth: number) => Promise<readonly string[]> | readonly string[];

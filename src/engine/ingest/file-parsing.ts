@@ -2,8 +2,9 @@
 // for a table or JSON file in the preview, and per-page OCR progress. The OCR recognizer is made on first use
 // (starting tesseract costs a worker and ~10 MB of language data) and kept for the next files.
 import type { ParseProgress, ParsedDocument } from '../core/types.ts';
-import type { OcrMode, OcrRecognizer } from './ocr/recognizer.ts';
+import type { OcrRecognizer } from './ocr/recognizer.ts';
 import { createParsers, parseFile, type PdfParserOptions } from './parsers/index.ts';
+import type { OcrMode } from '../api/ingest.ts';
 
 export interface ParseContext {
   ocrMode?: OcrMode;

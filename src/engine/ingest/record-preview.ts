@@ -3,9 +3,9 @@
 import { TroveError } from '../core/errors.ts';
 import { previewJson } from './parsers/json.ts';
 import { previewTable } from './parsers/csv.ts';
-import type { RecordPreview } from './parsers/records.ts';
 import { EXTENSION_FORMAT } from './parsers/extensions.ts';
 import { extensionOf } from './parsers/text.ts';
+import type { RecordPreview } from '../api/ingest.ts';
 
 export function previewRecords(data: Uint8Array, fileName: string): RecordPreview {
   const format = EXTENSION_FORMAT[extensionOf(fileName)];

@@ -2,8 +2,8 @@
 // keeps it; the others depend on this shape, not on that service, so each service stays one capability.
 import type { ModelStatus } from '../api/index.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import type { ModelDtype } from '../models/model-registry.ts';
 import type { VectorSet } from './vector-set.ts';
+import type { ModelDtype } from '../api/model-spec.ts';
 
 export interface ActiveModel {
   /** The embedder in use, or null while none is ready. */

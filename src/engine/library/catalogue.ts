@@ -4,7 +4,7 @@
 // Only 'ready' documents, and documents this engine is indexing right now, have chunks in memory: an interrupted
 // or failed document is listed but never half-searchable.
 import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
-import { DEFAULT_COLLECTION, collectionOf } from './collections.ts';
+import { DEFAULT_COLLECTION, collectionOf } from '../core/collections.ts';
 import type { DocumentRecord, Store } from '../store/store.ts';
 import type { Hit, IdFilter } from '../core/types.ts';
 import type { VectorSet } from './vector-set.ts';

@@ -4,9 +4,6 @@ import { TroveError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_COLLECTION, DEFAULT_COLLECTION_RECORD, type CollectionRecord } from '../core/collections.ts';
 
-export { DEFAULT_COLLECTION, DEFAULT_COLLECTION_RECORD, collectionIdFor, collectionOf } from '../core/collections.ts';
-export type { CollectionRecord } from '../core/collections.ts';
-
 /** Where the collection records live in the store's settings (the default collection is implied, never stored). */
 const COLLECTIONS_KEY = 'collections';
 

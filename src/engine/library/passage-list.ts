@@ -5,7 +5,6 @@ import type { LibraryCatalogue } from './catalogue.ts';
 import type { Store } from '../store/store.ts';
 import type { PassageListItem, PassagePage } from '../api/index.ts';
 
-export type { PassageListItem, PassagePage } from '../api/index.ts';
 
 /** The most passages one call returns. */
 export const MAX_PASSAGE_PAGE = 500;

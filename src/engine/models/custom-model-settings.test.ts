@@ -4,7 +4,8 @@ import { checkCustomModel } from './custom-model.ts';
 import { fetchRepoFacts } from './custom-model-fetch.ts';
 import { validateCustomModels } from './custom-model-settings.ts';
 import { parseModelHost } from './model-host.ts';
-import { getModelSpec, modelFingerprint, setCustomModels, type ModelSpec } from './model-registry.ts';
+import { getModelSpec, modelFingerprint, setCustomModels } from './model-registry.ts';
+import type { ModelSpec } from '../api/model-spec.ts';
 
 const SHA = 'a'.repeat(40);
 const bertConfig = { architectures: ['BertModel'], model_type: 'bert', hidden_size: 384, max_position_embeddings: 512 };

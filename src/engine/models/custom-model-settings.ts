@@ -2,7 +2,7 @@
 // that was tampered with or written by an older version is refused with the reason instead of loading something odd.
 import { TroveError } from '../core/errors.ts';
 import { repoIdProblem } from './custom-model.ts';
-import type { ModelDtype, ModelSpec } from './model-registry.ts';
+import type { ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 const DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 /** A spec carries display text and numbers only; these bounds keep settings small. */

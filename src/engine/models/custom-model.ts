@@ -1,10 +1,9 @@
 // A user may add any Hugging Face repo as an embedding model. Before anything is downloaded past a few small JSON
 // files, this checks what the repo says about itself (config.json, the file list, the sentence-transformers pooling
 // config) and either builds a registry entry for it or says, in words, what is wrong. Pure: the caller fetches.
-import type { ModelDtype, ModelSpec, Pooling } from './model-registry.ts';
 import type { CustomModelCheck } from '../api/models.ts';
+import type { ModelDtype, ModelSpec, Pooling } from '../api/model-spec.ts';
 
-export type { CustomModelCheck } from '../api/models.ts';
 
 /** What the caller fetched from the hub (or a local folder) for one repo. */
 export interface RepoFacts {

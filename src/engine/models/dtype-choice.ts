@@ -11,7 +11,8 @@
 // A threshold (e.g. cosine >= 0.99 per passage, the self-check's) would need trained models measured per model, so
 // vectors of different dtypes are never mixed: the user is asked instead.
 import { TroveError } from '../core/errors.ts';
-import { MODEL_REGISTRY, modelFingerprint, type ModelDtype, type ModelSpec } from './model-registry.ts';
+import { MODEL_REGISTRY, modelFingerprint } from './model-registry.ts';
+import type { ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 export const DTYPE_CHOICES = ['auto', 'fp32', 'fp16', 'q8', 'q4'] as const;
 export type DtypeChoice = (typeof DTYPE_CHOICES)[number];

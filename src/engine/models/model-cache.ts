@@ -7,10 +7,9 @@
 // Node tests pass fakes).
 import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import type { ModelHost } from './model-host.ts';
-import type { ModelDtype } from './model-registry.ts';
 import type { CachedModel, DownloadProgress } from '../api/models.ts';
+import type { ModelDtype } from '../api/model-spec.ts';
 
-export type { CachedModel, DownloadProgress } from '../api/models.ts';
 
 /** transformers.js' default env.cacheKey: the Cache Storage cache it keeps model files in. */
 export const MODEL_CACHE_NAME = 'transformers-cache';

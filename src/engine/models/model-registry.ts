@@ -2,7 +2,6 @@
 import { TroveError } from '../core/errors.ts';
 import type { ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
-export type { EmbedDevice, ModelArchitecture, ModelDtype, ModelSpec, Pooling } from '../api/model-spec.ts';
 
 
 const BGE_SMALL: ModelSpec = {

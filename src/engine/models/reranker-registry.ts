@@ -1,6 +1,6 @@
 // The cross-encoder rerankers Trove knows, beside the embedding models of embed/model-registry.ts.
 import { TroveError } from '../core/errors.ts';
-import type { EmbedDevice, ModelDtype } from './model-registry.ts';
+import type { EmbedDevice, ModelDtype } from '../api/model-spec.ts';
 
 export interface RerankerSpec {
   /** Registry id, stored in settings. */

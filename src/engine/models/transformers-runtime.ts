@@ -3,8 +3,8 @@
 // to try first, and the options every model load takes.
 import { env } from '@huggingface/transformers';
 import { activeModelHost, type ModelHost } from './model-host.ts';
-import type { EmbedDevice } from './model-registry.ts';
 import { wasmThreadsHere } from './wasm-threads.ts';
+import type { EmbedDevice } from '../api/model-spec.ts';
 
 /** The Hugging Face hub; the host models actually come from is the build's (model-host.ts, activeModelHost()). */
 export const HUB_URL = 'https://huggingface.co/';

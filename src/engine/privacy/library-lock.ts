@@ -8,8 +8,6 @@ import { EncryptedStore } from './encrypted-store.ts';
 import type { Store } from '../store/store.ts';
 import type { LockState } from '../api/privacy.ts';
 
-export type { LockState } from '../api/privacy.ts';
-export type { SettingsRefusal } from '../api/settings.ts';
 
 /** Shortest passphrase accepted when turning the lock on (the KDF slows guessing; it cannot save "1234"). */
 export const MIN_PASSPHRASE_LENGTH = 8;

@@ -7,7 +7,8 @@ import { backtrackingRisk } from './detect/custom.ts';
 import { isCardNumber, luhnValid } from './detect/card.ts';
 import { isValidIban } from './detect/iban.ts';
 import { isIPv4, isIPv6 } from './detect/ip.ts';
-import { Redactor, redactDocument, redactText, type BuiltinPiiType } from './redact.ts';
+import { Redactor, redactDocument, redactText } from './redact.ts';
+import type { BuiltinPiiType } from '../api/redaction.ts';
 
 /** Redacts with one detector only, so each case tests that detector alone. */
 const only = (type: BuiltinPiiType, text: string) => redactText(text, { types: [type] }).text;

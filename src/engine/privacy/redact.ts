@@ -9,16 +9,15 @@
 import { TroveError } from '../core/errors.ts';
 import type { ParsedDocument, TextBlock } from '../core/types.ts';
 import { cardDetector } from './detect/card.ts';
-import { customDetector, type CustomPatternSpec } from './detect/custom.ts';
+import { customDetector } from './detect/custom.ts';
 import { emailDetector } from './detect/email.ts';
 import { ibanDetector } from './detect/iban.ts';
 import { ipDetector } from './detect/ip.ts';
 import { phoneDetector } from './detect/phone.ts';
 import { ssnDetector } from './detect/ssn.ts';
-import { BUILTIN_PII_TYPES, PLACEHOLDERS, type BuiltinPiiType, type Detector, type PiiMatch, type PiiType } from './pii.ts';
+import { BUILTIN_PII_TYPES, PLACEHOLDERS, type Detector, type PiiMatch } from './pii.ts';
+import type { BuiltinPiiType, CustomPatternSpec, PiiType } from '../api/redaction.ts';
 
-export type { BuiltinPiiType, PiiType } from './pii.ts';
-export type { CustomPatternSpec } from './detect/custom.ts';
 
 export interface RedactionOptions {
   /** Built-in detectors to run (default: all of them). */

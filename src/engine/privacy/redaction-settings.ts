@@ -6,7 +6,8 @@ import type { RedactionSummary } from '../api/redaction.ts';
 import type { EngineSettings } from '../api/settings.ts';
 import { TroveError } from '../core/errors.ts';
 import type { ParsedDocument } from '../core/types.ts';
-import { Redactor, type PiiType, type RedactionReport } from './redact.ts';
+import { Redactor, type RedactionReport } from './redact.ts';
+import type { PiiType } from '../api/redaction.ts';
 
 type RedactionSettings = Pick<EngineSettings, 'redactPii' | 'redactTypes' | 'redactCustom'>;
 

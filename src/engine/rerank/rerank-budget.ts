@@ -3,7 +3,6 @@
 import type { Reranker } from './reranker.ts';
 import type { RerankCalibration } from '../api/rerank.ts';
 
-export type { RerankCalibration } from '../api/rerank.ts';
 
 export interface CalibrationOptions {
   budgetMs?: number;

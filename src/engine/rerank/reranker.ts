@@ -1,7 +1,7 @@
 // The Reranker interface: scores (query, passage) pairs with a cross-encoder; the engine reorders its fused top-N
 // by these scores. transformers.js stays behind it (transformers-reranker.ts).
-import type { EmbedDevice, ModelDtype } from '../models/model-registry.ts';
 import type { RerankerSpec } from '../models/reranker-registry.ts';
+import type { EmbedDevice, ModelDtype } from '../api/model-spec.ts';
 
 export interface RerankOptions {
   /** Checked between batches: an unfinished rerank rejects with TroveError CANCELLED. */

@@ -12,10 +12,10 @@ import {
   type ProgressInfo,
 } from '@huggingface/transformers';
 import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
-import type { EmbedDevice, ModelDtype } from '../models/model-registry.ts';
 import { HUB_URL, chooseDevice, configureTransformersEnv, errorText, type TransformersLoadOptions } from '../models/transformers-runtime.ts';
 import type { RerankOptions, Reranker } from './reranker.ts';
 import { getRerankerSpec, type RerankerSpec } from '../models/reranker-registry.ts';
+import type { EmbedDevice, ModelDtype } from '../api/model-spec.ts';
 
 const DEFAULT_BATCH_SIZE = 8;
 /** Cap on padded tokens per model run (attention memory grows with it). */

@@ -3,7 +3,6 @@
 import { TroveError } from '../core/errors.ts';
 import type { AssembledContext, Citation } from '../api/context.ts';
 
-export type { AssembledContext, Citation } from '../api/context.ts';
 
 export interface ContextPassage {
   documentName: string;

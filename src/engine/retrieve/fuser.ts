@@ -4,7 +4,6 @@ import type { Hit } from '../core/types.ts';
 import { SCORE_NORMALIZATIONS, reciprocalRankFusion, weightedFusion, type FusedHit } from './fusion.ts';
 import type { FusionSettings } from '../api/search.ts';
 
-export type { FusionSettings } from '../api/search.ts';
 
 export const DEFAULT_FUSION: FusionSettings = { method: 'rrf', k: 60 };
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
 import { fuseKeywordAndVector } from './fuser.ts';
-import { reciprocalRankFusion, weightedFusion, type ScoreNormalization } from './fusion.ts';
+import { reciprocalRankFusion, weightedFusion } from './fusion.ts';
+import type { ScoreNormalization } from '../api/search.ts';
 
 describe('reciprocalRankFusion', () => {
   it('sums 1/(k+rank) over the lists that return an id', () => {

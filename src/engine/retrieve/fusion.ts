@@ -2,7 +2,6 @@
 import type { Hit } from '../core/types.ts';
 import type { ScoreNormalization } from '../api/search.ts';
 
-export type { ScoreNormalization } from '../api/search.ts';
 
 export interface FusedHit {
   id: number;

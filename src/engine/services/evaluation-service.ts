@@ -16,12 +16,12 @@ import type {
   SearchResponse,
 } from '../api/index.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
-import { standardConfigurations, type RetrievalConfiguration } from '../eval/configurations.ts';
+import { standardConfigurations } from '../eval/configurations.ts';
 import { buildDataset, parseSimpleEvalSet, type Dataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/runner.ts';
 import type { Serving } from '../library/active-model.ts';
+import type { RetrievalConfiguration } from '../api/evaluation.ts';
 
-export type { ConfigurationResult, EvaluateRequest, EvaluationProgress, EvaluationRun, EvaluationSet } from '../api/index.ts';
 
 export interface EvaluationHooks {
   /** Throws while the library is locked (or deleted). */

@@ -9,7 +9,6 @@ import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
 import type { HealthCheck, HealthReport } from '../api/index.ts';
 
-export type { HealthCheck, HealthCheckId, HealthReport } from '../api/index.ts';
 
 export interface HealthInput {
   store: Store;

@@ -1,19 +1,19 @@
 // Backup and restore of the app's library as one .trove file (format in backup/), and the storage checks around
 // them. The engine hands this module its store, queue and serving model; the worker hands it the browser's
 // storage estimate (the engine stays DOM-free). Both jobs run in the work queue, so no ingest interleaves.
-import type { BackupManifest, BackupModel, BackupProgress } from '../backup/backup-types.ts';
+import type { BackupManifest, BackupModel } from '../backup/backup-types.ts';
 import { importBackup } from '../backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../backup/store-backup.ts';
 import { backupToBlob } from '../backup/write-backup.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
-import { DEFAULT_COLLECTION, readCollections, saveCollections, type CollectionRecord } from '../library/collections.ts';
+import { DEFAULT_COLLECTION, type CollectionRecord } from '../core/collections.ts';
+import { readCollections, saveCollections } from '../library/collections.ts';
 import { TroveError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import type { ExportOptions, ImportOptions, ImportSummary, StorageEstimate, StorageStatus } from '../api/index.ts';
+import type { BackupProgress } from '../api/backup.ts';
 
-export type { BackupProgress } from '../backup/backup-types.ts';
-export type { ExportOptions, ImportOptions, ImportSummary, StorageEstimate, StorageStatus } from '../api/index.ts';
 
 export type StorageProbe = () => Promise<StorageEstimate>;
 

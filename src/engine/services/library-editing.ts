@@ -6,19 +6,12 @@ import type { CollectionSummary, DocumentContent, DocumentSummary, OriginalDocum
 import { TroveError } from '../core/errors.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
-import {
-  DEFAULT_COLLECTION,
-  collectionIdFor,
-  collectionOf,
-  normalizeTags,
-  readCollections,
-  saveCollections,
-  validCollectionName,
-  type CollectionRecord,
-} from '../library/collections.ts';
-import { listPassages, type PassagePage } from '../library/passage-list.ts';
+import { DEFAULT_COLLECTION, collectionIdFor, collectionOf, type CollectionRecord } from '../core/collections.ts';
+import { normalizeTags, readCollections, saveCollections, validCollectionName } from '../library/collections.ts';
+import { listPassages } from '../library/passage-list.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import type { Store } from '../store/store.ts';
+import type { PassagePage } from '../api/index.ts';
 
 /** Marks buffers of a returned value to be moved, not copied, to the caller (comlink's transfer in the worker). */
 export type Transfer = <T>(value: T, buffers: ArrayBuffer[]) => T;

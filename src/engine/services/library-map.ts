@@ -1,7 +1,7 @@
 // The embedding map of a library: the serving model's stored vectors of live passages (optionally of some
 // collections, evenly thinned to a cap), projected to 2-D in the worker (map/project.ts), with what the page needs
 // to draw, label and open each point.
-import { collectionOf } from '../library/collections.ts';
+import { collectionOf } from '../core/collections.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
 import type { Serving } from '../library/active-model.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
@@ -10,7 +10,6 @@ import type { Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
 import type { LibraryMap, MapOptions } from '../api/index.ts';
 
-export type { LibraryMap, MapOptions } from '../api/index.ts';
 
 const DEFAULT_MAX_POINTS = 20_000;
 const TOOLTIP_CHARS = 240;

@@ -6,22 +6,12 @@ import { dtypeForModel, wantedDtype, type DtypeChoice } from '../models/dtype-ch
 import type { EngineSettings, ModelInfo, ModelKind, ModelsOverview } from '../api/index.ts';
 import { TroveError } from '../core/errors.ts';
 import { listRerankers, getRerankerSpec } from '../models/reranker-registry.ts';
-import {
-  MODEL_CACHE_NAME,
-  cacheUsage,
-  cachedModel,
-  deleteCachedModel,
-  downloadModel,
-  type CacheLike,
-  type CacheStorageLike,
-  type CachedModel,
-  type DownloadProgress,
-  type ModelSource,
-} from '../models/model-cache.ts';
+import { MODEL_CACHE_NAME, cacheUsage, cachedModel, deleteCachedModel, downloadModel, type CacheLike, type CacheStorageLike, type ModelSource } from '../models/model-cache.ts';
 import { modelHostLabel, parseModelHost } from '../models/model-host.ts';
-import { DEFAULT_MODEL_ID, getModelSpec, listModels, type EmbedDevice, type ModelDtype, type ModelSpec } from '../models/model-registry.ts';
+import { DEFAULT_MODEL_ID, getModelSpec, listModels } from '../models/model-registry.ts';
+import type { CachedModel, DownloadProgress } from '../api/models.ts';
+import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
-export type { ModelInfo, ModelKind, ModelsOverview } from '../api/index.ts';
 
 export interface ModelCacheDeps {
   caches?: CacheStorageLike;

@@ -5,14 +5,14 @@
 import type { EngineSettings, EvaluationSet } from '../api/index.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import { loadOptionsFor, loadWithBackend, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import { effectiveModelId } from '../models/effective-model.ts';
 import { mergeSettings } from '../settings/settings.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
 import { buildDataset, type Dataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/runner.ts';
 import type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from '../api/index.ts';
 
-export type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from '../api/index.ts';
 
 /** Documents ranked per query: recall@10 and nDCG@10 need 10; a few more so ties at the edge do not matter. */
 const DEPTH = 100;

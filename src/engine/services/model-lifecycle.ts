@@ -4,12 +4,14 @@
 // finishes with the embedder it started with.
 import type { DtypeChange, EngineSettings, ModelStatus } from '../api/index.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoadOptions, type EmbedderLoader } from '../embed/embedder-backend.ts';
-import { getModelSpec, type ModelDtype } from '../models/model-registry.ts';
+import { loadOptionsFor, loadWithBackend, type EmbedderLoadOptions, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import { effectiveModelId } from '../models/effective-model.ts';
+import { getModelSpec } from '../models/model-registry.ts';
 import { isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DeviceCheckMemory } from '../embed/device-self-check.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from '../models/dtype-choice.ts';
+import type { ModelDtype } from '../api/model-spec.ts';
 
 export interface ModelLifecycleHooks {
   /** Current settings (read at each load). */

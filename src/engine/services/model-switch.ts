@@ -5,15 +5,17 @@
 // ingest in progress finishes with the model it started with.
 import type { EngineSettings, ModelStatus } from '../api/index.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { effectiveModelId, loadOptionsFor, loadWithBackend, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import { loadOptionsFor, loadWithBackend, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import { effectiveModelId } from '../models/effective-model.ts';
 import type { ActiveModel, Serving } from '../library/active-model.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import type { LibraryIndexes } from '../library/library-indexes.ts';
 import type { VectorSet } from '../library/vector-set.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { storedDtypeOf } from '../models/dtype-choice.ts';
-import { getModelSpec, type ModelDtype } from '../models/model-registry.ts';
+import { getModelSpec } from '../models/model-registry.ts';
 import type { Store } from '../store/store.ts';
+import type { ModelDtype } from '../api/model-spec.ts';
 
 /** Which model's vectors were last in use, so they load at start-up before the model itself has loaded. */
 const VECTOR_SET_KEY = 'vector-set';

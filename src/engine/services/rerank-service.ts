@@ -16,14 +16,14 @@ import type {
 import { estimateTokens } from '../models/token-estimate.ts';
 import { TroveError, toErrorInfo } from '../core/errors.ts';
 import { LatestRerank } from '../rerank/latest-rerank.ts';
-import { calibrateReranker, type RerankCalibration } from '../rerank/rerank-budget.ts';
+import { calibrateReranker } from '../rerank/rerank-budget.ts';
 import type { Reranker } from '../rerank/reranker.ts';
 import { assembleContext, type ContextPassage } from '../retrieve/context.ts';
 import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { ActiveModel } from '../library/active-model.ts';
+import type { RerankCalibration } from '../api/rerank.ts';
 
-export type { ContextRequest, ContextResponse, RerankedResult, RerankerStatus, RerankRequest, RerankResponse } from '../api/index.ts';
 
 export interface RerankerLoadOptions {
   modelId: string;

@@ -3,7 +3,7 @@
 // only the stored settings plus the user's own changes.
 import type { EngineSettings } from '../api/index.ts';
 import { getModelSpec } from '../models/model-registry.ts';
-import type { SettingsRefusal } from '../privacy/library-lock.ts';
+import type { SettingsRefusal } from '../api/settings.ts';
 
 export function consentedOverrides(
   allowed: EngineSettings,

@@ -1,7 +1,6 @@
 // OCR behind a small interface, so the ingest code (and its tests) do not depend on tesseract.js itself.
 import type { OcrMode } from '../../api/ingest.ts';
 
-export type { OcrMode } from '../../api/ingest.ts';
 
 export const OCR_MODES: readonly OcrMode[] = ['never', 'no-text-layer', 'always'];
 

@@ -4,8 +4,9 @@
 import Papa from 'papaparse';
 import { TroveError, throwIfAborted } from '../../core/errors.ts';
 import type { FieldValue, ParsedDocument, Parser } from '../../core/types.ts';
-import { RecordWriter, SAMPLE_RECORDS, type RecordOptions, type RecordPreview, suggestTextFields } from './records.ts';
+import { RecordWriter, SAMPLE_RECORDS, type RecordOptions, suggestTextFields } from './records.ts';
 import { decodeText, extensionOf, hasText } from './text.ts';
+import type { RecordPreview } from '../../api/ingest.ts';
 
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.tab']);
 const CSV_MIME = new Set(['text/csv', 'text/tab-separated-values', 'application/csv', 'text/x-csv']);

@@ -2,7 +2,7 @@
 import { ERROR_CODES, TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
 import { SETTING_LIMITS } from '../../core/limits.ts';
 import type { ParseProgress, ParsedDocument, Parser } from '../../core/types.ts';
-import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
+import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import { codeParser } from './code.ts';
 import { CsvParser, csvParser } from './csv.ts';
 import { DocxParser, docxParser } from './docx.ts';
@@ -15,6 +15,7 @@ import { PdfParser, hasPdfHeader, pdfParser, type PdfParserOptions } from './pdf
 import type { RecordOptions } from './records.ts';
 import { EXTENSION_FORMAT, SUPPORTED_EXTENSIONS } from './extensions.ts';
 import { extensionOf, hasText, textParser } from './text.ts';
+import type { OcrMode } from '../../api/ingest.ts';
 
 export { codeParser, csvParser, docxParser, epubParser, htmlParser, jsonParser, markdownParser, pdfParser, textParser };
 export { CsvParser, DocxParser, ImageParser, JsonParser, PdfParser, type PdfParserOptions };

@@ -3,8 +3,9 @@
 import { TroveError, throwIfAborted } from '../../core/errors.ts';
 import type { FieldValue, ParsedDocument, Parser } from '../../core/types.ts';
 import { lineAt } from './csv.ts';
-import { RecordWriter, SAMPLE_RECORDS, flattenObject, suggestTextFields, type RecordOptions, type RecordPreview } from './records.ts';
+import { RecordWriter, SAMPLE_RECORDS, flattenObject, suggestTextFields, type RecordOptions } from './records.ts';
 import { decodeText, extensionOf, hasText } from './text.ts';
+import type { RecordPreview } from '../../api/ingest.ts';
 
 const JSONL_EXTENSIONS = new Set(['.jsonl', '.ndjson']);
 

@@ -3,9 +3,10 @@ import { makePdf } from '../../../../scripts/make-doc-fixtures.mjs';
 import { formatFixtures } from '../../../../scripts/make-format-fixtures.mjs';
 import { TroveError } from '../../core/errors.ts';
 import type { ParseProgress } from '../../core/types.ts';
-import type { OcrMode, OcrRecognizer } from '../ocr/recognizer.ts';
+import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { PdfParser, type PageRenderer } from './pdf.ts';
+import type { OcrMode } from '../../api/ingest.ts';
 
 /** A renderer that encodes the page number, and a recognizer that "reads" it back: no canvas needed in Node. */
 const renderPage: PageRenderer = async (page) => new Uint8Array([page.pageNumber]);

@@ -4,10 +4,11 @@ import type * as PdfJs from 'pdfjs-dist';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
 import { TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
 import type { ParseProgress, ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
-import { ocrParagraphs, type OcrMode, type OcrRecognizer } from '../ocr/recognizer.ts';
+import { ocrParagraphs, type OcrRecognizer } from '../ocr/recognizer.ts';
 import { measureInflatedStreams, pdfInflateBudget } from './pdf-guard.ts';
 import { describeBinary } from './sniff.ts';
 import { extensionOf } from './text.ts';
+import type { OcrMode } from '../../api/ingest.ts';
 
 type PdfJsModule = typeof PdfJs;
 

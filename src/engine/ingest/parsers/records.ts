@@ -2,7 +2,6 @@
 // the other fields travel on the block as metadata. Shared by the table and JSON parsers.
 import type { FieldValue, TextBlock } from '../../core/types.ts';
 
-export type { RecordPreview } from '../../api/ingest.ts';
 
 /** A string field counts as text by default when some value of it has at least this many words. */
 export const TEXT_FIELD_MIN_WORDS = 4;

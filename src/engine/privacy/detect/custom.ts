@@ -10,7 +10,6 @@ import { TroveError } from '../../core/errors.ts';
 import type { Detector, PiiMatch } from '../pii.ts';
 import type { CustomPatternSpec } from '../../api/redaction.ts';
 
-export type { CustomPatternSpec } from '../../api/redaction.ts';
 
 export const MAX_PATTERN_LENGTH = 500;
 export const MAX_MATCH = 256;
