@@ -44,7 +44,6 @@ describe('security headers', () => {
     }
   });
 
-  // ── model host (VITE_TROVE_MODEL_HOST) ──
   it('lets the default build connect to the hub and its download redirects', () => {
     expect(directives(CONTENT_SECURITY_POLICY).get('connect-src')).toBe(
       "'self' blob: data: https://huggingface.co https://*.huggingface.co https://*.hf.co",

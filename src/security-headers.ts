@@ -24,7 +24,6 @@ function directives(host: ModelHost): string[] {
   ];
 }
 
-// ── Ollama (issue 11c) ──
 /**
  * The optional Ollama embeddings backend talks to a server on another origin, which the CSP must allow. A meta CSP
  * cannot be widened at run time, so it is a build-time opt-in: VITE_TROVE_OLLAMA_ORIGIN=http://localhost:11434 adds

@@ -23,7 +23,6 @@ export interface Embedder {
   readonly deviceNote?: string;
   /** WASM threads in use (1 unless cross-origin isolated); undefined elsewhere. */
   readonly threads?: number;
-  // ── devices you can trust ──
   /** The dtype this device would use when none is forced (differs from dtype when stored vectors pin another). */
   readonly defaultDtype?: ModelDtype;
   /** The WebGPU numeric self-check's verdict, when WebGPU was available. */

@@ -1,7 +1,7 @@
 // Which dtype a model runs with: the user's choice (validated against what the model offers), the device's default,
 // or — so a device change never silently re-embeds a library — the dtype of the vectors already stored.
 //
-// Decision (issue 11, "a device change never silently re-embeds"): dtypes of one model are NOT treated as one
+// Decision ("a device change never silently re-embeds"): dtypes of one model are NOT treated as one
 // vector space. Their fingerprints differ (modelFingerprint includes the dtype), and a change of dtype is asked for:
 // the model keeps running with the stored vectors' dtype until the user accepts the re-embed, shown with its cost.
 // Measured (bench/dtype-agreement.ts, 200 SciFact chunks, onnxruntime-node): on the random-weight MiniLM-L6 bench

@@ -69,7 +69,7 @@ describe('model registry', () => {
   });
 });
 
-describe('model registry coverage (issue 11)', () => {
+describe('model registry coverage', () => {
   const products = listModels().filter((m) => !m.testFixture);
 
   it('has a fast small English model, a stronger English one, a multilingual one and a static one for weak devices', () => {

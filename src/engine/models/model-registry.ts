@@ -157,7 +157,6 @@ const MULTILINGUAL_E5_SMALL: ModelSpec = {
     '118M parameters, 384 dimensions.',
 };
 
-// ── model host: the GloVe fixture fetched like a product model ──
 /**
  * The GloVe fixture under a repo id that exists on no real hub, fetched from the build's model host
  * (VITE_TROVE_MODEL_HOST) like any product model: e2e/egress-host.spec.ts serves it from a local stand-in for the
@@ -178,7 +177,7 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze
   [MINILM_L6.id]: MINILM_L6,
   [GLOVE_FIXTURE.id]: GLOVE_FIXTURE,
   [GLOVE_PERMUTED_FIXTURE.id]: GLOVE_PERMUTED_FIXTURE,
-  [GLOVE_HUB_FIXTURE.id]: GLOVE_HUB_FIXTURE, // ── model host ──
+  [GLOVE_HUB_FIXTURE.id]: GLOVE_HUB_FIXTURE,
   [BGE_BASE.id]: BGE_BASE,
   [POTION_8M.id]: POTION_8M,
   [MULTILINGUAL_E5_SMALL.id]: MULTILINGUAL_E5_SMALL,
@@ -192,7 +191,6 @@ export function listModels(): ModelSpec[] {
   return Object.values(MODEL_REGISTRY);
 }
 
-// ── custom models ──
 // Models the user added from a Hugging Face repo (settings.customModels, validated by custom-model-settings.ts). The
 // engine registers them whenever its settings change, so every getModelSpec (loading, chunk budget, status) knows them.
 const customModels = new Map<string, ModelSpec>();
@@ -203,7 +201,7 @@ export function setCustomModels(specs: readonly ModelSpec[]): void {
 }
 
 export function getModelSpec(id: string): ModelSpec {
-  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : customModels.get(id); // ── custom models ──
+  const spec = Object.hasOwn(MODEL_REGISTRY, id) ? MODEL_REGISTRY[id] : customModels.get(id);
   if (!spec) {
     const valid = Object.keys(MODEL_REGISTRY).join(', ');
     throw new TroveError('INVALID_ARGUMENT', `Unknown embedding model "${id}". Valid models: ${valid}.`);

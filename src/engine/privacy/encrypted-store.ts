@@ -314,7 +314,6 @@ export class EncryptedStore implements Store {
     this.inner.close();
   }
 
-  // ── original files (issue 13) ──
   async putOriginal(original: OriginalFile): Promise<void> {
     const cipher = this.key();
     const [meta, bytes] = await Promise.all([

@@ -233,7 +233,7 @@ export class IngestPipeline {
       };
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
       const id = docId;
-      // ── original files (issue 13) ── kept for the page view and "open original"; never for a redacted file
+      // Kept for the page view and "open original"; never for a redacted file
       // (its bytes hold what redaction removed). Deleted with the document (same transaction).
       // No room for the copy (a large PDF, little text) is no reason to fail the document: it is indexed without.
       let originalNote: string | undefined;

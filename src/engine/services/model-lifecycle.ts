@@ -25,10 +25,8 @@ export interface ModelLifecycleHooks {
    * `current()` turns false when a newer load started meanwhile.
    */
   onLoaded: (embedder: Embedder, current: () => boolean) => Promise<void>;
-  // ── re-embed progress (issue 11c) ──
   /** Passages in the library (the re-embed's total while a switch is in progress). */
   passages?: () => number;
-  // ── devices you can trust ──
   /** Fingerprint of the vectors that answer searches now (or are remembered from the last session), if any. */
   storedFingerprint?: () => string | undefined;
   /** Passages in the library (what a dtype change would re-embed). */
@@ -85,7 +83,7 @@ export class ModelLifecycle implements ActiveModel {
     this.publish({ ...this.statusFor('loading'), progress: 0 });
     this.pendingChange = undefined;
     const pin = settings.ollamaEnabled ? {} : this.dtypePin(settings); // Ollama: the server's model, no dtype
-    // ── Ollama backend (issue 11c): the backend's options (and loader, in loadPinned) follow the settings ──
+    // The backend's options (and loader, in loadPinned) follow the settings.
     const options: EmbedderLoadOptions = {
       ...loadOptionsFor(effectiveModelId(settings), settings),
       onProgress: (progress) => {
@@ -171,7 +169,6 @@ export class ModelLifecycle implements ActiveModel {
     this.publish(status);
   }
 
-  // ── devices you can trust ──
 
   /** A dtype change waiting for the user's answer (also in the status as dtypeChange). */
   private pendingChange: DtypeChange | undefined;
@@ -284,7 +281,6 @@ export class ModelLifecycle implements ActiveModel {
       status.dims = embedder.model.dims;
       if (embedder.deviceNote) status.deviceNote = embedder.deviceNote;
       if (embedder.threads !== undefined) status.threads = embedder.threads;
-      // ── devices you can trust ──
       const check = embedder.deviceCheck;
       if (check) {
         status.deviceCheck = { passed: check.passed, minCosine: check.minCosine, sentences: check.sentences, checkedAt: check.checkedAt };
@@ -308,7 +304,6 @@ export class ModelLifecycle implements ActiveModel {
   }
 }
 
-// ── re-embed progress (issue 11c) ──
 function withReembedTotal(status: ModelStatus, passages: (() => number) | undefined): void {
   if (status.previousModelId && passages) status.reembedTotal = passages();
   else delete status.reembedTotal;

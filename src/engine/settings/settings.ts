@@ -49,17 +49,12 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   redactCustom: [],
   // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
   ocrMode: 'no-text-layer',
-  // ── Ollama backend (issue 11c) ──
   ollamaEnabled: false,
   ollamaOrigin: DEFAULT_OLLAMA_ORIGIN,
   ollamaModel: DEFAULT_OLLAMA_MODEL,
-  // ── model host ──
   modelHost: DEFAULT_MODEL_HOST,
-  // ── custom models ──
   customModels: [],
-  // ── devices you can trust ──
   dtype: 'auto',
-  // ── original files (issue 13) ──
   // The file as added: the PDF page view and "open original" need it; costs its size again in storage.
   keepOriginals: true,
 };
@@ -71,14 +66,14 @@ export function mergeSettings(base: EngineSettings, patch: Partial<EngineSetting
     if (!(key in DEFAULT_SETTINGS)) throw new TroveError('INVALID_ARGUMENT', `Unknown setting "${key}".`);
     (next as Record<string, unknown>)[key] = value;
   }
-  // ── devices you can trust ── another model (Settings, a link, the build) drops a dtype it has no weights for.
+  // Another model (Settings, a link, the build) drops a dtype it has no weights for.
   if (patch.modelId !== undefined && patch.dtype === undefined) next.dtype = dtypeForModel(next.modelId, next.dtype);
   validate(next);
   return next;
 }
 
 function validate(s: EngineSettings): void {
-  // ── custom models ── (a stored custom spec is valid when it passes its checks; the model may be one of them)
+  // A stored custom spec is valid when it passes its checks; the model may be one of them
   validateCustomModels(s.customModels);
   const modelSpec = s.customModels.find((spec) => spec.id === s.modelId) ?? getModelSpec(s.modelId); // throws, naming the valid ids
   getRerankerSpec(s.rerankerId);
@@ -112,18 +107,16 @@ function validate(s: EngineSettings): void {
   if (typeof s.keepOriginals !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
   if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);
-  validateDtypeChoice(s.dtype, modelSpec); // ── devices you can trust ──
+  validateDtypeChoice(s.dtype, modelSpec);
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
-  // ── Ollama backend (issue 11c) ──
   if (typeof s.ollamaEnabled !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'ollamaEnabled must be true or false.');
   if (typeof s.ollamaOrigin !== 'string' || typeof s.ollamaModel !== 'string') {
     throw new TroveError('INVALID_ARGUMENT', 'ollamaOrigin and ollamaModel must be text.');
   }
   ollamaOrigin(s.ollamaOrigin); // throws, saying what an origin looks like
   ollamaModelName(s.ollamaModel);
-  // ── model host ──
   if (typeof s.modelHost !== 'string') throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
   parseModelHost(s.modelHost); // throws, saying what is wrong
 }
@@ -137,12 +130,11 @@ export function indexChanged(a: EngineSettings, b: EngineSettings): boolean {
 export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
   return (
     a.modelId !== b.modelId ||
-    // ── custom models ── the entry of the model in use changed (e.g. re-added at a newer commit)
+    // The entry of the model in use changed (e.g. re-added at a newer commit)
     JSON.stringify(a.customModels.find((m) => m.id === a.modelId)) !== JSON.stringify(b.customModels.find((m) => m.id === b.modelId)) ||
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
     a.device !== b.device ||
-    // ── Ollama backend (issue 11c) ──
     a.ollamaEnabled !== b.ollamaEnabled ||
     (b.ollamaEnabled && (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) || ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel))) ||
     a.dtype !== b.dtype

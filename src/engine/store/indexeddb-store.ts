@@ -337,7 +337,6 @@ export class IndexedDbStore implements Store {
     });
   }
 
-  // ── original files (issue 13) ──
   async putOriginal(original: OriginalFile): Promise<void> {
     await this.guard(async () => {
       const tx = this.db.transaction(['documents', 'originals'], 'readwrite');

@@ -180,7 +180,6 @@ export interface Store {
   getSetting<T>(key: string): Promise<T | undefined>;
   putSetting<T>(key: string, value: T): Promise<void>;
   close(): void;
-  // ── original files (issue 13) ──
   /** Keeps a document's original bytes (replacing any). deleteDocument and replaceDocument remove them with the document. */
   putOriginal(original: OriginalFile): Promise<void>;
   getOriginal(docId: number): Promise<OriginalFile | undefined>;

@@ -184,7 +184,7 @@ export function initialSettings(
 ): { build: Partial<EngineSettings>; requested: Partial<EngineSettings> } {
   // Self-hosted models live beside the app, also when it is served under a sub-path (GitHub Pages-like hosts).
   const build: Partial<EngineSettings> = { localModelPath: defaultLocalModelPath() };
-  // ── model host ── where model files come from (VITE_TROVE_MODEL_HOST; the hub when unset)
+  // Where model files come from (VITE_TROVE_MODEL_HOST; the hub when unset)
   build.modelHost = buildModelHost;
   if (buildModel === 'local') {
     Object.assign(build, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false });
@@ -297,7 +297,6 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-// ── evaluation (issue 8) ──
 /** Runs an evaluation in the worker, with progress through a proxied callback. */
 export function runEvaluation(
   engine: Engine,

@@ -22,7 +22,6 @@ interface Props {
   /** Collection id → name, shown per row when there is more than one collection. */
   collectionNames?: Map<string, string>;
   onTags?: (ids: number[], tags: string[], mode: 'add' | 'remove' | 'set') => Promise<void>;
-  // ── library view ──
   /** Deletes several documents at once (one refresh); without it, each is deleted in turn. */
   onDeleteMany?: (ids: number[]) => Promise<void>;
   loadPassages?: PassageLoader;

@@ -14,7 +14,6 @@ interface Props {
   onSelect?: (range: boolean) => void;
   /** Shown when the library has several collections. */
   collectionName?: string;
-  // ── library view ──
   expanded?: boolean;
   onToggleExpanded?: () => void;
   loadPassages?: PassageLoader;

@@ -12,7 +12,7 @@ export const MODEL_HOSTS: string[] = (/connect-src ([^;]+)/.exec(CONTENT_SECURIT
   .split(/\s+/)
   .filter((source) => source.startsWith('https://'));
 
-// ── model host ── the build's host (VITE_TROVE_MODEL_HOST), as the CSP allows it; a `self` build names this site.
+// The build's host (VITE_TROVE_MODEL_HOST), as the CSP allows it; a `self` build names this site.
 function modelHostSources(value: string): string[] {
   const host = parseModelHost(value);
   return host.kind === 'self' ? ['this site only'] : modelHostConnectSources(host);

@@ -56,12 +56,10 @@ const DRAFT_KEYS = [
   'redactTypes',
   'redactCustom',
   'ocrMode',
-  // ── Ollama backend (issue 11c) ──
   'ollamaEnabled',
   'ollamaOrigin',
   'ollamaModel',
   'dtype',
-  // ── original files (issue 13) ──
   'keepOriginals',
 ] as const;
 
@@ -130,7 +128,7 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
       // Lists (detectors, patterns) compare by value.
       if (JSON.stringify(draft[key]) !== JSON.stringify(settings[key])) Object.assign(changes, { [key]: draft[key] });
     }
-    // ── measured model swaps (issue 11c): a model change is confirmed first, measured when a set is loaded ──
+    // A model change is confirmed first, measured when an evaluation set is loaded.
     if (swapNeedsConfirmation(settings, changes)) {
       setPendingSwap(changes);
       return;
@@ -145,7 +143,7 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
       .finally(() => setSaving(false));
   };
 
-  // ── custom models ── the user's own (Models view) after the registry's
+  // The user's own (Models view) after the registry's
   const known = [...MODELS, ...(settings?.customModels ?? []).map((spec) => ({ id: spec.id, label: `${spec.repo} — added by you, ${spec.dims} dims` }))];
   const models = settings && !known.some((m) => m.id === settings.modelId)
     ? [...known, { id: settings.modelId, label: settings.modelId }]
@@ -228,7 +226,6 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
             <DtypeField modelId={draft.modelId} value={draft.dtype} onChange={(value) => set('dtype', value)} />
           </fieldset>
 
-          {/* ── Ollama backend (issue 11c) ── */}
           <OllamaSettings value={draft} onChange={(next) => setDraft((d) => d && { ...d, ...next })} />
 
           <fieldset className="settings__group">
@@ -371,7 +368,6 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
               <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
             </label>
           </fieldset>
-          {/* ── original files (issue 13) ── */}
           {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} />}
 
           {error && (
@@ -422,7 +418,6 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
   );
 }
 
-// ── measured model swaps (issue 11c) ──
 /** A change of the model that embeds (registry model or Ollama) re-embeds the library: confirm it first. */
 function swapNeedsConfirmation(settings: EngineSettings, changes: Partial<EngineSettings>): boolean {
   try {
