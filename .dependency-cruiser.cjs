@@ -62,7 +62,8 @@ module.exports = {
     },
     {
       name: 'ui-through-the-api',
-      comment: 'The UI sees the engine only through its contract (src/engine/api/, types) and src/engine/public.ts (values).',
+      comment:
+        'The UI sees the engine only through its contract (src/engine/api/, types) and src/engine/public.ts (values).',
       severity: 'error',
       from: { path: '^src/(ui|main\\.tsx)' },
       to: { path: '^src/engine/', pathNot: ['^src/engine/api/', '^src/engine/public\\.ts$'] },

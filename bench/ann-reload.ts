@@ -80,7 +80,8 @@ function serve(pages?: { manifest: PagesManifest; blob: Buffer }): Promise<Serve
 }
 
 /** One page in a fresh browser on the shared profile; page errors are printed, not swallowed. */
-const inBrowser = <T>(url: string, run: (page: import('@playwright/test').Page) => Promise<T>): Promise<T> => inProfile(PROFILE, url, run);
+const inBrowser = <T>(url: string, run: (page: import('@playwright/test').Page) => Promise<T>): Promise<T> =>
+  inProfile(PROFILE, url, run);
 
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({

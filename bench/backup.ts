@@ -49,36 +49,73 @@ export async function main(args: string[]): Promise<void> {
   const documents = Math.ceil(passages / perDocument);
 
   const source = await IndexedDbStore.open(`bench-backup-${process.pid}`);
-  const fill = await timed(() => writeSyntheticLibrary(source, { documents, chunksPerDocument: perDocument, dims, seed: 1 }));
+  const fill = await timed(() =>
+    writeSyntheticLibrary(source, { documents, chunksPerDocument: perDocument, dims, seed: 1 }),
+  );
   const { model } = fill.value;
-  console.error(`library: ${documents} documents, ${documents * perDocument} passages × ${dims} dims (written in ${fill.seconds.toFixed(1)} s)`);
+  console.error(
+    `library: ${documents} documents, ${documents * perDocument} passages × ${dims} dims (written in ${fill.seconds.toFixed(1)} s)`,
+  );
 
   const rows: Row[] = [];
   const exported = await timed(() => backupToBytes(storeBackupSource(source, { model })));
   const bytes = exported.value;
-  rows.push({ step: 'export: store -> .trove', seconds: exported.seconds, cpuSeconds: exported.cpuSeconds, bytes: bytes.byteLength });
+  rows.push({
+    step: 'export: store -> .trove',
+    seconds: exported.seconds,
+    cpuSeconds: exported.cpuSeconds,
+    bytes: bytes.byteLength,
+  });
 
   // The same entries from memory: the format's own cost.
   const entries: BackupEntry[] = [];
   const reader = await BackupReader.open(bytes);
   for await (const entry of reader.entries()) entries.push(entry);
-  const memory: BackupSource = { describe: async () => reader.manifest, entries: async function* () { yield* entries; } };
+  const memory: BackupSource = {
+    describe: async () => reader.manifest,
+    entries: async function* () {
+      yield* entries;
+    },
+  };
   const encoded = await timed(() => backupToBytes(memory));
-  rows.push({ step: 'export: format only (memory -> .trove)', seconds: encoded.seconds, cpuSeconds: encoded.cpuSeconds, bytes: encoded.value.byteLength });
+  rows.push({
+    step: 'export: format only (memory -> .trove)',
+    seconds: encoded.seconds,
+    cpuSeconds: encoded.cpuSeconds,
+    bytes: encoded.value.byteLength,
+  });
 
   const jsonOut = await timed(async () => {
     const pieces: string[] = [];
     for (const entry of entries) {
-      pieces.push(JSON.stringify(entry.kind === 'vectors' ? { ...entry.batch, chunkIds: Array.from(entry.batch.chunkIds), vectors: Array.from(entry.batch.vectors) } : entry));
+      pieces.push(
+        JSON.stringify(
+          entry.kind === 'vectors'
+            ? { ...entry.batch, chunkIds: Array.from(entry.batch.chunkIds), vectors: Array.from(entry.batch.vectors) }
+            : entry,
+        ),
+      );
     }
     return pieces;
   });
   const jsonBytes = jsonOut.value.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0);
-  rows.push({ step: 'export: JSON per document (peer)', seconds: jsonOut.seconds, cpuSeconds: jsonOut.cpuSeconds, bytes: jsonBytes, ratio: jsonOut.cpuSeconds / encoded.cpuSeconds });
+  rows.push({
+    step: 'export: JSON per document (peer)',
+    seconds: jsonOut.seconds,
+    cpuSeconds: jsonOut.cpuSeconds,
+    bytes: jsonBytes,
+    ratio: jsonOut.cpuSeconds / encoded.cpuSeconds,
+  });
   rows[1].ratio = 1;
 
   const verified = await timed(() => verifyBackup(bytes));
-  rows.push({ step: 'verify: .trove (checksums, structure)', seconds: verified.seconds, cpuSeconds: verified.cpuSeconds, bytes: bytes.byteLength, ratio: 1 });
+  rows.push({
+    step: 'verify: .trove (checksums, structure)',
+    seconds: verified.seconds,
+    cpuSeconds: verified.cpuSeconds,
+    bytes: bytes.byteLength,
+    ratio: 1,
+  });
   const jsonIn = await timed(async () => {
     let floats = 0;
     for (const piece of jsonOut.value) {
@@ -87,36 +124,64 @@ export async function main(args: string[]): Promise<void> {
     }
     return floats;
   });
-  rows.push({ step: 'read: JSON per document (peer)', seconds: jsonIn.seconds, cpuSeconds: jsonIn.cpuSeconds, bytes: jsonBytes, ratio: jsonIn.cpuSeconds / verified.cpuSeconds });
+  rows.push({
+    step: 'read: JSON per document (peer)',
+    seconds: jsonIn.seconds,
+    cpuSeconds: jsonIn.cpuSeconds,
+    bytes: jsonBytes,
+    ratio: jsonIn.cpuSeconds / verified.cpuSeconds,
+  });
 
   const target = await IndexedDbStore.open(`bench-backup-target-${process.pid}`);
   const imported = await timed(() => importBackup(() => bytes, storeBackupSink(target)));
-  rows.push({ step: 'import: .trove -> fresh store', seconds: imported.seconds, cpuSeconds: imported.cpuSeconds, bytes: bytes.byteLength });
+  rows.push({
+    step: 'import: .trove -> fresh store',
+    seconds: imported.seconds,
+    cpuSeconds: imported.cpuSeconds,
+    bytes: bytes.byteLength,
+  });
 
   const qdrant = await timed(async () => {
     let size = 0;
     for await (const line of qdrantJsonLines((await openPassages(bytes)).passages)) size += Buffer.byteLength(line);
     return size;
   });
-  rows.push({ step: 'export: .trove -> Qdrant JSONL', seconds: qdrant.seconds, cpuSeconds: qdrant.cpuSeconds, bytes: qdrant.value });
+  rows.push({
+    step: 'export: .trove -> Qdrant JSONL',
+    seconds: qdrant.seconds,
+    cpuSeconds: qdrant.cpuSeconds,
+    bytes: qdrant.value,
+  });
   const pg = await timed(async () => {
     let size = 0;
     const opened = await openPassages(bytes);
     for await (const piece of pgvectorSql(opened.passages, { dims: opened.dims })) size += Buffer.byteLength(piece);
     return size;
   });
-  rows.push({ step: 'export: .trove -> pgvector SQL', seconds: pg.seconds, cpuSeconds: pg.cpuSeconds, bytes: pg.value });
+  rows.push({
+    step: 'export: .trove -> pgvector SQL',
+    seconds: pg.seconds,
+    cpuSeconds: pg.cpuSeconds,
+    bytes: pg.value,
+  });
 
   const check = (await target.listDocuments()).length === documents;
   const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
-  console.log(`\nBackup of ${documents * perDocument} passages × ${dims} dims (${documents} documents), Node ${process.version}; imported documents match: ${check}`);
+  console.log(
+    `\nBackup of ${documents * perDocument} passages × ${dims} dims (${documents} documents), Node ${process.version}; imported documents match: ${check}`,
+  );
   console.log('| step | wall s | CPU s | MB | MB per CPU s | CPU ratio vs .trove format |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const rate = (row.bytes / (1024 * 1024) / row.cpuSeconds).toFixed(0);
-    console.log(`| ${row.step} | ${row.seconds.toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${mb(row.bytes)} | ${rate} | ${row.ratio === undefined ? '' : row.ratio.toFixed(2)} |`);
+    console.log(
+      `| ${row.step} | ${row.seconds.toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${mb(row.bytes)} | ${rate} | ${row.ratio === undefined ? '' : row.ratio.toFixed(2)} |`,
+    );
   }
-  if (values.json) console.log(JSON.stringify({ passages: documents * perDocument, dims, documents, fillSeconds: fill.seconds, rows }));
+  if (values.json)
+    console.log(
+      JSON.stringify({ passages: documents * perDocument, dims, documents, fillSeconds: fill.seconds, rows }),
+    );
   source.close();
   target.close();
 }

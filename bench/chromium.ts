@@ -1,7 +1,14 @@
 // Chromium for the browser benchmarks: the system's (or CHROMIUM_PATH), headless, with nothing phoning home.
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
-const ARGS = ['--no-sandbox', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const executablePath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A fresh browser (no stored state between runs). */

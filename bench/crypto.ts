@@ -12,8 +12,14 @@ import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import type { NewChunk, Store } from '../src/engine/store/store.ts';
 import { seeded } from './data/gaussian-mixture.ts';
 
-const WORDS = 'the of and to in is that for it as was with on by be at this from or an are have not which one all their been has more'.split(' ');
-const RARE = 'sourdough starter bicycle chain lubrication kelp forest quantum ledger invoice harbour lantern meadow orbit'.split(' ');
+const WORDS =
+  'the of and to in is that for it as was with on by be at this from or an are have not which one all their been has more'.split(
+    ' ',
+  );
+const RARE =
+  'sourdough starter bicycle chain lubrication kelp forest quantum ledger invoice harbour lantern meadow orbit'.split(
+    ' ',
+  );
 
 function text(random: () => number, chars: number): string {
   const words: string[] = [];
@@ -62,7 +68,14 @@ function library(docs: number, chunksPerDoc: number, dims: number, seed: number)
     let offset = 0;
     for (let c = 0; c < chunksPerDoc; c++) {
       const body = text(random, 900);
-      chunks.push({ text: body, start: offset, end: offset + body.length, headingPath: ['Section'], tokenCount: 200, terms: body.split(' ') });
+      chunks.push({
+        text: body,
+        start: offset,
+        end: offset + body.length,
+        headingPath: ['Section'],
+        tokenCount: 200,
+        terms: body.split(' '),
+      });
       offset += body.length + 1;
       bytes += body.length * 2; // text and terms
     }
@@ -77,7 +90,10 @@ const BATCH = 32; // chunks per addChunks call, as the ingest pipeline writes th
 async function ingest(store: Store, lib: Library, dims: number): Promise<number[]> {
   const ids: number[] = [];
   for (const [i, doc] of lib.docs.entries()) {
-    const docId = await store.createDocument({ name: `doc-${i}.md`, format: 'markdown', size: doc.text.length, addedAt: i }, { text: doc.text, blocks: [] });
+    const docId = await store.createDocument(
+      { name: `doc-${i}.md`, format: 'markdown', size: doc.text.length, addedAt: i },
+      { text: doc.text, blocks: [] },
+    );
     for (let from = 0; from < doc.chunks.length; from += BATCH) {
       const batch = doc.chunks.slice(from, from + BATCH);
       const vectors = doc.vectors.subarray(from * dims, (from + batch.length) * dims);
@@ -113,7 +129,9 @@ export async function main(args: string[]): Promise<void> {
   const dims = Number(values.dims);
   const seed = Number(values.seed);
   const passphrase = 'benchmark passphrase';
-  log(`node ${process.version}; fake-indexeddb; ${docs} docs × ${chunks} chunks of ~900 chars, ${dims}-d vectors (seed ${seed})`);
+  log(
+    `node ${process.version}; fake-indexeddb; ${docs} docs × ${chunks} chunks of ~900 chars, ${dims}-d vectors (seed ${seed})`,
+  );
 
   // 1. Keys
   const create = await time(() => createKeyFile(passphrase));
@@ -125,12 +143,16 @@ export async function main(args: string[]): Promise<void> {
   const random = seeded(seed + 1);
   const chunkTexts = Array.from({ length: 2000 }, () => text(random, 900));
   const chunkBytes = chunkTexts.reduce((sum, t) => sum + t.length, 0);
-  const sealed = await time(() => Promise.all(chunkTexts.map((t) => cipher.seal({ text: t, headingPath: ['A'] }, 'chunk:1'))));
+  const sealed = await time(() =>
+    Promise.all(chunkTexts.map((t) => cipher.seal({ text: t, headingPath: ['A'] }, 'chunk:1'))),
+  );
   const opened = await time(() => Promise.all(sealed.result.map((e) => cipher.open(e, 'chunk:1'))));
   const batches = Array.from({ length: 200 }, () => unitVectors(random, BATCH, dims));
   const vectorBytes = batches.length * BATCH * dims * 4;
   const sealedVectors = await time(() => Promise.all(batches.map((b) => cipher.seal(b, 'vectors:1:bench'))));
-  const openedVectors = await time(() => Promise.all(sealedVectors.result.map((e) => cipher.openFloat32(e, 'vectors:1:bench'))));
+  const openedVectors = await time(() =>
+    Promise.all(sealedVectors.result.map((e) => cipher.openFloat32(e, 'vectors:1:bench'))),
+  );
   const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(0);
 
   // 3. Stores, same data, same process
@@ -162,12 +184,28 @@ export async function main(args: string[]): Promise<void> {
   unlocked.close();
 
   const rows: Array<[string, string, string]> = [
-    [`PBKDF2-SHA-256 ${PBKDF2_MIN_ITERATIONS.toLocaleString('en')} it. + wrap (create key)`, `${create.ms.toFixed(0)} ms`, ''],
+    [
+      `PBKDF2-SHA-256 ${PBKDF2_MIN_ITERATIONS.toLocaleString('en')} it. + wrap (create key)`,
+      `${create.ms.toFixed(0)} ms`,
+      '',
+    ],
     ['unlock (derive + unwrap + check), median of 3', `${unlockMs.toFixed(0)} ms`, ''],
-    [`seal ${chunkTexts.length} chunk records (~900 chars)`, `${sealed.ms.toFixed(0)} ms`, `${mbps(chunkBytes, sealed.ms)} MB/s`],
+    [
+      `seal ${chunkTexts.length} chunk records (~900 chars)`,
+      `${sealed.ms.toFixed(0)} ms`,
+      `${mbps(chunkBytes, sealed.ms)} MB/s`,
+    ],
     [`open ${chunkTexts.length} chunk records`, `${opened.ms.toFixed(0)} ms`, `${mbps(chunkBytes, opened.ms)} MB/s`],
-    [`seal ${batches.length} vector batches (${BATCH}×${dims} f32)`, `${sealedVectors.ms.toFixed(0)} ms`, `${mbps(vectorBytes, sealedVectors.ms)} MB/s`],
-    [`open ${batches.length} vector batches`, `${openedVectors.ms.toFixed(0)} ms`, `${mbps(vectorBytes, openedVectors.ms)} MB/s`],
+    [
+      `seal ${batches.length} vector batches (${BATCH}×${dims} f32)`,
+      `${sealedVectors.ms.toFixed(0)} ms`,
+      `${mbps(vectorBytes, sealedVectors.ms)} MB/s`,
+    ],
+    [
+      `open ${batches.length} vector batches`,
+      `${openedVectors.ms.toFixed(0)} ms`,
+      `${mbps(vectorBytes, openedVectors.ms)} MB/s`,
+    ],
   ];
   const storeRows: Array<[string, number, number]> = [
     ['ingest (write every doc, chunk, term list, vector batch)', plainIngest.ms, encryptedIngest.ms],
@@ -179,11 +217,17 @@ export async function main(args: string[]): Promise<void> {
   log(`${'crypto primitive'.padEnd(width)} ${'time'.padStart(9)} ${'throughput'.padStart(11)}`);
   for (const [name, ms, rate] of rows) log(`${name.padEnd(width)} ${ms.padStart(9)} ${rate.padStart(11)}`);
   log('');
-  log(`${'store (fake-indexeddb)'.padEnd(width)} ${'plain'.padStart(9)} ${'encrypted'.padStart(11)} ${'ratio'.padStart(6)}`);
+  log(
+    `${'store (fake-indexeddb)'.padEnd(width)} ${'plain'.padStart(9)} ${'encrypted'.padStart(11)} ${'ratio'.padStart(6)}`,
+  );
   for (const [name, plain, encrypted] of storeRows) {
-    log(`${name.padEnd(width)} ${`${plain.toFixed(0)} ms`.padStart(9)} ${`${encrypted.toFixed(0)} ms`.padStart(11)} ${`${(encrypted / plain).toFixed(2)}×`.padStart(6)}`);
+    log(
+      `${name.padEnd(width)} ${`${plain.toFixed(0)} ms`.padStart(9)} ${`${encrypted.toFixed(0)} ms`.padStart(11)} ${`${(encrypted / plain).toFixed(2)}×`.padStart(6)}`,
+    );
   }
-  log(`library: ${(lib.bytes / 1e6).toFixed(1)} MB of text, terms and vectors; search runs on the same in-memory indexes either way.`);
+  log(
+    `library: ${(lib.bytes / 1e6).toFixed(1)} MB of text, terms and vectors; search runs on the same in-memory indexes either way.`,
+  );
   if (values.json) {
     console.log(
       JSON.stringify({
@@ -197,7 +241,12 @@ export async function main(args: string[]): Promise<void> {
         openChunkMBps: Number(mbps(chunkBytes, opened.ms)),
         sealVectorMBps: Number(mbps(vectorBytes, sealedVectors.ms)),
         openVectorMBps: Number(mbps(vectorBytes, openedVectors.ms)),
-        store: storeRows.map(([name, plain, encrypted]) => ({ name, plainMs: plain, encryptedMs: encrypted, ratio: encrypted / plain })),
+        store: storeRows.map(([name, plain, encrypted]) => ({
+          name,
+          plainMs: plain,
+          encryptedMs: encrypted,
+          ratio: encrypted / plain,
+        })),
       }),
     );
   }

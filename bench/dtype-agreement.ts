@@ -34,7 +34,10 @@ for (const doc of docs) {
   if (texts.length >= count) break;
 }
 texts.length = Math.min(texts.length, count);
-makeBenchModel(join(MODELS, BENCH_MODEL_REPO), buildVocab(docs.slice(0, 5000).map((d) => `${d.title ?? ''} ${d.text}`)));
+makeBenchModel(
+  join(MODELS, BENCH_MODEL_REPO),
+  buildVocab(docs.slice(0, 5000).map((d) => `${d.title ?? ''} ${d.text}`)),
+);
 
 const embed = async (dtype: 'fp32' | 'q8') => {
   const embedder = await loadTransformersEmbedder({
@@ -54,15 +57,19 @@ const embed = async (dtype: 'fp32' | 'q8') => {
 const fp32 = await embed('fp32');
 const q8 = await embed('q8');
 const dims = BENCH_SPEC.dims;
-const cosines = texts.map((_, i) => rowCosine(fp32.vectors.subarray(i * dims, (i + 1) * dims), q8.vectors.subarray(i * dims, (i + 1) * dims)));
+const cosines = texts.map((_, i) =>
+  rowCosine(fp32.vectors.subarray(i * dims, (i + 1) * dims), q8.vectors.subarray(i * dims, (i + 1) * dims)),
+);
 cosines.sort((a, b) => a - b);
 const at = (p: number) => cosines[Math.min(cosines.length - 1, Math.floor(p * cosines.length))];
 const mean = cosines.reduce((a, b) => a + b, 0) / cosines.length;
 // The baseline that makes the numbers mean something: how similar two DIFFERENT passages are under fp32. When that is
 // close to 1 too (random weights give near-identical mean-pooled vectors), the model cannot show disagreement.
-const others = texts.slice(1).map((_, i) =>
-  rowCosine(fp32.vectors.subarray(i * dims, (i + 1) * dims), fp32.vectors.subarray((i + 1) * dims, (i + 2) * dims)),
-);
+const others = texts
+  .slice(1)
+  .map((_, i) =>
+    rowCosine(fp32.vectors.subarray(i * dims, (i + 1) * dims), fp32.vectors.subarray((i + 1) * dims, (i + 2) * dims)),
+  );
 // Gap that matters for search: 1 - cosine, q8 vs fp32 of the same passage, against 1 - cosine of different passages.
 const meanOther = others.reduce((a, b) => a + b, 0) / others.length;
 const result = {

@@ -22,7 +22,8 @@ function normals(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return (std: number, mean = 0) => mean + std * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  return (std: number, mean = 0) =>
+    mean + std * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
 interface Weights {
@@ -96,10 +97,21 @@ function buildGraph(weights: Weights, quantized: boolean, shape: BertShape): Uin
     g.op('LayerNormalization', [x, w(`${prefix}_g`), w(`${prefix}_b`)], [int('axis', -1), float('epsilon', 1e-12)]);
 
   // Embeddings: word + position + token type, then LayerNorm.
-  const seqLen = g.op('Gather', [g.op('Shape', ['input_ids']), g.init('one_idx', [], BigInt64Array.from([1n]))], [int('axis', 0)]);
-  const positions = g.op('Range', [g.init('zero_i64', [], BigInt64Array.from([0n])), seqLen, g.init('one_i64', [], BigInt64Array.from([1n]))]);
+  const seqLen = g.op(
+    'Gather',
+    [g.op('Shape', ['input_ids']), g.init('one_idx', [], BigInt64Array.from([1n]))],
+    [int('axis', 0)],
+  );
+  const positions = g.op('Range', [
+    g.init('zero_i64', [], BigInt64Array.from([0n])),
+    seqLen,
+    g.init('one_i64', [], BigInt64Array.from([1n])),
+  ]);
   let h = g.op('Add', [
-    g.op('Add', [g.op('Gather', [w('word_embeddings'), 'input_ids']), g.op('Gather', [w('position_embeddings'), positions])]),
+    g.op('Add', [
+      g.op('Gather', [w('word_embeddings'), 'input_ids']),
+      g.op('Gather', [w('position_embeddings'), positions]),
+    ]),
     g.op('Gather', [w('token_type_embeddings'), 'token_type_ids']),
   ]);
   h = layerNorm(h, 'emb_ln');
@@ -116,13 +128,17 @@ function buildGraph(weights: Weights, quantized: boolean, shape: BertShape): Uin
 
   for (let l = 0; l < layers; l++) {
     const p = `l${l}`;
-    const heads4 = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, splitHeads])], [ints('perm', perm)]);
+    const heads4 = (x: string, perm: number[]) =>
+      g.op('Transpose', [g.op('Reshape', [x, splitHeads])], [ints('perm', perm)]);
     const q = heads4(linear(h, `${p}_q`), [0, 2, 1, 3]);
     const k = heads4(linear(h, `${p}_k`), [0, 2, 3, 1]);
     const v = heads4(linear(h, `${p}_v`), [0, 2, 1, 3]);
     const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, k]), invSqrt]), maskBias]);
     const probs = g.op('Softmax', [scores], [int('axis', -1)]);
-    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, v])], [ints('perm', [0, 2, 1, 3])]), mergeHeads]);
+    const context = g.op('Reshape', [
+      g.op('Transpose', [g.op('MatMul', [probs, v])], [ints('perm', [0, 2, 1, 3])]),
+      mergeHeads,
+    ]);
     const h1 = layerNorm(g.op('Add', [linear(context, `${p}_o`), h]), `${p}_ln1`);
     const f1 = linear(h1, `${p}_ff1`);
     // GELU (erf form, as BERT): 0.5 x (1 + erf(x / sqrt 2)).
@@ -149,17 +165,35 @@ export function bertOnnx(shape: BertShape, seed: number): { fp32: Uint8Array; q8
 /** A WordPiece tokenizer.json (BERT uncased normalisation) over the given vocabulary. */
 export function tokenizerJson(vocab: string[]): object {
   const ids = Object.fromEntries(vocab.map((token, id) => [token, id]));
-  const special = (content: string) => ({ id: ids[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (content: string) => ({
+    id: ids[content],
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   return {
     version: '1.0',
     truncation: null,
     padding: null,
     added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map(special),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -170,7 +204,13 @@ export function tokenizerJson(vocab: string[]): object {
       special_tokens: Object.fromEntries(['[CLS]', '[SEP]'].map((t) => [t, { id: t, ids: [ids[t]], tokens: [t] }])),
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: ids },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: ids,
+    },
   };
 }
 
@@ -210,8 +250,18 @@ export function buildVocab(texts: string[]): string[] {
  */
 export function makeBenchModel(dir: string, vocab: string[], seed = 42): { dir: string; written: boolean } {
   const stampFile = path.join(dir, 'stamp.json');
-  const stamp = JSON.stringify({ GENERATOR_VERSION, seed, vocab: vocab.length, first: vocab.slice(0, 50), last: vocab.slice(-5) });
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(path.join(dir, 'onnx/model_quantized.onnx'))) {
+  const stamp = JSON.stringify({
+    GENERATOR_VERSION,
+    seed,
+    vocab: vocab.length,
+    first: vocab.slice(0, 50),
+    last: vocab.slice(-5),
+  });
+  if (
+    existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === stamp &&
+    existsSync(path.join(dir, 'onnx/model_quantized.onnx'))
+  ) {
     return { dir, written: false };
   }
   mkdirSync(path.join(dir, 'onnx'), { recursive: true });
@@ -239,7 +289,16 @@ export function makeBenchModel(dir: string, vocab: string[], seed = 42): { dir: 
   writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
   writeFileSync(
     path.join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' }),
+    JSON.stringify({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      model_max_length: 512,
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      mask_token: '[MASK]',
+    }),
   );
   writeFileSync(stampFile, stamp);
   return { dir, written: true };

@@ -43,14 +43,18 @@ async function loadDocs(file: string): Promise<Doc[]> {
   try {
     raw = await readFile(file, 'utf8');
   } catch {
-    throw new TroveError('INVALID_ARGUMENT', `No corpus at ${file}: pass --data path/to/corpus.jsonl (BEIR format: one {"title","text"} per line).`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `No corpus at ${file}: pass --data path/to/corpus.jsonl (BEIR format: one {"title","text"} per line).`,
+    );
   }
   return raw
     .split('\n')
     .filter((line) => line.trim())
     .map((line, i) => {
       const doc = JSON.parse(line) as Partial<Doc>;
-      if (typeof doc.text !== 'string') throw new TroveError('INVALID_ARGUMENT', `${file}: line ${i + 1} has no "text".`);
+      if (typeof doc.text !== 'string')
+        throw new TroveError('INVALID_ARGUMENT', `${file}: line ${i + 1} has no "text".`);
       return { title: doc.title ?? '', text: doc.text };
     });
 }
@@ -66,7 +70,10 @@ function chunks(docs: Doc[], count: number): string[] {
           { start: doc.title.length + 2, end: text.length, kind: 'paragraph' as const },
         ]
       : [{ start: 0, end: text.length, kind: 'paragraph' as const }];
-    for (const chunk of chunkDocument({ format: 'text', text, blocks }, { maxTokens: MAX_TOKENS - 2, overlapTokens: 32, countTokens: estimateTokens })) {
+    for (const chunk of chunkDocument(
+      { format: 'text', text, blocks },
+      { maxTokens: MAX_TOKENS - 2, overlapTokens: 32, countTokens: estimateTokens },
+    )) {
       out.push(chunk.text);
       if (out.length >= count) return out;
     }
@@ -139,7 +146,9 @@ async function native(texts: string[]): Promise<EmbedRunResult> {
       const seq = batch[0].ids.length;
       const ids = new BigInt64Array(batch.length * seq);
       const mask = new BigInt64Array(batch.length * seq);
-      batch.forEach((item, r) => item.ids.forEach((id, s) => ((ids[r * seq + s] = BigInt(id)), (mask[r * seq + s] = 1n))));
+      batch.forEach((item, r) =>
+        item.ids.forEach((id, s) => ((ids[r * seq + s] = BigInt(id)), (mask[r * seq + s] = 1n))),
+      );
       const dims = [batch.length, seq];
       const out = await session.run({
         input_ids: new ort.Tensor('int64', ids, dims),
@@ -170,7 +179,8 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   const count = Number(values.passages);
-  if (!Number.isInteger(count) || count < 16) throw new TroveError('INVALID_ARGUMENT', `--passages must be an integer ≥ 16, got ${values.passages}.`);
+  if (!Number.isInteger(count) || count < 16)
+    throw new TroveError('INVALID_ARGUMENT', `--passages must be an integer ≥ 16, got ${values.passages}.`);
   const docs = await loadDocs(resolve(values.data as string));
   const texts = chunks(docs, count);
   if (texts.length < count) console.error(`note: the corpus gave only ${texts.length} chunks`);
@@ -201,8 +211,12 @@ export async function main(args: string[]): Promise<void> {
     default: `app embedder, Chromium WASM, ${best.dtype}, ${best.threads} thread(s)${best.isolated ? ' (cross-origin isolated)' : ''}, length-sorted batches`,
     native: 'onnxruntime-node, fp32, 1 thread, length-sorted batches of 16',
   };
-  console.log(`Embedding ${texts.length} chunks (mean ~${meanTokens.toFixed(0)} tokens, max ${MAX_TOKENS}) with a MiniLM-L6-shaped BERT (random weights)`);
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; Chromium via Playwright`);
+  console.log(
+    `Embedding ${texts.length} chunks (mean ~${meanTokens.toFixed(0)} tokens, max ${MAX_TOKENS}) with a MiniLM-L6-shaped BERT (random weights)`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; Chromium via Playwright`,
+  );
   console.log('');
   console.log('| run | configuration | passages/s | vs naive | vs native | model load ms |');
   console.log('|---|---|---:|---:|---:|---:|');
@@ -217,7 +231,22 @@ export async function main(args: string[]): Promise<void> {
     `default/naive ${ratios.default_over_naive.toFixed(2)}x (goal ≥ 2.5x), default/native ${ratios.default_over_native.toFixed(2)}x (goal ≥ 0.7x)`,
   );
   if (values.json) {
-    const summary = Object.fromEntries(runs.map((r) => [r.label, { passagesPerSecond: rate(r), ms: r.ms, dtype: r.dtype, threads: r.threads, isolated: r.isolated }]));
-    console.log(JSON.stringify({ suite: 'embed', passages: texts.length, meanTokens, cores: os.cpus().length, loadAverage: os.loadavg()[0], runs: summary, ratios }));
+    const summary = Object.fromEntries(
+      runs.map((r) => [
+        r.label,
+        { passagesPerSecond: rate(r), ms: r.ms, dtype: r.dtype, threads: r.threads, isolated: r.isolated },
+      ]),
+    );
+    console.log(
+      JSON.stringify({
+        suite: 'embed',
+        passages: texts.length,
+        meanTokens,
+        cores: os.cpus().length,
+        loadAverage: os.loadavg()[0],
+        runs: summary,
+        ratios,
+      }),
+    );
   }
 }

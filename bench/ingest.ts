@@ -97,7 +97,10 @@ function fill(bytes: number, next: () => string): string {
 }
 
 function wrap(text: string, width = 78): string {
-  return text.replace(new RegExp(`(.{1,${width}})( |$)`, 'g'), (_, line: string, sp: string) => line + (sp ? '\n' : ''));
+  return text.replace(
+    new RegExp(`(.{1,${width}})( |$)`, 'g'),
+    (_, line: string, sp: string) => line + (sp ? '\n' : ''),
+  );
 }
 
 /** The four files of a corpus of `megabytes` MB. */
@@ -108,8 +111,16 @@ export function corpus(megabytes: number, seed = 1): FileInput[] {
   const wall = wrap(fill(each, () => w.paragraph() + ' '));
   const markdown = fill(each, () => {
     if (w.chance(0.08)) return `\n## ${w.sentence().slice(0, -1)}\n\n`;
-    if (w.chance(0.08)) return Array.from({ length: 3 + Math.floor(w.chance(0.5) ? 2 : 4) }, () => `- ${w.sentence()}`).join('\n') + '\n\n';
-    if (w.chance(0.04)) return '```js\n' + Array.from({ length: 6 }, (_, i) => `const ${w.word()}${i} = ${w.word()}(${i});`).join('\n') + '\n```\n\n';
+    if (w.chance(0.08))
+      return (
+        Array.from({ length: 3 + Math.floor(w.chance(0.5) ? 2 : 4) }, () => `- ${w.sentence()}`).join('\n') + '\n\n'
+      );
+    if (w.chance(0.04))
+      return (
+        '```js\n' +
+        Array.from({ length: 6 }, (_, i) => `const ${w.word()}${i} = ${w.word()}(${i});`).join('\n') +
+        '\n```\n\n'
+      );
     return w.paragraph() + '\n\n';
   });
   const html =
@@ -122,7 +133,12 @@ export function corpus(megabytes: number, seed = 1): FileInput[] {
     '</body></html>';
   const file = (name: string, type: string, text: string): FileInput => {
     const data = new TextEncoder().encode(text);
-    return { jobId: `${megabytes}-${name}`, name, type, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer };
+    return {
+      jobId: `${megabytes}-${name}`,
+      name,
+      type,
+      data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+    };
   };
   return [
     file('paragraphs.txt', 'text/plain', paragraphs),
@@ -163,25 +179,40 @@ async function runSize(megabytes: number, embedder: Embedder, run: number): Prom
   const bytes = files.reduce((n, f) => n + f.data.byteLength, 0);
   const mb = bytes / MB;
   const budget = Math.min(CHUNK_TOKENS, embedder.maxPassageTokens);
-  const chunkOptions = { maxTokens: budget, overlapTokens: OVERLAP_TOKENS, countTokens: (t: string) => embedder.countTokens(t) };
+  const chunkOptions = {
+    maxTokens: budget,
+    overlapTokens: OVERLAP_TOKENS,
+    countTokens: (t: string) => embedder.countTokens(t),
+  };
 
-  const [docs, parseSeconds] = await timed(() => Promise.all(files.map((f) => parseFile(new Uint8Array(f.data), f.name, f.type))));
+  const [docs, parseSeconds] = await timed(() =>
+    Promise.all(files.map((f) => parseFile(new Uint8Array(f.data), f.name, f.type))),
+  );
   const [drafts, chunkSeconds] = await timed(() => docs.map((d: ParsedDocument) => chunkDocument(d, chunkOptions)));
   const all: ChunkDraft[] = drafts.flat();
   const [, analyseSeconds] = await timed(() => {
     for (const c of all) analyze(c.text);
   });
   const [, embedSeconds] = await timed(async () => {
-    for (let i = 0; i < all.length; i += EMBED_BATCH) await embedder.embedPassages(all.slice(i, i + EMBED_BATCH).map((c) => c.text));
+    for (let i = 0; i < all.length; i += EMBED_BATCH)
+      await embedder.embedPassages(all.slice(i, i + EMBED_BATCH).map((c) => c.text));
   });
 
   // LangChain on the same parsed texts, same budget: once with the same token counter, once in characters
   // (its default; 8 characters per token, our own character cap).
   const texts = docs.map((d) => d.text);
-  const byTokens = new RecursiveCharacterTextSplitter({ chunkSize: budget, chunkOverlap: OVERLAP_TOKENS, lengthFunction: (t: string) => embedder.countTokens(t) });
-  const [lcChunks, lcTokensSeconds] = await timed(async () => (await Promise.all(texts.map((t) => byTokens.splitText(t)))).flat());
+  const byTokens = new RecursiveCharacterTextSplitter({
+    chunkSize: budget,
+    chunkOverlap: OVERLAP_TOKENS,
+    lengthFunction: (t: string) => embedder.countTokens(t),
+  });
+  const [lcChunks, lcTokensSeconds] = await timed(async () =>
+    (await Promise.all(texts.map((t) => byTokens.splitText(t)))).flat(),
+  );
   const byChars = new RecursiveCharacterTextSplitter({ chunkSize: budget * 8, chunkOverlap: OVERLAP_TOKENS * 8 });
-  const [, lcCharsSeconds] = await timed(async () => (await Promise.all(texts.map((t) => byChars.splitText(t)))).flat());
+  const [, lcCharsSeconds] = await timed(async () =>
+    (await Promise.all(texts.map((t) => byChars.splitText(t)))).flat(),
+  );
 
   // The whole pipeline through the engine's public API, on a fresh database.
   docs.length = 0;
@@ -195,14 +226,18 @@ async function runSize(megabytes: number, embedder: Embedder, run: number): Prom
     peak = Math.max(peak, liveBytes());
   };
   const timer = setInterval(sample, 20);
-  const engine = new TroveEngine({ openStore: () => IndexedDbStore.open(`bench-ingest-${run}-${megabytes}`), loadEmbedder: async () => embedder });
+  const engine = new TroveEngine({
+    openStore: () => IndexedDbStore.open(`bench-ingest-${run}-${megabytes}`),
+    loadEmbedder: async () => embedder,
+  });
   await engine.init({ ...MODEL, chunkTokens: CHUNK_TOKENS, chunkOverlapTokens: OVERLAP_TOKENS });
   await engine.loadModel();
   const [final, wholeSeconds] = await timed(() => engine.ingest(files, sample));
   clearInterval(timer);
   sample();
   const failed = final.filter((p) => p.stage !== 'done');
-  if (failed.length) throw new Error(`ingest failed: ${failed.map((p) => `${p.fileName}: ${p.error?.message}`).join('; ')}`);
+  if (failed.length)
+    throw new Error(`ingest failed: ${failed.map((p) => `${p.fileName}: ${p.error?.message}`).join('; ')}`);
   const passages = final.reduce((n, p) => n + (p.chunksTotal ?? 0), 0);
   const separate = parseSeconds + chunkSeconds + analyseSeconds + embedSeconds;
   return {
@@ -227,7 +262,10 @@ const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string', default: '1,4,16,64' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { sizes: { type: 'string', default: '1,4,16,64' }, json: { type: 'boolean', default: false } },
+  });
   const sizes = values.sizes!.split(',').map(Number);
   if (sizes.some((s) => !(s > 0))) throw new Error(`--sizes takes positive numbers of MB, got ${values.sizes}`);
   const embedder = await loadTransformersEmbedder({ ...MODEL, device: 'auto' });
@@ -238,13 +276,29 @@ export async function main(argv: string[]): Promise<void> {
     console.error(`  ${size} MB done: ${f1(r.stages.whole.seconds)} s`);
   }
 
-  console.log(`\nIngest, GloVe 50-d test model (transformers.js, onnxruntime-node), ${CHUNK_TOKENS}-token chunks, Node ${process.version}`);
+  console.log(
+    `\nIngest, GloVe 50-d test model (transformers.js, onnxruntime-node), ${CHUNK_TOKENS}-token chunks, Node ${process.version}`,
+  );
   console.log('MB/s (passages/s) per stage; store/index = whole - separate stages');
-  const header = ['size MB', 'passages', 'parse', 'chunk', 'analyse', 'embed', 'store/index', 'whole', 's/MB', 'peak heap MB', 'heap/largest file'];
+  const header = [
+    'size MB',
+    'passages',
+    'parse',
+    'chunk',
+    'analyse',
+    'embed',
+    'store/index',
+    'whole',
+    's/MB',
+    'peak heap MB',
+    'heap/largest file',
+  ];
   const rows = results.map((r) => [
     f1(r.megabytes),
     `${r.passages}`,
-    ...(['parse', 'chunk', 'analyse', 'embed', 'storeIndex', 'whole'] as const).map((s) => `${f2(r.stages[s].mbPerSecond)} (${Math.round(r.stages[s].passagesPerSecond)})`),
+    ...(['parse', 'chunk', 'analyse', 'embed', 'storeIndex', 'whole'] as const).map(
+      (s) => `${f2(r.stages[s].mbPerSecond)} (${Math.round(r.stages[s].passagesPerSecond)})`,
+    ),
     f2(r.secondsPerMb),
     f1(r.peakHeapBytes / MB),
     f2(r.peakHeapBytes / r.largestFileBytes),
@@ -282,7 +336,12 @@ export async function main(argv: string[]): Promise<void> {
         suite: 'ingest',
         node: process.version,
         sizes: results,
-        ratios: { scaling, chunking_vs_langchain: chunkingVsLangchain, chunking_vs_langchain_chars: totalLcChars / totalOurs, peak_heap_over_largest_file: heapOverLargest },
+        ratios: {
+          scaling,
+          chunking_vs_langchain: chunkingVsLangchain,
+          chunking_vs_langchain_chars: totalLcChars / totalOurs,
+          peak_heap_over_largest_file: heapOverLargest,
+        },
       }),
     );
   }

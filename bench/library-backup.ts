@@ -32,14 +32,22 @@ function engineOn(db: string): TroveEngine {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { passages: { type: 'string' }, dims: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { passages: { type: 'string' }, dims: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const passages = Number(values.passages ?? 50_000);
   const dims = Number(values.dims ?? 384);
   const documents = Math.max(1, Math.round(passages / 100));
   const seed = 7;
 
   const sourceStore = await IndexedDbStore.open('bench-engine-src', { onStale: () => undefined });
-  const { model } = await writeSyntheticLibrary(sourceStore, { documents, chunksPerDocument: Math.round(passages / documents), dims, seed });
+  const { model } = await writeSyntheticLibrary(sourceStore, {
+    documents,
+    chunksPerDocument: Math.round(passages / documents),
+    dims,
+    seed,
+  });
   // The engine serves the vectors it last served: point it at the synthetic set.
   await sourceStore.putSetting('vector-set', { fingerprint: model.fingerprint, dims });
   sourceStore.close();
@@ -62,8 +70,13 @@ export async function main(args: string[]): Promise<void> {
 
   const [a, b] = [await source.stats(), await destination.stats()];
   const query = 'river bank money';
-  const [ra, rb] = [await source.search(query, { mode: 'keyword', k: 20 }), await destination.search(query, { mode: 'keyword', k: 20 })];
-  const same = JSON.stringify(ra.results.map((r) => [r.text, r.scores.bm25])) === JSON.stringify(rb.results.map((r) => [r.text, r.scores.bm25]));
+  const [ra, rb] = [
+    await source.search(query, { mode: 'keyword', k: 20 }),
+    await destination.search(query, { mode: 'keyword', k: 20 }),
+  ];
+  const same =
+    JSON.stringify(ra.results.map((r) => [r.text, r.scores.bm25])) ===
+    JSON.stringify(rb.results.map((r) => [r.text, r.scores.bm25]));
   if (a.documents !== b.documents || a.chunks !== b.chunks || a.vectors !== b.vectors || !same) {
     throw new Error(`round trip differs: ${JSON.stringify({ a, b, same })}`);
   }
@@ -78,11 +91,24 @@ export async function main(args: string[]): Promise<void> {
     { step: 'engine start-up: vector index load/build', ...pick(startup), ratio: Number.NaN },
     { step: 'engine.exportLibrary (all)', ...pick(exported), ratio: exported.cpuSeconds / peerExport.cpuSeconds },
     { step: 'store -> .trove (peer)', ...pick(peerExport), ratio: 1 },
-    { step: 'engine.importLibrary (verify + write + reload)', ...pick(imported), ratio: imported.cpuSeconds / peerImport.cpuSeconds },
+    {
+      step: 'engine.importLibrary (verify + write + reload)',
+      ...pick(imported),
+      ratio: imported.cpuSeconds / peerImport.cpuSeconds,
+    },
     { step: '.trove -> store (peer)', ...pick(peerImport), ratio: 1 },
   ];
-  console.log(`${passages.toLocaleString()} passages, ${dims}-d, ${documents} documents; file ${(blob.size / 1e6).toFixed(1)} MB; round trip identical: ${b.documents} documents, ${b.chunks} passages, ${b.vectors} vectors`);
-  console.table(rows.map((r) => ({ step: r.step, 'wall s': r.seconds.toFixed(2), 'cpu s': r.cpuSeconds.toFixed(2), 'cpu ratio': Number.isNaN(r.ratio) ? '—' : r.ratio.toFixed(2) })));
+  console.log(
+    `${passages.toLocaleString()} passages, ${dims}-d, ${documents} documents; file ${(blob.size / 1e6).toFixed(1)} MB; round trip identical: ${b.documents} documents, ${b.chunks} passages, ${b.vectors} vectors`,
+  );
+  console.table(
+    rows.map((r) => ({
+      step: r.step,
+      'wall s': r.seconds.toFixed(2),
+      'cpu s': r.cpuSeconds.toFixed(2),
+      'cpu ratio': Number.isNaN(r.ratio) ? '—' : r.ratio.toFixed(2),
+    })),
+  );
   if (values.json) console.log(JSON.stringify({ passages, dims, bytes: blob.size, rows }));
 }
 

@@ -9,7 +9,11 @@ import { gaussianMixture } from './data/gaussian-mixture.ts';
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { count: { type: 'string', default: '20000' }, dims: { type: 'string', default: '384' }, json: { type: 'boolean' } },
+    options: {
+      count: { type: 'string', default: '20000' },
+      dims: { type: 'string', default: '384' },
+      json: { type: 'boolean' },
+    },
   });
   const count = Number(values.count);
   const dims = Number(values.dims);
@@ -31,7 +35,9 @@ export async function main(argv: string[]): Promise<void> {
   console.log('| method | seconds | × PCA | same-cluster nearest neighbour |');
   console.log('|---|---:|---:|---:|');
   for (const row of rows) {
-    console.log(`| ${row.name} | ${row.seconds.toFixed(2)} | ${(row.seconds / base).toFixed(1)} | ${(row.purity * 100).toFixed(1)}% |`);
+    console.log(
+      `| ${row.name} | ${row.seconds.toFixed(2)} | ${(row.seconds / base).toFixed(1)} | ${(row.purity * 100).toFixed(1)}% |`,
+    );
   }
   if (values.json) console.log(JSON.stringify({ count, dims, rows }));
 }

@@ -10,7 +10,9 @@ import { nodeTesseractAssets } from '../src/engine/ingest/ocr/node-assets.ts';
 import { TesseractRecognizer } from '../src/engine/ingest/ocr/tesseract.ts';
 import { PdfParser } from '../src/engine/ingest/parsers/pdf.ts';
 
-const WORDS = 'the keeper of the north light wrote each evening about ships weather birds and the long quiet hours'.toUpperCase().split(' ');
+const WORDS = 'the keeper of the north light wrote each evening about ships weather birds and the long quiet hours'
+  .toUpperCase()
+  .split(' ');
 
 /** `lines` lines of about 60 characters, deterministic. */
 function pageLines(lines: number): string[] {
@@ -30,15 +32,30 @@ function median(xs: number[]): number {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, runs: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, runs: { type: 'string', default: '3' } },
+  });
   const runs = Number(values.runs);
   const recognizer = new TesseractRecognizer(nodeTesseractAssets());
   const pdfParser = new PdfParser();
   const t0 = performance.now();
   await recognizer.recognize(encodePng(renderText(['WARM UP'])));
   const startMs = performance.now() - t0;
-  const rows: { page: string; pixels: string; chars: number; ocrMs: number; textLayerMs: number; ratio: number; charErrors: number }[] = [];
-  for (const [name, lines] of [['3 lines', 3], ['half page (20 lines)', 20], ['full page (45 lines)', 45]] as const) {
+  const rows: {
+    page: string;
+    pixels: string;
+    chars: number;
+    ocrMs: number;
+    textLayerMs: number;
+    ratio: number;
+    charErrors: number;
+  }[] = [];
+  for (const [name, lines] of [
+    ['3 lines', 3],
+    ['half page (20 lines)', 20],
+    ['full page (45 lines)', 45],
+  ] as const) {
     const text = pageLines(lines);
     const image = renderText(text);
     const png = encodePng(image);
@@ -69,7 +86,9 @@ export async function main(args: string[]): Promise<void> {
     });
   }
   await recognizer.terminate();
-  console.log(`OCR (tesseract.js 7, eng best_int, LSTM) vs PDF text layer (pdf.js), Node ${process.version}, ${cpus().length} cores, median of ${runs}`);
+  console.log(
+    `OCR (tesseract.js 7, eng best_int, LSTM) vs PDF text layer (pdf.js), Node ${process.version}, ${cpus().length} cores, median of ${runs}`,
+  );
   console.log(`worker start (core + traineddata, first page of 2 words): ${Math.round(startMs)} ms`);
   console.table(rows);
   if (values.json) console.log(JSON.stringify({ startMs: Math.round(startMs), rows }));

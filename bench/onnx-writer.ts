@@ -59,7 +59,12 @@ export class GraphBuilder {
 
   init(name: string, dims: number[], data: Float32Array | BigInt64Array | Int8Array): string {
     const data_type = data instanceof Float32Array ? FLOAT : data instanceof BigInt64Array ? INT64 : INT8;
-    this.initializers.push({ name, dims, data_type, raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    this.initializers.push({
+      name,
+      dims,
+      data_type,
+      raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    });
     return name;
   }
 }
@@ -67,7 +72,6 @@ export class GraphBuilder {
 export const int = (name: string, i: number): Attr => ({ name, type: ATTR.INT, i });
 export const ints = (name: string, values: number[]): Attr => ({ name, type: ATTR.INTS, ints: values });
 export const float = (name: string, f: number): Attr => ({ name, type: ATTR.FLOAT, f });
-
 
 export type Dim = { dim_param: string } | { dim_value: number };
 export interface GraphIO {
@@ -77,7 +81,13 @@ export interface GraphIO {
 }
 
 /** Serialises the graph as an ONNX model (IR 8, default opset 17). */
-export function encodeModel(g: GraphBuilder, name: string, inputs: GraphIO[], outputs: GraphIO[], opset = 17): Uint8Array {
+export function encodeModel(
+  g: GraphBuilder,
+  name: string,
+  inputs: GraphIO[],
+  outputs: GraphIO[],
+  opset = 17,
+): Uint8Array {
   const type = (io: GraphIO) => ({ tensor_type: { elem_type: io.elem, shape: { dim: io.dims } } });
   const root = protobuf.parse(ONNX_SCHEMA, { keepCase: true }).root;
   const Model = root.lookupType('onnx.ModelProto');

@@ -54,7 +54,17 @@ function buildGraph(): Uint8Array {
   const node: object[] = [];
   let seed = 1;
   const weight = (name: string, dims: number[], std = 0.02, mean = 0) => {
-    initializer.push({ name, dataType: FLOAT, dims, rawData: normals(dims.reduce((a, b) => a * b, 1), std, seed++, mean) });
+    initializer.push({
+      name,
+      dataType: FLOAT,
+      dims,
+      rawData: normals(
+        dims.reduce((a, b) => a * b, 1),
+        std,
+        seed++,
+        mean,
+      ),
+    });
     return name;
   };
   const constI64 = (name: string, values: number[], dims = [values.length]) => {
@@ -70,12 +80,21 @@ function buildGraph(): Uint8Array {
     return output;
   };
   const layerNorm = (x: string, prefix: string) =>
-    op('LayerNormalization', [x, weight(`${prefix}.gamma`, [H], 0.02, 1), weight(`${prefix}.beta`, [H])], `${prefix}.out`, [
-      { name: 'axis', type: ATTR_INT, i: -1 },
-      { name: 'epsilon', type: ATTR_FLOAT, f: 1e-12 },
-    ]);
+    op(
+      'LayerNormalization',
+      [x, weight(`${prefix}.gamma`, [H], 0.02, 1), weight(`${prefix}.beta`, [H])],
+      `${prefix}.out`,
+      [
+        { name: 'axis', type: ATTR_INT, i: -1 },
+        { name: 'epsilon', type: ATTR_FLOAT, f: 1e-12 },
+      ],
+    );
   const dense = (x: string, prefix: string, inDim: number, outDim: number) =>
-    op('Add', [op('MatMul', [x, weight(`${prefix}.w`, [inDim, outDim])], `${prefix}.mm`), weight(`${prefix}.b`, [outDim])], `${prefix}.out`);
+    op(
+      'Add',
+      [op('MatMul', [x, weight(`${prefix}.w`, [inDim, outDim])], `${prefix}.mm`), weight(`${prefix}.b`, [outDim])],
+      `${prefix}.out`,
+    );
 
   // Embeddings: word + position + token type, then LayerNorm.
   constI64('zero_i', [0], []);
@@ -92,7 +111,11 @@ function buildGraph(): Uint8Array {
   // Additive attention mask: 0 for tokens, -10000 for padding, shaped [B, 1, 1, S].
   const maskF = op('Cast', ['attention_mask'], 'mask_f', [{ name: 'to', type: ATTR_INT, i: FLOAT }]);
   const inverted = op('Sub', [constF('one_f', 1), maskF], 'mask_inv');
-  const bias = op('Unsqueeze', [op('Mul', [inverted, constF('neg_big', -10000)], 'mask_bias2'), constI64('axes12', [1, 2])], 'mask_bias');
+  const bias = op(
+    'Unsqueeze',
+    [op('Mul', [inverted, constF('neg_big', -10000)], 'mask_bias2'), constI64('axes12', [1, 2])],
+    'mask_bias',
+  );
   const splitHeads = constI64('split_heads', [0, 0, heads, headDim]);
   const mergeHeads = constI64('merge_heads', [0, 0, H]);
   const scale = constF('scale', 1 / Math.sqrt(headDim));
@@ -102,28 +125,52 @@ function buildGraph(): Uint8Array {
   for (let l = 0; l < layers; l++) {
     const p = `l${l}`;
     const heads4 = (name: string, perm: number[]) =>
-      op('Transpose', [op('Reshape', [dense(x, `${p}.${name}`, H, H), splitHeads], `${p}.${name}.split`)], `${p}.${name}.t`, [
-        { name: 'perm', type: ATTR_INTS, ints: perm },
-      ]);
+      op(
+        'Transpose',
+        [op('Reshape', [dense(x, `${p}.${name}`, H, H), splitHeads], `${p}.${name}.split`)],
+        `${p}.${name}.t`,
+        [{ name: 'perm', type: ATTR_INTS, ints: perm }],
+      );
     const q = heads4('q', [0, 2, 1, 3]);
     const k = heads4('k', [0, 2, 3, 1]);
     const v = heads4('v', [0, 2, 1, 3]);
-    const scores = op('Add', [op('Mul', [op('MatMul', [q, k], `${p}.qk`), scale], `${p}.qk_scaled`), bias], `${p}.scores`);
+    const scores = op(
+      'Add',
+      [op('Mul', [op('MatMul', [q, k], `${p}.qk`), scale], `${p}.qk_scaled`), bias],
+      `${p}.scores`,
+    );
     const probs = op('Softmax', [scores], `${p}.probs`, [{ name: 'axis', type: ATTR_INT, i: -1 }]);
-    const context = op('Transpose', [op('MatMul', [probs, v], `${p}.ctx4`)], `${p}.ctx_t`, [{ name: 'perm', type: ATTR_INTS, ints: [0, 2, 1, 3] }]);
+    const context = op('Transpose', [op('MatMul', [probs, v], `${p}.ctx4`)], `${p}.ctx_t`, [
+      { name: 'perm', type: ATTR_INTS, ints: [0, 2, 1, 3] },
+    ]);
     const merged = op('Reshape', [context, mergeHeads], `${p}.ctx`);
     const attended = layerNorm(op('Add', [dense(merged, `${p}.o`, H, H), x], `${p}.res1`), `${p}.ln1`);
     const h = dense(attended, `${p}.ffn1`, H, ffn);
     // GELU (erf form, as BERT).
-    const gelu = op('Mul', [op('Mul', [h, half], `${p}.h_half`), op('Add', [op('Erf', [op('Div', [h, sqrt2], `${p}.h_s`)], `${p}.erf`), constF(`${p}.one`, 1)], `${p}.erf1`)], `${p}.gelu`);
+    const gelu = op(
+      'Mul',
+      [
+        op('Mul', [h, half], `${p}.h_half`),
+        op('Add', [op('Erf', [op('Div', [h, sqrt2], `${p}.h_s`)], `${p}.erf`), constF(`${p}.one`, 1)], `${p}.erf1`),
+      ],
+      `${p}.gelu`,
+    );
     x = layerNorm(op('Add', [dense(gelu, `${p}.ffn2`, ffn, H), attended], `${p}.res2`), `${p}.ln2`);
   }
   // Pooler on [CLS], then the one-logit classifier.
   const cls = op('Gather', [x, 'zero_i'], 'cls', [{ name: 'axis', type: ATTR_INT, i: 1 }]);
   const pooled = op('Tanh', [dense(cls, 'pooler', H, H)], 'pooled');
-  node.push({ name: 'logits', opType: 'Add', input: [op('MatMul', [pooled, weight('cls.w', [H, 1])], 'cls.mm'), weight('cls.b', [1])], output: ['logits'], attribute: [] });
+  node.push({
+    name: 'logits',
+    opType: 'Add',
+    input: [op('MatMul', [pooled, weight('cls.w', [H, 1])], 'cls.mm'), weight('cls.b', [1])],
+    output: ['logits'],
+    attribute: [],
+  });
 
-  const batchBySeq = { tensorType: { elemType: INT64, shape: { dim: [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }] } } };
+  const batchBySeq = {
+    tensorType: { elemType: INT64, shape: { dim: [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }] } },
+  };
   const model = {
     irVersion: 8,
     producerName: 'trove bench/rerank-model.ts',
@@ -135,7 +182,12 @@ function buildGraph(): Uint8Array {
       initializer,
       node,
       input: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, type: batchBySeq })),
-      output: [{ name: 'logits', type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 1 }] } } } }],
+      output: [
+        {
+          name: 'logits',
+          type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 1 }] } } },
+        },
+      ],
     },
   };
   const ModelProto = protobuf.parse(SCHEMA).root.lookupType('onnx.ModelProto');
@@ -150,7 +202,14 @@ export function ensureBenchReranker(): string {
   const stamp = join(dir, 'stamp.json');
   if (existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).generator === GENERATOR_VERSION) return dir;
   mkdirSync(join(dir, 'onnx'), { recursive: true });
-  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...Array.from({ length: SHAPE.vocab - SPECIALS }, (_, i) => `w${i + SPECIALS}`)];
+  const vocab = [
+    '[PAD]',
+    '[UNK]',
+    '[CLS]',
+    '[SEP]',
+    '[MASK]',
+    ...Array.from({ length: SHAPE.vocab - SPECIALS }, (_, i) => `w${i + SPECIALS}`),
+  ];
   writeFileSync(join(dir, 'onnx/model.onnx'), buildGraph());
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig));
@@ -181,6 +240,8 @@ export function benchPairs(count: number, pairTokens: number, queryTokens = 16):
   const word = (i: number) => `w${SPECIALS + (i % (SHAPE.vocab - SPECIALS))}`;
   const query = Array.from({ length: queryTokens }, (_, i) => word(1000 + i * 37)).join(' ');
   const passageTokens = pairTokens - queryTokens - 3;
-  const passages = Array.from({ length: count }, (_, p) => Array.from({ length: passageTokens }, (_, i) => word(p * 7919 + i * 13)).join(' '));
+  const passages = Array.from({ length: count }, (_, p) =>
+    Array.from({ length: passageTokens }, (_, i) => word(p * 7919 + i * 13)).join(' '),
+  );
   return { query, passages };
 }

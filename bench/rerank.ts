@@ -114,7 +114,9 @@ export async function main(args: string[]): Promise<void> {
   const load = loadavg()[0];
   let t = performance.now();
   ensureBenchReranker();
-  log(`MiniLM-L6-shaped cross-encoder (random weights, fp32) ready in ${((performance.now() - t) / 1000).toFixed(1)} s (bench/.cache/rerank-models)`);
+  log(
+    `MiniLM-L6-shaped cross-encoder (random weights, fp32) ready in ${((performance.now() - t) / 1000).toFixed(1)} s (bench/.cache/rerank-models)`,
+  );
   const { query, passages } = benchPairs(Math.max(...counts), tokens);
   const request: RerankRequest = { spec: SPEC, threads: 1, query, passages, counts, repeats };
 
@@ -129,23 +131,33 @@ export async function main(args: string[]): Promise<void> {
     try {
       for (const threads of [1, 2]) {
         const timings = await inChromium(`${origin}/rerank.html`, { ...request, threads });
-        runs.push({ name: `chromium wasm ${threads}t${timings.crossOriginIsolated ? '' : ' (not isolated!)'}`, timings });
+        runs.push({
+          name: `chromium wasm ${threads}t${timings.crossOriginIsolated ? '' : ' (not isolated!)'}`,
+          timings,
+        });
       }
     } finally {
       server.close();
     }
   }
 
-  log(`${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${load.toFixed(1)} at start: shared machine, other jobs running`);
+  log(
+    `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${load.toFixed(1)} at start: shared machine, other jobs running`,
+  );
   log(`pairs of ${tokens} tokens (query 16), median of ${repeats}; ms to score the top N`);
-  log(`${'backend'.padEnd(26)}${counts.map((n) => `N=${n}`.padStart(10)).join('')}${'ms/pair'.padStart(10)}${'load ms'.padStart(10)}`);
+  log(
+    `${'backend'.padEnd(26)}${counts.map((n) => `N=${n}`.padStart(10)).join('')}${'ms/pair'.padStart(10)}${'load ms'.padStart(10)}`,
+  );
   const base = runs[0].timings.medianMs;
   for (const { name, timings } of runs) {
     const perPair = timings.medianMs[timings.medianMs.length - 1] / counts[counts.length - 1];
-    log(`${name.padEnd(26)}${timings.medianMs.map((ms) => ms.toFixed(0).padStart(10)).join('')}${perPair.toFixed(1).padStart(10)}${timings.loadMs.toFixed(0).padStart(10)}`);
+    log(
+      `${name.padEnd(26)}${timings.medianMs.map((ms) => ms.toFixed(0).padStart(10)).join('')}${perPair.toFixed(1).padStart(10)}${timings.loadMs.toFixed(0).padStart(10)}`,
+    );
   }
   log('ratio (time / node native 1 thread):');
-  for (const { name, timings } of runs) log(`${name.padEnd(26)}${timings.medianMs.map((ms, i) => `${(ms / base[i]).toFixed(2)}×`.padStart(10)).join('')}`);
+  for (const { name, timings } of runs)
+    log(`${name.padEnd(26)}${timings.medianMs.map((ms, i) => `${(ms / base[i]).toFixed(2)}×`.padStart(10)).join('')}`);
   const budget = 1000;
   const maxN = (timings: RerankTimings) => {
     const perPair = timings.medianMs[timings.medianMs.length - 1] / counts[counts.length - 1];

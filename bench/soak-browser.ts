@@ -80,7 +80,10 @@ async function builtPort(): Promise<number> {
       .filter((name) => name.endsWith('.indexeddb.leveldb'))
       .map(async (name) => {
         const files = await readdir(join(dir, name));
-        const bytes = (await Promise.all(files.map((f) => stat(join(dir, name, f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
+        const bytes = (await Promise.all(files.map((f) => stat(join(dir, name, f)).then((s) => s.size)))).reduce(
+          (a, b) => a + b,
+          0,
+        );
         return { port: Number(/_(\d+)\.indexeddb/.exec(name)?.[1]), bytes };
       }),
   );
@@ -117,20 +120,32 @@ export async function runBrowser(o: Options): Promise<BrowserFigures> {
       await rm(PROFILE, { recursive: true, force: true });
       t = performance.now();
       o.log(`Chromium: ingesting ${documents} documents × ${o.perDoc} passages in the worker (real IndexedDB)…`);
-      const request: BuildRequest = { cmd: 'build', seed: o.seed, documents, perDoc: o.perDoc, batch: o.batch, queries };
+      const request: BuildRequest = {
+        cmd: 'build',
+        seed: o.seed,
+        documents,
+        perDoc: o.perDoc,
+        batch: o.batch,
+        queries,
+      };
       built = await inBrowser(`${origin}/soak.html`, async (page) => {
         page.setDefaultTimeout(0);
         return page.evaluate((r) => window.soakBench.build(r), request);
       });
       await writeFile(saved, JSON.stringify(built));
-      o.log(`  built in ${((performance.now() - t) / 1000).toFixed(1)} s; browser closed, started again on the same profile`);
+      o.log(
+        `  built in ${((performance.now() - t) / 1000).toFixed(1)} s; browser closed, started again on the same profile`,
+      );
     }
     const url = `${origin}/soak.html?mode=reopen&q=${encodeURIComponent(JSON.stringify(queries))}`;
     const reopened: ReopenInPage = await inBrowser(url, (page) => page.evaluate(() => window.soakBench.reopened!));
     for (const mode of MODES) {
-      if (reopened.modes[mode]!.some((m) => m !== mode)) throw new Error(`the reopened engine answered ${mode} queries in another mode`);
+      if (reopened.modes[mode]!.some((m) => m !== mode))
+        throw new Error(`the reopened engine answered ${mode} queries in another mode`);
     }
-    const sameByMode = Object.fromEntries(MODES.map((m) => [m, built.ids[m] ? sameFraction(built.ids[m], reopened.ids[m]!) : NaN]));
+    const sameByMode = Object.fromEntries(
+      MODES.map((m) => [m, built.ids[m] ? sameFraction(built.ids[m], reopened.ids[m]!) : NaN]),
+    );
     const same = MODES.reduce((sum, m) => sum + sameByMode[m]!, 0) / MODES.length;
     return {
       buildMs: built.buildMs,

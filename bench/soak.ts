@@ -16,7 +16,16 @@ import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import type { SearchMode } from '../src/engine/core/types.ts';
 import { generateDocument, generateQueries, PASSAGE_CHUNKING } from './data/passages.ts';
 import type { BrowserFigures } from './soak-browser.ts';
-import { buildLibrary, fileOf, MODES, sameFraction, timeReopen, topIds, waitPersisted, type ReopenTimes } from './data/soak-steps.ts';
+import {
+  buildLibrary,
+  fileOf,
+  MODES,
+  sameFraction,
+  timeReopen,
+  topIds,
+  waitPersisted,
+  type ReopenTimes,
+} from './data/soak-steps.ts';
 
 const MODEL = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: resolve('public/models') + '/' };
 
@@ -141,7 +150,8 @@ export async function runNode(o: Options): Promise<NodeFigures> {
   await engine.init(MODEL);
   await engine.updateSettings(PASSAGE_CHUNKING);
   const status = await engine.loadModel();
-  if (status.state !== 'ready') throw new Error(`the GloVe fixture model did not load (${status.state}); run npm run fixtures`);
+  if (status.state !== 'ready')
+    throw new Error(`the GloVe fixture model did not load (${status.state}); run npm run fixtures`);
 
   o.log(`Node: ingesting ${documents} documents × ${o.perDoc} passages…`);
   let lastLog = performance.now();
@@ -158,7 +168,8 @@ export async function runNode(o: Options): Promise<NodeFigures> {
     },
   });
   const stats = await engine.stats();
-  if (stats.chunks !== documents * o.perDoc) throw new Error(`expected ${documents * o.perDoc} chunks, the engine has ${stats.chunks}`);
+  if (stats.chunks !== documents * o.perDoc)
+    throw new Error(`expected ${documents * o.perDoc} chunks, the engine has ${stats.chunks}`);
   o.log(`  ${stats.chunks} chunks in ${(ingestMs / 1000).toFixed(1)} s; index ${stats.index?.kind ?? 'none'}`);
 
   // The soak: queries in every mode, a change (add or delete, alternating) every queries/changes queries.
@@ -166,7 +177,7 @@ export async function runNode(o: Options): Promise<NodeFigures> {
   const every = Math.max(1, Math.floor(o.queries / Math.max(1, o.changes)));
   const rand = (() => {
     let x = o.seed * 7919 + 1;
-    return () => ((x = (x * 1103515245 + 12345) >>> 0) / 0x100000000);
+    return () => (x = (x * 1103515245 + 12345) >>> 0) / 0x100000000;
   })();
   const queryMs: Record<string, number[]> = { keyword: [], semantic: [], hybrid: [] };
   const samples: { queries: number; heapMB: number }[] = [];
@@ -222,7 +233,11 @@ export async function runNode(o: Options): Promise<NodeFigures> {
       quiet.push({ queries: i + 1, heapMB: process.memoryUsage().heapUsed / 2 ** 20 });
     }
   }
-  const quietSlopeMBPer1k = slope(quiet.map((x) => x.queries), quiet.map((x) => x.heapMB)) * 1000;
+  const quietSlopeMBPer1k =
+    slope(
+      quiet.map((x) => x.queries),
+      quiet.map((x) => x.heapMB),
+    ) * 1000;
   const sampleQueries = generateQueries(o.seed + 1, o.compare);
   const before: Record<string, number[][]> = {};
   for (const mode of MODES) before[mode] = (await topIds(engine, sampleQueries, mode)).ids;
@@ -304,24 +319,40 @@ export async function main(args: string[]): Promise<void> {
     log,
   };
   const node = values['skip-node'] ? undefined : await runNode(o);
-  const browser = values['skip-browser'] ? undefined : await (await import('./soak-browser.ts')).runBrowser({ ...o, reopenOnly: values['reopen-only'] });
+  const browser = values['skip-browser']
+    ? undefined
+    : await (await import('./soak-browser.ts')).runBrowser({ ...o, reopenOnly: values['reopen-only'] });
   report(node, browser, values.json, log);
   process.exit(0); // the engines' channels and timers would keep Node alive
 }
 
-
-function report(node: NodeFigures | undefined, browser: BrowserFigures | undefined, json: boolean, log: (line: string) => void): void {
+function report(
+  node: NodeFigures | undefined,
+  browser: BrowserFigures | undefined,
+  json: boolean,
+  log: (line: string) => void,
+): void {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   if (node) {
     log('');
-    log(`Node (fake-indexeddb, GloVe fixture model via transformers.js + onnxruntime-node), ${node.passages} passages in ${node.documents} documents`);
-    log(`ingest ${s(node.ingestMs)} s (${f(node.passages / (node.ingestMs / 1000), 0)} passages/s); index ${node.indexKind}`);
-    log(`soak: ${node.queries} queries (keyword/semantic/hybrid in turn) with ${node.changes} changes (adds and deletes alternating)`);
+    log(
+      `Node (fake-indexeddb, GloVe fixture model via transformers.js + onnxruntime-node), ${node.passages} passages in ${node.documents} documents`,
+    );
+    log(
+      `ingest ${s(node.ingestMs)} s (${f(node.passages / (node.ingestMs / 1000), 0)} passages/s); index ${node.indexKind}`,
+    );
+    log(
+      `soak: ${node.queries} queries (keyword/semantic/hybrid in turn) with ${node.changes} changes (adds and deletes alternating)`,
+    );
     log(`mean query ms: ${MODES.map((m: SearchMode) => `${m} ${f(node.queryMsByMode[m]!)}`).join(', ')}`);
     log(`heap after GC, MB: ${node.heapSamples.map((x) => x.heapMB.toFixed(0)).join(' ')}`);
-    log(`heap slope per 1,000 queries: ${f(node.heapSlopeMBPer1k, 2)} MB (second half: ${f(node.heapSlopeSecondHalfMBPer1k, 2)} MB)`);
-    log(`same queries again, no writes: heap MB ${node.quietSamples.map((x) => x.heapMB.toFixed(0)).join(' ')}; slope ${f(node.quietSlopeMBPer1k, 2)} MB per 1,000 queries`);
+    log(
+      `heap slope per 1,000 queries: ${f(node.heapSlopeMBPer1k, 2)} MB (second half: ${f(node.heapSlopeSecondHalfMBPer1k, 2)} MB)`,
+    );
+    log(
+      `same queries again, no writes: heap MB ${node.quietSamples.map((x) => x.heapMB.toFixed(0)).join(' ')}; slope ${f(node.quietSlopeMBPer1k, 2)} MB per 1,000 queries`,
+    );
     log(
       `reopened vs live engine, same top-10 ids over ${node.compared} queries: keyword ${f(node.keywordSame * 100, 0)}%, ` +
         `semantic ${f(node.semanticSame * 100, 0)}%, hybrid ${f(node.hybridSame * 100, 0)}%; ` +
@@ -330,11 +361,15 @@ function report(node: NodeFigures | undefined, browser: BrowserFigures | undefin
   }
   const rows: [string, string, string][] = [['runtime', 'first keyword ms', 'first hybrid ms']];
   if (node) rows.push(['Node (model load included)', f(node.reopen.keywordMs, 0), f(node.reopen.hybridMs, 0)]);
-  if (browser) rows.push(['Chromium (model load included)', f(browser.reopen.keywordMs, 0), f(browser.reopen.hybridMs, 0)]);
+  if (browser)
+    rows.push(['Chromium (model load included)', f(browser.reopen.keywordMs, 0), f(browser.reopen.hybridMs, 0)]);
   log('');
   log('reopen: engine start → first result');
   for (const [a, b, c] of rows) log(`${a.padEnd(34)} ${b.padStart(17)} ${c.padStart(16)}`);
-  for (const [name, r] of [['Node', node?.reopen], ['Chromium', browser?.reopen]] as const) {
+  for (const [name, r] of [
+    ['Node', node?.reopen],
+    ['Chromium', browser?.reopen],
+  ] as const) {
     if (!r) continue;
     log(
       `${name}: init ${f(r.initMs, 0)} ms; keyword index from ${r.keywordIndex}; vectors from pages: ${r.vectorsFromPages}; ` +
@@ -358,10 +393,12 @@ function report(node: NodeFigures | undefined, browser: BrowserFigures | undefin
     );
   }
   if (json) {
-    const round = (_key: string, x: unknown) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toPrecision(4)) : x);
+    const round = (_key: string, x: unknown) =>
+      typeof x === 'number' && !Number.isInteger(x) ? Number(x.toPrecision(4)) : x;
     const nodeEqual = node ? node.keywordSame === 1 && node.semanticSame === 1 && node.hybridSame === 1 : undefined;
     const browserEqual = browser ? browser.same === 1 : undefined;
-    const resultsEqual = nodeEqual === undefined && browserEqual === undefined ? null : nodeEqual !== false && browserEqual !== false;
+    const resultsEqual =
+      nodeEqual === undefined && browserEqual === undefined ? null : nodeEqual !== false && browserEqual !== false;
     console.log(
       JSON.stringify(
         {

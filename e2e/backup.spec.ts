@@ -23,7 +23,11 @@ async function importTrove(page: Page, path: string): Promise<void> {
   await expect(page.getByTestId('backup-done')).toContainText('Imported', { timeout: 60_000 });
 }
 
-test('two collections, tags and chips; export, fresh profile, import: the same library and results', async ({ page, browser, baseURL }, info) => {
+test('two collections, tags and chips; export, fresh profile, import: the same library and results', async ({
+  page,
+  browser,
+  baseURL,
+}, info) => {
   await openApp(page);
   await expect(page.getByTestId('storage')).toBeVisible();
 
@@ -66,7 +70,9 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(page.getByTestId('filter-chip')).toHaveText([/Tag: keep/]);
   const tagged = await answers(page, 'hybrid', 'starter keeper café');
-  expect(tagged.some((t) => t.includes('field-guide.md')) && tagged.some((t) => t.includes('injection.html'))).toBe(true);
+  expect(tagged.some((t) => t.includes('field-guide.md')) && tagged.some((t) => t.includes('injection.html'))).toBe(
+    true,
+  );
   expect(tagged.every((t) => !t.includes('windows-1252.txt'))).toBe(true);
   await page.getByTestId('filter-clear').click();
   const before = {
@@ -112,7 +118,8 @@ test('the CLI builds a library from e2e/fixtures that the app imports', async ({
   const folder = mkdtempSync(join(tmpdir(), 'trove-cli-'));
   const docs = join(folder, 'docs');
   mkdirSync(docs);
-  for (const name of ['field-guide.md', 'injection.html', 'windows-1252.txt']) copyFileSync(fixture(name), join(docs, name));
+  for (const name of ['field-guide.md', 'injection.html', 'windows-1252.txt'])
+    copyFileSync(fixture(name), join(docs, name));
   const out = join(folder, 'lib.trove');
   execFileSync(process.execPath, ['bin/trove.mjs', 'ingest', docs, '--out', out], { stdio: 'pipe', timeout: 120_000 });
 

@@ -18,10 +18,14 @@ let host: StaticHost;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   if (process.env.E2E_BASE_PREBUILT !== '1') {
-    execFileSync('npx', ['vite', 'build', `--base=${BASE}`, '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
-      env: { ...process.env, VITE_TROVE_MODEL: 'local' },
-      stdio: 'inherit',
-    });
+    execFileSync(
+      'npx',
+      ['vite', 'build', `--base=${BASE}`, '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        env: { ...process.env, VITE_TROVE_MODEL: 'local' },
+        stdio: 'inherit',
+      },
+    );
   }
   host = await startStaticHost(resolve(OUT_DIR), BASE);
 });
@@ -42,9 +46,14 @@ test('under /trove/ Chromium finds nothing stopping installation; manifest, icon
   });
 });
 
-test('under /trove/ the app shell reloads offline, and a deep link inside the scope gets the app', async ({ page, context }) => {
+test('under /trove/ the app shell reloads offline, and a deep link inside the scope gets the app', async ({
+  page,
+  context,
+}) => {
   await page.goto(host.url);
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId('search-input')).toBeVisible();
@@ -58,7 +67,10 @@ test('under /trove/ the app shell reloads offline, and a deep link inside the sc
 
 // Needs the lead's wiring: the engine's localModelPath must come from src/ui/client/base-path.ts (defaultLocalModelPath()),
 // or the fixture model is fetched from /models/ (404 on this host) and the status never becomes "ready".
-test('under /trove/ the self-hosted fixture model loads from /trove/models/, ingests and searches, also offline', async ({ page, context }) => {
+test('under /trove/ the self-hosted fixture model loads from /trove/models/, ingests and searches, also offline', async ({
+  page,
+  context,
+}) => {
   const modelRequests: string[] = [];
   page.on('request', (request) => {
     if (/\/models\//.test(new URL(request.url()).pathname)) modelRequests.push(new URL(request.url()).pathname);
@@ -68,7 +80,9 @@ test('under /trove/ the self-hosted fixture model loads from /trove/models/, ing
   expect(modelRequests.length).toBeGreaterThan(0);
   expect(modelRequests.filter((path) => !path.startsWith(`${BASE}models/`))).toEqual([]);
 
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });
   await context.setOffline(true);

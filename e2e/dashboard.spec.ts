@@ -5,18 +5,29 @@ import { expect, test, type Page } from '@playwright/test';
 import { generated, openApp } from './helpers.ts';
 
 function longText(prefix: string, paragraphs: number): string {
-  const topics = ['river water fish', 'mountain snow weather', 'bank money interest', 'football team players', 'kitchen food dinner'];
+  const topics = [
+    'river water fish',
+    'mountain snow weather',
+    'bank money interest',
+    'football team players',
+    'kitchen food dinner',
+  ];
   return Array.from(
     { length: paragraphs },
-    (_, i) => `${prefix} paragraph ${i} tells about the ${topics[i % topics.length]} seen in record ${i} of the archive.`,
+    (_, i) =>
+      `${prefix} paragraph ${i} tells about the ${topics[i % topics.length]} seen in record ${i} of the archive.`,
   ).join('\n\n');
 }
 
 async function drop(page: Page, files: Array<{ name: string; text: string }>): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) })));
+  await page
+    .getByTestId('file-input')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) })));
 }
 
-test('several files: totals and a measured rate while they run, a summary with reasons at the end', async ({ page }) => {
+test('several files: totals and a measured rate while they run, a summary with reasons at the end', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await openApp(page);
   await drop(page, [
@@ -44,12 +55,18 @@ test('several files: totals and a measured rate while they run, a summary with r
   await expect(failed).toContainText('binary.txt');
   await expect(failed).toContainText(/binary/i);
   // The summary's passages are the passages the jobs report, and its rate is a measured number.
-  const jobPassages = await page.getByTestId('job').filter({ hasText: /\.txt/ }).locator('.job__counts').allTextContents();
+  const jobPassages = await page
+    .getByTestId('job')
+    .filter({ hasText: /\.txt/ })
+    .locator('.job__counts')
+    .allTextContents();
   const sum = jobPassages.map((t) => Number(t.replace(/[^\d]/g, ''))).reduce((a, b) => a + b, 0);
   expect(sum).toBeGreaterThan(0);
   expect(Number((await summary.getByTestId('summary-passages').textContent())!.replace(/[^\d]/g, ''))).toBe(sum);
   await expect(summary.getByTestId('summary-rate')).toHaveText(/^[\d.,]+$/);
-  console.log(`ingest dashboard: ${sum} passages, batch ${await summary.getByTestId('summary-rate').textContent()} passages/s`);
+  console.log(
+    `ingest dashboard: ${sum} passages, batch ${await summary.getByTestId('summary-rate').textContent()} passages/s`,
+  );
   // It stays until dismissed (the rows' sizes and counts stay with it).
   await page.waitForTimeout(1_500);
   await expect(summary).toBeVisible();
@@ -70,7 +87,9 @@ test('a reload mid-ingest: the resumed job shows again in the dashboard and comp
   await drop(page, [{ name: 'big.txt', text: longText('Big', 12000) }]);
   const job = page.getByTestId('job').filter({ hasText: 'big.txt' });
   await expect(job).toHaveAttribute('data-stage', 'embedding', { timeout: 120_000 });
-  await expect.poll(async () => Number((await page.getByTestId('dashboard-passages').textContent()) ?? '0'), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number((await page.getByTestId('dashboard-passages').textContent()) ?? '0'), { timeout: 60_000 })
+    .toBeGreaterThan(0);
 
   await page.reload();
   const resumed = page.getByTestId('job').filter({ hasText: 'big.txt' });

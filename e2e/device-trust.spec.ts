@@ -14,7 +14,10 @@ test('the status shows the dtype in use, and Settings offers the dtypes each mod
   await page.getByTestId('settings-button').click();
   const dtype = page.getByTestId('setting-dtype');
   await expect(dtype).toHaveValue('auto');
-  await expect(dtype.locator('option')).toHaveText(['Automatic (fp32 on WebGPU, fp32 on WASM)', 'fp32 (full precision) — 1 MB download']);
+  await expect(dtype.locator('option')).toHaveText([
+    'Automatic (fp32 on WebGPU, fp32 on WASM)',
+    'fp32 (full precision) — 1 MB download',
+  ]);
   // Another model: its own dtypes and sizes, smallest download first.
   await page.getByTestId('setting-model').selectOption('bge-small-en-v1.5');
   await expect(dtype.locator('option')).toHaveText([

@@ -5,19 +5,26 @@ import { openApp, search } from './helpers.ts';
 
 /** A long plain-text file: distinct numbered paragraphs, the last one with a phrase nothing else has. */
 function longText(prefix: string, paragraphs: number, last: string): string {
-  const topics = ['river water fish', 'mountain snow weather', 'bank money interest', 'football team players', 'kitchen food dinner'];
+  const topics = [
+    'river water fish',
+    'mountain snow weather',
+    'bank money interest',
+    'football team players',
+    'kitchen food dinner',
+  ];
   const body = Array.from(
     { length: paragraphs },
-    (_, i) => `${prefix} paragraph ${i} tells about the ${topics[i % topics.length]} seen in record ${i} of the archive.`,
+    (_, i) =>
+      `${prefix} paragraph ${i} tells about the ${topics[i % topics.length]} seen in record ${i} of the archive.`,
   );
   body.push(last);
   return body.join('\n\n');
 }
 
 async function drop(page: Page, files: Array<{ name: string; text: string }>): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles(
-    files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) })),
-  );
+  await page
+    .getByTestId('file-input')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) })));
 }
 
 /** What IndexedDB holds: per document its status and chunk count, and rows of chunks and vectors per document. */
@@ -28,7 +35,7 @@ async function stored(page: Page) {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    const all = <T,>(store: string) =>
+    const all = <T>(store: string) =>
       new Promise<T[]>((resolve, reject) => {
         const request = db.transaction(store).objectStore(store).getAll();
         request.onsuccess = () => resolve(request.result as T[]);
@@ -48,7 +55,9 @@ async function stored(page: Page) {
   });
 }
 
-test('a page closed in the middle of an ingest: on reopening, the document completes, never duplicated', async ({ context }) => {
+test('a page closed in the middle of an ingest: on reopening, the document completes, never duplicated', async ({
+  context,
+}) => {
   const page = await context.newPage();
   await openApp(page);
   const last = 'The final paragraph mentions a zeppelin over the lighthouse.';
@@ -69,7 +78,9 @@ test('a page closed in the middle of an ingest: on reopening, the document compl
   await expect.poll(async () => (await stored(again))[0].vectorRows, { timeout: 30_000 }).toBe(doc.chunkCount);
 });
 
-test('two pages on one library ingest different files at the same time: exact counts, same results, no duplicates', async ({ context }) => {
+test('two pages on one library ingest different files at the same time: exact counts, same results, no duplicates', async ({
+  context,
+}) => {
   const [a, b] = [await context.newPage(), await context.newPage()];
   await openApp(a);
   await openApp(b);
@@ -81,7 +92,11 @@ test('two pages on one library ingest different files at the same time: exact co
     // Each page sees both documents without a reload.
     await expect(page.getByTestId('library-row')).toHaveCount(2, { timeout: 90_000 });
     for (const name of ['alpha.txt', 'beta.txt']) {
-      await expect(page.locator(`[data-testid="library-row"][data-name="${name}"]`)).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
+      await expect(page.locator(`[data-testid="library-row"][data-name="${name}"]`)).toHaveAttribute(
+        'data-status',
+        'ready',
+        { timeout: 90_000 },
+      );
     }
   }
   const docs = await stored(a);
@@ -102,10 +117,14 @@ test('two pages on one library ingest different files at the same time: exact co
   expect(await stored(a)).toEqual(docs);
 });
 
-test('a worker killed mid-ingest: the job fails with a message, the engine restarts, search works', async ({ page }) => {
+test('a worker killed mid-ingest: the job fails with a message, the engine restarts, search works', async ({
+  page,
+}) => {
   await openApp(page);
   await drop(page, [{ name: 'first.txt', text: 'A short note about the harbour and its cranes.' }]);
-  await expect(page.getByTestId('job').filter({ hasText: 'first.txt' })).toHaveAttribute('data-stage', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('job').filter({ hasText: 'first.txt' })).toHaveAttribute('data-stage', 'done', {
+    timeout: 60_000,
+  });
   await drop(page, [{ name: 'victim.txt', text: longText('Victim', 4000, 'The victim file ends with a walrus.') }]);
   const job = page.getByTestId('job').filter({ hasText: 'victim.txt' }).first();
   await expect(job).toHaveAttribute('data-stage', /embedding|indexing/, { timeout: 60_000 });

@@ -16,6 +16,9 @@ export function buildEgressApp(): void {
   if (built || process.env.E2E_EGRESS_PREBUILT === '1') return;
   const env: NodeJS.ProcessEnv = { ...process.env, VITE_TROVE_MODEL_HOST: EGRESS_HUB_ORIGIN };
   delete env.VITE_TROVE_MODEL; // the production configuration: no offline fixture defaults
-  execFileSync('npx', ['vite', 'build', '--outDir', EGRESS_OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { env, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--outDir', EGRESS_OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+    env,
+    stdio: 'inherit',
+  });
   built = true;
 }

@@ -28,7 +28,10 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   buildEgressApp();
   hub = await startHubStandIn(HUB_PORT, { [MODEL_REPO]: resolve('public/models/trove/glove-50d-static') });
-  app = await startStaticHost(resolve(OUT_DIR), '/', { port: APP_PORT, headers: readHeadersFile(resolve(OUT_DIR, '_headers')) });
+  app = await startStaticHost(resolve(OUT_DIR), '/', {
+    port: APP_PORT,
+    headers: readHeadersFile(resolve(OUT_DIR, '_headers')),
+  });
 });
 test.afterAll(async () => {
   await app?.close();
@@ -48,13 +51,18 @@ const modelStatus = (page: Page) => page.getByTestId('model-status');
 test.describe('recording what the app sends (CSP bypassed, so an attempt the CSP would stop still shows)', () => {
   test.use({ bypassCSP: true });
 
-  test('a production build fetches its model only from the configured host through ingest, search, reload and offline', async ({ page, context }) => {
+  test('a production build fetches its model only from the configured host through ingest, search, reload and offline', async ({
+    page,
+    context,
+  }) => {
     test.setTimeout(240_000);
     const egress = recordEgress(context, { origin: new URL(app.url).origin, allow: [HUB_ORIGIN] });
     await page.goto(app.url);
     // The default model (bge-small) is asked of the stand-in, which does not have it: unavailable, not a hub call.
     await expect(modelStatus(page)).toHaveAttribute('data-state', /unavailable|ready/, { timeout: 90_000 });
-    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+    await page.waitForFunction(
+      async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+    );
     await chooseModel(page, { modelId: MODEL_ID });
     await expect(modelStatus(page)).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
     expect(hub.requests).toContain(`GET /${MODEL_REPO}/resolve/main/config.json`);
@@ -84,11 +92,16 @@ test.describe('recording what the app sends (CSP bypassed, so an attempt the CSP
     egress.stop();
   });
 
-  test('with downloads off, not one request leaves the app\'s origin (not even to the configured host)', async ({ page, context }) => {
+  test("with downloads off, not one request leaves the app's origin (not even to the configured host)", async ({
+    page,
+    context,
+  }) => {
     test.setTimeout(240_000);
     await page.goto(app.url);
     await expect(modelStatus(page)).toHaveAttribute('data-state', /unavailable|ready/, { timeout: 90_000 });
-    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+    await page.waitForFunction(
+      async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+    );
     await chooseModel(page, { modelId: 'all-MiniLM-L6-v2', downloads: false });
     await expect(modelStatus(page)).toHaveAttribute('data-state', 'unavailable', { timeout: 90_000 });
 
@@ -115,7 +128,9 @@ test.describe('recording what the app sends (CSP bypassed, so an attempt the CSP
   });
 });
 
-test('the build\'s CSP (header and meta tag) lets the page reach the configured host and nothing else', async ({ page }) => {
+test("the build's CSP (header and meta tag) lets the page reach the configured host and nothing else", async ({
+  page,
+}) => {
   const response = await page.goto(app.url);
   const header = (await response!.headerValue('content-security-policy')) ?? '';
   const connect = (policy: string) => /connect-src ([^;]+)/.exec(policy)?.[1];
@@ -124,7 +139,11 @@ test('the build\'s CSP (header and meta tag) lets the page reach the configured 
   expect(connect(meta ?? '')).toBe(`'self' blob: data: ${HUB_ORIGIN}`);
   const outcome = await page.evaluate(
     async ([hubUrl]) => {
-      const attempt = (url: string) => fetch(url).then((r) => `status ${r.status}`, () => 'refused');
+      const attempt = (url: string) =>
+        fetch(url).then(
+          (r) => `status ${r.status}`,
+          () => 'refused',
+        );
       return { standIn: await attempt(hubUrl), hub: await attempt('https://huggingface.co/api/models') };
     },
     [`${HUB_ORIGIN}/${MODEL_REPO}/resolve/main/config.json`],

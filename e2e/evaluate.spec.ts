@@ -6,14 +6,18 @@ import { fixture, openApp } from './helpers.ts';
 test('evaluate a BEIR-layout set: table, chart, drill-down, save and compare', async ({ page }) => {
   await openApp(page);
   await page.getByTestId('evaluate-view').locator('summary').click();
-  await page.getByTestId('evaluate-files').setInputFiles(['corpus.jsonl', 'queries.jsonl', 'qrels.tsv'].map((f) => fixture(`beir-mini/${f}`)));
+  await page
+    .getByTestId('evaluate-files')
+    .setInputFiles(['corpus.jsonl', 'queries.jsonl', 'qrels.tsv'].map((f) => fixture(`beir-mini/${f}`)));
   await page.getByTestId('evaluate-run').click();
   const rows = page.getByTestId('evaluate-row');
   await expect(rows).toHaveCount(12, { timeout: 90_000 });
   await expect(rows.first()).toHaveAttribute('data-name', 'keyword');
   // Each query's words occur in a relevant document: keyword search ranks one first (MRR@10 = 1).
   await expect(rows.first().locator('[data-metric="mrr@10"]')).toHaveText('1.0000');
-  await expect(page.locator('[data-testid="evaluate-row"][data-name="hybrid rrf +rerank"] [data-metric="recall@100"]')).toHaveText('1.0000');
+  await expect(
+    page.locator('[data-testid="evaluate-row"][data-name="hybrid rrf +rerank"] [data-metric="recall@100"]'),
+  ).toHaveText('1.0000');
   await expect(page.getByTestId('evaluate-chart').locator('rect')).toHaveCount(12);
   await expect(page.getByTestId('evaluate-query')).toHaveCount(3);
   await expect(page.getByTestId('evaluate-query').first()).toContainText('fish in the river');

@@ -7,7 +7,10 @@ type Expected = { phrase: string; heading?: string[]; row?: number; page?: numbe
 // A folder with every format, a scanned PDF page and two images of text (one like a phone photo), chosen with the
 // folder picker: every file is found by a phrase and cited by its page, heading or row; hidden and unsupported
 // files are skipped and said so. Fixtures: npm run fixtures:formats (scripts/make-format-fixtures.mjs).
-test('a folder of every format: each file found by a phrase, cited by page, heading or row, OCR included', async ({ page, baseURL }) => {
+test('a folder of every format: each file found by a phrase, cited by page, heading or row, OCR included', async ({
+  page,
+  baseURL,
+}) => {
   test.setTimeout(180_000);
   const requests = recordRequests(page);
   await page.goto('/');
@@ -18,11 +21,19 @@ test('a folder of every format: each file found by a phrase, cited by page, head
   const names = Object.keys(FORMAT_PHRASES).map((path) => path.split('/').pop()!);
   const started = Date.now();
   await expectJobs(page, Object.fromEntries(names.map((name) => [name, 'done'])));
-  console.log(`folder of ${names.length} files (3 OCR'd pages) added in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `folder of ${names.length} files (3 OCR'd pages) added in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   const summary = page.getByTestId('folder-summary');
-  await expect(summary.getByTestId('folder-summary-counts')).toContainText(`${names.length} added, 2 skipped (1 hidden, 1 unsupported), 0 failed`);
-  await expect(summary.locator('[data-testid="folder-skipped"][data-reason="hidden"]')).toContainText('.hidden-notes.txt');
-  await expect(summary.locator('[data-testid="folder-skipped"][data-reason="unsupported"]')).toContainText('archive.xyz');
+  await expect(summary.getByTestId('folder-summary-counts')).toContainText(
+    `${names.length} added, 2 skipped (1 hidden, 1 unsupported), 0 failed`,
+  );
+  await expect(summary.locator('[data-testid="folder-skipped"][data-reason="hidden"]')).toContainText(
+    '.hidden-notes.txt',
+  );
+  await expect(summary.locator('[data-testid="folder-skipped"][data-reason="unsupported"]')).toContainText(
+    'archive.xyz',
+  );
   await expect(page.getByTestId('library-row')).toHaveCount(names.length);
 
   for (const [path, expected] of Object.entries(FORMAT_PHRASES) as Array<[string, Expected]>) {
@@ -40,7 +51,9 @@ test('a folder of every format: each file found by a phrase, cited by page, head
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 });
 
-test('a table chosen on its own is previewed: the user picks its text fields, the rest become metadata', async ({ page }) => {
+test('a table chosen on its own is previewed: the user picks its text fields, the rest become metadata', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
   await page.getByTestId('file-input').setInputFiles(generated('formats/catalogue.csv'));

@@ -4,9 +4,19 @@ import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFile } from '../src/s
 import { openApp } from './helpers.ts';
 
 const directives = (policy: string) =>
-  new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...v]) => [name, v.join(' ')]));
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...v]) => [name, v.join(' ')]),
+  );
 
-test('the preview server sends the security headers on every response, and the meta CSP agrees', async ({ page, context, baseURL }) => {
+test('the preview server sends the security headers on every response, and the meta CSP agrees', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   const responses: Response[] = [];
   context.on('response', (r) => responses.push(r));
@@ -33,7 +43,8 @@ test('the preview server sends the security headers on every response, and the m
   expect(own.some((url) => url.includes('/models/'))).toBe(true);
   for (const url of own) {
     const headers = (await page.request.get(url)).headers();
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(headers[name.toLowerCase()], `${name} on ${url}`).toBe(value);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      expect(headers[name.toLowerCase()], `${name} on ${url}`).toBe(value);
   }
 });
 

@@ -50,7 +50,9 @@ export async function saveSettings(page: Page): Promise<void> {
   await page.getByTestId('settings-save').click();
   const confirm = page.getByTestId('swap-confirm-button');
   const dialog = page.getByTestId('settings-dialog');
-  await expect.poll(async () => (await confirm.isVisible()) || !(await dialog.isVisible()), { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(async () => (await confirm.isVisible()) || !(await dialog.isVisible()), { timeout: 20_000 })
+    .toBe(true);
   if (await confirm.isVisible()) await confirm.click();
   await expect(dialog).not.toBeVisible();
 }

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { addFiles, expectJobs, firstResult, fixture, generated, openApp, search } from './helpers.ts';
 
-test('crossing the HNSW threshold builds the graph once; a reload loads it from IndexedDB and searches', async ({ page }) => {
+test('crossing the HNSW threshold builds the graph once; a reload loads it from IndexedDB and searches', async ({
+  page,
+}) => {
   await openApp(page);
   // A low threshold, as a user would set it in Settings, so a few passages are enough.
   await page.getByTestId('settings-button').click();

@@ -26,7 +26,8 @@ export async function dumpIndexedDb(page: Page): Promise<StoreDump[]> {
     const walk = async (value: unknown): Promise<void> => {
       if (typeof value === 'string') parts.push(encoder.encode(value), utf16(value));
       else if (typeof value === 'number') parts.push(new Uint8Array(new Float64Array([value]).buffer));
-      else if (ArrayBuffer.isView(value)) parts.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice());
+      else if (ArrayBuffer.isView(value))
+        parts.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice());
       else if (value instanceof ArrayBuffer) parts.push(new Uint8Array(value.slice(0)));
       else if (value instanceof Blob) parts.push(new Uint8Array(await value.arrayBuffer()));
       else if (Array.isArray(value)) for (const item of value) await walk(item);
@@ -35,8 +36,7 @@ export async function dumpIndexedDb(page: Page): Promise<StoreDump[]> {
           await walk(k);
           await walk(v);
         }
-      }
-      else if (value instanceof Set) for (const v of value) await walk(v);
+      } else if (value instanceof Set) for (const v of value) await walk(v);
       else if (value && typeof value === 'object') {
         for (const [k, v] of Object.entries(value)) {
           await walk(k);
@@ -46,10 +46,11 @@ export async function dumpIndexedDb(page: Page): Promise<StoreDump[]> {
     };
     const toBase64 = (chunks: Uint8Array[]) => {
       let binary = '';
-      for (const chunk of chunks) for (let i = 0; i < chunk.length; i += 0x8000) binary += String.fromCharCode(...chunk.subarray(i, i + 0x8000));
+      for (const chunk of chunks)
+        for (let i = 0; i < chunk.length; i += 0x8000) binary += String.fromCharCode(...chunk.subarray(i, i + 0x8000));
       return btoa(binary);
     };
-    const request = <T,>(r: IDBRequest<T>) =>
+    const request = <T>(r: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { expectCompleteManifest, installabilityErrors, withPersistentContext } from './pwa-helpers.ts';
 
-test('Chromium finds nothing stopping installation, and the manifest has its fields, icons and screenshots', async ({ baseURL }) => {
+test('Chromium finds nothing stopping installation, and the manifest has its fields, icons and screenshots', async ({
+  baseURL,
+}) => {
   const appUrl = new URL('/', baseURL).href;
   await withPersistentContext(async (context) => {
     const page = context.pages()[0] ?? (await context.newPage());

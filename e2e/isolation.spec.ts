@@ -13,11 +13,15 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => host?.close());
 
-test('a host without isolation headers: after the service worker takes over, page and engine worker are isolated and embed with threads', async ({ page }) => {
+test('a host without isolation headers: after the service worker takes over, page and engine worker are isolated and embed with threads', async ({
+  page,
+}) => {
   const firstLoad = await page.goto(host.url);
   expect(firstLoad?.headers()['cross-origin-embedder-policy']).toBeUndefined(); // the host really sends none
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
 
   await page.reload();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -26,10 +30,20 @@ test('a host without isolation headers: after the service worker takes over, pag
 
   // The engine worker is isolated too (its script came from the service worker with COEP).
   const engineWorker = page.workers().find((w) => /engine\.worker/.test(w.url()));
-  expect(engineWorker, `workers: ${page.workers().map((w) => w.url()).join(', ')}`).toBeDefined();
-  const scope = await engineWorker!.evaluate(() => ({ isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+  expect(
+    engineWorker,
+    `workers: ${page
+      .workers()
+      .map((w) => w.url())
+      .join(', ')}`,
+  ).toBeDefined();
+  const scope = await engineWorker!.evaluate(() => ({
+    isolated: self.crossOriginIsolated,
+    cores: navigator.hardwareConcurrency,
+  }));
   expect(scope.isolated).toBe(true);
   // The thread count the embedder configures for ONNX Runtime there (src/engine/models/wasm-threads.ts).
-  if (scope.cores < 2) test.info().annotations.push({ type: 'note', description: `only ${scope.cores} core: one thread is right` });
+  if (scope.cores < 2)
+    test.info().annotations.push({ type: 'note', description: `only ${scope.cores} core: one thread is right` });
   else expect(wasmThreads(scope.cores, scope.isolated)).toBeGreaterThan(1);
 });

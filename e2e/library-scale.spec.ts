@@ -17,7 +17,9 @@ async function timed(page: Page, testId: string, value: string): Promise<number>
   );
 }
 
-test('2,000 documents: a page of rows, quick filter and sort, select all shown, show more, passages in pages', async ({ page }) => {
+test('2,000 documents: a page of rows, quick filter and sort, select all shown, show more, passages in pages', async ({
+  page,
+}) => {
   await page.goto('/?demo=library&documents=2000');
   const rows = page.getByTestId('library-row');
   await expect(rows).toHaveCount(100);
@@ -28,15 +30,19 @@ test('2,000 documents: a page of rows, quick filter and sort, select all shown, 
   const filtered = Number((await page.getByTestId('library-count').textContent())!.split(' ')[0].replace(/,/g, ''));
   expect(filtered).toBeGreaterThan(100);
   expect(filtered).toBeLessThan(2_000);
-  for (const name of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-name')!))) expect(name).toContain('harbour');
+  for (const name of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-name')!)))
+    expect(name).toContain('harbour');
   times.clearText = await timed(page, 'library-filter-text', '');
   times.sortByName = await timed(page, 'library-sort', 'name');
   times.sortBySize = await timed(page, 'library-sort', 'size');
   times.statusFailed = await timed(page, 'library-filter-status', 'failed');
   await expect(rows.first()).toHaveAttribute('data-status', 'failed');
-  for (const status of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-status')))) expect(status).toBe('failed');
+  for (const status of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-status'))))
+    expect(status).toBe('failed');
   times.statusAny = await timed(page, 'library-filter-status', '');
-  console.log(`library view, 2,000 documents, ms per change: ${JSON.stringify(times, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  console.log(
+    `library view, 2,000 documents, ms per change: ${JSON.stringify(times, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`,
+  );
 
   await page.getByTestId('select-all').check();
   await expect(page.getByTestId('bulk-actions')).toContainText('100 documents selected');
@@ -66,6 +72,9 @@ test('the library view fits a phone (360 px) without horizontal scrolling, detai
   await expect(page.getByTestId('passage').first()).toBeVisible();
   await page.getByTestId('library-row').nth(1).getByTestId('select-doc').check();
   await page.getByTestId('bulk-delete').click();
-  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: innerWidth,
+  }));
   expect(scroll).toBeLessThanOrEqual(inner);
 });

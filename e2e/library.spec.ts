@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { addFiles, expectJobs, firstResult, fixture, foreignRequests, generated, openApp, recordRequests, search } from './helpers.ts';
+import {
+  addFiles,
+  expectJobs,
+  firstResult,
+  fixture,
+  foreignRequests,
+  generated,
+  openApp,
+  recordRequests,
+  search,
+} from './helpers.ts';
 
 test('drop a PDF and a Markdown file, search in every mode, reload, delete', async ({ page, baseURL }) => {
   const requests = recordRequests(page);
@@ -51,7 +61,9 @@ test('drop a PDF and a Markdown file, search in every mode, reload, delete', asy
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 });
 
-test('a corrupt or binary file is rejected with a message while the others ingest; text is never run as HTML', async ({ page }) => {
+test('a corrupt or binary file is rejected with a message while the others ingest; text is never run as HTML', async ({
+  page,
+}) => {
   let dialogs = 0;
   page.on('dialog', (dialog) => {
     dialogs++;
@@ -60,8 +72,12 @@ test('a corrupt or binary file is rejected with a message while the others inges
   await openApp(page);
   await addFiles(page, [generated('corrupt.pdf'), generated('binary.txt'), fixture('injection.html')]);
   await expectJobs(page, { 'corrupt.pdf': 'failed', 'binary.txt': 'failed', 'injection.html': 'done' });
-  await expect(page.getByTestId('job').filter({ hasText: 'corrupt.pdf' }).getByTestId('job-error')).toContainText(/damaged|could not|password/i);
-  await expect(page.getByTestId('job').filter({ hasText: 'binary.txt' }).getByTestId('job-error')).toContainText(/binary/i);
+  await expect(page.getByTestId('job').filter({ hasText: 'corrupt.pdf' }).getByTestId('job-error')).toContainText(
+    /damaged|could not|password/i,
+  );
+  await expect(page.getByTestId('job').filter({ hasText: 'binary.txt' }).getByTestId('job-error')).toContainText(
+    /binary/i,
+  );
   await expect(page.getByTestId('library-row')).toHaveCount(1);
 
   await search(page, 'keyword', 'onerror');
@@ -70,7 +86,9 @@ test('a corrupt or binary file is rejected with a message while the others inges
   expect(dialogs).toBe(0);
 });
 
-test('without the model, keyword search and the library keep working; vectors arrive when it loads', async ({ page }) => {
+test('without the model, keyword search and the library keep working; vectors arrive when it loads', async ({
+  page,
+}) => {
   // The model host is unreachable (as when offline).
   await page.route('**/models/**', (route) => route.abort('internetdisconnected'));
   await openApp(page, 'unavailable');
@@ -99,19 +117,34 @@ test('without WebGPU the engine falls back to WebAssembly and says so', async ({
   await expect(page.getByTestId('model-status')).toContainText('WASM');
 });
 
-test('library view: sort, filter, a document’s passages in pages, and several selected for tagging and one delete', async ({ page }) => {
+test('library view: sort, filter, a document’s passages in pages, and several selected for tagging and one delete', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await openApp(page);
   const topics = ['river water fish', 'mountain snow weather', 'bank money interest'];
-  const long = Array.from({ length: 1200 }, (_, i) => `Ledger paragraph ${i} about the ${topics[i % 3]} in entry ${i}.`).join('\n\n');
+  const long = Array.from(
+    { length: 1200 },
+    (_, i) => `Ledger paragraph ${i} about the ${topics[i % 3]} in entry ${i}.`,
+  ).join('\n\n');
   await page.getByTestId('file-input').setInputFiles([
     { name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from(long) },
     { name: 'apple.txt', mimeType: 'text/plain', buffer: Buffer.from('Apples grow in the orchard near the river.') },
     { name: 'banana.txt', mimeType: 'text/plain', buffer: Buffer.from('Bananas ripen in the kitchen after dinner.') },
-    { name: 'cherry.txt', mimeType: 'text/plain', buffer: Buffer.from('Cherries bloom on the mountain in spring weather.') },
+    {
+      name: 'cherry.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Cherries bloom on the mountain in spring weather.'),
+    },
     { name: 'field-guide.md', mimeType: 'text/markdown', buffer: readFileSync(fixture('field-guide.md')) },
   ]);
-  await expectJobs(page, { 'ledger.txt': 'done', 'apple.txt': 'done', 'banana.txt': 'done', 'cherry.txt': 'done', 'field-guide.md': 'done' });
+  await expectJobs(page, {
+    'ledger.txt': 'done',
+    'apple.txt': 'done',
+    'banana.txt': 'done',
+    'cherry.txt': 'done',
+    'field-guide.md': 'done',
+  });
   const rows = page.getByTestId('library-row');
   await expect(rows).toHaveCount(5);
   const names = () => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
@@ -160,12 +193,17 @@ test('library view: sort, filter, a document’s passages in pages, and several 
   await page.getByTestId('library-sort-direction').click(); // ascending: apple, banana, cherry, ledger
   expect(await names()).toEqual(['apple.txt', 'banana.txt', 'cherry.txt', 'ledger.txt']);
   await rows.nth(0).getByTestId('select-doc').click();
-  await rows.nth(2).getByTestId('select-doc').click({ modifiers: ['Shift'] });
+  await rows
+    .nth(2)
+    .getByTestId('select-doc')
+    .click({ modifiers: ['Shift'] });
   await expect(page.getByTestId('bulk-actions')).toContainText('3 documents selected');
   await page.getByTestId('tag-input').fill('fruit');
   await page.getByTestId('tag-add').click();
   for (const name of ['apple.txt', 'banana.txt', 'cherry.txt']) {
-    await expect(page.locator(`[data-testid="library-row"][data-name="${name}"]`).getByTestId('doc-tag')).toHaveText('fruit');
+    await expect(page.locator(`[data-testid="library-row"][data-name="${name}"]`).getByTestId('doc-tag')).toHaveText(
+      'fruit',
+    );
   }
   await page.getByTestId('library-filter-tag').selectOption('fruit');
   await expect(rows).toHaveCount(3);

@@ -16,7 +16,12 @@ test('renders 20,000 points; hover shows the passage; click opens it; drag selec
   // Find a spot over a point: scan outwards from the centre (the densest cluster sits near there).
   let spot: { x: number; y: number } | undefined;
   for (let r = 0; r < 200 && !spot; r += 8) {
-    for (const [dx, dy] of [[r, 0], [-r, 0], [0, r], [0, -r]] as const) {
+    for (const [dx, dy] of [
+      [r, 0],
+      [-r, 0],
+      [0, r],
+      [0, -r],
+    ] as const) {
       const x = box.x + box.width / 2 + dx;
       const y = box.y + box.height / 2 + dy;
       await page.mouse.move(x, y);
@@ -38,9 +43,13 @@ test('renders 20,000 points; hover shows the passage; click opens it; drag selec
   }
   frames.sort((a, b) => a - b);
   const layout = Number(await canvas.getAttribute('data-layout-ms'));
-  console.log(`map at 20,000 points: frame draw median ${frames[10]} ms, max ${frames[19]} ms; layout+grid ${layout} ms`);
+  console.log(
+    `map at 20,000 points: frame draw median ${frames[10]} ms, max ${frames[19]} ms; layout+grid ${layout} ms`,
+  );
   // Reported, not asserted: speed is the benchmarks' business, and this machine's load varies.
-  test.info().annotations.push({ type: 'frame-ms', description: `median ${frames[10]}, max ${frames[19]}, layout ${layout}` });
+  test
+    .info()
+    .annotations.push({ type: 'frame-ms', description: `median ${frames[10]}, max ${frames[19]}, layout ${layout}` });
   expect(frames.every(Number.isFinite)).toBe(true);
 
   await page.mouse.move(spot!.x, spot!.y);
@@ -63,7 +72,9 @@ test('keyboard: arrows show the nearest passage, Enter opens it', async ({ page 
   await expect(page.getByTestId('map-opened')).toContainText(/Opened passage \d+/);
 });
 
-test('projected map: generated vectors through project() and MapPanel (progress, then the map); cancel stops it', async ({ page }) => {
+test('projected map: generated vectors through project() and MapPanel (progress, then the map); cancel stops it', async ({
+  page,
+}) => {
   await page.goto('/?demo=map&project=1&points=1500');
   await expect(page.getByTestId('map-took')).toContainText(/Projected in [\d.]+ s/, { timeout: 60_000 });
   const canvas = page.getByTestId('map-canvas');
@@ -79,13 +90,17 @@ test('projected map: generated vectors through project() and MapPanel (progress,
   await expect(page.getByTestId('map-canvas')).toHaveCount(0);
 });
 
-test("the library's own map: projected in the worker from the stored vectors, one point per passage, tooltips from the stored text", async ({ page }) => {
+test("the library's own map: projected in the worker from the stored vectors, one point per passage, tooltips from the stored text", async ({
+  page,
+}) => {
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });
   await page.getByTestId('map-toggle').click();
   const canvas = page.getByTestId('map-canvas');
-  const passages = await page.locator('[data-testid="library-row"][data-name="field-guide.md"] td[data-label="Passages"]').innerText();
+  const passages = await page
+    .locator('[data-testid="library-row"][data-name="field-guide.md"] td[data-label="Passages"]')
+    .innerText();
   await expect(canvas).toHaveAttribute('data-points', passages.trim(), { timeout: 60_000 });
   await canvas.focus();
   await page.keyboard.press('ArrowRight');
@@ -94,7 +109,9 @@ test("the library's own map: projected in the worker from the stored vectors, on
   await expect(page.getByTestId('map-tooltip')).not.toContainText(/Passage \d+ of document/);
 });
 
-test("bug: a library map point opened with Enter showed no viewer (the key's activation clicked the dialog's first button, Close); now the passage shows, marked", async ({ page }) => {
+test("bug: a library map point opened with Enter showed no viewer (the key's activation clicked the dialog's first button, Close); now the passage shows, marked", async ({
+  page,
+}) => {
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });

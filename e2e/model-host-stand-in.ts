@@ -25,7 +25,11 @@ export interface HubStandIn {
 }
 
 /** repos: repo id ("owner/name") → folder holding its files (config.json, onnx/model.onnx, …). */
-export async function startHubStandIn(port: number, repos: Readonly<Record<string, string>>, options: StandInOptions = {}): Promise<HubStandIn> {
+export async function startHubStandIn(
+  port: number,
+  repos: Readonly<Record<string, string>>,
+  options: StandInOptions = {},
+): Promise<HubStandIn> {
   const requests: string[] = [];
   const cors = {
     'access-control-allow-origin': '*',
@@ -40,7 +44,10 @@ export async function startHubStandIn(port: number, repos: Readonly<Record<strin
     // The hub's model info: the commit and every file of the repo (what "Add a Hugging Face model" reads first).
     const api = /^\/api\/models\/([^/]+\/[^/]+)$/.exec(path);
     if (api) {
-      if (!Object.hasOwn(repos, api[1])) return void res.writeHead(404, { ...cors, 'content-type': 'application/json' }).end('{"error":"Repository not found"}');
+      if (!Object.hasOwn(repos, api[1]))
+        return void res
+          .writeHead(404, { ...cors, 'content-type': 'application/json' })
+          .end('{"error":"Repository not found"}');
       void listFiles(resolve(repos[api[1]])).then((files) => {
         res.writeHead(200, { ...cors, 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: api[1], sha: STAND_IN_SHA, siblings: files.map((rfilename) => ({ rfilename })) }));
@@ -49,7 +56,8 @@ export async function startHubStandIn(port: number, repos: Readonly<Record<strin
     }
     const match = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/.exec(path);
     const folder = match && Object.hasOwn(repos, match[1]) ? resolve(repos[match[1]]) : undefined;
-    if (!match || !folder) return void res.writeHead(404, { ...cors, 'content-type': 'text/plain' }).end('Entry not found');
+    if (!match || !folder)
+      return void res.writeHead(404, { ...cors, 'content-type': 'text/plain' }).end('Entry not found');
     const file = join(folder, normalize(match[2]));
     if (!file.startsWith(folder)) return void res.writeHead(404, cors).end();
     readFile(file).then(

@@ -29,11 +29,15 @@ function library(paragraphs: number): string {
     'the river water was cold and the fish swam under the old bridge',
     'snow fell on the mountain and the weather turned cold for the climbers',
   ];
-  return Array.from({ length: paragraphs }, (_, i) => `Record ${i}: ${topics[i % topics.length]} in entry ${i}.`).join('\n\n');
+  return Array.from({ length: paragraphs }, (_, i) => `Record ${i}: ${topics[i % topics.length]} in entry ${i}.`).join(
+    '\n\n',
+  );
 }
 
 async function ingestLibrary(page: Page): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles([{ name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from(library(3000)) }]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([{ name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from(library(3000)) }]);
   const row = page.locator('[data-testid="library-row"][data-name="ledger.txt"]');
   await expect(row).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
   await expect(page.getByTestId('pending-vectors')).toHaveCount(0, { timeout: 60_000 });
@@ -94,11 +98,14 @@ async function holdWriter(page: Page): Promise<void> {
   await page.evaluate(
     (name) =>
       new Promise<void>((held) => {
-        void navigator.locks.request(name, { mode: 'exclusive' }, () =>
-          new Promise<void>((release) => {
-            (window as unknown as { __releaseWriter?: () => void }).__releaseWriter = release;
-            held();
-          }),
+        void navigator.locks.request(
+          name,
+          { mode: 'exclusive' },
+          () =>
+            new Promise<void>((release) => {
+              (window as unknown as { __releaseWriter?: () => void }).__releaseWriter = release;
+              held();
+            }),
         );
       }),
     WRITER_LOCK,
@@ -131,7 +138,10 @@ async function snapshotWritten(page: Page): Promise<boolean> {
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
-    const [row, version] = await Promise.all([get('indexPages', ['trove/lexical', '#version']), get('settings', '#library-version')]);
+    const [row, version] = await Promise.all([
+      get('indexPages', ['trove/lexical', '#version']),
+      get('settings', '#library-version'),
+    ]);
     db.close();
     const bytes = (row as { bytes?: Uint8Array } | undefined)?.bytes;
     return !!bytes && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === version;
@@ -142,7 +152,9 @@ async function snapshotWritten(page: Page): Promise<boolean> {
 async function switchModelHeld(page: Page, modelId: string): Promise<void> {
   // A write queued ahead of the switch would meet the hold first (one read-write transaction at a time, see the
   // header) and keep the switch's work behind it: the deferred snapshot is written before the queue is stopped.
-  await expect.poll(() => snapshotWritten(page), { timeout: 30_000, message: 'the keyword snapshot is written' }).toBe(true);
+  await expect
+    .poll(() => snapshotWritten(page), { timeout: 30_000, message: 'the keyword snapshot is written' })
+    .toBe(true);
   await holdWriter(page);
   await switchModel(page, modelId);
   await holdVectors(page);
@@ -202,7 +214,9 @@ async function storedVectors(page: Page): Promise<Record<string, { vectors: numb
       entry.vectors += row.chunkIds.length;
       for (const id of row.chunkIds) entry.ids.add(id);
     }
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k.split('@')[0], { vectors: v.vectors, passages: v.ids.size }]));
+    return Object.fromEntries(
+      Object.entries(out).map(([k, v]) => [k.split('@')[0], { vectors: v.vectors, passages: v.ids.size }]),
+    );
   });
 }
 
@@ -223,7 +237,11 @@ async function auditView(page: Page, view: string, testId: string): Promise<stri
   await page.setViewportSize({ width: 360, height: 740 });
   const wide = await page.evaluate((id) => {
     const root = document.querySelector(`[data-testid="${id}"]`);
-    return root ? [root, ...root.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName) : ['missing'];
+    return root
+      ? [root, ...root.querySelectorAll('*')]
+          .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+          .map((e) => e.tagName)
+      : ['missing'];
   }, testId);
   if (wide.length > 0) found.push(`${view}: ${wide.join(', ')} wider than a 360 px screen`);
   if (size) await page.setViewportSize(size);
@@ -245,7 +263,10 @@ async function switchModel(page: Page, modelId: string): Promise<void> {
 
 async function expectSwitched(page: Page, total: number): Promise<void> {
   await expect
-    .poll(() => storedVectors(page), { timeout: 120_000, message: 'only the new model’s vectors remain, one per passage' })
+    .poll(() => storedVectors(page), {
+      timeout: 120_000,
+      message: 'only the new model’s vectors remain, one per passage',
+    })
     .toEqual({ [`trove/${NEW}`]: { vectors: total, passages: total } });
   await expect(page.getByTestId('reembed-progress')).toHaveCount(0);
   const status = page.getByTestId('model-status');
@@ -260,7 +281,9 @@ async function expectSwitched(page: Page, total: number): Promise<void> {
 
 test.describe.configure({ timeout: 300_000 });
 
-test('a model switch re-embeds in the background while the old vectors answer, then swaps and deletes them', async ({ page }) => {
+test('a model switch re-embeds in the background while the old vectors answer, then swaps and deletes them', async ({
+  page,
+}) => {
   await openApp(page);
   await ingestLibrary(page);
   await search(page, 'semantic', 'investors money interest');
@@ -323,7 +346,9 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   // The reload ends the hold with the page; the new page holds the vectors store again before the app starts, so
   // what it resumes from can be seen before anything more is embedded.
   await page.evaluate(() => sessionStorage.setItem('e2e-hold-vectors', '1'));
-  await page.addInitScript(`if (sessionStorage.getItem('e2e-hold-vectors')) { sessionStorage.removeItem('e2e-hold-vectors'); (${holdInPage.toString()})(); }`);
+  await page.addInitScript(
+    `if (sessionStorage.getItem('e2e-hold-vectors')) { sessionStorage.removeItem('e2e-hold-vectors'); (${holdInPage.toString()})(); }`,
+  );
   // The fixture build (VITE_TROVE_MODEL=local) pins its model for each session over the stored choice; the URL asks for
   // the new one, as the stored setting does in a normal build.
   await page.goto(`/?model=${NEW}`);
@@ -338,7 +363,10 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
 
   await releaseVectors(page);
   await expectSwitched(page, total); // exactly one vector per passage: nothing embedded twice, nothing skipped
-  await expect(page.locator('[data-testid="library-row"][data-name="ledger.txt"]')).toHaveAttribute('data-status', 'ready');
+  await expect(page.locator('[data-testid="library-row"][data-name="ledger.txt"]')).toHaveAttribute(
+    'data-status',
+    'ready',
+  );
   await search(page, 'semantic', 'investors bonds interest');
   await expect(page.getByTestId('result').first()).toContainText('bank raised interest', { timeout: 30_000 });
   await expect(page.getByTestId('notice')).toHaveCount(0);
@@ -349,10 +377,14 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
   await expect(page.getByTestId('model-status')).toContainText(NEW);
 });
 
-test('with an evaluation set loaded, the confirmation shows both models measured on it before anything changes', async ({ page }) => {
+test('with an evaluation set loaded, the confirmation shows both models measured on it before anything changes', async ({
+  page,
+}) => {
   await openApp(page);
   await page.getByTestId('evaluate-view').locator('summary').click();
-  await page.getByTestId('evaluate-files').setInputFiles(['corpus.jsonl', 'queries.jsonl', 'qrels.tsv'].map((f) => fixture(`beir-mini/${f}`)));
+  await page
+    .getByTestId('evaluate-files')
+    .setInputFiles(['corpus.jsonl', 'queries.jsonl', 'qrels.tsv'].map((f) => fixture(`beir-mini/${f}`)));
   await page.getByTestId('evaluate-run').click();
   const semantic = page.locator('[data-testid="evaluate-row"][data-name="semantic"]');
   await expect(semantic).toBeVisible({ timeout: 90_000 });
@@ -373,7 +405,9 @@ test('with an evaluation set loaded, the confirmation shows both models measured
     await expect(row.getByTestId('swap-candidate')).toHaveText(current!);
     await expect(row.getByTestId('swap-delta')).toHaveText('same');
   }
-  await expect(page.locator('[data-testid="swap-metric"][data-metric="ndcg@10"]').getByTestId('swap-current')).toHaveText(semanticNdcg!);
+  await expect(
+    page.locator('[data-testid="swap-metric"][data-metric="ndcg@10"]').getByTestId('swap-current'),
+  ).toHaveText(semanticNdcg!);
   expect(await auditView(page, 'measured swap confirmation', 'swap-confirm')).toEqual([]);
   // Back: nothing changed.
   await page.getByTestId('swap-back').click();

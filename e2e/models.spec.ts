@@ -40,11 +40,19 @@ test.beforeAll(async () => {
       [VALID]: GLOVE,
       [SLOW]: GLOVE,
       [NO_DIMS]: variant('no-dims', { architectures: ['BertModel'], model_type: 'bert', vocab_size: 5055 }),
-      [GENERATOR]: variant('generator', { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', n_embd: 64, hidden_size: 64 }),
+      [GENERATOR]: variant('generator', {
+        architectures: ['GPT2LMHeadModel'],
+        model_type: 'gpt2',
+        n_embd: 64,
+        hidden_size: 64,
+      }),
     },
     { slow: [SLOW] },
   );
-  app = await startStaticHost(resolve(EGRESS_OUT_DIR), '/', { port: EGRESS_APP_PORT, headers: readHeadersFile(resolve(EGRESS_OUT_DIR, '_headers')) });
+  app = await startStaticHost(resolve(EGRESS_OUT_DIR), '/', {
+    port: EGRESS_APP_PORT,
+    headers: readHeadersFile(resolve(EGRESS_OUT_DIR, '_headers')),
+  });
 });
 test.afterAll(async () => {
   await app?.close();
@@ -55,11 +63,17 @@ const card = (page: Page, id: string) => page.getByTestId('model-card').and(page
 
 /** Cache Storage keys (transformers.js' cache) of one repo, read from the page. */
 const cachedKeys = (page: Page, repo: string) =>
-  page.evaluate(async (r) => (await (await caches.open('transformers-cache')).keys()).map((k) => k.url).filter((u) => u.includes(`/${r}/`)), repo);
+  page.evaluate(
+    async (r) =>
+      (await (await caches.open('transformers-cache')).keys()).map((k) => k.url).filter((u) => u.includes(`/${r}/`)),
+    repo,
+  );
 
 async function openModels(page: Page): Promise<void> {
   await page.goto(app.url);
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', /ready|unavailable/, { timeout: 90_000 });
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', /ready|unavailable/, {
+    timeout: 90_000,
+  });
   await page.getByTestId('models-button').click();
   await expect(page.getByTestId('models-dialog')).toBeVisible();
   await expect(page.getByTestId('models-usage')).toBeVisible({ timeout: 30_000 });
@@ -71,7 +85,9 @@ async function addRepo(page: Page, repo: string): Promise<void> {
   await expect(page.getByTestId('custom-model-result')).toBeVisible({ timeout: 30_000 });
 }
 
-test('the Models view lists every registry model with size, dims, device/dtype and cache state, and passes axe', async ({ page }) => {
+test('the Models view lists every registry model with size, dims, device/dtype and cache state, and passes axe', async ({
+  page,
+}) => {
   await openModels(page);
   const bge = card(page, 'bge-small-en-v1.5');
   await expect(bge).toContainText('34 MB (q8)');
@@ -79,7 +95,8 @@ test('the Models view lists every registry model with size, dims, device/dtype a
   await expect(bge).toContainText('MIT');
   await expect(bge.getByTestId('model-runs-on')).toHaveText('WASM · q8');
   await expect(bge.getByTestId('model-cached')).toHaveText('not cached');
-  for (const id of ['bge-base-en-v1.5', 'multilingual-e5-small', 'potion-base-8M', 'ms-marco-MiniLM-L-6-v2']) await expect(card(page, id)).toBeVisible();
+  for (const id of ['bge-base-en-v1.5', 'multilingual-e5-small', 'potion-base-8M', 'ms-marco-MiniLM-L-6-v2'])
+    await expect(card(page, id)).toBeVisible();
   await expect(card(page, 'glove-50d-static')).toHaveCount(0); // test fixtures only where one is in use
   // Also reachable from Settings.
   await page.getByTestId('models-close').click();
@@ -117,7 +134,9 @@ test('a custom repo is refused with the reason: no vector size, or a text genera
   await expect(card(page, `hub:${NO_DIMS}`)).toHaveCount(0);
 });
 
-test('a valid custom repo is added, downloaded with progress, used to ingest and search, and deleted from the cache', async ({ page }) => {
+test('a valid custom repo is added, downloaded with progress, used to ingest and search, and deleted from the cache', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await openModels(page);
   await addRepo(page, VALID);
@@ -156,15 +175,21 @@ test('a valid custom repo is added, downloaded with progress, used to ingest and
   // A corrupted cached model: clear and fetch again, and it loads.
   await page.evaluate(async (repo) => {
     const cache = await caches.open('transformers-cache');
-    for (const key of await cache.keys()) if (key.url.includes(`/${repo}/`) && key.url.endsWith('.onnx')) await cache.put(key, new Response(new Uint8Array([1, 2, 3])));
+    for (const key of await cache.keys())
+      if (key.url.includes(`/${repo}/`) && key.url.endsWith('.onnx'))
+        await cache.put(key, new Response(new Uint8Array([1, 2, 3])));
   }, VALID);
   await page.reload();
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'unavailable', { timeout: 90_000 });
   await page.getByTestId('models-button').click();
   const fetchesBefore = hub.requests.filter((r) => r.startsWith('GET ') && r.endsWith('/onnx/model.onnx')).length;
   await card(page, `hub:${VALID}`).getByTestId('model-refetch').click();
-  await expect(card(page, `hub:${VALID}`).getByTestId('model-message')).toContainText(/Fetched again|Downloaded/, { timeout: 60_000 });
-  expect(hub.requests.filter((r) => r.startsWith('GET ') && r.endsWith('/onnx/model.onnx')).length).toBe(fetchesBefore + 1);
+  await expect(card(page, `hub:${VALID}`).getByTestId('model-message')).toContainText(/Fetched again|Downloaded/, {
+    timeout: 60_000,
+  });
+  expect(hub.requests.filter((r) => r.startsWith('GET ') && r.endsWith('/onnx/model.onnx')).length).toBe(
+    fetchesBefore + 1,
+  );
   await page.reload(); // a worker whose ONNX Runtime failed on the corrupt file may stay failed; a fresh page loads it
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   await page.getByTestId('models-button').click();

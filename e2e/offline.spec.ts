@@ -6,7 +6,9 @@ test.use({ serviceWorkers: 'allow' });
 test('after one visit the app opens, loads its model and searches with the network off', async ({ page, context }) => {
   await openApp(page);
   // The service worker has precached the app (engine worker, ONNX Runtime wasm, pdf.js included).
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });
 

@@ -55,10 +55,13 @@ async function startStandIn(): Promise<StandIn> {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/api/embed') return void res.writeHead(404, cors).end('404 page not found');
+      if (req.method !== 'POST' || req.url !== '/api/embed')
+        return void res.writeHead(404, cors).end('404 page not found');
       const { model, input } = JSON.parse(body) as { model: string; input: string[] };
       standIn.seen.push(origin ?? '');
-      res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify({ model, embeddings: input.map(bagVector) }));
+      res
+        .writeHead(200, { ...cors, 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ model, embeddings: input.map(bagVector) }));
     });
   });
   await new Promise<void>((done) => standIn.server.listen(0, '127.0.0.1', done));
@@ -130,7 +133,9 @@ test.describe('a build that allows a local Ollama server', () => {
     expect(new Set(standIn.seen)).toEqual(new Set([siteOrigin]));
   });
 
-  test('a server that does not allow the site: keyword search works and the status says to set OLLAMA_ORIGINS', async ({ page }) => {
+  test('a server that does not allow the site: keyword search works and the status says to set OLLAMA_ORIGINS', async ({
+    page,
+  }) => {
     standIn.allowed = new Set();
     await page.goto(host.url);
     await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });

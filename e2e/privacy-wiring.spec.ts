@@ -49,7 +49,13 @@ test('with redaction on, planted PII is found neither by search nor anywhere in 
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-dialog')).toBeHidden();
 
-  const planted = ['jane.doe@example.com', '4111 1111 1111 1111', 'GB82 WEST 1234 5698 7654 32', 'EMP-314159', '+44 20 7946 0958'];
+  const planted = [
+    'jane.doe@example.com',
+    '4111 1111 1111 1111',
+    'GB82 WEST 1234 5698 7654 32',
+    'EMP-314159',
+    '+44 20 7946 0958',
+  ];
   const text = `Sourdough notes. Contact jane.doe@example.com or call +44 20 7946 0958.\n\nPay with 4111 1111 1111 1111 or to GB82 WEST 1234 5698 7654 32. Badge EMP-314159 kneads the dough.`;
   await page.getByTestId('file-input').setInputFiles([textFile('contacts.txt', text)]);
   await expectJobs(page, { 'contacts.txt': 'done' });
@@ -63,10 +69,15 @@ test('with redaction on, planted PII is found neither by search nor anywhere in 
   }
   const dump = await dumpIndexedDb(page);
   expect(storesContainingText(dump, 'Sourdough').length).toBeGreaterThan(0); // the control: the text is there
-  for (const value of [...planted, 'jane.doe', '7946 0958', '5698 7654']) expect(storesContainingText(dump, value), value).toEqual([]);
+  for (const value of [...planted, 'jane.doe', '7946 0958', '5698 7654'])
+    expect(storesContainingText(dump, value), value).toEqual([]);
 });
 
-test('a locked library stores no canary and no known vector; after a reload it answers only to the passphrase', async ({ page, browser, baseURL }) => {
+test('a locked library stores no canary and no known vector; after a reload it answers only to the passphrase', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(180_000); // three full app starts (one in a second context) on a shared machine
   // The known vector: the same passage embedded in a plain library (same model, same bytes).
   const plain = await browser.newContext({ baseURL });
@@ -111,11 +122,15 @@ test('a locked library stores no canary and no known vector; after a reload it a
   await expect(page.getByTestId('result')).toHaveCount(0);
 });
 
-test('deleting a document leaves nothing of it; Forget everything empties IndexedDB and the app starts afresh', async ({ page }) => {
+test('deleting a document leaves nothing of it; Forget everything empties IndexedDB and the app starts afresh', async ({
+  page,
+}) => {
   test.setTimeout(150_000); // two full app starts on a shared machine
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
-  await page.getByTestId('file-input').setInputFiles([textFile('secret.txt', 'The zqxwvcanary ledger is kept in the blue drawer.')]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([textFile('secret.txt', 'The zqxwvcanary ledger is kept in the blue drawer.')]);
   await expectJobs(page, { 'field-guide.md': 'done', 'secret.txt': 'done' });
   expect(storesContainingText(await dumpIndexedDb(page), 'zqxwvcanary').length).toBeGreaterThan(0);
   const row = page.locator('[data-testid="library-row"][data-name="secret.txt"]');
@@ -123,7 +138,9 @@ test('deleting a document leaves nothing of it; Forget everything empties Indexe
   await row.getByTestId('confirm-delete').click();
   await expect(page.getByTestId('library-row')).toHaveCount(1);
   // The keyword snapshot is rewritten once writes pause (2 s): then no store holds anything of the document.
-  await expect.poll(async () => storesContainingText(await dumpIndexedDb(page), 'zqxwvcanary'), { timeout: 15_000 }).toEqual([]);
+  await expect
+    .poll(async () => storesContainingText(await dumpIndexedDb(page), 'zqxwvcanary'), { timeout: 15_000 })
+    .toEqual([]);
 
   await page.getByTestId('privacy-button').click();
   await expect(page.getByTestId('privacy-egress')).toContainText('https://huggingface.co');

@@ -7,11 +7,17 @@ import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
 // tested here is what the app tries to send, so an attempt the CSP would have stopped still shows (and fails).
 test.use({ serviceWorkers: 'allow', bypassCSP: true });
 
-test('ingest, search, reload and offline use send no request outside the origin (pages, worker, service worker)', async ({ page, context, baseURL }) => {
+test('ingest, search, reload and offline use send no request outside the origin (pages, worker, service worker)', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   test.setTimeout(180_000); // three full page loads, one offline, on a shared machine
   const egress = recordEgress(context, { origin: new URL(baseURL!).origin });
   await openApp(page);
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
 
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });
@@ -64,7 +70,9 @@ test.describe('with the CSP enforced', () => {
   });
 });
 
-test('the IndexedDB dump reads stored passages (the control for the encryption and redaction checks)', async ({ page }) => {
+test('the IndexedDB dump reads stored passages (the control for the encryption and redaction checks)', async ({
+  page,
+}) => {
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });

@@ -8,7 +8,12 @@ import { chromium, expect, test, type BrowserContext, type Page } from '@playwri
 export async function withPersistentContext<T>(run: (context: BrowserContext) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), 'trove-pwa-'));
   const { executablePath, args } = test.info().project.use.launchOptions ?? {};
-  const context = await chromium.launchPersistentContext(dir, { executablePath, args, headless: true, serviceWorkers: 'allow' });
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath,
+    args,
+    headless: true,
+    serviceWorkers: 'allow',
+  });
   try {
     return await run(context);
   } finally {
@@ -20,7 +25,9 @@ export async function withPersistentContext<T>(run: (context: BrowserContext) =>
 export async function installabilityErrors(page: Page): Promise<unknown[]> {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: unknown[];
+    };
     return installabilityErrors;
   } finally {
     await cdp.detach();
@@ -59,7 +66,8 @@ export async function expectCompleteManifest(page: Page, appUrl: string): Promis
   expect(errors).toEqual([]);
   expect(url).toBe(new URL('manifest.webmanifest', appUrl).href);
   const manifest = JSON.parse(data) as Record<string, string> & { icons: Image[]; screenshots: Image[] };
-  for (const field of ['name', 'short_name', 'description', 'theme_color', 'background_color']) expect(manifest[field], field).toBeTruthy();
+  for (const field of ['name', 'short_name', 'description', 'theme_color', 'background_color'])
+    expect(manifest[field], field).toBeTruthy();
   const startUrl = new URL(manifest.start_url, url).href;
   expect(startUrl).toBe(appUrl);
   expect(new URL(manifest.scope, url).href).toBe(appUrl);

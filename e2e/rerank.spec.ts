@@ -9,7 +9,9 @@ async function resultTexts(page: Page): Promise<string[]> {
   return page.getByTestId('result').locator('.result__text').allTextContents();
 }
 
-test('rerank reorders the shown results with an indicator; fusion switches per query; copy as context', async ({ page }) => {
+test('rerank reorders the shown results with an indicator; fusion switches per query; copy as context', async ({
+  page,
+}) => {
   await openApp(page);
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });
@@ -41,7 +43,10 @@ test('rerank reorders the shown results with an indicator; fusion switches per q
   await page.getByTestId('rerank-toggle').check();
   await search(page, 'hybrid', 'bread yeast');
   await expect(page.getByTestId('rerank-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
-  expect(await page.evaluate(() => (window as unknown as { rerankStates: string[] }).rerankStates)).toEqual(['running', 'done']);
+  expect(await page.evaluate(() => (window as unknown as { rerankStates: string[] }).rerankStates)).toEqual([
+    'running',
+    'done',
+  ]);
   const scores = page.getByTestId('result').getByTestId('result-score');
   await expect(scores.first()).toContainText('Rerank');
   const rerankScores = (await scores.allTextContents()).map((t) => Number(/Rerank(-?[\d.]+)/.exec(t)?.[1]));

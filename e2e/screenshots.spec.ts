@@ -42,7 +42,11 @@ test('README screenshots: search, library, dark theme, phone width', async ({ pa
   await page.getByTestId('search-input').fill('');
   await expect(page.getByTestId('library')).toBeVisible();
   // One document opened to its passages.
-  await page.getByTestId('library-row').filter({ hasText: /field.guide/i }).getByTestId('expand-doc').click();
+  await page
+    .getByTestId('library-row')
+    .filter({ hasText: /field.guide/i })
+    .getByTestId('expand-doc')
+    .click();
   await expect(page.getByTestId('passage').first()).toBeVisible();
   await page.getByTestId('library').screenshot({ path: `${DIR}/screenshots/library.png` });
 

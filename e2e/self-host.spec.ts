@@ -18,20 +18,33 @@ test.beforeAll(async () => {
   if (process.env.E2E_SELF_PREBUILT !== '1') {
     const env: NodeJS.ProcessEnv = { ...process.env, VITE_TROVE_MODEL_HOST: 'self' };
     delete env.VITE_TROVE_MODEL;
-    execFileSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { env, stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+      env,
+      stdio: 'inherit',
+    });
   }
-  app = await startStaticHost(resolve(OUT_DIR), '/', { port: PORT, headers: readHeadersFile(resolve(OUT_DIR, '_headers')) });
+  app = await startStaticHost(resolve(OUT_DIR), '/', {
+    port: PORT,
+    headers: readHeadersFile(resolve(OUT_DIR, '_headers')),
+  });
 });
 test.afterAll(async () => app?.close());
 
 test.use({ bypassCSP: true }); // record what the app tries, not only what the CSP lets through
 
-test('a self build asks no other origin for anything, even with downloads allowed, and its CSP says so', async ({ page, context }) => {
+test('a self build asks no other origin for anything, even with downloads allowed, and its CSP says so', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(180_000);
   const egress = recordEgress(context, { origin: new URL(app.url).origin });
   const response = await page.goto(app.url);
-  expect(/connect-src ([^;]+)/.exec((await response!.headerValue('content-security-policy')) ?? '')?.[1]).toBe("'self' blob: data:");
-  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).not.toMatch(/huggingface|hf\.co/);
+  expect(/connect-src ([^;]+)/.exec((await response!.headerValue('content-security-policy')) ?? '')?.[1]).toBe(
+    "'self' blob: data:",
+  );
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).not.toMatch(
+    /huggingface|hf\.co/,
+  );
   // The default model is not self-hosted here: unavailable, and no hub request for it.
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'unavailable', { timeout: 90_000 });
   await page.getByTestId('settings-button').click();

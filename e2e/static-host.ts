@@ -42,7 +42,11 @@ export async function startStaticHost(root: string, base = '/', options: StaticH
     if (!file.startsWith(dir)) return void res.writeHead(404).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { ...options.headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        ...options.headers,
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -41,7 +41,8 @@ test('keyboard: "/" focuses search, arrows move through results, Escape returns 
     [...document.querySelectorAll<HTMLElement>('button, input, select, [tabindex="0"]')]
       .filter((el) => !el.closest('[hidden], dialog:not([open])') && el.offsetParent !== null)
       .filter((el) => {
-        const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title');
+        const labelled =
+          el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title');
         const labels = (el as HTMLInputElement).labels?.length;
         return !labelled && !labels && !(el.textContent ?? '').trim();
       })
@@ -61,7 +62,9 @@ test('Markdown passages show without markup (no setext underline), highlights on
   await expect(firstResult(page).locator('mark').first()).toHaveText(/lubrication|grit/i);
 });
 
-test('the URL carries query and mode: a bookmark restores the search and Back returns to the previous one', async ({ page }) => {
+test('the URL carries query and mode: a bookmark restores the search and Back returns to the previous one', async ({
+  page,
+}) => {
   await openApp(page);
   await addGuide(page);
   await page.goto('/?q=starter&mode=keyword');
@@ -106,7 +109,10 @@ test('theme: follows the system, switches, and the choice survives a reload', as
 test('phone width (360 px): no horizontal scrolling on any view', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   const overflow = async (view: string) => {
-    const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+    const { scroll, inner } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      inner: innerWidth,
+    }));
     return scroll > inner ? [`${view}: scrollWidth ${scroll} > ${inner}`] : [];
   };
   const found: string[] = [];

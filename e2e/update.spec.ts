@@ -22,13 +22,17 @@ test.afterAll(async () => {
 
 test('a new version waits for the user, then takes over with one reload when asked', async ({ page }) => {
   await page.goto(host.url);
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller);
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
   await page.evaluate(() => ((window as { marker?: string }).marker = 'old page'));
 
   // Deploy "version 2": a byte-different service worker is what browsers treat as an update.
   appendFileSync(path.join(site, 'sw.js'), '\n// version 2\n');
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-  await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting, undefined, { timeout: 30_000 });
+  await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting, undefined, {
+    timeout: 30_000,
+  });
 
   // Installed and waiting, not active: the page is still the old one, controlled by the old worker.
   await page.waitForTimeout(1000);
@@ -44,7 +48,9 @@ test('a new version waits for the user, then takes over with one reload when ask
 
   // The user accepts (applyUpdate() sends this message): the new worker activates and the page reloads once.
   const reloaded = page.waitForEvent('load');
-  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.postMessage({ type: 'SKIP_WAITING' }));
+  await page.evaluate(async () =>
+    (await navigator.serviceWorker.getRegistration())?.waiting?.postMessage({ type: 'SKIP_WAITING' }),
+  );
   await reloaded;
   await page.waitForFunction(async () => !(await navigator.serviceWorker.getRegistration())?.waiting);
   expect(await page.evaluate(() => (window as { marker?: string }).marker)).toBeUndefined();

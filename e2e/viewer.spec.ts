@@ -3,9 +3,22 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { addFiles, expectJobs, firstResult, fixture, foreignRequests, generated, openApp, recordRequests, search } from './helpers.ts';
+import {
+  addFiles,
+  expectJobs,
+  firstResult,
+  fixture,
+  foreignRequests,
+  generated,
+  openApp,
+  recordRequests,
+  search,
+} from './helpers.ts';
 
-test('Markdown: passage highlighted and scrolled into view, rendered safely, next/previous match, Esc closes', async ({ page, baseURL }) => {
+test('Markdown: passage highlighted and scrolled into view, rendered safely, next/previous match, Esc closes', async ({
+  page,
+  baseURL,
+}) => {
   const requests = recordRequests(page);
   await page.setViewportSize({ width: 900, height: 420 }); // short, so the passage needs scrolling to be seen
   await page.goto('/?demo=viewer');
@@ -52,7 +65,9 @@ test('plain text: line numbers and the passage line in view', async ({ page }) =
   await expect(page.locator('.viewer__line-number').nth(41)).toHaveText('42');
 });
 
-test('a result opens in its document: the passage marked on its PDF page and in Markdown; Esc returns to the result', async ({ page }) => {
+test('a result opens in its document: the passage marked on its PDF page and in Markdown; Esc returns to the result', async ({
+  page,
+}) => {
   await openApp(page);
   await addFiles(page, [generated('two-pages.pdf'), fixture('field-guide.md')]);
   await expectJobs(page, { 'two-pages.pdf': 'done', 'field-guide.md': 'done' });
@@ -124,7 +139,10 @@ async function expectMarkedOnCanvas(viewer: Locator): Promise<void> {
   expect(inked).toBe(true);
 }
 
-test('PDF: the passage marked on its drawn page; previous/next page; the original downloads byte for byte', async ({ page, baseURL }) => {
+test('PDF: the passage marked on its drawn page; previous/next page; the original downloads byte for byte', async ({
+  page,
+  baseURL,
+}) => {
   const requests = recordRequests(page);
   const refused: string[] = [];
   page.on('console', (message) => {
@@ -156,7 +174,11 @@ test('PDF: the passage marked on its drawn page; previous/next page; the origina
     await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
     const { violations } = await new AxeBuilder({ page }).include('[data-testid="viewer"]').analyze();
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.flatMap((v) => v.nodes.map((n) => `${scheme}: ${v.id} at ${n.target.join(' ')}: ${n.failureSummary ?? ''}`))).toEqual([]);
+    expect(
+      serious.flatMap((v) =>
+        v.nodes.map((n) => `${scheme}: ${v.id} at ${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
+      ),
+    ).toEqual([]);
   }
 
   // A PDF may also open in a tab; the download is the stored bytes, under the file's name.
@@ -187,7 +209,10 @@ test('PDF: the passage marked on its drawn page; previous/next page; the origina
   expect(requests.some((r) => /pdf\.worker[^/]*\.mjs$/.test(r.url()))).toBe(true);
 });
 
-test('HTML and Markdown with a script and remote images: rendered as text, nothing runs or is fetched; the HTML original only downloads', async ({ page, baseURL }) => {
+test('HTML and Markdown with a script and remote images: rendered as text, nothing runs or is fetched; the HTML original only downloads', async ({
+  page,
+  baseURL,
+}) => {
   const requests = recordRequests(page);
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -203,7 +228,8 @@ test('HTML and Markdown with a script and remote images: rendered as text, nothi
     '<img src="http://198.51.100.7/pixel.png" alt="tracker"><p onclick="alert(3)">Slack water lasts minutes.</p>',
     '</body></html>',
   ].join('\n');
-  const markdown = '# Rope work\n\nA **bowline** makes a fixed loop; see [the knot guide](http://198.51.100.7/knots).\n\n![tracker](http://198.51.100.7/md.png)\n\n<script>alert("md")</script>\n';
+  const markdown =
+    '# Rope work\n\nA **bowline** makes a fixed loop; see [the knot guide](http://198.51.100.7/knots).\n\n![tracker](http://198.51.100.7/md.png)\n\n<script>alert("md")</script>\n';
   await page.getByTestId('file-input').setInputFiles([
     { name: 'tides.html', mimeType: 'text/html', buffer: Buffer.from(html) },
     { name: 'rope.md', mimeType: 'text/markdown', buffer: Buffer.from(markdown) },
@@ -245,7 +271,9 @@ test('HTML and Markdown with a script and remote images: rendered as text, nothi
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 });
 
-test('PDF: when the page cannot be drawn (pdf.js worker unavailable), the text shows with the reason', async ({ page }) => {
+test('PDF: when the page cannot be drawn (pdf.js worker unavailable), the text shows with the reason', async ({
+  page,
+}) => {
   await page.route(/pdf\.worker[^/]*\.mjs$/, (route) => route.abort());
   await openApp(page);
   await addFiles(page, [generated('two-pages.pdf')]);
@@ -253,7 +281,9 @@ test('PDF: when the page cannot be drawn (pdf.js worker unavailable), the text s
   await search(page, 'keyword', 'kelp');
   await firstResult(page).getByTestId('result-open').click();
   const viewer = page.getByTestId('viewer');
-  await expect(page.getByTestId('viewer-note')).toContainText('Shown as text: the page could not be drawn', { timeout: 30_000 });
+  await expect(page.getByTestId('viewer-note')).toContainText('Shown as text: the page could not be drawn', {
+    timeout: 30_000,
+  });
   await expect(viewer.getByTestId('viewer-tab-text')).toHaveAttribute('aria-selected', 'true');
   await expect(viewer.locator('[data-passage]').first()).toContainText(/kelp/i);
   await expect(viewer.locator('[data-passage]').first()).toBeInViewport();

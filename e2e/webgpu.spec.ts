@@ -21,7 +21,10 @@ test('WebGPU is used only after its vectors agree with WASM, and the verdict is 
   await expect(status).toContainText('WebGPU');
   // SwiftShader's WebGPU and WASM agree on the fixed sentences: the status says it was verified.
   await expect(page.getByTestId('device-check')).toHaveText('WebGPU verified');
-  await expect(page.getByTestId('device-check')).toHaveAttribute('title', /\d+ test sentences .*lowest cosine (0\.99\d\d|1\.0000)/);
+  await expect(page.getByTestId('device-check')).toHaveAttribute(
+    'title',
+    /\d+ test sentences .*lowest cosine (0\.99\d\d|1\.0000)/,
+  );
   await expect(page.getByTestId('device-note')).toHaveCount(0);
   const verdicts = await readDeviceChecks(page);
   const keys = Object.keys(verdicts);
@@ -69,7 +72,9 @@ test('a remembered failed check keeps the model on WASM and the status says why'
   await expect(firstResult(page).getByTestId('result-source')).toContainText('Sourdough');
 });
 
-async function readDeviceChecks(page: import('@playwright/test').Page): Promise<Record<string, Record<string, unknown>>> {
+async function readDeviceChecks(
+  page: import('@playwright/test').Page,
+): Promise<Record<string, Record<string, unknown>>> {
   // The verdict is written through the engine's work queue, shortly after the model is ready.
   let verdicts: Record<string, Record<string, unknown>> = {};
   await expect

@@ -36,23 +36,32 @@ async function main(): Promise<void> {
     },
   });
   if (!values.dataset?.length) {
-    console.error('usage: npm run eval:grid -- --dataset DIR [--dataset DIR…] [--json] [--alphas 0.3,0.5,0.7] [--modes bm25,vector,hybrid] [--no-rerank]');
+    console.error(
+      'usage: npm run eval:grid -- --dataset DIR [--dataset DIR…] [--json] [--alphas 0.3,0.5,0.7] [--modes bm25,vector,hybrid] [--no-rerank]',
+    );
     process.exit(2);
   }
   const alphas = values.alphas!.split(',').map(Number);
-  if (!alphas.every((a) => a >= 0 && a <= 1)) throw new TroveError('INVALID_ARGUMENT', `--alphas must be numbers in 0..1, got ${values.alphas}`);
+  if (!alphas.every((a) => a >= 0 && a <= 1))
+    throw new TroveError('INVALID_ARGUMENT', `--alphas must be numbers in 0..1, got ${values.alphas}`);
   const modes = new Set(values.modes!.split(','));
   const rerankDepth = Number(values['rerank-depth'] ?? DEFAULT_RERANK_DEPTH);
   // Ranking depth scored (trec_eval: 1000). 100 keeps nDCG@10, recall@10/@100 and MRR@10 exact and makes MAP AP@100.
   const depth = Number(values.depth);
-  if (!(Number.isInteger(depth) && depth >= 100)) throw new TroveError('INVALID_ARGUMENT', `--depth must be an integer ≥ 100, got ${values.depth}`);
+  if (!(Number.isInteger(depth) && depth >= 100))
+    throw new TroveError('INVALID_ARGUMENT', `--depth must be an integer ≥ 100, got ${values.depth}`);
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   const localModelPath = resolve('public/models') + '/';
   if (values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
   if (values.reranker === TEST_RERANKER_ID) (await import('./make-reranker-fixture.mjs')).makeRerankerFixture();
   const reranker = values['no-rerank']
     ? undefined
-    : await loadTransformersReranker({ modelId: values.reranker, allowRemoteModels: false, localModelPath, device: 'auto' });
+    : await loadTransformersReranker({
+        modelId: values.reranker,
+        allowRemoteModels: false,
+        localModelPath,
+        device: 'auto',
+      });
 
   for (const dir of values.dataset) {
     const dataset = await loadDataset(dir);
@@ -74,22 +83,32 @@ async function main(): Promise<void> {
       log(`ingested in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       if (modes.has('vector')) configs.push({ name: 'vector', retriever: engineRetriever(engine, 'semantic') });
       if (modes.has('hybrid')) {
-        configs.push({ name: 'hybrid rrf', retriever: engineRetriever(engine, 'hybrid'), fusion: { method: 'rrf', k: 60 } });
+        configs.push({
+          name: 'hybrid rrf',
+          retriever: engineRetriever(engine, 'hybrid'),
+          fusion: { method: 'rrf', k: 60 },
+        });
         for (const alpha of alphas) {
           const fusion: FusionSettings = { method: 'weighted', alpha, normalization: 'minmax' };
           configs.push({ name: `hybrid w${alpha}`, retriever: engineRetriever(engine, 'hybrid', fusion), fusion });
         }
       }
     }
-    log(`${'configuration'.padEnd(22)}${['nDCG@10', 'R@10', 'R@100', 'MRR@10', 'MAP', 's'].map((h) => h.padStart(8)).join('')}`);
+    log(
+      `${'configuration'.padEnd(22)}${['nDCG@10', 'R@10', 'R@100', 'MRR@10', 'MAP', 's'].map((h) => h.padStart(8)).join('')}`,
+    );
     for (const config of configs) {
       for (const rerank of reranker ? [false, true] : [false]) {
         const started = performance.now();
         const retriever = rerank ? withPostProcessing(config.retriever, { reranker, rerankDepth }) : config.retriever;
-        const result: EvalResult = await evaluate(dataset, (q, wanted) => retriever.search(q.text, wanted), { k: depth });
+        const result: EvalResult = await evaluate(dataset, (q, wanted) => retriever.search(q.text, wanted), {
+          k: depth,
+        });
         const seconds = (performance.now() - started) / 1000;
         const name = `${config.name}${rerank ? ' +rerank' : ''}`;
-        const cells = [result['ndcg@10'], result['recall@10'], result['recall@100'], result['mrr@10'], result.map].map((x) => x.toFixed(4).padStart(8));
+        const cells = [result['ndcg@10'], result['recall@10'], result['recall@100'], result['mrr@10'], result.map].map(
+          (x) => x.toFixed(4).padStart(8),
+        );
         log(`${name.padEnd(22)}${cells.join('')}${seconds.toFixed(1).padStart(8)}`);
         if (values.json) {
           const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -77,7 +77,8 @@ async function main(): Promise<void> {
     if (mode !== 'hybrid') usage('--fusion, --alpha, --norm and --rrf-k apply to --mode hybrid');
     const method = values.fusion ?? (alpha !== undefined ? 'weighted' : 'rrf');
     if (method !== 'rrf' && method !== 'weighted') usage(`--fusion must be rrf or weighted, got "${method}"`);
-    if (method === 'weighted' && alpha === undefined) usage('--fusion weighted needs --alpha A (0 = keyword only, 1 = vectors only)');
+    if (method === 'weighted' && alpha === undefined)
+      usage('--fusion weighted needs --alpha A (0 = keyword only, 1 = vectors only)');
     try {
       fusion = validateFusion(
         method === 'rrf'
@@ -89,23 +90,28 @@ async function main(): Promise<void> {
     }
   }
   if (mmr !== undefined && !(mmr >= 0 && mmr <= 1)) usage(`--mmr must be between 0 and 1, got ${mmr}`);
-  if (!(Number.isInteger(rerankDepth) && rerankDepth >= 1)) usage(`--rerank-depth must be a positive integer, got ${rerankDepth}`);
+  if (!(Number.isInteger(rerankDepth) && rerankDepth >= 1))
+    usage(`--rerank-depth must be a positive integer, got ${rerankDepth}`);
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const started = performance.now();
   const needsEmbedder = mode !== 'bm25' || mmr !== undefined;
   if (needsEmbedder && values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
-  if (values.rerank && values.reranker === TEST_RERANKER_ID) (await import('./make-reranker-fixture.mjs')).makeRerankerFixture();
+  if (values.rerank && values.reranker === TEST_RERANKER_ID)
+    (await import('./make-reranker-fixture.mjs')).makeRerankerFixture();
   const dataset = await loadDataset(values.dataset);
   const configuration = [
     mode,
-    fusion && (fusion.method === 'rrf' ? `rrf k=${fusion.k}` : `weighted alpha=${fusion.alpha} ${fusion.normalization}`),
+    fusion &&
+      (fusion.method === 'rrf' ? `rrf k=${fusion.k}` : `weighted alpha=${fusion.alpha} ${fusion.normalization}`),
     mmr !== undefined && `mmr ${mmr}`,
     values.rerank && `rerank ${values.reranker} top ${rerankDepth}`,
   ]
     .filter(Boolean)
     .join(', ');
-  log(`${dataset.name}: ${dataset.corpus.length} documents, ${dataset.queries.length} judged queries, ${configuration}`);
+  log(
+    `${dataset.name}: ${dataset.corpus.length} documents, ${dataset.queries.length} judged queries, ${configuration}`,
+  );
   const localModelPath = resolve('public/models') + '/';
   const baseRetriever = await createRetriever(mode, dataset.corpus, {
     fusion,
@@ -115,16 +121,29 @@ async function main(): Promise<void> {
       allowRemoteModels: values.remote!,
       localModelPath,
       createEngine: () =>
-        new TroveEngine({ openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`), loadEmbedder: (o) => loadTransformersEmbedder(o) }),
+        new TroveEngine({
+          openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`),
+          loadEmbedder: (o) => loadTransformersEmbedder(o),
+        }),
     },
   });
   const post: PostProcessOptions = {};
   if (mmr !== undefined) {
-    const embedder = await loadTransformersEmbedder({ modelId: values.model!, allowRemoteModels: values.remote!, localModelPath, device: 'auto' });
+    const embedder = await loadTransformersEmbedder({
+      modelId: values.model!,
+      allowRemoteModels: values.remote!,
+      localModelPath,
+      device: 'auto',
+    });
     post.mmr = { lambda: mmr, embed: (texts) => embedder.embedPassages(texts), dims: embedder.model.dims };
   }
   if (values.rerank) {
-    post.reranker = await loadTransformersReranker({ modelId: values.reranker, allowRemoteModels: values.remote!, localModelPath, device: 'auto' });
+    post.reranker = await loadTransformersReranker({
+      modelId: values.reranker,
+      allowRemoteModels: values.remote!,
+      localModelPath,
+      device: 'auto',
+    });
     post.rerankDepth = rerankDepth;
   }
   const retriever = withPostProcessing(baseRetriever, post);

@@ -53,7 +53,9 @@ export function makeDocx(items) {
         const id = `rIdImg${rels.length + 1}`;
         const target = `media/image${rels.length + 1}.png`;
         media[`word/${target}`] = value;
-        rels.push(`<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${target}"/>`);
+        rels.push(
+          `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${target}"/>`,
+        );
         return picture(id, alt);
       }
       return para(value, kind === 'h1' ? 'Heading1' : kind === 'h2' ? 'Heading2' : undefined);
@@ -88,7 +90,9 @@ const xhtml = (title, body) =>
 
 /** An EPUB 3 from chapters [{file, title, html}] in reading order (the spine), with a nav document. */
 export function makeEpub(title, chapters, { nav = true } = {}) {
-  const manifest = chapters.map((c, i) => `<item id="c${i}" href="${c.file}" media-type="application/xhtml+xml"/>`).join('');
+  const manifest = chapters
+    .map((c, i) => `<item id="c${i}" href="${c.file}" media-type="application/xhtml+xml"/>`)
+    .join('');
   const spine = chapters.map((_c, i) => `<itemref idref="c${i}"/>`).join('');
   const files = {
     mimetype: 'application/epub+zip',
@@ -113,20 +117,46 @@ export function makeEpub(title, chapters, { nav = true } = {}) {
 
 /** 5x7 capitals, digits and a little punctuation, drawn for this project ('#' = ink). */
 const FONT = {
-  A: '.###.#...##...#######...##...##...#', B: '####.#...##...#####.#...##...#####.', C: '.###.#...##....#....#....#...#.###.',
-  D: '####.#...##...##...##...##...#####.', E: '######....#....####.#....#....#####', F: '######....#....####.#....#....#....',
-  G: '.###.#...##....#.####...##...#.####', H: '#...##...##...#######...##...##...#', I: '.###...#....#....#....#....#...###.',
-  J: '..###...#....#....#....#.#..#..##..', K: '#...##..#.#.#..##...#.#..#..#.#...#', L: '#....#....#....#....#....#....#####',
-  M: '#...###.###.#.##.#.##...##...##...#', N: '#...##...###..##.#.##..###...##...#', O: '.###.#...##...##...##...##...#.###.',
-  P: '####.#...##...#####.#....#....#....', Q: '.###.#...##...##...##.#.##..#..##.#', R: '####.#...##...#####.#.#..#..#.#...#',
-  S: '.#####....#.....###.....#....#####.', T: '#####..#....#....#....#....#....#..', U: '#...##...##...##...##...##...#.###.',
-  V: '#...##...##...##...##...#.#.#...#..', W: '#...##...##...##.#.##.#.##.#.#.#.#.', X: '#...##...#.#.#...#...#.#.#...##...#',
-  Y: '#...##...#.#.#...#....#....#....#..', Z: '#####....#...#...#...#...#....#####',
-  0: '.###.#...##..###.#.###..##...#.###.', 1: '..#...##....#....#....#....#...###.', 2: '.###.#...#....#...#...#...#...#####',
-  3: '#####...#...#.....#.....##...#.###.', 4: '...#...##..#.#.#..#.#####...#....#.', 5: '######....####.....#....##...#.###.',
-  6: '..##..#...#....####.#...##...#.###.', 7: '#####....#...#...#...#....#....#...', 8: '.###.#...##...#.###.#...##...#.###.',
-  9: '.###.#...##...#.####....#...#..##..', '.': '..........................##...##..', ',': '.....................##....#...#...',
-  '-': '...............#####...............', ' ': '...................................',
+  A: '.###.#...##...#######...##...##...#',
+  B: '####.#...##...#####.#...##...#####.',
+  C: '.###.#...##....#....#....#...#.###.',
+  D: '####.#...##...##...##...##...#####.',
+  E: '######....#....####.#....#....#####',
+  F: '######....#....####.#....#....#....',
+  G: '.###.#...##....#.####...##...#.####',
+  H: '#...##...##...#######...##...##...#',
+  I: '.###...#....#....#....#....#...###.',
+  J: '..###...#....#....#....#.#..#..##..',
+  K: '#...##..#.#.#..##...#.#..#..#.#...#',
+  L: '#....#....#....#....#....#....#####',
+  M: '#...###.###.#.##.#.##...##...##...#',
+  N: '#...##...###..##.#.##..###...##...#',
+  O: '.###.#...##...##...##...##...#.###.',
+  P: '####.#...##...#####.#....#....#....',
+  Q: '.###.#...##...##...##.#.##..#..##.#',
+  R: '####.#...##...#####.#.#..#..#.#...#',
+  S: '.#####....#.....###.....#....#####.',
+  T: '#####..#....#....#....#....#....#..',
+  U: '#...##...##...##...##...##...#.###.',
+  V: '#...##...##...##...##...#.#.#...#..',
+  W: '#...##...##...##.#.##.#.##.#.#.#.#.',
+  X: '#...##...#.#.#...#...#.#.#...##...#',
+  Y: '#...##...#.#.#...#....#....#....#..',
+  Z: '#####....#...#...#...#...#....#####',
+  0: '.###.#...##..###.#.###..##...#.###.',
+  1: '..#...##....#....#....#....#...###.',
+  2: '.###.#...#....#...#...#...#...#####',
+  3: '#####...#...#.....#.....##...#.###.',
+  4: '...#...##..#.#.#..#.#####...#....#.',
+  5: '######....####.....#....##...#.###.',
+  6: '..##..#...#....####.#...##...#.###.',
+  7: '#####....#...#...#...#....#....#...',
+  8: '.###.#...##...#.###.#...##...#.###.',
+  9: '.###.#...##...#.####....#...#..##..',
+  '.': '..........................##...##..',
+  ',': '.....................##....#...#...',
+  '-': '...............#####...............',
+  ' ': '...................................',
 };
 
 /**
@@ -215,7 +245,12 @@ export function encodePng({ width, height, pixels }) {
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr.set([8, 0, 0, 0, 0], 8); // 8 bits, greyscale, deflate, adaptive filtering, no interlace
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlibSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const png = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -249,11 +284,19 @@ export function makeScannedPdf({ width, height, pixels }) {
     push(strToU8(`${i + 1} 0 obj\n${body}\nendobj\n`));
   });
   offsets.push(offset);
-  push(strToU8(`5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${data.length} >>\nstream\n`));
+  push(
+    strToU8(
+      `5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${data.length} >>\nstream\n`,
+    ),
+  );
   push(data);
   push(strToU8('\nendstream\nendobj\n'));
   const xref = offset;
-  push(strToU8(`xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
+  push(
+    strToU8(
+      `xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+    ),
+  );
   const out = new Uint8Array(offset);
   let at = 0;
   for (const c of chunks) {
@@ -297,14 +340,33 @@ export function formatFixtures() {
     ['p', 'This report summarises the state of the harbour in the winter season.'],
     ['h2', 'Equipment'],
     ['p', 'The inventory lists twelve copper kettles in the harbour office and two brass bells.'],
-    ['table', [['Item', 'Count'], ['Lanterns', '14'], ['Rowing boats', '3']]],
+    [
+      'table',
+      [
+        ['Item', 'Count'],
+        ['Lanterns', '14'],
+        ['Rowing boats', '3'],
+      ],
+    ],
     ['h2', 'Staff'],
     ['p', 'Four keepers share the night watch on a rota that changes every Sunday.'],
   ]);
   const epub = makeEpub('A Voyage North', [
-    { file: 'text/departure.xhtml', title: 'Departure', html: '<h1>Departure</h1><p>The crew loaded barrels of water and salted fish at dawn.</p>' },
-    { file: 'text/a-crossing.xhtml', title: 'The Crossing', html: '<h1>The Crossing</h1><p>For three days an albatross followed the schooner across the grey sea.</p><h2>Storm</h2><p>On the fourth night the wind tore the topsail.</p>' },
-    { file: 'text/arrival.xhtml', title: 'Arrival', html: '<p>They reached the northern fjord with every sailor safe.</p>' },
+    {
+      file: 'text/departure.xhtml',
+      title: 'Departure',
+      html: '<h1>Departure</h1><p>The crew loaded barrels of water and salted fish at dawn.</p>',
+    },
+    {
+      file: 'text/a-crossing.xhtml',
+      title: 'The Crossing',
+      html: '<h1>The Crossing</h1><p>For three days an albatross followed the schooner across the grey sea.</p><h2>Storm</h2><p>On the fourth night the wind tore the topsail.</p>',
+    },
+    {
+      file: 'text/arrival.xhtml',
+      title: 'Arrival',
+      html: '<p>They reached the northern fjord with every sailor safe.</p>',
+    },
   ]);
   const csv =
     'id,title,description,year\n' +
@@ -319,7 +381,12 @@ export function formatFixtures() {
   const json = JSON.stringify(
     [
       { id: 1, from: 'Ada', date: '2026-04-02', body: 'Thank you for the jars of plum jam, they arrived unbroken.' },
-      { id: 2, from: 'Ben', date: '2026-04-09', body: 'Please tell your father that the orchard ladder needs a new rung.' },
+      {
+        id: 2,
+        from: 'Ben',
+        date: '2026-04-09',
+        body: 'Please tell your father that the orchard ladder needs a new rung.',
+      },
       { id: 3, from: 'Cleo', date: '2026-04-15', body: 'The choir meets on Thursday evenings in the old school hall.' },
     ],
     null,

@@ -87,7 +87,9 @@ export function bombPdf(inflatedBytes) {
   const objects = [
     latin1('<< /Type /Catalog /Pages 2 0 R >>'),
     latin1('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
-    latin1('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>'),
+    latin1(
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    ),
     concat(latin1(`<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`), stream, latin1('\nendstream')),
     latin1('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
   ];
@@ -147,16 +149,24 @@ export function hostileFiles({ small = false } = {}) {
       expect: 'reject',
       code: 'BINARY_FILE',
       message: /PNG image/,
-      bytes: () => concat(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13), seededBytes(8192, 3)),
+      bytes: () =>
+        concat(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13), seededBytes(8192, 3)),
     },
     {
       name: 'archive-renamed.pdf',
       expect: 'reject',
       code: 'PARSE_FAILED',
       message: /ZIP archive/,
-      bytes: () => zipSync({ 'notes.txt': utf8(prose(40, 'zipped')) }, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') }),
+      bytes: () =>
+        zipSync({ 'notes.txt': utf8(prose(40, 'zipped')) }, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') }),
     },
-    { name: 'empty.txt', expect: 'reject', code: 'EMPTY_DOCUMENT', message: /empty|no text/, bytes: () => new Uint8Array() },
+    {
+      name: 'empty.txt',
+      expect: 'reject',
+      code: 'EMPTY_DOCUMENT',
+      message: /empty|no text/,
+      bytes: () => new Uint8Array(),
+    },
     {
       name: 'whitespace-only.txt',
       expect: 'reject',
@@ -170,32 +180,68 @@ export function hostileFiles({ small = false } = {}) {
       probe: 'quixotry',
       warning: /not valid UTF-8/,
       // Mostly UTF-8 (accents and all), with a few stray bytes, as after a bad copy.
-      bytes: () => concat(utf8('Naïve café notes about quixotry. '), Uint8Array.of(0xff, 0xfe, 0x80), utf8(' Crème brûlée. ' + prose(50, '', 5))),
+      bytes: () =>
+        concat(
+          utf8('Naïve café notes about quixotry. '),
+          Uint8Array.of(0xff, 0xfe, 0x80),
+          utf8(' Crème brûlée. ' + prose(50, '', 5)),
+        ),
     },
     {
       name: 'bom-invalid-bytes.txt',
       expect: 'ingest',
       probe: 'zephyrine',
       warning: /replaced/,
-      bytes: () => concat(Uint8Array.of(0xef, 0xbb, 0xbf), utf8('Zephyrine winds blow über the kelp. '), Uint8Array.of(0xc3, 0x28, 0xa0, 0xa1), utf8(' ' + prose(30, '', 6))),
+      bytes: () =>
+        concat(
+          Uint8Array.of(0xef, 0xbb, 0xbf),
+          utf8('Zephyrine winds blow über the kelp. '),
+          Uint8Array.of(0xc3, 0x28, 0xa0, 0xa1),
+          utf8(' ' + prose(30, '', 6)),
+        ),
     },
-    { name: 'utf16le-bom.txt', expect: 'ingest', probe: 'fjordling', bytes: () => utf16(`Grüße aus dem Fjord: fjordling ${prose(30, '', 7)}`, true) },
-    { name: 'utf16be-bom.txt', expect: 'ingest', probe: 'tundrance', bytes: () => utf16(`Tundra notes: tundrance, 你好. ${prose(30, '', 8)}`, false) },
+    {
+      name: 'utf16le-bom.txt',
+      expect: 'ingest',
+      probe: 'fjordling',
+      bytes: () => utf16(`Grüße aus dem Fjord: fjordling ${prose(30, '', 7)}`, true),
+    },
+    {
+      name: 'utf16be-bom.txt',
+      expect: 'ingest',
+      probe: 'tundrance',
+      bytes: () => utf16(`Tundra notes: tundrance, 你好. ${prose(30, '', 8)}`, false),
+    },
     {
       name: 'lying-charset.html',
       expect: 'ingest',
       probe: 'bouillabaisse',
       warning: /declares the charset/,
       // Says windows-1252, is UTF-8: read as declared, "é" would become "Ã©".
-      bytes: () => utf8(`<!doctype html><html><head><meta charset="windows-1252"><title>Menu</title></head><body><h1>Café</h1><p>Bouillabaisse à la carte, crème brûlée. ${prose(20, '', 9)}</p></body></html>`),
+      bytes: () =>
+        utf8(
+          `<!doctype html><html><head><meta charset="windows-1252"><title>Menu</title></head><body><h1>Café</h1><p>Bouillabaisse à la carte, crème brûlée. ${prose(20, '', 9)}</p></body></html>`,
+        ),
     },
     {
       name: 'nested-100k.html',
       expect: 'ingest',
       probe: 'abyssopelagic',
-      bytes: () => utf8('<!doctype html><html><body>' + '<div>'.repeat(100_000) + `<p>Abyssopelagic fauna live down here. ${prose(5, '', 10)}</p>` + '</div>'.repeat(100_000) + '</body></html>'),
+      bytes: () =>
+        utf8(
+          '<!doctype html><html><body>' +
+            '<div>'.repeat(100_000) +
+            `<p>Abyssopelagic fauna live down here. ${prose(5, '', 10)}</p>` +
+            '</div>'.repeat(100_000) +
+            '</body></html>',
+        ),
     },
-    { name: 'single-line-10mb.txt', expect: 'ingest', probe: 'monolinear', bytes: () => utf8(prose(90_000, 'monolinear', 11).padEnd(10 * MB, ' x')) },
+    {
+      name: 'single-line-10mb.txt',
+      expect: 'ingest',
+      probe: 'monolinear',
+      bytes: () => utf8(prose(90_000, 'monolinear', 11).padEnd(10 * MB, ' x')),
+    },
     {
       name: 'no-space-1mb.txt',
       expect: 'ingest',
@@ -206,9 +252,17 @@ export function hostileFiles({ small = false } = {}) {
       name: 'rule-not-front-matter.md',
       expect: 'ingest',
       probe: 'preamblist',
-      bytes: () => utf8(`---\n\nThe preamblist opens this file after a rule. It is prose, not metadata.\n\n---\n\n# Body\n\n${prose(20, '', 12)}\n`),
+      bytes: () =>
+        utf8(
+          `---\n\nThe preamblist opens this file after a rule. It is prose, not metadata.\n\n---\n\n# Body\n\n${prose(20, '', 12)}\n`,
+        ),
     },
-    { name: 'log-5mb.txt', expect: 'ingest', probe: 'bootstrapper', bytes: () => utf8(logText(5 * MB, 'bootstrapper')) },
+    {
+      name: 'log-5mb.txt',
+      expect: 'ingest',
+      probe: 'bootstrapper',
+      bytes: () => utf8(logText(5 * MB, 'bootstrapper')),
+    },
   ];
   if (!small) {
     files.push({
@@ -258,7 +312,13 @@ export async function writeHostileFixtures(dir, options = {}) {
   return paths;
 }
 
-export const HOSTILE_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'e2e', 'fixtures', 'generated', 'hostile');
+export const HOSTILE_DIR = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '..'),
+  'e2e',
+  'fixtures',
+  'generated',
+  'hostile',
+);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const paths = await writeHostileFixtures(HOSTILE_DIR, { small: process.argv.includes('--small') });

@@ -51,13 +51,27 @@ async function renderIcons(browser, svg) {
     await page.setViewportSize({ width: size, height: size });
     await page.setContent(iconPage(svg, size, maskable));
     await page.waitForFunction(() => [...globalThis.document.images].every((img) => img.complete));
-    await page.screenshot({ path: join(OUT, file), omitBackground: !maskable, clip: { x: 0, y: 0, width: size, height: size } });
+    await page.screenshot({
+      path: join(OUT, file),
+      omitBackground: !maskable,
+      clip: { x: 0, y: 0, width: size, height: size },
+    });
     console.log(`${file}: ${size}x${size}, ${(await stat(join(OUT, file))).size} bytes`);
   }
   await page.close();
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.png': 'image/png' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+};
 
 /** dist/ over HTTP with the isolation headers the app expects (plus public/models for the local fixture model). */
 function serveDist() {
@@ -85,7 +99,12 @@ async function renderScreenshots(browser) {
   const url = `http://127.0.0.1:${server.address().port}/`;
   try {
     for (const { file, width, height } of SCREENSHOTS) {
-      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, colorScheme: 'light', serviceWorkers: 'block' });
+      const context = await browser.newContext({
+        viewport: { width, height },
+        deviceScaleFactor: 1,
+        colorScheme: 'light',
+        serviceWorkers: 'block',
+      });
       const page = await context.newPage();
       await page.goto(url);
       await page.locator('[data-testid="model-status"][data-state="ready"]').waitFor({ timeout: 60_000 });

@@ -12,5 +12,9 @@ export declare const ONNX_SCHEMA: string;
 export declare const tokenizerConfig: Record<string, unknown>;
 /** tokenizer.json for a whole-word WordPiece vocabulary whose first five entries are [PAD] [UNK] [CLS] [SEP] [MASK]. */
 export declare function tokenizerJson(vocab: string[]): Record<string, unknown>;
-export declare function buildVocab(glove: Record<string, number[]>): { vocab: string[]; dims: number; matrix: Float32Array };
+export declare function buildVocab(glove: Record<string, number[]>): {
+  vocab: string[];
+  dims: number;
+  matrix: Float32Array;
+};
 export declare function writeAtomic(file: string, data: string | Uint8Array): void;

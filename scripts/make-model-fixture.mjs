@@ -56,7 +56,8 @@ export function buildVocab(glove) {
   const matrix = new Float32Array(vocab.length * dims); // special rows stay zero
   words.forEach((word, i) => {
     const vector = glove[word];
-    if (vector.length !== dims) throw new Error(`GloVe vector for "${word}" has ${vector.length} dims, expected ${dims}`);
+    if (vector.length !== dims)
+      throw new Error(`GloVe vector for "${word}" has ${vector.length} dims, expected ${dims}`);
     matrix.set(vector, (SPECIAL_TOKENS.length + i) * dims);
   });
   return { vocab, dims, matrix };
@@ -69,7 +70,9 @@ function buildOnnx(matrix, vocabSize, dims) {
   const batchBySeq = (elemType, extra = []) => ({
     tensorType: {
       elemType,
-      shape: { dim: [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }, ...extra.map((v) => ({ dimValue: v }))] },
+      shape: {
+        dim: [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }, ...extra.map((v) => ({ dimValue: v }))],
+      },
     },
   });
   const le = Buffer.alloc(matrix.length * 4); // ONNX raw_data is little-endian whatever the host
@@ -89,10 +92,20 @@ function buildOnnx(matrix, vocabSize, dims) {
         { name: 'unsqueeze_axes', dataType: INT64, dims: [1], rawData: axes },
       ],
       node: [
-        { name: 'gather', opType: 'Gather', input: ['embeddings', 'input_ids'], output: ['token_vectors'],
-          attribute: [{ name: 'axis', type: ATTR_INT, i: 0 }] },
-        { name: 'cast', opType: 'Cast', input: ['attention_mask'], output: ['mask_float'],
-          attribute: [{ name: 'to', type: ATTR_INT, i: FLOAT }] },
+        {
+          name: 'gather',
+          opType: 'Gather',
+          input: ['embeddings', 'input_ids'],
+          output: ['token_vectors'],
+          attribute: [{ name: 'axis', type: ATTR_INT, i: 0 }],
+        },
+        {
+          name: 'cast',
+          opType: 'Cast',
+          input: ['attention_mask'],
+          output: ['mask_float'],
+          attribute: [{ name: 'to', type: ATTR_INT, i: FLOAT }],
+        },
         { name: 'unsqueeze', opType: 'Unsqueeze', input: ['mask_float', 'unsqueeze_axes'], output: ['mask_3d'] },
         { name: 'mul', opType: 'Mul', input: ['token_vectors', 'mask_3d'], output: ['last_hidden_state'] },
       ],
@@ -110,7 +123,13 @@ function buildOnnx(matrix, vocabSize, dims) {
 
 export function tokenizerJson(vocab) {
   const special = (content, id) => ({
-    id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
   });
   const token = (id) => ({ SpecialToken: { id, type_id: 0 } });
   const seq = (id, typeId) => ({ Sequence: { id, type_id: typeId } });
@@ -120,7 +139,13 @@ export function tokenizerJson(vocab) {
     padding: null,
     added_tokens: SPECIAL_TOKENS.map(special),
     // GloVe 6B is uncased and keeps accents, so lower-case without stripping them.
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: false, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: false,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
@@ -169,7 +194,11 @@ function modelConfig(vocabSize, dims) {
     pad_token_id: 0,
     // Only onnx/model.onnx exists: without this, transformers.js asks for model_quantized.onnx on wasm.
     'transformers.js_config': { dtype: 'fp32' },
-    trove_fixture: { source: 'GloVe 6B 50d (5,050 most frequent words)', license: 'PDDL-1.0', generator: GENERATOR_VERSION },
+    trove_fixture: {
+      source: 'GloVe 6B 50d (5,050 most frequent words)',
+      license: 'PDDL-1.0',
+      generator: GENERATOR_VERSION,
+    },
   };
 }
 
@@ -207,15 +236,28 @@ export function writeAtomic(file, data) {
  * Writes the fixture into outDir unless it is already up to date.
  * @returns {{ outDir: string, written: boolean, vocabSize: number, dims: number }}
  */
-export function makeModelFixture({ outDir = DEFAULT_OUT_DIR, gloveFile = DEFAULT_GLOVE_FILE, force = false, variant = 'plain' } = {}) {
+export function makeModelFixture({
+  outDir = DEFAULT_OUT_DIR,
+  gloveFile = DEFAULT_GLOVE_FILE,
+  force = false,
+  variant = 'plain',
+} = {}) {
   if (!existsSync(gloveFile)) throw new Error(`GloVe vectors not found at ${gloveFile}`);
   const source = readFileSync(gloveFile);
-  const stamp = { generator: GENERATOR_VERSION, variant, sourceSha256: createHash('sha256').update(source).digest('hex') };
+  const stamp = {
+    generator: GENERATOR_VERSION,
+    variant,
+    sourceSha256: createHash('sha256').update(source).digest('hex'),
+  };
   const stampFile = path.join(outDir, STAMP);
   if (!force && FILES.every((f) => existsSync(path.join(outDir, f)))) {
     try {
       const old = JSON.parse(readFileSync(stampFile, 'utf8'));
-      if (old.generator === stamp.generator && (old.variant ?? 'plain') === variant && old.sourceSha256 === stamp.sourceSha256) {
+      if (
+        old.generator === stamp.generator &&
+        (old.variant ?? 'plain') === variant &&
+        old.sourceSha256 === stamp.sourceSha256
+      ) {
         return { outDir, written: false, vocabSize: old.vocabSize, dims: old.dims };
       }
     } catch {

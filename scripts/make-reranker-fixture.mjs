@@ -16,7 +16,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import protobuf from 'protobufjs';
-import { DEFAULT_GLOVE_FILE, ONNX_SCHEMA, buildVocab, tokenizerConfig, tokenizerJson, writeAtomic } from './make-model-fixture.mjs';
+import {
+  DEFAULT_GLOVE_FILE,
+  ONNX_SCHEMA,
+  buildVocab,
+  tokenizerConfig,
+  tokenizerJson,
+  writeAtomic,
+} from './make-model-fixture.mjs';
 
 const GENERATOR_VERSION = 1;
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,9 +32,11 @@ const STAMP = 'fixture-stamp.json';
 const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'README.txt', STAMP];
 // Lucene's English stop set plus frequent function words: their vectors would dominate every mean.
 const STOP_WORDS = new Set(
-  ('a an and are as at be but by for if in into is it no not of on or such that the their then there these they this ' +
-    "to was will with he she his her i we you has have had were been which who what from its would could can do did " +
-    "said also about than so them him us our your my me 's n't").split(' '),
+  (
+    'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this ' +
+    'to was will with he she his her i we you has have had were been which who what from its would could can do did ' +
+    "said also about than so them him us our your my me 's n't"
+  ).split(' '),
 );
 const FLOAT = 1;
 const INT64 = 7;
@@ -109,10 +118,15 @@ function buildOnnx(matrix, vocabSize, dims) {
         node('Cast', ['same_bool'], ['same'], [{ name: 'to', type: ATTR_INT, i: FLOAT }]),
         node('Unsqueeze', ['passage_mask', 'axis1'], ['passage_cols']),
         node('Mul', ['same', 'passage_cols'], ['same_in_passage']),
-        node('ReduceMax', ['same_in_passage'], ['found'], [
-          { name: 'axes', type: ATTR_INTS, ints: [2] },
-          { name: 'keepdims', type: ATTR_INT, i: 0 },
-        ]),
+        node(
+          'ReduceMax',
+          ['same_in_passage'],
+          ['found'],
+          [
+            { name: 'axes', type: ATTR_INTS, ints: [2] },
+            { name: 'keepdims', type: ATTR_INT, i: 0 },
+          ],
+        ),
         node('Mul', ['found', 'query_mask'], ['query_found']),
         sum('query_found', 'found_count', 'axis1', 1),
         sum('query_mask', 'query_count', 'axis1', 1),
@@ -126,7 +140,10 @@ function buildOnnx(matrix, vocabSize, dims) {
         { name: 'token_type_ids', type: batchBySeq(INT64) },
       ],
       output: [
-        { name: 'logits', type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 1 }] } } } },
+        {
+          name: 'logits',
+          type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 1 }] } } },
+        },
       ],
     },
   };
@@ -150,7 +167,11 @@ function modelConfig(vocabSize, dims) {
     id2label: { 0: 'LABEL_0' },
     label2id: { LABEL_0: 0 },
     'transformers.js_config': { dtype: 'fp32' },
-    trove_fixture: { source: 'GloVe 6B 50d (5,050 most frequent words)', license: 'PDDL-1.0', generator: GENERATOR_VERSION },
+    trove_fixture: {
+      source: 'GloVe 6B 50d (5,050 most frequent words)',
+      license: 'PDDL-1.0',
+      generator: GENERATOR_VERSION,
+    },
   };
 }
 
@@ -167,7 +188,11 @@ Licence: GloVe vectors (Pennington, Socher & Manning 2014), PDDL 1.0, https://op
 `;
 
 /** Writes the fixture into outDir unless it is already up to date. */
-export function makeRerankerFixture({ outDir = DEFAULT_RERANKER_DIR, gloveFile = DEFAULT_GLOVE_FILE, force = false } = {}) {
+export function makeRerankerFixture({
+  outDir = DEFAULT_RERANKER_DIR,
+  gloveFile = DEFAULT_GLOVE_FILE,
+  force = false,
+} = {}) {
   if (!existsSync(gloveFile)) throw new Error(`GloVe vectors not found at ${gloveFile}`);
   const source = readFileSync(gloveFile);
   const stamp = { generator: GENERATOR_VERSION, sourceSha256: createHash('sha256').update(source).digest('hex') };
@@ -175,7 +200,8 @@ export function makeRerankerFixture({ outDir = DEFAULT_RERANKER_DIR, gloveFile =
   if (!force && FILES.every((f) => existsSync(path.join(outDir, f)))) {
     try {
       const old = JSON.parse(readFileSync(stampFile, 'utf8'));
-      if (old.generator === stamp.generator && old.sourceSha256 === stamp.sourceSha256) return { outDir, written: false };
+      if (old.generator === stamp.generator && old.sourceSha256 === stamp.sourceSha256)
+        return { outDir, written: false };
     } catch {
       // unreadable stamp: rebuild
     }
@@ -199,7 +225,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     const outDir = process.argv[2] ? path.resolve(process.argv[2]) : DEFAULT_RERANKER_DIR;
     const result = makeRerankerFixture({ outDir });
     const where = path.relative(process.cwd(), result.outDir) || '.';
-    console.log(result.written ? `reranker fixture: wrote ${where} (GloVe 6B, PDDL 1.0)` : `reranker fixture: ${where} is up to date`);
+    console.log(
+      result.written
+        ? `reranker fixture: wrote ${where} (GloVe 6B, PDDL 1.0)`
+        : `reranker fixture: ${where} is up to date`,
+    );
   } catch (error) {
     console.error(`reranker fixture: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

@@ -24,7 +24,12 @@ export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'public/models');
 export const DEFAULT_HUB = 'https://huggingface.co';
 const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const OPTIONAL = ['special_tokens_map.json', '1_Pooling/config.json'];
-const DTYPE_FILE = { fp32: 'onnx/model.onnx', q8: 'onnx/model_quantized.onnx', fp16: 'onnx/model_fp16.onnx', q4: 'onnx/model_q4.onnx' };
+const DTYPE_FILE = {
+  fp32: 'onnx/model.onnx',
+  q8: 'onnx/model_quantized.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+  q4: 'onnx/model_q4.onnx',
+};
 
 class FetchError extends Error {}
 
@@ -42,11 +47,14 @@ async function getJson(url) {
 function resolveId(id) {
   if (Object.hasOwn(MODEL_REGISTRY, id)) {
     const spec = MODEL_REGISTRY[id];
-    if (spec.localOnly) throw new FetchError(`"${id}" is a local-only fixture (${spec.repo}); generate it with npm run fixtures.`);
+    if (spec.localOnly)
+      throw new FetchError(`"${id}" is a local-only fixture (${spec.repo}); generate it with npm run fixtures.`);
     return { repo: spec.repo, revision: spec.revision, spec };
   }
   if (!id.includes('/')) {
-    throw new FetchError(`Unknown model "${id}". Registry ids: ${Object.keys(MODEL_REGISTRY).join(', ')}; or give a hub repo as owner/name.`);
+    throw new FetchError(
+      `Unknown model "${id}". Registry ids: ${Object.keys(MODEL_REGISTRY).join(', ')}; or give a hub repo as owner/name.`,
+    );
   }
   const problem = repoIdProblem(id);
   if (problem) throw new FetchError(problem);
@@ -78,7 +86,17 @@ async function download(url, dest) {
  * Fetches each model into outDir/<repo>/. Returns what was done per model. Throws FetchError with a message that
  * names the model, the file and the URL on the first failure.
  */
-export async function fetchModels(ids, { outDir = DEFAULT_OUT_DIR, hub = process.env.TROVE_HUB_URL ?? DEFAULT_HUB, dtypes, revision, force = false, log = console.log } = {}) {
+export async function fetchModels(
+  ids,
+  {
+    outDir = DEFAULT_OUT_DIR,
+    hub = process.env.TROVE_HUB_URL ?? DEFAULT_HUB,
+    dtypes,
+    revision,
+    force = false,
+    log = console.log,
+  } = {},
+) {
   if (ids.length === 0) throw new FetchError('Name at least one model: npm run models:fetch -- bge-small-en-v1.5');
   const results = [];
   for (const id of ids) {
@@ -87,7 +105,9 @@ export async function fetchModels(ids, { outDir = DEFAULT_OUT_DIR, hub = process
     // The hub's model info: the commit sha the revision points at, and the file list.
     const info = await getJson(hubUrl(hub, 'api/models', target.repo, 'revision', rev));
     const sha = typeof info.sha === 'string' ? info.sha : rev;
-    const files = (Array.isArray(info.siblings) ? info.siblings : []).map((s) => s.rfilename).filter((f) => typeof f === 'string');
+    const files = (Array.isArray(info.siblings) ? info.siblings : [])
+      .map((s) => s.rfilename)
+      .filter((f) => typeof f === 'string');
     let spec = target.spec;
     if (!spec) {
       const config = await getJson(hubUrl(hub, target.repo, 'resolve', sha, 'config.json')).catch(() => undefined);
@@ -95,7 +115,8 @@ export async function fetchModels(ids, { outDir = DEFAULT_OUT_DIR, hub = process
         ? await getJson(hubUrl(hub, target.repo, 'resolve', sha, '1_Pooling/config.json')).catch(() => undefined)
         : undefined;
       const check = checkCustomModel({ repo: target.repo, revision: sha, config, files, poolingConfig });
-      if (!check.ok) throw new FetchError(`${target.repo} cannot be used as an embedding model: ${check.problems.join(' ')}`);
+      if (!check.ok)
+        throw new FetchError(`${target.repo} cannot be used as an embedding model: ${check.problems.join(' ')}`);
       for (const note of check.notes) log(`  note: ${note}`);
       spec = check.spec;
     }
@@ -106,7 +127,8 @@ export async function fetchModels(ids, { outDir = DEFAULT_OUT_DIR, hub = process
       return file;
     });
     const missing = [...REQUIRED, ...onnx].filter((file) => files.length > 0 && !files.includes(file));
-    if (missing.length > 0) throw new FetchError(`${target.repo}@${sha} has no ${missing.join(', ')} (files: ${files.join(', ')}).`);
+    if (missing.length > 0)
+      throw new FetchError(`${target.repo}@${sha} has no ${missing.join(', ')} (files: ${files.join(', ')}).`);
     const optional = OPTIONAL.filter((file) => files.includes(file));
 
     const dir = path.join(outDir, ...target.repo.split('/'));
@@ -123,13 +145,24 @@ export async function fetchModels(ids, { outDir = DEFAULT_OUT_DIR, hub = process
         const size = await download(url, dest);
         log(`  ${target.repo}/${file}: ${(size / 1e6).toFixed(1)} MB`);
       } catch (error) {
-        throw new FetchError(`${target.repo}: could not download ${file}: ${error instanceof Error ? error.message : error}`);
+        throw new FetchError(
+          `${target.repo}: could not download ${file}: ${error instanceof Error ? error.message : error}`,
+        );
       }
       fetched.push(file);
     }
-    const source = { repo: target.repo, requested: rev, revision: sha, hub, files: [...REQUIRED, ...optional, ...onnx], dtypes: wanted };
+    const source = {
+      repo: target.repo,
+      requested: rev,
+      revision: sha,
+      hub,
+      files: [...REQUIRED, ...optional, ...onnx],
+      dtypes: wanted,
+    };
     await writeFile(path.join(dir, 'trove-source.json'), `${JSON.stringify(source, null, 2)}\n`);
-    log(`${id}: ${target.repo}@${sha.slice(0, 12)} in ${path.relative(process.cwd(), dir) || dir} (${fetched.length} fetched, ${skipped.length} already there)`);
+    log(
+      `${id}: ${target.repo}@${sha.slice(0, 12)} in ${path.relative(process.cwd(), dir) || dir} (${fetched.length} fetched, ${skipped.length} already there)`,
+    );
     results.push({ id, repo: target.repo, revision: sha, dir, fetched, skipped });
   }
   return results;

@@ -5,7 +5,11 @@ async function freshHeaders() {
   vi.resetModules();
   return import('./security-headers.ts');
 }
-const connectSrc = (policy: string) => policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src '));
+const connectSrc = (policy: string) =>
+  policy
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('connect-src '));
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -22,7 +26,11 @@ describe('the Ollama origin in the CSP', () => {
   it('adds exactly the origin the build names to connect-src, in the header and the meta tag', async () => {
     vi.stubEnv('VITE_TROVE_OLLAMA_ORIGIN', 'http://localhost:11434/');
     const headers = await freshHeaders();
-    for (const policy of [headers.CONTENT_SECURITY_POLICY, headers.META_CONTENT_SECURITY_POLICY, headers.SECURITY_HEADERS['Content-Security-Policy']]) {
+    for (const policy of [
+      headers.CONTENT_SECURITY_POLICY,
+      headers.META_CONTENT_SECURITY_POLICY,
+      headers.SECURITY_HEADERS['Content-Security-Policy'],
+    ]) {
       expect(connectSrc(policy)).toMatch(/^connect-src 'self' .* http:\/\/localhost:11434$/);
     }
     // Nothing else widened: scripts still only from this site.

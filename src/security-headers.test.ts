@@ -11,7 +11,13 @@ import {
 } from './security-headers.ts';
 import { parseModelHost } from './engine/models/model-host.ts';
 
-const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...v]) => [name, v.join(' ')]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...v]) => [name, v.join(' ')]),
+  );
 
 describe('security headers', () => {
   it('has the directives the privacy promise rests on', () => {
@@ -55,19 +61,23 @@ describe('security headers', () => {
     const expected = "'self' blob: data: https://models.example.org";
     expect(directives(contentSecurityPolicy(host)).get('connect-src')).toBe(expected);
     expect(directives(metaContentSecurityPolicy(host)).get('connect-src')).toBe(expected);
-    expect(headersFile(host)).toContain(`  Content-Security-Policy: ${securityHeaders(host)['Content-Security-Policy']}`);
+    expect(headersFile(host)).toContain(
+      `  Content-Security-Policy: ${securityHeaders(host)['Content-Security-Policy']}`,
+    );
     expect(headersFile(host)).not.toMatch(/huggingface|hf\.co/);
   });
 
-  it('gives a self build connect-src \'self\' blob: data: only', () => {
+  it("gives a self build connect-src 'self' blob: data: only", () => {
     const host = parseModelHost('self');
     expect(directives(contentSecurityPolicy(host)).get('connect-src')).toBe("'self' blob: data:");
     expect(headersFile(host)).not.toMatch(/https:/);
   });
 
-  it('documents VITE_TROVE_MODEL_HOST and the self build\'s policy in docs/hosting.md', () => {
+  it("documents VITE_TROVE_MODEL_HOST and the self build's policy in docs/hosting.md", () => {
     const doc = readFileSync(new URL('../docs/hosting.md', import.meta.url), 'utf8');
     expect(doc).toContain('VITE_TROVE_MODEL_HOST');
-    expect(doc).toContain(`connect-src ${directives(contentSecurityPolicy(parseModelHost('self'))).get('connect-src')}`);
+    expect(doc).toContain(
+      `connect-src ${directives(contentSecurityPolicy(parseModelHost('self'))).get('connect-src')}`,
+    );
   });
 });

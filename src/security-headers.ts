@@ -2,7 +2,12 @@
 // the preview server, the build emits them as dist/_headers for static hosts (Netlify, Cloudflare Pages), and
 // docs/hosting.md shows the same values for nginx and Caddy (a unit test keeps it in step).
 import type { Plugin } from 'vite';
-import { DEFAULT_MODEL_HOST, modelHostConnectSources, parseModelHost, type ModelHost } from './engine/models/model-host.ts';
+import {
+  DEFAULT_MODEL_HOST,
+  modelHostConnectSources,
+  parseModelHost,
+  type ModelHost,
+} from './engine/models/model-host.ts';
 
 /** The default build's model host: the Hugging Face hub. */
 const HUB = parseModelHost(DEFAULT_MODEL_HOST);
@@ -29,7 +34,9 @@ function directives(host: ModelHost): string[] {
  * cannot be widened at run time, so it is a build-time opt-in: VITE_TROVE_OLLAMA_ORIGIN=http://localhost:11434 adds
  * exactly that origin to connect-src (and the app offers the backend in Settings only for it). Unset: nothing changes.
  */
-export function ollamaConnectSource(value: string | undefined = process.env.VITE_TROVE_OLLAMA_ORIGIN): string | undefined {
+export function ollamaConnectSource(
+  value: string | undefined = process.env.VITE_TROVE_OLLAMA_ORIGIN,
+): string | undefined {
   if (!value?.trim()) return undefined;
   let url: URL;
   try {
@@ -38,7 +45,9 @@ export function ollamaConnectSource(value: string | undefined = process.env.VITE
     throw new Error(`VITE_TROVE_OLLAMA_ORIGIN must be an origin such as http://localhost:11434, got "${value}".`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
-    throw new Error(`VITE_TROVE_OLLAMA_ORIGIN must be an http(s) origin such as http://localhost:11434, got "${value}".`);
+    throw new Error(
+      `VITE_TROVE_OLLAMA_ORIGIN must be an http(s) origin such as http://localhost:11434, got "${value}".`,
+    );
   }
   return url.origin;
 }
@@ -83,7 +92,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeader
 /** The Netlify / Cloudflare Pages `_headers` file: every path gets every header. */
 export function headersFile(host: ModelHost = HUB): string {
   const lines = Object.entries(securityHeaders(host)).map(([name, value]) => `  ${name}: ${value}`);
-  return ['# Generated from src/security-headers.ts by the build; edit that file, not this one.', '/*', ...lines, ''].join('\n');
+  return [
+    '# Generated from src/security-headers.ts by the build; edit that file, not this one.',
+    '/*',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /** Vite plugin: emits `_headers` into the build output. */

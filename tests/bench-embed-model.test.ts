@@ -44,7 +44,10 @@ describe('bench/embed-model.ts', () => {
   it('padding never changes the real tokens: a short row alone equals the same row padded in a batch', async () => {
     const alone = await run(fp32, [short]);
     const batched = await run(fp32, [long, short]);
-    const row = batched.data.subarray(batched.seq * TINY.hidden, batched.seq * TINY.hidden + short.length * TINY.hidden);
+    const row = batched.data.subarray(
+      batched.seq * TINY.hidden,
+      batched.seq * TINY.hidden + short.length * TINY.hidden,
+    );
     const expected = alone.data.subarray(0, short.length * TINY.hidden);
     for (let i = 0; i < expected.length; i++) expect(row[i]).toBeCloseTo(expected[i], 4);
   });
@@ -60,7 +63,10 @@ describe('bench/embed-model.ts', () => {
   });
 
   it('different tokens give different vectors (the weights are not degenerate)', async () => {
-    const { data } = await run(fp32, [[2, 50, 3], [2, 51, 3]]);
+    const { data } = await run(fp32, [
+      [2, 50, 3],
+      [2, 51, 3],
+    ]);
     const h = TINY.hidden;
     expect(cosine(data.subarray(h, 2 * h), data.subarray(3 * h + h, 3 * h + 2 * h))).toBeLessThan(0.99);
   });

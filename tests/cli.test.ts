@@ -35,7 +35,8 @@ beforeAll(async () => {
   // The three hand-written fixtures only (e2e/fixtures/generated/ holds damaged files made by npm run fixtures).
   const docs = join(dir, 'docs');
   await mkdir(docs);
-  for (const name of ['field-guide.md', 'injection.html', 'windows-1252.txt']) await copyFile(resolve('e2e/fixtures', name), join(docs, name));
+  for (const name of ['field-guide.md', 'injection.html', 'windows-1252.txt'])
+    await copyFile(resolve('e2e/fixtures', name), join(docs, name));
   const ingest = await trove('ingest', docs, '--out', library);
   expect(ingest.stderr).toMatch(/\[1\/3\] field-guide\.md: \d+ passages/);
   expect(ingest.stderr).toMatch(/Wrote .*lib\.trove: 3 documents/);
@@ -48,7 +49,12 @@ describe('trove (command line)', { timeout: 120_000 }, () => {
     const info = await trove('info', library, '--json');
     expect(info.code).toBe(0);
     const manifest = JSON.parse(info.stdout);
-    expect(manifest).toMatchObject({ verified: true, formatVersion: 1, model: { id: 'glove-50d-static', dims: 50 }, counts: { documents: 3 } });
+    expect(manifest).toMatchObject({
+      verified: true,
+      formatVersion: 1,
+      model: { id: 'glove-50d-static', dims: 50 },
+      counts: { documents: 3 },
+    });
     expect(manifest.counts.vectors).toBe(manifest.counts.chunks);
     counts = manifest.counts;
   });
@@ -61,7 +67,10 @@ describe('trove (command line)', { timeout: 120_000 }, () => {
     expect(keywordHits[0].text).toMatch(/starter/i);
 
     // No query word occurs in the lighthouse passage: only the vectors can find it.
-    const semantic = JSON.parse((await trove('search', library, 'ocean ship navigation light', '--mode', 'semantic', '--json', '--k', '3')).stdout) as SearchResponse;
+    const semantic = JSON.parse(
+      (await trove('search', library, 'ocean ship navigation light', '--mode', 'semantic', '--json', '--k', '3'))
+        .stdout,
+    ) as SearchResponse;
     expect(semantic.mode).toBe('semantic');
     expect(semantic.results).toHaveLength(3);
 
@@ -73,11 +82,17 @@ describe('trove (command line)', { timeout: 120_000 }, () => {
       openStore: () => IndexedDbStore.open('cli-import'),
       loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
     });
-    await engine.init({ modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: resolve('public/models') + '/' });
+    await engine.init({
+      modelId: 'glove-50d-static',
+      allowRemoteModels: false,
+      localModelPath: resolve('public/models') + '/',
+    });
     expect((await engine.loadModel()).state).toBe('ready');
     expect((await engine.stats()).index?.loadedFromPages).toBe(true);
     const again = await engine.search('ocean ship navigation light', { mode: 'semantic', k: 3 });
-    expect(again.results.map((r) => [r.chunkId, r.text, r.scores.cosine])).toEqual(semantic.results.map((r) => [r.chunkId, r.text, r.scores.cosine]));
+    expect(again.results.map((r) => [r.chunkId, r.text, r.scores.cosine])).toEqual(
+      semantic.results.map((r) => [r.chunkId, r.text, r.scores.cosine]),
+    );
     const text = await trove('search', library, 'sourdough starter');
     expect(text.stdout).toMatch(/^1\. field-guide\.md › /);
   });
@@ -85,13 +100,30 @@ describe('trove (command line)', { timeout: 120_000 }, () => {
   it('exports to Qdrant (collection config + one point per passage) and to pgvector SQL', async () => {
     const qdrant = await trove('export', library, '--format', 'qdrant', '--out', join(dir, 'qdrant'));
     expect(qdrant.code).toBe(0);
-    expect(JSON.parse(await readFile(join(dir, 'qdrant/collection.json'), 'utf8'))).toEqual({ vectors: { size: 50, distance: 'Cosine' } });
-    const points = (await readFile(join(dir, 'qdrant/points.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(JSON.parse(await readFile(join(dir, 'qdrant/collection.json'), 'utf8'))).toEqual({
+      vectors: { size: 50, distance: 'Cosine' },
+    });
+    const points = (await readFile(join(dir, 'qdrant/points.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(points).toHaveLength(counts.vectors);
-    expect(points[0]).toMatchObject({ id: expect.any(Number), payload: { document: expect.any(String), text: expect.any(String) } });
+    expect(points[0]).toMatchObject({
+      id: expect.any(Number),
+      payload: { document: expect.any(String), text: expect.any(String) },
+    });
     expect(points[0].vector).toHaveLength(50);
 
-    const pg = await trove('export', library, '--format', 'pgvector', '--out', join(dir, 'lib.sql'), '--pg-data', 'copy');
+    const pg = await trove(
+      'export',
+      library,
+      '--format',
+      'pgvector',
+      '--out',
+      join(dir, 'lib.sql'),
+      '--pg-data',
+      'copy',
+    );
     expect(pg.code).toBe(0);
     const sql = await readFile(join(dir, 'lib.sql'), 'utf8');
     expect(sql).toMatch(/CREATE EXTENSION IF NOT EXISTS vector;/);

@@ -19,7 +19,9 @@ function file(name: string, text: string): FileInput {
   return { jobId: `job-${name}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer };
 }
 const corpus = Array.from({ length: 60 }, (_, i) =>
-  i % 2 === 0 ? `Note ${i}: the bank raised interest rates and investors bought bonds.` : `Note ${i}: the chef cooked dinner in the kitchen.`,
+  i % 2 === 0
+    ? `Note ${i}: the bank raised interest rates and investors bought bonds.`
+    : `Note ${i}: the chef cooked dinner in the kitchen.`,
 ).join('\n\n');
 
 /** Per-device default dtypes as the real registry has them for transformer models. */
@@ -69,7 +71,12 @@ function loader(log: Log) {
   };
 }
 
-async function open(db: string, log: Log, device: 'wasm' | 'webgpu' | 'auto', modelId: string | null = 'glove-50d-static') {
+async function open(
+  db: string,
+  log: Log,
+  device: 'wasm' | 'webgpu' | 'auto',
+  modelId: string | null = 'glove-50d-static',
+) {
   const engine = new TroveEngine({
     openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
     loadEmbedder: loader(log),
@@ -118,8 +125,15 @@ describe('a device change with another default dtype', () => {
     // Loaded with the stored vectors' dtype, not the device's default.
     expect(log.loads).toEqual([{ device: 'webgpu', dtype: 'q8' }]);
     // Asked as soon as the model is ready; the time estimate follows once the speed is measured.
-    expect((await engine.modelStatus()).dtypeChange).toEqual({ from: 'q8', to: 'fp32', because: 'device', passages: chunks });
-    await expect.poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await engine.modelStatus()).dtypeChange).toEqual({
+      from: 'q8',
+      to: 'fp32',
+      because: 'device',
+      passages: chunks,
+    });
+    await expect
+      .poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     const status = await engine.modelStatus();
     expect(status).toMatchObject({ state: 'ready', dtype: 'q8', pendingVectors: 0 });
     expect(status.dtypeChange).toMatchObject({ from: 'q8', to: 'fp32', passages: chunks });
@@ -154,9 +168,13 @@ describe('a device change with another default dtype', () => {
     expect((await engine.search('money finance', { mode: 'semantic', k: 3 })).results[0].text).toMatch(/bank/);
     // Back on WASM (default q8): the fp32 vectors are kept and the question is asked the other way round.
     await engine.updateSettings({ device: 'wasm' });
-    await expect.poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 }).toMatchObject({ from: 'fp32', to: 'q8' });
+    await expect
+      .poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 })
+      .toMatchObject({ from: 'fp32', to: 'q8' });
     expect(log.loads.at(-1)).toEqual({ device: 'wasm', dtype: 'fp32' });
-    await expect.poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await engine.modelStatus()).dtypeChange?.passagesPerSecond, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(log.embedded.get('fp32')).toBeLessThanOrEqual(chunks + 16); // the re-embed plus one speed sample
     expect(await fingerprints('dtype-2')).toEqual(['fp32']);
   });
@@ -182,9 +200,9 @@ describe('a device change with another default dtype', () => {
     const { engine } = await libraryMovedToWebGpu('dtype-8');
     await expect.poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 }).toBeDefined();
     await engine.confirmDtypeChange(false);
-    await expect.poll(() => storedSetting('dtype-8', 'dtype-declines'), { timeout: 20_000 }).toEqual([
-      'glove-50d-static|q8|fp32|auto',
-    ]);
+    await expect
+      .poll(() => storedSetting('dtype-8', 'dtype-declines'), { timeout: 20_000 })
+      .toEqual(['glove-50d-static|q8|fp32|auto']);
     const log: Log = { loads: [], embedded: new Map() };
     const reopened = await open('dtype-8', log, 'webgpu');
     expect((await reopened.search('money finance', { mode: 'semantic', k: 3 })).results[0].text).toMatch(/bank/);
@@ -210,7 +228,9 @@ describe('a device change with another default dtype', () => {
     const status = await engine.modelStatus();
     expect(status.dtype).toBe('fp32');
     expect(status.dtypeChange).toBeUndefined();
-    expect(status.deviceNote).toMatch(/the library's q8 vectors' model could not be loaded \(its q8 weights are not here\); re-embedding with fp32/);
+    expect(status.deviceNote).toMatch(
+      /the library's q8 vectors' model could not be loaded \(its q8 weights are not here\); re-embedding with fp32/,
+    );
     expect(log.embedded.get('fp32')).toBe(chunks);
   });
 
@@ -221,11 +241,13 @@ describe('a device change with another default dtype', () => {
     await engine.ingest([file('notes.txt', corpus)], () => undefined);
     const chunks = (await engine.stats()).chunks;
     await engine.updateSettings({ device: 'webgpu' });
-    await expect.poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 }).toMatchObject({
-      from: 'q8',
-      to: 'fp32',
-      passages: chunks,
-    });
+    await expect
+      .poll(async () => (await engine.modelStatus()).dtypeChange, { timeout: 20_000 })
+      .toMatchObject({
+        from: 'q8',
+        to: 'fp32',
+        passages: chunks,
+      });
     expect(log.loads.at(-1)).toEqual({ device: 'webgpu', dtype: 'q8' });
     expect(log.embedded.get('fp32') ?? 0).toBe(0);
     expect((await engine.modelStatus()).previousModelId).toBeUndefined();
@@ -251,11 +273,18 @@ describe('a model switch interrupted on one device and resumed on another', () =
     await first.updateSettings({ chunkTokens: 16, chunkOverlapTokens: 0 });
     await first.ingest([file('notes.txt', corpus)], () => undefined);
     await first.updateSettings({ modelId: 'glove-50d-permuted' });
-    await expect.poll(async () => (await first.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
+    await expect
+      .poll(async () => (await first.modelStatus()).previousModelId, { timeout: 20_000 })
+      .toBe('glove-50d-static');
 
     // The page closes mid-switch; the library opens again where WebGPU is available (default fp32, vectors q8).
     // The new model's re-embed is held too, so the switch is still in progress while we look.
-    const log2: Log = { loads: [], embedded: new Map(), autoDevice: 'webgpu', hold: { modelId: 'glove-50d-permuted', released } };
+    const log2: Log = {
+      loads: [],
+      embedded: new Map(),
+      autoDevice: 'webgpu',
+      hold: { modelId: 'glove-50d-permuted', released },
+    };
     const second = new TroveEngine({
       openStore: ({ onStale }) => IndexedDbStore.open('dtype-9', { onStale }),
       loadEmbedder: loader(log2),
@@ -263,7 +292,9 @@ describe('a model switch interrupted on one device and resumed on another', () =
       lock: inProcessLock('dtype-9-after-restart'),
     });
     await second.init({ allowRemoteModels: false, localModelPath, device: 'auto' });
-    await expect.poll(async () => (await second.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
+    await expect
+      .poll(async () => (await second.modelStatus()).previousModelId, { timeout: 20_000 })
+      .toBe('glove-50d-static');
     expect(log2.loads).toContainEqual({ device: 'auto', dtype: 'q8' });
     const during = await second.search('money finance', { mode: 'semantic', k: 3 });
     expect(during.notice).toMatch(/Re-embedding/);
@@ -279,8 +310,12 @@ describe('the dtype setting', () => {
     expect(() => mergeSettings(DEFAULT_SETTINGS, { dtype: 'fp16' })).toThrow(
       'bge-small-en-v1.5 has no fp16 weights; it offers q8 (34 MB), fp32 (133 MB), or auto.',
     );
-    expect(() => mergeSettings(DEFAULT_SETTINGS, { dtype: 'int3' as never })).toThrow(/dtype must be one of auto, fp32, fp16, q8, q4/);
-    expect(() => mergeSettings(DEFAULT_SETTINGS, { modelId: 'glove-50d-static', dtype: 'q8' })).toThrow(/glove-50d-static has no q8/);
+    expect(() => mergeSettings(DEFAULT_SETTINGS, { dtype: 'int3' as never })).toThrow(
+      /dtype must be one of auto, fp32, fp16, q8, q4/,
+    );
+    expect(() => mergeSettings(DEFAULT_SETTINGS, { modelId: 'glove-50d-static', dtype: 'q8' })).toThrow(
+      /glove-50d-static has no q8/,
+    );
     // Changing the model alone (Settings, a link, the build's choice) drops a dtype the new model lacks.
     const q8 = mergeSettings(DEFAULT_SETTINGS, { dtype: 'q8' });
     expect(mergeSettings(q8, { modelId: 'glove-50d-static' }).dtype).toBe('auto');
@@ -289,10 +324,18 @@ describe('the dtype setting', () => {
 
   it('loads the chosen dtype, and a missing weights file is a clear error, not a crash', async () => {
     await expect(
-      loadTransformersEmbedder({ modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath, device: 'auto', dtype: 'q8' }),
+      loadTransformersEmbedder({
+        modelId: 'glove-50d-static',
+        allowRemoteModels: false,
+        localModelPath,
+        device: 'auto',
+        dtype: 'q8',
+      }),
     ).rejects.toMatchObject({
       code: 'MODEL_UNAVAILABLE',
-      message: expect.stringMatching(/its q8 weights \(onnx\/model_quantized\.onnx\) are not under .*glove-50d-static\/: choose another dtype in Settings\.$/),
+      message: expect.stringMatching(
+        /its q8 weights \(onnx\/model_quantized\.onnx\) are not under .*glove-50d-static\/: choose another dtype in Settings\.$/,
+      ),
     });
   });
 

@@ -19,13 +19,27 @@ const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };
 
 function file(name: string, text: string, type = 'text/plain'): FileInput {
-  return { jobId: `job-${name}-${Math.random().toString(36).slice(2)}`, name, type, data: new TextEncoder().encode(text).buffer as ArrayBuffer };
+  return {
+    jobId: `job-${name}-${Math.random().toString(36).slice(2)}`,
+    name,
+    type,
+    data: new TextEncoder().encode(text).buffer as ArrayBuffer,
+  };
 }
 
 /** Paragraphs with distinct words, so each becomes its own chunk at a small chunk size. */
 function paragraphs(prefix: string, count: number): string {
-  const topics = ['river water fish', 'mountain snow weather', 'bank money interest', 'football team players', 'kitchen food dinner'];
-  return Array.from({ length: count }, (_, i) => `${prefix} note ${i}: the ${topics[i % topics.length]} report number ${i}.`).join('\n\n');
+  const topics = [
+    'river water fish',
+    'mountain snow weather',
+    'bank money interest',
+    'football team players',
+    'kitchen food dinner',
+  ];
+  return Array.from(
+    { length: count },
+    (_, i) => `${prefix} note ${i}: the ${topics[i % topics.length]} report number ${i}.`,
+  ).join('\n\n');
 }
 
 type Hooks = { wrap?: (embedder: Embedder) => Embedder; fail?: () => boolean };
@@ -56,7 +70,9 @@ async function ingest(engine: TroveApi, files: FileInput[]): Promise<IngestProgr
 
 async function idle(engine: TroveApi): Promise<void> {
   // A no-op settings write goes through the queue only if needed; poll on the documents instead.
-  await expect.poll(async () => (await engine.listDocuments()).every((d) => d.status !== 'ingesting'), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(async () => (await engine.listDocuments()).every((d) => d.status !== 'ingesting'), { timeout: 30_000 })
+    .toBe(true);
 }
 
 async function chunkRows(dbName: string): Promise<number> {
@@ -112,15 +128,22 @@ describe('durability', () => {
         return real as Store;
       });
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const engine = new TroveEngine({ openStore: ({ onStale }) => failingStore(onStale), loadEmbedder: loader(), libraryName: db });
+      const engine = new TroveEngine({
+        openStore: ({ onStale }) => failingStore(onStale),
+        loadEmbedder: loader(),
+        libraryName: db,
+      });
       await engine.init(fixtureSettings);
       // First failure: kept for the next start. Second: failed, with the reason. A third start leaves it alone.
       const expected = attempt < 2 ? 'ingesting' : 'failed';
       await expect
-        .poll(async () => {
-          const [doc] = await engine.listDocuments();
-          return doc?.error && doc.attempts === Math.min(attempt, 2) ? doc.status : undefined;
-        }, { timeout: 30_000 })
+        .poll(
+          async () => {
+            const [doc] = await engine.listDocuments();
+            return doc?.error && doc.attempts === Math.min(attempt, 2) ? doc.status : undefined;
+          },
+          { timeout: 30_000 },
+        )
         .toBe(expected);
       const [doc] = await engine.listDocuments();
       expect(doc.name).toBe('notes.txt');
@@ -166,16 +189,20 @@ describe('durability', () => {
     expect(storedBeforeStop).toBe(64);
     // The store still says 'ingesting'; a new start (whose lock the closed tab no longer holds) resumes it.
     const embedded: number[] = [];
-    const second = await open(db, {
-      wrap: (embedder) => {
-        const embedPassages = embedder.embedPassages.bind(embedder);
-        embedder.embedPassages = (texts, options) => {
-          embedded.push(texts.length);
-          return embedPassages(texts, options);
-        };
-        return embedder;
+    const second = await open(
+      db,
+      {
+        wrap: (embedder) => {
+          const embedPassages = embedder.embedPassages.bind(embedder);
+          embedder.embedPassages = (texts, options) => {
+            embedded.push(texts.length);
+            return embedPassages(texts, options);
+          };
+          return embedder;
+        },
       },
-    }, { lock: inProcessLock('dur-continue-second-tab') });
+      { lock: inProcessLock('dur-continue-second-tab') },
+    );
     await idle(second);
     const [doc] = await second.listDocuments();
     expect(doc.status).toBe('ready');
@@ -210,7 +237,8 @@ describe('durability', () => {
     const engine = await open('dur-query', {
       wrap: (embedder) => {
         const embedQuery = embedder.embedQuery.bind(embedder);
-        embedder.embedQuery = (text) => (broken ? Promise.reject(new Error('WebGPU device was lost')) : embedQuery(text));
+        embedder.embedQuery = (text) =>
+          broken ? Promise.reject(new Error('WebGPU device was lost')) : embedQuery(text);
         return embedder;
       },
     });
@@ -257,7 +285,10 @@ describe('durability', () => {
     const [unsupported] = await ingest(engine, [file('photo.xyz', 'not a document', '')]);
     expect(unsupported.error?.code).toBe('UNSUPPORTED_FORMAT');
     expect(unsupported.error?.message).toMatch(/\.md/); // names the valid extensions
-    await expect(engine.updateSettings({ chunkTokens: 5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /whole number from 16 to 8192/ });
+    await expect(engine.updateSettings({ chunkTokens: 5 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: /whole number from 16 to 8192/,
+    });
     await expect(engine.deleteDocument(9999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await engine.updateSettings({ maxFileMB: 1 });
     const [tooLarge] = await ingest(engine, [file('big.txt', 'word '.repeat(300_000))]);
@@ -305,7 +336,15 @@ describe('durability', () => {
       },
     });
     const text = 'The river carries fresh water to the valley.';
-    await v1.put('documents', { id: 1, name: 'old.txt', format: 'text', size: text.length, addedAt: 5, status: 'ready', chunkCount: 1 });
+    await v1.put('documents', {
+      id: 1,
+      name: 'old.txt',
+      format: 'text',
+      size: text.length,
+      addedAt: 5,
+      status: 'ready',
+      chunkCount: 1,
+    });
     await v1.put('texts', { docId: 1, text, blocks: [{ start: 0, end: text.length, kind: 'paragraph' }] });
     await v1.put('chunks', { id: 1, docId: 1, text, start: 0, end: text.length, headingPath: [], tokenCount: 8 });
     await v1.put('terms', { chunkId: 1, docId: 1, terms: 'river carri fresh water vallei' });
@@ -373,7 +412,11 @@ describe('durability', () => {
     const db = 'dur-build-choice';
     const first = await open(db);
     await first.updateSettings({ modelId: 'glove-50d-permuted' });
-    const again = new TroveEngine({ openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }), loadEmbedder: loader(), libraryName: db });
+    const again = new TroveEngine({
+      openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
+      loadEmbedder: loader(),
+      libraryName: db,
+    });
     const { settings } = await again.init(fixtureSettings);
     expect(settings.modelId).toBe('glove-50d-permuted');
     expect(settings.localModelPath).toBe(localModelPath);
@@ -393,7 +436,9 @@ describe('durability', () => {
     const [done] = await run;
     expect(done.stage).toBe('done');
     await idle(b);
-    await expect.poll(async () => (await b.listDocuments())[0]?.chunkCount).toBe((await a.listDocuments())[0].chunkCount);
+    await expect
+      .poll(async () => (await b.listDocuments())[0]?.chunkCount)
+      .toBe((await a.listDocuments())[0].chunkCount);
     expect(await chunkRows(db)).toBe((await a.listDocuments())[0].chunkCount);
   });
 

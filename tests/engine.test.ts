@@ -62,7 +62,10 @@ describe('TroveEngine', () => {
     expect(status.state).toBe('ready');
     expect(status.dims).toBe(50);
 
-    const { final, seen } = await ingestAll(engine, [file('notes.md', notes, 'text/markdown'), file('sport.txt', sport)]);
+    const { final, seen } = await ingestAll(engine, [
+      file('notes.md', notes, 'text/markdown'),
+      file('sport.txt', sport),
+    ]);
     expect(final.map((p) => p.stage)).toEqual(['done', 'done']);
     expect(seen.some((p) => p.stage === 'parsing')).toBe(true);
     expect(seen.some((p) => p.stage === 'embedding')).toBe(true);
@@ -135,7 +138,12 @@ describe('TroveEngine', () => {
   it('rejects a bad file with a message and still ingests the others', async () => {
     const { engine } = await engineOn('engine-3');
     const corrupt = { ...file('broken.pdf', '%PDF-1.4 this is not really a pdf'), type: 'application/pdf' };
-    const binary = { jobId: 'bin', name: 'data.txt', type: 'text/plain', data: new Uint8Array([0, 1, 2, 0, 255, 0, 3, 0]).buffer };
+    const binary = {
+      jobId: 'bin',
+      name: 'data.txt',
+      type: 'text/plain',
+      data: new Uint8Array([0, 1, 2, 0, 255, 0, 3, 0]).buffer,
+    };
     const { final } = await ingestAll(engine, [corrupt, binary, file('sport.txt', sport)]);
     expect(final.map((p) => p.stage)).toEqual(['failed', 'failed', 'done']);
     expect(final[0].error?.code).toBe('PARSE_FAILED');
@@ -145,7 +153,10 @@ describe('TroveEngine', () => {
 
   it('cancels an ingest and keeps nothing of it', async () => {
     const { engine } = await engineOn('engine-4');
-    const long = Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} about the river and the mountain weather.`).join('\n\n');
+    const long = Array.from(
+      { length: 4000 },
+      (_, i) => `Paragraph ${i} about the river and the mountain weather.`,
+    ).join('\n\n');
     const job = file('long.txt', long);
     const run = engine.ingest([job], (p) => {
       if (p.stage === 'embedding' && (p.chunksDone ?? 0) > 0) void engine.cancel(job.jobId);
@@ -181,7 +192,9 @@ describe('TroveEngine', () => {
     const { engine } = await engineOn('engine-6');
     await engine.updateSettings({ hnswThreshold: 20, chunkTokens: 16, chunkOverlapTokens: 0 });
     const paragraphs = Array.from({ length: 60 }, (_, i) =>
-      i % 2 ? `Report ${i}: the bank raised interest rates and investors bought bonds.` : `Match ${i}: the team won the football game.`,
+      i % 2
+        ? `Report ${i}: the bank raised interest rates and investors bought bonds.`
+        : `Match ${i}: the team won the football game.`,
     );
     await ingestAll(engine, [file('many.txt', paragraphs.join('\n\n'))]);
     const before = await engine.stats();

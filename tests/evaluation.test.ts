@@ -13,7 +13,13 @@ import type { EvaluationSet } from '../src/engine/api/index.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const read = (name: string) => readFileSync(resolve('e2e/fixtures/beir-mini', name), 'utf8');
-const beir: EvaluationSet = { kind: 'beir', name: 'beir-mini', corpus: read('corpus.jsonl'), queries: read('queries.jsonl'), qrels: read('qrels.tsv') };
+const beir: EvaluationSet = {
+  kind: 'beir',
+  name: 'beir-mini',
+  corpus: read('corpus.jsonl'),
+  queries: read('queries.jsonl'),
+  qrels: read('qrels.tsv'),
+};
 
 let counter = 0;
 async function openEngine() {
@@ -25,7 +31,12 @@ async function openEngine() {
     libraryName: name,
     lock: inProcessLock(name),
   });
-  await engine.init({ modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', allowRemoteModels: false, localModelPath });
+  await engine.init({
+    modelId: 'glove-50d-static',
+    rerankerId: 'glove-50d-cross-encoder',
+    allowRemoteModels: false,
+    localModelPath,
+  });
   await engine.loadModel();
   return engine;
 }
@@ -33,7 +44,17 @@ async function openEngine() {
 describe('evaluate through the engine API', () => {
   it('ingests a BEIR set into its own collection and scores every configuration, with per-query drill-down', async () => {
     const engine = await openEngine();
-    await engine.ingest([{ jobId: 'other', name: 'd1', type: 'text/plain', data: new TextEncoder().encode('fish river water').buffer as ArrayBuffer }], () => undefined);
+    await engine.ingest(
+      [
+        {
+          jobId: 'other',
+          name: 'd1',
+          type: 'text/plain',
+          data: new TextEncoder().encode('fish river water').buffer as ArrayBuffer,
+        },
+      ],
+      () => undefined,
+    );
     const stages: string[] = [];
     const run = await engine.evaluate({ set: beir }, (p) => stages.push(p.stage));
     expect(stages).toContain('ingesting');
@@ -41,8 +62,18 @@ describe('evaluate through the engine API', () => {
     const collections = await engine.listCollections();
     expect(collections.find((c) => c.id === run.collection)?.documents).toBe(10);
     expect(run.configurations.map((c) => c.name)).toEqual([
-      'keyword', 'keyword +rerank', 'semantic', 'semantic +rerank', 'hybrid rrf', 'hybrid rrf +rerank',
-      'hybrid w0.3', 'hybrid w0.3 +rerank', 'hybrid w0.5', 'hybrid w0.5 +rerank', 'hybrid w0.7', 'hybrid w0.7 +rerank',
+      'keyword',
+      'keyword +rerank',
+      'semantic',
+      'semantic +rerank',
+      'hybrid rrf',
+      'hybrid rrf +rerank',
+      'hybrid w0.3',
+      'hybrid w0.3 +rerank',
+      'hybrid w0.5',
+      'hybrid w0.5 +rerank',
+      'hybrid w0.7',
+      'hybrid w0.7 +rerank',
     ]);
     const keyword = run.configurations[0];
     expect(keyword.queries).toBe(3);
@@ -64,11 +95,15 @@ describe('evaluate through the engine API', () => {
   it('eval.jsonl against the library by document name; a cancelled run rejects', async () => {
     const engine = await openEngine();
     const enc = (t: string) => new TextEncoder().encode(t).buffer as ArrayBuffer;
-    await engine.ingest([
-      { jobId: 'a', name: 'rivers.txt', type: 'text/plain', data: enc('fish swim in the river') },
-      { jobId: 'b', name: 'money.txt', type: 'text/plain', data: enc('the bank pays interest on money') },
-    ], () => undefined);
-    const text = '{"query":"river fish","relevant":["rivers.txt"]}\n{"query":"bank interest","relevant":["money.txt"]}\n';
+    await engine.ingest(
+      [
+        { jobId: 'a', name: 'rivers.txt', type: 'text/plain', data: enc('fish swim in the river') },
+        { jobId: 'b', name: 'money.txt', type: 'text/plain', data: enc('the bank pays interest on money') },
+      ],
+      () => undefined,
+    );
+    const text =
+      '{"query":"river fish","relevant":["rivers.txt"]}\n{"query":"bank interest","relevant":["money.txt"]}\n';
     // An earlier BEIR set's collection is not part of the library being judged.
     await engine.evaluate({ set: beir, rerank: false });
     const run = await engine.evaluate({ set: { kind: 'simple', name: 'eval.jsonl', text }, rerank: false });

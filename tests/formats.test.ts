@@ -51,10 +51,19 @@ describe('formats through the engine', () => {
   it('finds a phrase of every text format, citing its row and fields, heading path or identifier parts', async () => {
     const engine = await open();
     const paths = Object.keys(FORMAT_PHRASES).filter((p) => !p.startsWith('scans/'));
-    const done = await engine.ingest(paths.map((p) => input(p)), () => undefined);
-    expect(done.map((d) => [d.fileName, d.stage, d.error?.message])).toEqual(paths.map((p) => [p.split('/').pop(), 'done', undefined]));
+    const done = await engine.ingest(
+      paths.map((p) => input(p)),
+      () => undefined,
+    );
+    expect(done.map((d) => [d.fileName, d.stage, d.error?.message])).toEqual(
+      paths.map((p) => [p.split('/').pop(), 'done', undefined]),
+    );
     for (const path of paths) {
-      const want = FORMAT_PHRASES[path as keyof typeof FORMAT_PHRASES] as { phrase: string; row?: number; heading?: string[] };
+      const want = FORMAT_PHRASES[path as keyof typeof FORMAT_PHRASES] as {
+        phrase: string;
+        row?: number;
+        heading?: string[];
+      };
       const top = (await engine.search(want.phrase, { mode: 'keyword', k: 3 })).results[0];
       expect(top?.documentName, path).toBe(path.split('/').pop());
       if (want.row !== undefined) expect(top?.row, path).toBe(want.row);
@@ -67,13 +76,20 @@ describe('formats through the engine', () => {
     expect(code.documentName).toBe('httpHeaders.ts');
     expect(code.text.slice(code.highlights[0]![0], code.highlights[0]![1])).toMatch(/Http|header/i);
     const docs = await engine.listDocuments();
-    expect(docs.find((d) => d.name === 'httpHeaders.ts')).toMatchObject({ format: 'code', language: undefined, folder: 'formats/src' });
+    expect(docs.find((d) => d.name === 'httpHeaders.ts')).toMatchObject({
+      format: 'code',
+      language: undefined,
+      folder: 'formats/src',
+    });
     expect(docs.find((d) => d.name === 'report.docx')?.language).toBe('en');
   });
 
   it('indexes the text fields the user chose; the others stay metadata', async () => {
     const engine = await open();
-    const preview = await engine.previewRecords(fixtures['catalogue.csv']!.slice().buffer as ArrayBuffer, 'catalogue.csv');
+    const preview = await engine.previewRecords(
+      fixtures['catalogue.csv']!.slice().buffer as ArrayBuffer,
+      'catalogue.csv',
+    );
     expect(preview.suggestedTextFields).toEqual(['description']);
     expect(preview.fields).toEqual(['id', 'title', 'description', 'year']);
     await engine.ingest([input('catalogue.csv', { textFields: ['title'] })], () => undefined);
@@ -88,7 +104,10 @@ describe('formats through the engine', () => {
     const german =
       'Die Leuchttürme an der Nordseeküste wurden im neunzehnten Jahrhundert gebaut. Ihre Wärter lebten oft jahrelang ' +
       'allein auf den Inseln und schrieben jeden Abend das Wetter in ihre Bücher.';
-    await engine.ingest([text('leuchttuerme.txt', german), text('short.txt', 'The lighthouse keepers wrote the weather down.')], () => undefined);
+    await engine.ingest(
+      [text('leuchttuerme.txt', german), text('short.txt', 'The lighthouse keepers wrote the weather down.')],
+      () => undefined,
+    );
     const docs = await engine.listDocuments();
     expect(docs.find((d) => d.name === 'leuchttuerme.txt')?.language).toBe('de');
     // German Snowball: "Leuchtturms" and "Leuchttürme" share the stem; the English analysis would not match them.

@@ -27,7 +27,13 @@ async function openEngine(chunkTokens: number) {
     libraryName: name,
     lock: inProcessLock(name),
   });
-  await engine.init({ modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath, chunkTokens, chunkOverlapTokens: 0 });
+  await engine.init({
+    modelId: 'glove-50d-static',
+    allowRemoteModels: false,
+    localModelPath,
+    chunkTokens,
+    chunkOverlapTokens: 0,
+  });
   await engine.loadModel();
   return engine;
 }
@@ -37,7 +43,10 @@ const check = (report: HealthReport, id: string) => report.checks.find((c) => c.
 describe('health report', () => {
   it('a clean library: normalised vectors, no duplicates, the impossible flags explained', async () => {
     const engine = await openEngine(64);
-    await engine.ingest([file('a.txt', 'the river flows past the mill'), file('b.txt', 'snow falls on the mountain')], () => undefined);
+    await engine.ingest(
+      [file('a.txt', 'the river flows past the mill'), file('b.txt', 'snow falls on the mountain')],
+      () => undefined,
+    );
     const report = await engine.health();
     expect(report.passages).toBe(2);
     expect(check(report, 'unnormalised-vectors').status).toBe('ok');
@@ -52,7 +61,10 @@ describe('health report', () => {
   it('finds duplicate passages and deletes the documents that only repeat others with one fix', async () => {
     const engine = await openEngine(64);
     const text = 'the river flows past the mill and fish swim in the cold water';
-    await engine.ingest([file('a.txt', text), file('copy.txt', text.toUpperCase()), file('c.txt', 'snow falls on the mountain')], () => undefined);
+    await engine.ingest(
+      [file('a.txt', text), file('copy.txt', text.toUpperCase()), file('c.txt', 'snow falls on the mountain')],
+      () => undefined,
+    );
     const report = await engine.health();
     const dup = check(report, 'duplicate-passages');
     expect(dup.status).toBe('warning');
@@ -68,14 +80,35 @@ describe('health report', () => {
   // Ingest caps passages at the model's budget, so this happens after a switch to a model with a shorter one;
   // the report is checked directly with such a model and a planted unnormalised vector.
   it('finds passages longer than the serving model takes, and unnormalised stored vectors', async () => {
-    const chunk = (id: number, docId: number, tokenCount: number) => ({ id, docId, text: `passage ${id}`, tokenCount, start: 0, end: 1, headingPath: [] });
+    const chunk = (id: number, docId: number, tokenCount: number) => ({
+      id,
+      docId,
+      text: `passage ${id}`,
+      tokenCount,
+      start: 0,
+      end: 1,
+      headingPath: [],
+    });
     const chunks = [chunk(1, 1, 50), chunk(2, 1, 300), chunk(3, 2, 20)];
     const store = {
       getChunks: async (ids: readonly number[]) => chunks.filter((c) => ids.includes(c.id)),
       vectorBatchesOf: async (docId: number) =>
-        docId === 1 ? [{ docId, fingerprint: 'f', dims: 2, chunkIds: new Uint32Array([1, 2]), vectors: new Float32Array([0.6, 0.8, 1, 1]) }] : [],
+        docId === 1
+          ? [
+              {
+                docId,
+                fingerprint: 'f',
+                dims: 2,
+                chunkIds: new Uint32Array([1, 2]),
+                vectors: new Float32Array([0.6, 0.8, 1, 1]),
+              },
+            ]
+          : [],
     } as unknown as Store;
-    const docs = new Map([[1, { id: 1, name: 'a.txt' }], [2, { id: 2, name: 'b.txt' }]]) as unknown as Map<number, DocumentRecord>;
+    const docs = new Map([
+      [1, { id: 1, name: 'a.txt' }],
+      [2, { id: 2, name: 'b.txt' }],
+    ]) as unknown as Map<number, DocumentRecord>;
     const report = await healthReport({
       store,
       docs,

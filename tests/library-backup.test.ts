@@ -14,7 +14,13 @@ const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };
 
 function file(name: string, text: string, extra: Partial<FileInput> = {}): FileInput {
-  return { jobId: `job-${name}-${Math.random().toString(36).slice(2)}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer, ...extra };
+  return {
+    jobId: `job-${name}-${Math.random().toString(36).slice(2)}`,
+    name,
+    type: 'text/plain',
+    data: new TextEncoder().encode(text).buffer as ArrayBuffer,
+    ...extra,
+  };
 }
 
 /** The glove model under another fingerprint: a library "made with another model". */
@@ -44,7 +50,14 @@ async function open(db: string, extra: Partial<EngineDependencies> & { other?: b
   return engine;
 }
 
-const topics = ['rivers and lakes', 'mountain weather', 'garden vegetables', 'ocean tides', 'forest birds', 'city traffic'];
+const topics = [
+  'rivers and lakes',
+  'mountain weather',
+  'garden vegetables',
+  'ocean tides',
+  'forest birds',
+  'city traffic',
+];
 /** A seeded library: two collections, several passages per document, tags. */
 async function sampleLibrary(db: string) {
   const engine = await open(db);
@@ -52,13 +65,20 @@ async function sampleLibrary(db: string) {
   const files = topics.map((topic, i) =>
     file(
       `${topic.replace(/ /g, '-')}.txt`,
-      Array.from({ length: 8 }, (_, p) => `Paragraph ${p} about ${topic}: notes on ${topic} number ${(i * 31 + p * 7) % 13}.`).join('\n\n'),
+      Array.from(
+        { length: 8 },
+        (_, p) => `Paragraph ${p} about ${topic}: notes on ${topic} number ${(i * 31 + p * 7) % 13}.`,
+      ).join('\n\n'),
       i % 2 === 1 ? { collection: 'work' } : {},
     ),
   );
   for (const f of files) await engine.ingest([f], () => undefined);
   const docs = await engine.listDocuments();
-  await engine.setTags(docs.filter((d) => d.name.includes('r')).map((d) => d.id), ['keep', 'review'], 'set');
+  await engine.setTags(
+    docs.filter((d) => d.name.includes('r')).map((d) => d.id),
+    ['keep', 'review'],
+    'set',
+  );
   return engine;
 }
 
@@ -97,7 +117,9 @@ async function vectorBytes(db: string, fingerprint: string): Promise<Map<string,
 }
 
 const summary = async (engine: TroveEngine) =>
-  (await engine.listDocuments()).map((d) => [d.name, d.collection, d.tags, d.chunkCount, d.sha256, d.status, d.embedded]).sort();
+  (await engine.listDocuments())
+    .map((d) => [d.name, d.collection, d.tags, d.chunkCount, d.sha256, d.status, d.embedded])
+    .sort();
 
 describe('export → import through the engine', () => {
   it('is lossless: same documents, collections, tags, byte-identical vectors and identical results in every mode', async () => {
@@ -149,9 +171,13 @@ describe('a refused import leaves the library untouched', () => {
     for (const at of [Math.floor(bytes.length / 2), bytes.length - 10, 40]) {
       const broken = bytes.slice();
       broken[at] ^= 0xff;
-      await expect(target.importLibrary(new Blob([broken]), { fileName: 'broken.trove' })).rejects.toMatchObject({ code: 'IMPORT_INVALID' });
+      await expect(target.importLibrary(new Blob([broken]), { fileName: 'broken.trove' })).rejects.toMatchObject({
+        code: 'IMPORT_INVALID',
+      });
     }
-    await expect(target.importLibrary(new Blob([bytes.slice(0, bytes.length - 100)]))).rejects.toMatchObject({ code: 'IMPORT_INVALID' });
+    await expect(target.importLibrary(new Blob([bytes.slice(0, bytes.length - 100)]))).rejects.toMatchObject({
+      code: 'IMPORT_INVALID',
+    });
     expect([await summary(target), await answers(target)]).toEqual(before);
     expect((await target.listCollections()).map((c) => c.id)).toEqual(['library']);
   });
@@ -172,7 +198,8 @@ describe('a refused import leaves the library untouched', () => {
     expect((await target.listDocuments()).length).toBe(topics.length + 1);
     // Keyword search works at once; the passages get vectors of the model in use.
     expect((await target.search('tides', { mode: 'keyword' })).results[0].documentName).toBe('ocean-tides.txt');
-    for (let i = 0; i < 100 && (await target.modelStatus()).pendingVectors > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await target.modelStatus()).pendingVectors > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await target.modelStatus()).pendingVectors).toBe(0);
     expect((await target.search('ocean tides', { mode: 'semantic' })).results[0].documentName).toBe('ocean-tides.txt');
   });

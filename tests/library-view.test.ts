@@ -17,9 +17,18 @@ function file(name: string, text: string): FileInput {
   return { jobId: `job-${name}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer };
 }
 
-const topics = ['river water fish', 'mountain snow weather', 'bank money interest', 'football team players', 'kitchen food dinner'];
+const topics = [
+  'river water fish',
+  'mountain snow weather',
+  'bank money interest',
+  'football team players',
+  'kitchen food dinner',
+];
 const paragraphs = (prefix: string, count: number) =>
-  Array.from({ length: count }, (_, i) => `${prefix} note ${i}: the ${topics[i % topics.length]} report number ${i}.`).join('\n\n');
+  Array.from(
+    { length: count },
+    (_, i) => `${prefix} note ${i}: the ${topics[i % topics.length]} report number ${i}.`,
+  ).join('\n\n');
 
 async function open(db: string, wrap?: (embedder: Embedder) => Embedder) {
   const engine = new TroveEngine({
@@ -72,8 +81,14 @@ describe('listPassages', () => {
     const [result] = await engine.ingest([file('short.txt', paragraphs('beta', 3))], () => undefined);
     const id = result.documentId!;
     await expect(engine.listPassages(id + 99, 0, 10)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(engine.listPassages(id, -1, 10)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /offset/ });
-    await expect(engine.listPassages(id, 0, 0)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /limit.*500/ });
+    await expect(engine.listPassages(id, -1, 10)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: /offset/,
+    });
+    await expect(engine.listPassages(id, 0, 0)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: /limit.*500/,
+    });
     await expect(engine.listPassages(id, 0, 501)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const page = await engine.listPassages(id, 0, 10);
     expect(page.total).toBe(page.passages.length);
@@ -87,7 +102,9 @@ describe('listPassages', () => {
       { name: 'broken.txt', format: 'text', size: text.length, addedAt: 1 },
       { text, blocks: [{ start: 0, end: text.length, kind: 'paragraph' }] },
     );
-    await store.addChunks(docId, [{ text: 'The team won the final.', start: 0, end: 23, headingPath: [], tokenCount: 5, terms: ['team'] }]);
+    await store.addChunks(docId, [
+      { text: 'The team won the final.', start: 0, end: 23, headingPath: [], tokenCount: 5, terms: ['team'] },
+    ]);
     await store.updateDocument(docId, { status: 'failed', error: { code: 'INTERNAL', message: 'boom' } });
     store.close();
     const engine = await open('view-failed');
@@ -101,7 +118,10 @@ describe('deleteDocuments', () => {
   it('deletes the selected documents in one task: gone from the list, keyword and semantic search; the others stay', async () => {
     const engine = await open('view-delete-many');
     const names = ['river.txt', 'snow.txt', 'bank.txt', 'team.txt', 'food.txt'];
-    await engine.ingest(names.map((n, i) => file(n, `${topics[i]} ${paragraphs(n.slice(0, -4), 4)}`)), () => undefined);
+    await engine.ingest(
+      names.map((n, i) => file(n, `${topics[i]} ${paragraphs(n.slice(0, -4), 4)}`)),
+      () => undefined,
+    );
     const docs = await engine.listDocuments();
     const doomed = docs.filter((d) => ['river.txt', 'bank.txt', 'food.txt'].includes(d.name)).map((d) => d.id);
     await expect(engine.deleteDocuments([...doomed, 9_999])).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -97,8 +97,11 @@ describe('filters and tags', () => {
     const tagged = Object.fromEntries((await engine.listDocuments()).map((d) => [d.name, d.tags]));
     expect(tagged).toEqual({ 'a.txt': ['food', 'kitchen'], 'b.md': ['food'], 'c.txt': [] });
 
-    const names = async (filter: SearchFilter, query = 'bread bank', mode: 'keyword' | 'semantic' | 'hybrid' = 'hybrid') =>
-      [...new Set((await engine.search(query, { mode, filter })).results.map((r) => r.documentName))].sort();
+    const names = async (
+      filter: SearchFilter,
+      query = 'bread bank',
+      mode: 'keyword' | 'semantic' | 'hybrid' = 'hybrid',
+    ) => [...new Set((await engine.search(query, { mode, filter })).results.map((r) => r.documentName))].sort();
     for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
       expect(await names({ documentIds: [id('c.txt')] }, 'bread bank', mode)).toEqual(['c.txt']);
       expect(await names({ formats: ['markdown'] }, 'bread bank', mode)).toEqual(['b.md']);
@@ -106,7 +109,11 @@ describe('filters and tags', () => {
       expect(await names({ tags: ['food'], formats: ['text'] }, 'bread bank', mode)).toEqual(['a.txt']);
       expect(await names({ folders: ['recipes'] }, 'bread bank', mode)).toEqual(['a.txt', 'b.md']);
       expect(await names({ addedTo: 0 }, 'bread bank', mode)).toEqual([]);
-      expect(await names({ addedFrom: 0, addedTo: Date.now() + 1000 }, 'bread bank', mode)).toEqual(['a.txt', 'b.md', 'c.txt']);
+      expect(await names({ addedFrom: 0, addedTo: Date.now() + 1000 }, 'bread bank', mode)).toEqual([
+        'a.txt',
+        'b.md',
+        'c.txt',
+      ]);
       expect(await names({ languages: ['xx'] }, 'bread bank', mode)).toEqual([]);
     }
     await expect(engine.setTags([9999], ['x'], 'add')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -168,14 +175,22 @@ describe('duplicates and updates', () => {
     expect(replaced.stage).toBe('done');
     const inLibrary = (await engine.listDocuments()).filter((d) => d.collection === 'library');
     expect(inLibrary.map((d) => d.name)).toEqual(['notes.txt']);
-    expect((await engine.search('osprey', { mode: 'keyword', filter: { collections: ['library'] } })).results).toHaveLength(1);
-    expect((await engine.search('version one heron', { mode: 'hybrid', filter: { collections: ['library'] } })).results.every((r) => /osprey/.test(r.text))).toBe(true);
+    expect(
+      (await engine.search('osprey', { mode: 'keyword', filter: { collections: ['library'] } })).results,
+    ).toHaveLength(1);
+    expect(
+      (
+        await engine.search('version one heron', { mode: 'hybrid', filter: { collections: ['library'] } })
+      ).results.every((r) => /osprey/.test(r.text)),
+    ).toBe(true);
   });
 
   it('a failure in the middle of a replacement leaves the old version whole', async () => {
     const db = 'lib-replace-fail';
     const engine = await open(db);
-    const old = Array.from({ length: 80 }, (_, i) => `Old report ${i} about the glacier and its meltwater.`).join('\n\n');
+    const old = Array.from({ length: 80 }, (_, i) => `Old report ${i} about the glacier and its meltwater.`).join(
+      '\n\n',
+    );
     await add(engine, [file('report.txt', old)]);
     const before = (await engine.listDocuments())[0];
     const store = (engine as unknown as { library: { store: Store } }).library.store;

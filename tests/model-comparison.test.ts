@@ -15,7 +15,13 @@ import type { EvaluationSet } from '../src/engine/api/index.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const beir = (f: string) => readFileSync(resolve('e2e/fixtures/beir-mini', f), 'utf8');
-const SET: EvaluationSet = { kind: 'beir', name: 'beir-mini', corpus: beir('corpus.jsonl'), queries: beir('queries.jsonl'), qrels: beir('qrels.tsv') };
+const SET: EvaluationSet = {
+  kind: 'beir',
+  name: 'beir-mini',
+  corpus: beir('corpus.jsonl'),
+  queries: beir('queries.jsonl'),
+  qrels: beir('qrels.tsv'),
+};
 
 const loads: string[] = [];
 const disposed: string[] = [];
@@ -43,7 +49,12 @@ async function openEngine(db: string): Promise<TroveEngine> {
   return engine;
 }
 
-const file = (name: string, text: string): FileInput => ({ jobId: `job-${name}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer });
+const file = (name: string, text: string): FileInput => ({
+  jobId: `job-${name}`,
+  name,
+  type: 'text/plain',
+  data: new TextEncoder().encode(text).buffer as ArrayBuffer,
+});
 
 describe('measuring a model change on the evaluation set', () => {
   it('says how to get a set when none is loaded', async () => {
@@ -54,7 +65,10 @@ describe('measuring a model change on the evaluation set', () => {
 
   it('glove-50d-static vs glove-50d-permuted: the same geometry scores the same, and the library is untouched', async () => {
     const engine = await openEngine('compare-1');
-    await engine.ingest([file('notes.txt', 'The bank raised interest rates.\n\nThe team won the game.')], () => undefined);
+    await engine.ingest(
+      [file('notes.txt', 'The bank raised interest rates.\n\nThe team won the game.')],
+      () => undefined,
+    );
     const run = await engine.evaluate({ set: SET, rerank: false });
     expect(await engine.evaluationSetInfo()).toEqual({ name: 'beir-mini', kind: 'beir', queries: 3, documents: 10 });
     const before = await engine.stats();
@@ -62,7 +76,9 @@ describe('measuring a model change on the evaluation set', () => {
     loads.length = 0;
 
     const progress: string[] = [];
-    const comparison = await engine.compareModels({ modelId: 'glove-50d-permuted' }, (p) => progress.push(`${p.model}:${p.stage}`));
+    const comparison = await engine.compareModels({ modelId: 'glove-50d-permuted' }, (p) =>
+      progress.push(`${p.model}:${p.stage}`),
+    );
     expect(comparison).toMatchObject({ setName: 'beir-mini', queries: 3, documents: 10 });
     expect(comparison.current.modelId).toBe('glove-50d-static');
     expect(comparison.candidate.modelId).toBe('glove-50d-permuted');
@@ -91,11 +107,20 @@ describe('measuring a model change on the evaluation set', () => {
   });
 
   it('a worse model scores lower, and a cancelled comparison closes the candidate', async () => {
-    const dataset = buildDataset('beir-mini', { corpus: beir('corpus.jsonl'), queries: beir('queries.jsonl'), qrels: beir('qrels.tsv') });
-    const good = await loadTransformersEmbedder({ modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath, device: 'auto' });
+    const dataset = buildDataset('beir-mini', {
+      corpus: beir('corpus.jsonl'),
+      queries: beir('queries.jsonl'),
+      qrels: beir('qrels.tsv'),
+    });
+    const good = await loadTransformersEmbedder({
+      modelId: 'glove-50d-static',
+      allowRemoteModels: false,
+      localModelPath,
+      device: 'auto',
+    });
     // A "model" that ignores the text: every vector the same direction plus seeded noise.
     let seed = 7;
-    const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+    const noise = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5;
     const blind = (id: string): Embedder => ({
       ...good,
       model: { ...good.model, id },
@@ -125,7 +150,10 @@ describe('measuring a model change on the evaluation set', () => {
   it('cuts a long document into passages of the chunk size, linear in its length', () => {
     const words = Array.from({ length: 20_000 }, (_, i) => `word${i % 50}`).join(' ');
     const dataset = buildDataset('long', {
-      corpus: JSON.stringify({ id: 'long', title: '', text: words }) + '\n' + JSON.stringify({ id: 'short', title: 'T', text: 'tiny' }),
+      corpus:
+        JSON.stringify({ id: 'long', title: '', text: words }) +
+        '\n' +
+        JSON.stringify({ id: 'short', title: 'T', text: 'tiny' }),
       queries: JSON.stringify({ id: 'q', text: 'word1' }),
       qrels: 'query-id\tcorpus-id\tscore\nq\tlong\t1\n',
     });
@@ -133,7 +161,12 @@ describe('measuring a model change on the evaluation set', () => {
     const { docIds, texts } = corpusPassages(dataset, 64);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(docIds.filter((d) => d === 'short')).toHaveLength(1);
-    expect(texts.join(' ').split(' ').filter((w) => w.startsWith('word'))).toHaveLength(20_000);
+    expect(
+      texts
+        .join(' ')
+        .split(' ')
+        .filter((w) => w.startsWith('word')),
+    ).toHaveLength(20_000);
     expect(docIds.filter((d) => d === 'long').length).toBeGreaterThan(20_000 / 64);
   });
 });

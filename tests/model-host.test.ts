@@ -30,7 +30,7 @@ describe('model host setting', () => {
     expect(mergeSettings(DEFAULT_SETTINGS, { modelHost: 'self' }).modelHost).toBe('self');
   });
 
-  it('applies the build\'s host to the engine, and neither a link nor the user can change it', async () => {
+  it("applies the build's host to the engine, and neither a link nor the user can change it", async () => {
     const { engine, init } = await open(
       'model-host-build',
       { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath, modelHost: 'http://127.0.0.1:4470' },
@@ -39,12 +39,18 @@ describe('model host setting', () => {
     expect(init.settings.modelHost).toBe('http://127.0.0.1:4470');
     expect(activeModelHost()).toMatchObject({ kind: 'remote', origin: 'http://127.0.0.1:4470' });
     expect(init.refused).toEqual([{ key: 'modelHost', reason: expect.stringContaining('cannot be set from a link') }]);
-    await expect(engine.updateSettings({ modelHost: 'https://evil.example' })).rejects.toThrow(/set when Trove is built/);
+    await expect(engine.updateSettings({ modelHost: 'https://evil.example' })).rejects.toThrow(
+      /set when Trove is built/,
+    );
     expect((await engine.getSettings()).modelHost).toBe('http://127.0.0.1:4470');
   });
 
   it('adding a Hugging Face model reads nothing from the host while downloads are off', async () => {
-    const { engine } = await open('model-host-custom-off', { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath });
+    const { engine } = await open('model-host-custom-off', {
+      modelId: 'glove-50d-static',
+      allowRemoteModels: false,
+      localModelPath,
+    });
     const fetched: string[] = [];
     const realFetch = globalThis.fetch;
     globalThis.fetch = (async (input: RequestInfo | URL) => {

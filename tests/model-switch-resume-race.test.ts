@@ -72,7 +72,8 @@ async function open(db: string, control: Control, lockName: string, modelId?: st
 async function fingerprints(db: string): Promise<string[]> {
   const store = await IndexedDbStore.open(db);
   const found: string[] = [];
-  for (const id of [NEW, OLD]) if ((await store.vectorBatches(`trove/${id}@local|fp32|50|mean`)).length > 0) found.push(id);
+  for (const id of [NEW, OLD])
+    if ((await store.vectorBatches(`trove/${id}@local|fp32|50|mean`)).length > 0) found.push(id);
   store.close();
   return found;
 }
@@ -107,10 +108,18 @@ describe('a resumed model switch', () => {
     release();
     const second = await secondOpening;
     await expect
-      .poll(async () => {
-        const status = await second.modelStatus();
-        return { modelId: status.modelId, state: status.state, previous: status.previousModelId, pending: status.pendingVectors };
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const status = await second.modelStatus();
+          return {
+            modelId: status.modelId,
+            state: status.state,
+            previous: status.previousModelId,
+            pending: status.pendingVectors,
+          };
+        },
+        { timeout: 30_000 },
+      )
       .toEqual({ modelId: NEW, state: 'ready', previous: undefined, pending: 0 });
     await expect.poll(() => fingerprints(db), { timeout: 20_000 }).toEqual([NEW]);
     const answer = await second.search('economy financial', { mode: 'semantic', k: 3 });

@@ -98,7 +98,9 @@ describe('switching the embedding model', () => {
 
     g.holdModel = 'glove-50d-permuted';
     await engine.updateSettings({ modelId: 'glove-50d-permuted' });
-    await expect.poll(async () => (await engine.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
+    await expect
+      .poll(async () => (await engine.modelStatus()).previousModelId, { timeout: 20_000 })
+      .toBe('glove-50d-static');
     expect((await engine.modelStatus()).modelId).toBe('glove-50d-permuted');
     await expect.poll(async () => (await engine.modelStatus()).pendingVectors, { timeout: 20_000 }).toBe(chunks);
     // Mid-switch: semantic search still answers, from the old model's vectors, and says so.
@@ -143,7 +145,9 @@ describe('switching the embedding model', () => {
     const g2 = gate();
     g2.holdModel = 'glove-50d-permuted';
     const second = await open(db, g2, `${db}-after-restart`, null); // the closed page's lock is gone
-    await expect.poll(async () => (await second.modelStatus()).previousModelId, { timeout: 20_000 }).toBe('glove-50d-static');
+    await expect
+      .poll(async () => (await second.modelStatus()).previousModelId, { timeout: 20_000 })
+      .toBe('glove-50d-static');
     const during = await second.search('economy financial', { mode: 'semantic', k: 5 });
     expect(during.notice).toMatch(/Re-embedding/);
     expect(during.results[0].text).toMatch(/bank/);
@@ -175,7 +179,10 @@ describe('switching the embedding model', () => {
     expect(g.waiting.length).toBeGreaterThan(0);
     expect(g.embedded.get('glove-50d-permuted')).toBe(32);
     const store = await IndexedDbStore.open(db);
-    expect(await store.getSetting<{ rrfK?: number }>('engine-settings')).toMatchObject({ rrfK, modelId: 'glove-50d-permuted' });
+    expect(await store.getSetting<{ rrfK?: number }>('engine-settings')).toMatchObject({
+      rrfK,
+      modelId: 'glove-50d-permuted',
+    });
     store.close();
     g.release();
     await expect.poll(async () => (await engine.modelStatus()).previousModelId, { timeout: 30_000 }).toBeUndefined();
@@ -191,7 +198,9 @@ describe('switching the embedding model', () => {
     await engine.updateSettings({ modelId: 'glove-50d-permuted' });
     const settled = async (modelId: string) => {
       const status = await engine.modelStatus();
-      return status.modelId === modelId && status.state === 'ready' && !status.previousModelId && status.pendingVectors === 0;
+      return (
+        status.modelId === modelId && status.state === 'ready' && !status.previousModelId && status.pendingVectors === 0
+      );
     };
     await expect.poll(() => settled('glove-50d-permuted'), { timeout: 30_000 }).toBe(true);
     expect(await storedFingerprints(db)).toEqual(['trove/glove-50d-permuted', 'trove/glove-50d-static']);

@@ -35,7 +35,10 @@ const repos: Record<string, FakeRepo> = {
     },
   },
   'someone/gpt': {
-    files: { 'config.json': JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'] }), 'tokenizer.json': '{}' },
+    files: {
+      'config.json': JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'] }),
+      'tokenizer.json': '{}',
+    },
   },
 };
 
@@ -54,12 +57,19 @@ beforeAll(async () => {
       const repo = repos[info[1]];
       if (!repo) return void res.writeHead(404).end('{"error":"Repository not found"}');
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ id: info[1], sha: SHA, siblings: Object.keys(repo.files).map((rfilename) => ({ rfilename })) }));
+      return void res.end(
+        JSON.stringify({
+          id: info[1],
+          sha: SHA,
+          siblings: Object.keys(repo.files).map((rfilename) => ({ rfilename })),
+        }),
+      );
     }
     const file = /^\/(?:cdn\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url);
     if (file && file[2] === SHA && repos[file[1]]?.files[file[3]] !== undefined) {
       // Big files redirect to another path, like the hub's LFS CDN.
-      if (file[3].endsWith('.onnx') && !url.startsWith('/cdn/')) return void res.writeHead(302, { location: `/cdn${url}` }).end();
+      if (file[3].endsWith('.onnx') && !url.startsWith('/cdn/'))
+        return void res.writeHead(302, { location: `/cdn${url}` }).end();
       const body = Buffer.from(repos[file[1]].files[file[3]]);
       if (cutConnectionFor === file[3]) {
         res.writeHead(200, { 'content-length': String(body.length) });
@@ -97,7 +107,10 @@ describe('models:fetch', () => {
     }
     // bge-small runs q8 on WASM/CPU and fp32 on WebGPU: both files.
     expect(existsSync(path.join(dir, 'onnx/model.onnx'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(dir, 'trove-source.json'), 'utf8'))).toMatchObject({ repo: 'Xenova/bge-small-en-v1.5', revision: SHA });
+    expect(JSON.parse(readFileSync(path.join(dir, 'trove-source.json'), 'utf8'))).toMatchObject({
+      repo: 'Xenova/bge-small-en-v1.5',
+      revision: SHA,
+    });
     expect(requests.some((r) => r.includes(`/resolve/${SHA}/`))).toBe(true);
     expect(requests.some((r) => r.includes('/resolve/main/'))).toBe(false);
   });
@@ -114,20 +127,30 @@ describe('models:fetch', () => {
     const [result] = await fetchModels(['someone/custom-bert'], { outDir: out, hub, log: quiet });
     expect(result.fetched).toContain('onnx/model.onnx');
     expect(result.fetched).toContain('1_Pooling/config.json');
-    await expect(fetchModels(['someone/gpt'], { outDir: out, hub, log: quiet })).rejects.toThrow(/cannot be used as an embedding model: .*text generator/);
+    await expect(fetchModels(['someone/gpt'], { outDir: out, hub, log: quiet })).rejects.toThrow(
+      /cannot be used as an embedding model: .*text generator/,
+    );
     expect(requests.some((r) => r.startsWith('/someone/gpt/resolve') && r.endsWith('.onnx'))).toBe(false);
   });
 
   it('says which model, file and URL failed; an unknown id names the valid ones', async () => {
-    await expect(fetchModels(['nobody/nothing'], { outDir: out, hub, log: quiet })).rejects.toThrow(/api\/models\/nobody\/nothing.*404/);
-    await expect(fetchModels(['bge-smol'], { outDir: out, hub, log: quiet })).rejects.toThrow(/Unknown model "bge-smol".*bge-small-en-v1\.5/);
-    await expect(fetchModels(['glove-50d-static'], { outDir: out, hub, log: quiet })).rejects.toThrow(/local-only fixture/);
+    await expect(fetchModels(['nobody/nothing'], { outDir: out, hub, log: quiet })).rejects.toThrow(
+      /api\/models\/nobody\/nothing.*404/,
+    );
+    await expect(fetchModels(['bge-smol'], { outDir: out, hub, log: quiet })).rejects.toThrow(
+      /Unknown model "bge-smol".*bge-small-en-v1\.5/,
+    );
+    await expect(fetchModels(['glove-50d-static'], { outDir: out, hub, log: quiet })).rejects.toThrow(
+      /local-only fixture/,
+    );
     await expect(fetchModels([], { outDir: out, hub, log: quiet })).rejects.toThrow(/at least one model/);
   });
 
   it('never leaves a truncated model file when the connection is cut', async () => {
     cutConnectionFor = 'onnx/model_quantized.onnx';
-    await expect(fetchModels(['bge-small-en-v1.5'], { outDir: out, hub, dtypes: ['q8'], log: quiet })).rejects.toThrow(/could not download onnx\/model_quantized\.onnx/);
+    await expect(fetchModels(['bge-small-en-v1.5'], { outDir: out, hub, dtypes: ['q8'], log: quiet })).rejects.toThrow(
+      /could not download onnx\/model_quantized\.onnx/,
+    );
     const dir = path.join(out, 'Xenova/bge-small-en-v1.5/onnx');
     expect(existsSync(path.join(dir, 'model_quantized.onnx'))).toBe(false);
     expect(existsSync(path.join(dir, 'model_quantized.onnx.partial'))).toBe(false);

@@ -35,11 +35,15 @@ async function startOllama(): Promise<string> {
     req.on('end', () => {
       const { model, input } = JSON.parse(body) as { model: string; input: string[] };
       if (model !== 'all-minilm:latest') {
-        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `model "${model}" not found, try pulling it first` }));
+        res
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: `model "${model}" not found, try pulling it first` }));
         return;
       }
       inputs.push(input);
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ model, embeddings: input.map(bagVector) }));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ model, embeddings: input.map(bagVector) }));
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -53,8 +57,14 @@ const file = (name: string, text: string): FileInput => ({
   type: 'text/plain',
   data: new TextEncoder().encode(text).buffer as ArrayBuffer,
 });
-const corpus = Array.from({ length: 60 }, (_, i) =>
-  [`Note ${i}: the bank raised interest rates and investors bought bonds.`, `Note ${i}: the team won the football game.`, `Note ${i}: the chef cooked dinner in the kitchen.`][i % 3],
+const corpus = Array.from(
+  { length: 60 },
+  (_, i) =>
+    [
+      `Note ${i}: the bank raised interest rates and investors bought bonds.`,
+      `Note ${i}: the team won the football game.`,
+      `Note ${i}: the chef cooked dinner in the kitchen.`,
+    ][i % 3],
 ).join('\n\n');
 
 function engineFor(db: string): TroveEngine {
@@ -78,10 +88,19 @@ describe('the Ollama backend in the engine', () => {
 
     await engine.updateSettings({ ollamaEnabled: true, ollamaOrigin: origin, ollamaModel: 'all-minilm' });
     await expect
-      .poll(async () => {
-        const s = await engine.modelStatus();
-        return { id: s.modelId, state: s.state, previous: s.previousModelId, pending: s.pendingVectors, dims: s.dims };
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const s = await engine.modelStatus();
+          return {
+            id: s.modelId,
+            state: s.state,
+            previous: s.previousModelId,
+            pending: s.pendingVectors,
+            dims: s.dims,
+          };
+        },
+        { timeout: 30_000 },
+      )
       .toEqual({ id: 'ollama:all-minilm:latest', state: 'ready', previous: undefined, pending: 0, dims: DIMS });
     // Every passage went to the server once (after the dims probe), in batches.
     const sent = inputs.slice(1).flat();

@@ -17,7 +17,13 @@ const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false,
 
 function file(name: string, content: string | Uint8Array, extra: Partial<FileInput> = {}): FileInput {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  return { jobId: `job-${name}-${Math.random().toString(36).slice(2)}`, name, type: 'text/plain', data: bytes.slice().buffer as ArrayBuffer, ...extra };
+  return {
+    jobId: `job-${name}-${Math.random().toString(36).slice(2)}`,
+    name,
+    type: 'text/plain',
+    data: bytes.slice().buffer as ArrayBuffer,
+    ...extra,
+  };
 }
 
 async function open(db: string, settings: Partial<EngineSettings> = fixtureSettings) {
@@ -31,7 +37,9 @@ async function open(db: string, settings: Partial<EngineSettings> = fixtureSetti
 }
 
 /** Every row of the originals store as the database holds it (no decryption). */
-async function rawOriginals(db: string): Promise<Array<{ docId: number; name: string; type: string; bytes: ArrayBuffer }>> {
+async function rawOriginals(
+  db: string,
+): Promise<Array<{ docId: number; name: string; type: string; bytes: ArrayBuffer }>> {
   const raw = await openDB(db);
   try {
     return (await raw.getAll('originals')) as Array<{ docId: number; name: string; type: string; bytes: ArrayBuffer }>;
@@ -46,7 +54,14 @@ describe('original files', () => {
   it('keeps the bytes as added (binary-safe, with name and type) and gives them back; the document says it has one', async () => {
     const engine = await open('originals-kept');
     // Bytes a text decoder would change (a BOM, CRLF, a lone high byte) must come back unchanged.
-    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('Sourdough starter\r\nfeeds daily. '), 0xff, 0x0a]);
+    const bytes = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...new TextEncoder().encode('Sourdough starter\r\nfeeds daily. '),
+      0xff,
+      0x0a,
+    ]);
     const [done] = await engine.ingest([file('starter.txt', bytes)], () => undefined);
     expect(done.stage).toBe('done');
     const original = await engine.getOriginal(done.documentId!);
@@ -64,10 +79,18 @@ describe('original files', () => {
   it('keeps an 8 MB original whole (100x the fixtures), in one record', async () => {
     // At the store: ingesting 8 MB of text would time the chunker and the model, not the original's record.
     const store = await IndexedDbStore.open('originals-large');
-    const id = await store.createDocument({ name: 'big.bin', format: 'text', size: 8 << 20, addedAt: 1 }, { text: '', blocks: [] });
+    const id = await store.createDocument(
+      { name: 'big.bin', format: 'text', size: 8 << 20, addedAt: 1 },
+      { text: '', blocks: [] },
+    );
     const big = new Uint8Array(8 << 20);
     for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24; // seeded
-    await store.putOriginal({ docId: id, name: 'big.bin', type: 'application/octet-stream', bytes: big.slice().buffer });
+    await store.putOriginal({
+      docId: id,
+      name: 'big.bin',
+      type: 'application/octet-stream',
+      bytes: big.slice().buffer,
+    });
     const original = await store.getOriginal(id);
     expect(original!.bytes.byteLength).toBe(big.length);
     // Buffer.equals, not toEqual: a deep equality over 8 million elements takes minutes.
@@ -77,7 +100,9 @@ describe('original files', () => {
 
   it('is not kept when the setting is off, nor for a redacted file; the setting is validated', async () => {
     const engine = await open('originals-off');
-    await expect(engine.updateSettings({ keepOriginals: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.updateSettings({ keepOriginals: 'yes' as unknown as boolean })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     expect((await engine.getSettings()).keepOriginals).toBe(true);
     await engine.updateSettings({ keepOriginals: false });
     const [off] = await engine.ingest([file('off.txt', 'Kept only as text.')], () => undefined);
@@ -86,7 +111,10 @@ describe('original files', () => {
     expect((await engine.getDocument(off.documentId!)).hasOriginal).toBe(false);
 
     await engine.updateSettings({ keepOriginals: true });
-    const [redacted] = await engine.ingest([file('pii.txt', 'Mail jane.doe@example.com about rye.', { redact: true })], () => undefined);
+    const [redacted] = await engine.ingest(
+      [file('pii.txt', 'Mail jane.doe@example.com about rye.', { redact: true })],
+      () => undefined,
+    );
     expect(redacted.stage).toBe('done');
     expect(await engine.getOriginal(redacted.documentId!)).toBeUndefined();
     expect(JSON.stringify((await rawOriginals('originals-off')).map((r) => latin1(r.bytes)))).not.toContain('jane.doe');
@@ -96,7 +124,10 @@ describe('original files', () => {
     const engine = await open('originals-full');
     const store = (engine as unknown as { library: { store: Store } }).library.store;
     store.putOriginal = () => Promise.reject(new TroveError('STORAGE_FULL'));
-    const [done] = await engine.ingest([file('full.txt', 'Searchable even without the copy: barnacles.')], () => undefined);
+    const [done] = await engine.ingest(
+      [file('full.txt', 'Searchable even without the copy: barnacles.')],
+      () => undefined,
+    );
     expect(done.stage).toBe('done');
     expect(done.note).toMatch(/original file was not kept: browser storage is full/);
     expect(await engine.getOriginal(done.documentId!)).toBeUndefined();
@@ -110,7 +141,10 @@ describe('original files', () => {
     expect(await rawOriginals('originals-deleted')).toEqual([]);
 
     const [v1] = await engine.ingest([file('notes.txt', 'Version one about barley.')], () => undefined);
-    const [v2] = await engine.ingest([file('notes.txt', 'Version two about oats.', { onDuplicate: 'replace' })], () => undefined);
+    const [v2] = await engine.ingest(
+      [file('notes.txt', 'Version two about oats.', { onDuplicate: 'replace' })],
+      () => undefined,
+    );
     expect(v2.stage).toBe('done');
     const rows = await rawOriginals('originals-deleted');
     expect(rows.map((r) => r.docId)).toEqual([v2.documentId]);
@@ -118,7 +152,10 @@ describe('original files', () => {
     expect(await engine.getOriginal(v1.documentId!)).toBeUndefined();
 
     const work = await engine.createCollection('Work');
-    const [w] = await engine.ingest([file('w.txt', 'Work file about rivets.', { collection: work.id })], () => undefined);
+    const [w] = await engine.ingest(
+      [file('w.txt', 'Work file about rivets.', { collection: work.id })],
+      () => undefined,
+    );
     expect(await engine.getOriginal(w.documentId!)).toBeDefined();
     await engine.deleteCollection(work.id);
     expect((await rawOriginals('originals-deleted')).map((r) => r.docId)).toEqual([v2.documentId]);
@@ -163,7 +200,15 @@ describe('original files', () => {
         db.createObjectStore('changes', { keyPath: 'version' });
       },
     });
-    await old.put('documents', { id: 1, name: 'old.txt', format: 'text', size: 9, addedAt: 1, status: 'ready', chunkCount: 0 });
+    await old.put('documents', {
+      id: 1,
+      name: 'old.txt',
+      format: 'text',
+      size: 9,
+      addedAt: 1,
+      status: 'ready',
+      chunkCount: 0,
+    });
     await old.put('texts', { docId: 1, text: 'Old text.', blocks: [] });
     old.close();
 
@@ -171,9 +216,16 @@ describe('original files', () => {
     expect((await store.listDocuments()).map((d) => d.name)).toEqual(['old.txt']);
     expect(await store.getOriginal(1)).toBeUndefined();
     expect(await store.originalIds()).toEqual([]);
-    await store.putOriginal({ docId: 1, name: 'old.txt', type: 'text/plain', bytes: new TextEncoder().encode('Old text.').buffer as ArrayBuffer });
+    await store.putOriginal({
+      docId: 1,
+      name: 'old.txt',
+      type: 'text/plain',
+      bytes: new TextEncoder().encode('Old text.').buffer as ArrayBuffer,
+    });
     expect(await store.originalIds()).toEqual([1]);
-    await expect(store.putOriginal({ docId: 99, name: 'x', type: '', bytes: new ArrayBuffer(1) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      store.putOriginal({ docId: 99, name: 'x', type: '', bytes: new ArrayBuffer(1) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await store.deleteOriginal(1);
     expect(await store.getOriginal(1)).toBeUndefined();
     store.close();

@@ -12,10 +12,21 @@ const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };
 
 function file(name: string, text: string, extra: Partial<FileInput> = {}): FileInput {
-  return { jobId: `job-${name}-${Math.random().toString(36).slice(2)}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer, ...extra };
+  return {
+    jobId: `job-${name}-${Math.random().toString(36).slice(2)}`,
+    name,
+    type: 'text/plain',
+    data: new TextEncoder().encode(text).buffer as ArrayBuffer,
+    ...extra,
+  };
 }
 
-async function open(db: string, build: Partial<EngineSettings> = fixtureSettings, requested: Partial<EngineSettings> = {}, wipe?: () => Promise<string[]>) {
+async function open(
+  db: string,
+  build: Partial<EngineSettings> = fixtureSettings,
+  requested: Partial<EngineSettings> = {},
+  wipe?: () => Promise<string[]>,
+) {
   const engine = new TroveEngine({
     openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
     loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
@@ -52,7 +63,8 @@ describe('PII redaction at ingest', () => {
     expect(doc.redactions).toMatchObject({ total: 3, counts: { email: 2, card: 1 }, inName: 1 });
     const content = await engine.getDocument(doc.id);
     expect(content.text).toBe('Write to [EMAIL] or pay with [CARD] about the sourdough starter.');
-    for (const [start, end] of doc.redactions!.positions) expect(content.text.slice(start, end)).toMatch(/^\[(EMAIL|CARD)\]$/);
+    for (const [start, end] of doc.redactions!.positions)
+      expect(content.text.slice(start, end)).toMatch(/^\[(EMAIL|CARD)\]$/);
     expect((await engine.search('jane.doe', { mode: 'keyword' })).results).toEqual([]);
     expect((await engine.search('sourdough', { mode: 'keyword' })).results).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 50));
@@ -77,13 +89,21 @@ describe('PII redaction at ingest', () => {
 
   it('refuses a bad custom pattern when it is set, with the message naming it, and applies a good one', async () => {
     const { engine } = await open('privacy-redact-custom');
-    await expect(engine.updateSettings({ redactCustom: [{ label: 'nested', pattern: '(a+)+$' }] })).rejects.toMatchObject({
+    await expect(
+      engine.updateSettings({ redactCustom: [{ label: 'nested', pattern: '(a+)+$' }] }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('nested'),
     });
-    await expect(engine.updateSettings({ redactTypes: ['email', 'bogus' as 'email'] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.updateSettings({ redactTypes: ['email', 'bogus' as 'email'] })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     expect((await engine.getSettings()).redactCustom).toEqual([]);
-    await engine.updateSettings({ redactPii: true, redactTypes: [], redactCustom: [{ label: 'employee id', pattern: 'EMP-\\d{6}' }] });
+    await engine.updateSettings({
+      redactPii: true,
+      redactTypes: [],
+      redactCustom: [{ label: 'employee id', pattern: 'EMP-\\d{6}' }],
+    });
     await engine.ingest([file('staff.txt', 'Badge EMP-123456 belongs to jane.doe@example.com.')], () => undefined);
     const [doc] = await engine.listDocuments();
     expect((await engine.getDocument(doc.id)).text).toBe('Badge [CUSTOM] belongs to jane.doe@example.com.');
@@ -99,7 +119,10 @@ describe('the library lock', () => {
     await engine.enableEncryption('correct horse battery');
     expect(await engine.lockState()).toBe('unlocked');
     await engine.loadModel();
-    await engine.ingest([file('guide.txt', 'Lactic acid bacteria make sourdough rise slowly overnight.')], () => undefined);
+    await engine.ingest(
+      [file('guide.txt', 'Lactic acid bacteria make sourdough rise slowly overnight.')],
+      () => undefined,
+    );
     expect((await engine.search('sourdough', { mode: 'keyword' })).results).toHaveLength(1);
     const stored = await everythingStored('privacy-lock');
     expect(stored).not.toContain('sourdough');
@@ -130,7 +153,10 @@ describe('the library lock', () => {
   it('locking in one tab locks the others too (the lock used to be per tab: another tab kept showing the library)', async () => {
     const first = await open('privacy-lock-tabs');
     await first.engine.enableEncryption('correct horse battery');
-    await first.engine.ingest([file('guide.txt', 'Lactic acid bacteria make sourdough rise slowly overnight.')], () => undefined);
+    await first.engine.ingest(
+      [file('guide.txt', 'Lactic acid bacteria make sourdough rise slowly overnight.')],
+      () => undefined,
+    );
     const second = await open('privacy-lock-tabs');
     await second.engine.unlock('correct horse battery');
     expect((await second.engine.search('sourdough', { mode: 'keyword' })).results).toHaveLength(1);
@@ -159,7 +185,9 @@ describe('the library lock', () => {
     const { engine: locked } = await open('privacy-lock-change');
     await locked.enableEncryption('first passphrase');
     await locked.ingest([file('b.txt', 'Chain lubrication keeps a bicycle quiet.')], () => undefined);
-    await expect(locked.changePassphrase('not the old one', 'second passphrase')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(locked.changePassphrase('not the old one', 'second passphrase')).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
     await locked.changePassphrase('first passphrase', 'second passphrase');
     const again = await open('privacy-lock-change');
     await expect(again.engine.unlock('first passphrase')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
@@ -197,10 +225,16 @@ describe('URL parameters never widen consent', () => {
     const store = await IndexedDbStore.open('privacy-consent');
     expect(await store.getSetting('engine-settings')).toEqual({ allowRemoteModels: false });
 
-    const link = await open('privacy-consent', { localModelPath, chunkTokens: 64, chunkOverlapTokens: 8 }, { allowRemoteModels: true, modelId: 'glove-50d-static' });
+    const link = await open(
+      'privacy-consent',
+      { localModelPath, chunkTokens: 64, chunkOverlapTokens: 8 },
+      { allowRemoteModels: true, modelId: 'glove-50d-static' },
+    );
     expect(link.init.settings.allowRemoteModels).toBe(false);
     expect(link.init.settings.modelId).toBe('glove-50d-static'); // narrowing (or neutral) parameters apply
-    expect(link.init.refused).toEqual([{ key: 'allowRemoteModels', reason: expect.stringContaining('downloads are off') }]);
+    expect(link.init.refused).toEqual([
+      { key: 'allowRemoteModels', reason: expect.stringContaining('downloads are off') },
+    ]);
     await link.engine.updateSettings({ rrfK: 50 });
     // Neither the build's choice (chunkTokens) nor the URL's model was saved: only the stored setting and the change.
     expect(await store.getSetting('engine-settings')).toEqual({ allowRemoteModels: false, rrfK: 50 });

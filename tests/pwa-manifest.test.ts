@@ -15,7 +15,10 @@ interface ImageResource {
   label?: string;
 }
 
-const manifest = JSON.parse(readFileSync(path.join(PUBLIC, 'manifest.webmanifest'), 'utf8')) as Record<string, unknown> & {
+const manifest = JSON.parse(readFileSync(path.join(PUBLIC, 'manifest.webmanifest'), 'utf8')) as Record<
+  string,
+  unknown
+> & {
   icons: ImageResource[];
   screenshots: ImageResource[];
 };
@@ -30,7 +33,13 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
 
 describe('public/manifest.webmanifest', () => {
   it('has id, start_url and scope relative to itself, names, description and colours', () => {
-    expect(manifest).toMatchObject({ id: './', start_url: './', scope: './', display: 'standalone', short_name: 'Trove' });
+    expect(manifest).toMatchObject({
+      id: './',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      short_name: 'Trove',
+    });
     expect(String(manifest.name)).toMatch(/Trove/);
     expect(String(manifest.description).length).toBeGreaterThan(20);
     expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
@@ -44,7 +53,12 @@ describe('public/manifest.webmanifest', () => {
   it('has PNG icons 192 and 512, each as "any" and "maskable"', () => {
     const pngs = manifest.icons.filter((icon) => icon.type === 'image/png');
     for (const purpose of ['any', 'maskable']) {
-      expect(pngs.filter((icon) => (icon.purpose ?? 'any') === purpose).map((icon) => icon.sizes).sort()).toEqual(['192x192', '512x512']);
+      expect(
+        pngs
+          .filter((icon) => (icon.purpose ?? 'any') === purpose)
+          .map((icon) => icon.sizes)
+          .sort(),
+      ).toEqual(['192x192', '512x512']);
     }
   });
 

@@ -16,7 +16,9 @@ function file(name: string, text: string): FileInput {
   return { jobId: `job-${name}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer };
 }
 const notes = (word: string, n: number) =>
-  Array.from({ length: n }, (_, i) => `${word} entry ${i} describes the river, the bank and the ${word} market.`).join('\n\n');
+  Array.from({ length: n }, (_, i) => `${word} entry ${i} describes the river, the bank and the ${word} market.`).join(
+    '\n\n',
+  );
 
 async function open(db: string) {
   const engine = new TroveEngine({
@@ -48,7 +50,9 @@ describe('reopening a library', () => {
     const second = await open(db);
     expect((await second.stats()).keywordIndex).toBe('snapshot');
     const after = await second.search('apple market river', { mode: 'keyword', k: 20 });
-    expect(after.results.map((r) => [r.chunkId, r.scores.bm25])).toEqual(before.results.map((r) => [r.chunkId, r.scores.bm25]));
+    expect(after.results.map((r) => [r.chunkId, r.scores.bm25])).toEqual(
+      before.results.map((r) => [r.chunkId, r.scores.bm25]),
+    );
 
     // Changes after the snapshot (a delete and an add by an engine that closes before writing a new one).
     const pears = (await second.listDocuments()).find((d) => d.name === 'pears.txt')!;
@@ -73,7 +77,9 @@ describe('reopening a library', () => {
     for (const query of ['apple river', 'plum bank market', 'pear']) {
       const a = await third.search(query, { mode: 'keyword', k: 30 });
       const b = await fromTerms.search(query, { mode: 'keyword', k: 30 });
-      expect(a.results.map((r) => [r.chunkId, r.scores.bm25])).toEqual(b.results.map((r) => [r.chunkId, r.scores.bm25]));
+      expect(a.results.map((r) => [r.chunkId, r.scores.bm25])).toEqual(
+        b.results.map((r) => [r.chunkId, r.scores.bm25]),
+      );
     }
   });
 });

@@ -13,7 +13,14 @@ import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 
 const localModelPath = resolve('public/models') + '/';
-const settings = { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', allowRemoteModels: false, localModelPath, chunkTokens: 64, chunkOverlapTokens: 0 };
+const settings = {
+  modelId: 'glove-50d-static',
+  rerankerId: 'glove-50d-cross-encoder',
+  allowRemoteModels: false,
+  localModelPath,
+  chunkTokens: 64,
+  chunkOverlapTokens: 0,
+};
 
 function file(name: string, text: string): FileInput {
   return { jobId: `job-${name}`, name, type: 'text/plain', data: new TextEncoder().encode(text).buffer as ArrayBuffer };
@@ -44,7 +51,9 @@ async function openEngine(wrap?: (r: Reranker) => Reranker) {
   await engine.init(settings);
   await engine.loadModel();
   // 30 documents: each topic five times with different filler, so lists have ties and tails.
-  const files = Array.from({ length: 30 }, (_, i) => file(`doc-${i}.txt`, `${TOPICS[i % TOPICS.length]}. Note ${i} about item ${i * 7}.`));
+  const files = Array.from({ length: 30 }, (_, i) =>
+    file(`doc-${i}.txt`, `${TOPICS[i % TOPICS.length]}. Note ${i} about item ${i * 7}.`),
+  );
   await engine.ingest(files, () => undefined);
   return engine;
 }
@@ -58,8 +67,16 @@ describe('fusion modes through engine.search', () => {
       for (const normalization of ['minmax', 'zscore'] as const) {
         const keyword = await engine.search(query, { mode: 'keyword', k: 20 });
         const semantic = await engine.search(query, { mode: 'semantic', k: 20 });
-        const a0 = await engine.search(query, { mode: 'hybrid', k: 20, fusion: { method: 'weighted', alpha: 0, normalization } });
-        const a1 = await engine.search(query, { mode: 'hybrid', k: 20, fusion: { method: 'weighted', alpha: 1, normalization } });
+        const a0 = await engine.search(query, {
+          mode: 'hybrid',
+          k: 20,
+          fusion: { method: 'weighted', alpha: 0, normalization },
+        });
+        const a1 = await engine.search(query, {
+          mode: 'hybrid',
+          k: 20,
+          fusion: { method: 'weighted', alpha: 1, normalization },
+        });
         expect(keyword.results.length).toBeGreaterThan(0);
         expect(ids(a0).slice(0, keyword.results.length)).toEqual(ids(keyword));
         expect(ids(a1)).toEqual(ids(semantic));
@@ -95,14 +112,17 @@ describe('fusion modes through engine.search', () => {
     expect(ids(same)).toEqual(ids(base));
     const diverse = await engine.search(query, { mode: 'semantic', k: 6, mmr: { lambda: 0.2 } });
     // The top three: one topic without MMR (five near-identical snow passages), more with it.
-    const topics = (r: SearchResponse) => new Set(r.results.slice(0, 3).map((x) => TOPICS.findIndex((t) => x.text.startsWith(t)))).size;
+    const topics = (r: SearchResponse) =>
+      new Set(r.results.slice(0, 3).map((x) => TOPICS.findIndex((t) => x.text.startsWith(t)))).size;
     expect(topics(base)).toBe(1);
     expect(topics(diverse)).toBeGreaterThan(1);
   });
 
   it('rejects out-of-range fusion settings with a message naming the range', async () => {
     const engine = await openEngine();
-    await expect(engine.search('water', { mode: 'hybrid', fusion: { method: 'weighted', alpha: 1.5 } })).rejects.toThrow(/alpha must be between 0 and 1/);
+    await expect(
+      engine.search('water', { mode: 'hybrid', fusion: { method: 'weighted', alpha: 1.5 } }),
+    ).rejects.toThrow(/alpha must be between 0 and 1/);
     await expect(engine.search('water', { mode: 'semantic', mmr: { lambda: -1 } })).rejects.toThrow(/lambda/);
   });
 });
@@ -164,7 +184,12 @@ describe('rerank through the engine API', () => {
 
   it('without a reranker loader the status says unavailable and rerank fails clearly', async () => {
     const name = `rerank-none-${++counter}`;
-    const engine = new TroveEngine({ openStore: ({ onStale }) => IndexedDbStore.open(name, { onStale }), loadEmbedder: (o) => loadTransformersEmbedder(o), libraryName: name, lock: inProcessLock(name) });
+    const engine = new TroveEngine({
+      openStore: ({ onStale }) => IndexedDbStore.open(name, { onStale }),
+      loadEmbedder: (o) => loadTransformersEmbedder(o),
+      libraryName: name,
+      lock: inProcessLock(name),
+    });
     await engine.init(settings);
     await expect(engine.rerank('x', [1])).rejects.toThrow(/no reranker/);
     expect((await engine.rerankerStatus()).state).toBe('unavailable');
@@ -178,17 +203,29 @@ describe('assembleContext through the engine API', () => {
     await engine.ingest([file('dup.txt', `${TOPICS[0].toUpperCase()}.   Note 0 about item 0.`)], () => undefined);
     const shown = await engine.search('river fish water', { mode: 'keyword', k: 12 });
     for (const maxTokens of [120, 200, 400]) {
-      const context = await engine.assembleContext({ question: 'Where do fish swim?', chunkIds: ids(shown), maxTokens });
+      const context = await engine.assembleContext({
+        question: 'Where do fish swim?',
+        chunkIds: ids(shown),
+        maxTokens,
+      });
       expect(context.tokenizer).toBe('glove-50d-static');
       expect(context.tokens).toBeLessThanOrEqual(maxTokens);
       expect(context.text).toContain('Question: Where do fish swim?');
       expect(context.citations.map((c) => c.n)).toEqual(context.citations.map((_, i) => i + 1));
       for (const c of context.citations) expect(context.text).toContain(`[${c.n}] ${c.documentName}`);
     }
-    const big = await engine.assembleContext({ question: 'Where do fish swim?', chunkIds: ids(shown), maxTokens: 4000 });
+    const big = await engine.assembleContext({
+      question: 'Where do fish swim?',
+      chunkIds: ids(shown),
+      maxTokens: 4000,
+    });
     expect(big.duplicates).toBeGreaterThanOrEqual(1);
     expect(big.citations.length + big.duplicates).toBe(shown.results.length);
-    const small = await engine.assembleContext({ question: 'Where do fish swim?', chunkIds: ids(shown), maxTokens: 120 });
+    const small = await engine.assembleContext({
+      question: 'Where do fish swim?',
+      chunkIds: ids(shown),
+      maxTokens: 120,
+    });
     expect(small.citations.length).toBeLessThan(big.citations.length);
     // Without chunk ids the question is searched.
     const searched = await engine.assembleContext({ question: 'money interest bank', k: 3, maxTokens: 1000 });

@@ -62,7 +62,10 @@ export function buildIndex(
     kind === 'hnsw'
       ? new classes.hnsw!({ dims: DIMS, ...HNSW, quantization })
       : new classes.flat!(DIMS, { quantization });
-  index.add(Uint32Array.from({ length: n }, (_, i) => i), vectors);
+  index.add(
+    Uint32Array.from({ length: n }, (_, i) => i),
+    vectors,
+  );
   return { index, pages: index.allPages() };
 }
 

@@ -39,7 +39,13 @@ async function run(request: RerankRequest): Promise<RerankTimings> {
     medianMs.push(times[times.length >> 1]);
   }
   await reranker.dispose();
-  return { crossOriginIsolated: globalThis.crossOriginIsolated === true, threads: request.threads, device: reranker.device, loadMs, medianMs };
+  return {
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    threads: request.threads,
+    device: reranker.device,
+    loadMs,
+    medianMs,
+  };
 }
 
 window.rerankBench = { run };

@@ -4,7 +4,13 @@ import type { BuildRequest, BuildResult, ReopenResult, SoakReply } from './soak-
 
 export interface ReopenInPage extends ReopenResult {
   /** Navigation start → engine start, first keyword result, first hybrid result. */
-  sinceNavigation: { workerCreated: number; evaluationStarted: number; engineStart: number; keyword: number; hybrid: number };
+  sinceNavigation: {
+    workerCreated: number;
+    evaluationStarted: number;
+    engineStart: number;
+    keyword: number;
+    hybrid: number;
+  };
 }
 
 declare global {

@@ -43,7 +43,13 @@ async function build(req: BuildRequest): Promise<BuildResult> {
   const { ms } = await buildLibrary(engine, req);
   const persistWaitMs = await waitPersisted(() => IndexedDbStore.open(DB));
   const stats = await engine.stats();
-  return { buildMs: ms, persistWaitMs, chunks: stats.chunks, indexKind: stats.index?.kind, ids: (await ids(engine, req.queries)).ids };
+  return {
+    buildMs: ms,
+    persistWaitMs,
+    chunks: stats.chunks,
+    indexKind: stats.index?.kind,
+    ids: (await ids(engine, req.queries)).ids,
+  };
 }
 
 async function reopen(req: ReopenRequest): Promise<ReopenResult> {

@@ -16,28 +16,77 @@ export function rng(seed: number): () => number {
 }
 
 const TOPICS: Record<string, string[]> = {
-  finance: 'bank money interest market price stock tax budget cost loan credit pay fund trade investment profit debt cash dollar economy'.split(' '),
-  sport: 'football team players game season coach match league goal win score fans championship cup ball field victory race club training'.split(' '),
-  weather: 'weather rain snow wind storm cold winter summer temperature sun cloud heat ice forecast spring air dry warm season water'.split(' '),
-  food: 'food dinner kitchen cook bread meat fish fruit wine restaurant meal chicken sugar milk coffee taste rice cheese salt fresh'.split(' '),
-  travel: 'travel train plane airport hotel trip city road car bus journey visit tourists flight station map ship coast border bridge'.split(' '),
-  health: 'health doctor hospital patients disease medical drug care treatment heart cancer blood nurse virus body brain pain clinic study'.split(' '),
-  music: 'music song band album singer guitar concert piano rock stage sound dance jazz record radio tour audience voice festival play'.split(' '),
-  film: 'film movie actor director cinema scene story television star character screen camera studio drama comedy actress role series show'.split(' '),
-  science: 'science research energy space earth light scientists theory experiment data nature physics chemical laboratory model evidence cell planet ocean'.split(' '),
-  politics: 'government election president vote party law minister policy council parliament court state campaign leader rights reform senate public power'.split(' '),
-  school: 'school students teacher education university class college learning children library exam book reading lesson teaching program study degree campus'.split(' '),
-  computer: 'computer software internet network data system user program online web phone technology digital video device code security email machine'.split(' '),
-  garden: 'garden tree flowers plants grass soil seeds farm forest green leaves water land trees wood field farmers crop grow natural'.split(' '),
-  history: 'history war king ancient century empire army battle church castle museum old city kingdom soldiers peace period royal land culture'.split(' '),
-  home: 'house home family room door window wall floor bed garden building street neighbors kitchen roof apartment rent owner furniture town'.split(' '),
+  finance:
+    'bank money interest market price stock tax budget cost loan credit pay fund trade investment profit debt cash dollar economy'.split(
+      ' ',
+    ),
+  sport:
+    'football team players game season coach match league goal win score fans championship cup ball field victory race club training'.split(
+      ' ',
+    ),
+  weather:
+    'weather rain snow wind storm cold winter summer temperature sun cloud heat ice forecast spring air dry warm season water'.split(
+      ' ',
+    ),
+  food: 'food dinner kitchen cook bread meat fish fruit wine restaurant meal chicken sugar milk coffee taste rice cheese salt fresh'.split(
+    ' ',
+  ),
+  travel:
+    'travel train plane airport hotel trip city road car bus journey visit tourists flight station map ship coast border bridge'.split(
+      ' ',
+    ),
+  health:
+    'health doctor hospital patients disease medical drug care treatment heart cancer blood nurse virus body brain pain clinic study'.split(
+      ' ',
+    ),
+  music:
+    'music song band album singer guitar concert piano rock stage sound dance jazz record radio tour audience voice festival play'.split(
+      ' ',
+    ),
+  film: 'film movie actor director cinema scene story television star character screen camera studio drama comedy actress role series show'.split(
+    ' ',
+  ),
+  science:
+    'science research energy space earth light scientists theory experiment data nature physics chemical laboratory model evidence cell planet ocean'.split(
+      ' ',
+    ),
+  politics:
+    'government election president vote party law minister policy council parliament court state campaign leader rights reform senate public power'.split(
+      ' ',
+    ),
+  school:
+    'school students teacher education university class college learning children library exam book reading lesson teaching program study degree campus'.split(
+      ' ',
+    ),
+  computer:
+    'computer software internet network data system user program online web phone technology digital video device code security email machine'.split(
+      ' ',
+    ),
+  garden:
+    'garden tree flowers plants grass soil seeds farm forest green leaves water land trees wood field farmers crop grow natural'.split(
+      ' ',
+    ),
+  history:
+    'history war king ancient century empire army battle church castle museum old city kingdom soldiers peace period royal land culture'.split(
+      ' ',
+    ),
+  home: 'house home family room door window wall floor bed garden building street neighbors kitchen roof apartment rent owner furniture town'.split(
+    ' ',
+  ),
 };
 export const TOPIC_NAMES = Object.keys(TOPICS);
 
-const CONNECT = 'the a this that our their its new old local large small recent important major several many each'.split(' ');
-const VERBS = 'said reported showed found made took gave brought saw changed moved opened held started raised left kept added helped asked'.split(' ');
+const CONNECT =
+  'the a this that our their its new old local large small recent important major several many each'.split(' ');
+const VERBS =
+  'said reported showed found made took gave brought saw changed moved opened held started raised left kept added helped asked'.split(
+    ' ',
+  );
 const LINKS = 'and but while after before because although since when as'.split(' ');
-const PLACES = 'in the north|in the city|near the river|across the country|at the center|in the south|around the world|in the region|on the island|along the coast'.split('|');
+const PLACES =
+  'in the north|in the city|near the river|across the country|at the center|in the south|around the world|in the region|on the island|along the coast'.split(
+    '|',
+  );
 
 function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;

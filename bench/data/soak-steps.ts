@@ -10,7 +10,12 @@ import { generateDocument } from './passages.ts';
 export const MODES: SearchMode[] = ['keyword', 'semantic', 'hybrid'];
 
 export function fileOf(doc: { name: string; text: string }, tag = ''): FileInput {
-  return { jobId: `soak-${doc.name}${tag}`, name: doc.name, type: 'text/plain', data: new TextEncoder().encode(doc.text).buffer as ArrayBuffer };
+  return {
+    jobId: `soak-${doc.name}${tag}`,
+    name: doc.name,
+    type: 'text/plain',
+    data: new TextEncoder().encode(doc.text).buffer as ArrayBuffer,
+  };
 }
 
 export interface BuildOptions {
@@ -27,7 +32,8 @@ export async function buildLibrary(engine: TroveApi, o: BuildOptions): Promise<{
   const started = performance.now();
   for (let first = 0; first < o.documents; first += o.batch) {
     const files: FileInput[] = [];
-    for (let n = first; n < Math.min(o.documents, first + o.batch); n++) files.push(fileOf(generateDocument(o.seed, n, o.perDoc)));
+    for (let n = first; n < Math.min(o.documents, first + o.batch); n++)
+      files.push(fileOf(generateDocument(o.seed, n, o.perDoc)));
     const results = await engine.ingest(files, () => undefined);
     const failed = results.find((r) => r.stage !== 'done');
     if (failed) throw new Error(`ingest of ${failed.fileName} ended ${failed.stage}: ${failed.error?.message ?? ''}`);
@@ -42,7 +48,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Waits until the keyword snapshot reflects the library version and the vector index pages reflect the stored
  * vectors (so a reopen loads both instead of rebuilding). Returns how long that took.
  */
-export async function waitPersisted(openStore: () => Promise<Store & { close(): void }>, timeoutMs = 600_000): Promise<number> {
+export async function waitPersisted(
+  openStore: () => Promise<Store & { close(): void }>,
+  timeoutMs = 600_000,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     const store = await openStore();
@@ -64,7 +73,12 @@ export async function waitPersisted(openStore: () => Promise<Store & { close(): 
 }
 
 /** Top-k chunk ids per query, in one mode; also says which mode answered (a loading model falls back to keyword). */
-export async function topIds(engine: TroveApi, queries: string[], mode: SearchMode, k = 10): Promise<{ ids: number[][]; modes: string[] }> {
+export async function topIds(
+  engine: TroveApi,
+  queries: string[],
+  mode: SearchMode,
+  k = 10,
+): Promise<{ ids: number[][]; modes: string[] }> {
   const ids: number[][] = [];
   const modes: string[] = [];
   for (const q of queries) {

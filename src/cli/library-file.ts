@@ -7,7 +7,10 @@ import type { BackupInput } from '../engine/backup/container.ts';
 import { TroveError } from '../engine/core/errors.ts';
 
 /** Writes pieces to `path` through a temporary file, so a failed or cancelled write leaves no half file. */
-export async function writePieces(path: string, pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<number> {
+export async function writePieces(
+  path: string,
+  pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): Promise<number> {
   const temporary = `${path}.part-${process.pid}`;
   await mkdir(dirname(path), { recursive: true });
   const file = await open(temporary, 'w');

@@ -76,7 +76,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`trove: ${(error as Error).message}\n${USAGE}\n`);
       return 2;
     }
-    const systemError = typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((error as { code: string }).code);
+    const systemError =
+      typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((error as { code: string }).code);
     if (error instanceof TroveError) io.err(`trove: ${error.message} (${error.code})\n`);
     else if (systemError) io.err(`trove: ${(error as Error).message}\n`);
     else io.err(`trove: ${String((error as Error)?.stack ?? error)}\n`);
@@ -125,7 +126,10 @@ async function openEngine(
   });
   const status = await engine.loadModel();
   if (status.state !== 'ready' || !embedder) {
-    throw new TroveError('MODEL_UNAVAILABLE', `The model “${modelId}” could not be loaded: ${status.error ?? 'unknown error'}. Check --models-path, or allow downloads with --remote.`);
+    throw new TroveError(
+      'MODEL_UNAVAILABLE',
+      `The model “${modelId}” could not be loaded: ${status.error ?? 'unknown error'}. Check --models-path, or allow downloads with --remote.`,
+    );
   }
   return { engine, embedder, dbName };
 }
@@ -135,24 +139,38 @@ function modelOf(embedder: Embedder): BackupModel {
 }
 
 async function ingest(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = expectPositionals(parseArgs({ args, options: { ...modelOptions, out: { type: 'string' } }, allowPositionals: true, strict: true }), 1);
+  const { values, positionals } = expectPositionals(
+    parseArgs({ args, options: { ...modelOptions, out: { type: 'string' } }, allowPositionals: true, strict: true }),
+    1,
+  );
   if (!values.out) throw new UsageError('ingest needs --out lib.trove');
   const folder = resolve(positionals[0]);
   const files = await findDocuments(folder);
-  if (files.length === 0) throw new TroveError('NOT_FOUND', `No supported documents (.txt .md .html .pdf) in ${folder}.`);
+  if (files.length === 0)
+    throw new TroveError('NOT_FOUND', `No supported documents (.txt .md .html .pdf) in ${folder}.`);
   const { engine, embedder, dbName } = await openEngine(values);
-  io.err(`Model ${embedder.model.id} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`);
+  io.err(
+    `Model ${embedder.model.id} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`,
+  );
   let failed = 0;
   for (const [n, path] of files.entries()) {
     const name = relative(folder, path);
     const data = await readFile(path);
     const prefix = `[${n + 1}/${files.length}] ${name}`;
     const [result] = await engine.ingest(
-      [{ jobId: `cli-${n}`, name, type: '', data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer }],
+      [
+        {
+          jobId: `cli-${n}`,
+          name,
+          type: '',
+          data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+        },
+      ],
       (p) => io.tty && io.err(`\r\x1b[K${prefix} ${p.stage} ${Math.round(p.fraction * 100)}%`),
     );
     if (io.tty) io.err('\r\x1b[K');
-    if (result.stage === 'done') io.err(`${prefix}: ${result.chunksTotal} passage${result.chunksTotal === 1 ? "" : "s"}\n`);
+    if (result.stage === 'done')
+      io.err(`${prefix}: ${result.chunksTotal} passage${result.chunksTotal === 1 ? '' : 's'}\n`);
     else {
       failed++;
       io.err(`${prefix}: ${result.stage}: ${result.error?.message ?? ''}\n`);
@@ -161,9 +179,14 @@ async function ingest(args: string[], io: Io): Promise<number> {
   const stats = await engine.stats();
   const store = await IndexedDbStore.open(dbName);
   const source = storeBackupSource(store, { model: modelOf(embedder), appVersion: APP_VERSION, includeIndex: true });
-  const bytes = await writePieces(resolve(values.out), writeBackup(source, { onProgress: progressLine(io, 'Writing') }));
+  const bytes = await writePieces(
+    resolve(values.out),
+    writeBackup(source, { onProgress: progressLine(io, 'Writing') }),
+  );
   if (io.tty) io.err('\r\x1b[K');
-  io.err(`Wrote ${values.out}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${failed ? `; ${failed} files failed` : ''}.\n`);
+  io.err(
+    `Wrote ${values.out}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${failed ? `; ${failed} files failed` : ''}.\n`,
+  );
   store.close();
   await embedder.dispose();
   return failed === files.length ? 1 : 0;
@@ -178,16 +201,30 @@ async function findDocuments(folder: string): Promise<string[]> {
   return entries
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !relative(folder, path).split(/[\\/]/).some((part) => part.startsWith('.')))
+    .filter(
+      (path) =>
+        !relative(folder, path)
+          .split(/[\\/]/)
+          .some((part) => part.startsWith('.')),
+    )
     .filter((path) => (SUPPORTED_EXTENSIONS as readonly string[]).some((ext) => path.toLowerCase().endsWith(ext)))
     .sort();
 }
 
 async function search(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = expectPositionals(parseArgs({ args, options: { ...modelOptions, mode: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true }), 2);
+  const { values, positionals } = expectPositionals(
+    parseArgs({
+      args,
+      options: { ...modelOptions, mode: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    }),
+    2,
+  );
   const [file, query] = positionals;
   const mode = (values.mode ?? 'hybrid') as SearchMode;
-  if (!['hybrid', 'semantic', 'keyword'].includes(mode)) throw new UsageError(`--mode must be hybrid, semantic or keyword, got “${mode}”`);
+  if (!['hybrid', 'semantic', 'keyword'].includes(mode))
+    throw new UsageError(`--mode must be hybrid, semantic or keyword, got “${mode}”`);
   const k = values.k === undefined ? 10 : Number(values.k);
   const input = await libraryInput(file);
   const manifest = await verifyBackup(input, { fileName: basename(file) });
@@ -197,7 +234,10 @@ async function search(args: string[], io: Io): Promise<number> {
   store.close();
   const { engine, embedder } = await openEngine({ ...values, model: values.model ?? manifest.model?.id }, dbName);
   if (manifest.model && manifest.model.fingerprint !== embedder.fingerprint) {
-    throw new TroveError('MODEL_MISMATCH', `${basename(file)} was built with “${manifest.model.fingerprint}”, not “${embedder.fingerprint}”: search it with --model ${manifest.model.id ?? '(that model)'}.`);
+    throw new TroveError(
+      'MODEL_MISMATCH',
+      `${basename(file)} was built with “${manifest.model.fingerprint}”, not “${embedder.fingerprint}”: search it with --model ${manifest.model.id ?? '(that model)'}.`,
+    );
   }
   const response = await engine.search(query, { mode, k });
   if (values.json) io.out(JSON.stringify(response, null, 2) + '\n');
@@ -205,7 +245,8 @@ async function search(args: string[], io: Io): Promise<number> {
     if (response.notice) io.err(`${response.notice}\n`);
     if (response.results.length === 0) io.out('No results.\n');
     response.results.forEach((result, i) => {
-      const where = [result.documentName, ...result.headingPath].join(' › ') + (result.page ? ` (page ${result.page})` : '');
+      const where =
+        [result.documentName, ...result.headingPath].join(' › ') + (result.page ? ` (page ${result.page})` : '');
       const { scores } = result;
       const parts = [`score ${scores.score.toFixed(4)}`];
       if (scores.bm25Rank) parts.push(`keyword #${scores.bm25Rank}`);
@@ -219,11 +260,25 @@ async function search(args: string[], io: Io): Promise<number> {
 }
 
 async function exportLibrary(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = expectPositionals(parseArgs({ args, options: { format: { type: 'string' }, out: { type: 'string' }, table: { type: 'string' }, 'pg-data': { type: 'string' } }, allowPositionals: true, strict: true }), 1);
+  const { values, positionals } = expectPositionals(
+    parseArgs({
+      args,
+      options: {
+        format: { type: 'string' },
+        out: { type: 'string' },
+        table: { type: 'string' },
+        'pg-data': { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+    1,
+  );
   const [file] = positionals;
   if (!values.out) throw new UsageError('export needs --out');
   const pgData = values['pg-data'] ?? 'insert';
-  if (pgData !== 'insert' && pgData !== 'copy') throw new UsageError(`--pg-data must be insert or copy, got “${pgData}”`);
+  if (pgData !== 'insert' && pgData !== 'copy')
+    throw new UsageError(`--pg-data must be insert or copy, got “${pgData}”`);
   const input = await libraryInput(file);
   // Verified first, so a damaged library never leaves a partial export behind.
   await verifyBackup(input, { fileName: basename(file) });
@@ -233,11 +288,15 @@ async function exportLibrary(args: string[], io: Io): Promise<number> {
     await mkdir(out, { recursive: true });
     await writePieces(join(out, 'collection.json'), [JSON.stringify(qdrantCollectionConfig(dims), null, 2) + '\n']);
     const bytes = await writePieces(join(out, 'points.jsonl'), qdrantJsonLines(passages));
-    io.err(`Wrote ${join(values.out, 'collection.json')} and ${join(values.out, 'points.jsonl')} (${manifest.counts.vectors} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`);
+    io.err(
+      `Wrote ${join(values.out, 'collection.json')} and ${join(values.out, 'points.jsonl')} (${manifest.counts.vectors} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
+    );
   } else if (values.format === 'pgvector') {
     const comment = `Trove library “${manifest.collection}” from ${basename(file)}, model ${manifest.model?.fingerprint}, ${manifest.counts.vectors} passages. Load: psql -d DB -f ${basename(out)}`;
     const bytes = await writePieces(out, pgvectorSql(passages, { dims, table: values.table, data: pgData, comment }));
-    io.err(`Wrote ${values.out} (${manifest.counts.vectors} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`);
+    io.err(
+      `Wrote ${values.out} (${manifest.counts.vectors} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
+    );
   } else {
     throw new UsageError(`--format must be qdrant or pgvector, got “${values.format ?? ''}”`);
   }
@@ -245,7 +304,10 @@ async function exportLibrary(args: string[], io: Io): Promise<number> {
 }
 
 async function info(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = expectPositionals(parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true }), 1);
+  const { values, positionals } = expectPositionals(
+    parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true }),
+    1,
+  );
   const input = await libraryInput(positionals[0]);
   const manifest = await verifyBackup(input, { fileName: basename(positionals[0]) });
   if (values.json) {
@@ -278,4 +340,3 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
-

@@ -22,12 +22,54 @@
 //   services/library-backup.ts     .trove export and import, storage status
 //   services/library-map.ts        the 2-D embedding map
 //   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
-import type { CollectionSummary, ContextRequest, ContextResponse, DocumentContent, DocumentSummary, EngineSettings, FileInput, IngestProgress } from './api/index.ts';
-import type { LibraryEvent, LibraryStats, LockState, ModelStatus, OriginalDocument, RerankerStatus, RerankRequest, RerankResponse } from './api/index.ts';
+import type {
+  CollectionSummary,
+  ContextRequest,
+  ContextResponse,
+  DocumentContent,
+  DocumentSummary,
+  EngineSettings,
+  FileInput,
+  IngestProgress,
+} from './api/index.ts';
+import type {
+  LibraryEvent,
+  LibraryStats,
+  LockState,
+  ModelStatus,
+  OriginalDocument,
+  RerankerStatus,
+  RerankRequest,
+  RerankResponse,
+} from './api/index.ts';
 import type { SearchOptions, SearchResponse, TroveApi } from './api/index.ts';
-import type { EvaluateRequest, EvaluationProgress, EvaluationRun, EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from './api/index.ts';
-import type { BackupProgress, ExportOptions, ImportOptions, ImportSummary, StorageStatus, HealthReport, LibraryMap, MapOptions } from './api/index.ts';
-import type { CustomModelCheck, DownloadProgress, ModelInfo, ModelKind, ModelsOverview, PassagePage, RecordPreview } from './api/index.ts';
+import type {
+  EvaluateRequest,
+  EvaluationProgress,
+  EvaluationRun,
+  EvaluationSetInfo,
+  ModelComparison,
+  ModelComparisonProgress,
+} from './api/index.ts';
+import type {
+  BackupProgress,
+  ExportOptions,
+  ImportOptions,
+  ImportSummary,
+  StorageStatus,
+  HealthReport,
+  LibraryMap,
+  MapOptions,
+} from './api/index.ts';
+import type {
+  CustomModelCheck,
+  DownloadProgress,
+  ModelInfo,
+  ModelKind,
+  ModelsOverview,
+  PassagePage,
+  RecordPreview,
+} from './api/index.ts';
 import type { EmbedderLoader } from './embed/embedder-backend.ts';
 import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
 import { previewRecords } from './ingest/record-preview.ts';
@@ -127,7 +169,10 @@ export class TroveEngine implements TroveApi {
     const serving = () => this.modelSwitch.serving();
     const queue = new WorkQueue((task) => this.sync.runAsWriter(task));
     this.sync = new CrossTabSync({
-      library, catalogue, channel, queue,
+      library,
+      catalogue,
+      channel,
+      queue,
       writer: deps.lock ?? writerLock(`${name}:writer`),
       reloadLibrary: () => this.indexes.reload(),
       reloadSettings: () => this.settings.refresh(),
@@ -147,7 +192,17 @@ export class TroveEngine implements TroveApi {
     });
     const deviceChoices = new DeviceChoices({ openStore: () => library.store, store, queue });
     const loadEmbedder = deps.loadEmbedder;
-    this.modelSwitch = new ModelSwitch({ store, catalogue, indexes, model: () => this.model, queue, settings, loadEmbedder, backfill: () => this.pipeline.backfill(), locked: () => library.locked });
+    this.modelSwitch = new ModelSwitch({
+      store,
+      catalogue,
+      indexes,
+      model: () => this.model,
+      queue,
+      settings,
+      loadEmbedder,
+      backfill: () => this.pipeline.backfill(),
+      locked: () => library.locked,
+    });
     const model = (this.model = new ModelLifecycle(loadEmbedder, {
       settings,
       pendingVectors: () => catalogue.pendingVectors,
@@ -161,17 +216,38 @@ export class TroveEngine implements TroveApi {
       declinedChanges: deviceChoices.declinedChanges,
     }));
     this.pipeline = new IngestPipeline({
-      store, catalogue, model, queue, settings,
+      store,
+      catalogue,
+      model,
+      queue,
+      settings,
       parse: deps.parse ?? ((...args) => parsing.parse(...args)),
       chunk: deps.chunk ?? chunkForIndex,
       vectorsChanged: () => indexes.vectorsChanged(),
       announce: (progress) => this.jobs.announce(progress),
     });
     const cancelDocument = (id: number) => this.pipeline.cancelDocument(id);
-    this.searching = new SearchService({ store, catalogue, model, settings, serving, fuse: deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK)) });
-    this.editing = new LibraryEditing({ store, catalogue, queue, model, vectorsChanged: () => indexes.vectorsChanged(), cancelDocument, transfer: deps.transfer });
+    this.searching = new SearchService({
+      store,
+      catalogue,
+      model,
+      settings,
+      serving,
+      fuse: deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK)),
+    });
+    this.editing = new LibraryEditing({
+      store,
+      catalogue,
+      queue,
+      model,
+      vectorsChanged: () => indexes.vectorsChanged(),
+      cancelDocument,
+      transfer: deps.transfer,
+    });
     this.opening = new LibraryOpening({
-      library, indexes, model,
+      library,
+      indexes,
+      model,
       openStore: deps.openStore,
       settings: this.settings,
       sync: this.sync,
@@ -180,7 +256,14 @@ export class TroveEngine implements TroveApi {
       resumeInterrupted: () => this.pipeline.resumeInterrupted(),
     });
     this.locking = new LockAndForget({
-      library, catalogue, indexes, queue, channel, model, settings, cancelDocument,
+      library,
+      catalogue,
+      indexes,
+      queue,
+      channel,
+      model,
+      settings,
+      cancelDocument,
       sync: this.sync,
       load: (opened) => this.opening.load(opened),
       forgetSwitch: () => this.modelSwitch.forget(),
@@ -188,11 +271,25 @@ export class TroveEngine implements TroveApi {
     });
     const answering = () => this.modelSwitch.answering();
     const search = (query: string, options: SearchOptions) => this.searching.search(query, options);
-    this.reranking = new RerankService(deps.loadReranker, { settings, store, model, search, docs: () => catalogue.docs, embedder: answering });
+    this.reranking = new RerankService(deps.loadReranker, {
+      settings,
+      store,
+      model,
+      search,
+      docs: () => catalogue.docs,
+      embedder: answering,
+    });
     this.comparisons = new ModelComparisons({ settings, current: answering, loadEmbedder });
-    this.healthChecks = new LibraryHealth({ store, catalogue, queue, serving, deleteDocument: (id) => this.editing.deleteDocument(id) });
+    this.healthChecks = new LibraryHealth({
+      store,
+      catalogue,
+      queue,
+      serving,
+      deleteDocument: (id) => this.editing.deleteDocument(id),
+    });
     this.evaluation = new EvaluationService({
-      search, serving,
+      search,
+      serving,
       requireLibrary: store,
       rerank: (query, chunkIds) => this.reranking.rerank(query, chunkIds),
       ingest: (files, onProgress) => this.pipeline.ingest(files, onProgress),
@@ -203,7 +300,9 @@ export class TroveEngine implements TroveApi {
       evaluated: (set) => this.comparisons.evaluated(set),
     });
     this.backups = new LibraryBackups({
-      store, catalogue, queue,
+      store,
+      catalogue,
+      queue,
       openStore: () => library.store,
       servingModel: () => this.modelSwitch.servingModel(),
       persistVectors: () => indexes.vectorsChanged(),
@@ -222,79 +321,199 @@ export class TroveEngine implements TroveApi {
   }
 
   // Library (library-opening.ts, library-indexes.ts, cross-tab-sync.ts, library-editing.ts)
-  init(overrides?: Partial<EngineSettings>, requested?: Partial<EngineSettings>): Promise<Opened> { return this.opening.init(overrides, requested); }
-  async ping(): Promise<number> { return Date.now(); }
-  async stats(): Promise<LibraryStats> { return this.indexes.stats(); }
-  async onLibraryEvent(listener: (event: LibraryEvent) => void): Promise<void> { this.sync.onLibraryEvent(listener); }
-  listDocuments(): Promise<DocumentSummary[]> { return this.editing.listDocuments(); }
-  getDocument(id: number): Promise<DocumentContent> { return this.editing.getDocument(id); }
-  listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage> { return this.editing.listPassages(documentId, offset, limit); }
-  getOriginal(id: number): Promise<OriginalDocument | undefined> { return this.editing.getOriginal(id); }
-  setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> { return this.editing.setTags(documentIds, tags, mode); }
-  deleteDocument(id: number): Promise<void> { return this.editing.deleteDocument(id); }
-  deleteDocuments(ids: number[]): Promise<void> { return this.editing.deleteDocuments(ids); }
-  listCollections(): Promise<CollectionSummary[]> { return this.editing.listCollections(); }
-  createCollection(name: string): Promise<CollectionSummary> { return this.editing.createCollection(name); }
-  renameCollection(id: string, name: string): Promise<void> { return this.editing.renameCollection(id, name); }
-  deleteCollection(id: string): Promise<void> { return this.editing.deleteCollection(id); }
+  init(overrides?: Partial<EngineSettings>, requested?: Partial<EngineSettings>): Promise<Opened> {
+    return this.opening.init(overrides, requested);
+  }
+  async ping(): Promise<number> {
+    return Date.now();
+  }
+  async stats(): Promise<LibraryStats> {
+    return this.indexes.stats();
+  }
+  async onLibraryEvent(listener: (event: LibraryEvent) => void): Promise<void> {
+    this.sync.onLibraryEvent(listener);
+  }
+  listDocuments(): Promise<DocumentSummary[]> {
+    return this.editing.listDocuments();
+  }
+  getDocument(id: number): Promise<DocumentContent> {
+    return this.editing.getDocument(id);
+  }
+  listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage> {
+    return this.editing.listPassages(documentId, offset, limit);
+  }
+  getOriginal(id: number): Promise<OriginalDocument | undefined> {
+    return this.editing.getOriginal(id);
+  }
+  setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
+    return this.editing.setTags(documentIds, tags, mode);
+  }
+  deleteDocument(id: number): Promise<void> {
+    return this.editing.deleteDocument(id);
+  }
+  deleteDocuments(ids: number[]): Promise<void> {
+    return this.editing.deleteDocuments(ids);
+  }
+  listCollections(): Promise<CollectionSummary[]> {
+    return this.editing.listCollections();
+  }
+  createCollection(name: string): Promise<CollectionSummary> {
+    return this.editing.createCollection(name);
+  }
+  renameCollection(id: string, name: string): Promise<void> {
+    return this.editing.renameCollection(id, name);
+  }
+  deleteCollection(id: string): Promise<void> {
+    return this.editing.deleteCollection(id);
+  }
 
   // Ingest (ingest-pipeline.ts, job-board.ts)
-  ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]> { return this.pipeline.ingest(files, onProgress); }
-  retryDocument(id: number): Promise<IngestProgress> { return this.pipeline.retry(id); }
-  async cancel(jobId: string): Promise<void> { this.pipeline.cancel(jobId); }
-  async onJobProgress(listener: (progress: IngestProgress) => void): Promise<void> { this.jobs.listen(listener); }
-  async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> { return previewRecords(new Uint8Array(data), fileName); }
+  ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]> {
+    return this.pipeline.ingest(files, onProgress);
+  }
+  retryDocument(id: number): Promise<IngestProgress> {
+    return this.pipeline.retry(id);
+  }
+  async cancel(jobId: string): Promise<void> {
+    this.pipeline.cancel(jobId);
+  }
+  async onJobProgress(listener: (progress: IngestProgress) => void): Promise<void> {
+    this.jobs.listen(listener);
+  }
+  async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> {
+    return previewRecords(new Uint8Array(data), fileName);
+  }
 
   // Search (search.ts)
-  search(query: string, options?: SearchOptions): Promise<SearchResponse> { return this.searching.search(query, options); }
+  search(query: string, options?: SearchOptions): Promise<SearchResponse> {
+    return this.searching.search(query, options);
+  }
 
   // Models (model-lifecycle.ts, model-switch.ts, model-cache-service.ts, custom-models.ts)
-  async modelStatus(): Promise<ModelStatus> { return this.model.status; }
-  async onModelStatus(listener: (status: ModelStatus) => void): Promise<void> { this.model.onStatus(listener); }
-  loadModel(): Promise<ModelStatus> { return this.modelSwitch.loadModel(); }
-  confirmDtypeChange(accept: boolean): Promise<ModelStatus> { return this.modelSwitch.confirmDtypeChange(accept); }
-  modelsOverview(): Promise<ModelsOverview> { return this.modelCache.overview(); }
-  downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo> { return this.modelCache.download(kind, id, onProgress); }
-  async cancelModelDownload(kind: ModelKind, id: string): Promise<void> { this.modelCache.cancel(kind, id); }
-  deleteCachedModel(kind: ModelKind, id: string): Promise<number> { return this.modelCache.remove(kind, id); }
-  addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }> { return this.customModels.add(repo); }
-  removeCustomModel(id: string): Promise<EngineSettings> { return this.customModels.remove(id); }
+  async modelStatus(): Promise<ModelStatus> {
+    return this.model.status;
+  }
+  async onModelStatus(listener: (status: ModelStatus) => void): Promise<void> {
+    this.model.onStatus(listener);
+  }
+  loadModel(): Promise<ModelStatus> {
+    return this.modelSwitch.loadModel();
+  }
+  confirmDtypeChange(accept: boolean): Promise<ModelStatus> {
+    return this.modelSwitch.confirmDtypeChange(accept);
+  }
+  modelsOverview(): Promise<ModelsOverview> {
+    return this.modelCache.overview();
+  }
+  downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo> {
+    return this.modelCache.download(kind, id, onProgress);
+  }
+  async cancelModelDownload(kind: ModelKind, id: string): Promise<void> {
+    this.modelCache.cancel(kind, id);
+  }
+  deleteCachedModel(kind: ModelKind, id: string): Promise<number> {
+    return this.modelCache.remove(kind, id);
+  }
+  addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }> {
+    return this.customModels.add(repo);
+  }
+  removeCustomModel(id: string): Promise<EngineSettings> {
+    return this.customModels.remove(id);
+  }
 
   // Reranking and context (rerank-service.ts)
-  async rerankerStatus(): Promise<RerankerStatus> { return this.reranking.status(); }
-  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined> { return this.reranking.rerank(query, chunkIds, options); }
-  assembleContext(request: ContextRequest): Promise<ContextResponse> { return this.reranking.assembleContext(request); }
+  async rerankerStatus(): Promise<RerankerStatus> {
+    return this.reranking.status();
+  }
+  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined> {
+    return this.reranking.rerank(query, chunkIds, options);
+  }
+  assembleContext(request: ContextRequest): Promise<ContextResponse> {
+    return this.reranking.assembleContext(request);
+  }
 
   // Evaluation (evaluation-service.ts, model-comparison.ts)
-  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> { return this.evaluation.run(request, onProgress); }
-  async cancelEvaluation(): Promise<void> { this.evaluation.cancel(); }
-  evaluationSetInfo(): Promise<EvaluationSetInfo | undefined> { return this.comparisons.setInfo(); }
-  compareModels(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison> { return this.comparisons.compare(patch, onProgress); }
-  async cancelModelComparison(): Promise<void> { this.comparisons.cancel(); }
+  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> {
+    return this.evaluation.run(request, onProgress);
+  }
+  async cancelEvaluation(): Promise<void> {
+    this.evaluation.cancel();
+  }
+  evaluationSetInfo(): Promise<EvaluationSetInfo | undefined> {
+    return this.comparisons.setInfo();
+  }
+  compareModels(
+    patch: Partial<EngineSettings>,
+    onProgress?: (progress: ModelComparisonProgress) => void,
+  ): Promise<ModelComparison> {
+    return this.comparisons.compare(patch, onProgress);
+  }
+  async cancelModelComparison(): Promise<void> {
+    this.comparisons.cancel();
+  }
 
   // Health (health.ts)
-  health(): Promise<HealthReport> { return this.healthChecks.report(); }
-  fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]> { return this.healthChecks.fix(fix); }
+  health(): Promise<HealthReport> {
+    return this.healthChecks.report();
+  }
+  fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]> {
+    return this.healthChecks.fix(fix);
+  }
 
   // Backup and storage (library-backup.ts)
-  exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob> { return this.backups.exportLibrary(options, onProgress); }
-  importLibrary(file: Blob, options?: ImportOptions, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary> { return this.backups.importLibrary(file, options, onProgress); }
-  async cancelBackup(jobId: string): Promise<void> { this.backups.cancel(jobId); }
-  storageStatus(): Promise<StorageStatus> { return this.backups.storageStatus(); }
+  exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
+    return this.backups.exportLibrary(options, onProgress);
+  }
+  importLibrary(
+    file: Blob,
+    options?: ImportOptions,
+    onProgress?: (progress: BackupProgress) => void,
+  ): Promise<ImportSummary> {
+    return this.backups.importLibrary(file, options, onProgress);
+  }
+  async cancelBackup(jobId: string): Promise<void> {
+    this.backups.cancel(jobId);
+  }
+  storageStatus(): Promise<StorageStatus> {
+    return this.backups.storageStatus();
+  }
 
   // Embedding map (library-map.ts)
-  projectMap(options?: MapOptions, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap> { return this.mapping.project(options, onProgress); }
-  async cancelMap(): Promise<void> { this.mapping.cancel(); }
+  projectMap(
+    options?: MapOptions,
+    onProgress?: (progress: { stage: string; fraction: number }) => void,
+  ): Promise<LibraryMap> {
+    return this.mapping.project(options, onProgress);
+  }
+  async cancelMap(): Promise<void> {
+    this.mapping.cancel();
+  }
 
   // Privacy: lock and Forget everything (lock-and-forget.ts)
-  lockState(): Promise<LockState> { return this.locking.state(); }
-  unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }> { return this.locking.unlock(passphrase); }
-  lock(): Promise<void> { return this.locking.lock(); }
-  enableEncryption(passphrase: string): Promise<void> { return this.locking.enableEncryption(passphrase); }
-  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> { return this.locking.changePassphrase(oldPassphrase, newPassphrase); }
-  forgetEverything(): Promise<string[]> { return this.locking.forgetEverything(); }
+  lockState(): Promise<LockState> {
+    return this.locking.state();
+  }
+  unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }> {
+    return this.locking.unlock(passphrase);
+  }
+  lock(): Promise<void> {
+    return this.locking.lock();
+  }
+  enableEncryption(passphrase: string): Promise<void> {
+    return this.locking.enableEncryption(passphrase);
+  }
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+    return this.locking.changePassphrase(oldPassphrase, newPassphrase);
+  }
+  forgetEverything(): Promise<string[]> {
+    return this.locking.forgetEverything();
+  }
 
   // Settings (settings-store.ts)
-  async getSettings(): Promise<EngineSettings> { return this.settings.value; }
-  updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> { return this.settings.update(patch); }
+  async getSettings(): Promise<EngineSettings> {
+    return this.settings.value;
+  }
+  updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
+    return this.settings.update(patch);
+  }
 }

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ISOLATION_HEADERS, modelsPathForScope, navigationDenylist, withIsolationHeaders } from './isolation-headers.ts';
+import {
+  ISOLATION_HEADERS,
+  modelsPathForScope,
+  navigationDenylist,
+  withIsolationHeaders,
+} from './isolation-headers.ts';
 
 describe('withIsolationHeaders', () => {
   it('adds COOP, COEP and CORP to a response that lacks them, keeping status, body and other headers', async () => {
-    const original = new Response('<!doctype html>', { status: 200, statusText: 'OK', headers: { 'content-type': 'text/html' } });
+    const original = new Response('<!doctype html>', {
+      status: 200,
+      statusText: 'OK',
+      headers: { 'content-type': 'text/html' },
+    });
     const response = withIsolationHeaders(original);
     expect(response.headers.get('Cross-Origin-Opener-Policy')).toBe('same-origin');
     expect(response.headers.get('Cross-Origin-Embedder-Policy')).toBe('require-corp');
@@ -14,7 +23,11 @@ describe('withIsolationHeaders', () => {
   });
 
   it('keeps what the host sent (a host with credentialless COEP stays credentialless)', () => {
-    const headers = { 'Cross-Origin-Embedder-Policy': 'credentialless', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    const headers = {
+      'Cross-Origin-Embedder-Policy': 'credentialless',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    };
     const original = new Response('x', { headers });
     const response = withIsolationHeaders(original);
     expect(response).toBe(original);
@@ -24,7 +37,9 @@ describe('withIsolationHeaders', () => {
   it('rebuilds a null-body status without a body', () => {
     const response = withIsolationHeaders(new Response(null, { status: 204 }));
     expect(response.status).toBe(204);
-    expect(response.headers.get('Cross-Origin-Embedder-Policy')).toBe(ISOLATION_HEADERS['Cross-Origin-Embedder-Policy']);
+    expect(response.headers.get('Cross-Origin-Embedder-Policy')).toBe(
+      ISOLATION_HEADERS['Cross-Origin-Embedder-Policy'],
+    );
   });
 
   it('leaves an error (status 0) response alone', () => {

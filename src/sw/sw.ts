@@ -12,7 +12,9 @@ import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAnd
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { navigationDenylist, withIsolationHeaders } from './isolation-headers.ts';
 
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> };
+declare const self: ServiceWorkerGlobalScope & {
+  __WB_MANIFEST: Array<string | { url: string; revision: string | null }>;
+};
 
 // Before precacheAndRoute, so the precache strategy (and the navigation fallback, which uses it) has the plugin.
 addPlugins([{ handlerWillRespond: async ({ response }) => withIsolationHeaders(response) }]);

@@ -18,11 +18,17 @@ const engine = new TroveEngine({
   // stored library answers before it has been fetched and compiled.
   loadEmbedder: async (options) => {
     const { loadTransformersEmbedder } = await import('../engine/embed/transformers-embedder.ts');
-    return loadTransformersEmbedder({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } });
+    return loadTransformersEmbedder({
+      ...options,
+      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+    });
   },
   loadReranker: async (options) => {
     const { loadTransformersReranker } = await import('../engine/rerank/transformers-reranker.ts');
-    return loadTransformersReranker({ ...options, wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) } });
+    return loadTransformersReranker({
+      ...options,
+      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+    });
   },
   wipeStorage: deleteAllDatabases,
   // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.

@@ -8,7 +8,8 @@ describe('OCR assets', () => {
   it('serves exactly the files the worker asks for, all present in node_modules', () => {
     const sources = ocrAssetSources();
     expect(Object.keys(sources).sort()).toEqual(Object.values(OCR_ASSET_FILES).sort());
-    for (const path of Object.values(sources)) expect(existsSync(path) && statSync(path).size > 50_000, path).toBe(true);
+    for (const path of Object.values(sources))
+      expect(existsSync(path) && statSync(path).size > 50_000, path).toBe(true);
   });
 
   it('builds same-origin URLs under the app base, with langPath as the folder tesseract appends to', () => {

@@ -14,7 +14,10 @@ export const OCR_ASSET_FILES = {
  * worker's own. Only SIMD builds are served: every browser with module workers and WebAssembly SIMD (all current
  * ones) runs them.
  */
-export function ocrAssetUrls(base: string = import.meta.env.BASE_URL, origin: string = self.location.origin): TesseractAssets {
+export function ocrAssetUrls(
+  base: string = import.meta.env.BASE_URL,
+  origin: string = self.location.origin,
+): TesseractAssets {
   const dir = new URL(`${base.endsWith('/') ? base : `${base}/`}tesseract/`, origin).href;
   return {
     workerPath: dir + OCR_ASSET_FILES.worker,

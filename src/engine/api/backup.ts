@@ -68,7 +68,11 @@ export interface BackupApi {
   /** The library, or one collection, as a .trove file (documents, passages, vectors, index, checksums). */
   exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob>;
   /** Verifies a .trove file, then adds it to the library; refused (MODEL_MISMATCH, STORAGE_FULL, IMPORT_INVALID) before anything is written. */
-  importLibrary(file: Blob, options?: ImportOptions, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary>;
+  importLibrary(
+    file: Blob,
+    options?: ImportOptions,
+    onProgress?: (progress: BackupProgress) => void,
+  ): Promise<ImportSummary>;
   /** Cancels an export or import by the jobId given in its options (an import undoes what it wrote). */
   cancelBackup(jobId: string): Promise<void>;
   /** Storage used and allowed for this site, and whether it is persistent (from the browser, when it says). */

@@ -107,7 +107,10 @@ export interface EvaluationApi {
   /** The evaluation set of the last run in this session (what a model change is measured on), if any. */
   evaluationSetInfo(): Promise<EvaluationSetInfo | undefined>;
   /** The current model and the one these settings would use, measured on that set in a scratch index (library untouched). */
-  compareModels(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison>;
+  compareModels(
+    patch: Partial<EngineSettings>,
+    onProgress?: (progress: ModelComparisonProgress) => void,
+  ): Promise<ModelComparison>;
   /** Stops a running comparison (it rejects with CANCELLED). */
   cancelModelComparison(): Promise<void>;
 }

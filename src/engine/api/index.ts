@@ -33,7 +33,8 @@ export type * from './session.ts';
 export type * from './settings.ts';
 
 export interface TroveApi
-  extends SessionApi,
+  extends
+    SessionApi,
     SettingsApi,
     ModelsApi,
     IngestApi,

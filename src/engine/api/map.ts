@@ -23,6 +23,9 @@ export interface LibraryMap {
 
 export interface MapApi {
   /** The library's passages projected to 2-D (PCA, then UMAP on a sample), with progress; cancelMap() stops it. */
-  projectMap(options?: MapOptions, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap>;
+  projectMap(
+    options?: MapOptions,
+    onProgress?: (progress: { stage: string; fraction: number }) => void,
+  ): Promise<LibraryMap>;
   cancelMap(): Promise<void>;
 }

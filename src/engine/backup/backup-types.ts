@@ -3,7 +3,6 @@
 import type { ChunkRecord, DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
 import type { BackupProgress } from '../api/backup.ts';
 
-
 /** The format version this code writes and the only one it reads. Bump on any incompatible change. */
 export const BACKUP_FORMAT_VERSION = 1;
 

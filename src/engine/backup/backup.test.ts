@@ -23,11 +23,19 @@ async function snapshot(store: Store, model: BackupModel) {
   const terms = await store.allTerms();
   const vectorOf = new Map<number, Uint8Array>();
   for (const batch of await store.vectorBatches(model.fingerprint)) {
-    batch.chunkIds.forEach((id, i) => vectorOf.set(id, new Uint8Array(batch.vectors.buffer, batch.vectors.byteOffset + i * batch.dims * 4, batch.dims * 4).slice()));
+    batch.chunkIds.forEach((id, i) =>
+      vectorOf.set(
+        id,
+        new Uint8Array(batch.vectors.buffer, batch.vectors.byteOffset + i * batch.dims * 4, batch.dims * 4).slice(),
+      ),
+    );
   }
   const out = [];
   for (const doc of documents) {
-    const ids = terms.filter((t) => t.docId === doc.id).map((t) => t.chunkId).sort((a, b) => a - b);
+    const ids = terms
+      .filter((t) => t.docId === doc.id)
+      .map((t) => t.chunkId)
+      .sort((a, b) => a - b);
     const chunks = (await store.getChunks(ids)).sort((a, b) => a.id - b.id);
     out.push({
       document: { ...doc, id: 0 },
@@ -48,18 +56,36 @@ function flatOf(batches: Awaited<ReturnType<Store['vectorBatches']>>, dims: numb
 /** A library with gaps in its ids (a deleted document), a document still ingesting and a failed one. */
 async function sampleLibrary() {
   const store = await freshStore();
-  const { model } = await writeSyntheticLibrary(store, { documents: 6, chunksPerDocument: 45, dims: 24, seed: 7, batch: 10 });
+  const { model } = await writeSyntheticLibrary(store, {
+    documents: 6,
+    chunksPerDocument: 45,
+    dims: 24,
+    seed: 7,
+    batch: 10,
+  });
   await store.deleteDocument(2);
-  const pending = await store.createDocument({ name: 'half.txt', format: 'text', size: 5, addedAt: 5 }, { text: 'hello', blocks: [] });
-  await store.addChunks(pending, [{ text: 'hello', start: 0, end: 5, headingPath: [], tokenCount: 1, terms: ['hello'] }]);
+  const pending = await store.createDocument(
+    { name: 'half.txt', format: 'text', size: 5, addedAt: 5 },
+    { text: 'hello', blocks: [] },
+  );
+  await store.addChunks(pending, [
+    { text: 'hello', start: 0, end: 5, headingPath: [], tokenCount: 1, terms: ['hello'] },
+  ]);
   // A document whose indexing failed keeps its status and reason (the app offers Retry).
-  await store.updateDocument(4, { status: 'failed', error: { code: 'MODEL_FAILED', message: 'the model crashed' }, attempts: 2 });
+  await store.updateDocument(4, {
+    status: 'failed',
+    error: { code: 'MODEL_FAILED', message: 'the model crashed' },
+    attempts: 2,
+  });
   return { store, model };
 }
 
 async function expectRefused(bytes: Uint8Array, pattern: RegExp) {
   const target = await freshStore();
-  const keep = await target.createDocument({ name: 'mine.txt', format: 'text', size: 4, addedAt: 1 }, { text: 'mine', blocks: [] });
+  const keep = await target.createDocument(
+    { name: 'mine.txt', format: 'text', size: 4, addedAt: 1 },
+    { text: 'mine', blocks: [] },
+  );
   const error = await importBackup(() => bytes, storeBackupSink(target), { fileName: 'lib.trove' }).then(
     () => undefined,
     (e: unknown) => e,
@@ -78,7 +104,9 @@ describe('.trove backup', () => {
   it('round-trips a library losslessly: byte-identical vectors, identical texts, chunks, terms and search results', async () => {
     const { store, model } = await sampleLibrary();
     const progress: BackupProgress[] = [];
-    const bytes = await backupToBytes(storeBackupSource(store, { model, appVersion: '0.1.0' }), { onProgress: (p) => progress.push(p) });
+    const bytes = await backupToBytes(storeBackupSource(store, { model, appVersion: '0.1.0' }), {
+      onProgress: (p) => progress.push(p),
+    });
     expect(progress.at(-1)).toMatchObject({ phase: 'export', documents: 6, chunks: 5 * 45 + 1, vectors: 5 * 45 });
 
     const manifest = await verifyBackup(bytes);
@@ -98,32 +126,58 @@ describe('.trove backup', () => {
     const random = seededRandom(3);
     for (let q = 0; q < 10; q++) {
       const query = Float32Array.from({ length: model.dims }, () => random() - 0.5);
-      const expected = before.search(query, 10).map((hit) => ({ id: sink.result.chunkIds.get(hit.id), score: hit.score }));
+      const expected = before
+        .search(query, 10)
+        .map((hit) => ({ id: sink.result.chunkIds.get(hit.id), score: hit.score }));
       expect(after.search(query, 10)).toEqual(expected);
     }
     // The 'ingesting' document stays ingesting (the engine resumes it from its text); the failed one stays failed.
-    expect((await target.listDocuments()).map((d) => d.status)).toEqual(['ready', 'ready', 'failed', 'ready', 'ready', 'ingesting']);
+    expect((await target.listDocuments()).map((d) => d.status)).toEqual([
+      'ready',
+      'ready',
+      'failed',
+      'ready',
+      'ready',
+      'ingesting',
+    ]);
   });
 
   it('exports one collection only, with tags, and imports it into another collection', async () => {
     const store = await freshStore();
     const { model } = await writeSyntheticLibrary(store, { documents: 4, chunksPerDocument: 5, dims: 8, seed: 2 });
     const text = { text: 'travel notes', blocks: [] };
-    const travel = await store.createDocument({ name: 'trip.md', format: 'markdown', size: 12, addedAt: 3, collection: 'travel', tags: ['italy', 'rome'] }, text);
-    await store.addChunks(travel, [{ text: 'travel notes', start: 0, end: 12, headingPath: [], tokenCount: 2, terms: ['travel', 'note'] }], {
-      fingerprint: model.fingerprint,
-      dims: 8,
-      vectors: new Float32Array(8).fill(0.25),
-    });
+    const travel = await store.createDocument(
+      { name: 'trip.md', format: 'markdown', size: 12, addedAt: 3, collection: 'travel', tags: ['italy', 'rome'] },
+      text,
+    );
+    await store.addChunks(
+      travel,
+      [{ text: 'travel notes', start: 0, end: 12, headingPath: [], tokenCount: 2, terms: ['travel', 'note'] }],
+      {
+        fingerprint: model.fingerprint,
+        dims: 8,
+        vectors: new Float32Array(8).fill(0.25),
+      },
+    );
     await store.markReady(travel, 1);
     const collections = [{ id: 'travel', name: 'Travel', createdAt: 1 }];
     const bytes = await backupToBytes(storeBackupSource(store, { model, collection: 'travel', collections }));
-    expect(await verifyBackup(bytes)).toMatchObject({ collection: 'travel', collections, counts: { documents: 1, chunks: 1, vectors: 1 } });
+    expect(await verifyBackup(bytes)).toMatchObject({
+      collection: 'travel',
+      collections,
+      counts: { documents: 1, chunks: 1, vectors: 1 },
+    });
 
     const target = await freshStore();
     await importBackup(() => bytes, storeBackupSink(target, { collection: 'restored' }));
     const [doc] = await target.listDocuments();
-    expect(doc).toMatchObject({ name: 'trip.md', collection: 'restored', tags: ['italy', 'rome'], status: 'ready', chunkCount: 1 });
+    expect(doc).toMatchObject({
+      name: 'trip.md',
+      collection: 'restored',
+      tags: ['italy', 'rome'],
+      status: 'ready',
+      chunkCount: 1,
+    });
     expect((await target.vectorBatches(model.fingerprint))[0].vectors).toEqual(new Float32Array(8).fill(0.25));
   });
 
@@ -140,7 +194,8 @@ describe('.trove backup', () => {
     expect(sink.result.indexPagesWritten).toBe(true);
     const stored = await target.readIndex(model.fingerprint);
     expect(stored?.version).toBe(await target.vectorsVersion());
-    const byName = (pages: Array<{ name: string; bytes: Uint8Array }>) => new Map(pages.map((p) => [p.name, [...p.bytes]]));
+    const byName = (pages: Array<{ name: string; bytes: Uint8Array }>) =>
+      new Map(pages.map((p) => [p.name, [...p.bytes]]));
     expect(byName(stored!.pages)).toEqual(byName(index.allPages()));
   });
 
@@ -148,7 +203,8 @@ describe('.trove backup', () => {
     const { store, model } = await sampleLibrary();
     const bytes = await backupToBytes(storeBackupSource(store, { model }));
     async function* pieces() {
-      for (let offset = 0, size = 1; offset < bytes.length; offset += size, size = (size * 7) % 997 + 1) yield bytes.slice(offset, offset + size);
+      for (let offset = 0, size = 1; offset < bytes.length; offset += size, size = ((size * 7) % 997) + 1)
+        yield bytes.slice(offset, offset + size);
     }
     const target = await freshStore();
     await importBackup(() => pieces(), storeBackupSink(target));
@@ -158,7 +214,9 @@ describe('.trove backup', () => {
   it('writes to a Blob and a ReadableStream, and imports from a Blob (a File in the app)', async () => {
     const { store, model } = await sampleLibrary();
     const blob = await backupToBlob(storeBackupSource(store, { model }));
-    const streamed = new Uint8Array(await new Response(backupStream(storeBackupSource(store, { model }))).arrayBuffer());
+    const streamed = new Uint8Array(
+      await new Response(backupStream(storeBackupSource(store, { model }))).arrayBuffer(),
+    );
     expect(streamed.byteLength).toBe(blob.size);
     const target = await freshStore();
     const seen: BackupProgress[] = [];
@@ -185,7 +243,13 @@ describe('.trove backup', () => {
     it('a flipped byte anywhere (a seeded sample of positions, the last section included)', async () => {
       const file = await library();
       const random = seededRandom(11);
-      const positions = [16, 30, file.length - 40, file.length - 1, ...Array.from({ length: 40 }, () => Math.floor(random() * file.length))];
+      const positions = [
+        16,
+        30,
+        file.length - 40,
+        file.length - 1,
+        ...Array.from({ length: 40 }, () => Math.floor(random() * file.length)),
+      ];
       for (const at of positions) {
         const message = await verifyBackup(withByte(file, at, file[at] ^ 0x20)).then(
           () => 'accepted',
@@ -193,7 +257,10 @@ describe('.trove backup', () => {
         );
         expect(message, `flip at byte ${at}`).toMatch(/^IMPORT_INVALID: /);
       }
-      await expectRefused(withByte(file, Math.floor(file.length / 2), file[Math.floor(file.length / 2)] ^ 1), /checksum|damaged/);
+      await expectRefused(
+        withByte(file, Math.floor(file.length / 2), file[Math.floor(file.length / 2)] ^ 1),
+        /checksum|damaged/,
+      );
     });
 
     it('a truncated file, at the header, inside a section and before the end section', async () => {
@@ -218,9 +285,18 @@ describe('.trove backup', () => {
       const store = await freshStore();
       const { model } = await writeSyntheticLibrary(store, { documents: 2, chunksPerDocument: 5, dims: 8, seed: 5 });
       const source = storeBackupSource(store, { model });
-      const lying = { ...source, describe: async () => ({ ...(await source.describe()), counts: { documents: 2, chunks: 10, vectors: 11, indexPages: 0 } }) };
+      const lying = {
+        ...source,
+        describe: async () => ({
+          ...(await source.describe()),
+          counts: { documents: 2, chunks: 10, vectors: 11, indexPages: 0 },
+        }),
+      };
       await expect(backupToBytes(lying)).rejects.toThrow(/changed during the export/);
-      const wrongDims = { ...source, describe: async () => ({ ...(await source.describe()), model: { ...model, dims: 9 } }) };
+      const wrongDims = {
+        ...source,
+        describe: async () => ({ ...(await source.describe()), model: { ...model, dims: 9 } }),
+      };
       await expect(backupToBytes(wrongDims)).rejects.toThrow(/8 dims; the manifest says 9/);
     });
   });
@@ -229,10 +305,16 @@ describe('.trove backup', () => {
     const { store, model } = await sampleLibrary();
     const bytes = await backupToBytes(storeBackupSource(store, { model }));
     const target = await freshStore();
-    const keep = await target.createDocument({ name: 'mine.txt', format: 'text', size: 4, addedAt: 1 }, { text: 'mine', blocks: [] });
+    const keep = await target.createDocument(
+      { name: 'mine.txt', format: 'text', size: 4, addedAt: 1 },
+      { text: 'mine', blocks: [] },
+    );
     let calls = 0;
     const failing: Store = Object.create(target, {
-      addVectors: { value: async (...args: Parameters<Store['addVectors']>) => (++calls === 3 ? Promise.reject(new Error('disk full')) : target.addVectors(...args)) },
+      addVectors: {
+        value: async (...args: Parameters<Store['addVectors']>) =>
+          ++calls === 3 ? Promise.reject(new Error('disk full')) : target.addVectors(...args),
+      },
     });
     await expect(importBackup(() => bytes, storeBackupSink(failing))).rejects.toThrow('disk full');
     expect((await target.listDocuments()).map((d) => d.id)).toEqual([keep]);

@@ -27,7 +27,8 @@ export function fileHeader(version: number): Uint8Array {
 
 /** Header, payload and checksum of one section, as one buffer. */
 export async function encodeSection(kind: SectionKind, payload: Uint8Array): Promise<Uint8Array> {
-  if (payload.byteLength > MAX_SECTION_BYTES) throw new RangeError(`section ${kind} is too large (${payload.byteLength} bytes)`);
+  if (payload.byteLength > MAX_SECTION_BYTES)
+    throw new RangeError(`section ${kind} is too large (${payload.byteLength} bytes)`);
   const bytes = new Uint8Array(SECTION_HEADER_BYTES + payload.byteLength + CHECKSUM_BYTES);
   bytes.set(encoder.encode(kind), 0);
   new DataView(bytes.buffer).setUint32(4, payload.byteLength, true);
@@ -77,7 +78,10 @@ export function splitHeadedBinary(
   const jsonLength = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0, true);
   const bodyStart = align4(4 + jsonLength);
   if (bodyStart > payload.byteLength) throw fail('a binary section header runs past its end');
-  return { head: parseJson(payload.subarray(4, 4 + jsonLength), 'section header', fail), body: payload.subarray(bodyStart) };
+  return {
+    head: parseJson(payload.subarray(4, 4 + jsonLength), 'section header', fail),
+    body: payload.subarray(bodyStart),
+  };
 }
 
 function align4(n: number): number {

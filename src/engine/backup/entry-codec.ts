@@ -41,14 +41,18 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
         throw fail('a document record has no valid id or name');
       }
       const text = value.text as DocumentText | null;
-      if (text !== null && (!isRecord(text) || text.docId !== document.id || typeof text.text !== 'string' || !Array.isArray(text.blocks))) {
+      if (
+        text !== null &&
+        (!isRecord(text) || text.docId !== document.id || typeof text.text !== 'string' || !Array.isArray(text.blocks))
+      ) {
         throw fail(`the text of document ${document.id} is malformed`);
       }
       return { kind: 'document', document, text };
     }
     case 'CHNK': {
       const value = parseJson(payload, 'chunk list', fail) as { docId?: unknown; chunks?: unknown };
-      if (!isRecord(value) || !isId(value.docId) || !Array.isArray(value.chunks)) throw fail('a chunk list is malformed');
+      if (!isRecord(value) || !isId(value.docId) || !Array.isArray(value.chunks))
+        throw fail('a chunk list is malformed');
       for (const chunk of value.chunks as BackupChunk[]) {
         if (!isChunk(chunk, value.docId)) throw fail(`a chunk of document ${value.docId} is malformed`);
       }
@@ -57,12 +61,21 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
     case 'VECT': {
       const { head, body } = splitHeadedBinary(payload, fail);
       const h = head as { docId?: unknown; fingerprint?: unknown; dims?: unknown; count?: unknown };
-      if (!isRecord(h) || !isId(h.docId) || typeof h.fingerprint !== 'string' || !isId(h.dims) || h.dims === 0 || !isId(h.count)) {
+      if (
+        !isRecord(h) ||
+        !isId(h.docId) ||
+        typeof h.fingerprint !== 'string' ||
+        !isId(h.dims) ||
+        h.dims === 0 ||
+        !isId(h.count)
+      ) {
         throw fail('a vector batch header is malformed');
       }
       const idBytes = h.count * 4;
       if (body.byteLength !== idBytes + h.count * h.dims * 4) {
-        throw fail(`a vector batch of document ${h.docId} holds ${body.byteLength} bytes, not ${h.count} × ${h.dims} dims`);
+        throw fail(
+          `a vector batch of document ${h.docId} holds ${body.byteLength} bytes, not ${h.count} × ${h.dims} dims`,
+        );
       }
       const batch: VectorBatch = {
         docId: h.docId,
@@ -76,7 +89,8 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
     case 'IDXP': {
       const { head, body } = splitHeadedBinary(payload, fail);
       const h = head as { set?: unknown; name?: unknown };
-      if (!isRecord(h) || typeof h.set !== 'string' || typeof h.name !== 'string') throw fail('an index page header is malformed');
+      if (!isRecord(h) || typeof h.set !== 'string' || typeof h.name !== 'string')
+        throw fail('an index page header is malformed');
       return { kind: 'indexPage', page: { set: h.set, name: h.name, bytes: body.slice() } };
     }
     default:
@@ -113,7 +127,8 @@ export class EntryRules {
         return;
       }
       case 'chunks':
-        if (entry.docId !== this.currentDoc) throw fail(`chunks of document ${entry.docId} are not under that document`);
+        if (entry.docId !== this.currentDoc)
+          throw fail(`chunks of document ${entry.docId} are not under that document`);
         for (const chunk of entry.chunks) {
           if (this.chunkIds.has(chunk.id)) throw fail(`chunk ${chunk.id} appears twice`);
           this.chunkIds.add(chunk.id);
@@ -125,12 +140,15 @@ export class EntryRules {
         const { docId, fingerprint, dims, chunkIds, vectors } = entry.batch;
         const model = this.manifest.model;
         if (!model) throw fail('it holds vectors but its manifest names no model');
-        if (fingerprint !== model.fingerprint) throw fail(`a vector batch was made by "${fingerprint}", not "${model.fingerprint}"`);
+        if (fingerprint !== model.fingerprint)
+          throw fail(`a vector batch was made by "${fingerprint}", not "${model.fingerprint}"`);
         if (dims !== model.dims) throw fail(`a vector batch has ${dims} dims; the manifest says ${model.dims}`);
-        if (vectors.length !== chunkIds.length * dims) throw fail(`a vector batch has ${vectors.length} floats for ${chunkIds.length} × ${dims}`);
+        if (vectors.length !== chunkIds.length * dims)
+          throw fail(`a vector batch has ${vectors.length} floats for ${chunkIds.length} × ${dims}`);
         if (docId !== this.currentDoc) throw fail(`vectors of document ${docId} are not under that document`);
         for (const id of chunkIds) {
-          if (!this.currentChunks.delete(id)) throw fail(`a vector is for chunk ${id}, which is not a chunk of document ${docId} or already has one`);
+          if (!this.currentChunks.delete(id))
+            throw fail(`a vector is for chunk ${id}, which is not a chunk of document ${docId} or already has one`);
         }
         this.counts.vectors += chunkIds.length;
         return;
@@ -145,7 +163,8 @@ export class EntryRules {
   /** Differences between the entries seen and the counts declared, in words (empty when they agree). */
   mismatch(declared: BackupCounts): string | undefined {
     for (const key of ['documents', 'chunks', 'vectors', 'indexPages'] as const) {
-      if (declared[key] !== this.counts[key]) return `it declares ${declared[key]} ${key} but holds ${this.counts[key]}`;
+      if (declared[key] !== this.counts[key])
+        return `it declares ${declared[key]} ${key} but holds ${this.counts[key]}`;
     }
     return undefined;
   }

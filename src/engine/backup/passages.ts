@@ -34,7 +34,10 @@ export async function openPassages(input: BackupInput, options: BackupOptions = 
   const reader = await BackupReader.open(input, options);
   const model = reader.manifest.model;
   if (!model || reader.manifest.counts.vectors === 0) {
-    throw new TroveError('INVALID_ARGUMENT', `${options.fileName ? `“${options.fileName}”` : 'The library'} holds no vectors to export.`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `${options.fileName ? `“${options.fileName}”` : 'The library'} holds no vectors to export.`,
+    );
   }
   return { manifest: reader.manifest, dims: model.dims, passages: passagesOf(reader) };
 }

@@ -27,13 +27,28 @@ beforeAll(async () => {
   const store = await IndexedDbStore.open('pgvector-export');
   const { model } = await writeSyntheticLibrary(store, { documents: 12, chunksPerDocument: 50, dims: DIMS, seed: 21 });
   // A document with awkward text and payload, and exact duplicate vectors (ties for the nearest-neighbour check).
-  const docId = await store.createDocument({ name: `we'ird "name"\\.md`, format: 'markdown', size: 1, addedAt: 9, title: TRICKY }, { text: TRICKY, blocks: [] });
+  const docId = await store.createDocument(
+    { name: `we'ird "name"\\.md`, format: 'markdown', size: 1, addedAt: 9, title: TRICKY },
+    { text: TRICKY, blocks: [] },
+  );
   const [first] = await store.vectorBatches(model.fingerprint);
   const duplicate = first.vectors.slice(0, DIMS);
   await store.addChunks(
     docId,
-    [0, 1, 2].map((i) => ({ text: `${TRICKY} ${i}`, start: 0, end: 5, page: 3, headingPath: [TRICKY, `h{${i}}`, 'a,b'], tokenCount: 4, terms: ['test'] })),
-    { fingerprint: model.fingerprint, dims: DIMS, vectors: Float32Array.from([...duplicate, ...duplicate, ...duplicate]) },
+    [0, 1, 2].map((i) => ({
+      text: `${TRICKY} ${i}`,
+      start: 0,
+      end: 5,
+      page: 3,
+      headingPath: [TRICKY, `h{${i}}`, 'a,b'],
+      tokenCount: 4,
+      terms: ['test'],
+    })),
+    {
+      fingerprint: model.fingerprint,
+      dims: DIMS,
+      vectors: Float32Array.from([...duplicate, ...duplicate, ...duplicate]),
+    },
   );
   library = await backupToBytes(storeBackupSource(store, { model }));
   flat = new FlatIndex(DIMS);
@@ -61,7 +76,9 @@ async function loadInto(db: PGlite, sql: string): Promise<void> {
   const dataStart = copy.index + copy[0].length;
   const dataEnd = sql.indexOf('\n\\.\n', dataStart);
   await db.exec(sql.slice(0, copy.index));
-  await db.query(copy[0].replace('FROM stdin;\n', "FROM '/dev/blob';"), [], { blob: new Blob([sql.slice(dataStart, dataEnd + 1)]) });
+  await db.query(copy[0].replace('FROM stdin;\n', "FROM '/dev/blob';"), [], {
+    blob: new Blob([sql.slice(dataStart, dataEnd + 1)]),
+  });
   await db.exec(sql.slice(dataEnd + 4));
 }
 
@@ -74,7 +91,17 @@ function expectSameNeighbours(trove: Hit[], pg: Array<{ id: number; d: number }>
   const tie = 1e-5;
   // Everything clearly above the k-th score is in both lists; only the tied tail may differ.
   const sure = (ids: number[], scores: number[]) => new Set(ids.filter((_, i) => scores[i] > kth + tie));
-  expect(sure(pg.map((r) => r.id), pgScores)).toEqual(sure(trove.map((h) => h.id), trove.map((h) => h.score)));
+  expect(
+    sure(
+      pg.map((r) => r.id),
+      pgScores,
+    ),
+  ).toEqual(
+    sure(
+      trove.map((h) => h.id),
+      trove.map((h) => h.score),
+    ),
+  );
   const sameOrder = trove.every((hit, i) => hit.id === pg[i].id);
   const hasTies = trove.some((hit, i) => i > 0 && Math.abs(hit.score - trove[i - 1].score) <= tie);
   if (!hasTies) expect(pg.map((r) => r.id)).toEqual(trove.map((h) => h.id));
@@ -90,9 +117,20 @@ describe.each(['insert', 'copy'] as const)('pgvector export (%s)', (data) => {
   afterAll(() => db.close());
 
   it('loads every passage with its payload intact and its vector bit for bit', async () => {
-    const rows = (await db.query<{ id: number; document: string; title: string | null; page: number | null; heading_path: string[]; tags: string[]; content: string; embedding: string }>(
-      'SELECT id, document, title, page, heading_path, tags, content, embedding::text AS embedding FROM trove_passages ORDER BY id',
-    )).rows;
+    const rows = (
+      await db.query<{
+        id: number;
+        document: string;
+        title: string | null;
+        page: number | null;
+        heading_path: string[];
+        tags: string[];
+        content: string;
+        embedding: string;
+      }>(
+        'SELECT id, document, title, page, heading_path, tags, content, embedding::text AS embedding FROM trove_passages ORDER BY id',
+      )
+    ).rows;
     expect(rows).toHaveLength(byId.size);
     for (const row of rows) {
       const passage = byId.get(Number(row.id))!;
@@ -127,17 +165,28 @@ describe.each(['insert', 'copy'] as const)('pgvector export (%s)', (data) => {
           'SELECT id, embedding <=> $1::vector AS d FROM trove_passages ORDER BY d, id LIMIT $2',
           [vectorText(query), k],
         );
-        if (expectSameNeighbours(flat.search(query, k), pg.rows.map((r) => ({ id: Number(r.id), d: r.d })), k)) exactOrder++;
+        if (
+          expectSameNeighbours(
+            flat.search(query, k),
+            pg.rows.map((r) => ({ id: Number(r.id), d: r.d })),
+            k,
+          )
+        )
+          exactOrder++;
       }
     }
     expect(exactOrder).toBeGreaterThanOrEqual(queries.length * 2 - 2); // only the triplicate ties may reorder
   });
 
   it('builds the HNSW index with vector_cosine_ops, and the planner uses it', async () => {
-    const index = await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'trove_passages' AND indexdef LIKE '%hnsw%'");
+    const index = await db.query<{ indexdef: string }>(
+      "SELECT indexdef FROM pg_indexes WHERE tablename = 'trove_passages' AND indexdef LIKE '%hnsw%'",
+    );
     expect(index.rows[0]?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
     await db.exec('SET enable_indexscan = on; SET enable_seqscan = off;');
-    const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT id FROM trove_passages ORDER BY embedding <=> '${vectorText(new Float32Array(DIMS).fill(0.1))}' LIMIT 5`);
+    const plan = await db.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT id FROM trove_passages ORDER BY embedding <=> '${vectorText(new Float32Array(DIMS).fill(0.1))}' LIMIT 5`,
+    );
     expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/trove_passages_embedding_hnsw/);
     await db.exec('SET enable_seqscan = on;');
   });
@@ -161,6 +210,8 @@ describe('vector text', () => {
 
   it('refuses a table name that is not a plain identifier', async () => {
     const { dims, passages } = await openPassages(library);
-    await expect(pgvectorSql(passages, { dims, table: 'x; DROP TABLE y' }).next()).rejects.toThrow(/not a plain lower-case SQL identifier/);
+    await expect(pgvectorSql(passages, { dims, table: 'x; DROP TABLE y' }).next()).rejects.toThrow(
+      /not a plain lower-case SQL identifier/,
+    );
   });
 });

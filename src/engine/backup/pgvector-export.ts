@@ -19,15 +19,34 @@ export interface PgvectorOptions {
   comment?: string;
 }
 
-const COLUMNS = ['id', 'document_id', 'document', 'title', 'page', 'heading_path', 'tags', 'start_offset', 'end_offset', 'content', 'embedding'];
+const COLUMNS = [
+  'id',
+  'document_id',
+  'document',
+  'title',
+  'page',
+  'heading_path',
+  'tags',
+  'start_offset',
+  'end_offset',
+  'content',
+  'embedding',
+];
 
-export async function* pgvectorSql(passages: AsyncIterable<ExportPassage>, options: PgvectorOptions): AsyncGenerator<string> {
+export async function* pgvectorSql(
+  passages: AsyncIterable<ExportPassage>,
+  options: PgvectorOptions,
+): AsyncGenerator<string> {
   const table = options.table ?? 'trove_passages';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) {
-    throw new TroveError('INVALID_ARGUMENT', `The table name “${table}” is not a plain lower-case SQL identifier (a-z, 0-9, _).`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `The table name “${table}” is not a plain lower-case SQL identifier (a-z, 0-9, _).`,
+    );
   }
   const { dims } = options;
-  if (!Number.isInteger(dims) || dims <= 0 || dims > 16000) throw new TroveError('INVALID_ARGUMENT', `dims must be 1..16000, got ${dims}.`);
+  if (!Number.isInteger(dims) || dims <= 0 || dims > 16000)
+    throw new TroveError('INVALID_ARGUMENT', `dims must be 1..16000, got ${dims}.`);
   const data = options.data ?? 'insert';
   const rowsPerInsert = options.rowsPerInsert ?? 200;
   if (options.comment) yield `-- ${options.comment.replace(/[\r\n]+/g, ' ')}\n`;
@@ -72,7 +91,10 @@ export async function* pgvectorSql(passages: AsyncIterable<ExportPassage>, optio
 
 function checkDims(passage: ExportPassage, dims: number): void {
   if (passage.vector.length !== dims) {
-    throw new TroveError('INVALID_ARGUMENT', `Passage ${passage.id} has a ${passage.vector.length}-d vector; the table is vector(${dims}).`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `Passage ${passage.id} has a ${passage.vector.length}-d vector; the table is vector(${dims}).`,
+    );
   }
 }
 

@@ -12,9 +12,17 @@ import { backupToBytes } from './write-backup.ts';
 describe('Qdrant export', () => {
   it('writes every embedded passage as a point with its exact float32 vector and payload', async () => {
     const store = await IndexedDbStore.open('qdrant-export');
-    const { model, vectors } = await writeSyntheticLibrary(store, { documents: 4, chunksPerDocument: 30, dims: 16, seed: 4 });
+    const { model, vectors } = await writeSyntheticLibrary(store, {
+      documents: 4,
+      chunksPerDocument: 30,
+      dims: 16,
+      seed: 4,
+    });
     // A passage without a vector (model unavailable at ingest) is not exported.
-    const pending = await store.createDocument({ name: 'pending.txt', format: 'text', size: 3, addedAt: 2 }, { text: 'abc', blocks: [] });
+    const pending = await store.createDocument(
+      { name: 'pending.txt', format: 'text', size: 3, addedAt: 2 },
+      { text: 'abc', blocks: [] },
+    );
     await store.addChunks(pending, [{ text: 'abc', start: 0, end: 3, headingPath: [], tokenCount: 1, terms: ['abc'] }]);
     const bytes = await backupToBytes(storeBackupSource(store, { model }));
 

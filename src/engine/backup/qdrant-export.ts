@@ -42,7 +42,11 @@ export function qdrantPayload(passage: ExportPassage): QdrantPayload {
 /** A point as an object (for the JS client's upsert). */
 export function qdrantPoint(passage: ExportPassage): QdrantPoint {
   // 9 digits name the float32 exactly; Qdrant parses and stores float32 again.
-  return { id: passage.id, vector: Array.from(passage.vector, float32Decimal), payload: qdrantPayload(passage) } satisfies Schemas['PointStruct'];
+  return {
+    id: passage.id,
+    vector: Array.from(passage.vector, float32Decimal),
+    payload: qdrantPayload(passage),
+  } satisfies Schemas['PointStruct'];
 }
 
 /** One JSON line per point: the same object as qdrantPoint, with the vector spelled directly (5× faster). */

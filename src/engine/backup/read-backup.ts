@@ -50,7 +50,8 @@ class SectionReader {
     const number = ++this.number;
     if (await this.bytes.atEnd()) return undefined;
     const header = await this.bytes.read(SECTION_HEADER_BYTES);
-    if (header.byteLength < SECTION_HEADER_BYTES) throw this.fail(`it ends inside section ${number} (the file is truncated)`);
+    if (header.byteLength < SECTION_HEADER_BYTES)
+      throw this.fail(`it ends inside section ${number} (the file is truncated)`);
     const kind = kindOf(header.subarray(0, 4));
     if (!kind) throw this.fail(`section ${number} has an unknown type (the file is damaged)`);
     const length = new DataView(header.buffer).getUint32(4, true);
@@ -78,9 +79,13 @@ export class BackupReader {
   ) {}
 
   /** Reads and checks the header and the manifest. */
-  static async open(input: BackupInput, options: BackupOptions & { phase?: 'verify' | 'import' } = {}): Promise<BackupReader> {
+  static async open(
+    input: BackupInput,
+    options: BackupOptions & { phase?: 'verify' | 'import' } = {},
+  ): Promise<BackupReader> {
     const name = options.fileName ? `“${options.fileName}”` : 'The file';
-    const fail = (reason: string) => new TroveError('IMPORT_INVALID', `${name} is not a valid Trove library: ${reason}.`);
+    const fail = (reason: string) =>
+      new TroveError('IMPORT_INVALID', `${name} is not a valid Trove library: ${reason}.`);
     const bytes = new ByteReader(input);
     try {
       const header = await bytes.read(FILE_HEADER_BYTES);
@@ -102,7 +107,11 @@ export class BackupReader {
       const section = await sections.next();
       if (section?.kind !== 'MANI') throw fail('its first section is not the manifest');
       const manifest = checkManifest(parseJson(section.payload, 'manifest', fail), fail);
-      return new BackupReader(manifest, sections, fail, { ...options, phase: options.phase ?? 'verify', totalBytes: inputSize(input) });
+      return new BackupReader(manifest, sections, fail, {
+        ...options,
+        phase: options.phase ?? 'verify',
+        totalBytes: inputSize(input),
+      });
     } catch (error) {
       await bytes.close();
       throw error;
@@ -149,15 +158,22 @@ export class BackupReader {
 
 function checkManifest(value: unknown, fail: (reason: string) => TroveError): BackupManifest {
   if (!isRecord(value) || value.format !== 'trove-library') throw fail('its manifest is not a Trove library manifest');
-  if (value.formatVersion !== BACKUP_FORMAT_VERSION) throw fail(`its manifest says format version ${String(value.formatVersion)}`);
+  if (value.formatVersion !== BACKUP_FORMAT_VERSION)
+    throw fail(`its manifest says format version ${String(value.formatVersion)}`);
   if (!isCounts(value.counts)) throw fail('its manifest has no valid counts');
   const model = value.model;
   if (model !== null) {
-    if (!isRecord(model) || typeof model.fingerprint !== 'string' || !Number.isInteger(model.dims) || (model.dims as number) <= 0) {
+    if (
+      !isRecord(model) ||
+      typeof model.fingerprint !== 'string' ||
+      !Number.isInteger(model.dims) ||
+      (model.dims as number) <= 0
+    ) {
       throw fail('its manifest names a model without a valid fingerprint and dims');
     }
   }
-  if (typeof value.collection !== 'string' || typeof value.createdAt !== 'string') throw fail('its manifest is incomplete');
+  if (typeof value.collection !== 'string' || typeof value.createdAt !== 'string')
+    throw fail('its manifest is incomplete');
   return value as unknown as BackupManifest;
 }
 

@@ -3,7 +3,14 @@
 // import (the Store has no way to write given ids) and mapped consistently; vectors are written byte for byte.
 import { collectionOf } from '../core/collections.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, VectorBatch } from '../store/store.ts';
-import type { BackupEntry, BackupIndexPage, BackupManifest, BackupModel, BackupSink, BackupSource } from './backup-types.ts';
+import type {
+  BackupEntry,
+  BackupIndexPage,
+  BackupManifest,
+  BackupModel,
+  BackupSink,
+  BackupSource,
+} from './backup-types.ts';
 
 /** Chunks per CHNK section. */
 const CHUNK_SLICE = 512;
@@ -63,7 +70,9 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
           yield {
             kind: 'chunks',
             docId: document.id,
-            chunks: chunks.slice(from, from + CHUNK_SLICE).map((chunk) => ({ ...chunk, terms: termsOf.get(chunk.id) ?? [] })),
+            chunks: chunks
+              .slice(from, from + CHUNK_SLICE)
+              .map((chunk) => ({ ...chunk, terms: termsOf.get(chunk.id) ?? [] })),
           };
         }
         if (!model) continue;
@@ -92,7 +101,9 @@ async function readDocument(store: Store, docId: number, model: BackupModel | un
   const terms = await store.termsOf(docId);
   const termsOf = new Map(terms.map((row) => [row.chunkId, row.terms]));
   const chunkIds = [...termsOf.keys()].sort((a, b) => a - b);
-  const chunks: ChunkRecord[] = records ? (await store.chunksOf(docId)).filter((c) => termsOf.has(c.id)).sort((a, b) => a.id - b.id) : [];
+  const chunks: ChunkRecord[] = records
+    ? (await store.chunksOf(docId)).filter((c) => termsOf.has(c.id)).sort((a, b) => a.id - b.id)
+    : [];
   const rows = new Map<number, Float32Array>();
   if (model) {
     for (const batch of await store.vectorBatchesOf(docId, model.fingerprint)) {
@@ -133,7 +144,10 @@ export interface StoreSinkOptions {
   collection?: string;
 }
 
-export function storeBackupSink(store: Store, options: StoreSinkOptions = {}): BackupSink & { result: StoreImportResult } {
+export function storeBackupSink(
+  store: Store,
+  options: StoreSinkOptions = {},
+): BackupSink & { result: StoreImportResult } {
   const result: StoreImportResult = { documentIds: new Map(), chunkIds: new Map(), indexPagesWritten: false };
   const pages: BackupIndexPage[] = [];
   let open: { old: DocumentRecord; newId: number } | undefined;
@@ -143,7 +157,8 @@ export function storeBackupSink(store: Store, options: StoreSinkOptions = {}): B
     const old = open?.old;
     if (open && old && old.status !== 'ingesting') await store.markReady(open.newId, old.chunkCount);
     // A failed document stays failed with its reason (the app offers Retry); an 'ingesting' one is resumed.
-    if (open && old?.status === 'failed') await store.updateDocument(open.newId, { status: 'failed', error: old.error, attempts: old.attempts });
+    if (open && old?.status === 'failed')
+      await store.updateDocument(open.newId, { status: 'failed', error: old.error, attempts: old.attempts });
     open = undefined;
   };
   return {
@@ -155,7 +170,15 @@ export function storeBackupSink(store: Store, options: StoreSinkOptions = {}): B
       switch (entry.kind) {
         case 'document': {
           await finishDocument();
-          const { id, status: _status, chunkCount: _count, attempts: _attempts, error: _error, replaces, ...rest } = entry.document;
+          const {
+            id,
+            status: _status,
+            chunkCount: _count,
+            attempts: _attempts,
+            error: _error,
+            replaces,
+            ...rest
+          } = entry.document;
           const record: NewDocument = { ...rest };
           if (options.collection !== undefined) record.collection = options.collection;
           // A new version being indexed points at the document it replaces, which came earlier in the file.
@@ -169,7 +192,9 @@ export function storeBackupSink(store: Store, options: StoreSinkOptions = {}): B
         }
         case 'chunks': {
           const newDocId = result.documentIds.get(entry.docId)!;
-          const chunks: NewChunk[] = entry.chunks.map(({ id: _id, docId: _doc, ...chunk }) => chunk as Omit<ChunkRecord, 'id' | 'docId'> & { terms: string[] });
+          const chunks: NewChunk[] = entry.chunks.map(
+            ({ id: _id, docId: _doc, ...chunk }) => chunk as Omit<ChunkRecord, 'id' | 'docId'> & { terms: string[] },
+          );
           const ids = await store.addChunks(newDocId, chunks);
           entry.chunks.forEach((chunk, i) => result.chunkIds.set(chunk.id, ids[i]));
           return;

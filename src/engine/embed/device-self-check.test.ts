@@ -77,7 +77,9 @@ describe('the WebGPU numeric self-check', () => {
     expect(result.passed).toBe(false);
     expect(result.worst?.index).toBe(1);
     expect(result.worst!.cosine).toBeLessThan(AGREEMENT_THRESHOLD);
-    expect(result.reason).toMatch(/^WebGPU gave vectors that disagree with WASM \(cosine -?\d\.\d\d on 'How do sear…'\)$/);
+    expect(result.reason).toMatch(
+      /^WebGPU gave vectors that disagree with WASM \(cosine -?\d\.\d\d on 'How do sear…'\)$/,
+    );
   });
 
   it('fails just below the threshold and passes just above it', async () => {
@@ -111,7 +113,9 @@ describe('the WebGPU numeric self-check', () => {
     const short: EmbedTexts = async (texts) => new Float32Array(texts.length * (DIMS - 1)).fill(0.1);
     const result = await compareDevices(short, embedder(), DIMS);
     expect(result.passed).toBe(false);
-    expect(result.reason).toBe(`WebGPU returned ${SELF_CHECK_SENTENCES.length * (DIMS - 1)} values for ${SELF_CHECK_SENTENCES.length} sentences, expected ${SELF_CHECK_SENTENCES.length} × ${DIMS}`);
+    expect(result.reason).toBe(
+      `WebGPU returned ${SELF_CHECK_SENTENCES.length * (DIMS - 1)} values for ${SELF_CHECK_SENTENCES.length} sentences, expected ${SELF_CHECK_SENTENCES.length} × ${DIMS}`,
+    );
   });
 
   it('fails when the candidate throws, naming the device', async () => {
@@ -133,7 +137,12 @@ describe('the WebGPU numeric self-check', () => {
 });
 
 describe('choosing WebGPU only when it agrees with WASM', () => {
-  const key = deviceCheckKey({ repo: 'trove/glove-50d-static', revision: 'local', dtype: 'fp32', adapter: 'google swiftshader' });
+  const key = deviceCheckKey({
+    repo: 'trove/glove-50d-static',
+    revision: 'local',
+    dtype: 'fp32',
+    adapter: 'google swiftshader',
+  });
 
   function loaders(gpuEmbed: EmbedTexts, loads: string[]) {
     const made: FakeDeviceEmbedder[] = [];
@@ -167,7 +176,13 @@ describe('choosing WebGPU only when it agrees with WASM', () => {
     expect(mem.saved.get(key)?.passed).toBe(true);
 
     loads.length = 0;
-    const again = await webGpuOrWasm({ key, memory: mem, dims: DIMS, ...loaders(embedder(), loads), isAbort: () => false });
+    const again = await webGpuOrWasm({
+      key,
+      memory: mem,
+      dims: DIMS,
+      ...loaders(embedder(), loads),
+      isAbort: () => false,
+    });
     expect(again.device).toBe('webgpu');
     expect(again.verdict?.checkedAt).toBe(42);
     expect(loads).toEqual(['webgpu/fp32']);
@@ -180,7 +195,9 @@ describe('choosing WebGPU only when it agrees with WASM', () => {
     const set = loaders(wrong, loads);
     const choice = await webGpuOrWasm({ key, memory: mem, dims: DIMS, ...set, isAbort: () => false });
     expect(choice.device).toBe('wasm');
-    expect(choice.note).toBe("WebGPU gave vectors that disagree with WASM (cosine -1.00 on 'The cat sat…'): using WASM");
+    expect(choice.note).toBe(
+      "WebGPU gave vectors that disagree with WASM (cosine -1.00 on 'The cat sat…'): using WASM",
+    );
     expect((choice.embedder as FakeDeviceEmbedder).note).toBe(choice.note);
     expect(choice.embedder.dtype).toBe('q8');
     expect(set.made.filter((e) => e.disposed).map((e) => e.device)).toEqual(['webgpu', 'wasm']);
@@ -188,15 +205,31 @@ describe('choosing WebGPU only when it agrees with WASM', () => {
 
     // Next start: WebGPU is not even loaded.
     loads.length = 0;
-    const again = await webGpuOrWasm({ key, memory: mem, dims: DIMS, ...loaders(embedder(), loads), isAbort: () => false });
+    const again = await webGpuOrWasm({
+      key,
+      memory: mem,
+      dims: DIMS,
+      ...loaders(embedder(), loads),
+      isAbort: () => false,
+    });
     expect(again.device).toBe('wasm');
     expect(again.note).toBe(choice.note);
     expect(loads).toEqual(['wasm/q8']);
   });
 
   it('checks again for another adapter or dtype (the key names both)', () => {
-    const other = deviceCheckKey({ repo: 'trove/glove-50d-static', revision: 'local', dtype: 'fp16', adapter: 'google swiftshader' });
-    const otherGpu = deviceCheckKey({ repo: 'trove/glove-50d-static', revision: 'local', dtype: 'fp32', adapter: 'nvidia ampere' });
+    const other = deviceCheckKey({
+      repo: 'trove/glove-50d-static',
+      revision: 'local',
+      dtype: 'fp16',
+      adapter: 'google swiftshader',
+    });
+    const otherGpu = deviceCheckKey({
+      repo: 'trove/glove-50d-static',
+      revision: 'local',
+      dtype: 'fp32',
+      adapter: 'nvidia ampere',
+    });
     expect(new Set([key, other, otherGpu]).size).toBe(3);
   });
 
@@ -223,8 +256,8 @@ describe('choosing WebGPU only when it agrees with WASM', () => {
     const choice = await webGpuOrWasm({ key, dims: DIMS, webgpu: failing, wasm: set.wasm, isAbort: () => false });
     expect(choice).toMatchObject({ device: 'wasm', note: 'WebGPU failed (no fp16 support); using WASM' });
     expect(choice.verdict).toBeUndefined();
-    await expect(webGpuOrWasm({ key, dims: DIMS, webgpu: failing, wasm: set.wasm, isAbort: () => true })).rejects.toThrow(
-      'no fp16 support',
-    );
+    await expect(
+      webGpuOrWasm({ key, dims: DIMS, webgpu: failing, wasm: set.wasm, isAbort: () => true }),
+    ).rejects.toThrow('no fp16 support');
   });
 });

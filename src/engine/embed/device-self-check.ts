@@ -84,8 +84,10 @@ export async function compareDevices(
   } catch (error) {
     return fail(`${names.reference} failed to embed the check sentences (${message(error)})`);
   }
-  if (a.length !== n * dims) return fail(`${names.candidate} returned ${a.length} values for ${n} sentences, expected ${n} × ${dims}`);
-  if (b.length !== n * dims) return fail(`${names.reference} returned ${b.length} values for ${n} sentences, expected ${n} × ${dims}`);
+  if (a.length !== n * dims)
+    return fail(`${names.candidate} returned ${a.length} values for ${n} sentences, expected ${n} × ${dims}`);
+  if (b.length !== n * dims)
+    return fail(`${names.reference} returned ${b.length} values for ${n} sentences, expected ${n} × ${dims}`);
   let minCosine = 1;
   let worst: DeviceCheckResult['worst'];
   for (let i = 0; i < n; i++) {

@@ -27,21 +27,30 @@ export interface EmbedderLoadOptions {
 export type EmbedderLoader = (options: EmbedderLoadOptions) => Promise<Embedder>;
 
 /** Load options for a model id (the current one, or a previous one being restored) with these settings. */
-export function loadOptionsFor(modelId: string, settings: EngineSettings, device = settings.device): EmbedderLoadOptions {
+export function loadOptionsFor(
+  modelId: string,
+  settings: EngineSettings,
+  device = settings.device,
+): EmbedderLoadOptions {
   const options: EmbedderLoadOptions = {
     modelId,
     allowRemoteModels: settings.allowRemoteModels,
     localModelPath: settings.localModelPath,
     device,
   };
-  if (isOllamaModelId(modelId)) options.ollama = { origin: settings.ollamaOrigin, model: modelId.slice(OLLAMA_MODEL_PREFIX.length) };
+  if (isOllamaModelId(modelId))
+    options.ollama = { origin: settings.ollamaOrigin, model: modelId.slice(OLLAMA_MODEL_PREFIX.length) };
   return options;
 }
 
 export type OllamaLoader = (options: OllamaEmbedderOptions) => Promise<Embedder>;
 
 /** Loads with Ollama when the options name it, else with the app's transformers.js loader. */
-export function loadWithBackend(options: EmbedderLoadOptions, load: EmbedderLoader, loadOllama: OllamaLoader = loadOllamaEmbedder): Promise<Embedder> {
+export function loadWithBackend(
+  options: EmbedderLoadOptions,
+  load: EmbedderLoader,
+  loadOllama: OllamaLoader = loadOllamaEmbedder,
+): Promise<Embedder> {
   if (!options.ollama) return load(options);
   const pageOrigin = (globalThis as { location?: { origin?: string } }).location?.origin;
   return loadOllama({ ...options.ollama, ...(pageOrigin && pageOrigin !== 'null' ? { pageOrigin } : {}) });

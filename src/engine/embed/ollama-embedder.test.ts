@@ -54,8 +54,15 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Answers like Ollama: one vector per input, `dims` wide. */
-const embeds = (dims: number): Handler => (req, res) =>
-  json(res, 200, { model: req.model, embeddings: req.input.map((t) => fakeVector(t, dims)), total_duration: 1, prompt_eval_count: req.input.length });
+const embeds =
+  (dims: number): Handler =>
+  (req, res) =>
+    json(res, 200, {
+      model: req.model,
+      embeddings: req.input.map((t) => fakeVector(t, dims)),
+      total_duration: 1,
+      prompt_eval_count: req.input.length,
+    });
 
 async function rejection(promise: Promise<unknown>): Promise<TroveError> {
   const error = await promise.then(
@@ -103,7 +110,11 @@ describe('Ollama embeddings backend', () => {
     const progress: Array<[number, number]> = [];
     const out = await embedder.embedPassages(texts, { onProgress: (done, total) => progress.push([done, total]) });
     expect(server.requests.slice(1).map((r) => r.input.length)).toEqual([32, 32, 6]); // after the dims probe
-    expect(progress).toEqual([[32, 70], [64, 70], [70, 70]]);
+    expect(progress).toEqual([
+      [32, 70],
+      [64, 70],
+      [70, 70],
+    ]);
     // No prefix for a model without one; row 69 is passage 69.
     const expected = fakeVector('passage 69', 8);
     const norm = Math.hypot(...expected);
@@ -126,7 +137,9 @@ describe('Ollama embeddings backend', () => {
   });
 
   it('says to pull a model the server does not have (404)', async () => {
-    const server = await ollama((req, res) => json(res, 404, { error: `model "${req.model}" not found, try pulling it first` }));
+    const server = await ollama((req, res) =>
+      json(res, 404, { error: `model "${req.model}" not found, try pulling it first` }),
+    );
     const error = await rejection(loadOllamaEmbedder({ origin: server.origin, model: 'nomic-embed-text' }));
     expect(error.code).toBe('MODEL_UNAVAILABLE');
     expect(error.message).toContain('ollama pull nomic-embed-text:latest');
@@ -150,7 +163,9 @@ describe('Ollama embeddings backend', () => {
   });
 
   it('refuses vectors whose size changed since the dims were discovered', async () => {
-    const server = await ollama((req, res, index) => json(res, 200, { embeddings: req.input.map((t) => fakeVector(t, index === 0 ? 8 : 6)) }));
+    const server = await ollama((req, res, index) =>
+      json(res, 200, { embeddings: req.input.map((t) => fakeVector(t, index === 0 ? 8 : 6)) }),
+    );
     const embedder = await loadOllamaEmbedder({ origin: server.origin, model: 'all-minilm' });
     const error = await rejection(embedder.embedPassages(['a', 'b']));
     expect(error.code).toBe('MODEL_FAILED');
@@ -158,20 +173,32 @@ describe('Ollama embeddings backend', () => {
   });
 
   it('refuses an answer with the wrong number of vectors, or no embeddings at all', async () => {
-    const short = await ollama((req, res, index) => json(res, 200, { embeddings: req.input.slice(index === 0 ? 0 : 1).map((t) => fakeVector(t, 4)) }));
+    const short = await ollama((req, res, index) =>
+      json(res, 200, { embeddings: req.input.slice(index === 0 ? 0 : 1).map((t) => fakeVector(t, 4)) }),
+    );
     const embedder = await loadOllamaEmbedder({ origin: short.origin, model: 'all-minilm' });
-    expect((await rejection(embedder.embedPassages(['a', 'b', 'c']))).message).toMatch(/returned 2 vectors for 3 texts/);
+    expect((await rejection(embedder.embedPassages(['a', 'b', 'c']))).message).toMatch(
+      /returned 2 vectors for 3 texts/,
+    );
     const other = await ollama((_req, res) => json(res, 200, { embedding: [1, 2, 3] })); // the old /api/embeddings shape
-    expect((await rejection(loadOllamaEmbedder({ origin: other.origin, model: 'all-minilm' }))).message).toMatch(/without "embeddings"/);
-    const nan = await ollama((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"embeddings":[[1,null]]}'));
-    expect((await rejection(loadOllamaEmbedder({ origin: nan.origin, model: 'all-minilm' }))).message).toMatch(/finite numbers/);
+    expect((await rejection(loadOllamaEmbedder({ origin: other.origin, model: 'all-minilm' }))).message).toMatch(
+      /without "embeddings"/,
+    );
+    const nan = await ollama((_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"embeddings":[[1,null]]}'),
+    );
+    expect((await rejection(loadOllamaEmbedder({ origin: nan.origin, model: 'all-minilm' }))).message).toMatch(
+      /finite numbers/,
+    );
   });
 
   it('names both causes when nothing answers: not running, or OLLAMA_ORIGINS does not allow this site', async () => {
     const server = await ollama(embeds(4));
     const { origin } = server;
     await new Promise((done) => servers.pop()!.close(done)); // nothing listens there any more
-    const error = await rejection(loadOllamaEmbedder({ origin, model: 'all-minilm', pageOrigin: 'https://trove.example' }));
+    const error = await rejection(
+      loadOllamaEmbedder({ origin, model: 'all-minilm', pageOrigin: 'https://trove.example' }),
+    );
     expect(error.code).toBe('MODEL_UNAVAILABLE');
     expect(error.message).toContain(`Could not reach the Ollama server at ${origin}`);
     expect(error.message).toContain('ollama serve');

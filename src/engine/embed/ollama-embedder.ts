@@ -40,13 +40,22 @@ export function ollamaOrigin(origin: string): string {
   try {
     url = new URL(origin.trim());
   } catch {
-    throw new TroveError('INVALID_ARGUMENT', `The Ollama server address "${origin}" is not a URL (e.g. ${DEFAULT_OLLAMA_ORIGIN}).`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `The Ollama server address "${origin}" is not a URL (e.g. ${DEFAULT_OLLAMA_ORIGIN}).`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TroveError('INVALID_ARGUMENT', `The Ollama server address must start with http:// or https://, got "${origin}".`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `The Ollama server address must start with http:// or https://, got "${origin}".`,
+    );
   }
   if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    throw new TroveError('INVALID_ARGUMENT', `The Ollama server address must be an origin only (e.g. ${DEFAULT_OLLAMA_ORIGIN}), got "${origin}".`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `The Ollama server address must be an origin only (e.g. ${DEFAULT_OLLAMA_ORIGIN}), got "${origin}".`,
+    );
   }
   return url.origin;
 }
@@ -131,7 +140,10 @@ class OllamaClient {
   private requestError(error: unknown, signal: AbortSignal | undefined, timedOut: boolean): TroveError {
     if (signal?.aborted) return new TroveError('CANCELLED');
     if (timedOut) {
-      return new TroveError('MODEL_UNAVAILABLE', `${this.describe()} did not answer within ${this.timeoutMs >= 1000 ? `${Math.round(this.timeoutMs / 1000)} s` : `${this.timeoutMs} ms`}.`);
+      return new TroveError(
+        'MODEL_UNAVAILABLE',
+        `${this.describe()} did not answer within ${this.timeoutMs >= 1000 ? `${Math.round(this.timeoutMs / 1000)} s` : `${this.timeoutMs} ms`}.`,
+      );
     }
     const detail = error instanceof Error ? ` (${error.message})` : '';
     // A browser gives the same TypeError for "nothing listening" and "CORS refused": name both causes.
@@ -146,7 +158,10 @@ class OllamaClient {
   }
 
   private statusError(status: number, body: unknown): TroveError {
-    const said = typeof body === 'object' && body && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : '';
+    const said =
+      typeof body === 'object' && body && typeof (body as { error?: unknown }).error === 'string'
+        ? (body as { error: string }).error
+        : '';
     if (status === 404) {
       return new TroveError(
         'MODEL_UNAVAILABLE',
@@ -165,14 +180,23 @@ class OllamaClient {
   private rows(body: unknown, expected: number): number[][] {
     const embeddings = typeof body === 'object' && body ? (body as { embeddings?: unknown }).embeddings : undefined;
     if (!Array.isArray(embeddings)) {
-      throw new TroveError('MODEL_FAILED', `${this.describe()} answered without "embeddings": is it an Ollama server (0.3.4 or later)?`);
+      throw new TroveError(
+        'MODEL_FAILED',
+        `${this.describe()} answered without "embeddings": is it an Ollama server (0.3.4 or later)?`,
+      );
     }
     if (embeddings.length !== expected) {
-      throw new TroveError('MODEL_FAILED', `${this.describe()} returned ${embeddings.length} vectors for ${expected} texts.`);
+      throw new TroveError(
+        'MODEL_FAILED',
+        `${this.describe()} returned ${embeddings.length} vectors for ${expected} texts.`,
+      );
     }
     for (const row of embeddings) {
       if (!Array.isArray(row) || !row.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new TroveError('MODEL_FAILED', `${this.describe()} returned a vector that is not a list of finite numbers.`);
+        throw new TroveError(
+          'MODEL_FAILED',
+          `${this.describe()} returned a vector that is not a list of finite numbers.`,
+        );
       }
     }
     return embeddings as number[][];
@@ -237,7 +261,10 @@ class OllamaEmbedder implements Embedder {
       if (options.signal?.aborted) throw new TroveError('CANCELLED');
       const slice = texts.slice(from, from + batch);
       // Ollama rejects an empty input string: send a space (its vector is normalised like any other).
-      const rows = await this.client.embed(slice.map((t) => `${this.prefixes.passage}${t}` || ' '), options.signal);
+      const rows = await this.client.embed(
+        slice.map((t) => `${this.prefixes.passage}${t}` || ' '),
+        options.signal,
+      );
       rows.forEach((row, i) => out.set(this.vector(row), (from + i) * this.dims));
       options.onProgress?.(Math.min(texts.length, from + batch), texts.length);
     }

@@ -46,19 +46,35 @@ function table(): Float32Array {
 /** embeddings[b] = mean of table[input_ids[offsets[b] .. offsets[b+1])], zero for an empty bag. */
 function staticBagGraph(): Uint8Array {
   const g = new GraphBuilder();
-  const i64 = (name: string, values: bigint[], dims = [values.length]) => g.init(name, dims, BigInt64Array.from(values));
+  const i64 = (name: string, values: bigint[], dims = [values.length]) =>
+    g.init(name, dims, BigInt64Array.from(values));
   const tokens = g.op('Gather', [g.init('table', [VOCAB.length, DIMS], table()), 'input_ids']); // [N, D]
   const count = g.op('Shape', ['input_ids']); // [1]
-  const positions = g.op('Range', [i64('zero', [0n], []), g.op('Squeeze', [count, i64('ax0', [0n])]), i64('one', [1n], [])]);
-  const ends = g.op('Concat', [g.op('Slice', ['offsets', i64('s1', [1n]), i64('sEnd', [BigInt(Number.MAX_SAFE_INTEGER)])]), count], [int('axis', 0)]);
+  const positions = g.op('Range', [
+    i64('zero', [0n], []),
+    g.op('Squeeze', [count, i64('ax0', [0n])]),
+    i64('one', [1n], []),
+  ]);
+  const ends = g.op(
+    'Concat',
+    [g.op('Slice', ['offsets', i64('s1', [1n]), i64('sEnd', [BigInt(Number.MAX_SAFE_INTEGER)])]), count],
+    [int('axis', 0)],
+  );
   const column = g.op('Unsqueeze', [positions, i64('ax1', [1n])]); // [N, 1]
   const inBag = g.op('And', [
     g.op('GreaterOrEqual', [column, g.op('Unsqueeze', ['offsets', i64('ax0b', [0n])])]),
     g.op('Less', [column, g.op('Unsqueeze', [ends, i64('ax0c', [0n])])]),
   ]); // [N, B] bool
-  const weights = g.op('Transpose', [g.op('Cast', [inBag], [int('to', FLOAT)])], [{ name: 'perm', type: 7, ints: [1, 0] }]); // [B, N]
+  const weights = g.op(
+    'Transpose',
+    [g.op('Cast', [inBag], [int('to', FLOAT)])],
+    [{ name: 'perm', type: 7, ints: [1, 0] }],
+  ); // [B, N]
   const sums = g.op('MatMul', [weights, tokens]); // [B, D]
-  const counts = g.op('Max', [g.op('ReduceSum', [weights, i64('ax1b', [1n])], [int('keepdims', 1)]), g.init('onef', [], new Float32Array([1]))]);
+  const counts = g.op('Max', [
+    g.op('ReduceSum', [weights, i64('ax1b', [1n])], [int('keepdims', 1)]),
+    g.init('onef', [], new Float32Array([1])),
+  ]);
   g.op('Div', [sums, counts], [], 'embeddings');
   return encodeModel(
     g,
@@ -79,10 +95,22 @@ beforeAll(async () => {
   const model = path.join(dir, 'test/static-bag');
   mkdirSync(path.join(model, 'onnx'), { recursive: true });
   writeFileSync(path.join(model, 'onnx/model.onnx'), staticBagGraph());
-  writeFileSync(path.join(model, 'config.json'), JSON.stringify({ model_type: 'model2vec', architectures: ['StaticModel'], hidden_dim: DIMS }));
+  writeFileSync(
+    path.join(model, 'config.json'),
+    JSON.stringify({ model_type: 'model2vec', architectures: ['StaticModel'], hidden_dim: DIMS }),
+  );
   writeFileSync(path.join(model, 'tokenizer.json'), JSON.stringify(tokenizerJson(VOCAB)));
-  writeFileSync(path.join(model, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512 }));
-  embedder = await loadTransformersEmbedder({ modelId: SPEC.id, spec: SPEC, allowRemoteModels: false, localModelPath: `${dir}/`, device: 'auto' });
+  writeFileSync(
+    path.join(model, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512 }),
+  );
+  embedder = await loadTransformersEmbedder({
+    modelId: SPEC.id,
+    spec: SPEC,
+    allowRemoteModels: false,
+    localModelPath: `${dir}/`,
+    device: 'auto',
+  });
 });
 
 afterAll(async () => {
@@ -91,7 +119,7 @@ afterAll(async () => {
 });
 
 describe('static-bag (model2vec) models through the embedder', () => {
-  it('averages only the text\'s own tokens (no [CLS]/[SEP]) and normalises; an empty text is a zero row', async () => {
+  it("averages only the text's own tokens (no [CLS]/[SEP]) and normalises; an empty text is a zero row", async () => {
     const vectors = await embedder.embedPassages(['cat', 'cat dog', 'zebra', 'bird bird fish']);
     const row = (i: number) => Array.from(vectors.subarray(i * DIMS, (i + 1) * DIMS), (x) => Number(x.toFixed(4)));
     expect(row(0)).toEqual([1, 0, 0, 0, 0]);

@@ -73,7 +73,10 @@ describe('make-model-fixture script', () => {
       expect(existsSync(path.join(dir, file)), file).toBe(true);
     }
     expect(readFileSync(path.join(dir, 'README.txt'), 'utf8')).toMatch(/PDDL 1\.0/);
-    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'))).toMatchObject({ model_type: 'bert', hidden_size: 50 });
+    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'))).toMatchObject({
+      model_type: 'bert',
+      hidden_size: 50,
+    });
   });
 
   it('is idempotent: a second run leaves an up-to-date folder alone', () => {
@@ -103,7 +106,9 @@ describe('loadTransformersEmbedder with the GloVe fixture', () => {
     const glove = JSON.parse(readFileSync(GLOVE, 'utf8')) as Record<string, number[]>;
     const expected = normalizeInPlace(Float32Array.from(glove.film, (x, i) => x + glove.movie[i]));
     // Batched with a longer text, so "film movie" is padded: padding must not change its vector.
-    const vectors = await embedder.embedPassages(['film movie', 'the film was a movie about a long war'], { batchSize: 2 });
+    const vectors = await embedder.embedPassages(['film movie', 'the film was a movie about a long war'], {
+      batchSize: 2,
+    });
     const actual = row(vectors, 0);
     for (let i = 0; i < DIMS; i++) expect(actual[i]).toBeCloseTo(expected[i], 5);
   });
@@ -147,7 +152,10 @@ describe('loadTransformersEmbedder with the GloVe fixture', () => {
   });
 
   it('truncates passages to maxTokens, keeping the start', async () => {
-    const words = Array.from({ length: 600 }, (_, i) => ['film', 'music', 'river', 'money', 'school'][i % 5] + (i < 510 ? '' : ' war'));
+    const words = Array.from(
+      { length: 600 },
+      (_, i) => ['film', 'music', 'river', 'money', 'school'][i % 5] + (i < 510 ? '' : ' war'),
+    );
     const long = words.join(' ');
     expect(embedder.countTokens(long)).toBeGreaterThan(600);
     const head = words.slice(0, 510).join(' ');
@@ -278,7 +286,9 @@ describe('loadTransformersEmbedder errors', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const error = await loadError(load({ modelId: 'bge-small-en-v1.5', localModelPath: `http://127.0.0.1:${port}/models/` }));
+      const error = await loadError(
+        load({ modelId: 'bge-small-en-v1.5', localModelPath: `http://127.0.0.1:${port}/models/` }),
+      );
       expect(error.code).toBe('MODEL_UNAVAILABLE');
       expect(error.message).toContain('no local copy exists');
     } finally {

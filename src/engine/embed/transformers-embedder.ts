@@ -15,7 +15,12 @@ import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import { normalizeInPlace, type EmbedOptions, type Embedder } from './embedder.ts';
 import { getModelSpec, modelFingerprint } from '../models/model-registry.ts';
 import { activeModelHost, modelHostLabel } from '../models/model-host.ts';
-import { chooseDevice, configureTransformersEnv, errorText, type TransformersLoadOptions } from '../models/transformers-runtime.ts';
+import {
+  chooseDevice,
+  configureTransformersEnv,
+  errorText,
+  type TransformersLoadOptions,
+} from '../models/transformers-runtime.ts';
 import { deviceCheckKey, webGpuOrWasm, type DeviceCheckMemory, type DeviceCheckVerdict } from './device-self-check.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
@@ -46,7 +51,9 @@ export interface LoadEmbedderOptions extends TransformersLoadOptions {
 /** The thread count the WASM backend was configured with (ORT itself falls back to 1 without SharedArrayBuffer). */
 function wasmBackendThreads(): number {
   const threads = env.backends.onnx.wasm?.numThreads;
-  const shared = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  const shared =
+    typeof SharedArrayBuffer === 'function' &&
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
   return typeof threads === 'number' && threads > 0 && shared ? threads : 1;
 }
 
@@ -62,9 +69,7 @@ async function webGpuAdapterName(): Promise<string> {
   const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
   try {
     const adapter = (await nav?.gpu?.requestAdapter()) as
-      | { info?: AdapterInfo; requestAdapterInfo?: () => Promise<AdapterInfo> }
-      | null
-      | undefined;
+      { info?: AdapterInfo; requestAdapterInfo?: () => Promise<AdapterInfo> } | null | undefined;
     const info = adapter?.info ?? (await adapter?.requestAdapterInfo?.());
     const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ').trim();
     return name || 'unknown adapter';
@@ -85,7 +90,9 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     wasmPaths: options.wasmPaths,
     numThreads: options.numThreads,
   });
-  const hubOptions = spec.localOnly ? { local_files_only: true } : { revision: spec.revision, local_files_only: !allowRemote };
+  const hubOptions = spec.localOnly
+    ? { local_files_only: true }
+    : { revision: spec.revision, local_files_only: !allowRemote };
   const context = { spec, allowRemote, localModelPath: options.localModelPath, dtype: options.dtype };
 
   let config: PretrainedConfig;
@@ -108,9 +115,19 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     // progress_total aggregates all files (0..100); keep the last 5% for session start and the self-check.
     if (info.status === 'progress_total') onProgress?.(Math.min(0.95, (info.progress / 100) * 0.95));
   };
-  const create = async (device: EmbedDevice, note?: string, forcedDtype?: ModelDtype): Promise<TransformersEmbedder> => {
+  const create = async (
+    device: EmbedDevice,
+    note?: string,
+    forcedDtype?: ModelDtype,
+  ): Promise<TransformersEmbedder> => {
     const dtype = forcedDtype ?? options.dtype ?? spec.dtype[device];
-    const model = await AutoModel.from_pretrained(spec.repo, { ...hubOptions, config, device, dtype, progress_callback });
+    const model = await AutoModel.from_pretrained(spec.repo, {
+      ...hubOptions,
+      config,
+      device,
+      dtype,
+      progress_callback,
+    });
     const embedder = new TransformersEmbedder(spec, device, dtype, tokenizer, model, note || undefined);
     try {
       throwIfAborted(signal);
@@ -139,7 +156,8 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
       });
       embedder = choice.embedder;
       if (choice.verdict) embedder.deviceCheck = choice.verdict;
-      if (choice.device === 'webgpu' && choice.note) embedder.deviceNote = [embedder.deviceNote, choice.note].filter(Boolean).join('; ');
+      if (choice.device === 'webgpu' && choice.note)
+        embedder.deviceNote = [embedder.deviceNote, choice.note].filter(Boolean).join('; ');
     } else {
       embedder = await create(device, note);
     }
@@ -252,7 +270,8 @@ export class TransformersEmbedder implements Embedder {
     this.net = net;
     this.fingerprint = modelFingerprint(spec, dtype);
     const tokenizerMax = Number(tokenizer.model_max_length);
-    this.maxTokens = Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
+    this.maxTokens =
+      Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
     this.specialIds = new Set(tokenizer.all_special_ids);
     this.padId = tokenizer.pad_token_id ?? 0;
     const specials = spec.architecture === 'static-bag' ? 0 : tokenizer.encode('').length;
@@ -283,7 +302,7 @@ export class TransformersEmbedder implements Embedder {
     const encoded = texts.map((text, index) => ({ index, ids: this.encode(this.model.passagePrefix + text) }));
     encoded.sort((a, b) => b.ids.length - a.ids.length || a.index - b.index);
     let done = 0;
-    for (let start = 0; start < encoded.length; ) {
+    for (let start = 0; start < encoded.length;) {
       const longest = encoded[start].ids.length;
       const size = Math.max(1, Math.min(batchSize, Math.floor(limits.tokens / longest)));
       const batch = encoded.slice(start, start + size);
@@ -368,7 +387,8 @@ export class TransformersEmbedder implements Embedder {
       input_ids: new Tensor('int64', inputIds, [rows, seq]),
       attention_mask: new Tensor('int64', mask, [rows, seq]),
     });
-    const hidden: Tensor | undefined = outputs.last_hidden_state ?? outputs.token_embeddings ?? Object.values(outputs)[0];
+    const hidden: Tensor | undefined =
+      outputs.last_hidden_state ?? outputs.token_embeddings ?? Object.values(outputs)[0];
     if (!hidden) throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned no output.');
     try {
       return this.pool(hidden.type === 'float32' ? hidden : hidden.to('float32'), batch);
@@ -400,7 +420,10 @@ export class TransformersEmbedder implements Embedder {
     const shape = hidden.dims;
     const width = shape[shape.length - 1];
     if (width !== dims) {
-      throw new TroveError('MODEL_UNAVAILABLE', `The model returned ${width}-dimensional vectors; its registry entry says ${dims}.`);
+      throw new TroveError(
+        'MODEL_UNAVAILABLE',
+        `The model returned ${width}-dimensional vectors; its registry entry says ${dims}.`,
+      );
     }
     const out = new Float32Array(batch.length * dims);
     const seq = shape.length === 3 ? shape[1] : 1; // a 2-D output is already pooled

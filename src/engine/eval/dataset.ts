@@ -114,7 +114,10 @@ export function parseSimpleEvalSet(text: string, name = 'eval.jsonl'): Dataset {
       throw new TroveError('INVALID_ARGUMENT', `${where} needs "query": a non-empty string.`);
     }
     if (!Array.isArray(row.relevant) || row.relevant.length === 0) {
-      throw new TroveError('INVALID_ARGUMENT', `${where} needs "relevant": a non-empty list of document names or passage ids.`);
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        `${where} needs "relevant": a non-empty list of document names or passage ids.`,
+      );
     }
     const judgements = new Map<string, number>();
     for (const entry of row.relevant as unknown[]) {
@@ -124,12 +127,20 @@ export function parseSimpleEvalSet(text: string, name = 'eval.jsonl'): Dataset {
         if (!Number.isFinite(grade)) throw new TroveError('INVALID_ARGUMENT', `${where}: grade must be a number.`);
         judgements.set(String((entry as { id: unknown }).id), grade);
       } else {
-        throw new TroveError('INVALID_ARGUMENT', `${where}: each relevant entry is a name, a passage id, or {"id", "grade"}.`);
+        throw new TroveError(
+          'INVALID_ARGUMENT',
+          `${where}: each relevant entry is a name, a passage id, or {"id", "grade"}.`,
+        );
       }
     }
     const id = `q${i + 1}`;
     queries.push({ id, text: row.query });
     qrels.set(id, judgements);
   });
-  return { name: name.replace(/\.jsonl$/, ''), corpus: [], queries: queries.filter((q) => [...qrels.get(q.id)!.values()].some((g) => g > 0)), qrels };
+  return {
+    name: name.replace(/\.jsonl$/, ''),
+    corpus: [],
+    queries: queries.filter((q) => [...qrels.get(q.id)!.values()].some((g) => g > 0)),
+    qrels,
+  };
 }

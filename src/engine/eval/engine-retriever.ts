@@ -31,13 +31,19 @@ export interface EngineRetrieverOptions {
 
 const INGEST_BATCH = 200;
 
-export async function createEngineRetriever(corpus: readonly CorpusDoc[], options: EngineRetrieverOptions): Promise<Retriever> {
+export async function createEngineRetriever(
+  corpus: readonly CorpusDoc[],
+  options: EngineRetrieverOptions,
+): Promise<Retriever> {
   const engine = await ingestCorpus(corpus, options);
   return engineRetriever(engine, options.mode, options.fusion);
 }
 
 /** Ingests the corpus once; engineRetriever then gives a retriever per mode/fusion over the same library. */
-export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<EngineRetrieverOptions, 'mode' | 'fusion'>): Promise<EvaluatedEngine> {
+export async function ingestCorpus(
+  corpus: readonly CorpusDoc[],
+  options: Omit<EngineRetrieverOptions, 'mode' | 'fusion'>,
+): Promise<EvaluatedEngine> {
   const engine = options.createEngine();
   await engine.init({
     modelId: options.modelId,
@@ -66,8 +72,17 @@ export async function ingestCorpus(corpus: readonly CorpusDoc[], options: Omit<E
 }
 
 /** A retriever over an ingested engine: keyword, semantic, or hybrid fused by the engine (fusion undefined) or here. */
-export function engineRetriever(engine: Pick<TroveApi, 'search'>, mode: SearchMode, fusion?: FusionSettings): Retriever {
-  const toPassage = (r: SearchResult, score: number): RankedPassage => ({ docId: r.documentName, key: r.chunkId, text: r.text, score });
+export function engineRetriever(
+  engine: Pick<TroveApi, 'search'>,
+  mode: SearchMode,
+  fusion?: FusionSettings,
+): Retriever {
+  const toPassage = (r: SearchResult, score: number): RankedPassage => ({
+    docId: r.documentName,
+    key: r.chunkId,
+    text: r.text,
+    score,
+  });
   const passages = async (query: string, depth: number): Promise<RankedPassage[]> => {
     // Documents have several chunks: ask for more chunks than documents wanted.
     const k = Math.min(1000, depth * 3);

@@ -89,7 +89,13 @@ describe('metrics, hand-computed edge cases', () => {
 
   it('a query with no relevant document scores 0 everywhere and misses nothing', () => {
     const none = new Map<string, number>();
-    expect(queryMetrics(['a', 'b'], none)).toEqual({ 'ndcg@10': 0, 'recall@10': 0, 'recall@100': 0, 'mrr@10': 0, map: 0 });
+    expect(queryMetrics(['a', 'b'], none)).toEqual({
+      'ndcg@10': 0,
+      'recall@10': 0,
+      'recall@100': 0,
+      'mrr@10': 0,
+      map: 0,
+    });
     expect(missedRelevant(['a'], none, 10)).toEqual([]);
   });
 

@@ -3,7 +3,6 @@
 // A ranking that repeats an id counts only its first occurrence (a document cannot be found twice).
 import type { QueryMetrics } from '../api/evaluation.ts';
 
-
 /** Judgements of one query: document id → grade. */
 export type Judgements = ReadonlyMap<string, number>;
 

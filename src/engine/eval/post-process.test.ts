@@ -14,7 +14,11 @@ const docs = [
   { id: 'cooking', title: 'Food', text: 'pasta and sauce' },
 ];
 const corpus = docs.map((d) => JSON.stringify(d)).join('\n');
-const dataset = buildDataset('tiny', { corpus, queries: '{"id":"q","text":"bank"}', qrels: 'query-id\tcorpus-id\tscore\nq\tloan\t1\n' });
+const dataset = buildDataset('tiny', {
+  corpus,
+  queries: '{"id":"q","text":"bank"}',
+  qrels: 'query-id\tcorpus-id\tscore\nq\tloan\t1\n',
+});
 
 /** Scores a passage by whether it mentions "loan": a stand-in cross-encoder with a known opinion. */
 function loanReranker(): Reranker & { pairs: number } {
@@ -54,7 +58,8 @@ describe('withPostProcessing', () => {
     expect(before.slice(0, 3)).toEqual(['river', 'loan', 'football']);
     // Two-dimensional "embeddings": river and loan point the same way, football elsewhere.
     const direction: Record<string, [number, number]> = { River: [1, 0], Loan: [1, 0.01], Sport: [0, 1] };
-    const embed = async (texts: string[]) => Float32Array.from(texts.flatMap((t) => direction[t.split(' ')[0]] ?? [0, 0]));
+    const embed = async (texts: string[]) =>
+      Float32Array.from(texts.flatMap((t) => direction[t.split(' ')[0]] ?? [0, 0]));
     const same = withPostProcessing(bm25, { mmr: { lambda: 1, embed, dims: 2 } });
     expect(await same.search('bank', 10)).toEqual(before);
     const diverse = withPostProcessing(bm25, { mmr: { lambda: 0.3, embed, dims: 2 } });
@@ -67,7 +72,16 @@ describe('withPostProcessing', () => {
 describe('standardConfigurations', () => {
   it('lists keyword, semantic, hybrid RRF and each alpha, each without and with reranking', () => {
     const names = standardConfigurations({ alphas: [0.5] }).map((c) => c.name);
-    expect(names).toEqual(['keyword', 'keyword +rerank', 'semantic', 'semantic +rerank', 'hybrid rrf', 'hybrid rrf +rerank', 'hybrid w0.5', 'hybrid w0.5 +rerank']);
+    expect(names).toEqual([
+      'keyword',
+      'keyword +rerank',
+      'semantic',
+      'semantic +rerank',
+      'hybrid rrf',
+      'hybrid rrf +rerank',
+      'hybrid w0.5',
+      'hybrid w0.5 +rerank',
+    ]);
     expect(standardConfigurations({ rerank: false }).every((c) => !c.rerank)).toBe(true);
   });
 });

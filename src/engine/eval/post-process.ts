@@ -31,7 +31,11 @@ export function withPostProcessing(retriever: Retriever, options: PostProcessOpt
       const head = list.slice(0, options.mmr.depth ?? DEFAULT_MMR_DEPTH);
       const vectors = head.length ? await embed(head.map((p) => p.text)) : new Float32Array(0);
       const byKey = new Map(head.map((p, i) => [p.key, vectors.subarray(i * dims, (i + 1) * dims)]));
-      const diversified = mmrRerank(head.map((p) => ({ ...p, id: p.key })), (key) => byKey.get(key), lambda);
+      const diversified = mmrRerank(
+        head.map((p) => ({ ...p, id: p.key })),
+        (key) => byKey.get(key),
+        lambda,
+      );
       list = [...diversified, ...list.slice(head.length)];
     }
     if (options.reranker) {

@@ -30,7 +30,8 @@ export async function createRetriever(
       return createBm25Retriever(corpus, options);
     case 'vector':
     case 'hybrid': {
-      if (!options.engine) throw new TroveError('INVALID_ARGUMENT', `mode ${mode} needs engine options (model and store).`);
+      if (!options.engine)
+        throw new TroveError('INVALID_ARGUMENT', `mode ${mode} needs engine options (model and store).`);
       return createEngineRetriever(corpus, {
         ...options.engine,
         mode: mode === 'vector' ? 'semantic' : 'hybrid',

@@ -88,7 +88,12 @@ describe('parseSimpleEvalSet', () => {
       { id: 'q1', text: 'how to bake' },
       { id: 'q2', text: 'yeast' },
     ]);
-    expect(set.qrels.get('q1')).toEqual(new Map([['bread.md', 1], ['17', 1]]));
+    expect(set.qrels.get('q1')).toEqual(
+      new Map([
+        ['bread.md', 1],
+        ['17', 1],
+      ]),
+    );
     expect(set.qrels.get('q2')).toEqual(new Map([['bread.md', 2]]));
     expect(set.corpus).toEqual([]);
   });

@@ -4,7 +4,6 @@ import type { Dataset, EvalQuery } from './dataset.ts';
 import { METRIC_NAMES, missedRelevant, queryMetrics } from './metrics.ts';
 import type { QueryMetrics, QueryResult } from '../api/evaluation.ts';
 
-
 /** Ranked document ids for a query, best first; asked for `depth` results. */
 export type SearchFn = (query: EvalQuery, depth: number) => Promise<readonly string[]> | readonly string[];
 
@@ -45,7 +44,12 @@ export async function evaluate(dataset: Dataset, search: SearchFn, options: Eval
     const metrics = queryMetrics(ranked, judgements);
     for (const name of METRIC_NAMES) sums[name] += metrics[name];
     if (options.perQuery) {
-      perQuery.push({ queryId: query.id, ...metrics, top: ranked.slice(0, 10), missed: missedRelevant(ranked, judgements, 10) });
+      perQuery.push({
+        queryId: query.id,
+        ...metrics,
+        top: ranked.slice(0, 10),
+        missed: missedRelevant(ranked, judgements, 10),
+      });
     }
     options.onProgress?.(++done, dataset.queries.length);
   }

@@ -6,7 +6,6 @@ import { ROWS_PER_PAGE, type IndexPage } from './index-pages.ts';
 import { TopK } from '../core/top-k.ts';
 import { seededRandom as rng } from '../testing/hnsw-test-data.ts';
 
-
 function randomUnitVectors(n: number, dims: number, random: () => number): Float32Array {
   const out = new Float32Array(n * dims);
   for (let i = 0; i < n; i++) {
@@ -79,7 +78,13 @@ describe.each(configs)('FlatIndex $quantization, $backend kernels, rescore $resc
     for (let q = 0; q < 10; q++) {
       const query = randomUnitVectors(1, dims, random);
       const got = index.search(query, 25).map((h) => h.id);
-      const want = bruteForce(keptVectors, keptRows.map((r) => r.id), dims, query, 25).map((h) => h.id);
+      const want = bruteForce(
+        keptVectors,
+        keptRows.map((r) => r.id),
+        dims,
+        query,
+        25,
+      ).map((h) => h.id);
       expect(got).toEqual(want);
       expect(got.some((id) => removed.includes(id))).toBe(false);
     }
@@ -99,10 +104,21 @@ describe.each(configs)('FlatIndex $quantization, $backend kernels, rescore $resc
     const matching = ids.map((id, row) => ({ id, row })).filter(({ id }) => even(id));
     const matchingVectors = new Float32Array(matching.length * dims);
     matching.forEach(({ row }, i) => matchingVectors.set(vectors.subarray(row * dims, (row + 1) * dims), i * dims));
-    const want = bruteForce(matchingVectors, matching.map((m) => m.id), dims, query, 10);
+    const want = bruteForce(
+      matchingVectors,
+      matching.map((m) => m.id),
+      dims,
+      query,
+      10,
+    );
     expect(hits.map((h) => h.id)).toEqual(want.map((h) => h.id));
     // A filter matching fewer than k rows returns all of them.
-    expect(index.search(query, 10, (id) => id === ids[7] || id === ids[8]).map((h) => h.id).sort()).toEqual([ids[7], ids[8]]);
+    expect(
+      index
+        .search(query, 10, (id) => id === ids[7] || id === ids[8])
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual([ids[7], ids[8]]);
   });
 
   it('re-adding an id replaces its vector (the last copy wins within one call)', () => {
@@ -205,7 +221,10 @@ describe('FlatIndex pages', () => {
     for (let q = 0; q < 8; q++) {
       const query = randomUnitVectors(1, dims, random);
       same(b.search(query, 10), a.search(query, 10));
-      same(b.search(query, 5, (id) => id % 3 === 0), a.search(query, 5, (id) => id % 3 === 0));
+      same(
+        b.search(query, 5, (id) => id % 3 === 0),
+        a.search(query, 5, (id) => id % 3 === 0),
+      );
     }
   }
 
@@ -213,7 +232,10 @@ describe('FlatIndex pages', () => {
     it(`${quantization}: allPages round trip gives identical search results, on either backend`, () => {
       const index = new FlatIndex(dims, { quantization, rescore: 3 });
       const n = ROWS_PER_PAGE + 123;
-      index.add(Array.from({ length: n }, (_, i) => i * 2 + 1), randomUnitVectors(n, dims, random));
+      index.add(
+        Array.from({ length: n }, (_, i) => i * 2 + 1),
+        randomUnitVectors(n, dims, random),
+      );
       index.remove([1, 5, 9]);
       const pages = index.allPages();
       expect(pages.map((p) => p.name).sort()).toEqual(
@@ -239,7 +261,10 @@ describe('FlatIndex pages', () => {
       const fromSaved = () => FlatIndex.fromPages([...saved].map(([name, bytes]) => ({ name, bytes })));
       let next = 0;
       const addRows = (count: number) => {
-        index.add(Array.from({ length: count }, () => next++), randomUnitVectors(count, dims, random));
+        index.add(
+          Array.from({ length: count }, () => next++),
+          randomUnitVectors(count, dims, random),
+        );
       };
       addRows(2 * ROWS_PER_PAGE + 10);
       store(index.takeDirtyPages().pages, [], saved);
@@ -265,11 +290,17 @@ describe('FlatIndex pages', () => {
   it('appending 10 rows to a 10,000-row index dirties only the tail page and meta', () => {
     for (const quantization of ['none', 'int8'] as const) {
       const index = new FlatIndex(dims, { quantization });
-      index.add(Array.from({ length: 10_000 }, (_, i) => i), randomUnitVectors(10_000, dims, random));
+      index.add(
+        Array.from({ length: 10_000 }, (_, i) => i),
+        randomUnitVectors(10_000, dims, random),
+      );
       const first = index.takeDirtyPages();
       expect(first.pages).toHaveLength(1 + 3 * (quantization === 'none' ? 2 : 3));
       expect(index.takeDirtyPages()).toEqual({ pages: [], removedPages: [] }); // nothing changed since
-      index.add(Array.from({ length: 10 }, (_, i) => 10_000 + i), randomUnitVectors(10, dims, random));
+      index.add(
+        Array.from({ length: 10 }, (_, i) => 10_000 + i),
+        randomUnitVectors(10, dims, random),
+      );
       const { pages, removedPages } = index.takeDirtyPages();
       const tail = Math.floor(10_000 / ROWS_PER_PAGE);
       expect(pages.map((p) => p.name).sort()).toEqual(
@@ -278,9 +309,13 @@ describe('FlatIndex pages', () => {
       expect(removedPages).toEqual([]);
       // A swap-remove dirties the hole's page and the last page.
       index.remove([5]);
-      expect(index.takeDirtyPages().pages.map((p) => p.name).filter((name) => name.startsWith('ids/')).sort()).toEqual(
-        ['ids/0', `ids/${tail}`],
-      );
+      expect(
+        index
+          .takeDirtyPages()
+          .pages.map((p) => p.name)
+          .filter((name) => name.startsWith('ids/'))
+          .sort(),
+      ).toEqual(['ids/0', `ids/${tail}`]);
     }
   });
 

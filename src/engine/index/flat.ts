@@ -210,8 +210,10 @@ export class FlatIndex implements PersistentVectorIndex {
     const metaBytes = byName.get('meta');
     if (!metaBytes) throw damaged('no meta page');
     const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as FlatMeta;
-    if (meta.format !== FORMAT || meta.kind !== 'flat') throw damaged(`unknown format ${meta.format} / kind ${meta.kind}`);
-    if (meta.rowsPerPage !== ROWS_PER_PAGE) throw damaged(`pages of ${meta.rowsPerPage} rows, expected ${ROWS_PER_PAGE}`);
+    if (meta.format !== FORMAT || meta.kind !== 'flat')
+      throw damaged(`unknown format ${meta.format} / kind ${meta.kind}`);
+    if (meta.rowsPerPage !== ROWS_PER_PAGE)
+      throw damaged(`pages of ${meta.rowsPerPage} rows, expected ${ROWS_PER_PAGE}`);
     const index = new FlatIndex(meta.dims, {
       quantization: meta.quantization,
       rescore: options.rescore ?? meta.rescore,
@@ -219,7 +221,8 @@ export class FlatIndex implements PersistentVectorIndex {
       initialCapacity: meta.count,
     });
     const vecStride = (index.coarse ?? index.exact).bytesPerVector;
-    if (meta.vecStride !== vecStride || meta.f32Stride !== index.exact.bytesPerVector) throw damaged('row sizes differ');
+    if (meta.vecStride !== vecStride || meta.f32Stride !== index.exact.bytesPerVector)
+      throw damaged('row sizes differ');
     index.reserveIds(meta.count);
     for (let page = 0; page * ROWS_PER_PAGE < meta.count; page++) {
       const rows = Math.min(ROWS_PER_PAGE, meta.count - page * ROWS_PER_PAGE);
@@ -227,9 +230,11 @@ export class FlatIndex implements PersistentVectorIndex {
       const idBytes = byName.get(idsName);
       const vecBytes = byName.get(vecName);
       const f32Bytes = f32Name === undefined ? undefined : byName.get(f32Name);
-      if (idBytes?.length !== rows * 4 || vecBytes?.length !== rows * vecStride) throw damaged(`page ${page} is missing or short`);
+      if (idBytes?.length !== rows * 4 || vecBytes?.length !== rows * vecStride)
+        throw damaged(`page ${page} is missing or short`);
       if (index.coarse) {
-        if (f32Bytes?.length !== rows * index.exact.bytesPerVector) throw damaged(`page ${f32Name} is missing or short`);
+        if (f32Bytes?.length !== rows * index.exact.bytesPerVector)
+          throw damaged(`page ${f32Name} is missing or short`);
         index.coarse.importRows(vecBytes);
         index.exact.importRows(f32Bytes);
       } else index.exact.importRows(vecBytes);
@@ -249,7 +254,13 @@ export class FlatIndex implements PersistentVectorIndex {
    * Scores every row in blocks and offers to `top` only the rows that beat its current threshold; the filter
    * runs only for those, which gives the same answer as filtering every row. `ids` null: `top` collects rows.
    */
-  private scan(storage: RowStorage, query: Float32Array, top: TopK, filter: IdFilter | undefined, ids: Uint32Array | null): void {
+  private scan(
+    storage: RowStorage,
+    query: Float32Array,
+    top: TopK,
+    filter: IdFilter | undefined,
+    ids: Uint32Array | null,
+  ): void {
     const prepared = storage.prepare(query);
     const scores = this.scores;
     let threshold = top.threshold;

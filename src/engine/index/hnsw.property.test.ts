@@ -21,7 +21,10 @@ function meanRecall(hnsw: HnswIndex, flat: FlatIndex, queries: Float32Array, dim
   let total = 0;
   for (let q = 0; q < count; q++) {
     const query = queries.subarray(q * dims, (q + 1) * dims);
-    total += recallOf(hnsw.search(query, K).map((h) => h.id), flat.search(query, K).map((h) => h.id));
+    total += recallOf(
+      hnsw.search(query, K).map((h) => h.id),
+      flat.search(query, K).map((h) => h.id),
+    );
   }
   return total / count;
 }

@@ -14,7 +14,8 @@ const K = 10;
 const data = clusteredVectors(N, QUERIES, DIMS, 20251125);
 const ids = Uint32Array.from({ length: N }, (_, i) => 7 + i * 3); // ids ≠ rows
 const query = (q: number, from = data.queries, dims = DIMS): Float32Array => from.subarray(q * dims, (q + 1) * dims);
-const vectorOf = (row: number, from = data.base, dims = DIMS): Float32Array => from.subarray(row * dims, (row + 1) * dims);
+const vectorOf = (row: number, from = data.base, dims = DIMS): Float32Array =>
+  from.subarray(row * dims, (row + 1) * dims);
 
 const flat = new FlatIndex(DIMS);
 flat.add(ids, data.base);
@@ -31,7 +32,11 @@ function built(quantization: Quantization = 'none'): HnswIndex {
   return index;
 }
 
-function meanRecall(index: HnswIndex, truth: FlatIndex, search: (q: Float32Array) => Hit[] = (q) => index.search(q, K)): number {
+function meanRecall(
+  index: HnswIndex,
+  truth: FlatIndex,
+  search: (q: Float32Array) => Hit[] = (q) => index.search(q, K),
+): number {
   let total = 0;
   for (let q = 0; q < QUERIES; q++) {
     const want = truth.search(query(q), K).map((h) => h.id);
@@ -286,7 +291,12 @@ describe('HnswIndex: filtered search', () => {
       const filter = selective(fraction);
       const matching = Array.from(ids).filter(filter).length;
       expect(matching).toBeGreaterThanOrEqual(K);
-      for (const options of [{}, { matchingCount: matching }, { strategy: 'graph' as const }, { strategy: 'exact' as const }]) {
+      for (const options of [
+        {},
+        { matchingCount: matching },
+        { strategy: 'graph' as const },
+        { strategy: 'exact' as const },
+      ]) {
         let recall = 0;
         for (let q = 0; q < QUERIES; q += 4) {
           const hits = index.search(query(q), K, filter, options);
@@ -419,7 +429,10 @@ describe('HnswIndex: persistence', () => {
       const { pages, removedPages } = index.takeDirtyPages();
       for (const page of pages) snapshot.set(page.name, page.bytes);
       for (const name of removedPages) snapshot.delete(name);
-      expectSamePages([...snapshot].map(([name, bytes]) => ({ name, bytes })), index.allPages());
+      expectSamePages(
+        [...snapshot].map(([name, bytes]) => ({ name, bytes })),
+        index.allPages(),
+      );
       return pages.map((p) => p.name).sort();
     };
 

@@ -89,8 +89,10 @@ const SCAN_BATCH = 1024;
 /** Deleted nodes a repair may walk through to find live replacements for one list. */
 const REPAIR_WALK = 64;
 
-const defaultStorage = (backend: KernelBackend): StorageFactory => (dims, quantization) =>
-  createVectorStorage(dims, quantization, { backend });
+const defaultStorage =
+  (backend: KernelBackend): StorageFactory =>
+  (dims, quantization) =>
+    createVectorStorage(dims, quantization, { backend });
 
 /**
  * Binary max-heap of (key, row) pairs on typed arrays. The candidate queue C uses key = score (closest on top);
@@ -934,7 +936,11 @@ export class HnswIndex implements PersistentVectorIndex {
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, this.capacity * 2, 1024);
-    const grow = <T extends Uint32Array | Uint8Array | Int32Array | Uint16Array>(old: T, make: (n: number) => T, per = 1): T => {
+    const grow = <T extends Uint32Array | Uint8Array | Int32Array | Uint16Array>(
+      old: T,
+      make: (n: number) => T,
+      per = 1,
+    ): T => {
       const next = make(capacity * per);
       next.set(old);
       return next;
@@ -1085,7 +1091,8 @@ export class HnswIndex implements PersistentVectorIndex {
       index.storage.importRows(page(`vec/${g}`));
       if (index.rescoring) index.exact.importRows(page(`exact/${g}`));
     }
-    if (index.storage.size !== meta.rows || index.exact.size !== meta.rows) throw damaged('vector pages disagree with meta');
+    if (index.storage.size !== meta.rows || index.exact.size !== meta.rows)
+      throw damaged('vector pages disagree with meta');
     index.rows = meta.rows;
     const { stride0, strideUp } = index;
     for (let g = 0; g < groups; g++) {
@@ -1093,7 +1100,8 @@ export class HnswIndex implements PersistentVectorIndex {
       const n = to - from;
       const words = wordsOf(page(`nodes/${g}`));
       const levelWords = Math.ceil(n / 4);
-      if (words[0] !== n || words.length !== 1 + n + levelWords + n * stride0) throw damaged(`nodes/${g} has the wrong size`);
+      if (words[0] !== n || words.length !== 1 + n + levelWords + n * stride0)
+        throw damaged(`nodes/${g} has the wrong size`);
       index.ids.set(words.subarray(1, 1 + n), from);
       index.levels.set(new Uint8Array(words.buffer, words.byteOffset + (1 + n) * 4, n), from);
       index.links0.set(words.subarray(1 + n + levelWords), from * stride0);

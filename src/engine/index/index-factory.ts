@@ -39,7 +39,9 @@ export function descriptorPage(options: IndexOptions): IndexPage {
 }
 
 /** Reloads an index from its pages, or returns undefined when they are not a complete index of this build. */
-export function loadIndex(pages: IndexPage[]): { index: PersistentVectorIndex; descriptor: IndexDescriptor } | undefined {
+export function loadIndex(
+  pages: IndexPage[],
+): { index: PersistentVectorIndex; descriptor: IndexDescriptor } | undefined {
   const descriptorBytes = pages.find((p) => p.name === DESCRIPTOR_PAGE)?.bytes;
   if (!descriptorBytes) return undefined;
   let descriptor: IndexDescriptor;

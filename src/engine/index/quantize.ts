@@ -38,7 +38,13 @@ export function quantizeInt8(
 }
 
 /** Sets bit d of the little-endian 32-bit words from wordOffset when src[srcOffset + d] > 0; clears the others. */
-export function packSigns(src: ArrayLike<number>, srcOffset: number, dims: number, words: Uint32Array, wordOffset: number): void {
+export function packSigns(
+  src: ArrayLike<number>,
+  srcOffset: number,
+  dims: number,
+  words: Uint32Array,
+  wordOffset: number,
+): void {
   const wordCount = Math.ceil(dims / 32);
   words.fill(0, wordOffset, wordOffset + wordCount);
   for (let d = 0; d < dims; d++) {

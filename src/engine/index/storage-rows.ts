@@ -112,7 +112,8 @@ export abstract class RowStorage implements VectorStorage {
   }
 
   scoreRange(query: PreparedQuery, from: number, to: number, out: Float32Array): void {
-    if (!(from >= 0 && from <= to && to <= this.count)) throw new RangeError(`rows ${from}…${to} outside 0…${this.count}`);
+    if (!(from >= 0 && from <= to && to <= this.count))
+      throw new RangeError(`rows ${from}…${to} outside 0…${this.count}`);
     if (out.length < to - from) throw new RangeError(`out holds ${out.length} scores, need ${to - from}`);
     const q = this.use(query);
     for (let start = from; start < to; start += BATCH) {
@@ -141,7 +142,8 @@ export abstract class RowStorage implements VectorStorage {
   }
 
   exportRows(from: number, to: number): Uint8Array {
-    if (!(from >= 0 && from <= to && to <= this.count)) throw new RangeError(`rows ${from}…${to} outside 0…${this.count}`);
+    if (!(from >= 0 && from <= to && to <= this.count))
+      throw new RangeError(`rows ${from}…${to} outside 0…${this.count}`);
     return this.bytes.slice(this.rowPtr(from), this.rowPtr(to));
   }
 
@@ -166,7 +168,8 @@ export abstract class RowStorage implements VectorStorage {
 
   /** Copies the query into the scratch area unless it is already there. */
   private use(query: PreparedQuery): EncodedQuery {
-    if (!(query instanceof EncodedQuery) || query.owner !== this) throw new Error('query was prepared by another storage');
+    if (!(query instanceof EncodedQuery) || query.owner !== this)
+      throw new Error('query was prepared by another storage');
     if (query.released) throw new Error('query was released');
     if (this.active !== query) {
       this.bytes.set(query.bytes, this.queryPtr);

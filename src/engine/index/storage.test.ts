@@ -5,7 +5,6 @@ import { createVectorStorage, wasmKernelsAvailable } from './storage.ts';
 import type { Quantization } from './vector-storage.ts';
 import { seededRandom as rng } from '../testing/hnsw-test-data.ts';
 
-
 function unitVectors(n: number, dims: number, random: () => number): Float32Array {
   const out = new Float32Array(n * dims);
   for (let i = 0; i < n; i++) {
@@ -60,7 +59,9 @@ describe.each(quantizations)('%s storage', (quantization) => {
           const prepared = storage.prepare(query);
           const want = Array.from({ length: n }, (_, r) => reference(quantization, query, row(vectors, dims, r), dims));
           const close = (got: number, expected: number) =>
-            expect(Math.abs(got - expected)).toBeLessThanOrEqual(tolerance[quantization] * Math.max(1, Math.abs(expected)));
+            expect(Math.abs(got - expected)).toBeLessThanOrEqual(
+              tolerance[quantization] * Math.max(1, Math.abs(expected)),
+            );
 
           const out = new Float32Array(n);
           storage.scoreRange(prepared, 0, n, out);
@@ -76,7 +77,11 @@ describe.each(quantizations)('%s storage', (quantization) => {
           for (let i = 0; i < 4; i++) close(out[i], want[rows[i]]);
           expect(out[4]).toBe(7);
 
-          for (const [a, b] of [[0, 1], [5, 5], [299, 100]]) {
+          for (const [a, b] of [
+            [0, 1],
+            [5, 5],
+            [299, 100],
+          ]) {
             close(storage.scorePair(a, b), reference(quantization, row(vectors, dims, a), row(vectors, dims, b), dims));
           }
           prepared.release();
@@ -110,7 +115,9 @@ describe.each(quantizations)('%s storage', (quantization) => {
         const bytes = storage.exportRows(0, 6);
         expect(bytes.length).toBe(6 * storage.bytesPerVector);
         storage.move(5, 1);
-        expect(storage.exportRows(1, 2)).toEqual(bytes.subarray(5 * storage.bytesPerVector, 6 * storage.bytesPerVector));
+        expect(storage.exportRows(1, 2)).toEqual(
+          bytes.subarray(5 * storage.bytesPerVector, 6 * storage.bytesPerVector),
+        );
         storage.truncate(3);
         expect(storage.size).toBe(3);
         expect(() => storage.scorePair(0, 3)).toThrow(RangeError);

@@ -26,7 +26,9 @@ function expectSound(doc: ParsedDocument, chunks: ChunkDraft[], options: Chunker
   expect(chunkProblems(doc, chunks, options)).toEqual([]);
   const maxChars = options.maxChars ?? options.maxTokens * 8;
   expect(chunks.filter((c) => c.text.length > maxChars).length).toBe(0);
-  const withBlocks = doc.blocks.length ? doc : { ...doc, blocks: [{ start: 0, end: doc.text.length, kind: 'paragraph' as const }] };
+  const withBlocks = doc.blocks.length
+    ? doc
+    : { ...doc, blocks: [{ start: 0, end: doc.text.length, kind: 'paragraph' as const }] };
   expect(uncovered(withBlocks, chunks).length).toBe(0);
 }
 
@@ -41,7 +43,11 @@ describe('chunking text that is not prose', () => {
     const text = logText(5 * 1024 * 1024);
     const doc = plain(text);
     let counted = 0;
-    const options: ChunkerOptions = { maxTokens: 128, overlapTokens: 16, countTokens: (s) => ((counted += s.length), words(s)) };
+    const options: ChunkerOptions = {
+      maxTokens: 128,
+      overlapTokens: 16,
+      countTokens: (s) => ((counted += s.length), words(s)),
+    };
     const t0 = performance.now();
     const chunks = chunkDocument(doc, options);
     const ms = performance.now() - t0;
@@ -57,7 +63,8 @@ describe('chunking text that is not prose', () => {
   it('keeps CSV rows whole', () => {
     const rand = seededRandom(3);
     const rows = ['id,name,city,amount,note'];
-    for (let i = 0; i < 3000; i++) rows.push(`${i},"Smith, J.",Zürich,${(rand() * 1000).toFixed(2)},paid in full. Thanks`);
+    for (let i = 0; i < 3000; i++)
+      rows.push(`${i},"Smith, J.",Zürich,${(rand() * 1000).toFixed(2)},paid in full. Thanks`);
     const text = rows.join('\n');
     const options: ChunkerOptions = { maxTokens: 64, overlapTokens: 0, countTokens: estimateTokens };
     const chunks = chunkDocument(plain(text), options);
@@ -67,7 +74,10 @@ describe('chunking text that is not prose', () => {
   });
 
   it('keeps code lines whole inside a fenced block', async () => {
-    const body = Array.from({ length: 4000 }, (_, i) => `  const value${i} = compute(items[${i}], { retries: ${i % 5} }); // step ${i}`).join('\n');
+    const body = Array.from(
+      { length: 4000 },
+      (_, i) => `  const value${i} = compute(items[${i}], { retries: ${i % 5} }); // step ${i}`,
+    ).join('\n');
     const md = '# Source\n\n```ts\nfunction run() {\n' + body + '\n}\n```\n';
     const doc = await markdownParser.parse(new TextEncoder().encode(md), 'code.md');
     const options: ChunkerOptions = { maxTokens: 96, overlapTokens: 8, countTokens: estimateTokens };
@@ -103,13 +113,17 @@ describe('chunking text that is not prose', () => {
 
   it('still cuts soft-wrapped prose at sentence ends, not at its line breaks', () => {
     const rand = seededRandom(21);
-    const vocab = 'the kelp forest grows in cold water where otters hunt urchins and light reaches the seabed'.split(' ');
+    const vocab = 'the kelp forest grows in cold water where otters hunt urchins and light reaches the seabed'.split(
+      ' ',
+    );
     const sentences = Array.from({ length: 200 }, () => {
       const ws = Array.from({ length: 6 + Math.floor(rand() * 14) }, () => vocab[Math.floor(rand() * vocab.length)]!);
       return ws[0]![0]!.toUpperCase() + ws.join(' ').slice(1) + '.';
     });
     // Wrap at 60 columns, as an e-mail or a README would.
-    const wrapped = sentences.join(' ').replace(/(.{1,60})( |$)/g, (_, line: string, sp: string) => line + (sp ? '\n' : ''));
+    const wrapped = sentences
+      .join(' ')
+      .replace(/(.{1,60})( |$)/g, (_, line: string, sp: string) => line + (sp ? '\n' : ''));
     expect(wrapped.split('\n').length).toBeGreaterThan(50);
     const options: ChunkerOptions = { maxTokens: 60, overlapTokens: 0, countTokens: words };
     const chunks = chunkDocument(plain(wrapped), options);
@@ -119,7 +133,9 @@ describe('chunking text that is not prose', () => {
 
   it('rejects a nonsensical character cap', () => {
     const options: ChunkerOptions = { maxTokens: 10, overlapTokens: 0, countTokens: words, maxChars: 1 };
-    expect(() => chunkDocument(plain('x'), options)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => chunkDocument(plain('x'), options)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });
 
@@ -127,7 +143,9 @@ describe('chunkDocumentAsync', () => {
   it('returns exactly what chunkDocument returns', async () => {
     const text = logText(200_000, 11) + '\n\nSome prose after the log. It has sentences! Does it? Yes.';
     const options: ChunkerOptions = { maxTokens: 50, overlapTokens: 10, countTokens: estimateTokens };
-    expect(await chunkDocumentAsync(plain(text), { ...options, sliceMs: 1 })).toEqual(chunkDocument(plain(text), options));
+    expect(await chunkDocumentAsync(plain(text), { ...options, sliceMs: 1 })).toEqual(
+      chunkDocument(plain(text), options),
+    );
   });
 
   it('yields to the event loop while chunking a long single-block log, and reports progress', async () => {
@@ -136,7 +154,13 @@ describe('chunkDocumentAsync', () => {
     const timer = setInterval(() => ticks++, 0);
     const progress: number[] = [];
     try {
-      await chunkDocumentAsync(plain(text), { maxTokens: 128, overlapTokens: 0, countTokens: words, sliceMs: 2, onProgress: (o) => progress.push(o) });
+      await chunkDocumentAsync(plain(text), {
+        maxTokens: 128,
+        overlapTokens: 0,
+        countTokens: words,
+        sliceMs: 2,
+        onProgress: (o) => progress.push(o),
+      });
     } finally {
       clearInterval(timer);
     }
@@ -153,9 +177,19 @@ describe('chunkDocumentAsync', () => {
       if (++calls === 2000) setTimeout(() => controller.abort(), 0);
       return words(s);
     };
-    await expect(chunkDocumentAsync(plain(text), { maxTokens: 128, overlapTokens: 0, countTokens, signal: controller.signal, sliceMs: 1 })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      chunkDocumentAsync(plain(text), {
+        maxTokens: 128,
+        overlapTokens: 0,
+        countTokens,
+        signal: controller.signal,
+        sliceMs: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(calls).toBeLessThan(text.length / 20); // stopped well before the end
     const aborted = AbortSignal.abort();
-    await expect(chunkDocumentAsync(plain('x'), { maxTokens: 5, overlapTokens: 0, countTokens: words, signal: aborted })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      chunkDocumentAsync(plain('x'), { maxTokens: 5, overlapTokens: 0, countTokens: words, signal: aborted }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

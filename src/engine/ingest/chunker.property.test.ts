@@ -36,8 +36,18 @@ const options = fc.record({
   counter: fc.constantFrom(...Object.keys(counters)),
 });
 
-function toOptions(o: { maxTokens: number; overlap: number; maxChars: number | undefined; counter: string }): ChunkerOptions {
-  return { maxTokens: o.maxTokens, overlapTokens: o.overlap, countTokens: counters[o.counter]!, ...(o.maxChars ? { maxChars: o.maxChars } : {}) };
+function toOptions(o: {
+  maxTokens: number;
+  overlap: number;
+  maxChars: number | undefined;
+  counter: string;
+}): ChunkerOptions {
+  return {
+    maxTokens: o.maxTokens,
+    overlapTokens: o.overlap,
+    countTokens: counters[o.counter]!,
+    ...(o.maxChars ? { maxChars: o.maxChars } : {}),
+  };
 }
 
 function checkAll(doc: ParsedDocument, chunkerOptions: ChunkerOptions): void {

@@ -6,7 +6,8 @@ import { SentenceChunker, chunkDocument } from './chunker.ts';
 import { parseFile } from './parsers/index.ts';
 import { chunkProblems, seededRandom, uncovered } from '../testing/ingest-test-utils.ts';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../e2e/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../e2e/fixtures/${name}`, import.meta.url)));
 /** Whitespace-separated words: a real-ish counter whose sums equal the count of joined text. */
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 /** One token per non-space code point, as BERT does for CJK. */
@@ -17,7 +18,11 @@ const subwords = (s: string) => {
   for (const m of s.matchAll(/\p{Script=Han}|[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)) n += Math.ceil(m[0].length / 4);
   return n;
 };
-const opts = (maxTokens: number, overlapTokens = 0, countTokens = words): ChunkerOptions => ({ maxTokens, overlapTokens, countTokens });
+const opts = (maxTokens: number, overlapTokens = 0, countTokens = words): ChunkerOptions => ({
+  maxTokens,
+  overlapTokens,
+  countTokens,
+});
 
 function plain(text: string): ParsedDocument {
   return { format: 'text', text, blocks: [] };
@@ -40,7 +45,23 @@ async function fixtureDocs(): Promise<ParsedDocument[]> {
 /** A seeded document with nested headings, paragraphs, soft wraps and the odd very long sentence. */
 function randomDoc(seed: number): ParsedDocument {
   const rand = seededRandom(seed);
-  const vocab = ['kelp', 'bridge', 'stone', 'forest', 'ocean', 'light', 'arch', 'timber', 'sugar', 'otter', 'Dr.', 'e.g.', '3.14', '你好', 'naïve'];
+  const vocab = [
+    'kelp',
+    'bridge',
+    'stone',
+    'forest',
+    'ocean',
+    'light',
+    'arch',
+    'timber',
+    'sugar',
+    'otter',
+    'Dr.',
+    'e.g.',
+    '3.14',
+    '你好',
+    'naïve',
+  ];
   const sentence = () => {
     const n = rand() < 0.05 ? 60 + Math.floor(rand() * 80) : 3 + Math.floor(rand() * 15);
     const ws = Array.from({ length: n }, () => vocab[Math.floor(rand() * vocab.length)]!);
@@ -51,12 +72,18 @@ function randomDoc(seed: number): ParsedDocument {
   let length = 0;
   for (let i = 0; i < 40; i++) {
     const heading = rand() < 0.25;
-    const s = heading ? `${vocab[i % vocab.length]} section ${i}` : Array.from({ length: 1 + Math.floor(rand() * 5) }, sentence).join(' ');
+    const s = heading
+      ? `${vocab[i % vocab.length]} section ${i}`
+      : Array.from({ length: 1 + Math.floor(rand() * 5) }, sentence).join(' ');
     if (length) {
       parts.push('\n\n');
       length += 2;
     }
-    blocks.push(heading ? { start: length, end: length + s.length, kind: 'heading', level: 1 + Math.floor(rand() * 3) } : { start: length, end: length + s.length, kind: 'paragraph', page: 1 + Math.floor(i / 10) });
+    blocks.push(
+      heading
+        ? { start: length, end: length + s.length, kind: 'heading', level: 1 + Math.floor(rand() * 3) }
+        : { start: length, end: length + s.length, kind: 'paragraph', page: 1 + Math.floor(i / 10) },
+    );
     parts.push(s);
     length += s.length;
   }
@@ -66,7 +93,13 @@ function randomDoc(seed: number): ParsedDocument {
 describe('SentenceChunker', () => {
   it('keeps exact offsets, budgets and coverage on every fixture', async () => {
     for (const doc of await fixtureDocs()) {
-      for (const [max, overlap] of [[4, 0], [8, 2], [20, 5], [64, 16], [512, 64]] as const) {
+      for (const [max, overlap] of [
+        [4, 0],
+        [8, 2],
+        [20, 5],
+        [64, 16],
+        [512, 64],
+      ] as const) {
         const options = opts(max, overlap);
         check(doc, new SentenceChunker().chunk(doc, options), options);
       }
@@ -78,7 +111,12 @@ describe('SentenceChunker', () => {
     for (let seed = 1; seed <= 25; seed++) {
       const doc = randomDoc(seed);
       for (const countTokens of counters) {
-        for (const [max, overlap] of [[5, 2], [16, 4], [50, 10], [200, 40]] as const) {
+        for (const [max, overlap] of [
+          [5, 2],
+          [16, 4],
+          [50, 10],
+          [200, 40],
+        ] as const) {
           const options = opts(max, overlap, countTokens);
           check(doc, chunkDocument(doc, options), options);
         }
@@ -94,14 +132,25 @@ describe('SentenceChunker', () => {
     expect(find('two hobbies').text.startsWith('Field Guide')).toBe(true);
     expect(find('wild yeast').headingPath).toEqual(['Field Guide', 'Sourdough Baking']);
     expect(find('wild yeast').text.startsWith('Sourdough Baking\n\nSourdough bread rises')).toBe(true);
-    expect(find('equal weights of flour').headingPath).toEqual(['Field Guide', 'Sourdough Baking', 'Feeding the Starter']);
-    expect(find('echo "feed the starter"').headingPath).toEqual(['Field Guide', 'Sourdough Baking', 'Feeding the Starter']);
+    expect(find('equal weights of flour').headingPath).toEqual([
+      'Field Guide',
+      'Sourdough Baking',
+      'Feeding the Starter',
+    ]);
+    expect(find('echo "feed the starter"').headingPath).toEqual([
+      'Field Guide',
+      'Sourdough Baking',
+      'Feeding the Starter',
+    ]);
     expect(find('tight boule').headingPath).toEqual(['Field Guide', 'Sourdough Baking', 'Shaping the Loaf']);
     expect(find('degreaser').headingPath).toEqual(['Field Guide', 'Chain Lubrication']);
     expect(find('sidewall').headingPath).toEqual(['Field Guide', 'Chain Lubrication', 'Tyre Pressure']);
     expect(find('Tyre Pressure').text.startsWith('Tyre Pressure')).toBe(true);
     // A heading followed by a sibling keeps its own (heading-only) chunk, so it is still findable.
-    expect(chunks.find((c) => c.text === 'Bicycle Maintenance')?.headingPath).toEqual(['Field Guide', 'Bicycle Maintenance']);
+    expect(chunks.find((c) => c.text === 'Bicycle Maintenance')?.headingPath).toEqual([
+      'Field Guide',
+      'Bicycle Maintenance',
+    ]);
     for (const c of chunks) expect(c.text.includes('wild yeast') && c.text.includes('degreaser')).toBe(false);
   });
 
@@ -116,17 +165,25 @@ describe('SentenceChunker', () => {
         { start: 15, end: text.length, kind: 'paragraph' },
       ],
     };
-    expect(chunkDocument(doc, opts(50))).toEqual([{ text, start: 0, end: text.length, headingPath: ['Biology', 'Kelp'], tokenCount: 5 }]);
+    expect(chunkDocument(doc, opts(50))).toEqual([
+      { text, start: 0, end: text.length, headingPath: ['Biology', 'Kelp'], tokenCount: 5 },
+    ]);
   });
 
   it('packs whole sentences up to the budget and treats soft line wraps as spaces', () => {
     const doc = plain('This is a sentence\nthat wraps. Another one here. And a third sentence now.');
-    expect(chunkDocument(doc, opts(10)).map((c) => c.text)).toEqual(['This is a sentence\nthat wraps. Another one here.', 'And a third sentence now.']);
+    expect(chunkDocument(doc, opts(10)).map((c) => c.text)).toEqual([
+      'This is a sentence\nthat wraps. Another one here.',
+      'And a third sentence now.',
+    ]);
   });
 
   it('prefers to end a chunk at a paragraph boundary', () => {
     const doc = plain('One two three four five six.\n\nSeven eight nine. Ten eleven twelve.');
-    expect(chunkDocument(doc, opts(10)).map((c) => c.text)).toEqual(['One two three four five six.', 'Seven eight nine. Ten eleven twelve.']);
+    expect(chunkDocument(doc, opts(10)).map((c) => c.text)).toEqual([
+      'One two three four five six.',
+      'Seven eight nine. Ten eleven twelve.',
+    ]);
   });
 
   it('repeats trailing sentences as overlap, within overlapTokens, never across headings', () => {
@@ -144,7 +201,8 @@ describe('SentenceChunker', () => {
       expect(next.end).toBeGreaterThan(prev.end); // progress
     }
     const noOverlap = chunkDocument(doc, opts(20, 0));
-    for (let i = 1; i < noOverlap.length; i++) expect(noOverlap[i]!.start).toBeGreaterThanOrEqual(noOverlap[i - 1]!.end);
+    for (let i = 1; i < noOverlap.length; i++)
+      expect(noOverlap[i]!.start).toBeGreaterThanOrEqual(noOverlap[i - 1]!.end);
 
     const text = '# A\n\nOne two. Three four.\n\n# B\n\nFive six.';
     const span = (s: string) => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length });
@@ -176,7 +234,8 @@ describe('SentenceChunker', () => {
   });
 
   it('chunks CJK text without spaces, by sentence and by word', () => {
-    const zh = '光合作用是植物利用阳光把二氧化碳和水转化为糖的过程。巨藻生长在寒冷的海洋中，每天可以长高半米。海獭捕食海胆，从而保护了海藻森林。';
+    const zh =
+      '光合作用是植物利用阳光把二氧化碳和水转化为糖的过程。巨藻生长在寒冷的海洋中，每天可以长高半米。海獭捕食海胆，从而保护了海藻森林。';
     const ja = 'ケルプの森は多くの海洋生物にとって重要な住処であり光合作用によって大量の酸素を生み出しています';
     for (const text of [zh, ja, zh + ja]) {
       const doc = plain(text);
@@ -233,7 +292,10 @@ describe('SentenceChunker', () => {
   });
 
   it('gives each chunk the page of its first character', async () => {
-    const pages = Array.from({ length: 6 }, (_, p) => [[`Page ${p + 1} heading`], Array.from({ length: 4 }, (_, l) => `Line ${l} of page ${p + 1} has several words in it.`)]);
+    const pages = Array.from({ length: 6 }, (_, p) => [
+      [`Page ${p + 1} heading`],
+      Array.from({ length: 4 }, (_, l) => `Line ${l} of page ${p + 1} has several words in it.`),
+    ]);
     const doc = await parseFile(makePdf(pages), 'six.pdf', '');
     const options = opts(25, 8);
     const chunks = chunkDocument(doc, options);
@@ -244,7 +306,8 @@ describe('SentenceChunker', () => {
     }
     expect(new Set(chunks.map((c) => c.page))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
     // Page breaks end chunks: no passage claims a page it only partly sits on.
-    for (const c of chunks) expect(doc.blocks.filter((b) => b.start < c.end && b.end > c.start).every((b) => b.page === c.page)).toBe(true);
+    for (const c of chunks)
+      expect(doc.blocks.filter((b) => b.start < c.end && b.end > c.start).every((b) => b.page === c.page)).toBe(true);
     const kelp = chunkDocument(await parseFile(twoPagePdf(), 'two-pages.pdf', ''), opts(400));
     expect(kelp.find((c) => c.text.includes('Photosynthesis in Kelp'))?.page).toBe(2);
   });
@@ -259,16 +322,30 @@ describe('SentenceChunker', () => {
   });
 
   it('rejects nonsensical options', () => {
-    expect(() => chunkDocument(plain('x'), opts(0))).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => chunkDocument(plain('x'), opts(1.5))).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => chunkDocument(plain('x'), opts(5, -1))).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => chunkDocument(plain('x'), opts(0))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() => chunkDocument(plain('x'), opts(1.5))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() => chunkDocument(plain('x'), opts(5, -1))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 
   it('is linear: hundreds of pages chunk fast, counting each character about twice', () => {
     const rand = seededRandom(99);
-    const vocab = 'the kelp forest grows in cold water where otters hunt urchins and light reaches the seabed'.split(' ');
+    const vocab = 'the kelp forest grows in cold water where otters hunt urchins and light reaches the seabed'.split(
+      ' ',
+    );
     const paragraphs = Array.from({ length: 3000 }, () =>
-      Array.from({ length: 5 }, () => Array.from({ length: 8 + Math.floor(rand() * 20) }, () => vocab[Math.floor(rand() * vocab.length)]).join(' ') + '.').join(' '),
+      Array.from(
+        { length: 5 },
+        () =>
+          Array.from({ length: 8 + Math.floor(rand() * 20) }, () => vocab[Math.floor(rand() * vocab.length)]).join(
+            ' ',
+          ) + '.',
+      ).join(' '),
     );
     const doc = plain(paragraphs.join('\n\n')); // ~400 pages of text
     let counted = 0;

@@ -113,7 +113,8 @@ class Packer {
       units.push({ start, end, tokens, page: block.page, blockStart: units.length === first, heading, blockTokens: 0 });
     };
     let b = heading ? [block.start, block.end] : sentenceBounds(this.text, block.start, block.end);
-    if (!heading && hasHardLineBreaks(this.text, block.start, block.end)) b = withLineStarts(this.text, b, block.start, block.end);
+    if (!heading && hasHardLineBreaks(this.text, block.start, block.end))
+      b = withLineStarts(this.text, b, block.start, block.end);
     for (let i = 0; i + 1 < b.length; i++) {
       const [start, end] = this.trim(b[i]!, b[i + 1]!);
       if (end <= start) continue;
@@ -135,7 +136,7 @@ class Packer {
   /** Lines of an over-budget sentence as units; lines over budget are split at words. */
   private *addLines(start: number, end: number, push: (s: number, e: number, t: number) => void): Checkpoint {
     let lines = 0;
-    for (let from = start; from < end; ) {
+    for (let from = start; from < end;) {
       const nl = this.text.indexOf('\n', from);
       const to = nl === -1 || nl >= end ? end : nl;
       const [s, e] = this.trim(from, to);
@@ -148,7 +149,7 @@ class Packer {
         continue;
       }
       // A very long line is split window by window, so one step never holds the whole line.
-      for (let w = s; w < e; ) {
+      for (let w = s; w < e;) {
         const cut = this.windowEnd(w, e);
         for (const [ps, pe, pt] of this.splitLong(w, cut)) push(ps, pe, pt);
         w = cut;
@@ -176,7 +177,7 @@ class Packer {
     const bounds = wordBounds(this.text, start, end);
     const segTokens = bounds.slice(0, -1).map((b, i) => this.count(b, bounds[i + 1]!));
     const pieces: [number, number, number][] = [];
-    for (let p = 0; p + 1 < bounds.length; ) {
+    for (let p = 0; p + 1 < bounds.length;) {
       let q = p + 1;
       let sum = segTokens[p]!;
       while (q + 1 < bounds.length && sum + segTokens[q]! <= this.max && bounds[q + 1]! - bounds[p]! <= this.maxChars) {
@@ -302,7 +303,11 @@ const LINE_SAMPLE = 1000;
 export function hasHardLineBreaks(text: string, start: number, end: number): boolean {
   let breaks = 0;
   let wraps = 0;
-  for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end && breaks < LINE_SAMPLE; nl = text.indexOf('\n', nl + 1)) {
+  for (
+    let nl = text.indexOf('\n', start);
+    nl !== -1 && nl < end && breaks < LINE_SAMPLE;
+    nl = text.indexOf('\n', nl + 1)
+  ) {
     breaks++;
     const before = text.charCodeAt(nl - 1);
     const after = text[nl + 1] ?? '';

@@ -10,7 +10,7 @@ export interface Span {
 /** Non-blank lines of text[start, end), each trimmed, long ones cut in pieces of at most maxChars. Linear. */
 export function codeLineUnits(text: string, start: number, end: number, maxChars = 1000): Span[] {
   const units: Span[] = [];
-  for (let lineStart = start; lineStart < end; ) {
+  for (let lineStart = start; lineStart < end;) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1 || lineEnd > end) lineEnd = end;
     let s = lineStart;

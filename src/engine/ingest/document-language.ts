@@ -6,7 +6,9 @@ import { baseLanguage } from '../lexical/languages.ts';
 import type { DocumentFormat, ParsedDocument } from '../core/types.ts';
 import { detectLanguage } from './language.ts';
 
-export async function documentLanguage(parsed: Pick<ParsedDocument, 'format' | 'text' | 'language'>): Promise<string | undefined> {
+export async function documentLanguage(
+  parsed: Pick<ParsedDocument, 'format' | 'text' | 'language'>,
+): Promise<string | undefined> {
   if (parsed.format === 'code') return undefined;
   if (parsed.language) return baseLanguage(parsed.language) || undefined;
   try {

@@ -21,7 +21,13 @@ export interface FileParsingOptions {
 }
 
 export interface FileParsing {
-  parse(data: Uint8Array, fileName: string, mimeType: string, signal?: AbortSignal, context?: ParseContext): Promise<ParsedDocument>;
+  parse(
+    data: Uint8Array,
+    fileName: string,
+    mimeType: string,
+    signal?: AbortSignal,
+    context?: ParseContext,
+  ): Promise<ParsedDocument>;
   /** Stops the OCR worker (OCR turned off, or the engine shutting down); the next OCR starts a new one. */
   stopOcr(): Promise<void>;
 }

@@ -57,11 +57,19 @@ describe('hostile corpus', () => {
 
   it('keeps the text of every file that decodes with a repair, and warns about it', async () => {
     const files = hostileFiles({ small: true });
-    const lying = await parseFile(files.find((f) => f.name === 'lying-charset.html')!.bytes!(), 'lying-charset.html', '');
+    const lying = await parseFile(
+      files.find((f) => f.name === 'lying-charset.html')!.bytes!(),
+      'lying-charset.html',
+      '',
+    );
     expect(lying.text).toContain('Bouillabaisse à la carte, crème brûlée.'); // not "Ã "
     const utf16be = await parseFile(files.find((f) => f.name === 'utf16be-bom.txt')!.bytes!(), 'utf16be-bom.txt', '');
     expect(utf16be.text).toContain('tundrance, 你好.');
-    const rule = await parseFile(files.find((f) => f.name === 'rule-not-front-matter.md')!.bytes!(), 'rule-not-front-matter.md', '');
+    const rule = await parseFile(
+      files.find((f) => f.name === 'rule-not-front-matter.md')!.bytes!(),
+      'rule-not-front-matter.md',
+      '',
+    );
     expect(rule.text).toContain('The preamblist opens this file after a rule.');
   });
 });

@@ -34,8 +34,15 @@ describe('detectLanguage', () => {
 
 describe('mostlyNonEnglish', () => {
   it('weighs documents by length and ignores unknown languages', () => {
-    expect(mostlyNonEnglish([{ language: 'de', chars: 900 }, { language: 'en', chars: 100 }])).toBe(true);
-    expect(mostlyNonEnglish([{ language: 'de', chars: 100 }, { language: 'en', chars: 900 }, { chars: 5000 }])).toBe(false);
+    expect(
+      mostlyNonEnglish([
+        { language: 'de', chars: 900 },
+        { language: 'en', chars: 100 },
+      ]),
+    ).toBe(true);
+    expect(mostlyNonEnglish([{ language: 'de', chars: 100 }, { language: 'en', chars: 900 }, { chars: 5000 }])).toBe(
+      false,
+    );
     expect(mostlyNonEnglish([])).toBe(false);
   });
 });

@@ -16,10 +16,12 @@ interface Eld {
 
 let loading: Promise<Eld> | undefined;
 function loadEld(): Promise<Eld> {
-  loading ??= import('eld/extrasmall').then((m) => m.eld as unknown as Eld).catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
+  loading ??= import('eld/extrasmall')
+    .then((m) => m.eld as unknown as Eld)
+    .catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
   return loading;
 }
 

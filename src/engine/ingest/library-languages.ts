@@ -10,7 +10,9 @@ export interface LibraryLanguages {
   mostlyNonEnglish: boolean;
 }
 
-export function libraryLanguages(docs: Iterable<Pick<DocumentRecord, 'language' | 'format' | 'size'>>): LibraryLanguages {
+export function libraryLanguages(
+  docs: Iterable<Pick<DocumentRecord, 'language' | 'format' | 'size'>>,
+): LibraryLanguages {
   const languages = new Set<string>();
   const weighted: Array<{ language?: string; chars: number }> = [];
   let hasCode = false;

@@ -11,5 +11,8 @@ export function previewRecords(data: Uint8Array, fileName: string): RecordPrevie
   const format = EXTENSION_FORMAT[extensionOf(fileName)];
   if (format === 'csv') return previewTable(data, fileName);
   if (format === 'json') return previewJson(data, fileName);
-  throw new TroveError('UNSUPPORTED_FORMAT', `“${fileName}” is not a CSV, TSV, JSON or JSONL file, so it has no fields to preview.`);
+  throw new TroveError(
+    'UNSUPPORTED_FORMAT',
+    `“${fileName}” is not a CSV, TSV, JSON or JSONL file, so it has no fields to preview.`,
+  );
 }

@@ -15,17 +15,31 @@ const pieces = (text: string, bounds: number[]) => bounds.slice(0, -1).map((b, i
 describe('sentenceBounds', () => {
   it('ends sentences after terminal punctuation, closing quotes and the spaces after them', () => {
     const text = 'Kelp grows fast. Does it? Yes! “It does.” Otters eat urchins.';
-    expect(pieces(text, sentenceBounds(text))).toEqual(['Kelp grows fast. ', 'Does it? ', 'Yes! ', '“It does.” ', 'Otters eat urchins.']);
+    expect(pieces(text, sentenceBounds(text))).toEqual([
+      'Kelp grows fast. ',
+      'Does it? ',
+      'Yes! ',
+      '“It does.” ',
+      'Otters eat urchins.',
+    ]);
   });
 
   it('keeps abbreviations before lower-case words, decimals, and commas inside the sentence', () => {
     const text = 'Use e.g. `pip` or i.e. (see below) a tool. Pi is 3.14 today. Apples, pears, etc., and more.';
-    expect(pieces(text, sentenceBounds(text))).toEqual(['Use e.g. `pip` or i.e. (see below) a tool. ', 'Pi is 3.14 today. ', 'Apples, pears, etc., and more.']);
+    expect(pieces(text, sentenceBounds(text))).toEqual([
+      'Use e.g. `pip` or i.e. (see below) a tool. ',
+      'Pi is 3.14 today. ',
+      'Apples, pears, etc., and more.',
+    ]);
   });
 
   it('ends CJK sentences at full-width terminators without a space, and keeps commas inside', () => {
     const text = '巨藻生长在寒冷的海洋中，每天可以长高半米。海獭捕食海胆！真的吗？';
-    expect(pieces(text, sentenceBounds(text))).toEqual(['巨藻生长在寒冷的海洋中，每天可以长高半米。', '海獭捕食海胆！', '真的吗？']);
+    expect(pieces(text, sentenceBounds(text))).toEqual([
+      '巨藻生长在寒冷的海洋中，每天可以长高半米。',
+      '海獭捕食海胆！',
+      '真的吗？',
+    ]);
   });
 
   it('treats line breaks as soft wraps and works on a sub-range with absolute offsets', () => {
@@ -39,7 +53,9 @@ describe('sentenceBounds', () => {
     const guide = readFileSync(new URL('../../../e2e/fixtures/field-guide.md', import.meta.url), 'utf8');
     const text = (guide + '\n\n' + PROSE).replace(/\n/g, ' ');
     const ours = new Set(sentenceBounds(text).slice(1, -1));
-    const theirs = new Set([...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map((s) => s.index).slice(1));
+    const theirs = new Set(
+      [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map((s) => s.index).slice(1),
+    );
     const agreed = [...ours].filter((b) => theirs.has(b)).length;
     expect(theirs.size).toBeGreaterThan(10);
     expect(agreed / theirs.size).toBeGreaterThanOrEqual(0.9);

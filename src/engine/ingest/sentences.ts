@@ -8,7 +8,8 @@
 // sentence without a following space. Line breaks are soft wraps here (blocks are paragraphs), not sentence ends.
 
 /** ASCII-like terminators that need a following space (or the end of the text) to end a sentence. */
-const SPACED_END = /[.!?\u2026\u203c\u203d\u2047-\u2049\u0589\u061f\u06d4\u0964\u0965\u1362\u166e\u1803\u1809]+[)\]}"'\u2019\u201d\u00bb\u203a]*(?:\s+|$)|[\u3002\uff01\uff1f\uff61\ufe52\ufe56\ufe57]+[)\]}"'\u2019\u201d\u00bb\u203a\u300d\u300f\uff09\u3011]*\s*/gu;
+const SPACED_END =
+  /[.!?\u2026\u203c\u203d\u2047-\u2049\u0589\u061f\u06d4\u0964\u0965\u1362\u166e\u1803\u1809]+[)\]}"'\u2019\u201d\u00bb\u203a]*(?:\s+|$)|[\u3002\uff01\uff1f\uff61\ufe52\ufe56\ufe57]+[)\]}"'\u2019\u201d\u00bb\u203a\u300d\u300f\uff09\u3011]*\s*/gu;
 /**
  * What, after a plain full stop and spaces, continues the sentence (UAX #29 SB8/SB8a, simplified): a comma-like
  * mark or digit at once, or a lower-case letter after a few non-letters ("e.g. `path`", "i.e. (see").

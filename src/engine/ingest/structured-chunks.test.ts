@@ -8,7 +8,11 @@ import { chunkStructured } from './structured-chunks.ts';
 import { chunkProblems, seededRandom, uncovered } from '../testing/ingest-test-utils.ts';
 
 const words = (s: string) => (s.match(/\S+/g) ?? []).length;
-const opts = (maxTokens: number, overlapTokens = 0): ChunkerOptions => ({ maxTokens, overlapTokens, countTokens: words });
+const opts = (maxTokens: number, overlapTokens = 0): ChunkerOptions => ({
+  maxTokens,
+  overlapTokens,
+  countTokens: words,
+});
 
 function check(doc: ParsedDocument, options: ChunkerOptions) {
   const chunks = chunkStructured(doc, options);
@@ -28,7 +32,11 @@ describe('chunkStructured', () => {
 
   it('cuts an oversized row between its lines, every piece keeping the row', () => {
     const text = Array.from({ length: 30 }, (_, i) => `line ${i} of the long row`).join('\n');
-    const doc: ParsedDocument = { format: 'json', text, blocks: [{ start: 0, end: text.length, kind: 'record', row: 7, fields: { k: 1 } }] };
+    const doc: ParsedDocument = {
+      format: 'json',
+      text,
+      blocks: [{ start: 0, end: text.length, kind: 'record', row: 7, fields: { k: 1 } }],
+    };
     const chunks = check(doc, opts(20));
     expect(chunks.length).toBeGreaterThan(5);
     expect(chunks.every((c) => c.row === 7 && c.fields?.k === 1)).toBe(true);
@@ -57,7 +65,9 @@ describe('chunkStructured', () => {
 
   it('cuts a minified one-line file within the budget', () => {
     const rand = seededRandom(3);
-    const text = Array.from({ length: 3000 }, () => `v${Math.floor(rand() * 1000)}=f(${Math.floor(rand() * 9)});`).join(' ');
+    const text = Array.from({ length: 3000 }, () => `v${Math.floor(rand() * 1000)}=f(${Math.floor(rand() * 9)});`).join(
+      ' ',
+    );
     const doc: ParsedDocument = { format: 'code', text, blocks: [{ start: 0, end: text.length, kind: 'code' }] };
     check(doc, opts(50));
   });

@@ -24,8 +24,13 @@ interface Heading {
  * The engine's chunk step: prose through the async sentence chunker (it yields and honours cancel, so a search typed
  * during a big file still answers); documents with table rows or code through chunkStructured.
  */
-export function chunkForIndex(doc: ParsedDocument, options: ChunkerOptions, signal?: AbortSignal): ChunkDraft[] | Promise<ChunkDraft[]> {
-  if (!doc.blocks.some((b) => b.kind === 'record' || b.kind === 'code')) return chunkDocumentAsync(doc, { ...options, signal });
+export function chunkForIndex(
+  doc: ParsedDocument,
+  options: ChunkerOptions,
+  signal?: AbortSignal,
+): ChunkDraft[] | Promise<ChunkDraft[]> {
+  if (!doc.blocks.some((b) => b.kind === 'record' || b.kind === 'code'))
+    return chunkDocumentAsync(doc, { ...options, signal });
   return chunkStructured(doc, options, signal);
 }
 
@@ -57,9 +62,13 @@ export function chunkStructured(doc: ParsedDocument, options: ChunkerOptions, si
     for (const block of code) {
       const lines = codeLineUnits(doc.text, block.start, block.end);
       const blockTokens = count(block.start, block.end);
-      lines.forEach((line, i) => units.push({ ...line, tokens: count(line.start, line.end), blockStart: i === 0, blockTokens }));
+      lines.forEach((line, i) =>
+        units.push({ ...line, tokens: count(line.start, line.end), blockStart: i === 0, blockTokens }),
+      );
     }
-    pack(doc.text, units, options.maxTokens, count, (start, end, tokens) => out.push(draft(doc, start, end, tokens, path(), page)));
+    pack(doc.text, units, options.maxTokens, count, (start, end, tokens) =>
+      out.push(draft(doc, start, end, tokens, path(), page)),
+    );
     code = [];
   };
 
@@ -74,7 +83,12 @@ export function chunkStructured(doc: ParsedDocument, options: ChunkerOptions, si
       if (tokens <= options.maxTokens) pieces.push([block.start, block.end, tokens]);
       else {
         // An oversized row: cut between its lines (fields), each piece keeps the row and its fields.
-        const units = codeLineUnits(doc.text, block.start, block.end).map((u) => ({ ...u, tokens: count(u.start, u.end), blockStart: false, blockTokens: 0 }));
+        const units = codeLineUnits(doc.text, block.start, block.end).map((u) => ({
+          ...u,
+          tokens: count(u.start, u.end),
+          blockStart: false,
+          blockTokens: 0,
+        }));
         pack(doc.text, units, options.maxTokens, count, (s, e, t) => pieces.push([s, e, t]));
       }
       for (const [s, e, t] of pieces) {
@@ -102,7 +116,14 @@ export function chunkStructured(doc: ParsedDocument, options: ChunkerOptions, si
   return out;
 }
 
-function draft(doc: ParsedDocument, start: number, end: number, tokenCount: number, headingPath: string[], page?: number): ChunkDraft {
+function draft(
+  doc: ParsedDocument,
+  start: number,
+  end: number,
+  tokenCount: number,
+  headingPath: string[],
+  page?: number,
+): ChunkDraft {
   const chunk: ChunkDraft = { text: doc.text.slice(start, end), start, end, headingPath: [...headingPath], tokenCount };
   if (page !== undefined) chunk.page = page;
   return chunk;

@@ -7,7 +7,25 @@ import { analyze, analyzeWithOffsets, createAnalyzer } from './analyzer.ts';
 const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }), // any code point, including lone surrogates
   fc.string({ unit: 'grapheme', maxLength: 200 }),
-  fc.array(fc.constantFrom('The', "otter's", 'don’t', '3.5', '1,000', '你好世界', 'ภาษาไทย', 'naïve', '...', ' ', '\n', 'Ünïcödé'), { maxLength: 60 }).map((a) => a.join(' ')),
+  fc
+    .array(
+      fc.constantFrom(
+        'The',
+        "otter's",
+        'don’t',
+        '3.5',
+        '1,000',
+        '你好世界',
+        'ภาษาไทย',
+        'naïve',
+        '...',
+        ' ',
+        '\n',
+        'Ünïcödé',
+      ),
+      { maxLength: 60 },
+    )
+    .map((a) => a.join(' ')),
 );
 
 describe('analyzer properties', () => {
@@ -34,10 +52,13 @@ describe('analyzer properties', () => {
   it('terms do not depend on case, and a fresh analyzer with the same options gives the same terms', () => {
     const fresh = createAnalyzer();
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'abcdefghij KELP Otter.,\n'.split('')), maxLength: 120 }), (text) => {
-        expect(analyze(text.toUpperCase())).toEqual(analyze(text.toLowerCase()));
-        expect(fresh.analyze(text)).toEqual(analyze(text));
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'abcdefghij KELP Otter.,\n'.split('')), maxLength: 120 }),
+        (text) => {
+          expect(analyze(text.toUpperCase())).toEqual(analyze(text.toLowerCase()));
+          expect(fresh.analyze(text)).toEqual(analyze(text));
+        },
+      ),
       { numRuns: 200, seed: 5 },
     );
   });

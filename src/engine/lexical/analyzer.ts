@@ -64,7 +64,8 @@ const segmenters = new Map<string, Intl.Segmenter | null>();
 function wordSegmenter(language: string): Intl.Segmenter | null {
   let segmenter = segmenters.get(language);
   if (segmenter === undefined) {
-    segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(language || undefined, { granularity: 'word' }) : null;
+    segmenter =
+      typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(language || undefined, { granularity: 'word' }) : null;
     segmenters.set(language, segmenter);
   }
   return segmenter;
@@ -212,7 +213,8 @@ function resolve(options: AnalyzerOptions | string | undefined): Analyzer {
   if (options === undefined) return defaultAnalyzer;
   if (typeof options === 'string') return analyzerFor(options);
   const keys = Object.keys(options);
-  if (keys.every((k) => k === 'language' || k === 'splitIdentifiers')) return analyzerFor(options.language, options.splitIdentifiers);
+  if (keys.every((k) => k === 'language' || k === 'splitIdentifiers'))
+    return analyzerFor(options.language, options.splitIdentifiers);
   return createAnalyzer(options);
 }
 

@@ -30,11 +30,21 @@ describe('splitIdentifier', () => {
 describe('analyzer with splitIdentifiers', () => {
   it('keeps the whole identifier and adds its stemmed parts, each with its own offsets', () => {
     expect(analyze('const h = parseHttpHeader(line);', { splitIdentifiers: true })).toEqual([
-      'const', 'h', 'parsehttphead', 'pars', 'http', 'header', 'line',
+      'const',
+      'h',
+      'parsehttphead',
+      'pars',
+      'http',
+      'header',
+      'line',
     ]);
     const spans = analyzeWithOffsets('x.parseHttpHeader', { splitIdentifiers: true });
     expect(spans.map((s) => [s.term, s.start, s.end])).toEqual([
-      ['x', 0, 1], ['parsehttphead', 2, 17], ['pars', 2, 7], ['http', 7, 11], ['header', 11, 17],
+      ['x', 0, 1],
+      ['parsehttphead', 2, 17],
+      ['pars', 2, 7],
+      ['http', 7, 11],
+      ['header', 11, 17],
     ]);
   });
 
@@ -45,7 +55,13 @@ describe('analyzer with splitIdentifiers', () => {
   });
 
   it('splits non-ASCII identifiers too, and drops stop-word parts', () => {
-    expect(analyze('größeBerechnen is_a_test', { splitIdentifiers: true })).toEqual(['größeberechnen', 'größe', 'berechnen', 'is_a_test', 'test']);
+    expect(analyze('größeBerechnen is_a_test', { splitIdentifiers: true })).toEqual([
+      'größeberechnen',
+      'größe',
+      'berechnen',
+      'is_a_test',
+      'test',
+    ]);
   });
 
   it('is off by default: English analysis is unchanged', () => {

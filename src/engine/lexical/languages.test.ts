@@ -5,7 +5,8 @@ import { analyze, analyzeQuery, analyzerFor } from './analyzer.ts';
 import { Bm25Index } from './bm25.ts';
 import { seededRandom } from '../testing/ingest-test-utils.ts';
 
-const read = (dir: string, file: string) => readFileSync(new URL(`../../../fixtures/${dir}/${file}`, import.meta.url), 'utf8');
+const read = (dir: string, file: string) =>
+  readFileSync(new URL(`../../../fixtures/${dir}/${file}`, import.meta.url), 'utf8');
 
 /** Queries (of the collection) whose relevant document BM25 ranks first, with documents and queries analysed as `language`. */
 function foundFirst(dir: string, language: string | undefined): string[] {
@@ -62,7 +63,23 @@ describe('per-language keyword analysis', () => {
 
   it("leaves English output exactly as before (Lucene's EnglishAnalyzer behaviour, Anserini parity)", () => {
     const random = seededRandom(7);
-    const words = ['The', "John's", 'running', 'Connections', '1,000', 'café', 'naïve', 'über', 'is', 'IL-6', '日本語', 'don’t', 'parseHttpHeader', 'l’orchestre', 'Straße'];
+    const words = [
+      'The',
+      "John's",
+      'running',
+      'Connections',
+      '1,000',
+      'café',
+      'naïve',
+      'über',
+      'is',
+      'IL-6',
+      '日本語',
+      'don’t',
+      'parseHttpHeader',
+      'l’orchestre',
+      'Straße',
+    ];
     const text = Array.from({ length: 2000 }, () => words[Math.floor(random() * words.length)]).join(' ');
     // Digest of the terms the analyzer gave for this text before languages were added (commit bac9a01).
     const before = { count: 1902, fnv1a: '76c55bec' };

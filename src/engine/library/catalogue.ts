@@ -32,7 +32,12 @@ export class LibraryCatalogue {
   }
 
   /** Keyword search over some collections (all when none given); each scored with its own statistics. */
-  searchKeyword(terms: readonly string[], k: number, collections: readonly string[] | undefined, filter?: IdFilter): Hit[] {
+  searchKeyword(
+    terms: readonly string[],
+    k: number,
+    collections: readonly string[] | undefined,
+    filter?: IdFilter,
+  ): Hit[] {
     const hits: Hit[] = [];
     for (const [collection, index] of this.lexicalIndexes) {
       if (collections && !collections.includes(collection)) continue;
@@ -150,7 +155,8 @@ export class LibraryCatalogue {
     // Documents written after the snapshot (or deleted since) are brought in line one by one.
     for (const docId of changes.docIds) await this.syncDocument(store, docId);
     // A snapshot never holds a document that is not ready (it is written between tasks); be safe anyway.
-    for (const docId of [...this.docChunks.keys()]) if (this.docs.get(docId)?.status !== 'ready') this.removeChunks(docId);
+    for (const docId of [...this.docChunks.keys()])
+      if (this.docs.get(docId)?.status !== 'ready') this.removeChunks(docId);
     this.recount();
     return true;
   }

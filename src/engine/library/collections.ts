@@ -15,7 +15,10 @@ export async function readCollections(store: Store): Promise<CollectionRecord[]>
 
 /** Stores the full list of collection records (the default one may be included; it is implied). */
 export function saveCollections(store: Store, records: readonly CollectionRecord[]): Promise<void> {
-  return store.putSetting(COLLECTIONS_KEY, records.filter((c) => c.id !== DEFAULT_COLLECTION));
+  return store.putSetting(
+    COLLECTIONS_KEY,
+    records.filter((c) => c.id !== DEFAULT_COLLECTION),
+  );
 }
 
 const MAX_NAME = 80;
@@ -24,7 +27,8 @@ const MAX_NAME = 80;
 export function validCollectionName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   if (!trimmed) throw new TroveError('INVALID_ARGUMENT', 'A collection needs a name.');
-  if (trimmed.length > MAX_NAME) throw new TroveError('INVALID_ARGUMENT', `A collection name can have at most ${MAX_NAME} characters.`);
+  if (trimmed.length > MAX_NAME)
+    throw new TroveError('INVALID_ARGUMENT', `A collection name can have at most ${MAX_NAME} characters.`);
   return trimmed;
 }
 
@@ -37,7 +41,8 @@ export function normalizeTags(tags: readonly unknown[]): string[] {
     if (typeof tag !== 'string') throw new TroveError('INVALID_ARGUMENT', 'Tags must be text.');
     const t = tag.trim().toLowerCase();
     if (!t) continue;
-    if (t.length > MAX_TAG) throw new TroveError('INVALID_ARGUMENT', `A tag can have at most ${MAX_TAG} characters: “${t.slice(0, 20)}…”.`);
+    if (t.length > MAX_TAG)
+      throw new TroveError('INVALID_ARGUMENT', `A tag can have at most ${MAX_TAG} characters: “${t.slice(0, 20)}…”.`);
     clean.add(t);
   }
   return [...clean].sort();

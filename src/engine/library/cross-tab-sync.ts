@@ -50,7 +50,9 @@ export class CrossTabSync {
   listen(): void {
     const { channel } = this.parts;
     channel.onAnnouncement(() => void this.catchUpNow());
-    channel.onLocked?.(() => void this.parts.lockHere().then((locked) => locked && this.events.emit({ type: 'locked' })));
+    channel.onLocked?.(
+      () => void this.parts.lockHere().then((locked) => locked && this.events.emit({ type: 'locked' })),
+    );
   }
 
   /**

@@ -7,7 +7,11 @@ import type { LibraryCatalogue } from './catalogue.ts';
 const SAMPLE = 16;
 
 /** Passages per second of `embedder` on up to 16 of the library's passages; undefined when there are none. */
-export async function embedSpeed(embedder: Embedder, store: Store | null, catalogue: LibraryCatalogue): Promise<number | undefined> {
+export async function embedSpeed(
+  embedder: Embedder,
+  store: Store | null,
+  catalogue: LibraryCatalogue,
+): Promise<number | undefined> {
   const ids: number[] = [];
   for (const docId of catalogue.docs.keys()) {
     ids.push(...catalogue.chunksOf(docId).slice(0, SAMPLE - ids.length));

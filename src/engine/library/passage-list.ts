@@ -5,7 +5,6 @@ import type { LibraryCatalogue } from './catalogue.ts';
 import type { Store } from '../store/store.ts';
 import type { PassageListItem, PassagePage } from '../api/index.ts';
 
-
 /** The most passages one call returns. */
 export const MAX_PASSAGE_PAGE = 500;
 
@@ -20,7 +19,10 @@ export async function listPassages(
     throw new TroveError('INVALID_ARGUMENT', `offset must be a whole number of at least 0, got ${String(offset)}.`);
   }
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PASSAGE_PAGE) {
-    throw new TroveError('INVALID_ARGUMENT', `limit must be a whole number from 1 to ${MAX_PASSAGE_PAGE}, got ${String(limit)}.`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `limit must be a whole number from 1 to ${MAX_PASSAGE_PAGE}, got ${String(limit)}.`,
+    );
   }
   const doc = catalogue.docs.get(documentId);
   if (!doc) throw new TroveError('NOT_FOUND', `No document with id ${documentId}.`);
@@ -47,7 +49,13 @@ function page(
     total,
     offset,
     passages: rows.map((row, i) => {
-      const item: PassageListItem = { chunkId: row.id, index: offset + i, text: row.text, start: row.start, end: row.end };
+      const item: PassageListItem = {
+        chunkId: row.id,
+        index: offset + i,
+        text: row.text,
+        start: row.start,
+        end: row.end,
+      };
       if (row.page !== undefined) item.page = row.page;
       return item;
     }),

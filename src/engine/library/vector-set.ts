@@ -154,7 +154,9 @@ export class VectorSet {
       for (let from = 0; from < rows.length; from += REBUILD_SLICE) {
         const slice = rows.slice(from, from + REBUILD_SLICE);
         const vectors = new Float32Array(slice.length * batch.dims);
-        slice.forEach((row, i) => vectors.set(batch.vectors.subarray(row * batch.dims, (row + 1) * batch.dims), i * batch.dims));
+        slice.forEach((row, i) =>
+          vectors.set(batch.vectors.subarray(row * batch.dims, (row + 1) * batch.dims), i * batch.dims),
+        );
         index.add(
           slice.map((row) => batch.chunkIds[row]),
           vectors,
@@ -187,7 +189,14 @@ export class VectorSet {
 
 function optionsFor(policy: IndexPolicy, dims: number, size: number): IndexOptions {
   const kind: IndexKind = policy.kind === 'auto' ? (size >= policy.hnswThreshold ? 'hnsw' : 'flat') : policy.kind;
-  return { kind, dims, quantization: policy.quantization, M: policy.M, efConstruction: policy.efConstruction, ef: policy.ef };
+  return {
+    kind,
+    dims,
+    quantization: policy.quantization,
+    M: policy.M,
+    efConstruction: policy.efConstruction,
+    ef: policy.ef,
+  };
 }
 
 /** Whether an index built with `options` is what the policy wants at this size (ef can change without a rebuild). */

@@ -76,7 +76,11 @@ describe('project', () => {
       for (let i = 0; i < dims; i++) vectors[r * dims + i] = a * uu[i]! + b * vv[i]!;
     });
     const { points } = await project(vectors, dims, { method: 'pca' });
-    for (const [i, j] of [[0, 1], [5, 60], [17, 99]] as const) {
+    for (const [i, j] of [
+      [0, 1],
+      [5, 60],
+      [17, 99],
+    ] as const) {
       const before = Math.hypot(coords[i]![0] - coords[j]![0], coords[i]![1] - coords[j]![1]);
       const after = Math.hypot(points[i * 2]! - points[j * 2]!, points[i * 2 + 1]! - points[j * 2 + 1]!);
       expect(after).toBeCloseTo(before, 3);

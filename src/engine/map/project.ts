@@ -57,8 +57,7 @@ export async function project(vectors: Float32Array, dims: number, options: Proj
   const random = seeded(options.seed ?? 1);
   const count = vectors.length / dims;
   const nNeighbors = options.nNeighbors ?? 15;
-  const method =
-    options.method === 'umap' || (options.method !== 'pca' && count > nNeighbors * 2) ? 'umap' : 'pca';
+  const method = options.method === 'umap' || (options.method !== 'pca' && count > nNeighbors * 2) ? 'umap' : 'pca';
   throwIfAborted(signal);
 
   const keep = Math.min(dims, method === 'pca' ? 2 : (options.pcaDims ?? 32));

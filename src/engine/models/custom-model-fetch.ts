@@ -45,7 +45,11 @@ export async function fetchRepoFacts(
         const head = await fetchImpl(`${base}${file}`, { method: 'HEAD', signal });
         if (head.ok && !/text\/html/i.test(head.headers.get('content-type') ?? '')) files.push(file);
       }
-      if (files.length === 0) throw new TroveError('MODEL_UNAVAILABLE', `No copy of ${repo} on this site (${base}); run \`npm run models:fetch -- ${repo}\` where the hub is reachable.`);
+      if (files.length === 0)
+        throw new TroveError(
+          'MODEL_UNAVAILABLE',
+          `No copy of ${repo} on this site (${base}); run \`npm run models:fetch -- ${repo}\` where the hub is reachable.`,
+        );
       return {
         repo,
         revision: 'main',
@@ -56,9 +60,16 @@ export async function fetchRepoFacts(
     }
     const infoResponse = await fetchImpl(`${where.host.url}api/models/${repo}`, { signal });
     if (infoResponse.status === 401 || infoResponse.status === 404) {
-      throw new TroveError('MODEL_UNAVAILABLE', `${new URL(where.host.url).host} has no public repo "${repo}" (check the spelling; private and gated repos cannot be used).`);
+      throw new TroveError(
+        'MODEL_UNAVAILABLE',
+        `${new URL(where.host.url).host} has no public repo "${repo}" (check the spelling; private and gated repos cannot be used).`,
+      );
     }
-    if (!infoResponse.ok) throw new TroveError('MODEL_UNAVAILABLE', `${new URL(where.host.url).host} answered ${infoResponse.status} for "${repo}".`);
+    if (!infoResponse.ok)
+      throw new TroveError(
+        'MODEL_UNAVAILABLE',
+        `${new URL(where.host.url).host} answered ${infoResponse.status} for "${repo}".`,
+      );
     const info = (await infoResponse.json()) as { sha?: unknown; siblings?: Array<{ rfilename?: unknown }> };
     const files = (info.siblings ?? []).map((s) => s.rfilename).filter((f): f is string => typeof f === 'string');
     const revision = typeof info.sha === 'string' && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : 'main';
@@ -73,6 +84,8 @@ export async function fetchRepoFacts(
   } catch (error) {
     if (error instanceof TroveError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new TroveError('MODEL_UNAVAILABLE', `Could not read ${repo} from the model host: ${message}.`, { cause: error });
+    throw new TroveError('MODEL_UNAVAILABLE', `Could not read ${repo} from the model host: ${message}.`, {
+      cause: error,
+    });
   }
 }

@@ -9,10 +9,23 @@ import type { ModelSpec } from '../api/model-spec.ts';
 
 const SHA = 'a'.repeat(40);
 const bertConfig = { architectures: ['BertModel'], model_type: 'bert', hidden_size: 384, max_position_embeddings: 512 };
-const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx', 'onnx/model.onnx', '1_Pooling/config.json'];
+const files = [
+  'config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'onnx/model_quantized.onnx',
+  'onnx/model.onnx',
+  '1_Pooling/config.json',
+];
 
 function customSpec(repo = 'someone/small-embedder'): ModelSpec {
-  const check = checkCustomModel({ repo, revision: SHA, config: bertConfig, files, poolingConfig: { pooling_mode_cls_token: true } });
+  const check = checkCustomModel({
+    repo,
+    revision: SHA,
+    config: bertConfig,
+    files,
+    poolingConfig: { pooling_mode_cls_token: true },
+  });
   if (!check.spec) throw new Error(check.problems.join(' '));
   return check.spec;
 }
@@ -25,7 +38,9 @@ function fakeHub(repos: Record<string, { files: string[]; config?: unknown; pool
     const info = /\/api\/models\/(.+)$/.exec(url);
     if (info) {
       const repo = repos[info[1]];
-      return repo ? Response.json({ sha: SHA, siblings: repo.files.map((rfilename) => ({ rfilename })) }) : new Response('{}', { status: 404 });
+      return repo
+        ? Response.json({ sha: SHA, siblings: repo.files.map((rfilename) => ({ rfilename })) })
+        : new Response('{}', { status: 404 });
     }
     const file = /^https:\/\/hub\.test\/(.+?\/.+?)\/resolve\/[^/]+\/(.+)$/.exec(url);
     const repo = file && repos[file[1]];
@@ -50,7 +65,9 @@ describe('custom models in the settings', () => {
     const spec = customSpec();
     expect(() => validateCustomModels([{ ...spec, dims: 3 }])).toThrow(/vector size must be 16\.\.8192/);
     expect(() => validateCustomModels([{ ...spec, id: 'bge-small-en-v1.5' }])).toThrow(/id must be "hub:"/);
-    expect(() => validateCustomModels([{ ...spec, repo: '../etc', id: 'hub:../etc' }])).toThrow(/not a Hugging Face repo id/);
+    expect(() => validateCustomModels([{ ...spec, repo: '../etc', id: 'hub:../etc' }])).toThrow(
+      /not a Hugging Face repo id/,
+    );
     expect(() => validateCustomModels([{ ...spec, localOnly: true }])).toThrow(/fixture or local-only/);
     expect(() => validateCustomModels([spec, spec])).toThrow(/listed twice/);
     expect(() => validateCustomModels('nope')).toThrow(/must be a list/);
@@ -73,17 +90,29 @@ describe('fetchRepoFacts', () => {
   const where = { host: parseModelHost('https://hub.test'), localModelUrl: 'https://trove.test/models/' };
 
   it('reads the file list, the commit, config.json and the pooling config from the configured host only', async () => {
-    const hub = fakeHub({ 'someone/small-embedder': { files, config: bertConfig, pooling: { pooling_mode_mean_tokens: true } } });
+    const hub = fakeHub({
+      'someone/small-embedder': { files, config: bertConfig, pooling: { pooling_mode_mean_tokens: true } },
+    });
     const facts = await fetchRepoFacts('someone/small-embedder', where, hub.fetch);
-    expect(facts).toEqual({ repo: 'someone/small-embedder', revision: SHA, files, config: bertConfig, poolingConfig: { pooling_mode_mean_tokens: true } });
+    expect(facts).toEqual({
+      repo: 'someone/small-embedder',
+      revision: SHA,
+      files,
+      config: bertConfig,
+      poolingConfig: { pooling_mode_mean_tokens: true },
+    });
     expect(hub.asked.every((url) => url.startsWith('https://hub.test/'))).toBe(true);
     expect(checkCustomModel(facts).spec?.pooling).toBe('mean');
   });
 
   it('says when the repo does not exist, and refuses a malformed id before any request', async () => {
     const hub = fakeHub({});
-    await expect(fetchRepoFacts('someone/missing', where, hub.fetch)).rejects.toThrow(/hub\.test has no public repo "someone\/missing"/);
-    await expect(fetchRepoFacts('https://evil.example/x', where, hub.fetch)).rejects.toThrow(/not a Hugging Face repo id/);
+    await expect(fetchRepoFacts('someone/missing', where, hub.fetch)).rejects.toThrow(
+      /hub\.test has no public repo "someone\/missing"/,
+    );
+    await expect(fetchRepoFacts('https://evil.example/x', where, hub.fetch)).rejects.toThrow(
+      /not a Hugging Face repo id/,
+    );
     expect(hub.asked).toEqual(['https://hub.test/api/models/someone/missing']);
   });
 
@@ -99,7 +128,8 @@ describe('fetchRepoFacts', () => {
     const local = async (url: string, init?: RequestInit): Promise<Response> => {
       asked.push(`${init?.method ?? 'GET'} ${url}`);
       const name = url.slice('https://trove.test/models/someone/small-embedder/'.length);
-      if (!['config.json', 'tokenizer.json', 'onnx/model.onnx'].includes(name)) return new Response(null, { status: 404 });
+      if (!['config.json', 'tokenizer.json', 'onnx/model.onnx'].includes(name))
+        return new Response(null, { status: 404 });
       return name === 'config.json' ? Response.json(bertConfig) : new Response('x');
     };
     const facts = await fetchRepoFacts('someone/small-embedder', { ...where, host: parseModelHost('self') }, local);

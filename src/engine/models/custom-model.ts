@@ -4,7 +4,6 @@
 import type { CustomModelCheck } from '../api/models.ts';
 import type { ModelDtype, ModelSpec, Pooling } from '../api/model-spec.ts';
 
-
 /** What the caller fetched from the hub (or a local folder) for one repo. */
 export interface RepoFacts {
   /** "owner/name" as the user typed it. */
@@ -88,7 +87,9 @@ export function checkCustomModel(facts: RepoFacts): CustomModelCheck {
     return { ok: false, problems, notes };
   }
   const modelType = typeof config.model_type === 'string' ? config.model_type : undefined;
-  const architectures = Array.isArray(config.architectures) ? config.architectures.filter((a): a is string => typeof a === 'string') : [];
+  const architectures = Array.isArray(config.architectures)
+    ? config.architectures.filter((a): a is string => typeof a === 'string')
+    : [];
   const isStatic = modelType === 'model2vec' || architectures.includes('StaticModel');
 
   if (architectures.some((a) => GENERATORS.test(a))) {
@@ -102,10 +103,14 @@ export function checkCustomModel(facts: RepoFacts): CustomModelCheck {
   if (!isStatic && !modelType) {
     problems.push('its config.json has no model_type, so transformers.js cannot tell how to run it.');
   } else if (!isStatic && modelType && !SUPPORTED_MODEL_TYPES.includes(modelType)) {
-    problems.push(`its model_type "${modelType}" is not an encoder Trove can run (supported: ${SUPPORTED_MODEL_TYPES.join(', ')}).`);
+    problems.push(
+      `its model_type "${modelType}" is not an encoder Trove can run (supported: ${SUPPORTED_MODEL_TYPES.join(', ')}).`,
+    );
   }
 
-  const dims = isStatic ? positiveInt(config.hidden_dim) ?? positiveInt(config.apply_pca) ?? positiveInt(config.hidden_size) : positiveInt(config.hidden_size) ?? positiveInt(config.d_model) ?? positiveInt(config.dim);
+  const dims = isStatic
+    ? (positiveInt(config.hidden_dim) ?? positiveInt(config.apply_pca) ?? positiveInt(config.hidden_size))
+    : (positiveInt(config.hidden_size) ?? positiveInt(config.d_model) ?? positiveInt(config.dim));
   if (dims === undefined) {
     problems.push(`its config.json gives no vector size (${isStatic ? 'hidden_dim' : 'hidden_size'}).`);
   } else if (dims < MIN_DIMS || dims > MAX_DIMS) {
@@ -113,7 +118,9 @@ export function checkCustomModel(facts: RepoFacts): CustomModelCheck {
   }
 
   if (!files.has('tokenizer.json')) {
-    problems.push('it has no tokenizer.json (transformers.js needs the fast-tokenizer file; vocab.txt alone is not enough).');
+    problems.push(
+      'it has no tokenizer.json (transformers.js needs the fast-tokenizer file; vocab.txt alone is not enough).',
+    );
   } else if (!files.has('tokenizer_config.json')) {
     notes.push('no tokenizer_config.json: tokenizer defaults apply (lower-casing and maximum length may differ).');
   }
@@ -131,18 +138,26 @@ export function checkCustomModel(facts: RepoFacts): CustomModelCheck {
   if (!isStatic) {
     const declared = poolingFrom(facts.poolingConfig);
     if (declared) pooling = declared;
-    else notes.push('no sentence-transformers pooling config (1_Pooling/config.json): mean pooling assumed; check the model card.');
+    else
+      notes.push(
+        'no sentence-transformers pooling config (1_Pooling/config.json): mean pooling assumed; check the model card.',
+      );
   }
   const cpuDtype: ModelDtype = available.includes('q8') ? 'q8' : available[0];
   const gpuDtype: ModelDtype = available.includes('fp32') ? 'fp32' : available.includes('fp16') ? 'fp16' : available[0];
-  if (!available.includes('q8') && !isStatic) notes.push(`no quantized (q8) file: WASM runs ${cpuDtype}, slower and larger.`);
+  if (!available.includes('q8') && !isStatic)
+    notes.push(`no quantized (q8) file: WASM runs ${cpuDtype}, slower and larger.`);
   if (!available.includes('fp32') && !available.includes('fp16')) {
-    notes.push(`only ${available.join('/')} files: quantized kernels on WebGPU have returned wrong vectors; the self-check decides.`);
+    notes.push(
+      `only ${available.join('/')} files: quantized kernels on WebGPU have returned wrong vectors; the self-check decides.`,
+    );
   }
   const maxPositions = positiveInt(config.max_position_embeddings);
   // Capped at 512: longer contexts cost quadratic attention and Trove's chunks are shorter anyway.
   const maxTokens = isStatic ? 512 : Math.min(512, maxPositions ?? 512);
-  notes.push('no query/passage prefixes are known for a custom model; if its card asks for some, search quality will suffer without them.');
+  notes.push(
+    'no query/passage prefixes are known for a custom model; if its card asks for some, search quality will suffer without them.',
+  );
 
   const spec: ModelSpec = {
     id: `hub:${facts.repo}`,
@@ -162,7 +177,7 @@ export function checkCustomModel(facts: RepoFacts): CustomModelCheck {
     license: typeof config.license === 'string' ? config.license : 'unknown (see the model card)',
     languages: [],
     summary: `Added by you from ${facts.repo}.`,
-    quality: 'Unknown: not in Trove\'s registry. Measure it on your own documents (evaluation view).',
+    quality: "Unknown: not in Trove's registry. Measure it on your own documents (evaluation view).",
   };
   return { ok: true, problems, notes, spec };
 }

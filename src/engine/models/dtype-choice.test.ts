@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dtypeForModel, dtypeToLoad, offeredDtypes, reembedSeconds, storedDtypeOf, wantedDtype } from './dtype-choice.ts';
+import {
+  dtypeForModel,
+  dtypeToLoad,
+  offeredDtypes,
+  reembedSeconds,
+  storedDtypeOf,
+  wantedDtype,
+} from './dtype-choice.ts';
 import { getModelSpec, modelFingerprint } from './model-registry.ts';
 
 const bge = getModelSpec('bge-small-en-v1.5');

@@ -25,13 +25,19 @@ export function offeredDtypes(spec: ModelSpec): ModelDtype[] {
 /** Throws INVALID_ARGUMENT unless `choice` is 'auto' or a dtype the model offers; the message lists the choices. */
 export function validateDtypeChoice(choice: unknown, spec: ModelSpec): void {
   if (!DTYPE_CHOICES.includes(choice as DtypeChoice)) {
-    throw new TroveError('INVALID_ARGUMENT', `dtype must be one of ${DTYPE_CHOICES.join(', ')}, got "${String(choice)}".`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `dtype must be one of ${DTYPE_CHOICES.join(', ')}, got "${String(choice)}".`,
+    );
   }
   if (choice === 'auto') return;
   const offered = offeredDtypes(spec);
   if (!offered.includes(choice as ModelDtype)) {
     const list = offered.map((d) => `${d} (${spec.sizeMB[d]} MB)`).join(', ');
-    throw new TroveError('INVALID_ARGUMENT', `${spec.id} has no ${String(choice)} weights; it offers ${list}, or auto.`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `${spec.id} has no ${String(choice)} weights; it offers ${list}, or auto.`,
+    );
   }
 }
 
@@ -58,7 +64,11 @@ export function storedDtypeOf(fingerprint: string | undefined, spec: ModelSpec):
  * vectors' dtype for this model (kept until a change is confirmed). `choice`: the Settings override.
  * undefined: the device's default.
  */
-export function dtypeToLoad(input: { choice: DtypeChoice; stored?: ModelDtype; accepted?: ModelDtype }): ModelDtype | undefined {
+export function dtypeToLoad(input: {
+  choice: DtypeChoice;
+  stored?: ModelDtype;
+  accepted?: ModelDtype;
+}): ModelDtype | undefined {
   if (input.accepted) return input.accepted;
   if (input.stored) return input.stored;
   return input.choice === 'auto' ? undefined : input.choice;

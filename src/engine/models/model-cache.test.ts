@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../settings/settings.ts';
 import type { EngineSettings } from '../api/settings.ts';
-import { cacheUsage, cachedModel, deleteCachedModel, downloadModel, fileUrl, modelFiles, type CacheLike, type ModelSource } from './model-cache.ts';
+import {
+  cacheUsage,
+  cachedModel,
+  deleteCachedModel,
+  downloadModel,
+  fileUrl,
+  modelFiles,
+  type CacheLike,
+  type ModelSource,
+} from './model-cache.ts';
 import { ModelCacheService } from '../services/model-cache-service.ts';
 import { parseModelHost } from './model-host.ts';
 
@@ -13,7 +22,10 @@ class FakeCache implements CacheLike {
     return entry ? new Response(entry.body.slice(), { headers: entry.headers }) : undefined;
   }
   async put(url: string, response: Response) {
-    this.entries.set(url, { body: new Uint8Array(await response.arrayBuffer()), headers: new Headers(response.headers) });
+    this.entries.set(url, {
+      body: new Uint8Array(await response.arrayBuffer()),
+      headers: new Headers(response.headers),
+    });
   }
   async delete(url: string) {
     return this.entries.delete(url);
@@ -24,7 +36,11 @@ class FakeCache implements CacheLike {
 }
 
 const target = { repo: 'Xenova/bge-small-en-v1.5', revision: 'main', localOnly: false };
-const source: ModelSource = { host: parseModelHost('https://huggingface.co'), allowRemote: true, localModelUrl: 'https://trove.test/models/' };
+const source: ModelSource = {
+  host: parseModelHost('https://huggingface.co'),
+  allowRemote: true,
+  localModelUrl: 'https://trove.test/models/',
+};
 const HUB = 'https://huggingface.co/Xenova/bge-small-en-v1.5/resolve/main/';
 
 /** A host that serves every requested file as `size` bytes in chunks of 1000, and records what it was asked. */
@@ -32,7 +48,8 @@ function fakeHost(size: number, options: { failOn?: string; stall?: string } = {
   const asked: string[] = [];
   const fetchImpl = async (url: string, init?: RequestInit): Promise<Response> => {
     asked.push(`${init?.method ?? 'GET'} ${url}`);
-    if (options.failOn && url.endsWith(options.failOn)) return new Response('nope', { status: 404, statusText: 'Not Found' });
+    if (options.failOn && url.endsWith(options.failOn))
+      return new Response('nope', { status: 404, statusText: 'Not Found' });
     const headers = { 'content-length': String(size) };
     if (init?.method === 'HEAD') return new Response(null, { headers });
     const stall = options.stall && url.endsWith(options.stall);
@@ -59,8 +76,12 @@ function fakeHost(size: number, options: { failOn?: string; stall?: string } = {
 describe('model cache', () => {
   it('uses the keys transformers.js caches under: the host layout when downloads are on, the self-hosted path otherwise', () => {
     expect(fileUrl(target, 'onnx/model_quantized.onnx', source)).toBe(`${HUB}onnx/model_quantized.onnx`);
-    expect(fileUrl(target, 'config.json', { ...source, allowRemote: false })).toBe('https://trove.test/models/Xenova/bge-small-en-v1.5/config.json');
-    expect(fileUrl(target, 'config.json', { ...source, host: parseModelHost('self') })).toBe('https://trove.test/models/Xenova/bge-small-en-v1.5/config.json');
+    expect(fileUrl(target, 'config.json', { ...source, allowRemote: false })).toBe(
+      'https://trove.test/models/Xenova/bge-small-en-v1.5/config.json',
+    );
+    expect(fileUrl(target, 'config.json', { ...source, host: parseModelHost('self') })).toBe(
+      'https://trove.test/models/Xenova/bge-small-en-v1.5/config.json',
+    );
     expect(modelFiles('q8')).toContain('onnx/model_quantized.onnx');
     expect(modelFiles('fp32')).toContain('onnx/model.onnx');
   });
@@ -69,13 +90,19 @@ describe('model cache', () => {
     const cache = new FakeCache();
     const host = fakeHost(25_000);
     const progress: number[] = [];
-    const result = await downloadModel(cache, target, 'q8', source, { fetch: host.fetch, onProgress: (p) => progress.push(p.loaded / p.total) });
+    const result = await downloadModel(cache, target, 'q8', source, {
+      fetch: host.fetch,
+      onProgress: (p) => progress.push(p.loaded / p.total),
+    });
     expect(result).toEqual({ bytes: 100_000, files: modelFiles('q8') });
     expect(progress.length).toBeGreaterThan(50);
     expect(progress.at(-1)).toBe(1);
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
     expect(await cachedModel(cache, target, 'q8', source)).toEqual({ state: 'complete', bytes: 100_000, missing: [] });
-    expect(await cachedModel(cache, target, 'fp32', source)).toMatchObject({ state: 'partial', missing: ['onnx/model.onnx'] });
+    expect(await cachedModel(cache, target, 'fp32', source)).toMatchObject({
+      state: 'partial',
+      missing: ['onnx/model.onnx'],
+    });
     expect(await cacheUsage(cache)).toBe(100_000);
     // Already cached files are not fetched again.
     const again = fakeHost(25_000);
@@ -96,19 +123,26 @@ describe('model cache', () => {
     });
     await expect(download).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(cache.entries.size).toBe(0);
-    expect(await cachedModel(cache, target, 'q8', source)).toEqual({ state: 'none', bytes: 0, missing: modelFiles('q8') });
+    expect(await cachedModel(cache, target, 'q8', source)).toEqual({
+      state: 'none',
+      bytes: 0,
+      missing: modelFiles('q8'),
+    });
   });
 
   it('a file the host does not have fails the download by name and caches nothing', async () => {
     const cache = new FakeCache();
     const host = fakeHost(2_000, { failOn: 'tokenizer.json' });
-    await expect(downloadModel(cache, target, 'q8', source, { fetch: host.fetch })).rejects.toThrow(/Xenova\/bge-small-en-v1\.5\/tokenizer\.json could not be downloaded: 404/);
+    await expect(downloadModel(cache, target, 'q8', source, { fetch: host.fetch })).rejects.toThrow(
+      /Xenova\/bge-small-en-v1\.5\/tokenizer\.json could not be downloaded: 404/,
+    );
     expect(cache.entries.size).toBe(0);
   });
 
   it('deletes every cached file of one model (any revision, and its self-hosted copy) and leaves the others', async () => {
     const cache = new FakeCache();
-    const put = (url: string, size: number) => cache.put(url, new Response(new Uint8Array(size), { headers: { 'content-length': String(size) } }));
+    const put = (url: string, size: number) =>
+      cache.put(url, new Response(new Uint8Array(size), { headers: { 'content-length': String(size) } }));
     await put(`${HUB}config.json`, 10);
     await put('https://huggingface.co/Xenova/bge-small-en-v1.5/resolve/abc123/onnx/model.onnx', 300);
     await put('https://trove.test/models/Xenova/bge-small-en-v1.5/tokenizer.json', 20);
@@ -141,17 +175,41 @@ describe('ModelCacheService', () => {
   function service(overrides: Partial<EngineSettings> = {}, cache = new FakeCache(), host = fakeHost(1_000)) {
     const settings: EngineSettings = { ...DEFAULT_SETTINGS, ...overrides };
     const caches = { open: async (name: string) => (name === 'transformers-cache' ? cache : new FakeCache()) };
-    return { cache, host, svc: new ModelCacheService({ caches, fetch: host.fetch, settings: () => settings, probeDevice: async () => 'wasm', baseUrl: 'https://trove.test/' }) };
+    return {
+      cache,
+      host,
+      svc: new ModelCacheService({
+        caches,
+        fetch: host.fetch,
+        settings: () => settings,
+        probeDevice: async () => 'wasm',
+        baseUrl: 'https://trove.test/',
+      }),
+    };
   }
 
   it('lists every registry embedding model and reranker with the dtype, size and device it would use here', async () => {
     const { svc } = service();
     const overview = await svc.overview();
     const bge = overview.models.find((m) => m.id === 'bge-small-en-v1.5')!;
-    expect(bge).toMatchObject({ kind: 'embedding', device: 'wasm', dtype: 'q8', sizeMB: 34, dims: 384, inUse: true, recommended: true, license: 'MIT' });
+    expect(bge).toMatchObject({
+      kind: 'embedding',
+      device: 'wasm',
+      dtype: 'q8',
+      sizeMB: 34,
+      dims: 384,
+      inUse: true,
+      recommended: true,
+      license: 'MIT',
+    });
     expect(bge.cache.state).toBe('none');
     expect(overview.models.some((m) => m.kind === 'reranker')).toBe(true);
-    expect(overview).toMatchObject({ usageBytes: 0, cacheAvailable: true, hostLabel: 'huggingface.co', downloadsAllowed: true });
+    expect(overview).toMatchObject({
+      usageBytes: 0,
+      cacheAvailable: true,
+      hostLabel: 'huggingface.co',
+      downloadsAllowed: true,
+    });
   });
 
   it('downloads, reports cached, and deletes; cancel stops a download', async () => {

@@ -10,7 +10,6 @@ import type { ModelHost } from './model-host.ts';
 import type { CachedModel, DownloadProgress } from '../api/models.ts';
 import type { ModelDtype } from '../api/model-spec.ts';
 
-
 /** transformers.js' default env.cacheKey: the Cache Storage cache it keeps model files in. */
 export const MODEL_CACHE_NAME = 'transformers-cache';
 
@@ -67,7 +66,12 @@ function belongsTo(url: string, target: ModelFilesTarget, source: ModelSource): 
   return source.host.kind === 'remote' && url.startsWith(`${source.host.url}${target.repo}/resolve/`);
 }
 
-export async function cachedModel(cache: CacheLike, target: ModelFilesTarget, dtype: ModelDtype, source: ModelSource): Promise<CachedModel> {
+export async function cachedModel(
+  cache: CacheLike,
+  target: ModelFilesTarget,
+  dtype: ModelDtype,
+  source: ModelSource,
+): Promise<CachedModel> {
   const missing: string[] = [];
   for (const file of modelFiles(dtype)) {
     const local = `${source.localModelUrl}${target.repo}/${file}`;
@@ -98,7 +102,11 @@ async function entrySize(cache: CacheLike, url: string): Promise<number> {
 }
 
 /** Deletes every cached file of the repo; returns the bytes freed. */
-export async function deleteCachedModel(cache: CacheLike, target: ModelFilesTarget, source: ModelSource): Promise<number> {
+export async function deleteCachedModel(
+  cache: CacheLike,
+  target: ModelFilesTarget,
+  source: ModelSource,
+): Promise<number> {
   let freed = 0;
   for (const { url } of await cache.keys()) {
     if (!belongsTo(url, target, source)) continue;
@@ -138,13 +146,18 @@ export async function downloadModel(
   let total = 0;
   try {
     // Sizes first where the host says them, so the percentage means the whole model, not the current file.
-    const heads = await Promise.all(wanted.map(({ url }) => options.fetch(url, { method: 'HEAD', signal }).catch(() => undefined)));
+    const heads = await Promise.all(
+      wanted.map(({ url }) => options.fetch(url, { method: 'HEAD', signal }).catch(() => undefined)),
+    );
     const sizes = heads.map((head) => (head?.ok ? Number(head.headers.get('content-length')) || 0 : 0));
     total = sizes.every((size) => size > 0) ? sizes.reduce((a, b) => a + b, 0) : 0;
     for (const { file, url } of wanted) {
       const response = await options.fetch(url, { signal });
       if (!response.ok) {
-        throw new TroveError('MODEL_UNAVAILABLE', `Model file ${target.repo}/${file} could not be downloaded: ${response.status} ${response.statusText} from ${url}.`);
+        throw new TroveError(
+          'MODEL_UNAVAILABLE',
+          `Model file ${target.repo}/${file} could not be downloaded: ${response.status} ${response.statusText} from ${url}.`,
+        );
       }
       const body = await readAll(response, signal, (chunk) => {
         loaded += chunk;
@@ -155,16 +168,25 @@ export async function downloadModel(
       received.push({ url, body, headers });
     }
   } catch (error) {
-    if (isAbort(error) || signal?.aborted) throw new TroveError('CANCELLED', 'The download was cancelled; nothing of it was kept.');
+    if (isAbort(error) || signal?.aborted)
+      throw new TroveError('CANCELLED', 'The download was cancelled; nothing of it was kept.');
     if (error instanceof TroveError) throw error;
-    throw new TroveError('MODEL_UNAVAILABLE', `Model ${target.repo} could not be downloaded: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+    throw new TroveError(
+      'MODEL_UNAVAILABLE',
+      `Model ${target.repo} could not be downloaded: ${error instanceof Error ? error.message : String(error)}.`,
+      { cause: error },
+    );
   }
   throwIfAborted(signal);
   for (const { url, body, headers } of received) await cache.put(url, new Response(body, { status: 200, headers }));
   return { bytes: loaded, files: wanted.map((w) => w.file) };
 }
 
-async function readAll(response: Response, signal: AbortSignal | undefined, onChunk: (bytes: number) => void): Promise<Uint8Array<ArrayBuffer>> {
+async function readAll(
+  response: Response,
+  signal: AbortSignal | undefined,
+  onChunk: (bytes: number) => void,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (!response.body) {
     const whole = new Uint8Array(await response.arrayBuffer());
     onChunk(whole.byteLength);

@@ -14,8 +14,17 @@ import {
 describe('parseModelHost', () => {
   it('defaults to the Hugging Face hub, with its redirect targets for the CSP', () => {
     const hub = parseModelHost(undefined);
-    expect(hub).toEqual({ kind: 'remote', origin: 'https://huggingface.co', url: 'https://huggingface.co/', isHub: true });
-    expect(modelHostConnectSources(hub)).toEqual(['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co']);
+    expect(hub).toEqual({
+      kind: 'remote',
+      origin: 'https://huggingface.co',
+      url: 'https://huggingface.co/',
+      isHub: true,
+    });
+    expect(modelHostConnectSources(hub)).toEqual([
+      'https://huggingface.co',
+      'https://*.huggingface.co',
+      'https://*.hf.co',
+    ]);
     expect(modelHostLabel(hub)).toBe('huggingface.co');
   });
 
@@ -60,7 +69,9 @@ describe('configureTransformersEnv follows the active model host', () => {
     expect(activeModelHost()).toEqual({ kind: 'self' });
     configureTransformersEnv({ allowRemoteModels: true, localModelPath: '/models/' });
     expect(env.allowRemoteModels).toBe(false);
-    await expect(env.fetch('https://huggingface.co/x/y/resolve/main/config.json')).rejects.toThrow(/only from this site$/);
+    await expect(env.fetch('https://huggingface.co/x/y/resolve/main/config.json')).rejects.toThrow(
+      /only from this site$/,
+    );
   });
 
   it('the default build still uses the hub', () => {

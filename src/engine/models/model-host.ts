@@ -46,13 +46,19 @@ export function parseModelHost(value: string | undefined): ModelHost {
   }
   if (url.username || url.password) throw invalid(raw, 'it must not carry a user name or password');
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw invalid(raw, 'it must be an origin only, e.g. "https://models.example.org" (files are fetched from <host>/<repo>/resolve/<revision>/)');
+    throw invalid(
+      raw,
+      'it must be an origin only, e.g. "https://models.example.org" (files are fetched from <host>/<repo>/resolve/<revision>/)',
+    );
   }
   return { kind: 'remote', origin: url.origin, url: `${url.origin}/`, isHub: HUB_ORIGINS.has(url.origin) };
 }
 
 function invalid(value: string, why: string): TroveError {
-  return new TroveError('INVALID_ARGUMENT', `Model host "${value}" is not usable: ${why}. Use "self" or an origin such as ${DEFAULT_MODEL_HOST}.`);
+  return new TroveError(
+    'INVALID_ARGUMENT',
+    `Model host "${value}" is not usable: ${why}. Use "self" or an origin such as ${DEFAULT_MODEL_HOST}.`,
+  );
 }
 
 /** The normalised setting value: "self" or the origin. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
-import { DEFAULT_MODEL_ID, MODEL_REGISTRY, TEST_MODEL_ID, getModelSpec, listModels, modelFingerprint } from './model-registry.ts';
+import {
+  DEFAULT_MODEL_ID,
+  MODEL_REGISTRY,
+  TEST_MODEL_ID,
+  getModelSpec,
+  listModels,
+  modelFingerprint,
+} from './model-registry.ts';
 
 describe('model registry', () => {
   it('defaults to bge-small-en-v1.5 with CLS pooling, its query instruction, q8 on CPU/WASM and fp32 on WebGPU', () => {
@@ -120,7 +127,8 @@ describe('model registry coverage', () => {
 
   it('every product model states size per dtype it runs with, languages, licence and a sourced quality figure', () => {
     for (const model of products) {
-      for (const dtype of Object.values(model.dtype)) expect(model.sizeMB[dtype], `${model.id} ${dtype}`).toBeGreaterThan(0);
+      for (const dtype of Object.values(model.dtype))
+        expect(model.sizeMB[dtype], `${model.id} ${dtype}`).toBeGreaterThan(0);
       expect(model.languages.length, model.id).toBeGreaterThan(0);
       expect(model.license, model.id).toMatch(/MIT|Apache/);
       expect(model.quality, model.id).toMatch(/card|results|leaderboard/i);

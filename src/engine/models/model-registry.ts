@@ -2,8 +2,6 @@
 import { TroveError } from '../core/errors.ts';
 import type { ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
-
-
 const BGE_SMALL: ModelSpec = {
   id: 'bge-small-en-v1.5',
   repo: 'Xenova/bge-small-en-v1.5',
@@ -197,7 +195,8 @@ const customModels = new Map<string, ModelSpec>();
 
 export function setCustomModels(specs: readonly ModelSpec[]): void {
   customModels.clear();
-  for (const spec of specs) if (!Object.hasOwn(MODEL_REGISTRY, spec.id)) customModels.set(spec.id, Object.freeze({ ...spec }));
+  for (const spec of specs)
+    if (!Object.hasOwn(MODEL_REGISTRY, spec.id)) customModels.set(spec.id, Object.freeze({ ...spec }));
 }
 
 export function getModelSpec(id: string): ModelSpec {

@@ -19,7 +19,9 @@ export function estimateTokens(text: string): number {
     }
     // Vocabularies hold most words up to ~6 letters whole; longer or rarer words become pieces of ~4 letters.
     // Numbers and letter-digit mixes split more finely (~2 characters per piece).
-    tokens += HAS_DIGIT.test(piece) ? 1 + Math.ceil(Math.max(0, length - 3) / 2) : 1 + Math.ceil(Math.max(0, length - 6) / 4);
+    tokens += HAS_DIGIT.test(piece)
+      ? 1 + Math.ceil(Math.max(0, length - 3) / 2)
+      : 1 + Math.ceil(Math.max(0, length - 6) / 4);
   }
   return tokens;
 }

@@ -68,7 +68,9 @@ function guardedFetch(fetchImpl: Fetch, localModelPath: string, host: ModelHost)
     const url = input instanceof URL ? input.href : String(input);
     const origin = httpOrigin(url);
     if (origin && !allowed.has(origin)) {
-      throw new Error(`refused to fetch ${url}: models load only from this site${host.kind === 'remote' ? ` or ${host.url}` : ''}`);
+      throw new Error(
+        `refused to fetch ${url}: models load only from this site${host.kind === 'remote' ? ` or ${host.url}` : ''}`,
+      );
     }
     const response = await fetchImpl(input, init);
     // Static dev/preview servers answer unknown paths with index.html (SPA fallback). Reporting a 404 instead lets
@@ -102,11 +104,16 @@ async function hasWebGpuAdapter(): Promise<boolean> {
 }
 
 /** The device to try first, and a note when it is not what was asked for. */
-export async function chooseDevice(requested: TransformersLoadOptions['device']): Promise<{ device: EmbedDevice; note?: string }> {
+export async function chooseDevice(
+  requested: TransformersLoadOptions['device'],
+): Promise<{ device: EmbedDevice; note?: string }> {
   if (IS_NODE) {
     // onnxruntime-node: native CPU (its wasm/webgpu paths are not what the browser runs).
     const asked = requested === 'auto' || requested === 'cpu';
-    return { device: 'cpu', note: asked ? undefined : `${requested} is not used in Node; running on the native CPU backend` };
+    return {
+      device: 'cpu',
+      note: asked ? undefined : `${requested} is not used in Node; running on the native CPU backend`,
+    };
   }
   if (requested === 'wasm' || requested === 'cpu') return { device: 'wasm' };
   if (await hasWebGpuAdapter()) return { device: 'webgpu' };

@@ -7,7 +7,10 @@ export const MAX_WASM_THREADS = 4;
 
 export function wasmThreads(hardwareConcurrency: number | undefined, crossOriginIsolated: boolean | undefined): number {
   if (!crossOriginIsolated) return 1;
-  const cores = Number.isFinite(hardwareConcurrency) && (hardwareConcurrency ?? 0) >= 1 ? Math.floor(hardwareConcurrency as number) : 1;
+  const cores =
+    Number.isFinite(hardwareConcurrency) && (hardwareConcurrency ?? 0) >= 1
+      ? Math.floor(hardwareConcurrency as number)
+      : 1;
   return cores <= 2 ? cores : Math.min(MAX_WASM_THREADS, cores - 1);
 }
 

@@ -77,7 +77,10 @@ describe('record envelopes', () => {
     const ids = new Uint32Array([1, 2, 4294967295]);
     const bytes = new Uint8Array([0, 255, 7]);
     expect(await cipher.openString(await cipher.seal('naïve ünïcode ✓'))).toBe('naïve ünïcode ✓');
-    expect(await decryptRecord(cipher, await encryptRecord(cipher, { text: 'x', headingPath: ['A'] }))).toEqual({ text: 'x', headingPath: ['A'] });
+    expect(await decryptRecord(cipher, await encryptRecord(cipher, { text: 'x', headingPath: ['A'] }))).toEqual({
+      text: 'x',
+      headingPath: ['A'],
+    });
     expect(Array.from(await cipher.openBytes(await cipher.seal(bytes)))).toEqual([0, 255, 7]);
     const f = await cipher.openFloat32(await cipher.seal(vector));
     expect(f).toBeInstanceOf(Float32Array);
@@ -113,7 +116,9 @@ describe('record envelopes', () => {
     expect(await code(cipher.open(relabelled, 'chunk:1'))).toBe('DECRYPT_FAILED');
     expect(await code(cipher.open(flip(2), 'chunk:1'))).toBe('DECRYPT_FAILED');
     expect(await code(cipher.open(sealed.subarray(0, 10), 'chunk:1'))).toBe('DECRYPT_FAILED');
-    const other = new RecordCipher(await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
+    const other = new RecordCipher(
+      await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
+    );
     expect(await code(other.open(sealed, 'chunk:1'))).toBe('DECRYPT_FAILED');
     expect(await cipher.open(sealed, 'chunk:1')).toBe('secret');
   });

@@ -46,12 +46,19 @@ export interface KeyOptions {
 
 const subtle = (): SubtleCrypto => {
   const s = globalThis.crypto?.subtle;
-  if (!s) throw new TroveError('INVALID_ARGUMENT', 'WebCrypto is not available here (it needs a secure context: https or localhost).');
+  if (!s)
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      'WebCrypto is not available here (it needs a secure context: https or localhost).',
+    );
   return s;
 };
 
 /** Creates a new random data key and its KeyFile for this passphrase. */
-export async function createKeyFile(passphrase: string, options: KeyOptions = {}): Promise<{ keyFile: KeyFile; cipher: RecordCipher }> {
+export async function createKeyFile(
+  passphrase: string,
+  options: KeyOptions = {},
+): Promise<{ keyFile: KeyFile; cipher: RecordCipher }> {
   const iterations = options.iterations ?? PBKDF2_MIN_ITERATIONS;
   checkPassphrase(passphrase);
   checkIterations(iterations);
@@ -120,7 +127,10 @@ export class RecordCipher {
       envelope[1] !== MAGIC_1 ||
       envelope[2] !== ENVELOPE_VERSION
     ) {
-      throw new TroveError('DECRYPT_FAILED', 'Stored data could not be decrypted: not a Trove envelope of a supported version.');
+      throw new TroveError(
+        'DECRYPT_FAILED',
+        'Stored data could not be decrypted: not a Trove envelope of a supported version.',
+      );
     }
     const header = envelope.subarray(0, HEADER_BYTES);
     // (Views on a plain ArrayBuffer: records never live in shared memory.)
@@ -161,7 +171,8 @@ export class RecordCipher {
 /** Record-level helpers named as in the design note. */
 export const encryptRecord = (cipher: RecordCipher, value: Parameters<RecordCipher['seal']>[0], context?: string) =>
   cipher.seal(value, context);
-export const decryptRecord = (cipher: RecordCipher, envelope: Uint8Array, context?: string) => cipher.open(envelope, context);
+export const decryptRecord = (cipher: RecordCipher, envelope: Uint8Array, context?: string) =>
+  cipher.open(envelope, context);
 
 function expectKind<T>(value: unknown, type: new (...args: never[]) => T): T {
   if (!(value instanceof type)) throw new TroveError('DECRYPT_FAILED', 'Stored data has an unexpected type.');
@@ -179,13 +190,16 @@ function aad(header: Uint8Array, context: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function encodeValue(value: Uint8Array | Float32Array | Uint32Array | string | object): [RecordKind, Uint8Array<ArrayBuffer>] {
+function encodeValue(
+  value: Uint8Array | Float32Array | Uint32Array | string | object,
+): [RecordKind, Uint8Array<ArrayBuffer>] {
   const copy = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
   if (typeof value === 'string') return [RecordKind.string, encoder.encode(value)];
   if (value instanceof Uint8Array) return [RecordKind.bytes, copy(value)];
   if (value instanceof Float32Array) return [RecordKind.float32, copy(value)];
   if (value instanceof Uint32Array) return [RecordKind.uint32, copy(value)];
-  if (ArrayBuffer.isView(value)) throw new TroveError('INVALID_ARGUMENT', 'Only Uint8Array, Float32Array and Uint32Array records can be sealed.');
+  if (ArrayBuffer.isView(value))
+    throw new TroveError('INVALID_ARGUMENT', 'Only Uint8Array, Float32Array and Uint32Array records can be sealed.');
   return [RecordKind.json, encoder.encode(JSON.stringify(value))];
 }
 
@@ -208,7 +222,9 @@ function decodeValue(kind: RecordKind, plain: ArrayBuffer): unknown {
 
 async function deriveKek(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
   // NFC, so the same passphrase typed with another input method (composed vs decomposed accents) opens the library.
-  const material = await subtle().importKey('raw', encoder.encode(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
+  const material = await subtle().importKey('raw', encoder.encode(passphrase.normalize('NFC')), 'PBKDF2', false, [
+    'deriveKey',
+  ]);
   return subtle().deriveKey(
     { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
     material,
@@ -232,18 +248,31 @@ async function wrapDataKey(dek: CryptoKey, passphrase: string, iterations: numbe
 }
 
 async function unwrapDataKey(keyFile: KeyFile, passphrase: string, extractable: boolean): Promise<CryptoKey> {
-  if (keyFile?.version !== 1 || keyFile.kdf?.name !== 'PBKDF2' || keyFile.kdf.hash !== 'SHA-256' || keyFile.wrap !== 'AES-KW') {
+  if (
+    keyFile?.version !== 1 ||
+    keyFile.kdf?.name !== 'PBKDF2' ||
+    keyFile.kdf.hash !== 'SHA-256' ||
+    keyFile.wrap !== 'AES-KW'
+  ) {
     throw new TroveError('DECRYPT_FAILED', 'The library key record is damaged or of an unsupported version.');
   }
   if (!(keyFile.kdf.iterations >= PBKDF2_MIN_ITERATIONS)) {
-    throw new TroveError('DECRYPT_FAILED', `The library key record asks for ${keyFile.kdf.iterations} PBKDF2 iterations, fewer than the minimum ${PBKDF2_MIN_ITERATIONS}.`);
+    throw new TroveError(
+      'DECRYPT_FAILED',
+      `The library key record asks for ${keyFile.kdf.iterations} PBKDF2 iterations, fewer than the minimum ${PBKDF2_MIN_ITERATIONS}.`,
+    );
   }
   const kek = await deriveKek(passphrase, fromBase64(keyFile.kdf.salt), keyFile.kdf.iterations);
   try {
-    return await subtle().unwrapKey('raw', fromBase64(keyFile.wrappedKey), kek, 'AES-KW', { name: 'AES-GCM', length: 256 }, extractable, [
-      'encrypt',
-      'decrypt',
-    ]);
+    return await subtle().unwrapKey(
+      'raw',
+      fromBase64(keyFile.wrappedKey),
+      kek,
+      'AES-KW',
+      { name: 'AES-GCM', length: 256 },
+      extractable,
+      ['encrypt', 'decrypt'],
+    );
   } catch {
     // AES-KW's integrity check fails for any other KEK: the passphrase is wrong.
     throw new TroveError('WRONG_PASSPHRASE');
@@ -265,7 +294,10 @@ function checkPassphrase(passphrase: string): void {
 
 function checkIterations(iterations: number): void {
   if (!Number.isInteger(iterations) || iterations < PBKDF2_MIN_ITERATIONS) {
-    throw new TroveError('INVALID_ARGUMENT', `PBKDF2 needs at least ${PBKDF2_MIN_ITERATIONS} iterations (got ${iterations}).`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `PBKDF2 needs at least ${PBKDF2_MIN_ITERATIONS} iterations (got ${iterations}).`,
+    );
   }
 }
 

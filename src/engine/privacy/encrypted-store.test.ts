@@ -24,7 +24,14 @@ const chunk = (text: string, start: number): NewChunk => ({
 async function fill(store: Store): Promise<{ docId: number; ids: number[] }> {
   const text = `Intro ${CANARY} one. Second ${CANARY} two.`;
   const docId = await store.createDocument(
-    { name: `${CANARY}.md`, format: 'markdown', size: text.length, addedAt: 1, title: `Title ${CANARY}`, warnings: [`warn ${CANARY}`] },
+    {
+      name: `${CANARY}.md`,
+      format: 'markdown',
+      size: text.length,
+      addedAt: 1,
+      title: `Title ${CANARY}`,
+      warnings: [`warn ${CANARY}`],
+    },
     { text, blocks: [{ start: 0, end: text.length, kind: 'paragraph' }] },
   );
   // A table row's metadata fields are content too.
@@ -155,7 +162,15 @@ describe('EncryptedStore over IndexedDbStore', () => {
   it('reads everything back after reopening and unlocking', async () => {
     const store = await EncryptedStore.unlock(await IndexedDbStore.open('enc-main'), PASS);
     const [doc] = await store.listDocuments();
-    expect(doc).toMatchObject({ id: written.docId, name: `${CANARY}.md`, title: `Title ${CANARY}`, warnings: [`warn ${CANARY}`], status: 'ready', chunkCount: 2, format: 'markdown' });
+    expect(doc).toMatchObject({
+      id: written.docId,
+      name: `${CANARY}.md`,
+      title: `Title ${CANARY}`,
+      warnings: [`warn ${CANARY}`],
+      status: 'ready',
+      chunkCount: 2,
+      format: 'markdown',
+    });
     const text = await store.getText(written.docId);
     expect(text?.text).toBe(`Intro ${CANARY} one. Second ${CANARY} two.`);
     expect(text?.blocks).toEqual([{ start: 0, end: text!.text.length, kind: 'paragraph' }]);
@@ -281,16 +296,28 @@ describe('EncryptedStore over IndexedDbStore', () => {
 
   it('seals tags, the file hash and error messages too (a hash would confirm a known file is in the library)', async () => {
     const hash = `${'ab'.repeat(8)}c0ffee${'12'.repeat(12)}`;
-    for (const [db, Wrap] of [['enc-fields-plain', null], ['enc-fields', EncryptedStore]] as const) {
-      const store: Store = Wrap ? await Wrap.create(await IndexedDbStore.open(db), PASS) : await IndexedDbStore.open(db);
+    for (const [db, Wrap] of [
+      ['enc-fields-plain', null],
+      ['enc-fields', EncryptedStore],
+    ] as const) {
+      const store: Store = Wrap
+        ? await Wrap.create(await IndexedDbStore.open(db), PASS)
+        : await IndexedDbStore.open(db);
       const docId = await store.createDocument(
         { name: 'n', format: 'text', size: 1, addedAt: 1, tags: [`tag${CANARY}`], sha256: hash },
         { text: 'x', blocks: [] },
       );
-      await store.updateDocument(docId, { status: 'failed', error: { code: 'PARSE_FAILED', message: `“${CANARY}.pdf” is damaged` } });
+      await store.updateDocument(docId, {
+        status: 'failed',
+        error: { code: 'PARSE_FAILED', message: `“${CANARY}.pdf” is damaged` },
+      });
       await store.updateDocument(docId, { tags: [`other${CANARY}`, 'plain'] });
       const doc = await store.getDocument(docId);
-      expect(doc).toMatchObject({ tags: [`other${CANARY}`, 'plain'], sha256: hash, error: { code: 'PARSE_FAILED', message: `“${CANARY}.pdf” is damaged` } });
+      expect(doc).toMatchObject({
+        tags: [`other${CANARY}`, 'plain'],
+        sha256: hash,
+        error: { code: 'PARSE_FAILED', message: `“${CANARY}.pdf” is damaged` },
+      });
       store.close();
       const dump = await dumpDatabase(db);
       const hashBytes = new TextEncoder().encode(hash);
@@ -302,9 +329,18 @@ describe('EncryptedStore over IndexedDbStore', () => {
 
   it('adds vectors later (model loaded after ingest) through the same sealing', async () => {
     const store = await EncryptedStore.create(await IndexedDbStore.open('enc-late'), PASS);
-    const docId = await store.createDocument({ name: 'x', format: 'text', size: 1, addedAt: 1 }, { text: 'x', blocks: [] });
+    const docId = await store.createDocument(
+      { name: 'x', format: 'text', size: 1, addedAt: 1 },
+      { text: 'x', blocks: [] },
+    );
     const ids = await store.addChunks(docId, [chunk('a b', 0), chunk('c d', 4)]);
-    await store.addVectors({ docId, fingerprint: 'glove', dims: DIMS, chunkIds: Uint32Array.from(ids), vectors: VECTORS });
+    await store.addVectors({
+      docId,
+      fingerprint: 'glove',
+      dims: DIMS,
+      chunkIds: Uint32Array.from(ids),
+      vectors: VECTORS,
+    });
     const [batch] = await store.vectorBatches('glove');
     expect(Array.from(batch.vectors)).toEqual(Array.from(VECTORS));
     store.close();

@@ -95,7 +95,11 @@ export class EncryptedStore implements Store {
   }
 
   /** Opens an encrypted library. A wrong passphrase throws WRONG_PASSPHRASE having read only the KeyFile. */
-  static async unlock(inner: Store, passphrase: string, options: Pick<EncryptedStoreOptions, 'sealSetting'> = {}): Promise<EncryptedStore> {
+  static async unlock(
+    inner: Store,
+    passphrase: string,
+    options: Pick<EncryptedStoreOptions, 'sealSetting'> = {},
+  ): Promise<EncryptedStore> {
     const keyFile = await inner.getSetting<KeyFile>(LOCK_SETTING);
     if (!keyFile) throw new TroveError('NOT_FOUND', 'This library is not encrypted.');
     const cipher = await unlockKeyFile(keyFile, passphrase);
@@ -139,7 +143,11 @@ export class EncryptedStore implements Store {
     );
   }
 
-  async addChunks(docId: number, chunks: NewChunk[], vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>): Promise<number[]> {
+  async addChunks(
+    docId: number,
+    chunks: NewChunk[],
+    vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>,
+  ): Promise<number[]> {
     const cipher = this.key();
     if (vectors && vectors.vectors.length !== chunks.length * vectors.dims) {
       throw new TroveError('INVALID_ARGUMENT', `expected ${chunks.length} vectors of ${vectors.dims} dims`);
@@ -157,7 +165,11 @@ export class EncryptedStore implements Store {
       vectors && chunks.length > 0
         ? await packVectors(cipher, docId, vectors.fingerprint, vectors.dims, vectors.vectors, chunks.length)
         : undefined;
-    return this.inner.addChunks(docId, sealedChunks, sealedVectors && { fingerprint: vectors!.fingerprint, ...sealedVectors });
+    return this.inner.addChunks(
+      docId,
+      sealedChunks,
+      sealedVectors && { fingerprint: vectors!.fingerprint, ...sealedVectors },
+    );
   }
 
   async addVectors(batch: VectorBatch): Promise<void> {
@@ -242,7 +254,10 @@ export class EncryptedStore implements Store {
     const cipher = this.key();
     const row = await this.inner.getText(docId);
     if (!row) return undefined;
-    const { text, blocks } = (await cipher.open(latin1ToBytes(row.text), 'text')) as { text: string; blocks: TextBlock[] };
+    const { text, blocks } = (await cipher.open(latin1ToBytes(row.text), 'text')) as {
+      text: string;
+      blocks: TextBlock[];
+    };
     return { docId: row.docId, text, blocks };
   }
 
@@ -274,7 +289,10 @@ export class EncryptedStore implements Store {
   ): Promise<void> {
     const cipher = this.key();
     const sealed = await Promise.all(
-      pages.map(async (page) => ({ name: page.name, bytes: await cipher.seal(page.bytes, `page:${set}/${page.name}`) })),
+      pages.map(async (page) => ({
+        name: page.name,
+        bytes: await cipher.seal(page.bytes, `page:${set}/${page.name}`),
+      })),
     );
     await this.inner.writeIndexPages(set, sealed, removedPages, version);
   }
@@ -284,7 +302,10 @@ export class EncryptedStore implements Store {
     const stored = await this.inner.readIndex(set);
     if (!stored) return undefined;
     const pages = await Promise.all(
-      stored.pages.map(async (page) => ({ name: page.name, bytes: await cipher.openBytes(page.bytes, `page:${set}/${page.name}`) })),
+      stored.pages.map(async (page) => ({
+        name: page.name,
+        bytes: await cipher.openBytes(page.bytes, `page:${set}/${page.name}`),
+      })),
     );
     return { version: stored.version, pages };
   }
@@ -303,7 +324,8 @@ export class EncryptedStore implements Store {
   }
 
   async putSetting<T>(key: string, value: T): Promise<void> {
-    if (key === LOCK_SETTING) throw new TroveError('INVALID_ARGUMENT', 'The lock record is managed by the encrypted store.');
+    if (key === LOCK_SETTING)
+      throw new TroveError('INVALID_ARGUMENT', 'The lock record is managed by the encrypted store.');
     if (!this.sealSetting(key)) return this.inner.putSetting(key, value);
     const sealed = await this.key().seal({ value }, `setting:${key}`);
     await this.inner.putSetting(key, { [SEALED_SETTING]: bytesToLatin1(sealed) });
@@ -320,7 +342,12 @@ export class EncryptedStore implements Store {
       cipher.seal({ name: original.name, type: original.type }, `original:${original.docId}`),
       cipher.seal(new Uint8Array(original.bytes), `original-bytes:${original.docId}`),
     ]);
-    await this.inner.putOriginal({ docId: original.docId, name: bytesToLatin1(meta), type: '', bytes: exactBuffer(bytes) });
+    await this.inner.putOriginal({
+      docId: original.docId,
+      name: bytesToLatin1(meta),
+      type: '',
+      bytes: exactBuffer(bytes),
+    });
   }
 
   async getOriginal(docId: number): Promise<OriginalFile | undefined> {
@@ -352,7 +379,8 @@ export class EncryptedStore implements Store {
 
 /** The bytes of a view as an ArrayBuffer of exactly their length (copied only when the view is part of a larger buffer). */
 function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer)
+    return bytes.buffer;
   return bytes.slice().buffer as ArrayBuffer;
 }
 
@@ -364,7 +392,8 @@ async function sealDocumentFields(cipher: RecordCipher, fields: SealedFields): P
   const { tags, sha256, error } = fields;
   if (tags !== undefined && tags.length > 0) sealed.tags = [bytesToLatin1(await cipher.seal(tags, 'doc-tags'))];
   if (sha256 !== undefined) sealed.sha256 = bytesToLatin1(await cipher.seal(sha256, 'doc-sha256'));
-  if (error !== undefined) sealed.error = { ...error, message: bytesToLatin1(await cipher.seal(error.message, 'doc-error')) };
+  if (error !== undefined)
+    sealed.error = { ...error, message: bytesToLatin1(await cipher.seal(error.message, 'doc-error')) };
   return sealed;
 }
 
@@ -375,8 +404,10 @@ function isSealed(value: string): boolean {
 
 async function openDocumentFields(cipher: RecordCipher, doc: DocumentRecord): Promise<SealedFields> {
   const opened: SealedFields = {};
-  if (doc.tags?.length === 1 && isSealed(doc.tags[0]!)) opened.tags = (await cipher.open(latin1ToBytes(doc.tags[0]!), 'doc-tags')) as string[];
-  if (doc.sha256 !== undefined && isSealed(doc.sha256)) opened.sha256 = await cipher.openString(latin1ToBytes(doc.sha256), 'doc-sha256');
+  if (doc.tags?.length === 1 && isSealed(doc.tags[0]!))
+    opened.tags = (await cipher.open(latin1ToBytes(doc.tags[0]!), 'doc-tags')) as string[];
+  if (doc.sha256 !== undefined && isSealed(doc.sha256))
+    opened.sha256 = await cipher.openString(latin1ToBytes(doc.sha256), 'doc-sha256');
   if (doc.error !== undefined && isSealed(doc.error.message)) {
     opened.error = { ...doc.error, message: await cipher.openString(latin1ToBytes(doc.error.message), 'doc-error') };
   }
@@ -411,7 +442,14 @@ async function openTerms(cipher: RecordCipher, row: ChunkTerms): Promise<ChunkTe
 }
 
 async function openBatch(cipher: RecordCipher, row: VectorBatch): Promise<VectorBatch> {
-  if (row.chunkIds.length === 0) return { docId: row.docId, fingerprint: row.fingerprint, dims: row.dims, chunkIds: row.chunkIds, vectors: row.vectors };
+  if (row.chunkIds.length === 0)
+    return {
+      docId: row.docId,
+      fingerprint: row.fingerprint,
+      dims: row.dims,
+      chunkIds: row.chunkIds,
+      vectors: row.vectors,
+    };
   const { dims, vectors } = await unpackVectors(cipher, row);
   return { docId: row.docId, fingerprint: row.fingerprint, dims, chunkIds: row.chunkIds, vectors };
 }
@@ -445,12 +483,16 @@ async function unpackVectors(cipher: RecordCipher, row: VectorBatch): Promise<{ 
   const bytes = new Uint8Array(row.vectors.buffer, row.vectors.byteOffset, row.vectors.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12 || view.getUint32(0, true) !== VECTOR_MAGIC) {
-    throw new TroveError('DECRYPT_FAILED', 'A stored vector batch is not encrypted: the library mixes plain and encrypted records.');
+    throw new TroveError(
+      'DECRYPT_FAILED',
+      'A stored vector batch is not encrypted: the library mixes plain and encrypted records.',
+    );
   }
   const dims = view.getUint32(4, true);
   const length = view.getUint32(8, true);
   if (12 + length > bytes.length) throw new TroveError('DECRYPT_FAILED');
   const vectors = await cipher.openFloat32(bytes.subarray(12, 12 + length), `vectors:${row.docId}:${row.fingerprint}`);
-  if (vectors.length !== row.chunkIds.length * dims) throw new TroveError('DECRYPT_FAILED', 'A stored vector batch has the wrong size.');
+  if (vectors.length !== row.chunkIds.length * dims)
+    throw new TroveError('DECRYPT_FAILED', 'A stored vector batch has the wrong size.');
   return { dims, vectors };
 }

@@ -8,7 +8,6 @@ import { EncryptedStore } from './encrypted-store.ts';
 import type { Store } from '../store/store.ts';
 import type { LockState } from '../api/privacy.ts';
 
-
 /** Shortest passphrase accepted when turning the lock on (the KDF slows guessing; it cannot save "1234"). */
 export const MIN_PASSPHRASE_LENGTH = 8;
 
@@ -45,7 +44,8 @@ export class LibraryLock {
 
   /** Opens the library; a wrong passphrase throws WRONG_PASSPHRASE having read only the KeyFile. */
   async unlock(passphrase: string): Promise<Store> {
-    if (this.current === 'plain') throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: there is nothing to unlock.');
+    if (this.current === 'plain')
+      throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: there is nothing to unlock.');
     if (this.current === 'unlocked') return this.content();
     this.encrypted = await EncryptedStore.unlock(this.inner, passphrase);
     this.current = 'unlocked';
@@ -55,7 +55,10 @@ export class LibraryLock {
   /** Forgets the key (the caller drops its in-memory indexes). */
   lock(): void {
     if (this.current === 'plain') {
-      throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: turn the lock on first (Settings → Privacy).');
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        'This library is not encrypted: turn the lock on first (Settings → Privacy).',
+      );
     }
     this.encrypted?.lock();
     this.encrypted = null;
@@ -73,7 +76,10 @@ export class LibraryLock {
       );
     }
     if (typeof passphrase !== 'string' || passphrase.length < MIN_PASSPHRASE_LENGTH) {
-      throw new TroveError('INVALID_ARGUMENT', `The passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        `The passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+      );
     }
     this.encrypted = await EncryptedStore.create(this.inner, passphrase);
     this.current = 'unlocked';
@@ -81,10 +87,14 @@ export class LibraryLock {
   }
 
   async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
-    if (this.current === 'plain') throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: there is no passphrase to change.');
+    if (this.current === 'plain')
+      throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: there is no passphrase to change.');
     if (!this.encrypted) throw new TroveError('LOCKED');
     if (typeof newPassphrase !== 'string' || newPassphrase.length < MIN_PASSPHRASE_LENGTH) {
-      throw new TroveError('INVALID_ARGUMENT', `The new passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        `The new passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+      );
     }
     await this.encrypted.changePassphrase(oldPassphrase, newPassphrase);
   }

@@ -2,7 +2,6 @@
 // on its own, only where it is, so nothing downstream can log or store it by accident.
 import type { BuiltinPiiType, PiiType } from '../api/redaction.ts';
 
-
 export const BUILTIN_PII_TYPES: readonly BuiltinPiiType[] = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
 
 export const PLACEHOLDERS: Record<PiiType, string> = {

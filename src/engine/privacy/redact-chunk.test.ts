@@ -30,7 +30,8 @@ describe('redact, then chunk', () => {
     expect(chunkProblems(document, chunks, options)).toEqual([]);
     expect(uncovered(document, chunks)).toEqual([]);
     const all = chunks.map((c) => `${c.headingPath.join(' / ')} ${c.text}`).join('\n');
-    for (const value of ['alice@', '7946', 'bob@', '10.20.30.40', '4111', 'DE89', '123-45-6789']) expect(all).not.toContain(value);
+    for (const value of ['alice@', '7946', 'bob@', '10.20.30.40', '4111', 'DE89', '123-45-6789'])
+      expect(all).not.toContain(value);
     expect(chunks.some((c) => c.headingPath.includes('Payments') && c.text.includes('[CARD]'))).toBe(true);
     expect(chunks.some((c) => c.text.includes('2024-01-15'))).toBe(true);
     expect(report.counts).toMatchObject({ email: 2, phone: 1, ip: 1, card: 1, iban: 1, ssn: 1 });

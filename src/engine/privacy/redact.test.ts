@@ -28,7 +28,15 @@ describe('email detector', () => {
       'email',
       '[EMAIL]',
       ['alice@example.com', 'john.doe+tag@mail.co.uk', 'x_y%z@sub-domain.example.org', 'A1@B2.io'],
-      ['@example.com', 'alice@localhost', 'a..b@example.com', 'user@-bad.com', 'name@site.c', '.dot@example.com', 'a@b'],
+      [
+        '@example.com',
+        'alice@localhost',
+        'a..b@example.com',
+        'user@-bad.com',
+        'name@site.c',
+        '.dot@example.com',
+        'a@b',
+      ],
     );
   });
 
@@ -60,26 +68,31 @@ describe('phone detector', () => {
   });
 
   it('does not take dates, years, versions, decimals, counts or catalogue numbers for phones', () => {
-    expectRedacted('phone', '[PHONE]', [], [
-      '2024-01-15',
-      '15.01.2024',
-      '01/15/2024',
-      '2024-01-15 10:30',
-      '12.31.1999',
-      '1999-2004',
-      'v10.4.1',
-      '1.2.3.4',
-      '3.14159265',
-      '1 234 567',
-      '1.234.567',
-      'ISBN 978-3-16-148410-0',
-      'order #2024-556677',
-      'Order No. 555-1234',
-      '4155552671',
-      '555-1234abc',
-      '+123',
-      '12:30:45',
-    ]);
+    expectRedacted(
+      'phone',
+      '[PHONE]',
+      [],
+      [
+        '2024-01-15',
+        '15.01.2024',
+        '01/15/2024',
+        '2024-01-15 10:30',
+        '12.31.1999',
+        '1999-2004',
+        'v10.4.1',
+        '1.2.3.4',
+        '3.14159265',
+        '1 234 567',
+        '1.234.567',
+        'ISBN 978-3-16-148410-0',
+        'order #2024-556677',
+        'Order No. 555-1234',
+        '4155552671',
+        '555-1234abc',
+        '+123',
+        '12:30:45',
+      ],
+    );
   });
 
   it('reads a thousands-like grouping as a phone only after a phone word', () => {
@@ -93,7 +106,15 @@ describe('card detector', () => {
     expectRedacted(
       'card',
       '[CARD]',
-      ['4111 1111 1111 1111', '4111-1111-1111-1111', '4111111111111111', '5500 0000 0000 0004', '3782 822463 10005', '6011 1111 1111 1117', '4222222222222'],
+      [
+        '4111 1111 1111 1111',
+        '4111-1111-1111-1111',
+        '4111111111111111',
+        '5500 0000 0000 0004',
+        '3782 822463 10005',
+        '6011 1111 1111 1117',
+        '4222222222222',
+      ],
       [
         '4111 1111 1111 1112', // checksum fails
         '5500 0000 0000 0005',
@@ -126,7 +147,14 @@ describe('IBAN detector', () => {
     expectRedacted(
       'iban',
       '[IBAN]',
-      ['DE89 3704 0044 0532 0130 00', 'DE89370400440532013000', 'GB82WEST12345698765432', 'FR14 2004 1010 0505 0001 3M02 606', 'NL91ABNA0417164300', 'NO9386011117947'],
+      [
+        'DE89 3704 0044 0532 0130 00',
+        'DE89370400440532013000',
+        'GB82WEST12345698765432',
+        'FR14 2004 1010 0505 0001 3M02 606',
+        'NL91ABNA0417164300',
+        'NO9386011117947',
+      ],
       [
         'DE89 3704 0044 0532 0130 01', // checksum fails
         'GB82WEST1234569876543', // one character short
@@ -153,7 +181,17 @@ describe('SSN detector', () => {
       'ssn',
       '[SSN]',
       ['123-45-6789', '123 45 6789', '899-99-9999'],
-      ['000-12-3456', '666-12-3456', '912-34-5678', '123-00-4567', '123-45-0000', '078-05-1120', '123-45 6789', '123456789', '1234-56-7890'],
+      [
+        '000-12-3456',
+        '666-12-3456',
+        '912-34-5678',
+        '123-00-4567',
+        '123-45-0000',
+        '078-05-1120',
+        '123-45 6789',
+        '123456789',
+        '1234-56-7890',
+      ],
     );
   });
 
@@ -169,8 +207,28 @@ describe('IP detector', () => {
     expectRedacted(
       'ip',
       '[IP]',
-      ['192.168.1.20', '8.8.8.8', '255.255.255.255', '2001:db8::8a2e:370:7334', '2001:0db8:85a3:0000:0000:8a2e:0370:7334', 'fe80::1', '::1', '::ffff:192.0.2.1'],
-      ['256.1.1.1', '1.2.3', '01.02.03.04', '1.2.3.4.5', '10:30:15', '00:1A:2B:3C:4D:5E', 'std::vector', '1:2:3:4:5:6:7:8:9', '2001:db8::1::2', 'fe80::1g'],
+      [
+        '192.168.1.20',
+        '8.8.8.8',
+        '255.255.255.255',
+        '2001:db8::8a2e:370:7334',
+        '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+        'fe80::1',
+        '::1',
+        '::ffff:192.0.2.1',
+      ],
+      [
+        '256.1.1.1',
+        '1.2.3',
+        '01.02.03.04',
+        '1.2.3.4.5',
+        '10:30:15',
+        '00:1A:2B:3C:4D:5E',
+        'std::vector',
+        '1:2:3:4:5:6:7:8:9',
+        '2001:db8::1::2',
+        'fe80::1g',
+      ],
     );
   });
 
@@ -272,7 +330,8 @@ describe('redactDocument', () => {
   };
 
   it('remaps block offsets onto the redacted text', () => {
-    const text = '# Contact alice@example.com\n\nCall +44 20 7946 0958 or 415-555-2671.\n\nNothing here.\n\nCard 4111 1111 1111 1111';
+    const text =
+      '# Contact alice@example.com\n\nCall +44 20 7946 0958 or 415-555-2671.\n\nNothing here.\n\nCard 4111 1111 1111 1111';
     const parsed = doc(text, [
       ['# Contact alice@example.com', 'heading'],
       ['Call +44 20 7946 0958 or 415-555-2671.', 'paragraph'],
@@ -373,13 +432,34 @@ describe('redaction cost', () => {
 
 describe('redactDocument invariants (property-based)', () => {
   // Paragraphs of ordinary words, numbers that are not PII, and PII values; blocks cover each paragraph.
-  const SECRETS = ['alice@example.com', '+44 20 7946 0958', '4111 1111 1111 1111', 'DE89 3704 0044 0532 0130 00', '123-45-6789', '192.168.1.20', 'fe80::1'];
-  const BENIGN = ['bread', 'the', 'starter', '2024-01-15', 'v1.2.3', '1999-2004', '42', 'ISBN 978-3-16-148410-0', 'ok.'];
+  const SECRETS = [
+    'alice@example.com',
+    '+44 20 7946 0958',
+    '4111 1111 1111 1111',
+    'DE89 3704 0044 0532 0130 00',
+    '123-45-6789',
+    '192.168.1.20',
+    'fe80::1',
+  ];
+  const BENIGN = [
+    'bread',
+    'the',
+    'starter',
+    '2024-01-15',
+    'v1.2.3',
+    '1999-2004',
+    '42',
+    'ISBN 978-3-16-148410-0',
+    'ok.',
+  ];
 
   it('removes every planted value, keeps blocks ordered, trimmed and non-overlapping, and reports placeholders', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.oneof(fc.constantFrom(...SECRETS), fc.constantFrom(...BENIGN)), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.array(fc.oneof(fc.constantFrom(...SECRETS), fc.constantFrom(...BENIGN)), { minLength: 1, maxLength: 12 }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.constantFrom('\n\n', '\n', ' '),
         (paragraphs, separator) => {
           const texts = paragraphs.map((words) => words.join(' '));

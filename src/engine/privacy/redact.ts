@@ -18,7 +18,6 @@ import { ssnDetector } from './detect/ssn.ts';
 import { BUILTIN_PII_TYPES, PLACEHOLDERS, type Detector, type PiiMatch } from './pii.ts';
 import type { BuiltinPiiType, CustomPatternSpec, PiiType } from '../api/redaction.ts';
 
-
 export interface RedactionOptions {
   /** Built-in detectors to run (default: all of them). */
   types?: readonly BuiltinPiiType[];

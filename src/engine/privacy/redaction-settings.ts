@@ -13,8 +13,10 @@ type RedactionSettings = Pick<EngineSettings, 'redactPii' | 'redactTypes' | 'red
 
 export function validateRedactionSettings(s: RedactionSettings): void {
   if (typeof s.redactPii !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'redactPii must be true or false.');
-  if (!Array.isArray(s.redactTypes)) throw new TroveError('INVALID_ARGUMENT', 'redactTypes must be a list of PII types.');
-  if (!Array.isArray(s.redactCustom)) throw new TroveError('INVALID_ARGUMENT', 'redactCustom must be a list of patterns.');
+  if (!Array.isArray(s.redactTypes))
+    throw new TroveError('INVALID_ARGUMENT', 'redactTypes must be a list of PII types.');
+  if (!Array.isArray(s.redactCustom))
+    throw new TroveError('INVALID_ARGUMENT', 'redactCustom must be a list of patterns.');
   for (const spec of s.redactCustom) {
     if (!spec || typeof spec.label !== 'string' || !spec.label.trim() || typeof spec.pattern !== 'string') {
       throw new TroveError('INVALID_ARGUMENT', 'Each custom pattern needs a label and a pattern.');

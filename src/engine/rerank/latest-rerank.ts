@@ -9,7 +9,12 @@ export class LatestRerank {
   constructor(private readonly reranker: Reranker) {}
 
   /** Reranked candidates, or undefined when a newer run (or cancel()) superseded this one. */
-  async run<T>(query: string, candidates: readonly T[], textOf: (c: T) => string, batchSize?: number): Promise<Reranked<T>[] | undefined> {
+  async run<T>(
+    query: string,
+    candidates: readonly T[],
+    textOf: (c: T) => string,
+    batchSize?: number,
+  ): Promise<Reranked<T>[] | undefined> {
     this.current?.abort();
     const controller = new AbortController();
     this.current = controller;

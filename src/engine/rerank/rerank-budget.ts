@@ -3,7 +3,6 @@
 import type { Reranker } from './reranker.ts';
 import type { RerankCalibration } from '../api/rerank.ts';
 
-
 export interface CalibrationOptions {
   budgetMs?: number;
   /** Fewest candidates worth reranking (default 10). */
@@ -23,10 +22,16 @@ const PROSE =
 
 export function calibrationPairs(count: number): { query: string; passages: string[] } {
   const passage = PROSE.repeat(4);
-  return { query: 'how was the research money spent', passages: Array.from({ length: count }, (_, i) => `${i} ${passage}`) };
+  return {
+    query: 'how was the research money spent',
+    passages: Array.from({ length: count }, (_, i) => `${i} ${passage}`),
+  };
 }
 
-export async function calibrateReranker(reranker: Reranker, options: CalibrationOptions = {}): Promise<RerankCalibration> {
+export async function calibrateReranker(
+  reranker: Reranker,
+  options: CalibrationOptions = {},
+): Promise<RerankCalibration> {
   const { budgetMs = 1000, minDepth = 10, maxDepth = 30, samples = 4, now = () => performance.now() } = options;
   const { query, passages } = calibrationPairs(samples + 1);
   await reranker.score(query, passages.slice(0, 1)); // warm-up: first runs allocate and compile kernels

@@ -57,11 +57,23 @@ describe('calibrateReranker', () => {
 
   it('derives the default depth from the measured time per pair, capped, and turns reranking off when too slow', async () => {
     const fast = timed(20);
-    expect(await calibrateReranker(fast.reranker, { now: fast.now })).toEqual({ msPerPair: 20, depth: 30, enabled: true });
+    expect(await calibrateReranker(fast.reranker, { now: fast.now })).toEqual({
+      msPerPair: 20,
+      depth: 30,
+      enabled: true,
+    });
     const middling = timed(50);
-    expect(await calibrateReranker(middling.reranker, { now: middling.now })).toEqual({ msPerPair: 50, depth: 20, enabled: true });
+    expect(await calibrateReranker(middling.reranker, { now: middling.now })).toEqual({
+      msPerPair: 50,
+      depth: 20,
+      enabled: true,
+    });
     const slow = timed(150);
-    expect(await calibrateReranker(slow.reranker, { now: slow.now })).toEqual({ msPerPair: 150, depth: 6, enabled: false });
+    expect(await calibrateReranker(slow.reranker, { now: slow.now })).toEqual({
+      msPerPair: 150,
+      depth: 6,
+      enabled: false,
+    });
   });
 
   it('times passages of a realistic length', () => {

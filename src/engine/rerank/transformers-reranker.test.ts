@@ -15,7 +15,12 @@ const MODELS = path.join(REPO_ROOT, 'public/models') + '/'; // made by tests/glo
 let reranker: TransformersReranker;
 
 beforeAll(async () => {
-  reranker = await loadTransformersReranker({ modelId: TEST_RERANKER_ID, allowRemoteModels: false, localModelPath: MODELS, device: 'auto' });
+  reranker = await loadTransformersReranker({
+    modelId: TEST_RERANKER_ID,
+    allowRemoteModels: false,
+    localModelPath: MODELS,
+    device: 'auto',
+  });
 });
 
 afterAll(async () => {
@@ -49,14 +54,20 @@ describe('TransformersReranker on the GloVe cross-encoder fixture', () => {
   });
 
   it('scores a passage on an unrelated subject lowest, and a text of unknown words as 0', async () => {
-    const scores = await reranker.score(QUERY, [...PASSAGES, 'Cooking pasta takes ten minutes in boiling water.', 'zzqx qqvr']);
+    const scores = await reranker.score(QUERY, [
+      ...PASSAGES,
+      'Cooking pasta takes ten minutes in boiling water.',
+      'zzqx qqvr',
+    ]);
     expect(Math.min(...scores.slice(0, 4))).toBe(scores[3]);
     expect(scores[4]).toBe(0);
   });
 
   it('gives the same scores batched and unbatched, with one model run per batch', async () => {
     const words = 'money bank river water loan credit film movie car road city market'.split(' ');
-    const passages = Array.from({ length: 23 }, (_, i) => Array.from({ length: 3 + ((i * 7) % 40) }, (_, j) => words[(i + j * 5) % words.length]).join(' '));
+    const passages = Array.from({ length: 23 }, (_, i) =>
+      Array.from({ length: 3 + ((i * 7) % 40) }, (_, j) => words[(i + j * 5) % words.length]).join(' '),
+    );
     const before = reranker.runCount;
     const one = await reranker.score(QUERY, passages, { batchSize: 1 });
     expect(reranker.runCount - before).toBe(23);
@@ -80,10 +91,16 @@ describe('TransformersReranker on the GloVe cross-encoder fixture', () => {
     const passages = Array.from({ length: 20 }, (_, i) => `bank loan ${i}`);
     const controller = new AbortController();
     const before = reranker.runCount;
-    const run = reranker.score(QUERY, passages, { batchSize: 4, signal: controller.signal, onProgress: () => controller.abort() });
+    const run = reranker.score(QUERY, passages, {
+      batchSize: 4,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(reranker.runCount - before).toBe(1);
-    await expect(reranker.score(QUERY, passages, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(reranker.score(QUERY, passages, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
     expect(reranker.runCount - before).toBe(1);
   });
 
@@ -114,15 +131,28 @@ describe('TransformersReranker on the GloVe cross-encoder fixture', () => {
   });
 
   it('rejects an unknown id with the valid ones, and a missing fixture with the script to run', async () => {
-    await expect(loadTransformersReranker({ modelId: 'nope', allowRemoteModels: false, localModelPath: MODELS, device: 'auto' })).rejects.toThrow(
-      /Valid rerankers: ms-marco-MiniLM-L-6-v2, glove-50d-cross-encoder/,
-    );
-    const missing = loadTransformersReranker({ modelId: TEST_RERANKER_ID, allowRemoteModels: false, localModelPath: '/nonexistent/', device: 'auto' });
-    await expect(missing).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/make-reranker-fixture/) });
+    await expect(
+      loadTransformersReranker({ modelId: 'nope', allowRemoteModels: false, localModelPath: MODELS, device: 'auto' }),
+    ).rejects.toThrow(/Valid rerankers: ms-marco-MiniLM-L-6-v2, glove-50d-cross-encoder/);
+    const missing = loadTransformersReranker({
+      modelId: TEST_RERANKER_ID,
+      allowRemoteModels: false,
+      localModelPath: '/nonexistent/',
+      device: 'auto',
+    });
+    await expect(missing).rejects.toMatchObject({
+      code: 'MODEL_UNAVAILABLE',
+      message: expect.stringMatching(/make-reranker-fixture/),
+    });
   });
 
   it('refuses to score after dispose', async () => {
-    const own = await loadTransformersReranker({ modelId: TEST_RERANKER_ID, allowRemoteModels: false, localModelPath: MODELS, device: 'auto' });
+    const own = await loadTransformersReranker({
+      modelId: TEST_RERANKER_ID,
+      allowRemoteModels: false,
+      localModelPath: MODELS,
+      device: 'auto',
+    });
     await own.dispose();
     await expect(own.score(QUERY, PASSAGES)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   });

@@ -12,7 +12,13 @@ import {
   type ProgressInfo,
 } from '@huggingface/transformers';
 import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
-import { HUB_URL, chooseDevice, configureTransformersEnv, errorText, type TransformersLoadOptions } from '../models/transformers-runtime.ts';
+import {
+  HUB_URL,
+  chooseDevice,
+  configureTransformersEnv,
+  errorText,
+  type TransformersLoadOptions,
+} from '../models/transformers-runtime.ts';
 import type { RerankOptions, Reranker } from './reranker.ts';
 import { getRerankerSpec, type RerankerSpec } from '../models/reranker-registry.ts';
 import type { EmbedDevice, ModelDtype } from '../api/model-spec.ts';
@@ -36,16 +42,30 @@ export async function loadTransformersReranker(options: LoadRerankerOptions): Pr
   const { signal, onProgress } = options;
   throwIfAborted(signal);
   const allowRemote = options.allowRemoteModels && !spec.localOnly;
-  configureTransformersEnv({ allowRemoteModels: allowRemote, localModelPath: options.localModelPath, wasmPaths: options.wasmPaths });
-  const hubOptions = spec.localOnly ? { local_files_only: true } : { revision: spec.revision, local_files_only: !allowRemote };
+  configureTransformersEnv({
+    allowRemoteModels: allowRemote,
+    localModelPath: options.localModelPath,
+    wasmPaths: options.wasmPaths,
+  });
+  const hubOptions = spec.localOnly
+    ? { local_files_only: true }
+    : { revision: spec.revision, local_files_only: !allowRemote };
   const fail = (error: unknown): TroveError => {
     if (error instanceof TroveError) return error;
     if (isAbort(error)) return new TroveError('CANCELLED');
     const folder = `${options.localModelPath.replace(/\/+$/, '')}/${spec.repo}/`;
-    const hint = spec.testFixture ? '; run `node scripts/make-reranker-fixture.mjs`' : allowRemote ? ` or ${HUB_URL}` : '';
-    return new TroveError('MODEL_UNAVAILABLE', `Reranker "${spec.id}" (${spec.repo}) could not be loaded from ${folder}${hint}: ${errorText(error)}.`, {
-      cause: error,
-    });
+    const hint = spec.testFixture
+      ? '; run `node scripts/make-reranker-fixture.mjs`'
+      : allowRemote
+        ? ` or ${HUB_URL}`
+        : '';
+    return new TroveError(
+      'MODEL_UNAVAILABLE',
+      `Reranker "${spec.id}" (${spec.repo}) could not be loaded from ${folder}${hint}: ${errorText(error)}.`,
+      {
+        cause: error,
+      },
+    );
   };
 
   let config: PretrainedConfig;
@@ -133,7 +153,14 @@ export class TransformersReranker implements Reranker {
   private runs = 0;
   private disposed = false;
 
-  constructor(spec: RerankerSpec, device: EmbedDevice, dtype: ModelDtype, tokenizer: PreTrainedTokenizer, net: PreTrainedModel, deviceNote?: string) {
+  constructor(
+    spec: RerankerSpec,
+    device: EmbedDevice,
+    dtype: ModelDtype,
+    tokenizer: PreTrainedTokenizer,
+    net: PreTrainedModel,
+    deviceNote?: string,
+  ) {
     this.model = spec;
     this.device = device;
     this.dtype = dtype;
@@ -141,7 +168,8 @@ export class TransformersReranker implements Reranker {
     this.tokenizer = tokenizer;
     this.net = net;
     const tokenizerMax = Number(tokenizer.model_max_length);
-    this.maxPairTokens = Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
+    this.maxPairTokens =
+      Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? Math.min(spec.maxTokens, tokenizerMax) : spec.maxTokens;
     this.padId = tokenizer.pad_token_id ?? 0;
     this.layout = pairLayout(tokenizer);
     const sessions = (net as unknown as { sessions?: Record<string, { inputNames?: string[] }> }).sessions ?? {};
@@ -168,7 +196,7 @@ export class TransformersReranker implements Reranker {
     const pairs = passages.map((text, index) => this.pair(index, queryIds, this.tokens(text)));
     pairs.sort((a, b) => b.ids.length - a.ids.length || a.index - b.index);
     let done = 0;
-    for (let start = 0; start < pairs.length; ) {
+    for (let start = 0; start < pairs.length;) {
       const size = Math.max(1, Math.min(batchSize, Math.floor(MAX_BATCH_TOKENS / pairs[start].ids.length)));
       const batch = pairs.slice(start, start + size);
       const scores = await this.exclusive(() => {
@@ -216,7 +244,13 @@ export class TransformersReranker implements Reranker {
     }
     const ids = [...before, ...query.slice(0, q), ...between, ...passage.slice(0, p), ...after];
     const typeIds = types
-      ? [...types.before, ...new Array<number>(q).fill(types.query), ...types.between, ...new Array<number>(p).fill(types.passage), ...types.after]
+      ? [
+          ...types.before,
+          ...new Array<number>(q).fill(types.query),
+          ...types.between,
+          ...new Array<number>(p).fill(types.passage),
+          ...types.after,
+        ]
       : [];
     return { index, ids, types: typeIds };
   }
@@ -285,12 +319,23 @@ function pairLayout(tokenizer: PreTrainedTokenizer): PairLayout {
   };
   const qAt = at(a, 0);
   const pAt = qAt < 0 ? -1 : at(b, qAt + a.length);
-  if (qAt < 0 || pAt < 0) throw new TroveError('MODEL_UNAVAILABLE', 'The reranker tokenizer does not encode text pairs.');
+  if (qAt < 0 || pAt < 0)
+    throw new TroveError('MODEL_UNAVAILABLE', 'The reranker tokenizer does not encode text pairs.');
   const pEnd = pAt + b.length;
-  const layout: PairLayout = { before: ids.slice(0, qAt), between: ids.slice(qAt + a.length, pAt), after: ids.slice(pEnd) };
+  const layout: PairLayout = {
+    before: ids.slice(0, qAt),
+    between: ids.slice(qAt + a.length, pAt),
+    after: ids.slice(pEnd),
+  };
   const t = encoded.token_type_ids;
   if (t && t.length === ids.length) {
-    layout.types = { before: t.slice(0, qAt), query: t[qAt], between: t.slice(qAt + a.length, pAt), passage: t[pAt], after: t.slice(pEnd) };
+    layout.types = {
+      before: t.slice(0, qAt),
+      query: t[qAt],
+      between: t.slice(qAt + a.length, pAt),
+      passage: t[pAt],
+      after: t.slice(pEnd),
+    };
   }
   return layout;
 }

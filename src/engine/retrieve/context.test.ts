@@ -12,7 +12,12 @@ const words = (n: number, w = 'alpha') => Array.from({ length: n }, (_, i) => `$
 
 const passages: ContextPassage[] = [
   { documentName: 'report.pdf', page: 3, text: 'The budget grew by 4% in 2024.', chunkId: 11 },
-  { documentName: 'notes.md', headingPath: ['Setup', 'Install'], text: 'Run the installer, then restart.', chunkId: 12 },
+  {
+    documentName: 'notes.md',
+    headingPath: ['Setup', 'Install'],
+    text: 'Run the installer, then restart.',
+    chunkId: 12,
+  },
   { documentName: 'report.pdf', page: 3, text: '  the budget grew by 4%\nin 2024. ', chunkId: 13 }, // same text, other spacing
   { documentName: 'report.pdf', page: 4, text: 'grew by 4%', chunkId: 14 }, // inside passage 1 (overlapping chunk)
 ];
@@ -49,7 +54,11 @@ describe('assembleContext', () => {
   it('cuts the passage that does not fit at a word boundary, marks it, and stops there', () => {
     const ctx = assembleContext({
       question: 'q?',
-      passages: [{ documentName: 'a.txt', text: words(10) }, { documentName: 'b.txt', text: words(200, 'beta') }, { documentName: 'c.txt', text: 'gamma.' }],
+      passages: [
+        { documentName: 'a.txt', text: words(10) },
+        { documentName: 'b.txt', text: words(200, 'beta') },
+        { documentName: 'c.txt', text: 'gamma.' },
+      ],
       countTokens,
       maxTokens: 200,
     });
@@ -61,11 +70,19 @@ describe('assembleContext', () => {
   });
 
   it('leaves a passage out rather than keep a fragment under the minimum', () => {
-    const first = assembleContext({ question: 'q?', passages: [{ documentName: 'a.txt', text: words(10) }], countTokens, maxTokens: 1000 });
+    const first = assembleContext({
+      question: 'q?',
+      passages: [{ documentName: 'a.txt', text: words(10) }],
+      countTokens,
+      maxTokens: 1000,
+    });
     const budget = first.tokens + 10; // room for about 10 more tokens only
     const ctx = assembleContext({
       question: 'q?',
-      passages: [{ documentName: 'a.txt', text: words(10) }, { documentName: 'b.txt', text: words(50, 'beta') }],
+      passages: [
+        { documentName: 'a.txt', text: words(10) },
+        { documentName: 'b.txt', text: words(50, 'beta') },
+      ],
       countTokens,
       maxTokens: budget,
     });
@@ -78,18 +95,28 @@ describe('assembleContext', () => {
     const none = assembleContext({ question: 'q?', passages: [], countTokens, maxTokens: 200 });
     expect(none.text).toContain('(no passages found)');
     expect(none.citations).toEqual([]);
-    expect(() => assembleContext({ question: 'q?', passages, countTokens, maxTokens: 10 })).toThrow(/budget of 10 tokens is below the \d+/);
-    expect(() => assembleContext({ question: 'q?', passages, countTokens, maxTokens: 0 })).toThrow(/positive whole number/);
+    expect(() => assembleContext({ question: 'q?', passages, countTokens, maxTokens: 10 })).toThrow(
+      /budget of 10 tokens is below the \d+/,
+    );
+    expect(() => assembleContext({ question: 'q?', passages, countTokens, maxTokens: 0 })).toThrow(
+      /positive whole number/,
+    );
   });
 
   it('cuts a single huge "word" by characters', () => {
-    const ctx = assembleContext({ question: 'q?', passages: [{ documentName: 'x', text: 'a'.repeat(50_000) }], countTokens: (t) => Math.ceil(t.length / 4), maxTokens: 300 });
+    const ctx = assembleContext({
+      question: 'q?',
+      passages: [{ documentName: 'x', text: 'a'.repeat(50_000) }],
+      countTokens: (t) => Math.ceil(t.length / 4),
+      maxTokens: 300,
+    });
     expect(ctx.tokens).toBeLessThanOrEqual(300);
     expect(ctx.citations[0].trimmed).toBe(true);
   });
 
   it('costs what it includes: 100x more candidates than fit take no more tokenizer calls', () => {
-    const make = (n: number) => Array.from({ length: n }, (_, i) => ({ documentName: `d${i}`, text: words(30, `w${i}x`) }));
+    const make = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ documentName: `d${i}`, text: words(30, `w${i}x`) }));
     calls = 0;
     assembleContext({ question: 'q?', passages: make(10), countTokens, maxTokens: 400 });
     const few = calls;

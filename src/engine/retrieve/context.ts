@@ -3,7 +3,6 @@
 import { TroveError } from '../core/errors.ts';
 import type { AssembledContext, Citation } from '../api/context.ts';
 
-
 export interface ContextPassage {
   documentName: string;
   text: string;
@@ -49,14 +48,20 @@ function normalize(text: string): string {
 export function assembleContext(options: ContextOptions): AssembledContext {
   const { question, countTokens, maxTokens } = options;
   if (!(Number.isInteger(maxTokens) && maxTokens > 0)) {
-    throw new TroveError('INVALID_ARGUMENT', `The context budget must be a positive whole number of tokens, got ${maxTokens}.`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `The context budget must be a positive whole number of tokens, got ${maxTokens}.`,
+    );
   }
   const head = `${options.instruction ?? DEFAULT_INSTRUCTION}\n\nContext:\n`;
   const tail = `\nQuestion: ${question.trim()}\nAnswer:`;
   const fixed = countTokens(head) + countTokens(tail);
   const minimum = countTokens(`${head}(no passage fits the token budget)\n${tail}`);
   if (minimum > maxTokens) {
-    throw new TroveError('INVALID_ARGUMENT', `The context budget of ${maxTokens} tokens is below the ${minimum} the instruction and question need.`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `The context budget of ${maxTokens} tokens is below the ${minimum} the instruction and question need.`,
+    );
   }
 
   // Drop repeats as we go (the same text, or one inside a passage already kept: overlapping chunks of a
@@ -93,7 +98,15 @@ export function assembleContext(options: ContextOptions): AssembledContext {
     keptNormal.push(normal);
     blocks.push(text);
     used += countTokens(text);
-    citations.push({ n, label, documentName: passage.documentName, page: passage.page, headingPath: passage.headingPath, chunkId: passage.chunkId, trimmed });
+    citations.push({
+      n,
+      label,
+      documentName: passage.documentName,
+      page: passage.page,
+      headingPath: passage.headingPath,
+      chunkId: passage.chunkId,
+      trimmed,
+    });
     if (trimmed) {
       omitted = all.length - i - 1;
       break;

@@ -7,7 +7,12 @@ import { reciprocalRankFusion, weightedFusion } from './fusion.ts';
 
 const list = fc
   .uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 25 })
-  .chain((ids) => fc.tuple(fc.constant(ids), fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: ids.length, maxLength: ids.length })))
+  .chain((ids) =>
+    fc.tuple(
+      fc.constant(ids),
+      fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: ids.length, maxLength: ids.length }),
+    ),
+  )
   .map(([ids, scores]): Hit[] => ids.map((id, i) => ({ id, score: scores[i]! })));
 const lists = fc.array(list, { minLength: 1, maxLength: 4 });
 
@@ -43,7 +48,14 @@ describe('fusion properties', () => {
         expect(plain(reciprocalRankFusion(permuted))).toEqual(plain(reciprocalRankFusion(input)));
         const weights = input.map((_, i) => 1 + (i % 3));
         const fusedW = weightedFusion(input, weights);
-        expect(plain(weightedFusion(permuted, order.map((i) => weights[i]!)))).toEqual(plain(fusedW));
+        expect(
+          plain(
+            weightedFusion(
+              permuted,
+              order.map((i) => weights[i]!),
+            ),
+          ),
+        ).toEqual(plain(fusedW));
         for (const h of fusedW) expect(Number.isFinite(h.score)).toBe(true);
       }),
       { numRuns: 300, seed: 23 },

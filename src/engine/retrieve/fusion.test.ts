@@ -73,24 +73,38 @@ describe('weightedFusion', () => {
 const rankedList = (ids: number[], scores: number[]) =>
   ids.map((id, i) => ({ id, score: scores[i] })).sort((a, b) => b.score - a.score);
 
-const listArb = fc
-  .uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 25 })
-  .chain((ids) =>
-    fc.array(fc.integer({ min: 0, max: 6 }), { minLength: ids.length, maxLength: ids.length }).map((scores) =>
-      // Few distinct values, so ties are common.
-      rankedList(ids, scores.map((s) => s / 3)),
+const listArb = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 25 }).chain((ids) =>
+  fc.array(fc.integer({ min: 0, max: 6 }), { minLength: ids.length, maxLength: ids.length }).map((scores) =>
+    // Few distinct values, so ties are common.
+    rankedList(
+      ids,
+      scores.map((s) => s / 3),
     ),
-  );
+  ),
+);
 
 describe('weightedFusion identities', () => {
   it('alpha 0 ranks exactly as the keyword list and alpha 1 exactly as the vector list (ties, one-list ids)', () => {
     fc.assert(
-      fc.property(listArb, listArb, fc.constantFrom<ScoreNormalization>('minmax', 'zscore'), (keyword, vector, norm) => {
-        const keywordOnly = fuseKeywordAndVector(keyword, vector, { method: 'weighted', alpha: 0, normalization: norm });
-        expect(keywordOnly.map((h) => h.id)).toEqual(keyword.map((h) => h.id));
-        const vectorOnly = fuseKeywordAndVector(keyword, vector, { method: 'weighted', alpha: 1, normalization: norm });
-        expect(vectorOnly.map((h) => h.id)).toEqual(vector.map((h) => h.id));
-      }),
+      fc.property(
+        listArb,
+        listArb,
+        fc.constantFrom<ScoreNormalization>('minmax', 'zscore'),
+        (keyword, vector, norm) => {
+          const keywordOnly = fuseKeywordAndVector(keyword, vector, {
+            method: 'weighted',
+            alpha: 0,
+            normalization: norm,
+          });
+          expect(keywordOnly.map((h) => h.id)).toEqual(keyword.map((h) => h.id));
+          const vectorOnly = fuseKeywordAndVector(keyword, vector, {
+            method: 'weighted',
+            alpha: 1,
+            normalization: norm,
+          });
+          expect(vectorOnly.map((h) => h.id)).toEqual(vector.map((h) => h.id));
+        },
+      ),
       { seed: 8, numRuns: 300 },
     );
   });
@@ -156,10 +170,11 @@ describe('weightedFusion identities', () => {
   });
 
   it('stays linear-ish on lists 100x the usual size', () => {
-    const big = (seed: number) => rankedList(
-      Array.from({ length: 5000 }, (_, i) => (i * seed) % 7919),
-      Array.from({ length: 5000 }, (_, i) => ((i * 7 + seed) % 101) / 101),
-    );
+    const big = (seed: number) =>
+      rankedList(
+        Array.from({ length: 5000 }, (_, i) => (i * seed) % 7919),
+        Array.from({ length: 5000 }, (_, i) => ((i * 7 + seed) % 101) / 101),
+      );
     const fused = weightedFusion([big(3), big(5)], [0.5, 0.5]);
     expect(fused.length).toBeGreaterThan(5000);
   });

@@ -2,7 +2,6 @@
 import type { Hit } from '../core/types.ts';
 import type { ScoreNormalization } from '../api/search.ts';
 
-
 export interface FusedHit {
   id: number;
   score: number;
@@ -18,7 +17,11 @@ export const SCORE_NORMALIZATIONS: readonly ScoreNormalization[] = ['minmax', 'z
  */
 export function reciprocalRankFusion(lists: Hit[][], k = 60): FusedHit[] {
   if (!(k >= 0)) throw new RangeError(`RRF k must be ≥ 0, got ${k}`);
-  return fuse(lists, lists.map(() => true), (rank) => 1 / (k + rank));
+  return fuse(
+    lists,
+    lists.map(() => true),
+    (rank) => 1 / (k + rank),
+  );
 }
 
 /**
@@ -28,11 +31,18 @@ export function reciprocalRankFusion(lists: Hit[][], k = 60): FusedHit[] {
  * A list with weight 0 takes no part: ids only it returned are left out and its ranks never break ties, so
  * weights [1, 0] rank exactly as the first list alone (its raw sources are still reported).
  */
-export function weightedFusion(lists: Hit[][], weights: number[], normalization: ScoreNormalization = 'minmax'): FusedHit[] {
+export function weightedFusion(
+  lists: Hit[][],
+  weights: number[],
+  normalization: ScoreNormalization = 'minmax',
+): FusedHit[] {
   if (weights.length !== lists.length) throw new RangeError('one weight per list');
-  for (const w of weights) if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`weights must be finite and ≥ 0, got ${w}`);
+  for (const w of weights)
+    if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`weights must be finite and ≥ 0, got ${w}`);
   if (!SCORE_NORMALIZATIONS.includes(normalization)) {
-    throw new RangeError(`normalization must be one of ${SCORE_NORMALIZATIONS.join(', ')}, got ${String(normalization)}`);
+    throw new RangeError(
+      `normalization must be one of ${SCORE_NORMALIZATIONS.join(', ')}, got ${String(normalization)}`,
+    );
   }
   const scales = lists.map((hits) => listScale(hits, normalization));
   const counts = weights.map((w) => w > 0);

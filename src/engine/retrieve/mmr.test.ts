@@ -37,7 +37,9 @@ describe('mmrRerank', () => {
   });
 
   it('stops at k, treats a candidate without a vector as unlike all, and rejects lambda outside 0..1', () => {
-    expect(mmrRerank(candidates, (id) => (id === 2 ? undefined : vectors.get(id)), 0.5, 2).map((c) => c.id)).toEqual([1, 2]);
+    expect(mmrRerank(candidates, (id) => (id === 2 ? undefined : vectors.get(id)), 0.5, 2).map((c) => c.id)).toEqual([
+      1, 2,
+    ]);
     expect(() => mmrRerank(candidates, () => undefined, 1.1)).toThrow(/between 0 and 1/);
     expect(mmrRerank([], () => undefined, 0.5)).toEqual([]);
   });

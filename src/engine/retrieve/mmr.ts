@@ -19,7 +19,8 @@ export function mmrRerank<T extends MmrCandidate>(
   lambda: number,
   k = candidates.length,
 ): T[] {
-  if (!(lambda >= 0 && lambda <= 1)) throw new TroveError('INVALID_ARGUMENT', `MMR lambda must be between 0 and 1, got ${lambda}.`);
+  if (!(lambda >= 0 && lambda <= 1))
+    throw new TroveError('INVALID_ARGUMENT', `MMR lambda must be between 0 and 1, got ${lambda}.`);
   const n = candidates.length;
   const take = Math.min(Math.max(0, Math.floor(k)), n);
   let min = Infinity;

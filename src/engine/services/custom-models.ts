@@ -22,9 +22,14 @@ export class CustomModels {
     const settings = this.parts.settings();
     const host = parseModelHost(settings.modelHost);
     if (host.kind === 'remote' && !settings.allowRemoteModels) {
-      throw new TroveError('INVALID_ARGUMENT', `Model downloads are off (Settings): Trove reads nothing from ${new URL(host.url).host} until you allow it.`);
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        `Model downloads are off (Settings): Trove reads nothing from ${new URL(host.url).host} until you allow it.`,
+      );
     }
-    const facts = await fetchRepoFacts(repo.trim(), { host, localModelUrl: this.parts.localModelUrl() }, (url, init) => fetch(url, init));
+    const facts = await fetchRepoFacts(repo.trim(), { host, localModelUrl: this.parts.localModelUrl() }, (url, init) =>
+      fetch(url, init),
+    );
     const check = checkCustomModel(facts);
     if (!check.ok || !check.spec) return { check, settings };
     const customModels = [...settings.customModels.filter((m) => m.id !== check.spec!.id), check.spec];
@@ -33,7 +38,10 @@ export class CustomModels {
 
   async remove(id: string): Promise<EngineSettings> {
     if (this.parts.settings().modelId === id) {
-      throw new TroveError('INVALID_ARGUMENT', 'This model is in use: choose another embedding model first, then remove it.');
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        'This model is in use: choose another embedding model first, then remove it.',
+      );
     }
     await this.parts.removeCached(id).catch(() => 0);
     return this.parts.updateSettings({ customModels: this.parts.settings().customModels.filter((m) => m.id !== id) });

@@ -22,7 +22,6 @@ import { evaluate } from '../eval/runner.ts';
 import type { Serving } from '../library/active-model.ts';
 import type { RetrievalConfiguration } from '../api/evaluation.ts';
 
-
 export interface EvaluationHooks {
   /** Throws while the library is locked (or deleted). */
   requireLibrary: () => unknown;
@@ -55,7 +54,10 @@ export class EvaluationService {
     this.controller?.abort();
   }
 
-  async run(request: EvaluateRequest, onProgress: (p: EvaluationProgress) => void = () => undefined): Promise<EvaluationRun> {
+  async run(
+    request: EvaluateRequest,
+    onProgress: (p: EvaluationProgress) => void = () => undefined,
+  ): Promise<EvaluationRun> {
     this.hooks.requireLibrary();
     this.controller?.abort();
     const controller = new AbortController();
@@ -66,7 +68,8 @@ export class EvaluationService {
       set.kind === 'beir'
         ? buildDataset(set.name, { corpus: set.corpus, queries: set.queries, qrels: set.qrels })
         : parseSimpleEvalSet(set.text, set.name);
-    if (dataset.queries.length === 0) throw new TroveError('INVALID_ARGUMENT', `${set.name}: no query has a relevant document.`);
+    if (dataset.queries.length === 0)
+      throw new TroveError('INVALID_ARGUMENT', `${set.name}: no query has a relevant document.`);
     const collection = set.kind === 'beir' ? await this.ingestCorpus(dataset, onProgress, signal) : undefined;
     // eval.jsonl judges the user's library: the collections of earlier BEIR sets are left out.
     const scope = collection
@@ -77,12 +80,17 @@ export class EvaluationService {
     const results: ConfigurationResult[] = [];
     for (const configuration of configurations) {
       throwIfAborted(signal);
-      const result = await evaluate(dataset, (query, depth) => this.rank(configuration, query.text, depth, dataset, query.id, scope, signal), {
-        k: DEPTH,
-        perQuery: true,
-        signal,
-        onProgress: (done, total) => onProgress({ stage: 'evaluating', configuration: configuration.name, done, total }),
-      });
+      const result = await evaluate(
+        dataset,
+        (query, depth) => this.rank(configuration, query.text, depth, dataset, query.id, scope, signal),
+        {
+          k: DEPTH,
+          perQuery: true,
+          signal,
+          onProgress: (done, total) =>
+            onProgress({ stage: 'evaluating', configuration: configuration.name, done, total }),
+        },
+      );
       results.push({ name: configuration.name, ...result, perQuery: result.perQuery ?? [] });
     }
     const fingerprint = this.hooks.serving()?.set.fingerprint;
@@ -118,18 +126,26 @@ export class EvaluationService {
     });
     let results = response.results;
     if (configuration.rerank && results.length > 1) {
-      const reranked = await this.hooks.rerank(text, results.map((r) => r.chunkId));
+      const reranked = await this.hooks.rerank(
+        text,
+        results.map((r) => r.chunkId),
+      );
       throwIfAborted(signal);
       if (!reranked) throw new TroveError('CANCELLED');
       const byId = new Map(results.map((r) => [r.chunkId, r]));
       results = reranked.results.flatMap((r) => byId.get(r.chunkId) ?? []);
     }
     const judged = dataset.qrels.get(queryId);
-    const byPassage = judged && [...judged.keys()].some((key) => /^\d+$/.test(key) && !results.some((r) => r.documentName === key));
+    const byPassage =
+      judged && [...judged.keys()].some((key) => /^\d+$/.test(key) && !results.some((r) => r.documentName === key));
     return results.map((r) => (byPassage ? String(r.chunkId) : r.documentName));
   }
 
-  private async ingestCorpus(dataset: Dataset, onProgress: (p: EvaluationProgress) => void, signal: AbortSignal): Promise<string> {
+  private async ingestCorpus(
+    dataset: Dataset,
+    onProgress: (p: EvaluationProgress) => void,
+    signal: AbortSignal,
+  ): Promise<string> {
     const name = `${EVALUATION_PREFIX}${dataset.name}`;
     const existing = (await this.hooks.listCollections()).find((c) => c.name.toLowerCase() === name.toLowerCase());
     const collection = existing ?? (await this.hooks.createCollection(name));

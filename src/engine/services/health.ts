@@ -9,7 +9,6 @@ import type { ChunkRecord, DocumentRecord, Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
 import type { HealthCheck, HealthReport } from '../api/index.ts';
 
-
 export interface HealthInput {
   store: Store;
   docs: ReadonlyMap<number, DocumentRecord>;
@@ -56,7 +55,11 @@ export class LibraryHealth {
   async fix(fix: 'delete-duplicate-documents'): Promise<number[]> {
     const { catalogue } = this.parts;
     if (fix !== 'delete-duplicate-documents') throw new TroveError('INVALID_ARGUMENT', `Unknown fix "${String(fix)}".`);
-    const ids = await wholeDuplicateDocuments({ store: this.parts.store(), docs: catalogue.docs, chunksOf: (id) => catalogue.chunksOf(id) });
+    const ids = await wholeDuplicateDocuments({
+      store: this.parts.store(),
+      docs: catalogue.docs,
+      chunksOf: (id) => catalogue.chunksOf(id),
+    });
     for (const id of ids) await this.parts.deleteDocument(id);
     return ids;
   }
@@ -84,7 +87,12 @@ export async function healthReport(input: HealthInput): Promise<HealthReport> {
 
   // Norms of a sample of stored vectors of the serving model.
   if (!serving) {
-    checks.push({ id: 'unnormalised-vectors', status: 'unknown', title: 'Unnormalised vectors', detail: 'No model vectors are loaded yet.' });
+    checks.push({
+      id: 'unnormalised-vectors',
+      status: 'unknown',
+      title: 'Unnormalised vectors',
+      detail: 'No model vectors are loaded yet.',
+    });
   } else {
     let sampled = 0;
     let off = 0;
@@ -182,7 +190,12 @@ export async function healthReport(input: HealthInput): Promise<HealthReport> {
       ? `${duplicates} passages repeat the text of another passage (they crowd the results).` +
         (whole.length ? ` ${whole.length} documents consist only of repeated passages.` : '')
       : 'No two passages have the same text.',
-    fix: whole.length ? { id: 'delete-duplicate-documents', label: `Delete ${whole.length} duplicate document${whole.length === 1 ? '' : 's'}` } : undefined,
+    fix: whole.length
+      ? {
+          id: 'delete-duplicate-documents',
+          label: `Delete ${whole.length} duplicate document${whole.length === 1 ? '' : 's'}`,
+        }
+      : undefined,
   });
   const current = serving?.set.fingerprint;
   checks.push({
@@ -201,7 +214,9 @@ export async function healthReport(input: HealthInput): Promise<HealthReport> {
 }
 
 /** The documents the duplicate fix deletes: those whose every passage repeats an earlier passage. */
-export async function wholeDuplicateDocuments(input: Pick<HealthInput, 'store' | 'docs' | 'chunksOf'>): Promise<number[]> {
+export async function wholeDuplicateDocuments(
+  input: Pick<HealthInput, 'store' | 'docs' | 'chunksOf'>,
+): Promise<number[]> {
   const seen = new Set<string>();
   const out: number[] = [];
   for (const docId of input.docs.keys()) {

@@ -84,7 +84,13 @@ export class IngestPipeline {
           .catch((error: unknown) => {
             // The task never ran (library stale, lock refused): the file fails with the reason.
             this.jobs.delete(file.jobId);
-            const final: IngestProgress = { jobId: file.jobId, fileName: file.name, stage: 'failed', fraction: 1, error: toErrorInfo(error) };
+            const final: IngestProgress = {
+              jobId: file.jobId,
+              fileName: file.name,
+              stage: 'failed',
+              fraction: 1,
+              error: toErrorInfo(error),
+            };
             report(final);
             return final;
           });
@@ -142,7 +148,13 @@ export class IngestPipeline {
             return;
           }
           const ids = Uint32Array.from(chunks.map((c) => c.id));
-          await store.addVectors({ docId, fingerprint: embedder.fingerprint, dims: embedder.model.dims, chunkIds: ids, vectors: data });
+          await store.addVectors({
+            docId,
+            fingerprint: embedder.fingerprint,
+            dims: embedder.model.dims,
+            chunkIds: ids,
+            vectors: data,
+          });
           catalogue.addVectors(ids, data, vectors);
           changed = true;
           model.refresh();
@@ -175,7 +187,10 @@ export class IngestPipeline {
       const limitMB = this.ctx.settings().maxFileMB;
       if (file.data.byteLength > limitMB * 1024 * 1024) {
         const size = (file.data.byteLength / (1024 * 1024)).toFixed(0);
-        throw new TroveError('FILE_TOO_LARGE', `“${file.name}” is ${size} MB; the limit is ${limitMB} MB (setting maxFileMB).`);
+        throw new TroveError(
+          'FILE_TOO_LARGE',
+          `“${file.name}” is ${size} MB; the limit is ${limitMB} MB (setting maxFileMB).`,
+        );
       }
       const collection = file.collection ?? DEFAULT_COLLECTION;
       if (!(await readCollections(this.ctx.store())).some((c) => c.id === collection)) {
@@ -184,7 +199,11 @@ export class IngestPipeline {
       // The same bytes are never embedded twice; another version of the same file waits for the user's choice.
       const sha256 = await sha256Hex(file.data);
       const duplicate = this.findDuplicate(collection, file, sha256);
-      if (duplicate && file.onDuplicate !== 'keep-both' && !(duplicate.reason === 'same-name' && file.onDuplicate === 'replace')) {
+      if (
+        duplicate &&
+        file.onDuplicate !== 'keep-both' &&
+        !(duplicate.reason === 'same-name' && file.onDuplicate === 'replace')
+      ) {
         const skipped: IngestProgress = {
           ...base,
           stage: 'skipped',
@@ -203,7 +222,12 @@ export class IngestPipeline {
         ocrMode: this.ctx.settings().ocrMode,
         textFields: file.textFields,
         onProgress: (p) =>
-          report({ ...base, stage: 'parsing', fraction: 0.02 + 0.08 * (p.done / Math.max(1, p.total)), note: `Reading text (OCR): page ${p.done} of ${p.total}` }),
+          report({
+            ...base,
+            stage: 'parsing',
+            fraction: 0.02 + 0.08 * (p.done / Math.max(1, p.total)),
+            note: `Reading text (OCR): page ${p.done} of ${p.total}`,
+          }),
       });
       const language = await documentLanguage(original);
       // PII redaction: from here on only the redacted text and name exist (stored, chunked, embedded, shown).
@@ -239,7 +263,12 @@ export class IngestPipeline {
       let originalNote: string | undefined;
       if (this.ctx.settings().keepOriginals && !redacted) {
         await store
-          .putOriginal({ docId: id, name: file.name, type: file.type || ORIGINAL_TYPES[parsed.format] || '', bytes: file.data })
+          .putOriginal({
+            docId: id,
+            name: file.name,
+            type: file.type || ORIGINAL_TYPES[parsed.format] || '',
+            bytes: file.data,
+          })
           .catch((error: unknown) => {
             if (!(error instanceof TroveError && error.code === 'STORAGE_FULL')) throw error;
             originalNote = 'The original file was not kept: browser storage is full.';
@@ -269,7 +298,12 @@ export class IngestPipeline {
       report(done);
       return done;
     } catch (error) {
-      const final: IngestProgress = { ...base, documentId: docId, stage: isAbort(error) ? 'cancelled' : 'failed', fraction: 1 };
+      const final: IngestProgress = {
+        ...base,
+        documentId: docId,
+        stage: isAbort(error) ? 'cancelled' : 'failed',
+        fraction: 1,
+      };
       if (docId !== undefined) {
         // Cancel means "don't add this file": remove what was stored. Any other error keeps the document.
         if (isAbort(error)) await this.forgetQuietly(docId);
@@ -288,7 +322,13 @@ export class IngestPipeline {
   private resume(docId: number, why: 'resume' | 'retry'): Promise<IngestProgress> {
     const doc = this.ctx.catalogue.docs.get(docId);
     const jobId = `${why}-${docId}-${Date.now().toString(36)}`;
-    const base = { jobId, fileName: doc?.name ?? `document ${docId}`, documentId: docId, resumed: true, size: doc?.size };
+    const base = {
+      jobId,
+      fileName: doc?.name ?? `document ${docId}`,
+      documentId: docId,
+      resumed: true,
+      size: doc?.size,
+    };
     const report = this.reporter();
     if (this.resuming.has(docId)) {
       return Promise.resolve({ ...base, stage: 'cancelled' as const, fraction: 1, note: 'Already being indexed.' });
@@ -346,29 +386,47 @@ export class IngestPipeline {
       catalogue.docs.set(docId, { ...doc, status: 'ingesting', attempts, error: undefined });
       report({ ...base, stage: 'parsing', fraction: 0.05, note: 'Resuming from the stored text.' });
       const text = await store.getText(docId);
-      if (!text) throw new TroveError('NOT_FOUND', `The text of “${doc.name}” was not stored, so it cannot be indexed again.`);
+      if (!text)
+        throw new TroveError('NOT_FOUND', `The text of “${doc.name}” was not stored, so it cannot be indexed again.`);
       await this.ctx.model.settled();
-      const outcome = await this.indexDocument(docId, { ...text, format: doc.format, language: doc.language }, signal, (done, total, embedding) =>
-        report({
-          ...base,
-          stage: embedding ? 'embedding' : 'indexing',
-          fraction: 0.1 + 0.9 * (done / Math.max(1, total)),
-          chunksDone: done,
-          chunksTotal: total,
-        }),
+      const outcome = await this.indexDocument(
+        docId,
+        { ...text, format: doc.format, language: doc.language },
+        signal,
+        (done, total, embedding) =>
+          report({
+            ...base,
+            stage: embedding ? 'embedding' : 'indexing',
+            fraction: 0.1 + 0.9 * (done / Math.max(1, total)),
+            chunksDone: done,
+            chunksTotal: total,
+          }),
       );
-      const final: IngestProgress = { ...base, stage: 'done', fraction: 1, chunksDone: outcome.chunks, chunksTotal: outcome.chunks, note: outcome.note };
+      const final: IngestProgress = {
+        ...base,
+        stage: 'done',
+        fraction: 1,
+        chunksDone: outcome.chunks,
+        chunksTotal: outcome.chunks,
+        note: outcome.note,
+      };
       report(final);
       return final;
     } catch (error) {
       const info = toErrorInfo(error);
       if (info.code !== 'LIBRARY_STALE') {
         // A cancelled resume keeps the document too: the user asked to stop the work, not to delete the file.
-        const keepTrying = why === 'resume' && !isAbort(error) && (isTransient(error) || attempts < MAX_RESUME_ATTEMPTS);
+        const keepTrying =
+          why === 'resume' && !isAbort(error) && (isTransient(error) || attempts < MAX_RESUME_ATTEMPTS);
         if (keepTrying) await this.recordAttemptError(docId, error);
         else await this.markFailed(docId, error, attempts);
       }
-      const final: IngestProgress = { ...base, stage: isAbort(error) ? 'cancelled' : 'failed', fraction: 1, error: info };
+      const final: IngestProgress = {
+        ...base,
+        stage: isAbort(error) ? 'cancelled' : 'failed',
+        fraction: 1,
+        error: info,
+      };
       report(final);
       return final;
     }
@@ -404,7 +462,9 @@ export class IngestPipeline {
     onBatch(from, drafts.length, !!embedder);
     for (let start = from; start < drafts.length; start += BATCH_SIZE) {
       throwIfAborted(signal);
-      const batch: NewChunk[] = drafts.slice(start, start + BATCH_SIZE).map((draft) => ({ ...draft, terms: termsOf(draft.text, parsed) }));
+      const batch: NewChunk[] = drafts
+        .slice(start, start + BATCH_SIZE)
+        .map((draft) => ({ ...draft, terms: termsOf(draft.text, parsed) }));
       let vectors: Float32Array | undefined;
       if (embedder) {
         try {
@@ -442,7 +502,14 @@ export class IngestPipeline {
       await store.markReady(docId, drafts.length);
     }
     if (record) {
-      catalogue.docs.set(docId, { ...record, replaces: undefined, status: 'ready', chunkCount: drafts.length, attempts: 0, error: undefined });
+      catalogue.docs.set(docId, {
+        ...record,
+        replaces: undefined,
+        status: 'ready',
+        chunkCount: drafts.length,
+        attempts: 0,
+        error: undefined,
+      });
     }
     // From here the document is complete: nothing below may fail it (a failed page write only costs a rebuild).
     await this.ctx.vectorsChanged();
@@ -461,7 +528,8 @@ export class IngestPipeline {
     const stored: ChunkRecord[] = await store.chunksOf(docId);
     if (stored.length === 0) return 0;
     const isPrefix =
-      stored.length <= drafts.length && stored.every((chunk, i) => chunk.start === drafts[i].start && chunk.end === drafts[i].end);
+      stored.length <= drafts.length &&
+      stored.every((chunk, i) => chunk.start === drafts[i].start && chunk.end === drafts[i].end);
     catalogue.removeChunks(docId);
     if (!isPrefix) {
       await store.clearChunks(docId);
@@ -469,7 +537,9 @@ export class IngestPipeline {
     }
     for (const row of await store.termsOf(docId)) catalogue.addChunk(docId, row.chunkId, row.terms);
     const set = catalogue.vectors;
-    if (set) for (const batch of await store.vectorBatchesOf(docId, set.fingerprint)) catalogue.addVectors(batch.chunkIds, batch.vectors, set);
+    if (set)
+      for (const batch of await store.vectorBatchesOf(docId, set.fingerprint))
+        catalogue.addVectors(batch.chunkIds, batch.vectors, set);
     return stored.length;
   }
 
@@ -519,7 +589,10 @@ export class IngestPipeline {
     const record = catalogue.docs.get(docId);
     if (record) catalogue.docs.set(docId, { ...record, status: 'ingesting', error: info });
     this.ctx.model.refresh();
-    await this.ctx.store().updateDocument(docId, { error: info }).catch(() => undefined);
+    await this.ctx
+      .store()
+      .updateDocument(docId, { error: info })
+      .catch(() => undefined);
   }
 
   private async forgetQuietly(docId: number): Promise<void> {
@@ -530,7 +603,10 @@ export class IngestPipeline {
       await this.ctx.vectorsChanged();
     } catch {
       // Could not delete: keep it visible as failed rather than half-present.
-      await this.markFailed(docId, new TroveError('CANCELLED', 'Cancelled; the partly added document could not be removed.'));
+      await this.markFailed(
+        docId,
+        new TroveError('CANCELLED', 'Cancelled; the partly added document could not be removed.'),
+      );
     }
   }
 }

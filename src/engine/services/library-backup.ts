@@ -14,7 +14,6 @@ import type { WorkQueue } from '../library/work-queue.ts';
 import type { ExportOptions, ImportOptions, ImportSummary, StorageEstimate, StorageStatus } from '../api/index.ts';
 import type { BackupProgress } from '../api/backup.ts';
 
-
 export type StorageProbe = () => Promise<StorageEstimate>;
 
 /** An import needs room for its records and their index entries while the old data stays: about twice the file. */
@@ -46,7 +45,10 @@ export class LibraryBackups {
   async storageStatus(): Promise<StorageStatus> {
     const status = await this.estimate();
     // The kept documents' sizes (keys only, no bytes read).
-    const ids = await this.deps.openStore()?.originalIds().catch(() => undefined); // undefined while locked
+    const ids = await this.deps
+      .openStore()
+      ?.originalIds()
+      .catch(() => undefined); // undefined while locked
     if (!ids) return status;
     const originalsBytes = ids.reduce((sum, id) => sum + (this.deps.catalogue.docs.get(id)?.size ?? 0), 0);
     return { ...status, originals: ids.length, originalsBytes };
@@ -77,7 +79,8 @@ export class LibraryBackups {
         }
         await this.deps.persistVectors();
         const model = this.deps.servingModel();
-        const named = options.collection === undefined ? collections : collections.filter((c) => c.id === options.collection);
+        const named =
+          options.collection === undefined ? collections : collections.filter((c) => c.id === options.collection);
         const source = storeBackupSource(store, {
           ...(model ? { model } : {}),
           ...(options.collection !== undefined ? { collection: options.collection } : {}),
@@ -94,7 +97,11 @@ export class LibraryBackups {
    * Reads a .trove file into the library: verifies all of it first, then checks model and space, then writes.
    * A refused, corrupt or cancelled import leaves the library as it was.
    */
-  importLibrary(file: Blob, options: ImportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<ImportSummary> {
+  importLibrary(
+    file: Blob,
+    options: ImportOptions = {},
+    onProgress?: (progress: BackupProgress) => void,
+  ): Promise<ImportSummary> {
     this.deps.store(); // LOCKED while locked
     const fileName = options.fileName ?? ((file as { name?: string }).name || 'The file');
     return this.withJob(options.jobId, (signal) =>
@@ -116,14 +123,18 @@ export class LibraryBackups {
         let began = false;
         try {
           // Collection records go first, so a document is never stored in a collection that does not exist.
-          manifest = await importBackup(() => file, {
-            ...sink,
-            begin: async (m) => {
-              began = true;
-              if (created.length > 0) await saveCollections(store, [...existing, ...created]);
-              await sink.begin(m);
+          manifest = await importBackup(
+            () => file,
+            {
+              ...sink,
+              begin: async (m) => {
+                began = true;
+                if (created.length > 0) await saveCollections(store, [...existing, ...created]);
+                await sink.begin(m);
+              },
             },
-          }, { fileName, onProgress, signal, accept });
+            { fileName, onProgress, signal, accept },
+          );
         } catch (error) {
           if (began) {
             // The sink deleted what it wrote; the collections it added go too.
@@ -151,7 +162,7 @@ export class LibraryBackups {
     return { ...estimate, known, ...(known ? { available: Math.max(0, quota - usage) } : {}) };
   }
 
-    /** Cancels an export or import by its jobId (what it wrote is undone). */
+  /** Cancels an export or import by its jobId (what it wrote is undone). */
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     job?.abort(new TroveError('CANCELLED'));
@@ -162,7 +173,8 @@ export class LibraryBackups {
   private checkModel(manifest: BackupManifest, fileName: string, policy: 'refuse' | 're-embed'): boolean {
     const serving = this.deps.servingModel();
     const theirs = manifest.model;
-    if (!serving || !theirs || manifest.counts.vectors === 0) return theirs === null && manifest.counts.chunks > 0 && serving !== null;
+    if (!serving || !theirs || manifest.counts.vectors === 0)
+      return theirs === null && manifest.counts.chunks > 0 && serving !== null;
     if (theirs.fingerprint === serving.fingerprint) return false;
     if (policy === 're-embed') return true;
     throw new TroveError(

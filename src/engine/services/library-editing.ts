@@ -67,7 +67,16 @@ export class LibraryEditing {
     const text = doc && (await store.getText(id));
     if (!doc || !text) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
     const hasOriginal = (await this.parts.store().originalIds()).includes(id); // keys only
-    return { id, name: doc.name, format: doc.format, title: doc.title, text: text.text, blocks: text.blocks, pageCount: doc.pageCount, hasOriginal };
+    return {
+      id,
+      name: doc.name,
+      format: doc.format,
+      title: doc.title,
+      text: text.text,
+      blocks: text.blocks,
+      pageCount: doc.pageCount,
+      hasOriginal,
+    };
   }
 
   /** A document's passages in document order, a page at a time. */
@@ -86,15 +95,21 @@ export class LibraryEditing {
   async setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
     const { catalogue } = this.parts;
     const given = normalizeTags(tags);
-    if (!['add', 'remove', 'set'].includes(mode)) throw new TroveError('INVALID_ARGUMENT', `mode must be add, remove or set, got "${mode}".`);
-    for (const id of documentIds) if (!catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    if (!['add', 'remove', 'set'].includes(mode))
+      throw new TroveError('INVALID_ARGUMENT', `mode must be add, remove or set, got "${mode}".`);
+    for (const id of documentIds)
+      if (!catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
     await this.parts.queue.enqueue(async () => {
       for (const id of documentIds) {
         const doc = catalogue.docs.get(id);
         if (!doc) continue;
         const current = doc.tags ?? [];
         const next =
-          mode === 'set' ? given : mode === 'add' ? normalizeTags([...current, ...given]) : current.filter((t) => !given.includes(t));
+          mode === 'set'
+            ? given
+            : mode === 'add'
+              ? normalizeTags([...current, ...given])
+              : current.filter((t) => !given.includes(t));
         await this.parts.store().updateDocument(id, { tags: next });
         catalogue.docs.set(id, { ...doc, tags: next });
       }
@@ -118,7 +133,11 @@ export class LibraryEditing {
       if (all.some((c) => c.name.toLowerCase() === clean.toLowerCase())) {
         throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
       }
-      const record: CollectionRecord = { id: collectionIdFor(clean, new Set(all.map((c) => c.id))), name: clean, createdAt: Date.now() };
+      const record: CollectionRecord = {
+        id: collectionIdFor(clean, new Set(all.map((c) => c.id))),
+        name: clean,
+        createdAt: Date.now(),
+      };
       await saveCollections(this.parts.store(), [...all, record]);
       return { ...record, documents: 0, passages: 0 };
     });
@@ -132,7 +151,10 @@ export class LibraryEditing {
       if (all.some((c) => c.id !== id && c.name.toLowerCase() === clean.toLowerCase())) {
         throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
       }
-      await saveCollections(this.parts.store(), all.map((c) => (c.id === id ? { ...c, name: clean } : c)));
+      await saveCollections(
+        this.parts.store(),
+        all.map((c) => (c.id === id ? { ...c, name: clean } : c)),
+      );
     });
   }
 
@@ -142,7 +164,11 @@ export class LibraryEditing {
     if (!all.some((c) => c.id === id)) throw new TroveError('NOT_FOUND', `No collection “${id}”.`);
     const ids = [...this.parts.catalogue.docs.values()].filter((d) => collectionOf(d) === id).map((d) => d.id);
     await this.remove(ids, async (store) => {
-      if (id !== DEFAULT_COLLECTION) await saveCollections(store, (await this.collections()).filter((c) => c.id !== id));
+      if (id !== DEFAULT_COLLECTION)
+        await saveCollections(
+          store,
+          (await this.collections()).filter((c) => c.id !== id),
+        );
     });
   }
 
@@ -152,7 +178,8 @@ export class LibraryEditing {
 
   /** Deletes several documents in one write task (the vector index is persisted once, not per document). */
   async deleteDocuments(ids: number[]): Promise<void> {
-    for (const id of ids) if (!this.parts.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
+    for (const id of ids)
+      if (!this.parts.catalogue.docs.has(id)) throw new TroveError('NOT_FOUND', `No document with id ${id}.`);
     await this.remove(ids);
   }
 

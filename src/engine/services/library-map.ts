@@ -10,7 +10,6 @@ import type { Store } from '../store/store.ts';
 import type { VectorSet } from '../library/vector-set.ts';
 import type { LibraryMap, MapOptions } from '../api/index.ts';
 
-
 const DEFAULT_MAX_POINTS = 20_000;
 const TOOLTIP_CHARS = 240;
 const CHUNK_READ = 2_000;
@@ -29,20 +28,34 @@ export class LibraryMapping {
   constructor(private readonly parts: LibraryMappingParts) {}
 
   /** Projects the library's passages to 2-D. */
-  async project(options: MapOptions = {}, onProgress?: (progress: { stage: string; fraction: number }) => void): Promise<LibraryMap> {
+  async project(
+    options: MapOptions = {},
+    onProgress?: (progress: { stage: string; fraction: number }) => void,
+  ): Promise<LibraryMap> {
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
     const serving = this.parts.serving();
-    if (!serving) throw new TroveError('MODEL_UNAVAILABLE', 'The map needs the semantic model and its vectors: they are not loaded yet.');
+    if (!serving)
+      throw new TroveError(
+        'MODEL_UNAVAILABLE',
+        'The map needs the semantic model and its vectors: they are not loaded yet.',
+      );
     try {
-      return await buildLibraryMap(this.parts.store(), this.parts.catalogue, serving.set, options, controller.signal, (p) => {
-        try {
-          onProgress?.(p);
-        } catch {
-          /* the page went away */
-        }
-      });
+      return await buildLibraryMap(
+        this.parts.store(),
+        this.parts.catalogue,
+        serving.set,
+        options,
+        controller.signal,
+        (p) => {
+          try {
+            onProgress?.(p);
+          } catch {
+            /* the page went away */
+          }
+        },
+      );
     } finally {
       if (this.running === controller) this.running = null;
     }

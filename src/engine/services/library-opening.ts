@@ -42,7 +42,12 @@ export class LibraryOpening {
     const { library, settings } = this.parts;
     this.initializing ??= this.open(overrides, requested);
     await this.initializing;
-    return { settings: settings.value, stats: this.parts.indexes.stats(), lock: library.lockState, refused: settings.refused };
+    return {
+      settings: settings.value,
+      stats: this.parts.indexes.stats(),
+      lock: library.lockState,
+      refused: settings.refused,
+    };
   }
 
   /** Loads the library's indexes from `store` and starts the model (at start-up, or after unlock). */

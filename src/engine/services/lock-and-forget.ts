@@ -51,7 +51,10 @@ export class LockAndForget {
     const libraryLock = this.parts.library.lock;
     if (libraryLock?.state !== 'unlocked') {
       if (libraryLock?.state === 'locked') return;
-      throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: turn the lock on first (Settings → Privacy).');
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        'This library is not encrypted: turn the lock on first (Settings → Privacy).',
+      );
     }
     await this.lockHere();
     this.parts.channel.announceLocked?.();
@@ -66,7 +69,10 @@ export class LockAndForget {
       libraryLock.lock();
       this.forgetInMemory();
     });
-    await this.parts.model.detach()?.dispose().catch(() => undefined); // with it, the cache of recent query vectors
+    await this.parts.model
+      .detach()
+      ?.dispose()
+      .catch(() => undefined); // with it, the cache of recent query vectors
     return true;
   }
 
@@ -98,7 +104,10 @@ export class LockAndForget {
     // Let the running task end, then close: the databases cannot be deleted while this engine holds them open.
     await this.parts.queue.enqueue(async () => undefined).catch(() => undefined);
     this.forgetInMemory();
-    await this.parts.model.detach()?.dispose().catch(() => undefined);
+    await this.parts.model
+      .detach()
+      ?.dispose()
+      .catch(() => undefined);
     library.lock?.close();
     library.closed = FORGOTTEN;
     this.parts.sync.stop(FORGOTTEN); // no more writes or catch-ups

@@ -6,12 +6,20 @@ import { dtypeForModel, wantedDtype, type DtypeChoice } from '../models/dtype-ch
 import type { EngineSettings, ModelInfo, ModelKind, ModelsOverview } from '../api/index.ts';
 import { TroveError } from '../core/errors.ts';
 import { listRerankers, getRerankerSpec } from '../models/reranker-registry.ts';
-import { MODEL_CACHE_NAME, cacheUsage, cachedModel, deleteCachedModel, downloadModel, type CacheLike, type CacheStorageLike, type ModelSource } from '../models/model-cache.ts';
+import {
+  MODEL_CACHE_NAME,
+  cacheUsage,
+  cachedModel,
+  deleteCachedModel,
+  downloadModel,
+  type CacheLike,
+  type CacheStorageLike,
+  type ModelSource,
+} from '../models/model-cache.ts';
 import { modelHostLabel, parseModelHost } from '../models/model-host.ts';
 import { DEFAULT_MODEL_ID, getModelSpec, listModels } from '../models/model-registry.ts';
 import type { CachedModel, DownloadProgress } from '../api/models.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
-
 
 export interface ModelCacheDeps {
   caches?: CacheStorageLike;
@@ -51,7 +59,8 @@ export class ModelCacheService {
 
   private source(): ModelSource {
     const settings = this.deps.settings();
-    const base = this.deps.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
+    const base =
+      this.deps.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     const local = new URL(settings.localModelPath, base).href;
     return {
       host: parseModelHost(settings.modelHost),
@@ -150,13 +159,20 @@ export class ModelCacheService {
   /** Downloads a model's files into the cache ahead of use. Errors: CANCELLED, MODEL_UNAVAILABLE, INVALID_ARGUMENT. */
   async download(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo> {
     const cache = await this.cache();
-    if (!cache) throw new TroveError('INVALID_ARGUMENT', 'This browser gives the site no Cache Storage, so models cannot be kept for later.');
+    if (!cache)
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        'This browser gives the site no Cache Storage, so models cannot be kept for later.',
+      );
     const target = this.target(kind, id);
     const source = this.source();
     const remote = source.allowRemote && !target.localOnly && source.host.kind === 'remote';
     const selfHosted = source.host.kind === 'self' || target.localOnly;
     if (!remote && !selfHosted) {
-      throw new TroveError('INVALID_ARGUMENT', 'Model downloads are off (Settings): turn them on to download a model ahead of use.');
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        'Model downloads are off (Settings): turn them on to download a model ahead of use.',
+      );
     }
     const key = `${kind}:${id}`;
     this.downloads.get(key)?.abort();
@@ -164,7 +180,10 @@ export class ModelCacheService {
     this.downloads.set(key, controller);
     try {
       const device = await this.runDevice();
-      const dtype = kind === 'embedding' ? embeddingDtype(target as ModelSpec, device, this.deps.settings().dtype) : target.dtype[device];
+      const dtype =
+        kind === 'embedding'
+          ? embeddingDtype(target as ModelSpec, device, this.deps.settings().dtype)
+          : target.dtype[device];
       const fetchImpl = this.deps.fetch ?? ((url: string, init?: RequestInit) => fetch(url, init));
       await downloadModel(cache, target, dtype, source, { fetch: fetchImpl, onProgress, signal: controller.signal });
     } finally {

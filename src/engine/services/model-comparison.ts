@@ -13,7 +13,6 @@ import { buildDataset, type Dataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/runner.ts';
 import type { EvaluationSetInfo, ModelComparison, ModelComparisonProgress, ModelMetrics } from '../api/index.ts';
 
-
 /** Documents ranked per query: recall@10 and nDCG@10 need 10; a few more so ties at the edge do not matter. */
 const DEPTH = 100;
 
@@ -42,23 +41,35 @@ export class ModelComparisons {
   }
 
   /** The current model and the one these settings would use, measured on the last set in a scratch index. */
-  async compare(patch: Partial<EngineSettings>, onProgress?: (progress: ModelComparisonProgress) => void): Promise<ModelComparison> {
+  async compare(
+    patch: Partial<EngineSettings>,
+    onProgress?: (progress: ModelComparisonProgress) => void,
+  ): Promise<ModelComparison> {
     const set = this.lastSet;
     if (!set) throw new TroveError('NOT_FOUND', 'No evaluation set is loaded: run one in Evaluate first.');
     const dataset = comparisonDataset(set);
     const current = this.parts.current();
-    if (!current) throw new TroveError('MODEL_UNAVAILABLE', 'The current model is not loaded, so there is nothing to compare with yet.');
+    if (!current)
+      throw new TroveError(
+        'MODEL_UNAVAILABLE',
+        'The current model is not loaded, so there is nothing to compare with yet.',
+      );
     const settings = this.parts.settings();
     const next = mergeSettings(settings, patch);
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
     try {
-      return await compareModels(dataset, current, () => loadWithBackend(loadOptionsFor(effectiveModelId(next), next), this.parts.loadEmbedder), {
-        chunkTokens: settings.chunkTokens,
-        signal: controller.signal,
-        onProgress,
-      });
+      return await compareModels(
+        dataset,
+        current,
+        () => loadWithBackend(loadOptionsFor(effectiveModelId(next), next), this.parts.loadEmbedder),
+        {
+          chunkTokens: settings.chunkTokens,
+          signal: controller.signal,
+          onProgress,
+        },
+      );
     } finally {
       if (this.running === controller) this.running = undefined;
     }
@@ -78,7 +89,8 @@ export function comparisonDataset(set: EvaluationSet): Dataset {
     );
   }
   const dataset = buildDataset(set.name, { corpus: set.corpus, queries: set.queries, qrels: set.qrels });
-  if (dataset.queries.length === 0) throw new TroveError('INVALID_ARGUMENT', `${set.name}: no query has a relevant document.`);
+  if (dataset.queries.length === 0)
+    throw new TroveError('INVALID_ARGUMENT', `${set.name}: no query has a relevant document.`);
   return dataset;
 }
 
@@ -132,7 +144,11 @@ export interface MeasureOptions {
 }
 
 /** nDCG@10, recall@10 and MRR@10 of one model on the set, from a scratch index of its own vectors. */
-export async function measureEmbedder(dataset: Dataset, embedder: Embedder, options: MeasureOptions): Promise<ModelMetrics & { passages: number }> {
+export async function measureEmbedder(
+  dataset: Dataset,
+  embedder: Embedder,
+  options: MeasureOptions,
+): Promise<ModelMetrics & { passages: number }> {
   const budget = Math.max(16, Math.min(options.chunkTokens, embedder.maxPassageTokens));
   const { docIds, texts } = corpusPassages(dataset, budget);
   const dims = embedder.model.dims;
@@ -155,7 +171,10 @@ export async function measureEmbedder(dataset: Dataset, embedder: Embedder, opti
         if (dot > (best.get(docIds[p]) ?? -Infinity)) best.set(docIds[p], dot);
       }
       options.onProgress?.('ranking', ++ranked, dataset.queries.length);
-      return [...best].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, depth).map(([id]) => id);
+      return [...best]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, depth)
+        .map(([id]) => id);
     },
     { k: DEPTH, signal: options.signal },
   );
@@ -176,8 +195,10 @@ export async function compareModels(
   loadCandidate: () => Promise<Embedder>,
   options: Omit<MeasureOptions, 'onProgress'> & { onProgress?: (progress: ModelComparisonProgress) => void },
 ): Promise<ModelComparison> {
-  const report = (model: ModelComparisonProgress['model']) => (stage: ModelComparisonProgress['stage'], done: number, total: number) =>
-    options.onProgress?.({ model, stage, done, total });
+  const report =
+    (model: ModelComparisonProgress['model']) =>
+    (stage: ModelComparisonProgress['stage'], done: number, total: number) =>
+      options.onProgress?.({ model, stage, done, total });
   const currentMetrics = await measureEmbedder(dataset, current, { ...options, onProgress: report('current') });
   throwIfAborted(options.signal);
   report('candidate')('loading', 0, 1);
@@ -199,5 +220,11 @@ export async function compareModels(
 }
 
 function withoutPassages(metrics: ModelMetrics & { passages: number }): ModelMetrics {
-  return { modelId: metrics.modelId, fingerprint: metrics.fingerprint, 'ndcg@10': metrics['ndcg@10'], 'recall@10': metrics['recall@10'], 'mrr@10': metrics['mrr@10'] };
+  return {
+    modelId: metrics.modelId,
+    fingerprint: metrics.fingerprint,
+    'ndcg@10': metrics['ndcg@10'],
+    'recall@10': metrics['recall@10'],
+    'mrr@10': metrics['mrr@10'],
+  };
 }

@@ -4,7 +4,12 @@
 // finishes with the embedder it started with.
 import type { DtypeChange, EngineSettings, ModelStatus } from '../api/index.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { loadOptionsFor, loadWithBackend, type EmbedderLoadOptions, type EmbedderLoader } from '../embed/embedder-backend.ts';
+import {
+  loadOptionsFor,
+  loadWithBackend,
+  type EmbedderLoadOptions,
+  type EmbedderLoader,
+} from '../embed/embedder-backend.ts';
 import { effectiveModelId } from '../models/effective-model.ts';
 import { getModelSpec } from '../models/model-registry.ts';
 import { isAbort, toErrorInfo } from '../core/errors.ts';
@@ -107,7 +112,8 @@ export class ModelLifecycle implements ActiveModel {
         this.embedderValue = embedder;
         await this.hooks.onLoaded(embedder, current);
         // Asked at once (the status reaches 'ready' with the question); the cost's time is measured after.
-        if (current() && pin.stored && this.proposeChange(embedder, pin.stored, settings)) void this.measureCost(embedder, current);
+        if (current() && pin.stored && this.proposeChange(embedder, pin.stored, settings))
+          void this.measureCost(embedder, current);
         if (current()) this.publish(this.statusFor('ready'));
       } catch (error) {
         if (current()) {
@@ -128,7 +134,9 @@ export class ModelLifecycle implements ActiveModel {
 
   /** Drops the model in use (settings changed): call from the work queue, so no ingest is using it. */
   async reset(): Promise<void> {
-    await this.detach()?.dispose().catch(() => undefined);
+    await this.detach()
+      ?.dispose()
+      .catch(() => undefined);
   }
 
   /**
@@ -155,7 +163,10 @@ export class ModelLifecycle implements ActiveModel {
     this.loading = null;
     this.embedderLoading = null;
     this.generation++;
-    this.publish({ ...this.statusFor('unavailable'), error: `The model stopped working: ${toErrorInfo(error).message}` });
+    this.publish({
+      ...this.statusFor('unavailable'),
+      error: `The model stopped working: ${toErrorInfo(error).message}`,
+    });
     void old?.dispose().catch(() => undefined);
   }
 
@@ -168,7 +179,6 @@ export class ModelLifecycle implements ActiveModel {
     withReembedTotal(status, this.hooks.passages);
     this.publish(status);
   }
-
 
   /** A dtype change waiting for the user's answer (also in the status as dtypeChange). */
   private pendingChange: DtypeChange | undefined;
@@ -209,14 +219,19 @@ export class ModelLifecycle implements ActiveModel {
     const hasPassages = (this.hooks.libraryPassages?.() ?? 0) > 0;
     const stored = hasPassages ? storedDtypeOf(this.hooks.storedFingerprint?.(), spec) : undefined;
     // A confirmed change holds until the library's vectors have that dtype; from then on they pin it as usual.
-    if (this.accepted && (this.accepted.modelId !== spec.id || this.accepted.dtype === stored)) this.accepted = undefined;
+    if (this.accepted && (this.accepted.modelId !== spec.id || this.accepted.dtype === stored))
+      this.accepted = undefined;
     const accepted = this.accepted?.dtype;
     const dtype = dtypeToLoad({ choice: settings.dtype ?? 'auto', stored, accepted });
     return { dtype, stored: accepted ? undefined : stored };
   }
 
   /** Loads with the pinned dtype; if the stored vectors' dtype cannot be loaded here, loads the wanted one and says so. */
-  private async loadPinned(options: EmbedderLoadOptions, pin: { stored?: ModelDtype }, settings: EngineSettings): Promise<Embedder> {
+  private async loadPinned(
+    options: EmbedderLoadOptions,
+    pin: { stored?: ModelDtype },
+    settings: EngineSettings,
+  ): Promise<Embedder> {
     this.pinNote = undefined;
     try {
       return await loadWithBackend(options, this.load);
@@ -283,7 +298,12 @@ export class ModelLifecycle implements ActiveModel {
       if (embedder.threads !== undefined) status.threads = embedder.threads;
       const check = embedder.deviceCheck;
       if (check) {
-        status.deviceCheck = { passed: check.passed, minCosine: check.minCosine, sentences: check.sentences, checkedAt: check.checkedAt };
+        status.deviceCheck = {
+          passed: check.passed,
+          minCosine: check.minCosine,
+          sentences: check.sentences,
+          checkedAt: check.checkedAt,
+        };
         if (check.reason) status.deviceCheck.reason = check.reason;
       }
       if (this.pendingChange) status.dtypeChange = { ...this.pendingChange };

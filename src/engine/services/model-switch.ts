@@ -155,7 +155,8 @@ export class ModelSwitch {
     await indexes.reload();
     this.parts.model().refresh();
     await indexes.vectorsChanged();
-    if (catalogue.pendingVectors > 0) void this.parts.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
+    if (catalogue.pendingVectors > 0)
+      void this.parts.queue.enqueue(() => this.backfillThenSwap()).catch(() => undefined);
   }
 
   /** Drops the switch in progress, old model and vectors (the library was locked or deleted). */

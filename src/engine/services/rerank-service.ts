@@ -24,7 +24,6 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import type { RerankCalibration } from '../api/rerank.ts';
 
-
 export interface RerankerLoadOptions {
   modelId: string;
   allowRemoteModels: boolean;
@@ -69,11 +68,16 @@ export class RerankService {
 
   status(): RerankerStatus {
     const settings = this.hooks.settings();
-    if (['ready', 'unavailable'].includes(this.hooks.model.status.state)) void this.ensureLoaded().catch(() => undefined);
+    if (['ready', 'unavailable'].includes(this.hooks.model.status.state))
+      void this.ensureLoaded().catch(() => undefined);
     const current = this.loadedFor === loadKey(settings);
     const calibration = current ? this.calibration : undefined;
     const enabledByDefault =
-      settings.rerankDefault === 'on' ? true : settings.rerankDefault === 'off' ? false : (calibration?.enabled ?? false);
+      settings.rerankDefault === 'on'
+        ? true
+        : settings.rerankDefault === 'off'
+          ? false
+          : (calibration?.enabled ?? false);
     return {
       state: this.state,
       rerankerId: settings.rerankerId,
@@ -85,7 +89,11 @@ export class RerankService {
     };
   }
 
-  async rerank(query: string, chunkIds: readonly number[], request: RerankRequest = {}): Promise<RerankResponse | undefined> {
+  async rerank(
+    query: string,
+    chunkIds: readonly number[],
+    request: RerankRequest = {},
+  ): Promise<RerankResponse | undefined> {
     this.hooks.store(); // LOCKED while locked
     const started = performance.now();
     const generation = ++this.generation;
@@ -128,14 +136,35 @@ export class RerankService {
       passages = request.chunkIds
         .map((id) => chunks.get(id))
         .filter((c): c is ChunkRecord => !!c && docs.has(c.docId))
-        .map((c) => ({ documentName: docs.get(c.docId)!.name, text: c.text, page: c.page, headingPath: c.headingPath, chunkId: c.id }));
+        .map((c) => ({
+          documentName: docs.get(c.docId)!.name,
+          text: c.text,
+          page: c.page,
+          headingPath: c.headingPath,
+          chunkId: c.id,
+        }));
     } else {
-      const response = await this.hooks.search(request.question, { ...request.search, k: request.k ?? DEFAULT_CONTEXT_K });
-      passages = response.results.map((r) => ({ documentName: r.documentName, text: r.text, page: r.page, headingPath: r.headingPath, chunkId: r.chunkId }));
+      const response = await this.hooks.search(request.question, {
+        ...request.search,
+        k: request.k ?? DEFAULT_CONTEXT_K,
+      });
+      passages = response.results.map((r) => ({
+        documentName: r.documentName,
+        text: r.text,
+        page: r.page,
+        headingPath: r.headingPath,
+        chunkId: r.chunkId,
+      }));
     }
     const embedder = this.hooks.embedder();
     const countTokens = embedder ? (text: string) => embedder.countTokens(text) : estimateTokens;
-    const assembled = assembleContext({ question: request.question, passages, countTokens, maxTokens: request.maxTokens, instruction: request.instruction });
+    const assembled = assembleContext({
+      question: request.question,
+      passages,
+      countTokens,
+      maxTokens: request.maxTokens,
+      instruction: request.instruction,
+    });
     return { ...assembled, tokenizer: embedder?.model.id ?? 'estimate' };
   }
 

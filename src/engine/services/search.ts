@@ -49,7 +49,10 @@ async function search(ctx: SearchContext, query: string, options: SearchOptions 
   const started = performance.now();
   const requestedMode: SearchMode = options.mode ?? 'hybrid';
   if (!['hybrid', 'semantic', 'keyword'].includes(requestedMode)) {
-    throw new TroveError('INVALID_ARGUMENT', `mode must be hybrid, semantic or keyword, got "${String(requestedMode)}".`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `mode must be hybrid, semantic or keyword, got "${String(requestedMode)}".`,
+    );
   }
   const k = options.k ?? 10;
   if (!Number.isFinite(k)) throw new TroveError('INVALID_ARGUMENT', `k must be ${describeRange(SEARCH_K)}.`);
@@ -116,12 +119,20 @@ async function search(ctx: SearchContext, query: string, options: SearchOptions 
       : (mode === 'keyword' ? keywordHits : vectorHits).map((hit, i) => ({
           id: hit.id,
           score: hit.score,
-          sources: mode === 'keyword' ? [{ rank: i + 1, score: hit.score }, undefined] : [undefined, { rank: i + 1, score: hit.score }],
+          sources:
+            mode === 'keyword'
+              ? [{ rank: i + 1, score: hit.score }, undefined]
+              : [undefined, { rank: i + 1, score: hit.score }],
         }));
   if (options.mmr && serving) {
     // Diversify the head of the list by the serving model's stored vectors; the tail keeps its order behind it.
     const head = fused.slice(0, Math.max(topK * MMR_POOL, MMR_MIN_POOL));
-    const vectors = await storedVectorsOf(ctx.store(), serving.set.fingerprint, head.map((h) => h.id), (id) => catalogue.documentOf(id));
+    const vectors = await storedVectorsOf(
+      ctx.store(),
+      serving.set.fingerprint,
+      head.map((h) => h.id),
+      (id) => catalogue.documentOf(id),
+    );
     fused = [...mmrRerank(head, (id) => vectors.get(id), options.mmr.lambda), ...fused.slice(head.length)];
   }
   const top = fused.slice(0, topK);

@@ -15,7 +15,10 @@ export function consentedOverrides(
     if (value === undefined) continue;
     if (key === 'allowRemoteModels') {
       if (value === true && !allowed.allowRemoteModels) {
-        refused.push({ key, reason: 'Model downloads are off: the link asked to turn them on, which only you can do (Settings).' });
+        refused.push({
+          key,
+          reason: 'Model downloads are off: the link asked to turn them on, which only you can do (Settings).',
+        });
       } else if (value === false) {
         overrides.allowRemoteModels = false;
       }

@@ -27,7 +27,9 @@ export class DeviceChoices {
     add: (key: string): void => {
       this.declined.add(key);
       const all = [...this.declined];
-      void this.parts.queue.enqueue(() => this.parts.store().putSetting(DTYPE_DECLINES_KEY, all)).catch(() => undefined);
+      void this.parts.queue
+        .enqueue(() => this.parts.store().putSetting(DTYPE_DECLINES_KEY, all))
+        .catch(() => undefined);
     },
   };
 
@@ -35,7 +37,8 @@ export class DeviceChoices {
   readonly deviceChecks: DeviceCheckMemory;
 
   constructor(private readonly parts: DeviceChoiceParts) {
-    const read = async () => (await parts.openStore()?.getSetting<Record<string, DeviceCheckVerdict>>(DEVICE_CHECKS_KEY)) ?? {};
+    const read = async () =>
+      (await parts.openStore()?.getSetting<Record<string, DeviceCheckVerdict>>(DEVICE_CHECKS_KEY)) ?? {};
     this.deviceChecks = {
       get: async (key) => (await read())[key],
       put: (key, verdict) =>

@@ -47,7 +47,10 @@ export class SettingsStore {
     // The build's choices fill what the user never chose (a model switch made in this build survives a reload);
     // where the deployment keeps its models always comes from the build. URL parameters apply only where they
     // narrow what is allowed (never persisted).
-    const allowed = mergeSettings(mergeSettings(mergeSettings(DEFAULT_SETTINGS, overrides), this.persisted), deploymentSettings(overrides));
+    const allowed = mergeSettings(
+      mergeSettings(mergeSettings(DEFAULT_SETTINGS, overrides), this.persisted),
+      deploymentSettings(overrides),
+    );
     const consent = consentedOverrides(allowed, requested);
     this.refusedAtInit = consent.refused;
     this.current = mergeSettings(allowed, consent.overrides);
@@ -63,7 +66,10 @@ export class SettingsStore {
     const previous = this.current;
     // A build setting: the page's CSP allows only the build's host, so it is not the user's to change.
     if (patch.modelHost !== undefined && patch.modelHost !== previous.modelHost) {
-      throw new TroveError('INVALID_ARGUMENT', 'modelHost is set when Trove is built (VITE_TROVE_MODEL_HOST), not in the settings.');
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        'modelHost is set when Trove is built (VITE_TROVE_MODEL_HOST), not in the settings.',
+      );
     }
     const next = mergeSettings(previous, patch);
     // Only the stored settings and this change are saved: session overrides (build, URL) never become permanent.
@@ -119,7 +125,7 @@ function safeSettings(stored: Partial<EngineSettings>): Partial<EngineSettings> 
   const kept: Partial<EngineSettings> = {};
   let merged = DEFAULT_SETTINGS;
   let remaining = Object.entries(stored) as Array<[keyof EngineSettings, never]>;
-  for (let progress = true; progress && remaining.length > 0; ) {
+  for (let progress = true; progress && remaining.length > 0;) {
     progress = false;
     const rejected: typeof remaining = [];
     for (const [key, value] of remaining) {

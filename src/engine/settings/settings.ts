@@ -101,23 +101,31 @@ function validate(s: EngineSettings): void {
     throw new TroveError('INVALID_ARGUMENT', `quantization must be none, int8 or binary, got "${s.quantization}".`);
   }
   if (!OCR_MODES.includes(s.ocrMode)) {
-    throw new TroveError('INVALID_ARGUMENT', `ocrMode must be one of ${OCR_MODES.join(', ')}, got "${String(s.ocrMode)}".`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `ocrMode must be one of ${OCR_MODES.join(', ')}, got "${String(s.ocrMode)}".`,
+    );
   }
-  if (typeof s.keepPreviousVectors !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
-  if (typeof s.keepOriginals !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
-  if (typeof s.allowRemoteModels !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
+  if (typeof s.keepPreviousVectors !== 'boolean')
+    throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
+  if (typeof s.keepOriginals !== 'boolean')
+    throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
+  if (typeof s.allowRemoteModels !== 'boolean')
+    throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);
   validateDtypeChoice(s.dtype, modelSpec);
   if (typeof s.localModelPath !== 'string' || !s.localModelPath) {
     throw new TroveError('INVALID_ARGUMENT', 'localModelPath must be a non-empty path such as "/models/".');
   }
-  if (typeof s.ollamaEnabled !== 'boolean') throw new TroveError('INVALID_ARGUMENT', 'ollamaEnabled must be true or false.');
+  if (typeof s.ollamaEnabled !== 'boolean')
+    throw new TroveError('INVALID_ARGUMENT', 'ollamaEnabled must be true or false.');
   if (typeof s.ollamaOrigin !== 'string' || typeof s.ollamaModel !== 'string') {
     throw new TroveError('INVALID_ARGUMENT', 'ollamaOrigin and ollamaModel must be text.');
   }
   ollamaOrigin(s.ollamaOrigin); // throws, saying what an origin looks like
   ollamaModelName(s.ollamaModel);
-  if (typeof s.modelHost !== 'string') throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
+  if (typeof s.modelHost !== 'string')
+    throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
   parseModelHost(s.modelHost); // throws, saying what is wrong
 }
 
@@ -131,12 +139,15 @@ export function modelChanged(a: EngineSettings, b: EngineSettings): boolean {
   return (
     a.modelId !== b.modelId ||
     // The entry of the model in use changed (e.g. re-added at a newer commit)
-    JSON.stringify(a.customModels.find((m) => m.id === a.modelId)) !== JSON.stringify(b.customModels.find((m) => m.id === b.modelId)) ||
+    JSON.stringify(a.customModels.find((m) => m.id === a.modelId)) !==
+      JSON.stringify(b.customModels.find((m) => m.id === b.modelId)) ||
     a.allowRemoteModels !== b.allowRemoteModels ||
     a.localModelPath !== b.localModelPath ||
     a.device !== b.device ||
     a.ollamaEnabled !== b.ollamaEnabled ||
-    (b.ollamaEnabled && (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) || ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel))) ||
+    (b.ollamaEnabled &&
+      (ollamaOrigin(a.ollamaOrigin) !== ollamaOrigin(b.ollamaOrigin) ||
+        ollamaModelName(a.ollamaModel) !== ollamaModelName(b.ollamaModel))) ||
     a.dtype !== b.dtype
   );
 }

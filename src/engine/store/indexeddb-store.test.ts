@@ -102,9 +102,19 @@ describe('IndexedDbStore', () => {
     const docId = await store.createDocument(newDoc, { text: 'x', blocks: [] });
     await store.addChunks(docId, [chunk('no vectors', 0)]);
     expect(await store.vectorsVersion()).toBe(0);
-    const [id] = await store.addChunks(docId, [chunk('with vectors', 0)], { fingerprint: 'm', dims: 1, vectors: new Float32Array([1]) });
+    const [id] = await store.addChunks(docId, [chunk('with vectors', 0)], {
+      fingerprint: 'm',
+      dims: 1,
+      vectors: new Float32Array([1]),
+    });
     expect(await store.vectorsVersion()).toBe(1);
-    await store.addVectors({ docId, fingerprint: 'm', dims: 1, chunkIds: Uint32Array.of(id), vectors: new Float32Array([1]) });
+    await store.addVectors({
+      docId,
+      fingerprint: 'm',
+      dims: 1,
+      chunkIds: Uint32Array.of(id),
+      vectors: new Float32Array([1]),
+    });
     expect(await store.vectorsVersion()).toBe(2);
     await store.deleteDocument(docId);
     expect(await store.vectorsVersion()).toBe(3);
@@ -113,9 +123,25 @@ describe('IndexedDbStore', () => {
   it('persists index pages per set, replaces and removes pages, and records their version', async () => {
     const store = await IndexedDbStore.open('t8');
     expect(await store.readIndex('fp')).toBeUndefined();
-    await store.writeIndexPages('fp', [{ name: 'meta', bytes: Uint8Array.of(1) }, { name: 'vec/0', bytes: Uint8Array.of(2, 3) }], [], 7);
+    await store.writeIndexPages(
+      'fp',
+      [
+        { name: 'meta', bytes: Uint8Array.of(1) },
+        { name: 'vec/0', bytes: Uint8Array.of(2, 3) },
+      ],
+      [],
+      7,
+    );
     await store.writeIndexPages('other', [{ name: 'meta', bytes: Uint8Array.of(9) }], [], 1);
-    await store.writeIndexPages('fp', [{ name: 'meta', bytes: Uint8Array.of(4) }, { name: 'vec/1', bytes: Uint8Array.of(5) }], ['vec/0'], 8);
+    await store.writeIndexPages(
+      'fp',
+      [
+        { name: 'meta', bytes: Uint8Array.of(4) },
+        { name: 'vec/1', bytes: Uint8Array.of(5) },
+      ],
+      ['vec/0'],
+      8,
+    );
     const stored = await store.readIndex('fp');
     expect(stored?.version).toBe(8);
     const pages = Object.fromEntries(stored!.pages.map((p) => [p.name, Array.from(p.bytes)]));

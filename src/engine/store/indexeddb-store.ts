@@ -98,7 +98,8 @@ export class IndexedDbStore implements Store {
       const tx = this.db.transaction(['documents', 'chunks', 'terms', 'vectors', 'settings', 'changes'], 'readwrite');
       return abortOnError(tx, async () => {
         // A document deleted meanwhile (another tab, or a delete racing this batch) gets no orphan chunks.
-        if (!(await tx.objectStore('documents').get(docId))) throw new TroveError('NOT_FOUND', `No document with id ${docId}.`);
+        if (!(await tx.objectStore('documents').get(docId)))
+          throw new TroveError('NOT_FOUND', `No document with id ${docId}.`);
         const chunkStore = tx.objectStore('chunks');
         const ids: number[] = [];
         for (const { terms, ...chunk } of chunks) {
@@ -143,11 +144,16 @@ export class IndexedDbStore implements Store {
 
   async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
     await this.guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'], 'readwrite');
+      const tx = this.db.transaction(
+        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'],
+        'readwrite',
+      );
       await abortOnError(tx, async () => {
         const fresh = await tx.objectStore('documents').get(newId);
         if (!fresh) throw new TroveError('NOT_FOUND', `No document with id ${newId}.`);
-        await tx.objectStore('documents').put({ ...fresh, replaces: undefined, status: 'ready', chunkCount, attempts: 0, error: undefined });
+        await tx
+          .objectStore('documents')
+          .put({ ...fresh, replaces: undefined, status: 'ready', chunkCount, attempts: 0, error: undefined });
         await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
         await tx.objectStore('documents').delete(oldId);
         await tx.objectStore('texts').delete(oldId);
@@ -179,7 +185,10 @@ export class IndexedDbStore implements Store {
 
   async deleteDocument(docId: number): Promise<void> {
     await this.guard(async () => {
-      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'], 'readwrite');
+      const tx = this.db.transaction(
+        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'],
+        'readwrite',
+      );
       await abortOnError(tx, async () => {
         await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
         await tx.objectStore('documents').delete(docId);
@@ -265,7 +274,8 @@ export class IndexedDbStore implements Store {
       const rows = await tx.objectStore('changes').getAll(IDBKeyRange.lowerBound(version, true));
       await tx.done;
       // The log must reach back to the version after ours, or some changes are unknown.
-      if (current < version || rows.length === 0 || rows[0].version !== version + 1) return { version: current, gap: true };
+      if (current < version || rows.length === 0 || rows[0].version !== version + 1)
+        return { version: current, gap: true };
       const docIds = new Set<number>();
       let settings = false;
       for (const row of rows) {
@@ -345,7 +355,9 @@ export class IndexedDbStore implements Store {
         if (!(await tx.objectStore('documents').get(original.docId))) {
           throw new TroveError('NOT_FOUND', `No document with id ${original.docId}.`);
         }
-        await tx.objectStore('originals').put({ docId: original.docId, name: original.name, type: original.type, bytes: original.bytes });
+        await tx
+          .objectStore('originals')
+          .put({ docId: original.docId, name: original.name, type: original.type, bytes: original.bytes });
       });
     });
   }
@@ -409,14 +421,18 @@ async function bumpCounter(settings: SettingsStore, key: string): Promise<number
 async function logChange(
   tx: {
     objectStore(name: 'settings'): SettingsStore;
-    objectStore(name: 'changes'): { put(value: ChangeRow): Promise<unknown>; delete(range: IDBKeyRange): Promise<void> };
+    objectStore(name: 'changes'): {
+      put(value: ChangeRow): Promise<unknown>;
+      delete(range: IDBKeyRange): Promise<void>;
+    };
   },
   docId: number,
 ): Promise<void> {
   const version = await bumpCounter(tx.objectStore('settings'), LIBRARY_VERSION_KEY);
   const changes = tx.objectStore('changes');
   await changes.put({ version, docId });
-  if (version > CHANGE_LOG_LENGTH && version % 256 === 0) await changes.delete(IDBKeyRange.upperBound(version - CHANGE_LOG_LENGTH));
+  if (version > CHANGE_LOG_LENGTH && version % 256 === 0)
+    await changes.delete(IDBKeyRange.upperBound(version - CHANGE_LOG_LENGTH));
 }
 
 function termsFromRow(row: TermsRow): ChunkTerms {

@@ -118,11 +118,7 @@ export interface Store {
    * Writes a batch of chunks, their terms and (when a model is loaded) their vectors in ONE transaction,
    * so an interrupted ingest never leaves chunks without the vectors that were computed for them, or the reverse.
    */
-  addChunks(
-    docId: number,
-    chunks: NewChunk[],
-    vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>,
-  ): Promise<number[]>;
+  addChunks(docId: number, chunks: NewChunk[], vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>): Promise<number[]>;
   /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
   addVectors(batch: VectorBatch): Promise<void>;
   markReady(docId: number, chunkCount: number): Promise<void>;

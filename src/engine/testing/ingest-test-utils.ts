@@ -21,11 +21,14 @@ export function chunkProblems(doc: ParsedDocument, chunks: ChunkDraft[], options
   const problems: string[] = [];
   let lastStart = -1;
   chunks.forEach((c, i) => {
-    if (doc.text.slice(c.start, c.end) !== c.text) problems.push(`chunk ${i}: text is not doc.text.slice(${c.start}, ${c.end})`);
+    if (doc.text.slice(c.start, c.end) !== c.text)
+      problems.push(`chunk ${i}: text is not doc.text.slice(${c.start}, ${c.end})`);
     if (c.text !== c.text.trim() || c.text.length === 0) problems.push(`chunk ${i}: empty or untrimmed`);
     if (c.tokenCount > options.maxTokens) problems.push(`chunk ${i}: ${c.tokenCount} tokens > ${options.maxTokens}`);
-    if (c.tokenCount !== options.countTokens(c.text) - options.countTokens('')) problems.push(`chunk ${i}: tokenCount is wrong`);
-    if (c.start <= lastStart) problems.push(`chunk ${i}: starts at ${c.start}, not after the previous start ${lastStart}`);
+    if (c.tokenCount !== options.countTokens(c.text) - options.countTokens(''))
+      problems.push(`chunk ${i}: tokenCount is wrong`);
+    if (c.start <= lastStart)
+      problems.push(`chunk ${i}: starts at ${c.start}, not after the previous start ${lastStart}`);
     lastStart = c.start;
   });
   return problems;

@@ -13,9 +13,29 @@ export interface SyntheticOptions {
   batch?: number;
 }
 
-const WORDS = ['river', 'bank', 'money', 'film', 'movie', 'car', 'engine', 'kitchen', 'wine', 'bread', 'team', 'game', 'rain', 'cloud', 'tax', 'law'];
+const WORDS = [
+  'river',
+  'bank',
+  'money',
+  'film',
+  'movie',
+  'car',
+  'engine',
+  'kitchen',
+  'wine',
+  'bread',
+  'team',
+  'game',
+  'rain',
+  'cloud',
+  'tax',
+  'law',
+];
 
-export async function writeSyntheticLibrary(store: Store, options: SyntheticOptions): Promise<{ model: BackupModel; vectors: Float32Array }> {
+export async function writeSyntheticLibrary(
+  store: Store,
+  options: SyntheticOptions,
+): Promise<{ model: BackupModel; vectors: Float32Array }> {
   const { documents, chunksPerDocument, dims, seed } = options;
   const batchSize = options.batch ?? 32;
   const model: BackupModel = { id: 'synthetic', fingerprint: `synthetic@${seed}|fp32|${dims}|mean`, dims };
@@ -29,7 +49,14 @@ export async function writeSyntheticLibrary(store: Store, options: SyntheticOpti
     });
     const text = passages.join('\n\n');
     const docId = await store.createDocument(
-      { name: `doc-${d}.md`, format: 'markdown', size: text.length, addedAt: 1_700_000_000_000 + d, title: `Document ${d}`, pageCount: d % 3 === 0 ? 2 : undefined },
+      {
+        name: `doc-${d}.md`,
+        format: 'markdown',
+        size: text.length,
+        addedAt: 1_700_000_000_000 + d,
+        title: `Document ${d}`,
+        pageCount: d % 3 === 0 ? 2 : undefined,
+      },
       { text, blocks: [{ start: 0, end: text.length, kind: 'paragraph' }] },
     );
     let offset = 0;

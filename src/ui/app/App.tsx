@@ -56,7 +56,8 @@ export function App() {
   // The document viewer opens a result in its document (Enter on a result, or its Open button), or a map point.
   const [viewing, setViewing] = useState<ViewerTarget>();
   const openResult = useCallback(
-    (result: SearchResult) => setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
+    (result: SearchResult) =>
+      setViewing({ documentId: result.documentId, start: result.start, end: result.end, query }),
     [query],
   );
   const closeViewer = useCallback(() => {
@@ -128,10 +129,21 @@ export function App() {
               busy={answer.pending}
               onQuery={search.setQuery}
               onMode={search.setMode}
-              tuning={<SearchTuningControls tuning={search.tuning} reranker={search.reranker} onChange={search.changeTuning} />}
+              tuning={
+                <SearchTuningControls
+                  tuning={search.tuning}
+                  reranker={search.reranker}
+                  onChange={search.changeTuning}
+                />
+              }
             />
             {hasDocuments && (
-              <FilterBar filters={filters} onFilters={search.setFilters} documents={documents ?? []} collections={collections.list} />
+              <FilterBar
+                filters={filters}
+                onFilters={search.setFilters}
+                documents={documents ?? []}
+                collections={collections.list}
+              />
             )}
           </ErrorBoundary>
           {showEmpty ? (

@@ -9,10 +9,20 @@ export function EngineBanner() {
   const onUpdate = () => void applyUpdate();
   if (!notice) return null;
   return (
-    <div className={`engine-banner engine-banner--${notice.kind}`} role="alert" data-testid="engine-banner" data-kind={notice.kind}>
+    <div
+      className={`engine-banner engine-banner--${notice.kind}`}
+      role="alert"
+      data-testid="engine-banner"
+      data-kind={notice.kind}
+    >
       <p className="engine-banner__message">{notice.message}</p>
       {notice.kind === 'stale' ? (
-        <button type="button" className="button button--small" data-testid="reload-page" onClick={() => location.reload()}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="reload-page"
+          onClick={() => location.reload()}
+        >
           Reload
         </button>
       ) : notice.kind === 'update' ? (

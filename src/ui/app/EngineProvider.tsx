@@ -71,7 +71,19 @@ export function EngineProvider({ children }: { children: ReactNode }) {
       libraryRevision,
       libraryChanged,
     }),
-    [engine, connection, startError, settings, saveSettings, refused, lock, modelStatus, refreshModel, libraryRevision, libraryChanged],
+    [
+      engine,
+      connection,
+      startError,
+      settings,
+      saveSettings,
+      refused,
+      lock,
+      modelStatus,
+      refreshModel,
+      libraryRevision,
+      libraryChanged,
+    ],
   );
   return <EngineContext value={session}>{children}</EngineContext>;
 }

@@ -29,17 +29,33 @@ export function Header({ onOpenSettings, onLock, onOpenPrivacy, onOpenModels }: 
         <div className="header__tools">
           <ThemeToggle />
           {lock === 'unlocked' && onLock && (
-            <button type="button" className="button button--small button--quiet" data-testid="lock-button" onClick={onLock} title="Lock the library now">
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="lock-button"
+              onClick={onLock}
+              title="Lock the library now"
+            >
               Lock
             </button>
           )}
           {onOpenModels && (
-            <button type="button" className="button button--small button--quiet" data-testid="models-button" onClick={onOpenModels}>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="models-button"
+              onClick={onOpenModels}
+            >
               Models
             </button>
           )}
           {onOpenPrivacy && (
-            <button type="button" className="button button--small button--quiet" data-testid="privacy-button" onClick={onOpenPrivacy}>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="privacy-button"
+              onClick={onOpenPrivacy}
+            >
               Privacy
             </button>
           )}

@@ -23,11 +23,21 @@ export function RefusedNotice() {
         </ul>
       </div>
       {downloads && (
-        <button type="button" className="button button--small" data-testid="allow-downloads" onClick={() => void onAllowDownloads()}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="allow-downloads"
+          onClick={() => void onAllowDownloads()}
+        >
           Allow downloads
         </button>
       )}
-      <button type="button" className="button button--small button--quiet" data-testid="refused-dismiss" onClick={onDismiss}>
+      <button
+        type="button"
+        className="button button--small button--quiet"
+        data-testid="refused-dismiss"
+        onClick={onDismiss}
+      >
         Keep them off
       </button>
     </div>

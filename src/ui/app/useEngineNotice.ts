@@ -17,7 +17,9 @@ export function useEngineNotice(): [EngineNotice | undefined, () => void] {
   useEffect(
     () =>
       onUpdateAvailable(() =>
-        setNotice((current) => current ?? { kind: 'update', message: 'A new version of Trove is ready. Reload to use it.' }),
+        setNotice(
+          (current) => current ?? { kind: 'update', message: 'A new version of Trove is ready. Reload to use it.' },
+        ),
       ),
     [],
   );
@@ -26,11 +28,15 @@ export function useEngineNotice(): [EngineNotice | undefined, () => void] {
       onEngineEvent((event) => {
         if (event.type === 'stale') setNotice({ kind: 'stale', message: event.message });
         else if (event.type === 'died') {
-          setNotice({ kind: 'restarting', message: `${event.message.replace(/ it was restarted\.$/, '')} Restarting it…` });
+          setNotice({
+            kind: 'restarting',
+            message: `${event.message.replace(/ it was restarted\.$/, '')} Restarting it…`,
+          });
         } else if (event.type === 'restarted') {
           setNotice({
             kind: 'restarted',
-            message: 'The search engine stopped unexpectedly and was restarted. Unfinished files are resumed or marked failed.',
+            message:
+              'The search engine stopped unexpectedly and was restarted. Unfinished files are resumed or marked failed.',
           });
         }
       }),

@@ -2,7 +2,10 @@
 // site). Everything the app fetches by path must start here, self-hosted models included.
 
 /** The app's base path, absolute and ending in "/" (a relative base such as "../" is resolved against the page). */
-export function appBasePath(base: string = import.meta.env.BASE_URL, pageUrl: string = globalThis.location?.href ?? 'http://localhost/'): string {
+export function appBasePath(
+  base: string = import.meta.env.BASE_URL,
+  pageUrl: string = globalThis.location?.href ?? 'http://localhost/',
+): string {
   const path = new URL(base || '/', pageUrl).pathname;
   return path.endsWith('/') ? path : `${path}/`;
 }

@@ -4,13 +4,23 @@ import { initialSettings } from './engine-client.ts';
 describe('initialSettings', () => {
   it('uses the local fixture in test builds', () => {
     expect(initialSettings('', 'local')).toEqual({
-      build: { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false, localModelPath: '/models/', modelHost: 'https://huggingface.co' },
+      build: {
+        modelId: 'glove-50d-static',
+        rerankerId: 'glove-50d-cross-encoder',
+        rerankDefault: 'off',
+        allowRemoteModels: false,
+        localModelPath: '/models/',
+        modelHost: 'https://huggingface.co',
+      },
       requested: {},
     });
   });
 
   it('leaves the engine defaults alone in production builds', () => {
-    expect(initialSettings('', undefined)).toEqual({ build: { localModelPath: '/models/', modelHost: 'https://huggingface.co' }, requested: {} });
+    expect(initialSettings('', undefined)).toEqual({
+      build: { localModelPath: '/models/', modelHost: 'https://huggingface.co' },
+      requested: {},
+    });
   });
 
   it('keeps URL parameters apart from the build as requests (the engine applies them only where they narrow)', () => {
@@ -20,13 +30,23 @@ describe('initialSettings', () => {
     });
     // ?remote=1 in a build with downloads off: a request, never part of the build's (or the stored) settings.
     expect(initialSettings('?remote=1', 'local')).toEqual({
-      build: { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false, localModelPath: '/models/', modelHost: 'https://huggingface.co' },
+      build: {
+        modelId: 'glove-50d-static',
+        rerankerId: 'glove-50d-cross-encoder',
+        rerankDefault: 'off',
+        allowRemoteModels: false,
+        localModelPath: '/models/',
+        modelHost: 'https://huggingface.co',
+      },
       requested: { allowRemoteModels: true },
     });
-    expect(initialSettings('?device=gpu', undefined)).toEqual({ build: { localModelPath: '/models/', modelHost: 'https://huggingface.co' }, requested: {} });
+    expect(initialSettings('?device=gpu', undefined)).toEqual({
+      build: { localModelPath: '/models/', modelHost: 'https://huggingface.co' },
+      requested: {},
+    });
   });
 
-  it('passes the build\'s model host (VITE_TROVE_MODEL_HOST) to the engine', () => {
+  it("passes the build's model host (VITE_TROVE_MODEL_HOST) to the engine", () => {
     expect(initialSettings('', undefined, 'self').build.modelHost).toBe('self');
     expect(initialSettings('', undefined, 'http://127.0.0.1:4470').build.modelHost).toBe('http://127.0.0.1:4470');
   });

@@ -162,7 +162,10 @@ async function restartAfterDeath(dead: Worker): Promise<void> {
     // The new engine resumes what the dead one left half-written (its documents are 'ingesting' in storage).
     emit({ type: 'restarted', connection: await connect() });
   } catch (error) {
-    emit({ type: 'stale', message: `The search engine could not be restarted (${errorMessage(error)}). Reload the page.` });
+    emit({
+      type: 'stale',
+      message: `The search engine could not be restarted (${errorMessage(error)}). Reload the page.`,
+    });
   }
 }
 
@@ -187,7 +190,12 @@ export function initialSettings(
   // Where model files come from (VITE_TROVE_MODEL_HOST; the hub when unset)
   build.modelHost = buildModelHost;
   if (buildModel === 'local') {
-    Object.assign(build, { modelId: 'glove-50d-static', rerankerId: 'glove-50d-cross-encoder', rerankDefault: 'off', allowRemoteModels: false });
+    Object.assign(build, {
+      modelId: 'glove-50d-static',
+      rerankerId: 'glove-50d-cross-encoder',
+      rerankDefault: 'off',
+      allowRemoteModels: false,
+    });
   }
   const requested: Partial<EngineSettings> = {};
   const params = new URLSearchParams(query);
@@ -256,7 +264,13 @@ async function sendOneByOne(
   maxFileMB: number,
 ): Promise<IngestProgress[]> {
   const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
-    const failure: IngestProgress = { jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code, message } };
+    const failure: IngestProgress = {
+      jobId,
+      fileName: file.name,
+      stage: 'failed',
+      fraction: 1,
+      error: { code, message },
+    };
     onProgress(failure);
     results.push(failure);
   };
@@ -265,7 +279,12 @@ async function sendOneByOne(
   // largest file, however many are dropped.
   for (const { jobId, file, folder, textFields, collection, onDuplicate } of files) {
     if (file.size > maxFileMB * 1024 * 1024) {
-      fail(jobId, file, 'FILE_TOO_LARGE', `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`);
+      fail(
+        jobId,
+        file,
+        'FILE_TOO_LARGE',
+        `“${file.name}” is ${formatMB(file.size)}; the limit is ${maxFileMB} MB (Settings → Passages).`,
+      );
       continue;
     }
     let data: ArrayBuffer;

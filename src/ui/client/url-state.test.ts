@@ -18,7 +18,11 @@ describe('url search state', () => {
   });
 
   it('ignores a bad mode and bad document ids', () => {
-    expect(readSearchState('?q=x&mode=evil&docs=1,abc,-2,1.5,4,4')).toEqual({ query: 'x', mode: 'hybrid', documentIds: [1, 4] });
+    expect(readSearchState('?q=x&mode=evil&docs=1,abc,-2,1.5,4,4')).toEqual({
+      query: 'x',
+      mode: 'hybrid',
+      documentIds: [1, 4],
+    });
   });
 
   it('an empty address means an empty search', () => {

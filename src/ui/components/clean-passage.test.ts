@@ -29,13 +29,17 @@ describe('cleanPassage', () => {
   it('removes emphasis, strike and code markers and keeps highlights on the words', () => {
     const text = 'Use **light oil** and _never_ ~~grease~~, see `chain.md` or *the guide*.';
     const words = ['light', 'never', 'grease', 'chain', 'guide'];
-    const result = cleanPassage(text, words.flatMap((w) => find(text, w)));
+    const result = cleanPassage(
+      text,
+      words.flatMap((w) => find(text, w)),
+    );
     expect(result.text).toBe('Use light oil and never grease, see chain.md or the guide.');
     expect(marked(result.text, result.ranges)).toEqual(words);
   });
 
   it('keeps link and image text, drops their targets', () => {
-    const text = 'Read [the kelp article](https://example.com/kelp "Kelp") and ![a kelp forest](kelp.png), or <https://x.org>.';
+    const text =
+      'Read [the kelp article](https://example.com/kelp "Kelp") and ![a kelp forest](kelp.png), or <https://x.org>.';
     const result = cleanPassage(text, find(text, 'kelp'));
     expect(result.text).toBe('Read the kelp article and a kelp forest, or https://x.org.');
     // The "kelp" inside the URLs is gone with them; the two in the link texts stay marked.
@@ -44,7 +48,10 @@ describe('cleanPassage', () => {
 
   it('a highlight over markup and text shrinks to the text; one over markup only is dropped', () => {
     const text = '**bold** word';
-    const result = cleanPassage(text, [[0, 8], [0, 2]]);
+    const result = cleanPassage(text, [
+      [0, 8],
+      [0, 2],
+    ]);
     expect(result.text).toBe('bold word');
     expect(result.ranges).toEqual([[0, 4]]);
   });
@@ -73,12 +80,23 @@ describe('cleanPassage', () => {
 
   it('plain text comes back unchanged with the same ranges', () => {
     const text = 'Nothing to clean here, just words.';
-    const ranges: Array<[number, number]> = [[0, 7], [20, 25]];
+    const ranges: Array<[number, number]> = [
+      [0, 7],
+      [20, 25],
+    ];
     expect(cleanPassage(text, ranges)).toEqual({ text, ranges });
   });
 
   it('clamps ranges outside the text', () => {
-    expect(cleanPassage('# abc', [[-5, 3], [4, 99]]).ranges).toEqual([[0, 1], [2, 3]]);
+    expect(
+      cleanPassage('# abc', [
+        [-5, 3],
+        [4, 99],
+      ]).ranges,
+    ).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   it('is linear: a 20x larger passage costs about 20x, not 400x', () => {

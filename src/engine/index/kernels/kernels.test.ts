@@ -4,7 +4,6 @@ import { KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
 import { createKernels, wasmKernelsAvailable, type Kernels } from './kernels.ts';
 import { seededRandom as rng } from '../../testing/hnsw-test-data.ts';
 
-
 describe('kernel bytes', () => {
   it('kernels-wasm.ts is a fresh assembly of kernels.wat (run scripts/build-kernels.mjs after editing it)', async () => {
     expect(Buffer.from(await assembleKernels()).toString('base64')).toBe(KERNELS_WASM_BASE64);
@@ -54,7 +53,12 @@ describe('wasm and TS kernels agree', () => {
     pairOf: (k: Kernels, a: number, b: number) => number,
     close: (a: number, b: number) => void,
   ): void {
-    for (const [from, to] of [[0, ROWS], [3, 11], [7, 7], [0, 0]]) {
+    for (const [from, to] of [
+      [0, ROWS],
+      [3, 11],
+      [7, 7],
+      [0, 0],
+    ]) {
       resetOut(ks);
       for (const k of ks) range(k, from, to);
       const [w, t] = ks.map((k) => outOf(k, ROWS + 1));
@@ -70,7 +74,12 @@ describe('wasm and TS kernels agree', () => {
       for (let i = 0; i < count; i++) close(w[i], t[i]);
       expect(w[count]).toBe(SENTINEL);
     }
-    for (const [a, b] of [[0, 1], [36, 36], [12, 30]]) close(pairOf(ks[0], a, b), pairOf(ks[1], a, b));
+    for (const [a, b] of [
+      [0, 1],
+      [36, 36],
+      [12, 30],
+    ])
+      close(pairOf(ks[0], a, b), pairOf(ks[1], a, b));
   }
 
   for (const dims of [1, 3, 4, 5, 15, 16, 17, 33, 63, 64, 65, 100, 384]) {
@@ -82,7 +91,8 @@ describe('wasm and TS kernels agree', () => {
       fillBoth(ks, (view) => {
         for (let d = 0; d < n * 4; d++) view.setFloat32(Q + d * 4, d < dims ? random() * 2 - 1 : 0, true);
         for (let r = 0; r < ROWS; r++) {
-          for (let d = 0; d < n * 4; d++) view.setFloat32(BASE + r * stride + d * 4, d < dims ? random() * 2 - 1 : 0, true);
+          for (let d = 0; d < n * 4; d++)
+            view.setFloat32(BASE + r * stride + d * 4, d < dims ? random() * 2 - 1 : 0, true);
         }
       });
       compareShapes(

@@ -20,11 +20,47 @@ export interface Kernels {
   f32_range(q: number, base: number, stride: number, n: number, from: number, to: number, out: number): void;
   f32_gather(q: number, base: number, stride: number, n: number, idx: number, count: number, out: number): void;
   i8_pair(a: number, b: number, n: number): number;
-  i8_range(q: number, qscale: number, base: number, stride: number, n: number, from: number, to: number, out: number): void;
-  i8_gather(q: number, qscale: number, base: number, stride: number, n: number, idx: number, count: number, out: number): void;
+  i8_range(
+    q: number,
+    qscale: number,
+    base: number,
+    stride: number,
+    n: number,
+    from: number,
+    to: number,
+    out: number,
+  ): void;
+  i8_gather(
+    q: number,
+    qscale: number,
+    base: number,
+    stride: number,
+    n: number,
+    idx: number,
+    count: number,
+    out: number,
+  ): void;
   bin_pair(a: number, b: number, n: number, dims: number): number;
-  bin_range(q: number, dims: number, base: number, stride: number, n: number, from: number, to: number, out: number): void;
-  bin_gather(q: number, dims: number, base: number, stride: number, n: number, idx: number, count: number, out: number): void;
+  bin_range(
+    q: number,
+    dims: number,
+    base: number,
+    stride: number,
+    n: number,
+    from: number,
+    to: number,
+    out: number,
+  ): void;
+  bin_gather(
+    q: number,
+    dims: number,
+    base: number,
+    stride: number,
+    n: number,
+    idx: number,
+    count: number,
+    out: number,
+  ): void;
 }
 
 export const PAGE_BYTES = 65536;
@@ -83,7 +119,7 @@ class ArrayMemory implements KernelMemory {
 function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** The plain-TS kernels: same pointers, layouts and results (within float rounding) as the wasm module. */
@@ -115,7 +151,10 @@ export class TsKernels implements Kernels {
     const v = this.f32;
     let i = a >> 2;
     let j = b >> 2;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (const end = i + n * 4; i < end; i += 4, j += 4) {
       s0 += v[i] * v[j];
       s1 += v[i + 1] * v[j + 1];
@@ -129,7 +168,8 @@ export class TsKernels implements Kernels {
   private i8qDot(q: number, r: number, n: number): number {
     const w = this.i32;
     let j = q >> 2;
-    let s0 = 0, s1 = 0;
+    let s0 = 0,
+      s1 = 0;
     for (let i = r >> 2, end = (r >> 2) + n * 4; i < end; i++, j += 2) {
       const codes = w[i];
       const q01 = w[j];
@@ -161,7 +201,8 @@ export class TsKernels implements Kernels {
 
   f32_gather(q: number, base: number, stride: number, n: number, idx: number, count: number, out: number): void {
     this.views();
-    for (let i = 0, x = idx >> 2, o = out >> 2; i < count; i++) this.f32[o + i] = this.f32Dot(q, base + this.u32[x + i] * stride, n);
+    for (let i = 0, x = idx >> 2, o = out >> 2; i < count; i++)
+      this.f32[o + i] = this.f32Dot(q, base + this.u32[x + i] * stride, n);
   }
 
   i8_pair(a: number, b: number, n: number): number {
@@ -172,7 +213,16 @@ export class TsKernels implements Kernels {
     return Math.fround(Math.fround(sum * this.f32[(a + n * 16) >> 2]) * this.f32[(b + n * 16) >> 2]);
   }
 
-  i8_range(q: number, qscale: number, base: number, stride: number, n: number, from: number, to: number, out: number): void {
+  i8_range(
+    q: number,
+    qscale: number,
+    base: number,
+    stride: number,
+    n: number,
+    from: number,
+    to: number,
+    out: number,
+  ): void {
     this.views();
     for (let r = from, o = out >> 2; r < to; r++, o++) {
       const row = base + r * stride;
@@ -180,7 +230,16 @@ export class TsKernels implements Kernels {
     }
   }
 
-  i8_gather(q: number, qscale: number, base: number, stride: number, n: number, idx: number, count: number, out: number): void {
+  i8_gather(
+    q: number,
+    qscale: number,
+    base: number,
+    stride: number,
+    n: number,
+    idx: number,
+    count: number,
+    out: number,
+  ): void {
     this.views();
     for (let i = 0, x = idx >> 2, o = out >> 2; i < count; i++) {
       const row = base + this.u32[x + i] * stride;
@@ -193,12 +252,30 @@ export class TsKernels implements Kernels {
     return dims - 2 * this.hamming(a, b, n);
   }
 
-  bin_range(q: number, dims: number, base: number, stride: number, n: number, from: number, to: number, out: number): void {
+  bin_range(
+    q: number,
+    dims: number,
+    base: number,
+    stride: number,
+    n: number,
+    from: number,
+    to: number,
+    out: number,
+  ): void {
     this.views();
     for (let r = from, o = out >> 2; r < to; r++, o++) this.f32[o] = dims - 2 * this.hamming(q, base + r * stride, n);
   }
 
-  bin_gather(q: number, dims: number, base: number, stride: number, n: number, idx: number, count: number, out: number): void {
+  bin_gather(
+    q: number,
+    dims: number,
+    base: number,
+    stride: number,
+    n: number,
+    idx: number,
+    count: number,
+    out: number,
+  ): void {
     this.views();
     for (let i = 0, x = idx >> 2, o = out >> 2; i < count; i++) {
       this.f32[o + i] = dims - 2 * this.hamming(q, base + this.u32[x + i] * stride, n);

@@ -1,7 +1,6 @@
 // OCR behind a small interface, so the ingest code (and its tests) do not depend on tesseract.js itself.
 import type { OcrMode } from '../../api/ingest.ts';
 
-
 export const OCR_MODES: readonly OcrMode[] = ['never', 'no-text-layer', 'always'];
 
 export interface OcrResult {
@@ -28,7 +27,15 @@ export function ocrParagraphs(text: string): string[] {
         .split('\n')
         .map((l) => l.replace(/\s+/g, ' ').trim())
         .filter(Boolean)
-        .reduce((acc, line) => (acc === '' ? line : /\p{Ll}-$/u.test(acc) && /^\p{Ll}/u.test(line) ? acc.slice(0, -1) + line : `${acc} ${line}`), ''),
+        .reduce(
+          (acc, line) =>
+            acc === ''
+              ? line
+              : /\p{Ll}-$/u.test(acc) && /^\p{Ll}/u.test(line)
+                ? acc.slice(0, -1) + line
+                : `${acc} ${line}`,
+          '',
+        ),
     )
     .filter((p) => p.length > 0);
 }

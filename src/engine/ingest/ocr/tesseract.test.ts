@@ -25,7 +25,10 @@ describe('tesseract recognizer', () => {
   it('fails a damaged image with PARSE_FAILED naming the file, and keeps working', async () => {
     const png = formatFixtures()['scans/signal-lamp.png']!;
     const damaged = png.slice(0, 60); // a PNG signature and header, then nothing
-    const error = await new ImageParser(recognizer).parse(damaged, 'damaged.png').then(() => undefined, (e: unknown) => e);
+    const error = await new ImageParser(recognizer).parse(damaged, 'damaged.png').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TroveError);
     expect(error).toMatchObject({ code: 'PARSE_FAILED' });
     expect((error as TroveError).message).toMatch(/^“damaged\.png” could not be read as an image: /);
@@ -37,7 +40,10 @@ describe('tesseract recognizer', () => {
     const controller = new AbortController();
     const running = recognizer.recognize(big, controller.signal);
     setTimeout(() => controller.abort(), 50);
-    const error = await running.then(() => undefined, (e: unknown) => e);
+    const error = await running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TroveError);
     expect((error as TroveError).code).toBe('CANCELLED');
     const again = await recognizer.recognize(encodePng(renderText(['QUARRY WORKERS'])));
@@ -47,8 +53,14 @@ describe('tesseract recognizer', () => {
 
 describe('tesseract recognizer failures', () => {
   it('reports missing traineddata as MODEL_UNAVAILABLE naming what failed', async () => {
-    const recognizer = new TesseractRecognizer({ langPath: join(tmpdir(), 'trove-no-such-dir'), startTimeoutMs: 20_000 });
-    const error = await recognizer.recognize(new Uint8Array([1])).then(() => undefined, (e: unknown) => e);
+    const recognizer = new TesseractRecognizer({
+      langPath: join(tmpdir(), 'trove-no-such-dir'),
+      startTimeoutMs: 20_000,
+    });
+    const error = await recognizer.recognize(new Uint8Array([1])).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TroveError);
     expect((error as TroveError).code).toBe('MODEL_UNAVAILABLE');
     expect((error as TroveError).message).toMatch(/^OCR could not start: /);
@@ -58,7 +70,10 @@ describe('tesseract recognizer failures', () => {
 
 describe('ocrParagraphs', () => {
   it('joins lines, splits at blank lines and mends hyphenated line ends', () => {
-    expect(ocrParagraphs('One line\nand an-\nother.\n\n\nNew  para\r\n')).toEqual(['One line and another.', 'New para']);
+    expect(ocrParagraphs('One line\nand an-\nother.\n\n\nNew  para\r\n')).toEqual([
+      'One line and another.',
+      'New para',
+    ]);
     expect(ocrParagraphs('\n \n')).toEqual([]);
   });
 });

@@ -73,10 +73,12 @@ export class TesseractRecognizer implements OcrRecognizer {
       },
       () => undefined,
     );
-    return Promise.race([starting, failed, timeout]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
-      gaveUp = true;
-      throw error;
-    });
+    return Promise.race([starting, failed, timeout])
+      .finally(() => clearTimeout(timer))
+      .catch((error: unknown) => {
+        gaveUp = true;
+        throw error;
+      });
   }
 
   recognize(image: Uint8Array, signal?: AbortSignal): Promise<OcrResult> {

@@ -18,21 +18,48 @@ describe('code parser', () => {
   });
 
   it('keeps indented code (methods, nested defs) inside its top-level block', () => {
-    const py = 'class A:\n    def f(self):\n        return 1\n    def g(self):\n        return 2\ndef top():\n    pass\n';
-    expect(blocksOf(py)).toEqual(['class A:\n    def f(self):\n        return 1\n    def g(self):\n        return 2', 'def top():\n    pass']);
+    const py =
+      'class A:\n    def f(self):\n        return 1\n    def g(self):\n        return 2\ndef top():\n    pass\n';
+    expect(blocksOf(py)).toEqual([
+      'class A:\n    def f(self):\n        return 1\n    def g(self):\n        return 2',
+      'def top():\n    pass',
+    ]);
     const rust = '#[derive(Debug)]\npub struct P { x: i32 }\nimpl P {\n    pub fn new() -> Self { P { x: 0 } }\n}\n';
-    expect(blocksOf(rust)).toEqual(['#[derive(Debug)]\npub struct P { x: i32 }', 'impl P {\n    pub fn new() -> Self { P { x: 0 } }\n}']);
+    expect(blocksOf(rust)).toEqual([
+      '#[derive(Debug)]\npub struct P { x: i32 }',
+      'impl P {\n    pub fn new() -> Self { P { x: 0 } }\n}',
+    ]);
   });
 
   it('knows definitions in the common languages', () => {
-    for (const line of ['function f() {', 'export default class X {}', 'async function g()', 'def f(x):', 'pub(crate) fn f()', 'func main() {', 'public class Main {', 'interface I {', 'type T = number;', 'const x = 1;']) {
+    for (const line of [
+      'function f() {',
+      'export default class X {}',
+      'async function g()',
+      'def f(x):',
+      'pub(crate) fn f()',
+      'func main() {',
+      'public class Main {',
+      'interface I {',
+      'type T = number;',
+      'const x = 1;',
+    ]) {
       expect(isTopLevelDefinition(line), line).toBe(true);
     }
-    for (const line of ['return x;', 'if (a) {', 'x = 1', '}', 'import x from "y";']) expect(isTopLevelDefinition(line), line).toBe(false);
+    for (const line of ['return x;', 'if (a) {', 'x = 1', '}', 'import x from "y";'])
+      expect(isTopLevelDefinition(line), line).toBe(false);
   });
 
   it('accepts common source extensions and picks their language', async () => {
-    const cases: [string, string][] = [['a.py', 'python'], ['b.go', 'go'], ['c.rs', 'rust'], ['d.java', 'java'], ['e.cpp', 'cpp'], ['f.sh', 'shell'], ['g.JSX', 'javascript']];
+    const cases: [string, string][] = [
+      ['a.py', 'python'],
+      ['b.go', 'go'],
+      ['c.rs', 'rust'],
+      ['d.java', 'java'],
+      ['e.cpp', 'cpp'],
+      ['f.sh', 'shell'],
+      ['g.JSX', 'javascript'],
+    ];
     for (const [name, language] of cases) {
       expect(codeParser.accepts(name, '')).toBe(true);
       expect((await codeParser.parse(new TextEncoder().encode('x = 1\n'), name)).codeLanguage).toBe(language);

@@ -28,7 +28,7 @@ export function codeBlocks(text: string): TextBlock[] {
     if (blockStart >= 0 && lastEnd > blockStart) blocks.push({ start: blockStart, end: lastEnd, kind: 'code' });
     blockStart = -1;
   };
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const line = text.slice(start, end);

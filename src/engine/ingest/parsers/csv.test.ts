@@ -6,10 +6,14 @@ import { CsvParser, csvParser, previewTable } from './csv.ts';
 import { suggestTextFields } from './records.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const texts = (doc: { text: string; blocks: { start: number; end: number }[] }) => doc.blocks.map((b) => doc.text.slice(b.start, b.end));
+const texts = (doc: { text: string; blocks: { start: number; end: number }[] }) =>
+  doc.blocks.map((b) => doc.text.slice(b.start, b.end));
 
 async function rejection(p: Promise<unknown>): Promise<TroveError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TroveError);
   return error as TroveError;
 }
@@ -23,7 +27,11 @@ describe('csv parser', () => {
       'A hand-bound herbarium of alpine mosses, pressed and labelled',
       'Daily weather entries from the lighthouse, written in blue ink',
     ]);
-    expect(doc.blocks.map((b) => [b.kind, b.row])).toEqual([['record', 1], ['record', 2], ['record', 3]]);
+    expect(doc.blocks.map((b) => [b.kind, b.row])).toEqual([
+      ['record', 1],
+      ['record', 2],
+      ['record', 3],
+    ]);
     expect(doc.blocks[1]!.fields).toEqual({ id: '2', title: 'Herbarium', year: '1934' });
     expect(blockProblems(doc)).toEqual([]);
   });
@@ -32,7 +40,10 @@ describe('csv parser', () => {
     const tsv = await csvParser.parse(formatFixtures()['tides.tsv']!, 'tides.tsv');
     expect(texts(tsv)[2]).toBe('The spring tide flooded the salt marsh past the fence posts');
     expect(tsv.blocks[2]!.fields).toEqual({ date: '2026-03-03', place: 'Salt marsh' });
-    const csv = await csvParser.parse(enc('k,v\r\n1,"He said ""hello, there"" and\r\nleft the room quietly"\r\n'), 'q.csv');
+    const csv = await csvParser.parse(
+      enc('k,v\r\n1,"He said ""hello, there"" and\r\nleft the room quietly"\r\n'),
+      'q.csv',
+    );
     expect(texts(csv)).toEqual(['He said "hello, there" and\nleft the room quietly']);
   });
 
@@ -40,7 +51,10 @@ describe('csv parser', () => {
     const parser = new CsvParser({ textFields: ['title', 'year'] });
     const doc = await parser.parse(formatFixtures()['catalogue.csv']!, 'catalogue.csv');
     expect(texts(doc)[0]).toBe('Field notebook\n1921');
-    expect(doc.blocks[0]!.fields).toEqual({ id: '1', description: 'Pencil sketches of coastal birds, with notes on their calls' });
+    expect(doc.blocks[0]!.fields).toEqual({
+      id: '1',
+      description: 'Pencil sketches of coastal birds, with notes on their calls',
+    });
   });
 
   it('falls back to every non-numeric string field when no field has long text', async () => {
@@ -56,8 +70,18 @@ describe('csv parser', () => {
       fields: ['id', 'title', 'description', 'year'],
       suggestedTextFields: ['description'],
       rows: [
-        { id: '1', title: 'Field notebook', description: 'Pencil sketches of coastal birds, with notes on their calls', year: '1921' },
-        { id: '2', title: 'Herbarium', description: 'A hand-bound herbarium of alpine mosses, pressed and labelled', year: '1934' },
+        {
+          id: '1',
+          title: 'Field notebook',
+          description: 'Pencil sketches of coastal birds, with notes on their calls',
+          year: '1921',
+        },
+        {
+          id: '2',
+          title: 'Herbarium',
+          description: 'A hand-bound herbarium of alpine mosses, pressed and labelled',
+          year: '1934',
+        },
       ],
       sampled: 3,
     });
@@ -69,11 +93,17 @@ describe('csv parser', () => {
     const doc = await csvParser.parse(enc(lines.join('\n')), 'big.csv');
     expect(doc.blocks).toHaveLength(100_000);
     const last = doc.blocks[99_999]!;
-    expect([last.row, doc.text.slice(last.start, last.end), last.fields]).toEqual([100_000, 'Row 100000 holds a short note about item 100000', { id: '100000' }]);
+    expect([last.row, doc.text.slice(last.start, last.end), last.fields]).toEqual([
+      100_000,
+      'Row 100000 holds a short note about item 100000',
+      { id: '100000' },
+    ]);
   });
 
   it('fails on an unterminated quote naming the file and the line', async () => {
-    const error = await rejection(csvParser.parse(enc('id,text\n1,fine row of text\n2,"broken row, never closed\n3,more\n'), 'broken.csv'));
+    const error = await rejection(
+      csvParser.parse(enc('id,text\n1,fine row of text\n2,"broken row, never closed\n3,more\n'), 'broken.csv'),
+    );
     expect(error.code).toBe('PARSE_FAILED');
     expect(error.message).toBe('“broken.csv”: a quoted field is never closed (line 3). Check the quotes in that row.');
   });

@@ -44,7 +44,10 @@ function readRows(text: string, fileName: string, sink: RowSink, signal?: AbortS
       for (const e of results.errors) {
         if (e.code === 'MissingQuotes') {
           const at = typeof e.index === 'number' ? ` (line ${lineAt(text, e.index)})` : '';
-          fatal = new TroveError('PARSE_FAILED', `“${fileName}”: a quoted field is never closed${at}. Check the quotes in that row.`);
+          fatal = new TroveError(
+            'PARSE_FAILED',
+            `“${fileName}”: a quoted field is never closed${at}. Check the quotes in that row.`,
+          );
           parser.abort();
           return;
         }
@@ -104,9 +107,15 @@ export class CsvParser implements Parser {
     const { mismatched } = readRows(decoded.text, fileName, (row, record) => writer.add(row, record), signal);
     const { text, blocks, warnings } = writer.finish();
     if (blocks.length === 0) {
-      throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” has no rows with text to index (fields: ${writer.fields.join(', ') || 'none'}).`);
+      throw new TroveError(
+        'EMPTY_DOCUMENT',
+        `“${fileName}” has no rows with text to index (fields: ${writer.fields.join(', ') || 'none'}).`,
+      );
     }
-    if (mismatched > 0) warnings.push(`${mismatched} ${mismatched === 1 ? 'row has' : 'rows have'} more or fewer fields than the header.`);
+    if (mismatched > 0)
+      warnings.push(
+        `${mismatched} ${mismatched === 1 ? 'row has' : 'rows have'} more or fewer fields than the header.`,
+      );
     warnings.unshift(...decoded.warnings);
     return { format: 'csv', text, blocks, ...(warnings.length ? { warnings } : {}) };
   }

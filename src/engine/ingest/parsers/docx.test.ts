@@ -9,7 +9,10 @@ const outline = (doc: { text: string; blocks: { start: number; end: number; kind
   doc.blocks.map((b) => (b.kind === 'heading' ? `h${b.level}:` : '') + doc.text.slice(b.start, b.end));
 
 async function rejection(p: Promise<unknown>): Promise<TroveError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TroveError);
   return error as TroveError;
 }
@@ -33,10 +36,13 @@ describe('docx parser', () => {
 
   it('reads a document of many paragraphs (100x the fixture) with every paragraph kept', async () => {
     const items: [string, string][] = [];
-    for (let i = 0; i < 1500; i++) items.push(i % 50 === 0 ? ['h1', `Part ${i / 50}`] : ['p', `Paragraph number ${i} of the long report.`]);
+    for (let i = 0; i < 1500; i++)
+      items.push(i % 50 === 0 ? ['h1', `Part ${i / 50}`] : ['p', `Paragraph number ${i} of the long report.`]);
     const doc = await docxParser.parse(makeDocx(items), 'long.docx');
     expect(doc.blocks).toHaveLength(1500);
-    expect(doc.text.slice(doc.blocks[1499]!.start, doc.blocks[1499]!.end)).toBe('Paragraph number 1499 of the long report.');
+    expect(doc.text.slice(doc.blocks[1499]!.start, doc.blocks[1499]!.end)).toBe(
+      'Paragraph number 1499 of the long report.',
+    );
   });
 
   it('names the file and the reason for a corrupt, an old binary and a non-Word file', async () => {
@@ -46,7 +52,9 @@ describe('docx parser', () => {
     expect(error.code).toBe('PARSE_FAILED');
     expect(error.message).toMatch(/^“broken\.docx” could not be read as a Word document \(damaged or not a \.docx\): /);
 
-    error = await rejection(docxParser.parse(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'old.docx'));
+    error = await rejection(
+      docxParser.parse(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'old.docx'),
+    );
     expect(error.message).toBe('“old.docx” is an old binary Word (.doc) file; save it as .docx and add it again.');
 
     error = await rejection(docxParser.parse(new TextEncoder().encode('plain text'), 'fake.docx'));
@@ -64,9 +72,14 @@ describe('docx parser', () => {
 
   describe('pictures', () => {
     const png = encodePng(renderText(['HARBOUR MAP']));
-    const doc = makeDocx([['p', 'Before the picture.'], ['image', png], ['image', png, 'A map of the harbour'], ['p', 'After the picture.']]);
+    const doc = makeDocx([
+      ['p', 'Before the picture.'],
+      ['image', png],
+      ['image', png, 'A map of the harbour'],
+      ['p', 'After the picture.'],
+    ]);
 
-    it('keeps a picture\'s description (alt text) and drops pictures without one when OCR is off', async () => {
+    it("keeps a picture's description (alt text) and drops pictures without one when OCR is off", async () => {
       const parsed = await docxParser.parse(doc, 'pictures.docx');
       expect(outline(parsed)).toEqual(['Before the picture.', 'A map of the harbour', 'After the picture.']);
     });
@@ -87,7 +100,10 @@ describe('docx parser', () => {
     });
 
     it('warns when OCR fails on a picture and keeps the rest, alt text included', async () => {
-      const failing: OcrRecognizer = { recognize: () => Promise.reject(new Error('bad image')), terminate: async () => {} };
+      const failing: OcrRecognizer = {
+        recognize: () => Promise.reject(new Error('bad image')),
+        terminate: async () => {},
+      };
       const parsed = await new DocxParser({ ocr: { recognizer: failing } }).parse(doc, 'pictures.docx');
       expect(outline(parsed)).toEqual(['Before the picture.', 'A map of the harbour', 'After the picture.']);
       expect(parsed.warnings).toEqual(['OCR failed on 2 picture(s); their text is not searchable.']);

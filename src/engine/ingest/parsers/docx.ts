@@ -57,10 +57,16 @@ export class DocxParser implements Parser {
   async parse(data: Uint8Array, fileName: string, signal?: AbortSignal): Promise<ParsedDocument> {
     throwIfAborted(signal);
     if (isOle2(data)) {
-      throw new TroveError('PARSE_FAILED', `“${fileName}” is an old binary Word (.doc) file; save it as .docx and add it again.`);
+      throw new TroveError(
+        'PARSE_FAILED',
+        `“${fileName}” is an old binary Word (.doc) file; save it as .docx and add it again.`,
+      );
     }
     if (!isZip(data)) {
-      throw new TroveError('PARSE_FAILED', `“${fileName}” is not a Word document: a .docx file is a ZIP archive, and this is not one.`);
+      throw new TroveError(
+        'PARSE_FAILED',
+        `“${fileName}” is not a Word document: a .docx file is a ZIP archive, and this is not one.`,
+      );
     }
     let failedImages = 0;
     const arrayBuffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
@@ -77,7 +83,10 @@ export class DocxParser implements Parser {
           if (!recognizer || signal?.aborted) return { src: '' };
           const raw: unknown = await image.read();
           // Node's mammoth gives a Buffer, the browser build an ArrayBuffer: hand the recognizer a plain Uint8Array.
-          const bytes = raw instanceof Uint8Array ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : new Uint8Array(raw as ArrayBuffer);
+          const bytes =
+            raw instanceof Uint8Array
+              ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+              : new Uint8Array(raw as ArrayBuffer);
           if (!sniffImage(bytes)) return { src: '' }; // EMF/WMF drawings: no raster to read
           try {
             const text = ocrParagraphs((await recognizer.recognize(bytes, signal)).text).join('\n');
@@ -93,13 +102,19 @@ export class DocxParser implements Parser {
     } catch (error) {
       throwIfAborted(signal);
       const detail = error instanceof Error ? error.message : String(error);
-      throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read as a Word document (damaged or not a .docx): ${detail}`, { cause: error });
+      throw new TroveError(
+        'PARSE_FAILED',
+        `“${fileName}” could not be read as a Word document (damaged or not a .docx): ${detail}`,
+        { cause: error },
+      );
     }
     throwIfAborted(signal);
     const { text, blocks } = htmlToText(imagesToText(flattenCells(html)));
-    if (!hasText(text)) throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” contains no text to index (images only?).`);
+    if (!hasText(text))
+      throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” contains no text to index (images only?).`);
     const firstH1 = blocks.find((b) => b.kind === 'heading' && b.level === 1);
-    const warnings = failedImages > 0 ? [`OCR failed on ${failedImages} picture(s); their text is not searchable.`] : [];
+    const warnings =
+      failedImages > 0 ? [`OCR failed on ${failedImages} picture(s); their text is not searchable.`] : [];
     return {
       format: 'docx',
       text,

@@ -8,7 +8,10 @@ const outline = (doc: { text: string; blocks: { start: number; end: number; kind
   doc.blocks.map((b) => (b.kind === 'heading' ? `h${b.level}:` : '') + doc.text.slice(b.start, b.end));
 
 async function rejection(p: Promise<unknown>): Promise<TroveError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TroveError);
   return error as TroveError;
 }
@@ -49,7 +52,14 @@ describe('epub parser', () => {
       'three.html': '<html><body><p>The end of the story.</p></body></html>',
     });
     const doc = await epubParser.parse(epub, 'old.epub');
-    expect(outline(doc)).toEqual(['h1:One: the Mill', 'The mill wheel turned all night.', 'h1:Second', 'Flour dust everywhere.', 'h1:Chapter 3', 'The end of the story.']);
+    expect(outline(doc)).toEqual([
+      'h1:One: the Mill',
+      'The mill wheel turned all night.',
+      'h1:Second',
+      'Flour dust everywhere.',
+      'h1:Chapter 3',
+      'The end of the story.',
+    ]);
   });
 
   it('resolves hrefs relative to the referring file', () => {
@@ -58,7 +68,11 @@ describe('epub parser', () => {
   });
 
   it('reads 300 chapters in order', async () => {
-    const chapters = Array.from({ length: 300 }, (_, i) => ({ file: `c${i}.xhtml`, title: `Chapter ${i + 1}`, html: `<p>Text of chapter ${i + 1}.</p>` }));
+    const chapters = Array.from({ length: 300 }, (_, i) => ({
+      file: `c${i}.xhtml`,
+      title: `Chapter ${i + 1}`,
+      html: `<p>Text of chapter ${i + 1}.</p>`,
+    }));
     const doc = await epubParser.parse(makeEpub('Long', chapters), 'long.epub');
     expect(doc.blocks).toHaveLength(600);
     expect(outline(doc).slice(-2)).toEqual(['h1:Chapter 300', 'Text of chapter 300.']);
@@ -74,7 +88,12 @@ describe('epub parser', () => {
     expect(error.message).toBe('“text.epub” is not a readable EPUB: an EPUB is a ZIP archive, and this is not one.');
     error = await rejection(epubParser.parse(zip({ 'a.txt': 'x' }), 'nocontainer.epub'));
     expect(error.message).toBe('“nocontainer.epub” is not a readable EPUB: META-INF/container.xml is missing.');
-    error = await rejection(epubParser.parse(zip({ 'META-INF/container.xml': '<container><rootfile full-path="x.opf"/></container>' }), 'noopf.epub'));
+    error = await rejection(
+      epubParser.parse(
+        zip({ 'META-INF/container.xml': '<container><rootfile full-path="x.opf"/></container>' }),
+        'noopf.epub',
+      ),
+    );
     expect(error.message).toBe('“noopf.epub” is not a readable EPUB: the package file x.opf is missing.');
   });
 });

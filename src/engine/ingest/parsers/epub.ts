@@ -15,7 +15,12 @@ interface XmlElement {
 }
 
 /** Calls `onOpen` for every element and collects text per element name of interest. */
-function walkXml(xml: string, onOpen: (el: XmlElement) => void, onText?: (text: string) => void, onClose?: (name: string) => void): void {
+function walkXml(
+  xml: string,
+  onOpen: (el: XmlElement) => void,
+  onText?: (text: string) => void,
+  onClose?: (name: string) => void,
+): void {
   const parser = new XmlParser(
     {
       onopentag: (name, attribs) => onOpen({ name: name.toLowerCase(), attribs }),
@@ -88,7 +93,9 @@ function readPackage(opf: string, opfPath: string): Package {
     return item && /html|xml/.test(item.type) ? [resolvePath(opfPath, item.href)] : [];
   });
   const nav = [...manifest.values()].find((i) => i.properties.split(/\s+/).includes('nav'));
-  const ncx = (tocId ? manifest.get(tocId) : undefined) ?? [...manifest.values()].find((i) => i.type === 'application/x-dtbncx+xml');
+  const ncx =
+    (tocId ? manifest.get(tocId) : undefined) ??
+    [...manifest.values()].find((i) => i.type === 'application/x-dtbncx+xml');
   const t = title?.replace(/\s+/g, ' ').trim();
   return {
     spine,
@@ -114,10 +121,12 @@ function readToc(xml: string, tocPath: string, isNcx: boolean): Map<string, stri
     (el) => {
       if (!isNcx && el.name === 'nav') {
         navDepth++;
-        if ((el.attribs['epub:type'] ?? '').split(/\s+/).includes('toc') || el.attribs['role'] === 'doc-toc') inToc = true;
+        if ((el.attribs['epub:type'] ?? '').split(/\s+/).includes('toc') || el.attribs['role'] === 'doc-toc')
+          inToc = true;
       }
       if (!inToc) return;
-      if (isNcx ? el.name === 'navlabel' : el.name === 'a') current = { text: '', ...(el.attribs['href'] ? { href: el.attribs['href'] } : {}) };
+      if (isNcx ? el.name === 'navlabel' : el.name === 'a')
+        current = { text: '', ...(el.attribs['href'] ? { href: el.attribs['href'] } : {}) };
       if (isNcx && el.name === 'content' && current === undefined && el.attribs['src']) {
         if (pendingLabel) setTitle(el.attribs['src'], pendingLabel);
         pendingLabel = undefined;
@@ -140,7 +149,11 @@ function readToc(xml: string, tocPath: string, isNcx: boolean): Map<string, stri
 }
 
 function fail(fileName: string, reason: string, cause?: unknown): TroveError {
-  return new TroveError('PARSE_FAILED', `“${fileName}” is not a readable EPUB: ${reason}.`, cause === undefined ? undefined : { cause });
+  return new TroveError(
+    'PARSE_FAILED',
+    `“${fileName}” is not a readable EPUB: ${reason}.`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 export const epubParser: Parser = {
@@ -157,7 +170,11 @@ export const epubParser: Parser = {
       // Only the text files: skip images and fonts without inflating them.
       files = unzipSync(data, { filter: (f) => /\.(x?html?|xml|opf|ncx)$/i.test(f.name) || f.name === 'mimetype' });
     } catch (error) {
-      throw fail(fileName, `the ZIP archive is damaged (${error instanceof Error ? error.message : String(error)})`, error);
+      throw fail(
+        fileName,
+        `the ZIP archive is damaged (${error instanceof Error ? error.message : String(error)})`,
+        error,
+      );
     }
     const read = (path: string): string | undefined => {
       const bytes = files[path];
@@ -176,7 +193,12 @@ export const epubParser: Parser = {
 
     const nav = pkg.navPath ? read(pkg.navPath) : undefined;
     const ncx = pkg.ncxPath ? read(pkg.ncxPath) : undefined;
-    const toc = nav !== undefined ? readToc(nav, pkg.navPath!, false) : ncx !== undefined ? readToc(ncx, pkg.ncxPath!, true) : new Map<string, string>();
+    const toc =
+      nav !== undefined
+        ? readToc(nav, pkg.navPath!, false)
+        : ncx !== undefined
+          ? readToc(ncx, pkg.ncxPath!, true)
+          : new Map<string, string>();
 
     const parts: string[] = [];
     const blocks: TextBlock[] = [];
@@ -216,8 +238,11 @@ export const epubParser: Parser = {
         push(s, b.kind === 'heading' ? { kind: 'heading', level: Math.min(6, (b.level ?? 1) + 1) } : { kind: b.kind });
       }
     }
-    if (blocks.length === 0) throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” has no chapter text to index (images only?).`);
-    const warnings = missing.length ? [`${missing.length} chapter file(s) listed in the spine are missing: ${missing.slice(0, 3).join(', ')}.`] : [];
+    if (blocks.length === 0)
+      throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” has no chapter text to index (images only?).`);
+    const warnings = missing.length
+      ? [`${missing.length} chapter file(s) listed in the spine are missing: ${missing.slice(0, 3).join(', ')}.`]
+      : [];
     return {
       format: 'epub',
       text: parts.join(''),

@@ -33,4 +33,3 @@ export const OCR_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.web
 
 /** Every extension some parser reads (images only when OCR is available: see `createParsers`). */
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(EXTENSION_FORMAT);
-

@@ -11,7 +11,8 @@ import { describeBinary } from './sniff.ts';
 import { decodeText, textParser } from './text.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const bytes = (...parts: (string | number[])[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...utf8(p)] : p)));
+const bytes = (...parts: (string | number[])[]) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...utf8(p)] : p)));
 
 describe('decodeText', () => {
   it('repairs invalid bytes after a UTF-8 BOM with U+FFFD and says how many', () => {
@@ -47,8 +48,13 @@ describe('decodeText', () => {
 
   it('names the file and the format of binary data', async () => {
     const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48);
-    await expect(textParser.parse(png, 'photo.txt')).rejects.toMatchObject({ code: 'BINARY_FILE', message: '“photo.txt” is a PNG image, not text.' });
-    await expect(textParser.parse(Uint8Array.of(1, 2, 0, 4, 5), 'blob.txt')).rejects.toMatchObject({ message: '“blob.txt” looks like binary data, not text.' });
+    await expect(textParser.parse(png, 'photo.txt')).rejects.toMatchObject({
+      code: 'BINARY_FILE',
+      message: '“photo.txt” is a PNG image, not text.',
+    });
+    await expect(textParser.parse(Uint8Array.of(1, 2, 0, 4, 5), 'blob.txt')).rejects.toMatchObject({
+      message: '“blob.txt” looks like binary data, not text.',
+    });
     expect(describeBinary(zipSync({ 'a.txt': utf8('a') }))).toMatch(/ZIP archive/);
     expect(describeBinary(utf8('plain text'))).toBeUndefined();
   });
@@ -80,7 +86,12 @@ describe('Markdown front matter', () => {
 
 describe('HTML nesting', () => {
   it('parses 100,000 nested elements in linear time and keeps their text', async () => {
-    const html = '<body>' + '<div>'.repeat(100_000) + '<h2>Deep</h2><p>Abyssal text.</p>' + '</div>'.repeat(100_000) + '<p>After.</p></body>';
+    const html =
+      '<body>' +
+      '<div>'.repeat(100_000) +
+      '<h2>Deep</h2><p>Abyssal text.</p>' +
+      '</div>'.repeat(100_000) +
+      '<p>After.</p></body>';
     const t0 = performance.now();
     const doc = await htmlParser.parse(utf8(html), 'deep.html');
     expect(performance.now() - t0).toBeLessThan(10_000); // htmlparser2 alone: ~45 s (Array#unshift per element)
@@ -106,7 +117,10 @@ describe('HTML nesting', () => {
 describe('PDF guards', () => {
   it('names a ZIP archive renamed .pdf', async () => {
     const zip = zipSync({ 'notes.txt': utf8('hello') });
-    await expect(pdfParser.parse(zip, 'report.pdf')).rejects.toMatchObject({ code: 'PARSE_FAILED', message: expect.stringMatching(/“report\.pdf” is not a PDF: it is a ZIP archive/) });
+    await expect(pdfParser.parse(zip, 'report.pdf')).rejects.toMatchObject({
+      code: 'PARSE_FAILED',
+      message: expect.stringMatching(/“report\.pdf” is not a PDF: it is a ZIP archive/),
+    });
   });
 
   it('counts inflated stream bytes and stops at the budget', async () => {

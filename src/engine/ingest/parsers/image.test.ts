@@ -14,7 +14,10 @@ const fake = (text: string, calls: Uint8Array[] = []): OcrRecognizer => ({
 });
 
 async function rejection(p: Promise<unknown>): Promise<TroveError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TroveError);
   return error as TroveError;
 }
@@ -33,7 +36,10 @@ describe('image parser', () => {
       ['Second paragraph here.', 1],
     ]);
     expect(calls).toEqual([png]);
-    expect(progress).toEqual([{ stage: 'ocr', done: 0, total: 1 }, { stage: 'ocr', done: 1, total: 1 }]);
+    expect(progress).toEqual([
+      { stage: 'ocr', done: 0, total: 1 },
+      { stage: 'ocr', done: 1, total: 1 },
+    ]);
   });
 
   it('knows PNG, JPEG and WebP by their bytes and refuses anything else with the file named', async () => {
@@ -46,17 +52,27 @@ describe('image parser', () => {
   });
 
   it('reports an image without recognisable text as EMPTY_DOCUMENT, and a recognizer crash as PARSE_FAILED', async () => {
-    expect((await rejection(new ImageParser(fake('  \n')).parse(png, 'blank.png'))).message).toBe('“blank.png”: no text was recognised in the image.');
-    const crashing: OcrRecognizer = { recognize: () => Promise.reject(new Error('bad huffman table')), terminate: async () => {} };
+    expect((await rejection(new ImageParser(fake('  \n')).parse(png, 'blank.png'))).message).toBe(
+      '“blank.png”: no text was recognised in the image.',
+    );
+    const crashing: OcrRecognizer = {
+      recognize: () => Promise.reject(new Error('bad huffman table')),
+      terminate: async () => {},
+    };
     const error = await rejection(new ImageParser(crashing).parse(png, 'x.jpg'));
-    expect(error).toMatchObject({ code: 'PARSE_FAILED', message: '“x.jpg” could not be read as an image: bad huffman table' });
+    expect(error).toMatchObject({
+      code: 'PARSE_FAILED',
+      message: '“x.jpg” could not be read as an image: bad huffman table',
+    });
   });
 
   it('is cancelled by an aborted signal before recognising', async () => {
     const calls: Uint8Array[] = [];
     const controller = new AbortController();
     controller.abort();
-    expect((await rejection(new ImageParser(fake('x', calls)).parse(png, 'a.png', controller.signal))).code).toBe('CANCELLED');
+    expect((await rejection(new ImageParser(fake('x', calls)).parse(png, 'a.png', controller.signal))).code).toBe(
+      'CANCELLED',
+    );
     expect(calls).toHaveLength(0);
   });
 });

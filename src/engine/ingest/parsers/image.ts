@@ -18,7 +18,13 @@ export function sniffImage(data: Uint8Array): 'png' | 'jpeg' | 'webp' | undefine
 }
 
 /** Paragraphs → text and page-numbered blocks (shared with the PDF OCR path). */
-export function pageBlocks(paragraphs: string[], page: number, parts: string[], blocks: TextBlock[], length: number): number {
+export function pageBlocks(
+  paragraphs: string[],
+  page: number,
+  parts: string[],
+  blocks: TextBlock[],
+  length: number,
+): number {
   for (const p of paragraphs) {
     if (length > 0) {
       parts.push('\n\n');
@@ -41,10 +47,18 @@ export class ImageParser implements Parser {
     return extensionOf(fileName) in IMAGE_EXTENSIONS || IMAGE_MIME.has(mimeType.toLowerCase());
   }
 
-  async parse(data: Uint8Array, fileName: string, signal?: AbortSignal, onProgress?: (p: { stage: 'ocr'; done: number; total: number }) => void): Promise<ParsedDocument> {
+  async parse(
+    data: Uint8Array,
+    fileName: string,
+    signal?: AbortSignal,
+    onProgress?: (p: { stage: 'ocr'; done: number; total: number }) => void,
+  ): Promise<ParsedDocument> {
     throwIfAborted(signal);
     if (!sniffImage(data)) {
-      throw new TroveError('PARSE_FAILED', `“${fileName}” is not a PNG, JPEG or WebP image (its first bytes say otherwise); it may be damaged.`);
+      throw new TroveError(
+        'PARSE_FAILED',
+        `“${fileName}” is not a PNG, JPEG or WebP image (its first bytes say otherwise); it may be damaged.`,
+      );
     }
     onProgress?.({ stage: 'ocr', done: 0, total: 1 });
     let text: string;
@@ -60,7 +74,8 @@ export class ImageParser implements Parser {
     const parts: string[] = [];
     const blocks: TextBlock[] = [];
     pageBlocks(ocrParagraphs(text), 1, parts, blocks, 0);
-    if (blocks.length === 0) throw new TroveError('EMPTY_DOCUMENT', `“${fileName}”: no text was recognised in the image.`);
+    if (blocks.length === 0)
+      throw new TroveError('EMPTY_DOCUMENT', `“${fileName}”: no text was recognised in the image.`);
     return { format: 'image', text: parts.join(''), blocks, pageCount: 1, ocrPages: [1] };
   }
 }

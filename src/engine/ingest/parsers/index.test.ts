@@ -23,7 +23,8 @@ import {
   textParser,
 } from './index.ts';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   const error = await p.then(
@@ -54,8 +55,13 @@ describe('parserFor', () => {
   });
 
   it('reads images only when OCR is available, and says so', () => {
-    expect(() => parserFor('photo.png', 'image/png')).toThrow('“photo.png” is not a supported file type. Images need OCR, which is turned off.');
-    const recognizer: OcrRecognizer = { recognize: async () => ({ text: 'x', confidence: 90 }), terminate: async () => undefined };
+    expect(() => parserFor('photo.png', 'image/png')).toThrow(
+      '“photo.png” is not a supported file type. Images need OCR, which is turned off.',
+    );
+    const recognizer: OcrRecognizer = {
+      recognize: async () => ({ text: 'x', confidence: 90 }),
+      terminate: async () => undefined,
+    };
     const withOcr = createParsers({ ocr: { recognizer, mode: 'no-text-layer' } });
     expect(parserFor('photo.PNG', '', withOcr).format).toBe('image');
     expect(parserFor('scan.jpeg', '', withOcr).format).toBe('image');
@@ -93,14 +99,20 @@ describe('parseFile', () => {
     expect(await codeOf(parseFile(huge, 'huge.txt', 'text/plain'))).toBe('FILE_TOO_LARGE');
     expect(await codeOf(parseFile(new Uint8Array([1]), 'a.xyz', ''))).toBe('UNSUPPORTED_FORMAT');
     expect(await codeOf(parseFile(docFixtures()['binary.txt']!, 'binary.txt', 'text/plain'))).toBe('BINARY_FILE');
-    expect(await codeOf(parseFile(new TextEncoder().encode('hello'), 'fake.pdf', 'application/pdf'))).toBe('PARSE_FAILED');
+    expect(await codeOf(parseFile(new TextEncoder().encode('hello'), 'fake.pdf', 'application/pdf'))).toBe(
+      'PARSE_FAILED',
+    );
     expect(await codeOf(parseFile(docFixtures()['corrupt.pdf']!, 'corrupt.pdf', ''))).toBe('PARSE_FAILED');
   });
 
   it('names the file in otherwise generic messages', async () => {
-    await expect(parseFile(new TextEncoder().encode(' \n\t\n'), 'blank.md', '')).rejects.toThrow('“blank.md”: The file contains no text to index.');
+    await expect(parseFile(new TextEncoder().encode(' \n\t\n'), 'blank.md', '')).rejects.toThrow(
+      '“blank.md”: The file contains no text to index.',
+    );
     // Parsers that know the reason name the file themselves.
-    await expect(parseFile(docFixtures()['binary.txt']!, 'binary.txt', '')).rejects.toThrow('“binary.txt” is a Linux program (ELF), not text.');
+    await expect(parseFile(docFixtures()['binary.txt']!, 'binary.txt', '')).rejects.toThrow(
+      '“binary.txt” is a Linux program (ELF), not text.',
+    );
   });
 
   it('reads a PDF saved under a text name as a PDF', async () => {
@@ -116,7 +128,9 @@ describe('parseFile', () => {
 
   it('wraps unexpected parser crashes as PARSE_FAILED', async () => {
     const crashing = { ...textParser, parse: () => Promise.reject(new RangeError('boom')) };
-    const error = await parseFile(new TextEncoder().encode('x'), 'x.txt', '', undefined, [crashing]).catch((e: unknown) => e);
+    const error = await parseFile(new TextEncoder().encode('x'), 'x.txt', '', undefined, [crashing]).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'PARSE_FAILED', message: '“x.txt” could not be read as Text: boom' });
   });
 });
@@ -125,9 +139,13 @@ describe('extensions', () => {
   it('lists each extension once, OCR extensions among them, and every one has a parser once OCR is on', () => {
     expect(new Set(SUPPORTED_EXTENSIONS).size).toBe(SUPPORTED_EXTENSIONS.length);
     expect(OCR_EXTENSIONS.every((ext) => SUPPORTED_EXTENSIONS.includes(ext))).toBe(true);
-    const recognizer: OcrRecognizer = { recognize: async () => ({ text: 'x', confidence: 90 }), terminate: async () => undefined };
+    const recognizer: OcrRecognizer = {
+      recognize: async () => ({ text: 'x', confidence: 90 }),
+      terminate: async () => undefined,
+    };
     const all = createParsers({ ocr: { recognizer, mode: 'always' } });
-    for (const ext of SUPPORTED_EXTENSIONS) expect(parserFor(`file${ext}`, '', all).format, ext).toBe(EXTENSION_FORMAT[ext]);
+    for (const ext of SUPPORTED_EXTENSIONS)
+      expect(parserFor(`file${ext}`, '', all).format, ext).toBe(EXTENSION_FORMAT[ext]);
     expect(supportedExtensions(all)).toEqual([...SUPPORTED_EXTENSIONS]);
   });
 });

@@ -86,7 +86,10 @@ export function parserFor(fileName: string, mimeType: string, parsers: readonly 
   const byMime = parsers.find((p) => p.accepts(fileName, mimeType));
   if (byMime) return byMime;
   const hint = format === 'image' ? ' Images need OCR, which is turned off.' : '';
-  throw new TroveError('UNSUPPORTED_FORMAT', `“${fileName}” is not a supported file type.${hint} Supported: ${describeSupported(parsers)}.`);
+  throw new TroveError(
+    'UNSUPPORTED_FORMAT',
+    `“${fileName}” is not a supported file type.${hint} Supported: ${describeSupported(parsers)}.`,
+  );
 }
 
 function megabytes(bytes: number): string {
@@ -126,7 +129,9 @@ export async function parseFile(
     }
     if (signal?.aborted || isAbort(error)) throw new TroveError('CANCELLED');
     const detail = error instanceof Error ? error.message : String(error);
-    throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read as ${parser.name}: ${detail}`, { cause: error });
+    throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read as ${parser.name}: ${detail}`, {
+      cause: error,
+    });
   }
   if (!hasText(doc.text)) throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” contains no text to index.`);
   return doc;

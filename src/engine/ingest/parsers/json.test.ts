@@ -6,10 +6,14 @@ import { JsonParser, jsonErrorOffset, jsonParser, previewJson } from './json.ts'
 import { flattenObject } from './records.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const texts = (doc: { text: string; blocks: { start: number; end: number }[] }) => doc.blocks.map((b) => doc.text.slice(b.start, b.end));
+const texts = (doc: { text: string; blocks: { start: number; end: number }[] }) =>
+  doc.blocks.map((b) => doc.text.slice(b.start, b.end));
 
 async function rejection(p: Promise<unknown>): Promise<TroveError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TroveError);
   return error as TroveError;
 }
@@ -24,7 +28,10 @@ describe('json parser', () => {
   });
 
   it('numbers JSON Lines records by their line, skipping blank lines', async () => {
-    const doc = await jsonParser.parse(enc('{"t":"first record with some words"}\n\n{"t":"third line record with words"}\n'), 'x.jsonl');
+    const doc = await jsonParser.parse(
+      enc('{"t":"first record with some words"}\n\n{"t":"third line record with words"}\n'),
+      'x.jsonl',
+    );
     expect(doc.blocks.map((b) => b.row)).toEqual([1, 3]);
     const fixture = await jsonParser.parse(formatFixtures()['events.jsonl']!, 'events.jsonl');
     expect(fixture.blocks[2]).toMatchObject({ row: 3, fields: { day: 3, kind: 'volunteering' } });
@@ -32,7 +39,12 @@ describe('json parser', () => {
 
   it('finds the array inside a wrapper object, flattens nested fields and joins scalar arrays', async () => {
     const doc = await jsonParser.parse(
-      enc(JSON.stringify({ version: 2, items: [{ body: 'a note about the garden shed roof', meta: { author: { name: 'Ada' } }, tags: ['x', 'y'] }] })),
+      enc(
+        JSON.stringify({
+          version: 2,
+          items: [{ body: 'a note about the garden shed roof', meta: { author: { name: 'Ada' } }, tags: ['x', 'y'] }],
+        }),
+      ),
       'wrapped.json',
     );
     expect(texts(doc)).toEqual(['a note about the garden shed roof']);
@@ -56,7 +68,9 @@ describe('json parser', () => {
     let error = await rejection(jsonParser.parse(enc('[\n  {"a": 1},\n  {"a": }\n]'), 'bad.json'));
     expect(error.code).toBe('PARSE_FAILED');
     expect(error.message).toMatch(/^“bad\.json” is not valid JSON at line 3: /);
-    error = await rejection(jsonParser.parse(enc('{"t":"ok line of text here"}\n{"t":"ok too, more words"}\n{"t": oops}\n'), 'bad.jsonl'));
+    error = await rejection(
+      jsonParser.parse(enc('{"t":"ok line of text here"}\n{"t":"ok too, more words"}\n{"t": oops}\n'), 'bad.jsonl'),
+    );
     expect(error.message).toMatch(/^“bad\.jsonl” is not valid JSON at line 3: /);
     error = await rejection(jsonParser.parse(enc('[1,\n2,\n'), 'cut.json'));
     expect(error.message).toMatch(/at line 3/);
@@ -79,6 +93,9 @@ describe('json parser', () => {
 
   it('rejects objects without text as EMPTY_DOCUMENT', async () => {
     const error = await rejection(jsonParser.parse(enc('[{"a":1},{"a":2}]'), 'nums.json'));
-    expect(error).toMatchObject({ code: 'EMPTY_DOCUMENT', message: '“nums.json” has no objects with text to index (fields: a).' });
+    expect(error).toMatchObject({
+      code: 'EMPTY_DOCUMENT',
+      message: '“nums.json” has no objects with text to index (fields: a).',
+    });
   });
 });

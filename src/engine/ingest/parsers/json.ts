@@ -90,7 +90,9 @@ function syntaxError(fileName: string, text: string, error: unknown, lineOffset 
 function recordsOf(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (value !== null && typeof value === 'object') {
-    const arrays = Object.values(value).filter((v) => Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === 'object'));
+    const arrays = Object.values(value).filter(
+      (v) => Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === 'object'),
+    );
     if (arrays.length === 1) return arrays[0] as unknown[];
   }
   return [value];
@@ -101,10 +103,15 @@ function isJsonLines(fileName: string, mimeType = ''): boolean {
 }
 
 /** Calls `sink(row, record)` per object; rows are 1-based lines (JSONL) or positions in the array (JSON). */
-function readRecords(text: string, fileName: string, sink: (row: number, record: Record<string, FieldValue>) => boolean | void, signal?: AbortSignal): void {
+function readRecords(
+  text: string,
+  fileName: string,
+  sink: (row: number, record: Record<string, FieldValue>) => boolean | void,
+  signal?: AbortSignal,
+): void {
   if (isJsonLines(fileName)) {
     let line = 0;
-    for (let start = 0; start <= text.length; ) {
+    for (let start = 0; start <= text.length;) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
       line++;
@@ -144,7 +151,12 @@ export function previewJson(data: Uint8Array, fileName: string, maxRows = 20): R
     for (const k of Object.keys(record)) fields.add(k);
     return sample.length < SAMPLE_RECORDS;
   });
-  return { fields: [...fields], suggestedTextFields: suggestTextFields(sample, [...fields]), rows: sample.slice(0, maxRows), sampled: sample.length };
+  return {
+    fields: [...fields],
+    suggestedTextFields: suggestTextFields(sample, [...fields]),
+    rows: sample.slice(0, maxRows),
+    sampled: sample.length,
+  };
 }
 
 export class JsonParser implements Parser {
@@ -166,7 +178,10 @@ export class JsonParser implements Parser {
     readRecords(decoded.text.replace(/^\ufeff/, ''), fileName, (row, record) => writer.add(row, record), signal);
     const { text, blocks, warnings } = writer.finish();
     if (blocks.length === 0) {
-      throw new TroveError('EMPTY_DOCUMENT', `“${fileName}” has no objects with text to index (fields: ${writer.fields.join(', ') || 'none'}).`);
+      throw new TroveError(
+        'EMPTY_DOCUMENT',
+        `“${fileName}” has no objects with text to index (fields: ${writer.fields.join(', ') || 'none'}).`,
+      );
     }
     warnings.unshift(...decoded.warnings);
     return { format: 'json', text, blocks, ...(warnings.length ? { warnings } : {}) };

@@ -3,22 +3,39 @@ import { describe, expect, it } from 'vitest';
 import { blockProblems } from '../../testing/ingest-test-utils.ts';
 import { markdownBlocks, markdownParser } from './markdown.ts';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
 const parse = (s: string) => markdownParser.parse(new TextEncoder().encode(s), 'x.md');
 
 function outline(text: string) {
-  return markdownBlocks(text).map((b) => (b.kind === 'heading' ? `h${b.level}:${text.slice(b.start, b.end)}` : text.slice(b.start, b.end)));
+  return markdownBlocks(text).map((b) =>
+    b.kind === 'heading' ? `h${b.level}:${text.slice(b.start, b.end)}` : text.slice(b.start, b.end),
+  );
 }
 
 describe('markdown parser', () => {
   it('finds ATX and setext headings without their markers, and paragraphs', () => {
-    const text = '# Title\n\nIntro line one\nline two.\n\n## Section ##\nBody.\n\nSetext One\n==========\n\nSetext\nTwo\n---\ntext';
-    expect(outline(text)).toEqual(['h1:Title', 'Intro line one\nline two.', 'h2:Section', 'Body.', 'h1:Setext One', 'h2:Setext\nTwo', 'text']);
+    const text =
+      '# Title\n\nIntro line one\nline two.\n\n## Section ##\nBody.\n\nSetext One\n==========\n\nSetext\nTwo\n---\ntext';
+    expect(outline(text)).toEqual([
+      'h1:Title',
+      'Intro line one\nline two.',
+      'h2:Section',
+      'Body.',
+      'h1:Setext One',
+      'h2:Setext\nTwo',
+      'text',
+    ]);
   });
 
   it('does not take fenced code for headings, and keeps a fence as one block', () => {
     const text = 'Para\n```md\n# not a heading\n\nstill code\n```\n~~~\n## nor this\n~~~~\nafter';
-    expect(outline(text)).toEqual(['Para', '```md\n# not a heading\n\nstill code\n```', '~~~\n## nor this\n~~~~', 'after']);
+    expect(outline(text)).toEqual([
+      'Para',
+      '```md\n# not a heading\n\nstill code\n```',
+      '~~~\n## nor this\n~~~~',
+      'after',
+    ]);
     expect(outline('```\nunclosed\n# code')).toEqual(['```\nunclosed\n# code']);
   });
 
@@ -37,7 +54,9 @@ describe('markdown parser', () => {
     expect(doc.title).toBe('A Field Guide to Unrelated Hobbies');
     expect(doc.text.startsWith('\n# Field Guide')).toBe(true);
     expect(doc.text).not.toContain('tags: [fixture]');
-    const headings = doc.blocks.filter((b) => b.kind === 'heading').map((b) => `${b.level} ${doc.text.slice(b.start, b.end)}`);
+    const headings = doc.blocks
+      .filter((b) => b.kind === 'heading')
+      .map((b) => `${b.level} ${doc.text.slice(b.start, b.end)}`);
     expect(headings).toEqual([
       '1 Field Guide',
       '2 Sourdough Baking',
@@ -60,4 +79,3 @@ describe('markdown parser', () => {
     await expect(parse('---\ntitle: x\n---\n\n')).rejects.toMatchObject({ code: 'EMPTY_DOCUMENT' });
   });
 });
-

@@ -40,7 +40,10 @@ export interface InflateReport {
 }
 
 /** Inflates the Flate streams of a PDF, counting, until the total passes `budget`. */
-export async function measureInflatedStreams(data: Uint8Array, budget = pdfInflateBudget(data.length)): Promise<InflateReport> {
+export async function measureInflatedStreams(
+  data: Uint8Array,
+  budget = pdfInflateBudget(data.length),
+): Promise<InflateReport> {
   let inflated = 0;
   for (let at = indexOfBytes(data, STREAM); at !== -1; at = indexOfBytes(data, STREAM, at + STREAM.length)) {
     if (data[at - 3] === 0x65 && data[at - 2] === 0x6e && data[at - 1] === 0x64) continue; // "endstream"

@@ -66,9 +66,19 @@ describe('PDF OCR', () => {
       },
       terminate: async () => {},
     };
-    const doc = await new PdfParser({ ocr: { mode: 'no-text-layer', recognizer: failing, renderPage } }).parse(pdf, 'mixed.pdf');
-    expect(blockTexts(doc)).toEqual([['Typed first page.', 1], ['Typed third page.', 3], ['Recovered page.', 4]]);
-    expect(doc.warnings).toEqual(['No text on page 2 (scanned images?); those pages are not searchable.', 'OCR failed on page 2.']);
+    const doc = await new PdfParser({ ocr: { mode: 'no-text-layer', recognizer: failing, renderPage } }).parse(
+      pdf,
+      'mixed.pdf',
+    );
+    expect(blockTexts(doc)).toEqual([
+      ['Typed first page.', 1],
+      ['Typed third page.', 3],
+      ['Recovered page.', 4],
+    ]);
+    expect(doc.warnings).toEqual([
+      'No text on page 2 (scanned images?); those pages are not searchable.',
+      'OCR failed on page 2.',
+    ]);
   });
 
   it('stops between pages when cancelled during OCR', async () => {
@@ -81,17 +91,21 @@ describe('PDF OCR', () => {
       terminate: async () => {},
     };
     const parser = new PdfParser({ ocr: { mode: 'always', recognizer: cancelling, renderPage } });
-    const error = await parser.parse(pdf, 'mixed.pdf', controller.signal).then(() => undefined, (e: unknown) => e);
+    const error = await parser.parse(pdf, 'mixed.pdf', controller.signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TroveError);
     expect((error as TroveError).code).toBe('CANCELLED');
   });
 
   it('reads the generated scanned page (an image-only PDF) through OCR', async () => {
     const rendered: number[] = [];
-    const doc = await parserWith('no-text-layer', rendered, () => 'MINUTES OF THE MEETING.\nTHE QUARRY WORKERS ASKED').parse(
-      formatFixtures()['scans/scanned-minutes.pdf']!,
-      'scanned-minutes.pdf',
-    );
+    const doc = await parserWith(
+      'no-text-layer',
+      rendered,
+      () => 'MINUTES OF THE MEETING.\nTHE QUARRY WORKERS ASKED',
+    ).parse(formatFixtures()['scans/scanned-minutes.pdf']!, 'scanned-minutes.pdf');
     expect(rendered).toEqual([1]);
     expect(blockTexts(doc)).toEqual([['MINUTES OF THE MEETING. THE QUARRY WORKERS ASKED', 1]]);
   });

@@ -81,7 +81,11 @@ export const renderPageToPng: PageRenderer = async (page, scale) => {
   if (!context) throw new TroveError('PARSE_FAILED', 'OCR: no 2D canvas context is available.');
   context.fillStyle = '#fff'; // scans are usually opaque; transparent pixels would read as black
   context.fillRect(0, 0, canvas.width, canvas.height);
-  await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+  await page.render({
+    canvas: canvas as unknown as HTMLCanvasElement,
+    canvasContext: context as unknown as CanvasRenderingContext2D,
+    viewport,
+  }).promise;
   const blob = await canvas.convertToBlob({ type: 'image/png' });
   return new Uint8Array(await blob.arrayBuffer());
 };
@@ -109,7 +113,10 @@ export function itemsToLines(items: Array<TextItem | TextMarkedContent>): Line[]
   let y = 0;
   let height = 0;
   const flush = () => {
-    const clean = text.replace(/[\u0000-\u0008\u000b-\u001f]/g, '').replace(/\s+/g, ' ').trim();
+    const clean = text
+      .replace(/[\u0000-\u0008\u000b-\u001f]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (clean) lines.push({ text: clean, y, height });
     text = '';
   };
@@ -160,7 +167,7 @@ export function linesToParagraphs(lines: Line[]): string[] {
 /** "page 3" / "pages 2–4, 7" */
 function describePages(pages: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < pages.length; ) {
+  for (let i = 0; i < pages.length;) {
     let j = i;
     while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
     parts.push(i === j ? `${pages[i]}` : `${pages[i]}–${pages[j]}`);
@@ -211,7 +218,12 @@ export class PdfParser implements Parser {
     return extensionOf(fileName) === '.pdf' || mimeType.toLowerCase() === 'application/pdf';
   }
 
-  async parse(data: Uint8Array, fileName: string, signal?: AbortSignal, onProgress?: (p: ParseProgress) => void): Promise<ParsedDocument> {
+  async parse(
+    data: Uint8Array,
+    fileName: string,
+    signal?: AbortSignal,
+    onProgress?: (p: ParseProgress) => void,
+  ): Promise<ParsedDocument> {
     throwIfAborted(signal);
     if (!hasPdfHeader(data)) {
       const what = describeBinary(data);
@@ -312,7 +324,10 @@ export class PdfParser implements Parser {
     }
     if (blocks.length === 0) {
       if (failedPages.length === doc.numPages && doc.numPages > 0) {
-        throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read: no page of the PDF could be decoded (damaged?).`);
+        throw new TroveError(
+          'PARSE_FAILED',
+          `“${fileName}” could not be read: no page of the PDF could be decoded (damaged?).`,
+        );
       }
       throw new TroveError(
         'EMPTY_DOCUMENT',
@@ -320,7 +335,8 @@ export class PdfParser implements Parser {
       );
     }
     const warnings: string[] = [];
-    if (emptyPages.length) warnings.push(`No text on ${describePages(emptyPages)} (scanned images?); those pages are not searchable.`);
+    if (emptyPages.length)
+      warnings.push(`No text on ${describePages(emptyPages)} (scanned images?); those pages are not searchable.`);
     if (ocrFailed.length) warnings.push(`OCR failed on ${describePages(ocrFailed)}.`);
     if (failedPages.length) warnings.push(`Could not read ${describePages(failedPages)}; those pages are skipped.`);
     const title = await pdfTitle(doc);

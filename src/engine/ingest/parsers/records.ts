@@ -2,7 +2,6 @@
 // the other fields travel on the block as metadata. Shared by the table and JSON parsers.
 import type { FieldValue, TextBlock } from '../../core/types.ts';
 
-
 /** A string field counts as text by default when some value of it has at least this many words. */
 export const TEXT_FIELD_MIN_WORDS = 4;
 /** How many records the default text-field choice looks at (cheap on huge files, stable on small ones). */
@@ -45,7 +44,11 @@ export function suggestTextFields(records: readonly Record<string, FieldValue>[]
 }
 
 /** Nested objects become dotted keys ("author.name"); arrays of scalars are joined with ", ". */
-export function flattenObject(value: unknown, prefix = '', out: Record<string, FieldValue> = {}): Record<string, FieldValue> {
+export function flattenObject(
+  value: unknown,
+  prefix = '',
+  out: Record<string, FieldValue> = {},
+): Record<string, FieldValue> {
   if (value === null || typeof value !== 'object') {
     out[prefix || 'value'] = value === undefined ? null : (value as FieldValue);
     return out;
@@ -102,7 +105,12 @@ export class RecordWriter {
 
   private flushPending(): void {
     if (!this.textFields) {
-      this.textFields = new Set(suggestTextFields(this.pending.map((p) => p.record), this.fields));
+      this.textFields = new Set(
+        suggestTextFields(
+          this.pending.map((p) => p.record),
+          this.fields,
+        ),
+      );
     }
     for (const p of this.pending) this.write(p.row, p.record);
     this.pending = [];
@@ -136,7 +144,9 @@ export class RecordWriter {
     const warnings: string[] = [];
     if (this.skippedEmpty > 0) {
       const n = this.skippedEmpty;
-      warnings.push(`${n} ${n === 1 ? 'record has' : 'records have'} no text in the text fields (${this.chosenTextFields.join(', ') || 'none'}) and ${n === 1 ? 'is' : 'are'} not searchable.`);
+      warnings.push(
+        `${n} ${n === 1 ? 'record has' : 'records have'} no text in the text fields (${this.chosenTextFields.join(', ') || 'none'}) and ${n === 1 ? 'is' : 'are'} not searchable.`,
+      );
     }
     return { text: this.parts.join(''), blocks: this.blocks, warnings };
   }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TroveError } from '../../core/errors.ts';
 import { decodeText, decodeWindows1252, looksBinary, paragraphBlocks, textParser } from './text.ts';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../../e2e/fixtures/${name}`, import.meta.url)));
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 function utf16(s: string, littleEndian: boolean): Uint8Array {
@@ -15,7 +16,10 @@ function utf16(s: string, littleEndian: boolean): Uint8Array {
 }
 
 async function parseError(data: Uint8Array): Promise<TroveError> {
-  const error: unknown = await textParser.parse(data, 'x.txt').then(() => undefined, (e: unknown) => e);
+  const error: unknown = await textParser.parse(data, 'x.txt').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TroveError);
   return error as TroveError;
 }
@@ -41,7 +45,9 @@ describe('decodeText', () => {
   });
 
   it('decodes windows-1252 like browsers do, whatever Node’s TextDecoder says', () => {
-    expect(decodeWindows1252(Uint8Array.of(0x80, 0x85, 0x92, 0x96, 0x9f, 0xe9, 0x41))).toBe('€…’–Ÿé A'.replace(' ', ''));
+    expect(decodeWindows1252(Uint8Array.of(0x80, 0x85, 0x92, 0x96, 0x9f, 0xe9, 0x41))).toBe(
+      '€…’–Ÿé A'.replace(' ', ''),
+    );
     expect(decodeText(Uint8Array.of(0x93, 0x41, 0x94), 'latin1').text).toBe('“A”'); // WHATWG: latin1 means windows-1252
   });
 
@@ -54,7 +60,9 @@ describe('decodeText', () => {
     expect(looksBinary(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]))).toBe(true); // NUL bytes
     expect(looksBinary(new Uint8Array(Array.from({ length: 100 }, (_, i) => (i % 3 ? 0x41 : 0x01))))).toBe(true);
     expect(looksBinary(utf8('tabs\tand\nnewlines\r\n\fform feed'))).toBe(false);
-    expect(() => decodeText(new Uint8Array([0x41, 0x00, 0x42]))).toThrowError(expect.objectContaining({ code: 'BINARY_FILE' }));
+    expect(() => decodeText(new Uint8Array([0x41, 0x00, 0x42]))).toThrowError(
+      expect.objectContaining({ code: 'BINARY_FILE' }),
+    );
   });
 });
 
@@ -85,7 +93,9 @@ describe('textParser', () => {
 
   it('rejects empty and whitespace-only text, and binary data', async () => {
     expect((await parseError(utf8(' \n\t\n'))).code).toBe('EMPTY_DOCUMENT');
-    expect((await parseError(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]))).code).toBe('BINARY_FILE');
+    expect((await parseError(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]))).code).toBe(
+      'BINARY_FILE',
+    );
   });
 
   it('accepts .txt, .text and text/* MIME types', () => {

@@ -63,7 +63,8 @@ export function decodeText(data: Uint8Array, hint?: string, fileName = 'The file
     encoding = 'utf-8';
   }
   if (encoding === 'windows-1252') return { text: normalizeNewlines(decodeWindows1252(data)), encoding, warnings };
-  if (encoding !== 'utf-8') return { text: normalizeNewlines(decodeOrRepair(data, encoding, warnings)), encoding, warnings };
+  if (encoding !== 'utf-8')
+    return { text: normalizeNewlines(decodeOrRepair(data, encoding, warnings)), encoding, warnings };
   try {
     return { text: normalizeNewlines(new TextDecoder('utf-8', { fatal: true }).decode(data)), encoding, warnings };
   } catch {
@@ -71,7 +72,9 @@ export function decodeText(data: Uint8Array, hint?: string, fileName = 'The file
     const lenient = new TextDecoder('utf-8').decode(data);
     const { replaced, nonAscii } = countNonAscii(lenient);
     if (nonAscii > 0 && replaced <= nonAscii) {
-      warnings.push(`The file is not valid UTF-8: ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with �.`);
+      warnings.push(
+        `The file is not valid UTF-8: ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with �.`,
+      );
       return { text: normalizeNewlines(lenient), encoding, warnings };
     }
     warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
@@ -89,7 +92,9 @@ function decodeOrRepair(data: Uint8Array, encoding: string, warnings: string[]):
   } catch {
     const text = new TextDecoder(encoding).decode(data);
     const { replaced } = countNonAscii(text);
-    warnings.push(`The file is not valid ${encoding.toUpperCase()}: ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with �.`);
+    warnings.push(
+      `The file is not valid ${encoding.toUpperCase()}: ${replaced} invalid byte sequence${replaced === 1 ? ' was' : 's were'} replaced with �.`,
+    );
     return text;
   }
 }
@@ -143,7 +148,11 @@ function binaryError(data: Uint8Array, fileName: string): TroveError {
   const name = fileName === 'The file' ? fileName : `“${fileName}”`;
   return new TroveError(
     'BINARY_FILE',
-    what ? `${name} is ${what}, not text.` : fileName === 'The file' ? ERROR_CODES.BINARY_FILE : `${name} looks like binary data, not text.`,
+    what
+      ? `${name} is ${what}, not text.`
+      : fileName === 'The file'
+        ? ERROR_CODES.BINARY_FILE
+        : `${name} looks like binary data, not text.`,
   );
 }
 
@@ -204,7 +213,13 @@ export function paragraphBlocks(text: string, from = 0, to = text.length): TextB
 }
 
 /** Adds [start, end) with leading/trailing whitespace moved out of the span; skips empty spans. */
-export function pushTrimmed(blocks: TextBlock[], text: string, start: number, end: number, extra?: Partial<TextBlock>): void {
+export function pushTrimmed(
+  blocks: TextBlock[],
+  text: string,
+  start: number,
+  end: number,
+  extra?: Partial<TextBlock>,
+): void {
   while (start < end && isSpace(text.charCodeAt(start))) start++;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   if (end > start) blocks.push({ start, end, kind: 'paragraph', ...extra });

@@ -10,7 +10,6 @@ import { TroveError } from '../../core/errors.ts';
 import type { Detector, PiiMatch } from '../pii.ts';
 import type { CustomPatternSpec } from '../../api/redaction.ts';
 
-
 export const MAX_PATTERN_LENGTH = 500;
 export const MAX_MATCH = 256;
 export const WINDOW = 2048;
@@ -126,7 +125,8 @@ export function backtrackingRisk(source: string): string | undefined {
       lastClosed = undefined;
       continue;
     }
-    const quantifier = ch === '*' || ch === '+' || ch === '?' || (ch === '{' && /^\{\d+(,\d*)?\}/.test(source.slice(i)));
+    const quantifier =
+      ch === '*' || ch === '+' || ch === '?' || (ch === '{' && /^\{\d+(,\d*)?\}/.test(source.slice(i)));
     if (quantifier) {
       let text = ch;
       if (ch === '{') text = /^\{\d+(,\d*)?\}/.exec(source.slice(i))![0];

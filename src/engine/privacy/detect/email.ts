@@ -24,7 +24,9 @@ export const emailDetector: Detector = {
 };
 
 function validLocal(local: string): boolean {
-  return local.length > 0 && local.length <= 64 && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+  return (
+    local.length > 0 && local.length <= 64 && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..')
+  );
 }
 
 function validDomain(domain: string): boolean {

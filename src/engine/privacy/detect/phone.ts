@@ -20,7 +20,8 @@ const CANDIDATE = new RegExp(
 /** Words that make a bare grouping (e.g. 612 345 678) read as a phone number. */
 const PHONE_CUE = /(?:phone|tel|tél|mobile|mob\.|cell|fax|call|whatsapp|sms|contact)/i;
 /** Words right before a number that make it something else. */
-const OTHER_CUE = /(?:isbn|issn|doi|order|invoice|ticket|ref|serial|version|ver\.|build|id|no\.|nr\.|page|pp\.|art\.|§)[\s:#.]*$/i;
+const OTHER_CUE =
+  /(?:isbn|issn|doi|order|invoice|ticket|ref|serial|version|ver\.|build|id|no\.|nr\.|page|pp\.|art\.|§)[\s:#.]*$/i;
 const CONTEXT = 40;
 
 export const phoneDetector: Detector = {

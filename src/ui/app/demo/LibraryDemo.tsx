@@ -7,7 +7,20 @@ import { LibraryPanel } from '../../features/library/LibraryPanel.tsx';
 import { seeded } from './demo-data.ts';
 
 const FORMATS: DocumentFormat[] = ['pdf', 'markdown', 'text', 'html', 'docx', 'csv'];
-const WORDS = ['harbour', 'kelp', 'ledger', 'orchard', 'piano', 'kayak', 'soil', 'tiles', 'bread', 'chain', 'tax', 'river'];
+const WORDS = [
+  'harbour',
+  'kelp',
+  'ledger',
+  'orchard',
+  'piano',
+  'kayak',
+  'soil',
+  'tiles',
+  'bread',
+  'chain',
+  'tax',
+  'river',
+];
 const TAGS = ['work', 'home', 'archive', 'todo', 'reading'];
 
 /** `count` documents, seeded: names, formats, sizes, passages, tags, and a few failed or pending ones. */
@@ -40,7 +53,14 @@ export function demoDocuments(count: number, seed = 5): DocumentSummary[] {
 export function LibraryDemo() {
   const count = Math.min(20_000, Math.max(1, Number(new URLSearchParams(location.search).get('documents')) || 2_000));
   const [documents, setDocuments] = useState(() => demoDocuments(count));
-  const names = useMemo(() => new Map([['default', 'My library'], ['work', 'Work']]), []);
+  const names = useMemo(
+    () =>
+      new Map([
+        ['default', 'My library'],
+        ['work', 'Work'],
+      ]),
+    [],
+  );
   const stats = useMemo(
     () => ({ documents: documents.length, chunks: documents.reduce((n, d) => n + d.chunkCount, 0), vectors: 0 }),
     [documents],
@@ -51,7 +71,13 @@ export function LibraryDemo() {
       const total = doc?.chunkCount ?? 0;
       const passages = [];
       for (let index = offset; index < Math.min(total, offset + limit); index++) {
-        passages.push({ chunkId: id * 100_000 + index, index, text: `Passage ${index + 1} of ${doc?.name}: generated text.`, start: index * 40, end: index * 40 + 38 });
+        passages.push({
+          chunkId: id * 100_000 + index,
+          index,
+          text: `Passage ${index + 1} of ${doc?.name}: generated text.`,
+          start: index * 40,
+          end: index * 40 + 38,
+        });
       }
       return { documentId: id, total, offset, passages };
     },
@@ -66,7 +92,12 @@ export function LibraryDemo() {
     setDocuments((list) =>
       list.map((d) => {
         if (!chosen.has(d.id)) return d;
-        const next = mode === 'set' ? tags : mode === 'add' ? [...new Set([...d.tags, ...tags])] : d.tags.filter((t) => !tags.includes(t));
+        const next =
+          mode === 'set'
+            ? tags
+            : mode === 'add'
+              ? [...new Set([...d.tags, ...tags])]
+              : d.tags.filter((t) => !tags.includes(t));
         return { ...d, tags: next };
       }),
     );

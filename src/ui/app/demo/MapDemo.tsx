@@ -37,7 +37,9 @@ function ProjectedMapDemo({ count }: { count: number }) {
     <main className="main demo">
       <h1 className="section-title">Projected map demo ({count.toLocaleString()} generated 384-d vectors)</h1>
       <p className="demo__facts">
-        <span data-testid="map-took">{took === undefined ? 'Projecting…' : `Projected in ${(took / 1000).toFixed(2)} s`}</span>
+        <span data-testid="map-took">
+          {took === undefined ? 'Projecting…' : `Projected in ${(took / 1000).toFixed(2)} s`}
+        </span>
         <span data-testid="map-opened">{opened ?? 'Click a point to open it'}</span>
         <span data-testid="map-selected">{filter ? `Filter: ${filter.length} documents` : 'Drag to select'}</span>
       </p>
@@ -64,10 +66,16 @@ function GeneratedMapDemo({ count }: { count: number }) {
     <main className="main demo">
       <h1 className="section-title">Embedding map demo ({count.toLocaleString()} generated passages)</h1>
       <p className="demo__facts">
-        <span data-testid="map-hovered">{hovered === undefined ? 'Hover a point' : `Hovering passage ${hovered + 1}`}</span>
-        <span data-testid="map-opened">{opened === undefined ? 'Click a point to open it' : `Opened passage ${opened + 1}`}</span>
+        <span data-testid="map-hovered">
+          {hovered === undefined ? 'Hover a point' : `Hovering passage ${hovered + 1}`}
+        </span>
+        <span data-testid="map-opened">
+          {opened === undefined ? 'Click a point to open it' : `Opened passage ${opened + 1}`}
+        </span>
         <span data-testid="map-selected">
-          {selection ? `${selection.points.length} passages in ${selection.documentIds.length} documents selected` : 'Drag to select'}
+          {selection
+            ? `${selection.points.length} passages in ${selection.documentIds.length} documents selected`
+            : 'Drag to select'}
         </span>
       </p>
       <EmbeddingMap

@@ -17,7 +17,10 @@ export function ViewerDemo() {
   );
   const passage = format === 'text' ? 'Line 42: oil the chain' : 'Oil the chain after wet rides.';
   const start = doc.text.indexOf(passage);
-  const initial = useMemo<ViewerTarget>(() => ({ documentId: 1, start, end: start + passage.length, query: 'chain oil' }), [start, passage]);
+  const initial = useMemo<ViewerTarget>(
+    () => ({ documentId: 1, start, end: start + passage.length, query: 'chain oil' }),
+    [start, passage],
+  );
   const [target, setTarget] = useState<ViewerTarget | undefined>(initial);
   const load = useCallback(async () => doc, [doc]);
 

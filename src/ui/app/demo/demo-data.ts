@@ -11,7 +11,16 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const TOPICS = ['bicycle chains', 'sourdough bread', 'kelp forests', 'tax returns', 'garden soil', 'jazz piano', 'sea kayaks', 'roof tiles'];
+const TOPICS = [
+  'bicycle chains',
+  'sourdough bread',
+  'kelp forests',
+  'tax returns',
+  'garden soil',
+  'jazz piano',
+  'sea kayaks',
+  'roof tiles',
+];
 const VERBS = ['explains', 'compares', 'lists', 'questions', 'summarises', 'describes'];
 
 export interface MapData {
@@ -81,11 +90,18 @@ Pads wear out; replace them before the metal shows. A squeal usually means oil o
 
 /** A plain-text document, for the numbered-lines view. */
 export const DEMO_TEXT = Array.from({ length: 60 }, (_, i) =>
-  i === 41 ? 'Line 42: oil the chain after wet rides, then wipe it.' : `Line ${i + 1}: notes about ${TOPICS[i % TOPICS.length]}.`,
+  i === 41
+    ? 'Line 42: oil the chain after wet rides, then wipe it.'
+    : `Line ${i + 1}: notes about ${TOPICS[i % TOPICS.length]}.`,
 ).join('\n');
 
 /** `count` vectors of `dims` floats in `clusters` blobs (unit centres plus noise), and each one's cluster. */
-export function vectorData(count: number, dims = 384, clusters = 40, seed = 11): { vectors: Float32Array; clusters: Uint16Array } {
+export function vectorData(
+  count: number,
+  dims = 384,
+  clusters = 40,
+  seed = 11,
+): { vectors: Float32Array; clusters: Uint16Array } {
   const random = seeded(seed);
   const centres = new Float32Array(clusters * dims);
   for (let i = 0; i < centres.length; i++) centres[i] = random() * 2 - 1;

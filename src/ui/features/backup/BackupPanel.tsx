@@ -55,7 +55,9 @@ export function BackupPanel({ collections, storage }: Props) {
         kind: 'done',
         message:
           `Imported ${plural(summary.documents, 'document')} and ${plural(summary.passages, 'passage')} from ${file.name}.` +
-          (summary.reembedding ? ' Their passages are being embedded with the current model; keyword search works now.' : ''),
+          (summary.reembedding
+            ? ' Their passages are being embedded with the current model; keyword search works now.'
+            : ''),
       });
     } catch (reason) {
       const code = typeof reason === 'object' && reason !== null ? (reason as { code?: string }).code : undefined;
@@ -81,7 +83,13 @@ export function BackupPanel({ collections, storage }: Props) {
       </div>
       <div className="backup__row">
         <label htmlFor="export-scope">Export</label>
-        <select id="export-scope" data-testid="export-scope" value={scope} disabled={busy} onChange={(e) => setScope(e.target.value)}>
+        <select
+          id="export-scope"
+          data-testid="export-scope"
+          value={scope}
+          disabled={busy}
+          onChange={(e) => setScope(e.target.value)}
+        >
           <option value="*">Everything</option>
           {collections.map((c) => (
             <option key={c.id} value={c.id}>
@@ -89,10 +97,22 @@ export function BackupPanel({ collections, storage }: Props) {
             </option>
           ))}
         </select>
-        <button type="button" className="button button--small" data-testid="export" disabled={busy || !engine} onClick={() => void exportNow()}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="export"
+          disabled={busy || !engine}
+          onClick={() => void exportNow()}
+        >
           Export .trove
         </button>
-        <button type="button" className="button button--small" data-testid="import" disabled={busy || !engine} onClick={() => picker.current?.click()}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="import"
+          disabled={busy || !engine}
+          onClick={() => picker.current?.click()}
+        >
           Import .trove…
         </button>
         <input ref={picker} type="file" accept=".trove" hidden data-testid="import-input" onChange={picked} />
@@ -105,7 +125,12 @@ export function BackupPanel({ collections, storage }: Props) {
           />
           <span>
             {phaseText(job.kind, job.progress)}{' '}
-            <button type="button" className="button button--small button--quiet" data-testid="backup-cancel" onClick={() => void engine?.cancelBackup(job.jobId)}>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="backup-cancel"
+              onClick={() => void engine?.cancelBackup(job.jobId)}
+            >
               Cancel
             </button>
           </span>
@@ -122,7 +147,12 @@ export function BackupPanel({ collections, storage }: Props) {
           {job.code === 'MODEL_MISMATCH' && job.file && (
             <>
               {' '}
-              <button type="button" className="button button--small" data-testid="import-reembed" onClick={() => void importFile(job.file!, true)}>
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="import-reembed"
+                onClick={() => void importFile(job.file!, true)}
+              >
                 Import anyway and re-embed
               </button>
             </>
@@ -137,7 +167,11 @@ export function BackupPanel({ collections, storage }: Props) {
  * A progress listener that only updates its own running job: progress crosses on another port than the answer,
  * so an event may land after the job finished and must not bring back its progress bar.
  */
-function progressOf(setJob: (update: (job: Job | undefined) => Job | undefined) => void, kind: 'export' | 'import', jobId: string) {
+function progressOf(
+  setJob: (update: (job: Job | undefined) => Job | undefined) => void,
+  kind: 'export' | 'import',
+  jobId: string,
+) {
   return (progress: BackupProgress) =>
     setJob((job) => (job && job.kind === kind && job.jobId === jobId ? { ...job, progress } : job));
 }
@@ -146,7 +180,9 @@ function StorageLine({ status }: { status: StorageStatus | undefined }) {
   if (!status) return null;
   return (
     <p className="section-meta" data-testid="storage" data-persisted={String(status.persisted ?? false)}>
-      {status.known ? `${formatBytes(status.usage ?? 0)} of ${formatBytes(status.quota ?? 0)} used` : 'Storage use unknown'}
+      {status.known
+        ? `${formatBytes(status.usage ?? 0)} of ${formatBytes(status.quota ?? 0)} used`
+        : 'Storage use unknown'}
       {' · '}
       {status.persisted ? 'kept by the browser (persistent)' : 'may be cleared by the browser when space runs low'}
     </p>
@@ -156,7 +192,8 @@ function StorageLine({ status }: { status: StorageStatus | undefined }) {
 function phaseText(kind: 'export' | 'import', progress: BackupProgress | undefined): string {
   if (!progress) return kind === 'export' ? 'Exporting…' : 'Reading…';
   const docs = `${progress.documents.toLocaleString()} of ${progress.totalDocuments.toLocaleString()} documents`;
-  if (progress.phase === 'verify') return `Checking the file… ${formatBytes(progress.bytes)}${progress.totalBytes ? ` of ${formatBytes(progress.totalBytes)}` : ''}`;
+  if (progress.phase === 'verify')
+    return `Checking the file… ${formatBytes(progress.bytes)}${progress.totalBytes ? ` of ${formatBytes(progress.totalBytes)}` : ''}`;
   return `${progress.phase === 'export' ? 'Exporting' : 'Importing'} ${docs}`;
 }
 

@@ -18,7 +18,8 @@ export function CollectionsBar({ collections, searched, onSearched }: Props) {
   const [name, setName] = useState('');
   const current = list.find((c) => c.id === target);
 
-  const toggle = (id: string) => onSearched(searched.includes(id) ? searched.filter((s) => s !== id) : [...searched, id]);
+  const toggle = (id: string) =>
+    onSearched(searched.includes(id) ? searched.filter((s) => s !== id) : [...searched, id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -74,7 +75,12 @@ export function CollectionsBar({ collections, searched, onSearched }: Props) {
         <label className="collections__label" htmlFor="target-collection">
           Add files to
         </label>
-        <select id="target-collection" data-testid="target-collection" value={target} onChange={(e) => collections.setTarget(e.target.value)}>
+        <select
+          id="target-collection"
+          data-testid="target-collection"
+          value={target}
+          onChange={(e) => collections.setTarget(e.target.value)}
+        >
           {list.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
@@ -83,7 +89,12 @@ export function CollectionsBar({ collections, searched, onSearched }: Props) {
         </select>
         {mode === 'idle' && (
           <>
-            <button type="button" className="button button--small button--quiet" data-testid="collection-new" onClick={() => setMode('create')}>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="collection-new"
+              onClick={() => setMode('create')}
+            >
               New collection
             </button>
             <button
@@ -97,7 +108,12 @@ export function CollectionsBar({ collections, searched, onSearched }: Props) {
             >
               Rename
             </button>
-            <button type="button" className="button button--small button--quiet" data-testid="collection-delete" onClick={() => setMode('delete')}>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              data-testid="collection-delete"
+              onClick={() => setMode('delete')}
+            >
               {target === 'library' ? 'Empty' : 'Delete'}
             </button>
           </>
@@ -111,7 +127,12 @@ export function CollectionsBar({ collections, searched, onSearched }: Props) {
               autoFocus
               onChange={(e) => setName(e.target.value)}
             />
-            <button type="submit" className="button button--small" data-testid="collection-save" disabled={name.trim() === ''}>
+            <button
+              type="submit"
+              className="button button--small"
+              data-testid="collection-save"
+              disabled={name.trim() === ''}
+            >
               {mode === 'create' ? 'Create' : 'Rename'}
             </button>
             <button type="button" className="button button--small button--quiet" onClick={() => setMode('idle')}>
@@ -124,7 +145,12 @@ export function CollectionsBar({ collections, searched, onSearched }: Props) {
             {target === 'library'
               ? `Remove all ${plural(current.documents, 'document')} of “${current.name}”?`
               : `Delete “${current.name}” and its ${plural(current.documents, 'document')}?`}{' '}
-            <button type="button" className="button button--small button--danger" data-testid="collection-confirm-delete" onClick={() => void remove()}>
+            <button
+              type="button"
+              className="button button--small button--danger"
+              data-testid="collection-confirm-delete"
+              onClick={() => void remove()}
+            >
               Delete
             </button>
             <button type="button" className="button button--small button--quiet" onClick={() => setMode('idle')}>

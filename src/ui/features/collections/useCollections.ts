@@ -51,7 +51,7 @@ export function useCollections(): Collections {
   const effectiveTarget = list.length === 0 || list.some((c) => c.id === target) ? target : list[0].id;
 
   const run = useCallback(
-    async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+    async <T>(work: () => Promise<T>): Promise<T | undefined> => {
       setError(undefined);
       try {
         return await work();
@@ -67,7 +67,10 @@ export function useCollections(): Collections {
   );
 
   const create = useCallback((name: string) => run(() => engine!.createCollection(name)), [engine, run]);
-  const rename = useCallback(async (id: string, name: string) => void (await run(() => engine!.renameCollection(id, name))), [engine, run]);
+  const rename = useCallback(
+    async (id: string, name: string) => void (await run(() => engine!.renameCollection(id, name))),
+    [engine, run],
+  );
   const remove = useCallback(async (id: string) => void (await run(() => engine!.deleteCollection(id))), [engine, run]);
 
   const names = useMemo(() => new Map(list.map((c) => [c.id, c.name])), [list]);

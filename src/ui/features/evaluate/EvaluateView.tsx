@@ -36,7 +36,9 @@ export function EvaluateView() {
     setRunning(true);
     setProgress(undefined);
     try {
-      const set = await evaluationSetOf(files.map((f) => ({ name: f.name, path: f.webkitRelativePath || undefined, text: () => f.text() })));
+      const set = await evaluationSetOf(
+        files.map((f) => ({ name: f.name, path: f.webkitRelativePath || undefined, text: () => f.text() })),
+      );
       const result = await runEvaluation(engine, { set, rerank }, setProgress);
       setRun(result);
       setDrill(result.configurations[0]?.name);
@@ -64,32 +66,57 @@ export function EvaluateView() {
       <summary>Evaluate</summary>
       <p className="hint">
         Load a BEIR test set (corpus.jsonl, queries.jsonl and qrels.tsv, or their folder: it goes into its own
-        collection) or one eval.jsonl of {'{"query", "relevant": [document names or passage ids]}'} for the current library.
+        collection) or one eval.jsonl of {'{"query", "relevant": [document names or passage ids]}'} for the current
+        library.
       </p>
       <div className="evaluate__controls">
         <label>
-          Files <input type="file" multiple accept=".jsonl,.tsv,.json" data-testid="evaluate-files"
-            onChange={(event) => setFiles([...(event.target.files ?? [])])} />
+          Files{' '}
+          <input
+            type="file"
+            multiple
+            accept=".jsonl,.tsv,.json"
+            data-testid="evaluate-files"
+            onChange={(event) => setFiles([...(event.target.files ?? [])])}
+          />
         </label>
         <label>
-          Folder <input type="file" data-testid="evaluate-folder" {...{ webkitdirectory: '' }}
-            onChange={(event) => setFiles([...(event.target.files ?? [])])} />
+          Folder{' '}
+          <input
+            type="file"
+            data-testid="evaluate-folder"
+            {...{ webkitdirectory: '' }}
+            onChange={(event) => setFiles([...(event.target.files ?? [])])}
+          />
         </label>
         <label>
           <input type="checkbox" checked={rerank} onChange={(event) => setRerank(event.target.checked)} /> with rerank
         </label>
-        <button type="button" className="button button--primary" disabled={running || files.length === 0} data-testid="evaluate-run" onClick={() => void start()}>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={running || files.length === 0}
+          data-testid="evaluate-run"
+          onClick={() => void start()}
+        >
           Run
         </button>
         {running && (
-          <button type="button" className="button" data-testid="evaluate-cancel" onClick={() => void engine.cancelEvaluation()}>
+          <button
+            type="button"
+            className="button"
+            data-testid="evaluate-cancel"
+            onClick={() => void engine.cancelEvaluation()}
+          >
             Cancel
           </button>
         )}
       </div>
       {running && (
         <p role="status" data-testid="evaluate-progress">
-          {progress ? `${progress.stage === 'ingesting' ? 'Adding the corpus' : progress.configuration}: ${progress.done} / ${progress.total}` : 'Starting…'}
+          {progress
+            ? `${progress.stage === 'ingesting' ? 'Adding the corpus' : progress.configuration}: ${progress.done} / ${progress.total}`
+            : 'Starting…'}
         </p>
       )}
       {error && (
@@ -109,7 +136,11 @@ export function EvaluateView() {
             {saved.length > 0 && (
               <label>
                 Compare with{' '}
-                <select value={compareWith} data-testid="evaluate-compare" onChange={(event) => setCompareWith(Number(event.target.value))}>
+                <select
+                  value={compareWith}
+                  data-testid="evaluate-compare"
+                  onChange={(event) => setCompareWith(Number(event.target.value))}
+                >
                   <option value={-1}>—</option>
                   {saved.map((s, i) => (
                     <option key={`${s.finishedAt}-${i}`} value={i}>
@@ -133,7 +164,13 @@ export function EvaluateView() {
             </thead>
             <tbody>
               {run.configurations.map((c) => (
-                <tr key={c.name} data-testid="evaluate-row" data-name={c.name} aria-selected={c.name === drill} onClick={() => setDrill(c.name)}>
+                <tr
+                  key={c.name}
+                  data-testid="evaluate-row"
+                  data-name={c.name}
+                  aria-selected={c.name === drill}
+                  onClick={() => setDrill(c.name)}
+                >
                   <th scope="row">{c.name}</th>
                   {METRICS.map((m) => (
                     <td key={m} data-metric={m}>
@@ -155,7 +192,13 @@ export function EvaluateView() {
 
 function Delta({ value }: { value: number }) {
   if (Math.abs(value) < 5e-5) return null;
-  return <span className={value > 0 ? 'evaluate__delta evaluate__delta--up' : 'evaluate__delta evaluate__delta--down'}> ({value > 0 ? '+' : ''}{value.toFixed(4)})</span>;
+  return (
+    <span className={value > 0 ? 'evaluate__delta evaluate__delta--up' : 'evaluate__delta evaluate__delta--down'}>
+      {' '}
+      ({value > 0 ? '+' : ''}
+      {value.toFixed(4)})
+    </span>
+  );
 }
 
 /** nDCG@10 per configuration as horizontal bars (SVG, no chart library). */
@@ -164,13 +207,26 @@ function BarChart({ configurations }: { configurations: ConfigurationResult[] })
   const label = 170;
   const width = 520;
   return (
-    <svg className="evaluate__chart" data-testid="evaluate-chart" role="img" aria-label="nDCG@10 per configuration" viewBox={`0 0 ${width} ${configurations.length * row + 10}`} width="100%">
+    <svg
+      className="evaluate__chart"
+      data-testid="evaluate-chart"
+      role="img"
+      aria-label="nDCG@10 per configuration"
+      viewBox={`0 0 ${width} ${configurations.length * row + 10}`}
+      width="100%"
+    >
       {configurations.map((c, i) => (
         <g key={c.name} transform={`translate(0 ${i * row + 5})`}>
           <text x={label - 6} y={row * 0.65} textAnchor="end" fontSize="12" fill="currentColor">
             {c.name}
           </text>
-          <rect x={label} y={3} height={row - 6} width={Math.max(1, c['ndcg@10'] * (width - label - 50))} fill="var(--accent, #3b6ee8)" />
+          <rect
+            x={label}
+            y={3}
+            height={row - 6}
+            width={Math.max(1, c['ndcg@10'] * (width - label - 50))}
+            fill="var(--accent, #3b6ee8)"
+          />
           <text x={label + c['ndcg@10'] * (width - label - 50) + 4} y={row * 0.65} fontSize="11" fill="currentColor">
             {c['ndcg@10'].toFixed(3)}
           </text>
@@ -180,7 +236,15 @@ function BarChart({ configurations }: { configurations: ConfigurationResult[] })
   );
 }
 
-function DrillDown({ configuration, run, onPick }: { configuration: ConfigurationResult; run: EvaluationRun; onPick: (name: string) => void }) {
+function DrillDown({
+  configuration,
+  run,
+  onPick,
+}: {
+  configuration: ConfigurationResult;
+  run: EvaluationRun;
+  onPick: (name: string) => void;
+}) {
   const text = new Map(run.queries.map((q) => [q.id, q.text]));
   return (
     <div className="evaluate__drill" data-testid="evaluate-drill">

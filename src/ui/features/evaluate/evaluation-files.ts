@@ -16,9 +16,18 @@ export async function evaluationSetOf(files: readonly PickedFile[]): Promise<Eva
   const qrels = find('qrels.tsv') ?? files.find((f) => f.name.endsWith('.tsv') && (f.path ?? '').includes('qrels'));
   if (corpus || queries || qrels) {
     const missing = [!corpus && 'corpus.jsonl', !queries && 'queries.jsonl', !qrels && 'qrels.tsv'].filter(Boolean);
-    if (missing.length) throw new Error(`A BEIR test set needs corpus.jsonl, queries.jsonl and qrels.tsv; missing: ${missing.join(', ')}.`);
+    if (missing.length)
+      throw new Error(
+        `A BEIR test set needs corpus.jsonl, queries.jsonl and qrels.tsv; missing: ${missing.join(', ')}.`,
+      );
     const folder = (corpus!.path ?? '').split('/').slice(-2, -1)[0];
-    return { kind: 'beir', name: folder || 'test set', corpus: await corpus!.text(), queries: await queries!.text(), qrels: await qrels!.text() };
+    return {
+      kind: 'beir',
+      name: folder || 'test set',
+      corpus: await corpus!.text(),
+      queries: await queries!.text(),
+      qrels: await qrels!.text(),
+    };
   }
   const simple = files.find((f) => f.name.endsWith('.jsonl'));
   if (simple && files.length === 1) return { kind: 'simple', name: simple.name, text: await simple.text() };

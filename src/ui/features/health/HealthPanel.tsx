@@ -44,11 +44,22 @@ export function HealthPanel() {
       {report && (
         <ul className="health__list">
           {report.checks.map((check) => (
-            <li key={check.id} className={`health__check health__check--${check.status}`} data-testid="health-check" data-id={check.id} data-status={check.status}>
+            <li
+              key={check.id}
+              className={`health__check health__check--${check.status}`}
+              data-testid="health-check"
+              data-id={check.id}
+              data-status={check.status}
+            >
               <strong>{check.title}</strong> <span className="health__status">{STATUS_LABEL[check.status]}</span>
               <p>{check.detail}</p>
               {check.fix && (
-                <button type="button" className="button" disabled={busy} onClick={() => void run(() => engine.fixHealth(check.fix!.id))}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  onClick={() => void run(() => engine.fixHealth(check.fix!.id))}
+                >
                   {check.fix.label}
                 </button>
               )}

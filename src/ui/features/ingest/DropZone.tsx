@@ -47,7 +47,9 @@ export function DropZone({ onFiles, onFolder, compact }: Props) {
 
   return (
     <section
-      className={['drop-zone', compact && 'drop-zone--compact', dragging && 'drop-zone--active'].filter(Boolean).join(' ')}
+      className={['drop-zone', compact && 'drop-zone--compact', dragging && 'drop-zone--active']
+        .filter(Boolean)
+        .join(' ')}
       data-testid="drop-zone"
       aria-label="Add documents"
     >
@@ -62,7 +64,12 @@ export function DropZone({ onFiles, onFolder, compact }: Props) {
             <button type="button" className="button button--primary" onClick={() => input.current?.click()}>
               Choose files
             </button>
-            <button type="button" className="button" onClick={() => folderInput.current?.click()} data-testid="choose-folder">
+            <button
+              type="button"
+              className="button"
+              onClick={() => folderInput.current?.click()}
+              data-testid="choose-folder"
+            >
               Choose folder
             </button>
           </p>

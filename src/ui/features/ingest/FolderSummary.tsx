@@ -51,7 +51,8 @@ export function FolderSummary({ summary, jobs, onDismiss }: Props) {
           ))}
           {failed.map((job) => (
             <li key={`fail-${job.jobId}`} data-testid="folder-failed">
-              <span className="folder-summary__path">{job.fileName}</span> — failed: {job.progress.error?.message ?? 'unknown error'}
+              <span className="folder-summary__path">{job.fileName}</span> — failed:{' '}
+              {job.progress.error?.message ?? 'unknown error'}
             </li>
           ))}
         </ul>

@@ -19,15 +19,26 @@ interface Props {
   onRetry?: (jobId: string) => Promise<void>;
 }
 
-export function JobList({ jobs, onCancel, onDismiss, onClearFinished, onDuplicate, meter, summary, onDismissSummary, onRetry }: Props) {
+export function JobList({
+  jobs,
+  onCancel,
+  onDismiss,
+  onClearFinished,
+  onDuplicate,
+  meter,
+  summary,
+  onDismissSummary,
+  onRetry,
+}: Props) {
   const count = (stage: string) => jobs.filter((job) => job.progress.stage === stage).length;
   const running = jobs.filter((job) => !isFinal(job.progress.stage));
   const now = useClock(running.length > 0);
   if (jobs.length === 0 && !summary) return null;
   // The live region: overall progress in steps of 25%, and each file that finishes; never every passage.
-  const overall = running.length > 0
-    ? Math.floor((running.reduce((sum, job) => sum + job.progress.fraction, 0) / running.length) * 4) * 25
-    : undefined;
+  const overall =
+    running.length > 0
+      ? Math.floor((running.reduce((sum, job) => sum + job.progress.fraction, 0) / running.length) * 4) * 25
+      : undefined;
   const counts = [
     running.length > 0 && `${running.length} ${running.length === 1 ? 'file' : 'files'} in progress (${overall}%)`,
     count('done') > 0 && `${count('done')} added`,
@@ -57,7 +68,14 @@ export function JobList({ jobs, onCancel, onDismiss, onClearFinished, onDuplicat
       {summary && !meter?.active && onDismissSummary && <Summary summary={summary} onDismiss={onDismissSummary} />}
       <ul className="jobs__list">
         {jobs.map((job) => (
-          <JobRow key={job.jobId} job={job} onCancel={onCancel} onDismiss={onDismiss} onDuplicate={onDuplicate} onRetry={onRetry} />
+          <JobRow
+            key={job.jobId}
+            job={job}
+            onCancel={onCancel}
+            onDismiss={onDismiss}
+            onDuplicate={onDuplicate}
+            onRetry={onRetry}
+          />
         ))}
       </ul>
     </section>
@@ -105,7 +123,9 @@ function Totals({ meter, jobs, now }: { meter: IngestMeter; jobs: Job[]; now: nu
         </div>
         <div>
           <dt>Time left</dt>
-          <dd data-testid="dashboard-eta">{seconds === undefined ? 'estimating…' : `about ${formatDuration(seconds * 1000)}`}</dd>
+          <dd data-testid="dashboard-eta">
+            {seconds === undefined ? 'estimating…' : `about ${formatDuration(seconds * 1000)}`}
+          </dd>
         </div>
       </dl>
       <ProgressBar value={fraction} label="All files" />
@@ -149,7 +169,12 @@ function Summary({ summary, onDismiss }: { summary: BatchSummary; onDismiss: () 
           ))}
         </ul>
       )}
-      <button type="button" className="button button--small button--quiet" data-testid="summary-dismiss" onClick={onDismiss}>
+      <button
+        type="button"
+        className="button button--small button--quiet"
+        data-testid="summary-dismiss"
+        onClick={onDismiss}
+      >
         Dismiss
       </button>
     </div>

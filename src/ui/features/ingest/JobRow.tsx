@@ -32,7 +32,8 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
   const finished = isFinal(progress.stage);
   const [retrying, setRetrying] = useState(false);
   const [retryError, setRetryError] = useState<string>();
-  const canRetry = onRetry && progress.stage === 'failed' && (progress.documentId !== undefined || job.incoming !== undefined);
+  const canRetry =
+    onRetry && progress.stage === 'failed' && (progress.documentId !== undefined || job.incoming !== undefined);
   const retry = () => {
     if (!onRetry) return;
     setRetrying(true);
@@ -48,7 +49,11 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
           {job.fileName}
         </span>
         {job.size > 0 && <span className="job__size">{formatBytes(job.size)}</span>}
-        {progress.resumed && <span className="job__resumed" data-testid="job-resumed">resumed</span>}
+        {progress.resumed && (
+          <span className="job__resumed" data-testid="job-resumed">
+            resumed
+          </span>
+        )}
         <span className="job__stage">
           <StageIcon stage={progress.stage} />
           {STAGE_TEXT[progress.stage]}
@@ -95,9 +100,7 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
         />
       )}
       <Details job={job} />
-      {progress.stage === 'skipped' && progress.duplicateOf && (
-        <Duplicate job={job} onDuplicate={onDuplicate} />
-      )}
+      {progress.stage === 'skipped' && progress.duplicateOf && <Duplicate job={job} onDuplicate={onDuplicate} />}
       {progress.error && progress.stage === 'failed' && (
         <p className="job__error" data-testid="job-error">
           {progress.error.message}
@@ -127,10 +130,20 @@ function Duplicate({ job, onDuplicate }: { job: Job; onDuplicate?: Props['onDupl
       A different “{duplicate.name}” is already in the library.{' '}
       {onDuplicate && job.incoming && (
         <>
-          <button type="button" className="button button--small" data-testid="duplicate-replace" onClick={() => onDuplicate(job.jobId, 'replace')}>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="duplicate-replace"
+            onClick={() => onDuplicate(job.jobId, 'replace')}
+          >
             Replace
           </button>{' '}
-          <button type="button" className="button button--small button--quiet" data-testid="duplicate-keep-both" onClick={() => onDuplicate(job.jobId, 'keep-both')}>
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            data-testid="duplicate-keep-both"
+            onClick={() => onDuplicate(job.jobId, 'keep-both')}
+          >
             Keep both
           </button>
         </>
@@ -160,8 +173,23 @@ function Details({ job }: { job: Job }) {
 }
 
 function StageIcon({ stage }: { stage: IngestStage }) {
-  if (stage === 'done') return <span className="job__icon job__icon--done" aria-hidden="true">✓</span>;
-  if (stage === 'failed') return <span className="job__icon job__icon--failed" aria-hidden="true">!</span>;
-  if (stage === 'cancelled') return <span className="job__icon" aria-hidden="true">–</span>;
+  if (stage === 'done')
+    return (
+      <span className="job__icon job__icon--done" aria-hidden="true">
+        ✓
+      </span>
+    );
+  if (stage === 'failed')
+    return (
+      <span className="job__icon job__icon--failed" aria-hidden="true">
+        !
+      </span>
+    );
+  if (stage === 'cancelled')
+    return (
+      <span className="job__icon" aria-hidden="true">
+        –
+      </span>
+    );
   return <span className="spinner" aria-hidden="true" />;
 }

@@ -103,7 +103,12 @@ export function RecordPreviewDialog({ queue, onChoose, onSkip }: Props) {
                 <legend>Text fields</legend>
                 {fields.map((field) => (
                   <label key={field} className="field field--check">
-                    <input type="checkbox" checked={chosen.has(field)} onChange={() => toggle(field)} data-testid={`text-field-${field}`} />
+                    <input
+                      type="checkbox"
+                      checked={chosen.has(field)}
+                      onChange={() => toggle(field)}
+                      data-testid={`text-field-${field}`}
+                    />
                     <span>{field}</span>
                   </label>
                 ))}

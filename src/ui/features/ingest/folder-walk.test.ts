@@ -5,7 +5,13 @@ const EXTENSIONS = ['.md', '.txt', '.pdf', '.docx', '.ts', '.png'];
 
 /** A fake file tree in the shape of the File and Directory Entries API (readEntries in batches of `batch`). */
 type Tree = { [name: string]: Tree | string };
-function fakeEntry(name: string, node: Tree | string, fullPath: string, batch: number, broken: Set<string>): FileSystemEntry {
+function fakeEntry(
+  name: string,
+  node: Tree | string,
+  fullPath: string,
+  batch: number,
+  broken: Set<string>,
+): FileSystemEntry {
   if (typeof node === 'string') {
     return {
       name,
@@ -80,9 +86,12 @@ describe('walkEntries', () => {
   });
 
   it('records unreadable files and folders and goes on', async () => {
-    const result = await walkEntries(root({ a: { 'x.md': '1', 'y.md': '2', locked: { 'z.md': '3' } } }, 100, ['/a/x.md', '/a/locked']), {
-      extensions: EXTENSIONS,
-    });
+    const result = await walkEntries(
+      root({ a: { 'x.md': '1', 'y.md': '2', locked: { 'z.md': '3' } } }, 100, ['/a/x.md', '/a/locked']),
+      {
+        extensions: EXTENSIONS,
+      },
+    );
     expect(result.files.map((f) => f.path)).toEqual(['a/y.md']);
     expect(result.skipped).toEqual([
       { path: 'a/locked', reason: 'unreadable', detail: 'NotFoundError' },
@@ -91,13 +100,19 @@ describe('walkEntries', () => {
   });
 
   it('stops at maxFiles, listing the rest as skipped for the limit', async () => {
-    const result = await walkEntries(root({ d: { 'a.md': '', 'b.md': '', 'c.md': '' } }), { extensions: EXTENSIONS, maxFiles: 2 });
+    const result = await walkEntries(root({ d: { 'a.md': '', 'b.md': '', 'c.md': '' } }), {
+      extensions: EXTENSIONS,
+      maxFiles: 2,
+    });
     expect(result.files.map((f) => f.path)).toEqual(['d/a.md', 'd/b.md']);
     expect(result.skipped).toEqual([{ path: 'd/c.md', reason: 'limit' }]);
   });
 
   it('adds loose files (items without entries) at the top level', async () => {
-    const result = await walkEntries([], { extensions: EXTENSIONS }, [new File(['x'], 'a.md'), new File(['x'], 'b.exe')]);
+    const result = await walkEntries([], { extensions: EXTENSIONS }, [
+      new File(['x'], 'a.md'),
+      new File(['x'], 'b.exe'),
+    ]);
     expect(result.files.map((f) => [f.path, f.folder])).toEqual([['a.md', '']]);
     expect(result.skipped).toEqual([{ path: 'b.exe', reason: 'unsupported' }]);
   });
@@ -121,13 +136,25 @@ describe('entriesOfDrop', () => {
 
 describe('walkFileList (webkitdirectory)', () => {
   it('uses webkitRelativePath for the folder and skips files in hidden folders', () => {
-    const withPath = (name: string, path: string) => Object.defineProperty(new File(['x'], name), 'webkitRelativePath', { value: path });
+    const withPath = (name: string, path: string) =>
+      Object.defineProperty(new File(['x'], name), 'webkitRelativePath', { value: path });
     const result = walkFileList(
-      [withPath('a.md', 'docs/a.md'), withPath('b.md', 'docs/.obsidian/b.md'), withPath('c.bin', 'docs/c.bin'), withPath('d.ts', 'docs/src/d.ts')],
+      [
+        withPath('a.md', 'docs/a.md'),
+        withPath('b.md', 'docs/.obsidian/b.md'),
+        withPath('c.bin', 'docs/c.bin'),
+        withPath('d.ts', 'docs/src/d.ts'),
+      ],
       { extensions: EXTENSIONS },
     );
-    expect(result.files.map((f) => [f.path, f.folder])).toEqual([['docs/a.md', 'docs'], ['docs/src/d.ts', 'docs/src']]);
-    expect(result.skipped).toEqual([{ path: 'docs/.obsidian/b.md', reason: 'hidden' }, { path: 'docs/c.bin', reason: 'unsupported' }]);
+    expect(result.files.map((f) => [f.path, f.folder])).toEqual([
+      ['docs/a.md', 'docs'],
+      ['docs/src/d.ts', 'docs/src'],
+    ]);
+    expect(result.skipped).toEqual([
+      { path: 'docs/.obsidian/b.md', reason: 'hidden' },
+      { path: 'docs/c.bin', reason: 'unsupported' },
+    ]);
   });
 
   it('knows hidden and system names', () => {

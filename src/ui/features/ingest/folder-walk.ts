@@ -32,7 +32,14 @@ export interface FolderWalkOptions {
 }
 
 /** Names that are hidden or system litter on common platforms. */
-const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', '__macosx', 'node_modules', '$recycle.bin', 'system volume information']);
+const SYSTEM_NAMES = new Set([
+  'thumbs.db',
+  'desktop.ini',
+  '__macosx',
+  'node_modules',
+  '$recycle.bin',
+  'system volume information',
+]);
 
 /** Hidden (dot files and folders, "~$" Office lock files) or system files that nobody means to search. */
 export function isHiddenName(name: string): boolean {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, IngestMeter, MIN_ELAPSED_MS, WINDOW_MS, type MeterEvent } from './ingest-rate.ts';
 
-const ev = (jobId: string, stage: MeterEvent['stage'], chunksDone?: number, chunksTotal?: number, extra: Partial<MeterEvent> = {}): MeterEvent => ({
+const ev = (
+  jobId: string,
+  stage: MeterEvent['stage'],
+  chunksDone?: number,
+  chunksTotal?: number,
+  extra: Partial<MeterEvent> = {},
+): MeterEvent => ({
   jobId,
   fileName: `${jobId}.txt`,
   stage,
@@ -11,11 +17,18 @@ const ev = (jobId: string, stage: MeterEvent['stage'], chunksDone?: number, chun
 });
 
 /** A job embedding `total` passages at `perSecond`, one event per `stepMs`, from `start`. */
-function steady(meter: IngestMeter, jobId: string, total: number, perSecond: number, start: number, stepMs = 250): number {
+function steady(
+  meter: IngestMeter,
+  jobId: string,
+  total: number,
+  perSecond: number,
+  start: number,
+  stepMs = 250,
+): number {
   meter.observe(ev(jobId, 'queued'), start);
   meter.observe(ev(jobId, 'embedding', 0, total), start);
   let t = start;
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     t += stepMs;
     done = Math.min(total, done + (perSecond * stepMs) / 1000);
     meter.observe(ev(jobId, 'embedding', done, total), t);
@@ -136,8 +149,14 @@ describe('IngestMeter summary', () => {
     meter.observe(ev('a', 'embedding', 0, 40), 1_000);
     meter.observe(ev('a', 'embedding', 40, 40), 3_000);
     meter.observe(ev('a', 'done', 40, 40), 3_000);
-    meter.observe(ev('b', 'failed', undefined, undefined, { error: { code: 'PARSE_FAILED', message: 'b.txt is binary.' } }), 3_500);
-    const ended = meter.observe(ev('c', 'skipped', undefined, undefined, { note: 'Already in the library as “a.txt”.' }), 4_000);
+    meter.observe(
+      ev('b', 'failed', undefined, undefined, { error: { code: 'PARSE_FAILED', message: 'b.txt is binary.' } }),
+      3_500,
+    );
+    const ended = meter.observe(
+      ev('c', 'skipped', undefined, undefined, { note: 'Already in the library as “a.txt”.' }),
+      4_000,
+    );
     expect(ended).toBe(true);
     const summary = meter.summary(99_999);
     expect(summary).toMatchObject({ files: 3, added: 1, passages: 40, cancelled: 0, durationMs: 4_000 });
@@ -153,7 +172,6 @@ describe('words', () => {
     expect(formatDuration(185_000)).toBe('3 min');
     expect(formatDuration(3_900_000)).toBe('1 h 5 min');
   });
-
 });
 
 /** One job at `perSecond` from t=0 until `until`; returns the last event's time. */

@@ -11,7 +11,10 @@ export const MIN_ELAPSED_MS = 1_500;
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 
 /** What the meter reads of a progress event (an IngestProgress is one). */
-export type MeterEvent = Pick<IngestProgress, 'jobId' | 'fileName' | 'stage' | 'chunksDone' | 'chunksTotal' | 'error' | 'note' | 'resumed'>;
+export type MeterEvent = Pick<
+  IngestProgress,
+  'jobId' | 'fileName' | 'stage' | 'chunksDone' | 'chunksTotal' | 'error' | 'note' | 'resumed'
+>;
 
 interface JobTrack {
   fileName: string;

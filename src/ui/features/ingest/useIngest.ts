@@ -1,7 +1,15 @@
 // Ingest jobs as the UI tracks them: one row per file, fed by the engine's progress callbacks.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../../../engine/api/index.ts';
-import { connect, errorMessage, ingestFiles, newJobId, onEngineEvent, onJobProgress, type PendingFile } from '../../client/engine-client.ts';
+import {
+  connect,
+  errorMessage,
+  ingestFiles,
+  newJobId,
+  onEngineEvent,
+  onJobProgress,
+  type PendingFile,
+} from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import type { SkippedEntry } from './folder-walk.ts';
 import { IngestMeter, type BatchSummary } from './ingest-rate.ts';
@@ -88,19 +96,24 @@ export function useIngest(targetCollection: string | undefined): {
     [meter],
   );
 
-  const update = useCallback((progress: IngestProgress) => {
-    observe(progress);
-    setJobs((list) =>
-      list.some((job) => job.jobId === progress.jobId)
-        ? list.map((job) => (job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job))
-        : // A job the engine started itself (resuming an interrupted document, or a Retry): show it too.
-          [...list, { jobId: progress.jobId, fileName: progress.fileName, size: progress.size ?? 0, progress }],
-    );
-    if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
-      finished.current.add(progress.jobId);
-      changed.current();
-    }
-  }, [observe]);
+  const update = useCallback(
+    (progress: IngestProgress) => {
+      observe(progress);
+      setJobs((list) =>
+        list.some((job) => job.jobId === progress.jobId)
+          ? list.map((job) =>
+              job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job,
+            )
+          : // A job the engine started itself (resuming an interrupted document, or a Retry): show it too.
+            [...list, { jobId: progress.jobId, fileName: progress.fileName, size: progress.size ?? 0, progress }],
+      );
+      if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
+        finished.current.add(progress.jobId);
+        changed.current();
+      }
+    },
+    [observe],
+  );
 
   const [folderSummary, setFolderSummary] = useState<FolderSummary>();
   const targetRef = useRef(targetCollection);
@@ -158,20 +171,26 @@ export function useIngest(targetCollection: string | undefined): {
 
   useEffect(() => onJobProgress(update), [update]);
 
-  const failUnfinished = useCallback((message: string) => {
-    for (const job of jobsRef.current) {
-      if (!isFinal(job.progress.stage)) {
-        observe({ ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } });
+  const failUnfinished = useCallback(
+    (message: string) => {
+      for (const job of jobsRef.current) {
+        if (!isFinal(job.progress.stage)) {
+          observe({ ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } });
+        }
       }
-    }
-    setJobs((list) =>
-      list.map((job) =>
-        isFinal(job.progress.stage)
-          ? job
-          : { ...job, progress: { ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } } },
-      ),
-    );
-  }, [observe]);
+      setJobs((list) =>
+        list.map((job) =>
+          isFinal(job.progress.stage)
+            ? job
+            : {
+                ...job,
+                progress: { ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } },
+              },
+        ),
+      );
+    },
+    [observe],
+  );
   // The worker died: every job still running failed with its message.
   useEffect(
     () =>

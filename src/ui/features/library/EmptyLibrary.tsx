@@ -11,8 +11,8 @@ export function EmptyLibrary() {
           <strong>Add documents</strong> — drop text, Markdown, HTML or PDF files above, or choose them.
         </li>
         <li>
-          <strong>Trove reads them here</strong> — it splits them into passages and indexes their words and meaning
-          in this browser.
+          <strong>Trove reads them here</strong> — it splits them into passages and indexes their words and meaning in
+          this browser.
         </li>
         <li>
           <strong>Search</strong> — ask a question in your own words; the best passages come first, with the matching

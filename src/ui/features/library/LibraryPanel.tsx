@@ -5,7 +5,17 @@ import './library-view.css';
 import type { DocumentSummary, LibraryStats } from '../../../engine/api/index.ts';
 import { errorMessage } from '../../client/engine-client.ts';
 import { formatName, plural } from '../../components/format.ts';
-import { DEFAULT_QUERY, filterValues, rangeBetween, SORT_NAMES, STATUS_NAMES, viewDocuments, type LibraryQuery, type SortKey, type StatusFilter } from './library-view.ts';
+import {
+  DEFAULT_QUERY,
+  filterValues,
+  rangeBetween,
+  SORT_NAMES,
+  STATUS_NAMES,
+  viewDocuments,
+  type LibraryQuery,
+  type SortKey,
+  type StatusFilter,
+} from './library-view.ts';
 import { LibraryRow } from './LibraryRow.tsx';
 import type { PassageLoader } from './PassageList.tsx';
 import { TagEditor } from './TagEditor.tsx';
@@ -29,7 +39,18 @@ interface Props {
   modelId?: string;
 }
 
-export function LibraryPanel({ documents, stats, error, onDelete, onRetry, collectionNames, onTags, onDeleteMany, loadPassages, modelId }: Props) {
+export function LibraryPanel({
+  documents,
+  stats,
+  error,
+  onDelete,
+  onRetry,
+  collectionNames,
+  onTags,
+  onDeleteMany,
+  loadPassages,
+  modelId,
+}: Props) {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [query, setQuery] = useState<LibraryQuery>(DEFAULT_QUERY);
   const [limit, setLimit] = useState(LIBRARY_PAGE);
@@ -154,7 +175,11 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
           )}
           <label className="library-tools__sort">
             Sort by{' '}
-            <select data-testid="library-sort" value={query.sort} onChange={(e) => changeQuery({ sort: e.target.value as SortKey })}>
+            <select
+              data-testid="library-sort"
+              value={query.sort}
+              onChange={(e) => changeQuery({ sort: e.target.value as SortKey })}
+            >
               {(Object.keys(SORT_NAMES) as SortKey[]).map((key) => (
                 <option key={key} value={key}>
                   {SORT_NAMES[key]}
@@ -166,13 +191,17 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
             type="button"
             className="button button--small button--quiet"
             data-testid="library-sort-direction"
-            aria-label={query.descending ? 'Descending order: switch to ascending' : 'Ascending order: switch to descending'}
+            aria-label={
+              query.descending ? 'Descending order: switch to ascending' : 'Ascending order: switch to descending'
+            }
             onClick={() => changeQuery({ descending: !query.descending })}
           >
             {query.descending ? '↓ Descending' : '↑ Ascending'}
           </button>
           <span className="library-tools__count" data-testid="library-count" aria-live="polite">
-            {filtered ? `${matching.length.toLocaleString()} of ${plural(all.length, 'document')}` : plural(all.length, 'document')}
+            {filtered
+              ? `${matching.length.toLocaleString()} of ${plural(all.length, 'document')}`
+              : plural(all.length, 'document')}
           </span>
         </div>
       )}
@@ -189,7 +218,11 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
         />
       )}
       {all.length > 0 && onTags && (
-        <TagEditor documents={chosen} onApply={async (tags, mode) => onTags([...chosenIds], tags, mode)} onClear={() => setSelected(new Set())} />
+        <TagEditor
+          documents={chosen}
+          onApply={async (tags, mode) => onTags([...chosenIds], tags, mode)}
+          onClear={() => setSelected(new Set())}
+        />
       )}
       {all.length > 0 && matching.length === 0 && (
         <p className="hint" data-testid="library-no-match">
@@ -274,7 +307,12 @@ export function LibraryPanel({ documents, stats, error, onDelete, onRetry, colle
       {matching.length > shown.length && (
         <p className="library__more">
           Showing {shown.length.toLocaleString()} of {matching.length.toLocaleString()}.{' '}
-          <button type="button" className="button button--small button--quiet" data-testid="library-more" onClick={() => setLimit((n) => n + LIBRARY_PAGE)}>
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            data-testid="library-more"
+            onClick={() => setLimit((n) => n + LIBRARY_PAGE)}
+          >
             Show {Math.min(LIBRARY_PAGE, matching.length - shown.length)} more
           </button>
         </p>
@@ -297,7 +335,12 @@ function Menu({
   onChange: (value: string | undefined) => void;
 }) {
   return (
-    <select aria-label={`Filter documents by ${label.toLowerCase()}`} data-testid={testId} value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
+    <select
+      aria-label={`Filter documents by ${label.toLowerCase()}`}
+      data-testid={testId}
+      value={value ?? ''}
+      onChange={(e) => onChange(e.target.value || undefined)}
+    >
       <option value="">{label}: any</option>
       {/* A value chosen earlier stays offered after its last document went, so it can be seen and cleared. */}
       {value !== undefined && !options.some(([v]) => v === value) && <option value={value}>{value}</option>}
@@ -319,7 +362,12 @@ function BulkDelete({ count, onDelete }: { count: number; onDelete: () => Promis
     <div className="bulk" role="group" aria-label="Selected documents" data-testid="bulk-actions">
       <span>{what} selected</span>
       {step === 'idle' ? (
-        <button type="button" className="button button--small button--quiet" data-testid="bulk-delete" onClick={() => setStep('confirm')}>
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          data-testid="bulk-delete"
+          onClick={() => setStep('confirm')}
+        >
           Delete selected…
         </button>
       ) : (
@@ -342,7 +390,13 @@ function BulkDelete({ count, onDelete }: { count: number; onDelete: () => Promis
           >
             {step === 'deleting' ? 'Deleting…' : `Delete ${what}`}
           </button>
-          <button type="button" className="button button--small button--quiet" data-testid="bulk-cancel" disabled={step === 'deleting'} onClick={() => setStep('idle')}>
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            data-testid="bulk-cancel"
+            disabled={step === 'deleting'}
+            onClick={() => setStep('idle')}
+          >
             Keep
           </button>
         </span>

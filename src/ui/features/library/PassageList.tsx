@@ -66,7 +66,9 @@ export function PassageList({ doc, load, modelId }: Props) {
         <>
           <div className="passages__nav">
             <span data-testid="passages-range" aria-live="polite">
-              {total === 0 ? 'No passages stored.' : `Passages ${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}
+              {total === 0
+                ? 'No passages stored.'
+                : `Passages ${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}
             </span>
             {total > PASSAGE_PAGE && (
               <span className="passages__buttons">
@@ -92,7 +94,13 @@ export function PassageList({ doc, load, modelId }: Props) {
             )}
           </div>
           {/* Scrolls on its own: focusable so a keyboard can scroll it too. */}
-          <ol className="passages__list" start={first} tabIndex={0} aria-label={`Passages of ${doc.name}`} data-testid="passage-list">
+          <ol
+            className="passages__list"
+            start={first}
+            tabIndex={0}
+            aria-label={`Passages of ${doc.name}`}
+            data-testid="passage-list"
+          >
             {page.passages.map((p) => (
               <li key={p.chunkId} className="passages__item" data-testid="passage" data-index={p.index}>
                 {p.page !== undefined && <span className="passages__page">p. {p.page} </span>}
@@ -111,5 +119,7 @@ function vectorsText(doc: DocumentSummary, modelId: string | undefined): string 
   const model = modelId ?? 'the current model';
   if (doc.status === 'failed') return `none (the document failed; its passages are kept for Retry).`;
   if (doc.status === 'ingesting') return `${model}, being added.`;
-  return doc.embedded ? `${model}, every passage embedded.` : `${model}, pending (keyword search works until they are made).`;
+  return doc.embedded
+    ? `${model}, every passage embedded.`
+    : `${model}, pending (keyword search works until they are made).`;
 }

@@ -17,7 +17,10 @@ export function TagEditor({ documents, onApply, onClear }: Props) {
   if (documents.length === 0) {
     return <p className="hint tag-editor__hint">Select documents to edit their tags.</p>;
   }
-  const tags = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const apply = (mode: 'add' | 'remove' | 'set') => {
     setBusy(true);
     setError(undefined);
@@ -39,13 +42,31 @@ export function TagEditor({ documents, onApply, onClear }: Props) {
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
-      <button type="button" className="button button--small" data-testid="tag-add" disabled={busy || tags.length === 0} onClick={() => apply('add')}>
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="tag-add"
+        disabled={busy || tags.length === 0}
+        onClick={() => apply('add')}
+      >
         Add tags
       </button>
-      <button type="button" className="button button--small button--quiet" data-testid="tag-remove" disabled={busy || tags.length === 0} onClick={() => apply('remove')}>
+      <button
+        type="button"
+        className="button button--small button--quiet"
+        data-testid="tag-remove"
+        disabled={busy || tags.length === 0}
+        onClick={() => apply('remove')}
+      >
         Remove
       </button>
-      <button type="button" className="button button--small button--quiet" data-testid="tag-set" disabled={busy} onClick={() => apply('set')}>
+      <button
+        type="button"
+        className="button button--small button--quiet"
+        data-testid="tag-set"
+        disabled={busy}
+        onClick={() => apply('set')}
+      >
         Set exactly
       </button>
       <button type="button" className="link-button" onClick={onClear}>

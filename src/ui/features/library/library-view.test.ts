@@ -32,8 +32,12 @@ describe('viewDocuments', () => {
     expect(ids(viewDocuments(library, DEFAULT_QUERY))).toEqual([5, 4, 3, 2, 1]);
     expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, sort: 'name', descending: false }))).toEqual([3, 5, 4, 2, 1]);
     expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, sort: 'size', descending: true }))).toEqual([5, 4, 3, 2, 1]);
-    expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, sort: 'passages', descending: true }))).toEqual([1, 2, 3, 4, 5]);
-    expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, sort: 'status', descending: false }))).toEqual([3, 5, 4, 2, 1]);
+    expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, sort: 'passages', descending: true }))).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, sort: 'status', descending: false }))).toEqual([
+      3, 5, 4, 2, 1,
+    ]);
   });
 
   it('filters by text in the name or title, format, status, collection and tag', () => {
@@ -44,7 +48,9 @@ describe('viewDocuments', () => {
     expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, status: 'pending' }))).toEqual([4]);
     expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, status: 'ingesting' }))).toEqual([5]);
     expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, collection: 'work' }))).toEqual([2]);
-    expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, tag: 'animals', sort: 'name', descending: false }))).toEqual([4, 1]);
+    expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, tag: 'animals', sort: 'name', descending: false }))).toEqual([
+      4, 1,
+    ]);
     expect(ids(viewDocuments(library, { ...DEFAULT_QUERY, tag: 'animals', text: 'later' }))).toEqual([4]);
   });
 
@@ -56,7 +62,11 @@ describe('viewDocuments', () => {
 
   it('filters and sorts 20,000 documents correctly', () => {
     const many = Array.from({ length: 20_000 }, (_, i) =>
-      doc(i, { name: `file ${(i * 7919) % 20_000}.txt`, size: (i * 104_729) % 1_000_003, tags: i % 3 === 0 ? ['x'] : [] }),
+      doc(i, {
+        name: `file ${(i * 7919) % 20_000}.txt`,
+        size: (i * 104_729) % 1_000_003,
+        tags: i % 3 === 0 ? ['x'] : [],
+      }),
     );
     const sorted = viewDocuments(many, { ...DEFAULT_QUERY, sort: 'name', descending: false, tag: 'x', text: 'file 1' });
     expect(sorted.length).toBeGreaterThan(100);
@@ -79,6 +89,10 @@ describe('rangeBetween', () => {
 
 describe('filterValues', () => {
   it('offers the formats, collections and tags present', () => {
-    expect(filterValues(library)).toEqual({ formats: ['markdown', 'pdf', 'text'], collections: ['default', 'work'], tags: ['animals', 'todo'] });
+    expect(filterValues(library)).toEqual({
+      formats: ['markdown', 'pdf', 'text'],
+      collections: ['default', 'work'],
+      tags: ['animals', 'todo'],
+    });
   });
 });

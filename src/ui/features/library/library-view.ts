@@ -53,7 +53,9 @@ export function viewDocuments(documents: readonly DocumentSummary[], query: Libr
       (query.status === undefined || statusOf(doc) === query.status) &&
       (query.collection === undefined || doc.collection === query.collection) &&
       (query.tag === undefined || doc.tags.includes(query.tag)) &&
-      (needle === '' || doc.name.toLocaleLowerCase().includes(needle) || (doc.title?.toLocaleLowerCase().includes(needle) ?? false)),
+      (needle === '' ||
+        doc.name.toLocaleLowerCase().includes(needle) ||
+        (doc.title?.toLocaleLowerCase().includes(needle) ?? false)),
   );
   const sign = query.descending ? -1 : 1;
   const compare = comparator(query.sort);
@@ -86,7 +88,11 @@ export function rangeBetween(shown: readonly number[], anchor: number | undefine
 }
 
 /** The values a filter menu offers: formats, collections and tags present in the library, sorted. */
-export function filterValues(documents: readonly DocumentSummary[]): { formats: string[]; collections: string[]; tags: string[] } {
+export function filterValues(documents: readonly DocumentSummary[]): {
+  formats: string[];
+  collections: string[];
+  tags: string[];
+} {
   const formats = new Set<string>();
   const collections = new Set<string>();
   const tags = new Set<string>();

@@ -34,7 +34,18 @@ interface Props {
 }
 
 /** Distinguishable on light and dark surfaces (Tableau 10, slightly deepened). */
-export const MAP_PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#8c8c8c'];
+export const MAP_PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#8c8c8c',
+];
 
 const CELL = 12; // px per hit-test grid cell
 const HIT_RADIUS = 8; // px
@@ -278,7 +289,12 @@ export function EmbeddingMap({
   }, [zoom]);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const moves: Record<string, [number, number]> = { ArrowLeft: [-12, 0], ArrowRight: [12, 0], ArrowUp: [0, -12], ArrowDown: [0, 12] };
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-12, 0],
+      ArrowRight: [12, 0],
+      ArrowUp: [0, -12],
+      ArrowDown: [0, 12],
+    };
     const move = moves[event.key];
     const at = cursor.current ?? { x: size.width / 2, y: size.height / 2 };
     if (move) {
@@ -287,7 +303,11 @@ export function EmbeddingMap({
       const y = Math.min(size.height, Math.max(0, at.y + move[1]));
       cursor.current = { x, y };
       const index = nearest(screen.xy, count, x, y);
-      hover(index, index === undefined ? x : screen.xy[index * 2]!, index === undefined ? y : screen.xy[index * 2 + 1]!);
+      hover(
+        index,
+        index === undefined ? x : screen.xy[index * 2]!,
+        index === undefined ? y : screen.xy[index * 2 + 1]!,
+      );
     } else if (event.key === '+' || event.key === '=') {
       zoom(1.25, at.x, at.y);
     } else if (event.key === '-') {

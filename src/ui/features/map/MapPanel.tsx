@@ -31,7 +31,11 @@ interface Props {
   onFilter?: (documentIds: number[]) => void;
 }
 
-const STAGE_TEXT: Record<string, string> = { pca: 'Reducing dimensions', umap: 'Laying out the map', place: 'Placing passages' };
+const STAGE_TEXT: Record<string, string> = {
+  pca: 'Reducing dimensions',
+  umap: 'Laying out the map',
+  place: 'Placing passages',
+};
 
 export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
   const [data, setData] = useState<MapPoints>();
@@ -109,7 +113,9 @@ export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
     return (
       <div className="map-progress" role="status" data-testid="map-progress">
         <span>
-          {progress ? `${STAGE_TEXT[progress.stage] ?? progress.stage}… ${Math.round(progress.fraction * 100)}%` : 'Preparing the map…'}
+          {progress
+            ? `${STAGE_TEXT[progress.stage] ?? progress.stage}… ${Math.round(progress.fraction * 100)}%`
+            : 'Preparing the map…'}
         </span>
         <ProgressBar value={progress?.fraction} label="Map projection" />
         <button

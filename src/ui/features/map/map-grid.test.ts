@@ -21,7 +21,10 @@ describe('map grid', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: -20, max: 420 }), fc.integer({ min: -20, max: 320 })), { maxLength: 300 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 399 }), fc.integer({ min: 0, max: 299 })), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 399 }), fc.integer({ min: 0, max: 299 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         fc.integer({ min: 1, max: 20 }),
         (points, probes, radius) => {
           const xy = Float32Array.from(points.flat());
@@ -30,7 +33,14 @@ describe('map grid', () => {
             const expected = bruteForce(xy, x, y, radius);
             const found = hitTest(grid, x, y, radius);
             // Points off screen are not in the grid; the scan may find one of those near the edge.
-            if (expected !== undefined && (xy[expected * 2]! < 0 || xy[expected * 2 + 1]! < 0 || xy[expected * 2]! >= 400 || xy[expected * 2 + 1]! >= 300)) continue;
+            if (
+              expected !== undefined &&
+              (xy[expected * 2]! < 0 ||
+                xy[expected * 2 + 1]! < 0 ||
+                xy[expected * 2]! >= 400 ||
+                xy[expected * 2 + 1]! >= 300)
+            )
+              continue;
             expect(found).toBe(expected);
           }
         },

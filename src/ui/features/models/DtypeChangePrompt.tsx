@@ -31,12 +31,18 @@ export function DtypeChangePrompt({ change, onAnswer }: Props) {
     <div className="dtype-change" data-testid="dtype-change">
       <p className="dtype-change__text">
         {change.because === 'settings' ? 'Your settings ask for ' : 'This device would run the model as '}
-        <strong>{change.to}</strong>, but your library’s vectors are{' '}
-        <strong>{change.from}</strong>. Switching re-embeds {plural(change.passages, 'passage')}
+        <strong>{change.to}</strong>, but your library’s vectors are <strong>{change.from}</strong>. Switching re-embeds{' '}
+        {plural(change.passages, 'passage')}
         {cost}; search keeps using the current vectors until it is done.
       </p>
       <span className="dtype-change__actions">
-        <button type="button" className="button button--small" disabled={busy} onClick={() => answer(true)} data-testid="dtype-change-accept">
+        <button
+          type="button"
+          className="button button--small"
+          disabled={busy}
+          onClick={() => answer(true)}
+          data-testid="dtype-change-accept"
+        >
           Re-embed as {change.to}
         </button>
         <button

@@ -44,7 +44,9 @@ export function ModelStatusBar() {
       <span className="model-status__dot" aria-hidden="true" />
       <div className="model-status__body">
         {startError ? (
-          <p className="model-status__message">Trove could not start: {asClause(startError)}. Try reloading the page.</p>
+          <p className="model-status__message">
+            Trove could not start: {asClause(startError)}. Try reloading the page.
+          </p>
         ) : !status ? (
           <span>Starting the search engine…</span>
         ) : (
@@ -111,8 +113,8 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
       return (
         <span className="model-status__line model-status__line--problem">
           <span className="model-status__message">
-            The semantic model could not be loaded: {asClause(status.error ?? 'unknown reason')}. Keyword search
-            and your library still work.
+            The semantic model could not be loaded: {asClause(status.error ?? 'unknown reason')}. Keyword search and
+            your library still work.
           </span>
           <button type="button" className="button button--small" onClick={onRetry} disabled={retrying}>
             {retrying ? 'Retrying…' : 'Retry'}

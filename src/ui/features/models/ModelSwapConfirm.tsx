@@ -3,7 +3,12 @@
 // MRR@10 in a scratch index; the library is not touched), so the change is a measured decision.
 import * as Comlink from 'comlink';
 import { useEffect, useState } from 'react';
-import type { EngineSettings, EvaluationSetInfo, ModelComparison, ModelComparisonProgress } from '../../../engine/api/index.ts';
+import type {
+  EngineSettings,
+  EvaluationSetInfo,
+  ModelComparison,
+  ModelComparisonProgress,
+} from '../../../engine/api/index.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { plural } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -80,21 +85,34 @@ export function ModelSwapConfirm({ changes, fromModel, toModel, saving, onConfir
           : passages === 0
             ? 'The library is empty: nothing needs embedding again'
             : `${plural(passages, 'passage')} will be embedded again`}
-        {passages !== 0 && ' in the background; searches keep using the current model until the new vectors are complete.'}
+        {passages !== 0 &&
+          ' in the background; searches keep using the current model until the new vectors are complete.'}
       </p>
 
       <section className="swap__measure" aria-labelledby="swap-measure-title">
         <h3 id="swap-measure-title" className="swap__heading">
           Measured on your evaluation set
         </h3>
-        <MeasureBody measure={measure} fromModel={fromModel} toModel={toModel} onCancel={() => void engine?.cancelModelComparison()} onRetry={() => setAttempt((a) => a + 1)} />
+        <MeasureBody
+          measure={measure}
+          fromModel={fromModel}
+          toModel={toModel}
+          onCancel={() => void engine?.cancelModelComparison()}
+          onRetry={() => setAttempt((a) => a + 1)}
+        />
       </section>
 
       <div className="dialog__actions">
         <button type="button" className="button button--quiet" onClick={onBack} data-testid="swap-back">
           Back
         </button>
-        <button type="button" className="button button--primary" onClick={onConfirm} disabled={saving} data-testid="swap-confirm-button">
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={onConfirm}
+          disabled={saving}
+          data-testid="swap-confirm-button"
+        >
           {saving ? 'Saving…' : `Switch to ${toModel}`}
         </button>
       </div>
@@ -135,13 +153,22 @@ function MeasureBody({
     case 'running': {
       const p = measure.progress;
       const who = p?.model === 'candidate' ? toModel : fromModel;
-      const what = !p ? 'Starting' : p.stage === 'loading' ? `Loading ${who}` : p.stage === 'embedding' ? `Embedding the set with ${who}` : `Ranking the queries with ${who}`;
-      const fraction = p && p.total > 0 && p.stage !== 'loading' ? (p.done + (p.model === 'candidate' ? p.total : 0)) / (2 * p.total) : undefined;
+      const what = !p
+        ? 'Starting'
+        : p.stage === 'loading'
+          ? `Loading ${who}`
+          : p.stage === 'embedding'
+            ? `Embedding the set with ${who}`
+            : `Ranking the queries with ${who}`;
+      const fraction =
+        p && p.total > 0 && p.stage !== 'loading'
+          ? (p.done + (p.model === 'candidate' ? p.total : 0)) / (2 * p.total)
+          : undefined;
       return (
         <div className="swap__progress" data-testid="swap-measure-progress">
           <p role="status">
-            {what} ({measure.set.name}: {plural(measure.set.queries, 'query', 'queries')}, {plural(measure.set.documents, 'document')})
-            {p && p.stage !== 'loading' ? ` · ${p.done} of ${p.total}` : ''}
+            {what} ({measure.set.name}: {plural(measure.set.queries, 'query', 'queries')},{' '}
+            {plural(measure.set.documents, 'document')}){p && p.stage !== 'loading' ? ` · ${p.done} of ${p.total}` : ''}
           </p>
           <ProgressBar value={fraction} label="Measuring both models" />
           <button type="button" className="button button--small" onClick={onCancel} data-testid="swap-measure-cancel">
@@ -174,8 +201,8 @@ function MeasureBody({
         <>
           <table className="swap__table" data-testid="swap-metrics">
             <caption>
-              {result.setName}: {plural(result.queries, 'query', 'queries')} over {plural(result.documents, 'document')}, semantic
-              search only
+              {result.setName}: {plural(result.queries, 'query', 'queries')} over {plural(result.documents, 'document')}
+              , semantic search only
             </caption>
             <thead>
               <tr>
@@ -193,7 +220,10 @@ function MeasureBody({
                     <th scope="row">{label}</th>
                     <td data-testid="swap-current">{result.current[key].toFixed(4)}</td>
                     <td data-testid="swap-candidate">{result.candidate[key].toFixed(4)}</td>
-                    <td className={Math.abs(delta) < 5e-5 ? '' : delta > 0 ? 'swap__up' : 'swap__down'} data-testid="swap-delta">
+                    <td
+                      className={Math.abs(delta) < 5e-5 ? '' : delta > 0 ? 'swap__up' : 'swap__down'}
+                      data-testid="swap-delta"
+                    >
                       {Math.abs(delta) < 5e-5 ? 'same' : `${delta > 0 ? '+' : '−'}${Math.abs(delta).toFixed(4)}`}
                     </td>
                   </tr>

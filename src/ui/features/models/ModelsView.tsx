@@ -74,7 +74,13 @@ export function ModelsView({ open, onClose }: Props) {
   };
 
   return (
-    <dialog ref={dialog} className="dialog dialog--wide models" aria-labelledby={`${id}-title`} data-testid="models-dialog" onClose={onClose}>
+    <dialog
+      ref={dialog}
+      className="dialog dialog--wide models"
+      aria-labelledby={`${id}-title`}
+      data-testid="models-dialog"
+      onClose={onClose}
+    >
       {pendingSwap ? (
         <ModelSwapConfirm
           changes={{ modelId: pendingSwap.id }}
@@ -85,39 +91,49 @@ export function ModelsView({ open, onClose }: Props) {
           onBack={() => setPendingSwap(undefined)}
         />
       ) : (
-      <div className="models__body">
-        <h2 id={`${id}-title`} className="dialog__title">
-          Models
-        </h2>
-        <p className="hint" data-testid="models-summary">
-          {overview
-            ? `${overview.downloadsAllowed ? `Models download from ${overview.hostLabel} when first used, or ahead of use here.` : overview.hostLabel === 'this site' ? 'This build loads models only from this site.' : `Downloads are off (Settings): models load only from this site.`} `
-            : 'Reading what this browser holds…'}
-          {overview && (
-            <span data-testid="models-usage">
-              {overview.cacheAvailable ? `Cached models use ${formatBytes(overview.usageBytes)}.` : 'This browser keeps no model cache for this site.'}
-            </span>
+        <div className="models__body">
+          <h2 id={`${id}-title`} className="dialog__title">
+            Models
+          </h2>
+          <p className="hint" data-testid="models-summary">
+            {overview
+              ? `${overview.downloadsAllowed ? `Models download from ${overview.hostLabel} when first used, or ahead of use here.` : overview.hostLabel === 'this site' ? 'This build loads models only from this site.' : `Downloads are off (Settings): models load only from this site.`} `
+              : 'Reading what this browser holds…'}
+            {overview && (
+              <span data-testid="models-usage">
+                {overview.cacheAvailable
+                  ? `Cached models use ${formatBytes(overview.usageBytes)}.`
+                  : 'This browser keeps no model cache for this site.'}
+              </span>
+            )}
+          </p>
+          {models.error && (
+            <p className="alert" role="alert">
+              {models.error}
+            </p>
           )}
-        </p>
-        {models.error && <p className="alert" role="alert">{models.error}</p>}
 
-        <section aria-labelledby={`${id}-embedders`}>
-          <h3 id={`${id}-embedders`} className="models__heading">Embedding models</h3>
-          <div className="models__list">{embedders.map(card)}</div>
-        </section>
-        <section aria-labelledby={`${id}-rerankers`}>
-          <h3 id={`${id}-rerankers`} className="models__heading">Rerankers</h3>
-          <div className="models__list">{rerankers.map(card)}</div>
-        </section>
+          <section aria-labelledby={`${id}-embedders`}>
+            <h3 id={`${id}-embedders`} className="models__heading">
+              Embedding models
+            </h3>
+            <div className="models__list">{embedders.map(card)}</div>
+          </section>
+          <section aria-labelledby={`${id}-rerankers`}>
+            <h3 id={`${id}-rerankers`} className="models__heading">
+              Rerankers
+            </h3>
+            <div className="models__list">{rerankers.map(card)}</div>
+          </section>
 
-        <AddCustomModel onAdd={models.addCustom} disabled={!overview} hostLabel={overview?.hostLabel} />
+          <AddCustomModel onAdd={models.addCustom} disabled={!overview} hostLabel={overview?.hostLabel} />
 
-        <div className="dialog__actions">
-          <button type="button" className="button button--quiet" onClick={onClose} data-testid="models-close">
-            Close
-          </button>
+          <div className="dialog__actions">
+            <button type="button" className="button button--quiet" onClick={onClose} data-testid="models-close">
+              Close
+            </button>
+          </div>
         </div>
-      </div>
       )}
     </dialog>
   );
@@ -137,12 +153,30 @@ interface CardProps {
   onRemoveCustom: () => void;
 }
 
-function ModelCard({ model, download, message, downloadsAllowed, canClearAndFetch, onDownload, onCancel, onDelete, onClearAndFetch, onUse, onRemoveCustom }: CardProps) {
+function ModelCard({
+  model,
+  download,
+  message,
+  downloadsAllowed,
+  canClearAndFetch,
+  onDownload,
+  onCancel,
+  onDelete,
+  onClearAndFetch,
+  onUse,
+  onRemoveCustom,
+}: CardProps) {
   const headingId = useId();
   const cached = model.cache.state;
   const percent = download && download.total > 0 ? download.loaded / download.total : undefined;
   return (
-    <article className="model-card" aria-labelledby={headingId} data-testid="model-card" data-model-id={model.id} data-cache-state={cached}>
+    <article
+      className="model-card"
+      aria-labelledby={headingId}
+      data-testid="model-card"
+      data-model-id={model.id}
+      data-cache-state={cached}
+    >
       <header className="model-card__head">
         <h4 id={headingId} className="model-card__name">
           {model.custom ? model.repo : model.id}
@@ -172,7 +206,11 @@ function ModelCard({ model, download, message, downloadsAllowed, canClearAndFetc
         </dd>
         <dt>In this browser</dt>
         <dd data-testid="model-cached">
-          {cached === 'complete' ? `cached, ${formatBytes(model.cache.bytes)}` : cached === 'partial' ? `partly cached, ${formatBytes(model.cache.bytes)} (missing ${model.cache.missing.join(', ')})` : 'not cached'}
+          {cached === 'complete'
+            ? `cached, ${formatBytes(model.cache.bytes)}`
+            : cached === 'partial'
+              ? `partly cached, ${formatBytes(model.cache.bytes)} (missing ${model.cache.missing.join(', ')})`
+              : 'not cached'}
         </dd>
       </dl>
       <details className="model-card__quality">
@@ -196,27 +234,52 @@ function ModelCard({ model, download, message, downloadsAllowed, canClearAndFetc
         ) : (
           <>
             {cached !== 'complete' && downloadsAllowed && (
-              <button type="button" className="button button--small button--primary" onClick={onDownload} data-testid="model-download">
+              <button
+                type="button"
+                className="button button--small button--primary"
+                onClick={onDownload}
+                data-testid="model-download"
+              >
                 Download
               </button>
             )}
             {canClearAndFetch && (
-              <button type="button" className="button button--small" onClick={onClearAndFetch} data-testid="model-refetch">
+              <button
+                type="button"
+                className="button button--small"
+                onClick={onClearAndFetch}
+                data-testid="model-refetch"
+              >
                 Clear and fetch again
               </button>
             )}
             {model.cache.bytes > 0 && (
-              <button type="button" className="button button--small button--quiet" onClick={onDelete} data-testid="model-delete">
+              <button
+                type="button"
+                className="button button--small button--quiet"
+                onClick={onDelete}
+                data-testid="model-delete"
+              >
                 Delete from this browser
               </button>
             )}
             {!model.inUse && (
-              <button type="button" className="button button--small button--quiet" onClick={onUse} data-testid="model-use">
+              <button
+                type="button"
+                className="button button--small button--quiet"
+                onClick={onUse}
+                data-testid="model-use"
+              >
                 Use this model
               </button>
             )}
             {model.custom && !model.inUse && (
-              <button type="button" className="button button--small button--quiet" onClick={onRemoveCustom} data-testid="model-remove-custom">
+              <button
+                type="button"
+                className="button button--small button--quiet"
+                onClick={onRemoveCustom}
+                data-testid="model-remove-custom"
+              >
                 Remove
               </button>
             )}
@@ -232,7 +295,15 @@ function ModelCard({ model, download, message, downloadsAllowed, canClearAndFetc
   );
 }
 
-function AddCustomModel({ onAdd, disabled, hostLabel }: { onAdd: (repo: string) => Promise<CustomModelCheck | string>; disabled: boolean; hostLabel?: string }) {
+function AddCustomModel({
+  onAdd,
+  disabled,
+  hostLabel,
+}: {
+  onAdd: (repo: string) => Promise<CustomModelCheck | string>;
+  disabled: boolean;
+  hostLabel?: string;
+}) {
   const inputId = useId();
   const [repo, setRepo] = useState('');
   const [busy, setBusy] = useState(false);
@@ -250,8 +321,8 @@ function AddCustomModel({ onAdd, disabled, hostLabel }: { onAdd: (repo: string) 
     <form className="models__add" onSubmit={submit} data-testid="custom-model-form">
       <h3 className="models__heading">Add a Hugging Face model</h3>
       <p className="hint">
-        Trove reads the repo's config.json and file list{hostLabel ? ` from ${hostLabel}` : ''} and checks that it is a text
-        embedding model it can run before adding it.
+        Trove reads the repo's config.json and file list{hostLabel ? ` from ${hostLabel}` : ''} and checks that it is a
+        text embedding model it can run before adding it.
       </p>
       <div className="models__add-row">
         <label className="field" htmlFor={inputId}>
@@ -267,17 +338,27 @@ function AddCustomModel({ onAdd, disabled, hostLabel }: { onAdd: (repo: string) 
             data-testid="custom-model-repo"
           />
         </label>
-        <button type="submit" className="button button--small button--primary" disabled={disabled || busy || !repo.trim()} data-testid="custom-model-add">
+        <button
+          type="submit"
+          className="button button--small button--primary"
+          disabled={disabled || busy || !repo.trim()}
+          data-testid="custom-model-add"
+        >
           {busy ? 'Checking…' : 'Check and add'}
         </button>
       </div>
       {result !== undefined && (
-        <div role="status" data-testid="custom-model-result" data-ok={typeof result === 'string' ? 'false' : String(result.ok)}>
+        <div
+          role="status"
+          data-testid="custom-model-result"
+          data-ok={typeof result === 'string' ? 'false' : String(result.ok)}
+        >
           {typeof result === 'string' ? (
             <p className="alert">{result}</p>
           ) : result.ok ? (
             <p className="hint">
-              Added {result.spec?.repo} ({result.spec?.dims} dimensions). Choose “Use this model” on its card to embed your library with it.
+              Added {result.spec?.repo} ({result.spec?.dims} dimensions). Choose “Use this model” on its card to embed
+              your library with it.
             </p>
           ) : (
             <div className="alert">

@@ -8,7 +8,11 @@ export function MultilingualSuggestion({ stats }: { stats: LibraryStats | undefi
   return (
     <p className="hint" data-testid="multilingual-suggestion">
       Most of your library is not in English. The multilingual-e5-small model understands about 100 languages:{' '}
-      <button type="button" className="link-button" onClick={() => void saveSettings({ modelId: 'multilingual-e5-small' })}>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => void saveSettings({ modelId: 'multilingual-e5-small' })}
+      >
         switch to it
       </button>
       .

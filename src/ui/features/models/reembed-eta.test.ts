@@ -10,12 +10,23 @@ function feed(points: Array<[number, number]>, windowMs?: number): PendingSample
 describe('re-embed ETA', () => {
   it('has no estimate until the pending count has fallen', () => {
     expect(reembedEtaSeconds(feed([[0, 1000]]))).toBeUndefined();
-    expect(reembedEtaSeconds(feed([[0, 1000], [5_000, 1000]]))).toBeUndefined();
+    expect(
+      reembedEtaSeconds(
+        feed([
+          [0, 1000],
+          [5_000, 1000],
+        ]),
+      ),
+    ).toBeUndefined();
     expect(formatEta(undefined)).toBe('estimating time left…');
   });
 
   it('divides what is left by the measured rate', () => {
-    const samples = feed([[0, 1000], [10_000, 900], [20_000, 800]]);
+    const samples = feed([
+      [0, 1000],
+      [10_000, 900],
+      [20_000, 800],
+    ]);
     expect(reembedRate(samples)).toBeCloseTo(10);
     expect(reembedEtaSeconds(samples)).toBeCloseTo(80);
     // Time since the last sample is subtracted, never below zero.
@@ -33,7 +44,11 @@ describe('re-embed ETA', () => {
   });
 
   it('starts afresh when pending rises (passages added, or a new switch)', () => {
-    const samples = feed([[0, 100], [1_000, 50], [2_000, 500]]);
+    const samples = feed([
+      [0, 100],
+      [1_000, 50],
+      [2_000, 500],
+    ]);
     expect(samples).toEqual([{ at: 2_000, pending: 500 }]);
     expect(reembedRate(samples)).toBeUndefined();
   });

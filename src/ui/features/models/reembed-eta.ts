@@ -14,7 +14,11 @@ export const ETA_WINDOW_MS = 60_000;
  * Adds a sample and returns the samples to keep. A rise in pending (new passages, or a restarted switch) starts
  * the estimate afresh, since the earlier rate no longer describes this work.
  */
-export function addSample(samples: readonly PendingSample[], sample: PendingSample, windowMs = ETA_WINDOW_MS): PendingSample[] {
+export function addSample(
+  samples: readonly PendingSample[],
+  sample: PendingSample,
+  windowMs = ETA_WINDOW_MS,
+): PendingSample[] {
   const last = samples.at(-1);
   if (last && (sample.pending > last.pending || sample.at < last.at)) return [sample];
   const kept = samples.filter((s) => sample.at - s.at <= windowMs);

@@ -48,12 +48,15 @@ export function useModels(open: boolean) {
       setDownloads((d) => ({ ...d, [key]: { loaded: 0, total: 0 } }));
       say(key, '');
       try {
-        const onProgress = Comlink.proxy((p: DownloadProgress) => setDownloads((d) => (d[key] ? { ...d, [key]: { loaded: p.loaded, total: p.total } } : d)));
+        const onProgress = Comlink.proxy((p: DownloadProgress) =>
+          setDownloads((d) => (d[key] ? { ...d, [key]: { loaded: p.loaded, total: p.total } } : d)),
+        );
         await engine.downloadModel(kind, id, onProgress);
         say(key, 'Downloaded: it loads from this browser from now on, also offline.');
         return true;
       } catch (reason) {
-        const cancelled = typeof reason === 'object' && reason !== null && (reason as { code?: string }).code === 'CANCELLED';
+        const cancelled =
+          typeof reason === 'object' && reason !== null && (reason as { code?: string }).code === 'CANCELLED';
         say(key, cancelled ? 'Download cancelled; nothing of it was kept.' : errorMessage(reason));
         return false;
       } finally {
@@ -93,7 +96,8 @@ export function useModels(open: boolean) {
       if (!(await download(kind, id)) || kind !== 'embedding') return;
       const status = await engine.loadModel().catch(() => undefined);
       // A model that failed inside this worker's ONNX Runtime can stay failed there: a fresh page starts clean.
-      if (status?.state !== 'ready') say(modelKey(kind, id), 'Fetched again. Reload the page to load the model from the fresh files.');
+      if (status?.state !== 'ready')
+        say(modelKey(kind, id), 'Fetched again. Reload the page to load the model from the fresh files.');
     },
     [engine, download],
   );
@@ -126,5 +130,17 @@ export function useModels(open: boolean) {
     [engine, onSettings, refresh],
   );
 
-  return { overview, downloads, messages, error, refresh, download, cancel, remove, clearAndFetch, addCustom, removeCustom };
+  return {
+    overview,
+    downloads,
+    messages,
+    error,
+    refresh,
+    download,
+    cancel,
+    remove,
+    clearAndFetch,
+    addCustom,
+    removeCustom,
+  };
 }

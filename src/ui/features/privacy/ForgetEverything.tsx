@@ -18,7 +18,9 @@ export function ForgetEverything() {
     if (!engine) return;
     setBusy(true);
     setError(undefined);
-    forgetEverything(engine, { modelFiles }).then(setRemoved, (reason: unknown) => setError(errorMessage(reason))).finally(() => setBusy(false));
+    forgetEverything(engine, { modelFiles })
+      .then(setRemoved, (reason: unknown) => setError(errorMessage(reason)))
+      .finally(() => setBusy(false));
   };
 
   if (removed) {
@@ -33,7 +35,12 @@ export function ForgetEverything() {
           ))}
           {removed.length === 0 && <li>There was nothing stored.</li>}
         </ul>
-        <button type="button" className="button button--primary" data-testid="forget-restart" onClick={() => location.reload()}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="forget-restart"
+          onClick={() => location.reload()}
+        >
           Start afresh
         </button>
       </div>
@@ -42,7 +49,12 @@ export function ForgetEverything() {
   return (
     <div className="forget">
       <label className="check">
-        <input type="checkbox" checked={modelFiles} onChange={(e) => setModelFiles(e.target.checked)} data-testid="forget-models" />
+        <input
+          type="checkbox"
+          checked={modelFiles}
+          onChange={(e) => setModelFiles(e.target.checked)}
+          data-testid="forget-models"
+        />
         <span>
           Also delete downloaded model files
           <span className="field__hint">Kept otherwise, so semantic search works again without a download.</span>
@@ -51,19 +63,31 @@ export function ForgetEverything() {
       {confirming ? (
         <div className="forget__confirm" role="alertdialog" aria-labelledby={`${id}-q`}>
           <p id={`${id}-q`}>
-            Delete every document, passage, vector, index and setting Trove stored in this browser? This cannot be undone.
+            Delete every document, passage, vector, index and setting Trove stored in this browser? This cannot be
+            undone.
           </p>
           <div className="dialog__actions">
             <button type="button" className="button button--quiet" onClick={() => setConfirming(false)} disabled={busy}>
               Keep my library
             </button>
-            <button type="button" className="button button--danger" onClick={run} disabled={busy || !engine} data-testid="forget-confirm">
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={run}
+              disabled={busy || !engine}
+              data-testid="forget-confirm"
+            >
               {busy ? 'Deleting…' : 'Delete everything'}
             </button>
           </div>
         </div>
       ) : (
-        <button type="button" className="button button--danger" onClick={() => setConfirming(true)} data-testid="forget-everything">
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={() => setConfirming(true)}
+          data-testid="forget-everything"
+        >
           Forget everything…
         </button>
       )}

@@ -47,7 +47,12 @@ export function LockScreen() {
             autoFocus
           />
         </label>
-        <button type="submit" className="button button--primary" disabled={busy || !passphrase} data-testid="unlock-submit">
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={busy || !passphrase}
+          data-testid="unlock-submit"
+        >
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
       </form>

@@ -35,7 +35,13 @@ export function PrivacyDialog({ open, onClose }: Props) {
   }, [open]);
 
   return (
-    <dialog ref={dialog} className="dialog dialog--wide" aria-labelledby={`${id}-title`} data-testid="privacy-dialog" onClose={onClose}>
+    <dialog
+      ref={dialog}
+      className="dialog dialog--wide"
+      aria-labelledby={`${id}-title`}
+      data-testid="privacy-dialog"
+      onClose={onClose}
+    >
       <div className="privacy">
         <h2 id={`${id}-title`} className="dialog__title">
           Privacy
@@ -43,8 +49,8 @@ export function PrivacyDialog({ open, onClose }: Props) {
         <h3>What is stored, and where</h3>
         <ul>
           <li>
-            <strong>In this browser's IndexedDB</strong> (database “trove”): your documents' text, the passages cut from them,
-            their vectors (numbers that capture meaning), the search indexes and your settings.{' '}
+            <strong>In this browser's IndexedDB</strong> (database “trove”): your documents' text, the passages cut from
+            them, their vectors (numbers that capture meaning), the search indexes and your settings.{' '}
             {lock === 'plain' || lock === undefined
               ? 'They are stored as they are: anyone with access to this browser profile can read them. Turn on the library lock in Settings to encrypt them.'
               : 'The library lock is on: text, passages, vectors and indexes are encrypted with a key made from your passphrase (AES-GCM); only settings are stored plain.'}
@@ -59,22 +65,27 @@ export function PrivacyDialog({ open, onClose }: Props) {
           <li>Your documents, passages and searches never leave this browser: they are processed here.</li>
           <li data-testid="privacy-egress">
             Only model files are ever downloaded, and only when downloads are allowed
-            {settings ? (settings.allowRemoteModels ? ' (now: allowed)' : ' (now: off — models load only from this site)') : ''}, from{' '}
+            {settings
+              ? settings.allowRemoteModels
+                ? ' (now: allowed)'
+                : ' (now: off — models load only from this site)'
+              : ''}
+            , from{' '}
             {(settings ? modelHostSources(settings.modelHost) : MODEL_HOSTS).map((host, i) => (
               <span key={host}>
                 {i > 0 && ', '}
                 <code>{host}</code>
               </span>
             ))}
-            . A download sends no data of yours, only which file is wanted. Links cannot turn downloads on: only you can, in
-            Settings.
+            . A download sends no data of yours, only which file is wanted. Links cannot turn downloads on: only you
+            can, in Settings.
           </li>
         </ul>
         <h3>Delete it all</h3>
         <p>
-          Deleting a document removes its text, passages, vectors and index entries. <strong>Forget everything</strong> removes
-          the whole library from this browser: the IndexedDB databases, the app's offline copy (and model files, if you tick
-          the box), the service worker and stored preferences.
+          Deleting a document removes its text, passages, vectors and index entries. <strong>Forget everything</strong>{' '}
+          removes the whole library from this browser: the IndexedDB databases, the app's offline copy (and model files,
+          if you tick the box), the service worker and stored preferences.
         </p>
         <ForgetEverything />
         <div className="dialog__actions">

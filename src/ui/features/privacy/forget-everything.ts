@@ -12,7 +12,11 @@ export async function forgetEverything(engine: Engine, options: { modelFiles: bo
     for (const name of await caches.keys()) {
       if (name === MODEL_CACHE && !options.modelFiles) continue;
       if (await caches.delete(name)) {
-        removed.push(name === MODEL_CACHE ? `Cache Storage “${name}” (downloaded model files)` : `Cache Storage “${name}” (the app's offline copy)`);
+        removed.push(
+          name === MODEL_CACHE
+            ? `Cache Storage “${name}” (downloaded model files)`
+            : `Cache Storage “${name}” (the app's offline copy)`,
+        );
       }
     }
   }

@@ -40,15 +40,26 @@ export function CopyContext({ question, chunkIds }: { question: string; chunkIds
       </button>
       <label title="Budget for the whole prompt block, counted with the embedding model's tokenizer">
         Token budget{' '}
-        <input type="number" min={50} max={100000} step={50} value={budget} data-testid="context-budget"
-          onChange={(event) => event.target.value !== '' && setBudget(Math.max(1, Math.round(Number(event.target.value))))} />
+        <input
+          type="number"
+          min={50}
+          max={100000}
+          step={50}
+          value={budget}
+          data-testid="context-budget"
+          onChange={(event) =>
+            event.target.value !== '' && setBudget(Math.max(1, Math.round(Number(event.target.value))))
+          }
+        />
       </label>
       {message && (
         <span className="copy-context__status" role="status" data-testid="context-status">
           {message}
         </span>
       )}
-      {text && message?.startsWith('The clipboard') && <textarea className="copy-context__text" readOnly value={text} rows={8} />}
+      {text && message?.startsWith('The clipboard') && (
+        <textarea className="copy-context__text" readOnly value={text} rows={8} />
+      )}
     </div>
   );
 }

@@ -43,11 +43,36 @@ export function FilterBar({ filters, onFilters, documents, collections }: Props)
     <section className="filters" aria-label="Filters" data-testid="filters">
       <div className="filters__menus">
         <span className="collections__label">Filter</span>
-        {menu('Type', 'filter-type', values.formats.map((f) => [f, formatName(f)]), (v) => onFilters(addValue(filters, 'formats', v as DocumentFormat)))}
-        {menu('Tag', 'filter-tag', values.tags.map((t) => [t, t]), (v) => onFilters(addValue(filters, 'tags', v)))}
-        {menu('Language', 'filter-language', values.languages.map((l) => [l, l]), (v) => onFilters(addValue(filters, 'languages', v)))}
-        {menu('Folder', 'filter-folder', values.folders.map((f) => [f, f]), (v) => onFilters(addValue(filters, 'folders', v)))}
-        {menu('Document', 'filter-document', documents.map((d) => [String(d.id), d.title ?? d.name]), (v) => onFilters(addValue(filters, 'documentIds', Number(v))))}
+        {menu(
+          'Type',
+          'filter-type',
+          values.formats.map((f) => [f, formatName(f)]),
+          (v) => onFilters(addValue(filters, 'formats', v as DocumentFormat)),
+        )}
+        {menu(
+          'Tag',
+          'filter-tag',
+          values.tags.map((t) => [t, t]),
+          (v) => onFilters(addValue(filters, 'tags', v)),
+        )}
+        {menu(
+          'Language',
+          'filter-language',
+          values.languages.map((l) => [l, l]),
+          (v) => onFilters(addValue(filters, 'languages', v)),
+        )}
+        {menu(
+          'Folder',
+          'filter-folder',
+          values.folders.map((f) => [f, f]),
+          (v) => onFilters(addValue(filters, 'folders', v)),
+        )}
+        {menu(
+          'Document',
+          'filter-document',
+          documents.map((d) => [String(d.id), d.title ?? d.name]),
+          (v) => onFilters(addValue(filters, 'documentIds', Number(v))),
+        )}
         <label className="filters__date">
           Added from{' '}
           <input
@@ -70,7 +95,12 @@ export function FilterBar({ filters, onFilters, documents, collections }: Props)
       {chips.length > 0 && (
         <ul className="filters__chips" aria-label="Active filters">
           {chips.map((chip) => (
-            <li key={`${chip.kind}:${chip.value}`} className="chip chip--on" data-testid="filter-chip" data-kind={chip.kind}>
+            <li
+              key={`${chip.kind}:${chip.value}`}
+              className="chip chip--on"
+              data-testid="filter-chip"
+              data-kind={chip.kind}
+            >
               {chip.label}
               <button
                 type="button"
@@ -85,7 +115,12 @@ export function FilterBar({ filters, onFilters, documents, collections }: Props)
           ))}
           {!isEmpty(filters) && (
             <li>
-              <button type="button" className="link-button" data-testid="filter-clear" onClick={() => onFilters(NO_FILTERS)}>
+              <button
+                type="button"
+                className="link-button"
+                data-testid="filter-clear"
+                onClick={() => onFilters(NO_FILTERS)}
+              >
                 Clear all
               </button>
             </li>

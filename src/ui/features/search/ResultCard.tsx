@@ -29,11 +29,17 @@ interface Props {
 export function ResultCard({ result, rank, mode, active, onFocus, onOpen, title }: Props) {
   const [expanded, setExpanded] = useState(false);
   const shown = useMemo(
-    () => (result.format === 'markdown' ? cleanPassage(result.text, result.highlights) : { text: result.text, ranges: result.highlights }),
+    () =>
+      result.format === 'markdown'
+        ? cleanPassage(result.text, result.highlights)
+        : { text: result.text, ranges: result.highlights },
     [result],
   );
   const foldable = shown.text.length > FOLD_CHARS;
-  const location = [formatLocation(result.page, result.headingPath), result.row !== undefined ? `row ${result.row}` : '']
+  const location = [
+    formatLocation(result.page, result.headingPath),
+    result.row !== undefined ? `row ${result.row}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const fields = Object.entries(result.fields ?? {});
@@ -79,7 +85,10 @@ export function ResultCard({ result, rank, mode, active, onFocus, onOpen, title 
           )}
         </div>
       </div>
-      <p className={foldable && !expanded ? 'result__text result__text--folded' : 'result__text'} data-testid="result-text">
+      <p
+        className={foldable && !expanded ? 'result__text result__text--folded' : 'result__text'}
+        data-testid="result-text"
+      >
         <HighlightedText text={shown.text} ranges={shown.ranges} />
       </p>
       {fields.length > 0 && (

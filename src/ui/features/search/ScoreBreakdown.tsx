@@ -8,19 +8,37 @@ const COSINE_TITLE = 'Similarity of meaning (cosine) and rank among semantic mat
 
 export function ScoreBreakdown({ scores, mode }: { scores: Scores; mode: SearchMode }) {
   const bm25 = (final: boolean) => (
-    <Item key="bm25" label="BM25" title={BM25_TITLE} final={final} rank={scores.bm25Rank}
-      score={scores.bm25 ?? (final ? scores.score : undefined)} />
+    <Item
+      key="bm25"
+      label="BM25"
+      title={BM25_TITLE}
+      final={final}
+      rank={scores.bm25Rank}
+      score={scores.bm25 ?? (final ? scores.score : undefined)}
+    />
   );
   const cosine = (final: boolean) => (
-    <Item key="cosine" label="Cosine" title={COSINE_TITLE} final={final} rank={scores.vectorRank}
-      score={scores.cosine ?? (final ? scores.score : undefined)} />
+    <Item
+      key="cosine"
+      label="Cosine"
+      title={COSINE_TITLE}
+      final={final}
+      rank={scores.vectorRank}
+      score={scores.cosine ?? (final ? scores.score : undefined)}
+    />
   );
 
   // In keyword or semantic mode the final score is the BM25 or cosine score itself: show it once.
   const items =
     mode === 'hybrid'
       ? [
-          <Item key="rrf" label="Fused" title="Fusion of both rankings (RRF, or weighted scores): sets the order" final={scores.rerank === undefined} score={scores.score} />,
+          <Item
+            key="rrf"
+            label="Fused"
+            title="Fusion of both rankings (RRF, or weighted scores): sets the order"
+            final={scores.rerank === undefined}
+            score={scores.score}
+          />,
           bm25(false),
           cosine(false),
         ]
@@ -30,8 +48,14 @@ export function ScoreBreakdown({ scores, mode }: { scores: Scores; mode: SearchM
 
   if (scores.rerank !== undefined) {
     items.unshift(
-      <Item key="rerank" label="Rerank" title="Cross-encoder relevance (a logit): sets the order after reranking" final
-        score={scores.rerank} rank={scores.rerankRank} />,
+      <Item
+        key="rerank"
+        label="Rerank"
+        title="Cross-encoder relevance (a logit): sets the order after reranking"
+        final
+        score={scores.rerank}
+        rank={scores.rerankRank}
+      />,
     );
   }
 

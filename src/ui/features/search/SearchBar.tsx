@@ -62,7 +62,13 @@ export function SearchBar({ query, mode, busy, onQuery, onMode, tuning }: Props)
             }
           }}
         />
-        {busy ? <span className="spinner search__spinner" aria-hidden="true" /> : <kbd className="search__key" aria-hidden="true">/</kbd>}
+        {busy ? (
+          <span className="spinner search__spinner" aria-hidden="true" />
+        ) : (
+          <kbd className="search__key" aria-hidden="true">
+            /
+          </kbd>
+        )}
       </div>
       <ModeSelector mode={mode} onChange={onMode} />
       {tuning}

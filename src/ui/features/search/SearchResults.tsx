@@ -66,11 +66,7 @@ function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFi
     );
   }
   if (!response) {
-    return (
-      <p className="results__summary">
-        Searching…
-      </p>
-    );
+    return <p className="results__summary">Searching…</p>;
   }
 
   const count = response.results.length;
@@ -98,7 +94,11 @@ function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFi
     </p>
   );
   return (
-    <section className={search.pending ? 'results results--stale' : 'results'} aria-label="Search results" aria-busy={search.pending}>
+    <section
+      className={search.pending ? 'results results--stale' : 'results'}
+      aria-label="Search results"
+      aria-busy={search.pending}
+    >
       <p className="results__summary" data-testid="results-summary">
         {plural(count, 'result')} in {formatMs(response.tookMs)}
         <span className="results__mode"> · {modeNames[response.mode]}</span>
@@ -134,7 +134,11 @@ function ResultsBody({ query, search, stats, onMode, documentIds = [], onClearFi
 
 function RerankIndicator({ rerank }: { rerank: NonNullable<SearchState['rerank']> }) {
   return (
-    <span className={`results__rerank results__rerank--${rerank.state}`} data-testid="rerank-status" data-state={rerank.state}>
+    <span
+      className={`results__rerank results__rerank--${rerank.state}`}
+      data-testid="rerank-status"
+      data-state={rerank.state}
+    >
       {' · '}
       {rerank.state === 'running' ? (
         <>

@@ -47,20 +47,41 @@ export function SearchTuningControls({ tuning, reranker, onChange }: Props) {
           {tuning.fusion === 'rrf' ? (
             <label title="Larger k flattens the advantage of the top ranks">
               k{' '}
-              <input type="number" min={0} max={1000} step={1} value={tuning.rrfK} data-testid="fusion-rrf-k"
-                onChange={(event) => event.target.value !== '' && set({ rrfK: Math.max(0, Math.round(Number(event.target.value))) })} />
+              <input
+                type="number"
+                min={0}
+                max={1000}
+                step={1}
+                value={tuning.rrfK}
+                data-testid="fusion-rrf-k"
+                onChange={(event) =>
+                  event.target.value !== '' && set({ rrfK: Math.max(0, Math.round(Number(event.target.value))) })
+                }
+              />
             </label>
           ) : (
             <>
               <label title="Weight of the semantic side: 0 ranks as keyword search, 1 as semantic search">
                 alpha{' '}
-                <input type="number" min={0} max={1} step={0.1} value={tuning.alpha} data-testid="fusion-alpha"
-                  onChange={(event) => event.target.value !== '' && set({ alpha: Math.min(1, Math.max(0, Number(event.target.value))) })} />
+                <input
+                  type="number"
+                  min={0}
+                  max={1}
+                  step={0.1}
+                  value={tuning.alpha}
+                  data-testid="fusion-alpha"
+                  onChange={(event) =>
+                    event.target.value !== '' && set({ alpha: Math.min(1, Math.max(0, Number(event.target.value))) })
+                  }
+                />
               </label>
               <label>
                 Normalisation{' '}
-                <select value={tuning.normalization} data-testid="fusion-normalization"
-                  onChange={(event) => set({ normalization: event.target.value as SearchTuning['normalization'] })}>
+                <select
+                  value={tuning.normalization}
+                  data-testid="fusion-normalization"
+                  onChange={(event) => set({ normalization: event.target.value as SearchTuning['normalization'] })}
+                >
                   <option value="minmax">min-max</option>
                   <option value="zscore">z-score</option>
                 </select>
@@ -68,15 +89,28 @@ export function SearchTuningControls({ tuning, reranker, onChange }: Props) {
             </>
           )}
           <label title="Maximal marginal relevance: lower lambda favours passages unlike those above them">
-            <input type="checkbox" checked={tuning.mmr !== undefined} data-testid="mmr-toggle"
-              onChange={(event) => set({ mmr: event.target.checked ? 0.7 : undefined })} />
+            <input
+              type="checkbox"
+              checked={tuning.mmr !== undefined}
+              data-testid="mmr-toggle"
+              onChange={(event) => set({ mmr: event.target.checked ? 0.7 : undefined })}
+            />
             Diversify (MMR)
           </label>
           {tuning.mmr !== undefined && (
             <label>
               lambda{' '}
-              <input type="number" min={0} max={1} step={0.1} value={tuning.mmr} data-testid="mmr-lambda"
-                onChange={(event) => event.target.value !== '' && set({ mmr: Math.min(1, Math.max(0, Number(event.target.value))) })} />
+              <input
+                type="number"
+                min={0}
+                max={1}
+                step={0.1}
+                value={tuning.mmr}
+                data-testid="mmr-lambda"
+                onChange={(event) =>
+                  event.target.value !== '' && set({ mmr: Math.min(1, Math.max(0, Number(event.target.value))) })
+                }
+              />
             </label>
           )}
         </div>

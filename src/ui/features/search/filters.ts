@@ -17,7 +17,14 @@ export interface Filters {
 
 export type FilterKind = keyof Filters;
 
-export const NO_FILTERS: Filters = { collections: [], documentIds: [], formats: [], tags: [], languages: [], folders: [] };
+export const NO_FILTERS: Filters = {
+  collections: [],
+  documentIds: [],
+  formats: [],
+  tags: [],
+  languages: [],
+  folders: [],
+};
 
 const STORAGE_KEY = 'trove:filters';
 const LIST_KINDS = ['collections', 'documentIds', 'formats', 'tags', 'languages', 'folders'] as const;
@@ -53,7 +60,10 @@ export function loadFilters(storage: Pick<Storage, 'getItem'> | undefined = glob
   }
 }
 
-export function saveFilters(filters: Filters, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+export function saveFilters(
+  filters: Filters,
+  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
+): void {
   try {
     storage?.setItem(STORAGE_KEY, JSON.stringify(filters));
   } catch {
@@ -97,7 +107,8 @@ export function chipsOf(
   names: { collections: Map<string, string>; documents: Map<number, DocumentSummary> },
 ): Chip[] {
   const chips: Chip[] = [];
-  for (const id of filters.collections) chips.push({ kind: 'collections', value: id, label: `Collection: ${names.collections.get(id) ?? id}` });
+  for (const id of filters.collections)
+    chips.push({ kind: 'collections', value: id, label: `Collection: ${names.collections.get(id) ?? id}` });
   for (const id of filters.documentIds) {
     const doc = names.documents.get(id);
     chips.push({ kind: 'documentIds', value: id, label: `Document: ${doc ? (doc.title ?? doc.name) : `#${id}`}` });
@@ -106,7 +117,8 @@ export function chipsOf(
   for (const t of filters.tags) chips.push({ kind: 'tags', value: t, label: `Tag: ${t}` });
   for (const l of filters.languages) chips.push({ kind: 'languages', value: l, label: `Language: ${l}` });
   for (const f of filters.folders) chips.push({ kind: 'folders', value: f, label: `Folder: ${f}` });
-  if (filters.addedFrom) chips.push({ kind: 'addedFrom', value: filters.addedFrom, label: `Added from ${filters.addedFrom}` });
+  if (filters.addedFrom)
+    chips.push({ kind: 'addedFrom', value: filters.addedFrom, label: `Added from ${filters.addedFrom}` });
   if (filters.addedTo) chips.push({ kind: 'addedTo', value: filters.addedTo, label: `Added until ${filters.addedTo}` });
   return chips;
 }
@@ -121,7 +133,8 @@ export function removeChip(filters: Filters, chip: Chip): Filters {
 
 /** Distinct values of the library's documents, for the filter menus. */
 export function valuesOf(documents: DocumentSummary[]) {
-  const sorted = (values: Iterable<string | undefined>) => [...new Set([...values].filter((v): v is string => !!v))].sort();
+  const sorted = (values: Iterable<string | undefined>) =>
+    [...new Set([...values].filter((v): v is string => !!v))].sort();
   return {
     formats: sorted(documents.map((d) => d.format)) as DocumentFormat[],
     tags: sorted(documents.flatMap((d) => d.tags)),

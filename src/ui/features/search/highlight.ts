@@ -9,7 +9,9 @@ export interface Segment {
 export function highlightSegments(text: string, ranges: ReadonlyArray<readonly [number, number]>): Segment[] {
   // Clamp, drop empty ranges, sort, and merge overlaps so every character is emitted exactly once.
   const clean = ranges
-    .map(([start, end]) => [Math.max(0, Math.min(start, text.length)), Math.max(0, Math.min(end, text.length))] as const)
+    .map(
+      ([start, end]) => [Math.max(0, Math.min(start, text.length)), Math.max(0, Math.min(end, text.length))] as const,
+    )
     .filter(([start, end]) => end > start)
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged: Array<[number, number]> = [];

@@ -13,7 +13,13 @@ export interface SearchTuning {
   mmr?: number;
 }
 
-export const DEFAULT_TUNING: SearchTuning = { rerank: false, fusion: 'rrf', rrfK: 60, alpha: 0.5, normalization: 'minmax' };
+export const DEFAULT_TUNING: SearchTuning = {
+  rerank: false,
+  fusion: 'rrf',
+  rrfK: 60,
+  alpha: 0.5,
+  normalization: 'minmax',
+};
 
 /** The engine's search options for these choices (fusion only applies to hybrid search). */
 export function tuningOptions(tuning: SearchTuning): Pick<SearchOptions, 'fusion' | 'mmr'> {

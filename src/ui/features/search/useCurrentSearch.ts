@@ -48,7 +48,10 @@ export function useCurrentSearch(): CurrentSearch {
   const [calibrated, setCalibrated] = useState<boolean>();
   if (rerankDefault !== undefined && rerankDefault !== calibrated) setCalibrated(rerankDefault);
   const [chosen, setChosen] = useState<SearchTuning>();
-  const tuning = useMemo(() => chosen ?? (calibrated === undefined ? DEFAULT_TUNING : { ...DEFAULT_TUNING, rerank: calibrated }), [chosen, calibrated]);
+  const tuning = useMemo(
+    () => chosen ?? (calibrated === undefined ? DEFAULT_TUNING : { ...DEFAULT_TUNING, rerank: calibrated }),
+    [chosen, calibrated],
+  );
 
   const [filters, setFiltersState] = useState<Filters>(() => loadFilters());
   const setFilters = useCallback((next: Filters) => {
@@ -59,5 +62,18 @@ export function useCurrentSearch(): CurrentSearch {
   const revision = `${libraryRevision}:${modelStatus?.state}`;
   const answer = useSearch(engine, query, mode, revision, documentIds, tuning, toSearchFilter(filters));
 
-  return { query, mode, documentIds, setQuery, setMode, setDocumentIds, filters, setFilters, tuning, changeTuning: setChosen, reranker, answer };
+  return {
+    query,
+    mode,
+    documentIds,
+    setQuery,
+    setMode,
+    setDocumentIds,
+    filters,
+    setFilters,
+    tuning,
+    changeTuning: setChosen,
+    reranker,
+    answer,
+  };
 }

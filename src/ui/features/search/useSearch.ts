@@ -77,31 +77,39 @@ export function useSearch(
       const chips = searchKey === 'null' ? undefined : (JSON.parse(searchKey) as SearchFilter);
       const ids = filterKey ? filterKey.split(',').map(Number) : undefined;
       const combined: SearchFilter | undefined = ids ? { ...chips, documentIds: ids } : chips;
-      engine.search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(combined ? { filter: combined } : {}) }).then(
-        (response) => {
-          if (id !== latest.current) return;
-          const rerank = current.rerank && response.results.length > 1;
-          setState({ response, error: undefined, pending: false, rerank: rerank ? { state: 'running' } : undefined });
-          if (!rerank) return;
-          engine.rerank(text, response.results.map((r) => r.chunkId)).then(
-            (reranked) => {
-              if (id !== latest.current || !reranked) return; // superseded
-              setState({
-                response: applyRerank(response, reranked),
-                error: undefined,
-                pending: false,
-                rerank: { state: 'done', tookMs: reranked.tookMs, depth: reranked.depth },
-              });
-            },
-            (reason: unknown) => {
-              if (id === latest.current) setState((s) => ({ ...s, rerank: { state: 'failed', error: errorMessage(reason) } }));
-            },
-          );
-        },
-        (reason: unknown) => {
-          if (id === latest.current) setState({ response: undefined, error: errorMessage(reason), pending: false });
-        },
-      );
+      engine
+        .search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(combined ? { filter: combined } : {}) })
+        .then(
+          (response) => {
+            if (id !== latest.current) return;
+            const rerank = current.rerank && response.results.length > 1;
+            setState({ response, error: undefined, pending: false, rerank: rerank ? { state: 'running' } : undefined });
+            if (!rerank) return;
+            engine
+              .rerank(
+                text,
+                response.results.map((r) => r.chunkId),
+              )
+              .then(
+                (reranked) => {
+                  if (id !== latest.current || !reranked) return; // superseded
+                  setState({
+                    response: applyRerank(response, reranked),
+                    error: undefined,
+                    pending: false,
+                    rerank: { state: 'done', tookMs: reranked.tookMs, depth: reranked.depth },
+                  });
+                },
+                (reason: unknown) => {
+                  if (id === latest.current)
+                    setState((s) => ({ ...s, rerank: { state: 'failed', error: errorMessage(reason) } }));
+                },
+              );
+          },
+          (reason: unknown) => {
+            if (id === latest.current) setState({ response: undefined, error: errorMessage(reason), pending: false });
+          },
+        );
     }, delay);
     return () => clearTimeout(timer);
   }, [engine, query, mode, revision, filterKey, tuningKey, searchKey]);

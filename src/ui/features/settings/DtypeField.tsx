@@ -23,7 +23,15 @@ export function dtypeOffered(modelId: string, choice: Choice): boolean {
   return spec ? offeredDtypes(spec).includes(choice) : false;
 }
 
-export function DtypeField({ modelId, value, onChange }: { modelId: string; value: Choice; onChange: (value: Choice) => void }) {
+export function DtypeField({
+  modelId,
+  value,
+  onChange,
+}: {
+  modelId: string;
+  value: Choice;
+  onChange: (value: Choice) => void;
+}) {
   const spec = specOf(modelId);
   const offered = spec ? offeredDtypes(spec) : [];
   const auto = spec
@@ -32,7 +40,11 @@ export function DtypeField({ modelId, value, onChange }: { modelId: string; valu
   return (
     <label className="field">
       <span className="field__label">Precision (dtype)</span>
-      <select value={dtypeOffered(modelId, value) ? value : 'auto'} onChange={(e) => onChange(e.target.value as Choice)} data-testid="setting-dtype">
+      <select
+        value={dtypeOffered(modelId, value) ? value : 'auto'}
+        onChange={(e) => onChange(e.target.value as Choice)}
+        data-testid="setting-dtype"
+      >
         <option value="auto">{auto}</option>
         {offered.map((dtype) => (
           <option key={dtype} value={dtype}>

@@ -42,13 +42,14 @@ export function LockSettings({ documentCount }: { documentCount: number }) {
       {lock === 'plain' || lock === undefined ? (
         <>
           <p className="field__hint">
-            Encrypts documents, passages, vectors and indexes with a key made from a passphrase. While locked, Trove shows
-            and answers nothing until the passphrase is entered.
+            Encrypts documents, passages, vectors and indexes with a key made from a passphrase. While locked, Trove
+            shows and answers nothing until the passphrase is entered.
           </p>
           {documentCount > 0 ? (
             <p className="field__hint" data-testid="lock-needs-empty">
-              The lock can only be turned on for an empty library ({documentCount} document{documentCount === 1 ? '' : 's'} now):
-              use Forget everything (Privacy), turn the lock on, then add the files again.
+              The lock can only be turned on for an empty library ({documentCount} document
+              {documentCount === 1 ? '' : 's'} now): use Forget everything (Privacy), turn the lock on, then add the
+              files again.
             </p>
           ) : (
             <>
@@ -58,17 +59,34 @@ export function LockSettings({ documentCount }: { documentCount: number }) {
               <div className="field-row">
                 <label className="field">
                   <span className="field__label">Passphrase</span>
-                  <input type="password" autoComplete="new-password" value={first} onChange={(e) => setFirst(e.target.value)} data-testid="lock-passphrase" />
+                  <input
+                    type="password"
+                    autoComplete="new-password"
+                    value={first}
+                    onChange={(e) => setFirst(e.target.value)}
+                    data-testid="lock-passphrase"
+                  />
                 </label>
                 <label className="field">
                   <span className="field__label">Again</span>
-                  <input type="password" autoComplete="new-password" value={second} onChange={(e) => setSecond(e.target.value)} data-testid="lock-passphrase-again" />
+                  <input
+                    type="password"
+                    autoComplete="new-password"
+                    value={second}
+                    onChange={(e) => setSecond(e.target.value)}
+                    data-testid="lock-passphrase-again"
+                  />
                 </label>
               </div>
               {short && <p className="field__hint">At least {MIN_LENGTH} characters.</p>}
               {mismatch && <p className="field__hint">The two passphrases differ.</p>}
               <label className="check">
-                <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} data-testid="lock-understood" />
+                <input
+                  type="checkbox"
+                  checked={understood}
+                  onChange={(e) => setUnderstood(e.target.checked)}
+                  data-testid="lock-understood"
+                />
                 <span>I understand that losing the passphrase loses the library.</span>
               </label>
               <button
@@ -89,11 +107,23 @@ export function LockSettings({ documentCount }: { documentCount: number }) {
           <div className="field-row">
             <label className="field">
               <span className="field__label">Current passphrase</span>
-              <input type="password" autoComplete="current-password" value={old} onChange={(e) => setOld(e.target.value)} data-testid="change-old" />
+              <input
+                type="password"
+                autoComplete="current-password"
+                value={old}
+                onChange={(e) => setOld(e.target.value)}
+                data-testid="change-old"
+              />
             </label>
             <label className="field">
               <span className="field__label">New passphrase</span>
-              <input type="password" autoComplete="new-password" value={first} onChange={(e) => setFirst(e.target.value)} data-testid="change-new" />
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={first}
+                onChange={(e) => setFirst(e.target.value)}
+                data-testid="change-new"
+              />
             </label>
           </div>
           {short && <p className="field__hint">At least {MIN_LENGTH} characters.</p>}
@@ -109,7 +139,11 @@ export function LockSettings({ documentCount }: { documentCount: number }) {
         </>
       )}
       {message && (
-        <p className={message.kind === 'error' ? 'alert' : 'hint'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="lock-message">
+        <p
+          className={message.kind === 'error' ? 'alert' : 'hint'}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          data-testid="lock-message"
+        >
           {message.text}
         </p>
       )}

@@ -22,7 +22,11 @@ function originOf(value: string | undefined): string | undefined {
   }
 }
 
-export function OllamaSettings({ value, onChange, buildOrigin = import.meta.env.VITE_TROVE_OLLAMA_ORIGIN as string | undefined }: Props) {
+export function OllamaSettings({
+  value,
+  onChange,
+  buildOrigin = import.meta.env.VITE_TROVE_OLLAMA_ORIGIN as string | undefined,
+}: Props) {
   const allowed = originOf(buildOrigin);
   const entered = originOf(value.ollamaOrigin);
   const site = globalThis.location?.origin ?? 'this site’s origin';
@@ -40,8 +44,8 @@ export function OllamaSettings({ value, onChange, buildOrigin = import.meta.env.
         <span>
           Embed with a local Ollama server instead of the model in this page
           <span className="field__hint">
-            Passages and queries are sent to that server (on your machine or network), and the library is embedded
-            again with its model.
+            Passages and queries are sent to that server (on your machine or network), and the library is embedded again
+            with its model.
           </span>
         </span>
       </label>
@@ -83,8 +87,8 @@ export function OllamaSettings({ value, onChange, buildOrigin = import.meta.env.
             </p>
           ) : (
             <p className="field__hint">
-              Pull the model there first (ollama pull {value.ollamaModel || 'nomic-embed-text'}) and let the server accept
-              this site: OLLAMA_ORIGINS={site}.
+              Pull the model there first (ollama pull {value.ollamaModel || 'nomic-embed-text'}) and let the server
+              accept this site: OLLAMA_ORIGINS={site}.
             </p>
           )}
         </>

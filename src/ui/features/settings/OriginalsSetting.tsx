@@ -15,7 +15,10 @@ export function OriginalsSetting({ checked, onChange }: Props) {
   useEffect(() => {
     let live = true;
     engine?.storageStatus().then(
-      (status) => live && status.originals !== undefined && setKept({ count: status.originals, bytes: status.originalsBytes ?? 0 }),
+      (status) =>
+        live &&
+        status.originals !== undefined &&
+        setKept({ count: status.originals, bytes: status.originalsBytes ?? 0 }),
       () => undefined,
     );
     return () => {
@@ -27,7 +30,12 @@ export function OriginalsSetting({ checked, onChange }: Props) {
     <fieldset className="settings__group">
       <legend>Original files</legend>
       <label className="check">
-        <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid="setting-keep-originals" />
+        <input
+          type="checkbox"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          data-testid="setting-keep-originals"
+        />
         <span>
           Keep a copy of each file added
           <span className="field__hint">

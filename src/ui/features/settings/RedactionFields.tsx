@@ -28,9 +28,19 @@ export function patternProblem(spec: CustomPatternSpec): string | undefined {
   }
 }
 
-export function RedactionFields({ value, onChange }: { value: Redaction; onChange: (next: Partial<Redaction>) => void }) {
+export function RedactionFields({
+  value,
+  onChange,
+}: {
+  value: Redaction;
+  onChange: (next: Partial<Redaction>) => void;
+}) {
   const toggleType = (type: BuiltinPiiType, on: boolean) =>
-    onChange({ redactTypes: on ? BUILTIN_PII_TYPES.filter((t) => t === type || value.redactTypes.includes(t)) : value.redactTypes.filter((t) => t !== type) });
+    onChange({
+      redactTypes: on
+        ? BUILTIN_PII_TYPES.filter((t) => t === type || value.redactTypes.includes(t))
+        : value.redactTypes.filter((t) => t !== type),
+    });
   const setPattern = (index: number, patch: Partial<CustomPatternSpec>) =>
     onChange({ redactCustom: value.redactCustom.map((spec, i) => (i === index ? { ...spec, ...patch } : spec)) });
 
@@ -38,12 +48,17 @@ export function RedactionFields({ value, onChange }: { value: Redaction; onChang
     <fieldset className="settings__group" data-testid="settings-redaction">
       <legend>PII redaction</legend>
       <label className="check">
-        <input type="checkbox" checked={value.redactPii} onChange={(e) => onChange({ redactPii: e.target.checked })} data-testid="setting-redact" />
+        <input
+          type="checkbox"
+          checked={value.redactPii}
+          onChange={(e) => onChange({ redactPii: e.target.checked })}
+          data-testid="setting-redact"
+        />
         <span>
           Redact personal data in documents added from now on
           <span className="field__hint">
-            Detected values are replaced by placeholders such as [EMAIL] before anything is stored or indexed: the originals
-            are never kept. Documents already in the library are not changed.
+            Detected values are replaced by placeholders such as [EMAIL] before anything is stored or indexed: the
+            originals are never kept. Documents already in the library are not changed.
           </span>
         </span>
       </label>
@@ -69,7 +84,11 @@ export function RedactionFields({ value, onChange }: { value: Redaction; onChang
             <div key={index} className="field-row custom-pattern" data-testid="custom-pattern">
               <label className="field">
                 <span className="field__label">Label</span>
-                <input value={spec.label} onChange={(e) => setPattern(index, { label: e.target.value })} data-testid="custom-pattern-label" />
+                <input
+                  value={spec.label}
+                  onChange={(e) => setPattern(index, { label: e.target.value })}
+                  data-testid="custom-pattern-label"
+                />
               </label>
               <label className="field">
                 <span className="field__label">Pattern</span>

@@ -30,7 +30,8 @@ const RERANKERS = listRerankers().map((spec) => ({
 }));
 
 function modelLabel(spec: ModelSpec): string {
-  if (spec.testFixture) return `${spec.id} — ${spec.localOnly ? 'offline test fixture' : 'test fixture from the model host'}`;
+  if (spec.testFixture)
+    return `${spec.id} — ${spec.localOnly ? 'offline test fixture' : 'test fixture from the model host'}`;
   const sizes = Object.values(spec.sizeMB);
   const download = sizes.length > 0 ? `, ${Math.min(...sizes)}–${Math.max(...sizes)} MB` : '';
   return `${spec.id}${spec.id === DEFAULT_MODEL_ID ? ' (recommended)' : ''} — ${spec.dims} dims${download}`;
@@ -90,7 +91,10 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraftAsIs] = useState<Draft>();
   // A model without weights of the chosen dtype goes back to automatic.
-  const setDraft = useCallback((update: (d: Draft | undefined) => Draft | undefined) => setDraftAsIs((d) => withOfferedDtype(update(d))), []);
+  const setDraft = useCallback(
+    (update: (d: Draft | undefined) => Draft | undefined) => setDraftAsIs((d) => withOfferedDtype(update(d))),
+    [],
+  );
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const id = useId();
@@ -144,10 +148,17 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
   };
 
   // The user's own (Models view) after the registry's
-  const known = [...MODELS, ...(settings?.customModels ?? []).map((spec) => ({ id: spec.id, label: `${spec.repo} — added by you, ${spec.dims} dims` }))];
-  const models = settings && !known.some((m) => m.id === settings.modelId)
-    ? [...known, { id: settings.modelId, label: settings.modelId }]
-    : known;
+  const known = [
+    ...MODELS,
+    ...(settings?.customModels ?? []).map((spec) => ({
+      id: spec.id,
+      label: `${spec.repo} — added by you, ${spec.dims} dims`,
+    })),
+  ];
+  const models =
+    settings && !known.some((m) => m.id === settings.modelId)
+      ? [...known, { id: settings.modelId, label: settings.modelId }]
+      : known;
 
   return (
     <dialog
@@ -179,7 +190,11 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
             <legend>Embedding model</legend>
             <label className="field">
               <span className="field__label">Model</span>
-              <select value={draft.modelId} onChange={(e) => set('modelId', e.target.value)} data-testid="setting-model">
+              <select
+                value={draft.modelId}
+                onChange={(e) => set('modelId', e.target.value)}
+                data-testid="setting-model"
+              >
                 {models.map((model) => (
                   <option key={model.id} value={model.id}>
                     {model.label}
@@ -191,7 +206,12 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
               </span>
             </label>
             {onOpenModels && (
-              <button type="button" className="button button--small button--quiet" onClick={onOpenModels} data-testid="settings-open-models">
+              <button
+                type="button"
+                className="button button--small button--quiet"
+                onClick={onOpenModels}
+                data-testid="settings-open-models"
+              >
                 Sizes, downloads and your own models…
               </button>
             )}
@@ -203,7 +223,8 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
                 data-testid="setting-remote"
               />
               <span>
-                Allow downloading models from {settings ? modelHostLabel(parseModelHost(settings.modelHost)) : 'the Hugging Face hub'}
+                Allow downloading models from{' '}
+                {settings ? modelHostLabel(parseModelHost(settings.modelHost)) : 'the Hugging Face hub'}
                 <span className="field__hint">
                   {draft.allowRemoteModels
                     ? 'Only model files are downloaded; your documents and queries stay here.'
@@ -269,14 +290,20 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
                 onChange={(e) => set('maxFileMB', e.target.valueAsNumber)}
               />
             </label>
-            <span className="field__hint">Applies to documents added from now on. Larger files are refused before they are read.</span>
+            <span className="field__hint">
+              Applies to documents added from now on. Larger files are refused before they are read.
+            </span>
           </fieldset>
 
           <fieldset className="settings__group">
             <legend>Reranker</legend>
             <label className="field">
               <span className="field__label">Cross-encoder</span>
-              <select value={draft.rerankerId} onChange={(e) => set('rerankerId', e.target.value)} data-testid="setting-reranker">
+              <select
+                value={draft.rerankerId}
+                onChange={(e) => set('rerankerId', e.target.value)}
+                data-testid="setting-reranker"
+              >
                 {RERANKERS.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.label}
@@ -284,17 +311,28 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
                 ))}
               </select>
             </label>
-            <NumberField label="Passages reranked" value={draft.rerankDepth} min={SETTING_LIMITS.rerankDepth.min} max={SETTING_LIMITS.rerankDepth.max} testId="setting-rerank-depth" onChange={(v) => set('rerankDepth', v)} />
+            <NumberField
+              label="Passages reranked"
+              value={draft.rerankDepth}
+              min={SETTING_LIMITS.rerankDepth.min}
+              max={SETTING_LIMITS.rerankDepth.max}
+              testId="setting-rerank-depth"
+              onChange={(v) => set('rerankDepth', v)}
+            />
             <label className="field">
               <span className="field__label">Rerank by default</span>
-              <select value={draft.rerankDefault} onChange={(e) => set('rerankDefault', e.target.value as EngineSettings['rerankDefault'])} data-testid="setting-rerank-default">
+              <select
+                value={draft.rerankDefault}
+                onChange={(e) => set('rerankDefault', e.target.value as EngineSettings['rerankDefault'])}
+                data-testid="setting-rerank-default"
+              >
                 <option value="auto">When fast enough on this device</option>
                 <option value="on">Always</option>
                 <option value="off">Never</option>
               </select>
               <span className="field__hint">
-                The reranker is timed when it loads; with “when fast enough” it starts on only if about 10 passages fit in a second.
-                The switch beside the search modes overrides it per query.
+                The reranker is timed when it loads; with “when fast enough” it starts on only if about 10 passages fit
+                in a second. The switch beside the search modes overrides it per query.
               </span>
             </label>
           </fieldset>
@@ -336,7 +374,14 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
               </select>
             </label>
             <div className="field-row">
-              <NumberField label="M (links per node)" value={draft.hnswM} min={SETTING_LIMITS.hnswM.min} max={SETTING_LIMITS.hnswM.max} testId="setting-m" onChange={(v) => set('hnswM', v)} />
+              <NumberField
+                label="M (links per node)"
+                value={draft.hnswM}
+                min={SETTING_LIMITS.hnswM.min}
+                max={SETTING_LIMITS.hnswM.max}
+                testId="setting-m"
+                onChange={(v) => set('hnswM', v)}
+              />
               <NumberField
                 label="efConstruction"
                 value={draft.hnswEfConstruction}
@@ -345,7 +390,14 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
                 testId="setting-ef-construction"
                 onChange={(v) => set('hnswEfConstruction', v)}
               />
-              <NumberField label="ef (search)" value={draft.hnswEf} min={SETTING_LIMITS.hnswEf.min} max={SETTING_LIMITS.hnswEf.max} testId="setting-ef" onChange={(v) => set('hnswEf', v)} />
+              <NumberField
+                label="ef (search)"
+                value={draft.hnswEf}
+                min={SETTING_LIMITS.hnswEf.min}
+                max={SETTING_LIMITS.hnswEf.max}
+                testId="setting-ef"
+                onChange={(v) => set('hnswEf', v)}
+              />
             </div>
             <span className="field__hint">
               Changing the index, quantization, M or efConstruction rebuilds the index from the stored vectors; nothing
@@ -360,7 +412,11 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
             <legend>Scans and photos</legend>
             <label className="field">
               <span className="field__label">Read text from images (OCR)</span>
-              <select value={draft.ocrMode} onChange={(e) => set('ocrMode', e.target.value as Draft['ocrMode'])} data-testid="setting-ocr">
+              <select
+                value={draft.ocrMode}
+                onChange={(e) => set('ocrMode', e.target.value as Draft['ocrMode'])}
+                data-testid="setting-ocr"
+              >
                 <option value="no-text-layer">Pages without a text layer (scans, photos)</option>
                 <option value="always">Every page</option>
                 <option value="never">Never</option>
@@ -400,7 +456,14 @@ function pick(settings: EngineSettings): Draft {
 }
 
 /** A whole-number input bound to one draft field. */
-function NumberField(props: { label: string; value: number; min: number; max: number; testId: string; onChange: (v: number) => void }) {
+function NumberField(props: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  testId: string;
+  onChange: (v: number) => void;
+}) {
   return (
     <label className="field">
       <span className="field__label">{props.label}</span>

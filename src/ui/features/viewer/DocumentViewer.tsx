@@ -126,7 +126,9 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
         setDoc(value);
         if (value.format !== 'pdf') return;
         if (!value.hasOriginal || !loadOriginal) {
-          setViewNote('Shown as text: the original PDF was not kept (Settings, “Keep a copy of each file added”, was off when it was added).');
+          setViewNote(
+            'Shown as text: the original PDF was not kept (Settings, “Keep a copy of each file added”, was off when it was added).',
+          );
           return;
         }
         setView('page');
@@ -161,10 +163,15 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
     setOriginalBusy(true);
     loadOriginal(target.documentId)
       .then((file) => (file ? handle(file) : setViewNote('The original file is not kept for this document.')))
-      .catch((reason: unknown) => setViewNote(`The original could not be read: ${reason instanceof Error ? reason.message : String(reason)}`))
+      .catch((reason: unknown) =>
+        setViewNote(`The original could not be read: ${reason instanceof Error ? reason.message : String(reason)}`),
+      )
       .finally(() => setOriginalBusy(false));
   };
-  const canOpenInTab = doc ? viewableType(doc.format === 'pdf' ? 'application/pdf' : doc.format === 'image' ? '' : 'text/plain', doc.name) !== undefined : false;
+  const canOpenInTab = doc
+    ? viewableType(doc.format === 'pdf' ? 'application/pdf' : doc.format === 'image' ? '' : 'text/plain', doc.name) !==
+      undefined
+    : false;
 
   const units = useMemo(() => (doc && target ? layout(doc, target) : []), [doc, target]);
   const matchCount = units.reduce((sum, unit) => sum + unit.matches.length, 0);
@@ -182,7 +189,12 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
 
   const go = (step: number) => {
     if (matchCount === 0) return;
-    const next = current < 0 ? (step > 0 ? firstMatchAfterPassage(units) : matchCount - 1) : (current + step + matchCount) % matchCount;
+    const next =
+      current < 0
+        ? step > 0
+          ? firstMatchAfterPassage(units)
+          : matchCount - 1
+        : (current + step + matchCount) % matchCount;
     setView('text');
     setCurrent(next);
   };
@@ -210,35 +222,75 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
         </h2>
         <div className="viewer__nav">
           <span className="viewer__count" aria-live="polite" data-testid="viewer-count">
-            {matchCount === 0 ? 'No matches' : current < 0 ? `${matchCount} matches` : `${current + 1} of ${matchCount}`}
+            {matchCount === 0
+              ? 'No matches'
+              : current < 0
+                ? `${matchCount} matches`
+                : `${current + 1} of ${matchCount}`}
           </span>
-          <button type="button" className="icon-button" aria-label="Previous match" title="Previous match (Shift+F3)"
-            disabled={matchCount === 0} onClick={() => go(-1)} data-testid="viewer-previous">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Previous match"
+            title="Previous match (Shift+F3)"
+            disabled={matchCount === 0}
+            onClick={() => go(-1)}
+            data-testid="viewer-previous"
+          >
             ↑
           </button>
-          <button type="button" className="icon-button" aria-label="Next match" title="Next match (F3)"
-            disabled={matchCount === 0} onClick={() => go(1)} data-testid="viewer-next">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Next match"
+            title="Next match (F3)"
+            disabled={matchCount === 0}
+            onClick={() => go(1)}
+            data-testid="viewer-next"
+          >
             ↓
           </button>
           {doc?.hasOriginal && loadOriginal && (
             <>
-              <button type="button" className="icon-button" aria-label="Download the original file" title="Download the original file"
-                disabled={originalBusy} onClick={() => withOriginal((file) => downloadBytes(file.bytes, file.name))}
-                data-testid="viewer-download">
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Download the original file"
+                title="Download the original file"
+                disabled={originalBusy}
+                onClick={() => withOriginal((file) => downloadBytes(file.bytes, file.name))}
+                data-testid="viewer-download"
+              >
                 ⤓
               </button>
               {canOpenInTab && (
-                <button type="button" className="icon-button" aria-label="Open the original in a new tab" title="Open the original in a new tab"
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label="Open the original in a new tab"
+                  title="Open the original in a new tab"
                   disabled={originalBusy}
-                  onClick={() => withOriginal((file) => openBytesInTab(file.bytes, file.type, file.name) || downloadBytes(file.bytes, file.name))}
-                  data-testid="viewer-open-original">
+                  onClick={() =>
+                    withOriginal(
+                      (file) =>
+                        openBytesInTab(file.bytes, file.type, file.name) || downloadBytes(file.bytes, file.name),
+                    )
+                  }
+                  data-testid="viewer-open-original"
+                >
                   ↗
                 </button>
               )}
             </>
           )}
-          <button type="button" className="icon-button" aria-label="Close document" title="Close (Esc)"
-            onClick={onClose} data-testid="viewer-close">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close document"
+            title="Close (Esc)"
+            onClick={onClose}
+            data-testid="viewer-close"
+          >
             ×
           </button>
         </div>
@@ -246,9 +298,17 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
       {doc?.format === 'pdf' && doc.hasOriginal && loadOriginal && (
         <div className="viewer__tabs" role="tablist" aria-label="Show the PDF as">
           {(['page', 'text'] as const).map((tab) => (
-            <button key={tab} type="button" role="tab" id={`${tabsId}-${tab}`} aria-selected={view === tab}
-              aria-controls={`${tabsId}-panel`} className={view === tab ? 'viewer__tab viewer__tab--active' : 'viewer__tab'}
-              onClick={() => setView(tab)} data-testid={`viewer-tab-${tab}`}>
+            <button
+              key={tab}
+              type="button"
+              role="tab"
+              id={`${tabsId}-${tab}`}
+              aria-selected={view === tab}
+              aria-controls={`${tabsId}-panel`}
+              className={view === tab ? 'viewer__tab viewer__tab--active' : 'viewer__tab'}
+              onClick={() => setView(tab)}
+              data-testid={`viewer-tab-${tab}`}
+            >
               {tab === 'page' ? 'Page' : 'Text'}
             </button>
           ))}
@@ -260,8 +320,16 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
         </p>
       )}
       {/* Focused on open (not the "previous match" button) so arrow keys scroll it; Enter steps to the next match. */}
-      <div ref={body} id={`${tabsId}-panel`} className={`viewer__body viewer__body--${doc?.format ?? 'loading'}`} tabIndex={0} autoFocus
-        role="document" aria-label={doc ? `${doc.name}, document text` : 'Document'} data-testid="viewer-body">
+      <div
+        ref={body}
+        id={`${tabsId}-panel`}
+        className={`viewer__body viewer__body--${doc?.format ?? 'loading'}`}
+        tabIndex={0}
+        autoFocus
+        role="document"
+        aria-label={doc ? `${doc.name}, document text` : 'Document'}
+        data-testid="viewer-body"
+      >
         {error ? (
           <p className="alert" role="alert">
             The document could not be opened: {error}
@@ -270,7 +338,13 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
           <p className="hint">Opening the document…</p>
         ) : view === 'page' ? (
           original ? (
-            <PdfPageView bytes={original.bytes} name={doc.name} passagePage={passagePage} passage={passageText} onFail={pageFailed} />
+            <PdfPageView
+              bytes={original.bytes}
+              name={doc.name}
+              passagePage={passagePage}
+              passage={passageText}
+              onFail={pageFailed}
+            />
           ) : (
             <p className="hint">Opening the PDF…</p>
           )
@@ -285,18 +359,24 @@ export function DocumentViewer({ target, load, onClose, loadOriginal }: Props) {
 function UnitView({ unit, current }: { unit: Unit; current: number }) {
   // Matches are marks of their own; the passage is one mark around its pieces, so it reads (and scrolls) as one.
   const render = (piece: Piece, index: number): ReactNode => {
-    const text = unit.styles?.length ? styled(unit.text, piece.start, piece.end, unit.styles) : unit.text.slice(piece.start, piece.end);
+    const text = unit.styles?.length
+      ? styled(unit.text, piece.start, piece.end, unit.styles)
+      : unit.text.slice(piece.start, piece.end);
     if (piece.match < 0) return <span key={index}>{text}</span>;
     const global = unit.firstMatch + piece.match;
     return (
-      <mark key={index} className={global === current ? 'viewer__match viewer__match--current' : 'viewer__match'} data-match={global}>
+      <mark
+        key={index}
+        className={global === current ? 'viewer__match viewer__match--current' : 'viewer__match'}
+        data-match={global}
+      >
         {text}
       </mark>
     );
   };
   const all = pieces(0, unit.text.length, unit.passage, unit.matches);
   const content: ReactNode[] = [];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     if (!all[i]!.passage) {
       content.push(render(all[i]!, i));
       i++;
@@ -353,7 +433,13 @@ function UnitView({ unit, current }: { unit: Unit; current: number }) {
   );
 }
 
-const STYLE_TAGS: Record<InlineStyle, 'strong' | 'em' | 'code' | 's' | 'u'> = { strong: 'strong', em: 'em', code: 'code', strike: 's', link: 'u' };
+const STYLE_TAGS: Record<InlineStyle, 'strong' | 'em' | 'code' | 's' | 'u'> = {
+  strong: 'strong',
+  em: 'em',
+  code: 'code',
+  strike: 's',
+  link: 'u',
+};
 
 /** [start, end) of `text` with its inline styles as nested elements (text nodes only). */
 function styled(text: string, start: number, end: number, spans: readonly StyledSpan[]): ReactNode {
@@ -365,7 +451,11 @@ function styled(text: string, start: number, end: number, spans: readonly Styled
     for (const style of stylesAt(spans, s, e)) {
       const Tag = STYLE_TAGS[style];
       node = (
-        <Tag key={`${s}-${style}`} className={`viewer__inline viewer__inline--${style}`} {...(style === 'link' ? { title: 'Link (not followed)' } : {})}>
+        <Tag
+          key={`${s}-${style}`}
+          className={`viewer__inline viewer__inline--${style}`}
+          {...(style === 'link' ? { title: 'Link (not followed)' } : {})}
+        >
           {node}
         </Tag>
       );

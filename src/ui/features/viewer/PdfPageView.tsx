@@ -118,7 +118,11 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
       element.width = Math.floor(viewport.width * ratio);
       element.height = Math.floor(viewport.height * ratio);
       setSize({ width: viewport.width, height: viewport.height });
-      render = proxy.render({ canvas: element, viewport, transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0] });
+      render = proxy.render({
+        canvas: element,
+        viewport,
+        transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0],
+      });
       await render.promise;
       if (!live) return;
       setDrawing(false);
@@ -140,33 +144,55 @@ export function PdfPageView({ bytes, name, passagePage, passage, onFail }: Props
 
   // Bring the marked passage into view once it is placed.
   useEffect(() => {
-    if (rects.length > 0) frame.current?.querySelector('[data-testid="pdf-highlight"]')?.scrollIntoView({ block: 'center' });
+    if (rects.length > 0)
+      frame.current?.querySelector('[data-testid="pdf-highlight"]')?.scrollIntoView({ block: 'center' });
   }, [rects]);
 
   const pages = pdf?.numPages;
   return (
     <div className="pdf-view" data-testid="pdf-view">
       <div className="pdf-view__nav">
-        <button type="button" className="button button--small button--quiet" disabled={!pages || page <= 1}
-          onClick={() => setPage((p) => p - 1)} data-testid="pdf-previous-page">
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          disabled={!pages || page <= 1}
+          onClick={() => setPage((p) => p - 1)}
+          data-testid="pdf-previous-page"
+        >
           ← Previous page
         </button>
         <span className="pdf-view__page" aria-live="polite" data-testid="pdf-page-number">
           {pages ? `Page ${page} of ${pages}` : 'Opening the PDF…'}
         </span>
-        <button type="button" className="button button--small button--quiet" disabled={!pages || page >= pages}
-          onClick={() => setPage((p) => p + 1)} data-testid="pdf-next-page">
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          disabled={!pages || page >= pages}
+          onClick={() => setPage((p) => p + 1)}
+          data-testid="pdf-next-page"
+        >
           Next page →
         </button>
       </div>
       <div ref={frame} className="pdf-view__frame">
         <div className="pdf-view__page-box" style={size && { width: size.width, height: size.height }}>
-          <canvas ref={canvas} className="pdf-view__canvas" data-testid="pdf-canvas" data-drawing={drawing ? 'true' : 'false'}
-            style={size && { width: size.width, height: size.height }} role="img"
-            aria-label={`Page ${page} of ${name}${rects.length > 0 ? ', with the passage marked' : ''}. The Text tab has this page's text.`} />
+          <canvas
+            ref={canvas}
+            className="pdf-view__canvas"
+            data-testid="pdf-canvas"
+            data-drawing={drawing ? 'true' : 'false'}
+            style={size && { width: size.width, height: size.height }}
+            role="img"
+            aria-label={`Page ${page} of ${name}${rects.length > 0 ? ', with the passage marked' : ''}. The Text tab has this page's text.`}
+          />
           {rects.map((rect, i) => (
-            <div key={i} className="pdf-view__mark" data-testid="pdf-highlight" aria-hidden="true"
-              style={{ left: rect.left, top: rect.top, width: rect.width, height: rect.height }} />
+            <div
+              key={i}
+              className="pdf-view__mark"
+              data-testid="pdf-highlight"
+              aria-hidden="true"
+              style={{ left: rect.left, top: rect.top, width: rect.width, height: rect.height }}
+            />
           ))}
         </div>
       </div>

@@ -10,7 +10,12 @@ const text = (items: PageTextItem[], ranges: ReturnType<typeof findPassage>) =>
 
 describe('passage on a PDF page', () => {
   it('finds a passage across items despite line breaks, hyphenation and spacing', () => {
-    const items = [line('Intro text here.', 0), line('Kelp forests grow fast in cold, nutri-', 1), line('ent-rich water; they shelter', 2), line('fish. Unrelated after.', 3)];
+    const items = [
+      line('Intro text here.', 0),
+      line('Kelp forests grow fast in cold, nutri-', 1),
+      line('ent-rich water; they shelter', 2),
+      line('fish. Unrelated after.', 3),
+    ];
     const ranges = findPassage(items, 'Kelp forests grow fast in cold, nutrient-rich water;  they shelter fish.');
     expect(text(items, ranges)).toBe('Kelp forests grow fast in cold, nutri|ent-rich water; they shelter|fish');
     expect(ranges.map((r) => r.item)).toEqual([1, 2, 3]);
@@ -18,9 +23,13 @@ describe('passage on a PDF page', () => {
 
   it('marks the part on this page of a passage that runs onto the next (prefix) or began on the previous (suffix)', () => {
     const items = [line('Other words first.', 0), line('The harbour seals rest on', 1)];
-    expect(text(items, findPassage(items, 'The harbour seals rest on the rocks at low tide.'))).toBe('The harbour seals rest on');
+    expect(text(items, findPassage(items, 'The harbour seals rest on the rocks at low tide.'))).toBe(
+      'The harbour seals rest on',
+    );
     const next = [line('the rocks at low tide.', 0), line('New section.', 1)];
-    expect(text(next, findPassage(next, 'The harbour seals rest on the rocks at low tide.'))).toBe('the rocks at low tide');
+    expect(text(next, findPassage(next, 'The harbour seals rest on the rocks at low tide.'))).toBe(
+      'the rocks at low tide',
+    );
   });
 
   it('finds nothing for a passage from another page (no short accidental match)', () => {

@@ -131,7 +131,12 @@ function multiply(m1: readonly number[], m2: readonly number[]): number[] {
  * characters (proportional, so close for body text). `viewport` is the page viewport's transform; `scale` its scale.
  * Ranges on the same line that touch are merged into one rectangle.
  */
-export function highlightRects(items: readonly PageTextItem[], ranges: readonly ItemRange[], viewport: readonly number[], scale: number): Rect[] {
+export function highlightRects(
+  items: readonly PageTextItem[],
+  ranges: readonly ItemRange[],
+  viewport: readonly number[],
+  scale: number,
+): Rect[] {
   const rects: Rect[] = [];
   for (const range of ranges) {
     const item = items[range.item]!;
@@ -143,7 +148,12 @@ export function highlightRects(items: readonly PageTextItem[], ranges: readonly 
     const right = m[4]! + (width * range.end) / item.str.length;
     // A little padding: character widths are proportional estimates, and the mark should cover whole glyphs.
     const pad = fontHeight * 0.12;
-    const rect = { left: left - pad, top: m[5]! - fontHeight, width: Math.max(1, right - left) + 2 * pad, height: fontHeight * 1.2 };
+    const rect = {
+      left: left - pad,
+      top: m[5]! - fontHeight,
+      width: Math.max(1, right - left) + 2 * pad,
+      height: fontHeight * 1.2,
+    };
     const last = rects.at(-1);
     if (last && Math.abs(last.top - rect.top) < fontHeight * 0.3 && rect.left - (last.left + last.width) < fontHeight) {
       const end = Math.max(last.left + last.width, rect.left + rect.width);

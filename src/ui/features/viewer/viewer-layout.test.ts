@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { layout, type ViewerDocument } from './DocumentViewer.tsx';
 
-const slice = (text: string, span: readonly [number, number] | undefined) => (span ? text.slice(span[0], span[1]) : undefined);
+const slice = (text: string, span: readonly [number, number] | undefined) =>
+  span ? text.slice(span[0], span[1]) : undefined;
 
 describe('viewer layout', () => {
   it('Markdown: blocks shown without markup, the passage mapped onto the shown text', () => {
@@ -29,7 +30,10 @@ describe('viewer layout', () => {
   it('text: one numbered line per line, the passage cut to each line it touches', () => {
     const text = 'first line\nsecond oil line\nthird line';
     const start = text.indexOf('oil');
-    const units = layout({ name: 'a.txt', format: 'text', text, blocks: [] }, { documentId: 1, start, end: text.indexOf('third') + 5, query: 'line' });
+    const units = layout(
+      { name: 'a.txt', format: 'text', text, blocks: [] },
+      { documentId: 1, start, end: text.indexOf('third') + 5, query: 'line' },
+    );
     expect(units.map((u) => u.lineNumber)).toEqual([1, 2, 3]);
     expect(units.map((u) => slice(u.text, u.passage))).toEqual([undefined, 'oil line', 'third']);
     // Match numbers run through the whole document.

@@ -21,7 +21,16 @@ describe('findMatches', () => {
 describe('pieces', () => {
   it('splits at passage and match boundaries and labels each piece', () => {
     // text: 0123456789
-    const result = pieces(0, 10, [2, 6], [[1, 3], [5, 7], [8, 9]]);
+    const result = pieces(
+      0,
+      10,
+      [2, 6],
+      [
+        [1, 3],
+        [5, 7],
+        [8, 9],
+      ],
+    );
     expect(result).toEqual([
       { start: 0, end: 1, passage: false, match: -1 },
       { start: 1, end: 2, passage: false, match: 0 },
