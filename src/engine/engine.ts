@@ -22,54 +22,7 @@
 //   services/library-backup.ts     .trove export and import, storage status
 //   services/library-map.ts        the 2-D embedding map
 //   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
-import type {
-  CollectionSummary,
-  ContextRequest,
-  ContextResponse,
-  DocumentContent,
-  DocumentSummary,
-  EngineSettings,
-  FileInput,
-  IngestProgress,
-} from './api/index.ts';
-import type {
-  LibraryEvent,
-  LibraryStats,
-  LockState,
-  ModelStatus,
-  OriginalDocument,
-  RerankerStatus,
-  RerankRequest,
-  RerankResponse,
-} from './api/index.ts';
-import type { SearchOptions, SearchResponse, TroveApi } from './api/index.ts';
-import type {
-  EvaluateRequest,
-  EvaluationProgress,
-  EvaluationRun,
-  EvaluationSetInfo,
-  ModelComparison,
-  ModelComparisonProgress,
-} from './api/index.ts';
-import type {
-  BackupProgress,
-  ExportOptions,
-  ImportOptions,
-  ImportSummary,
-  StorageStatus,
-  HealthReport,
-  LibraryMap,
-  MapOptions,
-} from './api/index.ts';
-import type {
-  CustomModelCheck,
-  DownloadProgress,
-  ModelInfo,
-  ModelKind,
-  ModelsOverview,
-  PassagePage,
-  RecordPreview,
-} from './api/index.ts';
+import type { SearchOptions, TroveApi } from './api/index.ts';
 import type { EmbedderLoader } from './embed/embedder-backend.ts';
 import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
 import { previewRecords } from './ingest/record-preview.ts';
@@ -91,7 +44,7 @@ import { IngestPipeline, type ChunkFn, type ParseFn } from './services/ingest-pi
 import { LibraryBackups, type StorageProbe } from './services/library-backup.ts';
 import { LibraryEditing, type Transfer } from './services/library-editing.ts';
 import { LibraryMapping } from './services/library-map.ts';
-import { LibraryOpening, type Opened } from './services/library-opening.ts';
+import { LibraryOpening } from './services/library-opening.ts';
 import { LockAndForget } from './services/lock-and-forget.ts';
 import { ModelCacheService } from './services/model-cache-service.ts';
 import { ModelComparisons } from './services/model-comparison.ts';
@@ -160,6 +113,8 @@ export class TroveEngine implements TroveApi {
   private readonly modelCache: ModelCacheService;
   private readonly customModels: CustomModels;
 
+  // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
+  // prettier-ignore
   constructor(deps: EngineDependencies) {
     const { library, catalogue } = this;
     const name = deps.libraryName ?? 'trove';
@@ -167,353 +122,158 @@ export class TroveEngine implements TroveApi {
     const store = () => library.content();
     const settings = () => this.settings.value;
     const serving = () => this.modelSwitch.serving();
+    const answering = () => this.modelSwitch.answering();
     const queue = new WorkQueue((task) => this.sync.runAsWriter(task));
-    this.sync = new CrossTabSync({
-      library,
-      catalogue,
-      channel,
-      queue,
-      writer: deps.lock ?? writerLock(`${name}:writer`),
-      reloadLibrary: () => this.indexes.reload(),
-      reloadSettings: () => this.settings.refresh(),
-      refreshModel: () => this.model.refresh(),
-      lockHere: () => this.locking.lockHere(),
-      snapshotDelayMs: deps.snapshotDelayMs,
-    });
+    const writer = deps.lock ?? writerLock(`${name}:writer`);
     const indexes = (this.indexes = new LibraryIndexes({ catalogue, store, settings }));
+    const vectorsChanged = () => indexes.vectorsChanged();
     const parsing = fileParsing(deps.parsing);
+    this.sync = new CrossTabSync({
+      library, catalogue, channel, queue, writer, snapshotDelayMs: deps.snapshotDelayMs,
+      reloadLibrary: () => indexes.reload(), reloadSettings: () => this.settings.refresh(),
+      refreshModel: () => this.model.refresh(), lockHere: () => this.locking.lockHere(),
+    });
     this.settings = new SettingsStore(() => library.settingsStore(), {
-      queue,
-      rerankerChanged: () => this.reranking.settingsChanged(),
-      stopOcr: () => parsing.stopOcr(),
-      reloadLibrary: () => indexes.reload(),
+      queue, rerankerChanged: () => this.reranking.settingsChanged(), stopOcr: () => parsing.stopOcr(),
+      reloadLibrary: () => indexes.reload(), applyIndexPolicy: () => indexes.applyPolicy(),
       switchModel: () => this.modelSwitch.switchModel(),
-      applyIndexPolicy: () => indexes.applyPolicy(),
     });
     const deviceChoices = new DeviceChoices({ openStore: () => library.store, store, queue });
-    const loadEmbedder = deps.loadEmbedder;
+    const { loadEmbedder } = deps;
     this.modelSwitch = new ModelSwitch({
-      store,
-      catalogue,
-      indexes,
-      model: () => this.model,
-      queue,
-      settings,
-      loadEmbedder,
-      backfill: () => this.pipeline.backfill(),
-      locked: () => library.locked,
+      store, catalogue, indexes, queue, settings, loadEmbedder, locked: () => library.locked,
+      model: () => this.model, backfill: () => this.pipeline.backfill(),
     });
     const model = (this.model = new ModelLifecycle(loadEmbedder, {
-      settings,
-      pendingVectors: () => catalogue.pendingVectors,
-      previousModel: () => this.modelSwitch.previousModelId(),
+      settings, previousModel: () => this.modelSwitch.previousModelId(),
       onLoaded: (embedder, current) => this.modelSwitch.modelLoaded(embedder, current),
-      passages: () => catalogue.chunkCount,
-      storedFingerprint: () => this.modelSwitch.storedFingerprint(),
-      libraryPassages: () => catalogue.chunkCount,
+      storedFingerprint: () => this.modelSwitch.storedFingerprint(), pendingVectors: () => catalogue.pendingVectors,
+      passages: () => catalogue.chunkCount, libraryPassages: () => catalogue.chunkCount,
       measureSpeed: (embedder) => embedSpeed(embedder, library.store, catalogue),
-      deviceChecks: deviceChoices.deviceChecks,
-      declinedChanges: deviceChoices.declinedChanges,
+      deviceChecks: deviceChoices.deviceChecks, declinedChanges: deviceChoices.declinedChanges,
     }));
     this.pipeline = new IngestPipeline({
-      store,
-      catalogue,
-      model,
-      queue,
-      settings,
-      parse: deps.parse ?? ((...args) => parsing.parse(...args)),
-      chunk: deps.chunk ?? chunkForIndex,
-      vectorsChanged: () => indexes.vectorsChanged(),
-      announce: (progress) => this.jobs.announce(progress),
+      store, catalogue, model, queue, settings, vectorsChanged, chunk: deps.chunk ?? chunkForIndex,
+      parse: deps.parse ?? ((...args) => parsing.parse(...args)), announce: (p) => this.jobs.announce(p),
     });
     const cancelDocument = (id: number) => this.pipeline.cancelDocument(id);
-    this.searching = new SearchService({
-      store,
-      catalogue,
-      model,
-      settings,
-      serving,
-      fuse: deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK)),
-    });
-    this.editing = new LibraryEditing({
-      store,
-      catalogue,
-      queue,
-      model,
-      vectorsChanged: () => indexes.vectorsChanged(),
-      cancelDocument,
-      transfer: deps.transfer,
-    });
+    const fuse: FuseFn = deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK));
+    this.searching = new SearchService({ store, catalogue, model, settings, serving, fuse });
+    const search = (query: string, options: SearchOptions) => this.searching.search(query, options);
+    const { transfer } = deps;
+    this.editing = new LibraryEditing({ store, catalogue, queue, model, vectorsChanged, cancelDocument, transfer });
     this.opening = new LibraryOpening({
-      library,
-      indexes,
-      model,
-      openStore: deps.openStore,
-      settings: this.settings,
-      sync: this.sync,
-      deviceChoices,
-      startVectors: (opened) => this.modelSwitch.start(opened),
-      resumeInterrupted: () => this.pipeline.resumeInterrupted(),
+      library, indexes, model, openStore: deps.openStore, settings: this.settings, sync: this.sync, deviceChoices,
+      startVectors: (opened) => this.modelSwitch.start(opened), resumeInterrupted: () => this.pipeline.resumeInterrupted(),
     });
     this.locking = new LockAndForget({
-      library,
-      catalogue,
-      indexes,
-      queue,
-      channel,
-      model,
-      settings,
-      cancelDocument,
-      sync: this.sync,
-      load: (opened) => this.opening.load(opened),
-      forgetSwitch: () => this.modelSwitch.forget(),
+      library, catalogue, indexes, queue, channel, model, settings, cancelDocument, sync: this.sync,
+      load: (opened) => this.opening.load(opened), forgetSwitch: () => this.modelSwitch.forget(),
       wipeStorage: deps.wipeStorage,
     });
-    const answering = () => this.modelSwitch.answering();
-    const search = (query: string, options: SearchOptions) => this.searching.search(query, options);
-    this.reranking = new RerankService(deps.loadReranker, {
-      settings,
-      store,
-      model,
-      search,
-      docs: () => catalogue.docs,
-      embedder: answering,
-    });
+    const docs = () => catalogue.docs;
+    this.reranking = new RerankService(deps.loadReranker, { settings, store, model, search, docs, embedder: answering });
     this.comparisons = new ModelComparisons({ settings, current: answering, loadEmbedder });
-    this.healthChecks = new LibraryHealth({
-      store,
-      catalogue,
-      queue,
-      serving,
-      deleteDocument: (id) => this.editing.deleteDocument(id),
-    });
+    const deleteDocument = (id: number) => this.editing.deleteDocument(id);
+    this.healthChecks = new LibraryHealth({ store, catalogue, queue, serving, deleteDocument });
     this.evaluation = new EvaluationService({
-      search,
-      serving,
-      requireLibrary: store,
-      rerank: (query, chunkIds) => this.reranking.rerank(query, chunkIds),
-      ingest: (files, onProgress) => this.pipeline.ingest(files, onProgress),
-      listCollections: () => this.editing.listCollections(),
-      createCollection: (collection) => this.editing.createCollection(collection),
-      documentNames: (collection) => catalogue.documentNames(collection),
-      recordEvaluation: (fingerprint) => this.healthChecks.recordEvaluation(fingerprint),
-      evaluated: (set) => this.comparisons.evaluated(set),
+      search, serving, requireLibrary: store, ingest: (files, onProgress) => this.pipeline.ingest(files, onProgress),
+      rerank: (query, chunkIds) => this.reranking.rerank(query, chunkIds), evaluated: (set) => this.comparisons.evaluated(set),
+      listCollections: () => this.editing.listCollections(), createCollection: (c) => this.editing.createCollection(c),
+      documentNames: (c) => catalogue.documentNames(c), recordEvaluation: (f) => this.healthChecks.recordEvaluation(f),
     });
     this.backups = new LibraryBackups({
-      store,
-      catalogue,
-      queue,
-      openStore: () => library.store,
-      servingModel: () => this.modelSwitch.servingModel(),
-      persistVectors: () => indexes.vectorsChanged(),
-      reload: () => this.modelSwitch.reloadThenBackfill(),
-      storage: deps.storage,
-      appVersion: deps.appVersion,
+      store, catalogue, queue, openStore: () => library.store, servingModel: () => this.modelSwitch.servingModel(),
+      persistVectors: vectorsChanged, reload: () => this.modelSwitch.reloadThenBackfill(),
+      storage: deps.storage, appVersion: deps.appVersion,
     });
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });
     this.customModels = new CustomModels({
-      settings,
-      updateSettings: (patch) => this.settings.update(patch),
-      localModelUrl: () => this.modelCache.localModelUrl(),
-      removeCached: (id) => this.modelCache.remove('embedding', id),
+      settings, updateSettings: (patch) => this.settings.update(patch),
+      localModelUrl: () => this.modelCache.localModelUrl(), removeCached: (id) => this.modelCache.remove('embedding', id),
     });
   }
 
+  // Each TroveApi call, typed by the contract, handed on in one line; calls that only register or cancel answer
+  // once done (`void`). Own properties, not prototype methods: comlink calls them the same way.
+
   // Library (library-opening.ts, library-indexes.ts, cross-tab-sync.ts, library-editing.ts)
-  init(overrides?: Partial<EngineSettings>, requested?: Partial<EngineSettings>): Promise<Opened> {
-    return this.opening.init(overrides, requested);
-  }
-  async ping(): Promise<number> {
-    return Date.now();
-  }
-  async stats(): Promise<LibraryStats> {
-    return this.indexes.stats();
-  }
-  async onLibraryEvent(listener: (event: LibraryEvent) => void): Promise<void> {
-    this.sync.onLibraryEvent(listener);
-  }
-  listDocuments(): Promise<DocumentSummary[]> {
-    return this.editing.listDocuments();
-  }
-  getDocument(id: number): Promise<DocumentContent> {
-    return this.editing.getDocument(id);
-  }
-  listPassages(documentId: number, offset: number, limit: number): Promise<PassagePage> {
-    return this.editing.listPassages(documentId, offset, limit);
-  }
-  getOriginal(id: number): Promise<OriginalDocument | undefined> {
-    return this.editing.getOriginal(id);
-  }
-  setTags(documentIds: number[], tags: string[], mode: 'add' | 'remove' | 'set'): Promise<void> {
-    return this.editing.setTags(documentIds, tags, mode);
-  }
-  deleteDocument(id: number): Promise<void> {
-    return this.editing.deleteDocument(id);
-  }
-  deleteDocuments(ids: number[]): Promise<void> {
-    return this.editing.deleteDocuments(ids);
-  }
-  listCollections(): Promise<CollectionSummary[]> {
-    return this.editing.listCollections();
-  }
-  createCollection(name: string): Promise<CollectionSummary> {
-    return this.editing.createCollection(name);
-  }
-  renameCollection(id: string, name: string): Promise<void> {
-    return this.editing.renameCollection(id, name);
-  }
-  deleteCollection(id: string): Promise<void> {
-    return this.editing.deleteCollection(id);
-  }
+  readonly init: TroveApi['init'] = (overrides, requested) => this.opening.init(overrides, requested);
+  readonly ping: TroveApi['ping'] = async () => Date.now();
+  readonly stats: TroveApi['stats'] = async () => this.indexes.stats();
+  readonly onLibraryEvent: TroveApi['onLibraryEvent'] = async (listener) => void this.sync.onLibraryEvent(listener);
+  readonly listDocuments: TroveApi['listDocuments'] = () => this.editing.listDocuments();
+  readonly getDocument: TroveApi['getDocument'] = (id) => this.editing.getDocument(id);
+  readonly listPassages: TroveApi['listPassages'] = (...args) => this.editing.listPassages(...args);
+  readonly getOriginal: TroveApi['getOriginal'] = (id) => this.editing.getOriginal(id);
+  readonly setTags: TroveApi['setTags'] = (documentIds, tags, mode) => this.editing.setTags(documentIds, tags, mode);
+  readonly deleteDocument: TroveApi['deleteDocument'] = (id) => this.editing.deleteDocument(id);
+  readonly deleteDocuments: TroveApi['deleteDocuments'] = (ids) => this.editing.deleteDocuments(ids);
+  readonly listCollections: TroveApi['listCollections'] = () => this.editing.listCollections();
+  readonly createCollection: TroveApi['createCollection'] = (name) => this.editing.createCollection(name);
+  readonly renameCollection: TroveApi['renameCollection'] = (id, name) => this.editing.renameCollection(id, name);
+  readonly deleteCollection: TroveApi['deleteCollection'] = (id) => this.editing.deleteCollection(id);
 
   // Ingest (ingest-pipeline.ts, job-board.ts)
-  ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]> {
-    return this.pipeline.ingest(files, onProgress);
-  }
-  retryDocument(id: number): Promise<IngestProgress> {
-    return this.pipeline.retry(id);
-  }
-  async cancel(jobId: string): Promise<void> {
-    this.pipeline.cancel(jobId);
-  }
-  async onJobProgress(listener: (progress: IngestProgress) => void): Promise<void> {
-    this.jobs.listen(listener);
-  }
-  async previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview> {
-    return previewRecords(new Uint8Array(data), fileName);
-  }
+  readonly ingest: TroveApi['ingest'] = (files, onProgress) => this.pipeline.ingest(files, onProgress);
+  readonly retryDocument: TroveApi['retryDocument'] = (id) => this.pipeline.retry(id);
+  readonly cancel: TroveApi['cancel'] = async (jobId) => void this.pipeline.cancel(jobId);
+  readonly onJobProgress: TroveApi['onJobProgress'] = async (listener) => void this.jobs.listen(listener);
+  readonly previewRecords: TroveApi['previewRecords'] = async (data, name) =>
+    previewRecords(new Uint8Array(data), name);
 
   // Search (search.ts)
-  search(query: string, options?: SearchOptions): Promise<SearchResponse> {
-    return this.searching.search(query, options);
-  }
+  readonly search: TroveApi['search'] = (query, options) => this.searching.search(query, options);
 
   // Models (model-lifecycle.ts, model-switch.ts, model-cache-service.ts, custom-models.ts)
-  async modelStatus(): Promise<ModelStatus> {
-    return this.model.status;
-  }
-  async onModelStatus(listener: (status: ModelStatus) => void): Promise<void> {
-    this.model.onStatus(listener);
-  }
-  loadModel(): Promise<ModelStatus> {
-    return this.modelSwitch.loadModel();
-  }
-  confirmDtypeChange(accept: boolean): Promise<ModelStatus> {
-    return this.modelSwitch.confirmDtypeChange(accept);
-  }
-  modelsOverview(): Promise<ModelsOverview> {
-    return this.modelCache.overview();
-  }
-  downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo> {
-    return this.modelCache.download(kind, id, onProgress);
-  }
-  async cancelModelDownload(kind: ModelKind, id: string): Promise<void> {
-    this.modelCache.cancel(kind, id);
-  }
-  deleteCachedModel(kind: ModelKind, id: string): Promise<number> {
-    return this.modelCache.remove(kind, id);
-  }
-  addCustomModel(repo: string): Promise<{ check: CustomModelCheck; settings: EngineSettings }> {
-    return this.customModels.add(repo);
-  }
-  removeCustomModel(id: string): Promise<EngineSettings> {
-    return this.customModels.remove(id);
-  }
+  readonly modelStatus: TroveApi['modelStatus'] = async () => this.model.status;
+  readonly onModelStatus: TroveApi['onModelStatus'] = async (listener) => void this.model.onStatus(listener);
+  readonly loadModel: TroveApi['loadModel'] = () => this.modelSwitch.loadModel();
+  readonly confirmDtypeChange: TroveApi['confirmDtypeChange'] = (accept) => this.modelSwitch.confirmDtypeChange(accept);
+  readonly modelsOverview: TroveApi['modelsOverview'] = () => this.modelCache.overview();
+  readonly downloadModel: TroveApi['downloadModel'] = (...args) => this.modelCache.download(...args);
+  readonly cancelModelDownload: TroveApi['cancelModelDownload'] = async (...args) =>
+    void this.modelCache.cancel(...args);
+  readonly deleteCachedModel: TroveApi['deleteCachedModel'] = (kind, id) => this.modelCache.remove(kind, id);
+  readonly addCustomModel: TroveApi['addCustomModel'] = (repo) => this.customModels.add(repo);
+  readonly removeCustomModel: TroveApi['removeCustomModel'] = (id) => this.customModels.remove(id);
 
   // Reranking and context (rerank-service.ts)
-  async rerankerStatus(): Promise<RerankerStatus> {
-    return this.reranking.status();
-  }
-  rerank(query: string, chunkIds: number[], options?: RerankRequest): Promise<RerankResponse | undefined> {
-    return this.reranking.rerank(query, chunkIds, options);
-  }
-  assembleContext(request: ContextRequest): Promise<ContextResponse> {
-    return this.reranking.assembleContext(request);
-  }
+  readonly rerankerStatus: TroveApi['rerankerStatus'] = async () => this.reranking.status();
+  readonly rerank: TroveApi['rerank'] = (query, chunkIds, options) => this.reranking.rerank(query, chunkIds, options);
+  readonly assembleContext: TroveApi['assembleContext'] = (request) => this.reranking.assembleContext(request);
 
   // Evaluation (evaluation-service.ts, model-comparison.ts)
-  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<EvaluationRun> {
-    return this.evaluation.run(request, onProgress);
-  }
-  async cancelEvaluation(): Promise<void> {
-    this.evaluation.cancel();
-  }
-  evaluationSetInfo(): Promise<EvaluationSetInfo | undefined> {
-    return this.comparisons.setInfo();
-  }
-  compareModels(
-    patch: Partial<EngineSettings>,
-    onProgress?: (progress: ModelComparisonProgress) => void,
-  ): Promise<ModelComparison> {
-    return this.comparisons.compare(patch, onProgress);
-  }
-  async cancelModelComparison(): Promise<void> {
-    this.comparisons.cancel();
-  }
+  readonly evaluate: TroveApi['evaluate'] = (request, onProgress) => this.evaluation.run(request, onProgress);
+  readonly cancelEvaluation: TroveApi['cancelEvaluation'] = async () => void this.evaluation.cancel();
+  readonly evaluationSetInfo: TroveApi['evaluationSetInfo'] = () => this.comparisons.setInfo();
+  readonly compareModels: TroveApi['compareModels'] = (...args) => this.comparisons.compare(...args);
+  readonly cancelModelComparison: TroveApi['cancelModelComparison'] = async () => void this.comparisons.cancel();
 
   // Health (health.ts)
-  health(): Promise<HealthReport> {
-    return this.healthChecks.report();
-  }
-  fixHealth(fix: 'delete-duplicate-documents'): Promise<number[]> {
-    return this.healthChecks.fix(fix);
-  }
+  readonly health: TroveApi['health'] = () => this.healthChecks.report();
+  readonly fixHealth: TroveApi['fixHealth'] = (fix) => this.healthChecks.fix(fix);
 
   // Backup and storage (library-backup.ts)
-  exportLibrary(options?: ExportOptions, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
-    return this.backups.exportLibrary(options, onProgress);
-  }
-  importLibrary(
-    file: Blob,
-    options?: ImportOptions,
-    onProgress?: (progress: BackupProgress) => void,
-  ): Promise<ImportSummary> {
-    return this.backups.importLibrary(file, options, onProgress);
-  }
-  async cancelBackup(jobId: string): Promise<void> {
-    this.backups.cancel(jobId);
-  }
-  storageStatus(): Promise<StorageStatus> {
-    return this.backups.storageStatus();
-  }
+  readonly exportLibrary: TroveApi['exportLibrary'] = (...args) => this.backups.exportLibrary(...args);
+  readonly importLibrary: TroveApi['importLibrary'] = (...args) => this.backups.importLibrary(...args);
+  readonly cancelBackup: TroveApi['cancelBackup'] = async (jobId) => void this.backups.cancel(jobId);
+  readonly storageStatus: TroveApi['storageStatus'] = () => this.backups.storageStatus();
 
   // Embedding map (library-map.ts)
-  projectMap(
-    options?: MapOptions,
-    onProgress?: (progress: { stage: string; fraction: number }) => void,
-  ): Promise<LibraryMap> {
-    return this.mapping.project(options, onProgress);
-  }
-  async cancelMap(): Promise<void> {
-    this.mapping.cancel();
-  }
+  readonly projectMap: TroveApi['projectMap'] = (options, onProgress) => this.mapping.project(options, onProgress);
+  readonly cancelMap: TroveApi['cancelMap'] = async () => void this.mapping.cancel();
 
   // Privacy: lock and Forget everything (lock-and-forget.ts)
-  lockState(): Promise<LockState> {
-    return this.locking.state();
-  }
-  unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }> {
-    return this.locking.unlock(passphrase);
-  }
-  lock(): Promise<void> {
-    return this.locking.lock();
-  }
-  enableEncryption(passphrase: string): Promise<void> {
-    return this.locking.enableEncryption(passphrase);
-  }
-  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
-    return this.locking.changePassphrase(oldPassphrase, newPassphrase);
-  }
-  forgetEverything(): Promise<string[]> {
-    return this.locking.forgetEverything();
-  }
+  readonly lockState: TroveApi['lockState'] = () => this.locking.state();
+  readonly unlock: TroveApi['unlock'] = (passphrase) => this.locking.unlock(passphrase);
+  readonly lock: TroveApi['lock'] = () => this.locking.lock();
+  readonly enableEncryption: TroveApi['enableEncryption'] = (passphrase) => this.locking.enableEncryption(passphrase);
+  readonly changePassphrase: TroveApi['changePassphrase'] = (...args) => this.locking.changePassphrase(...args);
+  readonly forgetEverything: TroveApi['forgetEverything'] = () => this.locking.forgetEverything();
 
   // Settings (settings-store.ts)
-  async getSettings(): Promise<EngineSettings> {
-    return this.settings.value;
-  }
-  updateSettings(patch: Partial<EngineSettings>): Promise<EngineSettings> {
-    return this.settings.update(patch);
-  }
+  readonly getSettings: TroveApi['getSettings'] = async () => this.settings.value;
+  readonly updateSettings: TroveApi['updateSettings'] = (patch) => this.settings.update(patch);
 }
