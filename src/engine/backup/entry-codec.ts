@@ -1,7 +1,7 @@
 // One BackupEntry <-> one section payload, and the rules a sequence of entries must follow (shared by the writer,
 // which refuses to write a file the reader would refuse, and the reader).
 import type { TroveError } from '../core/errors.ts';
-import type { ChunkRecord, DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
+import type { DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
 import type { BackupChunk, BackupCounts, BackupEntry, BackupManifest } from './backup-types.ts';
 import {
   headedBinary,
@@ -13,6 +13,7 @@ import {
   splitHeadedBinary,
   type SectionKind,
 } from './container.ts';
+import { checkChunk } from './record-schema.ts';
 
 type Fail = (reason: string) => TroveError;
 
@@ -53,10 +54,9 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
       const value = parseJson(payload, 'chunk list', fail) as { docId?: unknown; chunks?: unknown };
       if (!isRecord(value) || !isId(value.docId) || !Array.isArray(value.chunks))
         throw fail('a chunk list is malformed');
-      for (const chunk of value.chunks as BackupChunk[]) {
-        if (!isChunk(chunk, value.docId)) throw fail(`a chunk of document ${value.docId} is malformed`);
-      }
-      return { kind: 'chunks', docId: value.docId, chunks: value.chunks as BackupChunk[] };
+      const docId = value.docId;
+      const chunks: BackupChunk[] = value.chunks.map((chunk: unknown) => checkChunk(chunk, docId, fail));
+      return { kind: 'chunks', docId, chunks };
     }
     case 'VECT': {
       const { head, body } = splitHeadedBinary(payload, fail);
@@ -172,25 +172,6 @@ export class EntryRules {
 
 export function isCounts(value: unknown): value is BackupCounts {
   return isRecord(value) && ['documents', 'chunks', 'vectors', 'indexPages'].every((key) => isId(value[key]));
-}
-
-function isChunk(chunk: unknown, docId: number): chunk is ChunkRecord & { terms: string[] } {
-  if (!isRecord(chunk)) return false;
-  const c = chunk as Partial<BackupChunk>;
-  return (
-    isId(c.id) &&
-    c.docId === docId &&
-    typeof c.text === 'string' &&
-    typeof c.start === 'number' &&
-    typeof c.end === 'number' &&
-    typeof c.tokenCount === 'number' &&
-    isStrings(c.headingPath) &&
-    isStrings(c.terms)
-  );
-}
-
-function isStrings(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,6 +4,7 @@
 // PGlite) or as COPY ... FROM stdin (psql only; faster on big libraries). Loading steps: docs/qdrant-pgvector.md.
 import { TroveError } from '../core/errors.ts';
 import { vectorText } from './float-text.ts';
+import { MAX_INT32 } from './record-schema.ts';
 import type { ExportPassage } from './passages.ts';
 
 export interface PgvectorOptions {
@@ -89,13 +90,33 @@ export async function* pgvectorSql(
   yield `ANALYZE ${table};\n`;
 }
 
-function checkDims(passage: ExportPassage, dims: number): void {
-  if (passage.vector.length !== dims) {
-    throw new TroveError(
+/**
+ * Every number is written into the SQL text as it is, so each must be a whole number in its column's range:
+ * anything else (a string, NaN, a fraction) is refused before one character of the row is written.
+ */
+function checkPassage(p: ExportPassage, dims: number): void {
+  const refuse = (what: string) =>
+    new TroveError(
       'INVALID_ARGUMENT',
-      `Passage ${passage.id} has a ${passage.vector.length}-d vector; the table is vector(${dims}).`,
+      `Passage ${JSON.stringify(String(p.id)).slice(0, 40)} cannot be exported: ${what}.`,
     );
-  }
+  const whole = (value: unknown, min: number, max: number): value is number =>
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
+  if (!whole(p.id, 0, Number.MAX_SAFE_INTEGER)) throw refuse('its id is not a whole number ≥ 0');
+  if (!whole(p.documentId, 0, Number.MAX_SAFE_INTEGER)) throw refuse('its document id is not a whole number ≥ 0');
+  if (p.page !== undefined && !whole(p.page, 1, MAX_INT32))
+    throw refuse(`its page is not a whole number from 1 to ${MAX_INT32}`);
+  if (!whole(p.start, 0, MAX_INT32) || !whole(p.end, p.start, MAX_INT32))
+    throw refuse(`its offsets are not whole numbers with 0 ≤ start ≤ end ≤ ${MAX_INT32}`);
+  const isText = (value: unknown) => typeof value === 'string';
+  if (!isText(p.documentName) || !isText(p.text) || (p.title !== undefined && !isText(p.title)))
+    throw refuse('its document name, title or text is not text');
+  if (!Array.isArray(p.headingPath) || !p.headingPath.every(isText))
+    throw refuse('its heading path is not a list of texts');
+  if (!Array.isArray(p.tags) || !p.tags.every(isText)) throw refuse('its tags are not a list of texts');
+  if (!(p.vector instanceof Float32Array)) throw refuse('its vector is not a Float32Array');
+  if (p.vector.length !== dims) throw refuse(`it has a ${p.vector.length}-d vector; the table is vector(${dims})`);
+  if (!p.vector.every(Number.isFinite)) throw refuse('its vector holds a NaN or infinite component');
 }
 
 /** Postgres text cannot hold NUL; every other character is kept. */
@@ -109,7 +130,7 @@ function literal(text: string): string {
 }
 
 function insertRow(p: ExportPassage, dims: number): string {
-  checkDims(p, dims);
+  checkPassage(p, dims);
   const array = (items: string[]) => (items.length ? `ARRAY[${items.map(literal).join(',')}]` : `'{}'::text[]`);
   const values = [
     String(p.id),
@@ -138,7 +159,7 @@ function copyArray(items: string[]): string {
 }
 
 function copyRow(p: ExportPassage, dims: number): string {
-  checkDims(p, dims);
+  checkPassage(p, dims);
   return [
     String(p.id),
     String(p.documentId),

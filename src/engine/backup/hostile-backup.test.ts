@@ -1,0 +1,231 @@
+// Hostile .trove files: crafted section by section (past the writer's checks), each must be refused at import with
+// IMPORT_INVALID and nothing written, and what the exporters write must never carry the attacker's text as code.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { TroveError } from '../core/errors.ts';
+import { IndexedDbStore } from '../store/indexeddb-store.ts';
+import type { BackupEntry, BackupManifest } from './backup-types.ts';
+import { encodeSection, fileHeader, jsonBytes, type SectionKind } from './container.ts';
+import { encodeEntry } from './entry-codec.ts';
+import type { ExportPassage } from './passages.ts';
+import { pgvectorSql } from './pgvector-export.ts';
+import { importBackup } from './read-backup.ts';
+import { storeBackupSink } from './store-backup.ts';
+
+export const DIMS = 4;
+export const MODEL = { id: 'crafted', fingerprint: 'crafted@1|fp32|4|mean', dims: DIMS };
+export const INJECTION = `NULL,'{}','{}',0,0,'x','[1,0,0,0]'); DROP TABLE victims; CREATE TABLE pwned(x int); --`;
+
+export type RawSection = [SectionKind, unknown];
+/** A plain object standing for one section: an entry, or a kind and a JSON value written as is. */
+export type CraftedSection = BackupEntry | RawSection;
+
+/** A small honest library, as plain objects a test can change before crafting the file. */
+export function honestLibrary() {
+  const text = 'alpha beta gamma delta';
+  const document = { id: 1, name: 'a.md', format: 'markdown', size: 22, addedAt: 1, status: 'ready', chunkCount: 2 };
+  const chunks = [
+    {
+      id: 1,
+      docId: 1,
+      text: 'alpha beta',
+      start: 0,
+      end: 10,
+      page: 1,
+      headingPath: [],
+      tokenCount: 2,
+      terms: ['alpha', 'beta'],
+    },
+    {
+      id: 2,
+      docId: 1,
+      text: 'gamma delta',
+      start: 11,
+      end: 22,
+      headingPath: ['H'],
+      tokenCount: 2,
+      terms: ['gamma', 'delta'],
+    },
+  ];
+  const vectors = Float32Array.from([1, 0, 0, 0, 0, 0.6, 0.8, 0]);
+  return { text, document, chunks, vectors };
+}
+
+export function honestSections(lib = honestLibrary()): CraftedSection[] {
+  return [
+    [
+      'DOCU',
+      {
+        document: lib.document,
+        text: {
+          docId: lib.document.id,
+          text: lib.text,
+          blocks: [{ start: 0, end: lib.text.length, kind: 'paragraph' }],
+        },
+      },
+    ],
+    ['CHNK', { docId: lib.document.id, chunks: lib.chunks }],
+    {
+      kind: 'vectors',
+      batch: {
+        docId: 1,
+        fingerprint: MODEL.fingerprint,
+        dims: DIMS,
+        chunkIds: Uint32Array.from([1, 2]),
+        vectors: lib.vectors,
+      },
+    },
+  ];
+}
+
+/** The bytes of a file holding these sections, with a manifest and end section that agree with them. */
+export async function craftBackup(
+  sections: CraftedSection[],
+  manifest: Partial<BackupManifest> = {},
+): Promise<Uint8Array> {
+  const counts = { documents: 0, chunks: 0, vectors: 0, indexPages: 0 };
+  const encoded: Array<[SectionKind, Uint8Array]> = sections.map((section) => {
+    if (Array.isArray(section)) {
+      const [kind, value] = section;
+      const v = value as { chunks?: unknown[] };
+      if (kind === 'DOCU') counts.documents++;
+      if (kind === 'CHNK' && Array.isArray(v.chunks)) counts.chunks += v.chunks.length;
+      return [kind, value instanceof Uint8Array ? value : jsonBytes(value)];
+    }
+    if (section.kind === 'document') counts.documents++;
+    if (section.kind === 'chunks') counts.chunks += section.chunks.length;
+    if (section.kind === 'vectors') counts.vectors += section.batch.chunkIds.length;
+    if (section.kind === 'indexPage') counts.indexPages++;
+    return encodeEntry(section);
+  });
+  const full: BackupManifest = {
+    format: 'trove-library',
+    formatVersion: 1,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    appVersion: 'test',
+    collection: '*',
+    model: MODEL,
+    counts,
+    ...manifest,
+  };
+  const parts = [fileHeader(1), await encodeSection('MANI', jsonBytes(full))];
+  for (const [kind, payload] of encoded) parts.push(await encodeSection(kind, payload));
+  parts.push(await encodeSection('END.', jsonBytes(counts)));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
+}
+
+let counter = 0;
+export const freshStore = () => IndexedDbStore.open(`hostile-backup-${++counter}`);
+
+/** Imports into a store holding one document: refused with IMPORT_INVALID matching `pattern`, nothing written. */
+export async function expectRefused(bytes: Uint8Array, pattern: RegExp): Promise<void> {
+  const target = await freshStore();
+  const keep = await target.createDocument(
+    { name: 'mine.txt', format: 'text', size: 4, addedAt: 1 },
+    { text: 'mine', blocks: [] },
+  );
+  const error = await importBackup(() => bytes, storeBackupSink(target), { fileName: 'evil.trove' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TroveError);
+  expect((error as TroveError).code).toBe('IMPORT_INVALID');
+  expect((error as TroveError).message).toMatch(/“evil\.trove” is not a valid Trove library/);
+  expect((error as TroveError).message).toMatch(pattern);
+  expect((await target.listDocuments()).map((d) => d.id)).toEqual([keep]);
+  expect(await target.allTerms()).toEqual([]);
+  target.close();
+}
+
+/** Imports into an empty store and returns it. */
+export async function imported(bytes: Uint8Array) {
+  const target = await freshStore();
+  const sink = storeBackupSink(target);
+  await importBackup(() => bytes, sink);
+  return { target, sink };
+}
+
+function withChunk(change: (chunk: Record<string, unknown>) => void): CraftedSection[] {
+  const lib = honestLibrary();
+  change(lib.chunks[0] as unknown as Record<string, unknown>);
+  return honestSections(lib);
+}
+
+describe('SQL injection through the pgvector export', () => {
+  it('the honest crafted library imports (the helpers make valid files)', async () => {
+    const { target } = await imported(await craftBackup(honestSections()));
+    expect((await target.listDocuments()).map((d) => d.name)).toEqual(['a.md']);
+    target.close();
+  });
+
+  it('refuses at import a chunk whose page is SQL text', async () => {
+    await expectRefused(
+      await craftBackup(withChunk((c) => (c.page = INJECTION))),
+      /chunk 1 of document 1 has an invalid “page”/,
+    );
+  });
+
+  it('refuses at import non-whole, negative, zero or unsafe page and row numbers', async () => {
+    for (const bad of [0, -1, 1.5, 2 ** 53, Number.POSITIVE_INFINITY, '3', null]) {
+      await expectRefused(await craftBackup(withChunk((c) => (c.page = bad))), /invalid “page”/);
+      await expectRefused(await craftBackup(withChunk((c) => (c.row = bad))), /invalid “row”/);
+    }
+  });
+
+  it('refuses at import offsets that are negative, fractional or reversed, and a bad token count', async () => {
+    await expectRefused(await craftBackup(withChunk((c) => (c.start = -1))), /invalid “start”/);
+    await expectRefused(await craftBackup(withChunk((c) => (c.end = 0.5))), /invalid “end”/);
+    await expectRefused(await craftBackup(withChunk((c) => ((c.start = 9), (c.end = 3)))), /invalid “end”.*from 9/);
+    await expectRefused(await craftBackup(withChunk((c) => (c.tokenCount = '2'))), /invalid “tokenCount”/);
+  });
+
+  it('refuses at import fields that are not plain values', async () => {
+    await expectRefused(
+      await craftBackup(withChunk((c) => (c.fields = { a: { sql: INJECTION } }))),
+      /invalid “fields\.a”/,
+    );
+    await expectRefused(await craftBackup(withChunk((c) => (c.fields = 'x'))), /invalid “fields”/);
+  });
+
+  const passage = (change: Partial<Record<keyof ExportPassage, unknown>>): ExportPassage =>
+    ({
+      id: 1,
+      documentId: 1,
+      documentName: 'a.md',
+      text: 'alpha',
+      start: 0,
+      end: 5,
+      headingPath: [],
+      tags: [],
+      vector: Float32Array.from([1, 0, 0, 0]),
+      ...change,
+    }) as ExportPassage;
+  async function sql(passages: ExportPassage[], data: 'insert' | 'copy'): Promise<string> {
+    async function* source() {
+      yield* passages;
+    }
+    let out = '';
+    for await (const piece of pgvectorSql(source(), { dims: DIMS, data })) out += piece;
+    return out;
+  }
+
+  it.each(['insert', 'copy'] as const)('the exporter refuses a passage whose page is SQL text (%s)', async (data) => {
+    const payloads = [INJECTION, `1\n\\.\nDROP TABLE victims;\n`, '1', 1.5, Number.NaN, -3, 2 ** 31];
+    for (const page of payloads) {
+      await expect(sql([passage({ page })], data), String(page)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/cannot be exported: its page/),
+      });
+    }
+    for (const change of [{ id: '1); DROP TABLE x; --' }, { documentId: 1.5 }, { start: '0' }, { end: -1 }]) {
+      await expect(sql([passage(change)], data)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    expect(await sql([passage({ page: 3 })], data)).toMatch(/CREATE TABLE/);
+  });
+});
