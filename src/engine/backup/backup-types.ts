@@ -11,6 +11,8 @@ export interface BackupModel {
   id?: string;
   fingerprint: string;
   dims: number;
+  /** false when the model's vectors are not L2-normalised; absent means normalised (every model Trove ships). */
+  normalized?: boolean;
 }
 
 export interface BackupCounts {

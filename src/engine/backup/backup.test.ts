@@ -156,7 +156,7 @@ describe('.trove backup', () => {
       {
         fingerprint: model.fingerprint,
         dims: 8,
-        vectors: new Float32Array(8).fill(0.25),
+        vectors: new Float32Array(8).fill(Math.SQRT1_2 / 2),
       },
     );
     await store.markReady(travel, 1);
@@ -178,7 +178,9 @@ describe('.trove backup', () => {
       status: 'ready',
       chunkCount: 1,
     });
-    expect((await target.vectorBatches(model.fingerprint))[0].vectors).toEqual(new Float32Array(8).fill(0.25));
+    expect((await target.vectorBatches(model.fingerprint))[0].vectors).toEqual(
+      new Float32Array(8).fill(Math.SQRT1_2 / 2),
+    );
   });
 
   it('keeps the persisted index pages when every id is kept (a fresh store, no gaps)', async () => {

@@ -9,6 +9,7 @@ import { encodeSection, fileHeader, jsonBytes, type SectionKind } from './contai
 import { encodeEntry } from './entry-codec.ts';
 import type { ExportPassage } from './passages.ts';
 import { pgvectorSql } from './pgvector-export.ts';
+import { qdrantJsonLines, qdrantPoint } from './qdrant-export.ts';
 import { importBackup } from './read-backup.ts';
 import { storeBackupSink } from './store-backup.ts';
 
@@ -227,5 +228,59 @@ describe('SQL injection through the pgvector export', () => {
       await expect(sql([passage(change)], data)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     }
     expect(await sql([passage({ page: 3 })], data)).toMatch(/CREATE TABLE/);
+  });
+});
+
+function withVectors(vectors: number[], manifest: Partial<BackupManifest> = {}) {
+  const lib = honestLibrary();
+  lib.vectors = Float32Array.from(vectors);
+  return craftBackup(honestSections(lib), manifest);
+}
+
+describe('vectors are validated', () => {
+  it('refuses NaN and infinite components', async () => {
+    await expectRefused(await withVectors([1, 0, 0, 0, Number.NaN, 0.6, 0.8, 0]), /chunk 2 of document 1 holds NaN/);
+    await expectRefused(await withVectors([Infinity, 0, 0, 0, 0, 0.6, 0.8, 0]), /chunk 1 of document 1 holds Infinity/);
+  });
+
+  it('refuses a vector whose length is not 1 when the model normalises (the default)', async () => {
+    await expectRefused(await withVectors([1e6, 0, 0, 0, 0, 0.6, 0.8, 0]), /chunk 1 .*has length 1\.00000e\+6, not 1/);
+    await expectRefused(await withVectors([1, 0, 0, 0, 0, 0, 0, 0]), /chunk 2 .*has length 0\.00000, not 1/);
+    await expectRefused(await withVectors([1.002, 0, 0, 0, 0, 0.6, 0.8, 0]), /has length 1\.00200/);
+    // Within float32 rounding of 1: accepted.
+    const { target } = await imported(await withVectors([1.0004, 0, 0, 0, 0, 0.6, 0.8, 0]));
+    target.close();
+  });
+
+  it("accepts any finite length when the manifest says the model's vectors are not normalised", async () => {
+    const { target } = await imported(
+      await withVectors([3, 0, 0, 0, 0, 0.6, 0.8, 0], { model: { ...MODEL, normalized: false } }),
+    );
+    expect((await target.vectorBatches(MODEL.fingerprint))[0].vectors[0]).toBe(3);
+    target.close();
+    await expectRefused(
+      await withVectors([Number.NaN, 0, 0, 0, 0, 0.6, 0.8, 0], { model: { ...MODEL, normalized: false } }),
+      /holds NaN/,
+    );
+    await expectRefused(await withVectors([1, 0, 0, 0], {}), /4 floats for 2 × 4|bytes, not 2 × 4/);
+  });
+
+  it('the Qdrant export never writes NaN or Infinity', async () => {
+    const passage = {
+      id: 1,
+      documentId: 1,
+      documentName: 'a',
+      text: 't',
+      start: 0,
+      end: 1,
+      headingPath: [],
+      tags: [],
+      vector: Float32Array.from([Number.NaN, 0, 0, 0]),
+    };
+    expect(() => qdrantPoint(passage)).toThrow(/its vector holds a NaN or infinite component/);
+    async function* one() {
+      yield { ...passage, vector: Float32Array.from([Infinity, 0, 0, 0]) };
+    }
+    await expect(qdrantJsonLines(one()).next()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -156,6 +156,9 @@ export class BackupReader {
   }
 }
 
+/** More dims than any embedding model has: a larger number means a damaged or hostile manifest. */
+const MAX_DIMS = 16_384;
+
 function checkManifest(value: unknown, fail: (reason: string) => TroveError): BackupManifest {
   if (!isRecord(value) || value.format !== 'trove-library') throw fail('its manifest is not a Trove library manifest');
   if (value.formatVersion !== BACKUP_FORMAT_VERSION)
@@ -167,7 +170,10 @@ function checkManifest(value: unknown, fail: (reason: string) => TroveError): Ba
       !isRecord(model) ||
       typeof model.fingerprint !== 'string' ||
       !Number.isInteger(model.dims) ||
-      (model.dims as number) <= 0
+      (model.dims as number) <= 0 ||
+      (model.dims as number) > MAX_DIMS ||
+      (model.normalized !== undefined && typeof model.normalized !== 'boolean') ||
+      (model.id !== undefined && typeof model.id !== 'string')
     ) {
       throw fail('its manifest names a model without a valid fingerprint and dims');
     }
