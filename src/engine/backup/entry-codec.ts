@@ -146,6 +146,9 @@ export class EntryRules {
         if (vectors.length !== chunkIds.length * dims)
           throw fail(`a vector batch has ${vectors.length} floats for ${chunkIds.length} × ${dims}`);
         if (docId !== this.currentDoc) throw fail(`vectors of document ${docId} are not under that document`);
+        const problem = vectorProblem(vectors, dims, model.normalized !== false);
+        if (problem !== undefined)
+          throw fail(`the vector of chunk ${chunkIds[problem.row]} of document ${docId} ${problem.reason}`);
         for (const id of chunkIds) {
           if (!this.currentChunks.delete(id))
             throw fail(`a vector is for chunk ${id}, which is not a chunk of document ${docId} or already has one`);
@@ -168,6 +171,32 @@ export class EntryRules {
     }
     return undefined;
   }
+}
+
+/** Allowed distance of a normalised vector's L2 norm from 1 (float32 rounding stays far below it). */
+export const NORM_TOLERANCE = 1e-3;
+
+/**
+ * The first row of `vectors` that search cannot use: a NaN or infinite component, or (for a model whose vectors
+ * are L2-normalised) a norm away from 1, which would let one vector outrank every honest one.
+ */
+export function vectorProblem(
+  vectors: Float32Array,
+  dims: number,
+  normalized: boolean,
+): { row: number; reason: string } | undefined {
+  for (let row = 0; row * dims < vectors.length; row++) {
+    let squares = 0;
+    for (let i = row * dims; i < (row + 1) * dims; i++) {
+      const x = vectors[i];
+      if (!Number.isFinite(x)) return { row, reason: `holds ${x} (every component must be a finite number)` };
+      squares += x * x;
+    }
+    const norm = Math.sqrt(squares);
+    if (normalized && Math.abs(norm - 1) > NORM_TOLERANCE)
+      return { row, reason: `has length ${norm.toPrecision(6)}, not 1 (the model's vectors are normalised)` };
+  }
+  return undefined;
 }
 
 export function isCounts(value: unknown): value is BackupCounts {

@@ -2,6 +2,7 @@
 // against the official client's schema so `npm run typecheck` catches a shape Qdrant would refuse.
 // Loading steps: docs/qdrant-pgvector.md.
 import type { Schemas } from '@qdrant/js-client-rest';
+import { TroveError } from '../core/errors.ts';
 import { float32Decimal, vectorText } from './float-text.ts';
 import type { ExportPassage } from './passages.ts';
 
@@ -39,8 +40,18 @@ export function qdrantPayload(passage: ExportPassage): QdrantPayload {
   };
 }
 
+/** JSON has no NaN or Infinity: a vector holding one would make a file Qdrant cannot read. */
+function checkVector(passage: ExportPassage): void {
+  if (!passage.vector.every(Number.isFinite))
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `Passage ${passage.id} cannot be exported: its vector holds a NaN or infinite component.`,
+    );
+}
+
 /** A point as an object (for the JS client's upsert). */
 export function qdrantPoint(passage: ExportPassage): QdrantPoint {
+  checkVector(passage);
   // 9 digits name the float32 exactly; Qdrant parses and stores float32 again.
   return {
     id: passage.id,
@@ -52,6 +63,7 @@ export function qdrantPoint(passage: ExportPassage): QdrantPoint {
 /** One JSON line per point: the same object as qdrantPoint, with the vector spelled directly (5× faster). */
 export async function* qdrantJsonLines(passages: AsyncIterable<ExportPassage>): AsyncGenerator<string> {
   for await (const passage of passages) {
+    checkVector(passage);
     yield `{"id":${passage.id},"vector":${vectorText(passage.vector)},"payload":${JSON.stringify(qdrantPayload(passage))}}\n`;
   }
 }
