@@ -1,7 +1,7 @@
 // One BackupEntry <-> one section payload, and the rules a sequence of entries must follow (shared by the writer,
 // which refuses to write a file the reader would refuse, and the reader).
 import type { TroveError } from '../core/errors.ts';
-import type { DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
+import type { VectorBatch } from '../store/store.ts';
 import type { BackupChunk, BackupCounts, BackupEntry, BackupManifest } from './backup-types.ts';
 import {
   headedBinary,
@@ -13,7 +13,7 @@ import {
   splitHeadedBinary,
   type SectionKind,
 } from './container.ts';
-import { checkChunk } from './record-schema.ts';
+import { checkChunk, checkDocument, checkText } from './record-schema.ts';
 
 type Fail = (reason: string) => TroveError;
 
@@ -36,18 +36,10 @@ export function encodeEntry(entry: BackupEntry): [SectionKind, Uint8Array] {
 export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail): BackupEntry {
   switch (kind) {
     case 'DOCU': {
-      const value = parseJson(payload, 'document', fail) as { document?: unknown; text?: unknown };
-      const document = value?.document as DocumentRecord;
-      if (!isRecord(document) || !isId(document.id) || typeof document.name !== 'string') {
-        throw fail('a document record has no valid id or name');
-      }
-      const text = value.text as DocumentText | null;
-      if (
-        text !== null &&
-        (!isRecord(text) || text.docId !== document.id || typeof text.text !== 'string' || !Array.isArray(text.blocks))
-      ) {
-        throw fail(`the text of document ${document.id} is malformed`);
-      }
+      const value = parseJson(payload, 'document', fail);
+      if (!isRecord(value)) throw fail('a document section is not an object');
+      const document = checkDocument(value.document, fail);
+      const text = value.text === null ? null : checkText(value.text, document.id, fail);
       return { kind: 'document', document, text };
     }
     case 'CHNK': {

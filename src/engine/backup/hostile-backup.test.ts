@@ -284,3 +284,122 @@ describe('vectors are validated', () => {
     await expect(qdrantJsonLines(one()).next()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+function withDocument(change: (document: Record<string, unknown>, text: Record<string, unknown>) => void) {
+  const [docu, ...rest] = honestSections();
+  const value = structuredClone((docu as RawSection)[1]) as {
+    document: Record<string, unknown>;
+    text: Record<string, unknown>;
+  };
+  change(value.document, value.text);
+  return craftBackup([['DOCU', value], ...rest]);
+}
+
+describe('unchecked document fields', () => {
+  it.each([
+    [
+      'an object title',
+      (d: Record<string, unknown>) => (d.title = { evil: true }),
+      /document 1 has an invalid “title” \(expected text, got an object\)/,
+    ],
+    ['tags as a string', (d: Record<string, unknown>) => (d.tags = 'a,b'), /invalid “tags” \(expected a list of texts/],
+    ['tags holding a number', (d: Record<string, unknown>) => (d.tags = ['a', 1]), /invalid “tags”/],
+    [
+      'addedAt as a date string',
+      (d: Record<string, unknown>) => (d.addedAt = '2024-01-01'),
+      /invalid “addedAt” \(expected a date/,
+    ],
+    ['modifiedAt as null', (d: Record<string, unknown>) => (d.modifiedAt = null), /invalid “modifiedAt”/],
+    ['warnings not a list', (d: Record<string, unknown>) => (d.warnings = 'careful'), /invalid “warnings”/],
+    [
+      'an unknown format',
+      (d: Record<string, unknown>) => (d.format = 'exe'),
+      /invalid “format” \(expected one of pdf, markdown/,
+    ],
+    ['an unknown status', (d: Record<string, unknown>) => (d.status = 'done'), /invalid “status”/],
+    ['a negative size', (d: Record<string, unknown>) => (d.size = -1), /invalid “size”/],
+    ['a fractional chunk count', (d: Record<string, unknown>) => (d.chunkCount = 1.5), /invalid “chunkCount”/],
+    ['a name that is a number', (d: Record<string, unknown>) => (d.name = 7), /invalid “name”/],
+    [
+      'an error with an unknown code',
+      (d: Record<string, unknown>) => (d.error = { code: 'PWNED', message: 'x' }),
+      /error of document 1 has an unknown code/,
+    ],
+    ['a "__proto__" collection', (d: Record<string, unknown>) => (d.collection = '__proto__'), /invalid collection id/],
+    [
+      'redactions without counts',
+      (d: Record<string, unknown>) => (d.redactions = { total: 1, positions: [], inName: 0 }),
+      /redaction summary .* “counts”/,
+    ],
+    [
+      'redaction positions reversed',
+      (d: Record<string, unknown>) =>
+        (d.redactions = { total: 1, counts: { email: 1 }, positions: [[5, 2]], inName: 0 }),
+      /invalid position/,
+    ],
+  ])('refuses %s, naming the field', async (_name, change, pattern) => {
+    await expectRefused(await withDocument((d) => void change(d)), pattern);
+  });
+
+  it.each([
+    [
+      'a block kind that is unknown',
+      (t: Record<string, unknown>) => ((t.blocks as object[])[0] = { start: 0, end: 1, kind: 'script' }),
+      /block 0 of document 1 has an invalid “kind”/,
+    ],
+    [
+      'a block past the end of the text',
+      (t: Record<string, unknown>) => ((t.blocks as object[])[0] = { start: 0, end: 999, kind: 'paragraph' }),
+      /block 0 .*invalid “end” .*to 22/,
+    ],
+    [
+      'a heading level of 9',
+      (t: Record<string, unknown>) => ((t.blocks as object[])[0] = { start: 0, end: 1, kind: 'heading', level: 9 }),
+      /invalid “level”/,
+    ],
+    ['blocks that are not a list', (t: Record<string, unknown>) => (t.blocks = {}), /no list of blocks/],
+    [
+      'text that is not text',
+      (t: Record<string, unknown>) => (t.text = ['a']),
+      /text of document 1 has an invalid “text”/,
+    ],
+  ])('refuses %s in the document text', async (_name, change, pattern) => {
+    await expectRefused(await withDocument((_d, t) => void change(t)), pattern);
+  });
+
+  it('drops unknown keys and keeps every known one', async () => {
+    const bytes = await withDocument((d, t) => {
+      Object.assign(d, {
+        tags: ['x'],
+        title: 'T',
+        warnings: ['w'],
+        folder: 'f',
+        evil: { deep: [1] },
+        collection: 'travel',
+      });
+      (t.blocks as object[])[0] = {
+        start: 0,
+        end: 5,
+        kind: 'record',
+        row: 2,
+        fields: { a: 1, b: null },
+        extra: 'gone',
+      };
+    });
+    const { target } = await imported(bytes);
+    const [doc] = await target.listDocuments();
+    expect(doc).toMatchObject({
+      name: 'a.md',
+      tags: ['x'],
+      title: 'T',
+      warnings: ['w'],
+      folder: 'f',
+      collection: 'travel',
+    });
+    expect(doc).not.toHaveProperty('evil');
+    expect((await target.getText(doc.id))?.blocks).toEqual([
+      { start: 0, end: 5, kind: 'record', row: 2, fields: { a: 1, b: null } },
+    ]);
+    target.close();
+  });
+});
