@@ -3,6 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
+import { VectorSet, type IndexPolicy } from '../library/vector-set.ts';
 import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import type { BackupEntry, BackupManifest } from './backup-types.ts';
 import { encodeSection, fileHeader, jsonBytes, type SectionKind } from './container.ts';
@@ -400,6 +401,45 @@ describe('unchecked document fields', () => {
     expect((await target.getText(doc.id))?.blocks).toEqual([
       { start: 0, end: 5, kind: 'record', row: 2, fields: { a: 1, b: null } },
     ]);
+    target.close();
+  });
+});
+
+describe('index pages trusted on import', () => {
+  const policy: IndexPolicy = {
+    kind: 'flat',
+    hnswThreshold: 1000,
+    quantization: 'none',
+    M: 16,
+    efConstruction: 64,
+    ef: 32,
+  };
+
+  it('a backup whose index page swaps two ids still scores each passage with its own vector after import', async () => {
+    const lib = honestLibrary();
+    // The pages of an index built over the same chunk ids with the two vectors exchanged.
+    const swapped = honestLibrary();
+    swapped.vectors = Float32Array.from([...lib.vectors.subarray(4), ...lib.vectors.subarray(0, 4)]);
+    const { target: other } = await imported(await craftBackup(honestSections(swapped)));
+    await VectorSet.open(other, MODEL.fingerprint, DIMS, policy, () => true);
+    const stored = await other.readIndex(MODEL.fingerprint);
+    expect(stored?.pages.length).toBeGreaterThan(0);
+    other.close();
+
+    const pages: CraftedSection[] = stored!.pages.map((page) => ({
+      kind: 'indexPage',
+      page: { set: MODEL.fingerprint, name: page.name, bytes: page.bytes },
+    }));
+    const { target } = await imported(await craftBackup([...honestSections(lib), ...pages]));
+    const { set } = await VectorSet.open(target, MODEL.fingerprint, DIMS, policy, () => true);
+    for (const [row, id] of [
+      [0, 1],
+      [1, 2],
+    ]) {
+      const [top] = set.search(lib.vectors.slice(row * DIMS, (row + 1) * DIMS), 1);
+      expect(top.id).toBe(id);
+      expect(top.score).toBeCloseTo(1, 5);
+    }
     target.close();
   });
 });

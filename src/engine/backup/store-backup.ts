@@ -26,7 +26,8 @@ export interface StoreSourceOptions {
   collections?: BackupManifest['collections'];
   appVersion?: string;
   /**
-   * Also export the persisted index pages of the model's vector set (loaded as-is on import when ids are kept).
+   * Also export the persisted index pages of the model's vector set (for other readers of the format: this
+   * importer rebuilds the index from the vectors instead of trusting pages from a file).
    * Ignored when exporting one collection: the index covers them all.
    */
   includeIndex?: boolean;
@@ -130,8 +131,6 @@ export interface StoreImportResult {
   /** Old id -> new id. */
   documentIds: Map<number, number>;
   chunkIds: Map<number, number>;
-  /** Whether the index pages were written (only when every chunk kept its id). */
-  indexPagesWritten: boolean;
 }
 
 /**
@@ -148,11 +147,8 @@ export function storeBackupSink(
   store: Store,
   options: StoreSinkOptions = {},
 ): BackupSink & { result: StoreImportResult } {
-  const result: StoreImportResult = { documentIds: new Map(), chunkIds: new Map(), indexPagesWritten: false };
-  const pages: BackupIndexPage[] = [];
+  const result: StoreImportResult = { documentIds: new Map(), chunkIds: new Map() };
   let open: { old: DocumentRecord; newId: number } | undefined;
-  /** Index pages hold chunk ids: they are only valid in a store that was empty and kept every id. */
-  let storeWasEmpty = false;
   const finishDocument = async () => {
     const old = open?.old;
     if (open && old && old.status !== 'ingesting') await store.markReady(open.newId, old.chunkCount);
@@ -163,9 +159,7 @@ export function storeBackupSink(
   };
   return {
     result,
-    async begin(_manifest: BackupManifest) {
-      storeWasEmpty = (await store.listDocuments()).length === 0;
-    },
+    async begin(_manifest: BackupManifest) {},
     async write(entry: BackupEntry) {
       switch (entry.kind) {
         case 'document': {
@@ -209,24 +203,15 @@ export function storeBackupSink(
           return;
         }
         case 'indexPage':
+          // Never written: a page pairs chunk ids with vectors, and nothing short of rebuilding it can show that
+          // each id still has its own vector. With no current pages the vector set is rebuilt from the vectors
+          // just written (each checked by the reader) when the library next opens.
           await finishDocument();
-          pages.push(entry.page);
           return;
       }
     },
     async end() {
       await finishDocument();
-      const idsKept = [...result.chunkIds].every(([from, to]) => from === to);
-      if (pages.length > 0 && idsKept && storeWasEmpty) {
-        const bySet = new Map<string, BackupIndexPage[]>();
-        for (const page of pages) bySet.set(page.set, [...(bySet.get(page.set) ?? []), page]);
-        const version = await store.vectorsVersion();
-        for (const [set, setPages] of bySet) {
-          await store.deleteIndex(set); // pages of an older, larger index must not linger
-          await store.writeIndexPages(set, setPages, [], version);
-        }
-        result.indexPagesWritten = true;
-      }
     },
     async abort() {
       for (const newId of result.documentIds.values()) await store.deleteDocument(newId).catch(() => undefined);
