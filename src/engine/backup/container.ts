@@ -8,8 +8,15 @@ export const MAGIC = new Uint8Array([0x54, 0x52, 0x4f, 0x56, 0x45, 0x00, 0x4c, 0
 export const FILE_HEADER_BYTES = 16;
 export const SECTION_HEADER_BYTES = 8;
 export const CHECKSUM_BYTES = 32;
-/** No writer makes sections this large; a length beyond it means a damaged file, not an allocation to attempt. */
-export const MAX_SECTION_BYTES = 1 << 30;
+/**
+ * The largest section read or written: 512 MiB. A reader holds a section, and for JSON its decoded string (twice
+ * the bytes), at once, so this keeps one section under about 1.5 GB in a browser tab. Vector batches stay far
+ * below it (2048 × 4096 dims is 32 MiB); the largest sections are document texts, and a 200 MB file (the
+ * default file limit) fits even with every character escaped once.
+ */
+export const MAX_SECTION_BYTES = 512 * 1024 * 1024;
+/** Deepest JSON nesting a section may have (records are at most 5 levels deep). */
+export const MAX_JSON_DEPTH = 64;
 
 export type SectionKind = 'MANI' | 'DOCU' | 'CHNK' | 'VECT' | 'IDXP' | 'END.';
 export const SECTION_KINDS: readonly SectionKind[] = ['MANI', 'DOCU', 'CHNK', 'VECT', 'IDXP', 'END.'];
@@ -47,11 +54,31 @@ export function jsonBytes(value: unknown): Uint8Array {
 }
 
 export function parseJson(bytes: Uint8Array, what: string, fail: (reason: string) => TroveError): unknown {
+  // Deep nesting parses, then overflows the stack of whatever walks the value (IndexedDB's structured clone).
+  if (jsonDepth(bytes) > MAX_JSON_DEPTH) throw fail(`its ${what} is nested more than ${MAX_JSON_DEPTH} levels deep`);
   try {
     return JSON.parse(decoder.decode(bytes));
   } catch {
     throw fail(`its ${what} is not valid JSON`);
   }
+}
+
+/** The deepest nesting of arrays and objects in JSON bytes (brackets inside strings not counted). */
+export function jsonDepth(bytes: Uint8Array): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** A binary payload: [u32 LE JSON length][JSON][zero padding to 4 bytes][binary body]. */
@@ -151,9 +178,12 @@ export class ByteReader {
     this.pieces = iteratePieces(input);
   }
 
-  /** Exactly n bytes, or fewer when the input ends first (the caller reports the truncation). */
-  async read(n: number): Promise<Uint8Array> {
-    const out = new Uint8Array(n);
+  /**
+   * Exactly n bytes, or fewer when the input ends first (the caller reports the truncation); written into `into`
+   * from `at` when given (so a caller can put a header and its payload in one buffer without a copy).
+   */
+  async read(n: number, into?: Uint8Array, at = 0): Promise<Uint8Array> {
+    const out = into ? into.subarray(at, at + n) : new Uint8Array(n);
     let filled = 0;
     while (filled < n) {
       if (this.offset >= this.current.byteLength) {

@@ -11,7 +11,7 @@ import { encodeEntry } from './entry-codec.ts';
 import type { ExportPassage } from './passages.ts';
 import { pgvectorSql } from './pgvector-export.ts';
 import { qdrantJsonLines, qdrantPoint } from './qdrant-export.ts';
-import { importBackup } from './read-backup.ts';
+import { importBackup, verifyBackup } from './read-backup.ts';
 import { storeBackupSink } from './store-backup.ts';
 
 export const DIMS = 4;
@@ -441,5 +441,76 @@ describe('index pages trusted on import', () => {
       expect(top.score).toBeCloseTo(1, 5);
     }
     target.close();
+  });
+});
+
+describe('.trove sections', () => {
+  const setLength = (bytes: Uint8Array, sectionStart: number, length: number) => {
+    const copy = bytes.slice();
+    new DataView(copy.buffer).setUint32(sectionStart + 4, length, true);
+    return copy;
+  };
+
+  it('refuses a section that claims more bytes than the file has, before reading it', async () => {
+    const file = await craftBackup(honestSections());
+    await expectRefused(
+      setLength(file, 16, 400 * 2 ** 20),
+      /section 1 \(manifest\) claims 419430400 bytes but only \d+ follow/,
+    );
+  });
+
+  it('refuses a section larger than the section cap (512 MiB)', async () => {
+    const file = await craftBackup(honestSections());
+    await expectRefused(setLength(file, 16, 0xffffffff), /claims 4294967295 bytes, more than the 512 MiB/);
+    await expectRefused(setLength(file, 16, 512 * 2 ** 20 + 1), /more than the 512 MiB/);
+  });
+
+  it('refuses 100,000 levels of JSON nesting with IMPORT_INVALID', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const lib = honestLibrary();
+    const json = JSON.stringify({
+      document: lib.document,
+      text: { docId: 1, text: lib.text, blocks: [] },
+    }).replace('"name":', `"deep":${deep},"name":`);
+    const [, ...rest] = honestSections(lib);
+    await expectRefused(
+      await craftBackup([['DOCU', new TextEncoder().encode(json)], ...rest]),
+      /its document is nested more than 64 levels deep/,
+    );
+    // Brackets inside strings are text, not nesting.
+    const { target } = await imported(
+      await craftBackup(honestSections({ ...lib, document: { ...lib.document, name: '['.repeat(1000) } })),
+    );
+    expect((await target.listDocuments())[0].name).toHaveLength(1000);
+    target.close();
+  });
+
+  it("checks the manifest's collections", async () => {
+    const sections = honestSections();
+    const ok = { id: 'travel', name: 'Travel', createdAt: 1 };
+    await expectRefused(
+      await craftBackup(sections, { collections: [{ ...ok, id: '__proto__' }] }),
+      /collection 0 of its manifest names an invalid collection id/,
+    );
+    await expectRefused(
+      await craftBackup(sections, { collections: [{ ...ok, name: 7 as unknown as string }] }),
+      /collection 0 of its manifest has no text “name”/,
+    );
+    await expectRefused(
+      await craftBackup(sections, { collections: [{ ...ok, createdAt: 'x' as unknown as number }] }),
+      /“createdAt”/,
+    );
+    await expectRefused(
+      await craftBackup(sections, { collections: 'all' as unknown as [] }),
+      /“collections” is not a list/,
+    );
+    await expectRefused(
+      await craftBackup(sections, { collection: '__proto__' }),
+      /its manifest names an invalid collection id/,
+    );
+    const manifest = await verifyBackup(
+      await craftBackup(sections, { collections: [{ ...ok, extra: 1 } as typeof ok] }),
+    );
+    expect(manifest.collections).toEqual([ok]);
   });
 });

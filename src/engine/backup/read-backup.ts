@@ -26,6 +26,7 @@ import {
   type SectionKind,
 } from './container.ts';
 import { EntryRules, decodeEntry, isCounts, isRecord } from './entry-codec.ts';
+import { checkCollectionId } from './record-schema.ts';
 
 const SECTION_NAMES: Record<SectionKind, string> = {
   MANI: 'manifest',
@@ -43,6 +44,8 @@ class SectionReader {
   constructor(
     readonly bytes: ByteReader,
     private readonly fail: (reason: string) => TroveError,
+    /** The file's size when known: a section that claims more than is left is refused before any allocation. */
+    private readonly totalBytes: number | undefined,
   ) {}
 
   /** The next section, or undefined at a clean end of input. */
@@ -55,18 +58,29 @@ class SectionReader {
     const kind = kindOf(header.subarray(0, 4));
     if (!kind) throw this.fail(`section ${number} has an unknown type (the file is damaged)`);
     const length = new DataView(header.buffer).getUint32(4, true);
-    if (length > MAX_SECTION_BYTES) throw this.fail(`section ${number} claims ${length} bytes (the file is damaged)`);
-    const rest = await this.bytes.read(length + CHECKSUM_BYTES);
+    if (length > MAX_SECTION_BYTES) {
+      throw this.fail(
+        `section ${number} claims ${length} bytes, more than the ${MAX_SECTION_BYTES / 2 ** 20} MiB a section may have (the file is damaged)`,
+      );
+    }
+    const left = this.totalBytes === undefined ? undefined : this.totalBytes - this.bytes.position;
+    if (left !== undefined && length + CHECKSUM_BYTES > left) {
+      throw this.fail(
+        `section ${number} (${SECTION_NAMES[kind]}) claims ${length} bytes but only ${Math.max(0, left - CHECKSUM_BYTES)} follow (the file is truncated or damaged)`,
+      );
+    }
+    // Header, payload and checksum in one buffer: the hash reads header and payload in place, without a copy.
+    const section = new Uint8Array(SECTION_HEADER_BYTES + length + CHECKSUM_BYTES);
+    section.set(header, 0);
+    const rest = await this.bytes.read(length + CHECKSUM_BYTES, section, SECTION_HEADER_BYTES);
     if (rest.byteLength < length + CHECKSUM_BYTES) {
       throw this.fail(`it ends inside section ${number} (${SECTION_NAMES[kind]}; the file is truncated)`);
     }
-    const hashed = new Uint8Array(SECTION_HEADER_BYTES + length);
-    hashed.set(header, 0);
-    hashed.set(rest.subarray(0, length), SECTION_HEADER_BYTES);
-    if (!sameBytes(await sha256(hashed), rest.subarray(length))) {
+    const end = SECTION_HEADER_BYTES + length;
+    if (!sameBytes(await sha256(section.subarray(0, end)), section.subarray(end))) {
       throw this.fail(`section ${number} (${SECTION_NAMES[kind]}) fails its SHA-256 checksum (the file is damaged)`);
     }
-    return { kind, payload: rest.subarray(0, length) };
+    return { kind, payload: section.subarray(SECTION_HEADER_BYTES, end) };
   }
 }
 
@@ -103,7 +117,7 @@ export class BackupReader {
         );
       }
       if (flags !== 0) throw fail(`its header has unknown flags ${flags} (the file is damaged or from a newer Trove)`);
-      const sections = new SectionReader(bytes, fail);
+      const sections = new SectionReader(bytes, fail, inputSize(input));
       const section = await sections.next();
       if (section?.kind !== 'MANI') throw fail('its first section is not the manifest');
       const manifest = checkManifest(parseJson(section.payload, 'manifest', fail), fail);
@@ -180,7 +194,23 @@ function checkManifest(value: unknown, fail: (reason: string) => TroveError): Ba
   }
   if (typeof value.collection !== 'string' || typeof value.createdAt !== 'string')
     throw fail('its manifest is incomplete');
+  if (value.collection !== '*') checkCollectionId(value.collection, 'its manifest', fail);
+  if (value.collections !== undefined) value.collections = checkCollections(value.collections, fail);
   return value as unknown as BackupManifest;
+}
+
+/** The manifest's collection records: ids and names as text, ids never reserved keys, unknown keys dropped. */
+function checkCollections(value: unknown, fail: (reason: string) => TroveError): BackupManifest['collections'] {
+  if (!Array.isArray(value)) throw fail("its manifest's “collections” is not a list");
+  return value.map((record: unknown, i) => {
+    const what = `collection ${i} of its manifest`;
+    if (!isRecord(record)) throw fail(`${what} is not an object`);
+    if (typeof record.id !== 'string') throw fail(`${what} has no text “id”`);
+    if (typeof record.name !== 'string') throw fail(`${what} has no text “name”`);
+    if (typeof record.createdAt !== 'number' || !Number.isFinite(record.createdAt))
+      throw fail(`${what} has no “createdAt” date as a finite number`);
+    return { id: checkCollectionId(record.id, what, fail), name: record.name, createdAt: record.createdAt };
+  });
 }
 
 /** Reads the whole file and checks all of it; returns its manifest. */
