@@ -1,6 +1,7 @@
 // Hostile .trove files: crafted section by section (past the writer's checks), each must be refused at import with
 // IMPORT_INVALID and nothing written, and what the exporters write must never carry the attacker's text as code.
 import 'fake-indexeddb/auto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
 import { VectorSet, type IndexPolicy } from '../library/vector-set.ts';
@@ -8,22 +9,23 @@ import { IndexedDbStore } from '../store/indexeddb-store.ts';
 import type { BackupEntry, BackupManifest } from './backup-types.ts';
 import { encodeSection, fileHeader, jsonBytes, type SectionKind } from './container.ts';
 import { encodeEntry } from './entry-codec.ts';
-import type { ExportPassage } from './passages.ts';
+import { openPassages, type ExportPassage } from './passages.ts';
 import { pgvectorSql } from './pgvector-export.ts';
 import { qdrantJsonLines, qdrantPoint } from './qdrant-export.ts';
 import { importBackup, verifyBackup } from './read-backup.ts';
-import { storeBackupSink } from './store-backup.ts';
+import { storeBackupSink, storeBackupSource } from './store-backup.ts';
+import { backupToBytes } from './write-backup.ts';
 
-export const DIMS = 4;
-export const MODEL = { id: 'crafted', fingerprint: 'crafted@1|fp32|4|mean', dims: DIMS };
-export const INJECTION = `NULL,'{}','{}',0,0,'x','[1,0,0,0]'); DROP TABLE victims; CREATE TABLE pwned(x int); --`;
+const DIMS = 4;
+const MODEL = { id: 'crafted', fingerprint: 'crafted@1|fp32|4|mean', dims: DIMS };
+const INJECTION = `NULL,'{}','{}',0,0,'x','[1,0,0,0]'); DROP TABLE victims; CREATE TABLE pwned(x int); --`;
 
-export type RawSection = [SectionKind, unknown];
+type RawSection = [SectionKind, unknown];
 /** A plain object standing for one section: an entry, or a kind and a JSON value written as is. */
-export type CraftedSection = BackupEntry | RawSection;
+type CraftedSection = BackupEntry | RawSection;
 
 /** A small honest library, as plain objects a test can change before crafting the file. */
-export function honestLibrary() {
+function honestLibrary() {
   const text = 'alpha beta gamma delta';
   const document = { id: 1, name: 'a.md', format: 'markdown', size: 22, addedAt: 1, status: 'ready', chunkCount: 2 };
   const chunks = [
@@ -53,7 +55,7 @@ export function honestLibrary() {
   return { text, document, chunks, vectors };
 }
 
-export function honestSections(lib = honestLibrary()): CraftedSection[] {
+function honestSections(lib = honestLibrary()): CraftedSection[] {
   return [
     [
       'DOCU',
@@ -81,10 +83,7 @@ export function honestSections(lib = honestLibrary()): CraftedSection[] {
 }
 
 /** The bytes of a file holding these sections, with a manifest and end section that agree with them. */
-export async function craftBackup(
-  sections: CraftedSection[],
-  manifest: Partial<BackupManifest> = {},
-): Promise<Uint8Array> {
+async function craftBackup(sections: CraftedSection[], manifest: Partial<BackupManifest> = {}): Promise<Uint8Array> {
   const counts = { documents: 0, chunks: 0, vectors: 0, indexPages: 0 };
   const encoded: Array<[SectionKind, Uint8Array]> = sections.map((section) => {
     if (Array.isArray(section)) {
@@ -123,10 +122,10 @@ export async function craftBackup(
 }
 
 let counter = 0;
-export const freshStore = () => IndexedDbStore.open(`hostile-backup-${++counter}`);
+const freshStore = () => IndexedDbStore.open(`hostile-backup-${++counter}`);
 
 /** Imports into a store holding one document: refused with IMPORT_INVALID matching `pattern`, nothing written. */
-export async function expectRefused(bytes: Uint8Array, pattern: RegExp): Promise<void> {
+async function expectRefused(bytes: Uint8Array, pattern: RegExp): Promise<void> {
   const target = await freshStore();
   const keep = await target.createDocument(
     { name: 'mine.txt', format: 'text', size: 4, addedAt: 1 },
@@ -146,7 +145,7 @@ export async function expectRefused(bytes: Uint8Array, pattern: RegExp): Promise
 }
 
 /** Imports into an empty store and returns it. */
-export async function imported(bytes: Uint8Array) {
+async function imported(bytes: Uint8Array) {
   const target = await freshStore();
   const sink = storeBackupSink(target);
   await importBackup(() => bytes, sink);
@@ -512,5 +511,169 @@ describe('.trove sections', () => {
       await craftBackup(sections, { collections: [{ ...ok, extra: 1 } as typeof ok] }),
     );
     expect(manifest.collections).toEqual([ok]);
+  });
+});
+
+// A property fuzz of the reader: structure-aware mutations of the small valid file above (a field set to another
+// type or an edge number, a list emptied or grown, a vector component changed).
+const EDGE_VALUES: unknown[] = [
+  undefined,
+  null,
+  true,
+  0,
+  -1,
+  1,
+  1.5,
+  2 ** 31,
+  2 ** 53,
+  -0,
+  1e308,
+  '',
+  '7',
+  INJECTION,
+  [],
+  ['a'],
+  [1],
+  {},
+  { a: 1 },
+  [[[[]]]],
+];
+const DOCUMENT_KEYS = [
+  'id',
+  'name',
+  'format',
+  'size',
+  'addedAt',
+  'status',
+  'chunkCount',
+  'title',
+  'tags',
+  'warnings',
+  'collection',
+  'folder',
+  'pageCount',
+  'modifiedAt',
+  'redactions',
+  'error',
+  'replaces',
+];
+const CHUNK_KEYS = [
+  'id',
+  'docId',
+  'text',
+  'start',
+  'end',
+  'page',
+  'row',
+  'headingPath',
+  'tokenCount',
+  'fields',
+  'terms',
+];
+const BLOCK_KEYS = ['start', 'end', 'kind', 'level', 'page', 'row', 'fields'];
+
+type Mutation =
+  | { target: 'document'; key: string; value: unknown }
+  | { target: 'chunk'; index: number; key: string; value: unknown }
+  | { target: 'block'; key: string; value: unknown }
+  | { target: 'vector'; at: number; value: number }
+  | { target: 'chunks'; count: number };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({
+    target: fc.constant('document' as const),
+    key: fc.constantFrom(...DOCUMENT_KEYS),
+    value: fc.constantFrom(...EDGE_VALUES),
+  }),
+  fc.record({
+    target: fc.constant('chunk' as const),
+    index: fc.integer({ min: 0, max: 1 }),
+    key: fc.constantFrom(...CHUNK_KEYS),
+    value: fc.constantFrom(...EDGE_VALUES),
+  }),
+  fc.record({
+    target: fc.constant('block' as const),
+    key: fc.constantFrom(...BLOCK_KEYS),
+    value: fc.constantFrom(...EDGE_VALUES),
+  }),
+  fc.record({
+    target: fc.constant('vector' as const),
+    at: fc.integer({ min: 0, max: 2 * DIMS - 1 }),
+    value: fc.oneof(fc.constantFrom(Number.NaN, Infinity, -Infinity, 0, 1, -1, 1e6, 3.4e38), fc.float()),
+  }),
+  fc.record({ target: fc.constant('chunks' as const), count: fc.integer({ min: 0, max: 3 }) }),
+);
+
+async function mutant(mutations: Mutation[]): Promise<Uint8Array> {
+  const lib = honestLibrary();
+  const document = lib.document as Record<string, unknown>;
+  const chunks = lib.chunks as unknown as Array<Record<string, unknown>>;
+  const block: Record<string, unknown> = { start: 0, end: lib.text.length, kind: 'paragraph' };
+  for (const m of mutations) {
+    if (m.target === 'document') document[m.key] = m.value;
+    else if (m.target === 'chunk') chunks[m.index][m.key] = m.value;
+    else if (m.target === 'block') block[m.key] = m.value;
+    else if (m.target === 'vector') lib.vectors[m.at] = m.value;
+    else lib.chunks = Array.from({ length: m.count }, (_, i) => ({ ...lib.chunks[i % 2], id: i + 1 }));
+  }
+  const [, chnk, vect] = honestSections(lib);
+  return craftBackup([
+    ['DOCU', { document, text: { docId: document.id, text: lib.text, blocks: [block] } }],
+    chnk,
+    vect,
+  ]);
+}
+
+describe('.trove reader fuzz', () => {
+  it('every mutant is refused with IMPORT_INVALID and nothing written, or imported and fully usable', async () => {
+    let accepted = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+        const bytes = await mutant(mutations);
+        const target = await freshStore();
+        try {
+          const error = await importBackup(() => bytes, storeBackupSink(target)).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          if (error !== undefined) {
+            refused++;
+            expect(error).toBeInstanceOf(TroveError);
+            expect((error as TroveError).code).toBe('IMPORT_INVALID');
+            expect(await target.listDocuments()).toEqual([]);
+            expect(await target.allTerms()).toEqual([]);
+            return;
+          }
+          accepted++;
+          for (const doc of await target.listDocuments()) {
+            expect(typeof doc.name).toBe('string');
+            await target.getText(doc.id);
+            await target.chunksOf(doc.id);
+          }
+          const { set } = await VectorSet.open(
+            target,
+            MODEL.fingerprint,
+            DIMS,
+            { kind: 'flat', hnswThreshold: 1000, quantization: 'none', M: 16, efConstruction: 64, ef: 32 },
+            () => true,
+          );
+          for (const hit of set.search(Float32Array.from([1, 0, 0, 0]), 5))
+            expect(Number.isFinite(hit.score)).toBe(true);
+          const again = await backupToBytes(storeBackupSource(target, { model: MODEL }));
+          if ((await openPassages(again)).manifest.counts.vectors > 0) {
+            const { dims, passages } = await openPassages(again);
+            for await (const piece of pgvectorSql(passages, { dims, data: 'copy' }))
+              expect(piece).not.toMatch(/DROP TABLE/);
+            for await (const line of qdrantJsonLines((await openPassages(again)).passages)) JSON.parse(line);
+          }
+        } finally {
+          target.close();
+        }
+      }),
+      { numRuns: 120, seed: 19 },
+    );
+    expect(accepted).toBeGreaterThan(5);
+    expect(refused).toBeGreaterThan(5);
   });
 });
