@@ -130,13 +130,30 @@ export class ModelSwitch {
   }
 
   /** The model whose vectors answer searches (an export's vectors, and what an import must match). */
-  servingModel(): { id?: string; fingerprint: string; dims: number } | null {
+  servingModel(): { id?: string; fingerprint: string; dims: number; normalized: boolean } | null {
     const serving = this.serving();
-    if (serving) return { id: serving.embedder.model.id, fingerprint: serving.set.fingerprint, dims: serving.set.dims };
+    if (serving) {
+      const { model } = serving.embedder;
+      return {
+        id: model.id,
+        fingerprint: serving.set.fingerprint,
+        dims: serving.set.dims,
+        normalized: model.normalize,
+      };
+    }
     const set = this.parts.catalogue.vectors;
-    if (set) return { id: effectiveModelId(this.parts.settings()), fingerprint: set.fingerprint, dims: set.dims };
+    if (set) {
+      const id = effectiveModelId(this.parts.settings());
+      let normalized = true; // a model unknown here (Ollama, a removed custom model): embedders normalise
+      try {
+        normalized = getModelSpec(id).normalize;
+      } catch {}
+      return { id, fingerprint: set.fingerprint, dims: set.dims, normalized };
+    }
     const embedder = this.parts.model().embedder;
-    return embedder ? { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims } : null;
+    if (!embedder) return null;
+    const { model } = embedder;
+    return { id: model.id, fingerprint: embedder.fingerprint, dims: model.dims, normalized: model.normalize };
   }
 
   /** The model still answering while the library is re-embedded, if a switch is in progress. */
