@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
 import {
   ENVELOPE_OVERHEAD,
+  PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
   RecordCipher,
   changePassphrase,
@@ -62,6 +63,50 @@ describe('library key (PBKDF2 → AES-KW wrapped AES-GCM data key)', () => {
     const downgraded = { ...keyFile, kdf: { ...keyFile.kdf, iterations: 1000 } };
     expect(await code(unlockKeyFile(downgraded, 'correct horse battery staple'))).toBe('DECRYPT_FAILED');
     expect(await code(unlockKeyFile({ ...keyFile, version: 2 } as unknown as KeyFile, 'x'))).toBe('DECRYPT_FAILED');
+  });
+
+  it('lock key file: refuses PBKDF2 iterations that are not a whole number in range, before deriving any key', async () => {
+    const withIterations = (iterations: unknown) =>
+      ({ ...keyFile, kdf: { ...keyFile.kdf, iterations } }) as unknown as KeyFile;
+    const refusal = async (iterations: unknown) => {
+      const error = await unlockKeyFile(withIterations(iterations), 'correct horse battery staple').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TroveError);
+      return error as TroveError;
+    };
+    // 2^30 iterations would hold the CPU for minutes; a string is coerced by WebCrypto rather than refused.
+    const huge = await refusal(2 ** 30);
+    expect(huge.code).toBe('DECRYPT_FAILED');
+    expect(huge.message).toMatch(
+      /asks for 1073741824 PBKDF2 iterations; a valid record has a whole number from 600000 to 6000000/,
+    );
+    const text = await refusal('1e6');
+    expect(text.code).toBe('DECRYPT_FAILED');
+    expect(text.message).toMatch(/asks for a string \("1e6"\) PBKDF2 iterations/);
+    for (const bad of [PBKDF2_MAX_ITERATIONS + 1, 600_000.5, Number.NaN, Infinity, null, [600_000], 2 ** 53 + 2]) {
+      expect((await refusal(bad)).code).toBe('DECRYPT_FAILED');
+    }
+    expect(await code(createKeyFile('pw', { iterations: PBKDF2_MAX_ITERATIONS + 1 }))).toBe('INVALID_ARGUMENT');
+    expect(await code(changePassphrase(keyFile, 'correct horse battery staple', 'x', { iterations: 2 ** 30 }))).toBe(
+      'INVALID_ARGUMENT',
+    );
+  });
+
+  it('lock key file: refuses a salt, wrapped key or check record of the wrong type or size as damaged', async () => {
+    const pw = 'correct horse battery staple';
+    const damaged = [
+      { ...keyFile, kdf: { ...keyFile.kdf, salt: 42 } },
+      { ...keyFile, kdf: { ...keyFile.kdf, salt: 'not base64!' } },
+      { ...keyFile, kdf: { ...keyFile.kdf, salt: 'AAAA' } },
+      { ...keyFile, wrappedKey: 'AAAA' },
+      { ...keyFile, check: { x: 1 } },
+      { ...keyFile, kdf: 'PBKDF2' },
+      null,
+    ];
+    for (const kf of damaged) expect(await code(unlockKeyFile(kf as unknown as KeyFile, pw))).toBe('DECRYPT_FAILED');
+    expect(await code(unlockKeyFile(keyFile, pw))).toBe('resolved');
   });
 });
 

@@ -14,6 +14,8 @@
 import { TroveError } from '../core/errors.ts';
 
 export const PBKDF2_MIN_ITERATIONS = 600_000;
+/** More would only slow every unlock: a key record asking for 2^30 iterations would hold the CPU for minutes. */
+export const PBKDF2_MAX_ITERATIONS = 10 * PBKDF2_MIN_ITERATIONS;
 export const ENVELOPE_VERSION = 1;
 const MAGIC_0 = 0x54; // 'T'
 const MAGIC_1 = 0x45; // 'E'
@@ -248,20 +250,7 @@ async function wrapDataKey(dek: CryptoKey, passphrase: string, iterations: numbe
 }
 
 async function unwrapDataKey(keyFile: KeyFile, passphrase: string, extractable: boolean): Promise<CryptoKey> {
-  if (
-    keyFile?.version !== 1 ||
-    keyFile.kdf?.name !== 'PBKDF2' ||
-    keyFile.kdf.hash !== 'SHA-256' ||
-    keyFile.wrap !== 'AES-KW'
-  ) {
-    throw new TroveError('DECRYPT_FAILED', 'The library key record is damaged or of an unsupported version.');
-  }
-  if (!(keyFile.kdf.iterations >= PBKDF2_MIN_ITERATIONS)) {
-    throw new TroveError(
-      'DECRYPT_FAILED',
-      `The library key record asks for ${keyFile.kdf.iterations} PBKDF2 iterations, fewer than the minimum ${PBKDF2_MIN_ITERATIONS}.`,
-    );
-  }
+  checkKeyFile(keyFile);
   const kek = await deriveKek(passphrase, fromBase64(keyFile.kdf.salt), keyFile.kdf.iterations);
   try {
     return await subtle().unwrapKey(
@@ -292,11 +281,55 @@ function checkPassphrase(passphrase: string): void {
   }
 }
 
+const validIterations = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isSafeInteger(n) && n >= PBKDF2_MIN_ITERATIONS && n <= PBKDF2_MAX_ITERATIONS;
+
 function checkIterations(iterations: number): void {
-  if (!Number.isInteger(iterations) || iterations < PBKDF2_MIN_ITERATIONS) {
+  if (!validIterations(iterations)) {
     throw new TroveError(
       'INVALID_ARGUMENT',
-      `PBKDF2 needs at least ${PBKDF2_MIN_ITERATIONS} iterations (got ${iterations}).`,
+      `PBKDF2 needs a whole number of iterations from ${PBKDF2_MIN_ITERATIONS} to ${PBKDF2_MAX_ITERATIONS} (got ${String(iterations)}).`,
+    );
+  }
+}
+
+/**
+ * Checks a stored KeyFile's fields by type and range before any key is derived: its iterations decide how long an
+ * unlock runs, and a string such as "1e6" would be coerced by WebCrypto rather than refused.
+ */
+export function checkKeyFile(keyFile: KeyFile): void {
+  const kf = keyFile as unknown as Record<string, unknown> | undefined;
+  const kdf = kf?.['kdf'] as Record<string, unknown> | undefined;
+  if (
+    typeof kf !== 'object' ||
+    kf === null ||
+    kf['version'] !== 1 ||
+    typeof kdf !== 'object' ||
+    kdf === null ||
+    kdf['name'] !== 'PBKDF2' ||
+    kdf['hash'] !== 'SHA-256' ||
+    kf['wrap'] !== 'AES-KW' ||
+    typeof kdf['salt'] !== 'string' ||
+    typeof kf['wrappedKey'] !== 'string' ||
+    typeof kf['check'] !== 'string'
+  ) {
+    throw new TroveError('DECRYPT_FAILED', 'The library key record is damaged or of an unsupported version.');
+  }
+  try {
+    // 16 bytes of salt and a wrapped 256-bit key (40 bytes), as wrapDataKey writes them.
+    if (fromBase64(kdf['salt']).length < 16 || fromBase64(kf['wrappedKey']).length !== 40) throw new Error('length');
+  } catch {
+    throw new TroveError('DECRYPT_FAILED', 'The library key record is damaged: its salt or wrapped key is not valid.');
+  }
+  const iterations = kdf['iterations'];
+  if (!validIterations(iterations)) {
+    const got =
+      typeof iterations === 'number'
+        ? String(iterations)
+        : `a ${typeof iterations} (${JSON.stringify(iterations)?.slice(0, 40)})`;
+    throw new TroveError(
+      'DECRYPT_FAILED',
+      `The library key record asks for ${got} PBKDF2 iterations; a valid record has a whole number from ${PBKDF2_MIN_ITERATIONS} to ${PBKDF2_MAX_ITERATIONS}. It is damaged or was altered: the library stays locked.`,
     );
   }
 }

@@ -7,6 +7,7 @@ import { ocrParagraphs } from '../ocr/recognizer.ts';
 import { htmlToText } from './html.ts';
 import { sniffImage } from './image.ts';
 import { extensionOf, hasText } from './text.ts';
+import { unzipBounded } from './zip-guard.ts';
 
 const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -74,6 +75,8 @@ export class DocxParser implements Parser {
     // Loaded on the first .docx, not at worker start (mammoth and JSZip are ~500 KB the start-up would parse).
     const { default: mammoth } = await import('mammoth');
     try {
+      // JSZip may inflate any entry (pictures for OCR included): all of them are counted, within budget, first.
+      unzipBounded(data, fileName, { keep: false });
       // Node's mammoth reads `buffer`, its browser build `arrayBuffer`; JSZip underneath takes an ArrayBuffer in both.
       const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
       const result = await mammoth.convertToHtml(input, {
@@ -101,6 +104,7 @@ export class DocxParser implements Parser {
       html = result.value;
     } catch (error) {
       throwIfAborted(signal);
+      if (error instanceof TroveError) throw error;
       const detail = error instanceof Error ? error.message : String(error);
       throw new TroveError(
         'PARSE_FAILED',

@@ -1,13 +1,14 @@
 // EPUB (2 and 3): a ZIP (fflate) of XHTML chapters. container.xml names the package (OPF) file, whose spine gives
 // the reading order; chapter titles come from the table of contents (EPUB 3 nav or EPUB 2 NCX) and become
 // level-1 headings, so each passage's heading path starts with its chapter. No DOM: htmlparser2 reads the XML.
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { Parser as XmlParser } from 'htmlparser2';
 import { TroveError, throwIfAborted } from '../../core/errors.ts';
 import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { isZip } from './docx.ts';
 import { htmlToText } from './html.ts';
 import { extensionOf, hasText } from './text.ts';
+import { unzipBounded } from './zip-guard.ts';
 
 interface XmlElement {
   name: string;
@@ -167,9 +168,12 @@ export const epubParser: Parser = {
     if (!isZip(data)) throw fail(fileName, 'an EPUB is a ZIP archive, and this is not one');
     let files: Record<string, Uint8Array>;
     try {
-      // Only the text files: skip images and fonts without inflating them.
-      files = unzipSync(data, { filter: (f) => /\.(x?html?|xml|opf|ncx)$/i.test(f.name) || f.name === 'mimetype' });
+      // Only the text files, within the inflate budget: images and fonts are never inflated.
+      files = unzipBounded(data, fileName, {
+        filter: (name) => /\.(x?html?|xml|opf|ncx)$/i.test(name) || name === 'mimetype',
+      });
     } catch (error) {
+      if (error instanceof TroveError) throw error;
       throw fail(
         fileName,
         `the ZIP archive is damaged (${error instanceof Error ? error.message : String(error)})`,
