@@ -13,6 +13,7 @@ import { customDetector } from './detect/custom.ts';
 import { emailDetector } from './detect/email.ts';
 import { ibanDetector } from './detect/iban.ts';
 import { ipDetector } from './detect/ip.ts';
+import { normalizeForDetection, originalSpan } from './detect/normalize.ts';
 import { phoneDetector } from './detect/phone.ts';
 import { ssnDetector } from './detect/ssn.ts';
 import { BUILTIN_PII_TYPES, PLACEHOLDERS, type Detector, type PiiMatch } from './pii.ts';
@@ -87,8 +88,27 @@ export class Redactor {
     ];
   }
 
-  /** Finds the spans to redact: non-overlapping, in text order. */
+  /**
+   * Finds the spans to redact: non-overlapping, in text order, as offsets into `text`. The detectors read the
+   * normalised text (see normalizeForDetection); their matches are mapped back onto the original characters.
+   */
   detect(text: string): PiiMatch[] {
+    const norm = normalizeForDetection(text);
+    const found = this.detectNormalized(norm.text);
+    if (!norm.from) return found;
+    const out: PiiMatch[] = [];
+    let last = 0;
+    for (const match of found) {
+      let [start, end] = originalSpan(norm, match.start, match.end);
+      start = Math.max(start, last); // two matches inside one expanded character ("ﬁ" -> "fi") must not overlap
+      if (end <= start) continue;
+      out.push({ ...match, start, end });
+      last = end;
+    }
+    return out;
+  }
+
+  private detectNormalized(text: string): PiiMatch[] {
     const accepted: PiiMatch[] = [];
     let covered: Uint8Array | undefined; // allocated on the first match only
     for (const detector of this.detectors) {
