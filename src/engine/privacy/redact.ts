@@ -99,8 +99,8 @@ export class Redactor {
     const out: PiiMatch[] = [];
     let last = 0;
     for (const match of found) {
-      let [start, end] = originalSpan(norm, match.start, match.end);
-      start = Math.max(start, last); // two matches inside one expanded character ("ﬁ" -> "fi") must not overlap
+      const [first, end] = originalSpan(norm, match.start, match.end);
+      const start = Math.max(first, last); // two matches inside one expanded character ("ﬁ" -> "fi") must not overlap
       if (end <= start) continue;
       out.push({ ...match, start, end });
       last = end;
