@@ -154,13 +154,14 @@ describe('IBAN detector', () => {
         'FR14 2004 1010 0505 0001 3M02 606',
         'NL91ABNA0417164300',
         'NO9386011117947',
+        'de89370400440532013000', // typed in lower case: still an IBAN (banks accept it)
       ],
       [
         'DE89 3704 0044 0532 0130 01', // checksum fails
         'GB82WEST1234569876543', // one character short
         'DE89370400440532013000X',
         'XX89370400440532013000', // no such country
-        'de89370400440532013000',
+        'de89370400440532013001', // lower case, checksum fails
       ],
     );
   });

@@ -7,12 +7,13 @@
 // (custom patterns first: the user asked for them; then the checksummed types; phone numbers last, as the
 // loosest), using a coverage map, so the whole pass stays linear.
 import { TroveError } from '../core/errors.ts';
-import type { ParsedDocument, TextBlock } from '../core/types.ts';
+import type { FieldValue, ParsedDocument, TextBlock } from '../core/types.ts';
 import { cardDetector } from './detect/card.ts';
 import { customDetector } from './detect/custom.ts';
 import { emailDetector } from './detect/email.ts';
 import { ibanDetector } from './detect/iban.ts';
 import { ipDetector } from './detect/ip.ts';
+import { normalizeForDetection, originalSpan } from './detect/normalize.ts';
 import { phoneDetector } from './detect/phone.ts';
 import { ssnDetector } from './detect/ssn.ts';
 import { BUILTIN_PII_TYPES, PLACEHOLDERS, type Detector, type PiiMatch } from './pii.ts';
@@ -41,6 +42,8 @@ export interface RedactionReport {
   items: RedactionItem[];
   /** Redactions in the document title (the title is not part of the text, so they have no offsets). */
   titleCount: number;
+  /** Redactions in record fields and warnings (stored beside the text, so they have no offsets either). */
+  besideCount: number;
 }
 
 export interface RedactedText {
@@ -85,8 +88,27 @@ export class Redactor {
     ];
   }
 
-  /** Finds the spans to redact: non-overlapping, in text order. */
+  /**
+   * Finds the spans to redact: non-overlapping, in text order, as offsets into `text`. The detectors read the
+   * normalised text (see normalizeForDetection); their matches are mapped back onto the original characters.
+   */
   detect(text: string): PiiMatch[] {
+    const norm = normalizeForDetection(text);
+    const found = this.detectNormalized(norm.text);
+    if (!norm.from) return found;
+    const out: PiiMatch[] = [];
+    let last = 0;
+    for (const match of found) {
+      const [first, end] = originalSpan(norm, match.start, match.end);
+      const start = Math.max(first, last); // two matches inside one expanded character ("ﬁ" -> "fi") must not overlap
+      if (end <= start) continue;
+      out.push({ ...match, start, end });
+      last = end;
+    }
+    return out;
+  }
+
+  private detectNormalized(text: string): PiiMatch[] {
     const accepted: PiiMatch[] = [];
     let covered: Uint8Array | undefined; // allocated on the first match only
     for (const detector of this.detectors) {
@@ -138,19 +160,65 @@ export class Redactor {
   }
 
   /**
-   * Redacts a parsed document: its text (block offsets remapped onto the redacted text) and its title.
-   * Returns a new document; the input is not changed.
+   * Redacts a string stored beside the text (a field, a folder, a warning), counting what it replaced into `counts`.
+   * `context` is read by the detectors but never redacted or returned: a field's name ("phone: 4155552671") is the
+   * cue that makes a bare number read as what it is.
+   */
+  redactBeside(value: string, counts: Record<PiiType, number>, context = ''): string {
+    const whole = context + value;
+    const matches = this.detect(whole).filter((m) => m.end > context.length);
+    if (matches.length === 0) return value;
+    let out = '';
+    let from = 0;
+    for (const match of matches) {
+      const start = Math.max(0, match.start - context.length);
+      out += value.slice(from, start) + PLACEHOLDERS[match.type];
+      from = match.end - context.length;
+      counts[match.type]++;
+    }
+    return out + value.slice(from);
+  }
+
+  /**
+   * Redacts a parsed document: its text (block offsets remapped onto the redacted text), its title, and every string
+   * stored beside the text (record fields, names and values; warnings). Returns a new document; the input is not
+   * changed.
    */
   redactDocument(parsed: ParsedDocument): { document: ParsedDocument; report: RedactionReport } {
     const body = this.redactText(parsed.text);
     const title = parsed.title === undefined ? undefined : this.redactText(parsed.title);
-    const document: ParsedDocument = {
-      ...parsed,
-      text: body.text,
-      blocks: remapBlocks(parsed.blocks, body.edits, body.text),
-    };
+    const beside = emptyCounts();
+    const blocks = remapBlocks(parsed.blocks, body.edits, body.text).map((block) =>
+      block.fields ? { ...block, fields: this.redactFields(block.fields, beside) } : block,
+    );
+    const document: ParsedDocument = { ...parsed, text: body.text, blocks };
     if (title) document.title = title.text;
-    return { document, report: makeReport(body.items, title?.items.length ?? 0) };
+    if (parsed.warnings) document.warnings = parsed.warnings.map((w) => this.redactBeside(w, beside));
+    return { document, report: makeReport(body.items, title?.items.length ?? 0, beside) };
+  }
+
+  /**
+   * A record's non-text fields, names and values redacted. Numbers and booleans are read as text too (a phone or
+   * card number is often a JSON number); a redacted one is stored as the redacted string.
+   */
+  private redactFields(
+    fields: Record<string, FieldValue>,
+    counts: Record<PiiType, number>,
+  ): Record<string, FieldValue> {
+    const out: Record<string, FieldValue> = {};
+    for (const [key, value] of Object.entries(fields)) {
+      let name = this.redactBeside(key, counts);
+      // Two names redacted alike ("[EMAIL]") must not overwrite each other.
+      for (let n = 2; Object.hasOwn(out, name); n++) name = `${this.redactBeside(key, emptyCounts())} (${n})`;
+      if (value === null || typeof value === 'boolean') {
+        out[name] = value;
+        continue;
+      }
+      const text = String(value);
+      const redacted = this.redactBeside(text, counts, `${key}: `);
+      out[name] = redacted === text ? value : redacted;
+    }
+    return out;
   }
 }
 
@@ -164,13 +232,19 @@ export function redactDocument(
 
 export function redactText(text: string, options: RedactionOptions = {}): { text: string; report: RedactionReport } {
   const result = new Redactor(options).redactText(text);
-  return { text: result.text, report: makeReport(result.items, 0) };
+  return { text: result.text, report: makeReport(result.items, 0, emptyCounts()) };
 }
 
-function makeReport(items: RedactionItem[], titleCount: number): RedactionReport {
-  const counts = { email: 0, phone: 0, card: 0, iban: 0, ssn: 0, ip: 0, custom: 0 } satisfies Record<PiiType, number>;
+export function emptyCounts(): Record<PiiType, number> {
+  return { email: 0, phone: 0, card: 0, iban: 0, ssn: 0, ip: 0, custom: 0 };
+}
+
+function makeReport(items: RedactionItem[], titleCount: number, beside: Record<PiiType, number>): RedactionReport {
+  const counts = { ...beside };
+  let besideCount = 0;
+  for (const type of Object.keys(beside) as PiiType[]) besideCount += beside[type];
   for (const item of items) counts[item.type]++;
-  return { total: items.length + titleCount, counts, items, titleCount };
+  return { total: items.length + titleCount + besideCount, counts, items, titleCount, besideCount };
 }
 
 /**

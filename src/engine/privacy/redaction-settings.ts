@@ -6,7 +6,7 @@ import type { RedactionSummary } from '../api/redaction.ts';
 import type { EngineSettings } from '../api/settings.ts';
 import { TroveError } from '../core/errors.ts';
 import type { ParsedDocument } from '../core/types.ts';
-import { Redactor, type RedactionReport } from './redact.ts';
+import { emptyCounts, Redactor, type RedactionReport } from './redact.ts';
 import type { PiiType } from '../api/redaction.ts';
 
 type RedactionSettings = Pick<EngineSettings, 'redactPii' | 'redactTypes' | 'redactCustom'>;
@@ -32,27 +32,48 @@ export function redactorFor(settings: RedactionSettings, file: Pick<FileInput, '
 }
 
 /**
- * Redacts a parsed document and its file name. The result's text is what gets stored and indexed; the summary
- * keeps counts and placeholder positions only.
+ * Redacts a parsed document, its file name and its folder path. The result's text is what gets stored and indexed;
+ * the summary keeps counts and placeholder positions only.
  */
 export function redactForIndex(
   redactor: Redactor,
   parsed: ParsedDocument,
   name: string,
-): { parsed: ParsedDocument; name: string; summary: RedactionSummary } {
+  folder?: string,
+): { parsed: ParsedDocument; name: string; folder?: string; summary: RedactionSummary } {
   const { document, report } = redactor.redactDocument(parsed);
   const redactedName = redactor.redactText(name);
-  return { parsed: document, name: redactedName.text, summary: summarize(report, redactedName.items) };
+  const inFolder = emptyCounts();
+  // Segment by segment, so a placeholder never swallows a separator and the folder keeps its shape.
+  const redactedFolder = folder
+    ?.split('/')
+    .map((segment) => redactor.redactBeside(segment, inFolder))
+    .join('/');
+  return {
+    parsed: document,
+    name: redactedName.text,
+    ...(redactedFolder === undefined ? {} : { folder: redactedFolder }),
+    summary: summarize(report, redactedName.items, inFolder),
+  };
 }
 
-function summarize(report: RedactionReport, inFileName: readonly { type: PiiType }[]): RedactionSummary {
+function summarize(
+  report: RedactionReport,
+  inFileName: readonly { type: PiiType }[],
+  inFolder: Record<PiiType, number>,
+): RedactionSummary {
   const counts = { ...report.counts };
-  // File-name redactions count too (by type), so the row's total matches what was masked.
+  // File-name and folder redactions count too (by type), so the row's total matches what was masked.
   for (const item of inFileName) counts[item.type]++;
+  let folderCount = 0;
+  for (const type of Object.keys(inFolder) as PiiType[]) {
+    counts[type] += inFolder[type];
+    folderCount += inFolder[type];
+  }
   return {
-    total: report.total + inFileName.length,
+    total: report.total + inFileName.length + folderCount,
     counts,
     positions: report.items.map((item) => [item.start, item.end]),
-    inName: report.titleCount + inFileName.length,
+    inName: report.titleCount + inFileName.length + folderCount,
   };
 }

@@ -232,7 +232,7 @@ export class IngestPipeline {
       const language = await documentLanguage(original);
       // PII redaction: from here on only the redacted text and name exist (stored, chunked, embedded, shown).
       const redactor = redactorFor(this.ctx.settings(), file);
-      const redacted = redactor && redactForIndex(redactor, original, file.name);
+      const redacted = redactor && redactForIndex(redactor, original, file.name, file.folder);
       const parsed = redacted?.parsed ?? original;
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.
       await model.settled();
@@ -250,7 +250,7 @@ export class IngestPipeline {
         sha256,
         mimeType: file.type || undefined,
         modifiedAt: file.lastModified,
-        folder: file.folder,
+        folder: redacted ? redacted.folder : file.folder,
         language,
         replaces: duplicate?.reason === 'same-name' && file.onDuplicate === 'replace' ? duplicate.id : undefined,
         redactions: redacted?.summary,

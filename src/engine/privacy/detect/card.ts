@@ -1,10 +1,11 @@
-// Payment card numbers: 13-19 digits, optionally grouped by spaces or dashes (one kind), passing the Luhn check
+// Payment card numbers: 13-19 digits, optionally grouped by spaces, dashes or dots (one kind; the normaliser has
+// folded runs of spaces), at most one line break among them (a number wrapped across lines), passing the Luhn check
 // and starting with an issuer prefix of the matching length. The prefix table turns away most numbers that only
 // look like cards (order numbers, ids): Luhn alone accepts one random number in ten.
 import { isDigit, type Detector, type PiiMatch } from '../pii.ts';
 
 // Linear: a match starts only where a digit run starts; backtracking is bounded by the 19-digit cap.
-const CANDIDATE = /(?<![\w-])\d(?:[ -]?\d){12,18}(?!\w)/g;
+const CANDIDATE = /(?<![\w.-])\d(?:[ .\n-]?\d){12,18}(?!\w)/g;
 
 export const cardDetector: Detector = {
   type: 'card',
@@ -17,7 +18,7 @@ export const cardDetector: Detector = {
         CANDIDATE.lastIndex = m.index + length;
       } else {
         // "Qty 12 4111 1111 1111 1111": retry from the next group, whose start the lookbehind allows.
-        const gap = m[0].search(/[ -]/);
+        const gap = m[0].search(/[ .\n-]/);
         if (gap > 0) CANDIDATE.lastIndex = m.index + gap + 1;
       }
     }
@@ -29,16 +30,21 @@ export const cardDetector: Detector = {
  * or fewer trailing groups: "4111 1111 1111 1111 123" holds a card followed by another number), or 0.
  */
 function cardLength(candidate: string): number {
-  const sep = candidate.includes(' ') ? ' ' : candidate.includes('-') ? '-' : '';
-  if (sep && candidate.includes(sep === ' ' ? '-' : ' ')) return 0; // mixed separators: not a printed card
-  const groups = sep ? candidate.split(sep) : [candidate];
+  const kinds = new Set(candidate.match(/[ .-]/g));
+  if (kinds.size > 1) return 0; // mixed separators: not a printed card
+  const breaks = candidate.split('\n').length - 1;
+  if (breaks > 1) return 0; // a column of numbers, not one wrapped number
+  const sep = kinds.size > 0 ? [...kinds][0]! : breaks > 0 ? '\n' : '';
+  // A line break stands for the separator the number uses (or for none in an ungrouped number).
+  const groups = sep ? candidate.split(/[ .\n-]/) : [candidate];
   for (let n = groups.length; n >= 1; n--) {
     const kept = groups.slice(0, n);
     const digits = kept.join('');
     if (digits.length < 13) break;
     // Printed cards group by 4 (Amex 4-6-5, some 4-6-4 or 5-5-5-4): no group under 3 digits.
-    if (n > 1 && kept.some((g) => g.length < 3 || g.length > 7)) continue;
-    if (isCardNumber(digits)) return kept.join(sep).length;
+    if (n > 1 && sep !== '\n' && kept.some((g) => g.length < 3 || g.length > 7)) continue;
+    if (sep === '\n' && n < groups.length) continue; // a wrapped ungrouped number is all or nothing
+    if (isCardNumber(digits)) return digits.length + n - 1;
   }
   return 0;
 }

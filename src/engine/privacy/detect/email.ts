@@ -1,11 +1,12 @@
-// E-mail addresses: local@domain.tld (ASCII). The regex only finds candidates; the domain is checked in code,
+// E-mail addresses: local@domain.tld, Unicode local parts and internationalised domains included (josé@bücher.de,
+// xn-- labels); the text is NFKC-normalised first (see normalize.ts). The regex only finds candidates; the domain is checked in code,
 // which keeps the pattern free of nested quantifiers (and so linear: a match may only start where a run of
 // local-part characters starts, thanks to the lookbehind).
 import type { Detector, PiiMatch } from '../pii.ts';
 
-const CANDIDATE = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9.-]+/g;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const TLD = /^[A-Za-z]{2,24}$/;
+const CANDIDATE = /(?<![\p{L}\p{M}\p{N}_.%+-])[\p{L}\p{M}\p{N}_.%+-]+@[\p{L}\p{M}\p{N}.-]+/gu;
+const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?$/u;
+const TLD = /^(?:\p{L}[\p{L}\p{M}]{1,23}|xn--[a-z0-9-]{1,59})$/iu;
 
 export const emailDetector: Detector = {
   type: 'email',

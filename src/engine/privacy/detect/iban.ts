@@ -1,5 +1,6 @@
 // IBANs: two-letter country code, two check digits, then the national account number to the exact length that
-// country uses (table below), printed with or without single spaces; valid only if the ISO 13616 mod-97 check holds.
+// country uses (table below), printed with or without single spaces or dashes (at most one line break among them:
+// a wrapped IBAN), in either case; valid only if the ISO 13616 mod-97 check holds.
 import { isDigit, type Detector, type PiiMatch } from '../pii.ts';
 
 /** Total IBAN length by country (SWIFT IBAN registry). */
@@ -94,14 +95,14 @@ export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
 };
 
 // Only the start is found by the regex; the rest is read in code up to the country's length (bounded, so linear).
-const START = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}/g;
+const START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}/g;
 
 export const ibanDetector: Detector = {
   type: 'iban',
   find(text: string, out: PiiMatch[]): void {
     START.lastIndex = 0;
     for (let m = START.exec(text); m !== null; m = START.exec(text)) {
-      const length = IBAN_LENGTHS[m[0].slice(0, 2)];
+      const length = IBAN_LENGTHS[m[0].slice(0, 2).toUpperCase()];
       if (length === undefined) continue;
       const end = readIban(text, m.index, length);
       if (end > 0) {
@@ -112,27 +113,39 @@ export const ibanDetector: Detector = {
   },
 };
 
-/** End offset of an IBAN of `length` characters starting at `start` (single spaces allowed between), or 0. */
+/** End offset of an IBAN of `length` characters starting at `start` (single separators allowed between), or 0. */
 function readIban(text: string, start: number, length: number): number {
   let compact = '';
   let i = start;
+  let sep = '';
+  let breaks = 0;
   while (compact.length < length && i < text.length) {
-    const ch = text[i];
+    const ch = text[i]!;
     if (isAlnum(ch)) {
-      compact += ch;
+      compact += ch.toUpperCase();
       i++;
-    } else if (ch === ' ' && compact.length > 0 && i + 1 < text.length && isAlnum(text[i + 1])) {
+    } else if (
+      (ch === ' ' || ch === '-' || ch === '\n') &&
+      compact.length > 0 &&
+      i + 1 < text.length &&
+      isAlnum(text[i + 1]!)
+    ) {
+      if (ch === '\n') breaks++;
+      else if (sep && ch !== sep)
+        break; // one kind of separator
+      else sep = ch;
+      if (breaks > 1) break;
       i++;
     } else {
       break;
     }
   }
   if (compact.length !== length) return 0;
-  if (i < text.length && /[A-Za-z0-9]/.test(text[i])) return 0; // longer than the country's IBAN
+  if (i < text.length && /[A-Za-z0-9]/.test(text[i]!)) return 0; // longer than the country's IBAN
   return isValidIban(compact) ? i : 0;
 }
 
-const isAlnum = (ch: string) => (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+const isAlnum = (ch: string) => (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
 
 /** ISO 13616: known country, its exact length, check digits 02-98, and the mod-97 remainder 1. */
 export function isValidIban(compact: string): boolean {

@@ -1,5 +1,6 @@
 // Phone numbers: E.164 (+14155552671), international (+44 20 7946 0958, +1 (415) 555-2671) and common national
-// groupings (415-555-2671, (020) 7946 0958, 06 12 34 56 78, 415.555.2671).
+// groupings (415-555-2671, (020) 7946 0958, 06 12 34 56 78, 415.555.2671, 030/12345678; en dashes arrive as '-'
+// from the normaliser), and a bare digit string right after a phone word ("mobile: 4155552671").
 //
 // Numbers are everywhere in documents, so the candidate pattern is broad and the decision is made in code:
 // a '+' or a parenthesised area code makes a number a phone; without them it needs at least two groups and must
@@ -9,7 +10,7 @@
 // '.', '-', '/', ':' or '@' (the lookbehind), so scanning is linear in the text length.
 import { isDigit, type Detector, type PiiMatch } from '../pii.ts';
 
-const SEP = '[ .\\-\\u00A0]';
+const SEP = '[ .\\-\\u00A0/]';
 /** No phone format has more groups; the bound keeps every candidate short, so retries stay linear. */
 const MAX_GROUPS = 7;
 const CANDIDATE = new RegExp(
@@ -22,6 +23,9 @@ const PHONE_CUE = /(?:phone|tel|tél|mobile|mob\.|cell|fax|call|whatsapp|sms|con
 /** Words right before a number that make it something else. */
 const OTHER_CUE =
   /(?:isbn|issn|doi|order|invoice|ticket|ref|serial|version|ver\.|build|id|no\.|nr\.|page|pp\.|art\.|§)[\s:#.]*$/i;
+/** A phone word right before the number (with an optional "number"/"no." and colon): makes a bare digit string one. */
+const PHONE_LABEL =
+  /(?:phone|tel|tél|telephone|mobile|mob|cell|handy|fax|whatsapp|sms)\.?(?:[ \t]*(?:number|num\.?|#))?[ \t]*[:.]?[ \t]*$/i;
 const CONTEXT = 40;
 
 export const phoneDetector: Detector = {
@@ -89,7 +93,7 @@ export function isPhone(candidate: string, before: string): boolean {
   if (digits < 7 || digits > 15) return false;
 
   // A date or year range inside the run ("15.01.2024 10 30", "1999-2004 42") makes it a date, not a phone.
-  const tokens = candidate.split(/[ \u00A0]/).map((token) => token.split(/[.-]/));
+  const tokens = candidate.split(/[ \u00A0]/).map((token) => token.split(/[./-]/));
   if (tokens.some((groups) => looksLikeDate(groups) || looksLikeYearRange(groups))) return false;
 
   const plus = candidate.startsWith('+');
@@ -98,7 +102,14 @@ export function isPhone(candidate: string, before: string): boolean {
   if (paren) return !looksLikeDate(groups);
 
   if (OTHER_CUE.test(before)) return false;
-  if (groups.length < 2 || groups.length > 6) return false; // bare digit strings are ids far more often than phones
+  // 030/12345678: a slash only once, right after an area code with its trunk 0 (so never 15/01/2024 or 2023/24).
+  if (seps.has('/')) {
+    const slash = candidate.indexOf('/');
+    if (candidate.indexOf('/', slash + 1) >= 0 || slash !== groups[0]!.length) return false;
+    if (!/^0\d{1,4}$/.test(groups[0]!) || seps.size > 2 || digits < 8) return false;
+  }
+  if (groups.length === 1) return digits >= 8 && PHONE_LABEL.test(before);
+  if (groups.length > 6) return false; // bare digit strings are ids far more often than phones
   if (seps.size === 1 && seps.has('.') && groups.length < 3) return false; // 3.14159265
   if (looksLikeDate(groups) || looksLikeYearRange(groups)) return false;
   if (looksLikeThousands(groups, seps) && !PHONE_CUE.test(before)) return false;
