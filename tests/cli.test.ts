@@ -216,3 +216,27 @@ describe('CLI prints untrusted text raw', { timeout: 120_000 }, () => {
     expect(JSON.parse(info.stdout).counts.documents).toBe(1);
   });
 });
+
+describe('CLI non-string title', { timeout: 120_000 }, () => {
+  it('a library whose document title is not text is refused with a message, not a stack trace', async () => {
+    const { verifyBackup } = await import('../src/engine/backup/read-backup.ts');
+    const { storeBackupSource } = await import('../src/engine/backup/store-backup.ts');
+    const { writeBackup } = await import('../src/engine/backup/write-backup.ts');
+    const { writePieces } = await import('../src/cli/library-file.ts');
+    const data = new Uint8Array(await readFile(library));
+    const manifest = await verifyBackup(data);
+    const store = await IndexedDbStore.open('cli-object-title');
+    await importBackup(() => data, storeBackupSink(store));
+    await store.updateDocument(1, { title: { '\x1b[2J': 'not text' } as unknown as string });
+    const crafted = join(dir, 'object-title.trove');
+    await writePieces(
+      crafted,
+      writeBackup(storeBackupSource(store, { model: manifest.model!, appVersion: '0.1.0', includeIndex: true })),
+    );
+    store.close();
+    const result = await troveInProcess('export', crafted, '--format', 'pgvector', '--out', join(dir, 'x.sql'));
+    expect(result.stderr).toMatch(/the title of document 1 .* is not text.*\(IMPORT_INVALID\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(1);
+  });
+});
