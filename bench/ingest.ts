@@ -26,6 +26,9 @@ import { analyze } from '../src/engine/lexical/analyzer.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import type { ChunkDraft, ParsedDocument } from '../src/engine/core/types.ts';
 
+// One process, one engine at a time: no other tab to tell, and an open BroadcastChannel keeps Node from exiting.
+const NO_OTHER_TABS = { announce: () => undefined, onAnnouncement: () => undefined, close: () => undefined };
+
 const MB = 1024 * 1024;
 const MODEL = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath: resolve('public/models') + '/' };
 /** The engine's defaults (src/engine/settings/settings.ts). */
@@ -228,6 +231,7 @@ async function runSize(megabytes: number, embedder: Embedder, run: number): Prom
   const timer = setInterval(sample, 20);
   const engine = new TroveEngine({
     openStore: () => IndexedDbStore.open(`bench-ingest-${run}-${megabytes}`),
+    channel: NO_OTHER_TABS,
     loadEmbedder: async () => embedder,
   });
   await engine.init({ ...MODEL, chunkTokens: CHUNK_TOKENS, chunkOverlapTokens: OVERLAP_TOKENS });
@@ -237,7 +241,9 @@ async function runSize(megabytes: number, embedder: Embedder, run: number): Prom
   sample();
   const failed = final.filter((p) => p.stage !== 'done');
   if (failed.length)
-    throw new Error(`ingest failed: ${failed.map((p) => `${p.fileName}: ${p.error?.message}`).join('; ')}`);
+    throw new Error(
+      `ingest failed: ${failed.map((p) => `${p.fileName}: ${p.error?.message ?? p.note ?? p.stage}`).join('; ')}`,
+    );
   const passages = final.reduce((n, p) => n + (p.chunksTotal ?? 0), 0);
   const separate = parseSeconds + chunkSeconds + analyseSeconds + embedSeconds;
   return {

@@ -21,6 +21,9 @@ import { TroveEngine } from '../src/engine/engine.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import type { FusionSettings } from '../src/engine/api/search.ts';
 
+// One process, one engine at a time: no other tab to tell, and an open BroadcastChannel keeps Node from exiting.
+const NO_OTHER_TABS = { announce: () => undefined, onAnnouncement: () => undefined, close: () => undefined };
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
         createEngine: () =>
           new TroveEngine({
             openStore: () => IndexedDbStore.open(`trove-eval-grid-${process.pid}-${dataset.name}`),
+            channel: NO_OTHER_TABS,
             loadEmbedder: (o) => loadTransformersEmbedder(o),
           }),
       });

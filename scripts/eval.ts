@@ -23,6 +23,9 @@ import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrieve
 import { evaluate } from '../src/engine/eval/runner.ts';
 import type { FusionSettings } from '../src/engine/api/search.ts';
 
+// One process, one engine at a time: no other tab to tell, and an open BroadcastChannel keeps Node from exiting.
+const NO_OTHER_TABS = { announce: () => undefined, onAnnouncement: () => undefined, close: () => undefined };
+
 const MODES: readonly RetrievalMode[] = ['bm25', 'vector', 'hybrid'];
 
 function usage(message: string): never {
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
       createEngine: () =>
         new TroveEngine({
           openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`),
+          channel: NO_OTHER_TABS,
           loadEmbedder: (o) => loadTransformersEmbedder(o),
         }),
     },

@@ -1,7 +1,7 @@
 // The command line end to end: spawned as `node bin/trove.mjs` (what `npx trove` runs) on e2e/fixtures.
 import 'fake-indexeddb/auto';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -150,5 +150,94 @@ describe('trove (command line)', { timeout: 120_000 }, () => {
     const model = await trove('ingest', 'e2e/fixtures', '--out', join(dir, 'x.trove'), '--model', 'no-such-model');
     expect(model.code).toBe(1);
     expect(model.stderr).toMatch(/Unknown embedding model "no-such-model"\. Valid models: .*glove-50d-static/);
+  });
+});
+
+/** The command in this process (faster than a spawn), its output captured. */
+async function troveInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../src/cli/trove.ts');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { out: (s) => (stdout += s), err: (s) => (stderr += s), tty: false });
+  return { code, stdout, stderr };
+}
+
+// What a terminal would act on: ESC (any sequence), BEL (ends OSC), C1 CSI/OSC, and bidi overrides/isolates.
+const TERMINAL_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
+describe('CLI prints untrusted text raw', { timeout: 120_000 }, () => {
+  it('a file named and filled with ESC/OSC sequences (clear screen, OSC 52 clipboard, bidi) prints without them', async () => {
+    const docs = await mkdtemp(join(tmpdir(), 'trove-cli-controls-'));
+    const evil = 'evil\x1b]52;c;SGVsbG8=\x07\x1b[2J\u202etxt.exe\x9b31m';
+    await writeFile(
+      join(docs, `${evil}.txt`),
+      `Sourdough \x1b]52;c;SGVsbG8=\x07starter\x1b[2J notes \x9b31mred\u202e and a \x1b]0;title\x1b\\ window title.\n`,
+    );
+    const out = join(docs, 'out.trove');
+    const ingest = await troveInProcess('ingest', docs, '--out', out);
+    expect(ingest.code).toBe(0);
+    expect(ingest.stderr).toMatch(/\[1\/1\] evil/);
+    const search = await troveInProcess('search', out, 'sourdough starter', '--mode', 'keyword');
+    expect(search.code).toBe(0);
+    expect(search.stdout).toMatch(/^1\. evil/);
+    expect(search.stdout).toMatch(/starter/);
+    const json = await troveInProcess('search', out, 'sourdough starter', '--mode', 'keyword', '--json');
+    expect((JSON.parse(json.stdout) as SearchResponse).results[0].documentName).toBe(`${evil}.txt`);
+    const named = join(docs, `lib\x1b[2J\x1b]52;c;SGk=\x07.trove`);
+    await copyFile(out, named);
+    const info = await troveInProcess('info', named);
+    expect(info.code).toBe(0);
+    // JSON keeps the text, with every control character written as a \u escape (inert on a terminal).
+    expect(json.stdout + json.stderr).not.toMatch(TERMINAL_CONTROLS);
+    for (const output of [ingest, search, info]) {
+      expect(output.stdout + output.stderr).not.toMatch(TERMINAL_CONTROLS);
+      // The whole sequence goes, not just its ESC: no half-sequence is left to confuse a reader.
+      expect(output.stdout + output.stderr).not.toContain(']52;');
+    }
+  });
+
+  it('an oversized file (sparse, 300 MB and 3 GB) is skipped unread with a message and the rest ingested', async () => {
+    const docs = await mkdtemp(join(tmpdir(), 'trove-cli-large-'));
+    await writeFile(join(docs, 'a-small.txt'), 'The sourdough starter needs feeding every day.\n');
+    for (const [name, size] of [
+      ['b-300mb.txt', 300 * 1024 * 1024],
+      ['c-3gb.txt', 3 * 1024 * 1024 * 1024],
+    ] as const) {
+      await writeFile(join(docs, name), '');
+      await truncate(join(docs, name), size);
+    }
+    const out = join(docs, 'out.trove');
+    const ingest = await troveInProcess('ingest', docs, '--out', out);
+    expect(ingest.stderr).toMatch(/\[1\/3\] a-small\.txt: 1 passage/);
+    expect(ingest.stderr).toMatch(/\[2\/3\] b-300mb\.txt: failed: too large to read \(300 MB; .*\(FILE_TOO_LARGE\)/);
+    expect(ingest.stderr).toMatch(/\[3\/3\] c-3gb\.txt: failed: too large to read \(3072 MB; .*\(FILE_TOO_LARGE\)/);
+    expect(ingest.stderr).toMatch(/: 1 documents, .*; 2 failed\./);
+    expect(ingest.code).toBe(0);
+    const info = await troveInProcess('info', out, '--json');
+    expect(JSON.parse(info.stdout).counts.documents).toBe(1);
+  });
+});
+
+describe('CLI non-string title', { timeout: 120_000 }, () => {
+  it('a library whose document title is not text is refused with a message, not a stack trace', async () => {
+    const { verifyBackup } = await import('../src/engine/backup/read-backup.ts');
+    const { storeBackupSource } = await import('../src/engine/backup/store-backup.ts');
+    const { writeBackup } = await import('../src/engine/backup/write-backup.ts');
+    const { writePieces } = await import('../src/cli/library-file.ts');
+    const data = new Uint8Array(await readFile(library));
+    const manifest = await verifyBackup(data);
+    const store = await IndexedDbStore.open('cli-object-title');
+    await importBackup(() => data, storeBackupSink(store));
+    await store.updateDocument(1, { title: { '\x1b[2J': 'not text' } as unknown as string });
+    const crafted = join(dir, 'object-title.trove');
+    await writePieces(
+      crafted,
+      writeBackup(storeBackupSource(store, { model: manifest.model!, appVersion: '0.1.0', includeIndex: true })),
+    );
+    store.close();
+    const result = await troveInProcess('export', crafted, '--format', 'pgvector', '--out', join(dir, 'x.sql'));
+    expect(result.stderr).toMatch(/the title of document 1 .* is not text.*\(IMPORT_INVALID\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(1);
   });
 });

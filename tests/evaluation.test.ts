@@ -10,6 +10,9 @@ import { loadTransformersReranker } from '../src/engine/rerank/transformers-rera
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { inProcessLock } from '../src/engine/library/writer-lock.ts';
 import type { EvaluationSet } from '../src/engine/api/index.ts';
+import { buildDataset } from '../src/engine/eval/dataset.ts';
+import { createRetriever } from '../src/engine/eval/retrievers.ts';
+import { evaluate } from '../src/engine/eval/runner.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const read = (name: string) => readFileSync(resolve('e2e/fixtures/beir-mini', name), 'utf8');
@@ -112,5 +115,72 @@ describe('evaluate through the engine API', () => {
     const running = engine.evaluate({ set: { kind: 'simple', name: 'eval.jsonl', text } });
     await engine.cancelEvaluation();
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+// A test collection can hold two documents with the same title and text (CACM's 4 and 7): they are still two
+// documents, judged by id, so neither the script's engine retriever nor the Evaluate view may drop one.
+describe('evaluation with duplicate documents', () => {
+  const corpus = [
+    { id: 'd1', title: 'Rivers', text: 'The river flows past the old mill and fish swim in the cold water.' },
+    { id: 'd2', title: 'Banking', text: 'The bank raised its interest rate and savers moved money into deposits.' },
+    { id: 'd3', title: 'Rivers', text: 'The river flows past the old mill and fish swim in the cold water.' },
+    { id: 'd4', title: 'Bread', text: 'Knead the dough, let it rise overnight and bake the loaf in a hot oven.' },
+  ];
+  const dupSet: EvaluationSet = {
+    kind: 'beir',
+    name: 'beir-duplicates',
+    corpus: corpus.map((d) => JSON.stringify(d)).join('\n') + '\n',
+    queries: '{"id":"q1","text":"fish in the river"}\n{"id":"q2","text":"interest on money"}\n',
+    qrels: 'query-id\tcorpus-id\tscore\nq1\td3\t1\nq2\td2\t1\n',
+  };
+
+  it('duplicate documents in a test collection are evaluated (eval script path)', async () => {
+    const dataset = buildDataset('beir-duplicates', dupSet);
+    for (const mode of ['vector', 'hybrid'] as const) {
+      const retriever = await createRetriever(mode, dataset.corpus, {
+        engine: {
+          modelId: 'glove-50d-static',
+          allowRemoteModels: false,
+          localModelPath,
+          createEngine: () =>
+            new TroveEngine({
+              openStore: () => IndexedDbStore.open(`evaluation-dup-${mode}`),
+              loadEmbedder: (o) => loadTransformersEmbedder({ ...o, device: 'auto' }),
+            }),
+        },
+      });
+      const ranked = await retriever.search('fish in the river', 10);
+      expect(ranked).toEqual(expect.arrayContaining(['d1', 'd3']));
+      const result = await evaluate(dataset, (q, depth) => retriever.search(q.text, depth), { k: 100 });
+      expect(result.queries).toBe(2);
+      expect(result['recall@100']).toBe(1);
+      await retriever.close?.();
+    }
+  });
+
+  it('duplicate documents in a test collection are evaluated (Evaluate view)', async () => {
+    const engine = await openEngine();
+    const run = await engine.evaluate({ set: dupSet, rerank: false });
+    const collections = await engine.listCollections();
+    expect(collections.find((c) => c.id === run.collection)?.documents).toBe(4);
+    const keyword = run.configurations[0];
+    expect(keyword.queries).toBe(2);
+    for (const c of run.configurations) expect(c['recall@100']).toBe(1);
+  });
+
+  it('a duplicate in a normal batch is skipped as "same as …", never failed or "undefined"', async () => {
+    const engine = await openEngine();
+    const enc = (t: string) => new TextEncoder().encode(t).buffer as ArrayBuffer;
+    const results = await engine.ingest(
+      [
+        { jobId: 'a', name: 'a.txt', type: 'text/plain', data: enc('fish swim in the river') },
+        { jobId: 'b', name: 'b.txt', type: 'text/plain', data: enc('fish swim in the river') },
+      ],
+      () => undefined,
+    );
+    expect(results.map((r) => r.stage)).toEqual(['done', 'skipped']);
+    expect(results[1].note).toMatch(/same as “a\.txt”/i);
+    expect(results[1].error).toBeUndefined();
   });
 });

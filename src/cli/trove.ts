@@ -5,12 +5,12 @@
 //   trove export lib.trove --format qdrant|pgvector --out path [--table name] [--pg-data insert|copy]
 //   trove info lib.trove [--json]
 import 'fake-indexeddb/auto';
-import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, mkdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackupModel } from '../engine/backup/backup-types.ts';
-import { openPassages } from '../engine/backup/passages.ts';
+import { openPassages, type ExportPassage } from '../engine/backup/passages.ts';
 import { pgvectorSql } from '../engine/backup/pgvector-export.ts';
 import { qdrantCollectionConfig, qdrantJsonLines } from '../engine/backup/qdrant-export.ts';
 import { importBackup, verifyBackup } from '../engine/backup/read-backup.ts';
@@ -24,6 +24,7 @@ import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import type { SearchMode } from '../engine/core/types.ts';
 import { libraryInput, writePieces } from './library-file.ts';
 import type { BackupProgress } from '../engine/api/backup.ts';
+import { terminalJson, terminalText as t } from './terminal-text.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const APP_VERSION = '0.1.0';
@@ -72,15 +73,18 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         throw new UsageError(`unknown command “${command}”`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`trove: ${(error as Error).message}\n${USAGE}\n`);
+    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    const message = t(error instanceof Error ? error.message : error);
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`trove: ${message}\n${USAGE}\n`);
       return 2;
     }
-    const systemError =
-      typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((error as { code: string }).code);
-    if (error instanceof TroveError) io.err(`trove: ${error.message} (${error.code})\n`);
-    else if (systemError) io.err(`trove: ${(error as Error).message}\n`);
-    else io.err(`trove: ${String((error as Error)?.stack ?? error)}\n`);
+    if (error instanceof TroveError) io.err(`trove: ${message} (${error.code})\n`);
+    else if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) io.err(`trove: ${message}\n`);
+    // Anything else is a bug or a file the engine did not expect: one line, the stack only when asked for.
+    else if (process.env.TROVE_DEBUG)
+      io.err(`trove: ${t(String((error as Error)?.stack ?? error), { multiline: true })}\n`);
+    else io.err(`trove: internal error: ${message || 'unknown'} (INTERNAL; set TROVE_DEBUG=1 for details)\n`);
     return 1;
   }
 }
@@ -150,13 +154,31 @@ async function ingest(args: string[], io: Io): Promise<number> {
     throw new TroveError('NOT_FOUND', `No supported documents (.txt .md .html .pdf) in ${folder}.`);
   const { engine, embedder, dbName } = await openEngine(values);
   io.err(
-    `Model ${embedder.model.id} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`,
+    `Model ${t(embedder.model.id)} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`,
   );
+  const limitMB = (await engine.getSettings()).maxFileMB;
   let failed = 0;
+  let skipped = 0;
   for (const [n, path] of files.entries()) {
     const name = relative(folder, path);
-    const data = await readFile(path);
-    const prefix = `[${n + 1}/${files.length}] ${name}`;
+    const prefix = `[${n + 1}/${files.length}] ${t(name)}`;
+    // Size first, so an oversized file is never read (a 3 GB one cannot even be: ERR_FS_FILE_TOO_LARGE), and a
+    // file that cannot be read fails on its own: the others are still ingested.
+    let data: Buffer;
+    try {
+      const { size } = await stat(path);
+      if (size > limitMB * 1024 * 1024)
+        throw new TroveError(
+          'FILE_TOO_LARGE',
+          `too large to read (${(size / (1024 * 1024)).toFixed(0)} MB; the limit is ${limitMB} MB, setting maxFileMB).`,
+        );
+      data = await readFile(path);
+    } catch (error) {
+      failed++;
+      const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+      io.err(`${prefix}: failed: ${t(error instanceof Error ? error.message : error)}${code ? ` (${t(code)})` : ''}\n`);
+      continue;
+    }
     const [result] = await engine.ingest(
       [
         {
@@ -166,14 +188,18 @@ async function ingest(args: string[], io: Io): Promise<number> {
           data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
         },
       ],
-      (p) => io.tty && io.err(`\r\x1b[K${prefix} ${p.stage} ${Math.round(p.fraction * 100)}%`),
+      (p) => io.tty && io.err(`\r\x1b[K${prefix} ${t(p.stage)} ${Math.round(p.fraction * 100)}%`),
     );
     if (io.tty) io.err('\r\x1b[K');
     if (result.stage === 'done')
       io.err(`${prefix}: ${result.chunksTotal} passage${result.chunksTotal === 1 ? '' : 's'}\n`);
-    else {
+    else if (result.stage === 'skipped') {
+      skipped++;
+      io.err(`${prefix}: skipped: ${t(result.note ?? 'not added')}\n`);
+    } else {
       failed++;
-      io.err(`${prefix}: ${result.stage}: ${result.error?.message ?? ''}\n`);
+      const reason = result.error ? `${t(result.error.message)} (${t(result.error.code)})` : t(result.note ?? '');
+      io.err(`${prefix}: ${t(result.stage)}: ${reason || 'no reason given'}\n`);
     }
   }
   const stats = await engine.stats();
@@ -185,11 +211,11 @@ async function ingest(args: string[], io: Io): Promise<number> {
   );
   if (io.tty) io.err('\r\x1b[K');
   io.err(
-    `Wrote ${values.out}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${failed ? `; ${failed} files failed` : ''}.\n`,
+    `Wrote ${t(values.out)}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${skipped ? `; ${skipped} skipped` : ''}${failed ? `; ${failed} failed` : ''}.\n`,
   );
   store.close();
   await embedder.dispose();
-  return failed === files.length ? 1 : 0;
+  return failed > 0 && failed + skipped === files.length ? 1 : 0;
 }
 
 /** Supported files under a folder, in a stable order; hidden files and folders skipped. */
@@ -240,18 +266,20 @@ async function search(args: string[], io: Io): Promise<number> {
     );
   }
   const response = await engine.search(query, { mode, k });
-  if (values.json) io.out(JSON.stringify(response, null, 2) + '\n');
+  if (values.json) io.out(terminalJson(response) + '\n');
   else {
-    if (response.notice) io.err(`${response.notice}\n`);
+    if (response.notice) io.err(`${t(response.notice)}\n`);
     if (response.results.length === 0) io.out('No results.\n');
     response.results.forEach((result, i) => {
       const where =
-        [result.documentName, ...result.headingPath].join(' › ') + (result.page ? ` (page ${result.page})` : '');
+        [result.documentName, ...(Array.isArray(result.headingPath) ? result.headingPath : [])]
+          .map((part) => t(part))
+          .join(' › ') + (result.page ? ` (page ${t(result.page)})` : '');
       const { scores } = result;
       const parts = [`score ${scores.score.toFixed(4)}`];
       if (scores.bm25Rank) parts.push(`keyword #${scores.bm25Rank}`);
       if (scores.vectorRank) parts.push(`meaning #${scores.vectorRank} (cosine ${scores.cosine?.toFixed(3)})`);
-      const text = result.text.replace(/\s+/g, ' ').trim();
+      const text = t(result.text).replace(/\s+/g, ' ').trim();
       io.out(`${i + 1}. ${where}  [${parts.join(', ')}]\n   ${text.length > 300 ? text.slice(0, 297) + '…' : text}\n`);
     });
   }
@@ -282,20 +310,22 @@ async function exportLibrary(args: string[], io: Io): Promise<number> {
   const input = await libraryInput(file);
   // Verified first, so a damaged library never leaves a partial export behind.
   await verifyBackup(input, { fileName: basename(file) });
-  const { manifest, dims, passages } = await openPassages(input, { fileName: basename(file) });
+  const opened = await openPassages(input, { fileName: basename(file) });
+  const { manifest, dims } = opened;
+  const passages = checkedPassages(opened.passages, basename(file));
   const out = resolve(values.out);
   if (values.format === 'qdrant') {
     await mkdir(out, { recursive: true });
     await writePieces(join(out, 'collection.json'), [JSON.stringify(qdrantCollectionConfig(dims), null, 2) + '\n']);
     const bytes = await writePieces(join(out, 'points.jsonl'), qdrantJsonLines(passages));
     io.err(
-      `Wrote ${join(values.out, 'collection.json')} and ${join(values.out, 'points.jsonl')} (${manifest.counts.vectors} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
+      `Wrote ${t(join(values.out, 'collection.json'))} and ${t(join(values.out, 'points.jsonl'))} (${t(manifest.counts.vectors)} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
     );
   } else if (values.format === 'pgvector') {
     const comment = `Trove library “${manifest.collection}” from ${basename(file)}, model ${manifest.model?.fingerprint}, ${manifest.counts.vectors} passages. Load: psql -d DB -f ${basename(out)}`;
     const bytes = await writePieces(out, pgvectorSql(passages, { dims, table: values.table, data: pgData, comment }));
     io.err(
-      `Wrote ${values.out} (${manifest.counts.vectors} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
+      `Wrote ${t(values.out)} (${t(manifest.counts.vectors)} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
     );
   } else {
     throw new UsageError(`--format must be qdrant or pgvector, got “${values.format ?? ''}”`);
@@ -311,22 +341,44 @@ async function info(args: string[], io: Io): Promise<number> {
   const input = await libraryInput(positionals[0]);
   const manifest = await verifyBackup(input, { fileName: basename(positionals[0]) });
   if (values.json) {
-    io.out(JSON.stringify({ ...manifest, bytes: input.size, verified: true }, null, 2) + '\n');
+    io.out(terminalJson({ ...manifest, bytes: input.size, verified: true }) + '\n');
     return 0;
   }
   const { counts, model } = manifest;
   io.out(
     [
-      `${basename(positionals[0])}: Trove library, format version ${manifest.formatVersion}, ${formatBytes(input.size)}, checksums verified`,
-      `collection: ${manifest.collection === '*' ? 'all' : manifest.collection}`,
-      `created:    ${manifest.createdAt} (Trove ${manifest.appVersion})`,
-      `model:      ${model ? `${model.id ?? '?'} — ${model.fingerprint} (${model.dims} dims)` : 'none (keyword search only)'}`,
-      `documents:  ${counts.documents}`,
-      `passages:   ${counts.chunks} (${counts.vectors} with vectors)`,
-      `index:      ${counts.indexPages} pages`,
+      `${t(basename(positionals[0]))}: Trove library, format version ${t(manifest.formatVersion)}, ${formatBytes(input.size)}, checksums verified`,
+      `collection: ${manifest.collection === '*' ? 'all' : t(manifest.collection)}`,
+      `created:    ${t(manifest.createdAt)} (Trove ${t(manifest.appVersion)})`,
+      `model:      ${model ? `${t(model.id ?? '?')} — ${t(model.fingerprint)} (${t(model.dims)} dims)` : 'none (keyword search only)'}`,
+      `documents:  ${t(counts?.documents)}`,
+      `passages:   ${t(counts?.chunks)} (${t(counts?.vectors)} with vectors)`,
+      `index:      ${t(counts?.indexPages)} pages`,
     ].join('\n') + '\n',
   );
   return 0;
+}
+
+/** Fields the exporters write as text, checked: a library file from elsewhere may hold anything in them. */
+async function* checkedPassages(passages: AsyncIterable<ExportPassage>, file: string): AsyncGenerator<ExportPassage> {
+  for await (const p of passages) {
+    const wrong =
+      typeof p.documentName !== 'string'
+        ? 'name'
+        : p.title !== undefined && typeof p.title !== 'string'
+          ? 'title'
+          : typeof p.text !== 'string'
+            ? 'text'
+            : !Array.isArray(p.headingPath) || p.headingPath.some((h) => typeof h !== 'string')
+              ? 'heading path'
+              : undefined;
+    if (wrong)
+      throw new TroveError(
+        'IMPORT_INVALID',
+        `“${t(file)}”: the ${wrong} of document ${t(p.documentId)} (“${t(p.documentName)}”) is not text: the export stopped (points or SQL not written).`,
+      );
+    yield p;
+  }
 }
 
 function progressLine(io: Io, label: string): (p: BackupProgress) => void {

@@ -211,7 +211,7 @@ export class IngestPipeline {
           duplicateOf: duplicate,
           note:
             duplicate.reason === 'same-content'
-              ? `Already in the library as “${duplicate.name}”.`
+              ? `Skipped: same as “${duplicate.name}”, already in the library.`
               : `Another version of “${duplicate.name}” is in the library: replace it, or keep both.`,
         };
         report(skipped);
