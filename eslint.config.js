@@ -9,6 +9,7 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'dist-base/**',
+      'dist-*/**',
       'e2e/fixtures/generated/**',
       'node_modules/**',
       'public/**',

@@ -228,7 +228,7 @@ describe('CLI non-string title', { timeout: 120_000 }, () => {
     const manifest = await verifyBackup(data);
     const store = await IndexedDbStore.open('cli-object-title');
     await importBackup(() => data, storeBackupSink(store));
-    await store.updateDocument(1, { title: { '\x1b[2J': 'not text' } as unknown as string });
+    await store.updateDocument(1, { title: { '\x1b[2J': 'not text' } } as never);
     const crafted = join(dir, 'object-title.trove');
     await writePieces(
       crafted,
@@ -236,7 +236,10 @@ describe('CLI non-string title', { timeout: 120_000 }, () => {
     );
     store.close();
     const result = await troveInProcess('export', crafted, '--format', 'pgvector', '--out', join(dir, 'x.sql'));
-    expect(result.stderr).toMatch(/the title of document 1 .* is not text.*\(IMPORT_INVALID\)/);
+    // Refused when the file is read (every field is checked at decode), naming the document and the field.
+    expect(result.stderr).toMatch(
+      /document 1 has an invalid “title” \(expected text, got an object\).*\(IMPORT_INVALID\)/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.code).toBe(1);
   });
