@@ -10,7 +10,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackupModel } from '../engine/backup/backup-types.ts';
-import { openPassages, type ExportPassage } from '../engine/backup/passages.ts';
+import { openPassages } from '../engine/backup/passages.ts';
 import { pgvectorSql } from '../engine/backup/pgvector-export.ts';
 import { qdrantCollectionConfig, qdrantJsonLines } from '../engine/backup/qdrant-export.ts';
 import { importBackup, verifyBackup } from '../engine/backup/read-backup.ts';
@@ -310,9 +310,8 @@ async function exportLibrary(args: string[], io: Io): Promise<number> {
   const input = await libraryInput(file);
   // Verified first, so a damaged library never leaves a partial export behind.
   await verifyBackup(input, { fileName: basename(file) });
-  const opened = await openPassages(input, { fileName: basename(file) });
-  const { manifest, dims } = opened;
-  const passages = checkedPassages(opened.passages, basename(file));
+  // Every field was checked when the file was read (backup/record-schema.ts) and the exporters check what they write.
+  const { manifest, dims, passages } = await openPassages(input, { fileName: basename(file) });
   const out = resolve(values.out);
   if (values.format === 'qdrant') {
     await mkdir(out, { recursive: true });
@@ -357,28 +356,6 @@ async function info(args: string[], io: Io): Promise<number> {
     ].join('\n') + '\n',
   );
   return 0;
-}
-
-/** Fields the exporters write as text, checked: a library file from elsewhere may hold anything in them. */
-async function* checkedPassages(passages: AsyncIterable<ExportPassage>, file: string): AsyncGenerator<ExportPassage> {
-  for await (const p of passages) {
-    const wrong =
-      typeof p.documentName !== 'string'
-        ? 'name'
-        : p.title !== undefined && typeof p.title !== 'string'
-          ? 'title'
-          : typeof p.text !== 'string'
-            ? 'text'
-            : !Array.isArray(p.headingPath) || p.headingPath.some((h) => typeof h !== 'string')
-              ? 'heading path'
-              : undefined;
-    if (wrong)
-      throw new TroveError(
-        'IMPORT_INVALID',
-        `“${t(file)}”: the ${wrong} of document ${t(p.documentId)} (“${t(p.documentName)}”) is not text: the export stopped (points or SQL not written).`,
-      );
-    yield p;
-  }
 }
 
 function progressLine(io: Io, label: string): (p: BackupProgress) => void {
