@@ -5,6 +5,7 @@ import {
   PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
   RecordCipher,
+  envelopeVersion,
   changePassphrase,
   createKeyFile,
   decryptRecord,
@@ -143,7 +144,7 @@ describe('record envelopes', () => {
     expect(a.length).toBe(new TextEncoder().encode('same text').length + ENVELOPE_OVERHEAD);
     expect(Buffer.from(a.subarray(4, 16)).equals(Buffer.from(b.subarray(4, 16)))).toBe(false);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
-    expect(Array.from(a.subarray(0, 3))).toEqual([0x54, 0x45, 1]); // "TE", version 1
+    expect(Array.from(a.subarray(0, 3))).toEqual([0x54, 0x45, 2]); // "TE", version 2
   });
 
   it('fails on a tampered byte, another context, a relabelled kind, an unknown version or another key', async () => {
@@ -171,4 +172,31 @@ describe('record envelopes', () => {
   it('refuses to open a record as the wrong type', async () => {
     expect(await code(cipher.openFloat32(await cipher.seal('text')))).toBe('DECRYPT_FAILED');
   });
+
+  it('opens a version 1 envelope only when the caller names its legacy context', async () => {
+    const legacy = await sealVersion1(legacyKey, 'old secret', 'chunk:1');
+    const old = new RecordCipher(legacyKey);
+    expect(await code(old.open(legacy, 'any'))).toBe('DECRYPT_FAILED');
+    expect(await code(old.open(legacy, 'chunk:1'))).toBe('DECRYPT_FAILED');
+    expect(await code(old.open(legacy, '', 'chunk:2'))).toBe('DECRYPT_FAILED');
+    expect(await old.open(legacy, '', 'chunk:1')).toBe('old secret');
+    expect(envelopeVersion(legacy)).toBe(1);
+    expect(envelopeVersion(await old.seal('x'))).toBe(2);
+  });
 });
+
+let legacyKey: CryptoKey;
+beforeAll(async () => {
+  legacyKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+});
+
+/** A string record as version 1 envelopes were written: header "TE" 1 2, the context as plain additional data. */
+async function sealVersion1(key: CryptoKey, text: string, context: string): Promise<Uint8Array> {
+  const header = new Uint8Array([0x54, 0x45, 1, 2]);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const additionalData = new Uint8Array([...header, ...new TextEncoder().encode(context)]);
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, new TextEncoder().encode(text)),
+  );
+  return new Uint8Array([...header, ...iv, ...sealed]);
+}

@@ -9,14 +9,19 @@
 //
 // Records are sealed as versioned envelopes:
 //   magic "TE" (2 bytes) · version (1) · kind (1) · IV (12, random per record) · AES-GCM ciphertext + 16-byte tag
-// The 4 header bytes and an optional context string (e.g. "chunk:12") are authenticated as additional data, so a
-// record cannot be relabelled or moved to another slot without the decryption failing.
+// The 4 header bytes and a context naming the record's place (see record-context.ts: kind, field, document id,
+// chunk id...) are authenticated as additional data, so a record cannot be relabelled or moved to another slot
+// without the decryption failing. Version 1 envelopes were sealed with coarser contexts that did not name the
+// document or chunk; they open only when the caller passes the legacy context (re-sealing on unlock).
 import { TroveError } from '../core/errors.ts';
 
 export const PBKDF2_MIN_ITERATIONS = 600_000;
 /** More would only slow every unlock: a key record asking for 2^30 iterations would hold the CPU for minutes. */
 export const PBKDF2_MAX_ITERATIONS = 10 * PBKDF2_MIN_ITERATIONS;
-export const ENVELOPE_VERSION = 1;
+/** Envelopes whose context binds the record's place (document, chunk, kind, field). */
+export const ENVELOPE_VERSION = 2;
+/** Envelopes written before that: opened only with an explicit legacy context, never written. */
+export const LEGACY_ENVELOPE_VERSION = 1;
 const MAGIC_0 = 0x54; // 'T'
 const MAGIC_1 = 0x45; // 'E'
 const HEADER_BYTES = 4;
@@ -24,7 +29,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Bytes an envelope adds to its plaintext. */
 export const ENVELOPE_OVERHEAD = HEADER_BYTES + IV_BYTES + TAG_BYTES;
-const CHECK_CONTEXT = 'trove-key-check';
+const CHECK_CONTEXT = 'trove-key-check'; // the same in both versions: a KeyFile written before still opens
 const CHECK_TEXT = 'trove library key v1';
 
 /** What a sealed record held, so decryption gives back the same type. */
@@ -77,7 +82,7 @@ export async function unlockKeyFile(keyFile: KeyFile, passphrase: string): Promi
   const cipher = new RecordCipher(dek);
   let check: unknown;
   try {
-    check = await cipher.open(fromBase64(keyFile.check), CHECK_CONTEXT);
+    check = await cipher.open(fromBase64(keyFile.check), CHECK_CONTEXT, CHECK_CONTEXT);
   } catch {
     throw new TroveError('WRONG_PASSPHRASE');
   }
@@ -121,27 +126,30 @@ export class RecordCipher {
     return out;
   }
 
-  /** Decrypts an envelope made by seal() with the same context; throws DECRYPT_FAILED otherwise. */
-  async open(envelope: Uint8Array, context = ''): Promise<unknown> {
-    if (
-      envelope.length < ENVELOPE_OVERHEAD ||
-      envelope[0] !== MAGIC_0 ||
-      envelope[1] !== MAGIC_1 ||
-      envelope[2] !== ENVELOPE_VERSION
-    ) {
+  /**
+   * Decrypts an envelope made by seal() with the same context; throws DECRYPT_FAILED otherwise. A version 1
+   * envelope opens only when `legacyContext` is given (the context it was sealed with), so a caller decides where
+   * records of the older, coarser binding are still acceptable.
+   */
+  async open(envelope: Uint8Array, context = '', legacyContext?: string): Promise<unknown> {
+    const version = envelopeVersion(envelope);
+    if (version === undefined || (version === LEGACY_ENVELOPE_VERSION && legacyContext === undefined)) {
       throw new TroveError(
         'DECRYPT_FAILED',
-        'Stored data could not be decrypted: not a Trove envelope of a supported version.',
+        version === LEGACY_ENVELOPE_VERSION
+          ? 'Stored data failed its integrity check: it is sealed with an older binding that is no longer accepted here.'
+          : 'Stored data could not be decrypted: not a Trove envelope of a supported version.',
       );
     }
     const header = envelope.subarray(0, HEADER_BYTES);
     // (Views on a plain ArrayBuffer: records never live in shared memory.)
     const view = envelope as Uint8Array<ArrayBuffer>;
     const iv = view.subarray(HEADER_BYTES, HEADER_BYTES + IV_BYTES);
+    const additionalData = aad(header, version === ENVELOPE_VERSION ? context : legacyContext!);
     let plain: ArrayBuffer;
     try {
       plain = await subtle().decrypt(
-        { name: 'AES-GCM', iv, additionalData: aad(header, context) },
+        { name: 'AES-GCM', iv, additionalData },
         this.key,
         view.subarray(HEADER_BYTES + IV_BYTES),
       );
@@ -151,23 +159,30 @@ export class RecordCipher {
     return decodeValue(header[3] as RecordKind, plain);
   }
 
-  async openBytes(envelope: Uint8Array, context = ''): Promise<Uint8Array> {
-    return expectKind(await this.open(envelope, context), Uint8Array);
+  async openBytes(envelope: Uint8Array, context = '', legacyContext?: string): Promise<Uint8Array> {
+    return expectKind(await this.open(envelope, context, legacyContext), Uint8Array);
   }
 
-  async openString(envelope: Uint8Array, context = ''): Promise<string> {
-    const value = await this.open(envelope, context);
+  async openString(envelope: Uint8Array, context = '', legacyContext?: string): Promise<string> {
+    const value = await this.open(envelope, context, legacyContext);
     if (typeof value !== 'string') throw new TroveError('DECRYPT_FAILED', 'Stored data has an unexpected type.');
     return value;
   }
 
-  async openFloat32(envelope: Uint8Array, context = ''): Promise<Float32Array> {
-    return expectKind(await this.open(envelope, context), Float32Array);
+  async openFloat32(envelope: Uint8Array, context = '', legacyContext?: string): Promise<Float32Array> {
+    return expectKind(await this.open(envelope, context, legacyContext), Float32Array);
   }
 
-  async openUint32(envelope: Uint8Array, context = ''): Promise<Uint32Array> {
-    return expectKind(await this.open(envelope, context), Uint32Array);
+  async openUint32(envelope: Uint8Array, context = '', legacyContext?: string): Promise<Uint32Array> {
+    return expectKind(await this.open(envelope, context, legacyContext), Uint32Array);
   }
+}
+
+/** The version of a Trove envelope (1 or 2), or undefined when the bytes are not one. */
+export function envelopeVersion(envelope: Uint8Array): number | undefined {
+  if (envelope.length < ENVELOPE_OVERHEAD || envelope[0] !== MAGIC_0 || envelope[1] !== MAGIC_1) return undefined;
+  const version = envelope[2];
+  return version === ENVELOPE_VERSION || version === LEGACY_ENVELOPE_VERSION ? version : undefined;
 }
 
 /** Record-level helpers named as in the design note. */

@@ -251,7 +251,12 @@ describe('EncryptedStore over IndexedDbStore', () => {
     });
     db.close();
     const store = await EncryptedStore.unlock(await IndexedDbStore.open('enc-main'), PASS);
-    expect(await codeOf(store.getChunks([written.ids[0]]))).toBe('DECRYPT_FAILED');
+    // The damaged chunk is left out and its document marked failed with the reason; the other chunk still reads.
+    expect(await store.getChunks([written.ids[0]])).toEqual([]);
+    expect(await store.getDocument(written.docId)).toMatchObject({
+      status: 'failed',
+      error: { code: 'DECRYPT_FAILED' },
+    });
     expect((await store.getChunks([written.ids[1]]))[0].text).toBe(`Second ${CANARY} two.`);
     store.close();
   });

@@ -1,16 +1,20 @@
 // A Store that encrypts what it hands to another Store (by delegation): the library lock.
 //
-// Sealed (AES-GCM envelopes, see crypto.ts), each with a context string so records cannot be swapped:
-//   documents: name, title, warnings      → sealed JSON in `name`; title/warnings left out      (context "doc")
-//              tags, sha256, error message → each sealed in its own field, so a patch seals only itself
-//                                            ("doc-tags", "doc-sha256", "doc-error"; a file's hash would let
-//                                            anyone with the disk confirm that a known file is in the library)
-//   texts:     text and blocks            → sealed JSON in `text`; blocks = []                   ("text")
-//   chunks:    text, headingPath, fields  → sealed JSON in `text`; headingPath = [], no fields   ("chunk:<docId>")
-//   terms:     the analysed terms         → one sealed string as the only term                   ("terms:<docId>")
-//   vectors:   the Float32 vectors        → sealed bytes reinterpreted as floats (see packVectors) ("vectors:<docId>:<fingerprint>")
-//   indexPages: every page's bytes        → sealed bytes                                         ("page:<set>/<name>")
-//   originals: name and type; the bytes   → sealed JSON in `name`, type ''; sealed bytes         ("original:<docId>", "original-bytes:<docId>")
+// Sealed (AES-GCM envelopes, see crypto.ts), each bound to its place (record-context.ts: kind, field, document
+// id, chunk id), so a record swapped or moved on disk fails to open instead of showing under another document:
+//   documents: name, title, warnings      → sealed JSON in `name`; title/warnings left out      (document id)
+//              tags, sha256, error message → each sealed in its own field, so a patch seals only itself (a
+//                                            file's hash would let anyone with the disk confirm a known file)
+//   texts:     text and blocks            → sealed JSON in `text`; blocks = []                   (document id)
+//   chunks:    text, headingPath, fields  → sealed JSON in `text`; headingPath = [], no fields   (document + chunk id)
+//   terms:     the analysed terms         → one sealed string as the only term                   (document + chunk id)
+//   vectors:   the Float32 vectors        → sealed bytes reinterpreted as floats (see packVectors) (document id,
+//                                            fingerprint, real dims, SHA-256 of the batch's chunk ids)
+//   indexPages: every page's bytes        → sealed bytes                                         (set, page name)
+//   originals: name and type; the bytes   → sealed JSON in `name`, type ''; sealed bytes         (document id)
+// Ids are reserved from the inner store before sealing (reserveIds), so the id a record is bound to is its own.
+// A record that fails to open marks its document 'failed' with the reason and is left out of reads; nothing is
+// deleted. Libraries sealed before this binding are re-sealed on unlock (resealLegacyRecords).
 // Plain, because the store needs them to work or they reveal no content: ids, docId links, chunk offsets, page
 // numbers and token counts, document format/size/dates/status/chunk counts, model fingerprints and dims, chunk ids
 // of vector batches, index set and page names, the vectors version counter, and settings (preferences, and the
@@ -28,25 +32,42 @@ import type {
   NewChunk,
   NewDocument,
   OriginalFile,
+  Replacement,
+  ResealedRecords,
   Store,
   StoredIndex,
   VectorBatch,
 } from '../store/store.ts';
 import type { TextBlock } from '../core/types.ts';
 import {
+  ENVELOPE_VERSION,
+  LEGACY_ENVELOPE_VERSION,
   RecordCipher,
   bytesToLatin1,
   changePassphrase,
   createKeyFile,
+  envelopeVersion,
   latin1ToBytes,
   unlockKeyFile,
   type KeyFile,
   type KeyOptions,
 } from './crypto.ts';
+import {
+  INTEGRITY_MESSAGE,
+  hashChunkIds,
+  integrityError,
+  legacyContextBindsPlace,
+  legacyRecordContext,
+  recordContext,
+  type RecordPlace,
+} from './record-context.ts';
 
 /** Settings key of the KeyFile: its presence marks the library as encrypted. */
 export const LOCK_SETTING = '#lock';
 const SEALED_SETTING = '#sealed';
+/** Settings key whose value is RECORD_BINDING once every record is sealed bound to its place (written last). */
+export const RECORD_BINDING_SETTING = '#record-binding';
+const RECORD_BINDING = 2;
 const VECTOR_MAGIC = 0x56454e43; // "VENC": marks a packed, sealed vector batch
 
 export interface EncryptedStoreOptions extends KeyOptions {
@@ -63,12 +84,16 @@ interface DocumentSecrets {
 
 export class EncryptedStore implements Store {
   private cipher: RecordCipher | undefined;
+  /** Documents already marked 'failed' for a refused record in this session (each is written once). */
+  private readonly markedDamaged = new Set<number>();
 
   private constructor(
     private readonly inner: Store,
     cipher: RecordCipher,
     private keyFile: KeyFile,
     private readonly sealSetting: (key: string) => boolean,
+    /** While true, version 1 records of documents, texts, chunks, terms and vectors open (until re-sealed). */
+    private legacyAccepted: boolean,
   ) {
     this.cipher = cipher;
   }
@@ -90,11 +115,15 @@ export class EncryptedStore implements Store {
       throw new TroveError('INVALID_ARGUMENT', 'Encryption can only be turned on for an empty library.');
     }
     const { keyFile, cipher } = await createKeyFile(passphrase, options);
+    await inner.putSetting(RECORD_BINDING_SETTING, RECORD_BINDING);
     await inner.putSetting(LOCK_SETTING, keyFile);
-    return new EncryptedStore(inner, cipher, keyFile, options.sealSetting ?? (() => false));
+    return new EncryptedStore(inner, cipher, keyFile, options.sealSetting ?? (() => false), false);
   }
 
-  /** Opens an encrypted library. A wrong passphrase throws WRONG_PASSPHRASE having read only the KeyFile. */
+  /**
+   * Opens an encrypted library. A wrong passphrase throws WRONG_PASSPHRASE having read only the KeyFile. A library
+   * sealed before records were bound to their place is re-sealed first (resumable: see resealLegacyRecords).
+   */
   static async unlock(
     inner: Store,
     passphrase: string,
@@ -103,7 +132,10 @@ export class EncryptedStore implements Store {
     const keyFile = await inner.getSetting<KeyFile>(LOCK_SETTING);
     if (!keyFile) throw new TroveError('NOT_FOUND', 'This library is not encrypted.');
     const cipher = await unlockKeyFile(keyFile, passphrase);
-    return new EncryptedStore(inner, cipher, keyFile, options.sealSetting ?? (() => false));
+    const bound = (await inner.getSetting<number>(RECORD_BINDING_SETTING)) === RECORD_BINDING;
+    const store = new EncryptedStore(inner, cipher, keyFile, options.sealSetting ?? (() => false), !bound);
+    if (!bound) await store.resealLegacyRecords();
+    return store;
   }
 
   /** Re-wraps the data key under a new passphrase (no record is re-encrypted). */
@@ -123,9 +155,15 @@ export class EncryptedStore implements Store {
     return this.cipher === undefined;
   }
 
+  async reserveIds(kind: 'documents' | 'chunks', count: number): Promise<number> {
+    this.key();
+    return this.inner.reserveIds(kind, count);
+  }
+
   async createDocument(doc: NewDocument, text: Omit<DocumentText, 'docId'>): Promise<number> {
     const cipher = this.key();
-    const { name, title, warnings, folder, ...plain } = doc;
+    const { id: given, name, title, warnings, folder, ...plain } = doc;
+    const id = given ?? (await this.inner.reserveIds('documents', 1));
     const secrets: DocumentSecrets = {
       name,
       ...(title !== undefined && { title }),
@@ -133,14 +171,16 @@ export class EncryptedStore implements Store {
       ...(folder !== undefined && { folder }),
     };
     const [sealedDoc, sealedText, sealedFields] = await Promise.all([
-      cipher.seal(secrets, 'doc'),
-      cipher.seal({ text: text.text, blocks: text.blocks }, 'text'),
-      sealDocumentFields(cipher, plain),
+      cipher.seal(secrets, recordContext({ kind: 'document', field: 'secrets', docId: id })),
+      cipher.seal({ text: text.text, blocks: text.blocks }, recordContext({ kind: 'text', field: 'text', docId: id })),
+      sealDocumentFields(cipher, id, plain),
     ]);
-    return this.inner.createDocument(
-      { ...plain, ...sealedFields, name: bytesToLatin1(sealedDoc) },
+    const stored = await this.inner.createDocument(
+      { ...plain, ...sealedFields, id, name: bytesToLatin1(sealedDoc) },
       { text: bytesToLatin1(sealedText), blocks: [] },
     );
+    if (stored !== id) throw new TroveError('INTERNAL', 'The store did not keep the reserved document id.');
+    return stored;
   }
 
   async addChunks(
@@ -152,31 +192,47 @@ export class EncryptedStore implements Store {
     if (vectors && vectors.vectors.length !== chunks.length * vectors.dims) {
       throw new TroveError('INVALID_ARGUMENT', `expected ${chunks.length} vectors of ${vectors.dims} dims`);
     }
+    const missing = chunks.filter((c) => c.id === undefined).length;
+    const first = missing > 0 ? await this.inner.reserveIds('chunks', missing) : 0;
+    let next = first;
+    const ids = chunks.map((c) => c.id ?? next++);
     const sealedChunks = await Promise.all(
-      chunks.map(async ({ text, headingPath, fields, terms, ...plain }): Promise<NewChunk> => {
+      chunks.map(async ({ text, headingPath, fields, terms, ...plain }, i): Promise<NewChunk> => {
+        const chunkId = ids[i]!;
         const [sealedText, sealedTerms] = await Promise.all([
-          cipher.seal(fields ? { text, headingPath, fields } : { text, headingPath }, `chunk:${docId}`),
-          cipher.seal(terms.join(' '), `terms:${docId}`),
+          cipher.seal(
+            fields ? { text, headingPath, fields } : { text, headingPath },
+            recordContext({ kind: 'chunk', field: 'content', docId, chunkId }),
+          ),
+          cipher.seal(terms.join(' '), recordContext({ kind: 'terms', field: 'terms', docId, chunkId })),
         ]);
-        return { ...plain, text: bytesToLatin1(sealedText), headingPath: [], terms: [bytesToLatin1(sealedTerms)] };
+        return {
+          ...plain,
+          id: chunkId,
+          text: bytesToLatin1(sealedText),
+          headingPath: [],
+          terms: [bytesToLatin1(sealedTerms)],
+        };
       }),
     );
     const sealedVectors =
       vectors && chunks.length > 0
-        ? await packVectors(cipher, docId, vectors.fingerprint, vectors.dims, vectors.vectors, chunks.length)
+        ? await packVectors(cipher, docId, vectors.fingerprint, vectors.dims, vectors.vectors, Uint32Array.from(ids))
         : undefined;
-    return this.inner.addChunks(
+    const stored = await this.inner.addChunks(
       docId,
       sealedChunks,
       sealedVectors && { fingerprint: vectors!.fingerprint, ...sealedVectors },
     );
+    if (stored.some((id, i) => id !== ids[i]))
+      throw new TroveError('INTERNAL', 'The store did not keep the reserved chunk ids.');
+    return stored;
   }
 
   async addVectors(batch: VectorBatch): Promise<void> {
     const cipher = this.key();
-    const rows = batch.chunkIds.length;
-    if (rows === 0) return this.inner.addVectors(batch);
-    const sealed = await packVectors(cipher, batch.docId, batch.fingerprint, batch.dims, batch.vectors, rows);
+    if (batch.chunkIds.length === 0) return this.inner.addVectors(batch);
+    const sealed = await packVectors(cipher, batch.docId, batch.fingerprint, batch.dims, batch.vectors, batch.chunkIds);
     await this.inner.addVectors({ ...batch, ...sealed });
   }
 
@@ -196,15 +252,15 @@ export class EncryptedStore implements Store {
   }
 
   async listDocuments(): Promise<DocumentRecord[]> {
-    const cipher = this.key();
+    this.key();
     const docs = await this.inner.listDocuments();
-    return Promise.all(docs.map((doc) => openDocument(cipher, doc)));
+    return Promise.all(docs.map((doc) => this.openDocument(doc)));
   }
 
   async getDocument(docId: number): Promise<DocumentRecord | undefined> {
-    const cipher = this.key();
+    this.key();
     const doc = await this.inner.getDocument(docId);
-    return doc && openDocument(cipher, doc);
+    return doc && this.openDocument(doc);
   }
 
   async updateDocument(
@@ -212,7 +268,7 @@ export class EncryptedStore implements Store {
     patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
   ): Promise<void> {
     const cipher = this.key();
-    return this.inner.updateDocument(docId, { ...patch, ...(await sealDocumentFields(cipher, patch)) });
+    return this.inner.updateDocument(docId, { ...patch, ...(await sealDocumentFields(cipher, docId, patch)) });
   }
 
   async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
@@ -221,18 +277,18 @@ export class EncryptedStore implements Store {
   }
 
   async chunksOf(docId: number): Promise<ChunkRecord[]> {
-    const cipher = this.key();
-    return Promise.all((await this.inner.chunksOf(docId)).map((row) => openChunk(cipher, row)));
+    this.key();
+    return this.openRows(await this.inner.chunksOf(docId), (row) => this.openChunk(row));
   }
 
   async termsOf(docId: number): Promise<ChunkTerms[]> {
-    const cipher = this.key();
-    return Promise.all((await this.inner.termsOf(docId)).map((row) => openTerms(cipher, row)));
+    this.key();
+    return this.openRows(await this.inner.termsOf(docId), (row) => this.openTerms(row));
   }
 
   async vectorBatchesOf(docId: number, fingerprint: string): Promise<VectorBatch[]> {
-    const cipher = this.key();
-    return Promise.all((await this.inner.vectorBatchesOf(docId, fingerprint)).map((row) => openBatch(cipher, row)));
+    this.key();
+    return this.openRows(await this.inner.vectorBatchesOf(docId, fingerprint), (row) => this.openBatch(row));
   }
 
   async libraryVersion(): Promise<number> {
@@ -251,29 +307,45 @@ export class EncryptedStore implements Store {
   }
 
   async getText(docId: number): Promise<DocumentText | undefined> {
-    const cipher = this.key();
+    this.key();
     const row = await this.inner.getText(docId);
     if (!row) return undefined;
-    const { text, blocks } = (await cipher.open(latin1ToBytes(row.text), 'text')) as {
-      text: string;
-      blocks: TextBlock[];
-    };
-    return { docId: row.docId, text, blocks };
+    try {
+      const { text, blocks } = (await this.open({ kind: 'text', field: 'text', docId }, row.text)) as {
+        text: string;
+        blocks: TextBlock[];
+      };
+      return { docId: row.docId, text, blocks };
+    } catch (error) {
+      if (!isDecryptFailure(error)) throw error;
+      await this.markDamaged([docId]);
+      throw integrityError(error);
+    }
   }
 
   async getChunks(ids: readonly number[]): Promise<ChunkRecord[]> {
-    const cipher = this.key();
-    return Promise.all((await this.inner.getChunks(ids)).map((row) => openChunk(cipher, row)));
+    this.key();
+    return this.openRows(await this.inner.getChunks(ids), (row) => this.openChunk(row));
   }
 
   async allTerms(): Promise<ChunkTerms[]> {
-    const cipher = this.key();
-    return Promise.all((await this.inner.allTerms()).map((row) => openTerms(cipher, row)));
+    this.key();
+    return this.openRows(await this.inner.allTerms(), (row) => this.openTerms(row));
   }
 
   async vectorBatches(fingerprint: string): Promise<VectorBatch[]> {
-    const cipher = this.key();
-    return Promise.all((await this.inner.vectorBatches(fingerprint)).map((row) => openBatch(cipher, row)));
+    this.key();
+    return this.openRows(await this.inner.vectorBatches(fingerprint), (row) => this.openBatch(row));
+  }
+
+  async vectorFingerprints(): Promise<string[]> {
+    this.key();
+    return this.inner.vectorFingerprints();
+  }
+
+  async resealRecords(docId: number, records: ResealedRecords): Promise<void> {
+    this.key();
+    return this.inner.resealRecords(docId, records);
   }
 
   async vectorsVersion(): Promise<number> {
@@ -291,23 +363,32 @@ export class EncryptedStore implements Store {
     const sealed = await Promise.all(
       pages.map(async (page) => ({
         name: page.name,
-        bytes: await cipher.seal(page.bytes, `page:${set}/${page.name}`),
+        bytes: await cipher.seal(
+          page.bytes,
+          recordContext({ kind: 'index-page', field: 'bytes', set, name: page.name }),
+        ),
       })),
     );
     await this.inner.writeIndexPages(set, sealed, removedPages, version);
   }
 
+  /** A persisted index with a page that fails to open reads as absent: it is derived data, rebuilt from the records. */
   async readIndex(set: string): Promise<StoredIndex | undefined> {
     const cipher = this.key();
     const stored = await this.inner.readIndex(set);
     if (!stored) return undefined;
-    const pages = await Promise.all(
-      stored.pages.map(async (page) => ({
-        name: page.name,
-        bytes: await cipher.openBytes(page.bytes, `page:${set}/${page.name}`),
-      })),
-    );
-    return { version: stored.version, pages };
+    try {
+      const pages = await Promise.all(
+        stored.pages.map(async (page) => {
+          const [context, legacy] = this.contexts({ kind: 'index-page', field: 'bytes', set, name: page.name });
+          return { name: page.name, bytes: await cipher.openBytes(page.bytes, context, legacy) };
+        }),
+      );
+      return { version: stored.version, pages };
+    } catch (error) {
+      if (!isDecryptFailure(error)) throw error;
+      return undefined;
+    }
   }
 
   async deleteIndex(set: string): Promise<void> {
@@ -317,17 +398,17 @@ export class EncryptedStore implements Store {
 
   async getSetting<T>(key: string): Promise<T | undefined> {
     if (key === LOCK_SETTING || !this.sealSetting(key)) return this.inner.getSetting<T>(key);
-    const cipher = this.key();
+    this.key();
     const row = await this.inner.getSetting<{ [SEALED_SETTING]: string }>(key);
     if (row === undefined) return undefined;
-    return ((await cipher.open(latin1ToBytes(row[SEALED_SETTING]), `setting:${key}`)) as { value: T }).value;
+    return ((await this.open({ kind: 'setting', field: 'value', key }, row[SEALED_SETTING])) as { value: T }).value;
   }
 
   async putSetting<T>(key: string, value: T): Promise<void> {
-    if (key === LOCK_SETTING)
-      throw new TroveError('INVALID_ARGUMENT', 'The lock record is managed by the encrypted store.');
+    if (key === LOCK_SETTING || key === RECORD_BINDING_SETTING)
+      throw new TroveError('INVALID_ARGUMENT', 'The lock records are managed by the encrypted store.');
     if (!this.sealSetting(key)) return this.inner.putSetting(key, value);
-    const sealed = await this.key().seal({ value }, `setting:${key}`);
+    const sealed = await this.key().seal({ value }, recordContext({ kind: 'setting', field: 'value', key }));
     await this.inner.putSetting(key, { [SEALED_SETTING]: bytesToLatin1(sealed) });
   }
 
@@ -338,12 +419,16 @@ export class EncryptedStore implements Store {
 
   async putOriginal(original: OriginalFile): Promise<void> {
     const cipher = this.key();
+    const docId = original.docId;
     const [meta, bytes] = await Promise.all([
-      cipher.seal({ name: original.name, type: original.type }, `original:${original.docId}`),
-      cipher.seal(new Uint8Array(original.bytes), `original-bytes:${original.docId}`),
+      cipher.seal(
+        { name: original.name, type: original.type },
+        recordContext({ kind: 'original', field: 'meta', docId }),
+      ),
+      cipher.seal(new Uint8Array(original.bytes), recordContext({ kind: 'original', field: 'bytes', docId })),
     ]);
     await this.inner.putOriginal({
-      docId: original.docId,
+      docId,
       name: bytesToLatin1(meta),
       type: '',
       bytes: exactBuffer(bytes),
@@ -354,9 +439,11 @@ export class EncryptedStore implements Store {
     const cipher = this.key();
     const row = await this.inner.getOriginal(docId);
     if (!row) return undefined;
+    const [metaContext, metaLegacy] = this.contexts({ kind: 'original', field: 'meta', docId });
+    const [bytesContext, bytesLegacy] = this.contexts({ kind: 'original', field: 'bytes', docId });
     const [meta, bytes] = await Promise.all([
-      cipher.open(latin1ToBytes(row.name), `original:${docId}`) as Promise<{ name: string; type: string }>,
-      cipher.openBytes(new Uint8Array(row.bytes), `original-bytes:${docId}`),
+      cipher.open(latin1ToBytes(row.name), metaContext, metaLegacy) as Promise<{ name: string; type: string }>,
+      cipher.openBytes(new Uint8Array(row.bytes), bytesContext, bytesLegacy),
     ]);
     return { docId, name: meta.name, type: meta.type, bytes: exactBuffer(bytes) };
   }
@@ -371,10 +458,279 @@ export class EncryptedStore implements Store {
     return this.inner.originalIds();
   }
 
+  /**
+   * Re-seals every record of documents, texts, chunks, terms and vectors still sealed with the coarser version 1
+   * context (and seals tags, hashes and error messages stored plain by older versions), one document per
+   * transaction; then writes RECORD_BINDING_SETTING. Interrupted, it resumes at the next unlock: each record
+   * carries its envelope version, and records already re-sealed are skipped. A record that does not open under its
+   * old context is left as it is (it is damaged either way, and is refused when read).
+   */
+  async resealLegacyRecords(): Promise<{ documents: number; records: number }> {
+    this.key();
+    const fingerprints = await this.inner.vectorFingerprints();
+    let documents = 0;
+    let records = 0;
+    for (const doc of await this.inner.listDocuments()) {
+      const resealed = await this.resealDocument(doc, fingerprints);
+      if (resealed > 0) documents++;
+      records += resealed;
+    }
+    await this.inner.putSetting(RECORD_BINDING_SETTING, RECORD_BINDING);
+    this.legacyAccepted = false;
+    return { documents, records };
+  }
+
+  private async resealDocument(doc: DocumentRecord, fingerprints: string[]): Promise<number> {
+    const docId = doc.id;
+    const records: ResealedRecords = {};
+    let count = 0;
+    const counted = <T>(replacement: Replacement<T> | undefined) => {
+      if (replacement) count++;
+      return replacement;
+    };
+    records.name = counted(await this.resealString({ kind: 'document', field: 'secrets', docId }, doc.name));
+    if (doc.tags?.length) {
+      const tags = doc.tags;
+      const after =
+        tags.length === 1 && isSealed(tags[0]!)
+          ? await this.resealString({ kind: 'document', field: 'tags', docId }, tags[0]!)
+          : { before: '', after: bytesToLatin1(await this.key().seal(tags, recordContext(docPlace('tags', docId)))) };
+      if (after) records.tags = counted({ before: tags, after: [after.after] });
+    }
+    if (doc.sha256 !== undefined)
+      records.sha256 = counted(await this.resealString(docPlace('sha256', docId), doc.sha256, true));
+    if (doc.error !== undefined)
+      records.errorMessage = counted(await this.resealString(docPlace('error', docId), doc.error.message, true));
+    const text = await this.inner.getText(docId);
+    if (text) records.text = counted(await this.resealString({ kind: 'text', field: 'text', docId }, text.text));
+    records.chunks = [];
+    for (const row of await this.inner.chunksOf(docId)) {
+      const place: RecordPlace = { kind: 'chunk', field: 'content', docId, chunkId: row.id };
+      const change = await this.resealString(place, row.text);
+      if (change) records.chunks.push({ id: row.id, ...change });
+    }
+    records.terms = [];
+    for (const row of await this.inner.termsOf(docId)) {
+      const place: RecordPlace = { kind: 'terms', field: 'terms', docId, chunkId: row.chunkId };
+      const change = await this.resealString(place, row.terms.join(' '));
+      if (change) records.terms.push({ chunkId: row.chunkId, before: row.terms, after: [change.after] });
+    }
+    records.vectors = [];
+    for (const fingerprint of fingerprints) {
+      for (const row of await this.inner.vectorBatchesOf(docId, fingerprint)) {
+        const change = await this.resealBatch(row);
+        if (change) records.vectors.push(change);
+      }
+    }
+    count += records.chunks.length + records.terms.length + records.vectors.length;
+    if (count > 0) await this.inner.resealRecords(docId, records);
+    return count;
+  }
+
+  /** A version 1 envelope (or, with `plainToo`, a value older versions stored plain) sealed anew; else undefined. */
+  private async resealString(
+    place: RecordPlace,
+    stored: string,
+    plainToo = false,
+  ): Promise<Replacement<string> | undefined> {
+    const cipher = this.key();
+    const version = envelopeVersion(latin1ToBytes(stored));
+    if (version === ENVELOPE_VERSION) return undefined;
+    let value: unknown = stored;
+    if (version === LEGACY_ENVELOPE_VERSION) {
+      try {
+        value = await cipher.open(latin1ToBytes(stored), '', legacyRecordContext(place));
+      } catch (error) {
+        if (isDecryptFailure(error)) return undefined;
+        throw error;
+      }
+    } else if (!plainToo) {
+      return undefined;
+    }
+    return { before: stored, after: bytesToLatin1(await cipher.seal(value as object, recordContext(place))) };
+  }
+
+  private async resealBatch(row: VectorBatch): Promise<VectorReplacement | undefined> {
+    if (row.chunkIds.length === 0) return undefined;
+    const packed = readPacked(row);
+    if (!packed || envelopeVersion(packed.envelope) !== LEGACY_ENVELOPE_VERSION) return undefined;
+    let vectors: Float32Array;
+    try {
+      vectors = await this.key().openFloat32(
+        packed.envelope,
+        '',
+        legacyRecordContext(await vectorPlace(row.docId, row.fingerprint, packed.dims, row.chunkIds)),
+      );
+    } catch (error) {
+      if (isDecryptFailure(error)) return undefined;
+      throw error;
+    }
+    const after = await packVectors(this.key(), row.docId, row.fingerprint, packed.dims, vectors, row.chunkIds);
+    return {
+      fingerprint: row.fingerprint,
+      chunkIds: row.chunkIds,
+      before: { dims: row.dims, vectors: row.vectors },
+      after,
+    };
+  }
+
+  /** [context, legacy context or undefined]: a version 1 record of this place opens only where that is still safe. */
+  private contexts(place: RecordPlace): [string, string | undefined] {
+    const legacy = this.legacyAccepted || legacyContextBindsPlace(place) ? legacyRecordContext(place) : undefined;
+    return [recordContext(place), legacy];
+  }
+
+  private open(place: RecordPlace, stored: string): Promise<unknown> {
+    const [context, legacy] = this.contexts(place);
+    return this.key().open(latin1ToBytes(stored), context, legacy);
+  }
+
+  private async openDocument(doc: DocumentRecord): Promise<DocumentRecord> {
+    const { title: _t, warnings: _w, folder: _f, tags: _g, sha256: _s, error: _e, ...plain } = doc;
+    try {
+      const secrets = (await this.open(docPlace('secrets', doc.id), doc.name)) as DocumentSecrets;
+      const { name, title, warnings, folder } = secrets;
+      return {
+        ...plain,
+        ...(await this.openDocumentFields(doc)),
+        name,
+        ...(title !== undefined && { title }),
+        ...(warnings !== undefined && { warnings }),
+        ...(folder !== undefined && { folder }),
+      };
+    } catch (error) {
+      if (!isDecryptFailure(error)) throw error;
+      // Shown, never silently dropped: the person sees which document is damaged and can remove or re-add it.
+      return {
+        ...plain,
+        name: `Damaged document ${doc.id}`,
+        status: 'failed',
+        error: { code: 'DECRYPT_FAILED', message: INTEGRITY_MESSAGE },
+      };
+    }
+  }
+
+  /** Tags, hash and error message. Values stored plain by older versions are accepted only until re-sealing. */
+  private async openDocumentFields(doc: DocumentRecord): Promise<SealedFields> {
+    const opened: SealedFields = {};
+    const sealedOrPlain = (value: string) => {
+      if (isSealed(value) || this.legacyAccepted) return isSealed(value);
+      throw integrityError();
+    };
+    if (doc.tags !== undefined && doc.tags.length > 0) {
+      if (doc.tags.length === 1 && isSealed(doc.tags[0]!))
+        opened.tags = (await this.open(docPlace('tags', doc.id), doc.tags[0]!)) as string[];
+      else if (this.legacyAccepted) opened.tags = doc.tags;
+      else throw integrityError();
+    }
+    if (doc.sha256 !== undefined)
+      opened.sha256 = sealedOrPlain(doc.sha256)
+        ? await this.openText(docPlace('sha256', doc.id), doc.sha256)
+        : doc.sha256;
+    if (doc.error !== undefined) {
+      const message = sealedOrPlain(doc.error.message)
+        ? await this.openText(docPlace('error', doc.id), doc.error.message)
+        : doc.error.message;
+      opened.error = { ...doc.error, message };
+    }
+    return opened;
+  }
+
+  private async openText(place: RecordPlace, stored: string): Promise<string> {
+    const value = await this.open(place, stored);
+    if (typeof value !== 'string') throw integrityError();
+    return value;
+  }
+
+  private async openChunk(row: ChunkRecord): Promise<ChunkRecord> {
+    const place: RecordPlace = { kind: 'chunk', field: 'content', docId: row.docId, chunkId: row.id };
+    const { text, headingPath, fields } = (await this.open(place, row.text)) as Pick<
+      ChunkRecord,
+      'text' | 'headingPath' | 'fields'
+    >;
+    return fields ? { ...row, text, headingPath, fields } : { ...row, text, headingPath };
+  }
+
+  private async openTerms(row: ChunkTerms): Promise<ChunkTerms> {
+    // The inner store splits stored terms at spaces; joining gives the sealed string back exactly.
+    const place: RecordPlace = { kind: 'terms', field: 'terms', docId: row.docId, chunkId: row.chunkId };
+    const joined = await this.openText(place, row.terms.join(' '));
+    return { chunkId: row.chunkId, docId: row.docId, terms: joined ? joined.split(' ') : [] };
+  }
+
+  private async openBatch(row: VectorBatch): Promise<VectorBatch> {
+    const { docId, fingerprint, chunkIds } = row;
+    if (chunkIds.length === 0) return { docId, fingerprint, dims: row.dims, chunkIds, vectors: row.vectors };
+    const packed = readPacked(row);
+    if (!packed) {
+      throw new TroveError(
+        'DECRYPT_FAILED',
+        'A stored vector batch is not encrypted: the library mixes plain and encrypted records.',
+      );
+    }
+    const [context, legacy] = this.contexts(await vectorPlace(docId, fingerprint, packed.dims, chunkIds));
+    const vectors = await this.key().openFloat32(packed.envelope, context, legacy);
+    if (vectors.length !== chunkIds.length * packed.dims)
+      throw new TroveError('DECRYPT_FAILED', 'A stored vector batch has the wrong size.');
+    return { docId, fingerprint, dims: packed.dims, chunkIds, vectors };
+  }
+
+  /** Opens each row; rows that fail are left out and their documents marked 'failed' (nothing is deleted). */
+  private async openRows<R extends { docId: number }, T>(rows: R[], open: (row: R) => Promise<T>): Promise<T[]> {
+    const damaged = new Set<number>();
+    const opened = await Promise.all(
+      rows.map(async (row) => {
+        try {
+          return await open(row);
+        } catch (error) {
+          if (!isDecryptFailure(error)) throw error;
+          damaged.add(row.docId);
+          return undefined;
+        }
+      }),
+    );
+    if (damaged.size > 0) await this.markDamaged(damaged);
+    return opened.filter((row): row is Awaited<T> => row !== undefined);
+  }
+
+  /** Marks documents 'failed' with the integrity message, once each (a failed write is not retried here). */
+  private async markDamaged(docIds: Iterable<number>): Promise<void> {
+    const cipher = this.key();
+    for (const docId of docIds) {
+      if (this.markedDamaged.has(docId)) continue;
+      this.markedDamaged.add(docId);
+      const doc = await this.inner.getDocument(docId);
+      if (!doc || (doc.status === 'failed' && doc.error?.code === 'DECRYPT_FAILED')) continue;
+      const message = bytesToLatin1(await cipher.seal(INTEGRITY_MESSAGE, recordContext(docPlace('error', docId))));
+      await this.inner
+        .updateDocument(docId, { status: 'failed', error: { code: 'DECRYPT_FAILED', message } })
+        .catch(() => undefined);
+    }
+  }
+
   private key(): RecordCipher {
     if (!this.cipher) throw new TroveError('LOCKED');
     return this.cipher;
   }
+}
+
+type VectorReplacement = NonNullable<ResealedRecords['vectors']>[number];
+
+const isDecryptFailure = (error: unknown) => error instanceof TroveError && error.code === 'DECRYPT_FAILED';
+
+const docPlace = (field: 'secrets' | 'tags' | 'sha256' | 'error', docId: number): RecordPlace => ({
+  kind: 'document',
+  field,
+  docId,
+});
+
+async function vectorPlace(
+  docId: number,
+  fingerprint: string,
+  dims: number,
+  chunkIds: Uint32Array,
+): Promise<RecordPlace> {
+  return { kind: 'vectors', field: 'vectors', docId, fingerprint, dims, chunkIdsHash: await hashChunkIds(chunkIds) };
 }
 
 /** The bytes of a view as an ArrayBuffer of exactly their length (copied only when the view is part of a larger buffer). */
@@ -387,77 +743,31 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 type SealedFields = Pick<DocumentRecord, 'tags' | 'sha256' | 'error'>;
 
 /** Seals the tags, hash and error message present in `fields` (absent ones stay absent; codes stay plain). */
-async function sealDocumentFields(cipher: RecordCipher, fields: SealedFields): Promise<SealedFields> {
+async function sealDocumentFields(cipher: RecordCipher, docId: number, fields: SealedFields): Promise<SealedFields> {
   const sealed: SealedFields = {};
   const { tags, sha256, error } = fields;
-  if (tags !== undefined && tags.length > 0) sealed.tags = [bytesToLatin1(await cipher.seal(tags, 'doc-tags'))];
-  if (sha256 !== undefined) sealed.sha256 = bytesToLatin1(await cipher.seal(sha256, 'doc-sha256'));
-  if (error !== undefined)
-    sealed.error = { ...error, message: bytesToLatin1(await cipher.seal(error.message, 'doc-error')) };
+  const seal = async (field: 'tags' | 'sha256' | 'error', value: string | string[]) =>
+    bytesToLatin1(await cipher.seal(value, recordContext(docPlace(field, docId))));
+  if (tags !== undefined && tags.length > 0) sealed.tags = [await seal('tags', tags)];
+  if (sha256 !== undefined) sealed.sha256 = await seal('sha256', sha256);
+  if (error !== undefined) sealed.error = { ...error, message: await seal('error', error.message) };
   return sealed;
 }
 
-/** A sealed envelope as a latin1 string ("TE", version 1); libraries locked before these fields were sealed hold plain values. */
+/** A sealed envelope as a latin1 string ("TE", version 1 or 2); libraries locked before these fields were sealed hold plain values. */
 function isSealed(value: string): boolean {
-  return value.charCodeAt(0) === 0x54 && value.charCodeAt(1) === 0x45 && value.charCodeAt(2) === 1;
-}
-
-async function openDocumentFields(cipher: RecordCipher, doc: DocumentRecord): Promise<SealedFields> {
-  const opened: SealedFields = {};
-  if (doc.tags?.length === 1 && isSealed(doc.tags[0]!))
-    opened.tags = (await cipher.open(latin1ToBytes(doc.tags[0]!), 'doc-tags')) as string[];
-  if (doc.sha256 !== undefined && isSealed(doc.sha256))
-    opened.sha256 = await cipher.openString(latin1ToBytes(doc.sha256), 'doc-sha256');
-  if (doc.error !== undefined && isSealed(doc.error.message)) {
-    opened.error = { ...doc.error, message: await cipher.openString(latin1ToBytes(doc.error.message), 'doc-error') };
-  }
-  return opened;
-}
-
-async function openDocument(cipher: RecordCipher, doc: DocumentRecord): Promise<DocumentRecord> {
-  const { name, title, warnings, folder } = (await cipher.open(latin1ToBytes(doc.name), 'doc')) as DocumentSecrets;
-  const { title: _t, warnings: _w, folder: _f, ...plain } = doc;
-  return {
-    ...plain,
-    ...(await openDocumentFields(cipher, doc)),
-    name,
-    ...(title !== undefined && { title }),
-    ...(warnings !== undefined && { warnings }),
-    ...(folder !== undefined && { folder }),
-  };
-}
-
-async function openChunk(cipher: RecordCipher, row: ChunkRecord): Promise<ChunkRecord> {
-  const { text, headingPath, fields } = (await cipher.open(latin1ToBytes(row.text), `chunk:${row.docId}`)) as Pick<
-    ChunkRecord,
-    'text' | 'headingPath' | 'fields'
-  >;
-  return fields ? { ...row, text, headingPath, fields } : { ...row, text, headingPath };
-}
-
-async function openTerms(cipher: RecordCipher, row: ChunkTerms): Promise<ChunkTerms> {
-  // The inner store splits stored terms at spaces; joining gives the sealed string back exactly.
-  const joined = await cipher.openString(latin1ToBytes(row.terms.join(' ')), `terms:${row.docId}`);
-  return { chunkId: row.chunkId, docId: row.docId, terms: joined ? joined.split(' ') : [] };
-}
-
-async function openBatch(cipher: RecordCipher, row: VectorBatch): Promise<VectorBatch> {
-  if (row.chunkIds.length === 0)
-    return {
-      docId: row.docId,
-      fingerprint: row.fingerprint,
-      dims: row.dims,
-      chunkIds: row.chunkIds,
-      vectors: row.vectors,
-    };
-  const { dims, vectors } = await unpackVectors(cipher, row);
-  return { docId: row.docId, fingerprint: row.fingerprint, dims, chunkIds: row.chunkIds, vectors };
+  return (
+    value.charCodeAt(0) === 0x54 &&
+    value.charCodeAt(1) === 0x45 &&
+    (value.charCodeAt(2) === ENVELOPE_VERSION || value.charCodeAt(2) === LEGACY_ENVELOPE_VERSION)
+  );
 }
 
 /**
  * Seals a vector batch and reshapes it to pass through a Store that checks vectors.length === rows × dims:
  * [u32 magic][u32 real dims][u32 envelope length][envelope][zero padding] as a Float32Array of rows × packedDims.
- * The real dims are plain (they are the model's, not the user's); the floats themselves are inside the envelope.
+ * The real dims are plain (they are the model's, not the user's); the floats themselves are inside the envelope,
+ * bound to the document, the model, the real dims and the chunk ids they belong to.
  */
 async function packVectors(
   cipher: RecordCipher,
@@ -465,9 +775,11 @@ async function packVectors(
   fingerprint: string,
   dims: number,
   vectors: Float32Array,
-  rows: number,
+  chunkIds: Uint32Array,
 ): Promise<{ dims: number; vectors: Float32Array }> {
-  const envelope = await cipher.seal(vectors, `vectors:${docId}:${fingerprint}`);
+  const rows = chunkIds.length;
+  const place = await vectorPlace(docId, fingerprint, dims, chunkIds);
+  const envelope = await cipher.seal(vectors, recordContext(place));
   const needed = 12 + envelope.length;
   const packedDims = Math.ceil(needed / 4 / rows);
   const bytes = new Uint8Array(rows * packedDims * 4);
@@ -479,20 +791,13 @@ async function packVectors(
   return { dims: packedDims, vectors: new Float32Array(bytes.buffer) };
 }
 
-async function unpackVectors(cipher: RecordCipher, row: VectorBatch): Promise<{ dims: number; vectors: Float32Array }> {
+/** The real dims and the envelope of a packed batch, or undefined when it is not one. */
+function readPacked(row: VectorBatch): { dims: number; envelope: Uint8Array } | undefined {
   const bytes = new Uint8Array(row.vectors.buffer, row.vectors.byteOffset, row.vectors.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 12 || view.getUint32(0, true) !== VECTOR_MAGIC) {
-    throw new TroveError(
-      'DECRYPT_FAILED',
-      'A stored vector batch is not encrypted: the library mixes plain and encrypted records.',
-    );
-  }
+  if (bytes.length < 12 || view.getUint32(0, true) !== VECTOR_MAGIC) return undefined;
   const dims = view.getUint32(4, true);
   const length = view.getUint32(8, true);
-  if (12 + length > bytes.length) throw new TroveError('DECRYPT_FAILED');
-  const vectors = await cipher.openFloat32(bytes.subarray(12, 12 + length), `vectors:${row.docId}:${row.fingerprint}`);
-  if (vectors.length !== row.chunkIds.length * dims)
-    throw new TroveError('DECRYPT_FAILED', 'A stored vector batch has the wrong size.');
-  return { dims, vectors };
+  if (12 + length > bytes.length) return undefined;
+  return { dims, envelope: bytes.subarray(12, 12 + length) };
 }

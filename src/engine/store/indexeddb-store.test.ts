@@ -16,6 +16,35 @@ const chunk = (text: string, start: number): NewChunk => ({
 const newDoc = { name: 'a.md', format: 'markdown' as const, size: 10, addedAt: 1 };
 
 describe('IndexedDbStore', () => {
+  it('reserves ids the store never hands out again, and keeps them when written', async () => {
+    const store = await IndexedDbStore.open('reserve-ids');
+    const doc = { name: 'a', format: 'text' as const, size: 1, addedAt: 1 };
+    const first = await store.createDocument(doc, { text: 'a', blocks: [] });
+    const reserved = await store.reserveIds('documents', 3);
+    expect(reserved).toBe(first + 1);
+    expect(await store.listDocuments()).toHaveLength(1); // the placeholders are gone
+    expect(await store.createDocument(doc, { text: 'b', blocks: [] })).toBe(reserved + 3);
+    expect(await store.createDocument({ ...doc, id: reserved + 1 }, { text: 'c', blocks: [] })).toBe(reserved + 1);
+    const chunkIds = await store.reserveIds('chunks', 2);
+    const c = (start: number): NewChunk => ({
+      text: 'x',
+      start,
+      end: start + 1,
+      headingPath: [],
+      tokenCount: 1,
+      terms: [],
+    });
+    expect(
+      await store.addChunks(first, [
+        { ...c(0), id: chunkIds + 1 },
+        { ...c(2), id: chunkIds },
+      ]),
+    ).toEqual([chunkIds + 1, chunkIds]);
+    expect(await store.addChunks(first, [c(4)])).toEqual([chunkIds + 2]);
+    expect(await store.vectorFingerprints()).toEqual([]);
+    store.close();
+  });
+
   it('writes chunks, terms and vectors together and reads them back after reopening', async () => {
     const store = await IndexedDbStore.open('t1');
     const docId = await store.createDocument(newDoc, { text: 'hello world. bye now', blocks: [] });

@@ -13,6 +13,7 @@ import type {
   NewChunk,
   NewDocument,
   OriginalFile,
+  ResealedRecords,
   Store,
   VectorBatch,
 } from './store.ts';
@@ -69,6 +70,27 @@ export class IndexedDbStore implements Store {
     if (this.staleReason) return Promise.reject(staleError(this.staleReason));
     return guard(operation).catch((error: unknown) => {
       throw this.staleReason ? staleError(this.staleReason) : error;
+    });
+  }
+
+  async reserveIds(kind: 'documents' | 'chunks', count: number): Promise<number> {
+    if (!Number.isSafeInteger(count) || count < 1) throw new TroveError('INVALID_ARGUMENT', 'Reserve at least one id.');
+    return this.guard(async () => {
+      const tx = this.db.transaction(kind, 'readwrite');
+      const store = tx.objectStore(kind) as unknown as {
+        add(value: object): Promise<IDBValidKey>;
+        delete(key: number): Promise<void>;
+      };
+      return abortOnError(tx, async () => {
+        // The key generator is the only counter the store's own writes also use: a placeholder row takes its next
+        // value, a second one at first + count - 1 moves it past the range, and both are deleted before commit.
+        const first = (await store.add({})) as number;
+        const last = first + count - 1;
+        if (count > 1) await store.add({ id: last });
+        await store.delete(first);
+        if (count > 1) await store.delete(last);
+        return first;
+      });
     });
   }
 
@@ -258,6 +280,65 @@ export class IndexedDbStore implements Store {
     return rows.filter((row) => row.fingerprint === fingerprint);
   }
 
+  async vectorFingerprints(): Promise<string[]> {
+    return this.guard(async () => {
+      const found: string[] = [];
+      const tx = this.db.transaction('vectors');
+      let cursor = await tx.store.index('byFingerprint').openKeyCursor(null, 'nextunique');
+      while (cursor) {
+        found.push(cursor.key);
+        cursor = await cursor.continue();
+      }
+      await tx.done;
+      return found;
+    });
+  }
+
+  async resealRecords(docId: number, records: ResealedRecords): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'texts', 'chunks', 'terms', 'vectors'], 'readwrite');
+      await abortOnError(tx, async () => {
+        const { name, tags, sha256, errorMessage, text } = records;
+        const doc = await tx.objectStore('documents').get(docId);
+        if (doc && (name || tags || sha256 || errorMessage)) {
+          const next = { ...doc };
+          if (name && doc.name === name.before) next.name = name.after;
+          if (tags && sameStrings(doc.tags, tags.before)) next.tags = tags.after;
+          if (sha256 && doc.sha256 === sha256.before) next.sha256 = sha256.after;
+          if (errorMessage && doc.error?.message === errorMessage.before)
+            next.error = { ...doc.error, message: errorMessage.after };
+          await tx.objectStore('documents').put(next);
+        }
+        const stored = text && (await tx.objectStore('texts').get(docId));
+        if (text && stored && stored.text === text.before)
+          await tx.objectStore('texts').put({ ...stored, text: text.after });
+        for (const change of records.chunks ?? []) {
+          const row = await tx.objectStore('chunks').get(change.id);
+          if (row?.docId === docId && row.text === change.before)
+            await tx.objectStore('chunks').put({ ...row, text: change.after });
+        }
+        for (const change of records.terms ?? []) {
+          const row = await tx.objectStore('terms').get(change.chunkId);
+          if (row?.docId === docId && row.terms === change.before.join(' '))
+            await tx.objectStore('terms').put({ ...row, terms: change.after.join(' ') });
+        }
+        if (records.vectors?.length) {
+          const vectors = tx.objectStore('vectors');
+          for (const row of await vectors.index('byDoc').getAll(docId)) {
+            const change = records.vectors.find(
+              (c) =>
+                c.fingerprint === row.fingerprint &&
+                c.before.dims === row.dims &&
+                sameBytes(c.chunkIds, row.chunkIds) &&
+                sameBytes(c.before.vectors, row.vectors),
+            );
+            if (change) await vectors.put({ ...row, dims: change.after.dims, vectors: change.after.vectors });
+          }
+        }
+      });
+    });
+  }
+
   async vectorsVersion(): Promise<number> {
     return ((await this.guard(() => this.db.get('settings', VECTORS_VERSION_KEY))) as number | undefined) ?? 0;
   }
@@ -433,6 +514,18 @@ async function logChange(
   await changes.put({ version, docId });
   if (version > CHANGE_LOG_LENGTH && version % 256 === 0)
     await changes.delete(IDBKeyRange.upperBound(version - CHANGE_LOG_LENGTH));
+}
+
+function sameStrings(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 function termsFromRow(row: TermsRow): ChunkTerms {

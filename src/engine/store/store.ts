@@ -68,6 +68,8 @@ export interface ChunkRecord {
 /** A chunk to write: the record without its id, plus its analysed terms for the keyword index. */
 export interface NewChunk extends Omit<ChunkRecord, 'id' | 'docId'> {
   terms: string[];
+  /** An id from reserveIds('chunks', …); absent: the store assigns the next one. */
+  id?: number;
 }
 
 /** The analysed terms of one chunk, read back at start-up to rebuild the keyword index without re-tokenising. */
@@ -103,7 +105,31 @@ export interface OriginalFile {
   bytes: ArrayBuffer;
 }
 
-export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 'attempts' | 'error'>;
+export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 'attempts' | 'error'> & {
+  /** An id from reserveIds('documents', 1); absent: the store assigns the next one. */
+  id?: number;
+};
+
+/** A stored value to replace, only if it is still `before` (another tab may have rewritten it meanwhile). */
+export interface Replacement<T> {
+  before: T;
+  after: T;
+}
+
+/** Sealed fields of one document's records, re-sealed in place (see Store.resealRecords). */
+export interface ResealedRecords {
+  name?: Replacement<string>;
+  tags?: Replacement<string[]>;
+  sha256?: Replacement<string>;
+  errorMessage?: Replacement<string>;
+  text?: Replacement<string>;
+  chunks?: Array<{ id: number } & Replacement<string>>;
+  /** Terms as the store returns them (termsOf). */
+  terms?: Array<{ chunkId: number } & Replacement<string[]>>;
+  vectors?: Array<
+    { fingerprint: string; chunkIds: Uint32Array } & Replacement<{ dims: number; vectors: Float32Array }>
+  >;
+}
 
 /** What changed since a library version: the documents to re-read ('gap' when the log no longer reaches back). */
 export type LibraryChanges = { version: number; docIds: number[]; settings: boolean } | { version: number; gap: true };
@@ -112,6 +138,11 @@ export type LibraryChanges = { version: number; docIds: number[]; settings: bool
 export type StaleListener = (reason: 'upgrade' | 'terminated') => void;
 
 export interface Store {
+  /**
+   * Reserves `count` consecutive ids of documents or chunks, never handed out again (not by the store either), and
+   * returns the first: a caller that must know a record's id before writing it (to seal it bound to that id).
+   */
+  reserveIds(kind: 'documents' | 'chunks', count: number): Promise<number>;
   /** Creates a document in state 'ingesting' with its text, in one transaction. */
   createDocument(doc: NewDocument, text: Omit<DocumentText, 'docId'>): Promise<number>;
   /**
@@ -150,6 +181,13 @@ export interface Store {
   allTerms(): Promise<ChunkTerms[]>;
   /** Every vector batch made by the model with this fingerprint. */
   vectorBatches(fingerprint: string): Promise<VectorBatch[]>;
+  /** The fingerprints that have stored vectors. */
+  vectorFingerprints(): Promise<string[]>;
+  /**
+   * Replaces sealed values of one document's records in ONE transaction, each only where the stored value is still
+   * its `before` (re-sealing under a stronger binding; contents, ids, counters and the change log are unchanged).
+   */
+  resealRecords(docId: number, records: ResealedRecords): Promise<void>;
   /**
    * A counter bumped in the same transaction as every change to stored vectors (add, delete). A persisted index
    * whose version differs missed a change (the tab closed between the two writes) and is rebuilt from the vectors.
