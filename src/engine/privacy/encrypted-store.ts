@@ -343,9 +343,9 @@ export class EncryptedStore implements Store {
     return this.inner.vectorFingerprints();
   }
 
-  async resealRecords(docId: number, records: ResealedRecords): Promise<void> {
-    this.key();
-    return this.inner.resealRecords(docId, records);
+  /** Refused: re-sealing writes envelopes to the inner store (resealLegacyRecords); values given here would go in plain. */
+  async resealRecords(_docId: number, _records: ResealedRecords): Promise<void> {
+    throw new TroveError('INVALID_ARGUMENT', 'Sealed records are re-sealed by the encrypted store itself.');
   }
 
   async vectorsVersion(): Promise<number> {
