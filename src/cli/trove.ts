@@ -222,6 +222,7 @@ async function ingest(args: string[], io: Io): Promise<number> {
     }
   }
   const stats = await engine.stats();
+  await engine.close(); // its writes are done; the model, timers and store are released
   const store = await IndexedDbStore.open(dbName);
   const source = storeBackupSource(store, {
     model: embedder && modelOf(embedder),
@@ -237,7 +238,6 @@ async function ingest(args: string[], io: Io): Promise<number> {
     `Wrote ${t(values.out)}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${skipped ? `; ${skipped} skipped` : ''}${failed ? `; ${failed} failed` : ''}.\n`,
   );
   store.close();
-  await embedder?.dispose();
   return failed > 0 && failed + skipped === files.length ? 1 : 0;
 }
 
@@ -306,7 +306,7 @@ async function search(args: string[], io: Io): Promise<number> {
       io.out(`${i + 1}. ${where}  [${parts.join(', ')}]\n   ${text.length > 300 ? text.slice(0, 297) + '…' : text}\n`);
     });
   }
-  await embedder?.dispose();
+  await engine.close();
   return 0;
 }
 
