@@ -86,6 +86,10 @@ export async function main(args: string[]): Promise<void> {
   const peerSource = await IndexedDbStore.open('bench-engine-src', { onStale: () => undefined });
   const peerExport = await timed(() => backupToBlob(storeBackupSource(peerSource, { model, includeIndex: true })));
   const peerImport = await timed(() => importBackup(() => blob, storeBackupSink(peerStore)));
+  peerStore.close();
+  peerSource.close();
+  // Releases each engine's BroadcastChannel and timers: without it Node never exits after printing.
+  await Promise.all([source.close(), destination.close()]);
 
   const rows = [
     { step: 'engine start-up: vector index load/build', ...pick(startup), ratio: Number.NaN },

@@ -264,6 +264,8 @@ export async function runNode(o: Options): Promise<NodeFigures> {
   const recall = recallVsExact(after.semantic!, queryVectors, await storedVectors(db, live));
 
   const finalStats = await reopened.stats();
+  // Both engines hold a BroadcastChannel and timers: released, so the process exits after printing.
+  await Promise.all([engine.close(), reopened.close()]);
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return {
     passages: documents * o.perDoc,

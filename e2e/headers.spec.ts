@@ -20,6 +20,14 @@ test('the preview server sends the security headers on every response, and the m
   const origin = new URL(baseURL!).origin;
   const responses: Response[] = [];
   context.on('response', (r) => responses.push(r));
+  // Chromium logs each refusal (page and workers) to the console; the page's own also fire an event.
+  const violations: string[] = [];
+  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
   await openApp(page); // the engine worker has loaded its script, the ORT wasm and the model files by now
 
   const document = responses.find((r) => r.request().resourceType() === 'document');
@@ -35,6 +43,12 @@ test('the preview server sends the security headers on every response, and the m
   if (!fromMeta.has('frame-ancestors')) header.delete('frame-ancestors');
   expect(fromMeta).toEqual(header);
   expect(directives(CONTENT_SECURITY_POLICY).get('frame-ancestors')).toBe("'none'");
+  // No forms post anywhere, no inline styles, no blob: workers: the app starts, loads its model and renders
+  // without any of them, and nothing was refused on the way.
+  expect(header.get('form-action')).toBe("'none'");
+  expect(header.get('style-src')).toBe("'self'");
+  expect(header.get('worker-src')).toBe("'self'");
+  expect(violations).toEqual([]);
 
   // Every same-origin response carries the headers: on the worker's script the CSP is what binds the worker's
   // fetches. (Asked again through the API client: Playwright reports few headers for responses to worker requests.)

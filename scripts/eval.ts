@@ -1,8 +1,11 @@
-// npm run eval -- --dataset DIR --mode bm25|vector|hybrid [--json] [--k1 X --b Y] [--model ID] [--remote] [--k DEPTH]
+// npm run eval -- --dataset DIR --mode bm25|keyword|vector|hybrid [--json] [--k1 X --b Y] [--model ID] [--remote] [--k DEPTH]
 //   [--fusion rrf|weighted] [--alpha A] [--norm minmax|zscore] [--rrf-k K]     (hybrid: how the two lists are fused)
 //   [--mmr LAMBDA] [--rerank] [--reranker ID] [--rerank-depth N]               (any mode: reorder the top passages)
-// Vector and hybrid modes run the whole engine (parse, chunk, embed, store on fake-indexeddb, search). The model
-// defaults to the offline GloVe fixture; --model bge-small-en-v1.5 needs its files under public/models/ or --remote.
+// Keyword, vector and hybrid modes run the whole engine (parse, chunk, embed, store on fake-indexeddb, search) the
+// way the Evaluate view does (eval/engine-retriever.ts: same files, search, depth), so their figures are the app's.
+// bm25 ranks whole documents without the engine (Anserini's flat BEIR baseline): a reference, not the app's search.
+// The model defaults to the offline GloVe fixture; --model bge-small-en-v1.5 needs its files under public/models/
+// or --remote. --k (default 100, as the Evaluate view) is the ranking depth that counts; trec_eval's MAP uses 1000.
 // Evaluates a test collection (BEIR layout) and prints nDCG@10, MAP, recall@100, MRR@10.
 // With --json the last line is one JSON object with those figures.
 // The engine's real IndexedDB store code, on an in-memory IndexedDB.
@@ -20,13 +23,11 @@ import { TroveEngine } from '../src/engine/engine.ts';
 import { TroveError } from '../src/engine/core/errors.ts';
 import { loadDataset } from '../src/engine/eval/dataset.ts';
 import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrievers.ts';
+import { EVALUATION_DEPTH } from '../src/engine/eval/engine-retriever.ts';
 import { evaluate } from '../src/engine/eval/runner.ts';
 import type { FusionSettings } from '../src/engine/api/search.ts';
 
-// One process, one engine at a time: no other tab to tell, and an open BroadcastChannel keeps Node from exiting.
-const NO_OTHER_TABS = { announce: () => undefined, onAnnouncement: () => undefined, close: () => undefined };
-
-const MODES: readonly RetrievalMode[] = ['bm25', 'vector', 'hybrid'];
+const MODES: readonly RetrievalMode[] = ['bm25', 'keyword', 'vector', 'hybrid'];
 
 function usage(message: string): never {
   const modes = MODES.join('|');
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   if (!MODES.includes(mode)) usage(`--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
   const k1 = numberArg(values.k1, 'k1');
   const b = numberArg(values.b, 'b');
-  const k = numberArg(values.k, 'k') ?? 1000;
+  const k = numberArg(values.k, 'k') ?? EVALUATION_DEPTH;
   const alpha = numberArg(values.alpha, 'alpha');
   const rrfK = numberArg(values['rrf-k'], 'rrf-k');
   const mmr = numberArg(values.mmr, 'mmr');
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const started = performance.now();
-  const needsEmbedder = mode !== 'bm25' || mmr !== undefined;
+  const needsEmbedder = (mode !== 'bm25' && mode !== 'keyword') || mmr !== undefined;
   if (needsEmbedder && values.model === TEST_MODEL_ID) (await import('./make-model-fixture.mjs')).makeModelFixture();
   if (values.rerank && values.reranker === TEST_RERANKER_ID)
     (await import('./make-reranker-fixture.mjs')).makeRerankerFixture();
@@ -126,7 +127,6 @@ async function main(): Promise<void> {
       createEngine: () =>
         new TroveEngine({
           openStore: () => IndexedDbStore.open(`trove-eval-${process.pid}`),
-          channel: NO_OTHER_TABS,
           loadEmbedder: (o) => loadTransformersEmbedder(o),
         }),
     },
@@ -177,6 +177,7 @@ async function main(): Promise<void> {
         mode,
         dataset: dataset.name,
         ...(mode !== 'vector' && { k1: k1 ?? 0.9, b: b ?? 0.4 }),
+        k,
         ...(mode === 'hybrid' && { fusion: fusion ?? { method: 'rrf', k: 60 } }),
         ...(mmr !== undefined && { mmr }),
         ...(values.rerank && { rerank: { model: values.reranker, depth: rerankDepth } }),

@@ -22,12 +22,24 @@ const directives = (policy: string) =>
 describe('security headers', () => {
   it('has the directives the privacy promise rests on', () => {
     const csp = directives(CONTENT_SECURITY_POLICY);
-    expect(csp.get('worker-src')).toBe("'self' blob:");
+    expect(csp.get('worker-src')).toBe("'self'");
     expect(csp.get('frame-ancestors')).toBe("'none'");
     expect(csp.get('object-src')).toBe("'none'");
     expect(csp.get('default-src')).toBe("'self'");
     expect(SECURITY_HEADERS['Referrer-Policy']).toBe('no-referrer');
     expect(SECURITY_HEADERS['Cross-Origin-Embedder-Policy']).toBe('require-corp');
+  });
+
+  it('CSP form-action none, no unsafe-inline styles, no blob: workers, in the header, the meta tag and _headers', () => {
+    // The e2e suite (OCR, models, WebGPU, offline) runs without them: nothing needs inline styles or blob workers.
+    for (const policy of [CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, headersFile()]) {
+      expect(policy).not.toContain("'unsafe-inline'");
+      expect(policy).not.toMatch(/worker-src[^;]*blob:/);
+    }
+    for (const policy of [CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY]) {
+      expect(directives(policy).get('form-action')).toBe("'none'");
+      expect(directives(policy).get('style-src')).toBe("'self'");
+    }
   });
 
   it('gives the meta tag the same policy without frame-ancestors (ignored in a meta tag)', () => {

@@ -20,12 +20,13 @@ function directives(host: ModelHost): string[] {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
-    "worker-src 'self' blob:",
+    "worker-src 'self'",
     ['connect-src', "'self'", 'blob:', 'data:', ...modelHostConnectSources(host), ...ollamaSources()].join(' '),
     "img-src 'self' data: blob:",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
+    "form-action 'none'",
   ];
 }
 

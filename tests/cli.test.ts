@@ -244,3 +244,40 @@ describe('CLI non-string title', { timeout: 120_000 }, () => {
     expect(result.code).toBe(1);
   });
 });
+
+describe('CLI first run without the test model', { timeout: 120_000 }, () => {
+  it('ingest after a plain npm ci (no model built) indexes for keyword search with a one-line note, and search answers', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'trove-cli-nomodel-'));
+    const docs = join(work, 'docs');
+    const noModels = join(work, 'models');
+    await mkdir(docs);
+    await mkdir(noModels);
+    await writeFile(join(docs, 'notes.md'), '# Bread\n\nThe sourdough starter needs feeding every day.\n');
+    const out = join(work, 'lib.trove');
+    const ingest = await trove('ingest', docs, '--out', out, '--models-path', noModels);
+    expect(ingest.stderr).not.toMatch(/MODEL_UNAVAILABLE/);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(ingest.stderr.match(/No embedding model: indexing for keyword search only/g)).toHaveLength(1);
+    expect(ingest.stderr).toMatch(/Wrote .*lib\.trove: 1 documents, 1 passages, 0 vectors/);
+
+    const info = JSON.parse((await trove('info', out, '--json')).stdout);
+    expect(info.model).toBeNull();
+
+    const search = await trove('search', out, 'sourdough', '--models-path', noModels, '--json');
+    expect(search.code, search.stderr).toBe(0);
+    expect((JSON.parse(search.stdout) as SearchResponse).results[0].documentName).toBe('notes.md');
+
+    // A model asked for by name still has to load: no silent fallback.
+    const named = await trove('ingest', docs, '--out', out, '--models-path', noModels, '--model', 'bge-small-en-v1.5');
+    expect(named.code).toBe(1);
+    expect(named.stderr).toMatch(/MODEL_UNAVAILABLE/);
+  });
+
+  it('--help says how to use a real model', async () => {
+    const help = await trove('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--model id/);
+    expect(help.stdout).toMatch(/npm run models:fetch -- bge-small-en-v1\.5/);
+    expect(help.stdout).toMatch(/--remote/);
+  });
+});

@@ -39,6 +39,38 @@ describe('commands must exit when done', { timeout: HANG_LIMIT_MS + 30_000 }, ()
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ mode: 'vector', queries: 3 });
   });
 
+  it('npm run eval -- --mode keyword (the engine without a model) exits 0 after printing', async () => {
+    // No NO_OTHER_TABS channel in the script any more: the engine's close() must release its BroadcastChannel.
+    const result = await runToExit([
+      TSX,
+      'scripts/eval.ts',
+      '--dataset',
+      'e2e/fixtures/beir-mini',
+      '--mode',
+      'keyword',
+      '--json',
+    ]);
+    expect(result.signal, 'killed: the script never exited').toBeNull();
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ mode: 'keyword', queries: 3 });
+  });
+
+  it('npm run bench -- library-backup (two engines with BroadcastChannels) exits 0 after printing', async () => {
+    const result = await runToExit([
+      TSX,
+      'bench/run.ts',
+      'library-backup',
+      '--passages',
+      '200',
+      '--dims',
+      '8',
+      '--json',
+    ]);
+    expect(result.signal, 'killed: the benchmark never exited').toBeNull();
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ passages: 200, dims: 8 });
+  });
+
   it('trove ingest and info exit 0 after printing', async () => {
     const docs = await mkdtemp(join(tmpdir(), 'trove-exit-'));
     await writeFile(join(docs, 'notes.txt'), 'The sourdough starter needs feeding every day.\n');

@@ -17,7 +17,7 @@ import { importBackup, verifyBackup } from '../engine/backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../engine/backup/store-backup.ts';
 import { writeBackup } from '../engine/backup/write-backup.ts';
 import type { Embedder } from '../engine/embed/embedder.ts';
-import { TEST_MODEL_ID, getModelSpec } from '../engine/models/model-registry.ts';
+import { DEFAULT_MODEL_ID, MODEL_REGISTRY, TEST_MODEL_ID, getModelSpec } from '../engine/models/model-registry.ts';
 import type { TroveEngine } from '../engine/engine.ts';
 import { TroveError } from '../engine/core/errors.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
@@ -29,11 +29,22 @@ import { terminalJson, terminalText as t } from './terminal-text.ts';
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const APP_VERSION = '0.1.0';
 const USAGE = `usage:
-  trove ingest <folder> --out lib.trove [--model ${TEST_MODEL_ID}] [--models-path public/models] [--remote]
+  trove ingest <folder> --out lib.trove [--model id] [--models-path dir] [--remote]
   trove search lib.trove "query" [--mode hybrid|semantic|keyword] [--k 10] [--json] [--models-path dir] [--remote]
   trove export lib.trove --format qdrant|pgvector --out path [--table trove_passages] [--pg-data insert|copy]
   trove info lib.trove [--json]
-Models load from --models-path (default: the repo's public/models); --remote also allows the Hugging Face hub.`;
+
+Search by meaning needs an embedding model; without one, a library is searched by keyword only.
+  --model id          ${Object.values(MODEL_REGISTRY)
+    .filter((spec) => !spec.testFixture)
+    .map((spec) => spec.id)
+    .join(', ')}
+  --models-path dir   where model folders are read from (default: the repo's public/models)
+  --remote            download the model from the Hugging Face hub when it is not in --models-path
+A real model, offline afterwards:  npm run models:fetch -- ${DEFAULT_MODEL_ID}
+                                   npx trove ingest ./folder --out lib.trove --model ${DEFAULT_MODEL_ID}
+Without --model, ingest uses the test model ${TEST_MODEL_ID} when \`npm run fixtures\` has built it, and
+otherwise indexes for keyword search only.`;
 
 class UsageError extends Error {}
 
@@ -107,7 +118,10 @@ let databases = 0;
 async function openEngine(
   values: { model?: string; 'models-path'?: string; remote?: boolean },
   dbName = `trove-cli-${process.pid}-${++databases}`,
-): Promise<{ engine: TroveEngine; embedder: Embedder; dbName: string }> {
+): Promise<{ engine: TroveEngine; embedder?: Embedder; dbName: string }> {
+  // No model asked for: the test model when it was built, else keyword search only (a first run after `npm ci`
+  // should index the folder, not stop at a missing test fixture). A model asked for by name must load.
+  const chosen = values.model !== undefined;
   const modelId = values.model ?? TEST_MODEL_ID;
   getModelSpec(modelId); // unknown ids fail here, naming the valid ones
   // Loaded on demand: transformers.js, ONNX Runtime and the parsers take seconds to import; info and export need none.
@@ -129,14 +143,17 @@ async function openEngine(
     localModelPath: resolve(values['models-path'] ?? join(REPO_ROOT, 'public/models')) + '/',
   });
   const status = await engine.loadModel();
-  if (status.state !== 'ready' || !embedder) {
-    throw new TroveError(
-      'MODEL_UNAVAILABLE',
-      `The model “${modelId}” could not be loaded: ${status.error ?? 'unknown error'}. Check --models-path, or allow downloads with --remote.`,
-    );
-  }
-  return { engine, embedder, dbName };
+  if (status.state === 'ready' && embedder) return { engine, embedder, dbName };
+  if (!chosen) return { engine, dbName };
+  throw new TroveError(
+    'MODEL_UNAVAILABLE',
+    `The model “${modelId}” could not be loaded: ${status.error ?? 'unknown error'}. Check --models-path, or allow downloads with --remote (trove --help).`,
+  );
 }
+
+/** The one line said when no model was asked for and the test model is not there. */
+const KEYWORD_ONLY_NOTE =
+  'No embedding model: indexing for keyword search only. For search by meaning, see `trove --help` (--model).';
 
 function modelOf(embedder: Embedder): BackupModel {
   return { id: embedder.model.id, fingerprint: embedder.fingerprint, dims: embedder.model.dims };
@@ -154,7 +171,9 @@ async function ingest(args: string[], io: Io): Promise<number> {
     throw new TroveError('NOT_FOUND', `No supported documents (.txt .md .html .pdf) in ${folder}.`);
   const { engine, embedder, dbName } = await openEngine(values);
   io.err(
-    `Model ${t(embedder.model.id)} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`,
+    embedder
+      ? `Model ${t(embedder.model.id)} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`
+      : `${KEYWORD_ONLY_NOTE} ${files.length} files.\n`,
   );
   const limitMB = (await engine.getSettings()).maxFileMB;
   let failed = 0;
@@ -203,8 +222,13 @@ async function ingest(args: string[], io: Io): Promise<number> {
     }
   }
   const stats = await engine.stats();
+  await engine.close(); // its writes are done; the model, timers and store are released
   const store = await IndexedDbStore.open(dbName);
-  const source = storeBackupSource(store, { model: modelOf(embedder), appVersion: APP_VERSION, includeIndex: true });
+  const source = storeBackupSource(store, {
+    model: embedder && modelOf(embedder),
+    appVersion: APP_VERSION,
+    includeIndex: true,
+  });
   const bytes = await writePieces(
     resolve(values.out),
     writeBackup(source, { onProgress: progressLine(io, 'Writing') }),
@@ -214,7 +238,6 @@ async function ingest(args: string[], io: Io): Promise<number> {
     `Wrote ${t(values.out)}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${skipped ? `; ${skipped} skipped` : ''}${failed ? `; ${failed} failed` : ''}.\n`,
   );
   store.close();
-  await embedder.dispose();
   return failed > 0 && failed + skipped === files.length ? 1 : 0;
 }
 
@@ -259,7 +282,7 @@ async function search(args: string[], io: Io): Promise<number> {
   await importBackup(() => input, storeBackupSink(store), { fileName: basename(file) });
   store.close();
   const { engine, embedder } = await openEngine({ ...values, model: values.model ?? manifest.model?.id }, dbName);
-  if (manifest.model && manifest.model.fingerprint !== embedder.fingerprint) {
+  if (manifest.model && embedder && manifest.model.fingerprint !== embedder.fingerprint) {
     throw new TroveError(
       'MODEL_MISMATCH',
       `${basename(file)} was built with “${manifest.model.fingerprint}”, not “${embedder.fingerprint}”: search it with --model ${manifest.model.id ?? '(that model)'}.`,
@@ -283,7 +306,7 @@ async function search(args: string[], io: Io): Promise<number> {
       io.out(`${i + 1}. ${where}  [${parts.join(', ')}]\n   ${text.length > 300 ? text.slice(0, 297) + '…' : text}\n`);
     });
   }
-  await embedder.dispose();
+  await engine.close();
   return 0;
 }
 

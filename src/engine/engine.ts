@@ -169,7 +169,7 @@ export class TroveEngine implements TroveApi {
     this.locking = new LockAndForget({
       library, catalogue, indexes, queue, channel, model, settings, cancelDocument, sync: this.sync,
       load: (opened) => this.opening.load(opened), forgetSwitch: () => this.modelSwitch.forget(),
-      wipeStorage: deps.wipeStorage,
+      wipeStorage: deps.wipeStorage, unloadReranker: () => this.reranking.close(),
     });
     const docs = () => catalogue.docs;
     this.reranking = new RerankService(deps.loadReranker, { settings, store, model, search, docs, embedder: answering });
@@ -272,6 +272,8 @@ export class TroveEngine implements TroveApi {
   readonly enableEncryption: TroveApi['enableEncryption'] = (passphrase) => this.locking.enableEncryption(passphrase);
   readonly changePassphrase: TroveApi['changePassphrase'] = (...args) => this.locking.changePassphrase(...args);
   readonly forgetEverything: TroveApi['forgetEverything'] = () => this.locking.forgetEverything();
+  /** Not part of the API the page calls: Node callers (CLI, benchmarks, scripts) end an engine with it. */
+  readonly close = (): Promise<void> => this.locking.close();
 
   // Settings (settings-store.ts)
   readonly getSettings: TroveApi['getSettings'] = async () => this.settings.value;

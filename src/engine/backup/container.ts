@@ -35,7 +35,10 @@ export function fileHeader(version: number): Uint8Array {
 /** Header, payload and checksum of one section, as one buffer. */
 export async function encodeSection(kind: SectionKind, payload: Uint8Array): Promise<Uint8Array> {
   if (payload.byteLength > MAX_SECTION_BYTES)
-    throw new RangeError(`section ${kind} is too large (${payload.byteLength} bytes)`);
+    throw new TroveError(
+      'INVALID_ARGUMENT',
+      `A ${kind} section of ${payload.byteLength} bytes is more than a .trove section may hold (${MAX_SECTION_BYTES}).`,
+    );
   const bytes = new Uint8Array(SECTION_HEADER_BYTES + payload.byteLength + CHECKSUM_BYTES);
   bytes.set(encoder.encode(kind), 0);
   new DataView(bytes.buffer).setUint32(4, payload.byteLength, true);

@@ -1,8 +1,14 @@
 // Writes a library as a .trove file, piece by piece: a caller streams the pieces to a file, a download or a
 // Blob without holding the whole library as one buffer.
 import { TroveError, throwIfAborted } from '../core/errors.ts';
-import { BACKUP_FORMAT_VERSION, type BackupManifest, type BackupOptions, type BackupSource } from './backup-types.ts';
-import { encodeSection, fileHeader, jsonBytes } from './container.ts';
+import {
+  BACKUP_FORMAT_VERSION,
+  type BackupEntry,
+  type BackupManifest,
+  type BackupOptions,
+  type BackupSource,
+} from './backup-types.ts';
+import { MAX_SECTION_BYTES, encodeSection, fileHeader, jsonBytes } from './container.ts';
 import { EntryRules, encodeEntry, isCounts } from './entry-codec.ts';
 
 export async function* writeBackup(source: BackupSource, options: BackupOptions = {}): AsyncGenerator<Uint8Array> {
@@ -28,6 +34,7 @@ export async function* writeBackup(source: BackupSource, options: BackupOptions 
     throwIfAborted(signal);
     rules.check(entry);
     const [kind, payload] = encodeEntry(entry);
+    if (payload.byteLength > MAX_SECTION_BYTES) throw fail(`${entryName(entry)} ${tooLarge(payload.byteLength)}`);
     yield emit(await encodeSection(kind, payload));
   }
   throwIfAborted(signal);
@@ -35,6 +42,18 @@ export async function* writeBackup(source: BackupSource, options: BackupOptions 
   const mismatch = rules.mismatch(manifest.counts);
   if (mismatch) throw fail(`it changed during the export (${mismatch}); export again`);
   yield emit(await encodeSection('END.', jsonBytes(rules.counts)));
+}
+
+function entryName(entry: BackupEntry): string {
+  if (entry.kind === 'document') return `the document “${entry.document.name}”`;
+  if (entry.kind === 'chunks') return `the passages of document ${entry.docId}`;
+  if (entry.kind === 'vectors') return `a vector batch of document ${entry.batch.docId}`;
+  return 'an index page';
+}
+
+function tooLarge(bytes: number): string {
+  const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
+  return `is too large to export (${mib(bytes)}; one part of a .trove file holds at most ${mib(MAX_SECTION_BYTES)})`;
 }
 
 /** The whole file as one buffer (tests, small libraries, Node). */

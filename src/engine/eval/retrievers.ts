@@ -1,5 +1,6 @@
-// Builds a search function over a collection for the eval runner. Documents are title + " " + text in one field,
-// as Anserini's "flat" BEIR baselines.
+// Builds a search function over a collection for the eval runner. `bm25` ranks whole documents (title + " " + text
+// in one field, as Anserini's "flat" BEIR baselines) without the engine: a reference point, not what the app does.
+// `keyword`, `vector` and `hybrid` run the engine's own search over passages, as the Evaluate view does.
 import { TroveError } from '../core/errors.ts';
 import { createAnalyzer, type AnalyzerOptions } from '../lexical/analyzer.ts';
 import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
@@ -8,12 +9,12 @@ import { createEngineRetriever, type EngineRetrieverOptions } from './engine-ret
 import { bestPerDocument, type RankedPassage, type Retriever } from './retriever.ts';
 import type { FusionSettings } from '../api/search.ts';
 
-export type RetrievalMode = 'bm25' | 'vector' | 'hybrid';
+export type RetrievalMode = 'bm25' | 'keyword' | 'vector' | 'hybrid';
 
 export interface RetrieverOptions {
   bm25?: Bm25Options;
   analyzer?: AnalyzerOptions;
-  /** Vector and hybrid modes run through the engine: which engine, and which model it loads. */
+  /** Keyword, vector and hybrid modes run through the engine: which engine, and which model it loads. */
   engine?: Omit<EngineRetrieverOptions, 'mode' | 'onProgress' | 'fusion' | 'bm25'>;
   /** Hybrid only: how keyword and vector lists are fused (default: the engine's RRF). */
   fusion?: FusionSettings;
@@ -28,20 +29,24 @@ export async function createRetriever(
   switch (mode) {
     case 'bm25':
       return createBm25Retriever(corpus, options);
+    case 'keyword':
     case 'vector':
     case 'hybrid': {
       if (!options.engine)
         throw new TroveError('INVALID_ARGUMENT', `mode ${mode} needs engine options (model and store).`);
       return createEngineRetriever(corpus, {
         ...options.engine,
-        mode: mode === 'vector' ? 'semantic' : 'hybrid',
+        mode: mode === 'vector' ? 'semantic' : mode,
         fusion: mode === 'hybrid' ? options.fusion : undefined,
         bm25: options.bm25,
         onProgress: options.onProgress,
       });
     }
     default:
-      throw new TroveError('INVALID_ARGUMENT', `Unknown mode "${String(mode)}"; valid modes: bm25, vector, hybrid.`);
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        `Unknown mode "${String(mode)}"; valid modes: bm25, keyword, vector, hybrid.`,
+      );
   }
 }
 

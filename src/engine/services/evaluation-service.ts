@@ -17,6 +17,7 @@ import type {
 } from '../api/index.ts';
 import { TroveError, throwIfAborted } from '../core/errors.ts';
 import { standardConfigurations } from '../eval/configurations.ts';
+import { EVALUATION_DEPTH, corpusFile, searchPassages } from '../eval/engine-retriever.ts';
 import { buildDataset, parseSimpleEvalSet, type Dataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/runner.ts';
 import type { Serving } from '../library/active-model.ts';
@@ -39,8 +40,6 @@ export interface EvaluationHooks {
   evaluated: (set: EvaluationSet) => void;
 }
 
-/** Documents ranked per query (recall@100 needs 100). */
-const DEPTH = 100;
 const INGEST_BATCH = 100;
 /** Names the collection a BEIR set is ingested into. */
 const EVALUATION_PREFIX = 'Evaluation: ';
@@ -82,9 +81,10 @@ export class EvaluationService {
       throwIfAborted(signal);
       const result = await evaluate(
         dataset,
-        (query, depth) => this.rank(configuration, query.text, depth, dataset, query.id, scope, signal),
+        (query, depth) =>
+          this.rank(configuration, query.text, depth, dataset, query.id, scope, signal, set.kind === 'beir'),
         {
-          k: DEPTH,
+          k: EVALUATION_DEPTH,
           perQuery: true,
           signal,
           onProgress: (done, total) =>
@@ -107,7 +107,10 @@ export class EvaluationService {
     };
   }
 
-  /** Ranked ids for one query: documents (by their best passage) or passage ids, as the judgements name them. */
+  /**
+   * Ranked ids for one query, through the same engine search as `npm run eval` (eval/engine-retriever.ts). A test
+   * collection is judged by document id; only an eval.jsonl may name passages, by id, instead of documents.
+   */
   private async rank(
     configuration: RetrievalConfiguration,
     text: string,
@@ -116,15 +119,9 @@ export class EvaluationService {
     queryId: string,
     collections: string[],
     signal: AbortSignal,
+    byDocument: boolean,
   ): Promise<string[]> {
-    const response = await this.hooks.search(text, {
-      mode: configuration.mode,
-      // Documents have several passages: ask for more passages than documents wanted.
-      k: Math.min(1000, depth * 3),
-      fusion: configuration.mode === 'hybrid' ? configuration.fusion : undefined,
-      filter: { collections },
-    });
-    let results = response.results;
+    let results = await searchPassages(this.hooks.search, text, depth, { ...configuration, collections });
     if (configuration.rerank && results.length > 1) {
       const reranked = await this.hooks.rerank(
         text,
@@ -137,7 +134,9 @@ export class EvaluationService {
     }
     const judged = dataset.qrels.get(queryId);
     const byPassage =
-      judged && [...judged.keys()].some((key) => /^\d+$/.test(key) && !results.some((r) => r.documentName === key));
+      !byDocument &&
+      judged !== undefined &&
+      [...judged.keys()].some((key) => /^\d+$/.test(key) && !results.some((r) => r.documentName === key));
     return results.map((r) => (byPassage ? String(r.chunkId) : r.documentName));
   }
 
@@ -151,17 +150,11 @@ export class EvaluationService {
     const collection = existing ?? (await this.hooks.createCollection(name));
     const have = this.hooks.documentNames(collection.id);
     const missing = dataset.corpus.filter((doc) => !have.has(doc.id));
-    const encoder = new TextEncoder();
     for (let from = 0; from < missing.length; from += INGEST_BATCH) {
       throwIfAborted(signal);
-      const files: FileInput[] = missing.slice(from, from + INGEST_BATCH).map((doc, i) => ({
-        jobId: `eval-${collection.id}-${from + i}-${Date.now()}`,
-        name: doc.id,
-        type: 'text/plain',
-        collection: collection.id,
-        onDuplicate: 'keep-both',
-        data: encoder.encode(doc.title ? `${doc.title}\n\n${doc.text}` : doc.text).buffer as ArrayBuffer,
-      }));
+      const files: FileInput[] = missing
+        .slice(from, from + INGEST_BATCH)
+        .map((doc, i) => corpusFile(doc, `eval-${collection.id}-${from + i}-${Date.now()}`, collection.id));
       await this.hooks.ingest(files, () => undefined);
       onProgress({ stage: 'ingesting', done: Math.min(from + INGEST_BATCH, missing.length), total: missing.length });
     }

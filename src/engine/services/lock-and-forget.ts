@@ -14,6 +14,7 @@ import type { WorkQueue } from '../library/work-queue.ts';
 import type { Store } from '../store/store.ts';
 
 const FORGOTTEN = 'The library was deleted (Forget everything): reload the page to start afresh.';
+const CLOSED = 'This engine was closed: open the library again to keep working.';
 
 export interface LockAndForgetParts {
   library: LibraryHandle;
@@ -32,6 +33,8 @@ export interface LockAndForgetParts {
   cancelDocument: (id: number) => void;
   /** Deletes the library's databases once the store is closed, and says what it removed. */
   wipeStorage?: () => Promise<string[]>;
+  /** Disposes the cross-encoder, if one is loaded. */
+  unloadReranker: () => Promise<void>;
 }
 
 export class LockAndForget {
@@ -112,6 +115,25 @@ export class LockAndForget {
     library.closed = FORGOTTEN;
     this.parts.sync.stop(FORGOTTEN); // no more writes or catch-ups
     return (await this.parts.wipeStorage?.()) ?? [];
+  }
+
+  /**
+   * Ends this engine and keeps the library: the running write finishes, then the channel, timers, models and store
+   * are released, so a Node process (the CLI, a benchmark) can exit. Calls after it answer LIBRARY_STALE.
+   */
+  async close(): Promise<void> {
+    const { library } = this.parts;
+    await this.parts.queue.enqueue(async () => undefined).catch(() => undefined);
+    this.parts.sync.stop(library.closed ?? CLOSED);
+    this.parts.forgetSwitch();
+    await this.parts.model
+      .detach()
+      ?.dispose()
+      .catch(() => undefined);
+    await this.parts.unloadReranker();
+    library.lock?.close();
+    library.closed ??= CLOSED;
+    this.parts.channel.close();
   }
 
   /** Drops every in-memory index and the model switch in progress. */

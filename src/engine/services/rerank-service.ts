@@ -230,6 +230,11 @@ export class RerankService {
     }
   }
 
+  /** Disposes the loaded cross-encoder (the engine is closing). */
+  close(): Promise<void> {
+    return this.unload();
+  }
+
   private async unload(): Promise<void> {
     this.latest?.cancel();
     const old = this.reranker;

@@ -3,6 +3,7 @@ import { formatFixtures } from '../../../../scripts/make-format-fixtures.mjs';
 import { TroveError } from '../../core/errors.ts';
 import type { ParseProgress } from '../../core/types.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
+import { MAX_IMAGE_PIXELS, imageDimensions } from './image-dimensions.ts';
 import { ImageParser, sniffImage } from './image.ts';
 
 const fake = (text: string, calls: Uint8Array[] = []): OcrRecognizer => ({
@@ -74,5 +75,78 @@ describe('image parser', () => {
       'CANCELLED',
     );
     expect(calls).toHaveLength(0);
+  });
+});
+
+// Headers only: a few dozen bytes that declare a size; nothing here is decodable, and nothing needs to be.
+function pngHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(33);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(bytes.buffer).setUint32(16, width);
+  new DataView(bytes.buffer).setUint32(20, height);
+  return bytes;
+}
+
+function jpegHeader(width: number, height: number): Uint8Array {
+  // SOI, an APP0 segment to skip, then SOF2 (progressive) with precision, height, width.
+  const bytes = new Uint8Array([
+    0xff, 0xd8, 0xff, 0xe0, 0, 6, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xc2, 0, 11, 8, 0, 0, 0, 0, 1, 1, 0x11, 0,
+  ]);
+  new DataView(bytes.buffer).setUint16(15, height);
+  new DataView(bytes.buffer).setUint16(17, width);
+  return bytes;
+}
+
+function webpHeader(chunk: 'VP8 ' | 'VP8L' | 'VP8X', width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(40);
+  bytes.set(new TextEncoder().encode(`RIFF\0\0\0\0WEBP${chunk}`));
+  const view = new DataView(bytes.buffer);
+  if (chunk === 'VP8 ') {
+    view.setUint16(26, width, true);
+    view.setUint16(28, height, true);
+  } else if (chunk === 'VP8L') {
+    view.setUint32(21, (width - 1) | ((height - 1) << 14), true);
+  } else {
+    for (const [at, value] of [
+      [24, width - 1],
+      [27, height - 1],
+    ])
+      bytes.set([value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff], at);
+  }
+  return bytes;
+}
+
+describe('image with huge declared dimensions', () => {
+  it('reads the declared size of PNG, JPEG and WebP (lossy, lossless, extended) headers', () => {
+    expect(imageDimensions(pngHeader(640, 480), 'png')).toEqual({ width: 640, height: 480 });
+    expect(imageDimensions(jpegHeader(1200, 900), 'jpeg')).toEqual({ width: 1200, height: 900 });
+    expect(imageDimensions(webpHeader('VP8 ', 300, 200), 'webp')).toEqual({ width: 300, height: 200 });
+    expect(imageDimensions(webpHeader('VP8L', 16_000, 9_000), 'webp')).toEqual({ width: 16_000, height: 9_000 });
+    expect(imageDimensions(webpHeader('VP8X', 70_000, 50_000), 'webp')).toEqual({ width: 70_000, height: 50_000 });
+    expect(imageDimensions(formatFixtures()['scans/signal-lamp.png']!, 'png')).toMatchObject({
+      width: expect.any(Number),
+    });
+  });
+
+  it('a header declaring more pixels than OCR reads is refused naming the file, before the recognizer sees it', async () => {
+    const hostile = [
+      ['wall.png', pngHeader(60_000, 60_000)],
+      ['wall.jpg', jpegHeader(65_535, 65_535)],
+      ['wall.webp', webpHeader('VP8X', 1 << 24, 1 << 24)],
+    ] as const;
+    for (const [name, bytes] of hostile) {
+      const calls: Uint8Array[] = [];
+      const error = await rejection(new ImageParser(fake('x', calls)).parse(bytes, name));
+      expect(error.code).toBe('FILE_TOO_LARGE');
+      expect(error.message).toMatch(new RegExp(`^“${name.replace('.', '\\.')}” declares \\d+ × \\d+ pixels`));
+      expect(calls).toHaveLength(0);
+    }
+    expect(MAX_IMAGE_PIXELS).toBeLessThan(60_000 * 60_000);
+  });
+
+  it('a header too short to say its size is refused as damaged', async () => {
+    const error = await rejection(new ImageParser(fake('x')).parse(pngHeader(10, 10).subarray(0, 20), 'cut.png'));
+    expect(error).toMatchObject({ code: 'PARSE_FAILED' });
+    expect(error.message).toMatch(/^“cut\.png”: its image header/);
   });
 });

@@ -2,6 +2,7 @@
 import { TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
 import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { ocrParagraphs, type OcrRecognizer } from '../ocr/recognizer.ts';
+import { MAX_IMAGE_PIXELS, imageDimensions } from './image-dimensions.ts';
 import { extensionOf } from './text.ts';
 
 const IMAGE_EXTENSIONS: Record<string, string> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp' };
@@ -54,10 +55,21 @@ export class ImageParser implements Parser {
     onProgress?: (p: { stage: 'ocr'; done: number; total: number }) => void,
   ): Promise<ParsedDocument> {
     throwIfAborted(signal);
-    if (!sniffImage(data)) {
+    const type = sniffImage(data);
+    if (!type) {
       throw new TroveError(
         'PARSE_FAILED',
         `“${fileName}” is not a PNG, JPEG or WebP image (its first bytes say otherwise); it may be damaged.`,
+      );
+    }
+    // Bounded before the decoder sees it: the header alone decides how much memory decoding would take.
+    const size = imageDimensions(data, type);
+    if (!size)
+      throw new TroveError('PARSE_FAILED', `“${fileName}”: its image header (width and height) is missing or damaged.`);
+    if (size.width * size.height > MAX_IMAGE_PIXELS) {
+      throw new TroveError(
+        'FILE_TOO_LARGE',
+        `“${fileName}” declares ${size.width} × ${size.height} pixels, more than the ${MAX_IMAGE_PIXELS / 1e6} million that text recognition reads.`,
       );
     }
     onProgress?.({ stage: 'ocr', done: 0, total: 1 });
