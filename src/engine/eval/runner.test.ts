@@ -38,6 +38,28 @@ describe('evaluate', () => {
     expect(result['recall@100']).toBe(1);
   });
 
+  it('keeps document 5 for query 5 when queries and documents are numbered apart (MED, CISI, Cranfield)', async () => {
+    const numbered = buildDataset('numbered', {
+      corpus: [
+        { id: '5', title: 'Glucose', text: 'fetal plasma glucose levels' },
+        { id: '6', title: 'Heart', text: 'cardiac output' },
+      ]
+        .map((d) => JSON.stringify(d))
+        .join('\n'),
+      queries: '{"id":"5","text":"plasma glucose in the fetus"}\n{"id":"6","text":"blood pressure"}',
+      qrels: 'query-id\tcorpus-id\tscore\n5\t5\t1\n6\t6\t0\n6\t5\t1\n',
+    });
+    const rankings: Record<string, string[]> = { '5': ['5', '6'], '6': ['6', '5'] };
+    const result = await evaluate(numbered, (q) => rankings[q.id], { perQuery: true });
+    // Query 5's own-numbered document is judged relevant; query 6's is unrelated text: neither is the query itself.
+    expect(result.perQuery?.map((r) => r.top)).toEqual([
+      ['5', '6'],
+      ['6', '5'],
+    ]);
+    expect(result.perQuery?.[0]['mrr@10']).toBe(1);
+    expect(result.perQuery?.[1]['mrr@10']).toBe(0.5);
+  });
+
   it('runs BM25 end to end through createRetriever', async () => {
     const retriever = await createRetriever('bm25', dataset.corpus);
     expect(await retriever.search('dogs bark', 2)).toEqual(['b', 'q1']);

@@ -28,11 +28,12 @@ export async function evaluate(dataset: Dataset, search: SearchFn, options: Eval
   const sums: QueryMetrics = { 'ndcg@10': 0, 'recall@10': 0, 'recall@100': 0, 'mrr@10': 0, map: 0 };
   const perQuery: QueryResult[] = [];
   let done = 0;
+  const selfMatches = queriesFoundInCorpus(dataset);
   for (const query of dataset.queries) {
     throwIfAborted(options.signal);
-    // One more than k, so that removing the query's own id (BEIR convention) still leaves k.
+    // One more than k, so that removing the query's own document (BEIR convention) still leaves k.
     const results = await search(query, k + 1);
-    const seen = new Set<string>([query.id]);
+    const seen = new Set<string>(selfMatches.has(query.id) ? [query.id] : []);
     const ranked: string[] = [];
     for (const id of results) {
       if (seen.has(id)) continue;
@@ -58,4 +59,24 @@ export async function evaluate(dataset: Dataset, search: SearchFn, options: Eval
   for (const name of METRIC_NAMES) result[name] = sums[name] / n;
   if (options.perQuery) result.perQuery = perQuery;
   return result;
+}
+
+/**
+ * Queries that are themselves a document of the corpus (ArguAna, Quora: same id, the query's text inside it), whose
+ * own document is dropped from their ranking as BEIR does. In collections whose queries and documents are numbered
+ * apart (MED, CISI, Cranfield) query 5 and document 5 are unrelated, and may even be judged relevant: kept there.
+ */
+function queriesFoundInCorpus(dataset: Dataset): Set<string> {
+  const queries = new Map(dataset.queries.map((q) => [q.id, q]));
+  const found = new Set<string>();
+  for (const doc of dataset.corpus) {
+    const query = queries.get(doc.id);
+    if (!query || (dataset.qrels.get(query.id)?.get(doc.id) ?? 0) > 0) continue;
+    if (normalise(`${doc.title} ${doc.text}`).includes(normalise(query.text))) found.add(query.id);
+  }
+  return found;
+}
+
+function normalise(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
