@@ -137,7 +137,7 @@ export class TroveEngine implements TroveApi {
       queue, rerankerChanged: () => this.reranking.settingsChanged(), stopOcr: () => parsing.stopOcr(),
       reloadLibrary: () => indexes.reload(), applyIndexPolicy: () => indexes.applyPolicy(),
       switchModel: () => this.modelSwitch.switchModel(),
-    });
+    }, () => library.locked);
     const deviceChoices = new DeviceChoices({ openStore: () => library.store, store, queue });
     const { loadEmbedder } = deps;
     this.modelSwitch = new ModelSwitch({
@@ -169,7 +169,8 @@ export class TroveEngine implements TroveApi {
     this.locking = new LockAndForget({
       library, catalogue, indexes, queue, channel, model, settings, cancelDocument, sync: this.sync,
       load: (opened) => this.opening.load(opened), forgetSwitch: () => this.modelSwitch.forget(),
-      wipeStorage: deps.wipeStorage,
+      wipeStorage: deps.wipeStorage, settingsUnlocked: () => this.settings.unlocked(),
+      settingsLocked: () => this.settings.lockedNow(),
     });
     const docs = () => catalogue.docs;
     this.reranking = new RerankService(deps.loadReranker, { settings, store, model, search, docs, embedder: answering });
