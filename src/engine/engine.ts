@@ -186,7 +186,7 @@ export class TroveEngine implements TroveApi {
     this.backups = new LibraryBackups({
       store, catalogue, queue, openStore: () => library.store, servingModel: () => this.modelSwitch.servingModel(),
       persistVectors: vectorsChanged, reload: () => this.modelSwitch.reloadThenBackfill(),
-      storage: deps.storage, appVersion: deps.appVersion,
+      storage: deps.storage, appVersion: deps.appVersion, encrypted: () => library.lockState !== 'plain',
     });
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });
