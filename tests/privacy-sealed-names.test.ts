@@ -107,7 +107,8 @@ describe('sealed collection names and custom patterns', () => {
     expect(init.settings.redactCustom).toEqual([]);
     expect((await engine.getSettings()).redactCustom).toEqual([]);
     await expect(engine.listCollections()).rejects.toMatchObject({ code: 'LOCKED' });
-    await expect(engine.updateSettings({ redactCustom: [] })).rejects.toMatchObject({ code: 'LOCKED' });
+    const replacement = [{ label: 'other', pattern: 'X-\\d+' }];
+    await expect(engine.updateSettings({ redactCustom: replacement })).rejects.toMatchObject({ code: 'LOCKED' });
     // Plain preferences can still be changed while locked, without touching the sealed patterns.
     await engine.updateSettings({ rrfK: 50 });
 

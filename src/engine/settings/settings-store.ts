@@ -80,7 +80,11 @@ export class SettingsStore {
       );
     }
     const locked = this.locked();
-    if (locked && PRIVATE_FIELDS.some((field) => patch[field] !== undefined)) {
+    // (The settings form may send the fields unchanged: only a change is refused.)
+    const changesPrivate = PRIVATE_FIELDS.some(
+      (field) => patch[field] !== undefined && JSON.stringify(patch[field]) !== JSON.stringify(previous[field]),
+    );
+    if (locked && changesPrivate) {
       throw new TroveError('LOCKED', 'The custom redaction patterns are sealed: unlock the library to change them.');
     }
     const next = mergeSettings(previous, patch);
