@@ -129,3 +129,23 @@ test('encrypted export by default: the file is sealed, the import asks for its p
   await expect(fresh.locator('[data-testid="collection-toggle"]').filter({ hasText: COLLECTION })).toBeVisible();
   await context.close();
 });
+
+test('a plain export is labelled as readable by anyone with the file', async ({ page }, info) => {
+  await openApp(page);
+  await page.getByTestId('file-input').setInputFiles([textFile('notes.txt', 'Plain notes about sourdough.')]);
+  await expectJobs(page, { 'notes.txt': 'done' });
+  await expect(page.getByTestId('export-encrypt')).not.toBeChecked();
+  await expect(page.getByTestId('export-plain-warning')).toContainText('anyone who has it can read the whole library');
+  await expect(page.getByTestId('export')).toHaveText('Export plain .trove');
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  const file = info.outputPath('plain.trove');
+  await (await downloading).saveAs(file);
+  await expect(page.getByTestId('backup-done')).toContainText('not encrypted');
+  await expect(page.getByTestId('backup-done')).toContainText('anyone who has it can read');
+  expect(readFileSync(file).includes('sourdough')).toBe(true);
+  // Ticking the box asks for a passphrase and the warning goes.
+  await page.getByTestId('export-encrypt').check();
+  await expect(page.getByTestId('export-plain-warning')).toHaveCount(0);
+  await expect(page.getByTestId('export')).toHaveText('Export encrypted .trove');
+});
