@@ -51,6 +51,15 @@ export function useCollections(): Collections {
     },
     [encrypted],
   );
+  // Locking drops the names from memory (an answer still on its way is dropped too).
+  const [seenLock, setSeenLock] = useState(lock);
+  if (lock !== seenLock) {
+    setSeenLock(lock);
+    if (lock === 'locked') setList([]);
+  }
+  useEffect(() => {
+    if (lock === 'locked') generation.current++;
+  }, [lock]);
   useEffect(() => {
     if (!encrypted) return;
     try {
@@ -58,11 +67,7 @@ export function useCollections(): Collections {
     } catch {
       /* nothing was remembered */
     }
-    if (lock === 'locked') {
-      generation.current++; // an answer still on its way is dropped too
-      setList([]);
-    }
-  }, [encrypted, lock]);
+  }, [encrypted]);
 
   // A target that no longer exists (deleted here or in another tab) falls back to the default collection.
   const effectiveTarget = list.length === 0 || list.some((c) => c.id === target) ? target : list[0].id;

@@ -63,13 +63,16 @@ export function useCurrentSearch(): CurrentSearch {
     },
     [encrypted],
   );
-  // An encrypted library's chips never stay in localStorage (one saved before the lock was on goes too), and
-  // locking, here or in another tab, drops them from memory.
-  useEffect(() => {
-    if (!encrypted) return;
-    clearSavedFilters();
+  // Locking, here or in another tab, drops the chips from memory.
+  const [seenLock, setSeenLock] = useState(lock);
+  if (lock !== seenLock) {
+    setSeenLock(lock);
     if (lock === 'locked') setFiltersState(NO_FILTERS);
-  }, [encrypted, lock]);
+  }
+  // An encrypted library's chips never stay in localStorage (those saved before the lock was on go too).
+  useEffect(() => {
+    if (encrypted) clearSavedFilters();
+  }, [encrypted]);
 
   const revision = `${libraryRevision}:${modelStatus?.state}`;
   const answer = useSearch(engine, query, mode, revision, documentIds, tuning, toSearchFilter(filters));
