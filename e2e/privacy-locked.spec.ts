@@ -58,6 +58,7 @@ async function lockedLibrary(page: Page): Promise<void> {
   await page.getByTestId('collection-new').click();
   await page.getByTestId('collection-name').fill(COLLECTION);
   await page.getByTestId('collection-save').click();
+  await expect(page.getByTestId('target-collection')).not.toHaveValue('library'); // the new one is the target
   const id = await page.getByTestId('target-collection').inputValue();
   expect(id).toMatch(/^c-[0-9a-f]+$/); // random, not a slug of the name
   await page
