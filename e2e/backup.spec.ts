@@ -35,7 +35,10 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
   await page.getByTestId('collection-new').click();
   await page.getByTestId('collection-name').fill('Work');
   await page.getByTestId('collection-save').click();
-  await expect(page.getByTestId('target-collection')).toHaveValue('work');
+  // The new collection is the target; its id is random (not a slug of the name, which is sealed under the lock).
+  await expect(page.getByTestId('target-collection')).not.toHaveValue('library');
+  const work = await page.getByTestId('target-collection').inputValue();
+  expect(work).toMatch(/^c-[0-9a-f]+$/);
   await addFiles(page, [fixture('field-guide.md')]);
   await expectJobs(page, { 'field-guide.md': 'done' });
   await page.getByTestId('target-collection').selectOption('library');
@@ -45,7 +48,7 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
   await expect(page.getByTestId('doc-title').first()).toBeVisible();
 
   // The same file again is skipped: already in the library.
-  await page.getByTestId('target-collection').selectOption('work');
+  await page.getByTestId('target-collection').selectOption(work);
   await addFiles(page, [fixture('field-guide.md')]);
   await expect(page.getByTestId('job-duplicate').last()).toHaveAttribute('data-reason', 'same-content');
   await expect(page.getByTestId('job-duplicate').last()).toContainText('Already in the library');
@@ -59,7 +62,7 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
   await expect(page.getByTestId('doc-tag').filter({ hasText: 'keep' })).toHaveCount(2);
 
   // Chips: collection Work only, then tag "keep" across all; they survive a reload.
-  await page.locator('[data-testid="collection-toggle"][data-collection="work"]').click();
+  await page.locator(`[data-testid="collection-toggle"][data-collection="${work}"]`).click();
   await expect(page.getByTestId('filter-chip')).toHaveText([/Collection: Work/]);
   const workOnly = await answers(page, 'keyword', 'starter keeper');
   expect(workOnly.length).toBeGreaterThan(0);
@@ -81,14 +84,17 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
     hybrid: await answers(page, 'hybrid', 'lighthouse fog'),
   };
 
-  // Export everything.
+  // Export everything: a plain library exports a plain file by default, and the page says who can read it.
+  await expect(page.getByTestId('export-encrypt')).not.toBeChecked();
+  await expect(page.getByTestId('export-plain-warning')).toContainText('anyone who has it can read the whole library');
+  await expect(page.getByTestId('export')).toHaveText('Export plain .trove');
   const downloading = page.waitForEvent('download');
   await page.getByTestId('export').click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/\.trove$/);
   const file = info.outputPath('library.trove');
   await download.saveAs(file);
-  await expect(page.getByTestId('backup-done')).toContainText('Exported');
+  await expect(page.getByTestId('backup-done')).toContainText('not encrypted');
 
   // A fresh profile: nothing stored. Import, and everything is back.
   const context = await browser.newContext({ baseURL });
@@ -97,7 +103,7 @@ test('two collections, tags and chips; export, fresh profile, import: the same l
   await expect(fresh.getByTestId('library-row')).toHaveCount(0);
   await importTrove(fresh, file);
   await expect(fresh.getByTestId('library-row')).toHaveCount(3);
-  await expect(fresh.locator('[data-testid="collection-toggle"][data-collection="work"]')).toContainText('Work');
+  await expect(fresh.locator(`[data-testid="collection-toggle"][data-collection="${work}"]`)).toContainText('Work');
   await expect(fresh.getByTestId('doc-tag').filter({ hasText: 'keep' })).toHaveCount(2);
   expect(await answers(fresh, 'keyword', 'starter flame crème')).toEqual(before.keyword);
   expect(await answers(fresh, 'semantic', 'bread')).toEqual(before.semantic);

@@ -30,9 +30,9 @@ test('the preview server sends the security headers on every response, and the m
   );
   await openApp(page); // the engine worker has loaded its script, the ORT wasm and the model files by now
 
-  const document = responses.find((r) => r.request().resourceType() === 'document');
-  expect(document, 'the page itself').toBeTruthy();
-  const sent = await document!.allHeaders();
+  const pageResponse = responses.find((r) => r.request().resourceType() === 'document');
+  expect(pageResponse, 'the page itself').toBeTruthy();
+  const sent = await pageResponse!.allHeaders();
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(sent[name.toLowerCase()], name).toBe(value);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 

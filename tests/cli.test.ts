@@ -40,6 +40,8 @@ beforeAll(async () => {
   const ingest = await trove('ingest', docs, '--out', library);
   expect(ingest.stderr).toMatch(/\[1\/3\] field-guide\.md: \d+ passages/);
   expect(ingest.stderr).toMatch(/Wrote .*lib\.trove: 3 documents/);
+  // Every file the command line writes is plain, and it says so.
+  expect(ingest.stderr).toContain('Not encrypted: anyone who has the file can read');
   expect(ingest.code).toBe(0);
 }, 120_000);
 

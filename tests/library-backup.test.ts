@@ -61,7 +61,7 @@ const topics = [
 /** A seeded library: two collections, several passages per document, tags. */
 async function sampleLibrary(db: string) {
   const engine = await open(db);
-  await engine.createCollection('Work');
+  const work = await engine.createCollection('Work');
   const files = topics.map((topic, i) =>
     file(
       `${topic.replace(/ /g, '-')}.txt`,
@@ -69,7 +69,7 @@ async function sampleLibrary(db: string) {
         { length: 8 },
         (_, p) => `Paragraph ${p} about ${topic}: notes on ${topic} number ${(i * 31 + p * 7) % 13}.`,
       ).join('\n\n'),
-      i % 2 === 1 ? { collection: 'work' } : {},
+      i % 2 === 1 ? { collection: work.id } : {},
     ),
   );
   for (const f of files) await engine.ingest([f], () => undefined);
@@ -83,11 +83,15 @@ async function sampleLibrary(db: string) {
 }
 
 const queries = ['river water', 'weather in the mountains', 'tides', 'birds of the forest', 'traffic notes 5'];
+/** The id of the sample library's “Work” collection (ids are random; an import keeps them), if it has one. */
+const workId = async (engine: TroveEngine) =>
+  (await engine.listCollections()).find((c) => c.name === 'Work')?.id ?? 'no-work-collection';
 async function answers(engine: TroveEngine) {
+  const work = await workId(engine);
   const out: Array<Array<[string, string, number | undefined, number | undefined]>> = [];
   for (const query of queries) {
     for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
-      for (const filter of [undefined, { collections: ['work'] }, { tags: ['keep'] }]) {
+      for (const filter of [undefined, { collections: [work] }, { tags: ['keep'] }]) {
         const response: SearchResponse = await engine.search(query, { mode, k: 10, filter });
         expect(response.mode).toBe(mode);
         out.push(response.results.map((r) => [r.documentName, r.text, r.scores.bm25, r.scores.cosine]));
@@ -131,7 +135,11 @@ describe('export → import through the engine', () => {
 
     const target = await open('bk-target');
     const result = await target.importLibrary(blob, { fileName: 'all.trove' });
-    expect(result).toMatchObject({ documents: topics.length, reembedding: false, createdCollections: ['work'] });
+    expect(result).toMatchObject({
+      documents: topics.length,
+      reembedding: false,
+      createdCollections: [await workId(source)],
+    });
     expect(await summary(target)).toEqual(await summary(source));
     expect((await target.listCollections()).map((c) => [c.id, c.name, c.documents])).toEqual(
       (await source.listCollections()).map((c) => [c.id, c.name, c.documents]),
@@ -148,14 +156,17 @@ describe('export → import through the engine', () => {
 
   it('exports one collection, and imports it into a chosen collection', async () => {
     const source = await sampleLibrary('bk-one-source');
-    const blob = await source.exportLibrary({ collection: 'work' });
+    const blob = await source.exportLibrary({ collection: await workId(source) });
     const target = await open('bk-one-target');
     const notes = await target.createCollection('Notes');
     const result = await target.importLibrary(blob, { collection: notes.id });
     expect(result.documents).toBe(3);
-    expect((await target.listDocuments()).every((d) => d.collection === 'notes')).toBe(true);
-    const inSource = await source.search('ocean tides', { mode: 'hybrid', filter: { collections: ['work'] } });
-    const inTarget = await target.search('ocean tides', { mode: 'hybrid', filter: { collections: ['notes'] } });
+    expect((await target.listDocuments()).every((d) => d.collection === notes.id)).toBe(true);
+    const inSource = await source.search('ocean tides', {
+      mode: 'hybrid',
+      filter: { collections: [await workId(source)] },
+    });
+    const inTarget = await target.search('ocean tides', { mode: 'hybrid', filter: { collections: [notes.id] } });
     expect(inTarget.results.map((r) => r.text)).toEqual(inSource.results.map((r) => r.text));
     await expect(source.exportLibrary({ collection: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -41,44 +41,51 @@ describe('collections', () => {
   it('keeps collections apart in every mode, including the keyword statistics', async () => {
     const engine = await open('lib-collections');
     const work = await engine.createCollection('Work');
-    expect(work).toMatchObject({ id: 'work', name: 'Work', documents: 0 });
+    expect(work).toMatchObject({ name: 'Work', documents: 0 });
+    // The id is random, never the name: it is stored plain on every document, the name is sealed under the lock.
+    expect(work.id).toMatch(/^c-[0-9a-f]{18}$/);
     await expect(engine.createCollection('work')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     // "river" is rare in Work (1 of 6 passages) but everywhere in the default collection.
     const rivers = Array.from({ length: 6 }, (_, i) => `River ${i}: the river bank and river water flow.`).join('\n\n');
     await add(engine, [file('rivers.txt', rivers)]);
-    await add(engine, [file('memo.txt', 'The budget memo mentions a river crossing once.', { collection: 'work' })]);
-    await add(engine, [file('plan.txt', 'The quarterly plan covers hiring and budget.', { collection: 'work' })]);
+    await add(engine, [file('memo.txt', 'The budget memo mentions a river crossing once.', { collection: work.id })]);
+    await add(engine, [file('plan.txt', 'The quarterly plan covers hiring and budget.', { collection: work.id })]);
 
-    const inWork = await engine.search('river', { mode: 'keyword', filter: { collections: ['work'] } });
+    const inWork = await engine.search('river', { mode: 'keyword', filter: { collections: [work.id] } });
     expect(inWork.results.map((r) => r.documentName)).toEqual(['memo.txt']);
     for (const mode of ['semantic', 'hybrid'] as const) {
-      const results = await engine.search('river water', { mode, filter: { collections: ['work'] } });
+      const results = await engine.search('river water', { mode, filter: { collections: [work.id] } });
       expect(results.results.every((r) => ['memo.txt', 'plan.txt'].includes(r.documentName))).toBe(true);
     }
     // BM25 document frequencies are per collection: the same passage scores as if the other collection did not exist.
     const alone = await open('lib-collections-alone');
-    await alone.createCollection('Work');
-    await add(alone, [file('memo.txt', 'The budget memo mentions a river crossing once.', { collection: 'work' })]);
-    await add(alone, [file('plan.txt', 'The quarterly plan covers hiring and budget.', { collection: 'work' })]);
-    const reference = await alone.search('river', { mode: 'keyword', filter: { collections: ['work'] } });
+    const aloneWork = await alone.createCollection('Work');
+    await add(alone, [
+      file('memo.txt', 'The budget memo mentions a river crossing once.', { collection: aloneWork.id }),
+    ]);
+    await add(alone, [file('plan.txt', 'The quarterly plan covers hiring and budget.', { collection: aloneWork.id })]);
+    const reference = await alone.search('river', { mode: 'keyword', filter: { collections: [aloneWork.id] } });
     expect(inWork.results[0].scores.bm25).toBeCloseTo(reference.results[0].scores.bm25!, 10);
 
     const listed = await engine.listCollections();
     expect(listed.map((c) => [c.id, c.documents])).toEqual([
       ['library', 1],
-      ['work', 2],
+      [work.id, 2],
     ]);
-    await engine.renameCollection('work', 'Office');
+    await engine.renameCollection(work.id, 'Office');
     expect((await engine.listCollections())[1].name).toBe('Office');
-    await engine.deleteCollection('work');
+    await engine.deleteCollection(work.id);
     expect((await engine.listCollections()).map((c) => c.id)).toEqual(['library']);
     expect((await engine.listDocuments()).map((d) => d.name)).toEqual(['rivers.txt']);
     expect((await engine.search('budget', { mode: 'keyword' })).results).toEqual([]);
     // The collection and its absence survive a reopen.
     const again = await open('lib-collections');
     expect((await again.listCollections()).map((c) => c.id)).toEqual(['library']);
-    const [unknown] = await add(again, [file('x.txt', 'text', { collection: 'work' })]);
-    expect(unknown.error).toMatchObject({ code: 'NOT_FOUND', message: /no collection “work”/i });
+    const [unknown] = await add(again, [file('x.txt', 'text', { collection: work.id })]);
+    expect(unknown.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(`no collection “${work.id}”`),
+    });
   });
 });
 
@@ -164,8 +171,8 @@ describe('duplicates and updates', () => {
     expect(again).toMatchObject({ stage: 'skipped', duplicateOf: { reason: 'same-content', name: 'notes.txt' } });
     expect(again.note).toMatch(/already in the library/i);
     // The same bytes in another collection are a different library: added there.
-    await engine.createCollection('Archive');
-    const [elsewhere] = await add(engine, [file('notes.txt', v1, { collection: 'archive' })]);
+    const archive = await engine.createCollection('Archive');
+    const [elsewhere] = await add(engine, [file('notes.txt', v1, { collection: archive.id })]);
     expect(elsewhere.stage).toBe('done');
 
     const v2 = 'Version two of the field notes: the heron left, an osprey nests by the lake.';

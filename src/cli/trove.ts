@@ -28,6 +28,8 @@ import { terminalJson, terminalText as t } from './terminal-text.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const APP_VERSION = '0.1.0';
+/** Every file the command line writes is plain (it has no passphrase option): said after each write. */
+const PLAIN_FILE_NOTE = "Not encrypted: anyone who has the file can read the library's text.\n";
 const USAGE = `usage:
   trove ingest <folder> --out lib.trove [--model id] [--models-path dir] [--remote]
   trove search lib.trove "query" [--mode hybrid|semantic|keyword] [--k 10] [--json] [--models-path dir] [--remote]
@@ -235,7 +237,7 @@ async function ingest(args: string[], io: Io): Promise<number> {
   );
   if (io.tty) io.err('\r\x1b[K');
   io.err(
-    `Wrote ${t(values.out)}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${skipped ? `; ${skipped} skipped` : ''}${failed ? `; ${failed} failed` : ''}.\n`,
+    `Wrote ${t(values.out)}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}${skipped ? `; ${skipped} skipped` : ''}${failed ? `; ${failed} failed` : ''}.\n${PLAIN_FILE_NOTE}`,
   );
   store.close();
   return failed > 0 && failed + skipped === files.length ? 1 : 0;
@@ -341,13 +343,13 @@ async function exportLibrary(args: string[], io: Io): Promise<number> {
     await writePieces(join(out, 'collection.json'), [JSON.stringify(qdrantCollectionConfig(dims), null, 2) + '\n']);
     const bytes = await writePieces(join(out, 'points.jsonl'), qdrantJsonLines(passages));
     io.err(
-      `Wrote ${t(join(values.out, 'collection.json'))} and ${t(join(values.out, 'points.jsonl'))} (${t(manifest.counts.vectors)} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
+      `Wrote ${t(join(values.out, 'collection.json'))} and ${t(join(values.out, 'points.jsonl'))} (${t(manifest.counts.vectors)} points, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n${PLAIN_FILE_NOTE}`,
     );
   } else if (values.format === 'pgvector') {
     const comment = `Trove library “${manifest.collection}” from ${basename(file)}, model ${manifest.model?.fingerprint}, ${manifest.counts.vectors} passages. Load: psql -d DB -f ${basename(out)}`;
     const bytes = await writePieces(out, pgvectorSql(passages, { dims, table: values.table, data: pgData, comment }));
     io.err(
-      `Wrote ${t(values.out)} (${t(manifest.counts.vectors)} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n`,
+      `Wrote ${t(values.out)} (${t(manifest.counts.vectors)} rows, ${formatBytes(bytes)}). Loading: docs/qdrant-pgvector.md.\n${PLAIN_FILE_NOTE}`,
     );
   } else {
     throw new UsageError(`--format must be qdrant or pgvector, got “${values.format ?? ''}”`);

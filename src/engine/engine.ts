@@ -137,7 +137,7 @@ export class TroveEngine implements TroveApi {
       queue, rerankerChanged: () => this.reranking.settingsChanged(), stopOcr: () => parsing.stopOcr(),
       reloadLibrary: () => indexes.reload(), applyIndexPolicy: () => indexes.applyPolicy(),
       switchModel: () => this.modelSwitch.switchModel(),
-    });
+    }, () => library.locked);
     const deviceChoices = new DeviceChoices({ openStore: () => library.store, store, queue });
     const { loadEmbedder } = deps;
     this.modelSwitch = new ModelSwitch({
@@ -170,6 +170,7 @@ export class TroveEngine implements TroveApi {
       library, catalogue, indexes, queue, channel, model, settings, cancelDocument, sync: this.sync,
       load: (opened) => this.opening.load(opened), forgetSwitch: () => this.modelSwitch.forget(),
       wipeStorage: deps.wipeStorage, unloadReranker: () => this.reranking.close(),
+      settingsUnlocked: () => this.settings.unlocked(), settingsLocked: () => this.settings.lockedNow(),
     });
     const docs = () => catalogue.docs;
     this.reranking = new RerankService(deps.loadReranker, { settings, store, model, search, docs, embedder: answering });
@@ -185,7 +186,7 @@ export class TroveEngine implements TroveApi {
     this.backups = new LibraryBackups({
       store, catalogue, queue, openStore: () => library.store, servingModel: () => this.modelSwitch.servingModel(),
       persistVectors: vectorsChanged, reload: () => this.modelSwitch.reloadThenBackfill(),
-      storage: deps.storage, appVersion: deps.appVersion,
+      storage: deps.storage, appVersion: deps.appVersion, encrypted: () => library.lockState !== 'plain',
     });
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });

@@ -12,3 +12,4 @@ export { DEFAULT_MODEL_ID, listModels } from './models/model-registry.ts';
 export { DEFAULT_RERANKER_ID, listRerankers } from './models/reranker-registry.ts';
 export { customDetector } from './privacy/detect/custom.ts';
 export { BUILTIN_PII_TYPES } from './privacy/pii.ts';
+export { isEncryptedFile } from './privacy/encrypted-file.ts';

@@ -36,6 +36,14 @@ export interface StorageStatus extends StorageEstimate {
 export interface ExportOptions {
   /** Export only this collection (id); none exports every collection. */
   collection?: string;
+  /**
+   * Encrypts the file under this passphrase (PBKDF2-SHA-256 and AES-GCM, as the library lock): without it the
+   * file is plain, and anyone with it can read the library. An encrypted library refuses a plain export unless
+   * `plain` asks for one.
+   */
+  passphrase?: string;
+  /** Asks for a plain export of an encrypted library (readable by anyone with the file). */
+  plain?: boolean;
   /** Names the job for cancelBackup(). */
   jobId?: string;
 }
@@ -47,6 +55,8 @@ export interface ImportOptions {
   jobId?: string;
   /** Named in messages; e.g. the picked file's name. */
   fileName?: string;
+  /** The passphrase of an encrypted file (WRONG_PASSPHRASE, nothing written, when it is missing or wrong). */
+  passphrase?: string;
   /**
    * When the file's vectors come from another model than the one in use: 'refuse' (default) with MODEL_MISMATCH,
    * or 're-embed': import the documents and let the current model embed them again (keyword search works at once).

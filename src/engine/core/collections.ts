@@ -17,16 +17,15 @@ export function collectionOf(doc: { collection?: string } | undefined): string {
   return doc?.collection ?? DEFAULT_COLLECTION;
 }
 
-/** A short id from a name, unique among `taken` (lower-case letters, digits and dashes). */
-export function collectionIdFor(name: string, taken: ReadonlySet<string>): string {
-  const base =
-    name
-      .normalize('NFKD')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'collection';
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  return id;
+/**
+ * A random, opaque id for a collection, unique among `taken`. Never derived from the name: the id is stored plain
+ * on every document (the store needs it to filter), while the name is sealed under the library lock. Collections
+ * made before ids were random keep the slug they were given (a rename never changes an id).
+ */
+export function newCollectionId(taken: ReadonlySet<string>): string {
+  for (;;) {
+    const bytes = globalThis.crypto.getRandomValues(new Uint8Array(9));
+    const id = `c-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    if (!taken.has(id) && id !== DEFAULT_COLLECTION) return id;
+  }
 }

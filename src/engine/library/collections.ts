@@ -3,9 +3,11 @@
 import { TroveError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_COLLECTION, DEFAULT_COLLECTION_RECORD, type CollectionRecord } from '../core/collections.ts';
+import { COLLECTIONS_SETTING } from '../privacy/sealed-settings.ts';
 
-/** Where the collection records live in the store's settings (the default collection is implied, never stored). */
-const COLLECTIONS_KEY = 'collections';
+/** Where the collection records live in the store's settings (the default collection is implied, never stored; the
+ * records are sealed under the library lock). */
+const COLLECTIONS_KEY = COLLECTIONS_SETTING;
 
 /** Every collection, the default one first (it always exists). */
 export async function readCollections(store: Store): Promise<CollectionRecord[]> {

@@ -18,7 +18,8 @@
 // Plain, because the store needs them to work or they reveal no content: ids, docId links, chunk offsets, page
 // numbers and token counts, document format/size/dates/status/chunk counts, model fingerprints and dims, chunk ids
 // of vector batches, index set and page names, the vectors version counter, and settings (preferences, and the
-// KeyFile itself under LOCK_SETTING). Settings can be sealed per key with `sealSetting`.
+// KeyFile itself under LOCK_SETTING). Settings can be sealed per key with `sealSetting` (the library lock seals
+// those privacy/sealed-settings.ts names).
 //
 // Envelopes go into string fields as one-byte strings (one char per byte: IndexedDB stores them at one byte each).
 // Everything is encrypted before the inner store is called, so its transactions never wait on crypto.
@@ -401,6 +402,8 @@ export class EncryptedStore implements Store {
     this.key();
     const row = await this.inner.getSetting<{ [SEALED_SETTING]: string }>(key);
     if (row === undefined) return undefined;
+    // Stored before this key was sealed: given back as it is (sealPlainSettings seals it at unlock).
+    if (!isSealedSettingRow(row)) return row as T;
     return ((await this.open({ kind: 'setting', field: 'value', key }, row[SEALED_SETTING])) as { value: T }).value;
   }
 
@@ -410,6 +413,16 @@ export class EncryptedStore implements Store {
     if (!this.sealSetting(key)) return this.inner.putSetting(key, value);
     const sealed = await this.key().seal({ value }, recordContext({ kind: 'setting', field: 'value', key }));
     await this.inner.putSetting(key, { [SEALED_SETTING]: bytesToLatin1(sealed) });
+  }
+
+  /** Seals the values of these keys that are still stored plain (written before the key was sealed). */
+  async sealPlainSettings(keys: readonly string[]): Promise<void> {
+    this.key();
+    for (const key of keys) {
+      if (!this.sealSetting(key)) continue;
+      const row = await this.inner.getSetting<unknown>(key);
+      if (row !== undefined && !isSealedSettingRow(row)) await this.putSetting(key, row);
+    }
   }
 
   close(): void {
@@ -731,6 +744,14 @@ async function vectorPlace(
   chunkIds: Uint32Array,
 ): Promise<RecordPlace> {
   return { kind: 'vectors', field: 'vectors', docId, fingerprint, dims, chunkIdsHash: await hashChunkIds(chunkIds) };
+}
+
+/** A settings row written by putSetting for a sealed key (an object holding only the envelope). */
+function isSealedSettingRow(row: unknown): boolean {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
+  const keys = Object.keys(row);
+  const value = (row as Record<string, unknown>)[SEALED_SETTING];
+  return keys.length === 1 && typeof value === 'string' && isSealed(value);
 }
 
 /** The bytes of a view as an ArrayBuffer of exactly their length (copied only when the view is part of a larger buffer). */

@@ -2,9 +2,11 @@
 // once unlocked), and the state the UI shows. The engine asks `content()` for every content read or write: while
 // locked it throws LOCKED, so a locked library shows nothing and answers nothing. Settings stay readable while
 // locked (they are preferences, stored plain; the KeyFile is one of them), so the app can start and ask for the
-// passphrase.
+// passphrase; the few that are the user's words (collection names, custom redaction patterns) are sealed
+// (privacy/sealed-settings.ts) and read only once unlocked.
 import { TroveError } from '../core/errors.ts';
 import { EncryptedStore } from './encrypted-store.ts';
+import { SEALED_SETTINGS, isSealedSetting } from './sealed-settings.ts';
 import type { Store } from '../store/store.ts';
 import type { LockState } from '../api/privacy.ts';
 
@@ -37,7 +39,7 @@ export class LibraryLock {
     return this.encrypted ?? this.inner;
   }
 
-  /** The store for settings: readable whatever the state (settings are not sealed). */
+  /** The store for settings: readable whatever the state (the sealed keys only once unlocked). */
   settings(): Store {
     return this.encrypted ?? this.inner;
   }
@@ -47,7 +49,10 @@ export class LibraryLock {
     if (this.current === 'plain')
       throw new TroveError('INVALID_ARGUMENT', 'This library is not encrypted: there is nothing to unlock.');
     if (this.current === 'unlocked') return this.content();
-    this.encrypted = await EncryptedStore.unlock(this.inner, passphrase);
+    const encrypted = await EncryptedStore.unlock(this.inner, passphrase, { sealSetting: isSealedSetting });
+    // A library locked before these settings were sealed still holds them plain: seal them now.
+    await encrypted.sealPlainSettings(SEALED_SETTINGS);
+    this.encrypted = encrypted;
     this.current = 'unlocked';
     return this.encrypted;
   }
@@ -81,7 +86,10 @@ export class LibraryLock {
         `The passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters.`,
       );
     }
-    this.encrypted = await EncryptedStore.create(this.inner, passphrase);
+    const encrypted = await EncryptedStore.create(this.inner, passphrase, { sealSetting: isSealedSetting });
+    // Collections and custom patterns made before the lock was turned on are sealed with it.
+    await encrypted.sealPlainSettings(SEALED_SETTINGS);
+    this.encrypted = encrypted;
     this.current = 'unlocked';
     return this.encrypted;
   }

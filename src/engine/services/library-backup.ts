@@ -1,10 +1,14 @@
 // Backup and restore of the app's library as one .trove file (format in backup/), and the storage checks around
 // them. The engine hands this module its store, queue and serving model; the worker hands it the browser's
 // storage estimate (the engine stays DOM-free). Both jobs run in the work queue, so no ingest interleaves.
+// An export with a passphrase is an encrypted file around the .trove (privacy/encrypted-file.ts); an encrypted
+// library exports encrypted unless a plain file is asked for, since a plain file can be read by anyone who has it.
 import type { BackupManifest, BackupModel } from '../backup/backup-types.ts';
 import { importBackup } from '../backup/read-backup.ts';
 import { storeBackupSink, storeBackupSource } from '../backup/store-backup.ts';
-import { backupToBlob } from '../backup/write-backup.ts';
+import { backupToBlob, writeBackup } from '../backup/write-backup.ts';
+import { decryptPieces, encryptPieces, isEncryptedFile, openEncryptedFile } from '../privacy/encrypted-file.ts';
+import { MIN_PASSPHRASE_LENGTH } from '../privacy/library-lock.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { DEFAULT_COLLECTION, type CollectionRecord } from '../core/collections.ts';
 import { readCollections, saveCollections } from '../library/collections.ts';
@@ -34,6 +38,8 @@ export interface LibraryBackupDeps {
   reload: () => Promise<void>;
   storage?: StorageProbe;
   appVersion?: string;
+  /** True when the library is encrypted (its exports are encrypted unless a plain one is asked for). */
+  encrypted?: () => boolean;
 }
 
 export class LibraryBackups {
@@ -70,6 +76,9 @@ export class LibraryBackups {
   /** The library (or one collection) as a .trove file (a Blob crosses comlink; the page downloads it). */
   exportLibrary(options: ExportOptions = {}, onProgress?: (progress: BackupProgress) => void): Promise<Blob> {
     this.deps.store(); // LOCKED while locked
+    const { passphrase } = options;
+    const refused = this.exportRefusal(options);
+    if (refused) return Promise.reject(refused);
     return this.withJob(options.jobId, (signal) =>
       this.deps.queue.enqueue(async () => {
         const store = this.deps.store();
@@ -88,9 +97,30 @@ export class LibraryBackups {
           appVersion: this.deps.appVersion ?? 'unknown',
           includeIndex: true,
         });
-        return backupToBlob(source, { onProgress, signal });
+        if (passphrase === undefined) return backupToBlob(source, { onProgress, signal });
+        const pieces: BlobPart[] = [];
+        for await (const piece of encryptPieces(writeBackup(source, { onProgress, signal }), passphrase))
+          pieces.push(piece as Uint8Array<ArrayBuffer>);
+        return new Blob(pieces, { type: 'application/octet-stream' });
       }),
     );
+  }
+
+  /** Why this export is refused: a short passphrase, or a plain export of an encrypted library not asked for. */
+  private exportRefusal({ passphrase, plain }: ExportOptions): TroveError | undefined {
+    if (passphrase !== undefined) {
+      if (typeof passphrase !== 'string' || passphrase.length < MIN_PASSPHRASE_LENGTH)
+        return new TroveError(
+          'INVALID_ARGUMENT',
+          `The export's passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+        );
+    } else if (this.deps.encrypted?.() && plain !== true) {
+      return new TroveError(
+        'INVALID_ARGUMENT',
+        'This library is encrypted: give the export a passphrase, or ask for a plain export (anyone with a plain file can read the whole library).',
+      );
+    }
+    return undefined;
   }
 
   /**
@@ -111,6 +141,12 @@ export class LibraryBackups {
         if (options.collection !== undefined && !existing.some((c) => c.id === options.collection)) {
           throw new TroveError('NOT_FOUND', `No collection “${options.collection}”.`);
         }
+        // An encrypted file: its passphrase is checked before anything else is read.
+        const start = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+        const encrypted = isEncryptedFile(start)
+          ? await openEncryptedFile(file, options.passphrase ?? '', fileName)
+          : undefined;
+        const open = () => (encrypted ? decryptPieces(encrypted, file, fileName) : file);
         let reembedding = false;
         const created: CollectionRecord[] = [];
         const accept = async (manifest: BackupManifest) => {
@@ -124,7 +160,7 @@ export class LibraryBackups {
         try {
           // Collection records go first, so a document is never stored in a collection that does not exist.
           manifest = await importBackup(
-            () => file,
+            open,
             {
               ...sink,
               begin: async (m) => {

@@ -6,7 +6,7 @@ import type { CollectionSummary, DocumentContent, DocumentSummary, OriginalDocum
 import { TroveError } from '../core/errors.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
-import { DEFAULT_COLLECTION, collectionIdFor, collectionOf, type CollectionRecord } from '../core/collections.ts';
+import { DEFAULT_COLLECTION, collectionOf, newCollectionId, type CollectionRecord } from '../core/collections.ts';
 import { normalizeTags, readCollections, saveCollections, validCollectionName } from '../library/collections.ts';
 import { listPassages } from '../library/passage-list.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
@@ -134,7 +134,7 @@ export class LibraryEditing {
         throw new TroveError('INVALID_ARGUMENT', `There is already a collection called “${clean}”.`);
       }
       const record: CollectionRecord = {
-        id: collectionIdFor(clean, new Set(all.map((c) => c.id))),
+        id: newCollectionId(new Set(all.map((c) => c.id))),
         name: clean,
         createdAt: Date.now(),
       };

@@ -31,6 +31,10 @@ export interface LockAndForgetParts {
   forgetSwitch: () => void;
   /** Stops every ingest job working on a document. */
   cancelDocument: (id: number) => void;
+  /** Reads the sealed settings once the key is there (after unlock, or turning the lock on). */
+  settingsUnlocked?: () => Promise<void>;
+  /** Forgets the sealed settings held in memory (on lock). */
+  settingsLocked?: () => void;
   /** Deletes the library's databases once the store is closed, and says what it removed. */
   wipeStorage?: () => Promise<string[]>;
   /** Disposes the cross-encoder, if one is loaded. */
@@ -46,7 +50,12 @@ export class LockAndForget {
 
   async unlock(passphrase: string): Promise<{ settings: EngineSettings; stats: LibraryStats }> {
     const libraryLock = this.parts.library.opened();
-    if (libraryLock.state === 'locked') await this.parts.load(await libraryLock.unlock(passphrase));
+    if (libraryLock.state === 'locked') {
+      const store = await libraryLock.unlock(passphrase);
+      // Before the library loads: a resumed ingest redacts with the custom patterns.
+      await this.parts.settingsUnlocked?.();
+      await this.parts.load(store);
+    }
     return { settings: this.parts.settings(), stats: this.parts.indexes.stats() };
   }
 
@@ -70,6 +79,7 @@ export class LockAndForget {
     // In the queue, so no write is half-done when the key goes; then nothing of the library stays in memory.
     await this.parts.queue.enqueue(async () => {
       libraryLock.lock();
+      this.parts.settingsLocked?.();
       this.forgetInMemory();
     });
     await this.parts.model
@@ -92,6 +102,7 @@ export class LockAndForget {
         if (vectors) await plain.deleteIndex(vectors.fingerprint);
       }
       library.store = await libraryLock.enable(passphrase, documents);
+      await this.parts.settingsUnlocked?.();
       await this.parts.indexes.reload();
     });
   }

@@ -3,6 +3,8 @@
 // URL parameters (applied only where they narrow what is allowed). Only the user's changes are ever saved: session
 // overrides never become permanent. Another tab's saved change is read back here (refresh) and applies at once.
 // Every change, ours or another tab's, is passed to the parts it concerns (applySettingsChange).
+// The settings that are the user's words (custom redaction patterns) are kept under their own key, which the
+// library lock seals: while locked they are not read, and the settings in force have none (an empty list).
 import type { EngineSettings, SettingsRefusal } from '../api/index.ts';
 import { TroveError } from '../core/errors.ts';
 import { setActiveModelHost } from '../models/model-host.ts';
@@ -11,8 +13,12 @@ import type { Store } from '../store/store.ts';
 import { consentedOverrides } from './consent.ts';
 import { applySettingsChange, type SettingsEffects } from './settings-effects.ts';
 import { DEFAULT_SETTINGS, mergeSettings } from './settings.ts';
+import { PRIVATE_SETTINGS } from '../privacy/sealed-settings.ts';
 
 const SETTINGS_KEY = 'engine-settings';
+/** Settings stored under PRIVATE_SETTINGS (sealed when the library is encrypted), never with the plain ones. */
+const PRIVATE_FIELDS = ['redactCustom'] as const satisfies ReadonlyArray<keyof EngineSettings>;
+type PrivateField = (typeof PRIVATE_FIELDS)[number];
 
 export class SettingsStore {
   private current: EngineSettings = DEFAULT_SETTINGS;
@@ -29,6 +35,8 @@ export class SettingsStore {
     /** Where settings are kept: readable while the library is locked. */
     private readonly store: () => Store,
     private readonly effects: SettingsEffects,
+    /** True while the library is locked: the private settings cannot be read or written. */
+    private readonly locked: () => boolean = () => false,
   ) {}
 
   get value(): EngineSettings {
@@ -41,7 +49,7 @@ export class SettingsStore {
 
   /** Reads the stored settings and applies the build's (`overrides`) and the URL's (`requested`) on top. */
   async open(store: Store, overrides: Partial<EngineSettings>, requested: Partial<EngineSettings>): Promise<void> {
-    const stored = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    const stored = await this.readStored(store);
     this.storedJson = JSON.stringify(stored);
     this.persisted = safeSettings(stored);
     // The build's choices fill what the user never chose (a model switch made in this build survives a reload);
@@ -71,11 +79,19 @@ export class SettingsStore {
         'modelHost is set when Trove is built (VITE_TROVE_MODEL_HOST), not in the settings.',
       );
     }
+    const locked = this.locked();
+    // (The settings form may send the fields unchanged: only a change is refused.)
+    const changesPrivate = PRIVATE_FIELDS.some(
+      (field) => patch[field] !== undefined && JSON.stringify(patch[field]) !== JSON.stringify(previous[field]),
+    );
+    if (locked && changesPrivate) {
+      throw new TroveError('LOCKED', 'The custom redaction patterns are sealed: unlock the library to change them.');
+    }
     const next = mergeSettings(previous, patch);
     // Only the stored settings and this change are saved: session overrides (build, URL) never become permanent.
     const persisted = { ...this.persisted, ...withoutUndefined(patch) };
     mergeSettings(DEFAULT_SETTINGS, persisted); // the saved form must validate on its own too
-    await store.putSetting(SETTINGS_KEY, persisted);
+    await this.write(store, persisted, !locked);
     this.persisted = persisted;
     this.storedJson = JSON.stringify(persisted);
     this.current = next;
@@ -85,7 +101,7 @@ export class SettingsStore {
 
   /** Reads the stored settings again (another tab may have saved a change) and applies what changed. */
   async refresh(): Promise<void> {
-    const stored = (await this.store().getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    const stored = await this.readStored(this.store());
     const json = JSON.stringify(stored);
     if (json === this.storedJson) return; // our own write, or another key changed
     this.storedJson = json;
@@ -101,10 +117,57 @@ export class SettingsStore {
     this.changed(previous, next);
   }
 
+  /** After unlock: reads the private settings (sealing any still stored with the plain ones) and applies them. */
+  async unlocked(): Promise<void> {
+    const store = this.store();
+    const plain = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    if (PRIVATE_FIELDS.some((field) => field in plain)) {
+      // Written before these settings had their own key: move them there (sealed), out of the plain record.
+      await this.write(store, await this.readStored(store), true);
+    }
+    this.storedJson = ''; // read everything again, the private part included
+    await this.refresh();
+  }
+
+  /** On lock: forgets the private settings (they are not readable again until the next unlock). */
+  lockedNow(): void {
+    this.persisted = withoutPrivate(this.persisted);
+    this.current = { ...this.current, redactCustom: [] };
+    this.storedJson = '';
+  }
+
+  /** The stored settings: the plain record, and the private one unless locked (a stale private copy in the plain
+   * record is never used while locked: it is moved out at the next unlock). */
+  private async readStored(store: Store): Promise<Partial<EngineSettings>> {
+    const plain = (await store.getSetting<Partial<EngineSettings>>(SETTINGS_KEY)) ?? {};
+    if (this.locked()) return withoutPrivate(plain);
+    const own = (await store.getSetting<Partial<EngineSettings>>(PRIVATE_SETTINGS)) ?? {};
+    const kept: Partial<EngineSettings> = { ...plain };
+    for (const field of PRIVATE_FIELDS)
+      if (own[field] !== undefined) (kept as Record<string, unknown>)[field] = own[field];
+    return kept;
+  }
+
+  /** Saves the plain settings, and the private ones under their own key when they can be written. */
+  private async write(store: Store, settings: Partial<EngineSettings>, withPrivate: boolean): Promise<void> {
+    if (withPrivate) {
+      const own: Partial<Pick<EngineSettings, PrivateField>> = {};
+      for (const field of PRIVATE_FIELDS) if (settings[field] !== undefined) own[field] = settings[field];
+      await store.putSetting(PRIVATE_SETTINGS, own);
+    }
+    await store.putSetting(SETTINGS_KEY, withoutPrivate(settings));
+  }
+
   private changed(previous: EngineSettings, next: EngineSettings): void {
     setCustomModels(next.customModels); // before anything looks the model up
     applySettingsChange(previous, next, this.effects);
   }
+}
+
+function withoutPrivate(settings: Partial<EngineSettings>): Partial<EngineSettings> {
+  const kept = { ...settings };
+  for (const field of PRIVATE_FIELDS) delete kept[field];
+  return kept;
 }
 
 function withoutUndefined<T extends object>(patch: T): Partial<T> {

@@ -1,8 +1,11 @@
 // Backup and storage: export the library (or one collection) as a .trove file, import one, and see how much of
-// the browser's storage the library uses and whether it is kept under storage pressure.
+// the browser's storage the library uses and whether it is kept under storage pressure. An export is encrypted
+// with a passphrase by default when the library is (a plain file can be read by anyone who has it, and says so);
+// importing an encrypted file asks for its passphrase.
 import { useRef, useState, type ChangeEvent } from 'react';
 import * as Comlink from 'comlink';
 import type { BackupProgress, CollectionSummary, ImportSummary, StorageStatus } from '../../../engine/api/index.ts';
+import { isEncryptedFile } from '../../../engine/public.ts';
 import { errorMessage, newJobId } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { formatBytes, plural } from '../../components/format.ts';
@@ -14,43 +17,70 @@ interface Props {
   storage: StorageStatus | undefined;
 }
 
+/** Shortest export passphrase the engine accepts (its MIN_PASSPHRASE_LENGTH). */
+const MIN_PASSPHRASE = 8;
+const PLAIN_WARNING = 'Plain file: anyone who has it can read the whole library.';
+
 type Job =
   | { kind: 'export' | 'import'; jobId: string; progress?: BackupProgress }
   | { kind: 'done'; message: string }
   | { kind: 'failed'; message: string; code?: string; file?: File };
 
 export function BackupPanel({ collections, storage }: Props) {
-  const { engine, libraryChanged } = useEngine();
+  const { engine, libraryChanged, lock } = useEngine();
   const [scope, setScope] = useState('*');
   const [job, setJob] = useState<Job>();
   const picker = useRef<HTMLInputElement>(null);
   const busy = job?.kind === 'export' || job?.kind === 'import';
+  const libraryEncrypted = lock !== undefined && lock !== 'plain';
+  // Encrypted by default when the library is; the user's own choice wins once made.
+  const [encryptChoice, setEncryptChoice] = useState<boolean>();
+  const encrypt = encryptChoice ?? libraryEncrypted;
+  const [exportPassphrase, setExportPassphrase] = useState('');
+  /** An encrypted file waiting for its passphrase. */
+  const [locked, setLocked] = useState<File>();
+  const [importPassphrase, setImportPassphrase] = useState('');
 
   const exportNow = async () => {
     if (!engine) return;
     const jobId = newJobId();
     setJob({ kind: 'export', jobId });
     try {
-      const options = scope === '*' ? { jobId } : { jobId, collection: scope };
+      const options = {
+        jobId,
+        ...(scope === '*' ? {} : { collection: scope }),
+        ...(encrypt ? { passphrase: exportPassphrase } : { plain: true }),
+      };
       const blob = await engine.exportLibrary(options, Comlink.proxy(progressOf(setJob, 'export', jobId)));
       const name = `${scope === '*' ? 'trove-library' : `trove-${scope}`}-${new Date().toISOString().slice(0, 10)}.trove`;
       download(blob, name);
-      setJob({ kind: 'done', message: `Exported ${name} (${formatBytes(blob.size)}).` });
+      setExportPassphrase('');
+      setJob({
+        kind: 'done',
+        message: `Exported ${name} (${formatBytes(blob.size)}), ${encrypt ? 'encrypted with your passphrase' : `not encrypted. ${PLAIN_WARNING}`}`,
+      });
     } catch (reason) {
       setJob({ kind: 'failed', message: errorMessage(reason) });
     }
   };
 
-  const importFile = async (file: File, reembed = false) => {
+  const importFile = async (file: File, reembed = false, passphrase?: string) => {
     if (!engine) return;
     const jobId = newJobId();
     setJob({ kind: 'import', jobId });
     try {
       const summary: ImportSummary = await engine.importLibrary(
         file,
-        { jobId, fileName: file.name, onModelMismatch: reembed ? 're-embed' : 'refuse' },
+        {
+          jobId,
+          fileName: file.name,
+          onModelMismatch: reembed ? 're-embed' : 'refuse',
+          ...(passphrase === undefined ? {} : { passphrase }),
+        },
         Comlink.proxy(progressOf(setJob, 'import', jobId)),
       );
+      setLocked(undefined);
+      setImportPassphrase('');
       setJob({
         kind: 'done',
         message:
@@ -67,10 +97,19 @@ export function BackupPanel({ collections, storage }: Props) {
     }
   };
 
-  const picked = (event: ChangeEvent<HTMLInputElement>) => {
+  const picked = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (file) void importFile(file);
+    if (!file) return;
+    // An encrypted file asks for its passphrase before anything is sent to the engine.
+    if (isEncryptedFile(new Uint8Array(await file.slice(0, 8).arrayBuffer()))) {
+      setJob(undefined);
+      setImportPassphrase('');
+      setLocked(file);
+    } else {
+      setLocked(undefined);
+      void importFile(file);
+    }
   };
 
   return (
@@ -97,14 +136,36 @@ export function BackupPanel({ collections, storage }: Props) {
             </option>
           ))}
         </select>
+        <label className="backup__check">
+          <input
+            type="checkbox"
+            data-testid="export-encrypt"
+            checked={encrypt}
+            disabled={busy}
+            onChange={(e) => setEncryptChoice(e.target.checked)}
+          />
+          Encrypt with a passphrase
+        </label>
+        {encrypt && (
+          <input
+            type="password"
+            autoComplete="new-password"
+            aria-label="Passphrase for the exported file"
+            placeholder={`Passphrase (${MIN_PASSPHRASE}+ characters)`}
+            data-testid="export-passphrase"
+            value={exportPassphrase}
+            disabled={busy}
+            onChange={(e) => setExportPassphrase(e.target.value)}
+          />
+        )}
         <button
           type="button"
           className="button button--small"
           data-testid="export"
-          disabled={busy || !engine}
+          disabled={busy || !engine || (encrypt && exportPassphrase.length < MIN_PASSPHRASE)}
           onClick={() => void exportNow()}
         >
-          Export .trove
+          {encrypt ? 'Export encrypted .trove' : 'Export plain .trove'}
         </button>
         <button
           type="button"
@@ -115,8 +176,58 @@ export function BackupPanel({ collections, storage }: Props) {
         >
           Import .trove…
         </button>
-        <input ref={picker} type="file" accept=".trove" hidden data-testid="import-input" onChange={picked} />
+        <input
+          ref={picker}
+          type="file"
+          accept=".trove"
+          hidden
+          data-testid="import-input"
+          onChange={(e) => void picked(e)}
+        />
       </div>
+      {!encrypt && (
+        <p className="backup__warning" data-testid="export-plain-warning">
+          {PLAIN_WARNING} Tick “Encrypt with a passphrase” to protect it.
+        </p>
+      )}
+      {locked && !busy && (
+        <form
+          className="backup__row"
+          data-testid="import-passphrase-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void importFile(locked, false, importPassphrase);
+          }}
+        >
+          <label htmlFor="import-passphrase">{locked.name} is encrypted: its passphrase</label>
+          <input
+            id="import-passphrase"
+            type="password"
+            autoComplete="off"
+            data-testid="import-passphrase"
+            value={importPassphrase}
+            onChange={(e) => setImportPassphrase(e.target.value)}
+          />
+          <button
+            type="submit"
+            className="button button--small"
+            data-testid="import-passphrase-submit"
+            disabled={!importPassphrase}
+          >
+            Import
+          </button>
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            onClick={() => {
+              setLocked(undefined);
+              setImportPassphrase('');
+            }}
+          >
+            Cancel
+          </button>
+        </form>
+      )}
       {job && (job.kind === 'export' || job.kind === 'import') && (
         <div className="backup__job" data-testid="backup-progress">
           <ProgressBar
@@ -151,7 +262,7 @@ export function BackupPanel({ collections, storage }: Props) {
                 type="button"
                 className="button button--small"
                 data-testid="import-reembed"
-                onClick={() => void importFile(job.file!, true)}
+                onClick={() => void importFile(job.file!, true, locked ? importPassphrase : undefined)}
               >
                 Import anyway and re-embed
               </button>

@@ -1,4 +1,5 @@
-// The collections, and the one new files go into (remembered across reloads).
+// The collections, and the one new files go into (remembered across reloads; for an encrypted library only in
+// memory, and the list is dropped on lock: names are sealed there).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CollectionSummary } from '../../../engine/api/index.ts';
 import { errorMessage } from '../../client/engine-client.ts';
@@ -20,7 +21,8 @@ export interface Collections {
 }
 
 export function useCollections(): Collections {
-  const { engine, libraryRevision, libraryChanged } = useEngine();
+  const { engine, libraryRevision, libraryChanged, lock } = useEngine();
+  const encrypted = lock !== undefined && lock !== 'plain';
   const [list, setList] = useState<CollectionSummary[]>([]);
   const [target, setTargetState] = useState<string>(() => readTarget());
   const [error, setError] = useState<string>();
@@ -38,14 +40,34 @@ export function useCollections(): Collections {
   }, [engine]);
   useEffect(() => refresh(), [refresh, libraryRevision]);
 
-  const setTarget = useCallback((id: string) => {
-    setTargetState(id);
+  const setTarget = useCallback(
+    (id: string) => {
+      setTargetState(id);
+      try {
+        if (!encrypted) localStorage.setItem(TARGET_KEY, id);
+      } catch {
+        /* not remembered */
+      }
+    },
+    [encrypted],
+  );
+  // Locking drops the names from memory (an answer still on its way is dropped too).
+  const [seenLock, setSeenLock] = useState(lock);
+  if (lock !== seenLock) {
+    setSeenLock(lock);
+    if (lock === 'locked') setList([]);
+  }
+  useEffect(() => {
+    if (lock === 'locked') generation.current++;
+  }, [lock]);
+  useEffect(() => {
+    if (!encrypted) return;
     try {
-      localStorage.setItem(TARGET_KEY, id);
+      localStorage.removeItem(TARGET_KEY);
     } catch {
-      /* not remembered */
+      /* nothing was remembered */
     }
-  }, []);
+  }, [encrypted]);
 
   // A target that no longer exists (deleted here or in another tab) falls back to the default collection.
   const effectiveTarget = list.length === 0 || list.some((c) => c.id === target) ? target : list[0].id;

@@ -1,5 +1,6 @@
 // The search filters the user has set, as chips: one chip per value, removable, kept in localStorage so they
-// survive a reload. Turns into the engine's SearchFilter.
+// survive a reload (for a plain library only: an encrypted library's chips are its tags, folders and collections,
+// so they stay in memory and are dropped on lock). Turns into the engine's SearchFilter.
 import type { DocumentSummary, SearchFilter } from '../../../engine/api/index.ts';
 import type { DocumentFormat } from '../../../engine/api/index.ts';
 
@@ -68,6 +69,15 @@ export function saveFilters(
     storage?.setItem(STORAGE_KEY, JSON.stringify(filters));
   } catch {
     /* private mode or full: the filters just do not survive a reload */
+  }
+}
+
+/** Removes the saved filters (an encrypted library never leaves them readable in localStorage). */
+export function clearSavedFilters(storage: Pick<Storage, 'removeItem'> | undefined = globalThis.localStorage): void {
+  try {
+    storage?.removeItem(STORAGE_KEY);
+  } catch {
+    /* nothing was saved */
   }
 }
 

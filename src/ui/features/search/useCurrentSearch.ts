@@ -1,12 +1,13 @@
 // The search the page shows: the query, mode and document filter from the URL (bookmarkable; Back steps through
-// searches), the filter chips (remembered), the per-query tuning, and the answer, asked again whenever it may
+// searches), the filter chips (remembered for a plain library; in memory only for an encrypted one, and dropped on
+// lock), the per-query tuning, and the answer, asked again whenever it may
 // have changed (the library changed, or the model became ready or dropped out, which changes what modes mean).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RerankerStatus, SearchMode } from '../../../engine/api/index.ts';
 import { onEngineEvent } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { useUrlSearch } from '../../client/useUrlSearch.ts';
-import { loadFilters, saveFilters, toSearchFilter, type Filters } from './filters.ts';
+import { NO_FILTERS, clearSavedFilters, loadFilters, saveFilters, toSearchFilter, type Filters } from './filters.ts';
 import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.ts';
 import { useReranker } from './useReranker.ts';
 import { useSearch, type SearchState } from './useSearch.ts';
@@ -28,7 +29,7 @@ export interface CurrentSearch {
 }
 
 export function useCurrentSearch(): CurrentSearch {
-  const { engine, settings, modelStatus, libraryRevision } = useEngine();
+  const { engine, settings, modelStatus, libraryRevision, lock } = useEngine();
   const [{ query, mode, documentIds }, setSearch] = useUrlSearch();
   const setQuery = useCallback((value: string) => setSearch({ query: value }), [setSearch]);
   const setMode = useCallback((value: SearchMode) => setSearch({ mode: value }), [setSearch]);
@@ -54,10 +55,24 @@ export function useCurrentSearch(): CurrentSearch {
   );
 
   const [filters, setFiltersState] = useState<Filters>(() => loadFilters());
-  const setFilters = useCallback((next: Filters) => {
-    setFiltersState(next);
-    saveFilters(next);
-  }, []);
+  const encrypted = lock !== undefined && lock !== 'plain';
+  const setFilters = useCallback(
+    (next: Filters) => {
+      setFiltersState(next);
+      if (!encrypted) saveFilters(next);
+    },
+    [encrypted],
+  );
+  // Locking, here or in another tab, drops the chips from memory.
+  const [seenLock, setSeenLock] = useState(lock);
+  if (lock !== seenLock) {
+    setSeenLock(lock);
+    if (lock === 'locked') setFiltersState(NO_FILTERS);
+  }
+  // An encrypted library's chips never stay in localStorage (those saved before the lock was on go too).
+  useEffect(() => {
+    if (encrypted) clearSavedFilters();
+  }, [encrypted]);
 
   const revision = `${libraryRevision}:${modelStatus?.state}`;
   const answer = useSearch(engine, query, mode, revision, documentIds, tuning, toSearchFilter(filters));
