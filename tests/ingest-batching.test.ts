@@ -215,6 +215,32 @@ describe('ingest batching', () => {
     expect(Math.max(...runs)).toBe(3);
   });
 
+  it('passages of several small files share model runs instead of one short run per file', async () => {
+    const runs: number[] = [];
+    const engine = await open(
+      'batch-shared-runs',
+      {},
+      {
+        wrap: (embedder) => {
+          const embedPassages = embedder.embedPassages.bind(embedder);
+          return Object.assign(embedder, {
+            embedPassages: (texts: string[], options?: Parameters<Embedder['embedPassages']>[1]) => {
+              runs.push(texts.length);
+              return embedPassages(texts, options);
+            },
+          });
+        },
+      },
+    );
+    const results = await engine.ingest(folder('shared', 40), () => undefined);
+    expect(results.every((r) => r.stage === 'done')).toBe(true);
+    const stats = await engine.stats();
+    expect(stats.vectors).toBe(stats.chunks);
+    // One file alone would give a run of its own few passages; shared, most runs are full.
+    expect(runs.length).toBeLessThan(40 / 4);
+    expect(Math.max(...runs)).toBe(32);
+  });
+
   it('a tab closed during a batch write loses that batch only: the rest is stored whole, and adding again fills the gap', async () => {
     const db = 'batch-crash';
     const first = await open(db);

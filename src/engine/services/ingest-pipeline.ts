@@ -134,6 +134,8 @@ class WriteBatch {
   embedder: Embedder | null | undefined;
   /** Why the batch has no vectors from some point on (the model broke). */
   note: string | undefined;
+  /** Passages lined up for the next model run: which document, which row of its vectors. */
+  pending: Array<{ whole: WholeFile; row: number }> = [];
 
   add(whole: WholeFile): void {
     this.wholes.push(whole);
@@ -337,13 +339,22 @@ export class IngestPipeline {
 
   /** The file queued right after `previous`, when it can join the batch (small, and not a duplicate within it). */
   private async nextInBatch(previous: QueuedFile, batch: WriteBatch): Promise<QueuedFile | undefined> {
-    const next = this.waiting.get(previous.ticket + 1);
-    if (!next || next.signal.aborted || next.file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) return undefined;
+    let next = this.waiting.get(previous.ticket + 1);
+    // Files cancelled while they waited end here, without splitting the batch.
+    while (next?.signal.aborted) {
+      this.take(next);
+      next.finish({ jobId: next.file.jobId, fileName: next.file.name, stage: 'cancelled', fraction: 1 });
+      next = this.waiting.get(next.ticket + 1);
+    }
+    if (!next || next.file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) return undefined;
     // A replacement is written as it is embedded (it swaps in at the end); it starts a batch of its own.
     if (next.file.onDuplicate === 'replace') return undefined;
     // A file the same as one in this batch waits for the batch to be stored, so the catalogue knows the first one.
-    const identity = await this.identify(next);
-    return batch.holds(identity) ? undefined : next;
+    try {
+      return batch.holds(await this.identify(next)) ? undefined : next;
+    } catch {
+      return undefined; // its own task reports why
+    }
   }
 
   /** What a file is known by for duplicates: its collection, its bytes' hash, its name and folder as stored. */
@@ -453,10 +464,12 @@ export class IngestPipeline {
         identity,
         document: { doc: newDoc, text: { text: parsed.text, blocks: parsed.blocks }, chunks, original: originalCopy },
       };
-      await this.embedWhole(whole, batch, signal);
+      // Passages of several small files share model runs: a page of a few passages alone would batch poorly.
+      const embedding = this.queueEmbedding(whole, batch);
+      await this.embedPending(batch, false);
       report({
         ...base,
-        stage: whole.document.vectors ? 'embedding' : 'indexing',
+        stage: embedding ? 'embedding' : 'indexing',
         fraction: 0.9,
         chunksDone: chunks.length,
         chunksTotal: chunks.length,
@@ -468,31 +481,49 @@ export class IngestPipeline {
     }
   }
 
-  /** Embeds a small document's chunks with the batch's embedder (fixed for the batch: model swaps wait for it). */
-  private async embedWhole(whole: WholeFile, batch: WriteBatch, signal: AbortSignal): Promise<void> {
-    const { model } = this.ctx;
-    if (batch.embedder === undefined) batch.embedder = model.embedder;
+  /**
+   * Lines up a small document's passages for the batch's embedder (fixed for the batch: model swaps wait for the
+   * queue); false when there is none.
+   */
+  private queueEmbedding(whole: WholeFile, batch: WriteBatch): boolean {
+    if (batch.embedder === undefined) batch.embedder = this.ctx.model.embedder;
+    const embedder = batch.embedder;
+    const { chunks } = whole.document;
+    if (!embedder || chunks.length === 0) return !!embedder;
+    const dims = embedder.model.dims;
+    whole.document.vectors = {
+      fingerprint: embedder.fingerprint,
+      dims,
+      vectors: new Float32Array(chunks.length * dims),
+    };
+    chunks.forEach((_, row) => batch.pending.push({ whole, row }));
+    return true;
+  }
+
+  /** Embeds the batch's waiting passages in model runs of the preferred size (the last one shorter when `all`). */
+  private async embedPending(batch: WriteBatch, all: boolean): Promise<void> {
     const embedder = batch.embedder;
     if (!embedder) return;
-    const texts = whole.document.chunks.map((c) => c.text);
     const size = embedBatchSize(embedder);
-    const vectors = new Float32Array(texts.length * embedder.model.dims);
-    try {
-      for (let from = 0; from < texts.length; from += size) {
-        vectors.set(
-          await embedder.embedPassages(texts.slice(from, from + size), { signal }),
-          from * embedder.model.dims,
-        );
+    const dims = embedder.model.dims;
+    while (batch.pending.length >= size || (all && batch.pending.length > 0)) {
+      const run = batch.pending.splice(0, size);
+      let vectors: Float32Array;
+      try {
+        vectors = await embedder.embedPassages(run.map(({ whole, row }) => whole.document.chunks[row].text));
+      } catch (error) {
+        // The model broke: keep indexing by keyword; the vectors come with the back-fill.
+        this.ctx.model.markFailed(error);
+        batch.embedder = null;
+        batch.note = `The model stopped working (${toErrorInfo(error).message}); vectors will be added when it is available again.`;
+        for (const { whole } of [...run, ...batch.pending]) whole.document.vectors = undefined;
+        batch.pending = [];
+        return;
       }
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      // The model broke: keep indexing by keyword; the vectors come with the back-fill.
-      model.markFailed(error);
-      batch.embedder = null;
-      batch.note = `The model stopped working (${toErrorInfo(error).message}); vectors will be added when it is available again.`;
-      return;
+      run.forEach(({ whole, row }, i) =>
+        whole.document.vectors?.vectors.set(vectors.subarray(i * dims, (i + 1) * dims), row * dims),
+      );
     }
-    whole.document.vectors = { fingerprint: embedder.fingerprint, dims: embedder.model.dims, vectors };
   }
 
   /**
@@ -500,6 +531,7 @@ export class IngestPipeline {
    * vector pages). When the batch write fails, each file is written on its own, so one bad file fails alone.
    */
   private async commit(batch: WriteBatch): Promise<void> {
+    await this.embedPending(batch, true);
     const wholes = batch.take().filter((whole) => {
       if (!whole.queued.signal.aborted) return true;
       const { file } = whole.queued;
