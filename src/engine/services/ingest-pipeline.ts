@@ -1,4 +1,5 @@
-// The ingest pipeline: parse → chunk → embed → store → index, one document at a time in the work queue; resuming
+// The ingest pipeline: parse → chunk → embed → store → index in the work queue, small files several to a write
+// transaction (a folder costs one write per batch, not several per file), large ones in chunk batches; resuming
 // documents a closed tab left half-written (from the chunks already stored); Retry of failed documents; and the
 // back-fill of vectors for chunks stored while the model was unavailable.
 //
