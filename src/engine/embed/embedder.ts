@@ -27,6 +27,8 @@ export interface Embedder {
   readonly defaultDtype?: ModelDtype;
   /** The WebGPU numeric self-check's verdict, when WebGPU was available. */
   readonly deviceCheck?: DeviceCheckVerdict;
+  /** Passages per model run that suit this backend and device (the ingest embeds batches of this size; default 32). */
+  readonly preferredBatchSize?: number;
   /** Tokens by the model's tokenizer, without special tokens. */
   countTokens(text: string): number;
   /**

@@ -8,12 +8,13 @@ import { DEFAULT_COLLECTION, collectionOf } from '../core/collections.ts';
 import type { DocumentRecord, Store } from '../store/store.ts';
 import type { Hit, IdFilter } from '../core/types.ts';
 import type { VectorSet } from './vector-set.ts';
+import { DocumentMap } from './document-map.ts';
 
 /** The persisted keyword index (see saveSnapshot): its pages live beside the vector index pages. */
 export const LEXICAL_SNAPSHOT = 'trove/lexical';
 
 export class LibraryCatalogue {
-  readonly docs = new Map<number, DocumentRecord>();
+  readonly docs = new DocumentMap();
   private readonly chunkDoc = new Map<number, number>();
   private readonly docChunks = new Map<number, number[]>();
   /** One keyword index per collection: document frequencies never mix collections. */

@@ -15,6 +15,11 @@ import type { WriterLock } from './writer-lock.ts';
 
 /** Quiet time after the last write before the keyword index is persisted. */
 const SNAPSHOT_DELAY_MS = 2_000;
+/**
+ * A snapshot costs time in proportion to the library: the next one waits at least this many times as long as the
+ * last one took, so files added one by one with pauses between them spend at most a tenth of the time on it.
+ */
+const SNAPSHOT_SPACING = 10;
 
 export interface CrossTabParts {
   library: LibraryHandle;
@@ -42,6 +47,8 @@ export class CrossTabSync {
   /** Why this tab can no longer write, once it cannot. */
   private staleMessage: string | undefined;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last keyword index snapshot ended, and how long it took. */
+  private lastSnapshot = { endedAt: 0, tookMs: 0 };
   private readonly events = new Listeners<LibraryEvent>();
 
   constructor(private readonly parts: CrossTabParts) {}
@@ -153,12 +160,19 @@ export class CrossTabSync {
    */
   private scheduleSnapshot(): void {
     clearTimeout(this.snapshotTimer);
+    const { endedAt, tookMs } = this.lastSnapshot;
+    const quiet = this.parts.snapshotDelayMs ?? SNAPSHOT_DELAY_MS;
+    const delay = Math.max(quiet, endedAt + SNAPSHOT_SPACING * tookMs - Date.now());
     this.snapshotTimer = setTimeout(() => {
       if (this.parts.queue.size > 0) return this.scheduleSnapshot(); // still busy: wait for the next pause
       void this.parts.queue
-        .enqueue(() => this.parts.catalogue.saveSnapshot(this.parts.library.content(), this.knownVersion))
+        .enqueue(async () => {
+          const started = Date.now();
+          await this.parts.catalogue.saveSnapshot(this.parts.library.content(), this.knownVersion);
+          this.lastSnapshot = { endedAt: Date.now(), tookMs: Date.now() - started };
+        })
         .catch(() => undefined); // only a cost: the next start reads the terms instead
-    }, this.parts.snapshotDelayMs ?? SNAPSHOT_DELAY_MS);
+    }, delay);
     (this.snapshotTimer as { unref?: () => void }).unref?.();
   }
 }

@@ -7,6 +7,7 @@ export type ExclusiveRunner = <T>(task: () => Promise<T>) => Promise<T>;
 export class WorkQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  private tickets = 0;
 
   constructor(private readonly runExclusive: ExclusiveRunner) {}
 
@@ -15,19 +16,39 @@ export class WorkQueue {
     return this.waiting;
   }
 
+  /**
+   * The place in line of the task queued last (1, 2, …): two tasks with consecutive tickets have nothing queued
+   * between them, so one may do the other's work without overtaking anything.
+   */
+  get lastTicket(): number {
+    return this.tickets;
+  }
+
   /** Queues a task; its result (or error) is the returned promise's. A failed task never blocks later ones. */
   enqueue<T>(task: () => Promise<T>): Promise<T> {
-    this.waiting++;
-    const run = this.tail.then(() => this.runExclusive(task));
-    const settled = run.finally(() => {
-      this.waiting--;
-    });
-    this.tail = settled.catch(() => undefined);
-    return settled;
+    return this.line(() => this.runExclusive(task));
+  }
+
+  /**
+   * Queues a task that is dropped when its turn comes and `done` says an earlier task did its work: then it takes
+   * no writer lock and no catch-up (a folder's files are taken in batches by the first file's task).
+   */
+  enqueueUnless(done: () => boolean, task: () => Promise<void>): Promise<void> {
+    return this.line(() => (done() ? Promise.resolve() : this.runExclusive(task)));
   }
 
   /** Resolves once every task queued so far has finished. */
   whenIdle(): Promise<void> {
     return this.tail.then(() => undefined);
+  }
+
+  private line<T>(run: () => Promise<T>): Promise<T> {
+    this.tickets++;
+    this.waiting++;
+    const settled = this.tail.then(run).finally(() => {
+      this.waiting--;
+    });
+    this.tail = settled.catch(() => undefined);
+    return settled;
   }
 }

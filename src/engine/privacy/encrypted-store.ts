@@ -38,6 +38,7 @@ import type {
   Store,
   StoredIndex,
   VectorBatch,
+  WholeDocument,
 } from '../store/store.ts';
 import type { TextBlock } from '../core/types.ts';
 import {
@@ -228,6 +229,28 @@ export class EncryptedStore implements Store {
     if (stored.some((id, i) => id !== ids[i]))
       throw new TroveError('INTERNAL', 'The store did not keep the reserved chunk ids.');
     return stored;
+  }
+
+  /**
+   * Writes the documents one at a time (sealing a chunk binds it to its document's id, which only the write that
+   * creates the document knows); when one fails, those this call created are removed again, so the batch is kept
+   * whole or not at all, as in one transaction.
+   */
+  async addDocuments(documents: readonly WholeDocument[]): Promise<Array<{ docId: number; chunkIds: number[] }>> {
+    const written: Array<{ docId: number; chunkIds: number[] }> = [];
+    try {
+      for (const { doc, text, chunks, vectors, original } of documents) {
+        const docId = await this.createDocument(doc, text);
+        written.push({ docId, chunkIds: [] });
+        if (original) await this.putOriginal({ ...original, docId });
+        if (chunks.length > 0) written[written.length - 1].chunkIds = await this.addChunks(docId, chunks, vectors);
+        await this.markReady(docId, chunks.length);
+      }
+      return written;
+    } catch (error) {
+      for (const { docId } of written) await this.inner.deleteDocument(docId).catch(() => undefined);
+      throw error;
+    }
   }
 
   async addVectors(batch: VectorBatch): Promise<void> {

@@ -1,4 +1,5 @@
-// The ingest pipeline: parse → chunk → embed → store → index, one document at a time in the work queue; resuming
+// The ingest pipeline: parse → chunk → embed → store → index in the work queue, small files several to a write
+// transaction (a folder costs one write per batch, not several per file), large ones in chunk batches; resuming
 // documents a closed tab left half-written (from the chunks already stored); Retry of failed documents; and the
 // back-fill of vectors for chunks stored while the model was unavailable.
 //
@@ -15,9 +16,17 @@ import { MAX_RESUME_ATTEMPTS } from '../core/limits.ts';
 import { documentLanguage, termsOf } from '../ingest/document-language.ts';
 import type { ParseContext } from '../ingest/file-parsing.ts';
 import type { ActiveModel } from '../library/active-model.ts';
-import { DEFAULT_COLLECTION, collectionOf } from '../core/collections.ts';
+import { DEFAULT_COLLECTION } from '../core/collections.ts';
 import { readCollections } from '../library/collections.ts';
-import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store } from '../store/store.ts';
+import type {
+  ChunkRecord,
+  DocumentRecord,
+  NewChunk,
+  NewDocument,
+  OriginalFile,
+  Store,
+  WholeDocument,
+} from '../store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from '../core/types.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { redactForIndex, redactorFor } from '../privacy/redaction-settings.ts';
@@ -30,8 +39,21 @@ const ORIGINAL_TYPES: Partial<Record<DocumentFormat, string>> = {
   text: 'text/plain',
 };
 
-/** Chunks embedded and written per transaction: large enough to batch well, small enough to cancel quickly. */
+/**
+ * Chunks embedded per model run, and of a large document written per transaction, unless the embedder prefers
+ * another size: large enough to batch well, small enough to cancel quickly.
+ */
 const BATCH_SIZE = 32;
+/** A write batch of small documents ends after this many bytes of files… */
+const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
+/** …or this much work, so that a crash loses at most about a second of it. */
+const WRITE_BATCH_MS = 750;
+/** Larger documents are written as they are embedded, in chunk batches: their progress shows, and they resume. */
+const WHOLE_DOCUMENT_MAX_CHUNKS = 128;
+const WHOLE_DOCUMENT_MAX_BYTES = 1024 * 1024;
+const KEYWORD_ONLY_NOTE = 'Keyword search only for now: vectors will be added when the model loads.';
+/** Redacts only a name and folder (see identify). */
+const EMPTY_DOCUMENT: ParsedDocument = { format: 'text', text: '', blocks: [] };
 
 export type ParseFn = (
   data: Uint8Array,
@@ -62,11 +84,91 @@ export interface IngestContext {
 
 type Report = (progress: IngestProgress) => void;
 
+/** A file waiting for its turn in the work queue. */
+interface QueuedFile {
+  file: FileInput;
+  signal: AbortSignal;
+  report: Report;
+  /** Reports the final progress and resolves the file's promise. */
+  finish: (final: IngestProgress) => void;
+  /** Its task's place in the work queue (see WorkQueue.lastTicket). */
+  ticket: number;
+  /** Taken by a task (its own, or the one whose batch it joined). */
+  taken: boolean;
+  identity?: FileIdentity;
+}
+
+interface FileIdentity {
+  collection: string;
+  sha256: string;
+  /** Name and folder as they will be stored (redacted when redaction is on). */
+  name: string;
+  folder?: string;
+}
+
+type OriginalCopy = Omit<OriginalFile, 'docId'>;
+
+/** A small document ready to be written whole with its batch. */
+interface WholeFile {
+  queued: QueuedFile;
+  identity: FileIdentity;
+  document: WholeDocument;
+}
+
+/** A parsed, chunked document too large for a write batch. */
+interface LargeDocument {
+  newDoc: NewDocument;
+  parsed: ParsedDocument;
+  drafts: ChunkDraft[];
+  original?: OriginalCopy;
+}
+
+type PreparedStep =
+  { kind: 'finished' } | { kind: 'whole'; whole: WholeFile } | { kind: 'large'; large: LargeDocument };
+
+/** Small documents prepared for one write transaction. */
+class WriteBatch {
+  private wholes: WholeFile[] = [];
+  private keys = new Set<string>();
+  bytes = 0;
+  /** The embedder of the whole batch: chosen at its first document (undefined until then), null when none. */
+  embedder: Embedder | null | undefined;
+  /** Why the batch has no vectors from some point on (the model broke). */
+  note: string | undefined;
+  /** Passages lined up for the next model run: which document, which row of its vectors. */
+  pending: Array<{ whole: WholeFile; row: number }> = [];
+
+  add(whole: WholeFile): void {
+    this.wholes.push(whole);
+    this.bytes += whole.queued.file.data.byteLength;
+    for (const key of identityKeys(whole.identity)) this.keys.add(key);
+  }
+
+  /** Whether a document of the batch has the same content, or the same name in the same folder. */
+  holds(identity: FileIdentity): boolean {
+    return identityKeys(identity).some((key) => this.keys.has(key));
+  }
+
+  take(): WholeFile[] {
+    const wholes = this.wholes;
+    this.wholes = [];
+    this.keys = new Set();
+    this.bytes = 0;
+    return wholes;
+  }
+}
+
+function identityKeys({ collection, sha256, name, folder }: FileIdentity): string[] {
+  return [`${collection}\u0000${sha256}`, `${collection}\u0000${folder ?? ''}\u0000${name}`];
+}
+
 export class IngestPipeline {
   private readonly jobs = new Map<string, AbortController>();
   private readonly jobDoc = new Map<string, number>();
   /** Documents being resumed or retried (queued or running), so none is queued twice. */
   private readonly resuming = new Set<number>();
+  /** Files whose task has not started, by ticket. */
+  private readonly waiting = new Map<number, QueuedFile>();
 
   constructor(private readonly ctx: IngestContext) {}
 
@@ -79,21 +181,42 @@ export class IngestPipeline {
         const controller = new AbortController();
         this.jobs.set(file.jobId, controller);
         report({ jobId: file.jobId, fileName: file.name, stage: 'queued', fraction: 0 });
-        return this.ctx.queue
-          .enqueue(() => this.ingestFile(file, controller.signal, report))
-          .catch((error: unknown) => {
-            // The task never ran (library stale, lock refused): the file fails with the reason.
-            this.jobs.delete(file.jobId);
-            const final: IngestProgress = {
-              jobId: file.jobId,
-              fileName: file.name,
-              stage: 'failed',
-              fraction: 1,
-              error: toErrorInfo(error),
-            };
-            report(final);
-            return final;
-          });
+        return new Promise<IngestProgress>((resolve) => {
+          const queued: QueuedFile = {
+            file,
+            signal: controller.signal,
+            report,
+            ticket: 0,
+            taken: false,
+            finish: (final) => {
+              this.jobs.delete(file.jobId);
+              this.jobDoc.delete(file.jobId);
+              report(final);
+              resolve(final);
+            },
+          };
+          // Each file has its place in the queue; the task of the first file of a run takes the files after it
+          // into its write batch, and their own tasks are then dropped.
+          this.ctx.queue
+            .enqueueUnless(
+              () => queued.taken,
+              () => this.ingestFrom(queued),
+            )
+            .catch((error: unknown) => {
+              // The task never ran (library stale, lock refused): the file fails with the reason.
+              if (queued.taken) return;
+              this.take(queued);
+              queued.finish({
+                jobId: file.jobId,
+                fileName: file.name,
+                stage: 'failed',
+                fraction: 1,
+                error: toErrorInfo(error),
+              });
+            });
+          queued.ticket = this.ctx.queue.lastTicket;
+          this.waiting.set(queued.ticket, queued);
+        });
       }),
     );
   }
@@ -136,9 +259,10 @@ export class IngestPipeline {
     try {
       for (const docId of [...catalogue.docs.keys()]) {
         const missing = catalogue.chunksOf(docId).filter((id) => !vectors.has(id));
-        for (let from = 0; from < missing.length; from += BATCH_SIZE) {
+        const size = embedBatchSize(embedder);
+        for (let from = 0; from < missing.length; from += size) {
           if (model.embedder !== embedder || catalogue.vectors !== vectors || !catalogue.docs.has(docId)) return;
-          const chunks = await store.getChunks(missing.slice(from, from + BATCH_SIZE));
+          const chunks = await store.getChunks(missing.slice(from, from + size));
           if (chunks.length === 0) continue;
           let data: Float32Array;
           try {
@@ -177,11 +301,84 @@ export class IngestPipeline {
     };
   }
 
-  private async ingestFile(file: FileInput, signal: AbortSignal, report: Report): Promise<IngestProgress> {
-    const { catalogue, model } = this.ctx;
-    const store = this.ctx.store();
+  private take(queued: QueuedFile): void {
+    queued.taken = true;
+    this.waiting.delete(queued.ticket);
+  }
+
+  /**
+   * Ingests `first` and the files queued right after it, while they are small: their documents, text, chunks,
+   * vectors and originals are written in one transaction per batch (bounded by bytes and time, so a crash loses
+   * at most one batch: its files are simply not there, and adding the folder again skips the ones that are). A large
+   * document is written as it is embedded, in chunk batches, and resumes from them after a crash.
+   */
+  private async ingestFrom(first: QueuedFile): Promise<void> {
+    const started = Date.now();
+    const batch = new WriteBatch();
+    const collections = new Set((await readCollections(this.ctx.store())).map((c) => c.id));
+    let queued: QueuedFile | undefined = first;
+    try {
+      while (queued) {
+        this.take(queued);
+        const step = await this.prepareFile(queued, collections, batch);
+        if (step.kind === 'whole') batch.add(step.whole);
+        else if (step.kind === 'large') {
+          await this.commit(batch);
+          await this.ingestLarge(queued, step.large);
+          break;
+        }
+        if (batch.bytes >= WRITE_BATCH_BYTES || Date.now() - started >= WRITE_BATCH_MS) break;
+        queued = await this.nextInBatch(queued, batch);
+      }
+      await this.commit(batch);
+    } catch (error) {
+      // Only a failure outside one file's work (the store went away) gets here: the batch's files fail with it.
+      for (const whole of batch.take()) whole.queued.finish(failed(whole.queued.file, error));
+      if (!first.taken) throw error;
+    }
+  }
+
+  /** The file queued right after `previous`, when it can join the batch (small, and not a duplicate within it). */
+  private async nextInBatch(previous: QueuedFile, batch: WriteBatch): Promise<QueuedFile | undefined> {
+    let next = this.waiting.get(previous.ticket + 1);
+    // Files cancelled while they waited end here, without splitting the batch.
+    while (next?.signal.aborted) {
+      this.take(next);
+      next.finish({ jobId: next.file.jobId, fileName: next.file.name, stage: 'cancelled', fraction: 1 });
+      next = this.waiting.get(next.ticket + 1);
+    }
+    if (!next || next.file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) return undefined;
+    // A replacement is written as it is embedded (it swaps in at the end); it starts a batch of its own.
+    if (next.file.onDuplicate === 'replace') return undefined;
+    // A file the same as one in this batch waits for the batch to be stored, so the catalogue knows the first one.
+    try {
+      return batch.holds(await this.identify(next)) ? undefined : next;
+    } catch {
+      return undefined; // its own task reports why
+    }
+  }
+
+  /** What a file is known by for duplicates: its collection, its bytes' hash, its name and folder as stored. */
+  private async identify(queued: QueuedFile): Promise<FileIdentity> {
+    if (queued.identity) return queued.identity;
+    const { file } = queued;
+    const redactor = redactorFor(this.ctx.settings(), file);
+    // A redacted document is stored under its redacted name and folder: compare like with like.
+    const place = redactor ? redactForIndex(redactor, EMPTY_DOCUMENT, file.name, file.folder) : file;
+    queued.identity = {
+      collection: file.collection ?? DEFAULT_COLLECTION,
+      sha256: await sha256Hex(file.data),
+      name: place.name,
+      folder: place.folder,
+    };
+    return queued.identity;
+  }
+
+  /** Checks, parses, redacts, chunks and (small documents) embeds a file; stores nothing. */
+  private async prepareFile(queued: QueuedFile, collections: Set<string>, batch: WriteBatch): Promise<PreparedStep> {
+    const { file, signal, report } = queued;
+    const { model } = this.ctx;
     const base = { jobId: file.jobId, fileName: file.name };
-    let docId: number | undefined;
     try {
       throwIfAborted(signal);
       const limitMB = this.ctx.settings().maxFileMB;
@@ -192,19 +389,16 @@ export class IngestPipeline {
           `“${file.name}” is ${size} MB; the limit is ${limitMB} MB (setting maxFileMB).`,
         );
       }
-      const collection = file.collection ?? DEFAULT_COLLECTION;
-      if (!(await readCollections(this.ctx.store())).some((c) => c.id === collection)) {
+      const identity = await this.identify(queued);
+      const { collection, sha256 } = identity;
+      if (!collections.has(collection)) {
         throw new TroveError('NOT_FOUND', `There is no collection “${collection}” to add “${file.name}” to.`);
       }
       // The same bytes are never embedded twice; another version of the same file waits for the user's choice.
-      const sha256 = await sha256Hex(file.data);
-      const duplicate = this.findDuplicate(collection, file, sha256);
-      if (
-        duplicate &&
-        file.onDuplicate !== 'keep-both' &&
-        !(duplicate.reason === 'same-name' && file.onDuplicate === 'replace')
-      ) {
-        const skipped: IngestProgress = {
+      const duplicate = this.findDuplicate(identity);
+      const replacing = duplicate?.reason === 'same-name' && file.onDuplicate === 'replace';
+      if (duplicate && file.onDuplicate !== 'keep-both' && !replacing) {
+        queued.finish({
           ...base,
           stage: 'skipped',
           fraction: 1,
@@ -213,9 +407,8 @@ export class IngestPipeline {
             duplicate.reason === 'same-content'
               ? `Skipped: same as “${duplicate.name}”, already in the library.`
               : `Another version of “${duplicate.name}” is in the library: replace it, or keep both.`,
-        };
-        report(skipped);
-        return skipped;
+        });
+        return { kind: 'finished' };
       }
       report({ ...base, stage: 'parsing', fraction: 0.02 });
       const original = await this.ctx.parse(new Uint8Array(file.data), file.name, file.type, signal, {
@@ -233,7 +426,7 @@ export class IngestPipeline {
       // PII redaction: from here on only the redacted text and name exist (stored, chunked, embedded, shown).
       const redactor = redactorFor(this.ctx.settings(), file);
       const redacted = redactor && redactForIndex(redactor, original, file.name, file.folder);
-      const parsed = redacted?.parsed ?? original;
+      const parsed = { ...(redacted?.parsed ?? original), language };
       // Wait for a model that is still loading, so chunks get their vectors in the same pass.
       await model.settled();
       throwIfAborted(signal);
@@ -252,41 +445,195 @@ export class IngestPipeline {
         modifiedAt: file.lastModified,
         folder: redacted ? redacted.folder : file.folder,
         language,
-        replaces: duplicate?.reason === 'same-name' && file.onDuplicate === 'replace' ? duplicate.id : undefined,
+        replaces: replacing ? duplicate.id : undefined,
         redactions: redacted?.summary,
       };
+      // Kept for the page view and "open original"; never for a redacted file (its bytes hold what redaction
+      // removed). Deleted with the document (same transaction).
+      const originalCopy: OriginalCopy | undefined =
+        this.ctx.settings().keepOriginals && !redacted
+          ? { name: file.name, type: file.type || ORIGINAL_TYPES[parsed.format] || '', bytes: file.data }
+          : undefined;
+      const drafts = await this.chunkText(parsed, model.embedder, signal);
+      const large: LargeDocument = { newDoc, parsed, drafts, original: originalCopy };
+      if (replacing || drafts.length > WHOLE_DOCUMENT_MAX_CHUNKS || file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) {
+        return { kind: 'large', large };
+      }
+      const chunks: NewChunk[] = drafts.map((draft) => ({ ...draft, terms: termsOf(draft.text, parsed) }));
+      const whole: WholeFile = {
+        queued,
+        identity,
+        document: { doc: newDoc, text: { text: parsed.text, blocks: parsed.blocks }, chunks, original: originalCopy },
+      };
+      // Passages of several small files share model runs: a page of a few passages alone would batch poorly.
+      const embedding = this.queueEmbedding(whole, batch);
+      await this.embedPending(batch, false);
+      report({
+        ...base,
+        stage: embedding ? 'embedding' : 'indexing',
+        fraction: 0.9,
+        chunksDone: chunks.length,
+        chunksTotal: chunks.length,
+      });
+      return { kind: 'whole', whole };
+    } catch (error) {
+      queued.finish(isAbort(error) ? { ...base, stage: 'cancelled', fraction: 1 } : failed(file, error));
+      return { kind: 'finished' };
+    }
+  }
+
+  /**
+   * Lines up a small document's passages for the batch's embedder (fixed for the batch: model swaps wait for the
+   * queue); false when there is none.
+   */
+  private queueEmbedding(whole: WholeFile, batch: WriteBatch): boolean {
+    if (batch.embedder === undefined) batch.embedder = this.ctx.model.embedder;
+    const embedder = batch.embedder;
+    const { chunks } = whole.document;
+    if (!embedder || chunks.length === 0) return !!embedder;
+    const dims = embedder.model.dims;
+    whole.document.vectors = {
+      fingerprint: embedder.fingerprint,
+      dims,
+      vectors: new Float32Array(chunks.length * dims),
+    };
+    chunks.forEach((_, row) => batch.pending.push({ whole, row }));
+    return true;
+  }
+
+  /** Embeds the batch's waiting passages in model runs of the preferred size (the last one shorter when `all`). */
+  private async embedPending(batch: WriteBatch, all: boolean): Promise<void> {
+    const embedder = batch.embedder;
+    if (!embedder) return;
+    const size = embedBatchSize(embedder);
+    const dims = embedder.model.dims;
+    while (batch.pending.length >= size || (all && batch.pending.length > 0)) {
+      const run = batch.pending.splice(0, size);
+      let vectors: Float32Array;
+      try {
+        vectors = await embedder.embedPassages(run.map(({ whole, row }) => whole.document.chunks[row].text));
+      } catch (error) {
+        // The model broke: keep indexing by keyword; the vectors come with the back-fill.
+        this.ctx.model.markFailed(error);
+        batch.embedder = null;
+        batch.note = `The model stopped working (${toErrorInfo(error).message}); vectors will be added when it is available again.`;
+        for (const { whole } of [...run, ...batch.pending]) whole.document.vectors = undefined;
+        batch.pending = [];
+        return;
+      }
+      run.forEach(({ whole, row }, i) =>
+        whole.document.vectors?.vectors.set(vectors.subarray(i * dims, (i + 1) * dims), row * dims),
+      );
+    }
+  }
+
+  /**
+   * Writes the batch's documents in one transaction, then brings them into memory and tells once (model status,
+   * vector pages). When the batch write fails, each file is written on its own, so one bad file fails alone.
+   */
+  private async commit(batch: WriteBatch): Promise<void> {
+    await this.embedPending(batch, true);
+    const wholes = batch.take().filter((whole) => {
+      if (!whole.queued.signal.aborted) return true;
+      const { file } = whole.queued;
+      whole.queued.finish({ jobId: file.jobId, fileName: file.name, stage: 'cancelled', fraction: 1 });
+      return false;
+    });
+    if (wholes.length === 0) return;
+    const written = await this.writeWhole(wholes, batch.note);
+    if (written.length === 0) return;
+    const { catalogue, model } = this.ctx;
+    const set = catalogue.vectors;
+    for (const { whole, docId, chunkIds } of written) {
+      const { doc, chunks, vectors } = whole.document;
+      catalogue.docs.set(docId, { ...doc, id: docId, status: 'ready', chunkCount: chunks.length });
+      chunkIds.forEach((id, i) => catalogue.addChunk(docId, id, chunks[i].terms));
+      if (vectors && set?.fingerprint === vectors.fingerprint) catalogue.addVectors(chunkIds, vectors.vectors, set);
+    }
+    model.refresh();
+    await this.ctx.vectorsChanged();
+    const keywordOnly = model.embedder ? undefined : KEYWORD_ONLY_NOTE;
+    for (const { whole, docId, note } of written) {
+      const { file } = whole.queued;
+      const count = whole.document.chunks.length;
+      whole.queued.finish({
+        jobId: file.jobId,
+        fileName: file.name,
+        documentId: docId,
+        stage: 'done',
+        fraction: 1,
+        chunksDone: count,
+        chunksTotal: count,
+        note:
+          [batch.note ?? (whole.document.vectors ? undefined : keywordOnly), note].filter(Boolean).join(' ') ||
+          undefined,
+      });
+    }
+  }
+
+  /** Stores whole documents: together, or one by one when that fails (dropping an original there is no room for). */
+  private async writeWhole(
+    wholes: WholeFile[],
+    note: string | undefined,
+  ): Promise<Array<{ whole: WholeFile; docId: number; chunkIds: number[]; note?: string }>> {
+    const store = this.ctx.store();
+    try {
+      const ids = await store.addDocuments(wholes.map((w) => w.document));
+      return wholes.map((whole, i) => ({ whole, ...ids[i] }));
+    } catch (error) {
+      if (wholes.length > 1) {
+        const written = [];
+        for (const whole of wholes) written.push(...(await this.writeWhole([whole], note)));
+        return written;
+      }
+      const [whole] = wholes;
+      // No room for the copy (a large PDF, little text) is no reason to fail the document: it is indexed without.
+      if (whole.document.original && error instanceof TroveError && error.code === 'STORAGE_FULL') {
+        whole.document.original = undefined;
+        const written = await this.writeWhole([whole], note);
+        return written.map((w) => ({ ...w, note: 'The original file was not kept: browser storage is full.' }));
+      }
+      whole.queued.finish(failed(whole.queued.file, error));
+      return [];
+    }
+  }
+
+  /** A large document: stored first, then chunk batches written as they are embedded (resumable from them). */
+  private async ingestLarge(queued: QueuedFile, large: LargeDocument): Promise<void> {
+    const { catalogue } = this.ctx;
+    const store = this.ctx.store();
+    const { file, signal, report } = queued;
+    const base = { jobId: file.jobId, fileName: file.name };
+    const { newDoc, parsed, drafts } = large;
+    let docId: number | undefined;
+    try {
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
       const id = docId;
-      // Kept for the page view and "open original"; never for a redacted file
-      // (its bytes hold what redaction removed). Deleted with the document (same transaction).
-      // No room for the copy (a large PDF, little text) is no reason to fail the document: it is indexed without.
       let originalNote: string | undefined;
-      if (this.ctx.settings().keepOriginals && !redacted) {
-        await store
-          .putOriginal({
-            docId: id,
-            name: file.name,
-            type: file.type || ORIGINAL_TYPES[parsed.format] || '',
-            bytes: file.data,
-          })
-          .catch((error: unknown) => {
-            if (!(error instanceof TroveError && error.code === 'STORAGE_FULL')) throw error;
-            originalNote = 'The original file was not kept: browser storage is full.';
-          });
+      if (large.original) {
+        await store.putOriginal({ docId: id, ...large.original }).catch((error: unknown) => {
+          if (!(error instanceof TroveError && error.code === 'STORAGE_FULL')) throw error;
+          originalNote = 'The original file was not kept: browser storage is full.';
+        });
       }
       this.jobDoc.set(file.jobId, id);
       catalogue.docs.set(id, { ...newDoc, id, status: 'ingesting', chunkCount: 0 });
-      const outcome = await this.indexDocument(id, { ...parsed, language }, signal, (done, total, embedding) =>
-        report({
-          ...base,
-          documentId: id,
-          stage: embedding ? 'embedding' : 'indexing',
-          fraction: 0.1 + 0.9 * (done / Math.max(1, total)),
-          chunksDone: done,
-          chunksTotal: total,
-        }),
+      const outcome = await this.indexDocument(
+        id,
+        parsed,
+        signal,
+        (done, total, embedding) =>
+          report({
+            ...base,
+            documentId: id,
+            stage: embedding ? 'embedding' : 'indexing',
+            fraction: 0.1 + 0.9 * (done / Math.max(1, total)),
+            chunksDone: done,
+            chunksTotal: total,
+          }),
+        drafts,
       );
-      const done: IngestProgress = {
+      queued.finish({
         ...base,
         documentId: id,
         stage: 'done',
@@ -294,27 +641,20 @@ export class IngestPipeline {
         chunksDone: outcome.chunks,
         chunksTotal: outcome.chunks,
         note: [outcome.note, originalNote].filter(Boolean).join(' ') || undefined,
-      };
-      report(done);
-      return done;
+      });
     } catch (error) {
-      const final: IngestProgress = {
-        ...base,
-        documentId: docId,
-        stage: isAbort(error) ? 'cancelled' : 'failed',
-        fraction: 1,
-      };
       if (docId !== undefined) {
         // Cancel means "don't add this file": remove what was stored. Any other error keeps the document.
         if (isAbort(error)) await this.forgetQuietly(docId);
         else await this.markFailed(docId, error);
       }
-      if (!isAbort(error)) final.error = toErrorInfo(error);
-      report(final);
-      return final;
-    } finally {
-      this.jobs.delete(file.jobId);
-      this.jobDoc.delete(file.jobId);
+      queued.finish({
+        ...base,
+        documentId: docId,
+        stage: isAbort(error) ? 'cancelled' : 'failed',
+        fraction: 1,
+        ...(isAbort(error) ? {} : { error: toErrorInfo(error) }),
+      });
     }
   }
 
@@ -441,29 +781,21 @@ export class IngestPipeline {
     parsed: { text: string; blocks: TextBlock[]; format: DocumentFormat; language?: string },
     signal: AbortSignal,
     onBatch: (done: number, total: number, embedding: boolean) => void,
+    chunked?: ChunkDraft[],
   ): Promise<{ chunks: number; note?: string }> {
     const { catalogue, model } = this.ctx;
     const store = this.ctx.store();
     // The embedder is fixed for the whole document: model swaps wait for the queue, so it stays valid.
     let embedder: Embedder | null = model.embedder;
     let note: string | undefined;
-    const budget = this.chunkBudget(embedder);
-    const counter = embedder;
-    const drafts = await this.ctx.chunk(
-      parsed as ParsedDocument,
-      {
-        maxTokens: budget,
-        overlapTokens: Math.min(this.ctx.settings().chunkOverlapTokens, Math.floor(budget / 2)),
-        countTokens: counter ? (text) => counter.countTokens(text) : estimateTokens,
-      },
-      signal,
-    );
+    const drafts = chunked ?? (await this.chunkText(parsed, embedder, signal));
+    const size = embedBatchSize(embedder);
     const from = await this.restoreStoredPrefix(docId, drafts);
     onBatch(from, drafts.length, !!embedder);
-    for (let start = from; start < drafts.length; start += BATCH_SIZE) {
+    for (let start = from; start < drafts.length; start += size) {
       throwIfAborted(signal);
       const batch: NewChunk[] = drafts
-        .slice(start, start + BATCH_SIZE)
+        .slice(start, start + size)
         .map((draft) => ({ ...draft, terms: termsOf(draft.text, parsed) }));
       let vectors: Float32Array | undefined;
       if (embedder) {
@@ -490,7 +822,7 @@ export class IngestPipeline {
       const set = catalogue.vectors;
       if (vectors && embedder && set?.fingerprint === embedder.fingerprint) catalogue.addVectors(ids, vectors, set);
       model.refresh();
-      onBatch(Math.min(start + BATCH_SIZE, drafts.length), drafts.length, !!embedder);
+      onBatch(Math.min(start + size, drafts.length), drafts.length, !!embedder);
     }
     const record = catalogue.docs.get(docId);
     const replaced = record?.replaces;
@@ -514,8 +846,26 @@ export class IngestPipeline {
     // From here the document is complete: nothing below may fail it (a failed page write only costs a rebuild).
     await this.ctx.vectorsChanged();
     model.refresh();
-    if (!note && !model.embedder) note = 'Keyword search only for now: vectors will be added when the model loads.';
+    if (!note && !model.embedder) note = KEYWORD_ONLY_NOTE;
     return { chunks: drafts.length, note };
+  }
+
+  /** Chunks a document's text for the embedder in use (its tokenizer and token budget). */
+  private chunkText(
+    parsed: { text: string; blocks: TextBlock[]; format: DocumentFormat; language?: string },
+    embedder: Embedder | null,
+    signal: AbortSignal,
+  ): ChunkDraft[] | Promise<ChunkDraft[]> {
+    const budget = this.chunkBudget(embedder);
+    return this.ctx.chunk(
+      parsed as ParsedDocument,
+      {
+        maxTokens: budget,
+        overlapTokens: Math.min(this.ctx.settings().chunkOverlapTokens, Math.floor(budget / 2)),
+        countTokens: embedder ? (text) => embedder.countTokens(text) : estimateTokens,
+      },
+      signal,
+    );
   }
 
   /**
@@ -543,14 +893,16 @@ export class IngestPipeline {
     return stored.length;
   }
 
-  /** A document of the collection with the same bytes, or else with the same name and folder. */
-  private findDuplicate(collection: string, file: FileInput, sha256: string): IngestProgress['duplicateOf'] {
-    let sameName: DocumentRecord | undefined;
-    for (const doc of this.ctx.catalogue.docs.values()) {
-      if (collectionOf(doc) !== collection || doc.replaces !== undefined) continue;
-      if (doc.sha256 === sha256) return { id: doc.id, name: doc.name, reason: 'same-content' };
-      if (doc.name === file.name && (doc.folder ?? '') === (file.folder ?? '')) sameName = doc;
-    }
+  /** A document of the collection with the same bytes, or else with the same name and folder (map lookups). */
+  private findDuplicate(identity: FileIdentity): IngestProgress['duplicateOf'] {
+    const { docs } = this.ctx.catalogue;
+    const { collection, sha256, name, folder } = identity;
+    const sameContent = docs.withContent(collection, sha256).find((doc) => doc.replaces === undefined);
+    if (sameContent) return { id: sameContent.id, name: sameContent.name, reason: 'same-content' };
+    const sameName = docs
+      .atPlace(collection, folder, name)
+      .filter((doc) => doc.replaces === undefined)
+      .at(-1);
     return sameName && { id: sameName.id, name: sameName.name, reason: 'same-name' };
   }
 
@@ -609,6 +961,14 @@ export class IngestPipeline {
       );
     }
   }
+}
+
+function embedBatchSize(embedder: Embedder | null): number {
+  return embedder?.preferredBatchSize ?? BATCH_SIZE;
+}
+
+function failed(file: FileInput, error: unknown): IngestProgress {
+  return { jobId: file.jobId, fileName: file.name, stage: 'failed', fraction: 1, error: toErrorInfo(error) };
 }
 
 async function sha256Hex(data: ArrayBuffer): Promise<string> {

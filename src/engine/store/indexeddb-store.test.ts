@@ -93,6 +93,54 @@ describe('IndexedDbStore', () => {
     expect(await store.allTerms()).toEqual([]);
   });
 
+  it('writes a batch of whole documents in one transaction with one change-log entry naming each', async () => {
+    const store = await IndexedDbStore.open('t-whole');
+    const before = await store.libraryVersion();
+    const vectorsBefore = await store.vectorsVersion();
+    const written = await store.addDocuments([
+      {
+        doc: { ...newDoc, name: 'a.md' },
+        text: { text: 'alpha one', blocks: [] },
+        chunks: [chunk('alpha one', 0)],
+        vectors: { fingerprint: 'm1', dims: 2, vectors: new Float32Array([1, 0]) },
+        original: { name: 'a.md', type: 'text/markdown', bytes: new ArrayBuffer(3) },
+      },
+      { doc: { ...newDoc, name: 'b.md' }, text: { text: 'beta two', blocks: [] }, chunks: [chunk('beta two', 0)] },
+    ]);
+    expect(written.map((w) => w.chunkIds.length)).toEqual([1, 1]);
+    expect(await store.libraryVersion()).toBe(before + 1);
+    expect(await store.vectorsVersion()).toBe(vectorsBefore + 1);
+    expect(await store.changesSince(before)).toEqual({
+      version: before + 1,
+      docIds: written.map((w) => w.docId),
+      settings: false,
+    });
+    const docs = await store.listDocuments();
+    expect(docs.map((d) => [d.name, d.status, d.chunkCount])).toEqual([
+      ['a.md', 'ready', 1],
+      ['b.md', 'ready', 1],
+    ]);
+    expect(await store.originalIds()).toEqual([written[0].docId]);
+    expect((await store.vectorBatchesOf(written[0].docId, 'm1'))[0].chunkIds).toEqual(
+      Uint32Array.from(written[0].chunkIds),
+    );
+  });
+
+  it('keeps nothing of a batch of whole documents when one of them cannot be written', async () => {
+    const store = await IndexedDbStore.open('t-whole-abort');
+    const before = await store.libraryVersion();
+    const bad = { ...chunk('b', 0), headingPath: [(() => 1) as unknown as string] };
+    await expect(
+      store.addDocuments([
+        { doc: newDoc, text: { text: 'a', blocks: [] }, chunks: [chunk('a', 0)] },
+        { doc: { ...newDoc, name: 'bad.md' }, text: { text: 'b', blocks: [] }, chunks: [bad] },
+      ]),
+    ).rejects.toBeInstanceOf(TroveError);
+    expect(await store.listDocuments()).toEqual([]);
+    expect(await store.allTerms()).toEqual([]);
+    expect(await store.libraryVersion()).toBe(before);
+  });
+
   it('deletes a document with all its chunks, terms and vectors', async () => {
     const store = await IndexedDbStore.open('t4');
     const keep = await store.createDocument(newDoc, { text: 'k', blocks: [] });

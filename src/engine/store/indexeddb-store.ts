@@ -16,6 +16,7 @@ import type {
   ResealedRecords,
   Store,
   VectorBatch,
+  WholeDocument,
 } from './store.ts';
 
 /** Settings key of the vectors version counter; the page row that records which version an index reflects. */
@@ -135,6 +136,48 @@ export class IndexedDbStore implements Store {
         }
         await logChange(tx, docId);
         return ids;
+      });
+    });
+  }
+
+  async addDocuments(documents: readonly WholeDocument[]): Promise<Array<{ docId: number; chunkIds: number[] }>> {
+    for (const { chunks, vectors } of documents) {
+      if (vectors && vectors.vectors.length !== chunks.length * vectors.dims) {
+        throw new TroveError('INVALID_ARGUMENT', `expected ${chunks.length} vectors of ${vectors.dims} dims`);
+      }
+    }
+    if (documents.length === 0) return [];
+    return this.guard(async () => {
+      const tx = this.db.transaction(
+        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'originals', 'settings', 'changes'],
+        'readwrite',
+      );
+      return abortOnError(tx, async () => {
+        const written: Array<{ docId: number; chunkIds: number[] }> = [];
+        let vectorsAdded = false;
+        for (const { doc, text, chunks, vectors, original } of documents) {
+          const record = { ...doc, status: 'ready', chunkCount: chunks.length } as DocumentRecord;
+          const docId = await tx.objectStore('documents').add(record);
+          await tx.objectStore('texts').put({ docId, ...text });
+          const chunkIds: number[] = [];
+          for (const { terms, ...chunk } of chunks) {
+            const id = await tx.objectStore('chunks').add({ ...chunk, docId } as ChunkRecord);
+            await tx.objectStore('terms').put({ chunkId: id, docId, terms: terms.join(' ') });
+            chunkIds.push(id);
+          }
+          if (vectors && chunkIds.length > 0) {
+            await tx.objectStore('vectors').add({ ...vectors, docId, chunkIds: Uint32Array.from(chunkIds) });
+            vectorsAdded = true;
+          }
+          if (original) await tx.objectStore('originals').put({ ...original, docId });
+          written.push({ docId, chunkIds });
+        }
+        if (vectorsAdded) await bumpCounter(tx.objectStore('settings'), VECTORS_VERSION_KEY);
+        await logChange(
+          tx,
+          written.map((w) => w.docId),
+        );
+        return written;
       });
     });
   }
@@ -360,8 +403,10 @@ export class IndexedDbStore implements Store {
       const docIds = new Set<number>();
       let settings = false;
       for (const row of rows) {
-        if (row.docId === SETTINGS_DOC) settings = true;
-        else docIds.add(row.docId);
+        for (const docId of row.docIds ?? [row.docId]) {
+          if (docId === SETTINGS_DOC) settings = true;
+          else docIds.add(docId);
+        }
       }
       return { version: current, docIds: [...docIds], settings };
     });
@@ -498,7 +543,7 @@ async function bumpCounter(settings: SettingsStore, key: string): Promise<number
   return next;
 }
 
-/** Bumps the library version and logs which document changed, in the caller's transaction; trims the log. */
+/** Bumps the library version and logs which documents changed, in the caller's transaction; trims the log. */
 async function logChange(
   tx: {
     objectStore(name: 'settings'): SettingsStore;
@@ -507,11 +552,13 @@ async function logChange(
       delete(range: IDBKeyRange): Promise<void>;
     };
   },
-  docId: number,
+  docIds: number | number[],
 ): Promise<void> {
   const version = await bumpCounter(tx.objectStore('settings'), LIBRARY_VERSION_KEY);
   const changes = tx.objectStore('changes');
-  await changes.put({ version, docId });
+  await changes.put(
+    Array.isArray(docIds) ? { version, docId: docIds[0] ?? SETTINGS_DOC, docIds } : { version, docId: docIds },
+  );
   if (version > CHANGE_LOG_LENGTH && version % 256 === 0)
     await changes.delete(IDBKeyRange.upperBound(version - CHANGE_LOG_LENGTH));
 }

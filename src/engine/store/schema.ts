@@ -30,6 +30,8 @@ export interface TroveDB extends DBSchema {
 export interface ChangeRow {
   version: number;
   docId: number;
+  /** Every document a batched write touched (docId is the first of them). */
+  docIds?: number[];
 }
 
 export interface PageRow {
@@ -38,7 +40,7 @@ export interface PageRow {
   bytes: Uint8Array;
 }
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -68,6 +70,9 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
   (db) => {
     db.createObjectStore('originals', { keyPath: 'docId' });
   },
+  // 4 → 5: a change-log row may name several documents (docIds: one row per batch of small files). Nothing to
+  // convert; the version step makes tabs running older code, which would read only docId, reload instead.
+  () => undefined,
 ];
 
 export function migrate(db: IDBPDatabase<TroveDB>, oldVersion: number, tx: UpgradeTransaction): void {

@@ -131,6 +131,15 @@ export interface ResealedRecords {
   >;
 }
 
+/** A small document written whole, already 'ready': its record, text, chunks with terms, vectors and original. */
+export interface WholeDocument {
+  doc: NewDocument;
+  text: Omit<DocumentText, 'docId'>;
+  chunks: NewChunk[];
+  vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>;
+  original?: Omit<OriginalFile, 'docId'>;
+}
+
 /** What changed since a library version: the documents to re-read ('gap' when the log no longer reaches back). */
 export type LibraryChanges = { version: number; docIds: number[]; settings: boolean } | { version: number; gap: true };
 
@@ -150,6 +159,12 @@ export interface Store {
    * so an interrupted ingest never leaves chunks without the vectors that were computed for them, or the reverse.
    */
   addChunks(docId: number, chunks: NewChunk[], vectors?: Omit<VectorBatch, 'docId' | 'chunkIds'>): Promise<number[]>;
+  /**
+   * Writes several small documents whole and 'ready' in ONE transaction with one change-log entry, so a folder of
+   * many files costs one write per batch; a crash keeps all of the batch or none of it. Returns, per document in
+   * order, its id and its chunks' ids.
+   */
+  addDocuments(documents: readonly WholeDocument[]): Promise<Array<{ docId: number; chunkIds: number[] }>>;
   /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
   addVectors(batch: VectorBatch): Promise<void>;
   markReady(docId: number, chunkCount: number): Promise<void>;

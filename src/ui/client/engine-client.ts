@@ -239,11 +239,10 @@ export async function ingestFiles(
   onProgress: (progress: IngestProgress) => void,
   maxFileMB: number,
 ): Promise<IngestProgress[]> {
-  const results: IngestProgress[] = [];
   const progress = Comlink.proxy(onProgress);
   runningIngests++;
   try {
-    return await sendOneByOne(engine, files, onProgress, progress, results, maxFileMB);
+    return await sendInGroups(engine, files, onProgress, progress, maxFileMB);
   } finally {
     runningIngests--;
   }
@@ -255,15 +254,20 @@ export function ingestRunning(): boolean {
   return runningIngests > 0;
 }
 
-async function sendOneByOne(
+/** Bytes of files handed to the engine in one call (a larger file goes alone)… */
+const GROUP_BYTES = 4 * 1024 * 1024;
+/** …and files per call. */
+const GROUP_FILES = 200;
+
+async function sendInGroups(
   engine: Engine,
   files: PendingFile[],
   onProgress: (progress: IngestProgress) => void,
   progress: (progress: IngestProgress) => void,
-  results: IngestProgress[],
   maxFileMB: number,
 ): Promise<IngestProgress[]> {
-  const fail = (jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
+  const results: IngestProgress[] = new Array<IngestProgress>(files.length);
+  const fail = (index: number, jobId: string, file: File, code: 'FILE_TOO_LARGE' | 'PARSE_FAILED', message: string) => {
     const failure: IngestProgress = {
       jobId,
       fileName: file.name,
@@ -272,14 +276,41 @@ async function sendOneByOne(
       error: { code, message },
     };
     onProgress(failure);
-    results.push(failure);
+    results[index] = failure;
   };
-  // One file at a time, in the order the user gave: its size is checked before a byte is read, and its buffer is
-  // transferred to the worker (not copied) and released before the next file is read. Memory stays bounded by the
-  // largest file, however many are dropped.
-  for (const { jobId, file, folder, textFields, collection, onDuplicate } of files) {
+  // Files go in groups, in the order the user gave: the engine writes many small files in one transaction, so it
+  // must have them together, and the next group is read while the engine works on the one before, so it never
+  // waits for the page. Each file's size is checked before a byte is read, and the buffers are transferred to the
+  // worker (not copied). Memory stays bounded by a few groups (or the largest file), however many are dropped.
+  const inFlight: Array<Promise<void>> = [];
+  let group: Array<{ index: number; input: FileInput }> = [];
+  let groupBytes = 0;
+  const send = async () => {
+    if (group.length === 0) return;
+    const sending = group;
+    group = [];
+    groupBytes = 0;
+    // At most two groups with the engine: the one being ingested and the next.
+    if (inFlight.length >= 2) await inFlight.shift();
+    const inputs = sending.map((g) => g.input);
+    const done = engine
+      .ingest(
+        Comlink.transfer(
+          inputs,
+          inputs.map((input) => input.data),
+        ),
+        progress,
+      )
+      .then((out) => {
+        out.forEach((result, i) => (results[sending[i].index] = result));
+      });
+    done.catch(() => undefined); // awaited below; the failure is the caller's then
+    inFlight.push(done);
+  };
+  for (const [index, { jobId, file, folder, textFields, collection, onDuplicate }] of files.entries()) {
     if (file.size > maxFileMB * 1024 * 1024) {
       fail(
+        index,
         jobId,
         file,
         'FILE_TOO_LARGE',
@@ -291,7 +322,7 @@ async function sendOneByOne(
     try {
       data = await file.arrayBuffer();
     } catch (error) {
-      fail(jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
+      fail(index, jobId, file, 'PARSE_FAILED', `The browser could not read “${file.name}” (${errorMessage(error)}).`);
       continue;
     }
     const input: FileInput = { jobId, name: file.name, type: file.type, data, lastModified: file.lastModified };
@@ -299,9 +330,13 @@ async function sendOneByOne(
     if (textFields) input.textFields = textFields;
     if (collection !== undefined) input.collection = collection;
     if (onDuplicate !== undefined) input.onDuplicate = onDuplicate;
-    const [result] = await engine.ingest(Comlink.transfer([input], [data]), progress);
-    results.push(result);
+    if (groupBytes + data.byteLength > GROUP_BYTES) await send();
+    group.push({ index, input });
+    groupBytes += data.byteLength;
+    if (group.length >= GROUP_FILES) await send();
   }
+  await send();
+  for (const done of inFlight) await done;
   return results;
 }
 
