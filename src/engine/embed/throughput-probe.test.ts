@@ -87,6 +87,18 @@ describe('choosing the batch size', () => {
     expect(choice.batchSize).toBe(8);
   });
 
+  it('keeps the best size that worked when a larger batch fails (GPU memory), and fails when none works', async () => {
+    const clock = { t: 0 };
+    const embed: ProbeEmbed = async (texts, batchSize) => {
+      if ((batchSize ?? 16) >= 32) throw new Error('out of GPU memory');
+      clock.t += Math.ceil(texts.length / (batchSize ?? 16)) * 50 + texts.length * 2;
+    };
+    expect((await chooseBatchSize(embed, { budgetMs: 300, now: () => clock.t })).batchSize).toBe(16);
+    await expect(chooseBatchSize(embed, { budgetMs: 300, now: () => clock.t }, [32, 64])).rejects.toThrow(
+      'out of GPU memory',
+    );
+  });
+
   it('stops trying larger sizes once one size takes far longer than its budget', async () => {
     const clock = { t: 0 };
     const tried: number[] = [];

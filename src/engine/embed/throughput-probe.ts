@@ -2,6 +2,7 @@
 // gives the most. Published runs show the answer differs by machine (WASM beating WebGPU on integrated GPUs, GPUs
 // wanting large batches, CPUs flat past ~16), so it is measured rather than assumed. Every probe is bounded in
 // time: it stops after its budget, overshooting by at most one model run.
+import { isAbort } from '../core/errors.ts';
 import { probePassages } from './probe-passages.ts';
 
 /** Embeds texts with `batchSize` passages per model run (undefined: the embedder's default). */
@@ -84,7 +85,14 @@ export async function chooseBatchSize(
   let best: { size: number; rate: number } | undefined;
   for (const size of [...sizes].sort((a, b) => a - b)) {
     const started = budget.now();
-    const rate = await measureRate(embed, budget, size, size);
+    let rate: number;
+    try {
+      rate = await measureRate(embed, budget, size, size);
+    } catch (error) {
+      // A batch too big for the device (GPU memory): the sizes that worked decide; none worked, the load fails.
+      if (!best || isAbort(error)) throw error;
+      break;
+    }
     rates[size] = rate;
     if (!best || rate > best.rate * (1 + BATCH_GAIN_NEEDED)) best = { size, rate };
     if (budget.now() - started > 3 * budget.budgetMs) break;
