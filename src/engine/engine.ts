@@ -151,6 +151,7 @@ export class TroveEngine implements TroveApi {
       passages: () => catalogue.chunkCount, libraryPassages: () => catalogue.chunkCount,
       measureSpeed: (embedder) => embedSpeed(embedder, library.store, catalogue),
       deviceChecks: deviceChoices.deviceChecks, declinedChanges: deviceChoices.declinedChanges,
+      deviceSpeeds: deviceChoices.deviceSpeeds,
     }));
     this.pipeline = new IngestPipeline({
       store, catalogue, model, queue, settings, vectorsChanged, chunk: deps.chunk ?? chunkForIndex,

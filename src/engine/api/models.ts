@@ -37,6 +37,22 @@ export interface ModelStatus {
    * keeps running with the stored vectors' dtype until the user confirms the re-embed (confirmDtypeChange).
    */
   dtypeChange?: DtypeChange;
+  /** How the device and batch size were chosen: passages/s measured per device here (at this load or remembered). */
+  deviceSpeed?: DeviceSpeed;
+  /** While passages wait for vectors and embedding runs: its pace and the time left for those waiting. */
+  vectorProgress?: { passagesPerSecond: number; secondsLeft: number };
+}
+
+/** A device speed measurement (probe passages shaped like library chunks, each device's default batch). */
+export interface DeviceSpeed {
+  /** Passages per second by device measured; only the device in use when there was no choice to make. */
+  passagesPerSecond: Partial<Record<EmbedDevice, number>>;
+  /** Passages per model run in use (the fastest measured). */
+  batchSize: number;
+  /** ms since the epoch. */
+  measuredAt: number;
+  /** Read from this library's memory rather than measured at this load. */
+  remembered: boolean;
 }
 
 /** A pending dtype change and its cost: `passages` to re-embed at about `passagesPerSecond` (measured here). */

@@ -154,6 +154,8 @@ export interface WebGpuChoice<E> {
   verdict?: DeviceCheckVerdict;
   /** Why WASM is used although WebGPU was available, or why WebGPU is unverified. */
   note?: string;
+  /** With keepReference: the WASM embedder the check compared against (WebGPU's dtype), for the caller to reuse. */
+  reference?: E;
 }
 
 /**
@@ -170,6 +172,8 @@ export async function webGpuOrWasm<E extends CheckableEmbedder>(options: {
   wasm: (dtype: string | undefined, note: string) => Promise<E>;
   isAbort: (error: unknown) => boolean;
   now?: () => number;
+  /** Hand back the WASM reference after a passed check instead of disposing it (the speed probe may time it). */
+  keepReference?: boolean;
 }): Promise<WebGpuChoice<E>> {
   const { memory, key } = options;
   const remembered = await memory?.get(key).catch(() => undefined);
@@ -213,6 +217,7 @@ export async function webGpuOrWasm<E extends CheckableEmbedder>(options: {
   // Not awaited: the engine writes it through its work queue, which a long ingest may hold.
   void memory?.put(key, verdict).catch(() => undefined);
   if (verdict.passed) {
+    if (options.keepReference) return { embedder: gpu, device: 'webgpu', verdict, reference };
     await reference.dispose().catch(() => undefined);
     return { embedder: gpu, device: 'webgpu', verdict };
   }

@@ -3,6 +3,7 @@
 import type { EngineSettings } from '../api/settings.ts';
 import { OLLAMA_MODEL_PREFIX, isOllamaModelId } from '../models/effective-model.ts';
 import type { DeviceCheckMemory } from './device-self-check.ts';
+import type { DeviceSpeedMemory } from './device-speed.ts';
 import type { Embedder } from './embedder.ts';
 import { loadOllamaEmbedder, type OllamaEmbedderOptions } from './ollama-embedder.ts';
 import type { ModelDtype } from '../api/model-spec.ts';
@@ -21,6 +22,8 @@ export interface EmbedderLoadOptions {
   dtype?: ModelDtype;
   /** Where WebGPU self-check verdicts are remembered. */
   deviceChecks?: DeviceCheckMemory;
+  /** Where measured device speeds and batch sizes are remembered; absent: nothing is measured (defaults apply). */
+  deviceSpeeds?: DeviceSpeedMemory;
 }
 
 /** The app's transformers.js loader (the worker's, or a test's fixture loader). */

@@ -1,5 +1,6 @@
 // The Embedder interface: text in, L2-normalised vectors out. The engine sees only this; transformers.js stays behind it.
 import type { DeviceCheckVerdict } from './device-self-check.ts';
+import type { DeviceSpeedRecord } from './device-speed.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 export interface EmbedOptions {
@@ -27,8 +28,10 @@ export interface Embedder {
   readonly defaultDtype?: ModelDtype;
   /** The WebGPU numeric self-check's verdict, when WebGPU was available. */
   readonly deviceCheck?: DeviceCheckVerdict;
-  /** Passages per model run that suit this backend and device (the ingest embeds batches of this size; default 32). */
-  readonly preferredBatchSize?: number;
+  /** Passages per model run that measured fastest here; also embedPassages' default when no batchSize is given. */
+  preferredBatchSize?: number;
+  /** The device and batch size measurement in force (measured at this load or remembered), when one ran. */
+  readonly deviceSpeed?: DeviceSpeedRecord & { remembered: boolean };
   /** Tokens by the model's tokenizer, without special tokens. */
   countTokens(text: string): number;
   /**

@@ -21,7 +21,21 @@ import {
   errorText,
   type TransformersLoadOptions,
 } from '../models/transformers-runtime.ts';
-import { deviceCheckKey, webGpuOrWasm, type DeviceCheckMemory, type DeviceCheckVerdict } from './device-self-check.ts';
+import {
+  deviceCheckKey,
+  webGpuOrWasm,
+  type DeviceCheckMemory,
+  type DeviceCheckVerdict,
+  type WebGpuChoice,
+} from './device-self-check.ts';
+import {
+  chooseBySpeed,
+  deviceSpeedKey,
+  measuresDevices,
+  type DeviceSpeedMemory,
+  type DeviceSpeedRecord,
+} from './device-speed.ts';
+import { wasmThreadsHere } from '../models/wasm-threads.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 const QUERY_CACHE_SIZE = 64;
@@ -35,6 +49,8 @@ export const BATCH_LIMITS: Readonly<Record<EmbedDevice, { passages: number; toke
   webgpu: { passages: 32, tokens: 8192 },
 });
 const SELF_CHECK_TEXTS = ['How do search engines rank documents?', 'The cat sat on the warm mat.'];
+/** Timed embedding per speed measurement, ms: about six of them on a first load (two devices, four batch sizes). */
+export const SPEED_PROBE_BUDGET_MS = 300;
 
 export interface LoadEmbedderOptions extends TransformersLoadOptions {
   modelId: string;
@@ -46,6 +62,17 @@ export interface LoadEmbedderOptions extends TransformersLoadOptions {
   numThreads?: number;
   /** Remembers WebGPU numeric self-check verdicts (per model, revision, dtype, adapter); none: check at every load. */
   deviceChecks?: DeviceCheckMemory;
+  /** Remembers measured device speeds and batch sizes; none: nothing is measured and the defaults apply. */
+  deviceSpeeds?: DeviceSpeedMemory;
+  /** Timed embedding per speed measurement, ms (default SPEED_PROBE_BUDGET_MS). */
+  speedProbeMs?: number;
+}
+
+/** The browser (its user agent) or Node version: a speed measured in one says little about another. */
+function browserName(): string {
+  const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
+  if (nav?.userAgent) return nav.userAgent;
+  return typeof process !== 'undefined' ? `node ${process.version}` : 'unknown browser';
 }
 
 /** The thread count the WASM backend was configured with (ORT itself falls back to 1 without SharedArrayBuffer). */
@@ -141,23 +168,25 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
   };
 
   const { device, note } = await chooseDevice(options.device);
+  // Trusted only once its vectors agree with WASM's on this adapter (see device-self-check.ts).
+  const adapter = device === 'webgpu' ? await webGpuAdapterName() : 'no adapter';
+  const webgpuDtype = options.dtype ?? spec.dtype.webgpu;
+  const webGpuChecked = (keepReference: boolean) =>
+    webGpuOrWasm<TransformersEmbedder>({
+      key: deviceCheckKey({ repo: spec.repo, revision: spec.revision, dtype: webgpuDtype, adapter }),
+      memory: options.deviceChecks,
+      dims: spec.dims,
+      webgpu: () => create('webgpu', note),
+      wasm: (forced, why) => create('wasm', why, forced as ModelDtype | undefined),
+      isAbort,
+      keepReference,
+    });
   try {
     let embedder: TransformersEmbedder;
-    if (device === 'webgpu') {
-      // Trusted only once its vectors agree with WASM's on this adapter (see device-self-check.ts).
-      const dtype = options.dtype ?? spec.dtype.webgpu;
-      const choice = await webGpuOrWasm<TransformersEmbedder>({
-        key: deviceCheckKey({ repo: spec.repo, revision: spec.revision, dtype, adapter: await webGpuAdapterName() }),
-        memory: options.deviceChecks,
-        dims: spec.dims,
-        webgpu: () => create('webgpu', note),
-        wasm: (forced, why) => create('wasm', why, forced as ModelDtype | undefined),
-        isAbort,
-      });
-      embedder = choice.embedder;
-      if (choice.verdict) embedder.deviceCheck = choice.verdict;
-      if (choice.device === 'webgpu' && choice.note)
-        embedder.deviceNote = [embedder.deviceNote, choice.note].filter(Boolean).join('; ');
+    if (options.deviceSpeeds) {
+      embedder = await fastestEmbedder(options.deviceSpeeds);
+    } else if (device === 'webgpu') {
+      embedder = withWebGpuChoice(await webGpuChecked(false));
     } else {
       embedder = await create(device, note);
     }
@@ -166,6 +195,54 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
   } catch (error) {
     throw loadError(error, context);
   }
+
+  /** With Auto and an adapter, the faster of trusted WebGPU and WASM; on any device, the fastest batch size. */
+  async function fastestEmbedder(memory: DeviceSpeedMemory): Promise<TransformersEmbedder> {
+    const auto = measuresDevices(options.device, device);
+    const wasmDtype = options.dtype ?? spec.dtype.wasm;
+    const dtypes = auto
+      ? `webgpu:${webgpuDtype},wasm:${wasmDtype}`
+      : `${device}:${options.dtype ?? spec.dtype[device]}`;
+    const speedProbeMs = options.speedProbeMs ?? SPEED_PROBE_BUDGET_MS;
+    const choice = await chooseBySpeed<TransformersEmbedder>({
+      key: deviceSpeedKey({
+        repo: spec.repo,
+        revision: spec.revision,
+        dtypes,
+        adapter,
+        browser: browserName(),
+        threads: options.numThreads ?? wasmThreadsHere(),
+        requested: options.device,
+      }),
+      memory,
+      ...(auto ? { webgpu: () => webGpuChecked(true) } : {}),
+      wasm: async (reference) => {
+        // The self-check's reference runs WebGPU's dtype; WASM is timed as it would run (its own dtype).
+        if (reference?.dtype === wasmDtype) return reference;
+        await reference?.dispose().catch(() => undefined);
+        return create('wasm', undefined, wasmDtype);
+      },
+      single: async () => (device === 'webgpu' ? withWebGpuChoice(await webGpuChecked(false)) : create(device, note)),
+      budgetMs: speedProbeMs,
+      now: () => performance.now(),
+      isAbort,
+    });
+    const embedder = choice.embedder;
+    if (choice.webgpu) withWebGpuChoice({ ...choice.webgpu, embedder });
+    if (embedder.device === 'wasm' && choice.speed.note && !embedder.deviceNote)
+      embedder.deviceNote = choice.speed.note;
+    embedder.deviceSpeed = { ...choice.speed, remembered: choice.remembered };
+    return embedder;
+  }
+}
+
+/** Puts the WebGPU path's verdict and note on the embedder it chose. */
+function withWebGpuChoice(choice: WebGpuChoice<TransformersEmbedder>): TransformersEmbedder {
+  const embedder = choice.embedder;
+  if (choice.verdict) embedder.deviceCheck = choice.verdict;
+  if (choice.device === 'webgpu' && choice.note)
+    embedder.deviceNote = [embedder.deviceNote, choice.note].filter(Boolean).join('; ');
+  return embedder;
 }
 
 /** Embeds two texts and checks the vectors: right size, finite, non-zero, not identical. Returns the problem, if any. */
@@ -241,6 +318,10 @@ export class TransformersEmbedder implements Embedder {
   readonly defaultDtype: ModelDtype;
   /** The WebGPU numeric self-check's verdict (set by the loader when WebGPU was available). */
   deviceCheck?: DeviceCheckVerdict;
+  /** Passages per model run measured fastest here (set by the loader's speed probe); the default batch size. */
+  preferredBatchSize?: number;
+  /** The speed measurement in force (set by the loader). */
+  deviceSpeed?: DeviceSpeedRecord & { remembered: boolean };
   private readonly tokenizer: PreTrainedTokenizer;
   private readonly net: PreTrainedModel;
   private readonly maxTokens: number;
@@ -290,7 +371,7 @@ export class TransformersEmbedder implements Embedder {
   async embedPassages(texts: string[], options: EmbedOptions = {}): Promise<Float32Array> {
     const { signal, onProgress } = options;
     const limits = BATCH_LIMITS[this.device];
-    const batchSize = options.batchSize ?? limits.passages;
+    const batchSize = options.batchSize ?? this.preferredBatchSize ?? limits.passages;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new TroveError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`);
     }

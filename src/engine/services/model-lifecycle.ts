@@ -14,6 +14,9 @@ import { effectiveModelId } from '../models/effective-model.ts';
 import { getModelSpec } from '../models/model-registry.ts';
 import { isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DeviceCheckMemory } from '../embed/device-self-check.ts';
+import type { DeviceSpeedMemory } from '../embed/device-speed.ts';
+import { meteredEmbedder } from '../embed/metered-embedder.ts';
+import { addEmbedSample, vectorRate, type EmbedSample } from '../embed/vector-rate.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from '../models/dtype-choice.ts';
 import type { ModelDtype } from '../api/model-spec.ts';
@@ -39,6 +42,10 @@ export interface ModelLifecycleHooks {
   /** Passages per second of this embedder on a sample of the library's passages; undefined if not measurable. */
   measureSpeed?: (embedder: Embedder) => Promise<number | undefined>;
   deviceChecks?: DeviceCheckMemory;
+  /** Where measured device speeds and batch sizes are remembered (absent: none are measured). */
+  deviceSpeeds?: DeviceSpeedMemory;
+  /** Monotonic ms for the vector pace (default performance.now). */
+  now?: () => number;
   /** Dtype changes the user declined, kept across restarts (absent: this session only). */
   declinedChanges?: { has(key: string): boolean; add(key: string): void };
 }
@@ -51,11 +58,15 @@ export class ModelLifecycle implements ActiveModel {
   /** Bumped by every load and reset, so a load that finishes late is discarded. */
   private generation = 0;
   private readonly listeners = new Set<(status: ModelStatus) => void>();
+  /** The current embedder's recent passage calls: the pace shown while vectors are added in the background. */
+  private embedSamples: EmbedSample[] = [];
+  private readonly now: () => number;
 
   constructor(
     private readonly load: EmbedderLoader,
     private readonly hooks: ModelLifecycleHooks,
   ) {
+    this.now = hooks.now ?? (() => performance.now());
     this.statusValue = this.statusFor('idle');
   }
 
@@ -97,6 +108,7 @@ export class ModelLifecycle implements ActiveModel {
     };
     if (pin.dtype) options.dtype = pin.dtype;
     if (this.hooks.deviceChecks) options.deviceChecks = this.hooks.deviceChecks;
+    if (this.hooks.deviceSpeeds) options.deviceSpeeds = this.hooks.deviceSpeeds;
     const embedderLoading = this.loadPinned(options, pin, settings);
     this.embedderLoading = embedderLoading.then(
       () => undefined,
@@ -104,11 +116,20 @@ export class ModelLifecycle implements ActiveModel {
     );
     const loading = (async (): Promise<ModelStatus> => {
       try {
-        const embedder = await embedderLoading;
+        const loaded = await embedderLoading;
         if (!current()) {
-          void embedder.dispose(); // settings changed while loading
+          void loaded.dispose(); // settings changed while loading
           return this.statusValue;
         }
+        this.embedSamples = [];
+        // Every passage call (ingest, back-fill, re-embed) feeds the pace in the status.
+        const embedder = meteredEmbedder(
+          loaded,
+          (sample) => {
+            if (current()) this.embedSamples = addEmbedSample(this.embedSamples, sample);
+          },
+          this.now,
+        );
         this.embedderValue = embedder;
         await this.hooks.onLoaded(embedder, current);
         // Asked at once (the status reaches 'ready' with the question); the cost's time is measured after.
@@ -173,6 +194,7 @@ export class ModelLifecycle implements ActiveModel {
   /** Re-publishes the status with a fresh pending count and switch state. */
   refresh(): void {
     const status: ModelStatus = { ...this.statusValue, pendingVectors: this.hooks.pendingVectors() };
+    this.withVectorProgress(status);
     const previous = this.hooks.previousModel?.();
     if (previous) status.previousModelId = previous;
     else delete status.previousModelId;
@@ -307,9 +329,27 @@ export class ModelLifecycle implements ActiveModel {
         if (check.reason) status.deviceCheck.reason = check.reason;
       }
       if (this.pendingChange) status.dtypeChange = { ...this.pendingChange };
+      const speed = embedder.deviceSpeed;
+      if (speed) {
+        status.deviceSpeed = {
+          passagesPerSecond: { ...speed.passagesPerSecond },
+          batchSize: speed.batchSize,
+          measuredAt: speed.measuredAt,
+          remembered: speed.remembered,
+        };
+      }
+      this.withVectorProgress(status);
       if (this.pinNote) status.deviceNote = status.deviceNote ? `${status.deviceNote}; ${this.pinNote}` : this.pinNote;
     }
     return status;
+  }
+
+  /** Sets (or clears) the pace and time left of the vectors still waiting, from the embedder's recent calls. */
+  private withVectorProgress(status: ModelStatus): void {
+    const rate =
+      status.state === 'ready' ? vectorRate(this.embedSamples, status.pendingVectors, this.now()) : undefined;
+    if (rate) status.vectorProgress = rate;
+    else delete status.vectorProgress;
   }
 
   private publish(status: ModelStatus): void {

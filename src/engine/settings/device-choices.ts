@@ -1,12 +1,15 @@
 // What this library remembers about running models on this device, kept in its settings store so a restart neither
-// checks nor asks again: the WebGPU numeric self-check verdicts (by model, revision, dtype and adapter), and the
-// dtype changes the user declined.
+// checks, measures nor asks again: the WebGPU numeric self-check verdicts (by model, revision, dtype and adapter), the
+// measured device speeds and batch sizes (by model, dtypes, adapter and browser), and the dtype changes the user
+// declined.
 import type { DeviceCheckMemory, DeviceCheckVerdict } from '../embed/device-self-check.ts';
+import { parseDeviceSpeedRecord, type DeviceSpeedMemory } from '../embed/device-speed.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import type { Store } from '../store/store.ts';
 
 const DEVICE_CHECKS_KEY = 'device-checks';
 const DTYPE_DECLINES_KEY = 'dtype-declines';
+const DEVICE_SPEEDS_KEY = 'device-speeds';
 
 export interface DeviceChoiceParts {
   /** The content store while the library is open, else null. */
@@ -36,6 +39,9 @@ export class DeviceChoices {
   /** WebGPU self-check verdicts, kept in one store setting (written through the work queue). */
   readonly deviceChecks: DeviceCheckMemory;
 
+  /** Measured device speeds and batch sizes, kept in one store setting (read back field by field). */
+  readonly deviceSpeeds: DeviceSpeedMemory;
+
   constructor(private readonly parts: DeviceChoiceParts) {
     const read = async () =>
       (await parts.openStore()?.getSetting<Record<string, DeviceCheckVerdict>>(DEVICE_CHECKS_KEY)) ?? {};
@@ -45,6 +51,21 @@ export class DeviceChoices {
         parts.queue.enqueue(async () => {
           const all = await read();
           await parts.store().putSetting(DEVICE_CHECKS_KEY, { ...all, [key]: verdict });
+        }),
+    };
+    const readSpeeds = async (): Promise<Record<string, unknown>> => {
+      const stored = await parts.openStore()?.getSetting<unknown>(DEVICE_SPEEDS_KEY);
+      return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+    };
+    this.deviceSpeeds = {
+      get: async (key) => {
+        const all = await readSpeeds();
+        return Object.hasOwn(all, key) ? parseDeviceSpeedRecord(all[key]) : undefined;
+      },
+      put: (key, record) =>
+        parts.queue.enqueue(async () => {
+          const all = await readSpeeds();
+          await parts.store().putSetting(DEVICE_SPEEDS_KEY, { ...all, [key]: record });
         }),
     };
   }

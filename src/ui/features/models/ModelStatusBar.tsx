@@ -7,6 +7,7 @@ import { asClause, deviceName, plural, sourceName, sourcePhrase } from '../../co
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { ReembedProgress } from './ReembedProgress.tsx';
 import { DtypeChangePrompt } from './DtypeChangePrompt.tsx';
+import { deviceSpeedSummary, vectorPaceText } from './vector-pace.ts';
 import './device-trust.css';
 
 export function ModelStatusBar() {
@@ -16,6 +17,8 @@ export function ModelStatusBar() {
   const change = !startError && status?.state === 'ready' ? status.dtypeChange : undefined;
   // Passages without vectors from the current model.
   const pendingVectors = status?.pendingVectors ?? 0;
+  // How fast they are being added in the background, measured from the model's own calls.
+  const pace = vectorPaceText(status?.vectorProgress);
 
   const onRetry = async () => {
     if (!engine) return;
@@ -56,6 +59,7 @@ export function ModelStatusBar() {
         {pendingVectors > 0 && !status?.previousModelId && (
           <span className="model-status__pending" data-testid="pending-vectors">
             {plural(pendingVectors, 'passage')} waiting for vectors
+            {pace && <span data-testid="vector-pace"> · {pace}</span>}
           </span>
         )}
         {change && <DtypeChangePrompt change={change} onAnswer={onDtypeChange} />}
@@ -74,6 +78,7 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
         status.threads !== undefined ? `${status.threads} thread${status.threads === 1 ? '' : 's'}` : undefined,
         status.dims ? `${status.dims} dims` : undefined,
       ].filter(Boolean);
+      const speed = status.deviceSpeed ? deviceSpeedSummary(status.deviceSpeed, status.device) : undefined;
       return (
         <span className="model-status__line">
           <strong className="model-status__model">{status.modelId}</strong>
@@ -82,6 +87,11 @@ function StatusText({ status, retrying, onRetry }: { status: ModelStatus; retryi
               {detail}
             </span>
           ))}
+          {speed && (
+            <span className="chip" data-testid="device-speed" title={speed.title}>
+              {speed.chip}
+            </span>
+          )}
           {status.deviceCheck?.passed && (
             <span
               className="chip model-status__check"
