@@ -1,4 +1,4 @@
-// npm run bench -- folder [--files 200,2000] [--json] [--profile DIR] [--dist DIR] [--modes fixture,keyword]
+// npm run bench -- folder [--files 200,2000] [--json] [--profile DIR] [--dist DIR] [--modes fixture,keyword] [--skip-cli]
 // A generated manual-shaped folder (bench/manual-folder.ts, in a temp folder) added the way a person adds one: the
 // production build (VITE_TROVE_MODEL=local) in Chromium on a persistent profile (real, on-disk IndexedDB), through
 // the "Choose folder" input; once with the GloVe fixture model and once keyword-only (the model host unreachable,
@@ -43,6 +43,14 @@ interface BrowserRun {
   reopenS?: number;
   /** Of which: until the search box took the query. */
   reopenTypedS?: number;
+  /**
+   * Seconds per file over the first and the last tenth of the files (from the settled-job count polled each second):
+   * a cost per file that grows with the library shows here within one run.
+   */
+  perFileFirstTenthS?: number;
+  perFileLastTenthS?: number;
+  /** [seconds since the folder was chosen, jobs settled], one per poll. */
+  timeline: Array<[number, number]>;
   profiles?: string[];
 }
 
@@ -137,6 +145,14 @@ interface BrowserOptions {
   log: (line: string) => void;
 }
 
+/** Seconds per file while the settled count went from `from` to `to` (undefined when the timeline lacks either). */
+function secondsPerFile(timeline: Array<[number, number]>, from: number, to: number): number | undefined {
+  const at = (count: number) => timeline.find(([, settled]) => settled >= count)?.[0];
+  const start = from === 0 ? 0 : at(from);
+  const end = at(to);
+  return start === undefined || end === undefined || to === from ? undefined : (end - start) / (to - from);
+}
+
 async function runBrowser(o: BrowserOptions): Promise<BrowserRun> {
   const files = o.folder.pages.length;
   const profile = await mkdtemp(join(tmpdir(), 'trove-folder-profile-'));
@@ -156,7 +172,7 @@ async function runBrowser(o: BrowserOptions): Promise<BrowserRun> {
     await page
       .getByTestId('model-status')
       .and(page.locator(`[data-state="${o.mode === 'fixture' ? 'ready' : 'unavailable'}"]`))
-      .waitFor({ timeout: 180_000 });
+      .waitFor({ timeout: 600_000 }); // the model loads slowly on a busy machine
     if (o.profileDir) await probe.startProfiles();
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
@@ -165,10 +181,12 @@ async function runBrowser(o: BrowserOptions): Promise<BrowserRun> {
     let vectorsS: number | undefined;
     let shown = await readShown(page);
     let lastLog = 0;
+    const timeline: Array<[number, number]> = [];
     while (seconds() * 1000 < o.timeoutMs) {
       await new Promise((r) => setTimeout(r, POLL_MS));
       await probe.sampleHeaps();
       shown = await readShown(page);
+      timeline.push([Math.round(seconds() * 10) / 10, shown.jobsSettled]);
       if (seconds() - lastLog >= 15) {
         lastLog = seconds();
         o.log(
@@ -218,6 +236,9 @@ async function runBrowser(o: BrowserOptions): Promise<BrowserRun> {
       peakPageHeapMB: probe.peakPageHeap / MB,
       peakWorkerHeapMB: peakWorker / MB,
       profiles: profiles.length > 0 ? profiles : undefined,
+      perFileFirstTenthS: secondsPerFile(timeline, 0, Math.ceil(files / 10)),
+      perFileLastTenthS: secondsPerFile(timeline, files - Math.ceil(files / 10), files),
+      timeline,
     };
     if (!timedOut) {
       const reopen = await timeReopen(page, o.folder.pages[0]!.term);
@@ -361,6 +382,7 @@ export async function main(argv: string[]): Promise<void> {
       modes: { type: 'string', default: MODES.join(',') },
       seed: { type: 'string', default: '1' },
       'timeout-min': { type: 'string', default: '30' },
+      'skip-cli': { type: 'boolean', default: false },
     },
   });
   const sizes = values.files!.split(',').map(Number);
@@ -386,13 +408,15 @@ export async function main(argv: string[]): Promise<void> {
     for (const files of sizes) {
       const folder = await writeManualFolder(join(work, `manual-${files}`), files, seed);
       log(`${files} files, ${(folder.bytes / MB).toFixed(1)} MB generated in ${folder.dir}`);
-      const cli = await runCli(folder, work, timeoutMs);
+      const cli: CliRun = !values['skip-cli']
+        ? await runCli(folder, work, timeoutMs)
+        : { seconds: NaN, passages: NaN, ok: false, error: 'not run (--skip-cli)' };
       log(`  cli: ${cli.seconds.toFixed(1)} s${cli.ok ? `, ${cli.passages} passages` : ` FAILED ${cli.error}`}`);
       const browser: BrowserRun[] = [];
       for (const mode of modes) {
         const r = await runBrowser({ origin: host.url, folder, mode, timeoutMs, profileDir, log });
         log(
-          `  chromium ${mode}: keyword ${r.keywordS.toFixed(1)} s${r.vectorsS !== undefined ? `, vectors ${r.vectorsS.toFixed(1)} s` : ''}${r.timedOut ? ' (timed out)' : ''}, reopen ${f2(r.reopenS)} s (query typed at ${f2(r.reopenTypedS)} s)`,
+          `  chromium ${mode}: keyword ${r.keywordS.toFixed(1)} s${r.vectorsS !== undefined ? `, vectors ${r.vectorsS.toFixed(1)} s` : ''}${r.timedOut ? ' (timed out)' : ''}, reopen ${f2(r.reopenS)} s (query typed at ${f2(r.reopenTypedS)} s), s/file first tenth ${f3(r.perFileFirstTenthS)} last tenth ${f3(r.perFileLastTenthS)}`,
         );
         browser.push(r);
       }
