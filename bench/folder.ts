@@ -49,6 +49,8 @@ interface BrowserRun {
    */
   perFileFirstTenthS?: number;
   perFileLastTenthS?: number;
+  /** Requests for model files made while the folder was added (keyword-only: each one fails, as offline). */
+  modelRequests: number;
   /** [seconds since the folder was chosen, jobs settled], one per poll. */
   timeline: Array<[number, number]>;
   profiles?: string[];
@@ -174,6 +176,10 @@ async function runBrowser(o: BrowserOptions): Promise<BrowserRun> {
       .and(page.locator(`[data-state="${o.mode === 'fixture' ? 'ready' : 'unavailable'}"]`))
       .waitFor({ timeout: 600_000 }); // the model loads slowly on a busy machine
     if (o.profileDir) await probe.startProfiles();
+    let modelRequests = 0;
+    page.context().on('request', (request) => {
+      if (new URL(request.url()).pathname.includes('/models/')) modelRequests++;
+    });
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     await page.getByTestId('folder-input').setInputFiles(o.folder.dir);
@@ -238,6 +244,7 @@ async function runBrowser(o: BrowserOptions): Promise<BrowserRun> {
       profiles: profiles.length > 0 ? profiles : undefined,
       perFileFirstTenthS: secondsPerFile(timeline, 0, Math.ceil(files / 10)),
       perFileLastTenthS: secondsPerFile(timeline, files - Math.ceil(files / 10), files),
+      modelRequests,
       timeline,
     };
     if (!timedOut) {
@@ -416,7 +423,7 @@ export async function main(argv: string[]): Promise<void> {
       for (const mode of modes) {
         const r = await runBrowser({ origin: host.url, folder, mode, timeoutMs, profileDir, log });
         log(
-          `  chromium ${mode}: keyword ${r.keywordS.toFixed(1)} s${r.vectorsS !== undefined ? `, vectors ${r.vectorsS.toFixed(1)} s` : ''}${r.timedOut ? ' (timed out)' : ''}, reopen ${f2(r.reopenS)} s (query typed at ${f2(r.reopenTypedS)} s), s/file first tenth ${f3(r.perFileFirstTenthS)} last tenth ${f3(r.perFileLastTenthS)}`,
+          `  chromium ${mode}: keyword ${r.keywordS.toFixed(1)} s${r.vectorsS !== undefined ? `, vectors ${r.vectorsS.toFixed(1)} s` : ''}${r.timedOut ? ' (timed out)' : ''}, reopen ${f2(r.reopenS)} s (query typed at ${f2(r.reopenTypedS)} s), s/file first tenth ${f3(r.perFileFirstTenthS)} last tenth ${f3(r.perFileLastTenthS)}, ${r.modelRequests} model file requests`,
         );
         browser.push(r);
       }
