@@ -170,7 +170,9 @@ export const NORM_TOLERANCE = 1e-3;
 
 /**
  * The first row of `vectors` that search cannot use: a NaN or infinite component, or (for a model whose vectors
- * are L2-normalised) a norm away from 1, which would let one vector outrank every honest one.
+ * are L2-normalised) a norm away from 1, which would let one vector outrank every honest one. An all-zero row is
+ * allowed: a static model gives it to a passage with no word it knows (a nav bar of "Prev Up Next"), and it scores 0
+ * against every query, outranking nothing.
  */
 export function vectorProblem(
   vectors: Float32Array,
@@ -185,7 +187,7 @@ export function vectorProblem(
       squares += x * x;
     }
     const norm = Math.sqrt(squares);
-    if (normalized && Math.abs(norm - 1) > NORM_TOLERANCE)
+    if (normalized && norm !== 0 && Math.abs(norm - 1) > NORM_TOLERANCE)
       return { row, reason: `has length ${norm.toPrecision(6)}, not 1 (the model's vectors are normalised)` };
   }
   return undefined;
