@@ -58,12 +58,18 @@ export class LibraryOpening {
     library.store = content;
     await sync.startFrom(content);
     await indexes.load(content);
-    // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
+    // Keyword search works from here; the document list is read next, and the vectors load in the queue (they may
+    // need a rebuild, which writes pages).
     await this.parts.deviceChoices.load(content);
     await this.parts.startVectors(content);
-    // Resume half-written documents once the model has settled (ready, or unavailable: then by keyword only). Queued
-    // earlier, a long resume would hold the queue while the model's vectors wait to open behind it.
-    void this.parts.model.ensureLoaded().finally(() => void this.parts.resumeInterrupted().catch(() => undefined));
+    // Then the model, once the document list is in; half-written documents resume once the model has settled
+    // (ready, or unavailable: then by keyword only). Queued earlier, a long resume would hold the queue while the
+    // model's vectors wait to open behind it.
+    void indexes
+      .documents()
+      .catch(() => undefined)
+      .then(() => this.parts.model.ensureLoaded())
+      .finally(() => void this.parts.resumeInterrupted().catch(() => undefined));
   }
 
   private async open(overrides: Partial<EngineSettings>, requested: Partial<EngineSettings>): Promise<void> {
