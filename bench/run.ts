@@ -14,6 +14,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   'map-project': () => import('./map-project.ts'),
   soak: () => import('./soak.ts'),
   'library-backup': () => import('./library-backup.ts'),
+  reopen: () => import('./reopen.ts'),
 };
 
 const [suite, ...args] = process.argv.slice(2);
