@@ -8,6 +8,8 @@ import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embed
 import { TroveEngine } from '../src/engine/engine.ts';
 import { LEXICAL_SNAPSHOT } from '../src/engine/library/catalogue.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import type { DocumentRecord, Store } from '../src/engine/store/store.ts';
+import { TroveError } from '../src/engine/core/errors.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };
@@ -81,5 +83,42 @@ describe('reopening a library', () => {
         b.results.map((r) => [r.chunkId, r.scores.bm25]),
       );
     }
+  });
+
+  it('answers a keyword query before the document list is read, then lists every document', async () => {
+    const db = 'reopen-keyword-first';
+    const first = await open(db);
+    await first.ingest([file('apples.txt', notes('apple', 40)), file('pears.txt', notes('pear', 30))], () => undefined);
+    await expect.poll(() => snapshotVersion(db)).toBeGreaterThan(0);
+
+    // The store's document list is held back until released: counted when asked for and when answered.
+    let release = () => undefined as void;
+    const held = new Promise<void>((done) => (release = done));
+    const reads = { asked: 0, answered: 0 };
+    const spied = (store: Store): Store =>
+      Object.assign(Object.create(store) as Store, {
+        listDocuments: async (): Promise<DocumentRecord[]> => {
+          reads.asked++;
+          await held;
+          const docs = await store.listDocuments();
+          reads.answered++;
+          return docs;
+        },
+      });
+    const second = new TroveEngine({
+      openStore: async ({ onStale }) => spied(await IndexedDbStore.open(db, { onStale })),
+      loadEmbedder: () => Promise.reject(new TroveError('MODEL_UNAVAILABLE', 'keyword only')),
+      libraryName: `${db}-second`,
+    });
+    const opened = await second.init(fixtureSettings);
+    expect(opened.stats).toMatchObject({ documents: 2, keywordIndex: 'snapshot' });
+    const answer = await second.search('pear market', { mode: 'keyword', k: 3 });
+    expect(answer.results[0].documentName).toBe('pears.txt');
+    expect(reads.answered).toBe(0);
+
+    const listed = second.listDocuments();
+    release();
+    expect((await listed).map((d) => d.name).sort()).toEqual(['apples.txt', 'pears.txt']);
+    expect(reads.answered).toBe(1);
   });
 });

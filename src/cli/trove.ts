@@ -335,7 +335,7 @@ async function exportLibrary(args: string[], io: Io): Promise<number> {
   const input = await libraryInput(file);
   // Verified first, so a damaged library never leaves a partial export behind.
   await verifyBackup(input, { fileName: basename(file) });
-  // Every field was checked when the file was read (backup/record-schema.ts) and the exporters check what they write.
+  // Every field was checked when the file was read (store/record-schema.ts) and the exporters check what they write.
   const { manifest, dims, passages } = await openPassages(input, { fileName: basename(file) });
   const out = resolve(values.out);
   if (values.format === 'qdrant') {

@@ -90,6 +90,16 @@ export interface EngineDependencies {
   transfer?: Transfer;
 }
 
+/** The calls that read the whole document list (directly, or through a write that checks it first). */
+// prettier-ignore
+const AFTER_DOCUMENTS = [
+  'listDocuments', 'getDocument', 'listPassages', 'getOriginal', 'setTags', 'deleteDocument', 'deleteDocuments',
+  'listCollections', 'createCollection', 'renameCollection', 'deleteCollection', 'ingest', 'retryDocument',
+  'rerank', 'assembleContext', 'evaluate', 'compareModels', 'health', 'fixHealth', 'exportLibrary', 'importLibrary',
+  'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
+  'confirmDtypeChange',
+] as const satisfies ReadonlyArray<keyof TroveApi>;
+
 export class TroveEngine implements TroveApi {
   private readonly library = new LibraryHandle();
   private readonly catalogue = new LibraryCatalogue({ k1: DEFAULT_SETTINGS.bm25K1, b: DEFAULT_SETTINGS.bm25B });
@@ -195,6 +205,16 @@ export class TroveEngine implements TroveApi {
       settings, updateSettings: (patch) => this.settings.update(patch),
       localModelUrl: () => this.modelCache.localModelUrl(), removeCached: (id) => this.modelCache.remove('embedding', id),
     });
+    // Keyword search and the counts answer from the keyword snapshot at start-up; the calls that need every
+    // document record wait until the list is read (just after, see catalogue.load).
+    for (const name of AFTER_DOCUMENTS) {
+      const call = this[name] as (...args: unknown[]) => Promise<unknown>;
+      const waiting = async (...args: unknown[]) => {
+        await catalogue.documents();
+        return call(...args);
+      };
+      Object.defineProperty(this, name, { value: waiting });
+    }
   }
 
   // Each TroveApi call, typed by the contract, handed on in one line; calls that only register or cancel answer

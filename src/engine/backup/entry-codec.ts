@@ -13,7 +13,7 @@ import {
   splitHeadedBinary,
   type SectionKind,
 } from './container.ts';
-import { checkChunk, checkDocument, checkText } from './record-schema.ts';
+import { checkChunk, checkDocument, checkText } from '../store/record-schema.ts';
 
 type Fail = (reason: string) => TroveError;
 

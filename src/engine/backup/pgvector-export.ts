@@ -4,7 +4,7 @@
 // PGlite) or as COPY ... FROM stdin (psql only; faster on big libraries). Loading steps: docs/qdrant-pgvector.md.
 import { TroveError } from '../core/errors.ts';
 import { vectorText } from './float-text.ts';
-import { MAX_INT32 } from './record-schema.ts';
+import { MAX_INT32 } from '../store/record-schema.ts';
 import type { ExportPassage } from './passages.ts';
 
 export interface PgvectorOptions {

@@ -26,7 +26,7 @@ import {
   type SectionKind,
 } from './container.ts';
 import { EntryRules, decodeEntry, isCounts, isRecord } from './entry-codec.ts';
-import { checkCollectionId } from './record-schema.ts';
+import { checkCollectionId } from '../store/record-schema.ts';
 
 const SECTION_NAMES: Record<SectionKind, string> = {
   MANI: 'manifest',

@@ -7,14 +7,27 @@ import { Bm25Index, type Bm25Options } from '../lexical/bm25.ts';
 import { DEFAULT_COLLECTION, collectionOf } from '../core/collections.ts';
 import type { DocumentRecord, Store } from '../store/store.ts';
 import type { Hit, IdFilter } from '../core/types.ts';
+import { libraryLanguages, type LibraryLanguages } from '../ingest/library-languages.ts';
 import type { VectorSet } from './vector-set.ts';
 import { DocumentMap } from './document-map.ts';
 
 /** The persisted keyword index (see saveSnapshot): its pages live beside the vector index pages. */
 export const LEXICAL_SNAPSHOT = 'trove/lexical';
 
+/** What the snapshot says of the documents, so keyword search and the counts answer before the list is read. */
+export interface SnapshotSummary {
+  documents: number;
+  languages: LibraryLanguages;
+}
+
 export class LibraryCatalogue {
   readonly docs = new DocumentMap();
+  /**
+   * Set while the document list is still being read after a start from the snapshot (keyword search already
+   * answers, from the summary); null once `docs` holds every document.
+   */
+  private summary: SnapshotSummary | null = null;
+  private documentsRead: Promise<void> = Promise.resolve();
   private readonly chunkDoc = new Map<number, number>();
   private readonly docChunks = new Map<number, number[]>();
   /** One keyword index per collection: document frequencies never mix collections. */
@@ -87,6 +100,8 @@ export class LibraryCatalogue {
   /**
    * Reads the library from the store (start-up, or a tab far behind): the keyword snapshot plus the documents
    * changed since it was written when there is one, else every 'ready' document's terms. Returns how it loaded.
+   * From an unchanged snapshot it returns once keyword search can answer: the document list is read after it
+   * (see documents()), so a large library's first query does not wait for every record to be read and checked.
    */
   async load(store: Store, params: Bm25Options): Promise<'snapshot' | 'terms'> {
     this.docs.clear();
@@ -95,16 +110,62 @@ export class LibraryCatalogue {
     this.lexicalIndexes.clear();
     this.params = params;
     this.pending = 0;
-    for (const doc of await store.listDocuments()) this.docs.set(doc.id, doc);
-    if (await this.loadSnapshot(store, params)) return 'snapshot';
+    this.summary = null;
+    const snapshot = await this.loadSnapshot(store, params);
+    if (snapshot === 'read') return 'snapshot';
+    if (snapshot) {
+      this.summary = snapshot;
+      const read = this.readDocuments(store);
+      this.documentsRead = read;
+      read.catch(() => undefined); // answered to whoever waits on documents()
+      return 'snapshot';
+    }
     this.lexicalIndexes.clear();
     this.chunkDoc.clear();
     this.docChunks.clear();
+    for (const doc of await store.listDocuments()) this.docs.set(doc.id, doc);
     for (const row of await store.allTerms()) {
       if (this.docs.get(row.docId)?.status === 'ready') this.addChunk(row.docId, row.chunkId, row.terms);
     }
     this.recount();
     return 'terms';
+  }
+
+  /** Resolves once `docs` holds every document (at once, unless a start from the snapshot is still reading them). */
+  documents(): Promise<void> {
+    return this.documentsRead;
+  }
+
+  /** Documents in the library, known before the list is read. */
+  get documentCount(): number {
+    return this.summary?.documents ?? this.docs.size;
+  }
+
+  /** The library's languages, known before the list is read. */
+  languages(): LibraryLanguages {
+    return this.summary?.languages ?? libraryLanguages(this.docs.values());
+  }
+
+  /** The records of some documents: from memory, or (while the list is being read) from the store. */
+  async documentsById(store: Store, ids: Iterable<number>): Promise<ReadonlyMap<number, DocumentRecord>> {
+    if (!this.summary) return this.docs;
+    const found = new Map<number, DocumentRecord>();
+    for (const id of new Set(ids)) {
+      const doc = this.docs.get(id) ?? (await store.getDocument(id));
+      if (doc) found.set(id, doc);
+    }
+    return found;
+  }
+
+  private async readDocuments(store: Store): Promise<void> {
+    const summary = this.summary;
+    for (const doc of await store.listDocuments()) if (!this.docs.has(doc.id)) this.docs.set(doc.id, doc);
+    if (this.summary !== summary) return; // loaded again (or cleared) meanwhile
+    // A snapshot never holds a document that is not ready (it is written between tasks); be safe anyway.
+    for (const docId of [...this.docChunks.keys()])
+      if (this.docs.get(docId)?.status !== 'ready') this.removeChunks(docId);
+    this.recount();
+    this.summary = null;
   }
 
   /**
@@ -118,7 +179,11 @@ export class LibraryCatalogue {
       pairs[i++] = chunkId;
       pairs[i++] = docId;
     }
-    const pages = [{ name: 'chunk-doc', bytes: new Uint8Array(pairs.buffer) }];
+    const summary: SnapshotSummary = { documents: this.documentCount, languages: this.languages() };
+    const pages = [
+      { name: 'chunk-doc', bytes: new Uint8Array(pairs.buffer) },
+      { name: 'summary', bytes: new TextEncoder().encode(JSON.stringify(summary)) },
+    ];
     for (const [collection, index] of this.lexicalIndexes) {
       pages.push({ name: `bm25/${collection}`, bytes: new Uint8Array(index.serialize()) });
     }
@@ -127,13 +192,22 @@ export class LibraryCatalogue {
     await store.writeIndexPages(LEXICAL_SNAPSHOT, pages, removed, version);
   }
 
-  private async loadSnapshot(store: Store, params: Bm25Options): Promise<boolean> {
+  /**
+   * Loads the keyword snapshot when it is usable: returns its summary of the documents, to read them after; 'read'
+   * when they had to be read with it; false when the index must be rebuilt from the terms.
+   */
+  private async loadSnapshot(store: Store, params: Bm25Options): Promise<SnapshotSummary | 'read' | false> {
     const snapshot = await store.readIndex(LEXICAL_SNAPSHOT);
     if (!snapshot) return false;
     const changes = await store.changesSince(snapshot.version);
     if ('gap' in changes) return false;
     const map = snapshot.pages.find((p) => p.name === 'chunk-doc');
     if (!map || map.bytes.byteLength % 8 !== 0) return false;
+    const summary = readSummary(snapshot.pages.find((p) => p.name === 'summary')?.bytes);
+    // An older snapshot without a summary, or documents changed since it: read the list first (the summary's
+    // counts and languages would be out of date).
+    if (!summary || changes.docIds.length > 0)
+      for (const doc of await store.listDocuments()) this.docs.set(doc.id, doc);
     for (const page of snapshot.pages) {
       if (!page.name.startsWith('bm25/')) continue;
       let index: Bm25Index;
@@ -153,17 +227,19 @@ export class LibraryCatalogue {
       if (list) list.push(chunkId);
       else this.docChunks.set(docId, [chunkId]);
     }
+    if (summary && changes.docIds.length === 0) return summary; // the documents are read after
     // Documents written after the snapshot (or deleted since) are brought in line one by one.
     for (const docId of changes.docIds) await this.syncDocument(store, docId);
-    // A snapshot never holds a document that is not ready (it is written between tasks); be safe anyway.
     for (const docId of [...this.docChunks.keys()])
       if (this.docs.get(docId)?.status !== 'ready') this.removeChunks(docId);
     this.recount();
-    return true;
+    return 'read';
   }
 
   /** Forgets everything in memory (the library was locked or wiped). */
   clear(): void {
+    this.summary = null;
+    this.documentsRead = Promise.resolve();
     this.docs.clear();
     this.chunkDoc.clear();
     this.docChunks.clear();
@@ -288,5 +364,32 @@ export class LibraryCatalogue {
     let pending = 0;
     for (const id of this.chunkDoc.keys()) if (!set?.has(id)) pending++;
     this.pending = pending;
+  }
+}
+
+/** The snapshot's summary page, when present and well formed. */
+function readSummary(bytes: Uint8Array | undefined): SnapshotSummary | undefined {
+  if (!bytes) return undefined;
+  try {
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as Partial<SnapshotSummary> | null;
+    const languages = value?.languages;
+    if (
+      !Number.isSafeInteger(value?.documents) ||
+      !Array.isArray(languages?.languages) ||
+      !languages.languages.every((l) => typeof l === 'string') ||
+      typeof languages.hasCode !== 'boolean' ||
+      typeof languages.mostlyNonEnglish !== 'boolean'
+    )
+      return undefined;
+    return {
+      documents: value!.documents!,
+      languages: {
+        languages: languages.languages,
+        hasCode: languages.hasCode,
+        mostlyNonEnglish: languages.mostlyNonEnglish,
+      },
+    };
+  } catch {
+    return undefined;
   }
 }

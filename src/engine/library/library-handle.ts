@@ -4,13 +4,25 @@
 import type { LockState } from '../api/index.ts';
 import { TroveError } from '../core/errors.ts';
 import type { LibraryLock } from '../privacy/library-lock.ts';
+import { checkedReads } from '../store/checked-reads.ts';
 import type { Store } from '../store/store.ts';
 
 const NOT_INITIALISED = 'The engine is not initialised: call init() first.';
 
 export class LibraryHandle {
-  /** The content store: null before init, while locked, and after Forget everything. */
-  store: Store | null = null;
+  private current: Store | null = null;
+
+  /**
+   * The content store: null before init, while locked, and after Forget everything. Its document, text and chunk
+   * reads are checked field by field (a record an older version wrote never reaches the engine unchecked).
+   */
+  get store(): Store | null {
+    return this.current;
+  }
+
+  set store(store: Store | null) {
+    this.current = store && checkedReads(store);
+  }
   /** Which store content goes through; null before init. */
   lock: LibraryLock | null = null;
   /** Set by Forget everything: the library is deleted and this engine answers nothing more. */

@@ -2,7 +2,6 @@
 // from the store, reading them again, keeping the vector set's persisted pages in step after changes, and how they
 // were loaded, for the statistics.
 import type { EngineSettings, LibraryStats } from '../api/index.ts';
-import { libraryLanguages } from '../ingest/library-languages.ts';
 import type { Store } from '../store/store.ts';
 import type { LibraryCatalogue } from './catalogue.ts';
 import { VectorSet, indexPolicy } from './vector-set.ts';
@@ -21,9 +20,17 @@ export class LibraryIndexes {
 
   constructor(private readonly parts: LibraryIndexParts) {}
 
-  /** Loads documents and the keyword index from `store` (start-up, unlock); the vectors follow separately. */
+  /**
+   * Loads the keyword index and documents from `store` (start-up, unlock); returns once keyword search answers (the
+   * document list may still be being read: catalogue.documents()). The vectors follow separately.
+   */
   async load(store: Store): Promise<void> {
     this.lexicalLoadedFrom = await this.parts.catalogue.load(store, this.keywordParams());
+  }
+
+  /** Resolves once every document record is in memory (see load). */
+  documents(): Promise<void> {
+    return this.parts.catalogue.documents();
   }
 
   /** Reads the whole library again (BM25 parameters changed, an import, encryption, or a tab fell too far behind). */
@@ -32,6 +39,7 @@ export class LibraryIndexes {
     const store = this.parts.store();
     const vectors = catalogue.vectors;
     this.lexicalLoadedFrom = await catalogue.load(store, this.keywordParams());
+    await catalogue.documents();
     if (vectors) {
       const { set, loadedFromPages } = await this.openSet(vectors.fingerprint, vectors.dims);
       catalogue.useVectors(set);
@@ -89,11 +97,11 @@ export class LibraryIndexes {
     const { catalogue } = this.parts;
     const vectors = catalogue.vectors;
     const stats: LibraryStats = {
-      documents: catalogue.docs.size,
+      documents: catalogue.documentCount,
       chunks: catalogue.chunkCount,
       vectors: vectors?.size ?? 0,
       keywordIndex: this.lexicalLoadedFrom,
-      mostlyNonEnglish: libraryLanguages(catalogue.docs.values()).mostlyNonEnglish,
+      mostlyNonEnglish: catalogue.languages().mostlyNonEnglish,
     };
     if (vectors) {
       stats.index = {

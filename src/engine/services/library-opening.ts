@@ -9,6 +9,7 @@ import type { LibraryIndexes } from '../library/library-indexes.ts';
 import { LibraryLock } from '../privacy/library-lock.ts';
 import type { DeviceChoices } from '../settings/device-choices.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import { checkedReads } from '../store/checked-reads.ts';
 import type { StaleListener, Store } from '../store/store.ts';
 
 export interface LibraryOpeningParts {
@@ -53,15 +54,22 @@ export class LibraryOpening {
   /** Loads the library's indexes from `store` and starts the model (at start-up, or after unlock). */
   async load(store: Store): Promise<void> {
     const { library, sync, indexes } = this.parts;
-    library.store = store;
-    await sync.startFrom(store);
-    await indexes.load(store);
-    // Keyword search works from here; the vectors load in the queue (they may need a rebuild, which writes pages).
-    await this.parts.deviceChoices.load(store);
-    await this.parts.startVectors(store);
-    // Resume half-written documents once the model has settled (ready, or unavailable: then by keyword only). Queued
-    // earlier, a long resume would hold the queue while the model's vectors wait to open behind it.
-    void this.parts.model.ensureLoaded().finally(() => void this.parts.resumeInterrupted().catch(() => undefined));
+    const content = checkedReads(store); // what the handle holds too
+    library.store = content;
+    await sync.startFrom(content);
+    await indexes.load(content);
+    // Keyword search works from here; the document list is read next, and the vectors load in the queue (they may
+    // need a rebuild, which writes pages).
+    await this.parts.deviceChoices.load(content);
+    await this.parts.startVectors(content);
+    // Then the model, once the document list is in; half-written documents resume once the model has settled
+    // (ready, or unavailable: then by keyword only). Queued earlier, a long resume would hold the queue while the
+    // model's vectors wait to open behind it.
+    void indexes
+      .documents()
+      .catch(() => undefined)
+      .then(() => this.parts.model.ensureLoaded())
+      .finally(() => void this.parts.resumeInterrupted().catch(() => undefined));
   }
 
   private async open(overrides: Partial<EngineSettings>, requested: Partial<EngineSettings>): Promise<void> {

@@ -6,7 +6,6 @@ import { TroveError, isAbort, toErrorInfo } from '../core/errors.ts';
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { SEARCH_K, describeRange } from '../core/limits.ts';
 import { analyzeQuery } from '../lexical/analyzer.ts';
-import { libraryLanguages } from '../ingest/library-languages.ts';
 import type { ActiveModel, Serving } from '../library/active-model.ts';
 import type { FusedHit } from '../retrieve/fusion.ts';
 import { fuseKeywordAndVector } from '../retrieve/fuser.ts';
@@ -59,10 +58,12 @@ async function search(ctx: SearchContext, query: string, options: SearchOptions 
   const topK = Math.min(SEARCH_K.max, Math.max(SEARCH_K.min, Math.floor(k)));
   const { catalogue, model } = ctx;
   // The query is analysed as each language the library holds, so each document is matched the way it was indexed.
-  const held = libraryLanguages(catalogue.docs.values());
+  const held = catalogue.languages();
   const terms = analyzeQuery(query, held.languages, held.hasCode);
   const wanted: SearchFilter = { ...options.filter };
   if (options.documentIds?.length) wanted.documentIds = [...(wanted.documentIds ?? []), ...options.documentIds];
+  // A filter looks at every document: it waits for the list (read just after start-up, see catalogue.load).
+  if (isActive(wanted)) await catalogue.documents();
   const filter = isActive(wanted) ? catalogue.chunkFilter((doc) => documentMatches(doc, wanted)) : undefined;
   const response = (mode: SearchMode, results: SearchResult[], notice?: string): SearchResponse => ({
     query,
@@ -137,5 +138,9 @@ async function search(ctx: SearchContext, query: string, options: SearchOptions 
   }
   const top = fused.slice(0, topK);
   const chunks = new Map((await ctx.store().getChunks(top.map((h) => h.id))).map((c) => [c.id, c]));
-  return response(mode, buildResults(top, chunks, catalogue.docs, terms), notice);
+  const docs = await catalogue.documentsById(
+    ctx.store(),
+    [...chunks.values()].map((c) => c.docId),
+  );
+  return response(mode, buildResults(top, chunks, docs, terms), notice);
 }

@@ -1,11 +1,12 @@
-// Field-by-field validation of the records a .trove file carries (documents, texts and their blocks, chunks).
-// A file is untrusted input: every field is checked for its type and range, unknown keys are dropped, and the
-// record returned is a fresh object holding only known fields. Numbers that end up in other systems (the pgvector
+// Field-by-field validation of the library's records (documents, texts and their blocks, chunks): of those a .trove
+// file carries (untrusted input), and of those the store reads back (written by older versions, or damaged on disk).
+// Every field is checked for its type and range, unknown keys are dropped, and the record returned is a fresh
+// object holding only known fields. Numbers that end up in other systems (the pgvector
 // export writes them into SQL) must be what they claim to be: whole, finite, in range.
 import { isErrorCode, type TroveError } from '../core/errors.ts';
 import type { DocumentFormat, FieldValue, TextBlock } from '../core/types.ts';
 import type { PiiType, RedactionSummary } from '../api/redaction.ts';
-import type { ChunkRecord, DocumentRecord, DocumentStatus, DocumentText } from '../store/store.ts';
+import type { ChunkRecord, DocumentRecord, DocumentStatus, DocumentText } from './store.ts';
 
 type Fail = (reason: string) => TroveError;
 
@@ -227,13 +228,19 @@ function checkBlock(value: unknown, what: string, textLength: number, fail: Fail
 
 /** A chunk with its terms, belonging to docId. */
 export function checkChunk(value: unknown, docId: number, fail: Fail): ChunkRecord & { terms: string[] } {
+  const chunk = checkChunkRecord(value, docId, fail);
+  return { ...chunk, terms: fieldsOf(value, `chunk ${chunk.id} of document ${docId}`, fail).strings('terms') };
+}
+
+/** A stored chunk record, belonging to docId. */
+export function checkChunkRecord(value: unknown, docId: number, fail: Fail): ChunkRecord {
   const first = fieldsOf(value, `a chunk of document ${docId}`, fail);
   const id = first.whole('id', 0, MAX_ID);
   const what = `chunk ${id} of document ${docId}`;
   const f = fieldsOf(value, what, fail);
   if ((value as Record<string, unknown>).docId !== docId) throw fail(`${what} names another document`);
   const start = f.whole('start', 0, MAX_INT32);
-  const chunk: ChunkRecord & { terms: string[] } = {
+  const chunk: ChunkRecord = {
     id,
     docId,
     text: f.string('text'),
@@ -241,7 +248,6 @@ export function checkChunk(value: unknown, docId: number, fail: Fail): ChunkReco
     end: f.whole('end', start, MAX_INT32),
     headingPath: f.strings('headingPath'),
     tokenCount: f.whole('tokenCount', 0, MAX_INT32),
-    terms: f.strings('terms'),
   };
   if (f.has('page')) chunk.page = f.whole('page', 1, MAX_INT32);
   if (f.has('row')) chunk.row = f.whole('row', 1, MAX_INT32);
