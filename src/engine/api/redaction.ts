@@ -1,6 +1,6 @@
 // PII redaction as settings and reports see it: the kinds of PII, user patterns, and what was redacted in a document.
 
-export type BuiltinPiiType = 'email' | 'phone' | 'card' | 'iban' | 'ssn' | 'ip';
+export type BuiltinPiiType = 'email' | 'email-spelled' | 'phone' | 'card' | 'iban' | 'ssn' | 'ip';
 export type PiiType = BuiltinPiiType | 'custom';
 
 export interface CustomPatternSpec {

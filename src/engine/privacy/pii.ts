@@ -2,10 +2,22 @@
 // on its own, only where it is, so nothing downstream can log or store it by accident.
 import type { BuiltinPiiType, PiiType } from '../api/redaction.ts';
 
-export const BUILTIN_PII_TYPES: readonly BuiltinPiiType[] = ['email', 'phone', 'card', 'iban', 'ssn', 'ip'];
+export const BUILTIN_PII_TYPES: readonly BuiltinPiiType[] = [
+  'email',
+  'email-spelled',
+  'phone',
+  'card',
+  'iban',
+  'ssn',
+  'ip',
+];
+
+/** The detectors on by default: spelled-out addresses ("jane at example dot com") are opt-in, prose can look like one. */
+export const DEFAULT_PII_TYPES: readonly BuiltinPiiType[] = BUILTIN_PII_TYPES.filter((t) => t !== 'email-spelled');
 
 export const PLACEHOLDERS: Record<PiiType, string> = {
   email: '[EMAIL]',
+  'email-spelled': '[EMAIL]',
   phone: '[PHONE]',
   card: '[CARD]',
   iban: '[IBAN]',

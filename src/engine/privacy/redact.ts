@@ -16,6 +16,7 @@ import { ipDetector } from './detect/ip.ts';
 import { normalizeForDetection, originalSpan } from './detect/normalize.ts';
 import { phoneDetector } from './detect/phone.ts';
 import { ssnDetector } from './detect/ssn.ts';
+import { spelledEmailDetector } from './detect/spelled-email.ts';
 import { BUILTIN_PII_TYPES, PLACEHOLDERS, type Detector, type PiiMatch } from './pii.ts';
 import type { BuiltinPiiType, CustomPatternSpec, PiiType } from '../api/redaction.ts';
 
@@ -64,6 +65,7 @@ export interface Edit {
 /** Detectors in priority order: on overlap, the earlier one keeps the span. */
 const BUILTIN_ORDER: ReadonlyArray<readonly [BuiltinPiiType, Detector]> = [
   ['email', emailDetector],
+  ['email-spelled', spelledEmailDetector],
   ['iban', ibanDetector],
   ['card', cardDetector],
   ['ssn', ssnDetector],
@@ -236,7 +238,7 @@ export function redactText(text: string, options: RedactionOptions = {}): { text
 }
 
 export function emptyCounts(): Record<PiiType, number> {
-  return { email: 0, phone: 0, card: 0, iban: 0, ssn: 0, ip: 0, custom: 0 };
+  return { email: 0, 'email-spelled': 0, phone: 0, card: 0, iban: 0, ssn: 0, ip: 0, custom: 0 };
 }
 
 function makeReport(items: RedactionItem[], titleCount: number, beside: Record<PiiType, number>): RedactionReport {

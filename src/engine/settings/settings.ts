@@ -6,7 +6,7 @@ import { DEFAULT_MODEL_ID, getModelSpec } from '../models/model-registry.ts';
 import { DEFAULT_RERANKER_ID, getRerankerSpec } from '../models/reranker-registry.ts';
 import { indexPolicy } from '../library/vector-set.ts';
 import { validateRedactionSettings } from '../privacy/redaction-settings.ts';
-import { BUILTIN_PII_TYPES } from '../privacy/pii.ts';
+import { DEFAULT_PII_TYPES } from '../privacy/pii.ts';
 import { OCR_MODES } from '../ingest/ocr/recognizer.ts';
 import { DEFAULT_OLLAMA_MODEL, DEFAULT_OLLAMA_ORIGIN, ollamaOrigin } from '../embed/ollama-embedder.ts';
 import { ollamaModelName } from '../models/effective-model.ts';
@@ -45,7 +45,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   rerankDepth: 20,
   rerankDefault: 'auto',
   redactPii: false,
-  redactTypes: [...BUILTIN_PII_TYPES],
+  redactTypes: [...DEFAULT_PII_TYPES],
   redactCustom: [],
   // Scans are OCR'd; pages with a text layer keep it (OCR is slow: seconds per page).
   ocrMode: 'no-text-layer',

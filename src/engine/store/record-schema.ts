@@ -34,6 +34,7 @@ const BLOCK_KINDS = { heading: true, paragraph: true, record: true, code: true }
 >;
 const PII_TYPES = {
   email: true,
+  'email-spelled': true,
   phone: true,
   card: true,
   iban: true,

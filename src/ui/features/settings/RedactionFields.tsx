@@ -7,6 +7,7 @@ import './redaction.css';
 
 const TYPE_LABELS: Record<BuiltinPiiType, string> = {
   email: 'Email addresses',
+  'email-spelled': 'Spelled-out addresses (“jane at example dot com”; may catch ordinary prose)',
   phone: 'Phone numbers',
   card: 'Payment card numbers (Luhn-checked)',
   iban: 'IBANs (checksum-checked)',
