@@ -202,7 +202,7 @@ export class IngestPipeline {
       if (
         duplicate &&
         file.onDuplicate !== 'keep-both' &&
-        !(duplicate.reason === 'same-name' && file.onDuplicate === 'replace')
+        file.onDuplicate !== 'replace'
       ) {
         const skipped: IngestProgress = {
           ...base,
@@ -252,7 +252,7 @@ export class IngestPipeline {
         modifiedAt: file.lastModified,
         folder: redacted ? redacted.folder : file.folder,
         language,
-        replaces: duplicate?.reason === 'same-name' && file.onDuplicate === 'replace' ? duplicate.id : undefined,
+        replaces: duplicate && file.onDuplicate === 'replace' ? duplicate.id : undefined,
         redactions: redacted?.summary,
       };
       docId = await store.createDocument(newDoc, { text: parsed.text, blocks: parsed.blocks });
