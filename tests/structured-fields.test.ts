@@ -61,7 +61,6 @@ describe('structured fields of a stored document', () => {
     expect((await engine.getStructuredFields(docs[0].id)).textFields).toEqual(['title']);
     expect(await names(engine, 'hamper')).toHaveLength(1);
     expect(await names(engine, 'weavers')).toHaveLength(0);
-    await engine.close?.();
   });
 
   it('refuses to change the fields when the original was not kept, and says why', async () => {
