@@ -197,13 +197,10 @@ export class IngestPipeline {
         throw new TroveError('NOT_FOUND', `There is no collection “${collection}” to add “${file.name}” to.`);
       }
       // The same bytes are never embedded twice; another version of the same file waits for the user's choice.
+      // 'replace' replaces either (the same bytes come again when a table is indexed with other text fields).
       const sha256 = await sha256Hex(file.data);
       const duplicate = this.findDuplicate(collection, file, sha256);
-      if (
-        duplicate &&
-        file.onDuplicate !== 'keep-both' &&
-        file.onDuplicate !== 'replace'
-      ) {
+      if (duplicate && file.onDuplicate !== 'keep-both' && file.onDuplicate !== 'replace') {
         const skipped: IngestProgress = {
           ...base,
           stage: 'skipped',

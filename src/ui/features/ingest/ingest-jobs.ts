@@ -4,7 +4,28 @@ import type { IngestProgress, IngestStage } from '../../../engine/api/index.ts';
 import type { JobGroup } from './folder-job.ts';
 import type { SkippedEntry } from './folder-walk.ts';
 import { mergeProgress } from './progress-coalescer.ts';
-import type { IncomingFile, Job } from './useIngest.ts';
+
+/** A file with where it came from (a folder walk) and the user's choices for it (the record preview). */
+export interface IncomingFile {
+  file: File;
+  folder?: string;
+  textFields?: string[];
+  /** Collection to add to (default: the one chosen for new files). */
+  collection?: string;
+  /** The user's answer to "a document with this name is already there". */
+  onDuplicate?: 'replace' | 'keep-both';
+}
+
+export interface Job {
+  jobId: string;
+  fileName: string;
+  size: number;
+  progress: IngestProgress;
+  /** What was sent, kept so a skipped duplicate or a failed file can be sent again. */
+  incoming?: IncomingFile;
+  /** A table or JSON file added in a batch: the suggested text fields it was indexed by. */
+  suggestedFields?: string[];
+}
 
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 

@@ -18,34 +18,14 @@ import { useEngine } from '../../client/engine-context.ts';
 import { groupLabel } from './folder-job.ts';
 import type { SkippedEntry } from './folder-walk.ts';
 import { IngestMeter, type BatchSummary } from './ingest-rate.ts';
-import { IngestJobs, type JobsView } from './ingest-jobs.ts';
+import { IngestJobs, type IncomingFile, type Job, type JobsView } from './ingest-jobs.ts';
 import { ProgressCoalescer, ThrottledCall } from './progress-coalescer.ts';
 import { isRecordFile } from './record-files.ts';
 
 /** While files land, the library, its counts and the current search are re-read at most this often. */
 export const LIBRARY_REFRESH_MS = 2_000;
 
-/** A file with where it came from (a folder walk) and the user's choices for it (the record preview). */
-export interface IncomingFile {
-  file: File;
-  folder?: string;
-  textFields?: string[];
-  /** Collection to add to (default: the one chosen for new files). */
-  collection?: string;
-  /** The user's answer to "a document with this name is already there". */
-  onDuplicate?: 'replace' | 'keep-both';
-}
-
-export interface Job {
-  jobId: string;
-  fileName: string;
-  size: number;
-  progress: IngestProgress;
-  /** What was sent, kept so a skipped duplicate or a failed file can be sent again. */
-  incoming?: IncomingFile;
-  /** A table or JSON file added in a batch: the suggested text fields it was indexed by. */
-  suggestedFields?: string[];
-}
+export type { IncomingFile, Job } from './ingest-jobs.ts';
 
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 export function isFinal(stage: IngestStage): boolean {
