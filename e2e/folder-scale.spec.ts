@@ -31,11 +31,16 @@ async function modelSettled(page: Page): Promise<void> {
 }
 
 /** Files of the folder job settled so far (added, skipped or failed), read from its counts line. */
+let lastLogged = 0;
 async function settled(page: Page): Promise<number> {
   const text = (await page.getByTestId('folder-job-counts').textContent()) ?? '';
   const match = /^([\d,]+) of [\d,]+ files/.exec(text);
-  if (match) return Number(match[1].replace(/,/g, ''));
-  return /to go/.test(text) ? 0 : FILES; // finished: the "of" part is gone
+  const count = match ? Number(match[1].replace(/,/g, '')) : /to go/.test(text) ? 0 : FILES; // finished: no "of"
+  if (Math.abs(count - lastLogged) >= 100) {
+    lastLogged = count;
+    console.log(`folder-scale: ${text}`);
+  }
+  return count;
 }
 
 test('a folder of thousands of files: one folder job, search during the ingest, reload resumes without duplicates', async ({
