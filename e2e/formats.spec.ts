@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { FORMAT_PHRASES } from '../scripts/make-format-fixtures.mjs';
-import { expectJobs, firstResult, foreignRequests, generated, recordRequests, search } from './helpers.ts';
+import { expectJobs, firstResult, fixture, foreignRequests, generated, recordRequests, search } from './helpers.ts';
 
 type Expected = { phrase: string; heading?: string[]; row?: number; page?: number };
 
@@ -24,9 +24,11 @@ test('a folder of every format: each file found by a phrase, cited by page, head
   console.log(
     `folder of ${names.length} files (3 OCR'd pages) added in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  const summary = page.getByTestId('folder-summary');
-  await expect(summary.getByTestId('folder-summary-counts')).toContainText(
-    `${names.length} added, 2 skipped (1 hidden, 1 unsupported), 0 failed`,
+  // The folder is one job: its counts, and what the walk left out with why.
+  const summary = page.getByTestId('folder-job');
+  await expect(summary).toHaveCount(1);
+  await expect(summary.getByTestId('folder-job-counts')).toContainText(
+    `${names.length} added, 0 failed, 2 left out (1 hidden, 1 unsupported)`,
   );
   await expect(summary.locator('[data-testid="folder-skipped"][data-reason="hidden"]')).toContainText(
     '.hidden-notes.txt',
@@ -74,4 +76,34 @@ test('a table chosen on its own is previewed: the user picks its text fields, th
   await expect(firstResult(page).getByTestId('result-fields')).toContainText('A hand-bound herbarium of alpine mosses');
   await search(page, 'keyword', 'alpine mosses');
   await expect(page.getByTestId('no-results')).toBeVisible();
+});
+
+test('a table in a batch never waits for the chooser: it takes the suggested fields, changed later from the library', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await page.getByTestId('file-input').setInputFiles([generated('formats/catalogue.csv'), fixture('field-guide.md')]);
+  await expectJobs(page, { 'catalogue.csv': 'done', 'field-guide.md': 'done' });
+  await expect(page.getByTestId('record-preview')).toHaveCount(0);
+  await expect(page.getByTestId('job').filter({ hasText: 'catalogue.csv' })).toContainText(
+    'text fields: description (suggested',
+  );
+  await search(page, 'keyword', 'alpine mosses');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+
+  // From the library: the fields in use are checked; choosing the title indexes the table again by it.
+  const row = page.locator('[data-testid="library-row"][data-name="catalogue.csv"]');
+  await row.getByTestId('doc-fields').click();
+  const chooser = page.getByTestId('fields-chooser');
+  await expect(chooser.getByTestId('text-field-description')).toBeChecked();
+  await expect(chooser.getByTestId('text-field-title')).not.toBeChecked();
+  await chooser.getByTestId('text-field-description').uncheck();
+  await chooser.getByTestId('text-field-title').check();
+  await chooser.getByTestId('fields-chooser-add').click();
+  await expect(chooser).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.locator('[data-testid="library-row"][data-name="catalogue.csv"]')).toHaveCount(1);
+  await search(page, 'keyword', 'alpine mosses');
+  await expect(firstResult(page).getByTestId('result-source')).toContainText('row 2');
 });

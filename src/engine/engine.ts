@@ -52,6 +52,7 @@ import { ModelLifecycle } from './services/model-lifecycle.ts';
 import { ModelSwitch } from './services/model-switch.ts';
 import { RerankService, type RerankerLoader } from './services/rerank-service.ts';
 import { SearchService, type FuseFn } from './services/search.ts';
+import { StructuredFieldsService } from './services/structured-fields.ts';
 import { DeviceChoices } from './settings/device-choices.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { DEFAULT_SETTINGS } from './settings/settings.ts';
@@ -122,6 +123,7 @@ export class TroveEngine implements TroveApi {
   private readonly mapping: LibraryMapping;
   private readonly modelCache: ModelCacheService;
   private readonly customModels: CustomModels;
+  private readonly structuredFields: StructuredFieldsService;
 
   // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
   // prettier-ignore
@@ -168,6 +170,7 @@ export class TroveEngine implements TroveApi {
       parse: deps.parse ?? ((...args) => parsing.parse(...args)), announce: (p) => this.jobs.announce(p),
     });
     const cancelDocument = (id: number) => this.pipeline.cancelDocument(id);
+    this.structuredFields = new StructuredFieldsService({ store, catalogue, ingest: (f, p) => this.pipeline.ingest(f, p) });
     const fuse: FuseFn = deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK));
     this.searching = new SearchService({ store, catalogue, model, settings, serving, fuse });
     const search = (query: string, options: SearchOptions) => this.searching.search(query, options);
@@ -244,6 +247,8 @@ export class TroveEngine implements TroveApi {
   readonly onJobProgress: TroveApi['onJobProgress'] = async (listener) => void this.jobs.listen(listener);
   readonly previewRecords: TroveApi['previewRecords'] = async (data, name) =>
     previewRecords(new Uint8Array(data), name);
+  readonly getStructuredFields: TroveApi['getStructuredFields'] = (id) => this.structuredFields.get(id);
+  readonly setStructuredFields: TroveApi['setStructuredFields'] = (id, fields) => this.structuredFields.set(id, fields);
 
   // Search (search.ts)
   readonly search: TroveApi['search'] = (query, options) => this.searching.search(query, options);

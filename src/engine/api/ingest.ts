@@ -70,6 +70,22 @@ export interface RecordPreview {
   sampled: number;
 }
 
+/** The text fields of a stored table or JSON document, and whether they can be changed. */
+export interface StructuredFields {
+  documentId: number;
+  /** Every field of its records (from the kept original; without one, only the metadata fields). */
+  fields: string[];
+  /** The fields indexed as text now (empty when unknown: no kept original). */
+  textFields: string[];
+  suggestedTextFields: string[];
+  /** The first records, for the chooser (empty without a kept original). */
+  rows: Record<string, FieldValue>[];
+  /** False when the original file was not kept: its fields cannot be read again. */
+  canChange: boolean;
+  /** Why it cannot be changed, in words for the user. */
+  reason?: string;
+}
+
 export interface IngestApi {
   ingest(files: FileInput[], onProgress: (progress: IngestProgress) => void): Promise<IngestProgress[]>;
   /** Progress of every job, including those the engine starts itself (resume, retry). */
@@ -79,4 +95,8 @@ export interface IngestApi {
   cancel(jobId: string): Promise<void>;
   /** A CSV/TSV/JSON/JSONL file's fields and first rows, with the suggested text fields, before it is added. */
   previewRecords(data: ArrayBuffer, fileName: string): Promise<RecordPreview>;
+  /** A stored table or JSON document's fields: which are text, and whether that can be changed. */
+  getStructuredFields(documentId: number): Promise<StructuredFields>;
+  /** Indexes a table or JSON document again from its kept original with these text fields (replacing it). */
+  setStructuredFields(documentId: number, textFields: string[]): Promise<IngestProgress>;
 }

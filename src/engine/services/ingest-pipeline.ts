@@ -396,7 +396,8 @@ export class IngestPipeline {
       }
       // The same bytes are never embedded twice; another version of the same file waits for the user's choice.
       const duplicate = this.findDuplicate(identity);
-      const replacing = duplicate?.reason === 'same-name' && file.onDuplicate === 'replace';
+      // 'replace' replaces either (the same bytes come again when a table is indexed with other text fields).
+      const replacing = duplicate !== undefined && file.onDuplicate === 'replace';
       if (duplicate && file.onDuplicate !== 'keep-both' && !replacing) {
         queued.finish({
           ...base,

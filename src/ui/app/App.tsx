@@ -12,9 +12,8 @@ import { useCollections } from '../features/collections/useCollections.ts';
 import { EvaluateView } from '../features/evaluate/EvaluateView.tsx';
 import { HealthPanel } from '../features/health/HealthPanel.tsx';
 import { DropZone } from '../features/ingest/DropZone.tsx';
-import { FolderSummary } from '../features/ingest/FolderSummary.tsx';
 import { JobList } from '../features/ingest/JobList.tsx';
-import { RecordPreviewDialog } from '../features/ingest/RecordPreviewDialog.tsx';
+import { RecordPreview } from '../features/ingest/RecordPreview.tsx';
 import { useChosenFiles } from '../features/ingest/useChosenFiles.ts';
 import { useIngest } from '../features/ingest/useIngest.ts';
 import { EmptyLibrary } from '../features/library/EmptyLibrary.tsx';
@@ -78,6 +77,63 @@ export function App() {
 
   const showEmpty = !hasDocuments && ingest.jobs.length === 0 && documents !== undefined;
 
+  // Decided by the library as the page opened: the order does not jump when the first file of a folder lands.
+  const [openedWithDocuments, setOpenedWithDocuments] = useState<boolean>();
+  if (openedWithDocuments === undefined && documents !== undefined) setOpenedWithDocuments(documents.length > 0);
+  const searchFirst = openedWithDocuments ?? (connection?.stats.documents ?? 0) > 0;
+  const searching = (
+    <ErrorBoundary key="search" name="the search">
+      <SearchBar
+        query={query}
+        mode={search.mode}
+        busy={answer.pending}
+        onQuery={search.setQuery}
+        onMode={search.setMode}
+        tuning={
+          <SearchTuningControls tuning={search.tuning} reranker={search.reranker} onChange={search.changeTuning} />
+        }
+      />
+      {hasDocuments && (
+        <FilterBar
+          filters={filters}
+          onFilters={search.setFilters}
+          documents={documents ?? []}
+          collections={collections.list}
+        />
+      )}
+    </ErrorBoundary>
+  );
+  const adding = (
+    <ErrorBoundary key="adding" name="adding files">
+      <DropZone onFiles={chosen.addChosenFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
+      <RecordPreview
+        queue={chosen.previewQueue}
+        onChoose={chosen.choose}
+        onSkip={chosen.skip}
+        alwaysSuggested={chosen.alwaysSuggested}
+        onAlwaysSuggested={chosen.setAlwaysSuggested}
+      />
+      <MultilingualSuggestion stats={library.stats} />
+      <JobList
+        jobs={ingest.jobs}
+        groups={ingest.groups}
+        jobsById={ingest.jobsById}
+        singles={ingest.singles}
+        onCancel={ingest.cancel}
+        onCancelGroup={ingest.cancelGroup}
+        onDismiss={ingest.dismiss}
+        onDismissGroup={ingest.dismissGroup}
+        onClearFinished={ingest.clearFinished}
+        onDuplicate={ingest.resolveDuplicate}
+        meter={ingest.meter}
+        summary={ingest.summary}
+        onDismissSummary={ingest.dismissSummary}
+        onRetry={ingest.retry}
+        onRetryGroup={ingest.retryGroup}
+      />
+    </ErrorBoundary>
+  );
+
   return (
     <div className="app">
       <a className="skip-link" href="#search-input">
@@ -106,46 +162,9 @@ export function App() {
               onSearched={(ids) => search.setFilters({ ...filters, collections: ids })}
             />
           </ErrorBoundary>
-          <ErrorBoundary name="adding files">
-            <DropZone onFiles={chosen.addChosenFiles} onFolder={ingest.addFolder} compact={hasDocuments} />
-            <MultilingualSuggestion stats={library.stats} />
-            <FolderSummary summary={ingest.folderSummary} jobs={ingest.jobs} onDismiss={ingest.dismissFolderSummary} />
-            <JobList
-              jobs={ingest.jobs}
-              onCancel={ingest.cancel}
-              onDismiss={ingest.dismiss}
-              onClearFinished={ingest.clearFinished}
-              onDuplicate={ingest.resolveDuplicate}
-              meter={ingest.meter}
-              summary={ingest.summary}
-              onDismissSummary={ingest.dismissSummary}
-              onRetry={ingest.retry}
-            />
-          </ErrorBoundary>
-          <ErrorBoundary name="the search">
-            <SearchBar
-              query={query}
-              mode={search.mode}
-              busy={answer.pending}
-              onQuery={search.setQuery}
-              onMode={search.setMode}
-              tuning={
-                <SearchTuningControls
-                  tuning={search.tuning}
-                  reranker={search.reranker}
-                  onChange={search.changeTuning}
-                />
-              }
-            />
-            {hasDocuments && (
-              <FilterBar
-                filters={filters}
-                onFilters={search.setFilters}
-                documents={documents ?? []}
-                collections={collections.list}
-              />
-            )}
-          </ErrorBoundary>
+          {/* A returning user meets the search box first; a new one the place to add files. Keyed, so the two swap
+              places without losing their state. */}
+          {searchFirst ? [searching, adding] : [adding, searching]}
           {showEmpty ? (
             <EmptyLibrary />
           ) : (
@@ -186,9 +205,6 @@ export function App() {
         </main>
       )}
       <Footer onOpenPrivacy={() => setPrivacyOpen(true)} />
-      <ErrorBoundary name="the record preview">
-        <RecordPreviewDialog queue={chosen.previewQueue} onChoose={chosen.choose} onSkip={chosen.skip} />
-      </ErrorBoundary>
       <ErrorBoundary name="the settings">
         <SettingsDialog
           open={settingsOpen}

@@ -1,7 +1,10 @@
-// The ingest dashboard: the batch's totals (files done, passages per second, time remaining), one row per file, and
-// a summary once the batch is over that stays until dismissed. A calm live region says how far it has got.
+// The ingest dashboard: the batch's totals (files done, passages per second, time remaining), one folder job per set
+// of files added together, one row per file added alone, and a summary once the batch is over that stays until
+// dismissed. A calm live region says how far it has got.
 import { useEffect, useState } from 'react';
 import './ingest-dashboard.css';
+import { FolderJob } from './FolderJob.tsx';
+import type { JobGroup } from './folder-job.ts';
 import { JobRow } from './JobRow.tsx';
 import { formatDuration, formatRate, type BatchSummary, type IngestMeter } from './ingest-rate.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -9,19 +12,32 @@ import { isFinal, type Job } from './useIngest.ts';
 
 interface Props {
   jobs: Job[];
+  groups: JobGroup[];
+  jobsById: ReadonlyMap<string, Job>;
+  /** Jobs of files added alone (not in a group). */
+  singles: Job[];
   onCancel: (jobId: string) => void;
+  onCancelGroup: (groupId: string) => void;
+  onDismissGroup: (groupId: string) => void;
+  onRetryGroup: (groupId: string) => Promise<void>;
   onDismiss: (jobId: string) => void;
   onClearFinished: () => void;
   onDuplicate?: (jobId: string, choice: 'replace' | 'keep-both') => void;
   meter?: IngestMeter;
   summary?: BatchSummary;
   onDismissSummary?: () => void;
-  onRetry?: (jobId: string) => Promise<void>;
+  onRetry: (jobId: string) => Promise<void>;
 }
 
 export function JobList({
   jobs,
+  groups,
+  jobsById,
+  singles,
   onCancel,
+  onCancelGroup,
+  onDismissGroup,
+  onRetryGroup,
   onDismiss,
   onClearFinished,
   onDuplicate,
@@ -33,7 +49,7 @@ export function JobList({
   const count = (stage: string) => jobs.filter((job) => job.progress.stage === stage).length;
   const running = jobs.filter((job) => !isFinal(job.progress.stage));
   const now = useClock(running.length > 0);
-  if (jobs.length === 0 && !summary) return null;
+  if (jobs.length === 0 && groups.length === 0 && !summary) return null;
   // The live region: overall progress in steps of 25%, and each file that finishes; never every passage.
   const overall =
     running.length > 0
@@ -66,18 +82,35 @@ export function JobList({
       </div>
       {meter && meter.active && <Totals meter={meter} jobs={jobs} now={now} />}
       {summary && !meter?.active && onDismissSummary && <Summary summary={summary} onDismiss={onDismissSummary} />}
-      <ul className="jobs__list">
-        {jobs.map((job) => (
-          <JobRow
-            key={job.jobId}
-            job={job}
-            onCancel={onCancel}
-            onDismiss={onDismiss}
-            onDuplicate={onDuplicate}
-            onRetry={onRetry}
-          />
-        ))}
-      </ul>
+      {groups.map((group) => (
+        <FolderJob
+          key={group.id}
+          group={group}
+          jobsById={jobsById}
+          now={Math.max(now, meter?.lastObservedAt ?? 0)}
+          onCancel={onCancel}
+          onCancelGroup={onCancelGroup}
+          onDismiss={onDismiss}
+          onDismissGroup={onDismissGroup}
+          onDuplicate={onDuplicate}
+          onRetry={onRetry}
+          onRetryGroup={onRetryGroup}
+        />
+      ))}
+      {singles.length > 0 && (
+        <ul className="jobs__list">
+          {singles.map((job) => (
+            <JobRow
+              key={job.jobId}
+              job={job}
+              onCancel={onCancel}
+              onDismiss={onDismiss}
+              onDuplicate={onDuplicate}
+              onRetry={onRetry}
+            />
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -25,9 +25,13 @@ interface Props {
   onDuplicate?: (jobId: string, choice: 'replace' | 'keep-both') => void;
   /** Tries a failed file again (shown when its document or its file was kept). */
   onRetry?: (jobId: string) => Promise<void>;
+  /** `div` inside a list that makes its own items (the folder job's windowed list). */
+  as?: 'li' | 'div';
+  /** One line of fixed height (rows of a windowed list): no progress bar, the error shortened. */
+  compact?: boolean;
 }
 
-export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props) {
+export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry, as: Element = 'li', compact = false }: Props) {
   const { progress } = job;
   const finished = isFinal(progress.stage);
   const [retrying, setRetrying] = useState(false);
@@ -43,7 +47,11 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
       .finally(() => setRetrying(false));
   };
   return (
-    <li className={`job job--${progress.stage}`} data-testid="job" data-stage={progress.stage}>
+    <Element
+      className={`job job--${progress.stage}${compact ? ' job--compact' : ''}`}
+      data-testid="job"
+      data-stage={progress.stage}
+    >
       <div className="job__head">
         <span className="job__name" title={job.fileName}>
           {job.fileName}
@@ -58,6 +66,15 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
           <StageIcon stage={progress.stage} />
           {STAGE_TEXT[progress.stage]}
         </span>
+        {compact && (progress.error || progress.note) && (
+          <span
+            className={progress.error ? 'job__error job__error--inline' : 'job__note'}
+            title={progress.error?.message ?? progress.note}
+            data-testid={progress.error ? 'job-error' : undefined}
+          >
+            {progress.error?.message ?? progress.note}
+          </span>
+        )}
         {canRetry && (
           <button
             type="button"
@@ -93,15 +110,17 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
           </button>
         )}
       </div>
-      {!finished && (
+      {!finished && !compact && (
         <ProgressBar
           value={progress.stage === 'queued' ? undefined : progress.fraction}
           label={`${job.fileName}: ${STAGE_TEXT[progress.stage]}`}
         />
       )}
-      <Details job={job} />
-      {progress.stage === 'skipped' && progress.duplicateOf && <Duplicate job={job} onDuplicate={onDuplicate} />}
-      {progress.error && progress.stage === 'failed' && (
+      {!compact && <Details job={job} />}
+      {!compact && progress.stage === 'skipped' && progress.duplicateOf && (
+        <Duplicate job={job} onDuplicate={onDuplicate} />
+      )}
+      {!compact && progress.error && progress.stage === 'failed' && (
         <p className="job__error" data-testid="job-error">
           {progress.error.message}
         </p>
@@ -111,7 +130,7 @@ export function JobRow({ job, onCancel, onDismiss, onDuplicate, onRetry }: Props
           {retryError}
         </p>
       )}
-    </li>
+    </Element>
   );
 }
 
@@ -154,7 +173,12 @@ function Duplicate({ job, onDuplicate }: { job: Job; onDuplicate?: Props['onDupl
 
 /** Passage counts and the engine's note, on one quiet line. */
 function Details({ job }: { job: Job }) {
-  const { chunksDone, chunksTotal, stage, note } = job.progress;
+  const { chunksDone, chunksTotal, stage } = job.progress;
+  // A table or JSON file that took the suggested fields says which, and where to change them.
+  const fields = job.suggestedFields?.length
+    ? `text fields: ${job.suggestedFields.join(', ')} (suggested; change them from the library)`
+    : undefined;
+  const note = [job.progress.note, fields].filter(Boolean).join(' · ') || undefined;
   let counts: string | undefined;
   if (chunksTotal !== undefined && stage !== 'failed' && stage !== 'cancelled') {
     counts =

@@ -1,7 +1,10 @@
-// Files the user picked or dropped: tables and JSON files wait for the user's choice of text fields (the record
-// preview, one at a time); other files go straight in. Nothing is added when the user declines a size warning.
+// Files the user picked or dropped. Several at once go straight in as one batch: a table or JSON file among them
+// takes the suggested text fields (it never waits for the chooser). A table or JSON file added on its own is
+// previewed in the page, unless the user chose "always use the suggestion". Nothing is added when the user declines
+// a size warning.
 import { useCallback, useState } from 'react';
-import { isRecordFile } from './RecordPreviewDialog.tsx';
+import { isRecordFile } from './record-files.ts';
+import { loadAlwaysSuggested, saveAlwaysSuggested } from './record-fields-choice.ts';
 import type { IncomingFile } from './useIngest.ts';
 
 export function useChosenFiles(
@@ -15,16 +18,26 @@ export function useChosenFiles(
   choose: (file: File, textFields: string[] | undefined) => void;
   /** Leaves a previewed file out. */
   skip: (file: File) => void;
+  alwaysSuggested: boolean;
+  setAlwaysSuggested: (value: boolean) => void;
 } {
   const [previewQueue, setPreviewQueue] = useState<File[]>([]);
+  const [alwaysSuggested, setAlways] = useState(() => loadAlwaysSuggested());
+  const setAlwaysSuggested = useCallback((value: boolean) => {
+    saveAlwaysSuggested(value);
+    setAlways(value);
+  }, []);
   const addChosenFiles = useCallback(
     (files: File[]) => {
       if (!roomFor(files)) return;
-      addFiles(files.filter((f) => !isRecordFile(f)));
-      const records = files.filter(isRecordFile);
-      if (records.length > 0) setPreviewQueue((q) => [...q, ...records]);
+      const [only] = files;
+      if (files.length === 1 && isRecordFile(only) && !alwaysSuggested) {
+        setPreviewQueue((q) => [...q, only]);
+        return;
+      }
+      addFiles(files);
     },
-    [addFiles, roomFor],
+    [addFiles, roomFor, alwaysSuggested],
   );
   const skip = useCallback((file: File) => setPreviewQueue((q) => q.filter((f) => f !== file)), []);
   const choose = useCallback(
@@ -34,5 +47,5 @@ export function useChosenFiles(
     },
     [addFiles, skip],
   );
-  return { addChosenFiles, previewQueue, choose, skip };
+  return { addChosenFiles, previewQueue, choose, skip, alwaysSuggested, setAlwaysSuggested };
 }

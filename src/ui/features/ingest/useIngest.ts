@@ -1,4 +1,7 @@
-// Ingest jobs as the UI tracks them: one row per file, fed by the engine's progress callbacks.
+// Ingest jobs as the UI tracks them, fed by the engine's progress callbacks. Several files added together (a folder,
+// or a multi-file pick or drop) form one job group shown as one folder job. Progress is merged per file and rendered
+// at most four times a second (progress-coalescer.ts), and the library lists are re-read at most every few seconds
+// while files land, so a folder of thousands of files neither re-renders per event nor re-reads the library per file.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IngestProgress, IngestStage } from '../../../engine/api/index.ts';
 import {
@@ -8,61 +11,36 @@ import {
   newJobId,
   onEngineEvent,
   onJobProgress,
+  type Engine,
   type PendingFile,
 } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
+import { groupLabel } from './folder-job.ts';
 import type { SkippedEntry } from './folder-walk.ts';
 import { IngestMeter, type BatchSummary } from './ingest-rate.ts';
+import { IngestJobs, type IncomingFile, type Job, type JobsView } from './ingest-jobs.ts';
+import { ProgressCoalescer, ThrottledCall } from './progress-coalescer.ts';
+import { isRecordFile } from './record-files.ts';
 
-/** A file with where it came from (a folder walk) and the user's choices for it (the record preview). */
-export interface IncomingFile {
-  file: File;
-  folder?: string;
-  textFields?: string[];
-  /** Collection to add to (default: the one chosen for new files). */
-  collection?: string;
-  /** The user's answer to "a document with this name is already there". */
-  onDuplicate?: 'replace' | 'keep-both';
-}
+/** While files land, the library, its counts and the current search are re-read at most this often. */
+export const LIBRARY_REFRESH_MS = 2_000;
 
-export interface Job {
-  jobId: string;
-  fileName: string;
-  size: number;
-  progress: IngestProgress;
-  /** What was sent, kept so a skipped duplicate can be sent again with the user's choice. */
-  incoming?: IncomingFile;
-}
+export type { IncomingFile, Job } from './ingest-jobs.ts';
 
 const FINAL: ReadonlySet<IngestStage> = new Set(['done', 'failed', 'cancelled', 'skipped']);
 export function isFinal(stage: IngestStage): boolean {
   return FINAL.has(stage);
 }
 
-/** Progress and the final answer travel on different ports, so an update can land late: once a job has
- * finished, its first final state stands. */
-function merge(current: IngestProgress, next: IngestProgress): IngestProgress {
-  if (isFinal(current.stage)) return current;
-  return { ...current, ...next };
-}
-
-/** What a dropped or chosen folder gave: files added (their job ids) and what was skipped, with why. */
-export interface FolderSummary {
-  jobIds: string[];
-  skipped: SkippedEntry[];
-}
-
-/** `targetCollection` is the collection new files go to (read when they are added). */
-export function useIngest(targetCollection: string | undefined): {
-  jobs: Job[];
+export interface IngestState extends JobsView {
   addFiles: (files: Array<File | IncomingFile>) => void;
   /** Sends a skipped duplicate again: replacing the document of the same name, or keeping both. */
   resolveDuplicate: (jobId: string, choice: 'replace' | 'keep-both') => void;
-  /** Files from a folder walk: added like any others, and summarised (added, skipped and why, failed and why). */
+  /** Files from a folder walk: one folder job, with what the walk left out and why. */
   addFolder: (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => void;
-  folderSummary: FolderSummary | undefined;
-  dismissFolderSummary: () => void;
+  dismissGroup: (groupId: string) => void;
   cancel: (jobId: string) => void;
+  cancelGroup: (groupId: string) => void;
   dismiss: (jobId: string) => void;
   clearFinished: () => void;
   /** The current batch's totals, rate and time remaining (read at render time; see ingest-rate.ts). */
@@ -73,19 +51,24 @@ export function useIngest(targetCollection: string | undefined): {
   dismissSummary: () => void;
   /** Tries a failed job again: its stored document (Retry), or the file sent again when nothing was stored. */
   retry: (jobId: string) => Promise<void>;
-} {
-  const [jobs, setJobs] = useState<Job[]>([]);
-  const jobsRef = useRef(jobs);
-  useEffect(() => {
-    jobsRef.current = jobs;
-  }, [jobs]);
+  /** Tries every failed file of a folder job again. */
+  retryGroup: (groupId: string) => Promise<void>;
+}
+
+/** `targetCollection` is the collection new files go to (read when they are added). */
+export function useIngest(targetCollection: string | undefined): IngestState {
+  // The jobs live outside React (written as often as progress comes); the page renders snapshots of them.
+  const [store] = useState(() => new IngestJobs());
+  const [view, setView] = useState<JobsView>(() => store.snapshot());
+  const publish = useCallback(() => setView(store.snapshot()), [store]);
+
   const { libraryChanged } = useEngine();
-  const changed = useRef(libraryChanged);
-  useEffect(() => {
-    changed.current = libraryChanged;
-  }, [libraryChanged]);
-  const finished = useRef(new Set<string>());
-  // One meter per page, fed every progress event (it resets itself when a batch starts).
+  // Files landing re-read the library at most every LIBRARY_REFRESH_MS (the last landing always gets its re-read).
+  const [landing] = useState(() => new ThrottledCall(LIBRARY_REFRESH_MS));
+  useEffect(() => landing.target(libraryChanged), [landing, libraryChanged]);
+  const libraryLanded = landing.call;
+
+  // One meter per page, fed every progress event (cheap: no render); it resets itself when a batch starts.
   const [meter] = useState(() => new IngestMeter());
   const [summary, setSummary] = useState<BatchSummary>();
   const observe = useCallback(
@@ -96,108 +79,109 @@ export function useIngest(targetCollection: string | undefined): {
     [meter],
   );
 
+  const [coalescer] = useState(
+    () =>
+      new ProgressCoalescer((updates) => {
+        const landed = store.apply(updates);
+        setView(store.snapshot());
+        if (landed) libraryLanded();
+      }),
+  );
+  useEffect(() => () => coalescer.flush(), [coalescer]);
+
   const update = useCallback(
     (progress: IngestProgress) => {
       observe(progress);
-      setJobs((list) =>
-        list.some((job) => job.jobId === progress.jobId)
-          ? list.map((job) =>
-              job.jobId === progress.jobId ? { ...job, progress: merge(job.progress, progress) } : job,
-            )
-          : // A job the engine started itself (resuming an interrupted document, or a Retry): show it too.
-            [...list, { jobId: progress.jobId, fileName: progress.fileName, size: progress.size ?? 0, progress }],
-      );
-      if (isFinal(progress.stage) && !finished.current.has(progress.jobId)) {
-        finished.current.add(progress.jobId);
-        changed.current();
-      }
+      coalescer.push(progress);
     },
-    [observe],
+    [observe, coalescer],
   );
 
-  const [folderSummary, setFolderSummary] = useState<FolderSummary>();
   const targetRef = useRef(targetCollection);
   useEffect(() => {
     targetRef.current = targetCollection;
   }, [targetCollection]);
 
-  const addFiles = useCallback(
-    (files: Array<File | IncomingFile>): string[] => {
-      if (files.length === 0) return [];
+  /** Records the suggested fields a table or JSON file is indexed by, so its row can say so. */
+  const noteFields = useCallback(
+    (jobId: string, fields: string[]) =>
+      store.edit(jobId, (job) => ({
+        ...job,
+        suggestedFields: fields,
+        incoming: job.incoming && { ...job.incoming, textFields: fields },
+      })),
+    [store],
+  );
+
+  /** Adds files; several at once (or a folder) become one group, or join the group `into`. */
+  const send = useCallback(
+    (files: Array<File | IncomingFile>, group?: { walkSkipped: SkippedEntry[]; into?: string }) => {
+      if (files.length === 0 && !group) return;
       const target = targetRef.current;
       const pending: PendingFile[] = files.map((f) => {
         const incoming: IncomingFile = f instanceof File ? { file: f } : f;
         return { jobId: newJobId(), ...incoming, collection: incoming.collection ?? target };
       });
       for (const { jobId, file } of pending) observe({ jobId, fileName: file.name, stage: 'queued', fraction: 0 });
-      setJobs((list) => [
-        ...list,
-        ...pending.map(({ jobId, file, folder, textFields, collection }) => ({
-          jobId,
-          fileName: file.name,
-          size: file.size,
-          incoming: { file, folder, textFields, collection },
-          progress: { jobId, fileName: file.name, stage: 'queued' as const, fraction: 0 },
-        })),
-      ]);
+      store.add(
+        pending,
+        group && {
+          id: newJobId(),
+          label: groupLabel(pending),
+          walkSkipped: group.walkSkipped,
+          startedAt: performance.now(),
+          into: group.into,
+        },
+      );
+      publish();
+      if (pending.length === 0) return;
       connect()
-        .then(({ engine, settings }) => ingestFiles(engine, pending, update, settings.maxFileMB))
+        .then(async ({ engine, settings }) => {
+          const ready = await withSuggestedFields(engine, pending, noteFields);
+          return ingestFiles(engine, ready, update, settings.maxFileMB);
+        })
         .then((results) => results.forEach(update))
         .catch((reason: unknown) => {
           // The whole call failed (worker gone, storage broken): every unfinished file says why.
           const message = errorMessage(reason);
           for (const { jobId, file } of pending) {
-            update({
-              jobId,
-              fileName: file.name,
-              stage: 'failed',
-              fraction: 1,
-              error: { code: 'INTERNAL', message },
-            });
+            update({ jobId, fileName: file.name, stage: 'failed', fraction: 1, error: { code: 'INTERNAL', message } });
           }
         });
-      return pending.map((p) => p.jobId);
     },
-    [update, observe],
+    [store, update, observe, publish, noteFields],
+  );
+
+  const addFiles = useCallback(
+    (files: Array<File | IncomingFile>) => send(files, files.length > 1 ? { walkSkipped: [] } : undefined),
+    [send],
   );
 
   const addFolder = useCallback(
-    (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => {
-      setFolderSummary({ jobIds: addFiles(walk.files), skipped: walk.skipped });
-    },
-    [addFiles],
+    (walk: { files: IncomingFile[]; skipped: SkippedEntry[] }) => send(walk.files, { walkSkipped: walk.skipped }),
+    [send],
   );
-  const dismissFolderSummary = useCallback(() => setFolderSummary(undefined), []);
 
   useEffect(() => onJobProgress(update), [update]);
 
-  const failUnfinished = useCallback(
-    (message: string) => {
-      for (const job of jobsRef.current) {
-        if (!isFinal(job.progress.stage)) {
-          observe({ ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } });
-        }
-      }
-      setJobs((list) =>
-        list.map((job) =>
-          isFinal(job.progress.stage)
-            ? job
-            : {
-                ...job,
-                progress: { ...job.progress, stage: 'failed', fraction: 1, error: { code: 'WORKER_DIED', message } },
-              },
-        ),
-      );
-    },
-    [observe],
-  );
   // The worker died: every job still running failed with its message.
   useEffect(
     () =>
       onEngineEvent((event) => {
-        if (event.type === 'died') failUnfinished(event.message);
+        if (event.type !== 'died') return;
+        for (const job of store.all()) {
+          if (!isFinal(job.progress.stage)) {
+            update({
+              ...job.progress,
+              stage: 'failed',
+              fraction: 1,
+              error: { code: 'WORKER_DIED', message: event.message },
+            });
+          }
+        }
+        coalescer.flush();
       }),
-    [failUnfinished],
+    [store, update, coalescer],
   );
 
   const cancel = useCallback((jobId: string) => {
@@ -206,65 +190,133 @@ export function useIngest(targetCollection: string | undefined): {
       .catch(() => undefined);
   }, []);
 
-  const dismiss = useCallback((jobId: string) => {
-    setJobs((list) => list.filter((job) => job.jobId !== jobId));
-  }, []);
+  const cancelGroup = useCallback(
+    (groupId: string) => {
+      const running = (store.group(groupId)?.jobIds ?? []).filter((id) => {
+        const job = store.get(id);
+        return job && !isFinal(job.progress.stage);
+      });
+      connect()
+        .then(({ engine }) => Promise.all(running.map((id) => engine.cancel(id))))
+        .catch(() => undefined);
+    },
+    [store],
+  );
 
-  const clearFinished = useCallback(() => {
-    setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
-  }, []);
+  const forget = useCallback(
+    (drop: (job: Job) => boolean) => {
+      store.forget(drop);
+      publish();
+    },
+    [store, publish],
+  );
+
+  const dismiss = useCallback((jobId: string) => forget((job) => job.jobId === jobId), [forget]);
+
+  const dismissGroup = useCallback(
+    (groupId: string) => {
+      store.dismissGroup(groupId);
+      publish();
+    },
+    [store, publish],
+  );
+
+  const clearFinished = useCallback(() => forget((job) => isFinal(job.progress.stage)), [forget]);
 
   const resolveDuplicate = useCallback(
     (jobId: string, choice: 'replace' | 'keep-both') => {
-      const job = jobsRef.current.find((j) => j.jobId === jobId);
+      const job = store.get(jobId);
       if (!job?.incoming) return;
-      setJobs((list) => list.filter((j) => j.jobId !== jobId));
-      addFiles([{ ...job.incoming, onDuplicate: choice }]);
+      const into = store.groupOf(jobId)?.id;
+      forget((j) => j.jobId === jobId);
+      send([{ ...job.incoming, onDuplicate: choice }], into ? { walkSkipped: [], into } : undefined);
     },
-    [addFiles],
+    [store, send, forget],
   );
 
   const dismissSummary = useCallback(() => {
     setSummary(undefined);
-    setJobs((list) => list.filter((job) => !isFinal(job.progress.stage)));
-  }, []);
+    forget((job) => isFinal(job.progress.stage));
+  }, [forget]);
 
   const retry = useCallback(
     async (jobId: string) => {
-      const job = jobsRef.current.find((j) => j.jobId === jobId);
+      const job = store.get(jobId);
       if (!job || job.progress.stage !== 'failed') return;
+      const into = store.groupOf(jobId)?.id;
       const documentId = job.progress.documentId;
       if (documentId !== undefined) {
         // The document and its text were kept: index it again (the engine reports the Retry as a new job).
         const { engine } = await connect();
         const known = (await engine.listDocuments()).some((d) => d.id === documentId && d.status === 'failed');
         if (known) {
-          setJobs((list) => list.filter((j) => j.jobId !== jobId));
+          forget((j) => j.jobId === jobId);
           await engine.retryDocument(documentId);
           return;
         }
       }
       if (job.incoming) {
-        setJobs((list) => list.filter((j) => j.jobId !== jobId));
-        addFiles([job.incoming]);
+        forget((j) => j.jobId === jobId);
+        send([job.incoming], into ? { walkSkipped: [], into } : undefined);
       }
     },
-    [addFiles],
+    [store, send, forget],
+  );
+
+  const retryGroup = useCallback(
+    async (groupId: string) => {
+      const failed = (store.group(groupId)?.jobIds ?? []).filter((id) => store.get(id)?.progress.stage === 'failed');
+      for (const id of failed) await retry(id);
+    },
+    [store, retry],
   );
 
   return {
-    jobs,
+    ...view,
     addFiles,
     resolveDuplicate,
     addFolder,
-    folderSummary,
-    dismissFolderSummary,
+    dismissGroup,
     cancel,
+    cancelGroup,
     dismiss,
     clearFinished,
     meter,
     summary,
     dismissSummary,
     retry,
+    retryGroup,
   };
+}
+
+/**
+ * A table or JSON file sent without a choice (in a batch, or with "always use the suggestion") takes the suggested
+ * text fields, asked of the engine first so its row can say which fields were used. A file whose preview fails goes as it is (the engine
+ * reports why it cannot be read).
+ */
+async function withSuggestedFields(
+  engine: Engine,
+  pending: PendingFile[],
+  noted: (jobId: string, fields: string[]) => void,
+): Promise<PendingFile[]> {
+  const ready: PendingFile[] = [];
+  for (const file of pending) {
+    if (file.textFields || !isRecordFile(file.file)) {
+      ready.push(file);
+      continue;
+    }
+    try {
+      const { suggestedTextFields } = await engine.previewRecords(await file.file.arrayBuffer(), file.file.name);
+      // No suggestion: the parser's own choice applies (and its message when there is no text at all).
+      if (suggestedTextFields.length === 0) {
+        ready.push(file);
+        continue;
+      }
+      noted(file.jobId, suggestedTextFields);
+      ready.push({ ...file, textFields: suggestedTextFields });
+    } catch {
+      ready.push(file);
+    }
+  }
+  return ready;
 }

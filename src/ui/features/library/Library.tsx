@@ -1,6 +1,7 @@
 // The library panel over the engine: deletes, retries and tags go to the engine, and every list is read again.
 import { useCallback } from 'react';
 import { useEngine } from '../../client/engine-context.ts';
+import { FieldsEditor } from './FieldsEditor.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
 import type { Library as LibraryState } from './useLibrary.ts';
 
@@ -67,6 +68,7 @@ export function Library({ library, collectionNames }: Props) {
       onDeleteMany={deleteDocuments}
       loadPassages={loadPassages}
       modelId={modelStatus?.modelId}
+      renderFields={(doc, close) => <FieldsEditor doc={doc} onClose={close} />}
     />
   );
 }

@@ -1,6 +1,6 @@
 // Every stored document: sorted and filtered, shown a page at a time (a library of thousands stays quick), each
 // expandable to its passages, warnings and model; several can be selected for one delete or for tagging.
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import './library-view.css';
 import type { DocumentSummary, LibraryStats } from '../../../engine/api/index.ts';
 import { errorMessage } from '../../client/engine-client.ts';
@@ -37,6 +37,8 @@ interface Props {
   loadPassages?: PassageLoader;
   /** The model whose vectors the library uses now. */
   modelId?: string;
+  /** The text-field editor of a table or JSON document. */
+  renderFields?: (doc: DocumentSummary, close: () => void) => ReactNode;
 }
 
 export function LibraryPanel({
@@ -50,6 +52,7 @@ export function LibraryPanel({
   onDeleteMany,
   loadPassages,
   modelId,
+  renderFields,
 }: Props) {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [query, setQuery] = useState<LibraryQuery>(DEFAULT_QUERY);
@@ -298,6 +301,7 @@ export function LibraryPanel({
                   onToggleExpanded={loadPassages ? () => toggleExpanded(doc.id) : undefined}
                   loadPassages={loadPassages}
                   modelId={modelId}
+                  renderFields={renderFields}
                 />
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 // One document in the library, with a two-step delete so a stray click cannot remove it.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { DocumentSummary } from '../../../engine/api/index.ts';
 import { formatBytes, formatDate, formatName } from '../../components/format.ts';
 import { PassageList, type PassageLoader } from './PassageList.tsx';
@@ -18,6 +18,8 @@ interface Props {
   onToggleExpanded?: () => void;
   loadPassages?: PassageLoader;
   modelId?: string;
+  /** The text-field editor of a table or JSON document (shown under its row). */
+  renderFields?: (doc: DocumentSummary, close: () => void) => ReactNode;
 }
 
 /** Columns of the table (for the details row that spans them). */
@@ -34,7 +36,10 @@ export function LibraryRow({
   onToggleExpanded,
   loadPassages,
   modelId,
+  renderFields,
 }: Props) {
+  const [fieldsOpen, setFieldsOpen] = useState(false);
+  const structured = (doc.format === 'csv' || doc.format === 'json') && doc.status !== 'ingesting';
   const [step, setStep] = useState<'idle' | 'confirm' | 'deleting'>('idle');
   const [error, setError] = useState<string>();
   const [retrying, setRetrying] = useState(false);
@@ -166,6 +171,18 @@ export function LibraryRow({
           )}
         </td>
         <td className="library__actions">
+          {structured && renderFields && step === 'idle' && (
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              aria-label={`Text fields of ${doc.name}`}
+              aria-expanded={fieldsOpen}
+              data-testid="doc-fields"
+              onClick={() => setFieldsOpen((open) => !open)}
+            >
+              Fields
+            </button>
+          )}
           {doc.status === 'failed' && step === 'idle' && (
             <button
               type="button"
@@ -213,6 +230,11 @@ export function LibraryRow({
           )}
         </td>
       </tr>
+      {fieldsOpen && renderFields && (
+        <tr className="library__details" data-testid="library-fields">
+          <td colSpan={LIBRARY_COLUMNS}>{renderFields(doc, () => setFieldsOpen(false))}</td>
+        </tr>
+      )}
       {expanded && loadPassages && (
         <tr className="library__details" id={`details-${doc.id}`} data-testid="library-details">
           <td colSpan={LIBRARY_COLUMNS}>
