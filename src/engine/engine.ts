@@ -99,6 +99,8 @@ const AFTER_DOCUMENTS = [
   'rerank', 'assembleContext', 'evaluate', 'compareModels', 'health', 'fixHealth', 'exportLibrary', 'importLibrary',
   'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
   'confirmDtypeChange',
+  // Cancels queue behind the calls they cancel, so a cancel sent right after its start is never lost.
+  'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap',
 ] as const satisfies ReadonlyArray<keyof TroveApi>;
 
 export class TroveEngine implements TroveApi {
@@ -213,7 +215,7 @@ export class TroveEngine implements TroveApi {
     for (const name of AFTER_DOCUMENTS) {
       const call = this[name] as (...args: unknown[]) => Promise<unknown>;
       const waiting = async (...args: unknown[]) => {
-        await catalogue.documents();
+        if (catalogue.readingDocuments) await catalogue.documents();
         return call(...args);
       };
       Object.defineProperty(this, name, { value: waiting });

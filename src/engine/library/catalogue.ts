@@ -136,6 +136,11 @@ export class LibraryCatalogue {
     return this.documentsRead;
   }
 
+  /** True while a start from the snapshot is still reading the document list. */
+  get readingDocuments(): boolean {
+    return this.summary !== null;
+  }
+
   /** Documents in the library, known before the list is read. */
   get documentCount(): number {
     return this.summary?.documents ?? this.docs.size;
