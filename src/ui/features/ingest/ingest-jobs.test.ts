@@ -24,6 +24,15 @@ describe('IngestJobs', () => {
     expect(jobs.get('a')!.progress.stage).toBe('done');
   });
 
+  it('a dismissed or replaced file stays gone when its batch reports its final state afterwards', () => {
+    const jobs = new IngestJobs();
+    jobs.add([{ jobId: 'a', file: file('menu.txt') }]);
+    jobs.apply([{ jobId: 'a', fileName: 'menu.txt', stage: 'skipped', fraction: 1 }]);
+    jobs.forget((job) => job.jobId === 'a'); // Replace: the file is sent again as a new job
+    jobs.apply([{ jobId: 'a', fileName: 'menu.txt', stage: 'skipped', fraction: 1 }]);
+    expect(jobs.snapshot().jobs).toHaveLength(0);
+  });
+
   it('shows a job the engine started itself (a resumed document) as a row of its own', () => {
     const jobs = new IngestJobs();
     jobs.apply([{ jobId: 'resume-1', fileName: 'big.txt', stage: 'embedding', fraction: 0.5, resumed: true }]);

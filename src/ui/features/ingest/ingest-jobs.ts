@@ -41,6 +41,8 @@ export interface JobsView {
 export class IngestJobs {
   private readonly jobs = new Map<string, Job>();
   private groups: JobGroup[] = [];
+  /** Job ids dismissed here: progress that arrives for them later is dropped (ids are never reused). */
+  private readonly forgotten = new Set<string>();
 
   get(jobId: string): Job | undefined {
     return this.jobs.get(jobId);
@@ -88,6 +90,8 @@ export class IngestJobs {
     let landed = false;
     for (const progress of updates) {
       const job = this.jobs.get(progress.jobId);
+      // A dismissed (or replaced) file's late progress, e.g. the batch's final results: it stays gone.
+      if (!job && this.forgotten.has(progress.jobId)) continue;
       if (job) {
         if (!FINAL.has(job.progress.stage) && FINAL.has(progress.stage)) landed = true;
         this.jobs.set(progress.jobId, { ...job, progress: mergeProgress(job.progress, progress) });
@@ -113,7 +117,11 @@ export class IngestJobs {
 
   /** Forgets the jobs `drop` picks, and drops them from their groups; a group left with nothing to show goes too. */
   forget(drop: (job: Job) => boolean): void {
-    for (const job of [...this.jobs.values()]) if (drop(job)) this.jobs.delete(job.jobId);
+    for (const job of [...this.jobs.values()]) {
+      if (!drop(job)) continue;
+      this.jobs.delete(job.jobId);
+      this.forgotten.add(job.jobId);
+    }
     this.groups = this.groups
       .map((g) =>
         g.jobIds.every((id) => this.jobs.has(id)) ? g : { ...g, jobIds: g.jobIds.filter((id) => this.jobs.has(id)) },

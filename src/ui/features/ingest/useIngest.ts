@@ -140,7 +140,11 @@ export function useIngest(targetCollection: string | undefined): IngestState {
           const ready = await withSuggestedFields(engine, pending, noteFields);
           return ingestFiles(engine, ready, update, settings.maxFileMB);
         })
-        .then((results) => results.forEach(update))
+        .then((results) => {
+          results.forEach(update);
+          // The batch's summary counts these at once: the rows must not lag behind it.
+          coalescer.flush();
+        })
         .catch((reason: unknown) => {
           // The whole call failed (worker gone, storage broken): every unfinished file says why.
           const message = errorMessage(reason);
@@ -149,7 +153,7 @@ export function useIngest(targetCollection: string | undefined): IngestState {
           }
         });
     },
-    [store, update, observe, publish, noteFields],
+    [store, update, observe, publish, noteFields, coalescer],
   );
 
   const addFiles = useCallback(
@@ -221,7 +225,11 @@ export function useIngest(targetCollection: string | undefined): IngestState {
     [store, publish],
   );
 
-  const clearFinished = useCallback(() => forget((job) => isFinal(job.progress.stage)), [forget]);
+  // Throttled progress is flushed first: a file the summary already counts as finished is forgotten with the rest.
+  const clearFinished = useCallback(() => {
+    coalescer.flush();
+    forget((job) => isFinal(job.progress.stage));
+  }, [forget, coalescer]);
 
   const resolveDuplicate = useCallback(
     (jobId: string, choice: 'replace' | 'keep-both') => {
@@ -236,8 +244,9 @@ export function useIngest(targetCollection: string | undefined): IngestState {
 
   const dismissSummary = useCallback(() => {
     setSummary(undefined);
+    coalescer.flush();
     forget((job) => isFinal(job.progress.stage));
-  }, [forget]);
+  }, [forget, coalescer]);
 
   const retry = useCallback(
     async (jobId: string) => {
