@@ -166,6 +166,7 @@ export class TroveEngine implements TroveApi {
       measureSpeed: (embedder) => embedSpeed(embedder, library.store, catalogue),
       deviceChecks: deviceChoices.deviceChecks, declinedChanges: deviceChoices.declinedChanges,
       deviceSpeeds: deviceChoices.deviceSpeeds,
+      onRuntimeBroken: (message) => this.sync.announceToPage({ type: 'runtime-broken', message }),
     }));
     this.pipeline = new IngestPipeline({
       store, catalogue, model, queue, settings, vectorsChanged, chunk: deps.chunk ?? chunkForIndex,

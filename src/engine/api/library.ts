@@ -106,7 +106,9 @@ export type LibraryEvent =
   /** This engine can no longer write (schema upgraded in another tab): the page must reload. */
   | { type: 'stale'; message: string }
   /** Another tab locked the library: this engine forgot its key and content too; unlock to go on. */
-  | { type: 'locked' };
+  | { type: 'locked' }
+  /** The model runtime broke for good (a WebAssembly trap): the page must start a fresh worker. */
+  | { type: 'runtime-broken'; message: string };
 
 export interface LibraryApi {
   listDocuments(): Promise<DocumentSummary[]>;

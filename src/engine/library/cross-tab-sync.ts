@@ -70,6 +70,11 @@ export class CrossTabSync {
     this.knownVersion = await store.libraryVersion();
   }
 
+  /** Tells the page something about this engine as a whole (the events' one channel). */
+  announceToPage(event: LibraryEvent): void {
+    this.events.emit(event);
+  }
+
   onLibraryEvent(listener: (event: LibraryEvent) => void): void {
     this.events.add(listener);
     if (this.staleMessage) listener({ type: 'stale', message: this.staleMessage });

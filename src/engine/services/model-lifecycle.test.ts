@@ -81,3 +81,51 @@ describe('the model status while vectors are added in the background', () => {
     expect(model.embedder?.model.id).toBe('glove-50d-static');
   });
 });
+
+describe('a model runtime that trapped', () => {
+  function failingWith(error: unknown, broken: string[]) {
+    return new ModelLifecycle(
+      async () => {
+        throw error;
+      },
+      {
+        settings: () => ({ ...DEFAULT_SETTINGS, modelId: 'glove-50d-static' }),
+        pendingVectors: () => 0,
+        onLoaded: async () => undefined,
+        onRuntimeBroken: (message) => broken.push(message),
+      },
+    );
+  }
+
+  it('asks for a fresh worker when a load fails with a WebAssembly trap', async () => {
+    const broken: string[] = [];
+    const trap = new WebAssembly.RuntimeError('memory access out of bounds');
+    const model = failingWith(new Error('could not be loaded: memory access out of bounds', { cause: trap }), broken);
+    const status = await model.ensureLoaded();
+    expect(status.state).toBe('unavailable');
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toContain('memory access out of bounds');
+  });
+
+  it('keeps the worker when a load fails for an ordinary reason (a missing file, the network)', async () => {
+    const broken: string[] = [];
+    const status = await failingWith(new Error('model.onnx not found locally'), broken).ensureLoaded();
+    expect(status.state).toBe('unavailable');
+    expect(broken).toEqual([]);
+  });
+
+  it('asks for a fresh worker when a model in use traps at run time', async () => {
+    const broken: string[] = [];
+    const model = new ModelLifecycle(async () => fakeEmbedder({ t: 0 }, 1), {
+      settings: () => ({ ...DEFAULT_SETTINGS, modelId: 'glove-50d-static' }),
+      pendingVectors: () => 0,
+      onLoaded: async () => undefined,
+      onRuntimeBroken: (message) => broken.push(message),
+    });
+    await model.ensureLoaded();
+    model.markFailed(new WebAssembly.RuntimeError('operation does not support unaligned accesses'));
+    expect(model.status.state).toBe('unavailable');
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toContain('operation does not support unaligned accesses');
+  });
+});

@@ -16,6 +16,7 @@ import { isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DeviceCheckMemory } from '../embed/device-self-check.ts';
 import type { DeviceSpeedMemory } from '../embed/device-speed.ts';
 import { meteredEmbedder } from '../embed/metered-embedder.ts';
+import { isRuntimeTrap } from '../models/runtime-trap.ts';
 import { addEmbedSample, vectorRate, type EmbedSample } from '../embed/vector-rate.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import { dtypeToLoad, reembedSeconds, storedDtypeOf, wantedDtype } from '../models/dtype-choice.ts';
@@ -48,6 +49,8 @@ export interface ModelLifecycleHooks {
   now?: () => number;
   /** Dtype changes the user declined, kept across restarts (absent: this session only). */
   declinedChanges?: { has(key: string): boolean; add(key: string): void };
+  /** The model runtime trapped (runtime-trap.ts): nothing in this worker can load a model again. */
+  onRuntimeBroken?: (message: string) => void;
 }
 
 export class ModelLifecycle implements ActiveModel {
@@ -140,6 +143,7 @@ export class ModelLifecycle implements ActiveModel {
         if (current()) {
           this.embedderValue = null;
           this.publish({ ...this.statusFor('unavailable'), error: toErrorInfo(error).message });
+          if (isRuntimeTrap(error)) this.hooks.onRuntimeBroken?.(toErrorInfo(error).message);
         }
       } finally {
         if (current()) {
@@ -189,6 +193,7 @@ export class ModelLifecycle implements ActiveModel {
       error: `The model stopped working: ${toErrorInfo(error).message}`,
     });
     void old?.dispose().catch(() => undefined);
+    if (isRuntimeTrap(error)) this.hooks.onRuntimeBroken?.(toErrorInfo(error).message);
   }
 
   /** Re-publishes the status with a fresh pending count and switch state. */

@@ -30,7 +30,7 @@ export function useEngineNotice(): [EngineNotice | undefined, () => void] {
         else if (event.type === 'died') {
           setNotice({
             kind: 'restarting',
-            message: `${event.message.replace(/ it was restarted\.$/, '')} Restarting it…`,
+            message: `${event.message.replace(/;? it was restarted\.$/, '.')} Restarting it…`,
           });
         } else if (event.type === 'restarted') {
           setNotice({

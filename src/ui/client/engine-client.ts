@@ -47,6 +47,10 @@ const HEARTBEAT_TIMEOUT_MS = 25_000;
 
 registerErrorTransfer();
 
+/** Fresh workers started per page because the model runtime trapped. */
+const MAX_RUNTIME_RESTARTS = 2;
+let runtimeRestarts = 0;
+
 let connection: Promise<Connection> | undefined;
 let worker: Worker | undefined;
 const statusListeners = new Set<(status: ModelStatus) => void>();
@@ -110,7 +114,16 @@ async function start(): Promise<Connection> {
       for (const listener of jobListeners) listener(progress);
     }),
   );
-  await engine.onLibraryEvent(Comlink.proxy((event: LibraryEvent) => emit(event)));
+  await engine.onLibraryEvent(
+    Comlink.proxy((event: LibraryEvent) => {
+      // A trapped model runtime cannot be repaired inside its worker: replace the worker as if it had died.
+      // A runtime that traps again in a fresh worker is left as it is (the model shows as unavailable, search by
+      // keyword goes on) rather than restarted in a loop.
+      if (event.type !== 'runtime-broken') emit(event);
+      else if (runtimeRestarts++ < MAX_RUNTIME_RESTARTS)
+        void restartAfterDeath(current, runtimeBrokenMessage(event.message));
+    }),
+  );
   watchHeartbeat(current, engine);
   return { engine, settings, stats, lock, refused };
 }
@@ -152,12 +165,16 @@ function watchHeartbeat(watched: Worker, engine: Engine): void {
   }, HEARTBEAT_INTERVAL_MS);
 }
 
-async function restartAfterDeath(dead: Worker): Promise<void> {
+function runtimeBrokenMessage(why: string): string {
+  return `The model runtime failed (${why.replace(/\.$/, '')}); it was restarted.`;
+}
+
+async function restartAfterDeath(dead: Worker, message: string = ERROR_CODES.WORKER_DIED): Promise<void> {
   if (worker !== dead) return;
   dead.terminate(); // also frees its memory
   worker = undefined;
   connection = undefined;
-  emit({ type: 'died', message: ERROR_CODES.WORKER_DIED });
+  emit({ type: 'died', message });
   try {
     // The new engine resumes what the dead one left half-written (its documents are 'ingesting' in storage).
     emit({ type: 'restarted', connection: await connect() });
