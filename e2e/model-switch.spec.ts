@@ -380,6 +380,7 @@ test('a page reloaded in the middle of a re-embed resumes it where it stopped an
 test('with an evaluation set loaded, the confirmation shows both models measured on it before anything changes', async ({
   page,
 }) => {
+  test.setTimeout(300_000); // an evaluation, then two models over the set, on a loaded machine
   await openApp(page);
   await page.getByTestId('evaluate-view').locator('summary').click();
   await page
@@ -393,8 +394,15 @@ test('with an evaluation set loaded, the confirmation shows both models measured
   await page.getByTestId('settings-button').click();
   await page.getByTestId('setting-model').selectOption(NEW);
   await page.getByTestId('settings-save').click();
+  // Both models are loaded and run over the set: slow on a loaded 2-core machine. A failed measurement says why.
+  const confirm = page.getByTestId('swap-confirm');
+  await expect(confirm).toHaveAttribute('data-measure', /^(done|failed|cancelled|unusable|no-set)$/, {
+    timeout: 150_000,
+  });
+  await expect(page.getByTestId('swap-measure-error')).toHaveCount(0);
+  await expect(confirm).toHaveAttribute('data-measure', 'done');
   const metrics = page.getByTestId('swap-metric');
-  await expect(metrics).toHaveCount(3, { timeout: 60_000 });
+  await expect(metrics).toHaveCount(3);
   await expect(page.getByTestId('swap-metrics')).toContainText(': 3 queries over 10 documents, semantic search only');
   // The permuted fixture has the same geometry: the same scores, shown as no change; and the current model's nDCG@10
   // is the Evaluate view's semantic row (the same set, ranked the same way).

@@ -76,7 +76,7 @@ export function ModelSwapConfirm({ changes, fromModel, toModel, saving, onConfir
   }, [engine, changes, attempt]);
 
   return (
-    <div className="swap" data-testid="swap-confirm">
+    <div className="swap" data-testid="swap-confirm" data-measure={measure.state}>
       <h2 className="dialog__title">Change the embedding model?</h2>
       <p>
         From <strong>{fromModel}</strong> to <strong>{toModel}</strong>.{' '}
