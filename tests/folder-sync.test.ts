@@ -165,6 +165,15 @@ describe('live folders', () => {
     expect((await engine.search('hospital medicine', { mode: 'keyword' })).results).toEqual([]);
   });
 
+  it('a folder that lists no files (gone, unplugged) keeps every document and says so', async () => {
+    const { engine } = await open('sync-empty');
+    const folder = new MemoryFolder().write('a.md', 'River water fish boat.');
+    await engine.syncFolder(folder);
+    folder.remove('a.md');
+    await expect(engine.syncFolder(folder)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await names(engine)).toEqual(['a.md']);
+  });
+
   it('a file that cannot be read keeps its document and is reported, never deleted', async () => {
     const { engine } = await open('sync-unreadable');
     const folder = new MemoryFolder().write('a.md', 'River water fish boat.');

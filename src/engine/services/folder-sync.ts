@@ -102,6 +102,13 @@ export class FolderSync {
     progress('listing', 0, 0);
     const recorded = this.recorded(collection, root);
     const listing = checkedListing(await source.list(), summary);
+    // An empty listing is more often a folder that is gone (an unplugged disk) than one emptied on purpose.
+    if (listing.length === 0 && recorded.size > 0) {
+      throw new TroveError(
+        'NOT_FOUND',
+        `The folder lists no files, so its ${recorded.size} documents are kept. If it was emptied on purpose, delete them in the library.`,
+      );
+    }
     const limitBytes = this.ctx.settings().maxFileMB * 1024 * 1024;
     const tooLarge = new Set(listing.filter((entry) => entry.size > limitBytes).map((entry) => entry.path));
     for (const path of tooLarge) {
