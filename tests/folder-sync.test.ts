@@ -60,12 +60,15 @@ const TOPICS = [
   'doctor hospital health medicine',
 ];
 
-/** A long document of distinct paragraphs, each long enough that passages hold only a few. */
+/**
+ * A long document of distinct paragraphs, several to a passage: an edit that changes one paragraph's length moves
+ * every passage boundary after it unless the old passages around the edit are kept.
+ */
 function longDocument(paragraphs: number, edited?: { at: number; text: string }): string {
   return Array.from({ length: paragraphs }, (_, i) => {
     if (edited?.at === i) return edited.text;
     const topic = TOPICS[i % TOPICS.length];
-    return `Paragraph ${i} tells of the ${topic}. ` + `The ${topic} story goes on in part ${i}. `.repeat(12);
+    return `Paragraph ${i} on the ${topic}. `.repeat(12);
   }).join('\n\n');
 }
 
@@ -94,7 +97,7 @@ describe('live folders', () => {
 
   it('editing one paragraph of a long document re-embeds only the passages it touched', async () => {
     const { engine, counts } = await open('sync-one-paragraph');
-    const folder = new MemoryFolder().write('long.md', longDocument(40));
+    const folder = new MemoryFolder().write('long.md', longDocument(60));
     const first = await engine.syncFolder(folder);
     expect(first.added).toEqual(['long.md']);
     const [before] = await engine.listDocuments();
@@ -102,7 +105,7 @@ describe('live folders', () => {
     const embeddedBefore = counts.embedded;
     folder.write(
       'long.md',
-      longDocument(40, { at: 20, text: 'Paragraph 20 now speaks of a violin and an orchestra.' }),
+      longDocument(60, { at: 30, text: 'Paragraph 30 now speaks of a violin and an orchestra.' }),
     );
     const summary = await engine.syncFolder(folder);
     expect(summary.changed).toEqual(['long.md']);

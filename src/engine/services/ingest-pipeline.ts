@@ -14,6 +14,7 @@ import { TroveError, isAbort, isTransient, throwIfAborted, toErrorInfo } from '.
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from '../core/limits.ts';
 import { documentLanguage, termsOf } from '../ingest/document-language.ts';
+import { splicePassages } from '../ingest/passage-splice.ts';
 import type { ParseContext } from '../ingest/file-parsing.ts';
 import type { ActiveModel } from '../library/active-model.ts';
 import { PassageReuse } from '../library/passage-reuse.ts';
@@ -457,7 +458,9 @@ export class IngestPipeline {
         this.ctx.settings().keepOriginals && !redacted
           ? { name: file.name, type: file.type || ORIGINAL_TYPES[parsed.format] || '', bytes: file.data }
           : undefined;
-      const drafts = await this.chunkText(parsed, model.embedder, signal);
+      const drafts =
+        (replacing && (await this.splicedDrafts(duplicate.id, parsed, signal))) ||
+        (await this.chunkText(parsed, model.embedder, signal));
       const large: LargeDocument = { newDoc, parsed, drafts, original: originalCopy };
       if (replacing || drafts.length > WHOLE_DOCUMENT_MAX_CHUNKS || file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) {
         return { kind: 'large', large };
@@ -866,6 +869,32 @@ export class IngestPipeline {
     const replaced = this.ctx.catalogue.docs.get(docId)?.replaces;
     if (!embedder || replaced === undefined) return PassageReuse.none(dims);
     return PassageReuse.of(this.ctx.store(), replaced, embedder.fingerprint, dims);
+  }
+
+  /**
+   * A replacement's passages with the replaced document's kept outside the edit (see passage-splice.ts), so their
+   * vectors are reused; undefined when there is no model, or the old version is not complete or does not qualify.
+   */
+  private async splicedDrafts(
+    replaced: number,
+    parsed: ParsedDocument,
+    signal: AbortSignal,
+  ): Promise<ChunkDraft[] | undefined> {
+    const { catalogue } = this.ctx;
+    const embedder = this.ctx.model.embedder;
+    // Kept passages must be the current model's (its tokenizer cut them, its vectors are there to reuse).
+    const current = embedder && catalogue.vectors?.fingerprint === embedder.fingerprint;
+    if (!current || catalogue.docs.get(replaced)?.status !== 'ready' || !catalogue.isEmbedded(replaced))
+      return undefined;
+    const store = this.ctx.store();
+    const [text, chunks] = await Promise.all([store.getText(replaced), store.chunksOf(replaced)]);
+    if (!text) return undefined;
+    return splicePassages(
+      { text: text.text, blocks: text.blocks, chunks },
+      parsed,
+      (run) => this.chunkText(run, embedder, signal),
+      this.chunkBudget(embedder),
+    );
   }
 
   /** Chunks a document's text for the embedder in use (its tokenizer and token budget). */
