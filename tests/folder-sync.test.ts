@@ -208,6 +208,23 @@ describe('live folders', () => {
     const summary = await engine.syncFolder(folder);
     expect(summary).toMatchObject({ changed: [], unchanged: 1, filesRead: 1 });
     expect(counts.parsed).toBe(parsedBefore);
+    // Its new time is recorded: the next scan reads nothing.
+    expect(await engine.syncFolder(folder)).toMatchObject({ unchanged: 1, filesRead: 0 });
+  });
+
+  it('a file whose new version is still being indexed is left to that, never replaced twice', async () => {
+    const { engine } = await open('sync-busy');
+    const folder = new MemoryFolder().write('a.md', 'River water fish boat.');
+    await engine.syncFolder(folder);
+    const [doc] = await engine.listDocuments();
+    // As a replacement interrupted by a reload leaves it: a new version recorded as replacing the old one.
+    const catalogue = (engine as unknown as { catalogue: { docs: Map<number, Record<string, unknown>> } }).catalogue;
+    catalogue.docs.set(9999, { ...catalogue.docs.get(doc.id), id: 9999, status: 'ingesting', replaces: doc.id });
+    folder.write('a.md', 'River water fish boat, edited.');
+    const summary = await engine.syncFolder(folder);
+    expect(summary.changed).toEqual([]);
+    expect(summary.skipped.map((s) => s.path)).toEqual(['a.md']);
+    expect(folder.reads).toEqual(['a.md']);
   });
 
   it('listing entries that are not relative file paths are reported and never read', async () => {

@@ -117,8 +117,16 @@ export class FolderSync {
         error: { code: 'FILE_TOO_LARGE', message: `“${path}” is larger than the limit (setting maxFileMB).` },
       });
     }
-    const recordedFiles = [...recorded.values()].map(({ file }) => file);
-    const readable = listing.filter((entry) => !tooLarge.has(entry.path));
+    // A file whose new version is still being indexed (a scan or a tab interrupted mid-replacement: the engine
+    // resumes it) is left to that; replacing it again would leave two documents at its path.
+    const replacing = new Set<number>();
+    for (const doc of this.ctx.catalogue.docs.values()) if (doc.replaces !== undefined) replacing.add(doc.replaces);
+    const busy = new Set([...recorded].filter(([, { doc }]) => replacing.has(doc.id)).map(([path]) => path));
+    for (const path of busy) {
+      summary.skipped.push({ path, reason: 'Its new version is still being indexed; the next scan checks it again.' });
+    }
+    const recordedFiles = [...recorded.values()].map(({ file }) => file).filter((file) => !busy.has(file.path));
+    const readable = listing.filter((entry) => !tooLarge.has(entry.path) && !busy.has(entry.path));
 
     // Hash what may have changed; a file that cannot be read is reported, and its document left as it is.
     const cache = new Map<string, FileContent>();
@@ -154,6 +162,12 @@ export class FolderSync {
     const untouchable = new Set([...unreadable, ...tooLarge]);
     diff.deleted = diff.deleted.filter((path) => !untouchable.has(path));
     summary.unchanged = diff.unchanged.length;
+    // Touched files (newer time, same bytes) get their new time, so the next scan does not read them again.
+    const touched = diff.unchanged.filter((path) => hashes.has(path));
+    if (touched.length > 0) {
+      const times = new Map(readable.map((entry) => [entry.path, entry.lastModified]));
+      await this.retime(touched.map((path) => ({ docId: recorded.get(path)!.doc.id, modifiedAt: times.get(path)! })));
+    }
 
     const total = diff.renamed.length + diff.changed.length + diff.added.length + diff.deleted.length;
     let done = 0;
@@ -295,6 +309,20 @@ export class FolderSync {
         error: result?.error ?? { code: 'CANCELLED', message: result?.note ?? 'Not added.' },
       });
     }
+  }
+
+  /** Records files' new modification times (content unchanged). */
+  private retime(files: Array<{ docId: number; modifiedAt: number }>): Promise<void> {
+    return this.ctx.queue.enqueue(async () => {
+      const store = this.ctx.store();
+      const { docs } = this.ctx.catalogue;
+      for (const { docId, modifiedAt } of files) {
+        const doc = docs.get(docId);
+        if (!doc) continue;
+        await store.updateDocument(docId, { modifiedAt });
+        docs.set(docId, { ...doc, modifiedAt });
+      }
+    });
   }
 
   /**
