@@ -1,5 +1,6 @@
 // Live folders: "Keep a folder in sync" where the browser can pick folders, and one row per folder kept in sync
 // with its last scan, what changed, errors, and Scan now / Stop syncing; Allow access after a restart.
+import { useEffect, useRef } from 'react';
 import { canPickFolders } from './directory-access.ts';
 import type { ScanCounts } from './folder-store.ts';
 import { useLiveFolders, type FolderRow } from './useLiveFolders.ts';
@@ -12,7 +13,9 @@ interface Props {
 
 export function LiveFolders({ collection }: Props) {
   const folders = useLiveFolders();
-  if (!canPickFolders() && folders.rows.length === 0) return null;
+  const folderInput = useRef<HTMLInputElement>(null);
+  // React has no prop for it; set as an attribute, as the drop zone does.
+  useEffect(() => folderInput.current?.setAttribute('webkitdirectory', ''), []);
   return (
     <section className="live-folders" aria-labelledby="live-folders-heading" data-testid="live-folders">
       <h2 id="live-folders-heading">Live folders</h2>
@@ -25,6 +28,35 @@ export function LiveFolders({ collection }: Props) {
         >
           Keep a folder in sync
         </button>
+      )}
+      {!canPickFolders() && (
+        <>
+          <p className="live-folders-note">
+            This browser cannot keep a folder in sync. Choose a folder you added before to bring its documents up to
+            date once: new and changed files are added, moved ones follow, none is removed.
+          </p>
+          <label className="button">
+            Update from a folder
+            <input
+              ref={folderInput}
+              type="file"
+              className="visually-hidden"
+              data-testid="live-folder-once"
+              onChange={(event) => {
+                const files = [...(event.currentTarget.files ?? [])];
+                event.currentTarget.value = '';
+                void folders.syncOnce(files, collection);
+              }}
+            />
+          </label>
+          {folders.once && (
+            <p aria-live="polite" data-testid="live-folder-once-state">
+              {folders.once.busy
+                ? `Comparing “${folders.once.name}”…`
+                : `“${folders.once.name}”: ${describe(folders.once.counts)}`}
+            </p>
+          )}
+        </>
       )}
       {folders.error && (
         <p className="alert" role="alert">
@@ -123,7 +155,7 @@ function describe(counts: ScanCounts | undefined): string {
     `${counts.removed} removed`,
     `${counts.unchanged} unchanged`,
   ];
-  if (counts.kept > 0) parts.push(`${counts.kept} kept though deleted`);
+  if (counts.kept > 0) parts.push(`${counts.kept} no longer in the folder (kept)`);
   if (counts.skipped > 0) parts.push(`${counts.skipped} skipped`);
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   const passages = `${plural(counts.passagesEmbedded, 'passage')} embedded, ${counts.passagesReused} reused`;

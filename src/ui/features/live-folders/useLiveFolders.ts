@@ -8,7 +8,8 @@ import { errorMessage } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { pickFolder, readPermission, type Permission } from './directory-access.ts';
 import { directorySource } from './directory-source.ts';
-import { countsOf, readFolders, removeFolder, saveFolder, type LiveFolder } from './folder-store.ts';
+import { fileListSource, type ChosenFile } from './file-list-source.ts';
+import { countsOf, readFolders, removeFolder, saveFolder, type LiveFolder, type ScanCounts } from './folder-store.ts';
 
 /** How often a visible page rescans its folders. */
 export const RESCAN_INTERVAL_MS = 5 * 60 * 1000;
@@ -25,12 +26,16 @@ export interface LiveFolders {
   scan: (id: string) => Promise<void>;
   allow: (id: string) => Promise<void>;
   stop: (id: string) => Promise<void>;
+  /** Without the folder picker: a folder chosen with a file input, compared and applied once (deletions kept). */
+  syncOnce: (files: readonly ChosenFile[], collection: string) => Promise<void>;
+  once: { busy: boolean; name?: string; counts?: ScanCounts } | undefined;
 }
 
 export function useLiveFolders(): LiveFolders {
   const { engine, lock, libraryChanged } = useEngine();
   const [rows, setRows] = useState<FolderRow[]>([]);
   const [error, setError] = useState<string>();
+  const [once, setOnce] = useState<LiveFolders['once']>();
   const current = useRef<FolderRow[]>([]);
   const open = !!engine && (lock === 'plain' || lock === 'unlocked');
 
@@ -188,5 +193,28 @@ export function useLiveFolders(): LiveFolders {
     setRows(current.current);
   }, []);
 
-  return { rows, error, add, scan, allow, stop };
+  const syncOnce = useCallback(
+    async (files: readonly ChosenFile[], collection: string) => {
+      if (!engine) return;
+      setError(undefined);
+      const { root, source } = fileListSource(files);
+      if (!root) {
+        setError('That folder holds no files Trove can read.');
+        return;
+      }
+      setOnce({ busy: true, name: root });
+      try {
+        // Kept, not removed: a folder chosen once may be another folder of the same name.
+        const summary = await engine.syncFolder(Comlink.proxy(source), { root, collection, keepDeleted: true });
+        setOnce({ busy: false, name: root, counts: countsOf(summary) });
+        libraryChanged();
+      } catch (reason) {
+        setOnce(undefined);
+        setError(errorMessage(reason));
+      }
+    },
+    [engine, libraryChanged],
+  );
+
+  return { rows, error, add, scan, allow, stop, syncOnce, once };
 }
