@@ -142,3 +142,17 @@ test('after a reload the folder is still kept in sync and rescanned on open', as
   await page.getByTestId('live-folder-stop').click();
   await expect(page.getByTestId('live-folder')).toHaveCount(0);
 });
+
+test('a change in the folder is scanned without Scan now, from the browser’s change notification', async ({ page }) => {
+  await standInPicker(page);
+  await openApp(page);
+  expect(await page.evaluate(() => 'FileSystemObserver' in window)).toBe(true);
+  await writeFile(page, 'a.md', 'River water and fish.');
+  await page.getByTestId('live-folder-add').click();
+  const state = page.getByTestId('live-folder').getByTestId('live-folder-state');
+  await expect(state).toContainText('1 added', { timeout: 60_000 });
+  await writeFile(page, 'b.md', 'Snow on the mountain.');
+  await expect(state).toContainText('1 added, 0 changed, 0 moved, 0 removed, 1 unchanged', { timeout: 30_000 });
+  await search(page, 'keyword', 'snow mountain');
+  await expect(firstResult(page)).toContainText('b.md');
+});

@@ -13,6 +13,15 @@ import { countsOf, readFolders, removeFolder, saveFolder, type LiveFolder, type 
 
 /** How often a visible page rescans its folders. */
 export const RESCAN_INTERVAL_MS = 5 * 60 * 1000;
+/** Quiet time after a change notification before the scan (a save or a copy is often several changes). */
+const CHANGE_SETTLE_MS = 2000;
+
+/** Chromium's change notifications for a folder, where they exist. */
+interface FolderObserver {
+  observe(handle: unknown, options: { recursive: boolean }): Promise<void>;
+  disconnect(): void;
+}
+type FolderObserverClass = new (callback: () => void) => FolderObserver;
 
 export interface FolderRow extends LiveFolder {
   permission: Permission | 'unknown';
@@ -37,6 +46,8 @@ export function useLiveFolders(): LiveFolders {
   const [error, setError] = useState<string>();
   const [once, setOnce] = useState<LiveFolders['once']>();
   const current = useRef<FolderRow[]>([]);
+  /** Folders that changed while being scanned: scanned again once that scan ends. */
+  const again = useRef(new Set<string>());
   const open = !!engine && (lock === 'plain' || lock === 'unlocked');
 
   const update = useCallback((id: string, patch: Partial<FolderRow>) => {
@@ -44,15 +55,18 @@ export function useLiveFolders(): LiveFolders {
     setRows(current.current);
   }, []);
 
-  const scanRow = useCallback(
-    async (row: FolderRow) => {
-      if (!engine || current.current.find((r) => r.id === row.id)?.scanning !== false) return;
+  /** One scan of a folder: its permission, the engine's sync under a Web Lock, the row and its record updated. */
+  const scanOnce = useCallback(
+    async (row: FolderRow): Promise<boolean> => {
+      if (!engine) return false;
+      // Marked before the first await, so a second call meanwhile waits for this scan instead of racing it.
+      update(row.id, { scanning: true });
       const permission = await readPermission(row.handle, false).catch(() => 'denied' as const);
       if (permission !== 'granted') {
-        update(row.id, { permission });
-        return;
+        update(row.id, { permission, scanning: false });
+        return false;
       }
-      update(row.id, { permission, scanning: true });
+      update(row.id, { permission });
       const scanned = async (): Promise<Partial<LiveFolder>> => {
         try {
           const summary = await engine.syncFolder(Comlink.proxy(directorySource(row.handle)), {
@@ -78,12 +92,26 @@ export function useLiveFolders(): LiveFolders {
           )
         : await scanned();
       const latest = current.current.find((r) => r.id === row.id);
-      if (!latest) return; // stopped meanwhile
+      if (!latest) return false; // stopped meanwhile
       const { permission: _p, scanning: _s, ...stored } = { ...latest, ...patch };
       update(row.id, { ...patch, scanning: false });
       await saveFolder(stored).catch((reason: unknown) => setError(errorMessage(reason)));
+      return true;
     },
     [engine, libraryChanged, update],
+  );
+
+  const scanRow = useCallback(
+    async (row: FolderRow) => {
+      const state = current.current.find((r) => r.id === row.id);
+      if (!state) return;
+      if (state.scanning) {
+        again.current.add(row.id);
+        return;
+      }
+      while ((await scanOnce(row)) && again.current.delete(row.id));
+    },
+    [scanOnce],
   );
 
   const scanAll = useCallback(
@@ -137,6 +165,37 @@ export function useLiveFolders(): LiveFolders {
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [open, scanAll]);
+
+  // Change notifications (FileSystemObserver, where the browser has it): a scan once the folder is quiet.
+  const watched = rows
+    .filter((row) => row.permission === 'granted')
+    .map((row) => row.id)
+    .join(' ');
+  useEffect(() => {
+    const Observer = (globalThis as { FileSystemObserver?: FolderObserverClass }).FileSystemObserver;
+    if (!open || !Observer || !watched) return;
+    const timers = new Map<string, ReturnType<typeof setTimeout>>();
+    const observers = current.current
+      .filter((row) => row.permission === 'granted')
+      .map((row) => {
+        const observer = new Observer(() => {
+          clearTimeout(timers.get(row.id));
+          timers.set(
+            row.id,
+            setTimeout(() => {
+              const latest = current.current.find((r) => r.id === row.id);
+              if (latest) void scanRow(latest);
+            }, CHANGE_SETTLE_MS),
+          );
+        });
+        observer.observe(row.handle, { recursive: true }).catch(() => undefined);
+        return observer;
+      });
+    return () => {
+      for (const observer of observers) observer.disconnect();
+      for (const timer of timers.values()) clearTimeout(timer);
+    };
+  }, [open, watched, scanRow]);
 
   const add = useCallback(
     async (collection: string) => {
