@@ -2,7 +2,10 @@
 // (File objects are lazy: no content is read), skipping hidden entries and unsupported types; a read opens one file.
 import type { FolderEntry, FolderSource } from '../../../engine/api/index.ts';
 import { SUPPORTED_EXTENSIONS } from '../../../engine/public.ts';
-import type { DirectoryHandle } from './directory-access.ts';
+import type { DirectoryHandle, FileHandle } from './directory-access.ts';
+
+/** File metadata requests in flight at once while listing. */
+const CONCURRENT_STATS = 64;
 
 function supported(name: string): boolean {
   const lower = name.toLowerCase();
@@ -14,13 +17,19 @@ export function directorySource(root: DirectoryHandle): FolderSource {
     async list(): Promise<FolderEntry[]> {
       const entries: FolderEntry[] = [];
       const walk = async (folder: DirectoryHandle, prefix: string): Promise<void> => {
+        const files: FileHandle[] = [];
         for await (const entry of folder.values()) {
           if (entry.name.startsWith('.')) continue;
           if (entry.kind === 'directory') await walk(entry, `${prefix}${entry.name}/`);
-          else if (supported(entry.name)) {
-            const file = await entry.getFile();
-            entries.push({ path: `${prefix}${entry.name}`, size: file.size, lastModified: file.lastModified });
-          }
+          else if (supported(entry.name)) files.push(entry);
+        }
+        // Each getFile is a round trip to the browser: a folder's are asked for together, not one after another.
+        for (let from = 0; from < files.length; from += CONCURRENT_STATS) {
+          const batch = files.slice(from, from + CONCURRENT_STATS);
+          const stats = await Promise.all(batch.map((handle) => handle.getFile()));
+          stats.forEach((file, i) =>
+            entries.push({ path: `${prefix}${batch[i]!.name}`, size: file.size, lastModified: file.lastModified }),
+          );
         }
       };
       await walk(root, '');
