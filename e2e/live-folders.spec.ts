@@ -156,3 +156,51 @@ test('a change in the folder is scanned without Scan now, from the browser’s c
   await search(page, 'keyword', 'snow mountain');
   await expect(firstResult(page)).toContainText('b.md');
 });
+
+test('a reload in the middle of a rescan leaves one document per file, with the edit applied', async ({ page }) => {
+  test.setTimeout(180_000);
+  await standInPicker(page);
+  await openApp(page);
+  await writeFile(page, 'long.md', longDocument());
+  await writeFile(page, 'other.md', 'Snow on the mountain.');
+  await page.getByTestId('live-folder-add').click();
+  const state = page.getByTestId('live-folder').getByTestId('live-folder-state');
+  await expect(state).toContainText('2 added', { timeout: 60_000 });
+  await writeFile(page, 'long.md', longDocument('Paragraph 30 now speaks of a violin and an orchestra.'));
+  await page.getByTestId('live-folder').getByTestId('live-folder-scan').click();
+  await page.reload();
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  // Whether the reload cut the listing, the replacement or nothing: the new version answers, once.
+  await search(page, 'keyword', 'violin orchestra');
+  await expect(firstResult(page)).toContainText('long.md', { timeout: 60_000 });
+  await expect(page.getByTestId('library-row').filter({ hasText: 'long.md' })).toHaveCount(1);
+  await expect(page.getByTestId('library-row')).toHaveCount(2);
+});
+
+test('two tabs scanning the same folder at once leave one document per file', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  await standInPicker(page);
+  await openApp(page);
+  await writeFile(page, 'a.md', 'River water and fish.');
+  await page.getByTestId('live-folder-add').click();
+  await expect(page.getByTestId('live-folder').getByTestId('live-folder-state')).toContainText('1 added', {
+    timeout: 60_000,
+  });
+  const other = await context.newPage();
+  await openApp(other);
+  await expect(other.getByTestId('live-folder')).toHaveCount(1);
+  await writeFile(page, 'b.md', 'Snow on the mountain.');
+  await writeFile(page, 'a.md', 'River water and fish, and a boat now.');
+  await Promise.all([
+    page.getByTestId('live-folder').getByTestId('live-folder-scan').click(),
+    other.getByTestId('live-folder').getByTestId('live-folder-scan').click(),
+  ]);
+  for (const tab of [page, other]) {
+    await expect(tab.getByTestId('live-folder')).toHaveAttribute('data-scanning', 'false', { timeout: 60_000 });
+  }
+  await search(page, 'keyword', 'boat');
+  await expect(firstResult(page)).toContainText('a.md', { timeout: 60_000 });
+  await expect(page.getByTestId('library-row')).toHaveCount(2);
+  await expect(page.getByTestId('library-row').filter({ hasText: 'a.md' })).toHaveCount(1);
+  await expect(other.getByTestId('library-row')).toHaveCount(2);
+});
