@@ -15,6 +15,8 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   soak: () => import('./soak.ts'),
   'library-backup': () => import('./library-backup.ts'),
   folder: () => import('./folder.ts'),
+  'folder-sync': () => import('./folder-sync.ts'),
+  'live-folder-browser': () => import('./live-folder-browser.ts'),
   reopen: () => import('./reopen.ts'),
 };
 

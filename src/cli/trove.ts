@@ -1,6 +1,7 @@
 // The command line: the same engine as the app (parsers, chunker, models, IndexedDB store code on
 // fake-indexeddb), reading and writing .trove library files.
 //   trove ingest <folder> --out lib.trove [--model id] [--models-path dir] [--remote]
+//   trove sync <folder> lib.trove [--keep-deleted] [--model id] [--models-path dir] [--remote]
 //   trove search lib.trove "query" [--mode hybrid|semantic|keyword] [--k 10] [--json]
 //   trove export lib.trove --format qdrant|pgvector --out path [--table name] [--pg-data insert|copy]
 //   trove info lib.trove [--json]
@@ -22,6 +23,7 @@ import type { TroveEngine } from '../engine/engine.ts';
 import { TroveError } from '../engine/core/errors.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import type { SearchMode } from '../engine/core/types.ts';
+import { diskFolder } from './folder-source.ts';
 import { libraryInput, writePieces } from './library-file.ts';
 import type { BackupProgress } from '../engine/api/backup.ts';
 import { terminalJson, terminalText as t } from './terminal-text.ts';
@@ -32,6 +34,7 @@ const APP_VERSION = '0.1.0';
 const PLAIN_FILE_NOTE = "Not encrypted: anyone who has the file can read the library's text.\n";
 const USAGE = `usage:
   trove ingest <folder> --out lib.trove [--model id] [--models-path dir] [--remote]
+  trove sync <folder> lib.trove [--keep-deleted] [--model id] [--models-path dir] [--remote]
   trove search lib.trove "query" [--mode hybrid|semantic|keyword] [--k 10] [--json] [--models-path dir] [--remote]
   trove export lib.trove --format qdrant|pgvector --out path [--table trove_passages] [--pg-data insert|copy]
   trove info lib.trove [--json]
@@ -70,6 +73,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     switch (command) {
       case 'ingest':
         return await ingest(rest, io);
+      case 'sync':
+        return await sync(rest, io);
       case 'search':
         return await search(rest, io);
       case 'export':
@@ -241,6 +246,100 @@ async function ingest(args: string[], io: Io): Promise<number> {
   );
   store.close();
   return failed > 0 && failed + skipped === files.length ? 1 : 0;
+}
+
+/**
+ * Brings a library file in line with a folder (created when absent): new files added, changed ones replaced
+ * reusing unchanged passages' vectors, moved ones re-pathed, deleted ones removed (or kept). Documents are named by
+ * their path in the folder, as `trove ingest` names them.
+ */
+async function sync(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = expectPositionals(
+    parseArgs({
+      args,
+      options: { ...modelOptions, 'keep-deleted': { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    }),
+    2,
+  );
+  const folder = resolve(positionals[0]);
+  const file = resolve(positionals[1]);
+  const files = await findDocuments(folder);
+  const exists = await stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+  const dbName = `trove-cli-${process.pid}-${++databases}`;
+  let model = values.model;
+  if (exists) {
+    const input = await libraryInput(file);
+    const manifest = await verifyBackup(input, { fileName: basename(file) });
+    const store = await IndexedDbStore.open(dbName);
+    await importBackup(() => input, storeBackupSink(store), { fileName: basename(file) });
+    store.close();
+    model ??= manifest.model?.id;
+    const { engine, embedder } = await openEngine({ ...values, model }, dbName);
+    if (manifest.model && embedder && manifest.model.fingerprint !== embedder.fingerprint) {
+      await engine.close();
+      throw new TroveError(
+        'MODEL_MISMATCH',
+        `${basename(file)} was built with “${manifest.model.fingerprint}”, not “${embedder.fingerprint}”: sync it with --model ${manifest.model.id ?? '(that model)'}.`,
+      );
+    }
+    return syncInto(engine, embedder, dbName, folder, files, file, values['keep-deleted'] ?? false, io);
+  }
+  const { engine, embedder } = await openEngine(values, dbName);
+  return syncInto(engine, embedder, dbName, folder, files, file, values['keep-deleted'] ?? false, io);
+}
+
+async function syncInto(
+  engine: TroveEngine,
+  embedder: Embedder | undefined,
+  dbName: string,
+  folder: string,
+  files: string[],
+  out: string,
+  keepDeleted: boolean,
+  io: Io,
+): Promise<number> {
+  io.err(
+    embedder
+      ? `Model ${t(embedder.model.id)} (${embedder.device}, ${embedder.dtype}, ${embedder.model.dims} dims). ${files.length} files.\n`
+      : `${KEYWORD_ONLY_NOTE} ${files.length} files.\n`,
+  );
+  const summary = await engine.syncFolder(diskFolder(folder, files), {
+    keepDeleted,
+    onProgress: (p) => io.tty && io.err(`\r\x1b[K${t(p.phase)} ${p.done}/${p.total}${p.path ? ` ${t(p.path)}` : ''}`),
+  });
+  if (io.tty) io.err('\r\x1b[K');
+  for (const path of summary.added) io.err(`added: ${t(path)}\n`);
+  for (const path of summary.changed) io.err(`changed: ${t(path)}\n`);
+  for (const { from, to } of summary.renamed) io.err(`moved: ${t(from)} → ${t(to)}\n`);
+  for (const path of summary.deleted) io.err(`removed: ${t(path)}\n`);
+  for (const path of summary.keptDeleted) io.err(`kept (deleted from the folder): ${t(path)}\n`);
+  for (const { path, reason } of summary.skipped) io.err(`skipped: ${t(path)}: ${t(reason)}\n`);
+  for (const { path, error } of summary.failed) io.err(`failed: ${t(path)}: ${t(error.message)} (${t(error.code)})\n`);
+  io.err(
+    `${summary.added.length} added, ${summary.changed.length} changed, ${summary.renamed.length} moved, ` +
+      `${summary.deleted.length} removed, ${summary.unchanged} unchanged; ${summary.filesRead} files read, ` +
+      `${summary.passagesEmbedded} passages embedded, ${summary.passagesReused} reused.\n`,
+  );
+  const stats = await engine.stats();
+  await engine.close();
+  const store = await IndexedDbStore.open(dbName);
+  const source = storeBackupSource(store, {
+    model: embedder && modelOf(embedder),
+    appVersion: APP_VERSION,
+    includeIndex: true,
+  });
+  const bytes = await writePieces(out, writeBackup(source, { onProgress: progressLine(io, 'Writing') }));
+  if (io.tty) io.err('\r\x1b[K');
+  io.err(
+    `Wrote ${t(out)}: ${stats.documents} documents, ${stats.chunks} passages, ${stats.vectors} vectors, ${formatBytes(bytes)}.\n${PLAIN_FILE_NOTE}`,
+  );
+  store.close();
+  return summary.failed.length > 0 ? 1 : 0;
 }
 
 /** Supported files under a folder, in a stable order; hidden files and folders skipped. */

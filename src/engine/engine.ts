@@ -22,6 +22,7 @@
 //   services/library-backup.ts     .trove export and import, storage status
 //   services/library-map.ts        the 2-D embedding map
 //   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
+//   services/folder-sync.ts        live folders: a folder's new, changed, moved and deleted files applied
 import type { SearchOptions, TroveApi } from './api/index.ts';
 import type { EmbedderLoader } from './embed/embedder-backend.ts';
 import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
@@ -39,6 +40,7 @@ import { writerLock, type WriterLock } from './library/writer-lock.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { CustomModels } from './services/custom-models.ts';
 import { EvaluationService } from './services/evaluation-service.ts';
+import { FolderSync } from './services/folder-sync.ts';
 import { LibraryHealth } from './services/health.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './services/ingest-pipeline.ts';
 import { LibraryBackups, type StorageProbe } from './services/library-backup.ts';
@@ -98,7 +100,7 @@ const AFTER_DOCUMENTS = [
   'listCollections', 'createCollection', 'renameCollection', 'deleteCollection', 'ingest', 'retryDocument',
   'rerank', 'assembleContext', 'evaluate', 'compareModels', 'health', 'fixHealth', 'exportLibrary', 'importLibrary',
   'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
-  'confirmDtypeChange',
+  'confirmDtypeChange', 'syncFolder',
   // Cancels queue behind the calls they cancel, so a cancel sent right after its start is never lost.
   'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap',
 ] as const satisfies ReadonlyArray<keyof TroveApi>;
@@ -126,6 +128,7 @@ export class TroveEngine implements TroveApi {
   private readonly modelCache: ModelCacheService;
   private readonly customModels: CustomModels;
   private readonly structuredFields: StructuredFieldsService;
+  private readonly folders: FolderSync;
 
   // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
   // prettier-ignore
@@ -205,6 +208,10 @@ export class TroveEngine implements TroveApi {
       persistVectors: vectorsChanged, reload: () => this.modelSwitch.reloadThenBackfill(),
       storage: deps.storage, appVersion: deps.appVersion, encrypted: () => library.lockState !== 'plain',
     });
+    this.folders = new FolderSync({
+      store, catalogue, queue, model, settings, vectorsChanged, ingest: (f, p) => this.pipeline.ingest(f, p),
+      deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
+    });
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });
     this.customModels = new CustomModels({
@@ -252,6 +259,9 @@ export class TroveEngine implements TroveApi {
     previewRecords(new Uint8Array(data), name);
   readonly getStructuredFields: TroveApi['getStructuredFields'] = (id) => this.structuredFields.get(id);
   readonly setStructuredFields: TroveApi['setStructuredFields'] = (id, fields) => this.structuredFields.set(id, fields);
+
+  // Live folders (folder-sync.ts)
+  readonly syncFolder: TroveApi['syncFolder'] = (source, options) => this.folders.sync(source, options);
 
   // Search (search.ts)
   readonly search: TroveApi['search'] = (query, options) => this.searching.search(query, options);

@@ -4,6 +4,7 @@
 import type { BackupApi } from './backup.ts';
 import type { ContextApi } from './context.ts';
 import type { EvaluationApi } from './evaluation.ts';
+import type { FolderSyncApi } from './folders.ts';
 import type { HealthApi } from './health.ts';
 import type { IngestApi } from './ingest.ts';
 import type { LibraryApi } from './library.ts';
@@ -19,6 +20,7 @@ export type { DocumentFormat, FieldValue, SearchMode, TextBlock } from '../core/
 export type * from './backup.ts';
 export type * from './context.ts';
 export type * from './evaluation.ts';
+export type * from './folders.ts';
 export type * from './health.ts';
 export type * from './ingest.ts';
 export type * from './library.ts';
@@ -46,4 +48,5 @@ export interface TroveApi
     HealthApi,
     PrivacyApi,
     MapApi,
-    BackupApi {}
+    BackupApi,
+    FolderSyncApi {}

@@ -20,6 +20,8 @@ export interface FileInput {
    * The same content is always skipped unless 'keep-both'.
    */
   onDuplicate?: 'replace' | 'keep-both';
+  /** Replace this document of the collection (a folder's file that changed), whatever its name or content. */
+  replaces?: number;
   /** Redact PII in this file (overrides the redactPii setting for this ingest). */
   redact?: boolean;
   /** CSV/TSV/JSON: the fields the user chose as text in the preview (the others become metadata). */
@@ -46,6 +48,8 @@ export interface IngestProgress {
   fraction: number;
   chunksDone?: number;
   chunksTotal?: number;
+  /** Of chunksTotal, passages whose vector was reused from the version this one replaced (same text). */
+  chunksReused?: number;
   documentId?: number;
   error?: ErrorInfo;
   /** e.g. "embedding skipped: model unavailable". */

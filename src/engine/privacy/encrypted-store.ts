@@ -289,7 +289,7 @@ export class EncryptedStore implements Store {
 
   async updateDocument(
     docId: number,
-    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection' | 'modifiedAt'>>,
   ): Promise<void> {
     const cipher = this.key();
     return this.inner.updateDocument(docId, { ...patch, ...(await sealDocumentFields(cipher, docId, patch)) });

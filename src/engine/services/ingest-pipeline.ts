@@ -14,8 +14,10 @@ import { TroveError, isAbort, isTransient, throwIfAborted, toErrorInfo } from '.
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from '../core/limits.ts';
 import { documentLanguage, termsOf } from '../ingest/document-language.ts';
+import { splicePassages } from '../ingest/passage-splice.ts';
 import type { ParseContext } from '../ingest/file-parsing.ts';
 import type { ActiveModel } from '../library/active-model.ts';
+import { PassageReuse } from '../library/passage-reuse.ts';
 import { DEFAULT_COLLECTION } from '../core/collections.ts';
 import { readCollections } from '../library/collections.ts';
 import type {
@@ -349,7 +351,7 @@ export class IngestPipeline {
     }
     if (!next || next.file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) return undefined;
     // A replacement is written as it is embedded (it swaps in at the end); it starts a batch of its own.
-    if (next.file.onDuplicate === 'replace') return undefined;
+    if (next.file.onDuplicate === 'replace' || next.file.replaces !== undefined) return undefined;
     // A file the same as one in this batch waits for the batch to be stored, so the catalogue knows the first one.
     try {
       return batch.holds(await this.identify(next)) ? undefined : next;
@@ -395,9 +397,10 @@ export class IngestPipeline {
         throw new TroveError('NOT_FOUND', `There is no collection “${collection}” to add “${file.name}” to.`);
       }
       // The same bytes are never embedded twice; another version of the same file waits for the user's choice.
-      const duplicate = this.findDuplicate(identity);
+      const duplicate =
+        file.replaces !== undefined ? this.replaceTarget(file, collection) : this.findDuplicate(identity);
       // 'replace' replaces either (the same bytes come again when a table is indexed with other text fields).
-      const replacing = duplicate !== undefined && file.onDuplicate === 'replace';
+      const replacing = duplicate !== undefined && (file.onDuplicate === 'replace' || file.replaces !== undefined);
       if (duplicate && file.onDuplicate !== 'keep-both' && !replacing) {
         queued.finish({
           ...base,
@@ -455,7 +458,9 @@ export class IngestPipeline {
         this.ctx.settings().keepOriginals && !redacted
           ? { name: file.name, type: file.type || ORIGINAL_TYPES[parsed.format] || '', bytes: file.data }
           : undefined;
-      const drafts = await this.chunkText(parsed, model.embedder, signal);
+      const drafts =
+        (replacing && (await this.splicedDrafts(duplicate.id, parsed, signal))) ||
+        (await this.chunkText(parsed, model.embedder, signal));
       const large: LargeDocument = { newDoc, parsed, drafts, original: originalCopy };
       if (replacing || drafts.length > WHOLE_DOCUMENT_MAX_CHUNKS || file.data.byteLength > WHOLE_DOCUMENT_MAX_BYTES) {
         return { kind: 'large', large };
@@ -641,6 +646,7 @@ export class IngestPipeline {
         fraction: 1,
         chunksDone: outcome.chunks,
         chunksTotal: outcome.chunks,
+        chunksReused: outcome.reused || undefined,
         note: [outcome.note, originalNote].filter(Boolean).join(' ') || undefined,
       });
     } catch (error) {
@@ -749,6 +755,7 @@ export class IngestPipeline {
         fraction: 1,
         chunksDone: outcome.chunks,
         chunksTotal: outcome.chunks,
+        chunksReused: outcome.reused || undefined,
         note: outcome.note,
       };
       report(final);
@@ -783,7 +790,7 @@ export class IngestPipeline {
     signal: AbortSignal,
     onBatch: (done: number, total: number, embedding: boolean) => void,
     chunked?: ChunkDraft[],
-  ): Promise<{ chunks: number; note?: string }> {
+  ): Promise<{ chunks: number; reused: number; note?: string }> {
     const { catalogue, model } = this.ctx;
     const store = this.ctx.store();
     // The embedder is fixed for the whole document: model swaps wait for the queue, so it stays valid.
@@ -792,6 +799,8 @@ export class IngestPipeline {
     const drafts = chunked ?? (await this.chunkText(parsed, embedder, signal));
     const size = embedBatchSize(embedder);
     const from = await this.restoreStoredPrefix(docId, drafts);
+    const reuse = await this.reusableVectors(docId, embedder);
+    let reused = 0;
     onBatch(from, drafts.length, !!embedder);
     for (let start = from; start < drafts.length; start += size) {
       throwIfAborted(signal);
@@ -800,11 +809,14 @@ export class IngestPipeline {
         .map((draft) => ({ ...draft, terms: termsOf(draft.text, parsed) }));
       let vectors: Float32Array | undefined;
       if (embedder) {
+        const current = embedder;
         try {
-          vectors = await embedder.embedPassages(
+          const run = await reuse.vectorsFor(
             batch.map((c) => c.text),
-            { signal },
+            (texts) => current.embedPassages(texts, { signal }),
           );
+          vectors = run.vectors;
+          reused += run.reused;
         } catch (error) {
           if (isAbort(error)) throw error;
           // The model broke mid-document: keep indexing by keyword; its vectors come with the back-fill.
@@ -848,7 +860,41 @@ export class IngestPipeline {
     await this.ctx.vectorsChanged();
     model.refresh();
     if (!note && !model.embedder) note = KEYWORD_ONLY_NOTE;
-    return { chunks: drafts.length, note };
+    return { chunks: drafts.length, reused, note };
+  }
+
+  /** The vectors of the document a replacement replaces, by passage text (none for other documents). */
+  private async reusableVectors(docId: number, embedder: Embedder | null): Promise<PassageReuse> {
+    const dims = embedder?.model.dims ?? 0;
+    const replaced = this.ctx.catalogue.docs.get(docId)?.replaces;
+    if (!embedder || replaced === undefined) return PassageReuse.none(dims);
+    return PassageReuse.of(this.ctx.store(), replaced, embedder.fingerprint, dims);
+  }
+
+  /**
+   * A replacement's passages with the replaced document's kept outside the edit (see passage-splice.ts), so their
+   * vectors are reused; undefined when there is no model, or the old version is not complete or does not qualify.
+   */
+  private async splicedDrafts(
+    replaced: number,
+    parsed: ParsedDocument,
+    signal: AbortSignal,
+  ): Promise<ChunkDraft[] | undefined> {
+    const { catalogue } = this.ctx;
+    const embedder = this.ctx.model.embedder;
+    // Kept passages must be the current model's (its tokenizer cut them, its vectors are there to reuse).
+    const current = embedder && catalogue.vectors?.fingerprint === embedder.fingerprint;
+    if (!current || catalogue.docs.get(replaced)?.status !== 'ready' || !catalogue.isEmbedded(replaced))
+      return undefined;
+    const store = this.ctx.store();
+    const [text, chunks] = await Promise.all([store.getText(replaced), store.chunksOf(replaced)]);
+    if (!text) return undefined;
+    return splicePassages(
+      { text: text.text, blocks: text.blocks, chunks },
+      parsed,
+      (run) => this.chunkText(run, embedder, signal),
+      this.chunkBudget(embedder),
+    );
   }
 
   /** Chunks a document's text for the embedder in use (its tokenizer and token budget). */
@@ -905,6 +951,15 @@ export class IngestPipeline {
       .filter((doc) => doc.replaces === undefined)
       .at(-1);
     return sameName && { id: sameName.id, name: sameName.name, reason: 'same-name' };
+  }
+
+  /** The document a file names to replace: it must be a complete document of the file's collection. */
+  private replaceTarget(file: FileInput, collection: string): NonNullable<IngestProgress['duplicateOf']> {
+    const doc = this.ctx.catalogue.docs.get(file.replaces ?? -1);
+    if (!doc || doc.replaces !== undefined || (doc.collection ?? DEFAULT_COLLECTION) !== collection) {
+      throw new TroveError('NOT_FOUND', `“${file.name}” names no document of its collection to replace.`);
+    }
+    return { id: doc.id, name: doc.name, reason: 'same-name' };
   }
 
   /** Token budget per chunk: the setting, capped by what the model can read after its passage prefix. */

@@ -202,7 +202,7 @@ export class IndexedDbStore implements Store {
 
   async updateDocument(
     docId: number,
-    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection' | 'modifiedAt'>>,
   ): Promise<void> {
     await this.updateRecord(docId, (doc) => ({ ...doc, ...patch }));
   }

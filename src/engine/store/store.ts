@@ -168,10 +168,10 @@ export interface Store {
   /** Adds vectors for chunks that were stored without them (model was unavailable at ingest time). */
   addVectors(batch: VectorBatch): Promise<void>;
   markReady(docId: number, chunkCount: number): Promise<void>;
-  /** Changes status, attempts, error, tags or collection of a document (never its content). */
+  /** Changes status, attempts, error, tags, collection or file time of a document (never its content). */
   updateDocument(
     docId: number,
-    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection'>>,
+    patch: Partial<Pick<DocumentRecord, 'status' | 'attempts' | 'error' | 'tags' | 'collection' | 'modifiedAt'>>,
   ): Promise<void>;
   /**
    * Completes a replacement in ONE transaction: the new version becomes 'ready' and the old one (document, text,

@@ -19,6 +19,7 @@ import { useIngest } from '../features/ingest/useIngest.ts';
 import { EmptyLibrary } from '../features/library/EmptyLibrary.tsx';
 import { Library } from '../features/library/Library.tsx';
 import { useLibrary } from '../features/library/useLibrary.ts';
+import { LiveFolders } from '../features/live-folders/LiveFolders.tsx';
 import { LibraryMap } from '../features/map/LibraryMap.tsx';
 import { ModelSwapConfirm } from '../features/models/ModelSwapConfirm.tsx';
 import { ModelsView } from '../features/models/ModelsView.tsx';
@@ -133,6 +134,11 @@ export function App() {
       />
     </ErrorBoundary>
   );
+  const live = (
+    <ErrorBoundary key="live-folders" name="live folders">
+      {engine && <LiveFolders collection={collections.target} />}
+    </ErrorBoundary>
+  );
 
   return (
     <div className="app">
@@ -164,7 +170,7 @@ export function App() {
           </ErrorBoundary>
           {/* A returning user meets the search box first; a new one the place to add files. Keyed, so the two swap
               places without losing their state. */}
-          {searchFirst ? [searching, adding] : [adding, searching]}
+          {searchFirst ? [searching, adding, live] : [adding, live, searching]}
           {showEmpty ? (
             <EmptyLibrary />
           ) : (

@@ -58,6 +58,12 @@ export function PrivacyDialog({ open, onClose }: Props) {
           <li>
             <strong>In Cache Storage</strong>: the app itself (so it opens offline) and downloaded model files.
           </li>
+          <li>
+            <strong>Live folders</strong> (database “trove-live-folders”): for each folder kept in sync, the browser's
+            access handle to it, its name, what its last scan changed and which files it could not add. Stored plain,
+            also with the library lock on (a folder handle cannot be encrypted). The folder is read only while Trove is
+            open.
+          </li>
           <li>The original files are never stored: only the text read from them.</li>
         </ul>
         <h3>What leaves this device</h3>
