@@ -81,13 +81,18 @@ async function fingerprints(db: string): Promise<string[]> {
 describe('a resumed model switch', () => {
   it('swaps when the new model loads before the old one is restored', async () => {
     const db = 'resume-race';
-    const first = await open(db, { embedded: new Map(), freeze: NEW }, db, OLD);
+    const before: Control = { embedded: new Map(), freeze: NEW };
+    const first = await open(db, before, db, OLD);
     await first.updateSettings({ chunkTokens: 16, chunkOverlapTokens: 0 });
     await first.ingest([file('notes.txt', corpus)], () => undefined);
     const chunks = (await first.stats()).chunks;
     expect(chunks).toBeGreaterThan(64);
     await first.updateSettings({ modelId: NEW });
-    await expect.poll(async () => (await first.modelStatus()).pendingVectors, { timeout: 20_000 }).toBe(chunks - 32);
+    // The new model embeds one call's passages (its measured batch size, at most 64 < chunks), then stays frozen.
+    await expect.poll(() => before.embedded.get(NEW) ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    const leftToEmbed = chunks - (before.embedded.get(NEW) ?? 0);
+    expect(leftToEmbed).toBeGreaterThan(0);
+    await expect.poll(async () => (await first.modelStatus()).pendingVectors, { timeout: 20_000 }).toBe(leftToEmbed);
 
     // Restart: the old model's load is held back until the new one has re-embedded everything.
     let release!: () => void;
@@ -100,7 +105,7 @@ describe('a resumed model switch', () => {
     await expect.poll(() => control.loaded?.has(NEW), { timeout: 20_000 }).toBe(true);
     // Before the fix the new model re-embedded the rest at once, with no switch in progress; give it the time to.
     await Promise.race([
-      expect.poll(() => control.embedded.get(NEW) ?? 0, { timeout: 20_000 }).toBe(chunks - 32),
+      expect.poll(() => control.embedded.get(NEW) ?? 0, { timeout: 20_000 }).toBe(leftToEmbed),
       new Promise((done) => setTimeout(done, 3_000)),
     ]).catch(() => undefined);
     // The new model waits for the old one: its vectors answer until the re-embed is done.

@@ -49,6 +49,8 @@ function gate(): Gate {
 function loader(g: Gate) {
   return async (options: EmbedderLoadOptions): Promise<Embedder> => {
     const embedder = await loadTransformersEmbedder({ ...options, device: 'auto' });
+    // Batches of 32 whatever the speed probe measured here, so the held-back batches below are known.
+    embedder.preferredBatchSize = 32;
     const embedPassages = embedder.embedPassages.bind(embedder);
     embedder.embedPassages = async (texts, opts) => {
       if (g.holdModel === embedder.model.id && (g.embedded.get(embedder.model.id) ?? 0) >= (g.holdAfter ?? 0)) {

@@ -3,13 +3,19 @@
 // measured device speeds and batch sizes (by model, dtypes, adapter and browser), and the dtype changes the user
 // declined.
 import type { DeviceCheckMemory, DeviceCheckVerdict } from '../embed/device-self-check.ts';
-import { parseDeviceSpeedRecord, type DeviceSpeedMemory } from '../embed/device-speed.ts';
+import { parseDeviceSpeedRecord, type DeviceSpeedMemory, type DeviceSpeedRecord } from '../embed/device-speed.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import type { Store } from '../store/store.ts';
 
 const DEVICE_CHECKS_KEY = 'device-checks';
 const DTYPE_DECLINES_KEY = 'dtype-declines';
 const DEVICE_SPEEDS_KEY = 'device-speeds';
+/**
+ * Speeds measured in this worker or Node process, by key. The key names the model, browser, adapter and threads, so a
+ * measurement holds for every library opened here: a library opened again (another one, the CLI's next command, a
+ * test's fresh database) reuses it instead of spending another second on the probe.
+ */
+const measuredInThisProcess = new Map<string, DeviceSpeedRecord>();
 
 export interface DeviceChoiceParts {
   /** The content store while the library is open, else null. */
@@ -60,13 +66,17 @@ export class DeviceChoices {
     this.deviceSpeeds = {
       get: async (key) => {
         const all = await readSpeeds();
-        return Object.hasOwn(all, key) ? parseDeviceSpeedRecord(all[key]) : undefined;
+        return (
+          (Object.hasOwn(all, key) ? parseDeviceSpeedRecord(all[key]) : undefined) ?? measuredInThisProcess.get(key)
+        );
       },
-      put: (key, record) =>
-        parts.queue.enqueue(async () => {
+      put: (key, record) => {
+        measuredInThisProcess.set(key, record);
+        return parts.queue.enqueue(async () => {
           const all = await readSpeeds();
           await parts.store().putSetting(DEVICE_SPEEDS_KEY, { ...all, [key]: record });
-        }),
+        });
+      },
     };
   }
 
