@@ -40,12 +40,21 @@ export interface LiveFolder {
 let database: Promise<IDBPDatabase> | undefined;
 
 function open(): Promise<IDBPDatabase> {
-  database ??= openDB(DATABASE, 1, {
+  const opening = (database ??= openDB(DATABASE, 1, {
     upgrade(db) {
       db.createObjectStore(STORE, { keyPath: 'id' });
     },
-  });
-  return database;
+    // Forget everything (or a newer version in another tab) deletes or upgrades the database: an open connection
+    // would hold that back for as long as this page lives. Close it; the next read opens it again.
+    blocking() {
+      void opening.then((db) => db.close());
+      if (database === opening) database = undefined;
+    },
+    terminated() {
+      if (database === opening) database = undefined;
+    },
+  }));
+  return opening;
 }
 
 export function countsOf(summary: FolderSyncSummary): ScanCounts {
