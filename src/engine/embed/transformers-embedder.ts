@@ -36,9 +36,14 @@ import {
   type DeviceSpeedRecord,
 } from './device-speed.ts';
 import { wasmThreadsHere } from '../models/wasm-threads.ts';
+import { FreshRuntimeNeeded } from '../models/runtime-trap.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from '../api/model-spec.ts';
 
 const QUERY_CACHE_SIZE = 64;
+/** Whether this worker has created a WASM session (see FreshRuntimeNeeded). */
+let wasmSessionsRanHere = false;
+/** Errors that end a load instead of falling back to WASM: a cancel, or a runtime that must be replaced first. */
+const stopsTheLoad = (error: unknown): boolean => isAbort(error) || error instanceof FreshRuntimeNeeded;
 /**
  * Passages per model run, and a cap on padded tokens per run (attention memory grows with it), per device.
  * On CPU/WASM throughput is flat past ~16 sorted passages; a GPU wants bigger batches to fill it.
@@ -148,6 +153,8 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
     forcedDtype?: ModelDtype,
   ): Promise<TransformersEmbedder> => {
     const dtype = forcedDtype ?? options.dtype ?? spec.dtype[device];
+    if (device === 'webgpu' && wasmSessionsRanHere) throw new FreshRuntimeNeeded();
+    if (device === 'wasm') wasmSessionsRanHere = true;
     const model = await AutoModel.from_pretrained(spec.repo, {
       ...hubOptions,
       config,
@@ -178,7 +185,7 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
       dims: spec.dims,
       webgpu: () => create('webgpu', note),
       wasm: (forced, why) => create('wasm', why, forced as ModelDtype | undefined),
-      isAbort,
+      isAbort: stopsTheLoad,
       keepReference,
     });
   try {
@@ -225,7 +232,7 @@ export async function loadTransformersEmbedder(options: LoadEmbedderOptions): Pr
       single: async () => (device === 'webgpu' ? withWebGpuChoice(await webGpuChecked(false)) : create(device, note)),
       budgetMs: speedProbeMs,
       now: () => performance.now(),
-      isAbort,
+      isAbort: stopsTheLoad,
     });
     const embedder = choice.embedder;
     if (choice.webgpu) withWebGpuChoice({ ...choice.webgpu, embedder });

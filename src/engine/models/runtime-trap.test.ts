@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
-import { isRuntimeTrap } from './runtime-trap.ts';
+import { FreshRuntimeNeeded, isRuntimeTrap } from './runtime-trap.ts';
 
 describe('isRuntimeTrap', () => {
   it('recognises a WebAssembly trap, also when a load error wraps it', () => {
@@ -16,6 +16,11 @@ describe('isRuntimeTrap', () => {
       "Failed to execute 'setPipeline' on 'GPUComputePassEncoder': parameter 1 is not of type 'GPUComputePipeline'.",
     );
     expect(isRuntimeTrap(symptom)).toBe(true);
+  });
+
+  it('asks for a fresh runtime when a WebGPU session was refused in a worker where WASM already ran', () => {
+    const refused = new TroveError('MODEL_UNAVAILABLE', 'could not be loaded', { cause: new FreshRuntimeNeeded() });
+    expect(isRuntimeTrap(refused)).toBe(true);
   });
 
   it('leaves ordinary failures (missing files, network, cancelled) to the usual retry', () => {

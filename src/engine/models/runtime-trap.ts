@@ -6,10 +6,22 @@
 const TRAP_MESSAGE =
   /memory access out of bounds|does not support unaligned accesses|^unreachable( executed)?$|^Aborted\(|is not of type 'GPU(ComputePipeline|Buffer|BindGroup)'/;
 
+/**
+ * Refused before it could trap: a WebGPU session asked for in a worker where WASM sessions already ran. That
+ * sequence is the one seen to trap (or to hang with the load never settling), so a fresh worker is asked for first.
+ */
+export class FreshRuntimeNeeded extends Error {
+  constructor() {
+    super('WebGPU needs a fresh model runtime here, because WASM sessions already ran in this one');
+    this.name = 'FreshRuntimeNeeded';
+  }
+}
+
 /** Whether `error` (or an error it wraps, through `cause`) is a trap that broke the model runtime for good. */
 export function isRuntimeTrap(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (current instanceof FreshRuntimeNeeded) return true;
     if (typeof WebAssembly !== 'undefined' && current instanceof WebAssembly.RuntimeError) return true;
     if (current.name === 'RuntimeError' || TRAP_MESSAGE.test(current.message)) return true;
     current = current.cause;
