@@ -1,6 +1,6 @@
 // Every new format through today's chunker (which knows only headings and paragraphs): the invariants hold —
 // chunks slice the text exactly, stay in budget and lose nothing — and heading paths come through. (It still packs
-// neighbouring 'record' blocks together and cuts 'code' by sentences; see the issue-10 notes for the change.)
+// neighbouring 'record' blocks together and cuts 'code' by sentences.)
 import { describe, expect, it } from 'vitest';
 import { formatFixtures } from '../../../scripts/make-format-fixtures.mjs';
 import type { ChunkerOptions, Parser } from '../core/types.ts';
