@@ -99,6 +99,9 @@ export function FolderJob({
       aria-label={group.label}
       data-testid="folder-job"
       data-finished={progress.finished ? 'true' : 'false'}
+      data-total={progress.total}
+      data-settled={settled}
+      data-failed={progress.failed}
     >
       <div className="folder-job__head">
         <button
