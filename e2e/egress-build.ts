@@ -1,12 +1,15 @@
 // The production build pointed at a local stand-in for the model host, shared by the specs that need it
-// (egress-host.spec.ts, models.spec.ts): built once per test worker into dist-egress/, with ports derived from
-// this checkout's E2E port (the build must know the stand-in's origin: it goes into the CSP and the fetch guard).
+// (egress-host.spec.ts, models.spec.ts): built once per test worker into dist-egress/ (dist-egress-N/ for the N-th
+// parallel worker), with ports derived from this checkout's E2E port (the build must know the stand-in's origin: it
+// goes into the CSP and the fetch guard).
 import { execFileSync } from 'node:child_process';
 
-export const EGRESS_OUT_DIR = 'dist-egress';
+// Each Playwright worker gets its own folder and ports, so two workers never build or serve over each other.
+const SLOT = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
+export const EGRESS_OUT_DIR = SLOT === 0 ? 'dist-egress' : `dist-egress-${SLOT}`;
 const E2E_PORT = Number(process.env.E2E_PORT ?? 4317);
-export const EGRESS_APP_PORT = E2E_PORT + 1000;
-export const EGRESS_HUB_PORT = E2E_PORT + 1001;
+export const EGRESS_APP_PORT = E2E_PORT + 1000 + 10 * SLOT;
+export const EGRESS_HUB_PORT = E2E_PORT + 1001 + 10 * SLOT;
 export const EGRESS_HUB_ORIGIN = `http://127.0.0.1:${EGRESS_HUB_PORT}`;
 
 let built = false;
