@@ -1,24 +1,11 @@
 // `trove sync <folder> lib.trove` end to end, spawned as `node bin/trove.mjs`: a folder on disk changes between
 // runs (a paragraph edited, a file moved, a file deleted) and each run applies exactly that to the library file.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../src/engine/api/index.ts';
-
-const run = promisify(execFile);
-
-async function trove(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/trove.mjs', ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { trove } from './trove-command.ts';
 
 function longText(edited?: string): string {
   return Array.from({ length: 30 }, (_, i) =>

@@ -1,10 +1,8 @@
 // The command line end to end: spawned as `node bin/trove.mjs` (what `npx trove` runs) on e2e/fixtures.
 import 'fake-indexeddb/auto';
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../src/engine/api/index.ts';
 import { importBackup } from '../src/engine/backup/read-backup.ts';
@@ -12,18 +10,7 @@ import { storeBackupSink } from '../src/engine/backup/store-backup.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
-
-const run = promisify(execFile);
-
-async function trove(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/trove.mjs', ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { trove } from './trove-command.ts';
 
 let dir: string;
 let library: string;
