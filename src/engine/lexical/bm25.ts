@@ -62,6 +62,9 @@ export class Bm25Index implements LexicalIndex {
   private alive = new Uint8Array(0);
   private fwdStart = new Uint32Array(1);
   private fwdTerms = new Uint32Array(0);
+  /** False after a load from a snapshot: the forward index is built from the postings when first needed (a change),
+   * so a reopened library answers its first query without paying for it. */
+  private forwardReady = true;
   private slots = 0;
   private live = 0;
   private totalLength = 0;
@@ -89,6 +92,7 @@ export class Bm25Index implements LexicalIndex {
 
   /** Adds (or replaces) a document given its analysed terms. */
   add(id: number, terms: readonly string[]): void {
+    this.ensureForward();
     if (this.slotOf.has(id)) this.remove(id);
     const slot = this.slots++;
     this.docIds = grown(this.docIds, slot + 1);
@@ -124,6 +128,7 @@ export class Bm25Index implements LexicalIndex {
   remove(id: number): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
+    this.ensureForward();
     this.slotOf.delete(id);
     this.alive[slot] = 0;
     for (let i = this.fwdStart[slot]; i < this.fwdStart[slot + 1]; i++) this.df[this.fwdTerms[i]]--;
@@ -205,6 +210,7 @@ export class Bm25Index implements LexicalIndex {
    * all postings as (document index, tf) grouped by term. Dead documents and unused terms are left out.
    */
   serialize(): ArrayBuffer {
+    this.ensureForward();
     this.compact();
     const termCount = this.termNames.length;
     const names = this.termNames.join('');
@@ -281,15 +287,9 @@ export class Bm25Index implements LexicalIndex {
     index.df = df.slice();
     index.postingsUsed = new Uint32Array(termCount);
     index.tfScratch = new Uint32Array(termCount);
-    // Forward index from the postings: count distinct terms per document, then fill.
-    const fwdStart = new Uint32Array(docCount + 1);
     for (let i = 0; i < pairs.length; i += 2) {
       if (pairs[i] >= docCount) throw bad('posting points past the documents');
-      fwdStart[pairs[i] + 1]++;
     }
-    for (let s = 0; s < docCount; s++) fwdStart[s + 1] += fwdStart[s];
-    const fill = fwdStart.slice(0, docCount);
-    const fwdTerms = new Uint32Array(postingCount);
     let p = 0;
     let nameAt = 0;
     for (let t = 0; t < termCount; t++) {
@@ -297,14 +297,14 @@ export class Bm25Index implements LexicalIndex {
       nameAt += nameLengths[t];
       index.termIdOf.set(name, t);
       index.termNames.push(name);
-      const list = pairs.slice(p, p + 2 * df[t]);
+      // Views into the private copy: a list that grows is copied out by `grown`, so lists never overlap.
+      const list = pairs.subarray(p, p + 2 * df[t]);
       p += 2 * df[t];
       index.postings.push(list);
       index.postingsUsed[t] = list.length;
-      for (let i = 0; i < list.length; i += 2) fwdTerms[fill[list[i]]++] = t;
     }
-    index.fwdStart = fwdStart;
-    index.fwdTerms = fwdTerms;
+    index.fwdStart = new Uint32Array(docCount + 1);
+    index.forwardReady = false;
     index.slots = docCount;
     index.live = docCount;
     for (let s = 0; s < docCount; s++) {
@@ -312,6 +312,27 @@ export class Bm25Index implements LexicalIndex {
       index.totalLength += index.docLength[s];
     }
     return index;
+  }
+
+  /** Builds the forward index (each slot's distinct terms) from the postings, after a load from a snapshot. */
+  private ensureForward(): void {
+    if (this.forwardReady) return;
+    const docCount = this.slots;
+    const fwdStart = new Uint32Array(docCount + 1);
+    for (let t = 0; t < this.postings.length; t++) {
+      const list = this.postings[t];
+      for (let i = 0; i < this.postingsUsed[t]; i += 2) fwdStart[list[i] + 1]++;
+    }
+    for (let s = 0; s < docCount; s++) fwdStart[s + 1] += fwdStart[s];
+    const fill = fwdStart.slice(0, docCount);
+    const fwdTerms = new Uint32Array(fwdStart[docCount]);
+    for (let t = 0; t < this.postings.length; t++) {
+      const list = this.postings[t];
+      for (let i = 0; i < this.postingsUsed[t]; i += 2) fwdTerms[fill[list[i]]++] = t;
+    }
+    this.fwdStart = fwdStart;
+    this.fwdTerms = fwdTerms;
+    this.forwardReady = true;
   }
 
   private idf(df: number): number {
