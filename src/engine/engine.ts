@@ -23,6 +23,7 @@
 //   services/library-map.ts        the 2-D embedding map
 //   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
 //   services/folder-sync.ts        live folders: a folder's new, changed, moved and deleted files applied
+//   services/folder-records.ts     live folders' records (kept by the page) sealed under the library lock
 import type { SearchOptions, TroveApi } from './api/index.ts';
 import type { EmbedderLoader } from './embed/embedder-backend.ts';
 import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
@@ -40,6 +41,7 @@ import { writerLock, type WriterLock } from './library/writer-lock.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { CustomModels } from './services/custom-models.ts';
 import { EvaluationService } from './services/evaluation-service.ts';
+import { FolderRecords } from './services/folder-records.ts';
 import { FolderSync } from './services/folder-sync.ts';
 import { LibraryHealth } from './services/health.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './services/ingest-pipeline.ts';
@@ -129,6 +131,7 @@ export class TroveEngine implements TroveApi {
   private readonly customModels: CustomModels;
   private readonly structuredFields: StructuredFieldsService;
   private readonly folders: FolderSync;
+  private readonly folderRecords: FolderRecords;
 
   // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
   // prettier-ignore
@@ -212,6 +215,7 @@ export class TroveEngine implements TroveApi {
       store, catalogue, queue, model, settings, vectorsChanged, ingest: (f, p) => this.pipeline.ingest(f, p),
       deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
     });
+    this.folderRecords = new FolderRecords(library);
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });
     this.customModels = new CustomModels({
@@ -262,6 +266,8 @@ export class TroveEngine implements TroveApi {
 
   // Live folders (folder-sync.ts)
   readonly syncFolder: TroveApi['syncFolder'] = (source, options) => this.folders.sync(source, options);
+  readonly sealFolderRecord: TroveApi['sealFolderRecord'] = (id, record) => this.folderRecords.seal(id, record);
+  readonly openFolderRecord: TroveApi['openFolderRecord'] = (id, sealed) => this.folderRecords.open(id, sealed);
 
   // Search (search.ts)
   readonly search: TroveApi['search'] = (query, options) => this.searching.search(query, options);

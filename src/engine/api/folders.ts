@@ -73,4 +73,11 @@ export interface FolderSyncApi {
    * re-paths and removes documents, and says what changed.
    */
   syncFolder(source: FolderSource, options?: FolderSyncOptions): Promise<FolderSyncSummary>;
+  /**
+   * Seals a live folder's record (kept by the page in a database of its own) under the library lock, bound to the
+   * folder's id; undefined for a library without the lock (its records are kept as they are). LOCKED while locked.
+   */
+  sealFolderRecord(folderId: string, record: object): Promise<Uint8Array | undefined>;
+  /** Opens what sealFolderRecord sealed for the same folder id; DECRYPT_FAILED when it was changed or moved. */
+  openFolderRecord(folderId: string, sealed: Uint8Array): Promise<unknown>;
 }

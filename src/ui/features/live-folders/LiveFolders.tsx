@@ -71,6 +71,7 @@ export function LiveFolders({ collection }: Props) {
               row={row}
               onScan={() => void folders.scan(row.id)}
               onAllow={() => void folders.allow(row.id)}
+              onChoose={() => void folders.choose(row.id)}
               onStop={() => void folders.stop(row.id)}
             />
           ))}
@@ -84,32 +85,37 @@ function FolderRowView({
   row,
   onScan,
   onAllow,
+  onChoose,
   onStop,
 }: {
   row: FolderRow;
   onScan: () => void;
   onAllow: () => void;
+  onChoose: () => void;
   onStop: () => void;
 }) {
-  const needsPermission = row.permission === 'prompt' || row.permission === 'denied';
+  const needsFolder = !row.handle;
+  const needsPermission = !needsFolder && (row.permission === 'prompt' || row.permission === 'denied');
   return (
     <li
       className="live-folder"
       data-testid="live-folder"
       data-scanning={row.scanning ? 'true' : 'false'}
-      data-permission={row.permission}
+      data-permission={needsFolder ? 'choose' : row.permission}
     >
       <div className="live-folder-name">{row.name}</div>
       <div className="live-folder-state" aria-live="polite" data-testid="live-folder-state">
         {row.scanning
           ? 'Scanning…'
-          : needsPermission
-            ? 'Trove needs your permission to read this folder again. Its documents are kept.'
-            : row.problem
-              ? `Not scanned: ${row.problem}`
-              : row.lastScan
-                ? `Last scan ${new Date(row.lastScan).toLocaleTimeString()}: ${describe(row.counts)}`
-                : 'Not scanned yet.'}
+          : needsFolder
+            ? 'Choose this folder again to keep it in sync: with the library lock on, Trove keeps no access to it across reloads (the browser would store its path unencrypted). Its documents are kept.'
+            : needsPermission
+              ? 'Trove needs your permission to read this folder again. Its documents are kept.'
+              : row.problem
+                ? `Not scanned: ${row.problem}`
+                : row.lastScan
+                  ? `Last scan ${new Date(row.lastScan).toLocaleTimeString()}: ${describe(row.counts)}`
+                  : 'Not scanned yet.'}
       </div>
       {row.errors && row.errors.length > 0 && (
         <ul className="live-folder-errors" data-testid="live-folder-errors">
@@ -119,7 +125,11 @@ function FolderRowView({
         </ul>
       )}
       <div className="live-folder-actions">
-        {needsPermission ? (
+        {needsFolder ? (
+          <button type="button" className="button" data-testid="live-folder-choose" onClick={onChoose}>
+            Choose folder
+          </button>
+        ) : needsPermission ? (
           <button type="button" className="button" data-testid="live-folder-allow" onClick={onAllow}>
             Allow access
           </button>
