@@ -6,6 +6,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import {
@@ -26,6 +27,7 @@ const FOLDERS_DATABASE = 'trove-live-folders';
 async function open(db: string): Promise<TroveEngine> {
   const engine = new TroveEngine({
     openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
+    loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
     libraryName: db,
   });
   await engine.init(fixtureSettings);

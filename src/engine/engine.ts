@@ -104,7 +104,7 @@ const AFTER_DOCUMENTS = [
   'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
   'confirmDtypeChange', 'syncFolder',
   // Cancels queue behind the calls they cancel, so a cancel sent right after its start is never lost.
-  'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap',
+  'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap', 'stopFolderSync',
 ] as const satisfies ReadonlyArray<keyof TroveApi>;
 
 export class TroveEngine implements TroveApi {
@@ -213,7 +213,7 @@ export class TroveEngine implements TroveApi {
     });
     this.folders = new FolderSync({
       store, catalogue, queue, model, settings, vectorsChanged, ingest: (f, p) => this.pipeline.ingest(f, p),
-      deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
+      cancel: (jobId) => this.pipeline.cancel(jobId), deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
     });
     this.folderRecords = new FolderRecords(library);
     this.mapping = new LibraryMapping({ store, catalogue, serving });
@@ -266,6 +266,7 @@ export class TroveEngine implements TroveApi {
 
   // Live folders (folder-sync.ts)
   readonly syncFolder: TroveApi['syncFolder'] = (source, options) => this.folders.sync(source, options);
+  readonly stopFolderSync: TroveApi['stopFolderSync'] = async (scanId) => this.folders.stop(scanId);
   readonly sealFolderRecord: TroveApi['sealFolderRecord'] = (id, record) => this.folderRecords.seal(id, record);
   readonly openFolderRecord: TroveApi['openFolderRecord'] = (id, sealed) => this.folderRecords.open(id, sealed);
 

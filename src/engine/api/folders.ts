@@ -29,8 +29,13 @@ export interface FolderSyncOptions {
   root?: string;
   /** Keep the documents of files deleted from the folder (default: remove them). */
   keepDeleted?: boolean;
-  /** Stops the scan between files. */
+  /**
+   * Stops the scan: between files while listing and hashing, and the files being added or replaced are cancelled
+   * (what was added before stays; a file cut off is not stored, a replacement cut off leaves the old version).
+   */
   signal?: AbortSignal;
+  /** Names the scan for stopFolderSync (a signal cannot cross to the worker). */
+  scanId?: string;
   /** Called before each file is read or applied. */
   onProgress?: (progress: FolderSyncProgress) => void;
 }
@@ -78,6 +83,8 @@ export interface FolderSyncApi {
    * folder's id; undefined for a library without the lock (its records are kept as they are). LOCKED while locked.
    */
   sealFolderRecord(folderId: string, record: object): Promise<Uint8Array | undefined>;
+  /** Stops the scan started with this scanId, as its signal would; it then answers with `stopped: true`. */
+  stopFolderSync(scanId: string): Promise<void>;
   /** Opens what sealFolderRecord sealed for the same folder id; DECRYPT_FAILED when it was changed or moved. */
   openFolderRecord(folderId: string, sealed: Uint8Array): Promise<unknown>;
 }

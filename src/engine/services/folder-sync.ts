@@ -39,6 +39,8 @@ export interface FolderSyncContext {
   settings: () => EngineSettings;
   vectorsChanged: () => Promise<void>;
   ingest: (files: FileInput[], onProgress: (progress: IngestProgress) => void) => Promise<IngestProgress[]>;
+  /** Cancels an ingest job: a file cut off is not stored, a replacement cut off leaves the old version. */
+  cancel: (jobId: string) => void;
   deleteDocuments: (ids: number[]) => Promise<void>;
 }
 
@@ -47,6 +49,8 @@ type FileContent = { data: ArrayBuffer; size: number; lastModified: number };
 export class FolderSync {
   /** Folders being scanned (collection and root): one scan of a folder at a time. */
   private readonly scanning = new Set<string>();
+  /** Scans that can be stopped by id (stopFolderSync), with what stops them. */
+  private readonly stoppers = new Map<string, AbortController>();
   private jobs = 0;
 
   constructor(private readonly ctx: FolderSyncContext) {}
@@ -63,12 +67,25 @@ export class FolderSync {
     }
     const key = `${collection}\u0000${root ?? ''}`;
     if (this.scanning.has(key)) throw new TroveError('INVALID_ARGUMENT', 'This folder is being scanned already.');
+    const { scanId } = options;
+    if (scanId !== undefined && (typeof scanId !== 'string' || scanId.length > 200 || this.stoppers.has(scanId))) {
+      throw new TroveError('INVALID_ARGUMENT', 'A scan id must be a short string, not one in use.');
+    }
+    const stopper = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
     this.scanning.add(key);
+    if (scanId !== undefined) this.stoppers.set(scanId, stopper);
     try {
-      return await this.scan(source, collection, root, options);
+      return await this.scan(source, collection, root, { ...options, signal });
     } finally {
       this.scanning.delete(key);
+      if (scanId !== undefined) this.stoppers.delete(scanId);
     }
+  }
+
+  /** Stops a scan started with this id; nothing when it is over (or never began). */
+  stop(scanId: string): void {
+    this.stoppers.get(scanId)?.abort();
   }
 
   private async scan(
@@ -101,7 +118,15 @@ export class FolderSync {
     };
     progress('listing', 0, 0);
     const recorded = this.recorded(collection, root);
-    const listing = checkedListing(await source.list(), summary);
+    let listed: unknown;
+    try {
+      listed = await source.list();
+    } catch (error) {
+      if (signal?.aborted) return { ...summary, stopped: true };
+      throw error;
+    }
+    if (signal?.aborted) return { ...summary, stopped: true };
+    const listing = checkedListing(listed, summary);
     // An empty listing is more often a folder that is gone (an unplugged disk) than one emptied on purpose.
     if (listing.length === 0 && recorded.size > 0) {
       throw new TroveError(
@@ -195,7 +220,8 @@ export class FolderSync {
         const content = await take(path);
         if (!content) continue;
         const file = this.fileInput(path, root, collection, content, recorded.get(path)!.doc.id);
-        this.account(summary, path, (await this.ctx.ingest([file], () => undefined))[0], 'changed');
+        this.account(summary, path, (await this.handOff([file], signal))[0], 'changed', signal);
+        throwIfAborted(signal);
       }
       let group: FileInput[] = [];
       let groupBytes = 0;
@@ -204,8 +230,9 @@ export class FolderSync {
         const files = group;
         group = [];
         groupBytes = 0;
-        const results = await this.ctx.ingest(files, () => undefined);
-        results.forEach((result, i) => this.account(summary, pathOf(files[i]!, root), result, 'added'));
+        const results = await this.handOff(files, signal);
+        results.forEach((result, i) => this.account(summary, pathOf(files[i]!, root), result, 'added', signal));
+        throwIfAborted(signal);
       };
       for (const path of diff.added) {
         throwIfAborted(signal);
@@ -230,6 +257,23 @@ export class FolderSync {
       throw error;
     }
     return summary;
+  }
+
+  /**
+   * Files handed to the ingest pipeline; a stop cancels those not finished. The pipeline keeps what was stored
+   * consistent: a file cut off is removed whole, a replacement cut off leaves the old version answering.
+   */
+  private async handOff(files: FileInput[], signal: AbortSignal | undefined): Promise<IngestProgress[]> {
+    throwIfAborted(signal);
+    const stop = () => {
+      for (const file of files) this.ctx.cancel(file.jobId);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.ctx.ingest(files, () => undefined);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
   }
 
   /** The documents recorded under the folder, by path (the newest one where several share a path). */
@@ -295,12 +339,15 @@ export class FolderSync {
     path: string,
     result: IngestProgress | undefined,
     as: 'added' | 'changed',
+    signal?: AbortSignal,
   ): void {
     if (result?.stage === 'done') {
       summary[as].push(path);
       const reused = result.chunksReused ?? 0;
       summary.passagesReused += reused;
       if (this.ctx.model.embedder) summary.passagesEmbedded += (result.chunksTotal ?? 0) - reused;
+    } else if (result?.stage === 'cancelled' && signal?.aborted) {
+      // Stopped: the file is simply not added yet; the next scan finds it again.
     } else if (result?.stage === 'skipped') {
       summary.skipped.push({ path, reason: result.note ?? 'Already in the library.' });
     } else {

@@ -60,6 +60,8 @@ export function useLiveFolders(): LiveFolders {
   const current = useRef<FolderRow[]>([]);
   /** Folders that changed while being scanned: scanned again once that scan ends. */
   const again = useRef(new Set<string>());
+  /** Scans running in this page, by folder: what stops them (Stop syncing), and their end, record saved. */
+  const running = useRef(new Map<string, { scanId: string; listing: AbortController; done: Promise<unknown> }>());
   const open = !!engine && (lock === 'plain' || lock === 'unlocked');
   const sealer = useMemo<RecordSealer | undefined>(
     () =>
@@ -80,44 +82,53 @@ export function useLiveFolders(): LiveFolders {
     async (row: FolderRow): Promise<boolean> => {
       const { handle } = row;
       if (!engine || !sealer || !handle) return false;
-      // Marked before the first await, so a second call meanwhile waits for this scan instead of racing it.
-      update(row.id, { scanning: true });
-      const permission = await readPermission(handle, false).catch(() => 'denied' as const);
-      if (permission !== 'granted') {
-        update(row.id, { permission, scanning: false });
-        return false;
-      }
-      update(row.id, { permission });
-      const scanned = async (): Promise<Partial<LiveFolder>> => {
-        try {
-          const summary = await engine.syncFolder(Comlink.proxy(directorySource(handle)), {
-            root: row.name,
-            collection: row.collection,
-          });
-          const counts = countsOf(summary);
-          if (counts.added + counts.changed + counts.moved + counts.removed > 0) libraryChanged();
-          return {
-            lastScan: Date.now(),
-            counts,
-            errors: summary.failed.slice(0, 20).map((f) => `${f.path}: ${f.error.message}`),
-            problem: undefined,
-          };
-        } catch (reason) {
-          return { lastScan: Date.now(), problem: errorMessage(reason) };
+      const scan = { scanId: crypto.randomUUID(), listing: new AbortController() };
+      let finish = () => {};
+      running.current.set(row.id, { ...scan, done: new Promise<void>((resolve) => (finish = resolve)) });
+      try {
+        // Marked before the first await, so a second call meanwhile waits for this scan instead of racing it.
+        update(row.id, { scanning: true });
+        const permission = await readPermission(handle, false).catch(() => 'denied' as const);
+        if (permission !== 'granted') {
+          update(row.id, { permission, scanning: false });
+          return false;
         }
-      };
-      const locks = (navigator as { locks?: LockManager }).locks;
-      const patch = locks
-        ? await locks.request(`trove-live-folder:${row.id}`, { ifAvailable: true }, (held) =>
-            held ? scanned() : Promise.resolve({}),
-          )
-        : await scanned();
-      const latest = current.current.find((r) => r.id === row.id);
-      if (!latest) return false; // stopped meanwhile
-      const { permission: _p, scanning: _s, ...stored } = { ...latest, ...patch };
-      update(row.id, { ...patch, scanning: false });
-      await saveFolder(stored, sealer).catch((reason: unknown) => setError(errorMessage(reason)));
-      return true;
+        update(row.id, { permission });
+        const scanned = async (): Promise<Partial<LiveFolder>> => {
+          try {
+            const summary = await engine.syncFolder(Comlink.proxy(directorySource(handle, scan.listing.signal)), {
+              root: row.name,
+              collection: row.collection,
+              scanId: scan.scanId,
+            });
+            const counts = countsOf(summary);
+            if (counts.added + counts.changed + counts.moved + counts.removed > 0) libraryChanged();
+            return {
+              lastScan: Date.now(),
+              counts,
+              errors: summary.failed.slice(0, 20).map((f) => `${f.path}: ${f.error.message}`),
+              problem: undefined,
+            };
+          } catch (reason) {
+            return { lastScan: Date.now(), problem: errorMessage(reason) };
+          }
+        };
+        const locks = (navigator as { locks?: LockManager }).locks;
+        const patch = locks
+          ? await locks.request(`trove-live-folder:${row.id}`, { ifAvailable: true }, (held) =>
+              held ? scanned() : Promise.resolve({}),
+            )
+          : await scanned();
+        const latest = current.current.find((r) => r.id === row.id);
+        if (!latest) return false; // stopped meanwhile
+        const { permission: _p, scanning: _s, ...stored } = { ...latest, ...patch };
+        update(row.id, { ...patch, scanning: false });
+        await saveFolder(stored, sealer).catch((reason: unknown) => setError(errorMessage(reason)));
+        return true;
+      } finally {
+        running.current.delete(row.id);
+        finish();
+      }
     },
     [engine, sealer, libraryChanged, update],
   );
@@ -299,11 +310,23 @@ export function useLiveFolders(): LiveFolders {
     [scanRow, update],
   );
 
-  const stop = useCallback(async (id: string) => {
-    await removeFolder(id).catch((reason: unknown) => setError(errorMessage(reason)));
-    current.current = current.current.filter((row) => row.id !== id);
-    setRows(current.current);
-  }, []);
+  // The row goes first, so a scan ending meanwhile does not save its record again; a running scan is stopped (the
+  // engine cancels the files it is adding: those added stay, none is left half-written) and its end awaited.
+  const stop = useCallback(
+    async (id: string) => {
+      current.current = current.current.filter((row) => row.id !== id);
+      setRows(current.current);
+      again.current.delete(id);
+      const scan = running.current.get(id);
+      if (scan) {
+        await engine?.stopFolderSync(scan.scanId).catch(() => undefined);
+        scan.listing.abort();
+        await scan.done;
+      }
+      await removeFolder(id).catch((reason: unknown) => setError(errorMessage(reason)));
+    },
+    [engine],
+  );
 
   const syncOnce = useCallback(
     async (files: readonly ChosenFile[], collection: string) => {
