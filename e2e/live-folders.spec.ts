@@ -206,6 +206,60 @@ test('two tabs scanning the same folder at once leave one document per file', as
   await expect(other.getByTestId('library-row')).toHaveCount(2);
 });
 
+test('files a scan adds are counted in the folder’s row, not listed as jobs of their own', async ({ page }) => {
+  await standInPicker(page);
+  await openApp(page);
+  for (let i = 0; i < 5; i++) await writeFile(page, `file-${i}.md`, `Note ${i} on the ${TOPICS[i % TOPICS.length]}.`);
+  await page.getByTestId('live-folder-add').click();
+  const state = page.getByTestId('live-folder').getByTestId('live-folder-state');
+  await expect(state).toContainText('5 added', { timeout: 60_000 });
+  await expect(page.getByTestId('library-row')).toHaveCount(5);
+  await expect(page.getByTestId('job')).toHaveCount(0);
+  await expect(page.getByTestId('ingest-summary')).toHaveCount(0);
+});
+
+test('Stop syncing stops a scan that is adding files: those added stay whole, the next scan adds the rest once', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const files = 500;
+  await standInPicker(page);
+  await openApp(page);
+  await page.evaluate(
+    async ({ folder, files, topics }) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder, { create: true });
+      for (let i = 0; i < files; i++) {
+        const writable = await (await dir.getFileHandle(`note-${i}.md`, { create: true })).createWritable();
+        await writable.write(`Note ${i} on the ${topics[i % topics.length]}. `.repeat(20));
+        await writable.close();
+      }
+    },
+    { folder: FOLDER, files, topics: TOPICS },
+  );
+  await page.getByTestId('live-folder-add').click();
+  const state = page.getByTestId('live-folder').getByTestId('live-folder-state');
+  await expect(state).toHaveText(new RegExp(`Scanning: [1-9]\\d* of ${files} changes applied`), { timeout: 60_000 });
+  await page.getByTestId('live-folder-stop').click();
+  await expect(page.getByTestId('live-folder')).toHaveCount(0);
+
+  // After a reload: no folder record, and only whole documents, fewer than the folder's files.
+  await page.reload();
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('library-count')).toHaveText(/^\d+ documents?$/, { timeout: 30_000 });
+  const kept = Number((await page.getByTestId('library-count').textContent())?.split(' ')[0]);
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(files);
+  await expect(page.getByTestId('live-folder')).toHaveCount(0);
+  await expect(page.locator('[data-testid="library-row"]:not([data-status="ready"])')).toHaveCount(0);
+
+  await page.getByTestId('live-folder-add').click();
+  await expect(page.getByTestId('live-folder').getByTestId('live-folder-state')).toContainText(
+    `${files - kept} added, 0 changed, 0 moved, 0 removed, ${kept} unchanged`,
+    { timeout: 120_000 },
+  );
+  await expect(page.getByTestId('library-count')).toHaveText(`${files} documents`, { timeout: 30_000 });
+});
+
 test('with the library lock on, no folder or file name is readable in IndexedDB while locked', async ({ page }) => {
   test.setTimeout(180_000);
   const folder = 'Zqxcase folder';

@@ -304,4 +304,23 @@ describe('live folders', () => {
     await engine.stopFolderSync('scan-2');
     expect((await engine.syncFolder(folder, { root: 'F' })).changed).toEqual(['long.md']);
   });
+
+  it('a scan reports the files it applies in its own progress, never on the page’s job list', async () => {
+    const { engine } = await open('sync-progress');
+    const jobs: string[] = [];
+    await engine.onJobProgress((progress) => jobs.push(progress.jobId));
+    const folder = new MemoryFolder();
+    for (let i = 0; i < 5; i++) folder.write(`f${i}.md`, `${TOPICS[i]} note ${i}.`);
+    const applying: number[] = [];
+    const summary = await engine.syncFolder(folder, {
+      root: 'F',
+      onProgress: (progress) => {
+        if (progress.phase === 'applying') applying.push(progress.done);
+        expect(progress.total).toBe(progress.phase === 'applying' ? 5 : progress.total);
+      },
+    });
+    expect(summary.added).toHaveLength(5);
+    expect(applying).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(jobs).toEqual([]);
+  });
 });

@@ -212,8 +212,10 @@ export class TroveEngine implements TroveApi {
       storage: deps.storage, appVersion: deps.appVersion, encrypted: () => library.lockState !== 'plain',
     });
     this.folders = new FolderSync({
-      store, catalogue, queue, model, settings, vectorsChanged, ingest: (f, p) => this.pipeline.ingest(f, p),
-      cancel: (jobId) => this.pipeline.cancel(jobId), deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
+      store, catalogue, queue, model, settings, vectorsChanged, cancel: (jobId) => this.pipeline.cancel(jobId),
+      // A scan's files are reported in the folder's row, not on the page's job list.
+      ingest: (f, p) => this.pipeline.ingest(f, p, { announce: false }),
+      deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
     });
     this.folderRecords = new FolderRecords(library);
     this.mapping = new LibraryMapping({ store, catalogue, serving });
@@ -265,7 +267,8 @@ export class TroveEngine implements TroveApi {
   readonly setStructuredFields: TroveApi['setStructuredFields'] = (id, fields) => this.structuredFields.set(id, fields);
 
   // Live folders (folder-sync.ts)
-  readonly syncFolder: TroveApi['syncFolder'] = (source, options) => this.folders.sync(source, options);
+  readonly syncFolder: TroveApi['syncFolder'] = (source, options, onProgress) =>
+    this.folders.sync(source, onProgress ? { ...options, onProgress } : options);
   readonly stopFolderSync: TroveApi['stopFolderSync'] = async (scanId) => this.folders.stop(scanId);
   readonly sealFolderRecord: TroveApi['sealFolderRecord'] = (id, record) => this.folderRecords.seal(id, record);
   readonly openFolderRecord: TroveApi['openFolderRecord'] = (id, sealed) => this.folderRecords.open(id, sealed);

@@ -77,7 +77,12 @@ export interface FolderSyncApi {
    * size, modification time; SHA-256 only where those differ or a file may have moved), then adds, replaces,
    * re-paths and removes documents, and says what changed.
    */
-  syncFolder(source: FolderSource, options?: FolderSyncOptions): Promise<FolderSyncSummary>;
+  syncFolder(
+    source: FolderSource,
+    options?: FolderSyncOptions,
+    /** As options.onProgress, for a caller across the worker boundary (a function cannot be inside options). */
+    onProgress?: (progress: FolderSyncProgress) => void,
+  ): Promise<FolderSyncSummary>;
   /**
    * Seals a live folder's record (kept by the page in a database of its own) under the library lock, bound to the
    * folder's id; undefined for a library without the lock (its records are kept as they are). LOCKED while locked.

@@ -30,6 +30,7 @@ const READ_CACHE_BYTES = 64 * 1024 * 1024;
 /** Passages copied per write when a document is re-pathed. */
 const COPY_BATCH = 256;
 const MAX_PATH_LENGTH = 4096;
+const FINAL_STAGES: ReadonlySet<IngestProgress['stage']> = new Set(['done', 'skipped', 'failed', 'cancelled']);
 
 export interface FolderSyncContext {
   store: () => Store;
@@ -111,7 +112,9 @@ export class FolderSync {
     };
     const progress = (phase: 'listing' | 'hashing' | 'applying', done: number, total: number, path?: string) => {
       try {
-        onProgress?.({ phase, done, total, path });
+        // A page's callback answers with a promise (comlink): one that fails must not go unhandled either.
+        const answer: unknown = onProgress?.({ phase, done, total, path });
+        if (answer instanceof Promise) answer.catch(() => undefined);
       } catch {
         /* the page went away; the scan goes on */
       }
@@ -196,6 +199,9 @@ export class FolderSync {
 
     const total = diff.renamed.length + diff.changed.length + diff.added.length + diff.deleted.length;
     let done = 0;
+    /** Counted once a file is applied (or failed): the folder's row shows how far the scan is. */
+    const applied = (path?: string) => progress('applying', ++done, total, path);
+    progress('applying', 0, total);
     const take = async (path: string): Promise<FileContent | undefined> => {
       const content = cache.get(path);
       cache.delete(path);
@@ -204,7 +210,6 @@ export class FolderSync {
     try {
       for (const { from, to } of diff.renamed) {
         throwIfAborted(signal);
-        progress('applying', done++, total, to);
         const entry = readable.find((e) => e.path === to)!;
         const doc = recorded.get(from)!.doc;
         try {
@@ -213,15 +218,17 @@ export class FolderSync {
         } catch (error) {
           summary.failed.push({ path: to, error: toErrorInfo(error) });
         }
+        applied(to);
       }
       for (const path of diff.changed) {
         throwIfAborted(signal);
-        progress('applying', done++, total, path);
         const content = await take(path);
-        if (!content) continue;
-        const file = this.fileInput(path, root, collection, content, recorded.get(path)!.doc.id);
-        this.account(summary, path, (await this.handOff([file], signal))[0], 'changed', signal);
-        throwIfAborted(signal);
+        if (content) {
+          const file = this.fileInput(path, root, collection, content, recorded.get(path)!.doc.id);
+          this.account(summary, path, (await this.handOff([file], signal))[0], 'changed', signal);
+          throwIfAborted(signal);
+        }
+        applied(path);
       }
       let group: FileInput[] = [];
       let groupBytes = 0;
@@ -230,15 +237,18 @@ export class FolderSync {
         const files = group;
         group = [];
         groupBytes = 0;
-        const results = await this.handOff(files, signal);
+        const paths = new Map(files.map((file) => [file.jobId, pathOf(file, root)]));
+        const results = await this.handOff(files, signal, (jobId) => applied(paths.get(jobId)));
         results.forEach((result, i) => this.account(summary, pathOf(files[i]!, root), result, 'added', signal));
         throwIfAborted(signal);
       };
       for (const path of diff.added) {
         throwIfAborted(signal);
-        progress('applying', done++, total, path);
         const content = await take(path);
-        if (!content) continue;
+        if (!content) {
+          applied(path);
+          continue;
+        }
         group.push(this.fileInput(path, root, collection, content));
         groupBytes += content.data.byteLength;
         if (group.length >= INGEST_GROUP_FILES || groupBytes >= INGEST_GROUP_BYTES) await flush();
@@ -247,11 +257,10 @@ export class FolderSync {
       throwIfAborted(signal);
       if (options.keepDeleted) summary.keptDeleted = diff.deleted;
       else if (diff.deleted.length > 0) {
-        progress('applying', done, total);
         await this.ctx.deleteDocuments(diff.deleted.map((path) => recorded.get(path)!.doc.id));
         summary.deleted = diff.deleted;
       }
-      progress('applying', total, total);
+      if (done < total) progress('applying', total, total);
     } catch (error) {
       if (signal?.aborted) return { ...summary, stopped: true };
       throw error;
@@ -263,14 +272,24 @@ export class FolderSync {
    * Files handed to the ingest pipeline; a stop cancels those not finished. The pipeline keeps what was stored
    * consistent: a file cut off is removed whole, a replacement cut off leaves the old version answering.
    */
-  private async handOff(files: FileInput[], signal: AbortSignal | undefined): Promise<IngestProgress[]> {
+  private async handOff(
+    files: FileInput[],
+    signal: AbortSignal | undefined,
+    onFinished?: (jobId: string) => void,
+  ): Promise<IngestProgress[]> {
     throwIfAborted(signal);
     const stop = () => {
       for (const file of files) this.ctx.cancel(file.jobId);
     };
     signal?.addEventListener('abort', stop, { once: true });
+    const finished = new Set<string>();
+    const onProgress = (progress: IngestProgress) => {
+      if (!FINAL_STAGES.has(progress.stage) || finished.has(progress.jobId)) return;
+      finished.add(progress.jobId);
+      onFinished?.(progress.jobId);
+    };
     try {
-      return await this.ctx.ingest(files, () => undefined);
+      return await this.ctx.ingest(files, onProgress);
     } finally {
       signal?.removeEventListener('abort', stop);
     }

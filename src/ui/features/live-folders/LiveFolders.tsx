@@ -2,6 +2,7 @@
 // with its last scan, what changed, errors, and Scan now / Stop syncing; Allow access after a restart.
 import { useEffect, useRef } from 'react';
 import { canPickFolders } from './directory-access.ts';
+import type { FolderSyncProgress } from '../../../engine/api/index.ts';
 import type { ScanCounts } from './folder-store.ts';
 import { useLiveFolders, type FolderRow } from './useLiveFolders.ts';
 import './live-folders.css';
@@ -106,7 +107,7 @@ function FolderRowView({
       <div className="live-folder-name">{row.name}</div>
       <div className="live-folder-state" aria-live="polite" data-testid="live-folder-state">
         {row.scanning
-          ? 'Scanning…'
+          ? scanning(row.progress)
           : needsFolder
             ? 'Choose this folder again to keep it in sync: with the library lock on, Trove keeps no access to it across reloads (the browser would store its path unencrypted). Its documents are kept.'
             : needsPermission
@@ -150,6 +151,15 @@ function FolderRowView({
       </div>
     </li>
   );
+}
+
+/** What a running scan is doing: its files are counted here, not on the job list. */
+function scanning(progress: FolderSyncProgress | undefined): string {
+  if (!progress || progress.phase === 'listing') return 'Scanning: listing the folder…';
+  if (progress.phase === 'hashing') return `Scanning: checking ${progress.done + 1} of ${progress.total} files…`;
+  return progress.total === 0
+    ? 'Scanning…'
+    : `Scanning: ${progress.done} of ${plural(progress.total, 'change')} applied…`;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

@@ -6,6 +6,7 @@
 // chooses each folder again.
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { FolderSyncProgress } from '../../../engine/api/index.ts';
 import { errorMessage } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { pickFolder, readPermission, type Permission } from './directory-access.ts';
@@ -25,6 +26,10 @@ import {
 export const RESCAN_INTERVAL_MS = 5 * 60 * 1000;
 /** Quiet time after a change notification before the scan (a save or a copy is often several changes). */
 const CHANGE_SETTLE_MS = 2000;
+/** A scan's progress reaches its row at most this often (a scan reports every file). */
+const PROGRESS_INTERVAL_MS = 250;
+/** While a scan adds files, the library list is refreshed at most this often, so they appear as they come. */
+const LIBRARY_REFRESH_MS = 2000;
 
 /** Chromium's change notifications for a folder, where they exist. */
 interface FolderObserver {
@@ -36,6 +41,8 @@ type FolderObserverClass = new (callback: () => void) => FolderObserver;
 export interface FolderRow extends LiveFolder {
   permission: Permission | 'unknown';
   scanning: boolean;
+  /** How far the running scan is. */
+  progress?: FolderSyncProgress;
 }
 
 export interface LiveFolders {
@@ -90,17 +97,33 @@ export function useLiveFolders(): LiveFolders {
         update(row.id, { scanning: true });
         const permission = await readPermission(handle, false).catch(() => 'denied' as const);
         if (permission !== 'granted') {
-          update(row.id, { permission, scanning: false });
+          update(row.id, { permission, scanning: false, progress: undefined });
           return false;
         }
         update(row.id, { permission });
+        let shown = 0;
+        let refreshed = Date.now();
+        let appliedBefore = 0;
+        const onProgress = (progress: FolderSyncProgress) => {
+          const now = Date.now();
+          if (progress.phase === 'applying' && progress.done > appliedBefore && now - refreshed >= LIBRARY_REFRESH_MS) {
+            appliedBefore = progress.done;
+            refreshed = now;
+            libraryChanged();
+          }
+          const latest = current.current.find((r) => r.id === row.id);
+          const phaseChanged = latest?.progress?.phase !== progress.phase;
+          if (!latest || (!phaseChanged && now - shown < PROGRESS_INTERVAL_MS)) return;
+          shown = now;
+          update(row.id, { progress });
+        };
         const scanned = async (): Promise<Partial<LiveFolder>> => {
           try {
-            const summary = await engine.syncFolder(Comlink.proxy(directorySource(handle, scan.listing.signal)), {
-              root: row.name,
-              collection: row.collection,
-              scanId: scan.scanId,
-            });
+            const summary = await engine.syncFolder(
+              Comlink.proxy(directorySource(handle, scan.listing.signal)),
+              { root: row.name, collection: row.collection, scanId: scan.scanId },
+              Comlink.proxy(onProgress),
+            );
             const counts = countsOf(summary);
             if (counts.added + counts.changed + counts.moved + counts.removed > 0) libraryChanged();
             return {
@@ -121,8 +144,8 @@ export function useLiveFolders(): LiveFolders {
           : await scanned();
         const latest = current.current.find((r) => r.id === row.id);
         if (!latest) return false; // stopped meanwhile
-        const { permission: _p, scanning: _s, ...stored } = { ...latest, ...patch };
-        update(row.id, { ...patch, scanning: false });
+        const { permission: _p, scanning: _s, progress: _g, ...stored } = { ...latest, ...patch };
+        update(row.id, { ...patch, scanning: false, progress: undefined });
         await saveFolder(stored, sealer).catch((reason: unknown) => setError(errorMessage(reason)));
         return true;
       } finally {
