@@ -323,4 +323,32 @@ describe('live folders', () => {
     expect(applying).toEqual([0, 1, 2, 3, 4, 5]);
     expect(jobs).toEqual([]);
   });
+
+  it('a file moved and edited at once replaces its document at the new place, keeping its tags and collection', async () => {
+    const { engine } = await open('sync-move-edit');
+    const collection = (await engine.createCollection('Reports')).id;
+    const folder = new MemoryFolder()
+      .write('drafts/report.md', longDocument(40))
+      .write('drafts/other.md', 'Snow on the mountain.');
+    await engine.syncFolder(folder, { root: 'F', collection });
+    const [before] = (await engine.listDocuments()).filter((d) => d.name === 'report.md');
+    await engine.setTags([before!.id], ['quarterly'], 'add');
+    folder
+      .move('drafts/report.md', 'final/report.md')
+      .write('final/report.md', longDocument(40, { at: 20, text: 'A violin and an orchestra.' }));
+    const summary = await engine.syncFolder(folder, { root: 'F', collection });
+    expect(summary).toMatchObject({
+      added: [],
+      deleted: [],
+      changed: ['final/report.md'],
+      movedAndChanged: [{ from: 'drafts/report.md', to: 'final/report.md' }],
+      failed: [],
+    });
+    expect(summary.passagesReused).toBeGreaterThan(summary.passagesEmbedded);
+    const docs = await engine.listDocuments();
+    expect(docs).toHaveLength(2);
+    const after = docs.find((d) => d.name === 'report.md')!;
+    expect(after).toMatchObject({ folder: 'F/final', collection, tags: ['quarterly'] });
+    expect((await engine.search('violin orchestra', { mode: 'keyword' })).results[0]?.documentId).toBe(after.id);
+  });
 });

@@ -54,6 +54,11 @@ export interface FolderSyncSummary {
   changed: string[];
   /** Files moved or renamed (same content): their documents were re-pathed, nothing parsed or embedded. */
   renamed: Array<{ from: string; to: string }>;
+  /**
+   * Files moved and edited at once (same file name, similar size, other content): their documents replaced at the
+   * new place, as a changed file's (tags and collection kept, unchanged passages reused); also in `changed`.
+   */
+  movedAndChanged: Array<{ from: string; to: string }>;
   /** Files gone from the folder: their documents removed, or kept (keepDeleted). */
   deleted: string[];
   keptDeleted: string[];

@@ -100,6 +100,7 @@ export class FolderSync {
       added: [],
       changed: [],
       renamed: [],
+      movedAndChanged: [],
       deleted: [],
       keptDeleted: [],
       unchanged: 0,
@@ -197,7 +198,8 @@ export class FolderSync {
       await this.retime(touched.map((path) => ({ docId: recorded.get(path)!.doc.id, modifiedAt: times.get(path)! })));
     }
 
-    const total = diff.renamed.length + diff.changed.length + diff.added.length + diff.deleted.length;
+    const total =
+      diff.renamed.length + diff.movedAndChanged.length + diff.changed.length + diff.added.length + diff.deleted.length;
     let done = 0;
     /** Counted once a file is applied (or failed): the folder's row shows how far the scan is. */
     const applied = (path?: string) => progress('applying', ++done, total, path);
@@ -217,6 +219,18 @@ export class FolderSync {
           summary.renamed.push({ from, to });
         } catch (error) {
           summary.failed.push({ path: to, error: toErrorInfo(error) });
+        }
+        applied(to);
+      }
+      for (const { from, to } of diff.movedAndChanged) {
+        throwIfAborted(signal);
+        const content = await take(to);
+        if (content) {
+          const file = this.fileInput(to, root, collection, content, recorded.get(from)!.doc.id);
+          const result = (await this.handOff([file], signal))[0];
+          this.account(summary, to, result, 'changed', signal);
+          if (result?.stage === 'done') summary.movedAndChanged.push({ from, to });
+          throwIfAborted(signal);
         }
         applied(to);
       }

@@ -450,7 +450,8 @@ export class IngestPipeline {
         title: parsed.title,
         warnings: parsed.warnings,
         collection,
-        tags: [],
+        // A live folder's new version of a file keeps the tags given to its document.
+        tags: (file.replaces !== undefined && this.ctx.catalogue.docs.get(file.replaces)?.tags) || [],
         sha256,
         mimeType: file.type || undefined,
         modifiedAt: file.lastModified,
