@@ -64,6 +64,25 @@ async function readFile(page: Page, path: string): Promise<string> {
   );
 }
 
+/** How many folder records the live folders' database holds. */
+async function folderRecords(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const opening = indexedDB.open('trove-live-folders');
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const count = opening.result.transaction('folders').objectStore('folders').count();
+          count.onsuccess = () => {
+            resolve(count.result);
+            opening.result.close();
+          };
+          count.onerror = () => reject(count.error);
+        };
+      }),
+  );
+}
+
 /** Scan now, and the row's account of the scan once it is over. */
 async function scan(page: Page): Promise<string> {
   const row = page.getByTestId('live-folder');
@@ -241,6 +260,7 @@ test('Stop syncing stops a scan that is adding files: those added stay whole, th
   await expect(state).toHaveText(new RegExp(`Scanning: [1-9]\\d* of ${files} changes applied`), { timeout: 60_000 });
   await page.getByTestId('live-folder-stop').click();
   await expect(page.getByTestId('live-folder')).toHaveCount(0);
+  await expect.poll(() => folderRecords(page)).toBe(0);
 
   // After a reload: no folder record, and only whole documents, fewer than the folder's files.
   await page.reload();

@@ -118,6 +118,8 @@ export function useLiveFolders(): LiveFolders {
           update(row.id, { progress });
         };
         const scanned = async (): Promise<Partial<LiveFolder>> => {
+          // Stopped before the engine was asked: nothing to stop there.
+          if (scan.listing.signal.aborted) return {};
           try {
             const summary = await engine.syncFolder(
               Comlink.proxy(directorySource(handle, scan.listing.signal)),
@@ -333,20 +335,23 @@ export function useLiveFolders(): LiveFolders {
     [scanRow, update],
   );
 
-  // The row goes first, so a scan ending meanwhile does not save its record again; a running scan is stopped (the
-  // engine cancels the files it is adding: those added stay, none is left half-written) and its end awaited.
+  // The row and its record go first (a page closed right after still forgets the folder), and a scan ending
+  // meanwhile does not save the record again; a running scan is stopped (the engine cancels the files it is adding:
+  // those added stay, none is left half-written), and once it has ended the record is removed again, in case its
+  // save was already under way.
   const stop = useCallback(
     async (id: string) => {
       current.current = current.current.filter((row) => row.id !== id);
       setRows(current.current);
       again.current.delete(id);
+      const remove = () => removeFolder(id).catch((reason: unknown) => setError(errorMessage(reason)));
+      await remove();
       const scan = running.current.get(id);
-      if (scan) {
-        await engine?.stopFolderSync(scan.scanId).catch(() => undefined);
-        scan.listing.abort();
-        await scan.done;
-      }
-      await removeFolder(id).catch((reason: unknown) => setError(errorMessage(reason)));
+      if (!scan) return;
+      await engine?.stopFolderSync(scan.scanId).catch(() => undefined);
+      scan.listing.abort();
+      await scan.done;
+      await remove();
     },
     [engine],
   );
