@@ -333,4 +333,14 @@ test('with the library lock on, no folder or file name is readable in IndexedDB 
   await expect(row).toHaveAttribute('data-permission', 'choose');
   await row.getByTestId('live-folder-choose').click();
   await expect(state).toContainText('0 added, 0 changed, 0 moved, 0 removed, 1 unchanged', { timeout: 60_000 });
+
+  // Forget everything removes the folder's record with the rest.
+  await page.getByTestId('privacy-button').click();
+  await page.getByTestId('forget-everything').click();
+  await page.getByTestId('forget-confirm').click();
+  await expect(page.getByTestId('forget-removed')).toContainText('trove-live-folders');
+  expect(await dumpIndexedDb(page)).toEqual([]);
+  await page.getByTestId('forget-restart').click();
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('live-folder')).toHaveCount(0);
 });
