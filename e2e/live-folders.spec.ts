@@ -237,6 +237,26 @@ test('files a scan adds are counted in the folder’s row, not listed as jobs of
   await expect(page.getByTestId('ingest-summary')).toHaveCount(0);
 });
 
+test('a file moved and edited between scans replaces its document at the new place', async ({ page }) => {
+  test.setTimeout(180_000);
+  await standInPicker(page);
+  await openApp(page);
+  await writeFile(page, 'drafts/report.md', longDocument());
+  await page.getByTestId('live-folder-add').click();
+  await expect(page.getByTestId('live-folder').getByTestId('live-folder-state')).toContainText('1 added', {
+    timeout: 60_000,
+  });
+  await writeFile(page, 'final/report.md', longDocument('Paragraph 30 now speaks of a violin and an orchestra.'));
+  await removeFile(page, 'drafts/report.md');
+  const text = await scan(page);
+  expect(text).toMatch(/0 added, 1 changed, 0 moved, 0 removed, 0 unchanged/);
+  const [, embedded, reused] = /(\d+) passages? embedded, (\d+) reused/.exec(text) ?? [];
+  expect(Number(reused)).toBeGreaterThan(Number(embedded));
+  await expect(page.getByTestId('library-row')).toHaveCount(1);
+  await search(page, 'keyword', 'violin orchestra');
+  await expect(firstResult(page)).toContainText('report.md');
+});
+
 test('Stop syncing stops a scan that is adding files: those added stay whole, the next scan adds the rest once', async ({
   page,
 }) => {
