@@ -22,7 +22,7 @@ interface Counted {
   counts: { embedded: number; parsed: number };
 }
 
-async function open(db: string): Promise<Counted> {
+async function open(db: string, onParse?: (fileName: string) => void): Promise<Counted> {
   const counts = { embedded: 0, parsed: 0 };
   const parsing = fileParsing();
   const engine = new TroveEngine({
@@ -39,6 +39,7 @@ async function open(db: string): Promise<Counted> {
     },
     parse: (...args) => {
       counts.parsed++;
+      onParse?.(args[1]);
       return parsing.parse(...args);
     },
     libraryName: db,
@@ -251,5 +252,103 @@ describe('live folders', () => {
     const first = engine.syncFolder(folder, { root: 'F' });
     await expect(engine.syncFolder(folder, { root: 'F' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect((await first).added).toEqual(['a.md']);
+  });
+
+  it('stopping a scan while files are being added keeps those added whole and stores nothing half-written', async () => {
+    const opened: { engine?: TroveEngine } = {};
+    let parsed = 0;
+    const { engine } = await open('sync-stop', () => {
+      // The third file parsed: the first group of files is in the ingest pipeline, some stored, some not.
+      if (++parsed === 3) void opened.engine!.stopFolderSync('scan-1');
+    });
+    opened.engine = engine;
+    const folder = new MemoryFolder();
+    for (let i = 0; i < 12; i++) folder.write(`f${i}.md`, `${TOPICS[i % TOPICS.length]} note number ${i}.`);
+    // A long one, stored in passage batches: cut off mid-way it must not stay half-written either.
+    folder.write('long.md', longDocument(200));
+    const stopped = await engine.syncFolder(folder, { root: 'F', scanId: 'scan-1' });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.failed).toEqual([]);
+    const docs = await engine.listDocuments();
+    expect(docs.length).toBe(stopped.added.length);
+    expect(docs.length).toBeLessThan(13);
+    for (const doc of docs) expect(doc.status).toBe('ready');
+    expect((await engine.stats()).documents).toBe(docs.length);
+
+    // The next scan adds the rest, once each.
+    const rest = await engine.syncFolder(folder, { root: 'F' });
+    expect(rest.stopped).toBe(false);
+    expect(rest.added.length + stopped.added.length).toBe(13);
+    expect((await names(engine)).length).toBe(13);
+    expect(new Set(await names(engine)).size).toBe(13);
+  });
+
+  it('stopping a scan between a replacement’s start and end leaves the old version answering', async () => {
+    const opened: { engine?: TroveEngine } = {};
+    let stopOn = '';
+    const { engine } = await open('sync-stop-replace', (name) => {
+      if (name === stopOn) void opened.engine!.stopFolderSync('scan-2');
+    });
+    opened.engine = engine;
+    const folder = new MemoryFolder().write('long.md', longDocument(200));
+    await engine.syncFolder(folder, { root: 'F' });
+    const before = await engine.listDocuments();
+    folder.write('long.md', longDocument(200, { at: 100, text: 'A violin and an orchestra.' }));
+    stopOn = 'long.md';
+    const stopped = await engine.syncFolder(folder, { root: 'F', scanId: 'scan-2' });
+    expect(stopped).toMatchObject({ stopped: true, changed: [], failed: [] });
+    const after = await engine.listDocuments();
+    expect(after.map((d) => [d.id, d.status])).toEqual(before.map((d) => [d.id, d.status]));
+    expect((await engine.search('violin orchestra', { mode: 'keyword' })).results).toEqual([]);
+    // Stopping a scan that is over does nothing.
+    await engine.stopFolderSync('scan-2');
+    expect((await engine.syncFolder(folder, { root: 'F' })).changed).toEqual(['long.md']);
+  });
+
+  it('a scan reports the files it applies in its own progress, never on the page’s job list', async () => {
+    const { engine } = await open('sync-progress');
+    const jobs: string[] = [];
+    await engine.onJobProgress((progress) => jobs.push(progress.jobId));
+    const folder = new MemoryFolder();
+    for (let i = 0; i < 5; i++) folder.write(`f${i}.md`, `${TOPICS[i]} note ${i}.`);
+    const applying: number[] = [];
+    const summary = await engine.syncFolder(folder, {
+      root: 'F',
+      onProgress: (progress) => {
+        if (progress.phase === 'applying') applying.push(progress.done);
+        expect(progress.total).toBe(progress.phase === 'applying' ? 5 : progress.total);
+      },
+    });
+    expect(summary.added).toHaveLength(5);
+    expect(applying).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(jobs).toEqual([]);
+  });
+
+  it('a file moved and edited at once replaces its document at the new place, keeping its tags and collection', async () => {
+    const { engine } = await open('sync-move-edit');
+    const collection = (await engine.createCollection('Reports')).id;
+    const folder = new MemoryFolder()
+      .write('drafts/report.md', longDocument(40))
+      .write('drafts/other.md', 'Snow on the mountain.');
+    await engine.syncFolder(folder, { root: 'F', collection });
+    const [before] = (await engine.listDocuments()).filter((d) => d.name === 'report.md');
+    await engine.setTags([before!.id], ['quarterly'], 'add');
+    folder
+      .move('drafts/report.md', 'final/report.md')
+      .write('final/report.md', longDocument(40, { at: 20, text: 'A violin and an orchestra.' }));
+    const summary = await engine.syncFolder(folder, { root: 'F', collection });
+    expect(summary).toMatchObject({
+      added: [],
+      deleted: [],
+      changed: ['final/report.md'],
+      movedAndChanged: [{ from: 'drafts/report.md', to: 'final/report.md' }],
+      failed: [],
+    });
+    expect(summary.passagesReused).toBeGreaterThan(summary.passagesEmbedded);
+    const docs = await engine.listDocuments();
+    expect(docs).toHaveLength(2);
+    const after = docs.find((d) => d.name === 'report.md')!;
+    expect(after).toMatchObject({ folder: 'F/final', collection, tags: ['quarterly'] });
+    expect((await engine.search('violin orchestra', { mode: 'keyword' })).results[0]?.documentId).toBe(after.id);
   });
 });

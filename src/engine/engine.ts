@@ -23,6 +23,7 @@
 //   services/library-map.ts        the 2-D embedding map
 //   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
 //   services/folder-sync.ts        live folders: a folder's new, changed, moved and deleted files applied
+//   services/folder-records.ts     live folders' records (kept by the page) sealed under the library lock
 import type { SearchOptions, TroveApi } from './api/index.ts';
 import type { EmbedderLoader } from './embed/embedder-backend.ts';
 import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
@@ -40,6 +41,7 @@ import { writerLock, type WriterLock } from './library/writer-lock.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { CustomModels } from './services/custom-models.ts';
 import { EvaluationService } from './services/evaluation-service.ts';
+import { FolderRecords } from './services/folder-records.ts';
 import { FolderSync } from './services/folder-sync.ts';
 import { LibraryHealth } from './services/health.ts';
 import { IngestPipeline, type ChunkFn, type ParseFn } from './services/ingest-pipeline.ts';
@@ -102,7 +104,7 @@ const AFTER_DOCUMENTS = [
   'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
   'confirmDtypeChange', 'syncFolder',
   // Cancels queue behind the calls they cancel, so a cancel sent right after its start is never lost.
-  'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap',
+  'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap', 'stopFolderSync',
 ] as const satisfies ReadonlyArray<keyof TroveApi>;
 
 export class TroveEngine implements TroveApi {
@@ -129,6 +131,7 @@ export class TroveEngine implements TroveApi {
   private readonly customModels: CustomModels;
   private readonly structuredFields: StructuredFieldsService;
   private readonly folders: FolderSync;
+  private readonly folderRecords: FolderRecords;
 
   // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
   // prettier-ignore
@@ -209,9 +212,12 @@ export class TroveEngine implements TroveApi {
       storage: deps.storage, appVersion: deps.appVersion, encrypted: () => library.lockState !== 'plain',
     });
     this.folders = new FolderSync({
-      store, catalogue, queue, model, settings, vectorsChanged, ingest: (f, p) => this.pipeline.ingest(f, p),
+      store, catalogue, queue, model, settings, vectorsChanged, cancel: (jobId) => this.pipeline.cancel(jobId),
+      // A scan's files are reported in the folder's row, not on the page's job list.
+      ingest: (f, p) => this.pipeline.ingest(f, p, { announce: false }),
       deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
     });
+    this.folderRecords = new FolderRecords(library);
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });
     this.customModels = new CustomModels({
@@ -261,7 +267,11 @@ export class TroveEngine implements TroveApi {
   readonly setStructuredFields: TroveApi['setStructuredFields'] = (id, fields) => this.structuredFields.set(id, fields);
 
   // Live folders (folder-sync.ts)
-  readonly syncFolder: TroveApi['syncFolder'] = (source, options) => this.folders.sync(source, options);
+  readonly syncFolder: TroveApi['syncFolder'] = (source, options, onProgress) =>
+    this.folders.sync(source, onProgress ? { ...options, onProgress } : options);
+  readonly stopFolderSync: TroveApi['stopFolderSync'] = async (scanId) => this.folders.stop(scanId);
+  readonly sealFolderRecord: TroveApi['sealFolderRecord'] = (id, record) => this.folderRecords.seal(id, record);
+  readonly openFolderRecord: TroveApi['openFolderRecord'] = (id, sealed) => this.folderRecords.open(id, sealed);
 
   // Search (search.ts)
   readonly search: TroveApi['search'] = (query, options) => this.searching.search(query, options);

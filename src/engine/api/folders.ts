@@ -29,8 +29,13 @@ export interface FolderSyncOptions {
   root?: string;
   /** Keep the documents of files deleted from the folder (default: remove them). */
   keepDeleted?: boolean;
-  /** Stops the scan between files. */
+  /**
+   * Stops the scan: between files while listing and hashing, and the files being added or replaced are cancelled
+   * (what was added before stays; a file cut off is not stored, a replacement cut off leaves the old version).
+   */
   signal?: AbortSignal;
+  /** Names the scan for stopFolderSync (a signal cannot cross to the worker). */
+  scanId?: string;
   /** Called before each file is read or applied. */
   onProgress?: (progress: FolderSyncProgress) => void;
 }
@@ -49,6 +54,11 @@ export interface FolderSyncSummary {
   changed: string[];
   /** Files moved or renamed (same content): their documents were re-pathed, nothing parsed or embedded. */
   renamed: Array<{ from: string; to: string }>;
+  /**
+   * Files moved and edited at once (same file name, similar size, other content): their documents replaced at the
+   * new place, as a changed file's (tags and collection kept, unchanged passages reused); also in `changed`.
+   */
+  movedAndChanged: Array<{ from: string; to: string }>;
   /** Files gone from the folder: their documents removed, or kept (keepDeleted). */
   deleted: string[];
   keptDeleted: string[];
@@ -72,5 +82,19 @@ export interface FolderSyncApi {
    * size, modification time; SHA-256 only where those differ or a file may have moved), then adds, replaces,
    * re-paths and removes documents, and says what changed.
    */
-  syncFolder(source: FolderSource, options?: FolderSyncOptions): Promise<FolderSyncSummary>;
+  syncFolder(
+    source: FolderSource,
+    options?: FolderSyncOptions,
+    /** As options.onProgress, for a caller across the worker boundary (a function cannot be inside options). */
+    onProgress?: (progress: FolderSyncProgress) => void,
+  ): Promise<FolderSyncSummary>;
+  /**
+   * Seals a live folder's record (kept by the page in a database of its own) under the library lock, bound to the
+   * folder's id; undefined for a library without the lock (its records are kept as they are). LOCKED while locked.
+   */
+  sealFolderRecord(folderId: string, record: object): Promise<Uint8Array | undefined>;
+  /** Stops the scan started with this scanId, as its signal would; it then answers with `stopped: true`. */
+  stopFolderSync(scanId: string): Promise<void>;
+  /** Opens what sealFolderRecord sealed for the same folder id; DECRYPT_FAILED when it was changed or moved. */
+  openFolderRecord(folderId: string, sealed: Uint8Array): Promise<unknown>;
 }

@@ -128,13 +128,20 @@ describe('folder diff (property)', () => {
           const reversed = diffFolder([...recorded].reverse(), [...listing].reverse(), hashes);
           expect(reversed.renamed).toEqual(diff.renamed);
           expect(new Set(reversed.added)).toEqual(new Set(diff.added));
-          const listedSide = [...diff.added, ...diff.changed, ...diff.unchanged, ...diff.renamed.map((r) => r.to)];
+          const listedSide = [
+            ...diff.added,
+            ...diff.changed,
+            ...diff.unchanged,
+            ...diff.renamed.map((r) => r.to),
+            ...diff.movedAndChanged.map((r) => r.to),
+          ];
           expect(listedSide.sort()).toEqual(listing.map((f) => f.path).sort());
           const recordedSide = [
             ...diff.deleted,
             ...diff.changed,
             ...diff.unchanged,
             ...diff.renamed.map((r) => r.from),
+            ...diff.movedAndChanged.map((r) => r.from),
           ];
           expect(recordedSide.sort()).toEqual(recorded.map((f) => f.path).sort());
           const recordedHash = new Map(recorded.map((f) => [f.path, f.sha256]));

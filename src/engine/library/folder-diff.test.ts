@@ -15,6 +15,7 @@ describe('folder diff', () => {
       added: [],
       changed: [],
       renamed: [],
+      movedAndChanged: [],
       deleted: [],
       unchanged: ['a.md', 'b.md', 'c.md'],
     });
@@ -73,5 +74,45 @@ describe('folder diff', () => {
       { from: 'x/1.md', to: 'y/1.md' },
       { from: 'x/2.md', to: 'y/2.md' },
     ]);
+  });
+
+  it('a file moved and edited at once is one file when its name is unique and its size similar', () => {
+    const recorded: RecordedFile[] = [
+      { path: 'drafts/report.md', size: 1000, lastModified: 1, sha256: 'R' },
+      { path: 'drafts/notes.md', size: 100, lastModified: 1, sha256: 'N' },
+    ];
+    const listing = [
+      { path: 'final/report.md', size: 1100, lastModified: 2 },
+      { path: 'final/notes.md', size: 900, lastModified: 2 }, // nine times larger: another file of that name
+    ];
+    const hashes = new Map([
+      ['final/report.md', 'R2'],
+      ['final/notes.md', 'N2'],
+    ]);
+    expect(diffFolder(recorded, listing, hashes)).toEqual({
+      added: ['final/notes.md'],
+      changed: [],
+      renamed: [],
+      movedAndChanged: [{ from: 'drafts/report.md', to: 'final/report.md' }],
+      deleted: ['drafts/notes.md'],
+      unchanged: [],
+    });
+  });
+
+  it('a moved and edited file is not guessed where its name is not unique on either side', () => {
+    const recorded: RecordedFile[] = [
+      { path: 'a/index.md', size: 100, lastModified: 1, sha256: 'A' },
+      { path: 'b/index.md', size: 100, lastModified: 1, sha256: 'B' },
+      { path: 'c/readme.md', size: 100, lastModified: 1, sha256: 'C' },
+    ];
+    const listing = [
+      { path: 'x/index.md', size: 110, lastModified: 2 },
+      { path: 'y/readme.md', size: 110, lastModified: 2 },
+      { path: 'z/readme.md', size: 120, lastModified: 2 },
+    ];
+    const diff = diffFolder(recorded, listing, new Map());
+    expect(diff.movedAndChanged).toEqual([]);
+    expect(diff.added.sort()).toEqual(['x/index.md', 'y/readme.md', 'z/readme.md']);
+    expect(diff.deleted.sort()).toEqual(['a/index.md', 'b/index.md', 'c/readme.md']);
   });
 });

@@ -744,6 +744,19 @@ export class EncryptedStore implements Store {
     }
   }
 
+  /**
+   * Seals a record kept outside this store (the page's live-folder records) as the store's own are: bound to its
+   * place, so it opens only there. LOCKED while locked.
+   */
+  async sealOutside(place: RecordPlace, value: object): Promise<Uint8Array> {
+    return this.key().seal(value, recordContext(place));
+  }
+
+  /** Opens what sealOutside sealed for the same place; DECRYPT_FAILED when it was changed or moved. */
+  async openOutside(place: RecordPlace, envelope: Uint8Array): Promise<unknown> {
+    return this.key().open(envelope, recordContext(place));
+  }
+
   private key(): RecordCipher {
     if (!this.cipher) throw new TroveError('LOCKED');
     return this.cipher;

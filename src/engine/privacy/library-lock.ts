@@ -44,6 +44,15 @@ export class LibraryLock {
     return this.encrypted ?? this.inner;
   }
 
+  /**
+   * What seals records kept outside the store under this lock: undefined for a library without the lock, LOCKED
+   * while locked.
+   */
+  sealer(): Pick<EncryptedStore, 'sealOutside' | 'openOutside'> | undefined {
+    if (this.current === 'locked') throw new TroveError('LOCKED');
+    return this.encrypted ?? undefined;
+  }
+
   /** Opens the library; a wrong passphrase throws WRONG_PASSPHRASE having read only the KeyFile. */
   async unlock(passphrase: string): Promise<Store> {
     if (this.current === 'plain')

@@ -19,7 +19,9 @@ export type RecordPlace =
     }
   | { kind: 'original'; field: 'meta' | 'bytes'; docId: number }
   | { kind: 'index-page'; field: 'bytes'; set: string; name: string }
-  | { kind: 'setting'; field: 'value'; key: string };
+  | { kind: 'setting'; field: 'value'; key: string }
+  /** A live folder's record, kept by the page in a database of its own (its name, counts, errors). */
+  | { kind: 'live-folder'; field: 'record'; folderId: string };
 
 /** The additional data of a version 2 envelope: a JSON array, so no two places can spell the same string. */
 export function recordContext(place: RecordPlace): string {
@@ -38,6 +40,8 @@ export function recordContext(place: RecordPlace): string {
       return JSON.stringify([...head, place.set, place.name]);
     case 'setting':
       return JSON.stringify([...head, place.key]);
+    case 'live-folder':
+      return JSON.stringify([...head, place.folderId]);
   }
 }
 
@@ -63,6 +67,8 @@ export function legacyRecordContext(place: RecordPlace): string {
       return `page:${place.set}/${place.name}`;
     case 'setting':
       return `setting:${place.key}`;
+    case 'live-folder':
+      return recordContext(place); // sealed with version 2 envelopes only
   }
 }
 

@@ -30,6 +30,7 @@ const READ_CACHE_BYTES = 64 * 1024 * 1024;
 /** Passages copied per write when a document is re-pathed. */
 const COPY_BATCH = 256;
 const MAX_PATH_LENGTH = 4096;
+const FINAL_STAGES: ReadonlySet<IngestProgress['stage']> = new Set(['done', 'skipped', 'failed', 'cancelled']);
 
 export interface FolderSyncContext {
   store: () => Store;
@@ -39,6 +40,8 @@ export interface FolderSyncContext {
   settings: () => EngineSettings;
   vectorsChanged: () => Promise<void>;
   ingest: (files: FileInput[], onProgress: (progress: IngestProgress) => void) => Promise<IngestProgress[]>;
+  /** Cancels an ingest job: a file cut off is not stored, a replacement cut off leaves the old version. */
+  cancel: (jobId: string) => void;
   deleteDocuments: (ids: number[]) => Promise<void>;
 }
 
@@ -47,6 +50,8 @@ type FileContent = { data: ArrayBuffer; size: number; lastModified: number };
 export class FolderSync {
   /** Folders being scanned (collection and root): one scan of a folder at a time. */
   private readonly scanning = new Set<string>();
+  /** Scans that can be stopped by id (stopFolderSync), with what stops them. */
+  private readonly stoppers = new Map<string, AbortController>();
   private jobs = 0;
 
   constructor(private readonly ctx: FolderSyncContext) {}
@@ -63,12 +68,25 @@ export class FolderSync {
     }
     const key = `${collection}\u0000${root ?? ''}`;
     if (this.scanning.has(key)) throw new TroveError('INVALID_ARGUMENT', 'This folder is being scanned already.');
+    const { scanId } = options;
+    if (scanId !== undefined && (typeof scanId !== 'string' || scanId.length > 200 || this.stoppers.has(scanId))) {
+      throw new TroveError('INVALID_ARGUMENT', 'A scan id must be a short string, not one in use.');
+    }
+    const stopper = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
     this.scanning.add(key);
+    if (scanId !== undefined) this.stoppers.set(scanId, stopper);
     try {
-      return await this.scan(source, collection, root, options);
+      return await this.scan(source, collection, root, { ...options, signal });
     } finally {
       this.scanning.delete(key);
+      if (scanId !== undefined) this.stoppers.delete(scanId);
     }
+  }
+
+  /** Stops a scan started with this id; nothing when it is over (or never began). */
+  stop(scanId: string): void {
+    this.stoppers.get(scanId)?.abort();
   }
 
   private async scan(
@@ -82,6 +100,7 @@ export class FolderSync {
       added: [],
       changed: [],
       renamed: [],
+      movedAndChanged: [],
       deleted: [],
       keptDeleted: [],
       unchanged: 0,
@@ -94,14 +113,24 @@ export class FolderSync {
     };
     const progress = (phase: 'listing' | 'hashing' | 'applying', done: number, total: number, path?: string) => {
       try {
-        onProgress?.({ phase, done, total, path });
+        // A page's callback answers with a promise (comlink): one that fails must not go unhandled either.
+        const answer: unknown = onProgress?.({ phase, done, total, path });
+        if (answer instanceof Promise) answer.catch(() => undefined);
       } catch {
         /* the page went away; the scan goes on */
       }
     };
     progress('listing', 0, 0);
     const recorded = this.recorded(collection, root);
-    const listing = checkedListing(await source.list(), summary);
+    let listed: unknown;
+    try {
+      listed = await source.list();
+    } catch (error) {
+      if (signal?.aborted) return { ...summary, stopped: true };
+      throw error;
+    }
+    if (signal?.aborted) return { ...summary, stopped: true };
+    const listing = checkedListing(listed, summary);
     // An empty listing is more often a folder that is gone (an unplugged disk) than one emptied on purpose.
     if (listing.length === 0 && recorded.size > 0) {
       throw new TroveError(
@@ -169,8 +198,12 @@ export class FolderSync {
       await this.retime(touched.map((path) => ({ docId: recorded.get(path)!.doc.id, modifiedAt: times.get(path)! })));
     }
 
-    const total = diff.renamed.length + diff.changed.length + diff.added.length + diff.deleted.length;
+    const total =
+      diff.renamed.length + diff.movedAndChanged.length + diff.changed.length + diff.added.length + diff.deleted.length;
     let done = 0;
+    /** Counted once a file is applied (or failed): the folder's row shows how far the scan is. */
+    const applied = (path?: string) => progress('applying', ++done, total, path);
+    progress('applying', 0, total);
     const take = async (path: string): Promise<FileContent | undefined> => {
       const content = cache.get(path);
       cache.delete(path);
@@ -179,7 +212,6 @@ export class FolderSync {
     try {
       for (const { from, to } of diff.renamed) {
         throwIfAborted(signal);
-        progress('applying', done++, total, to);
         const entry = readable.find((e) => e.path === to)!;
         const doc = recorded.get(from)!.doc;
         try {
@@ -188,14 +220,29 @@ export class FolderSync {
         } catch (error) {
           summary.failed.push({ path: to, error: toErrorInfo(error) });
         }
+        applied(to);
+      }
+      for (const { from, to } of diff.movedAndChanged) {
+        throwIfAborted(signal);
+        const content = await take(to);
+        if (content) {
+          const file = this.fileInput(to, root, collection, content, recorded.get(from)!.doc.id);
+          const result = (await this.handOff([file], signal))[0];
+          this.account(summary, to, result, 'changed', signal);
+          if (result?.stage === 'done') summary.movedAndChanged.push({ from, to });
+          throwIfAborted(signal);
+        }
+        applied(to);
       }
       for (const path of diff.changed) {
         throwIfAborted(signal);
-        progress('applying', done++, total, path);
         const content = await take(path);
-        if (!content) continue;
-        const file = this.fileInput(path, root, collection, content, recorded.get(path)!.doc.id);
-        this.account(summary, path, (await this.ctx.ingest([file], () => undefined))[0], 'changed');
+        if (content) {
+          const file = this.fileInput(path, root, collection, content, recorded.get(path)!.doc.id);
+          this.account(summary, path, (await this.handOff([file], signal))[0], 'changed', signal);
+          throwIfAborted(signal);
+        }
+        applied(path);
       }
       let group: FileInput[] = [];
       let groupBytes = 0;
@@ -204,14 +251,18 @@ export class FolderSync {
         const files = group;
         group = [];
         groupBytes = 0;
-        const results = await this.ctx.ingest(files, () => undefined);
-        results.forEach((result, i) => this.account(summary, pathOf(files[i]!, root), result, 'added'));
+        const paths = new Map(files.map((file) => [file.jobId, pathOf(file, root)]));
+        const results = await this.handOff(files, signal, (jobId) => applied(paths.get(jobId)));
+        results.forEach((result, i) => this.account(summary, pathOf(files[i]!, root), result, 'added', signal));
+        throwIfAborted(signal);
       };
       for (const path of diff.added) {
         throwIfAborted(signal);
-        progress('applying', done++, total, path);
         const content = await take(path);
-        if (!content) continue;
+        if (!content) {
+          applied(path);
+          continue;
+        }
         group.push(this.fileInput(path, root, collection, content));
         groupBytes += content.data.byteLength;
         if (group.length >= INGEST_GROUP_FILES || groupBytes >= INGEST_GROUP_BYTES) await flush();
@@ -220,16 +271,42 @@ export class FolderSync {
       throwIfAborted(signal);
       if (options.keepDeleted) summary.keptDeleted = diff.deleted;
       else if (diff.deleted.length > 0) {
-        progress('applying', done, total);
         await this.ctx.deleteDocuments(diff.deleted.map((path) => recorded.get(path)!.doc.id));
         summary.deleted = diff.deleted;
       }
-      progress('applying', total, total);
+      if (done < total) progress('applying', total, total);
     } catch (error) {
       if (signal?.aborted) return { ...summary, stopped: true };
       throw error;
     }
     return summary;
+  }
+
+  /**
+   * Files handed to the ingest pipeline; a stop cancels those not finished. The pipeline keeps what was stored
+   * consistent: a file cut off is removed whole, a replacement cut off leaves the old version answering.
+   */
+  private async handOff(
+    files: FileInput[],
+    signal: AbortSignal | undefined,
+    onFinished?: (jobId: string) => void,
+  ): Promise<IngestProgress[]> {
+    throwIfAborted(signal);
+    const stop = () => {
+      for (const file of files) this.ctx.cancel(file.jobId);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    const finished = new Set<string>();
+    const onProgress = (progress: IngestProgress) => {
+      if (!FINAL_STAGES.has(progress.stage) || finished.has(progress.jobId)) return;
+      finished.add(progress.jobId);
+      onFinished?.(progress.jobId);
+    };
+    try {
+      return await this.ctx.ingest(files, onProgress);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
   }
 
   /** The documents recorded under the folder, by path (the newest one where several share a path). */
@@ -295,12 +372,15 @@ export class FolderSync {
     path: string,
     result: IngestProgress | undefined,
     as: 'added' | 'changed',
+    signal?: AbortSignal,
   ): void {
     if (result?.stage === 'done') {
       summary[as].push(path);
       const reused = result.chunksReused ?? 0;
       summary.passagesReused += reused;
       if (this.ctx.model.embedder) summary.passagesEmbedded += (result.chunksTotal ?? 0) - reused;
+    } else if (result?.stage === 'cancelled' && signal?.aborted) {
+      // Stopped: the file is simply not added yet; the next scan finds it again.
     } else if (result?.stage === 'skipped') {
       summary.skipped.push({ path, reason: result.note ?? 'Already in the library.' });
     } else {

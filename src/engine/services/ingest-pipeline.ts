@@ -174,10 +174,17 @@ export class IngestPipeline {
 
   constructor(private readonly ctx: IngestContext) {}
 
-  /** Queues files; resolves with each file's final progress, in order. */
-  async ingest(files: FileInput[], onProgress: Report): Promise<IngestProgress[]> {
+  /**
+   * Queues files; resolves with each file's final progress, in order. `announce: false` keeps their progress off the
+   * page's job list (a live folder's scan reports its files in the folder's own row).
+   */
+  async ingest(
+    files: FileInput[],
+    onProgress: Report,
+    options: { announce?: boolean } = {},
+  ): Promise<IngestProgress[]> {
     this.ctx.store(); // LOCKED while locked
-    const report = this.reporter(onProgress);
+    const report = this.reporter(onProgress, options.announce ?? true);
     return Promise.all(
       files.map((file) => {
         const controller = new AbortController();
@@ -291,9 +298,9 @@ export class IngestPipeline {
     }
   }
 
-  private reporter(onProgress?: Report): Report {
+  private reporter(onProgress?: Report, announce = true): Report {
     return (progress) => {
-      this.ctx.announce(progress);
+      if (announce) this.ctx.announce(progress);
       if (!onProgress) return;
       try {
         onProgress(progress);
@@ -443,7 +450,8 @@ export class IngestPipeline {
         title: parsed.title,
         warnings: parsed.warnings,
         collection,
-        tags: [],
+        // A live folder's new version of a file keeps the tags given to its document.
+        tags: (file.replaces !== undefined && this.ctx.catalogue.docs.get(file.replaces)?.tags) || [],
         sha256,
         mimeType: file.type || undefined,
         modifiedAt: file.lastModified,

@@ -2,6 +2,7 @@
 // with its last scan, what changed, errors, and Scan now / Stop syncing; Allow access after a restart.
 import { useEffect, useRef } from 'react';
 import { canPickFolders } from './directory-access.ts';
+import type { FolderSyncProgress } from '../../../engine/api/index.ts';
 import type { ScanCounts } from './folder-store.ts';
 import { useLiveFolders, type FolderRow } from './useLiveFolders.ts';
 import './live-folders.css';
@@ -71,6 +72,7 @@ export function LiveFolders({ collection }: Props) {
               row={row}
               onScan={() => void folders.scan(row.id)}
               onAllow={() => void folders.allow(row.id)}
+              onChoose={() => void folders.choose(row.id)}
               onStop={() => void folders.stop(row.id)}
             />
           ))}
@@ -84,32 +86,37 @@ function FolderRowView({
   row,
   onScan,
   onAllow,
+  onChoose,
   onStop,
 }: {
   row: FolderRow;
   onScan: () => void;
   onAllow: () => void;
+  onChoose: () => void;
   onStop: () => void;
 }) {
-  const needsPermission = row.permission === 'prompt' || row.permission === 'denied';
+  const needsFolder = !row.handle;
+  const needsPermission = !needsFolder && (row.permission === 'prompt' || row.permission === 'denied');
   return (
     <li
       className="live-folder"
       data-testid="live-folder"
       data-scanning={row.scanning ? 'true' : 'false'}
-      data-permission={row.permission}
+      data-permission={needsFolder ? 'choose' : row.permission}
     >
       <div className="live-folder-name">{row.name}</div>
       <div className="live-folder-state" aria-live="polite" data-testid="live-folder-state">
         {row.scanning
-          ? 'Scanning…'
-          : needsPermission
-            ? 'Trove needs your permission to read this folder again. Its documents are kept.'
-            : row.problem
-              ? `Not scanned: ${row.problem}`
-              : row.lastScan
-                ? `Last scan ${new Date(row.lastScan).toLocaleTimeString()}: ${describe(row.counts)}`
-                : 'Not scanned yet.'}
+          ? scanning(row.progress)
+          : needsFolder
+            ? 'Choose this folder again to keep it in sync: with the library lock on, Trove keeps no access to it across reloads (the browser would store its path unencrypted). Its documents are kept.'
+            : needsPermission
+              ? 'Trove needs your permission to read this folder again. Its documents are kept.'
+              : row.problem
+                ? `Not scanned: ${row.problem}`
+                : row.lastScan
+                  ? `Last scan ${new Date(row.lastScan).toLocaleTimeString()}: ${describe(row.counts)}`
+                  : 'Not scanned yet.'}
       </div>
       {row.errors && row.errors.length > 0 && (
         <ul className="live-folder-errors" data-testid="live-folder-errors">
@@ -119,7 +126,11 @@ function FolderRowView({
         </ul>
       )}
       <div className="live-folder-actions">
-        {needsPermission ? (
+        {needsFolder ? (
+          <button type="button" className="button" data-testid="live-folder-choose" onClick={onChoose}>
+            Choose folder
+          </button>
+        ) : needsPermission ? (
           <button type="button" className="button" data-testid="live-folder-allow" onClick={onAllow}>
             Allow access
           </button>
@@ -140,6 +151,15 @@ function FolderRowView({
       </div>
     </li>
   );
+}
+
+/** What a running scan is doing: its files are counted here, not on the job list. */
+function scanning(progress: FolderSyncProgress | undefined): string {
+  if (!progress || progress.phase === 'listing') return 'Scanning: listing the folder…';
+  if (progress.phase === 'hashing') return `Scanning: checking ${progress.done + 1} of ${progress.total} files…`;
+  return progress.total === 0
+    ? 'Scanning…'
+    : `Scanning: ${progress.done} of ${plural(progress.total, 'change')} applied…`;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

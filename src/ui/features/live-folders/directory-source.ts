@@ -12,19 +12,22 @@ function supported(name: string): boolean {
   return !name.startsWith('.') && SUPPORTED_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-export function directorySource(root: DirectoryHandle): FolderSource {
+/** `signal` stops the listing (Stop syncing): a large folder's walk is most of a scan with no changes. */
+export function directorySource(root: DirectoryHandle, signal?: AbortSignal): FolderSource {
   return {
     async list(): Promise<FolderEntry[]> {
       const entries: FolderEntry[] = [];
       const walk = async (folder: DirectoryHandle, prefix: string): Promise<void> => {
         const files: FileHandle[] = [];
         for await (const entry of folder.values()) {
+          signal?.throwIfAborted();
           if (entry.name.startsWith('.')) continue;
           if (entry.kind === 'directory') await walk(entry, `${prefix}${entry.name}/`);
           else if (supported(entry.name)) files.push(entry);
         }
         // Each getFile is a round trip to the browser: a folder's are asked for together, not one after another.
         for (let from = 0; from < files.length; from += CONCURRENT_STATS) {
+          signal?.throwIfAborted();
           const batch = files.slice(from, from + CONCURRENT_STATS);
           const stats = await Promise.all(batch.map((handle) => handle.getFile()));
           stats.forEach((file, i) =>

@@ -60,9 +60,10 @@ export function PrivacyDialog({ open, onClose }: Props) {
           </li>
           <li>
             <strong>Live folders</strong> (database “trove-live-folders”): for each folder kept in sync, the browser's
-            access handle to it, its name, what its last scan changed and which files it could not add. Stored plain,
-            also with the library lock on (a folder handle cannot be encrypted). The folder is read only while Trove is
-            open.
+            access handle to it, its name, what its last scan changed and which files it could not add. With the library
+            lock on, all but a random id is encrypted, and the access handle is not kept (the browser would store the
+            folder's path with it, unencrypted): after a reload you choose each folder again. The folder is read only
+            while Trove is open.
           </li>
           <li>The original files are never stored: only the text read from them.</li>
         </ul>
