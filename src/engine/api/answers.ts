@@ -34,6 +34,12 @@ export interface GeneratorSpec {
   testFixture: boolean;
 }
 
+/** A message as the generator's chat template takes it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
 export interface ChatTurn {
   role: 'user' | 'assistant';
   content: string;
@@ -106,4 +112,8 @@ export interface GeneratedAnswer {
   /** Prompt tokens served from the previous turn's KV cache (0 when it could not be reused). */
   reusedPromptTokens: number;
   promptTokens: number;
+  /** The passages the prompt held, numbered as the answer cites them. */
+  passagesUsed: AnswerContextPassage[];
+  /** The answer's citations checked against passagesUsed. */
+  checked: CheckedAnswer;
 }

@@ -1,0 +1,38 @@
+// The generate benchmark's page: the SmolLM2-135M-shaped decoder on ONNX Runtime Web's WASM backend (the build
+// transformers.js uses, same-origin files, threads as asked), timed by the loop Node runs too.
+import * as ort from 'onnxruntime-web/webgpu';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { timeDecode, type MakeTensor, type OrtSession } from './generate-loop.ts';
+import type { GenerateRequest, GenerateTimings } from './generate-protocol.ts';
+
+declare global {
+  interface Window {
+    generateBench: { run(request: GenerateRequest, modelUrl: string): Promise<GenerateTimings> };
+  }
+}
+
+const absolute = (url: string) => new URL(url, location.href).href;
+
+async function run(request: GenerateRequest, modelUrl: string): Promise<GenerateTimings> {
+  ort.env.wasm.numThreads = request.threads; // before the first session: ORT fixes its thread pool then
+  ort.env.wasm.wasmPaths = { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) };
+  const started = performance.now();
+  const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const loadMs = performance.now() - started;
+  const tensor: MakeTensor = (type, data, dims) => new ort.Tensor(type, data, dims);
+  try {
+    return await timeDecode(
+      session as unknown as OrtSession,
+      tensor,
+      request,
+      loadMs,
+      globalThis.crossOriginIsolated === true,
+    );
+  } finally {
+    await session.release();
+  }
+}
+
+window.generateBench = { run };

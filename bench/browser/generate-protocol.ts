@@ -1,0 +1,25 @@
+// What bench/generate.ts asks (the page, or the Node run), and what it answers.
+
+export interface GenerateRequest {
+  threads: number;
+  /** Prompt tokens fed at once (the prefill). */
+  promptTokens: number;
+  /** Tokens generated greedily, the first one included. */
+  newTokens: number;
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  vocab: number;
+}
+
+export interface GenerateTimings {
+  crossOriginIsolated: boolean;
+  threads: number;
+  loadMs: number;
+  /** Prefill of the prompt and the first token. */
+  timeToFirstTokenMs: number;
+  /** Tokens after the first, per second, each fed alone with the KV cache. */
+  decodeTokensPerSecond: number;
+  /** Greedy ids: the same graph must give the same ids on every backend. */
+  ids: number[];
+}
