@@ -191,7 +191,12 @@ export function App() {
                     }}
                     rerank={search.tuning.rerank}
                     onOpen={(result, question) =>
-                      setViewing({ documentId: result.documentId, start: result.start, end: result.end, query: question })
+                      setViewing({
+                        documentId: result.documentId,
+                        start: result.start,
+                        end: result.end,
+                        query: question,
+                      })
                     }
                   />
                 )}

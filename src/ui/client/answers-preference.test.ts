@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWERS_OFF, loadAnswersPreference, parseAnswersPreference, saveAnswersPreference } from './answers-preference.ts';
+import {
+  ANSWERS_OFF,
+  loadAnswersPreference,
+  parseAnswersPreference,
+  saveAnswersPreference,
+} from './answers-preference.ts';
 
 describe('answers preference', () => {
   it('is off for a first visit and for anything malformed', () => {
@@ -20,7 +25,10 @@ describe('answers preference', () => {
 
   it('round-trips through storage, and a storage that throws reads as off', () => {
     const map = new Map<string, string>();
-    const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+    const storage = {
+      getItem: (k: string) => map.get(k) ?? null,
+      setItem: (k: string, v: string) => void map.set(k, v),
+    };
     saveAnswersPreference({ enabled: true, generatorId: 'qwen' }, storage);
     expect(loadAnswersPreference(storage)).toEqual({ enabled: true, generatorId: 'qwen' });
     const broken = {

@@ -16,9 +16,5 @@ export function offeredGenerators(buildId: string = buildGeneratorId()): Generat
 
 export function generatorChoice(preferred: string | undefined, buildId: string = buildGeneratorId()): GeneratorSpec {
   const offered = offeredGenerators(buildId);
-  return (
-    offered.find((spec) => spec.id === preferred) ??
-    offered.find((spec) => spec.id === buildId) ??
-    offered[0]
-  );
+  return offered.find((spec) => spec.id === preferred) ?? offered.find((spec) => spec.id === buildId) ?? offered[0];
 }

@@ -4,12 +4,16 @@
 // the closest passages. The system prompt the model is given is one click away.
 import { useId, useState, type FormEvent } from 'react';
 import type { SearchOptions, SearchResult } from '../../../engine/api/index.ts';
-import { SYSTEM_PROMPT } from '../../../engine/public.ts';
+import { SYSTEM_PROMPT, listRerankers } from '../../../engine/public.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { stopGenerator } from '../../client/generator-client.ts';
 import { AnswerTurnView } from './AnswerTurnView.tsx';
 import { GeneratorBar } from './GeneratorBar.tsx';
-import { loadAnswersPreference, saveAnswersPreference, type AnswersPreference } from '../../client/answers-preference.ts';
+import {
+  loadAnswersPreference,
+  saveAnswersPreference,
+  type AnswersPreference,
+} from '../../client/answers-preference.ts';
 import { generatorChoice } from '../../client/generator-choice.ts';
 import { useAnswerThread } from './useAnswerThread.ts';
 import { useGenerator } from './useGenerator.ts';
@@ -47,7 +51,8 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
     const text = question.trim();
     if (!text || !engine || generator.view.state !== 'ready') return;
     setQuestion('');
-    void thread.ask(text, { engine, generatorId: spec.id, searchOptions, rerank });
+    const minRerankScore = listRerankers().find((r) => r.id === settings?.rerankerId)?.answerThreshold;
+    void thread.ask(text, { engine, searchOptions, rerank, minRerankScore });
   };
 
   const ready = generator.view.state === 'ready';

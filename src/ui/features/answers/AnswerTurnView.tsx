@@ -5,7 +5,7 @@ import { plural } from '../../components/format.ts';
 import { AnswerText } from './AnswerText.tsx';
 import { PassageList } from './PassageList.tsx';
 import type { RetrievedPassage } from './answer-retrieval.ts';
-import type { AnswerTurn } from './useAnswerThread.ts';
+import type { AnswerTurn } from './answer-thread.ts';
 
 interface Props {
   turn: AnswerTurn;
@@ -60,12 +60,7 @@ export function AnswerTurnView({ turn, live, onOpen, onCancel }: Props) {
           </div>
         )}
         {turn.state !== 'no-answer' && turn.checked && turn.text !== '' && (
-          <AnswerText
-            checked={turn.checked}
-            passageCount={turn.passages.length}
-            onCite={cite}
-            streaming={streaming}
-          />
+          <AnswerText checked={turn.checked} passageCount={turn.passages.length} onCite={cite} streaming={streaming} />
         )}
         {turn.state === 'cancelled' && (
           <p className="hint" data-testid="answer-cancelled">

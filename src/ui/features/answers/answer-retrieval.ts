@@ -52,7 +52,10 @@ export async function retrieveForAnswer(
 
 /** A search result as the generator's context passage number n. */
 export function toContextPassage(result: SearchResult, n: number, reranked: boolean): AnswerContextPassage {
-  const location = [formatLocation(result.page, result.headingPath), result.row !== undefined ? `row ${result.row}` : '']
+  const location = [
+    formatLocation(result.page, result.headingPath),
+    result.row !== undefined ? `row ${result.row}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   return {

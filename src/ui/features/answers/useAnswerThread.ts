@@ -3,53 +3,20 @@
 // answered token by token in the generator's worker. A new question, Cancel or a cleared thread cancels the answer
 // in flight; its late tokens are ignored.
 import { useCallback, useRef, useState } from 'react';
-import type {
-  ChatTurn,
-  CheckedAnswer,
-  GeneratedAnswer,
-  GroundingDecision,
-  SearchOptions,
-} from '../../../engine/api/index.ts';
+import type { GeneratedAnswer, SearchOptions } from '../../../engine/api/index.ts';
 import { checkCitations, decideGrounding, standaloneQuery } from '../../../engine/public.ts';
 import { errorMessage, type Engine } from '../../client/engine-client.ts';
 import { withGenerator, workerCallback } from '../../client/generator-client.ts';
-import { retrieveForAnswer, type RetrievedPassage } from './answer-retrieval.ts';
-
-export type TurnState = 'retrieving' | 'generating' | 'done' | 'no-answer' | 'cancelled' | 'failed';
-
-export interface AnswerTurn {
-  id: number;
-  question: string;
-  /** What was searched: the question folded with the thread before it. */
-  retrievalQuery: string;
-  passages: RetrievedPassage[];
-  grounding?: GroundingDecision;
-  /** The answer as streamed so far (the whole answer once done). */
-  text: string;
-  /** The answer with its citations checked against the passages (updated as it streams). */
-  checked?: CheckedAnswer;
-  state: TurnState;
-  error?: string;
-  /** Why generation stopped: the model's end, the length limit, or a cancel. */
-  stoppedBy?: 'eos' | 'length' | 'cancel';
-}
+import { retrieveForAnswer } from './answer-retrieval.ts';
+import { threadForModel, type AnswerTurn } from './answer-thread.ts';
 
 export interface AskInputs {
   engine: Engine;
-  generatorId: string;
   /** The page's current search mode, filters and fusion. */
   searchOptions: SearchOptions;
   rerank: boolean;
-}
-
-/** The thread as the generator reads it: finished turns only (a cancelled or refused one taught nothing). */
-export function threadForModel(turns: readonly AnswerTurn[]): ChatTurn[] {
-  return turns
-    .filter((turn) => turn.state === 'done')
-    .flatMap((turn): ChatTurn[] => [
-      { role: 'user', content: turn.question },
-      { role: 'assistant', content: turn.text },
-    ]);
+  /** The reranker's least top score for passages to count as holding an answer (its registry entry). */
+  minRerankScore?: number;
 }
 
 export function useAnswerThread() {
@@ -100,7 +67,7 @@ export function useAnswerThread() {
             cosine: result.scores.cosine,
             bm25Rank: result.scores.bm25Rank,
           })),
-          { reranked: retrieval.reranked },
+          { reranked: retrieval.reranked, minRerankScore: inputs.minRerankScore },
         );
         if (!grounding.answerable) return update(id, { passages, grounding, state: 'no-answer' });
         update(id, { passages, grounding, state: 'generating' });
@@ -111,10 +78,7 @@ export function useAnswerThread() {
           update(id, { text, checked: checkCitations(text, passages.length) });
         });
         const result = await withGenerator<GeneratedAnswer>((generator) =>
-          generator.generate(
-            { question, thread, passages: passages.map((p) => p.passage) },
-            onToken,
-          ),
+          generator.generate({ question, thread, passages: passages.map((p) => p.passage) }, onToken),
         );
         if (signal.aborted) return update(id, { state: 'cancelled', stoppedBy: 'cancel' });
         // The prompt budget may have kept fewer passages than were offered: citations are valid against those.

@@ -13,13 +13,12 @@ import {
   type GeneratorAvailability,
 } from '../../client/generator-client.ts';
 
-export type GeneratorView =
-  | { state: 'off' }
-  | { state: 'checking' }
-  | GeneratorStatus;
+export type GeneratorView = { state: 'off' } | { state: 'checking' } | GeneratorStatus;
+
+const OFF: GeneratorView = { state: 'off' };
 
 export function useGenerator(enabled: boolean, generatorId: string, settings: EngineSettings | undefined) {
-  const [view, setView] = useState<GeneratorView>({ state: enabled ? 'checking' : 'off' });
+  const [view, setView] = useState<GeneratorView>({ state: 'checking' });
   const loading = useRef<AbortController | undefined>(undefined);
   const allowRemoteModels = settings?.allowRemoteModels;
   const localModelPath = settings?.localModelPath;
@@ -34,7 +33,8 @@ export function useGenerator(enabled: boolean, generatorId: string, settings: En
     setView({ state: 'downloading', loaded: 0, total: 0 });
     try {
       const onProgress = workerCallback((progress: { loaded: number; total: number }) => {
-        if (!controller.signal.aborted) setView({ state: 'downloading', loaded: progress.loaded, total: progress.total });
+        if (!controller.signal.aborted)
+          setView({ state: 'downloading', loaded: progress.loaded, total: progress.total });
       });
       const status = await withGenerator<GeneratorStatus>((generator) =>
         generator.load(generatorId, { allowRemoteModels, localModelPath, modelHost, device }, onProgress),
@@ -62,14 +62,17 @@ export function useGenerator(enabled: boolean, generatorId: string, settings: En
 
   // On: ask the worker what it has; a model already here (cached, or a fixture of this site) loads at once, one that
   // would be downloaded waits for the user's click (its size is shown first).
+  // Set while rendering, so no frame shows the previous generator's state as this one's.
+  const wanted = enabled ? JSON.stringify([generatorId, allowRemoteModels, localModelPath, modelHost, device]) : '';
+  const [asked, setAsked] = useState(wanted);
+  if (asked !== wanted) {
+    setAsked(wanted);
+    setView({ state: 'checking' });
+  }
   useEffect(() => {
-    if (!enabled) {
-      setView({ state: 'off' });
-      return;
-    }
+    if (!enabled) return;
     if (allowRemoteModels === undefined || localModelPath === undefined || modelHost === undefined || !device) return;
     let stopped = false;
-    setView({ state: 'checking' });
     withGenerator<GeneratorAvailability>((generator) =>
       generator.availability(generatorId, { allowRemoteModels, localModelPath, modelHost, device }),
     ).then(
@@ -88,10 +91,7 @@ export function useGenerator(enabled: boolean, generatorId: string, settings: En
     };
   }, [enabled, generatorId, allowRemoteModels, localModelPath, modelHost, device, load]);
 
-  useEffect(
-    () => onGeneratorDied((message) => setView((v) => (v.state === 'off' ? v : { state: 'failed', message }))),
-    [],
-  );
+  useEffect(() => onGeneratorDied((message) => setView({ state: 'failed', message })), []);
 
-  return { view, load, retry, cancelLoad };
+  return { view: enabled ? view : OFF, load, retry, cancelLoad };
 }
