@@ -3,6 +3,7 @@
 // unrelated questions take the no-answer path with the closest passages, a follow-up shows the query it searched,
 // Cancel stops a long answer, the answer model downloads/cancels/deletes in Models, and nothing leaves the origin.
 // One page for the whole file: the library and the answer model load once.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { recordEgress, type EgressRecorder } from './egress.ts';
 import { addFiles, expectJobs, fixture } from './helpers.ts';
@@ -72,6 +73,10 @@ test('the answer streams in token by token and its citation [1] opens the passag
   expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
   await expect(lastTurn().getByTestId('answer-text')).toContainText('According to your documents');
   await expect(lastTurn().getByTestId('answer-uncited')).toHaveCount(0);
+  const violations = (await new AxeBuilder({ page }).include('[data-testid="answers-panel"]').analyze()).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help}`);
+  expect(violations).toEqual([]);
 
   const cited = await lastTurn().getByTestId('answer-sources').getByTestId('answer-passage').first().textContent();
   await lastTurn().getByTestId('answer-citation').first().click();
