@@ -41,10 +41,16 @@ async function ask(question: string): Promise<void> {
   await page.getByTestId('answers-ask').click();
 }
 
-test('answers are off until turned on, the choice is remembered, and the answer model loads from this site', async () => {
+test('answers are off until turned on and remembered; a model that fails to load says so and Retry loads it', async () => {
   await expect(page.getByTestId('answers-toggle')).not.toBeChecked();
   await expect(page.getByTestId('answers-question')).toHaveCount(0);
+  // A model that fails to load says so, and Retry loads it once it can.
+  await context.route(`**/${REPO}/onnx/**`, (route) => route.abort('internetdisconnected'));
   await page.getByTestId('answers-toggle').check();
+  await expect(page.getByTestId('generator-error')).toContainText('could not be loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('answers-ask')).toBeDisabled();
+  await context.unroute(`**/${REPO}/onnx/**`);
+  await page.getByTestId('generator-retry').click();
   await expect(page.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await page.reload();
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 150_000 });

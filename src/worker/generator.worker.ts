@@ -114,6 +114,12 @@ class GeneratorWorkerApi {
     this.running?.abort();
     this.running = undefined;
   }
+
+  /** A new thread: the kept KV cache (which holds the old thread's passages) is dropped. */
+  async resetThread(): Promise<void> {
+    this.cancel();
+    await this.generator?.resetThread();
+  }
 }
 
 function key(id: string, settings: GeneratorLoadSettings): string {

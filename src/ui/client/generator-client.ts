@@ -50,9 +50,9 @@ export function withGenerator<T>(call: (generator: GeneratorWorker) => Promise<T
   return Promise.race([call(remote), died]);
 }
 
-/** Whether the generator worker is started (nothing was loaded if not). */
-export function generatorStarted(): boolean {
-  return running !== undefined;
+/** Runs a call only on a generator worker that is already started (a cancel or reset never starts one). */
+export function withStartedGenerator(call: (generator: GeneratorWorker) => Promise<unknown>): void {
+  if (running) void withGenerator(call).catch(() => undefined);
 }
 
 /** Ends the generator worker and frees the model's memory (answers turned off, or a restart after a failure). */

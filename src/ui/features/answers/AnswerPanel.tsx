@@ -2,10 +2,11 @@
 // from the top passages with a local language model, in a thread kept in memory only: numbered citations open
 // their passage, uncited sentences are marked, and when the documents do not hold an answer it says so and shows
 // the closest passages. The system prompt the model is given is one click away.
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { SearchOptions, SearchResult } from '../../../engine/api/index.ts';
 import { SYSTEM_PROMPT, listRerankers } from '../../../engine/public.ts';
 import { useEngine } from '../../client/engine-context.ts';
+import { formatBytes } from '../../components/format.ts';
 import { stopGenerator } from '../../client/generator-client.ts';
 import { AnswerTurnView } from './AnswerTurnView.tsx';
 import { GeneratorBar } from './GeneratorBar.tsx';
@@ -14,7 +15,7 @@ import {
   saveAnswersPreference,
   type AnswersPreference,
 } from '../../client/answers-preference.ts';
-import { generatorChoice } from '../../client/generator-choice.ts';
+import { generatorChoice, offeredGenerators } from '../../client/generator-choice.ts';
 import { useAnswerThread } from './useAnswerThread.ts';
 import { useGenerator } from './useGenerator.ts';
 import './answers.css';
@@ -35,6 +36,8 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
   const generator = useGenerator(preference.enabled, spec.id, settings);
   const thread = useAnswerThread();
   const [question, setQuestion] = useState('');
+  // The panel goes when the library is locked or emptied: the model and the thread's cache go with it.
+  useEffect(() => stopGenerator, []);
 
   const toggle = (enabled: boolean) => {
     const next = { ...preference, enabled };
@@ -44,6 +47,13 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
       thread.clear();
       stopGenerator(); // frees the model's memory; turning answers on again loads it from the cache
     }
+  };
+
+  const choose = (generatorId: string) => {
+    const next = { ...preference, generatorId };
+    setPreference(next);
+    saveAnswersPreference(next);
+    thread.clear(); // the next answer comes from another model: a thread does not span two
   };
 
   const submit = (event: FormEvent) => {
@@ -76,6 +86,16 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
       </div>
       {preference.enabled && (
         <>
+          <label className="answers__choice">
+            Answer model{' '}
+            <select value={spec.id} onChange={(event) => choose(event.target.value)} data-testid="answers-model">
+              {offeredGenerators().map((offered) => (
+                <option key={offered.id} value={offered.id}>
+                  {offered.label} ({formatBytes(offered.sizeBytes[offered.dtype.wasm] ?? 0)})
+                </option>
+              ))}
+            </select>
+          </label>
           <GeneratorBar
             view={generator.view}
             label={spec.label}

@@ -6,7 +6,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { GeneratedAnswer, SearchOptions } from '../../../engine/api/index.ts';
 import { checkCitations, decideGrounding, standaloneQuery } from '../../../engine/public.ts';
 import { errorMessage, type Engine } from '../../client/engine-client.ts';
-import { withGenerator, workerCallback } from '../../client/generator-client.ts';
+import { withGenerator, withStartedGenerator, workerCallback } from '../../client/generator-client.ts';
 import { retrieveForAnswer } from './answer-retrieval.ts';
 import { threadForModel, type AnswerTurn } from './answer-thread.ts';
 
@@ -39,7 +39,7 @@ export function useAnswerThread() {
     current.current = undefined;
     if (!running) return;
     running.abort();
-    void withGenerator((generator) => generator.cancel()).catch(() => undefined);
+    withStartedGenerator((generator) => generator.cancel());
   }, []);
 
   const ask = useCallback(
@@ -106,6 +106,7 @@ export function useAnswerThread() {
     cancel();
     latest.current = [];
     setTurns([]);
+    withStartedGenerator((generator) => generator.resetThread());
   }, [cancel]);
 
   const busy = turns.some((turn) => turn.state === 'retrieving' || turn.state === 'generating');

@@ -9,6 +9,7 @@ import {
   onGeneratorDied,
   stopGenerator,
   withGenerator,
+  withStartedGenerator,
   workerCallback,
   type GeneratorAvailability,
 } from '../../client/generator-client.ts';
@@ -50,7 +51,7 @@ export function useGenerator(enabled: boolean, generatorId: string, settings: En
   const cancelLoad = useCallback(() => {
     loading.current?.abort();
     loading.current = undefined;
-    void withGenerator((generator) => generator.cancelLoad()).catch(() => undefined);
+    withStartedGenerator((generator) => generator.cancelLoad());
     setView({ state: 'not-downloaded' });
   }, []);
 
