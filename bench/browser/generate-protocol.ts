@@ -16,6 +16,8 @@ export interface GenerateTimings {
   crossOriginIsolated: boolean;
   threads: number;
   loadMs: number;
+  /** A short decode before the timed one (tiered WASM compilation, kernel preparation). */
+  warmupMs: number;
   /** Prefill of the prompt and the first token. */
   timeToFirstTokenMs: number;
   /** Tokens after the first, per second, each fed alone with the KV cache. */
