@@ -66,7 +66,8 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
   };
 
   const ready = generator.view.state === 'ready';
-  const downloadsAllowed = !!settings?.allowRemoteModels || spec.localOnly;
+  // A self-hosting build serves its models itself: loading one fetches from this site only.
+  const downloadsAllowed = !!settings?.allowRemoteModels || spec.localOnly || settings?.modelHost === 'self';
   const lastId = thread.turns.at(-1)?.id;
   return (
     <section className="answers" aria-labelledby={`${id}-title`} data-testid="answers-panel">

@@ -57,6 +57,7 @@ export function GeneratorBar({ view, label, sizeBytes, downloadsAllowed, onLoad,
       {view.state === 'ready' && (
         <span className="hint" data-testid="generator-ready">
           {label} · {deviceName(view.device) ?? view.device} · {view.dtype}
+          {view.note ? ` (${view.note})` : ''}
         </span>
       )}
       {view.state === 'failed' && (
