@@ -1,8 +1,10 @@
-// npm run bench -- generate [--json] [--prompt 64] [--new 16] [--no-browser]
+// npm run bench -- generate [--json] [--prompt 64] [--new 16] [--no-browser] [--ort-build asyncify,plain]
 // Time to first token and decode speed of a SmolLM2-135M-shaped decoder (random weights, fp32, generated into
 // bench/.cache/ by generate-model.ts) with a KV cache: natively through onnxruntime-node and on ONNX Runtime Web's
 // WASM backend in Chromium (cross-origin isolated page), each with 1 and 2 threads, in the same run, with
-// ratios.decode_browser_over_native (browser decode tokens/s over native at the same thread count; goal ≥ 0.6).
+// ratios.decode_browser_over_native (browser decode tokens/s over native at the same thread count; goal ≥ 0.6) for
+// the asyncify build transformers.js loads, and ratios.decode_plain_browser_over_native for ORT Web's plain WASM
+// build (--ort-build picks which run; both by default).
 // Both sides run one loop (browser/generate-loop.ts) on the same graph and must produce the same greedy ids; each
 // times a decode after a short warm-up decode, whose time is reported apart.
 import type { Server } from 'node:http';
@@ -80,6 +82,7 @@ export async function main(args: string[]): Promise<void> {
       prompt: { type: 'string', default: '64' },
       new: { type: 'string', default: '16' },
       'no-browser': { type: 'boolean', default: false },
+      'ort-build': { type: 'string', default: 'asyncify,plain' },
     },
   });
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -91,6 +94,10 @@ export async function main(args: string[]): Promise<void> {
   if (!(Number.isInteger(newTokens) && newTokens >= 2 && newTokens <= 512)) {
     throw new Error('--new must be a whole number of tokens, 2..512');
   }
+  const builds = values['ort-build']!.split(',') as GenerateRequest['ortBuild'][];
+  if (!builds.every((b) => b === 'asyncify' || b === 'plain')) {
+    throw new Error('--ort-build must list asyncify and/or plain');
+  }
   const load = loadavg()[0];
   let t = performance.now();
   const file = ensureBenchDecoder();
@@ -98,6 +105,7 @@ export async function main(args: string[]): Promise<void> {
     `SmolLM2-135M-shaped decoder (random weights, fp32, no rotary) ready in ${((performance.now() - t) / 1000).toFixed(1)} s (bench/.cache/generate-models)`,
   );
   const base = {
+    ortBuild: 'asyncify' as GenerateRequest['ortBuild'],
     promptTokens,
     newTokens,
     layers: SHAPE.layers,
@@ -105,7 +113,12 @@ export async function main(args: string[]): Promise<void> {
     headDim: SHAPE.headDim,
     vocab: SHAPE.vocab,
   };
-  const runs: Array<{ name: string; backend: 'native' | 'browser'; timings: GenerateTimings }> = [];
+  const runs: Array<{
+    name: string;
+    backend: 'native' | 'browser';
+    build?: GenerateRequest['ortBuild'];
+    timings: GenerateTimings;
+  }> = [];
   for (const threads of [1, 2]) {
     runs.push({
       name: `node native ${threads}t`,
@@ -120,13 +133,16 @@ export async function main(args: string[]): Promise<void> {
     const server: Server = await serveIsolated({ dist: DIST, index: 'generate.html', models: GENERATE_MODELS_DIR });
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      for (const threads of [1, 2]) {
-        const timings = await inChromium(`${origin}/generate.html`, { ...base, threads });
-        runs.push({
-          name: `chromium wasm ${threads}t${timings.crossOriginIsolated ? '' : ' (not isolated!)'}`,
-          backend: 'browser',
-          timings,
-        });
+      for (const ortBuild of builds) {
+        for (const threads of [1, 2]) {
+          const timings = await inChromium(`${origin}/generate.html`, { ...base, ortBuild, threads });
+          runs.push({
+            name: `chromium wasm ${ortBuild} ${threads}t${timings.crossOriginIsolated ? '' : ' (not isolated!)'}`,
+            backend: 'browser',
+            build: ortBuild,
+            timings,
+          });
+        }
       }
     } finally {
       server.close();
@@ -140,32 +156,38 @@ export async function main(args: string[]): Promise<void> {
   );
   log(`prompt ${promptTokens} tokens, ${newTokens} new tokens (greedy, KV cache); greedy ids agree: ${agree}`);
   log(
-    `${'backend'.padEnd(24)}${'load ms'.padStart(10)}${'warm-up ms'.padStart(12)}${'TTFT ms'.padStart(10)}${'decode tok/s'.padStart(14)}`,
+    `${'backend'.padEnd(28)}${'load ms'.padStart(10)}${'warm-up ms'.padStart(12)}${'TTFT ms'.padStart(10)}${'decode tok/s'.padStart(14)}`,
   );
   for (const { name, timings } of runs) {
     log(
-      `${name.padEnd(24)}${timings.loadMs.toFixed(0).padStart(10)}${timings.warmupMs.toFixed(0).padStart(12)}${timings.timeToFirstTokenMs.toFixed(0).padStart(10)}${timings.decodeTokensPerSecond.toFixed(1).padStart(14)}`,
+      `${name.padEnd(28)}${timings.loadMs.toFixed(0).padStart(10)}${timings.warmupMs.toFixed(0).padStart(12)}${timings.timeToFirstTokenMs.toFixed(0).padStart(10)}${timings.decodeTokensPerSecond.toFixed(1).padStart(14)}`,
     );
   }
-  const ratios: Record<string, number> = {};
-  for (const threads of [1, 2]) {
-    const native = runs.find((r) => r.backend === 'native' && r.timings.threads === threads);
-    const browser = runs.find((r) => r.backend === 'browser' && r.timings.threads === threads);
-    if (native && browser) {
-      ratios[`${threads}t`] = Number(
-        (browser.timings.decodeTokensPerSecond / native.timings.decodeTokensPerSecond).toFixed(3),
+  const ratiosFor = (build: GenerateRequest['ortBuild']) => {
+    const ratios: Record<string, number> = {};
+    for (const threads of [1, 2]) {
+      const native = runs.find((r) => r.backend === 'native' && r.timings.threads === threads);
+      const browser = runs.find((r) => r.build === build && r.timings.threads === threads);
+      if (native && browser) {
+        ratios[`${threads}t`] = Number(
+          (browser.timings.decodeTokensPerSecond / native.timings.decodeTokensPerSecond).toFixed(3),
+        );
+      }
+    }
+    for (const [threads, ratio] of Object.entries(ratios)) {
+      log(
+        `decode browser (${build}) / native, ${threads}: ${ratio.toFixed(2)} (goal ≥ ${GOAL}: ${ratio >= GOAL ? 'met' : 'not met'})`,
       );
     }
-  }
-  for (const [threads, ratio] of Object.entries(ratios)) {
-    log(
-      `decode browser / native, ${threads}: ${ratio.toFixed(2)} (goal ≥ ${GOAL}: ${ratio >= GOAL ? 'met' : 'not met'})`,
-    );
-  }
+    return ratios;
+  };
+  const ratios = ratiosFor('asyncify');
+  const plainRatios = ratiosFor('plain');
   if (values.json) {
     console.log(
       JSON.stringify({
         shape: SHAPE,
+        ort_builds: builds,
         prompt_tokens: promptTokens,
         new_tokens: newTokens,
         load_average: Number(load.toFixed(2)),
@@ -180,7 +202,7 @@ export async function main(args: string[]): Promise<void> {
           ttft_ms: Math.round(timings.timeToFirstTokenMs),
           decode_tokens_per_s: Number(timings.decodeTokensPerSecond.toFixed(2)),
         })),
-        ratios: { decode_browser_over_native: ratios },
+        ratios: { decode_browser_over_native: ratios, decode_plain_browser_over_native: plainRatios },
       }),
     );
   }

@@ -1,8 +1,9 @@
-// The generate benchmark's page: the SmolLM2-135M-shaped decoder on ONNX Runtime Web's WASM backend (the build
-// transformers.js uses, same-origin files, threads as asked), timed by the loop Node runs too.
-import * as ort from 'onnxruntime-web/webgpu';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// The generate benchmark's page: the SmolLM2-135M-shaped decoder on ONNX Runtime Web's WASM backend (by default the
+// asyncify build transformers.js uses; same-origin files, threads as asked), timed by the loop Node runs too.
+import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { timeDecode, type MakeTensor, type OrtSession } from './generate-loop.ts';
 import type { GenerateRequest, GenerateTimings } from './generate-protocol.ts';
 
@@ -15,8 +16,12 @@ declare global {
 const absolute = (url: string) => new URL(url, location.href).href;
 
 async function run(request: GenerateRequest, modelUrl: string): Promise<GenerateTimings> {
+  // One build per page load (each run is a fresh browser): the other is never fetched.
+  const ort =
+    request.ortBuild === 'plain' ? await import('onnxruntime-web/wasm') : await import('onnxruntime-web/webgpu');
+  const [wasm, mjs] = request.ortBuild === 'plain' ? [plainWasmUrl, plainMjsUrl] : [asyncifyWasmUrl, asyncifyMjsUrl];
   ort.env.wasm.numThreads = request.threads; // before the first session: ORT fixes its thread pool then
-  ort.env.wasm.wasmPaths = { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) };
+  ort.env.wasm.wasmPaths = { wasm: absolute(wasm), mjs: absolute(mjs) };
   const started = performance.now();
   const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });

@@ -2,6 +2,8 @@
 
 export interface GenerateRequest {
   threads: number;
+  /** ONNX Runtime Web build: asyncify (what transformers.js loads, WebGPU-capable) or the plain WASM build. */
+  ortBuild: 'asyncify' | 'plain';
   /** Prompt tokens fed at once (the prefill). */
   promptTokens: number;
   /** Tokens generated greedily, the first one included. */
