@@ -13,8 +13,11 @@ const LAYERS = [
   [['rerank'], ['core', 'api', 'store', 'models']],
 ];
 const FOUNDATIONS = ['core', 'api', 'store', 'index', 'lexical', 'map', 'models', 'embed', 'rerank'];
-const DOMAINS = ['ingest', 'retrieve', 'privacy', 'backup', 'eval'];
-for (const domain of DOMAINS) LAYERS.push([[domain], domain === 'eval' ? [...FOUNDATIONS, 'retrieve'] : FOUNDATIONS]);
+const DOMAINS = ['ingest', 'retrieve', 'privacy', 'backup', 'eval', 'answers'];
+// eval measures retrieval and answers build on its context assembly: both may use retrieve.
+const USES_RETRIEVE = ['eval', 'answers'];
+for (const domain of DOMAINS)
+  LAYERS.push([[domain], USES_RETRIEVE.includes(domain) ? [...FOUNDATIONS, 'retrieve'] : FOUNDATIONS]);
 LAYERS.push([['library'], [...FOUNDATIONS, ...DOMAINS]]);
 LAYERS.push([['settings'], [...FOUNDATIONS, ...DOMAINS, 'library']]);
 LAYERS.push([['services'], [...FOUNDATIONS, ...DOMAINS, 'library', 'settings']]);

@@ -8,6 +8,8 @@
 // or --remote. --k (default 100, as the Evaluate view) is the ranking depth that counts; trec_eval's MAP uses 1000.
 // Evaluates a test collection (BEIR layout) and prints nDCG@10, MAP, recall@100, MRR@10.
 // With --json the last line is one JSON object with those figures.
+// npm run eval -- --answers --dataset DIR [--generator ID] [--k 5] [--rerank --reranker ID]: answers with citations
+// instead (scripts/eval-answers.ts: citation precision/recall, answer token F1, no-answer accuracy).
 // The engine's real IndexedDB store code, on an in-memory IndexedDB.
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
@@ -15,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { TEST_MODEL_ID } from '../src/engine/models/model-registry.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TEST_RERANKER_ID } from '../src/engine/models/reranker-registry.ts';
+import { TEST_GENERATOR_ID } from '../src/engine/models/generator-registry.ts';
+import { runAnswerEval } from './eval-answers.ts';
 import { loadTransformersReranker } from '../src/engine/rerank/transformers-reranker.ts';
 import { validateFusion } from '../src/engine/retrieve/fuser.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing, type PostProcessOptions } from '../src/engine/eval/post-process.ts';
@@ -64,9 +68,12 @@ async function main(): Promise<void> {
       rerank: { type: 'boolean', default: false },
       reranker: { type: 'string', default: TEST_RERANKER_ID },
       'rerank-depth': { type: 'string' },
+      answers: { type: 'boolean', default: false },
+      generator: { type: 'string', default: TEST_GENERATOR_ID },
     },
   });
   if (!values.dataset) usage('--dataset is required');
+  if (values.answers) return evaluateAnswers(values);
   const mode = values.mode as RetrievalMode;
   if (!MODES.includes(mode)) usage(`--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
   const k1 = numberArg(values.k1, 'k1');
@@ -181,6 +188,61 @@ async function main(): Promise<void> {
         ...(mode === 'hybrid' && { fusion: fusion ?? { method: 'rrf', k: 60 } }),
         ...(mmr !== undefined && { mmr }),
         ...(values.rerank && { rerank: { model: values.reranker, depth: rerankDepth } }),
+        seconds: round(seconds),
+      }),
+    );
+  }
+}
+
+async function evaluateAnswers(values: {
+  dataset?: string;
+  generator?: string;
+  k?: string;
+  rerank?: boolean;
+  reranker?: string;
+  remote?: boolean;
+  json?: boolean;
+}): Promise<void> {
+  const k = numberArg(values.k, 'k') ?? 5;
+  if (!(Number.isInteger(k) && k >= 1 && k <= 50)) usage(`--k must be a whole number 1..50 for --answers, got ${k}`);
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (values.generator === TEST_GENERATOR_ID) (await import('./make-generator-fixture.mjs')).makeGeneratorFixture();
+  if (values.rerank && values.reranker === TEST_RERANKER_ID)
+    (await import('./make-reranker-fixture.mjs')).makeRerankerFixture();
+  const started = performance.now();
+  const { metrics } = await runAnswerEval({
+    dataset: values.dataset!,
+    generatorId: values.generator!,
+    localModelPath: resolve('public/models') + '/',
+    allowRemoteModels: values.remote ?? false,
+    k,
+    ...(values.rerank && { reranker: values.reranker }),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const row = (name: string, value: number) => `${name.padEnd(20)}${Number.isNaN(value) ? 'n/a' : value.toFixed(4)}`;
+  log(
+    `${values.dataset}: ${metrics.questions} questions (${metrics.unanswerable} unanswerable), generator ${values.generator}, top ${k}${values.rerank ? `, rerank ${values.reranker}` : ''}`,
+  );
+  log(row('citation precision', metrics.citationPrecision));
+  log(row('citation recall', metrics.citationRecall));
+  log(row('answer token F1', metrics.answerF1));
+  log(row('no-answer accuracy', metrics.noAnswerAccuracy));
+  log(row('false no-answer', metrics.falseNoAnswer));
+  log(`${'seconds'.padEnd(20)}${seconds.toFixed(2)}`);
+  if (values.json) {
+    const round = (x: number) => (Number.isNaN(x) ? null : Math.round(x * 1e6) / 1e6);
+    console.log(
+      JSON.stringify({
+        citation_precision: round(metrics.citationPrecision),
+        citation_recall: round(metrics.citationRecall),
+        answer_f1: round(metrics.answerF1),
+        no_answer_accuracy: round(metrics.noAnswerAccuracy),
+        false_no_answer: round(metrics.falseNoAnswer),
+        questions: metrics.questions,
+        unanswerable: metrics.unanswerable,
+        generator: values.generator,
+        k,
+        ...(values.rerank && { reranker: values.reranker }),
         seconds: round(seconds),
       }),
     );

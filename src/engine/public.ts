@@ -10,6 +10,16 @@ export { DEFAULT_MODEL_HOST, modelHostConnectSources, modelHostLabel, parseModel
 export { offeredDtypes } from './models/dtype-choice.ts';
 export { DEFAULT_MODEL_ID, listModels } from './models/model-registry.ts';
 export { DEFAULT_RERANKER_ID, listRerankers } from './models/reranker-registry.ts';
+export {
+  DEFAULT_GENERATOR_ID,
+  TEST_GENERATOR_ID,
+  generatorDownloadBytes,
+  listGenerators,
+} from './models/generator-registry.ts';
+export { checkCitations } from './answers/citations.ts';
+export { decideGrounding } from './answers/grounding.ts';
+export { SYSTEM_PROMPT, buildAnswerPrompt } from './answers/prompt.ts';
+export { standaloneQuery } from './answers/standalone-query.ts';
 export { customDetector } from './privacy/detect/custom.ts';
 export { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 export { isEncryptedFile } from './privacy/encrypted-file.ts';

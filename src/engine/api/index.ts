@@ -17,6 +17,7 @@ import type { SessionApi } from './session.ts';
 import type { SettingsApi } from './settings.ts';
 
 export type { DocumentFormat, FieldValue, SearchMode, TextBlock } from '../core/types.ts';
+export type * from './answers.ts';
 export type * from './backup.ts';
 export type * from './context.ts';
 export type * from './evaluation.ts';

@@ -1,4 +1,5 @@
 // The embedding model's state, and the Models view: every model with its size and cache state, downloads, custom models.
+import type { GeneratorDtype } from './answers.ts';
 import type { EmbedDevice, ModelDtype, ModelSpec } from './model-spec.ts';
 import type { EngineSettings } from './settings.ts';
 
@@ -70,7 +71,8 @@ export interface DtypeChange {
   estimatedSeconds?: number;
 }
 
-export type ModelKind = 'embedding' | 'reranker';
+/** An embedding model, a cross-encoder reranker, or a language model that writes answers. */
+export type ModelKind = 'embedding' | 'reranker' | 'generator';
 
 export interface CachedModel {
   /** 'complete': every file it needs with this dtype is cached; 'partial': some. */
@@ -93,10 +95,10 @@ export interface ModelInfo {
   summary: string;
   /** What it would run with here (device from the settings and this browser, dtype from the registry). */
   device: EmbedDevice;
-  dtype: ModelDtype;
+  dtype: ModelDtype | GeneratorDtype;
   /** Approximate download size for that dtype, MB (undefined when the registry does not say). */
   sizeMB?: number;
-  sizeMBByDtype: Partial<Record<ModelDtype, number>>;
+  sizeMBByDtype: Partial<Record<ModelDtype | GeneratorDtype, number>>;
   cache: CachedModel;
   /** The model the settings use now. */
   inUse: boolean;
@@ -147,7 +149,7 @@ export interface ModelsApi {
    * the new dtype (the stored vectors answer until it is done); decline keeps the stored vectors' dtype.
    */
   confirmDtypeChange(accept: boolean): Promise<ModelStatus>;
-  /** Every registry (and custom) embedding model and reranker: size, dims, quality, licence, cached, device/dtype here. */
+  /** Every registry (and custom) embedding model, reranker and answer generator: size, quality, licence, cached, device/dtype here. */
   modelsOverview(): Promise<ModelsOverview>;
   /** Downloads a model's files into Cache Storage ahead of use; cancelModelDownload stops it (nothing is kept). */
   downloadModel(kind: ModelKind, id: string, onProgress?: (progress: DownloadProgress) => void): Promise<ModelInfo>;

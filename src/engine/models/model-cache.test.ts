@@ -237,4 +237,20 @@ describe('ModelCacheService', () => {
     expect(self.host.asked.every((a) => a.includes('https://trove.test/models/Xenova/bge-small-en-v1.5/'))).toBe(true);
     expect((await self.svc.overview()).downloadsAllowed).toBe(false);
   });
+
+  it('lists the answer models, and downloads one with its generation config and the weights for this device', async () => {
+    const { svc, host } = service();
+    const qwen = (await svc.overview()).models.find((m) => m.id === 'qwen2.5-0.5b-instruct')!;
+    expect(qwen).toMatchObject({ kind: 'generator', device: 'wasm', dtype: 'q4', sizeMB: 786, recommended: true });
+    expect(qwen.cache.state).toBe('none');
+    const info = await svc.download('generator', 'qwen2.5-0.5b-instruct');
+    expect(info.cache.state).toBe('complete');
+    const base = 'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/resolve/main/';
+    expect(host.asked.filter((a) => a.startsWith('GET')).sort()).toEqual(
+      ['config.json', 'generation_config.json', 'onnx/model_q4.onnx', 'tokenizer.json', 'tokenizer_config.json']
+        .map((file) => `GET ${base}${file}`)
+        .sort(),
+    );
+    expect(await svc.remove('generator', 'qwen2.5-0.5b-instruct')).toBe(5_000);
+  });
 });

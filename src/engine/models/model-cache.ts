@@ -9,6 +9,7 @@ import { TroveError, isAbort, throwIfAborted } from '../core/errors.ts';
 import type { ModelHost } from './model-host.ts';
 import type { CachedModel, DownloadProgress } from '../api/models.ts';
 import type { ModelDtype } from '../api/model-spec.ts';
+import type { GeneratorDtype } from '../api/answers.ts';
 
 /** transformers.js' default env.cacheKey: the Cache Storage cache it keeps model files in. */
 export const MODEL_CACHE_NAME = 'transformers-cache';
@@ -30,6 +31,8 @@ export interface ModelFilesTarget {
   repo: string;
   revision: string;
   localOnly: boolean;
+  /** A causal language model (an answer generator) also needs its generation_config.json. */
+  causalLm?: boolean;
 }
 
 /** Where the files would be fetched from, and under which keys they are cached. */
@@ -41,12 +44,23 @@ export interface ModelSource {
   localModelUrl: string;
 }
 
+/** The dtypes model files come in: the encoders' and the generators' (q4f16). */
+export type FileDtype = ModelDtype | GeneratorDtype;
+
 /** The file name transformers.js asks for, per dtype (utils/dtypes.js DEFAULT_DTYPE_SUFFIX_MAPPING). */
-const DTYPE_SUFFIX: Readonly<Record<ModelDtype, string>> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
+const DTYPE_SUFFIX: Readonly<Record<FileDtype, string>> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
 
 /** The files a text model needs to load with a given dtype. */
-export function modelFiles(dtype: ModelDtype): string[] {
-  return ['config.json', 'tokenizer.json', 'tokenizer_config.json', `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`];
+export function modelFiles(dtype: FileDtype, target?: Pick<ModelFilesTarget, 'causalLm'>): string[] {
+  const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`];
+  // transformers.js reads a causal LM's generation defaults (end-of-sequence ids) from generation_config.json.
+  return target?.causalLm ? [...files.slice(0, 1), 'generation_config.json', ...files.slice(1)] : files;
 }
 
 /** The URL transformers.js fetches a file from (and caches it under) in this configuration. */
@@ -69,11 +83,11 @@ function belongsTo(url: string, target: ModelFilesTarget, source: ModelSource): 
 export async function cachedModel(
   cache: CacheLike,
   target: ModelFilesTarget,
-  dtype: ModelDtype,
+  dtype: FileDtype,
   source: ModelSource,
 ): Promise<CachedModel> {
   const missing: string[] = [];
-  for (const file of modelFiles(dtype)) {
+  for (const file of modelFiles(dtype, target)) {
     const local = `${source.localModelUrl}${target.repo}/${file}`;
     const hit = (await cache.match(fileUrl(target, file, source))) ?? (await cache.match(local));
     if (!hit) missing.push(file);
@@ -130,14 +144,14 @@ export interface DownloadOptions {
 export async function downloadModel(
   cache: CacheLike,
   target: ModelFilesTarget,
-  dtype: ModelDtype,
+  dtype: FileDtype,
   source: ModelSource,
   options: DownloadOptions,
 ): Promise<{ bytes: number; files: string[] }> {
   const { signal, onProgress } = options;
   throwIfAborted(signal);
   const wanted: Array<{ file: string; url: string }> = [];
-  for (const file of modelFiles(dtype)) {
+  for (const file of modelFiles(dtype, target)) {
     const url = fileUrl(target, file, source);
     if (!(await cache.match(url))) wanted.push({ file, url });
   }

@@ -18,6 +18,8 @@ export interface RerankerSpec {
   license: string;
   /** Published quality, with its source. */
   quality: string;
+  /** Least top score for which the passages are taken to hold an answer (answers/grounding.ts); absent: 0. */
+  answerThreshold?: number;
 }
 
 const MS_MARCO_MINILM_L6: RerankerSpec = {
@@ -34,6 +36,8 @@ const MS_MARCO_MINILM_L6: RerankerSpec = {
   quality:
     'cross-encoder/ms-marco-MiniLM-L-6-v2 model card: MS MARCO dev MRR@10 39.01, TREC DL 2019 nDCG@10 74.30 ' +
     '(reranking BM25 top 1000); 22.7M parameters, 6 layers, hidden 384. ONNX export by Xenova.',
+  // Trained with binary cross-entropy: logit 0 is P(relevant) = 0.5.
+  answerThreshold: 0,
 };
 
 const GLOVE_CROSS_ENCODER_FIXTURE: RerankerSpec = {
@@ -49,6 +53,8 @@ const GLOVE_CROSS_ENCODER_FIXTURE: RerankerSpec = {
   quality:
     'Test fixture (scripts/make-reranker-fixture.mjs): cosine of summed GloVe vectors of query and passage plus ' +
     'the share of query words in the passage. For tests and offline plumbing only.',
+  // Unrelated text still has a GloVe cosine near 0.5; a relevant passage adds most of the query's words (up to +1).
+  answerThreshold: 1,
 };
 
 export const RERANKER_REGISTRY: Readonly<Record<string, RerankerSpec>> = Object.freeze({

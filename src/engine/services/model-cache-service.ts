@@ -6,6 +6,7 @@ import { dtypeForModel, wantedDtype, type DtypeChoice } from '../models/dtype-ch
 import type { EngineSettings, ModelInfo, ModelKind, ModelsOverview } from '../api/index.ts';
 import { TroveError } from '../core/errors.ts';
 import { listRerankers, getRerankerSpec } from '../models/reranker-registry.ts';
+import { DEFAULT_GENERATOR_ID, getGeneratorSpec, listGenerators } from '../models/generator-registry.ts';
 import {
   MODEL_CACHE_NAME,
   cacheUsage,
@@ -14,6 +15,7 @@ import {
   downloadModel,
   type CacheLike,
   type CacheStorageLike,
+  type FileDtype,
   type ModelSource,
 } from '../models/model-cache.ts';
 import { modelHostLabel, parseModelHost } from '../models/model-host.ts';
@@ -33,7 +35,13 @@ export interface ModelCacheDeps {
   baseUrl?: string;
 }
 
-type Target = { repo: string; revision: string; localOnly: boolean; dtype: Record<EmbedDevice, ModelDtype> };
+type Target = {
+  repo: string;
+  revision: string;
+  localOnly: boolean;
+  causalLm?: boolean;
+  dtype: Record<EmbedDevice, FileDtype>;
+};
 
 export class ModelCacheService {
   private readonly downloads = new Map<string, AbortController>();
@@ -80,6 +88,7 @@ export class ModelCacheService {
 
   private target(kind: ModelKind, id: string): Target {
     if (kind === 'reranker') return getRerankerSpec(id);
+    if (kind === 'generator') return { ...getGeneratorSpec(id), causalLm: true };
     const custom = this.deps.customModels?.().find((spec) => spec.id === id);
     return custom ?? getModelSpec(id);
   }
@@ -92,6 +101,7 @@ export class ModelCacheService {
     const custom = this.deps.customModels?.() ?? [];
     for (const spec of [...listModels(), ...custom]) models.push(await this.info('embedding', spec.id, cache));
     for (const spec of listRerankers()) models.push(await this.info('reranker', spec.id, cache));
+    for (const spec of listGenerators()) models.push(await this.info('generator', spec.id, cache));
     return {
       models,
       usageBytes: cache ? await cacheUsage(cache) : 0,
@@ -126,6 +136,34 @@ export class ModelCacheService {
         sizeMBByDtype: spec.sizeMB,
         inUse: settings.rerankerId === id,
         recommended: false,
+        localOnly: spec.localOnly,
+        testFixture: spec.testFixture,
+        custom: false,
+      };
+    }
+    if (kind === 'generator') {
+      const spec = getGeneratorSpec(id);
+      const dtype = spec.dtype[device];
+      if (cache) common.cache = await cachedModel(cache, { ...spec, causalLm: true }, dtype, this.source());
+      const sizeMBByDtype = Object.fromEntries(
+        Object.entries(spec.sizeBytes).map(([key, bytes]) => [key, Math.round(bytes / 1_000_000)]),
+      );
+      return {
+        ...common,
+        kind,
+        id,
+        repo: spec.repo,
+        revision: spec.revision,
+        languages: [],
+        quality: spec.quality,
+        license: spec.license,
+        summary: `${spec.label}: writes answers from the top passages, citing them. Reads ${spec.contextTokens} tokens.`,
+        dtype,
+        sizeMB: sizeMBByDtype[dtype],
+        sizeMBByDtype,
+        // Which generator answers is the page's choice (it loads it in its own worker), not a setting.
+        inUse: false,
+        recommended: id === DEFAULT_GENERATOR_ID,
         localOnly: spec.localOnly,
         testFixture: spec.testFixture,
         custom: false,

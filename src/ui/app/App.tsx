@@ -5,6 +5,7 @@
 import { useCallback, useState } from 'react';
 import type { SearchResult } from '../../engine/api/index.ts';
 import { useEngine } from '../client/engine-context.ts';
+import { AnswerPanel } from '../features/answers/AnswerPanel.tsx';
 import { BackupPanel } from '../features/backup/BackupPanel.tsx';
 import { useStorage } from '../features/backup/useStorage.ts';
 import { CollectionsBar } from '../features/collections/CollectionsBar.tsx';
@@ -31,6 +32,8 @@ import { FilterBar } from '../features/search/FilterBar.tsx';
 import { SearchBar } from '../features/search/SearchBar.tsx';
 import { SearchResults } from '../features/search/SearchResults.tsx';
 import { SearchTuningControls } from '../features/search/SearchTuningControls.tsx';
+import { toSearchFilter } from '../features/search/filters.ts';
+import { tuningOptions } from '../features/search/search-tuning.ts';
 import { useCurrentSearch } from '../features/search/useCurrentSearch.ts';
 import { SettingsDialog } from '../features/settings/SettingsDialog.tsx';
 import type { ViewerTarget } from '../features/viewer/DocumentViewer.tsx';
@@ -175,6 +178,29 @@ export function App() {
             <EmptyLibrary />
           ) : (
             <>
+              <ErrorBoundary name="the answers">
+                {engine && (
+                  <AnswerPanel
+                    searchOptions={{
+                      mode: search.mode,
+                      ...tuningOptions(search.tuning),
+                      filter: {
+                        ...toSearchFilter(filters),
+                        ...(search.documentIds.length > 0 && { documentIds: [...search.documentIds] }),
+                      },
+                    }}
+                    rerank={search.tuning.rerank}
+                    onOpen={(result, question) =>
+                      setViewing({
+                        documentId: result.documentId,
+                        start: result.start,
+                        end: result.end,
+                        query: question,
+                      })
+                    }
+                  />
+                )}
+              </ErrorBoundary>
               <ErrorBoundary name="the results">
                 <SearchResults
                   query={query}

@@ -4,7 +4,9 @@
 // add a Hugging Face model by repo id.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CustomModelCheck, ModelInfo } from '../../../engine/api/index.ts';
+import { loadAnswersPreference } from '../../client/answers-preference.ts';
 import { useEngine } from '../../client/engine-context.ts';
+import { generatorChoice } from '../../client/generator-choice.ts';
 import { deviceName, formatBytes } from '../../components/format.ts';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -51,6 +53,12 @@ export function ModelsView({ open, onClose }: Props) {
   const fixtures = !!overview?.models.some((m) => m.testFixture && m.inUse);
   const embedders = overview?.models.filter((m) => m.kind === 'embedding' && (!m.testFixture || fixtures)) ?? [];
   const rerankers = overview?.models.filter((m) => m.kind === 'reranker' && (!m.testFixture || fixtures)) ?? [];
+  // The answer generator in use is the page's choice (the Answer panel loads it in its own worker).
+  const answering = generatorChoice(loadAnswersPreference().generatorId).id;
+  const generators =
+    overview?.models
+      .filter((m) => m.kind === 'generator' && (!m.testFixture || fixtures))
+      .map((m) => ({ ...m, inUse: m.id === answering })) ?? [];
   const failedToLoad = status?.state === 'unavailable';
 
   const card = (model: ModelInfo) => {
@@ -124,6 +132,16 @@ export function ModelsView({ open, onClose }: Props) {
               Rerankers
             </h3>
             <div className="models__list">{rerankers.map(card)}</div>
+          </section>
+          <section aria-labelledby={`${id}-generators`} data-testid="models-generators">
+            <h3 id={`${id}-generators`} className="models__heading">
+              Answer models
+            </h3>
+            <p className="hint">
+              Small language models that answer questions from your passages (the Answers panel), in their own worker.
+              Downloaded only when you ask.
+            </p>
+            <div className="models__list">{generators.map(card)}</div>
           </section>
 
           <AddCustomModel onAdd={models.addCustom} disabled={!overview} hostLabel={overview?.hostLabel} />
@@ -263,7 +281,7 @@ function ModelCard({
                 Delete from this browser
               </button>
             )}
-            {!model.inUse && (
+            {!model.inUse && model.kind !== 'generator' && (
               <button
                 type="button"
                 className="button button--small button--quiet"

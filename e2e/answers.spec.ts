@@ -1,0 +1,207 @@
+// Answers with citations on the offline fixtures (GloVe embeddings, the scripted-chat answer model): the answer
+// streams in, [1] opens its passage, out-of-context citations are dropped and counted and uncited sentences marked,
+// unrelated questions take the no-answer path with the closest passages, a follow-up shows the query it searched,
+// Cancel stops a long answer, the answer model downloads/cancels/deletes in Models, and nothing leaves the origin.
+// One page for the whole file: the library and the answer model load once.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { recordEgress, type EgressRecorder } from './egress.ts';
+import { addFiles, expectJobs, fixture } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const REPO = 'trove/scripted-chat';
+let context: BrowserContext;
+let page: Page;
+let egress: EgressRecorder;
+
+test.beforeAll(async ({ browser, baseURL }) => {
+  test.setTimeout(240_000);
+  // bypassCSP: an attempt to leave the origin from a worker shows as a real request the recorder sees.
+  context = await browser.newContext({ baseURL, bypassCSP: true });
+  egress = recordEgress(context, { origin: new URL(baseURL!).origin });
+  page = await context.newPage();
+  await page.goto('/');
+  // A loaded machine can take a while to start the embedding model.
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 150_000 });
+  await addFiles(page, [fixture('field-guide.md')]);
+  await expectJobs(page, { 'field-guide.md': 'done' });
+});
+
+test.afterAll(async () => {
+  egress?.stop();
+  await context?.close();
+});
+
+const panel = () => page.getByTestId('answers-panel');
+const lastTurn = () => page.getByTestId('answer-turn').last();
+
+async function ask(question: string): Promise<void> {
+  await page.getByTestId('answers-question').fill(question);
+  await page.getByTestId('answers-ask').click();
+}
+
+test('answers are off until turned on and remembered; a model that fails to load says so and Retry loads it', async () => {
+  await expect(page.getByTestId('answers-toggle')).not.toBeChecked();
+  await expect(page.getByTestId('answers-question')).toHaveCount(0);
+  // A model that fails to load says so, and Retry loads it once it can.
+  await context.route(`**/${REPO}/onnx/**`, (route) => route.abort('internetdisconnected'));
+  await page.getByTestId('answers-toggle').check();
+  await expect(page.getByTestId('generator-error')).toContainText('could not be loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('answers-ask')).toBeDisabled();
+  await context.unroute(`**/${REPO}/onnx/**`);
+  await page.getByTestId('generator-retry').click();
+  await expect(page.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await page.reload();
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 150_000 });
+  await expect(page.getByTestId('answers-toggle')).toBeChecked();
+  await expect(page.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  // The system prompt is stated.
+  await panel().getByTestId('answers-system-prompt').locator('summary').click();
+  await expect(panel().getByTestId('answers-system-prompt')).toContainText(/passages/i);
+});
+
+test('the answer streams in token by token and its citation [1] opens the passage in the viewer', async () => {
+  // Every length the answer text takes while it streams.
+  await page.evaluate(() => {
+    const lengths: number[] = [];
+    (window as unknown as { answerLengths: number[] }).answerLengths = lengths;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="answer-turn"]:last-of-type [data-testid="answer-text"]');
+      const length = text?.textContent?.length ?? 0;
+      if (length > 0 && lengths.at(-1) !== length) lengths.push(length);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await ask('How often should I feed the starter?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  const lengths = await page.evaluate(() => (window as unknown as { answerLengths: number[] }).answerLengths);
+  expect(lengths.length).toBeGreaterThanOrEqual(3);
+  expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+  await expect(lastTurn().getByTestId('answer-text')).toContainText('According to your documents');
+  await expect(lastTurn().getByTestId('answer-uncited')).toHaveCount(0);
+  const violations = (await new AxeBuilder({ page }).include('[data-testid="answers-panel"]').analyze()).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help}`);
+  expect(violations).toEqual([]);
+
+  const cited = await lastTurn().getByTestId('answer-sources').getByTestId('answer-passage').first().textContent();
+  await lastTurn().getByTestId('answer-citation').first().click();
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer).toBeVisible();
+  const passage = viewer.locator('[data-passage]').first();
+  await expect(passage).toBeInViewport();
+  // The viewer marks the passage the answer was given as [1].
+  const marked = (await passage.textContent())?.trim().slice(0, 20) ?? '';
+  expect(marked.length).toBeGreaterThan(0);
+  expect(cited).toContain(marked);
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+});
+
+test('a citation to a passage not in the context is dropped and counted, and an uncited sentence is marked', async () => {
+  await ask('Can a starter overreach its jar?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  const check = lastTurn().getByTestId('answer-check');
+  await expect(check).toHaveAttribute('data-dropped', '1');
+  await expect(check).toContainText('1 citation to passages not in the context dropped');
+  await expect(lastTurn().getByTestId('answer-text')).not.toContainText('[7]');
+  await expect(lastTurn().locator('[data-testid="answer-sentence"][data-cited="false"]')).toHaveCount(2);
+  await expect(lastTurn().getByTestId('answer-uncited').first()).toBeVisible();
+  await expect(lastTurn().locator('[data-testid="answer-sentence"][data-cited="true"]')).toHaveCount(1);
+});
+
+test('a follow-up question shows the standalone query it searched, folded from the thread', async () => {
+  await page.getByTestId('answers-clear').click();
+  await expect(page.getByTestId('answer-turn')).toHaveCount(0);
+  await ask('How should I shape the loaf?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(lastTurn().getByTestId('answer-query')).toContainText('How should I shape the loaf?');
+  await ask('and overnight?');
+  await expect(page.getByTestId('answer-turn')).toHaveCount(2);
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(lastTurn().getByTestId('answer-question')).toHaveText('and overnight?');
+  await expect(lastTurn().getByTestId('answer-query')).toContainText('How should I shape the loaf? — and overnight?');
+});
+
+test("nothing relevant retrieved: the panel says the documents don't seem to answer and shows the closest passages", async () => {
+  await ask('Why do purple elephants dance?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'no-answer', { timeout: 30_000 });
+  await expect(lastTurn().getByTestId('answer-none')).toContainText("Your documents don't seem to answer this");
+  await expect(lastTurn().getByTestId('answer-closest').getByTestId('answer-passage').first()).toBeVisible();
+  await expect(lastTurn().getByTestId('answer-text')).toHaveCount(0);
+  // The model itself saying so takes the same path.
+  await ask('Is the starter unanswerable?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'no-answer', { timeout: 30_000 });
+  await expect(lastTurn().getByTestId('answer-none')).toContainText("Your documents don't seem to answer this");
+});
+
+test('Cancel stops a long answer where it is, and a new question cancels the one running', async () => {
+  await ask('Explain the starter filibuster in detail');
+  const text = lastTurn().getByTestId('answer-text');
+  await expect(text).toContainText('It keeps going', { timeout: 30_000 });
+  await lastTurn().getByTestId('answers-cancel').click({ timeout: 10_000 });
+  await expect(lastTurn()).toHaveAttribute('data-state', 'cancelled', { timeout: 15_000 });
+  const stopped = (await text.textContent()) ?? '';
+  // 300 tokens would say "It keeps going." 73 times.
+  expect(stopped.split('It keeps going').length - 1).toBeLessThan(73);
+  await expect(page.getByTestId('answers-cancel')).toHaveCount(0);
+  await expect.poll(async () => (await text.textContent()) ?? '').toBe(stopped);
+
+  // The next question is typed while the long answer streams, and sent with one key press.
+  await ask('Explain the starter filibuster once more');
+  const running = lastTurn();
+  await page.getByTestId('answers-question').fill('How often should I feed the starter?');
+  await expect(running.getByTestId('answer-text')).toContainText('It keeps going', { timeout: 30_000 });
+  await page.getByTestId('answers-question').press('Enter');
+  await expect(page.getByTestId('answer-turn').nth(-2)).toHaveAttribute('data-state', 'cancelled', { timeout: 15_000 });
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(lastTurn().getByTestId('answer-question')).toHaveText('How often should I feed the starter?');
+});
+
+const card = () => page.getByTestId('model-card').and(page.locator(`[data-model-id="${REPO}"]`));
+const cachedKeys = () =>
+  page.evaluate(
+    async (repo) =>
+      (await (await caches.open('transformers-cache')).keys()).map((k) => k.url).filter((u) => u.includes(`/${repo}/`)),
+    REPO,
+  );
+
+test('the answer model in Models: size shown first, download with cancel (nothing kept), download, delete', async () => {
+  await page.getByTestId('models-button').click();
+  await expect(page.getByTestId('models-dialog')).toBeVisible();
+  await expect(card()).toBeVisible({ timeout: 30_000 });
+  await expect(card()).toContainText('1 MB (fp32)');
+  // Loading the model for answers cached its files: delete them first.
+  if ((await card().getByTestId('model-delete').count()) > 0) await card().getByTestId('model-delete').click();
+  await expect(card().getByTestId('model-cached')).toHaveText('not cached');
+  expect(await cachedKeys()).toEqual([]);
+
+  // Hold the weights' request until Cancel: the download is then in flight.
+  const held: Array<() => Promise<void>> = [];
+  await context.route(`**/${REPO}/onnx/**`, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    held.push(() => route.abort().catch(() => undefined));
+  });
+  await card().getByTestId('model-download').click();
+  await expect(card().getByTestId('model-download-progress')).toBeVisible();
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await card().getByTestId('model-cancel').click();
+  await expect(card().getByTestId('model-message')).toContainText('cancelled', { timeout: 30_000 });
+  for (const release of held) await release();
+  await context.unroute(`**/${REPO}/onnx/**`);
+  expect(await cachedKeys()).toEqual([]);
+
+  await card().getByTestId('model-download').click();
+  await expect(card().getByTestId('model-cached')).toContainText('cached,', { timeout: 30_000 });
+  expect((await cachedKeys()).length).toBeGreaterThanOrEqual(5);
+  await card().getByTestId('model-delete').click();
+  await expect(card().getByTestId('model-cached')).toHaveText('not cached');
+  expect(await cachedKeys()).toEqual([]);
+  await page.getByTestId('models-close').click();
+});
+
+test('with downloads off, no request left the origin for anything answers did', async () => {
+  egress.expectNoForeignRequests();
+  // The answer model's files came from this site's models folder.
+  expect(egress.requests.some((r) => r.url.includes(`/models/${REPO}/`))).toBe(true);
+});

@@ -1,0 +1,143 @@
+// The answer generator's Web Worker: a thin comlink adapter over the engine's AnswerGenerator, apart from the search
+// engine's worker so a search never waits behind a generation. It holds one model at a time; a new generation
+// cancels the one running, and a load with other settings replaces the model.
+import * as Comlink from 'comlink';
+// Same-origin ONNX Runtime files: without these, transformers.js would fetch them from a CDN.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { AnswerGenerator } from '../engine/answers/answer-generator.ts';
+import type { AnswerRequest, GeneratedAnswer, GeneratorStatus } from '../engine/api/answers.ts';
+import type { DownloadProgress } from '../engine/api/models.ts';
+import { getGeneratorSpec } from '../engine/models/generator-registry.ts';
+import { MODEL_CACHE_NAME, cachedModel } from '../engine/models/model-cache.ts';
+import { parseModelHost } from '../engine/models/model-host.ts';
+import { registerErrorTransfer } from './error-transfer.ts';
+
+registerErrorTransfer();
+
+/** The model settings the page passes: the same the embedder loads with. */
+export interface GeneratorLoadSettings {
+  allowRemoteModels: boolean;
+  localModelPath: string;
+  /** The build's model host ("self" or a hub origin), for where cached files are keyed. */
+  modelHost: string;
+  device: 'auto' | 'webgpu' | 'wasm';
+}
+
+/** Whether loading the generator now would fetch nothing large: it is loaded, cached, or a fixture of this site. */
+export interface GeneratorAvailability {
+  status: GeneratorStatus;
+  withoutDownload: boolean;
+}
+
+class GeneratorWorkerApi {
+  private generator?: AnswerGenerator;
+  private loaded?: string;
+  private loading?: AbortController;
+  private running?: AbortController;
+
+  ping(): true {
+    return true;
+  }
+
+  /** What the generator is now, and whether loading it would download it first. */
+  async availability(id: string, settings: GeneratorLoadSettings): Promise<GeneratorAvailability> {
+    if (this.generator && this.loaded === key(id, settings))
+      return { status: this.generator.status(), withoutDownload: true };
+    const spec = getGeneratorSpec(id);
+    if (spec.localOnly) return { status: { state: 'not-downloaded' }, withoutDownload: true };
+    const cache = await caches.open(MODEL_CACHE_NAME).catch(() => undefined);
+    const local = new URL(settings.localModelPath, self.location.href).href;
+    const source = {
+      host: parseModelHost(settings.modelHost),
+      allowRemote: settings.allowRemoteModels,
+      localModelUrl: local.endsWith('/') ? local : `${local}/`,
+    };
+    // Either device's files will do: the load picks the device, and falls back to WASM when WebGPU fails its check.
+    for (const dtype of new Set(Object.values(spec.dtype))) {
+      if (cache && (await cachedModel(cache, { ...spec, causalLm: true }, dtype, source)).state === 'complete')
+        return { status: { state: 'not-downloaded' }, withoutDownload: true };
+    }
+    return { status: { state: 'not-downloaded' }, withoutDownload: false };
+  }
+
+  /** Loads (downloading when allowed and needed) the generator; resolves with its status once ready. */
+  async load(
+    id: string,
+    settings: GeneratorLoadSettings,
+    onProgress?: (progress: Pick<DownloadProgress, 'loaded' | 'total'>) => void,
+  ): Promise<GeneratorStatus> {
+    const wanted = key(id, settings);
+    if (this.generator && this.loaded === wanted && this.generator.status().state === 'ready')
+      return this.generator.status();
+    this.cancel();
+    this.loading?.abort();
+    const controller = new AbortController();
+    this.loading = controller;
+    await this.generator?.dispose();
+    this.generator = undefined;
+    this.loaded = undefined;
+    const generator = new AnswerGenerator();
+    try {
+      await generator.load(getGeneratorSpec(id), {
+        ...options(settings),
+        onProgress: (loaded, total) => onProgress?.({ loaded, total }),
+        signal: controller.signal,
+      });
+    } finally {
+      if (this.loading === controller) this.loading = undefined;
+    }
+    this.generator = generator;
+    this.loaded = wanted;
+    return generator.status();
+  }
+
+  cancelLoad(): void {
+    this.loading?.abort();
+  }
+
+  /** Streams the answer through onToken; a later generate or cancel() stops it (stoppedBy 'cancel'). */
+  async generate(request: AnswerRequest, onToken: (delta: string) => void): Promise<GeneratedAnswer> {
+    const generator = this.generator;
+    if (!generator) throw new Error('The answer model is not loaded.');
+    this.cancel();
+    const controller = new AbortController();
+    this.running = controller;
+    try {
+      return await generator.generate(request, { onToken, signal: controller.signal });
+    } finally {
+      if (this.running === controller) this.running = undefined;
+    }
+  }
+
+  cancel(): void {
+    this.running?.abort();
+    this.running = undefined;
+  }
+
+  /** A new thread: the kept KV cache (which holds the old thread's passages) is dropped. */
+  async resetThread(): Promise<void> {
+    this.cancel();
+    await this.generator?.resetThread();
+  }
+}
+
+function key(id: string, settings: GeneratorLoadSettings): string {
+  return JSON.stringify([id, settings.allowRemoteModels, settings.localModelPath, settings.device]);
+}
+
+function options(settings: GeneratorLoadSettings) {
+  return {
+    allowRemoteModels: settings.allowRemoteModels,
+    localModelPath: settings.localModelPath,
+    device: settings.device,
+    wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+  };
+}
+
+function absolute(url: string): string {
+  return new URL(url, self.location.href).href;
+}
+
+export type { GeneratorWorkerApi };
+Comlink.expose(new GeneratorWorkerApi());
