@@ -20,7 +20,7 @@ import { zlibSync } from 'fflate';
 import protobuf from 'protobufjs';
 import { ONNX_SCHEMA, tokenizerConfig, tokenizerJson, writeAtomic } from './make-model-fixture.mjs';
 
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_CLIP_DIR = path.join(REPO_ROOT, 'public/models/trove/colour-clip');
 export const DEFAULT_PICTURES_DIR = path.join(REPO_ROOT, 'e2e/fixtures/generated/pictures');
@@ -282,21 +282,21 @@ export function colourPng({ width, height, rgb, mark, extraChunks = [] }) {
     chunk('IDAT', zlibSync(raw, { level: 9 })),
     chunk('IEND', new Uint8Array(0)),
   ];
-  return Buffer.concat(parts);
+  return new Uint8Array(Buffer.concat(parts)); // its own buffer: a Buffer may be a view of a shared pool
 }
 
 /**
- * The e2e picture folder: one picture per colour, and a near-duplicate of the blue one (other size, a small white
- * mark) that an image query must find.
+ * The e2e picture folder: one picture per colour, named without colour words (so only the image model can find
+ * them by colour), and a near-duplicate of the blue one (other size, a small white mark) an image query must find.
  */
 export function pictureFixtures() {
   const flat = (name, width, height, mark) => colourPng({ width, height, rgb: COLOURS[name], mark });
   return {
-    'red-kite.png': flat('red', 96, 64),
-    'green-field.png': flat('green', 80, 80),
-    'blue-lake.png': flat('blue', 120, 90, { x: 10, y: 10, width: 12, height: 8, rgb: [255, 255, 255] }),
-    'yellow-door.png': flat('yellow', 64, 96),
-    'blue-lake-copy.png': flat('blue', 100, 75, { x: 8, y: 8, width: 10, height: 7, rgb: [250, 250, 250] }),
+    'kite.png': flat('red', 96, 64),
+    'meadow.png': flat('green', 80, 80),
+    'lake.png': flat('blue', 120, 90, { x: 10, y: 10, width: 12, height: 8, rgb: [255, 255, 255] }),
+    'door.png': flat('yellow', 64, 96),
+    'lake-again.png': flat('blue', 100, 75, { x: 8, y: 8, width: 10, height: 7, rgb: [250, 250, 250] }),
   };
 }
 

@@ -1,5 +1,6 @@
 // Searching the library: the query's options (mode, filter, fusion, diversity) and the results with their scores.
 import type { DocumentFormat, FieldValue, SearchMode } from '../core/types.ts';
+import type { PictureHit } from './pictures.ts';
 
 /** How weighted fusion puts each list's scores on one scale before weighting. */
 export type ScoreNormalization = 'minmax' | 'zscore';
@@ -79,6 +80,8 @@ export interface SearchResponse {
   tookMs: number;
   /** Set when the mode had to fall back, for the UI to say why. */
   notice?: string;
+  /** Pictures found by what they show and by their OCR text; absent while image search is off. */
+  pictures?: PictureHit[];
 }
 
 export interface SearchApi {

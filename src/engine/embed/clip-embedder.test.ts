@@ -44,7 +44,7 @@ function ranked(query: Float32Array, row: number, names: string[], vectors: Floa
 
 describe('ClipEmbedder on the colour CLIP fixture', () => {
   const pictures = pictureFixtures();
-  const names = Object.keys(pictures).filter((n) => n !== 'blue-lake-copy.png');
+  const names = Object.keys(pictures).filter((n) => n !== 'lake-again.png');
 
   it('loads both towers through the production path on the native CPU backend', () => {
     expect(clip.device).toBe('cpu');
@@ -56,17 +56,17 @@ describe('ClipEmbedder on the colour CLIP fixture', () => {
     const decoded = await Promise.all(names.map((n) => decodePicture(pictures[n], n)));
     const vectors = await clip.embedImages(decoded);
     const queries = await clip.embedTexts(['red', 'a photo of a yellow door']);
-    expect(ranked(queries, 0, names, vectors)[0]).toBe('red-kite.png');
-    expect(ranked(queries, 1, names, vectors)[0]).toBe('yellow-door.png');
+    expect(ranked(queries, 0, names, vectors)[0]).toBe('kite.png');
+    expect(ranked(queries, 1, names, vectors)[0]).toBe('door.png');
   });
 
   it('ranks a near-duplicate picture first for an image query (its twin, not another colour)', async () => {
     const decoded = await Promise.all(names.map((n) => decodePicture(pictures[n], n)));
     const vectors = await clip.embedImages(decoded);
-    const query = await clip.embedImages([await decodePicture(pictures['blue-lake-copy.png'], 'copy')]);
+    const query = await clip.embedImages([await decodePicture(pictures['lake-again.png'], 'copy')]);
     const order = ranked(query, 0, names, vectors);
-    expect(order[0]).toBe('blue-lake.png');
-    expect(dot(query, 0, vectors, names.indexOf('blue-lake.png'), clip.dims)).toBeGreaterThan(0.99);
+    expect(order[0]).toBe('lake.png');
+    expect(dot(query, 0, vectors, names.indexOf('lake.png'), clip.dims)).toBeGreaterThan(0.99);
   });
 
   it('gives the same vectors batched and one by one, and unit-length rows', async () => {

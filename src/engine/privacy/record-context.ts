@@ -18,6 +18,7 @@ export type RecordPlace =
       chunkIdsHash: string;
     }
   | { kind: 'original'; field: 'meta' | 'bytes'; docId: number }
+  | { kind: 'picture'; field: 'vector' | 'thumbnail'; docId: number; fingerprint: string }
   | { kind: 'index-page'; field: 'bytes'; set: string; name: string }
   | { kind: 'setting'; field: 'value'; key: string };
 
@@ -34,6 +35,8 @@ export function recordContext(place: RecordPlace): string {
       return JSON.stringify([...head, place.docId, place.chunkId]);
     case 'vectors':
       return JSON.stringify([...head, place.docId, place.fingerprint, place.dims, place.chunkIdsHash]);
+    case 'picture':
+      return JSON.stringify([...head, place.docId, place.fingerprint]);
     case 'index-page':
       return JSON.stringify([...head, place.set, place.name]);
     case 'setting':
@@ -63,6 +66,8 @@ export function legacyRecordContext(place: RecordPlace): string {
       return `page:${place.set}/${place.name}`;
     case 'setting':
       return `setting:${place.key}`;
+    case 'picture':
+      return recordContext(place); // pictures were never sealed with a version 1 context
   }
 }
 

@@ -1,0 +1,67 @@
+// Pictures found by what they show: the image–text model's state, pictures beside the passages of a search, a
+// picture as the query, and one picture with its thumbnail and OCR text for the viewer.
+import type { SearchOptions, SearchResponse } from './search.ts';
+
+/** A picture among the results: found by the image–text model, by the text OCR read in it, or both (fused). */
+export interface PictureHit {
+  documentId: number;
+  documentName: string;
+  /** Fused score (reciprocal rank fusion of the picture and OCR lists); orders the strip. */
+  score: number;
+  /** Cosine of the query and the picture in the image model's space, when the model found it. */
+  cosine?: number;
+  /** 1-based rank among the passages' pictures, when OCR text of this picture matched. */
+  ocrRank?: number;
+  /** 1-based page of the document the picture is on, when it sits inside one. */
+  page?: number;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
+}
+
+export type ImageModelState = 'off' | 'idle' | 'loading' | 'ready' | 'unavailable';
+
+export interface ImageModelStatus {
+  state: ImageModelState;
+  modelId: string;
+  /** Download size of both towers at the dtype this device would use, MB. */
+  sizeMB?: number;
+  /** 0..1 while downloading and starting. */
+  progress?: number;
+  device?: string;
+  error?: string;
+  /** Pictures embedded in this library (this model), and picture documents still waiting for it. */
+  pictures: number;
+  waiting: number;
+}
+
+/** A picture for the viewer: its thumbnail (re-encoded, no metadata) and the text OCR read in it. */
+export interface PictureView {
+  documentId: number;
+  documentName: string;
+  thumbnail: { type: string; width: number; height: number; bytes: ArrayBuffer };
+  width: number;
+  height: number;
+  page?: number;
+  ocrText: string;
+}
+
+export interface ImageQueryResponse {
+  /** Pictures like the query picture, most similar first. */
+  pictures: PictureHit[];
+  /** What OCR read in the query picture (empty when nothing), and the passages that mention it. */
+  ocrText: string;
+  passages?: SearchResponse;
+}
+
+export interface PicturesApi {
+  /** The image model's state (never starts a download). */
+  imageModelStatus(): Promise<ImageModelStatus>;
+  onImageModelStatus(listener: (status: ImageModelStatus) => void): Promise<void>;
+  /** Downloads and starts the image model (image search must be on); then embeds pictures added before. */
+  loadImageModel(): Promise<ImageModelStatus>;
+  cancelImageModel(): Promise<void>;
+  /** A picture document's thumbnail and OCR text; undefined when it has no picture (yet). */
+  getPicture(documentId: number): Promise<PictureView | undefined>;
+  /** A picture as the query: similar pictures, and passages mentioning what OCR read in it. */
+  searchByImage(data: ArrayBuffer, fileName: string, options?: SearchOptions): Promise<ImageQueryResponse>;
+}
