@@ -177,4 +177,22 @@ describe('pictures through the engine', () => {
     expect(names((await engine.search('red')).pictures)[0]).toBe('kite.png');
     await engine.close();
   });
+
+  it('a .trove export carries pictures (vectors and thumbnails); importing it answers image queries', async () => {
+    const source = await open('pictures-export');
+    await addFolder(source);
+    const blob = await source.exportLibrary({});
+    await source.close();
+    const target = await open('pictures-import');
+    const result = await target.importLibrary(blob, { fileName: 'pictures.trove' });
+    expect(result.documents).toBe(6);
+    await target.loadImageModel();
+    expect(names((await target.search('red')).pictures)[0]).toBe('kite.png');
+    const twin = pictures['lake-again.png'];
+    const similar = await target.searchByImage(twin.slice().buffer as ArrayBuffer, 'lake-again.png');
+    expect(names(similar.pictures)[0]).toBe('lake.png');
+    const kite = (await target.listDocuments()).find((d) => d.name === 'kite.png')!;
+    expect((await target.getPicture(kite.id))?.thumbnail.type).toBe('image/webp');
+    await target.close();
+  });
 });

@@ -179,10 +179,14 @@ export class PictureService {
       if (isAbort(error)) throw error;
       this.fail(error);
     }
-    // The picture documents among the passages, in the order their best passage ranks.
+    // The picture documents whose text (OCR) the query's words matched, in the order their best passage ranks. A
+    // vector-only match is left out: nearest passages always exist, and would put every picture in the strip.
     const ocrOrder: number[] = [];
     for (const result of response.results) {
-      if (result.format === 'image' && !ocrOrder.includes(result.documentId)) ocrOrder.push(result.documentId);
+      const matched = result.scores.bm25 !== undefined && result.highlights.length > 0;
+      if (result.format === 'image' && matched && !ocrOrder.includes(result.documentId)) {
+        ocrOrder.push(result.documentId);
+      }
     }
     const set = this.set;
     const fused = new Map<number, { score: number; cosine?: number; ocrRank?: number }>();
