@@ -163,12 +163,23 @@ export class PictureService {
     response: SearchResponse,
   ): Promise<PictureHit[] | undefined> {
     if (!this.ctx.settings().imageSearch || !this.loader || !query.trim()) return undefined;
-    const embedder = this.embedder;
-    if (!embedder || embedder.model.id !== this.ctx.settings().imageModelId) {
+    let embedder = this.embedder;
+    const settings = this.ctx.settings();
+    if (!embedder || embedder.model.id !== settings.imageModelId) {
       // A search never waits for a download: it starts the load (unless the last one failed: its status says why)
-      // and the passages answer meanwhile.
-      if (this.state === 'idle') void this.ready().catch(() => undefined);
-      return [];
+      // and the passages answer meanwhile. A model that can only come from local files loads quickly: that wait
+      // is taken, so the first search after start-up already shows pictures.
+      if (this.state === 'unavailable') return [];
+      const loading = this.ready();
+      loading.catch(() => undefined);
+      const local = getImageModelSpec(settings.imageModelId).localOnly || !settings.allowRemoteModels;
+      if (!local) return [];
+      try {
+        embedder = await loading;
+      } catch (error) {
+        if (isAbort(error)) throw error;
+        return [];
+      }
     }
     const filter = filterOf(options);
     let vectorHits: Array<{ docId: number; cosine: number }> = [];
