@@ -2,7 +2,6 @@
 // declared size), so a few hostile bytes cannot make the decoder allocate gigabytes. transformers.js' RawImage
 // decodes with createImageBitmap + OffscreenCanvas in a worker and with sharp in Node; EXIF orientation is applied,
 // no metadata is kept.
-import { RawImage } from '@huggingface/transformers';
 import { TroveError, throwIfAborted } from '../../core/errors.ts';
 import type { DecodedPicture } from '../../embed/clip-embedder.ts';
 import { MAX_IMAGE_PIXELS, imageDimensions, type ImageSize } from '../parsers/image-dimensions.ts';
@@ -47,7 +46,9 @@ export async function decodePicture(data: Uint8Array, fileName: string, signal?:
       `“${fileName}” declares ${size.width} × ${size.height} pixels, more than the ${MAX_IMAGE_PIXELS / 1e6} million a picture may have.`,
     );
   }
-  let image: RawImage;
+  // transformers.js is imported on first use, as for the models: a worker that never sees a picture never loads it.
+  const { RawImage } = await import('@huggingface/transformers');
+  let image: InstanceType<typeof RawImage>;
   try {
     image = await RawImage.fromBlob(new Blob([data as Uint8Array<ArrayBuffer>], { type: MIME[type] }));
   } catch (error) {

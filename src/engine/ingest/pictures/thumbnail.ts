@@ -1,7 +1,6 @@
 // Thumbnails: at most THUMBNAIL_SIZE px on the long side, re-encoded from decoded pixels, so nothing of the original
 // file (EXIF, GPS, comments, ICC text) survives. WebP where the runtime encodes it (OffscreenCanvas in a worker,
 // sharp in Node), PNG where it does not.
-import { RawImage } from '@huggingface/transformers';
 import type { DecodedPicture } from '../../embed/clip-embedder.ts';
 
 export const THUMBNAIL_SIZE = 256;
@@ -30,6 +29,7 @@ export function thumbnailSize(width: number, height: number): { width: number; h
 
 export async function makeThumbnail(picture: DecodedPicture): Promise<Thumbnail> {
   const size = thumbnailSize(picture.width, picture.height);
+  const { RawImage } = await import('@huggingface/transformers'); // on first use, as for the models
   let image = new RawImage(picture.data, picture.width, picture.height, picture.channels);
   if (size.width !== picture.width || size.height !== picture.height) {
     image = await image.resize(size.width, size.height);
