@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   ocr: () => import('./ocr.ts'),
   backup: () => import('./backup.ts'),
   rerank: () => import('./rerank.ts'),
+  images: () => import('./images.ts'),
   ingest: () => import('./ingest.ts'),
   'map-project': () => import('./map-project.ts'),
   soak: () => import('./soak.ts'),

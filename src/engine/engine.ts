@@ -196,7 +196,7 @@ export class TroveEngine implements TroveApi {
     this.searching = new SearchService({ store, catalogue, model, settings, serving, fuse });
     const search = (query: string, options: SearchOptions) => this.searching.search(query, options);
     this.pictures = new PictureService(deps.loadImageModel, {
-      store, settings, docs: () => catalogue.docs, queue, search,
+      store, settings, docs: () => catalogue.docs, queue, search, removeCached: (t) => this.modelCache.removeFiles(t),
       parse: deps.parse ?? ((...args) => parsing.parse(...args)),
     });
     const { transfer } = deps;
@@ -294,6 +294,7 @@ export class TroveEngine implements TroveApi {
   readonly onImageModelStatus: TroveApi['onImageModelStatus'] = async (listener) => this.pictures.onStatus(listener);
   readonly loadImageModel: TroveApi['loadImageModel'] = () => this.pictures.load();
   readonly cancelImageModel: TroveApi['cancelImageModel'] = async () => this.pictures.cancel();
+  readonly deleteImageModel: TroveApi['deleteImageModel'] = () => this.pictures.deleteModel();
   readonly getPicture: TroveApi['getPicture'] = (id) => this.pictures.getPicture(id);
   readonly searchByImage: TroveApi['searchByImage'] = (...args) => this.pictures.searchByImage(...args);
 

@@ -60,6 +60,8 @@ export interface PicturesApi {
   /** Downloads and starts the image model (image search must be on); then embeds pictures added before. */
   loadImageModel(): Promise<ImageModelStatus>;
   cancelImageModel(): Promise<void>;
+  /** Releases the image model and deletes its downloaded files; bytes freed (pictures described stay stored). */
+  deleteImageModel(): Promise<number>;
   /** A picture document's thumbnail and OCR text; undefined when it has no picture (yet). */
   getPicture(documentId: number): Promise<PictureView | undefined>;
   /** A picture as the query: similar pictures, and passages mentioning what OCR read in it. */

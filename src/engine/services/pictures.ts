@@ -52,6 +52,8 @@ export interface PicturesContext {
   parse: ParseFn;
   /** The engine's text search (the passages a query picture's OCR text finds). */
   search: (query: string, options: SearchOptions) => Promise<SearchResponse>;
+  /** Deletes a model's downloaded files from the browser's model cache; bytes freed. */
+  removeCached: (target: { repo: string; revision: string; localOnly: boolean }) => Promise<number>;
 }
 
 /** Pictures in the strip of a text search, and answers to an image query. */
@@ -121,6 +123,19 @@ export class PictureService {
 
   cancel(): void {
     this.controller?.abort();
+  }
+
+  /** Releases the image model and deletes its downloaded files (pictures already described stay). */
+  async deleteModel(): Promise<number> {
+    this.controller?.abort();
+    const old = this.embedder;
+    this.embedder = undefined;
+    this.set = undefined;
+    this.state = 'idle';
+    await old?.dispose();
+    const freed = await this.ctx.removeCached(getImageModelSpec(this.ctx.settings().imageModelId));
+    this.announce();
+    return freed;
   }
 
   /** Image search turned off or another image model chosen: the loaded one is released. */

@@ -1,10 +1,13 @@
 // Settings: find pictures by what they show. Off until turned on; turning it on downloads the image–text model
 // (its size is said first), with progress and Cancel; turning it off releases it.
+import { useState } from 'react';
+import { formatBytes } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { useImageModel } from './useImageModel.ts';
 
 export function ImageSearchSetting() {
-  const { on, status, error, turn, load, cancel } = useImageModel();
+  const { on, status, error, turn, load, cancel, remove } = useImageModel();
+  const [freed, setFreed] = useState<number>();
   const size = status?.sizeMB !== undefined ? `about ${Math.round(status.sizeMB)} MB` : 'a model';
   return (
     <fieldset className="settings__group" data-testid="image-search-setting">
@@ -47,6 +50,21 @@ export function ImageSearchSetting() {
               Load now
             </button>
           ) : null}
+        </p>
+      )}
+      {on && (
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={() => void remove().then((bytes) => setFreed(bytes))}
+          data-testid="image-model-delete"
+        >
+          Turn off and delete the model
+        </button>
+      )}
+      {freed !== undefined && !on && (
+        <p className="field__hint" data-testid="image-model-deleted">
+          Image search is off; {formatBytes(freed)} of model files deleted. Pictures already described stay.
         </p>
       )}
       {error && (

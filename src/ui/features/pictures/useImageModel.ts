@@ -49,5 +49,15 @@ export function useImageModel() {
 
   const cancel = useCallback(() => void engine?.cancelImageModel(), [engine]);
 
-  return { on, status, error, turn, load, cancel };
+  /** Turns image search off and deletes the downloaded model (described pictures stay, for a later turn-on). */
+  const remove = useCallback(async () => {
+    if (!engine) return;
+    await saveSettings({ imageSearch: false });
+    const freed = await engine.deleteImageModel();
+    setError(undefined);
+    setStatus(await engine.imageModelStatus());
+    return freed;
+  }, [engine, saveSettings]);
+
+  return { on, status, error, turn, load, cancel, remove };
 }
