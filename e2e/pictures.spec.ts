@@ -8,9 +8,10 @@ import { addFiles, expectJobs, fixture, generated, openApp, search } from './hel
 
 const PICTURES = ['kite.png', 'meadow.png', 'lake.png', 'door.png'];
 
-async function turnOnImageSearch(page: Page) {
+async function turnOnImageSearch(page: Page, before?: (page: Page) => Promise<void>) {
   await page.getByTestId('settings-button').click();
   const dialog = page.getByTestId('settings-dialog');
+  await before?.(page);
   // Saved at once (not with the dialog's Save): the box shows the setting once the engine has it.
   await dialog.getByTestId('setting-image-search').click();
   await expect(dialog.getByTestId('setting-image-search')).toBeChecked();
@@ -37,9 +38,11 @@ async function dropPicture(page: Page, path: string, name: string) {
 
 const firstPicture = (page: Page) => page.getByTestId('pictures').getByTestId('picture').first();
 
-test('a folder of pictures: found by what they show and by OCR, by a dropped picture, and after a reload', async ({
+test('a folder of pictures: found by what they show and by OCR, by a dropped picture, after a reload and in an imported .trove', async ({
   page,
-}) => {
+  browser,
+  baseURL,
+}, info) => {
   test.setTimeout(240_000);
   await openApp(page);
   await turnOnImageSearch(page);
@@ -84,4 +87,50 @@ test('a folder of pictures: found by what they show and by OCR, by a dropped pic
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await search(page, 'hybrid', 'yellow');
   await expect(firstPicture(page)).toHaveAttribute('data-name', 'door.png');
+
+  // Exported and imported into a fresh profile: the pictures come with their vectors and thumbnails.
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  const file = info.outputPath('pictures.trove');
+  await (await downloading).saveAs(file);
+  const context = await browser.newContext({ baseURL });
+  const fresh = await context.newPage();
+  await openApp(fresh);
+  await fresh.getByTestId('import-input').setInputFiles(file);
+  await expect(fresh.getByTestId('backup-done')).toContainText('Imported', { timeout: 60_000 });
+  await turnOnImageSearch(fresh);
+  await search(fresh, 'hybrid', 'red');
+  await expect(firstPicture(fresh)).toHaveAttribute('data-name', 'kite.png');
+  await expect(firstPicture(fresh).getByTestId('picture-image')).toBeVisible();
+  await context.close();
+});
+
+test('an encrypted library: pictures found before and after lock and unlock', async ({ page }) => {
+  test.setTimeout(240_000);
+  const passphrase = 'correct horse battery staple';
+  await openApp(page);
+  await turnOnImageSearch(page, async (p) => {
+    await p.getByTestId('lock-passphrase').fill(passphrase);
+    await p.getByTestId('lock-passphrase-again').fill(passphrase);
+    await p.getByTestId('lock-understood').check();
+    await p.getByTestId('lock-enable').click();
+    await expect(p.getByTestId('lock-message')).toContainText('lock is on');
+  });
+  await addFiles(
+    page,
+    ['kite.png', 'lake.png'].map((name) => generated(`pictures/${name}`)),
+  );
+  await expectJobs(page, { 'kite.png': 'done', 'lake.png': 'done' });
+  await search(page, 'hybrid', 'red');
+  await expect(firstPicture(page)).toHaveAttribute('data-name', 'kite.png');
+
+  await page.getByTestId('lock-button').click();
+  await expect(page.getByTestId('lock-screen')).toBeVisible();
+  await expect(page.getByTestId('pictures')).toHaveCount(0);
+  await page.getByTestId('unlock-passphrase').fill(passphrase);
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('lock-screen')).toBeHidden();
+  await search(page, 'hybrid', 'blue');
+  await expect(firstPicture(page)).toHaveAttribute('data-name', 'lake.png');
+  await expect(firstPicture(page).getByTestId('picture-image')).toBeVisible();
 });

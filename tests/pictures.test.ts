@@ -194,4 +194,24 @@ describe('pictures through the engine', () => {
     expect((await target.getPicture(kite.id))?.thumbnail.type).toBe('image/webp');
     await target.close();
   });
+
+  it('a GIF (its first frame) is added and found while image search is on, though no parser reads GIFs', async () => {
+    const { default: sharp } = await import('sharp');
+    const red = Buffer.alloc(40 * 30 * 3);
+    for (let i = 0; i < red.length; i += 3) red.set([220, 30, 30], i);
+    const gif = new Uint8Array(
+      await sharp(red, { raw: { width: 40, height: 30, channels: 3 } })
+        .gif()
+        .toBuffer(),
+    );
+    const engine = await open('pictures-gif');
+    await addFolder(engine);
+    const [done] = await engine.ingest([{ ...picture('balloon.gif', gif), type: 'image/gif' }], () => undefined);
+    expect([done.stage, done.error?.message]).toEqual(['done', undefined]);
+    const red1 = names((await engine.search('red')).pictures)
+      .slice(0, 2)
+      .sort();
+    expect(red1).toEqual(['balloon.gif', 'kite.png']);
+    await engine.close();
+  });
 });

@@ -1,22 +1,6 @@
 // Pictures found by what they show: the image–text model's state, pictures beside the passages of a search, a
 // picture as the query, and one picture with its thumbnail and OCR text for the viewer.
-import type { SearchOptions, SearchResponse } from './search.ts';
-
-/** A picture among the results: found by the image–text model, by the text OCR read in it, or both (fused). */
-export interface PictureHit {
-  documentId: number;
-  documentName: string;
-  /** Fused score (reciprocal rank fusion of the picture and OCR lists); orders the strip. */
-  score: number;
-  /** Cosine of the query and the picture in the image model's space, when the model found it. */
-  cosine?: number;
-  /** 1-based rank among the passages' pictures, when OCR text of this picture matched. */
-  ocrRank?: number;
-  /** 1-based page of the document the picture is on, when it sits inside one. */
-  page?: number;
-  thumbnailWidth: number;
-  thumbnailHeight: number;
-}
+import type { PictureHit, SearchOptions, SearchResponse } from './search.ts';
 
 export type ImageModelState = 'off' | 'idle' | 'loading' | 'ready' | 'unavailable';
 

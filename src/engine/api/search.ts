@@ -1,6 +1,5 @@
 // Searching the library: the query's options (mode, filter, fusion, diversity) and the results with their scores.
 import type { DocumentFormat, FieldValue, SearchMode } from '../core/types.ts';
-import type { PictureHit } from './pictures.ts';
 
 /** How weighted fusion puts each list's scores on one scale before weighting. */
 export type ScoreNormalization = 'minmax' | 'zscore';
@@ -69,6 +68,22 @@ export interface SearchResult {
   /** [start, end) ranges within `text` to highlight (query term matches). */
   highlights: Array<[number, number]>;
   scores: ScoreBreakdown;
+}
+
+/** A picture among the results: found by the image–text model, by the text OCR read in it, or both (fused). */
+export interface PictureHit {
+  documentId: number;
+  documentName: string;
+  /** Fused score (reciprocal rank fusion of the picture and OCR lists); orders the strip. */
+  score: number;
+  /** Cosine of the query and the picture in the image model's space, when the model found it. */
+  cosine?: number;
+  /** 1-based rank among the passages' pictures, when OCR text of this picture matched. */
+  ocrRank?: number;
+  /** 1-based page of the document the picture is on, when it sits inside one. */
+  page?: number;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
 }
 
 export interface SearchResponse {

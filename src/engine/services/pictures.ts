@@ -23,7 +23,7 @@ import { getImageModelSpec } from '../models/image-model-registry.ts';
 import { documentMatches, isActive } from '../retrieve/filters.ts';
 import { checkPicture } from '../store/picture-record.ts';
 import type { DocumentRecord, PictureRecord, Store } from '../store/store.ts';
-import type { ParseFn } from './ingest-pipeline.ts';
+import type { FileParsing } from '../ingest/file-parsing.ts';
 import type { EmbedDevice } from '../api/model-spec.ts';
 
 /** What the engine needs of an image–text model (ClipEmbedder, or a test's stand-in built on it). */
@@ -40,6 +40,9 @@ export interface ImageModelLoadOptions {
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
 }
+
+/** The engine's parse step (the ingest pipeline's, with the user's OCR choice). */
+type ParseFn = FileParsing['parse'];
 
 export type ImageModelLoader = (options: ImageModelLoadOptions) => Promise<ImageEmbedder>;
 
