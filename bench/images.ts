@@ -129,7 +129,11 @@ export async function main(args: string[]): Promise<void> {
   );
   const request: ImagesRequest = { spec: SPEC, threads: 1, count, side, repeats };
   const runs: Array<{ name: string; timings: ImagesTimings }> = [];
-  runs.push({ name: 'node native 1t', timings: await inNode(request) });
+  const done = (name: string, timings: ImagesTimings) => {
+    runs.push({ name, timings });
+    log(`  ${name}: ${timings.medianMs.toFixed(0)} ms for ${count} pictures (load ${timings.loadMs.toFixed(0)} ms)`);
+  };
+  done('node native 1t', await inNode(request));
   if (!values['no-browser']) {
     t = performance.now();
     await buildPage();
@@ -139,10 +143,7 @@ export async function main(args: string[]): Promise<void> {
     try {
       for (const threads of [1, 2]) {
         const timings = await inChromium(`${origin}/images.html`, { ...request, threads });
-        runs.push({
-          name: `chromium wasm ${threads}t${timings.crossOriginIsolated ? '' : ' (not isolated!)'}`,
-          timings,
-        });
+        done(`chromium wasm ${threads}t${timings.crossOriginIsolated ? '' : ' (not isolated!)'}`, timings);
       }
     } finally {
       server.close();

@@ -4,9 +4,15 @@
 // near-duplicate; the viewer shows a picture with its OCR text; pictures survive a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { addFiles, expectJobs, fixture, generated, openApp, search } from './helpers.ts';
+import { addFiles, expectJobs, fixture, generated, search } from './helpers.ts';
 
 const PICTURES = ['kite.png', 'meadow.png', 'lake.png', 'door.png'];
+
+/** The app with its text model ready: on a loaded shared machine the first worker can take minutes to get there. */
+async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+}
 
 async function turnOnImageSearch(page: Page, before?: (page: Page) => Promise<void>) {
   await page.getByTestId('settings-button').click();
@@ -43,7 +49,7 @@ test('a folder of pictures: found by what they show and by OCR, by a dropped pic
   browser,
   baseURL,
 }, info) => {
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   await openApp(page);
   await turnOnImageSearch(page);
 
@@ -84,7 +90,7 @@ test('a folder of pictures: found by what they show and by OCR, by a dropped pic
 
   // After a reload the pictures are still there (stored), and the setting stays on.
   await page.reload();
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
   await search(page, 'hybrid', 'yellow');
   await expect(firstPicture(page)).toHaveAttribute('data-name', 'door.png');
 
@@ -106,7 +112,7 @@ test('a folder of pictures: found by what they show and by OCR, by a dropped pic
 });
 
 test('an encrypted library: pictures found before and after lock and unlock', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   const passphrase = 'correct horse battery staple';
   await openApp(page);
   await turnOnImageSearch(page, async (p) => {
