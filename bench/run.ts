@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   backup: () => import('./backup.ts'),
   rerank: () => import('./rerank.ts'),
   generate: () => import('./generate.ts'),
+  images: () => import('./images.ts'),
   ingest: () => import('./ingest.ts'),
   'map-project': () => import('./map-project.ts'),
   soak: () => import('./soak.ts'),

@@ -5,4 +5,5 @@ export default function setup(): void {
   execFileSync(process.execPath, ['scripts/make-model-fixture.mjs'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['scripts/make-reranker-fixture.mjs'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['scripts/make-generator-fixture.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/make-clip-fixture.mjs'], { stdio: 'inherit' });
 }

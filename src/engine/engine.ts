@@ -24,7 +24,8 @@
 //   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
 //   services/folder-sync.ts        live folders: a folder's new, changed, moved and deleted files applied
 //   services/folder-records.ts     live folders' records (kept by the page) sealed under the library lock
-import type { SearchOptions, TroveApi } from './api/index.ts';
+//   services/pictures.ts           pictures found by what they show (image–text model), beside OCR
+import type { FileInput, IngestProgress, SearchOptions, TroveApi } from './api/index.ts';
 import type { EmbedderLoader } from './embed/embedder-backend.ts';
 import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
 import { previewRecords } from './ingest/record-preview.ts';
@@ -54,6 +55,7 @@ import { ModelCacheService } from './services/model-cache-service.ts';
 import { ModelComparisons } from './services/model-comparison.ts';
 import { ModelLifecycle } from './services/model-lifecycle.ts';
 import { ModelSwitch } from './services/model-switch.ts';
+import { PictureService, withPictureDocuments, type ImageModelLoader } from './services/pictures.ts';
 import { RerankService, type RerankerLoader } from './services/rerank-service.ts';
 import { SearchService, type FuseFn } from './services/search.ts';
 import { StructuredFieldsService } from './services/structured-fields.ts';
@@ -93,6 +95,8 @@ export interface EngineDependencies {
   appVersion?: string;
   /** Moves an original file's bytes to the page instead of copying them (the worker's comlink transfer). */
   transfer?: Transfer;
+  /** Loads the image–text model (absent: image search is unavailable). */
+  loadImageModel?: ImageModelLoader;
 }
 
 /** The calls that read the whole document list (directly, or through a write that checks it first). */
@@ -102,7 +106,7 @@ const AFTER_DOCUMENTS = [
   'listCollections', 'createCollection', 'renameCollection', 'deleteCollection', 'ingest', 'retryDocument',
   'rerank', 'assembleContext', 'evaluate', 'compareModels', 'health', 'fixHealth', 'exportLibrary', 'importLibrary',
   'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
-  'confirmDtypeChange', 'syncFolder',
+  'confirmDtypeChange', 'syncFolder', 'searchByImage', 'getPicture',
   // Cancels queue behind the calls they cancel, so a cancel sent right after its start is never lost.
   'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap', 'stopFolderSync',
 ] as const satisfies ReadonlyArray<keyof TroveApi>;
@@ -132,6 +136,8 @@ export class TroveEngine implements TroveApi {
   private readonly structuredFields: StructuredFieldsService;
   private readonly folders: FolderSync;
   private readonly folderRecords: FolderRecords;
+  private readonly pictures: PictureService;
+  private readonly ingestAll: TroveApi['ingest'];
 
   // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
   // prettier-ignore
@@ -154,7 +160,8 @@ export class TroveEngine implements TroveApi {
       refreshModel: () => this.model.refresh(), lockHere: () => this.locking.lockHere(),
     });
     this.settings = new SettingsStore(() => library.settingsStore(), {
-      queue, rerankerChanged: () => this.reranking.settingsChanged(), stopOcr: () => parsing.stopOcr(),
+      queue, stopOcr: () => parsing.stopOcr(),
+      rerankerChanged: async () => void (await Promise.all([this.reranking.settingsChanged(), this.pictures.settingsChanged()])),
       reloadLibrary: () => indexes.reload(), applyIndexPolicy: () => indexes.applyPolicy(),
       switchModel: () => this.modelSwitch.switchModel(),
     }, () => library.locked);
@@ -176,13 +183,27 @@ export class TroveEngine implements TroveApi {
     }));
     this.pipeline = new IngestPipeline({
       store, catalogue, model, queue, settings, vectorsChanged, chunk: deps.chunk ?? chunkForIndex,
-      parse: deps.parse ?? ((...args) => parsing.parse(...args)), announce: (p) => this.jobs.announce(p),
+      parse: withPictureDocuments(deps.parse ?? ((...args) => parsing.parse(...args)), () => settings().imageSearch),
+      announce: (p) => this.jobs.announce(p),
     });
     const cancelDocument = (id: number) => this.pipeline.cancelDocument(id);
-    this.structuredFields = new StructuredFieldsService({ store, catalogue, ingest: (f, p) => this.pipeline.ingest(f, p) });
+    // Ingest, then the picture documents it added embedded by the image model (while image search is on).
+    const ingest = async (
+      files: FileInput[], onProgress: (p: IngestProgress) => void, options?: Parameters<IngestPipeline['ingest']>[2],
+    ) => {
+      const results = await this.pipeline.ingest(files, onProgress, options);
+      await this.pictures.afterIngest(files, results);
+      return results;
+    };
+    this.ingestAll = ingest;
+    this.structuredFields = new StructuredFieldsService({ store, catalogue, ingest });
     const fuse: FuseFn = deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK));
     this.searching = new SearchService({ store, catalogue, model, settings, serving, fuse });
     const search = (query: string, options: SearchOptions) => this.searching.search(query, options);
+    this.pictures = new PictureService(deps.loadImageModel, {
+      store, settings, docs: () => catalogue.docs, queue, search, removeCached: (t) => this.modelCache.removeFiles(t),
+      parse: deps.parse ?? ((...args) => parsing.parse(...args)),
+    });
     const { transfer } = deps;
     this.editing = new LibraryEditing({ store, catalogue, queue, model, vectorsChanged, cancelDocument, transfer });
     this.opening = new LibraryOpening({
@@ -214,7 +235,7 @@ export class TroveEngine implements TroveApi {
     this.folders = new FolderSync({
       store, catalogue, queue, model, settings, vectorsChanged, cancel: (jobId) => this.pipeline.cancel(jobId),
       // A scan's files are reported in the folder's row, not on the page's job list.
-      ingest: (f, p) => this.pipeline.ingest(f, p, { announce: false }),
+      ingest: (f, p) => ingest(f, p, { announce: false }),
       deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
     });
     this.folderRecords = new FolderRecords(library);
@@ -257,7 +278,7 @@ export class TroveEngine implements TroveApi {
   readonly deleteCollection: TroveApi['deleteCollection'] = (id) => this.editing.deleteCollection(id);
 
   // Ingest (ingest-pipeline.ts, job-board.ts)
-  readonly ingest: TroveApi['ingest'] = (files, onProgress) => this.pipeline.ingest(files, onProgress);
+  readonly ingest: TroveApi['ingest'] = (files, onProgress) => this.ingestAll(files, onProgress);
   readonly retryDocument: TroveApi['retryDocument'] = (id) => this.pipeline.retry(id);
   readonly cancel: TroveApi['cancel'] = async (jobId) => void this.pipeline.cancel(jobId);
   readonly onJobProgress: TroveApi['onJobProgress'] = async (listener) => void this.jobs.listen(listener);
@@ -274,7 +295,20 @@ export class TroveEngine implements TroveApi {
   readonly openFolderRecord: TroveApi['openFolderRecord'] = (id, sealed) => this.folderRecords.open(id, sealed);
 
   // Search (search.ts)
-  readonly search: TroveApi['search'] = (query, options) => this.searching.search(query, options);
+  readonly search: TroveApi['search'] = async (query, options = {}) => {
+    const response = await this.searching.search(query, options);
+    const pictures = await this.pictures.searchPictures(query, options, response);
+    return pictures ? { ...response, pictures } : response;
+  };
+
+  // Pictures (pictures.ts)
+  readonly imageModelStatus: TroveApi['imageModelStatus'] = () => this.pictures.status();
+  readonly onImageModelStatus: TroveApi['onImageModelStatus'] = async (listener) => this.pictures.onStatus(listener);
+  readonly loadImageModel: TroveApi['loadImageModel'] = () => this.pictures.load();
+  readonly cancelImageModel: TroveApi['cancelImageModel'] = async () => this.pictures.cancel();
+  readonly deleteImageModel: TroveApi['deleteImageModel'] = () => this.pictures.deleteModel();
+  readonly getPicture: TroveApi['getPicture'] = (id) => this.pictures.getPicture(id);
+  readonly searchByImage: TroveApi['searchByImage'] = (...args) => this.pictures.searchByImage(...args);
 
   // Models (model-lifecycle.ts, model-switch.ts, model-cache-service.ts, custom-models.ts)
   readonly modelStatus: TroveApi['modelStatus'] = async () => this.model.status;

@@ -30,6 +30,13 @@ const engine = new TroveEngine({
       wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
     });
   },
+  loadImageModel: async (options) => {
+    const { loadClipEmbedder } = await import('../engine/embed/clip-embedder.ts');
+    return loadClipEmbedder({
+      ...options,
+      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+    });
+  },
   wipeStorage: deleteAllDatabases,
   // OCR (images, scanned PDF pages): tesseract.js from same-origin files, started on the first page that needs it.
   parsing: { recognizer: () => new TesseractRecognizer(ocrAssetUrls()) },

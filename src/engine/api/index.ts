@@ -9,6 +9,7 @@ import type { HealthApi } from './health.ts';
 import type { IngestApi } from './ingest.ts';
 import type { LibraryApi } from './library.ts';
 import type { MapApi } from './map.ts';
+import type { PicturesApi } from './pictures.ts';
 import type { ModelsApi } from './models.ts';
 import type { PrivacyApi } from './privacy.ts';
 import type { RerankApi } from './rerank.ts';
@@ -28,6 +29,7 @@ export type * from './library.ts';
 export type * from './map.ts';
 export type * from './model-spec.ts';
 export type * from './models.ts';
+export type * from './pictures.ts';
 export type * from './privacy.ts';
 export type * from './redaction.ts';
 export type * from './rerank.ts';
@@ -50,4 +52,5 @@ export interface TroveApi
     PrivacyApi,
     MapApi,
     BackupApi,
-    FolderSyncApi {}
+    FolderSyncApi,
+    PicturesApi {}

@@ -70,6 +70,22 @@ export interface SearchResult {
   scores: ScoreBreakdown;
 }
 
+/** A picture among the results: found by the image–text model, by the text OCR read in it, or both (fused). */
+export interface PictureHit {
+  documentId: number;
+  documentName: string;
+  /** Fused score (reciprocal rank fusion of the picture and OCR lists); orders the strip. */
+  score: number;
+  /** Cosine of the query and the picture in the image model's space, when the model found it. */
+  cosine?: number;
+  /** 1-based rank among the passages' pictures, when OCR text of this picture matched. */
+  ocrRank?: number;
+  /** 1-based page of the document the picture is on, when it sits inside one. */
+  page?: number;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
+}
+
 export interface SearchResponse {
   query: string;
   /** Mode actually used: semantic/hybrid fall back to keyword when the model is unavailable. */
@@ -79,6 +95,8 @@ export interface SearchResponse {
   tookMs: number;
   /** Set when the mode had to fall back, for the UI to say why. */
   notice?: string;
+  /** Pictures found by what they show and by their OCR text; absent while image search is off. */
+  pictures?: PictureHit[];
 }
 
 export interface SearchApi {

@@ -62,6 +62,10 @@ export interface EngineSettings {
   dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
   /** Keep each added file's bytes (for the PDF page view and "open original"); not for redacted files. */
   keepOriginals: boolean;
+  /** Find pictures by what they show (an image–text model, downloaded when turned on). Off by default. */
+  imageSearch: boolean;
+  /** Registry id of the image–text model (models/image-model-registry.ts). */
+  imageModelId: string;
 }
 
 /** A URL parameter that was not applied because it would widen what the user allowed. */

@@ -1,6 +1,6 @@
 // Plain data that a .trove library file holds, and the two small interfaces that connect it to a library:
 // a BackupSource yields entries to write, a BackupSink receives entries read back. No store, no engine here.
-import type { ChunkRecord, DocumentRecord, DocumentText, VectorBatch } from '../store/store.ts';
+import type { ChunkRecord, DocumentRecord, DocumentText, PictureRecord, VectorBatch } from '../store/store.ts';
 import type { BackupProgress } from '../api/backup.ts';
 
 /** The format version this code writes and the only one it reads. Bump on any incompatible change. */
@@ -55,7 +55,7 @@ export interface BackupIndexPage {
  * document, so a reader keeps only one document in memory; index pages come after all documents.
  */
 export type BackupEntry =
-  | { kind: 'document'; document: DocumentRecord; text: DocumentText | null }
+  | { kind: 'document'; document: DocumentRecord; text: DocumentText | null; picture?: PictureRecord }
   | { kind: 'chunks'; docId: number; chunks: BackupChunk[] }
   | { kind: 'vectors'; batch: VectorBatch }
   | { kind: 'indexPage'; page: BackupIndexPage };

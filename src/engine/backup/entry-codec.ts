@@ -14,13 +14,21 @@ import {
   type SectionKind,
 } from './container.ts';
 import { checkChunk, checkDocument, checkText } from '../store/record-schema.ts';
+import { pictureFromJson, pictureJson } from './picture-entry.ts';
 
 type Fail = (reason: string) => TroveError;
 
 export function encodeEntry(entry: BackupEntry): [SectionKind, Uint8Array] {
   switch (entry.kind) {
     case 'document':
-      return ['DOCU', jsonBytes({ document: entry.document, text: entry.text })];
+      return [
+        'DOCU',
+        jsonBytes({
+          document: entry.document,
+          text: entry.text,
+          ...(entry.picture && { picture: pictureJson(entry.picture) }),
+        }),
+      ];
     case 'chunks':
       return ['CHNK', jsonBytes({ docId: entry.docId, chunks: entry.chunks })];
     case 'vectors': {
@@ -40,7 +48,8 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
       if (!isRecord(value)) throw fail('a document section is not an object');
       const document = checkDocument(value.document, fail);
       const text = value.text === null ? null : checkText(value.text, document.id, fail);
-      return { kind: 'document', document, text };
+      if (value.picture === undefined) return { kind: 'document', document, text };
+      return { kind: 'document', document, text, picture: pictureFromJson(value.picture, document.id, fail) };
     }
     case 'CHNK': {
       const value = parseJson(payload, 'chunk list', fail) as { docId?: unknown; chunks?: unknown };

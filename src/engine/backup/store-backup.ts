@@ -2,6 +2,7 @@
 // Store, and a BackupSink that writes one into a Store through its public methods. Ids are assigned anew on
 // import (the Store has no way to write given ids) and mapped consistently; vectors are written byte for byte.
 import { collectionOf } from '../core/collections.ts';
+import { checkPicture } from '../store/picture-record.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, VectorBatch } from '../store/store.ts';
 import type {
   BackupEntry,
@@ -65,7 +66,9 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
     },
     async *entries() {
       for (const document of await listDocuments()) {
-        yield { kind: 'document', document, text: (await store.getText(document.id)) ?? null };
+        const text = (await store.getText(document.id)) ?? null;
+        const picture = checkPicture(await store.getPicture(document.id), document.id);
+        yield { kind: 'document', document, text, ...(picture && { picture }) };
         const { chunks, termsOf, rows } = await readDocument(store, document.id, model, true);
         for (let from = 0; from < chunks.length; from += CHUNK_SLICE) {
           yield {
@@ -182,6 +185,7 @@ export function storeBackupSink(
           const newId = await store.createDocument(record, { text: text.text, blocks: text.blocks });
           result.documentIds.set(id, newId);
           open = { old: entry.document, newId };
+          if (entry.picture) await store.putPicture({ ...entry.picture, docId: newId });
           return;
         }
         case 'chunks': {

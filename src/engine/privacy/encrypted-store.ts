@@ -12,6 +12,8 @@
 //                                            fingerprint, real dims, SHA-256 of the batch's chunk ids)
 //   indexPages: every page's bytes        → sealed bytes                                         (set, page name)
 //   originals: name and type; the bytes   → sealed JSON in `name`, type ''; sealed bytes         (document id)
+//   pictures:  vector; thumbnail bytes    → sealed bytes in `sealedVector`, vector empty; sealed (document id,
+//                                            thumbnail bytes                                        fingerprint)
 // Ids are reserved from the inner store before sealing (reserveIds), so the id a record is bound to is its own.
 // A record that fails to open marks its document 'failed' with the reason and is left out of reads; nothing is
 // deleted. Libraries sealed before this binding are re-sealed on unlock (resealLegacyRecords).
@@ -33,6 +35,7 @@ import type {
   NewChunk,
   NewDocument,
   OriginalFile,
+  PictureRecord,
   Replacement,
   ResealedRecords,
   Store,
@@ -492,6 +495,61 @@ export class EncryptedStore implements Store {
   async originalIds(): Promise<number[]> {
     this.key();
     return this.inner.originalIds();
+  }
+
+  async putPicture(picture: PictureRecord): Promise<void> {
+    const cipher = this.key();
+    const place = { kind: 'picture', docId: picture.docId, fingerprint: picture.fingerprint } as const;
+    const [vector, thumbnail] = await Promise.all([
+      cipher.seal(
+        new Uint8Array(picture.vector.buffer, picture.vector.byteOffset, picture.vector.byteLength),
+        recordContext({ ...place, field: 'vector' }),
+      ),
+      cipher.seal(new Uint8Array(picture.thumbnail.bytes), recordContext({ ...place, field: 'thumbnail' })),
+    ]);
+    await this.inner.putPicture({
+      ...picture,
+      vector: new Float32Array(0),
+      sealedVector: exactBuffer(vector),
+      thumbnail: { ...picture.thumbnail, bytes: exactBuffer(thumbnail) },
+    });
+  }
+
+  async getPicture(docId: number): Promise<PictureRecord | undefined> {
+    const row = await this.inner.getPicture(docId);
+    return row && this.openPicture(row);
+  }
+
+  async listPictures(fingerprint: string): Promise<PictureRecord[]> {
+    const rows = await this.inner.listPictures(fingerprint);
+    const opened = await Promise.all(rows.map((row) => this.openPicture(row)));
+    return opened.filter((p): p is PictureRecord => p !== undefined);
+  }
+
+  async deletePicture(docId: number): Promise<void> {
+    this.key();
+    return this.inner.deletePicture(docId);
+  }
+
+  /** A sealed picture opened; undefined (left out of reads, nothing deleted) when it fails to open here. */
+  private async openPicture(row: PictureRecord): Promise<PictureRecord | undefined> {
+    const cipher = this.key();
+    if (!row.sealedVector) return undefined; // a plain row in a sealed library is not trusted
+    const place = { kind: 'picture', docId: row.docId, fingerprint: row.fingerprint } as const;
+    try {
+      const [vector, thumbnail] = await Promise.all([
+        cipher.openBytes(new Uint8Array(row.sealedVector), recordContext({ ...place, field: 'vector' })),
+        cipher.openBytes(new Uint8Array(row.thumbnail.bytes), recordContext({ ...place, field: 'thumbnail' })),
+      ]);
+      const { sealedVector: _sealed, ...plain } = row;
+      return {
+        ...plain,
+        vector: new Float32Array(exactBuffer(vector)),
+        thumbnail: { ...row.thumbnail, bytes: exactBuffer(thumbnail) },
+      };
+    } catch {
+      return undefined;
+    }
   }
 
   /**

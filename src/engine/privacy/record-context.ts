@@ -18,6 +18,7 @@ export type RecordPlace =
       chunkIdsHash: string;
     }
   | { kind: 'original'; field: 'meta' | 'bytes'; docId: number }
+  | { kind: 'picture'; field: 'vector' | 'thumbnail'; docId: number; fingerprint: string }
   | { kind: 'index-page'; field: 'bytes'; set: string; name: string }
   | { kind: 'setting'; field: 'value'; key: string }
   /** A live folder's record, kept by the page in a database of its own (its name, counts, errors). */
@@ -36,6 +37,8 @@ export function recordContext(place: RecordPlace): string {
       return JSON.stringify([...head, place.docId, place.chunkId]);
     case 'vectors':
       return JSON.stringify([...head, place.docId, place.fingerprint, place.dims, place.chunkIdsHash]);
+    case 'picture':
+      return JSON.stringify([...head, place.docId, place.fingerprint]);
     case 'index-page':
       return JSON.stringify([...head, place.set, place.name]);
     case 'setting':
@@ -69,6 +72,8 @@ export function legacyRecordContext(place: RecordPlace): string {
       return `setting:${place.key}`;
     case 'live-folder':
       return recordContext(place); // sealed with version 2 envelopes only
+    case 'picture':
+      return recordContext(place); // pictures were never sealed with a version 1 context
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type CacheLike,
   type CacheStorageLike,
   type FileDtype,
+  type ModelFilesTarget,
   type ModelSource,
 } from '../models/model-cache.ts';
 import { modelHostLabel, parseModelHost } from '../models/model-host.ts';
@@ -235,6 +236,12 @@ export class ModelCacheService {
   }
 
   /** Deletes a model's cached files (all dtypes and revisions); returns the bytes freed. */
+  /** Deletes the cached files of a model outside the two registries (the image–text model); bytes freed. */
+  async removeFiles(target: ModelFilesTarget): Promise<number> {
+    const cache = await this.cache();
+    return cache ? deleteCachedModel(cache, target, this.source()) : 0;
+  }
+
   async remove(kind: ModelKind, id: string): Promise<number> {
     this.cancel(kind, id);
     const cache = await this.cache();

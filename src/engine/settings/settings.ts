@@ -4,6 +4,7 @@ import { TroveError } from '../core/errors.ts';
 import { SETTING_LIMITS, describeRange, inRange, type LimitedSetting, type Range } from '../core/limits.ts';
 import { DEFAULT_MODEL_ID, getModelSpec } from '../models/model-registry.ts';
 import { DEFAULT_RERANKER_ID, getRerankerSpec } from '../models/reranker-registry.ts';
+import { DEFAULT_IMAGE_MODEL_ID, getImageModelSpec } from '../models/image-model-registry.ts';
 import { indexPolicy } from '../library/vector-set.ts';
 import { validateRedactionSettings } from '../privacy/redaction-settings.ts';
 import { DEFAULT_PII_TYPES } from '../privacy/pii.ts';
@@ -57,6 +58,9 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   dtype: 'auto',
   // The file as added: the PDF page view and "open original" need it; costs its size again in storage.
   keepOriginals: true,
+  // A second model of ~150 MB: downloaded only once the user asks for picture search.
+  imageSearch: false,
+  imageModelId: DEFAULT_IMAGE_MODEL_ID,
 };
 
 export function mergeSettings(base: EngineSettings, patch: Partial<EngineSettings>): EngineSettings {
@@ -110,6 +114,9 @@ function validate(s: EngineSettings): void {
     throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.keepOriginals !== 'boolean')
     throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
+  if (typeof s.imageSearch !== 'boolean')
+    throw new TroveError('INVALID_ARGUMENT', 'imageSearch must be true or false.');
+  getImageModelSpec(s.imageModelId); // throws, naming the valid ids
   if (typeof s.allowRemoteModels !== 'boolean')
     throw new TroveError('INVALID_ARGUMENT', 'allowRemoteModels must be true or false.');
   validateRedactionSettings(s);

@@ -13,6 +13,7 @@ import type {
   NewChunk,
   NewDocument,
   OriginalFile,
+  PictureRecord,
   ResealedRecords,
   Store,
   VectorBatch,
@@ -210,7 +211,7 @@ export class IndexedDbStore implements Store {
   async replaceDocument(oldId: number, newId: number, chunkCount: number): Promise<void> {
     await this.guard(async () => {
       const tx = this.db.transaction(
-        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'],
+        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals', 'pictures'],
         'readwrite',
       );
       await abortOnError(tx, async () => {
@@ -223,6 +224,7 @@ export class IndexedDbStore implements Store {
         await tx.objectStore('documents').delete(oldId);
         await tx.objectStore('texts').delete(oldId);
         await tx.objectStore('originals').delete(oldId);
+        await tx.objectStore('pictures').delete(oldId);
         await deleteByDoc(tx.objectStore('chunks'), oldId);
         await deleteByDoc(tx.objectStore('terms'), oldId);
         await deleteByDoc(tx.objectStore('vectors'), oldId);
@@ -251,7 +253,7 @@ export class IndexedDbStore implements Store {
   async deleteDocument(docId: number): Promise<void> {
     await this.guard(async () => {
       const tx = this.db.transaction(
-        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals'],
+        ['documents', 'texts', 'chunks', 'terms', 'vectors', 'settings', 'changes', 'originals', 'pictures'],
         'readwrite',
       );
       await abortOnError(tx, async () => {
@@ -259,6 +261,7 @@ export class IndexedDbStore implements Store {
         await tx.objectStore('documents').delete(docId);
         await tx.objectStore('texts').delete(docId);
         await tx.objectStore('originals').delete(docId);
+        await tx.objectStore('pictures').delete(docId);
         await deleteByDoc(tx.objectStore('chunks'), docId);
         await deleteByDoc(tx.objectStore('terms'), docId);
         await deleteByDoc(tx.objectStore('vectors'), docId);
@@ -498,6 +501,32 @@ export class IndexedDbStore implements Store {
 
   originalIds(): Promise<number[]> {
     return this.guard(() => this.db.getAllKeys('originals'));
+  }
+
+  async putPicture(picture: PictureRecord): Promise<void> {
+    await this.guard(async () => {
+      const tx = this.db.transaction(['documents', 'pictures', 'settings', 'changes'], 'readwrite');
+      await abortOnError(tx, async () => {
+        // A document deleted meanwhile gets no orphan picture.
+        if (!(await tx.objectStore('documents').get(picture.docId))) {
+          throw new TroveError('NOT_FOUND', `No document with id ${picture.docId}.`);
+        }
+        await tx.objectStore('pictures').put(picture);
+        await logChange(tx, picture.docId);
+      });
+    });
+  }
+
+  async getPicture(docId: number): Promise<PictureRecord | undefined> {
+    return this.guard(() => this.db.get('pictures', docId));
+  }
+
+  async listPictures(fingerprint: string): Promise<PictureRecord[]> {
+    return this.guard(() => this.db.getAllFromIndex('pictures', 'byFingerprint', fingerprint));
+  }
+
+  async deletePicture(docId: number): Promise<void> {
+    await this.guard(() => this.db.delete('pictures', docId));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // The IndexedDB schema: the shape of the database, and its versions. Each step upgrades from the version before it;
 // never edit a released step.
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { ChunkRecord, DocumentRecord, DocumentText, OriginalFile, VectorBatch } from './store.ts';
+import type { ChunkRecord, DocumentRecord, DocumentText, OriginalFile, PictureRecord, VectorBatch } from './store.ts';
 
 export interface TermsRow {
   chunkId: number;
@@ -24,6 +24,7 @@ export interface TroveDB extends DBSchema {
   indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
   changes: { key: number; value: ChangeRow };
   originals: { key: number; value: OriginalFile };
+  pictures: { key: number; value: PictureRecord; indexes: { byFingerprint: string } };
 }
 
 /** One entry of the change log: the library version a write produced, and the document it touched (-1: settings). */
@@ -40,7 +41,7 @@ export interface PageRow {
   bytes: Uint8Array;
 }
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -73,6 +74,11 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
   // 4 → 5: a change-log row may name several documents (docIds: one row per batch of small files). Nothing to
   // convert; the version step makes tabs running older code, which would read only docId, reload instead.
   () => undefined,
+  // 5 → 6: pictures (docId → image-model vector and thumbnail), for image–text search. Additive: documents added
+  // before have none until image search embeds them.
+  (db) => {
+    db.createObjectStore('pictures', { keyPath: 'docId' }).createIndex('byFingerprint', 'fingerprint');
+  },
 ];
 
 export function migrate(db: IDBPDatabase<TroveDB>, oldVersion: number, tx: UpgradeTransaction): void {

@@ -110,6 +110,28 @@ export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 
   id?: number;
 };
 
+/**
+ * A picture's image-tower vector and its thumbnail (one per picture document). Kept apart from passage vectors:
+ * another model, another dimension, another index.
+ */
+export interface PictureRecord {
+  docId: number;
+  /** The image model's fingerprint (image-model-registry imageModelFingerprint). */
+  fingerprint: string;
+  dims: number;
+  /** dims floats, L2-normalised. */
+  vector: Float32Array;
+  /** Re-encoded from pixels: no metadata of the original file. */
+  thumbnail: { type: 'image/webp' | 'image/png'; width: number; height: number; bytes: ArrayBuffer };
+  /** The picture's own size in pixels. */
+  width: number;
+  height: number;
+  /** 1-based page of the document the picture is on, when it sits inside one. */
+  page?: number;
+  /** Under the library lock: the sealed vector (vector is then empty) and thumbnail bytes (see encrypted-store). */
+  sealedVector?: ArrayBuffer;
+}
+
 /** A stored value to replace, only if it is still `before` (another tab may have rewritten it meanwhile). */
 export interface Replacement<T> {
   before: T;
@@ -235,4 +257,10 @@ export interface Store {
   deleteOriginal(docId: number): Promise<void>;
   /** The documents whose original is kept (keys only: cheap). */
   originalIds(): Promise<number[]>;
+  /** Keeps a picture document's vector and thumbnail (replacing any); deleteDocument removes it with the document. */
+  putPicture(picture: PictureRecord): Promise<void>;
+  getPicture(docId: number): Promise<PictureRecord | undefined>;
+  /** Every picture made by the image model with this fingerprint. */
+  listPictures(fingerprint: string): Promise<PictureRecord[]>;
+  deletePicture(docId: number): Promise<void>;
 }

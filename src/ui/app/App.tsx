@@ -2,7 +2,7 @@
 // narrows the search, collections pick what is searched). What a feature keeps to itself lives in its own hooks;
 // what the whole page shares about the engine comes from EngineProvider. Each view sits in an error boundary, so
 // one that fails to render leaves the rest usable.
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { SearchResult } from '../../engine/api/index.ts';
 import { useEngine } from '../client/engine-context.ts';
 import { AnswerPanel } from '../features/answers/AnswerPanel.tsx';
@@ -27,6 +27,10 @@ import { ModelsView } from '../features/models/ModelsView.tsx';
 import { MultilingualSuggestion } from '../features/models/MultilingualSuggestion.tsx';
 import { LockScreen } from '../features/privacy/LockScreen.tsx';
 import { PrivacyDialog } from '../features/privacy/PrivacyDialog.tsx';
+import { ImageQueryDrop } from '../features/pictures/ImageQueryDrop.tsx';
+import { ImageSearchSetting } from '../features/pictures/ImageSearchSetting.tsx';
+import { Pictures } from '../features/pictures/Pictures.tsx';
+import { useImageQuery } from '../features/pictures/useImageQuery.ts';
 import { CopyContext } from '../features/search/CopyContext.tsx';
 import { FilterBar } from '../features/search/FilterBar.tsx';
 import { SearchBar } from '../features/search/SearchBar.tsx';
@@ -45,7 +49,7 @@ import { Header } from './Header.tsx';
 import { RefusedNotice } from './RefusedNotice.tsx';
 
 export function App() {
-  const { engine, connection, lock, setLock, refreshModel } = useEngine();
+  const { engine, connection, lock, setLock, refreshModel, settings } = useEngine();
   const library = useLibrary();
   const documents = library.documents;
   const hasDocuments = (documents?.length ?? connection?.stats.documents ?? 0) > 0;
@@ -55,6 +59,20 @@ export function App() {
   const chosen = useChosenFiles(ingest.addFiles, storage.roomFor);
   const search = useCurrentSearch();
   const { answer, query, filters } = search;
+  const pictureFilter = useMemo(
+    () => (filters.collections?.length ? { collections: [...filters.collections] } : undefined),
+    [filters.collections],
+  );
+  const imageQuery = useImageQuery(pictureFilter);
+  const setQuery = search.setQuery;
+  const clearImageQuery = imageQuery.clear;
+  const typeQuery = useCallback(
+    (value: string) => {
+      clearImageQuery();
+      setQuery(value);
+    },
+    [clearImageQuery, setQuery],
+  );
 
   // The document viewer opens a result in its document (Enter on a result, or its Open button), or a map point.
   const [viewing, setViewing] = useState<ViewerTarget>();
@@ -87,16 +105,18 @@ export function App() {
   const searchFirst = openedWithDocuments ?? (connection?.stats.documents ?? 0) > 0;
   const searching = (
     <ErrorBoundary key="search" name="the search">
-      <SearchBar
-        query={query}
-        mode={search.mode}
-        busy={answer.pending}
-        onQuery={search.setQuery}
-        onMode={search.setMode}
-        tuning={
-          <SearchTuningControls tuning={search.tuning} reranker={search.reranker} onChange={search.changeTuning} />
-        }
-      />
+      <ImageQueryDrop enabled={settings?.imageSearch ?? false} onPicture={(file) => void imageQuery.run(file)}>
+        <SearchBar
+          query={query}
+          mode={search.mode}
+          busy={answer.pending}
+          onQuery={typeQuery}
+          onMode={search.setMode}
+          tuning={
+            <SearchTuningControls tuning={search.tuning} reranker={search.reranker} onChange={search.changeTuning} />
+          }
+        />
+      </ImageQueryDrop>
       {hasDocuments && (
         <FilterBar
           filters={filters}
@@ -201,6 +221,13 @@ export function App() {
                   />
                 )}
               </ErrorBoundary>
+              <ErrorBoundary name="the pictures">
+                <Pictures
+                  response={answer.response}
+                  imageQuery={imageQuery.query}
+                  onClearImageQuery={clearImageQuery}
+                />
+              </ErrorBoundary>
               <ErrorBoundary name="the results">
                 <SearchResults
                   query={query}
@@ -247,6 +274,7 @@ export function App() {
             setModelsOpen(true);
           }}
           swapConfirm={(props) => <ModelSwapConfirm {...props} />}
+          imageSearch={<ImageSearchSetting />}
         />
       </ErrorBoundary>
       <ErrorBoundary name="the document viewer">

@@ -211,6 +211,7 @@ export function initialSettings(
       modelId: 'glove-50d-static',
       rerankerId: 'glove-50d-cross-encoder',
       rerankDefault: 'off',
+      imageModelId: 'trove-colour-clip',
       allowRemoteModels: false,
     });
   }

@@ -84,9 +84,11 @@ interface Props {
   onOpenModels?: () => void;
   /** A change of the embedding model is confirmed first, with what it costs. */
   swapConfirm: (props: SwapConfirmProps) => ReactNode;
+  /** The image search entry (the Pictures feature draws it; the app passes it in). */
+  imageSearch?: ReactNode;
 }
 
-export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels, swapConfirm }: Props) {
+export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels, swapConfirm, imageSearch }: Props) {
   const { settings, saveSettings: onSave } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const [draft, setDraftAsIs] = useState<Draft>();
@@ -425,6 +427,7 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
             </label>
           </fieldset>
           {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} />}
+          {open && imageSearch}
 
           {error && (
             <p className="alert" role="alert" data-testid="settings-error">

@@ -1,0 +1,48 @@
+// The images benchmark's page: loads the benchmark CLIP model through the production loader on the WASM backend
+// (same-origin ORT files, threads as asked) and times the image tower on N pictures.
+import { env } from '@huggingface/transformers';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { loadClipEmbedder } from '../../src/engine/embed/clip-embedder.ts';
+import { benchPictures, type ImagesRequest, type ImagesTimings } from './images-protocol.ts';
+
+declare global {
+  interface Window {
+    imagesBench: { run(request: ImagesRequest): Promise<ImagesTimings> };
+  }
+}
+
+const absolute = (url: string) => new URL(url, location.href).href;
+
+async function run(request: ImagesRequest): Promise<ImagesTimings> {
+  const wasm = env.backends.onnx.wasm;
+  if (wasm) wasm.numThreads = request.threads; // before the first session: ORT fixes its thread pool then
+  let t = performance.now();
+  const clip = await loadClipEmbedder({
+    spec: request.spec,
+    allowRemoteModels: false,
+    localModelPath: '/models/',
+    device: 'wasm',
+    wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+  });
+  const loadMs = performance.now() - t;
+  const pictures = benchPictures(request.count, request.side);
+  await clip.embedImages(pictures.slice(0, 1)); // warm-up beyond the self-check
+  const times: number[] = [];
+  for (let r = 0; r < request.repeats; r++) {
+    t = performance.now();
+    await clip.embedImages(pictures);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  await clip.dispose();
+  return {
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    threads: request.threads,
+    device: clip.device,
+    loadMs,
+    medianMs: times[times.length >> 1],
+  };
+}
+
+window.imagesBench = { run };

@@ -1,0 +1,53 @@
+// Pictures found by what they show: the image–text model's state, pictures beside the passages of a search, a
+// picture as the query, and one picture with its thumbnail and OCR text for the viewer.
+import type { PictureHit, SearchOptions, SearchResponse } from './search.ts';
+
+export type ImageModelState = 'off' | 'idle' | 'loading' | 'ready' | 'unavailable';
+
+export interface ImageModelStatus {
+  state: ImageModelState;
+  modelId: string;
+  /** Download size of both towers at the dtype this device would use, MB. */
+  sizeMB?: number;
+  /** 0..1 while downloading and starting. */
+  progress?: number;
+  device?: string;
+  error?: string;
+  /** Pictures embedded in this library (this model), and picture documents still waiting for it. */
+  pictures: number;
+  waiting: number;
+}
+
+/** A picture for the viewer: its thumbnail (re-encoded, no metadata) and the text OCR read in it. */
+export interface PictureView {
+  documentId: number;
+  documentName: string;
+  thumbnail: { type: string; width: number; height: number; bytes: ArrayBuffer };
+  width: number;
+  height: number;
+  page?: number;
+  ocrText: string;
+}
+
+export interface ImageQueryResponse {
+  /** Pictures like the query picture, most similar first. */
+  pictures: PictureHit[];
+  /** What OCR read in the query picture (empty when nothing), and the passages that mention it. */
+  ocrText: string;
+  passages?: SearchResponse;
+}
+
+export interface PicturesApi {
+  /** The image model's state (never starts a download). */
+  imageModelStatus(): Promise<ImageModelStatus>;
+  onImageModelStatus(listener: (status: ImageModelStatus) => void): Promise<void>;
+  /** Downloads and starts the image model (image search must be on); then embeds pictures added before. */
+  loadImageModel(): Promise<ImageModelStatus>;
+  cancelImageModel(): Promise<void>;
+  /** Releases the image model and deletes its downloaded files; bytes freed (pictures described stay stored). */
+  deleteImageModel(): Promise<number>;
+  /** A picture document's thumbnail and OCR text; undefined when it has no picture (yet). */
+  getPicture(documentId: number): Promise<PictureView | undefined>;
+  /** A picture as the query: similar pictures, and passages mentioning what OCR read in it. */
+  searchByImage(data: ArrayBuffer, fileName: string, options?: SearchOptions): Promise<ImageQueryResponse>;
+}
