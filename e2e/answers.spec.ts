@@ -45,11 +45,11 @@ test('answers are off until turned on and remembered; a model that fails to load
   await expect(page.getByTestId('answers-toggle')).not.toBeChecked();
   await expect(page.getByTestId('answers-question')).toHaveCount(0);
   // A model that fails to load says so, and Retry loads it once it can.
-  await context.route(`**/${REPO}/onnx/**`, (route) => route.abort('internetdisconnected'));
+  await context.route(`**/${REPO}/config.json`, (route) => route.fulfill({ status: 404, body: 'gone' }));
   await page.getByTestId('answers-toggle').check();
   await expect(page.getByTestId('generator-error')).toContainText('could not be loaded', { timeout: 60_000 });
   await expect(page.getByTestId('answers-ask')).toBeDisabled();
-  await context.unroute(`**/${REPO}/onnx/**`);
+  await context.unroute(`**/${REPO}/config.json`);
   await page.getByTestId('generator-retry').click();
   await expect(page.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await page.reload();
@@ -72,11 +72,17 @@ test('the answer streams in token by token and its citation [1] opens the passag
       if (length > 0 && lengths.at(-1) !== length) lengths.push(length);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-  await ask('How often should I feed the starter?');
-  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  // A long answer (300 tokens): a short one can arrive between two frames on a fast machine.
+  await ask('Tell me about the starter filibuster');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   const lengths = await page.evaluate(() => (window as unknown as { answerLengths: number[] }).answerLengths);
   expect(lengths.length).toBeGreaterThanOrEqual(3);
   expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+  // The fixture's triggers act anywhere in the prompt, the thread included: start a new thread.
+  await page.getByTestId('answers-clear').click();
+
+  await ask('How often should I feed the starter?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   await expect(lastTurn().getByTestId('answer-text')).toContainText('According to your documents');
   await expect(lastTurn().getByTestId('answer-uncited')).toHaveCount(0);
   const violations = (await new AxeBuilder({ page }).include('[data-testid="answers-panel"]').analyze()).violations
@@ -156,6 +162,17 @@ test('Cancel stops a long answer where it is, and a new question cancels the one
   await expect(page.getByTestId('answer-turn').nth(-2)).toHaveAttribute('data-state', 'cancelled', { timeout: 15_000 });
   await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   await expect(lastTurn().getByTestId('answer-question')).toHaveText('How often should I feed the starter?');
+});
+
+test("with reranking on, answers are grounded on the cross-encoder's scores", async () => {
+  await page.getByTestId('rerank-toggle').check();
+  await ask('How often should I feed the starter?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await ask('Why do purple elephants dance?');
+  await expect(lastTurn()).toHaveAttribute('data-state', 'no-answer', { timeout: 60_000 });
+  await expect(lastTurn().getByTestId('answer-none-reason')).toContainText('reranker');
+  await expect(lastTurn().getByTestId('answer-closest').getByTestId('answer-passage').first()).toBeVisible();
+  await page.getByTestId('rerank-toggle').uncheck();
 });
 
 const card = () => page.getByTestId('model-card').and(page.locator(`[data-model-id="${REPO}"]`));
