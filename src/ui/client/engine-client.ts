@@ -2,6 +2,7 @@
 // except types.
 import * as Comlink from 'comlink';
 import type {
+  ImageModelStatus,
   LibraryMap,
   EngineSettings,
   EvaluateRequest,
@@ -54,6 +55,7 @@ let runtimeRestarts = 0;
 let connection: Promise<Connection> | undefined;
 let worker: Worker | undefined;
 const statusListeners = new Set<(status: ModelStatus) => void>();
+const imageModelListeners = new Set<(status: ImageModelStatus) => void>();
 const jobListeners = new Set<(progress: IngestProgress) => void>();
 const eventListeners = new Set<(event: EngineEvent) => void>();
 
@@ -107,6 +109,11 @@ async function start(): Promise<Connection> {
   await engine.onModelStatus(
     Comlink.proxy((status: ModelStatus) => {
       for (const listener of statusListeners) listener(status);
+    }),
+  );
+  await engine.onImageModelStatus(
+    Comlink.proxy((status: ImageModelStatus) => {
+      for (const listener of imageModelListeners) listener(status);
     }),
   );
   await engine.onJobProgress(
@@ -190,6 +197,12 @@ async function restartAfterDeath(dead: Worker, message: string = ERROR_CODES.WOR
 export function onModelStatus(listener: (status: ModelStatus) => void): () => void {
   statusListeners.add(listener);
   return () => statusListeners.delete(listener);
+}
+
+/** Subscribes to the image model's status pushes; returns the unsubscribe function. */
+export function onImageModelStatus(listener: (status: ImageModelStatus) => void): () => void {
+  imageModelListeners.add(listener);
+  return () => imageModelListeners.delete(listener);
 }
 
 /**

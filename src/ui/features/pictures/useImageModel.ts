@@ -1,8 +1,8 @@
 // The image–text model as the Settings entry shows it: its state pushed by the engine, and turning image search
 // on (download with progress, cancel) and off.
-import * as Comlink from 'comlink';
 import { useCallback, useEffect, useState } from 'react';
 import type { ImageModelStatus } from '../../../engine/api/index.ts';
+import { onImageModelStatus } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 
 export function useImageModel() {
@@ -14,13 +14,15 @@ export function useImageModel() {
   useEffect(() => {
     if (!engine) return;
     let live = true;
-    void engine.onImageModelStatus(Comlink.proxy((next: ImageModelStatus) => live && setStatus(next)));
+    // Through the page's one subscription: a proxy per mount would stay registered in the worker for good.
+    const unsubscribe = onImageModelStatus(setStatus);
     engine.imageModelStatus().then(
       (next) => live && setStatus(next),
       () => undefined,
     );
     return () => {
       live = false;
+      unsubscribe();
     };
   }, [engine, on]);
 
