@@ -41,7 +41,7 @@ const CLIP_VIT_B32: ImageModelSpec = {
   dims: 512,
   imageSize: 224,
   maxTokens: 77,
-  // As for the passage models: quantized WebGPU kernels are not trusted (transformers.js #1728).
+  // As for the passage models: quantized WebGPU kernels have returned wrong vectors, so fp32 on WebGPU.
   dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
   // text_model_quantized.onnx 64.5 MB + vision_model_quantized.onnx about 88 MB (hub file listing); fp32 about 4×.
   sizeMB: { q8: 153, fp32: 606 },
