@@ -7,15 +7,18 @@
 // /?q=…&mode=keyword, the way a bookmarked search opens. The page records (a MutationObserver installed before the
 // app's scripts) when the first result, and the first library row, appear. The app's service worker stays on, as for a
 // returning user; it keeps the build it cached, so --reuse-profile (time the library already in the profile, one
-// size, without making it again) must serve the same build.
+// size, without making it again) must serve the same build. --profile DIR builds the app unminified and writes CPU
+// profiles of page and worker for each timed run (navigation to first library row), with a summary.
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { launchWithProfile, reportPageErrors } from './chromium.ts';
+import { formatSummary, summarizeProfile } from './cpu-profile-summary.ts';
+import { PageProbe } from './page-probe.ts';
 import { CACHE_DIR } from './ann-truth.ts';
 import { writeManualLibrary } from './data/manual-library.ts';
 
@@ -37,10 +40,11 @@ declare global {
   }
 }
 
-async function buildApp(): Promise<void> {
+/** `minify` false keeps the app's function names, for a CPU profile that says something. */
+async function buildApp(minify: boolean): Promise<void> {
   const { build } = await import('vite');
   process.env.VITE_TROVE_MODEL = 'local';
-  await build({ logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true } });
+  await build({ logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true, minify } });
 }
 
 async function serve(dist: string) {
@@ -181,21 +185,37 @@ async function prepare(origin: string, passages: number, documents: number, log:
   }
 }
 
-async function reopen(origin: string): Promise<Required<Marks>> {
+/** One timed reopen; with `profileBase`, CPU profiles of page and worker from navigation to the first library row. */
+async function reopen(origin: string, profileBase?: string): Promise<Required<Marks>> {
   const context = await launchWithProfile(PROFILE);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     reportPageErrors(page);
     await page.addInitScript(OBSERVE_MARKS);
+    const probe = profileBase ? await PageProbe.attach(page) : undefined;
+    await probe?.startProfiles();
     await page.goto(`${origin}/?q=${encodeURIComponent(QUERY)}&mode=keyword`);
     await page.waitForFunction(() => window.reopenMarks?.firstResult !== undefined, undefined, { timeout: 120_000 });
     await page.waitForFunction(() => window.reopenMarks?.firstLibraryRow !== undefined, undefined, {
       timeout: 120_000,
     });
+    if (probe && profileBase) await saveProfiles(probe, profileBase);
     return (await page.evaluate(() => window.reopenMarks)) as Required<Marks>;
   } finally {
     await context.close();
   }
+}
+
+async function saveProfiles(probe: PageProbe, base: string): Promise<void> {
+  const { page, workers } = await probe.stopProfiles();
+  await writeFile(`${base}-page.cpuprofile`, JSON.stringify(page));
+  const summaries = [formatSummary('page', summarizeProfile(page))];
+  for (const [i, w] of workers.entries()) {
+    await writeFile(`${base}-worker${i}.cpuprofile`, JSON.stringify(w.profile));
+    summaries.push(formatSummary(`worker ${w.url}`, summarizeProfile(w.profile)));
+  }
+  await writeFile(`${base}-summary.txt`, summaries.join('\n\n') + '\n');
+  await probe.detach();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -209,6 +229,7 @@ export async function main(args: string[]): Promise<void> {
       runs: { type: 'string', default: '3' },
       dist: { type: 'string' },
       'reuse-profile': { type: 'boolean', default: false },
+      profile: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -219,9 +240,11 @@ export async function main(args: string[]): Promise<void> {
   let dist = values.dist ? resolve(values.dist) : DIST;
   if (!values.dist) {
     const t = performance.now();
-    await buildApp();
+    await buildApp(!values.profile);
     log(`app built (VITE_TROVE_MODEL=local) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   } else dist = resolve(values.dist);
+  const profileDir = values.profile ? resolve(values.profile) : undefined;
+  if (profileDir) await mkdir(profileDir, { recursive: true });
   const server = await serve(dist);
   const results = [];
   try {
@@ -229,7 +252,7 @@ export async function main(args: string[]): Promise<void> {
       if (!values['reuse-profile']) await prepare(server.origin, passages, documents, log);
       const times: Array<Required<Marks>> = [];
       for (let run = 0; run < runs; run++) {
-        const marks = await reopen(server.origin);
+        const marks = await reopen(server.origin, profileDir && join(profileDir, `reopen-${passages}-run${run + 1}`));
         log(
           `  run ${run + 1}: first keyword result ${marks.firstResult.toFixed(0)} ms, first library row ${marks.firstLibraryRow.toFixed(0)} ms`,
         );
