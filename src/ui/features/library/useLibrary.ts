@@ -1,6 +1,6 @@
 // The document list and counts, re-read whenever something may have changed them: the library (here or in another
 // tab), the model becoming ready or dropping out, and back-filled vectors landing (the "embedded" column).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentSummary, LibraryStats } from '../../../engine/api/index.ts';
 import { errorMessage } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
@@ -27,9 +27,13 @@ export function useLibrary(): Library {
     Promise.all([engine.listDocuments(), engine.stats()]).then(
       ([docs, counts]) => {
         if (mine !== generation.current) return;
-        setDocuments([...docs].sort((a, b) => b.addedAt - a.addedAt));
-        setStats(counts);
-        setError(undefined);
+        // A transition: rendering thousands of documents yields to what the user is waiting for (a search's
+        // results, typing), instead of holding the page while the list and its filters are built.
+        startTransition(() => {
+          setDocuments([...docs].sort((a, b) => b.addedAt - a.addedAt));
+          setStats(counts);
+          setError(undefined);
+        });
       },
       (reason: unknown) => {
         if (mine === generation.current) setError(errorMessage(reason));
@@ -37,7 +41,8 @@ export function useLibrary(): Library {
     );
   }, [engine]);
 
-  const modelState = modelStatus?.state;
+  // Only a model that became ready or dropped out changes what the list shows; starting to load does not.
+  const modelState = modelStatus?.state === 'loading' ? 'idle' : modelStatus?.state;
   const backfilled = modelStatus?.pendingVectors === 0;
   useEffect(() => {
     refresh();

@@ -74,7 +74,8 @@ export function useCurrentSearch(): CurrentSearch {
     if (encrypted) clearSavedFilters();
   }, [encrypted]);
 
-  const revision = `${libraryRevision}:${modelStatus?.state}`;
+  // A keyword search's answer does not depend on the model, so the model's loading states do not ask it again.
+  const revision = mode === 'keyword' ? `${libraryRevision}` : `${libraryRevision}:${modelStatus?.state}`;
   const answer = useSearch(engine, query, mode, revision, documentIds, tuning, toSearchFilter(filters));
 
   return {

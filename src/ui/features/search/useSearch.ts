@@ -32,7 +32,9 @@ export function applyRerank(response: SearchResponse, reranked: RerankResponse):
 
 /**
  * `revision` changes when the library or model changes, so the current query is asked again. Answers carry a
- * request number; only the newest request's answer is ever shown, however the worker orders its replies.
+ * request number; an answer is shown when it is the newest request's, or when it answers the same question as the
+ * newest (only the revision differs) and is newer than the one shown: at start-up the model's loading states each
+ * ask again, and the first answer shows while the later ones run instead of being thrown away.
  */
 export function useSearch(
   engine: Engine | undefined,
@@ -46,6 +48,9 @@ export function useSearch(
   // Compared by value: a new object with the same filters must not search again.
   const searchKey = JSON.stringify(filter ?? null);
   const latest = useRef(0);
+  const shown = useRef(0);
+  /** The newest request's question, without the revision. */
+  const question = useRef('');
   const lastQuery = useRef('');
   const filterKey = documentIds.join(',');
   const tuningKey = JSON.stringify(tuning);
@@ -64,6 +69,8 @@ export function useSearch(
   useEffect(() => {
     const text = query.trim();
     const id = ++latest.current;
+    const asked = JSON.stringify([query.trim(), mode, filterKey, tuningKey, searchKey]);
+    question.current = asked;
     const current = JSON.parse(tuningKey) as SearchTuning;
     if (!engine || text === '') {
       lastQuery.current = text;
@@ -81,9 +88,20 @@ export function useSearch(
         .search(text, { mode, k: RESULTS, ...tuningOptions(current), ...(combined ? { filter: combined } : {}) })
         .then(
           (response) => {
-            if (id !== latest.current) return;
-            const rerank = current.rerank && response.results.length > 1;
-            setState({ response, error: undefined, pending: false, rerank: rerank ? { state: 'running' } : undefined });
+            const newest = id === latest.current;
+            if (
+              !showsAnswer({ id, asked }, { newest: latest.current, shown: shown.current, question: question.current })
+            )
+              return;
+            shown.current = id;
+            // Reranking belongs to the newest request: an earlier answer shown meanwhile keeps its fused order.
+            const rerank = newest && current.rerank && response.results.length > 1;
+            setState({
+              response,
+              error: undefined,
+              pending: !newest,
+              rerank: rerank ? { state: 'running' } : undefined,
+            });
             if (!rerank) return;
             engine
               .rerank(
@@ -115,6 +133,18 @@ export function useSearch(
   }, [engine, query, mode, revision, filterKey, tuningKey, searchKey]);
 
   return state;
+}
+
+/**
+ * Whether an answer to request `answer.id` (asking `answer.asked`) replaces what is shown: the newest request's
+ * answer always does; an earlier one only when it asks the newest question and is newer than the one shown.
+ */
+export function showsAnswer(
+  answer: { id: number; asked: string },
+  now: { newest: number; shown: number; question: string },
+): boolean {
+  if (answer.id === now.newest) return true;
+  return answer.id > now.shown && answer.asked === now.question;
 }
 
 /** Everything an answer depends on: a change asks again. */
