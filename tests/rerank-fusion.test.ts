@@ -194,6 +194,28 @@ describe('rerank through the engine API', () => {
     await expect(engine.rerank('x', [1])).rejects.toThrow(/no reranker/);
     expect((await engine.rerankerStatus()).state).toBe('unavailable');
   });
+
+  it('a reranker that failed to load is not tried again by every status poll, only by a rerank', async () => {
+    const name = `rerank-failing-${++counter}`;
+    let loads = 0;
+    const engine = new TroveEngine({
+      openStore: ({ onStale }) => IndexedDbStore.open(name, { onStale }),
+      loadEmbedder: (o) => loadTransformersEmbedder(o),
+      loadReranker: async () => {
+        loads++;
+        throw new Error('the model files are unreachable');
+      },
+      libraryName: name,
+      lock: inProcessLock(name),
+    });
+    await engine.init(settings);
+    await expect.poll(async () => (await engine.rerankerStatus()).state, { timeout: 30_000 }).toBe('unavailable');
+    const triedAtFirst = loads;
+    for (let i = 0; i < 5; i++) expect((await engine.rerankerStatus()).state).toBe('unavailable');
+    expect(loads).toBe(triedAtFirst);
+    await expect(engine.rerank('x', [1])).rejects.toThrow(/unreachable/);
+    expect(loads).toBe(triedAtFirst + 1);
+  });
 });
 
 describe('assembleContext through the engine API', () => {

@@ -68,7 +68,9 @@ export class RerankService {
 
   status(): RerankerStatus {
     const settings = this.hooks.settings();
-    if (['ready', 'unavailable'].includes(this.hooks.model.status.state))
+    // Asking starts the load once; a load that failed is tried again by a rerank or changed settings, not by every
+    // poll of the status (that re-fetched unreachable model files every second).
+    if (['ready', 'unavailable'].includes(this.hooks.model.status.state) && this.failedFor !== loadKey(settings))
       void this.ensureLoaded().catch(() => undefined);
     const current = this.loadedFor === loadKey(settings);
     const calibration = current ? this.calibration : undefined;
@@ -193,6 +195,8 @@ export class RerankService {
   }
 
   private loadingFor?: string;
+  /** The settings whose load failed last (cleared by a load that succeeds). */
+  private failedFor?: string;
 
   private async load(key: string): Promise<void> {
     const settings = this.hooks.settings();
@@ -220,11 +224,13 @@ export class RerankService {
       this.latest = new LatestRerank(reranker);
       this.calibration = calibration;
       this.loadedFor = key;
+      this.failedFor = undefined;
       this.state = 'ready';
     } catch (error) {
       if (this.loadingFor === key) {
         this.state = 'unavailable';
         this.error = toErrorInfo(error).message;
+        this.failedFor = key;
       }
       throw error;
     }
