@@ -1,11 +1,8 @@
 // Loads the benchmark model through the app's own embedder (src/engine/embed/transformers-embedder.ts) on WASM and
 // times embedPassages over the texts, after one warm-up batch.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { loadTransformersEmbedder } from '../../src/engine/embed/transformers-embedder.ts';
 import { BENCH_SPEC, type EmbedRunRequest, type EmbedRunResult } from '../embed-spec.ts';
-
-const absolute = (url: string) => new URL(url, self.location.href).href;
+import { ortFiles } from '../../src/worker/ort-files.ts';
 
 self.onmessage = async (event: MessageEvent<EmbedRunRequest>) => {
   const request = event.data;
@@ -19,7 +16,7 @@ self.onmessage = async (event: MessageEvent<EmbedRunRequest>) => {
       device: 'wasm',
       dtype: request.dtype,
       numThreads: request.numThreads,
-      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+      wasmPaths: await ortFiles(), // the ONNX Runtime build the app's workers load here
     });
     const loadMs = performance.now() - loadStart;
     const batchSize = request.batchSize;

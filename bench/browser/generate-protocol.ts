@@ -2,8 +2,12 @@
 
 export interface GenerateRequest {
   threads: number;
-  /** ONNX Runtime Web build: asyncify (what transformers.js loads, WebGPU-capable) or the plain WASM build. */
-  ortBuild: 'asyncify' | 'plain';
+  /**
+   * ONNX Runtime Web build: app (transformers.js' WebGPU-capable frontend with the files the app's workers pick here,
+   * src/worker/ort-files.ts), asyncify (that frontend with its own WebGPU-capable files), or plain (the WASM-only
+   * frontend and files).
+   */
+  ortBuild: 'app' | 'asyncify' | 'plain';
   /** Prompt tokens fed at once (the prefill). */
   promptTokens: number;
   /** Tokens generated greedily, the first one included. */

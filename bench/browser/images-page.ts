@@ -1,18 +1,15 @@
 // The images benchmark's page: loads the benchmark CLIP model through the production loader on the WASM backend
 // (same-origin ORT files, threads as asked) and times the image tower on N pictures.
 import { env } from '@huggingface/transformers';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { loadClipEmbedder } from '../../src/engine/embed/clip-embedder.ts';
 import { benchPictures, type ImagesRequest, type ImagesTimings } from './images-protocol.ts';
+import { ortFiles } from '../../src/worker/ort-files.ts';
 
 declare global {
   interface Window {
     imagesBench: { run(request: ImagesRequest): Promise<ImagesTimings> };
   }
 }
-
-const absolute = (url: string) => new URL(url, location.href).href;
 
 async function run(request: ImagesRequest): Promise<ImagesTimings> {
   const wasm = env.backends.onnx.wasm;
@@ -23,7 +20,7 @@ async function run(request: ImagesRequest): Promise<ImagesTimings> {
     allowRemoteModels: false,
     localModelPath: '/models/',
     device: 'wasm',
-    wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+    wasmPaths: await ortFiles(), // the ONNX Runtime build the app's workers load here
   });
   const loadMs = performance.now() - t;
   const pictures = benchPictures(request.count, request.side);

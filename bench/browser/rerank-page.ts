@@ -1,18 +1,15 @@
 // The rerank benchmark's page: loads the benchmark cross-encoder through the production loader on the WASM backend
 // (same-origin ORT files, threads as asked) and times scoring of N pairs.
 import { env } from '@huggingface/transformers';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { loadTransformersReranker } from '../../src/engine/rerank/transformers-reranker.ts';
 import type { RerankRequest, RerankTimings } from './rerank-protocol.ts';
+import { ortFiles } from '../../src/worker/ort-files.ts';
 
 declare global {
   interface Window {
     rerankBench: { run(request: RerankRequest): Promise<RerankTimings> };
   }
 }
-
-const absolute = (url: string) => new URL(url, location.href).href;
 
 async function run(request: RerankRequest): Promise<RerankTimings> {
   const wasm = env.backends.onnx.wasm;
@@ -23,7 +20,7 @@ async function run(request: RerankRequest): Promise<RerankTimings> {
     allowRemoteModels: false,
     localModelPath: '/models/',
     device: 'wasm',
-    wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+    wasmPaths: await ortFiles(), // the ONNX Runtime build the app's workers load here
   });
   const loadMs = performance.now() - t;
   await reranker.score(request.query, request.passages.slice(0, 2)); // warm-up beyond the self-check

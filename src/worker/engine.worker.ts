@@ -1,14 +1,12 @@
 // The Web Worker: a thin adapter that wires browser pieces (IndexedDB, same-origin ONNX Runtime files, the network
 // coming back) into the engine and exposes it to the page with comlink. All logic lives in src/engine/.
 import * as Comlink from 'comlink';
-// Same-origin ONNX Runtime files: without these, transformers.js would fetch them from a CDN.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { TroveEngine } from '../engine/engine.ts';
 import { IndexedDbStore } from '../engine/store/indexeddb-store.ts';
 import { TesseractRecognizer } from '../engine/ingest/ocr/tesseract.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
 import { ocrAssetUrls } from './ocr-assets.ts';
+import { ortFiles } from './ort-files.ts';
 
 registerErrorTransfer();
 
@@ -20,21 +18,21 @@ const engine = new TroveEngine({
     const { loadTransformersEmbedder } = await import('../engine/embed/transformers-embedder.ts');
     return loadTransformersEmbedder({
       ...options,
-      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+      wasmPaths: await ortFiles(),
     });
   },
   loadReranker: async (options) => {
     const { loadTransformersReranker } = await import('../engine/rerank/transformers-reranker.ts');
     return loadTransformersReranker({
       ...options,
-      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+      wasmPaths: await ortFiles(),
     });
   },
   loadImageModel: async (options) => {
     const { loadClipEmbedder } = await import('../engine/embed/clip-embedder.ts');
     return loadClipEmbedder({
       ...options,
-      wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+      wasmPaths: await ortFiles(),
     });
   },
   wipeStorage: deleteAllDatabases,
@@ -73,9 +71,5 @@ self.addEventListener('online', () => {
     if (status.state === 'unavailable') void engine.loadModel();
   });
 });
-
-function absolute(url: string): string {
-  return new URL(url, self.location.href).href;
-}
 
 Comlink.expose(engine);

@@ -2,9 +2,6 @@
 // engine's worker so a search never waits behind a generation. It holds one model at a time; a new generation
 // cancels the one running, and a load with other settings replaces the model.
 import * as Comlink from 'comlink';
-// Same-origin ONNX Runtime files: without these, transformers.js would fetch them from a CDN.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { AnswerGenerator } from '../engine/answers/answer-generator.ts';
 import type { AnswerRequest, GeneratedAnswer, GeneratorStatus } from '../engine/api/answers.ts';
 import type { DownloadProgress } from '../engine/api/models.ts';
@@ -12,6 +9,7 @@ import { getGeneratorSpec } from '../engine/models/generator-registry.ts';
 import { MODEL_CACHE_NAME, cachedModel } from '../engine/models/model-cache.ts';
 import { parseModelHost } from '../engine/models/model-host.ts';
 import { registerErrorTransfer } from './error-transfer.ts';
+import { ortFiles } from './ort-files.ts';
 
 registerErrorTransfer();
 
@@ -80,7 +78,7 @@ class GeneratorWorkerApi {
     const generator = new AnswerGenerator();
     try {
       await generator.load(getGeneratorSpec(id), {
-        ...options(settings),
+        ...(await options(settings)),
         onProgress: (loaded, total) => onProgress?.({ loaded, total }),
         signal: controller.signal,
       });
@@ -126,17 +124,13 @@ function key(id: string, settings: GeneratorLoadSettings): string {
   return JSON.stringify([id, settings.allowRemoteModels, settings.localModelPath, settings.device]);
 }
 
-function options(settings: GeneratorLoadSettings) {
+async function options(settings: GeneratorLoadSettings) {
   return {
     allowRemoteModels: settings.allowRemoteModels,
     localModelPath: settings.localModelPath,
     device: settings.device,
-    wasmPaths: { wasm: absolute(ortWasmUrl), mjs: absolute(ortMjsUrl) },
+    wasmPaths: await ortFiles(),
   };
-}
-
-function absolute(url: string): string {
-  return new URL(url, self.location.href).href;
 }
 
 export type { GeneratorWorkerApi };
