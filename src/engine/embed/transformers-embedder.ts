@@ -334,7 +334,7 @@ export class TransformersEmbedder implements Embedder {
   private readonly maxTokens: number;
   private readonly specialIds: Set<number>;
   private readonly padId: number;
-  /** Tail of the inference queue: ONNX sessions crash on concurrent runs (transformers.js #909). */
+  /** Tail of the inference queue: an ONNX session crashes when two runs overlap (reported upstream against transformers.js). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly queryCache = new Map<string, Promise<Float32Array>>();
   private runs = 0;

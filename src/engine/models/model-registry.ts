@@ -13,7 +13,8 @@ const BGE_SMALL: ModelSpec = {
   queryPrefix: 'Represent this sentence for searching relevant passages: ',
   passagePrefix: '',
   maxTokens: 512,
-  // Quantized WebGPU kernels have returned wrong vectors (transformers.js #1728): fp32 there, q8 on CPU/WASM.
+  // Quantized WebGPU kernels have returned wrong vectors (reported upstream against transformers.js): fp32 there,
+  // q8 on CPU/WASM.
   dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
   sizeMB: { q8: 34, fp32: 133 },
   localOnly: false,

@@ -27,7 +27,7 @@ const MS_MARCO_MINILM_L6: RerankerSpec = {
   repo: 'Xenova/ms-marco-MiniLM-L-6-v2',
   revision: 'main',
   maxTokens: 512,
-  // As for the embedders: quantized WebGPU kernels are not trusted (transformers.js #1728).
+  // As for the embedders: quantized WebGPU kernels are not trusted (wrong vectors reported upstream).
   dtype: { webgpu: 'fp32', wasm: 'q8', cpu: 'q8' },
   sizeMB: { q8: 23, fp32: 91 },
   localOnly: false,

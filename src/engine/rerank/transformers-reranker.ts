@@ -148,7 +148,7 @@ export class TransformersReranker implements Reranker {
   private readonly layout: PairLayout;
   private readonly padId: number;
   private readonly wantsTypes: boolean;
-  /** Tail of the inference queue: ONNX sessions crash on concurrent runs (transformers.js #909). */
+  /** Tail of the inference queue: an ONNX session crashes when two runs overlap (reported upstream against transformers.js). */
   private queue: Promise<unknown> = Promise.resolve();
   private runs = 0;
   private disposed = false;

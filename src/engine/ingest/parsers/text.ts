@@ -163,7 +163,7 @@ const CP1252_HIGH = [
 ];
 
 /**
- * Our own windows-1252 decoder: Node ≥ 20.18.3 decodes this label as Latin-1 (nodejs/node#60888), which turns
+ * Our own windows-1252 decoder: Node ≥ 20.18.3 decodes this label as Latin-1 (a Node bug), which turns
  * curly quotes and € into C1 control characters. Browsers are right; this makes Node (tests) agree with them.
  */
 export function decodeWindows1252(data: Uint8Array): string {
