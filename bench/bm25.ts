@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import MiniSearch from 'minisearch';
-import { loadDataset } from '../src/engine/eval/dataset.ts';
+import { loadDataset } from '../src/engine/eval/dataset-files.ts';
 import { analyze } from '../src/engine/lexical/analyzer.ts';
 import { Bm25Index } from '../src/engine/lexical/bm25.ts';
 

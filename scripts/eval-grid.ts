@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TEST_MODEL_ID } from '../src/engine/models/model-registry.ts';
 import { TroveError } from '../src/engine/core/errors.ts';
-import { loadDataset } from '../src/engine/eval/dataset.ts';
+import { loadDataset } from '../src/engine/eval/dataset-files.ts';
 import { engineRetriever, ingestCorpus } from '../src/engine/eval/engine-retriever.ts';
 import { DEFAULT_RERANK_DEPTH, withPostProcessing } from '../src/engine/eval/post-process.ts';
 import type { Retriever } from '../src/engine/eval/retriever.ts';

@@ -25,7 +25,7 @@ import { DEFAULT_RERANK_DEPTH, withPostProcessing, type PostProcessOptions } fro
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { TroveError } from '../src/engine/core/errors.ts';
-import { loadDataset } from '../src/engine/eval/dataset.ts';
+import { loadDataset } from '../src/engine/eval/dataset-files.ts';
 import { createRetriever, type RetrievalMode } from '../src/engine/eval/retrievers.ts';
 import { EVALUATION_DEPTH } from '../src/engine/eval/engine-retriever.ts';
 import { evaluate } from '../src/engine/eval/runner.ts';

@@ -1,6 +1,6 @@
 // Test collections in the BEIR layout (corpus.jsonl {id,title,text},
 // queries.jsonl {id,text}, qrels.tsv (query-id, corpus-id, score) with a header line.
-// Parsing is pure (usable in a worker); only loadDataset touches the file system, through a lazy import.
+// Parsing is pure (usable in a worker); reading a collection's files is in dataset-files.ts (Node only).
 import { TroveError } from '../core/errors.ts';
 import type { Judgements } from './metrics.ts';
 
@@ -81,22 +81,6 @@ export function buildDataset(name: string, files: { corpus: string; queries: str
     queries: parseQueries(files.queries).filter((q) => judged(q.id)),
     qrels,
   };
-}
-
-/** Reads a collection directory (Node only). */
-export async function loadDataset(dir: string): Promise<Dataset> {
-  const { readFile } = await import('node:fs/promises');
-  const { basename, join } = await import('node:path');
-  const read = async (file: string) => {
-    try {
-      return await readFile(join(dir, file), 'utf8');
-    } catch (error) {
-      const message = `Cannot read ${join(dir, file)}: a collection needs corpus.jsonl, queries.jsonl, qrels.tsv.`;
-      throw new TroveError('NOT_FOUND', message, { cause: error });
-    }
-  };
-  const [corpus, queries, qrels] = await Promise.all([read('corpus.jsonl'), read('queries.jsonl'), read('qrels.tsv')]);
-  return buildDataset(basename(dir.replace(/\/+$/, '')), { corpus, queries, qrels });
 }
 
 /**
