@@ -22,12 +22,12 @@ const notes = (word: string, n: number) =>
     '\n\n',
   );
 
-async function open(db: string) {
+async function open(db: string, snapshotDelayMs = 20) {
   const engine = new TroveEngine({
     openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
     loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
     libraryName: db,
-    snapshotDelayMs: 20,
+    snapshotDelayMs,
   });
   await engine.init(fixtureSettings);
   await engine.loadModel();
@@ -79,6 +79,36 @@ describe('reopening a library', () => {
     for (const query of ['apple river', 'plum bank market', 'pear']) {
       const a = await third.search(query, { mode: 'keyword', k: 30 });
       const b = await fromTerms.search(query, { mode: 'keyword', k: 30 });
+      expect(a.results.map((r) => [r.chunkId, r.scores.bm25])).toEqual(
+        b.results.map((r) => [r.chunkId, r.scores.bm25]),
+      );
+    }
+  });
+
+  it('brings in line many documents written after the snapshot (more than one read window), like a rebuild', async () => {
+    const db = 'reopen-many-changes';
+    const first = await open(db);
+    await first.ingest([file('seed.txt', notes('seed', 3))], () => undefined);
+    await expect.poll(() => snapshotVersion(db)).toBeGreaterThan(0);
+    const version = await snapshotVersion(db);
+    // Written by an engine that never gets to persist its snapshot (the tab closed right after a folder).
+    const busy = await open(db, 3_600_000);
+    const fruits = Array.from({ length: 45 }, (_, i) => file(`fruit-${i}.txt`, notes(`fruit${i}`, 2 + (i % 3))));
+    await busy.ingest(fruits, () => undefined);
+    expect(await snapshotVersion(db)).toBe(version);
+
+    const reopened = await open(db, 3_600_000);
+    expect((await reopened.stats()).keywordIndex).toBe('snapshot');
+    expect((await reopened.listDocuments()).length).toBe(46);
+    const store = await IndexedDbStore.open(db);
+    await store.deleteIndex(LEXICAL_SNAPSHOT);
+    store.close();
+    const fromTerms = await open(db, 3_600_000);
+    expect((await fromTerms.stats()).keywordIndex).toBe('terms');
+    for (const query of ['fruit7 market', 'fruit44 river', 'seed bank', 'river bank market']) {
+      const a = await reopened.search(query, { mode: 'keyword', k: 30 });
+      const b = await fromTerms.search(query, { mode: 'keyword', k: 30 });
+      expect(a.results.length).toBeGreaterThan(0);
       expect(a.results.map((r) => [r.chunkId, r.scores.bm25])).toEqual(
         b.results.map((r) => [r.chunkId, r.scores.bm25]),
       );

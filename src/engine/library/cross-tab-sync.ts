@@ -20,6 +20,12 @@ const SNAPSHOT_DELAY_MS = 2_000;
  * last one took, so files added one by one with pauses between them spend at most a tenth of the time on it.
  */
 const SNAPSHOT_SPACING = 10;
+/**
+ * Writes that never pause (a folder of thousands of files keeps the queue busy for minutes) still get a snapshot
+ * after this long, spaced as above: a tab closed right after a long ingest then reopens from a recent snapshot
+ * instead of reading back every document written since the last pause.
+ */
+const SNAPSHOT_MAX_WAIT_MS = 60_000;
 
 export interface CrossTabParts {
   library: LibraryHandle;
@@ -49,6 +55,8 @@ export class CrossTabSync {
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the last keyword index snapshot ended, and how long it took. */
   private lastSnapshot = { endedAt: 0, tookMs: 0 };
+  /** Since when a snapshot has been wanted (writes happened) without being written. */
+  private snapshotWantedSince: number | undefined;
   private readonly events = new Listeners<LibraryEvent>();
 
   constructor(private readonly parts: CrossTabParts) {}
@@ -137,7 +145,7 @@ export class CrossTabSync {
       await this.parts.reloadLibrary();
     } else {
       if (changes.settings) await this.parts.reloadSettings();
-      for (const docId of changes.docIds) await this.parts.catalogue.syncDocument(store, docId);
+      await this.parts.catalogue.syncDocuments(store, changes.docIds);
     }
     this.knownVersion = changes.version;
     this.parts.refreshModel();
@@ -165,11 +173,16 @@ export class CrossTabSync {
    */
   private scheduleSnapshot(): void {
     clearTimeout(this.snapshotTimer);
+    this.snapshotWantedSince ??= Date.now();
     const { endedAt, tookMs } = this.lastSnapshot;
     const quiet = this.parts.snapshotDelayMs ?? SNAPSHOT_DELAY_MS;
-    const delay = Math.max(quiet, endedAt + SNAPSHOT_SPACING * tookMs - Date.now());
+    const overdue = () =>
+      Date.now() - this.snapshotWantedSince! >= Math.max(SNAPSHOT_MAX_WAIT_MS, quiet, SNAPSHOT_SPACING * tookMs);
+    const delay = overdue() ? 0 : Math.max(quiet, endedAt + SNAPSHOT_SPACING * tookMs - Date.now());
     this.snapshotTimer = setTimeout(() => {
-      if (this.parts.queue.size > 0) return this.scheduleSnapshot(); // still busy: wait for the next pause
+      // Still busy: wait for the next pause, unless the writes have gone on too long without one.
+      if (this.parts.queue.size > 0 && !overdue()) return this.scheduleSnapshot();
+      this.snapshotWantedSince = undefined;
       void this.parts.queue
         .enqueue(async () => {
           const started = Date.now();
