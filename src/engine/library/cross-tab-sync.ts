@@ -25,7 +25,7 @@ const SNAPSHOT_SPACING = 10;
  * after this long, spaced as above: a tab closed right after a long ingest then reopens from a recent snapshot
  * instead of reading back every document written since the last pause.
  */
-const SNAPSHOT_MAX_WAIT_MS = 60_000;
+const SNAPSHOT_MAX_WAIT_MS = 15_000;
 
 export interface CrossTabParts {
   library: LibraryHandle;
