@@ -42,6 +42,7 @@ export function ModelStatusBar() {
       role="status"
       data-testid="model-status"
       data-state={state}
+      data-device={state === 'ready' ? status?.device : undefined}
       aria-label="Semantic model"
     >
       <span className="model-status__dot" aria-hidden="true" />
