@@ -144,6 +144,12 @@ describe('measuring a model change on the evaluation set', () => {
     });
     await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(disposed).toContain('blind-2');
+
+    // A candidate whose release never settles is still released, and the numbers do not wait for it.
+    const stuck = { ...blind('stuck'), dispose: () => (disposed.push('stuck'), new Promise<void>(() => undefined)) };
+    const measured = await compareModels(dataset, good, async () => stuck, { chunkTokens: 256 });
+    expect(measured.candidate['ndcg@10']).toBeLessThan(measured.current['ndcg@10']);
+    expect(disposed).toContain('stuck');
     await good.dispose();
   });
 
