@@ -28,7 +28,7 @@ async function run(request: GenerateRequest, modelUrl: string): Promise<Generate
         ? { wasm: absolute(plainWasmUrl), mjs: absolute(plainMjsUrl) }
         : { wasm: absolute(asyncifyWasmUrl), mjs: absolute(asyncifyMjsUrl) };
   ort.env.wasm.numThreads = request.threads; // before the first session: ORT fixes its thread pool then
-  ort.env.wasm.wasmPaths = files;
+  ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs: files.mjs };
   const started = performance.now();
   const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });

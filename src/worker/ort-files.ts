@@ -1,17 +1,14 @@
 // Which ONNX Runtime Web build a worker loads (same-origin files: without them transformers.js would use a CDN).
 // The asyncify build is the one that can also run on WebGPU; on the CPU the plain WASM build runs the same models
-// about three times faster (`npm run bench -- generate`). A worker loads one build for its whole life, so the
-// choice is made once, before the first model: the WebGPU-capable build where a WebGPU adapter exists, the plain
-// one everywhere else (most phones, Firefox, Safari before WebGPU, machines without a usable GPU).
+// about twice as fast on one thread (`npm run bench -- generate`). A worker loads one build for its whole life, so
+// the choice is made once, before the first model: the WebGPU-capable build where a WebGPU adapter exists, the
+// plain one on one thread everywhere else (most phones, Firefox, Safari before WebGPU, machines without a usable
+// GPU). One thread: with its thread pool, the plain build hung the worker when a session was released.
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
-
-export interface OrtFiles {
-  wasm: string;
-  mjs: string;
-}
+import type { OrtFiles } from '../engine/models/transformers-runtime.ts';
 
 /** A browser that never answers the adapter request is treated as one without WebGPU. */
 const ADAPTER_TIMEOUT_MS = 5_000;
@@ -23,7 +20,7 @@ export function ortFiles(): Promise<OrtFiles> {
   chosen ??= hasWebGpuAdapter().then((gpu) =>
     gpu
       ? { wasm: absolute(asyncifyWasmUrl), mjs: absolute(asyncifyMjsUrl) }
-      : { wasm: absolute(plainWasmUrl), mjs: absolute(plainMjsUrl) },
+      : { wasm: absolute(plainWasmUrl), mjs: absolute(plainMjsUrl), singleThreaded: true },
   );
   return chosen;
 }

@@ -10,6 +10,17 @@ import type { EmbedDevice } from '../api/model-spec.ts';
 export const HUB_URL = 'https://huggingface.co/';
 
 /** What every transformers.js model load takes; the embedder's and the reranker's options add their own. */
+/** Same-origin URLs of an ONNX Runtime Web build (the worker picks one: src/worker/ort-files.ts). */
+export interface OrtFiles {
+  mjs: string;
+  wasm: string;
+  /**
+   * Run ORT's WASM backend on one thread. The plain WASM build was seen to hang the worker for good when a session
+   * was released with its thread pool running (a model comparison closing its candidate); the asyncify build was not.
+   */
+  singleThreaded?: boolean;
+}
+
 export interface TransformersLoadOptions {
   /** Fetch from the Hugging Face hub when no local copy exists (ignored for local-only fixtures). */
   allowRemoteModels: boolean;
@@ -17,7 +28,7 @@ export interface TransformersLoadOptions {
   localModelPath: string;
   device: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   /** Same-origin URLs of the ORT wasm files; without them transformers.js would use a CDN. */
-  wasmPaths?: { mjs: string; wasm: string };
+  wasmPaths?: OrtFiles;
   /** 0..1 while files download and the session starts. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -26,7 +37,7 @@ export interface TransformersLoadOptions {
 export interface TransformersEnvOptions {
   allowRemoteModels: boolean;
   localModelPath: string;
-  wasmPaths?: { mjs: string; wasm: string };
+  wasmPaths?: OrtFiles;
   numThreads?: number;
 }
 
@@ -48,9 +59,9 @@ export function configureTransformersEnv(options: TransformersEnvOptions): void 
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   // transformers.js points wasmPaths at a CDN when it is imported: always replace it with our own origin's files.
   const wasm = env.backends.onnx.wasm;
-  if (options.wasmPaths && wasm) wasm.wasmPaths = { ...options.wasmPaths };
+  if (options.wasmPaths && wasm) wasm.wasmPaths = { wasm: options.wasmPaths.wasm, mjs: options.wasmPaths.mjs };
   // ORT reads this when it first initialises the WASM backend (later changes are ignored for this worker).
-  if (wasm) wasm.numThreads = options.numThreads ?? wasmThreadsHere();
+  if (wasm) wasm.numThreads = options.wasmPaths?.singleThreaded ? 1 : (options.numThreads ?? wasmThreadsHere());
   // Import the ORT factory from its same-origin URL, not from a blob: copy, so a Content Security Policy of
   // script-src 'self' holds in the worker too. Offline use is covered by the service worker's precache.
   env.useWasmCache = false;
