@@ -1,6 +1,6 @@
 // The embedding device chosen by measured speed. WebGPU being present (and passing its numeric self-check) does not
 // make it faster: for small models on integrated GPUs WASM often wins (LocalMode-Bench, bge-small on an AMD iGPU:
-// 64 vs 38.9 texts/s; transformers.js issue 1750: 9.6×). With the device set to Auto, both are timed on realistic
+// 64 vs 38.9 texts/s; a transformers.js bug report: 9.6×). With the device set to Auto, both are timed on realistic
 // passages, the faster is kept, and the batch size is tuned on it. The result is remembered per model, dtype, GPU
 // adapter and browser, so the probe runs once, not at every start; a device chosen in Settings is never second-guessed
 // (only its batch size is tuned).

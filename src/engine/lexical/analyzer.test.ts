@@ -23,7 +23,7 @@ describe('analyze', () => {
     expect(terms).toEqual(['1,000', 'genom', 'p', '0.05', 'il', '6', 'tnf', 'α']);
   });
 
-  it('returns terms for Chinese, Japanese and Thai (Orama #1023 returned none)', () => {
+  it('returns terms for Chinese, Japanese and Thai (Orama returned none for them)', () => {
     const japanese = analyze('日本語のテキストです');
     expect(japanese).toContain('日本語');
     expect(japanese).toContain('テキスト');
