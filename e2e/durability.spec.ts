@@ -125,7 +125,9 @@ test('a worker killed mid-ingest: the job fails with a message, the engine resta
   await expect(page.getByTestId('job').filter({ hasText: 'first.txt' })).toHaveAttribute('data-stage', 'done', {
     timeout: 60_000,
   });
-  await drop(page, [{ name: 'victim.txt', text: longText('Victim', 4000, 'The victim file ends with a walrus.') }]);
+  // Large enough that it is still being indexed or embedded when the test looks (a faster runtime once finished a
+  // smaller file between two looks).
+  await drop(page, [{ name: 'victim.txt', text: longText('Victim', 12000, 'The victim file ends with a walrus.') }]);
   const job = page.getByTestId('job').filter({ hasText: 'victim.txt' }).first();
   await expect(job).toHaveAttribute('data-stage', /embedding|indexing/, { timeout: 60_000 });
   const engineWorker = page.workers().find((w) => w.url().includes('engine'));
