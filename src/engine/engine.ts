@@ -1,53 +1,30 @@
 // The engine: the one API the worker exposes (and Node uses directly). Read this file first: the constructor builds
 // the parts and wires them together; every method below hands one TroveApi call to the part that does it.
-//
-//   library/library-handle.ts      the open store and its lock state; LOCKED and "library deleted" answers
-//   library/library-indexes.ts     in-memory indexes (catalogue.ts, vector-set.ts): load, reload, persist, stats
-//   library/work-queue.ts          one write task at a time, each run by cross-tab-sync.ts under writer-lock.ts
-//   library/cross-tab-sync.ts      catch-up from the change log, announcements to other tabs, library events
-//   library/job-board.ts           ingest progress and its listeners
-//   settings/settings-store.ts     the settings in force (stored vs session overrides), saving, another tab's change
-//   settings/settings-effects.ts   what a settings change sets in motion
-//   settings/device-choices.ts     WebGPU self-check verdicts and declined dtype changes, kept in the store
-//   services/library-opening.ts    init: store, lock, settings; loading the library (start-up, unlock)
-//   services/library-editing.ts    documents, passages, originals, tags, collections, deletes
-//   services/ingest-pipeline.ts    parse → chunk → embed → store → index; resume, retry, vector back-fill
-//   services/search.ts             keyword and vector retrieval, fusion, results
-//   services/model-lifecycle.ts    loading the embedding model, its status and listeners
-//   services/model-switch.ts       model and dtype switches, which vectors serve
-//   services/model-cache-service.ts, custom-models.ts   the Models view: cached models, downloads, custom models
-//   services/rerank-service.ts     cross-encoder reranking and "Copy as context"
-//   services/evaluation-service.ts, model-comparison.ts   evaluation runs and measured model swaps
-//   services/health.ts             the library health report and its fix
-//   services/library-backup.ts     .trove export and import, storage status
-//   services/library-map.ts        the 2-D embedding map
-//   services/lock-and-forget.ts    lock, unlock, encryption, Forget everything
-//   services/folder-sync.ts        live folders: a folder's new, changed, moved and deleted files applied
-//   services/folder-records.ts     live folders' records (kept by the page) sealed under the library lock
-//   services/pictures.ts           pictures found by what they show (image–text model), beside OCR
-import type { FileInput, IngestProgress, SearchOptions, TroveApi } from './api/index.ts';
-import type { EmbedderLoader } from './embed/embedder-backend.ts';
-import { fileParsing, type FileParsingOptions } from './ingest/file-parsing.ts';
+// What each part holds: README.md beside this file; what the engine needs from its host: engine-dependencies.ts.
+import type { SearchOptions, TroveApi } from './api/index.ts';
+import type { EngineDependencies } from './engine-dependencies.ts';
+import { fileParsing } from './ingest/file-parsing.ts';
 import { previewRecords } from './ingest/record-preview.ts';
 import { chunkForIndex } from './ingest/structured-chunks.ts';
 import { LibraryCatalogue } from './library/catalogue.ts';
-import { broadcastLibraryChannel, type LibraryChannel } from './library/channel.ts';
+import { broadcastLibraryChannel } from './library/channel.ts';
 import { CrossTabSync } from './library/cross-tab-sync.ts';
 import { embedSpeed } from './library/embed-speed.ts';
 import { JobBoard } from './library/job-board.ts';
 import { LibraryHandle } from './library/library-handle.ts';
 import { LibraryIndexes } from './library/library-indexes.ts';
 import { WorkQueue } from './library/work-queue.ts';
-import { writerLock, type WriterLock } from './library/writer-lock.ts';
+import { waitForDocumentList } from './library/document-list-gate.ts';
+import { writerLock } from './library/writer-lock.ts';
 import { reciprocalRankFusion } from './retrieve/fusion.ts';
 import { CustomModels } from './services/custom-models.ts';
 import { EvaluationService } from './services/evaluation-service.ts';
 import { FolderRecords } from './services/folder-records.ts';
 import { FolderSync } from './services/folder-sync.ts';
 import { LibraryHealth } from './services/health.ts';
-import { IngestPipeline, type ChunkFn, type ParseFn } from './services/ingest-pipeline.ts';
-import { LibraryBackups, type StorageProbe } from './services/library-backup.ts';
-import { LibraryEditing, type Transfer } from './services/library-editing.ts';
+import { IngestPipeline } from './services/ingest-pipeline.ts';
+import { LibraryBackups } from './services/library-backup.ts';
+import { LibraryEditing } from './services/library-editing.ts';
 import { LibraryMapping } from './services/library-map.ts';
 import { LibraryOpening } from './services/library-opening.ts';
 import { LockAndForget } from './services/lock-and-forget.ts';
@@ -55,61 +32,16 @@ import { ModelCacheService } from './services/model-cache-service.ts';
 import { ModelComparisons } from './services/model-comparison.ts';
 import { ModelLifecycle } from './services/model-lifecycle.ts';
 import { ModelSwitch } from './services/model-switch.ts';
-import { PictureService, withPictureDocuments, type ImageModelLoader } from './services/pictures.ts';
-import { RerankService, type RerankerLoader } from './services/rerank-service.ts';
+import { PictureService, withPictureDocuments } from './services/pictures.ts';
+import { RerankService } from './services/rerank-service.ts';
 import { SearchService, type FuseFn } from './services/search.ts';
 import { StructuredFieldsService } from './services/structured-fields.ts';
 import { DeviceChoices } from './settings/device-choices.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { DEFAULT_SETTINGS } from './settings/settings.ts';
-import type { StaleListener, Store } from './store/store.ts';
 
 export type { EmbedderLoadOptions } from './embed/embedder-backend.ts';
-
-export interface EngineDependencies {
-  openStore: (options: { onStale: StaleListener }) => Promise<Store>;
-  loadEmbedder: EmbedderLoader;
-  /** Swappable stages (tests, other formats); the defaults are the production ones. */
-  parse?: ParseFn;
-  chunk?: ChunkFn;
-  fuse?: FuseFn;
-  /** Cross-tab coordination; defaults: Web Locks (or an in-process lock) and a BroadcastChannel, per library name. */
-  lock?: WriterLock;
-  channel?: LibraryChannel;
-  /** Names the lock and channel: engines on the same library must share it. */
-  libraryName?: string;
-  /** Quiet time after the last write before the keyword index snapshot is written (default 2 s). */
-  snapshotDelayMs?: number;
-  /** Loads the cross-encoder reranker (absent: reranking is unavailable). */
-  loadReranker?: RerankerLoader;
-  /**
-   * Forget everything: deletes the library's databases once the engine has closed its store, and says what it
-   * removed (the worker deletes every IndexedDB database of the origin). Keeps the engine free of browser APIs.
-   */
-  wipeStorage?: () => Promise<string[]>;
-  /** The default parse step's OCR recognizer factory (called on first use) and PDF asset URLs. */
-  parsing?: FileParsingOptions;
-  /** The browser's storage estimate (navigator.storage in the worker); none: space is never checked. */
-  storage?: StorageProbe;
-  /** Written into exported .trove files. */
-  appVersion?: string;
-  /** Moves an original file's bytes to the page instead of copying them (the worker's comlink transfer). */
-  transfer?: Transfer;
-  /** Loads the image–text model (absent: image search is unavailable). */
-  loadImageModel?: ImageModelLoader;
-}
-
-/** The calls that read the whole document list (directly, or through a write that checks it first). */
-// prettier-ignore
-const AFTER_DOCUMENTS = [
-  'listDocuments', 'getDocument', 'listPassages', 'getOriginal', 'setTags', 'deleteDocument', 'deleteDocuments',
-  'listCollections', 'createCollection', 'renameCollection', 'deleteCollection', 'ingest', 'retryDocument',
-  'rerank', 'assembleContext', 'evaluate', 'compareModels', 'health', 'fixHealth', 'exportLibrary', 'importLibrary',
-  'projectMap', 'lock', 'enableEncryption', 'changePassphrase', 'forgetEverything', 'updateSettings', 'loadModel',
-  'confirmDtypeChange', 'syncFolder', 'searchByImage', 'getPicture',
-  // Cancels queue behind the calls they cancel, so a cancel sent right after its start is never lost.
-  'cancel', 'cancelEvaluation', 'cancelModelComparison', 'cancelBackup', 'cancelMap', 'stopFolderSync',
-] as const satisfies ReadonlyArray<keyof TroveApi>;
+export type { EngineDependencies } from './engine-dependencies.ts';
 
 export class TroveEngine implements TroveApi {
   private readonly library = new LibraryHandle();
@@ -188,14 +120,8 @@ export class TroveEngine implements TroveApi {
     });
     const cancelDocument = (id: number) => this.pipeline.cancelDocument(id);
     // Ingest, then the picture documents it added embedded by the image model (while image search is on).
-    const ingest = async (
-      files: FileInput[], onProgress: (p: IngestProgress) => void, options?: Parameters<IngestPipeline['ingest']>[2],
-    ) => {
-      const results = await this.pipeline.ingest(files, onProgress, options);
-      await this.pictures.afterIngest(files, results);
-      return results;
-    };
-    this.ingestAll = ingest;
+    const ingest = (this.ingestAll = async (...args: Parameters<IngestPipeline['ingest']>) =>
+      this.pictures.afterIngest(args[0], await this.pipeline.ingest(...args)));
     this.structuredFields = new StructuredFieldsService({ store, catalogue, ingest });
     const fuse: FuseFn = deps.fuse ?? ((lists, current) => reciprocalRankFusion(lists, current.rrfK));
     this.searching = new SearchService({ store, catalogue, model, settings, serving, fuse });
@@ -245,16 +171,7 @@ export class TroveEngine implements TroveApi {
       settings, updateSettings: (patch) => this.settings.update(patch),
       localModelUrl: () => this.modelCache.localModelUrl(), removeCached: (id) => this.modelCache.remove('embedding', id),
     });
-    // Keyword search and the counts answer from the keyword snapshot at start-up; the calls that need every
-    // document record wait until the list is read (just after, see catalogue.load).
-    for (const name of AFTER_DOCUMENTS) {
-      const call = this[name] as (...args: unknown[]) => Promise<unknown>;
-      const waiting = async (...args: unknown[]) => {
-        if (catalogue.readingDocuments) await catalogue.documents();
-        return call(...args);
-      };
-      Object.defineProperty(this, name, { value: waiting });
-    }
+    waitForDocumentList(this, catalogue);
   }
 
   // Each TroveApi call, typed by the contract, handed on in one line; calls that only register or cancel answer
@@ -295,11 +212,8 @@ export class TroveEngine implements TroveApi {
   readonly openFolderRecord: TroveApi['openFolderRecord'] = (id, sealed) => this.folderRecords.open(id, sealed);
 
   // Search (search.ts)
-  readonly search: TroveApi['search'] = async (query, options = {}) => {
-    const response = await this.searching.search(query, options);
-    const pictures = await this.pictures.searchPictures(query, options, response);
-    return pictures ? { ...response, pictures } : response;
-  };
+  readonly search: TroveApi['search'] = async (query, options = {}) =>
+    this.pictures.withPictures(query, options, await this.searching.search(query, options));
 
   // Pictures (pictures.ts)
   readonly imageModelStatus: TroveApi['imageModelStatus'] = () => this.pictures.status();

@@ -154,9 +154,18 @@ export class PictureService {
     }
   }
 
-  /** The engine's ingest, followed by embedding the picture documents it added (while image search is on). */
-  async afterIngest(files: readonly FileInput[], results: readonly IngestProgress[]): Promise<void> {
-    if (!this.ctx.settings().imageSearch || !this.loader) return;
+  /** A text search's answer with its picture strip (when image search is on). */
+  async withPictures(query: string, options: SearchOptions, response: SearchResponse): Promise<SearchResponse> {
+    const pictures = await this.searchPictures(query, options, response);
+    return pictures ? { ...response, pictures } : response;
+  }
+
+  /** After an ingest: embeds the picture documents it added (while image search is on); answers its results. */
+  async afterIngest<Results extends readonly IngestProgress[]>(
+    files: readonly FileInput[],
+    results: Results,
+  ): Promise<Results> {
+    if (!this.ctx.settings().imageSearch || !this.loader) return results;
     const byJob = new Map(files.map((f) => [f.jobId, f]));
     const added = results.flatMap((r) => {
       const file = byJob.get(r.jobId);
@@ -164,18 +173,19 @@ export class PictureService {
       const bytes = new Uint8Array(file.data);
       return sniffPicture(bytes) ? [{ docId: r.documentId, bytes, name: file.name }] : [];
     });
-    if (added.length === 0) return;
+    if (added.length === 0) return results;
     let embedder: ImageEmbedder;
     try {
       embedder = await this.ready();
     } catch {
-      return; // the status says why; the documents stay searchable by their OCR text
+      return results; // the status says why; the documents stay searchable by their OCR text
     }
     for (const picture of added) await this.embedOne(embedder, picture.docId, picture.bytes, picture.name);
+    return results;
   }
 
   /** Pictures for a text search: the image model's list fused with the pictures whose OCR text matched. */
-  async searchPictures(
+  private async searchPictures(
     query: string,
     options: SearchOptions,
     response: SearchResponse,
