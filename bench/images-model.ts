@@ -2,7 +2,9 @@
 // + class token, 12 pre-norm layers, hidden 768, 12 heads, MLP 3072 with quick-GELU, projection to 512) and seeded
 // random weights, written as ONNX; beside it a tiny text tower, tokenizer and CLIP preprocessor config, so the
 // production loader (loadClipEmbedder) loads it as it loads Xenova/clip-vit-base-patch32. Random weights cost
-// exactly the compute of trained ones. ~350 MB fp32, so generated into bench/.cache (git-ignored).
+// exactly the compute of trained ones. Both of the files transformers.js picks by dtype are written: fp32
+// (vision_model.onnx, ~350 MB) and q8 (vision_model_quantized.onnx, ~88 MB: each MatMul's weights int8 per tensor,
+// its input quantized per call, as onnxruntime's quantize_dynamic writes Xenova's export), into bench/.cache.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenizerConfig, tokenizerJson } from '../scripts/make-model-fixture.mjs';
@@ -12,7 +14,7 @@ import { FLOAT, GraphBuilder, INT64, encodeModel, float, int, ints } from './onn
 export const IMAGES_MODELS_DIR = join(CACHE_DIR, 'images-models');
 export const BENCH_CLIP_REPO = 'bench/clip-vit-b32-random';
 export const VIT_B32 = { image: 224, patch: 32, layers: 12, hidden: 768, heads: 12, mlp: 3072, projection: 512 };
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const TEXT_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', 'photo', 'of', 'red', 'car'];
 
 /** mulberry32 + Box-Muller: deterministic normal draws. */
@@ -28,23 +30,44 @@ function normals(seed: number) {
   return (std: number) => std * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
-function visionGraph(seed: number): Uint8Array {
+/** Per-tensor symmetric int8 (zero point 0), as quantize_dynamic does for weights by default. */
+function quantize(w: Float32Array): { q: Int8Array; scale: number } {
+  let max = 0;
+  for (const x of w) max = Math.max(max, Math.abs(x));
+  const scale = max / 127 || 1;
+  const q = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round(w[i] / scale)));
+  return { q, scale };
+}
+
+function visionGraph(seed: number, quantized: boolean): Uint8Array {
   const { image, patch, layers, hidden, heads, mlp, projection } = VIT_B32;
   const tokens = (image / patch) ** 2 + 1;
   const headDims = hidden / heads;
   const draw = normals(seed);
   const g = new GraphBuilder();
-  const random = (name: string, dims: number[], std = 0.02) => {
+  const randomData = (dims: number[], std: number) => {
     const data = new Float32Array(dims.reduce((x, y) => x * y, 1));
     for (let i = 0; i < data.length; i++) data[i] = draw(std);
-    return g.init(name, dims, data);
+    return data;
   };
+  const random = (name: string, dims: number[], std = 0.02) => g.init(name, dims, randomData(dims, std));
   const filled = (name: string, dims: number[], value: number) =>
     g.init(name, dims, new Float32Array(dims.reduce((x, y) => x * y, 1)).fill(value));
   const scalar = (name: string, value: number) => g.init(name, [], new Float32Array([value]));
   const i64 = (name: string, values: number[]) => g.init(name, [values.length], BigInt64Array.from(values.map(BigInt)));
-  const linear = (x: string, name: string, inDims: number, outDims: number) =>
-    g.op('Add', [g.op('MatMul', [x, random(`${name}_w`, [inDims, outDims])]), filled(`${name}_b`, [outDims], 0)]);
+  /** x @ W + b; in the q8 file x is quantized per call and W is int8. */
+  const linear = (x: string, name: string, inDims: number, outDims: number) => {
+    const bias = filled(`${name}_b`, [outDims], 0);
+    if (!quantized) return g.op('Add', [g.op('MatMul', [x, random(`${name}_w`, [inDims, outDims])]), bias]);
+    const { q, scale } = quantize(randomData([inDims, outDims], 0.02));
+    const wq = g.init(`${name}_w_q`, [inDims, outDims], q);
+    const wzp = g.init(`${name}_w_zp`, [], new Int8Array([0]));
+    const [xq, xscale, xzp] = g.ops('DynamicQuantizeLinear', [x], [`${name}_xq`, `${name}_xscale`, `${name}_xzp`]);
+    const product = g.op('MatMulInteger', [xq, wq, xzp, wzp]);
+    const rescale = g.op('Mul', [xscale, scalar(`${name}_w_scale`, scale)]);
+    return g.op('Add', [g.op('Mul', [g.op('Cast', [product], [int('to', FLOAT)]), rescale]), bias]);
+  };
   const layerNorm = (x: string, name: string) =>
     g.op(
       'LayerNormalization',
@@ -140,8 +163,11 @@ export function ensureBenchClip(): string {
   const stamp = join(dir, 'stamp.json');
   if (existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).generator === GENERATOR_VERSION) return dir;
   mkdirSync(join(dir, 'onnx'), { recursive: true });
-  writeFileSync(join(dir, 'onnx/vision_model.onnx'), visionGraph(7));
+  writeFileSync(join(dir, 'onnx/vision_model.onnx'), visionGraph(7, false));
+  writeFileSync(join(dir, 'onnx/vision_model_quantized.onnx'), visionGraph(7, true));
+  // The text tower is not timed: one small graph serves both dtypes' file names.
   writeFileSync(join(dir, 'onnx/text_model.onnx'), textGraph(8));
+  writeFileSync(join(dir, 'onnx/text_model_quantized.onnx'), textGraph(8));
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(TEXT_VOCAB)));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig));
   writeFileSync(
