@@ -62,6 +62,11 @@ export interface EngineSettings {
   dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
   /** Keep each added file's bytes (for the PDF page view and "open original"); not for redacted files. */
   keepOriginals: boolean;
+  /**
+   * Keep what cameras write into a kept picture (EXIF: GPS position, time, camera; XMP, comments). Off: a picture's
+   * kept original is stored without it (orientation aside); its thumbnail never has any.
+   */
+  keepPictureMetadata: boolean;
   /** Find pictures by what they show (an image–text model, downloaded when turned on). Off by default. */
   imageSearch: boolean;
   /** Registry id of the image–text model (models/image-model-registry.ts). */

@@ -14,6 +14,7 @@ import { TroveError, isAbort, isTransient, throwIfAborted, toErrorInfo } from '.
 import type { LibraryCatalogue } from '../library/catalogue.ts';
 import { MAX_RESUME_ATTEMPTS } from '../core/limits.ts';
 import { documentLanguage, termsOf } from '../ingest/document-language.ts';
+import { keptOriginal, type OriginalCopy } from '../ingest/kept-original.ts';
 import { splicePassages } from '../ingest/passage-splice.ts';
 import type { ParseContext } from '../ingest/file-parsing.ts';
 import type { ActiveModel } from '../library/active-model.ts';
@@ -25,21 +26,12 @@ import type {
   DocumentRecord,
   NewChunk,
   NewDocument,
-  OriginalFile,
   Store,
   WholeDocument,
 } from '../store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from '../core/types.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { redactForIndex, redactorFor } from '../privacy/redaction-settings.ts';
-
-/** MIME types for originals the browser gave no type for (by parsed format). */
-const ORIGINAL_TYPES: Partial<Record<DocumentFormat, string>> = {
-  pdf: 'application/pdf',
-  markdown: 'text/markdown',
-  html: 'text/html',
-  text: 'text/plain',
-};
 
 /**
  * Chunks embedded per model run, and of a large document written per transaction, unless the embedder prefers
@@ -107,8 +99,6 @@ interface FileIdentity {
   name: string;
   folder?: string;
 }
-
-type OriginalCopy = Omit<OriginalFile, 'docId'>;
 
 /** A small document ready to be written whole with its batch. */
 interface WholeFile {
@@ -462,10 +452,12 @@ export class IngestPipeline {
       };
       // Kept for the page view and "open original"; never for a redacted file (its bytes hold what redaction
       // removed). Deleted with the document (same transaction).
-      const originalCopy: OriginalCopy | undefined =
+      const kept =
         this.ctx.settings().keepOriginals && !redacted
-          ? { name: file.name, type: file.type || ORIGINAL_TYPES[parsed.format] || '', bytes: file.data }
+          ? keptOriginal(file, parsed, this.ctx.settings().keepPictureMetadata)
           : undefined;
+      if (kept?.note) newDoc.warnings = [...(newDoc.warnings ?? []), kept.note];
+      const originalCopy = kept?.original;
       const drafts =
         (replacing && (await this.splicedDrafts(duplicate.id, parsed, signal))) ||
         (await this.chunkText(parsed, model.embedder, signal));

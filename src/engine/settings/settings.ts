@@ -58,6 +58,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   dtype: 'auto',
   // The file as added: the PDF page view and "open original" need it; costs its size again in storage.
   keepOriginals: true,
+  keepPictureMetadata: false,
   // A second model of ~150 MB: downloaded only once the user asks for picture search.
   imageSearch: false,
   imageModelId: DEFAULT_IMAGE_MODEL_ID,
@@ -114,6 +115,8 @@ function validate(s: EngineSettings): void {
     throw new TroveError('INVALID_ARGUMENT', 'keepPreviousVectors must be true or false.');
   if (typeof s.keepOriginals !== 'boolean')
     throw new TroveError('INVALID_ARGUMENT', 'keepOriginals must be true or false.');
+  if (typeof s.keepPictureMetadata !== 'boolean')
+    throw new TroveError('INVALID_ARGUMENT', 'keepPictureMetadata must be true or false.');
   if (typeof s.imageSearch !== 'boolean')
     throw new TroveError('INVALID_ARGUMENT', 'imageSearch must be true or false.');
   getImageModelSpec(s.imageModelId); // throws, naming the valid ids

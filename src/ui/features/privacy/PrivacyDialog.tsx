@@ -65,7 +65,16 @@ export function PrivacyDialog({ open, onClose }: Props) {
             folder's path with it, unencrypted): after a reload you choose each folder again. The folder is read only
             while Trove is open.
           </li>
-          <li>The original files are never stored: only the text read from them.</li>
+          <li data-testid="privacy-originals">
+            <strong>Original files</strong>:{' '}
+            {settings?.keepOriginals === false
+              ? 'not kept (Settings → Original files): only the text read from them.'
+              : 'a copy of each file added is kept with its document, in the same database and under the same lock, for the page view and download (Settings → Original files turns this off). Files with redacted personal data are never kept.'}{' '}
+            {settings?.keepPictureMetadata
+              ? 'Photos are kept with their camera data (where and when they were taken), as you chose.'
+              : 'Photos are kept without their camera data (where and when they were taken, the camera, the author).'}{' '}
+            With image search on, each picture also has a small thumbnail (which never holds camera data) and a vector.
+          </li>
         </ul>
         <h3>What leaves this device</h3>
         <ul>

@@ -1,4 +1,5 @@
-// Settings: keep a copy of each added file (keepOriginals), with what the kept copies take now.
+// Settings: keep a copy of each added file (keepOriginals), with what the kept copies take now, and whether a kept
+// picture keeps what its camera wrote into it (keepPictureMetadata).
 import { useEffect, useState } from 'react';
 import { useEngine } from '../../client/engine-context.ts';
 import { formatBytes } from '../../components/format.ts';
@@ -6,10 +7,12 @@ import { formatBytes } from '../../components/format.ts';
 interface Props {
   checked: boolean;
   onChange: (keep: boolean) => void;
+  pictureMetadata: boolean;
+  onPictureMetadata: (keep: boolean) => void;
 }
 
 /** Shows the count and size of the originals kept (from the storage status; none while locked). */
-export function OriginalsSetting({ checked, onChange }: Props) {
+export function OriginalsSetting({ checked, onChange, pictureMetadata, onPictureMetadata }: Props) {
   const { engine } = useEngine();
   const [kept, setKept] = useState<{ count: number; bytes: number }>();
   useEffect(() => {
@@ -47,6 +50,22 @@ export function OriginalsSetting({ checked, onChange }: Props) {
                 Kept now: {kept.count} {kept.count === 1 ? 'file' : 'files'}, {formatBytes(kept.bytes)}.
               </span>
             )}
+          </span>
+        </span>
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={pictureMetadata}
+          disabled={!checked}
+          onChange={(e) => onPictureMetadata(e.target.checked)}
+          data-testid="setting-keep-picture-metadata"
+        />
+        <span>
+          Keep camera data in kept pictures
+          <span className="field__hint">
+            Off: a photo’s copy is kept without what the camera wrote into it (where and when it was taken, the camera,
+            the author); the picture itself is unchanged. Thumbnails never keep it.
           </span>
         </span>
       </label>

@@ -62,6 +62,7 @@ const DRAFT_KEYS = [
   'ollamaModel',
   'dtype',
   'keepOriginals',
+  'keepPictureMetadata',
 ] as const;
 
 type Draft = Pick<EngineSettings, (typeof DRAFT_KEYS)[number]>;
@@ -426,7 +427,14 @@ export function SettingsDialog({ open, onClose, documentCount = 0, onOpenModels,
               <span className="field__hint">OCR runs here, in your browser, and takes a few seconds per page.</span>
             </label>
           </fieldset>
-          {open && <OriginalsSetting checked={draft.keepOriginals} onChange={(keep) => set('keepOriginals', keep)} />}
+          {open && (
+            <OriginalsSetting
+              checked={draft.keepOriginals}
+              onChange={(keep) => set('keepOriginals', keep)}
+              pictureMetadata={draft.keepPictureMetadata}
+              onPictureMetadata={(keep) => set('keepPictureMetadata', keep)}
+            />
+          )}
           {open && imageSearch}
 
           {error && (
