@@ -8,8 +8,8 @@ const SECRET = 'GPS-51.5007N-Trove-secret-place';
 const canvas = () => sharp({ create: { width: 40, height: 24, channels: 3, background: { r: 200, g: 30, b: 30 } } });
 
 async function withMetadata(format: 'jpeg' | 'png' | 'webp', orientation = 6): Promise<Uint8Array> {
-  const image = canvas()
-    [format]()
+  const encoder = canvas();
+  const image = (format === 'jpeg' ? encoder.jpeg() : format === 'png' ? encoder.png() : encoder.webp())
     .withMetadata({ orientation })
     .withExif({ IFD0: { ImageDescription: SECRET, Artist: 'Ada' }, IFD3: { GPSLatitudeRef: 'N' } });
   return new Uint8Array(await image.toBuffer());
