@@ -21,14 +21,7 @@ import type { ActiveModel } from '../library/active-model.ts';
 import { PassageReuse } from '../library/passage-reuse.ts';
 import { DEFAULT_COLLECTION } from '../core/collections.ts';
 import { readCollections } from '../library/collections.ts';
-import type {
-  ChunkRecord,
-  DocumentRecord,
-  NewChunk,
-  NewDocument,
-  Store,
-  WholeDocument,
-} from '../store/store.ts';
+import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, WholeDocument } from '../store/store.ts';
 import type { ChunkDraft, ChunkerOptions, DocumentFormat, ParsedDocument, TextBlock } from '../core/types.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { redactForIndex, redactorFor } from '../privacy/redaction-settings.ts';
