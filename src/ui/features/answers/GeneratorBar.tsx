@@ -56,8 +56,16 @@ export function GeneratorBar({ view, label, sizeBytes, downloadsAllowed, onLoad,
       )}
       {view.state === 'ready' && (
         <span className="hint" data-testid="generator-ready">
-          {label} · {deviceName(view.device) ?? view.device} · {view.dtype}
-          {view.note ? ` (${view.note})` : ''}
+          {'server' in view ? (
+            <>
+              {view.model} on your Ollama server at {view.server}: your question and the passages are sent there
+            </>
+          ) : (
+            <>
+              {label} · {deviceName(view.device) ?? view.device} · {view.dtype}
+              {view.note ? ` (${view.note})` : ''}
+            </>
+          )}
         </span>
       )}
       {view.state === 'failed' && (
