@@ -15,16 +15,21 @@ const MAX_LINE_CHARS = 1_000_000;
 
 /**
  * Reads the stream to its {"done":true} line, passing each piece of text to onText and calling alive() for every
- * chunk of bytes. `describe` names the server in errors. Resolves with what the last line said.
+ * chunk of bytes; `signal` ends the reading. `describe` names the server in errors. Resolves with what the last
+ * line said.
  */
 export async function readChatStream(
   body: ReadableStream<Uint8Array> | null,
   onText: (text: string) => void,
   alive: () => void,
   describe: string,
+  signal: AbortSignal,
 ): Promise<ChatStreamEnd> {
   if (!body) throw new TroveError('MODEL_FAILED', `${describe} answered with no body.`);
   const reader = body.getReader();
+  // A fetch whose body does not end with its request (some polyfills, service workers) still stops here.
+  const stop = () => void reader.cancel().catch(() => undefined);
+  signal.addEventListener('abort', stop, { once: true });
   const decoder = new TextDecoder();
   let pending = '';
   try {
@@ -51,6 +56,7 @@ export async function readChatStream(
       }
     }
   } finally {
+    signal.removeEventListener('abort', stop);
     // Ends the download when the answer is done early, fails, or is cancelled.
     reader.cancel().catch(() => undefined);
   }

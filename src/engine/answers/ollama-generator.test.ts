@@ -61,12 +61,17 @@ function pieces(text: string, size: number): Uint8Array[] {
 }
 
 /** A streamed 200 answer; it errors its body when the request's signal aborts, as a browser's fetch does. */
-function streamed(chunks: Uint8Array[], signal: AbortSignal, options: { hang?: boolean } = {}): Response {
+function streamed(
+  chunks: Uint8Array[],
+  signal: AbortSignal,
+  options: { hang?: boolean; ignoreAbort?: boolean } = {},
+): Response {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
       if (!options.hang) controller.close();
-      signal.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+      if (!options.ignoreAbort)
+        signal.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
     },
   });
   return new Response(body, { status: 200, headers: { 'Content-Type': 'application/x-ndjson' } });
@@ -190,6 +195,26 @@ describe('Ollama answer backend', () => {
 
   it('a cancel midway stops the request at once and keeps the text so far', async () => {
     const { fetch, sent } = fakeFetch(({ signal }) => streamed(pieces(piece('The kiln '), 4), signal, { hang: true }));
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    const run = generator(fetch).generate(request, {
+      signal: controller.signal,
+      onToken: (d) => {
+        deltas.push(d);
+        controller.abort(); // the first text arrived: cancel while the server is still sending
+      },
+    });
+    const answer = await run;
+    expect(answer.stoppedBy).toBe('cancel');
+    expect(answer.text).toBe('The kiln');
+    expect(deltas).toEqual(['The kiln ']);
+    expect(sent[0].signal.aborted).toBe(true);
+  });
+
+  it('a cancel midway stops reading even when the fetch leaves its body open', async () => {
+    const { fetch, sent } = fakeFetch(({ signal }) =>
+      streamed(pieces(piece('The kiln '), 4), signal, { hang: true, ignoreAbort: true }),
+    );
     const controller = new AbortController();
     const deltas: string[] = [];
     const run = generator(fetch).generate(request, {

@@ -154,7 +154,7 @@ export class OllamaGenerator {
           // the system prompt first; ask for room for the whole budget and the answer.
           options: { num_predict: maxNewTokens, temperature: 0, num_ctx: budget + maxNewTokens },
         },
-        ({ response, alive }) =>
+        ({ response, alive, signal }) =>
           readChatStream(
             response.body,
             (delta) => {
@@ -163,6 +163,7 @@ export class OllamaGenerator {
             },
             alive,
             this.server.describe(),
+            signal,
           ),
         options.signal,
       );

@@ -50,6 +50,8 @@ export interface OllamaReply {
   response: Response;
   /** Restarts the time limit (a streamed answer calls it for every chunk that arrives). */
   alive: () => void;
+  /** Aborts on cancel or time-out: a reader of a stream stops reading at once. */
+  signal: AbortSignal;
 }
 
 export class OllamaServer {
@@ -119,7 +121,7 @@ export class OllamaServer {
         throw this.statusError(response.status, said);
       }
       try {
-        return await read({ response, alive });
+        return await read({ response, alive, signal: controller.signal });
       } catch (error) {
         if (signal?.aborted || timedOut) throw this.requestError(error, signal, timedOut);
         throw error;
