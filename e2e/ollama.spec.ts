@@ -1,7 +1,7 @@
 // The optional Ollama backend in a browser: a build that allows the server's origin (VITE_TROVE_OLLAMA_ORIGIN, added
-// to the CSP) talks to a local stand-in that speaks Ollama's /api/embed and sends CORS headers the way Ollama does
-// with OLLAMA_ORIGINS set; when the server refuses the site, the status says to set OLLAMA_ORIGINS. The default build
-// shows the option as not enabled. The Ollama build goes to dist-ollama/ (git-ignored), served with its own headers.
+// to the CSP) talks to a local stand-in that speaks Ollama's /api/embed, /api/show and streamed /api/chat and sends
+// CORS headers the way Ollama does with OLLAMA_ORIGINS set; when the server refuses the site, the status says to set
+// OLLAMA_ORIGINS. Answers can come from the server's chat model. The default build shows the option as not enabled. The Ollama build goes to dist-ollama/ (git-ignored), served with its own headers.
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,8 @@ import { startStaticHost, type StaticHost } from './static-host.ts';
 
 const OUT_DIR = 'dist-ollama';
 const DIMS = 32;
+/** The stand-in chat model's answer, one streamed message each. */
+const STAND_IN_ANSWER = ['Feed the ', 'starter ', 'every day', ' [1].'];
 
 /** Bag-of-words vectors, so texts sharing words are close. */
 function bagVector(text: string): number[] {
@@ -32,12 +34,21 @@ interface StandIn {
   allowed: Set<string>;
   /** Origin header of each embed request it answered. */
   seen: string[];
+  /** Chat models it has (/api/show and /api/chat answer 404 for others). */
+  chatModels: Set<string>;
+  /** Bodies of the /api/chat requests it answered. */
+  chats: Array<{ model: string; stream: boolean; messages: Array<{ role: string; content: string }> }>;
   server: Server;
 }
 
 /** Answers /api/embed like Ollama; CORS like Ollama's: only listed origins get Access-Control-Allow-Origin. */
 async function startStandIn(): Promise<StandIn> {
-  const standIn = { allowed: new Set<string>(), seen: [] as string[] } as StandIn;
+  const standIn = {
+    allowed: new Set<string>(),
+    seen: [] as string[],
+    chatModels: new Set<string>(),
+    chats: [] as StandIn['chats'],
+  } as StandIn;
   standIn.server = createServer((req, res) => {
     const origin = req.headers.origin;
     const cors: Record<string, string> = {};
@@ -55,6 +66,30 @@ async function startStandIn(): Promise<StandIn> {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
+      if (req.method === 'POST' && (req.url === '/api/show' || req.url === '/api/chat')) {
+        const chat = JSON.parse(body) as StandIn['chats'][number];
+        if (!standIn.chatModels.has(chat.model)) {
+          const error = `model "${chat.model}" not found, try pulling it first`;
+          return void res
+            .writeHead(404, { ...cors, 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ error }));
+        }
+        if (req.url === '/api/show') return void res.writeHead(200, cors).end('{}');
+        standIn.chats.push(chat);
+        res.writeHead(200, { ...cors, 'Content-Type': 'application/x-ndjson' });
+        // Streamed in pieces that cut lines midway, as a socket may deliver them.
+        const ndjson = [...STAND_IN_ANSWER, '']
+          .map((content, i) =>
+            JSON.stringify(
+              i < STAND_IN_ANSWER.length
+                ? { model: chat.model, message: { role: 'assistant', content }, done: false }
+                : { model: chat.model, done: true, done_reason: 'stop', eval_count: STAND_IN_ANSWER.length },
+            ),
+          )
+          .join('\n');
+        for (let at = 0; at < ndjson.length; at += 23) res.write(ndjson.slice(at, at + 23));
+        return void res.end('\n');
+      }
       if (req.method !== 'POST' || req.url !== '/api/embed')
         return void res.writeHead(404, cors).end('404 page not found');
       const { model, input } = JSON.parse(body) as { model: string; input: string[] };
@@ -144,5 +179,45 @@ test.describe('a build that allows a local Ollama server', () => {
     await expect(status).toHaveAttribute('data-state', 'unavailable', { timeout: 60_000 });
     await expect(status).toContainText('OLLAMA_ORIGINS');
     await expect(status).toContainText(standIn.origin);
+  });
+
+  test('answers can come from the server’s chat model: streamed, cited, and a missing model says to pull it', async ({
+    page,
+  }) => {
+    standIn.allowed = new Set([new URL(host.url).origin]);
+    standIn.chatModels = new Set(['qwen2.5:1.5b']);
+    await page.goto(host.url);
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await addFiles(page, [fixture('field-guide.md')]);
+    await expectJobs(page, { 'field-guide.md': 'done' });
+
+    await page.getByTestId('answers-toggle').check();
+    await page.getByTestId('answers-model').selectOption('ollama');
+    const status = page.getByTestId('generator-status');
+    await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await expect(page.getByTestId('generator-ready')).toContainText(
+      `qwen2.5:1.5b on your Ollama server at ${standIn.origin}`,
+    );
+
+    await page.getByTestId('answers-question').fill('How often should I feed the starter?');
+    await page.getByTestId('answers-ask').click();
+    const turn = page.getByTestId('answer-turn').last();
+    await expect(turn).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(turn.getByTestId('answer-text')).toContainText('Feed the starter every day');
+    await expect(turn.getByTestId('answer-citation')).toHaveCount(1);
+    expect(standIn.chats).toHaveLength(1);
+    expect(standIn.chats[0]).toMatchObject({ model: 'qwen2.5:1.5b', stream: true });
+    expect(standIn.chats[0].messages.at(-1)!.content).toContain('[1]');
+
+    // A model the server lacks: named, with the command that fetches it.
+    await page.getByTestId('answers-ollama-model').fill('missing-model:1b');
+    await page.getByTestId('answers-ollama-save').click();
+    await expect(page.getByTestId('generator-error')).toContainText('ollama pull missing-model:1b', {
+      timeout: 60_000,
+    });
+    // An invalid name is refused by the settings, saying why.
+    await page.getByTestId('answers-ollama-model').fill('two words');
+    await page.getByTestId('answers-ollama-save').click();
+    await expect(page.getByTestId('answers-ollama-error')).toContainText('contains spaces');
   });
 });

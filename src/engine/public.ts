@@ -20,6 +20,7 @@ export { checkCitations } from './answers/citations.ts';
 export { decideGrounding } from './answers/grounding.ts';
 export { SYSTEM_PROMPT, buildAnswerPrompt } from './answers/prompt.ts';
 export { standaloneQuery } from './answers/standalone-query.ts';
+export { OLLAMA_GENERATOR_ID } from './answers/ollama-generator.ts';
 export { customDetector } from './privacy/detect/custom.ts';
 export { BUILTIN_PII_TYPES } from './privacy/pii.ts';
 export { isEncryptedFile } from './privacy/encrypted-file.ts';

@@ -1,8 +1,13 @@
 // The answer generator's Web Worker: a thin comlink adapter over the engine's AnswerGenerator, apart from the search
 // engine's worker so a search never waits behind a generation. It holds one model at a time; a new generation
 // cancels the one running, and a load with other settings replaces the model.
+//
+// The optional Ollama backend runs here too, though it only streams text over fetch: the page then has one path for
+// every answer model (load, generate with streamed tokens, cancel, a new thread), the fetch and its NDJSON parsing
+// stay off the page's thread, and a cancel reaches the request the same way it reaches a model in this worker.
 import * as Comlink from 'comlink';
 import { AnswerGenerator } from '../engine/answers/answer-generator.ts';
+import { OLLAMA_GENERATOR_ID, OllamaGenerator } from '../engine/answers/ollama-generator.ts';
 import type { AnswerRequest, GeneratedAnswer, GeneratorStatus } from '../engine/api/answers.ts';
 import type { DownloadProgress } from '../engine/api/models.ts';
 import { getGeneratorSpec } from '../engine/models/generator-registry.ts';
@@ -20,7 +25,12 @@ export interface GeneratorLoadSettings {
   /** The build's model host ("self" or a hub origin), for where cached files are keyed. */
   modelHost: string;
   device: 'auto' | 'webgpu' | 'wasm';
+  /** The Ollama server and model, for the generator id "ollama" (a build that allows the server's origin). */
+  ollama?: { origin: string; model: string; promptBudgetTokens: number };
 }
+
+/** What the worker asks of either backend: the in-browser model or a local Ollama server. */
+type AnswerBackend = Pick<AnswerGenerator, 'status' | 'generate' | 'resetThread' | 'dispose'>;
 
 /** Whether loading the generator now would fetch nothing large: it is loaded, cached, or a fixture of this site. */
 export interface GeneratorAvailability {
@@ -29,7 +39,7 @@ export interface GeneratorAvailability {
 }
 
 class GeneratorWorkerApi {
-  private generator?: AnswerGenerator;
+  private generator?: AnswerBackend;
   private loaded?: string;
   private loading?: AbortController;
   private running?: AbortController;
@@ -42,6 +52,8 @@ class GeneratorWorkerApi {
   async availability(id: string, settings: GeneratorLoadSettings): Promise<GeneratorAvailability> {
     if (this.generator && this.loaded === key(id, settings))
       return { status: this.generator.status(), withoutDownload: true };
+    // Nothing to download: a server that is missing the model says so when it is loaded.
+    if (id === OLLAMA_GENERATOR_ID) return { status: { state: 'not-downloaded' }, withoutDownload: true };
     const spec = getGeneratorSpec(id);
     if (spec.localOnly) return { status: { state: 'not-downloaded' }, withoutDownload: true };
     const cache = await caches.open(MODEL_CACHE_NAME).catch(() => undefined);
@@ -75,13 +87,9 @@ class GeneratorWorkerApi {
     await this.generator?.dispose();
     this.generator = undefined;
     this.loaded = undefined;
-    const generator = new AnswerGenerator();
+    let generator: AnswerBackend;
     try {
-      await generator.load(getGeneratorSpec(id), {
-        ...(await options(settings)),
-        onProgress: (loaded, total) => onProgress?.({ loaded, total }),
-        signal: controller.signal,
-      });
+      generator = await loadBackend(id, settings, controller.signal, onProgress);
     } finally {
       if (this.loading === controller) this.loading = undefined;
     }
@@ -121,7 +129,29 @@ class GeneratorWorkerApi {
 }
 
 function key(id: string, settings: GeneratorLoadSettings): string {
-  return JSON.stringify([id, settings.allowRemoteModels, settings.localModelPath, settings.device]);
+  const ollama = id === OLLAMA_GENERATOR_ID ? settings.ollama : undefined;
+  return JSON.stringify([id, settings.allowRemoteModels, settings.localModelPath, settings.device, ollama]);
+}
+
+async function loadBackend(
+  id: string,
+  settings: GeneratorLoadSettings,
+  signal: AbortSignal,
+  onProgress?: (progress: Pick<DownloadProgress, 'loaded' | 'total'>) => void,
+): Promise<AnswerBackend> {
+  if (id === OLLAMA_GENERATOR_ID) {
+    if (!settings.ollama) throw new Error('No Ollama server is set for answers.');
+    const generator = new OllamaGenerator({ ...settings.ollama, pageOrigin: self.location.origin });
+    await generator.load(signal);
+    return generator;
+  }
+  const generator = new AnswerGenerator();
+  await generator.load(getGeneratorSpec(id), {
+    ...(await options(settings)),
+    onProgress: (loaded, total) => onProgress?.({ loaded, total }),
+    signal,
+  });
+  return generator;
 }
 
 async function options(settings: GeneratorLoadSettings) {

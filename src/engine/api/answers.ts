@@ -101,6 +101,8 @@ export type GeneratorStatus =
   | { state: 'not-downloaded' }
   | { state: 'downloading'; loaded: number; total: number }
   | { state: 'ready'; device: EmbedDevice; dtype: GeneratorDtype; note?: string }
+  /** Answers come from a local Ollama server's model (answers/ollama-generator.ts). */
+  | { state: 'ready'; server: string; model: string }
   | { state: 'failed'; message: string };
 
 export interface GeneratedAnswer {

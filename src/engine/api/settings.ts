@@ -51,6 +51,10 @@ export interface EngineSettings {
   ollamaOrigin: string;
   /** The embedding model as Ollama names it, e.g. "nomic-embed-text". */
   ollamaModel: string;
+  /** The answer model as the Ollama server names it, e.g. "qwen2.5:1.5b" (used only when the answer panel picks Ollama). */
+  ollamaChatModel: string;
+  /** Prompt budget of Ollama answers in estimated tokens: passages, thread, system prompt and question together. */
+  ollamaChatPromptTokens: number;
   /**
    * Where model files are downloaded from: a build setting (VITE_TROVE_MODEL_HOST), never the user's or a link's.
    * An origin with the hub's layout ("https://huggingface.co", a mirror) or "self" (only this site's models/ path).

@@ -22,6 +22,8 @@ export const SETTING_LIMITS = {
   hnswM: { min: 2, max: 128, integer: true },
   hnswEfConstruction: { min: 8, max: 4096, integer: true },
   hnswEf: { min: 1, max: 4096, integer: true },
+  /** Estimated prompt tokens of answers from an Ollama server (its model's context must hold them and the answer). */
+  ollamaChatPromptTokens: { min: 512, max: 131072, integer: true },
 } as const satisfies Record<string, Range>;
 
 export type LimitedSetting = keyof typeof SETTING_LIMITS;

@@ -8,8 +8,10 @@ import { normalizeInPlace } from './embedder.ts';
 import { estimateTokens } from '../models/token-estimate.ts';
 import { OLLAMA_MODEL_PREFIX, ollamaModelName } from '../models/effective-model.ts';
 import type { ModelSpec } from '../api/model-spec.ts';
+import { OllamaServer } from '../models/ollama-server.ts';
 
-export const DEFAULT_OLLAMA_ORIGIN = 'http://localhost:11434';
+export { DEFAULT_OLLAMA_ORIGIN, ollamaOrigin } from '../models/ollama-server.ts';
+
 export const DEFAULT_OLLAMA_MODEL = 'nomic-embed-text';
 export interface OllamaEmbedderOptions {
   /** Server origin, e.g. "http://localhost:11434". */
@@ -34,32 +36,6 @@ const PREFIXES: ReadonlyArray<{ name: string; query: string; passage: string }> 
   { name: 'snowflake-arctic-embed', query: 'Represent this sentence for searching relevant passages: ', passage: '' },
 ];
 
-/** "http://localhost:11434/" → "http://localhost:11434"; anything but an http(s) origin is refused, naming it. */
-export function ollamaOrigin(origin: string): string {
-  let url: URL;
-  try {
-    url = new URL(origin.trim());
-  } catch {
-    throw new TroveError(
-      'INVALID_ARGUMENT',
-      `The Ollama server address "${origin}" is not a URL (e.g. ${DEFAULT_OLLAMA_ORIGIN}).`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TroveError(
-      'INVALID_ARGUMENT',
-      `The Ollama server address must start with http:// or https://, got "${origin}".`,
-    );
-  }
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    throw new TroveError(
-      'INVALID_ARGUMENT',
-      `The Ollama server address must be an origin only (e.g. ${DEFAULT_OLLAMA_ORIGIN}), got "${origin}".`,
-    );
-  }
-  return url.origin;
-}
-
 export function ollamaPrefixes(model: string): { query: string; passage: string } {
   const base = (ollamaModelName(model).split('/').at(-1) ?? '').split(':')[0];
   const known = PREFIXES.find((p) => p.name === base);
@@ -81,100 +57,32 @@ export async function loadOllamaEmbedder(options: OllamaEmbedderOptions): Promis
 }
 
 class OllamaClient {
-  readonly origin: string;
-  readonly model: string;
-  private readonly fetchFn: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly server: OllamaServer;
 
-  constructor(private readonly options: OllamaEmbedderOptions) {
-    this.origin = ollamaOrigin(options.origin);
-    this.model = ollamaModelName(options.model);
-    this.fetchFn = options.fetch ?? ((...args) => globalThis.fetch(...args));
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+  constructor(options: OllamaEmbedderOptions) {
+    this.server = new OllamaServer({ ...options, model: ollamaModelName(options.model) });
+  }
+
+  get origin(): string {
+    return this.server.origin;
+  }
+
+  get model(): string {
+    return this.server.model;
   }
 
   describe(): string {
-    return `The Ollama server at ${this.origin} (model ${this.model})`;
+    return this.server.describe();
   }
 
   /** One /api/embed request: rows in input order, as sent (not yet normalised). */
-  async embed(input: string[], signal?: AbortSignal): Promise<number[][]> {
-    if (signal?.aborted) throw new TroveError('CANCELLED');
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      let response: Response;
-      try {
-        response = await this.fetchFn(`${this.origin}/api/embed`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ model: this.model, input, truncate: true }),
-          signal: controller.signal,
-          credentials: 'omit',
-          referrerPolicy: 'no-referrer',
-        });
-      } catch (error) {
-        throw this.requestError(error, signal, timedOut);
-      }
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch (error) {
-        if (signal?.aborted || timedOut) throw this.requestError(error, signal, timedOut);
-        body = undefined;
-      }
-      if (!response.ok) throw this.statusError(response.status, body);
-      return this.rows(body, input.length);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  private requestError(error: unknown, signal: AbortSignal | undefined, timedOut: boolean): TroveError {
-    if (signal?.aborted) return new TroveError('CANCELLED');
-    if (timedOut) {
-      return new TroveError(
-        'MODEL_UNAVAILABLE',
-        `${this.describe()} did not answer within ${this.timeoutMs >= 1000 ? `${Math.round(this.timeoutMs / 1000)} s` : `${this.timeoutMs} ms`}.`,
-      );
-    }
-    const detail = error instanceof Error ? ` (${error.message})` : '';
-    // A browser gives the same TypeError for "nothing listening" and "CORS refused": name both causes.
-    const allow = this.options.pageOrigin
-      ? ` or it does not allow this site: start it with OLLAMA_ORIGINS=${this.options.pageOrigin}`
-      : ' or it does not allow this site: set OLLAMA_ORIGINS to include this site’s origin';
-    return new TroveError(
-      'MODEL_UNAVAILABLE',
-      `Could not reach the Ollama server at ${this.origin}${detail}: it is not running (start it with “ollama serve”)${allow}.`,
-      { cause: error },
+  embed(input: string[], signal?: AbortSignal): Promise<number[][]> {
+    return this.server.post(
+      '/api/embed',
+      { model: this.model, input, truncate: true },
+      async ({ response }) => this.rows(await response.json().catch(() => undefined), input.length),
+      signal,
     );
-  }
-
-  private statusError(status: number, body: unknown): TroveError {
-    const said =
-      typeof body === 'object' && body && typeof (body as { error?: unknown }).error === 'string'
-        ? (body as { error: string }).error
-        : '';
-    if (status === 404) {
-      return new TroveError(
-        'MODEL_UNAVAILABLE',
-        `The Ollama server at ${this.origin} has no model “${this.model}”: run “ollama pull ${this.model}” there${said ? ` (${said})` : ''}.`,
-      );
-    }
-    if (status === 403) {
-      return new TroveError(
-        'MODEL_UNAVAILABLE',
-        `The Ollama server at ${this.origin} refused this site (HTTP 403): add its origin to OLLAMA_ORIGINS${said ? ` (${said})` : ''}.`,
-      );
-    }
-    return new TroveError('MODEL_FAILED', `${this.describe()} failed with HTTP ${status}${said ? `: ${said}` : ''}.`);
   }
 
   private rows(body: unknown, expected: number): number[][] {

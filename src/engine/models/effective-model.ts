@@ -11,6 +11,8 @@ export function ollamaModelName(model: string): string {
   const name = model.trim();
   if (!name) throw new TroveError('INVALID_ARGUMENT', 'The Ollama model name is empty (e.g. "nomic-embed-text").');
   if (/\s/.test(name)) throw new TroveError('INVALID_ARGUMENT', `The Ollama model name "${name}" contains spaces.`);
+  if (/\p{Cc}/u.test(name))
+    throw new TroveError('INVALID_ARGUMENT', 'The Ollama model name contains control characters.');
   const last = name.split('/').at(-1) ?? name;
   return last.includes(':') ? name : `${name}:latest`;
 }

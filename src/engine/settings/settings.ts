@@ -11,6 +11,7 @@ import { DEFAULT_PII_TYPES } from '../privacy/pii.ts';
 import { OCR_MODES } from '../ingest/ocr/recognizer.ts';
 import { DEFAULT_OLLAMA_MODEL, DEFAULT_OLLAMA_ORIGIN, ollamaOrigin } from '../embed/ollama-embedder.ts';
 import { ollamaModelName } from '../models/effective-model.ts';
+import { DEFAULT_OLLAMA_CHAT_MODEL } from '../answers/ollama-generator.ts';
 import { DEFAULT_MODEL_HOST, parseModelHost } from '../models/model-host.ts';
 import { validateCustomModels } from '../models/custom-model-settings.ts';
 import { dtypeForModel, validateDtypeChoice } from '../models/dtype-choice.ts';
@@ -53,6 +54,9 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   ollamaEnabled: false,
   ollamaOrigin: DEFAULT_OLLAMA_ORIGIN,
   ollamaModel: DEFAULT_OLLAMA_MODEL,
+  ollamaChatModel: DEFAULT_OLLAMA_CHAT_MODEL,
+  // Passages, thread and question within Qwen2.5's 32k context and any model's 4k; the server is asked for this much.
+  ollamaChatPromptTokens: 3072,
   modelHost: DEFAULT_MODEL_HOST,
   customModels: [],
   dtype: 'auto',
@@ -134,6 +138,9 @@ function validate(s: EngineSettings): void {
   }
   ollamaOrigin(s.ollamaOrigin); // throws, saying what an origin looks like
   ollamaModelName(s.ollamaModel);
+  if (typeof s.ollamaChatModel !== 'string')
+    throw new TroveError('INVALID_ARGUMENT', 'ollamaChatModel must be text, e.g. "qwen2.5:1.5b".');
+  ollamaModelName(s.ollamaChatModel);
   if (typeof s.modelHost !== 'string')
     throw new TroveError('INVALID_ARGUMENT', 'modelHost must be "self" or an origin such as https://huggingface.co.');
   parseModelHost(s.modelHost); // throws, saying what is wrong

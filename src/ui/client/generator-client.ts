@@ -3,11 +3,15 @@
 // only when something asks for it (the Answer panel turned on, a generator downloaded in Models); a worker that dies
 // fails the calls waiting on it and the next call starts a fresh one.
 import * as Comlink from 'comlink';
-import type { GeneratorAvailability, GeneratorWorkerApi } from '../../worker/generator.worker.ts';
+import type {
+  GeneratorAvailability,
+  GeneratorLoadSettings,
+  GeneratorWorkerApi,
+} from '../../worker/generator.worker.ts';
 import { registerErrorTransfer } from '../../worker/error-transfer.ts';
 
 export type GeneratorWorker = Comlink.Remote<GeneratorWorkerApi>;
-export type { GeneratorAvailability };
+export type { GeneratorAvailability, GeneratorLoadSettings };
 
 registerErrorTransfer();
 

@@ -4,7 +4,7 @@
 // the closest passages. The system prompt the model is given is one click away.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { SearchOptions, SearchResult } from '../../../engine/api/index.ts';
-import { SYSTEM_PROMPT, listRerankers } from '../../../engine/public.ts';
+import { OLLAMA_GENERATOR_ID, SYSTEM_PROMPT, listRerankers } from '../../../engine/public.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { formatBytes } from '../../components/format.ts';
 import { stopGenerator } from '../../client/generator-client.ts';
@@ -15,7 +15,13 @@ import {
   saveAnswersPreference,
   type AnswersPreference,
 } from '../../client/answers-preference.ts';
-import { generatorChoice, offeredGenerators } from '../../client/generator-choice.ts';
+import {
+  answersFromOllama,
+  generatorChoice,
+  offeredGenerators,
+  ollamaAnswerOrigin,
+} from '../../client/generator-choice.ts';
+import { OllamaAnswerModel } from './OllamaAnswerModel.tsx';
 import { useAnswerThread } from './useAnswerThread.ts';
 import { useGenerator } from './useGenerator.ts';
 import './answers.css';
@@ -29,11 +35,15 @@ interface Props {
 }
 
 export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
-  const { engine, settings } = useEngine();
+  const { engine, settings, saveSettings } = useEngine();
   const id = useId();
   const [preference, setPreference] = useState<AnswersPreference>(() => loadAnswersPreference());
   const spec = generatorChoice(preference.generatorId);
-  const generator = useGenerator(preference.enabled, spec.id, settings);
+  // Offered only by a build whose CSP allows the server; nothing is sent to it unless it is chosen here.
+  const ollamaOrigin = ollamaAnswerOrigin();
+  const ollama = answersFromOllama(preference.generatorId, ollamaOrigin);
+  const generatorId = ollama ? OLLAMA_GENERATOR_ID : spec.id;
+  const generator = useGenerator(preference.enabled, generatorId, settings, ollama ? ollamaOrigin : undefined);
   const thread = useAnswerThread();
   const [question, setQuestion] = useState('');
   // The panel goes when the library is locked or emptied: the model and the thread's cache go with it.
@@ -89,19 +99,30 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
         <>
           <label className="answers__choice">
             Answer model{' '}
-            <select value={spec.id} onChange={(event) => choose(event.target.value)} data-testid="answers-model">
+            <select value={generatorId} onChange={(event) => choose(event.target.value)} data-testid="answers-model">
               {offeredGenerators().map((offered) => (
                 <option key={offered.id} value={offered.id}>
                   {offered.label} ({formatBytes(offered.sizeBytes[offered.dtype.wasm] ?? 0)})
                 </option>
               ))}
+              {ollamaOrigin && <option value={OLLAMA_GENERATOR_ID}>Ollama (your server)</option>}
             </select>
           </label>
+          {ollama && ollamaOrigin && settings && (
+            <OllamaAnswerModel
+              key={`${settings.ollamaChatModel}|${settings.ollamaChatPromptTokens}`}
+              origin={ollamaOrigin}
+              model={settings.ollamaChatModel}
+              promptTokens={settings.ollamaChatPromptTokens}
+              onSave={saveSettings}
+            />
+          )}
           <GeneratorBar
             view={generator.view}
-            label={spec.label}
-            sizeBytes={spec.sizeBytes[spec.dtype.wasm]}
+            label={ollama ? `${settings?.ollamaChatModel ?? ''} on Ollama` : spec.label}
+            sizeBytes={ollama ? undefined : spec.sizeBytes[spec.dtype.wasm]}
             downloadsAllowed={downloadsAllowed}
+            server={ollama ? ollamaOrigin : undefined}
             onLoad={() => void generator.load()}
             onRetry={generator.retry}
             onCancel={generator.cancelLoad}
@@ -111,7 +132,11 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
             <pre className="answers__prompt-text">{SYSTEM_PROMPT}</pre>
             <p className="hint">
               Then the numbered passages found for your question, the earlier questions and answers of this thread, and
-              your question. Nothing leaves this browser; the thread is forgotten when you close the page.
+              your question.{' '}
+              {ollama
+                ? `They go to your Ollama server at ${ollamaOrigin} and nowhere else`
+                : 'Nothing leaves this browser'}
+              ; the thread is forgotten when you close the page.
             </p>
           </details>
           {thread.turns.length > 0 && (

@@ -9,18 +9,34 @@ interface Props {
   label: string;
   sizeBytes: number | undefined;
   downloadsAllowed: boolean;
+  /** The Ollama server that answers instead of a downloaded model. */
+  server?: string;
   onLoad: () => void;
   onRetry: () => void;
   onCancel: () => void;
 }
 
-export function GeneratorBar({ view, label, sizeBytes, downloadsAllowed, onLoad, onRetry, onCancel }: Props) {
+export function GeneratorBar({ view, label, sizeBytes, downloadsAllowed, server, onLoad, onRetry, onCancel }: Props) {
   const size = sizeBytes !== undefined ? formatBytes(sizeBytes) : 'size unknown';
   return (
     <div className="answers__model" data-testid="generator-status" data-state={view.state}>
       {view.state === 'checking' && <span className="hint">Checking the answer model…</span>}
       {view.state === 'not-downloaded' &&
-        (downloadsAllowed ? (
+        (server ? (
+          <>
+            <span className="hint">
+              Answers come from {label} at {server}.
+            </span>
+            <button
+              type="button"
+              className="button button--small button--primary"
+              onClick={onLoad}
+              data-testid="generator-download"
+            >
+              Connect
+            </button>
+          </>
+        ) : downloadsAllowed ? (
           <>
             <span className="hint">
               Answers use {label} ({size}), downloaded once into this browser and then used offline.
@@ -56,8 +72,16 @@ export function GeneratorBar({ view, label, sizeBytes, downloadsAllowed, onLoad,
       )}
       {view.state === 'ready' && (
         <span className="hint" data-testid="generator-ready">
-          {label} · {deviceName(view.device) ?? view.device} · {view.dtype}
-          {view.note ? ` (${view.note})` : ''}
+          {'server' in view ? (
+            <>
+              {view.model} on your Ollama server at {view.server}: your question and the passages are sent there
+            </>
+          ) : (
+            <>
+              {label} · {deviceName(view.device) ?? view.device} · {view.dtype}
+              {view.note ? ` (${view.note})` : ''}
+            </>
+          )}
         </span>
       )}
       {view.state === 'failed' && (

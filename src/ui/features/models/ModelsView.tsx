@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CustomModelCheck, ModelInfo } from '../../../engine/api/index.ts';
 import { loadAnswersPreference } from '../../client/answers-preference.ts';
 import { useEngine } from '../../client/engine-context.ts';
-import { generatorChoice } from '../../client/generator-choice.ts';
+import { answersFromOllama, generatorChoice } from '../../client/generator-choice.ts';
 import { deviceName, formatBytes } from '../../components/format.ts';
 import { ModelSwapConfirm } from './ModelSwapConfirm.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -53,8 +53,10 @@ export function ModelsView({ open, onClose }: Props) {
   const fixtures = !!overview?.models.some((m) => m.testFixture && m.inUse);
   const embedders = overview?.models.filter((m) => m.kind === 'embedding' && (!m.testFixture || fixtures)) ?? [];
   const rerankers = overview?.models.filter((m) => m.kind === 'reranker' && (!m.testFixture || fixtures)) ?? [];
-  // The answer generator in use is the page's choice (the Answer panel loads it in its own worker).
-  const answering = generatorChoice(loadAnswersPreference().generatorId).id;
+  // The answer generator in use is the page's choice (the Answer panel loads it in its own worker); none of these
+  // when answers come from an Ollama server.
+  const preferred = loadAnswersPreference().generatorId;
+  const answering = answersFromOllama(preferred) ? undefined : generatorChoice(preferred).id;
   const generators =
     overview?.models
       .filter((m) => m.kind === 'generator' && (!m.testFixture || fixtures))
