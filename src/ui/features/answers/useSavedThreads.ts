@@ -154,7 +154,7 @@ export function useSavedThreads(engine: Engine | undefined, thread: ThreadOnShow
     /** Something on show that the saved copy lacks (or no saved copy yet). */
     unsaved: !current || finished !== current.turnCount,
     message,
-    gonePassage: gonePassage?.firstTurnId === firstTurnId ? gonePassage.passage : undefined,
+    gonePassage: gonePassage && gonePassage.firstTurnId === firstTurnId ? gonePassage.passage : undefined,
     save,
     open,
     rename,
