@@ -253,7 +253,7 @@ test('a saved thread comes back after a reload: read-only, its citation opens th
   await page.getByTestId('answers-clear').click();
 });
 
-test('in a locked library a saved thread is sealed: its question is nowhere in IndexedDB in clear', async ({
+test('in a locked library a saved thread is sealed (its question nowhere in IndexedDB in clear); a citation of a deleted document says it is gone', async ({
   browser,
   baseURL,
 }) => {
@@ -274,7 +274,10 @@ test('in a locked library a saved thread is sealed: its question is nowhere in I
     await locked.keyboard.press('Escape');
     await expect(locked.getByTestId('settings-dialog')).toBeHidden();
     await addFiles(locked, [fixture('field-guide.md')]);
-    await expectJobs(locked, { 'field-guide.md': 'done' });
+    await locked
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'kites.txt', mimeType: 'text/plain', buffer: Buffer.from('Kites fly in steady wind.') }]);
+    await expectJobs(locked, { 'field-guide.md': 'done', 'kites.txt': 'done' });
     await locked.getByTestId('answers-toggle').check();
     await expect(locked.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
     await locked.getByTestId('answers-question').fill(FEED_QUESTION);
@@ -299,6 +302,19 @@ test('in a locked library a saved thread is sealed: its question is nowhere in I
     await locked.getByTestId('saved-threads').locator('summary').click();
     await locked.getByTestId('saved-thread-open').first().click();
     await expect(locked.getByTestId('answer-question').last()).toHaveText(FEED_QUESTION);
+
+    // The cited document deleted, the saved answer still reads as it was; its citation says the passage is gone.
+    const row = locked.locator('[data-testid="library-row"][data-name="field-guide.md"]');
+    await row.getByTestId('delete-doc').click();
+    await row.getByTestId('confirm-delete').click();
+    await expect(locked.getByTestId('library-row')).toHaveCount(1);
+    await locked.getByTestId('saved-thread-open').first().click();
+    await expect(locked.getByTestId('saved-threads-message')).toContainText('no longer in your library');
+    const reopened = locked.getByTestId('answer-turn').last();
+    await expect(reopened.getByTestId('answer-text')).toContainText('According to your documents');
+    await reopened.getByTestId('answer-citation').first().click();
+    await expect(locked.getByTestId('saved-passage-gone')).toContainText('Passage [1] of “field-guide.md”');
+    await expect(locked.getByTestId('viewer')).toBeHidden();
   } finally {
     await lockedContext.close();
   }
