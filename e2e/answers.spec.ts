@@ -1,12 +1,14 @@
 // Answers with citations on the offline fixtures (GloVe embeddings, the scripted-chat answer model): the answer
 // streams in, [1] opens its passage, out-of-context citations are dropped and counted and uncited sentences marked,
 // unrelated questions take the no-answer path with the closest passages, a follow-up shows the query it searched,
-// Cancel stops a long answer, the answer model downloads/cancels/deletes in Models, and nothing leaves the origin.
+// Cancel stops a long answer, a saved thread comes back after a reload (sealed in a locked library), the answer
+// model downloads/cancels/deletes in Models, and nothing leaves the origin.
 // One page for the whole file: the library and the answer model load once.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { recordEgress, type EgressRecorder } from './egress.ts';
 import { addFiles, expectJobs, fixture } from './helpers.ts';
+import { dumpIndexedDb, storesContainingText } from './idb-dump.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -187,6 +189,135 @@ test("with reranking on, answers are grounded on the cross-encoder's scores", as
   await expect(lastTurn().getByTestId('answer-none-reason')).toContainText('reranker');
   await expect(lastTurn().getByTestId('answer-closest').getByTestId('answer-passage').first()).toBeVisible();
   await page.getByTestId('rerank-toggle').uncheck();
+});
+
+const FEED_QUESTION = 'How often should I feed the starter?';
+const savedThread = (title: string) => page.getByTestId('saved-thread').filter({ hasText: title });
+
+/** Opens the list of saved threads (a closed disclosure) and the thread titled `title` from it. */
+async function openSavedThread(title: string): Promise<void> {
+  const list = page.getByTestId('saved-threads');
+  if ((await list.getAttribute('open')) === null) await list.locator('summary').click();
+  await savedThread(title).getByTestId('saved-thread-open').click();
+}
+
+test('a saved thread comes back after a reload: read-only, its citation opens the passage, and it goes on', async () => {
+  if ((await page.getByTestId('answers-clear').count()) > 0) await page.getByTestId('answers-clear').click();
+  await expect(page.getByTestId('answers-save')).toHaveCount(0); // nothing answered yet: nothing to save
+  await ask(FEED_QUESTION);
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await page.getByTestId('answers-save').click();
+  await expect(page.getByTestId('saved-threads-message')).toContainText(`Saved as “${FEED_QUESTION}”`);
+  await expect(page.getByTestId('answers-save')).toHaveText('Saved');
+
+  await page.reload();
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 150_000 });
+  await expect(page.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('answer-turn')).toHaveCount(0); // the thread on show was in memory only
+  await openSavedThread(FEED_QUESTION);
+  await expect(page.getByTestId('answer-turn')).toHaveCount(1);
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done');
+  await expect(lastTurn().getByTestId('answer-question')).toHaveText(FEED_QUESTION);
+  await expect(lastTurn().getByTestId('answer-text')).toContainText('According to your documents');
+  await expect(lastTurn().getByTestId('answers-cancel')).toHaveCount(0);
+
+  const cited = await lastTurn().getByTestId('answer-sources').getByTestId('answer-passage').first().textContent();
+  await lastTurn().getByTestId('answer-citation').first().click();
+  const viewer = page.getByTestId('viewer');
+  await expect(viewer).toBeVisible();
+  const passage = viewer.locator('[data-passage]').first();
+  await expect(passage).toBeInViewport();
+  const marked = (await passage.textContent())?.trim().slice(0, 20) ?? '';
+  expect(marked.length).toBeGreaterThan(0);
+  expect(cited).toContain(marked);
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+
+  // A follow-up continues the opened thread, and saving keeps it one saved thread.
+  await ask('and overnight?');
+  await expect(page.getByTestId('answer-turn')).toHaveCount(2);
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(lastTurn().getByTestId('answer-query')).toContainText(`${FEED_QUESTION} — and overnight?`);
+  await expect(page.getByTestId('answers-save')).toHaveText('Save changes');
+  await page.getByTestId('answers-save').click();
+  await expect(savedThread(FEED_QUESTION)).toContainText('2 questions');
+  await expect(page.getByTestId('saved-thread')).toHaveCount(1);
+
+  await savedThread(FEED_QUESTION).getByTestId('saved-thread-rename').click();
+  await page.getByTestId('saved-thread-title-input').fill('Feeding notes');
+  await page.getByTestId('saved-thread-rename-save').click();
+  await expect(savedThread('Feeding notes')).toBeVisible();
+  await savedThread('Feeding notes').getByTestId('saved-thread-delete').click();
+  await savedThread('Feeding notes').getByTestId('saved-thread-delete-confirm').click();
+  await expect(page.getByTestId('saved-thread')).toHaveCount(0);
+  await page.getByTestId('answers-clear').click();
+});
+
+test('in a locked library a saved thread is sealed (its question nowhere in IndexedDB in clear); a citation of a deleted document says it is gone', async ({
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(300_000);
+  const passphrase = 'correct horse battery staple';
+  // A library of its own: the lock is turned on for an empty library only.
+  const lockedContext = await browser.newContext({ baseURL });
+  const locked = await lockedContext.newPage();
+  try {
+    await locked.goto('/');
+    await expect(locked.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 150_000 });
+    await locked.getByTestId('settings-button').click();
+    await locked.getByTestId('lock-passphrase').fill(passphrase);
+    await locked.getByTestId('lock-passphrase-again').fill(passphrase);
+    await locked.getByTestId('lock-understood').check();
+    await locked.getByTestId('lock-enable').click();
+    await expect(locked.getByTestId('lock-message')).toContainText('lock is on');
+    await locked.keyboard.press('Escape');
+    await expect(locked.getByTestId('settings-dialog')).toBeHidden();
+    await addFiles(locked, [fixture('field-guide.md')]);
+    await locked
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'kites.txt', mimeType: 'text/plain', buffer: Buffer.from('Kites fly in steady wind.') }]);
+    await expectJobs(locked, { 'field-guide.md': 'done', 'kites.txt': 'done' });
+    await locked.getByTestId('answers-toggle').check();
+    await expect(locked.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await locked.getByTestId('answers-question').fill(FEED_QUESTION);
+    await locked.getByTestId('answers-ask').click();
+    const turn = locked.getByTestId('answer-turn').last();
+    await expect(turn).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    await locked.getByTestId('answers-save').click();
+    await expect(locked.getByTestId('saved-threads-message')).toContainText('Saved as');
+
+    const dump = await dumpIndexedDb(locked);
+    expect(dump.filter((s) => s.store === 'threads').map((s) => s.rows)).toEqual([1]);
+    expect(storesContainingText(dump, FEED_QUESTION)).toEqual([]);
+    expect(storesContainingText(dump, 'According to your documents')).toEqual([]);
+
+    // Locked, nothing of it shows; unlocked, it opens again.
+    await locked.getByTestId('lock-button').click();
+    await expect(locked.getByTestId('lock-screen')).toBeVisible();
+    await expect(locked.getByTestId('answers-panel')).toHaveCount(0);
+    await locked.getByTestId('unlock-passphrase').fill(passphrase);
+    await locked.getByTestId('unlock-submit').click();
+    await expect(locked.getByTestId('lock-screen')).toBeHidden();
+    await locked.getByTestId('saved-threads').locator('summary').click();
+    await locked.getByTestId('saved-thread-open').first().click();
+    await expect(locked.getByTestId('answer-question').last()).toHaveText(FEED_QUESTION);
+
+    // The cited document deleted, the saved answer still reads as it was; its citation says the passage is gone.
+    const row = locked.locator('[data-testid="library-row"][data-name="field-guide.md"]');
+    await row.getByTestId('delete-doc').click();
+    await row.getByTestId('confirm-delete').click();
+    await expect(locked.getByTestId('library-row')).toHaveCount(1);
+    await locked.getByTestId('saved-thread-open').first().click();
+    await expect(locked.getByTestId('saved-threads-message')).toContainText('no longer in your library');
+    const reopened = locked.getByTestId('answer-turn').last();
+    await expect(reopened.getByTestId('answer-text')).toContainText('According to your documents');
+    await reopened.getByTestId('answer-citation').first().click();
+    await expect(locked.getByTestId('saved-passage-gone')).toContainText('Passage [1] of “field-guide.md”');
+    await expect(locked.getByTestId('viewer')).toBeHidden();
+  } finally {
+    await lockedContext.close();
+  }
 });
 
 const card = () => page.getByTestId('model-card').and(page.locator(`[data-model-id="${REPO}"]`));

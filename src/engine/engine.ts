@@ -34,6 +34,7 @@ import { ModelLifecycle } from './services/model-lifecycle.ts';
 import { ModelSwitch } from './services/model-switch.ts';
 import { PictureService, withPictureDocuments } from './services/pictures.ts';
 import { RerankService } from './services/rerank-service.ts';
+import { SavedThreads } from './services/saved-threads.ts';
 import { SearchService, type FuseFn } from './services/search.ts';
 import { StructuredFieldsService } from './services/structured-fields.ts';
 import { DeviceChoices } from './settings/device-choices.ts';
@@ -69,6 +70,7 @@ export class TroveEngine implements TroveApi {
   private readonly folders: FolderSync;
   private readonly folderRecords: FolderRecords;
   private readonly pictures: PictureService;
+  private readonly savedThreads: SavedThreads;
   private readonly ingestAll: TroveApi['ingest'];
 
   // The wiring reads as a table, several short dependencies to a line; each object is still type-checked.
@@ -165,6 +167,7 @@ export class TroveEngine implements TroveApi {
       deleteDocuments: (ids) => this.editing.deleteDocuments(ids),
     });
     this.folderRecords = new FolderRecords(library);
+    this.savedThreads = new SavedThreads({ store });
     this.mapping = new LibraryMapping({ store, catalogue, serving });
     this.modelCache = new ModelCacheService({ settings, customModels: () => this.settings.value.customModels });
     this.customModels = new CustomModels({
@@ -272,6 +275,13 @@ export class TroveEngine implements TroveApi {
   readonly forgetEverything: TroveApi['forgetEverything'] = () => this.locking.forgetEverything();
   /** Not part of the API the page calls: Node callers (CLI, benchmarks, scripts) end an engine with it. */
   readonly close = (): Promise<void> => this.locking.close();
+
+  // Saved answer threads (saved-threads.ts)
+  readonly saveThread: TroveApi['saveThread'] = (request) => this.savedThreads.save(request);
+  readonly listSavedThreads: TroveApi['listSavedThreads'] = () => this.savedThreads.list();
+  readonly getSavedThread: TroveApi['getSavedThread'] = (id) => this.savedThreads.get(id);
+  readonly renameSavedThread: TroveApi['renameSavedThread'] = (id, title) => this.savedThreads.rename(id, title);
+  readonly deleteSavedThread: TroveApi['deleteSavedThread'] = (id) => this.savedThreads.delete(id);
 
   // Settings (settings-store.ts)
   readonly getSettings: TroveApi['getSettings'] = async () => this.settings.value;

@@ -16,6 +16,7 @@ import type { RerankApi } from './rerank.ts';
 import type { SearchApi } from './search.ts';
 import type { SessionApi } from './session.ts';
 import type { SettingsApi } from './settings.ts';
+import type { ThreadsApi } from './threads.ts';
 
 export type { DocumentFormat, FieldValue, SearchMode, TextBlock } from '../core/types.ts';
 export type * from './answers.ts';
@@ -36,6 +37,7 @@ export type * from './rerank.ts';
 export type * from './search.ts';
 export type * from './session.ts';
 export type * from './settings.ts';
+export type * from './threads.ts';
 
 export interface TroveApi
   extends
@@ -53,4 +55,5 @@ export interface TroveApi
     MapApi,
     BackupApi,
     FolderSyncApi,
-    PicturesApi {}
+    PicturesApi,
+    ThreadsApi {}

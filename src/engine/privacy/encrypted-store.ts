@@ -14,6 +14,7 @@
 //   originals: name and type; the bytes   → sealed JSON in `name`, type ''; sealed bytes         (document id)
 //   pictures:  vector; thumbnail bytes    → sealed bytes in `sealedVector`, vector empty; sealed (document id,
 //                                            thumbnail bytes                                        fingerprint)
+//   threads:   everything but the id      → sealed JSON in `content`                             (thread id)
 // Ids are reserved from the inner store before sealing (reserveIds), so the id a record is bound to is its own.
 // A record that fails to open marks its document 'failed' with the reason and is left out of reads; nothing is
 // deleted. Libraries sealed before this binding are re-sealed on unlock (resealLegacyRecords).
@@ -40,6 +41,7 @@ import type {
   ResealedRecords,
   Store,
   StoredIndex,
+  ThreadRow,
   VectorBatch,
   WholeDocument,
 } from '../store/store.ts';
@@ -122,7 +124,10 @@ export class EncryptedStore implements Store {
     const { keyFile, cipher } = await createKeyFile(passphrase, options);
     await inner.putSetting(RECORD_BINDING_SETTING, RECORD_BINDING);
     await inner.putSetting(LOCK_SETTING, keyFile);
-    return new EncryptedStore(inner, cipher, keyFile, options.sealSetting ?? (() => false), false);
+    const store = new EncryptedStore(inner, cipher, keyFile, options.sealSetting ?? (() => false), false);
+    // Threads saved before the lock was turned on are sealed with it (a plain one would not open under the lock).
+    for (const row of await inner.listThreads()) if (!isSealedThread(row)) await store.putThread(row);
+    return store;
   }
 
   /**
@@ -552,6 +557,44 @@ export class EncryptedStore implements Store {
     }
   }
 
+  async putThread(row: ThreadRow): Promise<void> {
+    const cipher = this.key();
+    const sealed = await cipher.seal({ content: row.content }, recordContext(threadPlace(row.id)));
+    await this.inner.putThread({ id: row.id, content: bytesToLatin1(sealed) });
+  }
+
+  async getThread(id: string): Promise<ThreadRow | undefined> {
+    this.key();
+    const row = await this.inner.getThread(id);
+    return row && this.openThread(row);
+  }
+
+  async listThreads(): Promise<ThreadRow[]> {
+    this.key();
+    return Promise.all((await this.inner.listThreads()).map((row) => this.openThread(row)));
+  }
+
+  async deleteThread(id: string): Promise<void> {
+    this.key();
+    return this.inner.deleteThread(id);
+  }
+
+  /** A sealed thread opened; one that fails to open (or was stored plain) is marked unreadable, never deleted. */
+  private async openThread(row: ThreadRow): Promise<ThreadRow> {
+    const id = row.id;
+    if (typeof id !== 'string' || !isSealedThread(row)) {
+      return { id: String(id), content: undefined, unreadable: 'It is not sealed under the library lock.' };
+    }
+    try {
+      const opened = await this.open(threadPlace(id), row.content as string);
+      if (typeof opened !== 'object' || opened === null) throw integrityError();
+      return { id, content: (opened as { content?: unknown }).content };
+    } catch (error) {
+      if (!isDecryptFailure(error)) throw error;
+      return { id, content: undefined, unreadable: THREAD_INTEGRITY_MESSAGE };
+    }
+  }
+
   /**
    * Re-seals every record of documents, texts, chunks, terms and vectors still sealed with the coarser version 1
    * context (and seals tags, hashes and error messages stored plain by older versions), one document per
@@ -824,6 +867,13 @@ export class EncryptedStore implements Store {
 type VectorReplacement = NonNullable<ResealedRecords['vectors']>[number];
 
 const isDecryptFailure = (error: unknown) => error instanceof TroveError && error.code === 'DECRYPT_FAILED';
+
+const threadPlace = (threadId: string): RecordPlace => ({ kind: 'thread', field: 'content', threadId });
+
+const isSealedThread = (row: ThreadRow) => typeof row.content === 'string' && isSealed(row.content);
+
+const THREAD_INTEGRITY_MESSAGE =
+  'It failed the integrity check: it was changed or moved on disk, or sealed with another key. Nothing was deleted.';
 
 const docPlace = (field: 'secrets' | 'tags' | 'sha256' | 'error', docId: number): RecordPlace => ({
   kind: 'document',

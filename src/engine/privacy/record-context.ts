@@ -22,7 +22,9 @@ export type RecordPlace =
   | { kind: 'index-page'; field: 'bytes'; set: string; name: string }
   | { kind: 'setting'; field: 'value'; key: string }
   /** A live folder's record, kept by the page in a database of its own (its name, counts, errors). */
-  | { kind: 'live-folder'; field: 'record'; folderId: string };
+  | { kind: 'live-folder'; field: 'record'; folderId: string }
+  /** A saved answer thread: everything but its id. */
+  | { kind: 'thread'; field: 'content'; threadId: string };
 
 /** The additional data of a version 2 envelope: a JSON array, so no two places can spell the same string. */
 export function recordContext(place: RecordPlace): string {
@@ -45,6 +47,8 @@ export function recordContext(place: RecordPlace): string {
       return JSON.stringify([...head, place.key]);
     case 'live-folder':
       return JSON.stringify([...head, place.folderId]);
+    case 'thread':
+      return JSON.stringify([...head, place.threadId]);
   }
 }
 
@@ -71,6 +75,7 @@ export function legacyRecordContext(place: RecordPlace): string {
     case 'setting':
       return `setting:${place.key}`;
     case 'live-folder':
+    case 'thread':
       return recordContext(place); // sealed with version 2 envelopes only
     case 'picture':
       return recordContext(place); // pictures were never sealed with a version 1 context

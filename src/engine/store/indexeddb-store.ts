@@ -16,6 +16,7 @@ import type {
   PictureRecord,
   ResealedRecords,
   Store,
+  ThreadRow,
   VectorBatch,
   WholeDocument,
 } from './store.ts';
@@ -527,6 +528,22 @@ export class IndexedDbStore implements Store {
 
   async deletePicture(docId: number): Promise<void> {
     await this.guard(() => this.db.delete('pictures', docId));
+  }
+
+  async putThread(row: ThreadRow): Promise<void> {
+    await this.guard(() => this.db.put('threads', { id: row.id, content: row.content }));
+  }
+
+  getThread(id: string): Promise<ThreadRow | undefined> {
+    return this.guard(() => this.db.get('threads', id));
+  }
+
+  listThreads(): Promise<ThreadRow[]> {
+    return this.guard(() => this.db.getAll('threads'));
+  }
+
+  async deleteThread(id: string): Promise<void> {
+    await this.guard(() => this.db.delete('threads', id));
   }
 
   close(): void {

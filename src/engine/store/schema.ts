@@ -1,7 +1,15 @@
 // The IndexedDB schema: the shape of the database, and its versions. Each step upgrades from the version before it;
 // never edit a released step.
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { ChunkRecord, DocumentRecord, DocumentText, OriginalFile, PictureRecord, VectorBatch } from './store.ts';
+import type {
+  ChunkRecord,
+  DocumentRecord,
+  DocumentText,
+  OriginalFile,
+  PictureRecord,
+  ThreadRow,
+  VectorBatch,
+} from './store.ts';
 
 export interface TermsRow {
   chunkId: number;
@@ -25,6 +33,7 @@ export interface TroveDB extends DBSchema {
   changes: { key: number; value: ChangeRow };
   originals: { key: number; value: OriginalFile };
   pictures: { key: number; value: PictureRecord; indexes: { byFingerprint: string } };
+  threads: { key: string; value: ThreadRow };
 }
 
 /** One entry of the change log: the library version a write produced, and the document it touched (-1: settings). */
@@ -41,7 +50,7 @@ export interface PageRow {
   bytes: Uint8Array;
 }
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -78,6 +87,10 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
   // before have none until image search embeds them.
   (db) => {
     db.createObjectStore('pictures', { keyPath: 'docId' }).createIndex('byFingerprint', 'fingerprint');
+  },
+  // 6 → 7: saved answer threads (id → the thread, with the passages its answers cited). Additive.
+  (db) => {
+    db.createObjectStore('threads', { keyPath: 'id' });
   },
 ];
 

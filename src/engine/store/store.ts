@@ -132,6 +132,17 @@ export interface PictureRecord {
   sealedVector?: ArrayBuffer;
 }
 
+/**
+ * A saved answer thread as stored: its id, and the rest as one value. The saved-threads service validates the
+ * value field by field when it is read back (store/thread-record.ts); the encrypted store seals it whole.
+ */
+export interface ThreadRow {
+  id: string;
+  content: unknown;
+  /** Set by a store that could not open the stored value (the encrypted store: it failed its integrity check). */
+  unreadable?: string;
+}
+
 /** A stored value to replace, only if it is still `before` (another tab may have rewritten it meanwhile). */
 export interface Replacement<T> {
   before: T;
@@ -263,4 +274,9 @@ export interface Store {
   /** Every picture made by the image model with this fingerprint. */
   listPictures(fingerprint: string): Promise<PictureRecord[]>;
   deletePicture(docId: number): Promise<void>;
+  /** Keeps a saved answer thread (replacing the one with its id). Independent of documents: no change-log entry. */
+  putThread(row: ThreadRow): Promise<void>;
+  getThread(id: string): Promise<ThreadRow | undefined>;
+  listThreads(): Promise<ThreadRow[]>;
+  deleteThread(id: string): Promise<void>;
 }

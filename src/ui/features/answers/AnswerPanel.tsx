@@ -1,5 +1,5 @@
 // The Answer panel: off until the user turns it on (remembered). On, it asks a question of the library and answers
-// from the top passages with a local language model, in a thread kept in memory only: numbered citations open
+// from the top passages with a local language model, in a thread kept in memory unless saved: numbered citations open
 // their passage, uncited sentences are marked, and when the documents do not hold an answer it says so and shows
 // the closest passages. The system prompt the model is given is one click away.
 import { useEffect, useId, useState, type FormEvent } from 'react';
@@ -10,6 +10,8 @@ import { formatBytes } from '../../components/format.ts';
 import { stopGenerator } from '../../client/generator-client.ts';
 import { AnswerTurnView } from './AnswerTurnView.tsx';
 import { GeneratorBar } from './GeneratorBar.tsx';
+import { SavedThreadsView } from './SavedThreadsView.tsx';
+import { hasAnsweredTurn } from './saved-thread-turns.ts';
 import {
   loadAnswersPreference,
   saveAnswersPreference,
@@ -24,6 +26,7 @@ import {
 import { OllamaAnswerModel } from './OllamaAnswerModel.tsx';
 import { useAnswerThread } from './useAnswerThread.ts';
 import { useGenerator } from './useGenerator.ts';
+import { useSavedThreads } from './useSavedThreads.ts';
 import './answers.css';
 
 interface Props {
@@ -45,6 +48,7 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
   const generatorId = ollama ? OLLAMA_GENERATOR_ID : spec.id;
   const generator = useGenerator(preference.enabled, generatorId, settings, ollama ? ollamaOrigin : undefined);
   const thread = useAnswerThread();
+  const saved = useSavedThreads(engine, thread);
   const [question, setQuestion] = useState('');
   // The panel goes when the library is locked or emptied: the model and the thread's cache go with it.
   useEffect(() => stopGenerator, []);
@@ -136,7 +140,7 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
               {ollama
                 ? `They go to your Ollama server at ${ollamaOrigin} and nowhere else`
                 : 'Nothing leaves this browser'}
-              ; the thread is forgotten when you close the page.
+              ; the thread is forgotten when you close the page unless you save it.
             </p>
           </details>
           {thread.turns.length > 0 && (
@@ -146,7 +150,9 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
                   key={turn.id}
                   turn={turn}
                   live={turn.id === lastId}
-                  onOpen={(passage) => onOpen(passage.result, turn.retrievalQuery)}
+                  onOpen={(passage) =>
+                    passage.gone ? saved.passageGone(passage) : onOpen(passage.result, turn.retrievalQuery)
+                  }
                   onCancel={thread.cancel}
                 />
               ))}
@@ -187,6 +193,7 @@ export function AnswerPanel({ searchOptions, rerank, onOpen }: Props) {
               </button>
             )}
           </form>
+          <SavedThreadsView saved={saved} canSave={hasAnsweredTurn(thread.turns) && !thread.busy} busy={thread.busy} />
         </>
       )}
     </section>

@@ -13,6 +13,8 @@ export const CONTEXT_PASSAGES = 5;
 export interface RetrievedPassage {
   passage: AnswerContextPassage;
   result: SearchResult;
+  /** A saved thread's passage no longer in the library (its document deleted or re-indexed): it cannot open. */
+  gone?: boolean;
 }
 
 export interface Retrieval {

@@ -109,6 +109,20 @@ export function useAnswerThread() {
     withStartedGenerator((generator) => generator.resetThread());
   }, [cancel]);
 
+  /** Replaces the thread with saved turns (read back from the library); follow-up questions continue it. */
+  const load = useCallback(
+    (toTurns: (firstId: number) => AnswerTurn[]) => {
+      cancel();
+      const loaded = toTurns(nextId.current);
+      nextId.current += loaded.length;
+      latest.current = loaded;
+      setTurns(loaded);
+      // The generator's cached prompt belongs to the thread that was showing.
+      withStartedGenerator((generator) => generator.resetThread());
+    },
+    [cancel],
+  );
+
   const busy = turns.some((turn) => turn.state === 'retrieving' || turn.state === 'generating');
-  return { turns, ask, cancel, clear, busy };
+  return { turns, ask, cancel, clear, load, busy };
 }
