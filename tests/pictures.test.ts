@@ -185,6 +185,21 @@ describe('pictures through the engine', () => {
     await engine.close();
   });
 
+  it('the map names the picture documents among its points; locked, neither the map nor a thumbnail is given', async () => {
+    const engine = await open('pictures-map');
+    await engine.enableEncryption('correct horse battery');
+    const ids = await addFolder(engine);
+    const map = await engine.projectMap();
+    const pictureIds = [...FOLDER, 'notice.png'].map((n) => ids.get(n)!).sort((a, b) => a - b);
+    expect([...map.pictureDocumentIds]).toEqual(pictureIds);
+    expect([...map.documentIds]).toContain(ids.get('ferries.txt'));
+    expect((await engine.getPicture(ids.get('kite.png')!))?.thumbnail.bytes.byteLength).toBeGreaterThan(0);
+    await engine.lock();
+    await expect(engine.projectMap()).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(engine.getPicture(ids.get('kite.png')!)).rejects.toMatchObject({ code: 'LOCKED' });
+    await engine.close();
+  });
+
   it('a .trove export carries pictures (vectors and thumbnails); importing it answers image queries', async () => {
     const source = await open('pictures-export');
     await addFolder(source);
