@@ -8,7 +8,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { project } from '../../../engine/public.ts';
 import { EmbeddingMap, type MapSelection } from '../../features/map/EmbeddingMap.tsx';
 import { picturePoints } from '../../features/map/map-thumbnails.ts';
-import type { ThumbnailLoader } from '../../features/map/use-map-thumbnails.ts';
+import type { ThumbnailLoader } from '../../features/map/thumbnail-store.ts';
 import { MapPanel, type MapLoader } from '../../features/map/MapPanel.tsx';
 import { mapData, passageFor, vectorData } from './demo-data.ts';
 

@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { buildGrid, hitTest as hitTestGrid, pointsInBox } from './map-grid.ts';
 import { thumbnailBox, thumbnailSpots } from './map-thumbnails.ts';
-import { useMapThumbnails, type ThumbnailLoader } from './use-map-thumbnails.ts';
+import { useMapThumbnails } from './use-map-thumbnails.ts';
+import type { ThumbnailLoader } from './thumbnail-store.ts';
 
 export interface MapSelection {
   /** Indices of the points inside the box. */

@@ -5,7 +5,7 @@ import type { SearchResult } from '../../../engine/api/index.ts';
 import { loadLibraryMap } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { MapPanel, type MapLoader } from './MapPanel.tsx';
-import type { ThumbnailLoader } from './use-map-thumbnails.ts';
+import type { ThumbnailLoader } from './thumbnail-store.ts';
 
 /** The types a stored thumbnail may have (the engine re-encodes every picture to one of them). */
 const THUMBNAIL_TYPES = new Set(['image/webp', 'image/png']);

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SearchResult } from '../../../engine/api/index.ts';
 import { EmbeddingMap, MAP_PALETTE } from './EmbeddingMap.tsx';
 import { picturePoints } from './map-thumbnails.ts';
-import type { ThumbnailLoader } from './use-map-thumbnails.ts';
+import type { ThumbnailLoader } from './thumbnail-store.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 
 /** One projected passage per row, in the same order in every array. */
