@@ -74,6 +74,18 @@ test('pictures among 20,000 points: marked, no thumbnail far out, thumbnails up 
   // 2,000 pictures in view: far too many to draw (or fetch) as thumbnails.
   await expect(canvas).toHaveAttribute('data-thumbnails-wanted', '0');
   await expect(canvas).toHaveAttribute('data-thumbnails', '0');
+  // Frame time far out: all 2,000 pictures marked, no thumbnail. Each wheel step lays out and draws everything.
+  const center = { x: (await canvas.boundingBox())!.width / 2, y: (await canvas.boundingBox())!.height / 2 };
+  await canvas.hover({ position: center });
+  const fitFrames: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const zoom = await canvas.getAttribute('data-zoom');
+    await page.mouse.wheel(0, i % 2 === 0 ? 60 : -60);
+    await expect(canvas).not.toHaveAttribute('data-zoom', zoom!);
+    fitFrames.push(Number(await canvas.getAttribute('data-frame-ms')));
+  }
+  fitFrames.sort((a, b) => a - b);
+  await expect(canvas).toHaveAttribute('data-thumbnails', '0');
 
   // Over a point, then zoomed in about it until few enough pictures are in view.
   const box = (await canvas.boundingBox())!;
@@ -119,7 +131,7 @@ test('pictures among 20,000 points: marked, no thumbnail far out, thumbnails up 
   layouts.sort((a, b) => a - b);
   const drawn = await canvas.getAttribute('data-thumbnails');
   console.log(
-    `map at 20,000 points zoomed with ${drawn} thumbnails: frame draw median ${frames[10]} ms, max ${frames[19]} ms; layout+grid median ${layouts[10]} ms, max ${layouts[19]} ms`,
+    `map at 20,000 points, 2,000 pictures: far out (all marked, no thumbnail) frame median ${fitFrames[5]} ms, max ${fitFrames[9]} ms; zoomed with ${drawn} thumbnails: frame draw median ${frames[10]} ms, max ${frames[19]} ms; layout+grid median ${layouts[10]} ms, max ${layouts[19]} ms`,
   );
   test.info().annotations.push({
     type: 'frame-ms-thumbnails',
