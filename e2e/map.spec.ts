@@ -63,6 +63,87 @@ test('renders 20,000 points; hover shows the passage; click opens it; drag selec
   await expect(page.getByTestId('map-selected')).toContainText(/[1-9]\d* passages in [1-9]\d* documents selected/);
 });
 
+test('pictures among 20,000 points: marked, no thumbnail far out, thumbnails up close; frame time with them', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.goto('/?demo=map&pictures=2000');
+  const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-points', '20000');
+  await expect(canvas).toHaveAttribute('data-pictures', '2000');
+  // 2,000 pictures in view: far too many to draw (or fetch) as thumbnails.
+  await expect(canvas).toHaveAttribute('data-thumbnails-wanted', '0');
+  await expect(canvas).toHaveAttribute('data-thumbnails', '0');
+  // Frame time far out: all 2,000 pictures marked, no thumbnail. Each wheel step lays out and draws everything.
+  const center = { x: (await canvas.boundingBox())!.width / 2, y: (await canvas.boundingBox())!.height / 2 };
+  await canvas.hover({ position: center });
+  const fitFrames: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const zoom = await canvas.getAttribute('data-zoom');
+    await page.mouse.wheel(0, i % 2 === 0 ? 60 : -60);
+    await expect(canvas).not.toHaveAttribute('data-zoom', zoom!);
+    fitFrames.push(Number(await canvas.getAttribute('data-frame-ms')));
+  }
+  fitFrames.sort((a, b) => a - b);
+  await expect(canvas).toHaveAttribute('data-thumbnails', '0');
+
+  // Over a point, then zoomed in about it until few enough pictures are in view.
+  const box = (await canvas.boundingBox())!;
+  let spot: { x: number; y: number } | undefined;
+  for (let r = 0; r < 200 && !spot; r += 8) {
+    for (const [dx, dy] of [
+      [r, 0],
+      [-r, 0],
+      [0, r],
+      [0, -r],
+    ] as const) {
+      await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+      if (await page.getByTestId('map-tooltip').isVisible()) {
+        spot = { x: box.x + box.width / 2 + dx, y: box.y + box.height / 2 + dy };
+        break;
+      }
+    }
+  }
+  expect(spot).toBeDefined();
+  for (let step = 0; step < 14 && (await canvas.getAttribute('data-thumbnails-wanted')) === '0'; step++) {
+    const zoom = await canvas.getAttribute('data-zoom');
+    await page.mouse.wheel(0, -400);
+    await expect(canvas).not.toHaveAttribute('data-zoom', zoom!);
+  }
+  const wanted = Number(await canvas.getAttribute('data-thumbnails-wanted'));
+  expect(wanted).toBeGreaterThan(0);
+  expect(wanted).toBeLessThanOrEqual(60);
+  // Fetched for the pictures in view only, then drawn.
+  await expect(canvas).toHaveAttribute('data-thumbnails', String(wanted));
+
+  // Frame time with the thumbnails drawn: each wheel step lays out and draws all 20,000 points, the picture marks
+  // and the thumbnails in view.
+  const frames: number[] = [];
+  const layouts: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const zoom = await canvas.getAttribute('data-zoom');
+    await page.mouse.wheel(0, i % 2 === 0 ? 60 : -60);
+    await expect(canvas).not.toHaveAttribute('data-zoom', zoom!);
+    frames.push(Number(await canvas.getAttribute('data-frame-ms')));
+    layouts.push(Number(await canvas.getAttribute('data-layout-ms')));
+  }
+  frames.sort((a, b) => a - b);
+  layouts.sort((a, b) => a - b);
+  const drawn = await canvas.getAttribute('data-thumbnails');
+  console.log(
+    `map at 20,000 points, 2,000 pictures: far out (all marked, no thumbnail) frame median ${fitFrames[5]} ms, max ${fitFrames[9]} ms; zoomed with ${drawn} thumbnails: frame draw median ${frames[10]} ms, max ${frames[19]} ms; layout+grid median ${layouts[10]} ms, max ${layouts[19]} ms`,
+  );
+  test.info().annotations.push({
+    type: 'frame-ms-thumbnails',
+    description: `${drawn} thumbnails: frame median ${frames[10]}, max ${frames[19]}; layout median ${layouts[10]}`,
+  });
+  expect(frames.every(Number.isFinite)).toBe(true);
+
+  // Back out to the whole map: the thumbnails go (the cache keeps them, bounded).
+  await canvas.dblclick({ position: { x: 5, y: 5 } });
+  await expect(canvas).toHaveAttribute('data-thumbnails', '0');
+});
+
 test('keyboard: arrows show the nearest passage, Enter opens it', async ({ page }) => {
   await page.goto('/?demo=map&points=5000');
   await page.getByTestId('map-canvas').focus();

@@ -5,13 +5,14 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { colourPng, pictureFixtures } from '../scripts/make-clip-fixture.mjs';
+import { COLOURS, colourPng, pictureFixtures } from '../scripts/make-clip-fixture.mjs';
 import type { EngineSettings, FileInput } from '../src/engine/api/index.ts';
 import { loadClipEmbedder } from '../src/engine/embed/clip-embedder.ts';
 import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import type { OcrRecognizer } from '../src/engine/ingest/ocr/recognizer.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import { encodeGif, flatGif } from '../src/engine/testing/gif.ts';
 
 const localModelPath = resolve('public/models') + '/';
 const settingsOn: Partial<EngineSettings> = {
@@ -30,10 +31,17 @@ const NOTICE = colourPng({
   mark: { x: 10, y: 20, width: 70, height: 10, rgb: [20, 20, 20] },
 });
 
-/** OCR stand-in: the notice reads as a ferry timetable; the coloured photos hold no text. */
+/** A GIF poster (light grey): OCR (the stand-in below) reads a lost-cat notice in it. */
+const POSTER_GIF = flatGif(40, 60, [230, 230, 230]);
+
+/** OCR stand-in: the notice reads as a ferry timetable, the GIF poster as a lost-cat notice; the photos hold no text. */
 const recognizer = (): OcrRecognizer => ({
   recognize: async (image) => ({
-    text: Buffer.from(image).equals(Buffer.from(NOTICE)) ? 'FERRY TIMETABLE\nFIRST BOAT 7.15' : '',
+    text: Buffer.from(image).equals(Buffer.from(NOTICE))
+      ? 'FERRY TIMETABLE\nFIRST BOAT 7.15'
+      : Buffer.from(image).equals(Buffer.from(POSTER_GIF))
+        ? 'LOST CAT\nGINGER, ANSWERS TO MARMALADE'
+        : '',
     confidence: 90,
   }),
   terminate: async () => undefined,
@@ -177,6 +185,21 @@ describe('pictures through the engine', () => {
     await engine.close();
   });
 
+  it('the map names the picture documents among its points; locked, neither the map nor a thumbnail is given', async () => {
+    const engine = await open('pictures-map');
+    await engine.enableEncryption('correct horse battery');
+    const ids = await addFolder(engine);
+    const map = await engine.projectMap();
+    const pictureIds = [...FOLDER, 'notice.png'].map((n) => ids.get(n)!).sort((a, b) => a - b);
+    expect([...map.pictureDocumentIds]).toEqual(pictureIds);
+    expect([...map.documentIds]).toContain(ids.get('ferries.txt'));
+    expect((await engine.getPicture(ids.get('kite.png')!))?.thumbnail.bytes.byteLength).toBeGreaterThan(0);
+    await engine.lock();
+    await expect(engine.projectMap()).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(engine.getPicture(ids.get('kite.png')!)).rejects.toMatchObject({ code: 'LOCKED' });
+    await engine.close();
+  });
+
   it('a .trove export carries pictures (vectors and thumbnails); importing it answers image queries', async () => {
     const source = await open('pictures-export');
     await addFolder(source);
@@ -195,7 +218,7 @@ describe('pictures through the engine', () => {
     await target.close();
   });
 
-  it('a GIF (its first frame) is added and found while image search is on, though no parser reads GIFs', async () => {
+  it('a GIF without text (its first frame) is added and found while image search is on', async () => {
     const { default: sharp } = await import('sharp');
     const red = Buffer.alloc(40 * 30 * 3);
     for (let i = 0; i < red.length; i += 3) red.set([220, 30, 30], i);
@@ -212,6 +235,37 @@ describe('pictures through the engine', () => {
       .slice(0, 2)
       .sort();
     expect(red1).toEqual(['balloon.gif', 'kite.png']);
+    await engine.close();
+  });
+
+  it('.gif files from a folder walk (no MIME type) are pictures: OCR reads their text, the image model their first frame', async () => {
+    const frame = (rgb: readonly number[]) => ({
+      width: 24,
+      height: 16,
+      rgb: new Uint8Array(24 * 16 * 3).map((_, i) => rgb[i % 3]!),
+    });
+    // Red first, then blue: only the first frame may decide what it shows.
+    const animated = encodeGif([frame(COLOURS.red), frame(COLOURS.blue), frame(COLOURS.blue)]);
+    const engine = await open('pictures-gif-walk');
+    const done = await engine.ingest(
+      [
+        { ...picture('poster.gif', POSTER_GIF), type: '' },
+        { ...picture('balloons.gif', animated), type: '' },
+        picture('lake.png'),
+      ],
+      () => undefined,
+    );
+    expect(done.map((d) => [d.fileName, d.stage, d.error?.message])).toEqual(
+      ['poster.gif', 'balloons.gif', 'lake.png'].map((n) => [n, 'done', undefined]),
+    );
+    const poster = (await engine.listDocuments()).find((d) => d.name === 'poster.gif');
+    expect(poster?.format).toBe('image');
+    const cat = await engine.search('lost cat marmalade');
+    expect(cat.results[0]?.documentName).toBe('poster.gif');
+    expect(names(cat.pictures)).toContain('poster.gif');
+    expect(names((await engine.search('red')).pictures)[0]).toBe('balloons.gif');
+    expect(names((await engine.search('blue')).pictures)[0]).toBe('lake.png');
+    expect((await engine.imageModelStatus()).pictures).toBe(3);
     await engine.close();
   });
 });

@@ -16,6 +16,8 @@ export interface LibraryMap {
   ends: Uint32Array;
   /** The first characters of each passage, for the tooltip. */
   texts: string[];
+  /** The documents among the points that are pictures (an image file): the map draws their thumbnails up close. */
+  pictureDocumentIds: Uint32Array;
   method: 'pca' | 'umap';
   /** Live passages with vectors before thinning. */
   total: number;

@@ -35,6 +35,8 @@ export class LibraryMapping {
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
+    // Locked says so first: a locked library has no serving model either, and "not loaded yet" would mislead.
+    const store = this.parts.store();
     const serving = this.parts.serving();
     if (!serving)
       throw new TroveError(
@@ -42,20 +44,13 @@ export class LibraryMapping {
         'The map needs the semantic model and its vectors: they are not loaded yet.',
       );
     try {
-      return await buildLibraryMap(
-        this.parts.store(),
-        this.parts.catalogue,
-        serving.set,
-        options,
-        controller.signal,
-        (p) => {
-          try {
-            onProgress?.(p);
-          } catch {
-            /* the page went away */
-          }
-        },
-      );
+      return await buildLibraryMap(store, this.parts.catalogue, serving.set, options, controller.signal, (p) => {
+        try {
+          onProgress?.(p);
+        } catch {
+          /* the page went away */
+        }
+      });
     } finally {
       if (this.running === controller) this.running = null;
     }
@@ -111,6 +106,19 @@ export async function buildLibraryMap(
     }
     onProgress({ stage: 'read', fraction: Math.min(1, (from + CHUNK_READ) / Math.max(1, chunkIds.length)) });
   }
+  const pictures = new Set<number>();
+  for (const docId of documentIds) if (catalogue.docs.get(docId)?.format === 'image') pictures.add(docId);
+  const pictureDocumentIds = Uint32Array.from(pictures).sort();
   const projection = await project(vectors, set.dims, { seed: 1, signal, onProgress });
-  return { points: projection.points, chunkIds, documentIds, starts, ends, texts, method: projection.method, total };
+  return {
+    points: projection.points,
+    chunkIds,
+    documentIds,
+    starts,
+    ends,
+    texts,
+    pictureDocumentIds,
+    method: projection.method,
+    total,
+  };
 }

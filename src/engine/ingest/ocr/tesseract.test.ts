@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatFixtures, renderText, encodePng } from '../../../../scripts/make-format-fixtures.mjs';
 import { TroveError } from '../../core/errors.ts';
 import { ImageParser } from '../parsers/image.ts';
+import { encodeGif } from '../../testing/gif.ts';
 import { nodeTesseractAssets } from './node-assets.ts';
 import { ocrParagraphs } from './recognizer.ts';
 import { TesseractRecognizer } from './tesseract.ts';
@@ -20,6 +21,23 @@ describe('tesseract recognizer', () => {
     expect(lamp.text.toLowerCase()).toContain('the signal lamp is lit at dusk');
     const photo = await parser.parse(fixtures['scans/photo-of-notice.png']!, 'photo-of-notice.png');
     expect(photo.text.toLowerCase()).toContain('ferry timetable');
+  });
+
+  it('reads the first frame of an animated GIF of text', async () => {
+    const grey = (lines: string[], width?: number) => {
+      const page = renderText(lines);
+      const w = width ?? page.width;
+      const rgb = new Uint8Array(w * page.height * 3).fill(255);
+      for (let y = 0; y < page.height; y++)
+        for (let x = 0; x < Math.min(w, page.width); x++)
+          rgb.fill(page.pixels[y * page.width + x]!, (y * w + x) * 3, (y * w + x) * 3 + 3);
+      return { width: w, height: page.height, rgb };
+    };
+    const first = grey(['SIGNAL LAMP']);
+    const gif = encodeGif([first, grey(['QUARRY WORKS'], first.width)]);
+    const doc = await new ImageParser(recognizer).parse(gif, 'lamp.gif');
+    expect(doc.text).toContain('SIGNAL LAMP');
+    expect(doc.text).not.toContain('QUARRY');
   });
 
   it('fails a damaged image with PARSE_FAILED naming the file, and keeps working', async () => {

@@ -25,11 +25,12 @@ export const EXTENSION_FORMAT: Readonly<Record<string, DocumentFormat>> = {
   '.jpg': 'image',
   '.jpeg': 'image',
   '.webp': 'image',
+  '.gif': 'image',
   ...Object.fromEntries(Object.keys(CODE_LANGUAGES).map((ext) => [ext, 'code' as const])),
 };
 
 /** Extensions read only when OCR is on. */
-export const OCR_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp'];
+export const OCR_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.gif'];
 
 /** Every extension some parser reads (images only when OCR is available: see `createParsers`). */
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(EXTENSION_FORMAT);

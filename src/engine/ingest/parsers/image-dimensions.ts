@@ -11,11 +11,12 @@ export interface ImageSize {
  */
 export const MAX_IMAGE_PIXELS = 100_000_000;
 
-/** The size a PNG, JPEG or WebP header declares, or undefined when the header is missing or truncated. */
-export function imageDimensions(data: Uint8Array, type: 'png' | 'jpeg' | 'webp'): ImageSize | undefined {
+/** The size a PNG, JPEG, WebP or GIF header declares, or undefined when the header is missing or truncated. */
+export function imageDimensions(data: Uint8Array, type: 'png' | 'jpeg' | 'webp' | 'gif'): ImageSize | undefined {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (type === 'png') return pngSize(data, view);
   if (type === 'jpeg') return jpegSize(data, view);
+  if (type === 'gif') return gifSize(data, view);
   return webpSize(data, view);
 }
 
@@ -74,4 +75,26 @@ function webpSize(data: Uint8Array, view: DataView): ImageSize | undefined {
     return sized(u24(24) + 1, u24(27) + 1);
   }
   return undefined;
+}
+
+// The logical screen (little-endian u16s after the signature), then the first frame's descriptor: a frame may
+// reach past the screen, and decoders allocate for the frame, so the larger extent of the two is the size. Only
+// the first frame counts: it is the one every reader here decodes. Where the blocks before it are cut short or
+// unknown, decoders stop there too: the screen is the size.
+function gifSize(data: Uint8Array, view: DataView): ImageSize | undefined {
+  if (data.byteLength < 13) return undefined;
+  const width = view.getUint16(6, true);
+  const height = view.getUint16(8, true);
+  let at = 13 + (data[10] & 0x80 ? 3 << ((data[10] & 0x07) + 1) : 0);
+  while (at + 2 < data.byteLength && data[at] === 0x21) {
+    // An extension: its label, then sub-blocks (a length byte each) up to a zero length.
+    at += 2;
+    while (at < data.byteLength && data[at] !== 0) at += data[at] + 1;
+    at += 1;
+  }
+  if (data[at] !== 0x2c || at + 9 > data.byteLength) return sized(width, height);
+  return sized(
+    Math.max(width, view.getUint16(at + 1, true) + view.getUint16(at + 5, true)),
+    Math.max(height, view.getUint16(at + 3, true) + view.getUint16(at + 7, true)),
+  );
 }

@@ -5,6 +5,7 @@ import type { ParseProgress } from '../../core/types.ts';
 import type { OcrRecognizer } from '../ocr/recognizer.ts';
 import { MAX_IMAGE_PIXELS, imageDimensions } from './image-dimensions.ts';
 import { ImageParser, sniffImage } from './image.ts';
+import { encodeGif, flatGif } from '../../testing/gif.ts';
 
 const fake = (text: string, calls: Uint8Array[] = []): OcrRecognizer => ({
   async recognize(image) {
@@ -43,13 +44,36 @@ describe('image parser', () => {
     ]);
   });
 
-  it('knows PNG, JPEG and WebP by their bytes and refuses anything else with the file named', async () => {
+  it('knows PNG, JPEG, WebP and GIF by their bytes and refuses anything else with the file named', async () => {
     expect(sniffImage(png)).toBe('png');
     expect(sniffImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
     expect(sniffImage(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 '))).toBe('webp');
-    const error = await rejection(new ImageParser(fake('x')).parse(new TextEncoder().encode('GIF89a'), 'pic.png'));
+    expect(sniffImage(new TextEncoder().encode('GIF87a'))).toBe('gif');
+    expect(sniffImage(flatGif(4, 4, [200, 20, 20]))).toBe('gif');
+    const error = await rejection(new ImageParser(fake('x')).parse(new TextEncoder().encode('BM6\0\0\0'), 'pic.png'));
     expect(error).toMatchObject({ code: 'PARSE_FAILED' });
-    expect(error.message).toMatch(/^“pic\.png” is not a PNG, JPEG or WebP image/);
+    expect(error.message).toMatch(/^“pic\.png” is not a PNG, JPEG, WebP or GIF image/);
+  });
+
+  it('takes a .gif (by name or by image/gif) and hands its bytes to the recognizer: its text is page 1', async () => {
+    const parser = new ImageParser(fake('x'));
+    expect(parser.accepts('loop.GIF', '')).toBe(true);
+    expect(parser.accepts('download', 'image/gif')).toBe(true);
+    const calls: Uint8Array[] = [];
+    const gif = flatGif(30, 20, [240, 240, 240]);
+    const doc = await new ImageParser(fake('WHITEBOARD PLAN', calls)).parse(gif, 'board.gif');
+    expect(doc).toMatchObject({ format: 'image', text: 'WHITEBOARD PLAN', pageCount: 1, ocrPages: [1] });
+    expect(calls).toEqual([gif]);
+  });
+
+  it('bug guard: a GIF the recognizer cannot read is a picture without text (EMPTY_DOCUMENT), never PARSE_FAILED', async () => {
+    const crashing: OcrRecognizer = {
+      recognize: () => Promise.reject(new Error('pixReadMem: unknown format')),
+      terminate: async () => {},
+    };
+    const error = await rejection(new ImageParser(crashing).parse(flatGif(8, 8, [9, 9, 9]), 'loop.gif'));
+    expect(error.code).toBe('EMPTY_DOCUMENT');
+    expect(error.message).toMatch(/^“loop\.gif”: no text was read: text recognition could not read this GIF/);
   });
 
   it('reports an image without recognisable text as EMPTY_DOCUMENT, and a recognizer crash as PARSE_FAILED', async () => {
@@ -97,6 +121,19 @@ function jpegHeader(width: number, height: number): Uint8Array {
   return bytes;
 }
 
+/** A real 1×1 GIF whose screen and first frame declare the given sizes (the frame placed at `left`, 0). */
+function gifWithFrame(screenW: number, screenH: number, left: number, frameW: number, frameH: number): Uint8Array {
+  const bytes = encodeGif([{ width: 1, height: 1, rgb: new Uint8Array([5, 5, 5]) }]);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(6, screenW, true);
+  view.setUint16(8, screenH, true);
+  const descriptor = bytes.indexOf(0x2c, 13 + 12); // after the header and the 4-entry colour table
+  view.setUint16(descriptor + 1, left, true);
+  view.setUint16(descriptor + 5, frameW, true);
+  view.setUint16(descriptor + 7, frameH, true);
+  return bytes;
+}
+
 function webpHeader(chunk: 'VP8 ' | 'VP8L' | 'VP8X', width: number, height: number): Uint8Array {
   const bytes = new Uint8Array(40);
   bytes.set(new TextEncoder().encode(`RIFF\0\0\0\0WEBP${chunk}`));
@@ -123,6 +160,8 @@ describe('image with huge declared dimensions', () => {
     expect(imageDimensions(webpHeader('VP8 ', 300, 200), 'webp')).toEqual({ width: 300, height: 200 });
     expect(imageDimensions(webpHeader('VP8L', 16_000, 9_000), 'webp')).toEqual({ width: 16_000, height: 9_000 });
     expect(imageDimensions(webpHeader('VP8X', 70_000, 50_000), 'webp')).toEqual({ width: 70_000, height: 50_000 });
+    expect(imageDimensions(flatGif(30, 20, [1, 2, 3]), 'gif')).toEqual({ width: 30, height: 20 });
+    expect(imageDimensions(gifWithFrame(16, 16, 40, 3000, 7000), 'gif')).toEqual({ width: 3040, height: 7000 });
     expect(imageDimensions(formatFixtures()['scans/signal-lamp.png']!, 'png')).toMatchObject({
       width: expect.any(Number),
     });
@@ -133,6 +172,9 @@ describe('image with huge declared dimensions', () => {
       ['wall.png', pngHeader(60_000, 60_000)],
       ['wall.jpg', jpegHeader(65_535, 65_535)],
       ['wall.webp', webpHeader('VP8X', 1 << 24, 1 << 24)],
+      ['wall.gif', gifWithFrame(65_535, 65_535, 0, 1, 1)],
+      // A small screen whose first frame is huge: decoders allocate for the frame.
+      ['tall.gif', gifWithFrame(10, 10, 0, 40_000, 40_000)],
     ] as const;
     for (const [name, bytes] of hostile) {
       const calls: Uint8Array[] = [];

@@ -1,20 +1,28 @@
-// Images of text (PNG, JPEG, WebP): OCR'd through an injected recognizer; the text is page 1 of the document.
+// Images of text (PNG, JPEG, WebP, GIF: its first frame): OCR'd through an injected recognizer; the text is page 1 of the document.
 import { TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
 import type { ParsedDocument, Parser, TextBlock } from '../../core/types.ts';
 import { ocrParagraphs, type OcrRecognizer } from '../ocr/recognizer.ts';
 import { MAX_IMAGE_PIXELS, imageDimensions } from './image-dimensions.ts';
 import { extensionOf } from './text.ts';
 
-const IMAGE_EXTENSIONS: Record<string, string> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp' };
-const IMAGE_MIME = new Set(['image/png', 'image/jpeg', 'image/webp']);
+const IMAGE_EXTENSIONS: Record<string, string> = {
+  '.png': 'png',
+  '.jpg': 'jpeg',
+  '.jpeg': 'jpeg',
+  '.webp': 'webp',
+  '.gif': 'gif',
+};
+const IMAGE_MIME = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
 
-/** The image type its first bytes announce, or undefined. */
-export function sniffImage(data: Uint8Array): 'png' | 'jpeg' | 'webp' | undefined {
+/** The image type its first bytes announce, or undefined. Tesseract reads a GIF's first frame. */
+export function sniffImage(data: Uint8Array): 'png' | 'jpeg' | 'webp' | 'gif' | undefined {
   if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return 'png';
   if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
   const riff = String.fromCharCode(...data.subarray(0, 4));
   const webp = String.fromCharCode(...data.subarray(8, 12));
   if (riff === 'RIFF' && webp === 'WEBP') return 'webp';
+  const gif = String.fromCharCode(...data.subarray(0, 6));
+  if (gif === 'GIF87a' || gif === 'GIF89a') return 'gif';
   return undefined;
 }
 
@@ -59,7 +67,7 @@ export class ImageParser implements Parser {
     if (!type) {
       throw new TroveError(
         'PARSE_FAILED',
-        `“${fileName}” is not a PNG, JPEG or WebP image (its first bytes say otherwise); it may be damaged.`,
+        `“${fileName}” is not a PNG, JPEG, WebP or GIF image (its first bytes say otherwise); it may be damaged.`,
       );
     }
     // Bounded before the decoder sees it: the header alone decides how much memory decoding would take.
@@ -80,6 +88,15 @@ export class ImageParser implements Parser {
       if (signal?.aborted || isAbort(error)) throw new TroveError('CANCELLED');
       if (error instanceof TroveError) throw error;
       const detail = error instanceof Error ? error.message : String(error);
+      // Tesseract's GIF reader is the least tried of its decoders: a GIF it cannot read is a picture without text
+      // (kept as a picture when image search is on), not a damaged file: the browser and sharp still decode it.
+      if (type === 'gif') {
+        throw new TroveError(
+          'EMPTY_DOCUMENT',
+          `“${fileName}”: no text was read: text recognition could not read this GIF (${detail}).`,
+          { cause: error },
+        );
+      }
       throw new TroveError('PARSE_FAILED', `“${fileName}” could not be read as an image: ${detail}`, { cause: error });
     }
     onProgress?.({ stage: 'ocr', done: 1, total: 1 });

@@ -139,6 +139,9 @@ describe('extensions', () => {
   it('lists each extension once, OCR extensions among them, and every one has a parser once OCR is on', () => {
     expect(new Set(SUPPORTED_EXTENSIONS).size).toBe(SUPPORTED_EXTENSIONS.length);
     expect(OCR_EXTENSIONS.every((ext) => SUPPORTED_EXTENSIONS.includes(ext))).toBe(true);
+    // The folder walk, the live folders and the file picker all take this list: a GIF is a picture like a PNG.
+    expect(EXTENSION_FORMAT['.gif']).toBe('image');
+    expect(OCR_EXTENSIONS).toContain('.gif');
     const recognizer: OcrRecognizer = {
       recognize: async () => ({ text: 'x', confidence: 90 }),
       terminate: async () => undefined,

@@ -4,7 +4,7 @@
 // no metadata is kept.
 import { TroveError, throwIfAborted } from '../../core/errors.ts';
 import type { DecodedPicture } from '../../embed/clip-embedder.ts';
-import { MAX_IMAGE_PIXELS, imageDimensions, type ImageSize } from '../parsers/image-dimensions.ts';
+import { MAX_IMAGE_PIXELS, imageDimensions } from '../parsers/image-dimensions.ts';
 import { sniffImage } from '../parsers/image.ts';
 
 export type PictureType = 'png' | 'jpeg' | 'webp' | 'gif';
@@ -16,19 +16,9 @@ const MIME: Record<PictureType, string> = {
   gif: 'image/gif',
 };
 
-/** The picture type the first bytes announce (GIF beside the types OCR reads), or undefined. */
+/** The picture type the first bytes announce, or undefined. */
 export function sniffPicture(data: Uint8Array): PictureType | undefined {
-  const head = String.fromCharCode(...data.subarray(0, 6));
-  if (head === 'GIF87a' || head === 'GIF89a') return 'gif';
   return sniffImage(data);
-}
-
-/** The logical screen size a GIF header declares (little-endian u16s after the signature). */
-function gifSize(data: Uint8Array): ImageSize | undefined {
-  if (data.length < 10) return undefined;
-  const width = data[6] | (data[7] << 8);
-  const height = data[8] | (data[9] << 8);
-  return width > 0 && height > 0 ? { width, height } : undefined;
 }
 
 /** Decodes a PNG, JPEG, WebP or GIF (first frame). Errors: PARSE_FAILED, FILE_TOO_LARGE, CANCELLED. */
@@ -38,7 +28,7 @@ export async function decodePicture(data: Uint8Array, fileName: string, signal?:
   if (!type) {
     throw new TroveError('PARSE_FAILED', `“${fileName}” is not a PNG, JPEG, WebP or GIF picture; it may be damaged.`);
   }
-  const size = type === 'gif' ? gifSize(data) : imageDimensions(data, type);
+  const size = imageDimensions(data, type);
   if (!size) throw new TroveError('PARSE_FAILED', `“${fileName}”: its picture header (width and height) is damaged.`);
   if (size.width * size.height > MAX_IMAGE_PIXELS) {
     throw new TroveError(

@@ -1,17 +1,26 @@
 // ?demo=map: the embedding map over generated points (20,000 by default, ?points=N), so the map can be tried and
 // tested without a library. Shows what was hovered, opened and selected.
+// ?demo=map&pictures=N: every (points / N)th point is a picture document of its own, with a generated thumbnail
+// (a tile of one hue), so thumbnails up close can be tried and timed among 20,000 points.
 // ?demo=map&project=1: generated 384-d vectors projected by the engine's project() (here on the main thread),
 // shown through MapPanel with its progress and cancel; the time it took is printed.
 import { useCallback, useMemo, useState } from 'react';
 import { project } from '../../../engine/public.ts';
 import { EmbeddingMap, type MapSelection } from '../../features/map/EmbeddingMap.tsx';
+import { picturePoints } from '../../features/map/map-thumbnails.ts';
+import type { ThumbnailLoader } from '../../features/map/thumbnail-store.ts';
 import { MapPanel, type MapLoader } from '../../features/map/MapPanel.tsx';
 import { mapData, passageFor, vectorData } from './demo-data.ts';
 
 export function MapDemo() {
   const params = new URLSearchParams(location.search);
   const count = Math.min(200_000, Math.max(1, Number(params.get('points')) || 20_000));
-  return params.get('project') ? <ProjectedMapDemo count={count} /> : <GeneratedMapDemo count={count} />;
+  const pictures = Math.min(count, Math.max(0, Math.floor(Number(params.get('pictures')) || 0)));
+  return params.get('project') ? (
+    <ProjectedMapDemo count={count} />
+  ) : (
+    <GeneratedMapDemo count={count} pictures={pictures} />
+  );
 }
 
 function ProjectedMapDemo({ count }: { count: number }) {
@@ -52,10 +61,22 @@ function ProjectedMapDemo({ count }: { count: number }) {
   );
 }
 
-function GeneratedMapDemo({ count }: { count: number }) {
+/** Picture documents are numbered from here, one per picture point. */
+const PICTURE_DOCUMENTS = 1_000_000;
+
+function GeneratedMapDemo({ count, pictures }: { count: number; pictures: number }) {
   const data = useMemo(() => mapData(count), [count]);
   const colors = useMemo(() => Uint16Array.from(data.clusters, (c) => c % 10), [data]);
-  const documentIds = useMemo(() => Uint32Array.from(data.clusters, (c) => c + 1), [data]);
+  const step = pictures > 0 ? count / pictures : 0;
+  const documentIds = useMemo(
+    () => Uint32Array.from(data.clusters, (c, i) => (step > 0 && i % step < 1 ? PICTURE_DOCUMENTS + i : c + 1)),
+    [data, step],
+  );
+  const pictureLayer = useMemo(() => {
+    if (step === 0) return undefined;
+    const ids = documentIds.filter((id) => id >= PICTURE_DOCUMENTS);
+    return { points: picturePoints(documentIds, ids), load: demoThumbnail };
+  }, [documentIds, step]);
   // Pretend results: the ten points nearest cluster 0's centre, and the query at that centre.
   const marked = useMemo(() => nearestTo(data.points, data.centres[0]!, data.centres[1]!, 10), [data]);
   const [hovered, setHovered] = useState<number>();
@@ -85,6 +106,7 @@ function GeneratedMapDemo({ count }: { count: number }) {
         documentIds={documentIds}
         marked={marked}
         queryPoint={[data.centres[0]!, data.centres[1]!]}
+        pictures={pictureLayer}
         onHover={setHovered}
         onOpen={setOpened}
         onSelect={setSelection}
@@ -93,6 +115,18 @@ function GeneratedMapDemo({ count }: { count: number }) {
     </main>
   );
 }
+
+/** A 64 × 48 tile of one hue (from the document number) with a darker band, as a PNG. */
+const demoThumbnail: ThumbnailLoader = async (documentId) => {
+  const canvas = new OffscreenCanvas(64, 48);
+  const context = canvas.getContext('2d')!;
+  const hue = (documentId * 47) % 360;
+  context.fillStyle = `hsl(${hue} 70% 60%)`;
+  context.fillRect(0, 0, 64, 48);
+  context.fillStyle = `hsl(${hue} 70% 35%)`;
+  context.fillRect(0, 30, 64, 10);
+  return canvas.convertToBlob({ type: 'image/png' });
+};
 
 function nearestTo(points: Float32Array, x: number, y: number, k: number): number[] {
   const order = Array.from({ length: points.length / 2 }, (_, i) => i);

@@ -30,7 +30,7 @@ function handleOf(name: string, tree: Tree, opened: string[], prefix = ''): Dire
 }
 
 describe('folder handle as a folder source', () => {
-  it('lists supported files by relative path with size and time, skipping hidden entries and other types', async () => {
+  it('lists supported files by relative path with size and time, GIF pictures among them, skipping hidden entries and other types', async () => {
     const opened: string[] = [];
     const source = directorySource(
       handleOf(
@@ -40,7 +40,7 @@ describe('folder handle as a folder source', () => {
           '.hidden.md': 'no',
           '.git': { 'config.md': 'no' },
           'photo.bin': 'no',
-          sub: { deep: { 'b.txt': 'beta!' } },
+          sub: { deep: { 'b.txt': 'beta!' }, 'loop.gif': 'GIF89a…' },
         },
         opened,
       ),
@@ -49,6 +49,7 @@ describe('folder handle as a folder source', () => {
     expect(listing.sort((x, y) => x.path.localeCompare(y.path))).toEqual([
       { path: 'a.md', size: 5, lastModified: 1005 },
       { path: 'sub/deep/b.txt', size: 5, lastModified: 1005 },
+      { path: 'sub/loop.gif', size: 9, lastModified: 1007 },
     ]);
     const read = await source.read('sub/deep/b.txt');
     expect(new TextDecoder().decode(read.data)).toBe('beta!');

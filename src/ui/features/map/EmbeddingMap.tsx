@@ -2,8 +2,13 @@
 // points drawn in one pass per colour, hover and click found through a screen-space grid (constant work per
 // pointer move), a box drag selects, the wheel zooms about the pointer, a double click resets. Keyboard: arrows
 // move a cursor (the nearest point is shown), +/- zoom, Enter opens, Escape clears the selection.
+// Points of picture documents are marked with a square; up close (few pictures in view: map-thumbnails.ts) their
+// thumbnails are drawn over the points, fetched only for what is in view.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { buildGrid, hitTest as hitTestGrid, pointsInBox } from './map-grid.ts';
+import { thumbnailBox, thumbnailSpots } from './map-thumbnails.ts';
+import { useMapThumbnails } from './use-map-thumbnails.ts';
+import type { ThumbnailLoader } from './thumbnail-store.ts';
 
 export interface MapSelection {
   /** Indices of the points inside the box. */
@@ -26,6 +31,8 @@ interface Props {
   marked?: ArrayLike<number>;
   /** Where the query itself lands, in the points' coordinates. */
   queryPoint?: readonly [number, number];
+  /** The points of picture documents (indices), and how to fetch a document's thumbnail. Needs `documentIds`. */
+  pictures?: { points: ArrayLike<number>; load: ThumbnailLoader };
   onHover?: (index: number | undefined) => void;
   onOpen?: (index: number) => void;
   onSelect?: (selection: MapSelection) => void;
@@ -51,6 +58,9 @@ const CELL = 12; // px per hit-test grid cell
 const HIT_RADIUS = 8; // px
 const DOT = 3; // px
 const DRAG_THRESHOLD = 4; // px before a press becomes a box selection
+const THUMBNAIL = 48; // px, a thumbnail's longer side
+const PICTURE_MARK = 7; // px, the square around a picture's point
+const NO_SPOTS: never[] = [];
 
 interface View {
   scale: number;
@@ -66,6 +76,7 @@ export function EmbeddingMap({
   documentIds,
   marked,
   queryPoint,
+  pictures,
   onHover,
   onOpen,
   onSelect,
@@ -133,7 +144,32 @@ export function EmbeddingMap({
     return { xy, grid, layoutMs: performance.now() - t0 };
   }, [points, count, current, size]);
 
-  const hitTest = useCallback((x: number, y: number) => hitTestGrid(screen.grid, x, y, HIT_RADIUS), [screen]);
+  // The picture documents whose thumbnails this view shows, and those thumbnails (fetched for these only).
+  const spots = useMemo(
+    () =>
+      pictures && documentIds
+        ? thumbnailSpots(screen.xy, pictures.points, documentIds, size.width, size.height, THUMBNAIL / 2)
+        : NO_SPOTS,
+    [pictures, documentIds, screen, size],
+  );
+  const wanted = useMemo(() => spots.map((spot) => spot.documentId), [spots]);
+  const { image: thumbnailOf, version: thumbnailsVersion } = useMapThumbnails(pictures?.load, wanted);
+  // Where the last frame drew each thumbnail, so pointing at one finds its point.
+  const drawn = useRef<Array<{ index: number; x0: number; y0: number; x1: number; y1: number }>>([]);
+
+  const hitTest = useCallback(
+    (x: number, y: number) => {
+      const index = hitTestGrid(screen.grid, x, y, HIT_RADIUS);
+      if (index !== undefined) return index;
+      // The last drawn is on top.
+      for (let t = drawn.current.length - 1; t >= 0; t--) {
+        const box = drawn.current[t]!;
+        if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1) return box.index;
+      }
+      return undefined;
+    },
+    [screen],
+  );
 
   // Follow the container's width; the height comes from the stylesheet.
   useEffect(() => {
@@ -171,6 +207,35 @@ export function EmbeddingMap({
     }
     context.globalAlpha = 1;
     const ink = getComputedStyle(element).color;
+    if (pictures && pictures.points.length > 0) {
+      // One path for every picture mark in view: one stroke, however many pictures.
+      const h = PICTURE_MARK / 2;
+      context.strokeStyle = ink;
+      context.lineWidth = 1;
+      context.beginPath();
+      for (let p = 0; p < pictures.points.length; p++) {
+        const i = pictures.points[p]!;
+        const x = xy[i * 2]!;
+        const y = xy[i * 2 + 1]!;
+        if (x < -h || y < -h || x > size.width + h || y > size.height + h) continue;
+        context.rect(Math.round(x - h) + 0.5, Math.round(y - h) + 0.5, PICTURE_MARK, PICTURE_MARK);
+      }
+      context.stroke();
+    }
+    const boxes: typeof drawn.current = [];
+    for (const { index, documentId } of spots) {
+      const image = thumbnailOf(documentId);
+      if (!image) continue;
+      const { width, height } = thumbnailBox(image.naturalWidth, image.naturalHeight, THUMBNAIL);
+      const x0 = Math.round(xy[index * 2]! - width / 2);
+      const y0 = Math.round(xy[index * 2 + 1]! - height / 2);
+      context.drawImage(image, x0, y0, width, height);
+      context.strokeStyle = ink;
+      context.lineWidth = 1;
+      context.strokeRect(x0 - 0.5, y0 - 0.5, width + 1, height + 1);
+      boxes.push({ index, x0, y0, x1: x0 + width, y1: y0 + height });
+    }
+    drawn.current = boxes;
     if (marked) {
       context.strokeStyle = ink;
       context.lineWidth = 1.5;
@@ -205,7 +270,27 @@ export function EmbeddingMap({
     }
     element.dataset.frameMs = (performance.now() - t0).toFixed(2);
     element.dataset.layoutMs = screen.layoutMs.toFixed(2);
-  }, [screen, byColor, palette, marked, queryPoint, hovered, size, current, colors, count]);
+    element.dataset.zoom = (current.scale / fit.scale).toFixed(3);
+    element.dataset.pictures = String(pictures?.points.length ?? 0);
+    element.dataset.thumbnails = String(boxes.length);
+    element.dataset.thumbnailsWanted = String(spots.length);
+  }, [
+    screen,
+    byColor,
+    palette,
+    marked,
+    queryPoint,
+    hovered,
+    size,
+    current,
+    fit,
+    colors,
+    count,
+    pictures,
+    spots,
+    thumbnailOf,
+    thumbnailsVersion,
+  ]);
 
   const hover = (index: number | undefined, x: number, y: number) => {
     setHovered((previous) => {
@@ -320,6 +405,9 @@ export function EmbeddingMap({
     }
   };
 
+  const pictureCount = pictures?.points.length ?? 0;
+  const pictureNote =
+    pictureCount > 0 ? `, ${pictureCount.toLocaleString()} of them from pictures (thumbnails up close)` : '';
   const labelOf = (index: number) => (typeof labels === 'function' ? labels(index) : labels[index]) ?? '';
 
   return (
@@ -330,7 +418,7 @@ export function EmbeddingMap({
         style={{ width: size.width, height: size.height }}
         tabIndex={0}
         role="img"
-        aria-label={`${label}: ${count.toLocaleString()} passages. Drag to select, scroll to zoom, double-click to reset; arrow keys move, Enter opens.`}
+        aria-label={`${label}: ${count.toLocaleString()} passages${pictureNote}. Drag to select, scroll to zoom, double-click to reset; arrow keys move, Enter opens.`}
         data-testid="map-canvas"
         data-points={count}
         onPointerDown={onPointerDown}

@@ -5,6 +5,10 @@ import type { SearchResult } from '../../../engine/api/index.ts';
 import { loadLibraryMap } from '../../client/engine-client.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { MapPanel, type MapLoader } from './MapPanel.tsx';
+import type { ThumbnailLoader } from './thumbnail-store.ts';
+
+/** The types a stored thumbnail may have (the engine re-encodes every picture to one of them). */
+const THUMBNAIL_TYPES = new Set(['image/webp', 'image/png']);
 
 /** A passage to open: its document and where it sits in the document's text. */
 export interface MapPassage {
@@ -34,6 +38,17 @@ export function LibraryMap({ results, onOpen, onFilter }: Props) {
     },
     [engine],
   );
+  const loadThumbnail = useCallback<ThumbnailLoader>(
+    async (documentId) => {
+      if (!engine) return undefined;
+      const picture = await engine.getPicture(documentId);
+      const thumbnail = picture?.thumbnail;
+      if (!thumbnail || !THUMBNAIL_TYPES.has(thumbnail.type) || !(thumbnail.bytes instanceof ArrayBuffer))
+        return undefined;
+      return new Blob([thumbnail.bytes], { type: thumbnail.type });
+    },
+    [engine],
+  );
 
   return (
     <section className="map-section" aria-label="Embedding map">
@@ -55,6 +70,7 @@ export function LibraryMap({ results, onOpen, onFilter }: Props) {
             if (span) onOpen({ documentId, start: span.start, end: span.end });
           }}
           onFilter={onFilter}
+          loadThumbnail={loadThumbnail}
         />
       )}
     </section>

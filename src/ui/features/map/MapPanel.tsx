@@ -4,6 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SearchResult } from '../../../engine/api/index.ts';
 import { EmbeddingMap, MAP_PALETTE } from './EmbeddingMap.tsx';
+import { picturePoints } from './map-thumbnails.ts';
+import type { ThumbnailLoader } from './thumbnail-store.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 
 /** One projected passage per row, in the same order in every array. */
@@ -14,6 +16,8 @@ export interface MapPoints {
   documentIds: ArrayLike<number>;
   /** Passage text (or its start), for the tooltip. */
   texts: ArrayLike<string>;
+  /** The documents among them that are pictures. */
+  pictureDocumentIds?: ArrayLike<number>;
 }
 
 export interface MapProgress {
@@ -29,6 +33,8 @@ interface Props {
   results?: readonly SearchResult[];
   onOpen?: (chunkId: number, documentId: number) => void;
   onFilter?: (documentIds: number[]) => void;
+  /** A picture document's thumbnail, drawn on the map up close. */
+  loadThumbnail?: ThumbnailLoader;
 }
 
 const STAGE_TEXT: Record<string, string> = {
@@ -37,7 +43,7 @@ const STAGE_TEXT: Record<string, string> = {
   place: 'Placing passages',
 };
 
-export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
+export function MapPanel({ load, results = [], onOpen, onFilter, loadThumbnail }: Props) {
   const [data, setData] = useState<MapPoints>();
   const [progress, setProgress] = useState<MapProgress>();
   const [error, setError] = useState<string>();
@@ -83,6 +89,11 @@ export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
       return slot.get(doc)!;
     });
   }, [data]);
+
+  const pictures = useMemo(() => {
+    if (!data?.pictureDocumentIds?.length || !loadThumbnail) return undefined;
+    return { points: picturePoints(data.documentIds, data.pictureDocumentIds), load: loadThumbnail };
+  }, [data, loadThumbnail]);
 
   const marked = useMemo(() => {
     if (!data || results.length === 0) return [];
@@ -138,6 +149,7 @@ export function MapPanel({ load, results = [], onOpen, onFilter }: Props) {
       colors={colors}
       documentIds={data.documentIds}
       marked={marked}
+      pictures={pictures}
       onOpen={(i) => onOpen?.(data.chunkIds[i]!, data.documentIds[i]!)}
       onSelect={(selection) => onFilter?.(selection.documentIds)}
       label="Map of your library's passages"
