@@ -7,7 +7,7 @@ import type { WriterLock } from './library/writer-lock.ts';
 import type { ChunkFn, ParseFn } from './services/ingest-pipeline.ts';
 import type { StorageProbe } from './services/library-backup.ts';
 import type { Transfer } from './services/library-editing.ts';
-import type { ImageModelLoader } from './services/pictures.ts';
+import type { ImageModelLoader } from './embed/image-model-holder.ts';
 import type { RerankerLoader } from './services/rerank-service.ts';
 import type { FuseFn } from './services/search.ts';
 import type { StaleListener, Store } from './store/store.ts';

@@ -1,0 +1,84 @@
+// The stored pictures of one image model (store `pictures`, by fingerprint) held in memory for search, re-read when
+// the library changed (another tab, a delete, an import), and the nearest of them to a query vector.
+import type { SearchFilter } from '../api/index.ts';
+import { documentMatches } from '../retrieve/filters.ts';
+import { checkPicture } from '../store/picture-record.ts';
+import type { DocumentRecord, PictureRecord, Store } from '../store/store.ts';
+
+/** Pictures in the strip of a text search, and answers to an image query. */
+export const PICTURE_K = 12;
+/** Pictures whose cosine is this far below the best one are left out (CLIP cosines cluster; irrelevant ones trail). */
+const RELATIVE_MARGIN = 0.1;
+
+interface LoadedSet {
+  store: Store;
+  fingerprint: string;
+  version: number;
+  vectors: Map<number, PictureRecord>;
+}
+
+export class PictureVectors {
+  private set?: LoadedSet;
+
+  constructor(
+    private readonly store: () => Store,
+    private readonly docs: () => ReadonlyMap<number, DocumentRecord>,
+  ) {}
+
+  /** The pictures of one image model, by document id. */
+  async of(fingerprint: string): Promise<ReadonlyMap<number, PictureRecord>> {
+    const store = this.store();
+    const version = await store.libraryVersion();
+    const current = this.set;
+    if (current && current.store === store && current.fingerprint === fingerprint && current.version === version) {
+      return current.vectors;
+    }
+    const vectors = new Map<number, PictureRecord>();
+    for (const row of await store.listPictures(fingerprint)) {
+      const picture = checkPicture(row);
+      if (picture && picture.fingerprint === fingerprint) vectors.set(picture.docId, picture);
+    }
+    this.set = { store, fingerprint, version, vectors };
+    return vectors;
+  }
+
+  /** The picture of a document as last read (no store access: for building hits). */
+  held(docId: number): PictureRecord | undefined {
+    return this.set?.vectors.get(docId);
+  }
+
+  /** A picture just stored by this engine: kept in the set it belongs to, without re-reading the store. */
+  async stored(record: PictureRecord): Promise<void> {
+    const set = this.set;
+    if (set && set.fingerprint === record.fingerprint) {
+      set.vectors.set(record.docId, record);
+      set.version = await set.store.libraryVersion();
+    }
+  }
+
+  /** The model was released or its files deleted: the next search re-reads. */
+  forget(): void {
+    this.set = undefined;
+  }
+
+  /** Pictures of the live documents passing the filter, by cosine, within RELATIVE_MARGIN of the best. */
+  async nearest(
+    fingerprint: string,
+    query: Float32Array,
+    filter: SearchFilter | undefined,
+  ): Promise<Array<{ docId: number; cosine: number }>> {
+    const vectors = await this.of(fingerprint);
+    const docs = this.docs();
+    const scored: Array<{ docId: number; cosine: number }> = [];
+    for (const [docId, picture] of vectors) {
+      const doc = docs.get(docId);
+      if (!doc || doc.status !== 'ready' || (filter && !documentMatches(doc, filter))) continue;
+      let cosine = 0;
+      for (let d = 0; d < query.length; d++) cosine += query[d] * picture.vector[d];
+      scored.push({ docId, cosine });
+    }
+    scored.sort((a, b) => b.cosine - a.cosine);
+    const best = scored[0]?.cosine ?? 0;
+    return scored.filter((s) => s.cosine > 0 && s.cosine >= best - RELATIVE_MARGIN).slice(0, PICTURE_K);
+  }
+}
