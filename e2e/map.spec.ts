@@ -153,6 +153,39 @@ test('keyboard: arrows show the nearest passage, Enter opens it', async ({ page 
   await expect(page.getByTestId('map-opened')).toContainText(/Opened passage \d+/);
 });
 
+test('zoomed in, Shift+drag and Shift+arrows pan the map without zooming or selecting', async ({ page }) => {
+  await page.goto('/?demo=map&points=5000');
+  const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-points', '5000');
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const fitZoom = await canvas.getAttribute('data-zoom');
+  await page.mouse.wheel(0, -400);
+  await expect(canvas).not.toHaveAttribute('data-zoom', fitZoom!);
+  const zoom = await canvas.getAttribute('data-zoom');
+  const before = (await canvas.getAttribute('data-center'))!;
+
+  await page.keyboard.down('Shift');
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect(canvas).not.toHaveAttribute('data-center', before);
+  await expect(canvas).toHaveAttribute('data-zoom', zoom!);
+  await expect(page.getByTestId('map-selected')).not.toContainText(/[1-9]\d* passages/);
+  // Dragged right and down: the view's centre moved left and up in data units.
+  const [x0, y0] = before.split(',').map(Number);
+  const [x1, y1] = (await canvas.getAttribute('data-center'))!.split(',').map(Number);
+  expect(x1).toBeLessThan(x0!);
+  expect(y1).toBeGreaterThan(y0!);
+
+  const dragged = (await canvas.getAttribute('data-center'))!;
+  await canvas.focus();
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect(canvas).not.toHaveAttribute('data-center', dragged);
+  await expect(canvas).toHaveAttribute('data-zoom', zoom!);
+});
+
 test('projected map: generated vectors through project() and MapPanel (progress, then the map); cancel stops it', async ({
   page,
 }) => {

@@ -1,11 +1,13 @@
 // A 2-D map of passages on one canvas (never one DOM node per point), fit for tens of thousands of points:
 // points drawn in one pass per colour, hover and click found through a screen-space grid (constant work per
-// pointer move), a box drag selects, the wheel zooms about the pointer, a double click resets. Keyboard: arrows
-// move a cursor (the nearest point is shown), +/- zoom, Enter opens, Escape clears the selection.
+// pointer move), a box drag selects, a drag with Shift (or the middle button) pans, the wheel zooms about the
+// pointer, a double click resets. Keyboard: arrows move a cursor (the nearest point is shown), Shift+arrows pan,
+// +/- zoom, Enter opens, Escape clears the selection.
 // Points of picture documents are marked with a square; up close (few pictures in view: map-thumbnails.ts) their
 // thumbnails are drawn over the points, fetched only for what is in view.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { buildGrid, hitTest as hitTestGrid, pointsInBox } from './map-grid.ts';
+import { pannedBy, zoomedAbout, type MapView } from './map-view.ts';
 import { thumbnailBox, thumbnailSpots } from './map-thumbnails.ts';
 import { useMapThumbnails } from './use-map-thumbnails.ts';
 import type { ThumbnailLoader } from './thumbnail-store.ts';
@@ -62,11 +64,7 @@ const THUMBNAIL = 48; // px, a thumbnail's longer side
 const PICTURE_MARK = 7; // px, the square around a picture's point
 const NO_SPOTS: never[] = [];
 
-interface View {
-  scale: number;
-  cx: number;
-  cy: number;
-}
+type View = MapView;
 
 export function EmbeddingMap({
   points,
@@ -88,7 +86,7 @@ export function EmbeddingMap({
   const [view, setView] = useState<View>();
   const [hovered, setHovered] = useState<{ index: number; x: number; y: number }>();
   const [box, setBox] = useState<{ x0: number; y0: number; x1: number; y1: number }>();
-  const drag = useRef<{ x: number; y: number; moved: boolean }>(undefined);
+  const drag = useRef<{ x: number; y: number; moved: boolean; pan?: View }>(undefined);
   const cursor = useRef<{ x: number; y: number }>(undefined);
   const count = points.length >> 1;
 
@@ -271,6 +269,7 @@ export function EmbeddingMap({
     element.dataset.frameMs = (performance.now() - t0).toFixed(2);
     element.dataset.layoutMs = screen.layoutMs.toFixed(2);
     element.dataset.zoom = (current.scale / fit.scale).toFixed(3);
+    element.dataset.center = `${current.cx.toPrecision(6)},${current.cy.toPrecision(6)}`;
     element.dataset.pictures = String(pictures?.points.length ?? 0);
     element.dataset.thumbnails = String(boxes.length);
     element.dataset.thumbnailsWanted = String(spots.length);
@@ -306,9 +305,11 @@ export function EmbeddingMap({
   };
 
   const onPointerDown = (event: PointerEvent) => {
-    if (event.button !== 0) return;
+    const panning = event.button === 1 || (event.button === 0 && event.shiftKey);
+    if (event.button !== 0 && !panning) return;
+    if (panning) event.preventDefault(); // the middle button would start the browser's autoscroll
     const { x, y } = local(event);
-    drag.current = { x, y, moved: false };
+    drag.current = { x, y, moved: false, pan: panning ? current : undefined };
     canvas.current?.setPointerCapture(event.pointerId);
   };
 
@@ -317,6 +318,10 @@ export function EmbeddingMap({
     const press = drag.current;
     if (press) {
       if (!press.moved && Math.hypot(x - press.x, y - press.y) > DRAG_THRESHOLD) press.moved = true;
+      if (press.moved && press.pan) {
+        setView(pannedBy(press.pan, x - press.x, y - press.y));
+        return;
+      }
       if (press.moved) {
         setBox({ x0: press.x, y0: press.y, x1: x, y1: y });
         return;
@@ -331,6 +336,7 @@ export function EmbeddingMap({
     drag.current = undefined;
     if (!press) return;
     const { x, y } = local(event);
+    if (press.moved && press.pan) return;
     if (press.moved) {
       setBox(undefined);
       select(Math.min(press.x, x), Math.min(press.y, y), Math.max(press.x, x), Math.max(press.y, y));
@@ -348,14 +354,9 @@ export function EmbeddingMap({
 
   const zoom = useCallback(
     (factor: number, x: number, y: number) => {
-      setView((previous) => {
-        const v = previous ?? fit;
-        // Keep the point under (x, y) where it is.
-        const px = (x - size.width / 2) / v.scale + v.cx;
-        const py = (size.height / 2 - y) / v.scale + v.cy;
-        const scale = Math.min(Math.max(v.scale * factor, fit.scale * 0.5), fit.scale * 500);
-        return { scale, cx: px - (x - size.width / 2) / scale, cy: py - (size.height / 2 - y) / scale };
-      });
+      setView((previous) =>
+        zoomedAbout(previous ?? fit, factor, x, y, size, { min: fit.scale * 0.5, max: fit.scale * 500 }),
+      );
     },
     [fit, size],
   );
@@ -382,7 +383,12 @@ export function EmbeddingMap({
     };
     const move = moves[event.key];
     const at = cursor.current ?? { x: size.width / 2, y: size.height / 2 };
-    if (move) {
+    if (move && event.shiftKey) {
+      // A tenth of the canvas per press, the content following the arrow's direction.
+      event.preventDefault();
+      const step = Math.min(size.width, size.height) / 10 / 12;
+      setView((previous) => pannedBy(previous ?? fit, -move[0] * step, -move[1] * step));
+    } else if (move) {
       event.preventDefault();
       const x = Math.min(size.width, Math.max(0, at.x + move[0]));
       const y = Math.min(size.height, Math.max(0, at.y + move[1]));
@@ -418,7 +424,7 @@ export function EmbeddingMap({
         style={{ width: size.width, height: size.height }}
         tabIndex={0}
         role="img"
-        aria-label={`${label}: ${count.toLocaleString()} passages${pictureNote}. Drag to select, scroll to zoom, double-click to reset; arrow keys move, Enter opens.`}
+        aria-label={`${label}: ${count.toLocaleString()} passages${pictureNote}. Drag to select, Shift+drag to pan, scroll to zoom, double-click to reset; arrow keys move, Shift+arrows pan, Enter opens.`}
         data-testid="map-canvas"
         data-points={count}
         onPointerDown={onPointerDown}
