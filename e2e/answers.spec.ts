@@ -296,6 +296,12 @@ test('a saved thread travels in a .trove export: imported into a fresh profile i
     const marked = (await passage.textContent())?.trim().slice(0, 20) ?? '';
     expect(marked.length).toBeGreaterThan(0);
     expect(cited).toContain(marked);
+    await fresh.keyboard.press('Escape');
+
+    // Imported again with the panel open: a second thread under a fresh id, and the list follows the import.
+    await fresh.getByTestId('import-input').setInputFiles(file);
+    await expect(fresh.getByTestId('backup-done')).toContainText('Added 1 saved answer thread', { timeout: 60_000 });
+    await expect(listed).toHaveCount(2);
   } finally {
     await freshContext.close();
   }
