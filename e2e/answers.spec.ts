@@ -1,8 +1,8 @@
 // Answers with citations on the offline fixtures (GloVe embeddings, the scripted-chat answer model): the answer
 // streams in, [1] opens its passage, out-of-context citations are dropped and counted and uncited sentences marked,
 // unrelated questions take the no-answer path with the closest passages, a follow-up shows the query it searched,
-// Cancel stops a long answer, a saved thread comes back after a reload (sealed in a locked library), the answer
-// model downloads/cancels/deletes in Models, and nothing leaves the origin.
+// Cancel stops a long answer, a saved thread comes back after a reload (sealed in a locked library) and travels in
+// a .trove export, the answer model downloads/cancels/deletes in Models, and nothing leaves the origin.
 // One page for the whole file: the library and the answer model load once.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
@@ -249,6 +249,66 @@ test('a saved thread comes back after a reload: read-only, its citation opens th
   await expect(savedThread('Feeding notes')).toBeVisible();
   await savedThread('Feeding notes').getByTestId('saved-thread-delete').click();
   await savedThread('Feeding notes').getByTestId('saved-thread-delete-confirm').click();
+  await expect(page.getByTestId('saved-thread')).toHaveCount(0);
+  await page.getByTestId('answers-clear').click();
+});
+
+test('a saved thread travels in a .trove export: imported into a fresh profile it is listed and its citation opens the passage', async ({
+  browser,
+  baseURL,
+}, info) => {
+  test.setTimeout(300_000);
+  if ((await page.getByTestId('answers-clear').count()) > 0) await page.getByTestId('answers-clear').click();
+  await ask(FEED_QUESTION);
+  await expect(lastTurn()).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await page.getByTestId('answers-save').click();
+  await expect(page.getByTestId('saved-threads-message')).toContainText(`Saved as “${FEED_QUESTION}”`);
+  const cited = await lastTurn().getByTestId('answer-sources').getByTestId('answer-passage').first().textContent();
+
+  await expect(page.getByTestId('export-scope')).toHaveValue('*');
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export').click();
+  const file = info.outputPath('threads.trove');
+  await (await downloading).saveAs(file);
+  await expect(page.getByTestId('backup-done')).toContainText('1 saved answer thread');
+
+  const freshContext = await browser.newContext({ baseURL });
+  const fresh = await freshContext.newPage();
+  try {
+    await fresh.goto('/');
+    await expect(fresh.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 150_000 });
+    await fresh.getByTestId('import-input').setInputFiles(file);
+    await expect(fresh.getByTestId('backup-done')).toContainText('Added 1 saved answer thread', { timeout: 60_000 });
+    await fresh.getByTestId('answers-toggle').check();
+    await expect(fresh.getByTestId('generator-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await fresh.getByTestId('saved-threads').locator('summary').click();
+    const listed = fresh.getByTestId('saved-thread').filter({ hasText: FEED_QUESTION });
+    await expect(listed).toHaveCount(1);
+    await listed.getByTestId('saved-thread-open').click();
+    const turn = fresh.getByTestId('answer-turn').last();
+    await expect(turn.getByTestId('answer-question')).toHaveText(FEED_QUESTION);
+    await expect(fresh.getByTestId('saved-threads-message')).not.toContainText('no longer in your library');
+    await turn.getByTestId('answer-citation').first().click();
+    const viewer = fresh.getByTestId('viewer');
+    await expect(viewer).toBeVisible();
+    const passage = viewer.locator('[data-passage]').first();
+    await expect(passage).toBeInViewport();
+    const marked = (await passage.textContent())?.trim().slice(0, 20) ?? '';
+    expect(marked.length).toBeGreaterThan(0);
+    expect(cited).toContain(marked);
+    await fresh.keyboard.press('Escape');
+
+    // Imported again with the panel open: a second thread under a fresh id, and the list follows the import.
+    await fresh.getByTestId('import-input').setInputFiles(file);
+    await expect(fresh.getByTestId('backup-done')).toContainText('Added 1 saved answer thread', { timeout: 60_000 });
+    await expect(listed).toHaveCount(2);
+  } finally {
+    await freshContext.close();
+  }
+  const list = page.getByTestId('saved-threads');
+  if ((await list.getAttribute('open')) === null) await list.locator('summary').click();
+  await savedThread(FEED_QUESTION).getByTestId('saved-thread-delete').click();
+  await savedThread(FEED_QUESTION).getByTestId('saved-thread-delete-confirm').click();
   await expect(page.getByTestId('saved-thread')).toHaveCount(0);
   await page.getByTestId('answers-clear').click();
 });

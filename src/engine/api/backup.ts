@@ -11,6 +11,10 @@ export interface BackupProgress {
   vectors: number;
   /** Documents in all (from the manifest). */
   totalDocuments: number;
+  /** Saved answer threads written or read so far. */
+  threads?: number;
+  /** Export: saved threads left out because they could not be read (damaged, or not written by Trove). */
+  skippedThreads?: number;
 }
 
 /** What the browser says about this origin's storage (navigator.storage), as the worker reads it. */
@@ -72,6 +76,12 @@ export interface ImportSummary {
   reembedding: boolean;
   /** Collections created for the imported documents (ids). */
   createdCollections: string[];
+  /** Saved answer threads added (each under a fresh id; citations moved to the imported passages). */
+  threads: number;
+  /** Saved threads in the file that failed their checks: left out. */
+  refusedThreads: number;
+  /** Saved threads beyond what one import adds (MAX_IMPORTED_THREADS): left out. */
+  threadsOverLimit: number;
 }
 
 export interface BackupApi {

@@ -2,6 +2,7 @@
 // a BackupSource yields entries to write, a BackupSink receives entries read back. No store, no engine here.
 import type { ChunkRecord, DocumentRecord, DocumentText, PictureRecord, VectorBatch } from '../store/store.ts';
 import type { BackupProgress } from '../api/backup.ts';
+import type { ThreadContent } from '../store/thread-record.ts';
 
 /** The format version this code writes and the only one it reads. Bump on any incompatible change. */
 export const BACKUP_FORMAT_VERSION = 1;
@@ -20,6 +21,8 @@ export interface BackupCounts {
   chunks: number;
   vectors: number;
   indexPages: number;
+  /** Saved answer threads (THRD sections, refused ones included); absent in files that hold none. */
+  threads?: number;
 }
 
 /** The first section of a file: what it holds, so a reader can refuse a mismatch before reading the rest. */
@@ -52,13 +55,17 @@ export interface BackupIndexPage {
 
 /**
  * What a file holds, in file order. Every document's chunks and vectors follow it and come before the next
- * document, so a reader keeps only one document in memory; index pages come after all documents.
+ * document, so a reader keeps only one document in memory; saved threads come after all documents (so an import
+ * knows every new passage id their citations need), and index pages come last.
  */
 export type BackupEntry =
   | { kind: 'document'; document: DocumentRecord; text: DocumentText | null; picture?: PictureRecord }
   | { kind: 'chunks'; docId: number; chunks: BackupChunk[] }
   | { kind: 'vectors'; batch: VectorBatch }
-  | { kind: 'indexPage'; page: BackupIndexPage };
+  | { kind: 'indexPage'; page: BackupIndexPage }
+  | { kind: 'thread'; thread: ThreadContent }
+  /** A saved thread in a file that failed its checks: counted and left out, the rest of the file still imports. */
+  | { kind: 'refusedThread'; reason: string };
 
 export interface BackupSource {
   /** Everything in the manifest except what the writer fills in (format, version, date). */

@@ -18,8 +18,8 @@ export const MAX_SECTION_BYTES = 512 * 1024 * 1024;
 /** Deepest JSON nesting a section may have (records are at most 5 levels deep). */
 export const MAX_JSON_DEPTH = 64;
 
-export type SectionKind = 'MANI' | 'DOCU' | 'CHNK' | 'VECT' | 'IDXP' | 'END.';
-export const SECTION_KINDS: readonly SectionKind[] = ['MANI', 'DOCU', 'CHNK', 'VECT', 'IDXP', 'END.'];
+export type SectionKind = 'MANI' | 'DOCU' | 'CHNK' | 'VECT' | 'THRD' | 'IDXP' | 'END.';
+export const SECTION_KINDS: readonly SectionKind[] = ['MANI', 'DOCU', 'CHNK', 'VECT', 'THRD', 'IDXP', 'END.'];
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -15,6 +15,7 @@ import {
 } from './container.ts';
 import { checkChunk, checkDocument, checkText } from '../store/record-schema.ts';
 import { pictureFromJson, pictureJson } from './picture-entry.ts';
+import { threadFromJson, threadJson } from './thread-entry.ts';
 
 type Fail = (reason: string) => TroveError;
 
@@ -38,6 +39,10 @@ export function encodeEntry(entry: BackupEntry): [SectionKind, Uint8Array] {
     }
     case 'indexPage':
       return ['IDXP', headedBinary({ set: entry.page.set, name: entry.page.name }, [entry.page.bytes])];
+    case 'thread':
+      return ['THRD', threadJson(entry.thread)];
+    case 'refusedThread':
+      throw new Error('A refused saved thread is never written.');
   }
 }
 
@@ -94,6 +99,8 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
         throw fail('an index page header is malformed');
       return { kind: 'indexPage', page: { set: h.set, name: h.name, bytes: body.slice() } };
     }
+    case 'THRD':
+      return threadFromJson(payload);
     default:
       throw fail(`a ${kind} section appears where an entry was expected`);
   }
@@ -101,13 +108,14 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
 
 /** Checks order and consistency of entries: ids unique, chunks and vectors under the current document, dims. */
 export class EntryRules {
-  readonly counts: BackupCounts = { documents: 0, chunks: 0, vectors: 0, indexPages: 0 };
+  readonly counts: Required<BackupCounts> = { documents: 0, chunks: 0, vectors: 0, indexPages: 0, threads: 0 };
   private readonly documentIds = new Set<number>();
   private currentDoc: number | undefined;
   /** Chunks of the current document without a vector yet. */
   private currentChunks = new Set<number>();
   private readonly chunkIds = new Set<number>();
   private pagesStarted = false;
+  private threadsStarted = false;
 
   constructor(
     private readonly manifest: Pick<BackupManifest, 'model'>,
@@ -117,6 +125,9 @@ export class EntryRules {
   check(entry: BackupEntry): void {
     const fail = this.fail;
     if (entry.kind !== 'indexPage' && this.pagesStarted) throw fail('a document entry follows the index pages');
+    const isThread = entry.kind === 'thread' || entry.kind === 'refusedThread';
+    if (!isThread && entry.kind !== 'indexPage' && this.threadsStarted)
+      throw fail('a document entry follows the saved threads');
     switch (entry.kind) {
       case 'document': {
         const id = entry.document.id;
@@ -161,6 +172,11 @@ export class EntryRules {
         this.pagesStarted = true;
         this.counts.indexPages++;
         return;
+      case 'thread':
+      case 'refusedThread':
+        this.threadsStarted = true;
+        this.counts.threads++;
+        return;
     }
   }
 
@@ -170,6 +186,9 @@ export class EntryRules {
       if (declared[key] !== this.counts[key])
         return `it declares ${declared[key]} ${key} but holds ${this.counts[key]}`;
     }
+    // Files written before saved threads travelled declare none.
+    const threads = declared.threads ?? 0;
+    if (threads !== this.counts.threads) return `it declares ${threads} saved threads but holds ${this.counts.threads}`;
     return undefined;
   }
 }
@@ -203,7 +222,11 @@ export function vectorProblem(
 }
 
 export function isCounts(value: unknown): value is BackupCounts {
-  return isRecord(value) && ['documents', 'chunks', 'vectors', 'indexPages'].every((key) => isId(value[key]));
+  return (
+    isRecord(value) &&
+    ['documents', 'chunks', 'vectors', 'indexPages'].every((key) => isId(value[key])) &&
+    (value.threads === undefined || isId(value.threads))
+  );
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

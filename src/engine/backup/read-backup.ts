@@ -33,6 +33,7 @@ const SECTION_NAMES: Record<SectionKind, string> = {
   DOCU: 'document',
   CHNK: 'chunks',
   VECT: 'vectors',
+  THRD: 'saved thread',
   IDXP: 'index page',
   'END.': 'end',
 };

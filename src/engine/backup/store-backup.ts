@@ -2,7 +2,9 @@
 // Store, and a BackupSink that writes one into a Store through its public methods. Ids are assigned anew on
 // import (the Store has no way to write given ids) and mapped consistently; vectors are written byte for byte.
 import { collectionOf } from '../core/collections.ts';
+import { TroveError } from '../core/errors.ts';
 import { checkPicture } from '../store/picture-record.ts';
+import { MAX_THREAD_BYTES, checkThreadContent, isThreadId, type ThreadContent } from '../store/thread-record.ts';
 import type { ChunkRecord, DocumentRecord, NewChunk, NewDocument, Store, VectorBatch } from '../store/store.ts';
 import type {
   BackupEntry,
@@ -12,6 +14,7 @@ import type {
   BackupSink,
   BackupSource,
 } from './backup-types.ts';
+import { MAX_IMPORTED_THREADS, remapThread } from './thread-entry.ts';
 
 /** Chunks per CHNK section. */
 const CHUNK_SLICE = 512;
@@ -32,6 +35,17 @@ export interface StoreSourceOptions {
    * Ignored when exporting one collection: the index covers them all.
    */
   includeIndex?: boolean;
+  /**
+   * Also export the saved answer threads (every readable one; an unreadable one is skipped and counted). Only for
+   * a whole-library export: a thread cites passages of any collection, and a collection's file is meant to carry
+   * that collection alone.
+   */
+  threads?: boolean;
+}
+
+export interface StoreBackupSource extends BackupSource {
+  /** Saved threads left out because they could not be read (known once describe() ran). */
+  skippedThreads(): number;
 }
 
 /**
@@ -39,13 +53,23 @@ export interface StoreSourceOptions {
  * document, whatever the library's size. describe() makes a first pass to count chunks and vectors (the manifest
  * states them up front), so vectors are read twice.
  */
-export function storeBackupSource(store: Store, options: StoreSourceOptions = {}): BackupSource {
+export function storeBackupSource(store: Store, options: StoreSourceOptions = {}): StoreBackupSource {
   const model = options.model;
   let documents: Promise<DocumentRecord[]> | undefined;
+  let threads: Promise<ReadableThreads> | undefined;
+  let skipped = 0;
+  const listThreads = () =>
+    (threads ??= options.threads
+      ? readableThreads(store).then((read) => {
+          skipped = read.skipped;
+          return read;
+        })
+      : Promise.resolve({ threads: [], skipped: 0 }));
   const wanted = (doc: DocumentRecord) => options.collection === undefined || collectionOf(doc) === options.collection;
   const listDocuments = () =>
     (documents ??= store.listDocuments().then((list) => list.filter(wanted).sort((a, b) => a.id - b.id)));
   return {
+    skippedThreads: () => skipped,
     async describe() {
       const list = await listDocuments();
       let chunks = 0;
@@ -56,12 +80,19 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
         vectors += rows.size;
       }
       const pages = await indexPages(store, options);
+      const saved = (await listThreads()).threads;
       return {
         appVersion: options.appVersion ?? 'unknown',
         collection: options.collection ?? '*',
         ...(options.collections ? { collections: options.collections } : {}),
         model: model ?? null,
-        counts: { documents: list.length, chunks, vectors, indexPages: pages.length },
+        counts: {
+          documents: list.length,
+          chunks,
+          vectors,
+          indexPages: pages.length,
+          ...(saved.length > 0 && { threads: saved.length }),
+        },
       };
     },
     async *entries() {
@@ -95,9 +126,33 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
           yield { kind: 'vectors', batch };
         }
       }
+      for (const thread of (await listThreads()).threads) yield { kind: 'thread', thread };
       for (const page of await indexPages(store, options)) yield { kind: 'indexPage', page };
     },
   };
+}
+
+interface ReadableThreads {
+  /** Oldest first, so an import lists them as they were. */
+  threads: ThreadContent[];
+  skipped: number;
+}
+
+/** The saved threads that read back valid (what the saved-threads service would show); the others are counted. */
+async function readableThreads(store: Store): Promise<ReadableThreads> {
+  const threads: ThreadContent[] = [];
+  let skipped = 0;
+  const fail = (reason: string) => new TroveError('STORAGE_FAILED', reason);
+  for (const row of await store.listThreads()) {
+    try {
+      if (row.unreadable || !isThreadId(row.id)) throw fail('unreadable');
+      threads.push(checkThreadContent(row.content, fail));
+    } catch {
+      skipped++;
+    }
+  }
+  threads.sort((a, b) => a.savedAt - b.savedAt);
+  return { threads, skipped };
 }
 
 /** One document's chunks (with records when asked), terms and vectors of the model (one per chunk, the last wins). */
@@ -134,6 +189,11 @@ export interface StoreImportResult {
   /** Old id -> new id. */
   documentIds: Map<number, number>;
   chunkIds: Map<number, number>;
+  /** Ids of the saved threads written (each a fresh id). */
+  threadIds: string[];
+  /** Saved threads in the file that failed their checks, and those beyond MAX_IMPORTED_THREADS: left out. */
+  refusedThreads: number;
+  threadsOverLimit: number;
 }
 
 /**
@@ -144,13 +204,28 @@ export interface StoreImportResult {
 export interface StoreSinkOptions {
   /** Put every imported document into this collection (id) instead of the one it had. */
   collection?: string;
+  newThreadId?: () => string;
 }
 
 export function storeBackupSink(
   store: Store,
   options: StoreSinkOptions = {},
 ): BackupSink & { result: StoreImportResult } {
-  const result: StoreImportResult = { documentIds: new Map(), chunkIds: new Map() };
+  const result: StoreImportResult = {
+    documentIds: new Map(),
+    chunkIds: new Map(),
+    threadIds: [],
+    refusedThreads: 0,
+    threadsOverLimit: 0,
+  };
+  const newThreadId = options.newThreadId ?? (() => globalThis.crypto.randomUUID());
+  /** A fresh id no saved thread has: an import never replaces a thread already in the library. */
+  const freeThreadId = async () => {
+    for (;;) {
+      const id = newThreadId();
+      if (isThreadId(id) && !(await store.getThread(id))) return id;
+    }
+  };
   let open: { old: DocumentRecord; newId: number } | undefined;
   const finishDocument = async () => {
     const old = open?.old;
@@ -206,6 +281,27 @@ export function storeBackupSink(
           });
           return;
         }
+        case 'thread': {
+          await finishDocument();
+          if (result.threadIds.length >= MAX_IMPORTED_THREADS) {
+            result.threadsOverLimit++;
+            return;
+          }
+          const content = remapThread(entry.thread, result.documentIds, result.chunkIds);
+          // New ids may be longer than the old: a thread at the size limit could pass it.
+          if (new TextEncoder().encode(JSON.stringify(content)).byteLength > MAX_THREAD_BYTES) {
+            result.refusedThreads++;
+            return;
+          }
+          const id = await freeThreadId();
+          await store.putThread({ id, content });
+          result.threadIds.push(id);
+          return;
+        }
+        case 'refusedThread':
+          await finishDocument();
+          result.refusedThreads++;
+          return;
         case 'indexPage':
           // Never written: a page pairs chunk ids with vectors, and nothing short of rebuilding it can show that
           // each id still has its own vector. With no current pages the vector set is rebuilt from the vectors
@@ -218,6 +314,7 @@ export function storeBackupSink(
       await finishDocument();
     },
     async abort() {
+      for (const id of result.threadIds) await store.deleteThread(id).catch(() => undefined);
       for (const newId of result.documentIds.values()) await store.deleteDocument(newId).catch(() => undefined);
     },
   };

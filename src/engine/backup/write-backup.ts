@@ -41,13 +41,16 @@ export async function* writeBackup(source: BackupSource, options: BackupOptions 
   // The library changed between describe() and the last entry: the manifest would lie.
   const mismatch = rules.mismatch(manifest.counts);
   if (mismatch) throw fail(`it changed during the export (${mismatch}); export again`);
-  yield emit(await encodeSection('END.', jsonBytes(rules.counts)));
+  // A file without saved threads is written as before they travelled, so older readers take it unchanged.
+  const { threads, ...counts } = rules.counts;
+  yield emit(await encodeSection('END.', jsonBytes(threads > 0 ? rules.counts : counts)));
 }
 
 function entryName(entry: BackupEntry): string {
   if (entry.kind === 'document') return `the document “${entry.document.name}”`;
   if (entry.kind === 'chunks') return `the passages of document ${entry.docId}`;
   if (entry.kind === 'vectors') return `a vector batch of document ${entry.batch.docId}`;
+  if (entry.kind === 'thread') return `the saved thread “${entry.thread.title}”`;
   return 'an index page';
 }
 

@@ -96,10 +96,15 @@ export class LibraryBackups {
           collections: named.map(({ id, name, createdAt }) => ({ id, name, createdAt })),
           appVersion: this.deps.appVersion ?? 'unknown',
           includeIndex: true,
+          // Saved threads go only with the whole library: they cite passages of any collection, and a
+          // collection's file carries that collection alone.
+          threads: options.collection === undefined,
         });
-        if (passphrase === undefined) return backupToBlob(source, { onProgress, signal });
+        const progress =
+          onProgress && ((p: BackupProgress) => onProgress({ ...p, skippedThreads: source.skippedThreads() }));
+        if (passphrase === undefined) return backupToBlob(source, { onProgress: progress, signal });
         const pieces: BlobPart[] = [];
-        for await (const piece of encryptPieces(writeBackup(source, { onProgress, signal }), passphrase))
+        for await (const piece of encryptPieces(writeBackup(source, { onProgress: progress, signal }), passphrase))
           pieces.push(piece as Uint8Array<ArrayBuffer>);
         return new Blob(pieces, { type: 'application/octet-stream' });
       }),
@@ -186,6 +191,9 @@ export class LibraryBackups {
           vectors: manifest.counts.vectors,
           reembedding,
           createdCollections: created.map((c) => c.id),
+          threads: sink.result.threadIds.length,
+          refusedThreads: sink.result.refusedThreads,
+          threadsOverLimit: sink.result.threadsOverLimit,
         };
       }),
     );

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SavedThreadList } from '../../../engine/api/index.ts';
 import { errorMessage, type Engine } from '../../client/engine-client.ts';
+import { useEngine } from '../../client/engine-context.ts';
 import { plural } from '../../components/format.ts';
 import type { RetrievedPassage } from './answer-retrieval.ts';
 import type { AnswerTurn } from './answer-thread.ts';
@@ -32,6 +33,8 @@ export function useSavedThreads(engine: Engine | undefined, thread: ThreadOnShow
   const [showing, setShowing] = useState<Showing>();
   const [message, setMessage] = useState<SavedThreadsMessage>();
   const [gonePassage, setGonePassage] = useState<{ firstTurnId: number; passage: RetrievedPassage }>();
+  // An import adds saved threads: the list is read again whenever the library may have changed.
+  const { libraryRevision } = useEngine();
   const firstTurnId = thread.turns[0]?.id;
   const current = showing && showing.firstTurnId === firstTurnId ? showing : undefined;
 
@@ -55,7 +58,7 @@ export function useSavedThreads(engine: Engine | undefined, thread: ThreadOnShow
     return () => {
       live = false;
     };
-  }, [engine]);
+  }, [engine, libraryRevision]);
 
   const save = useCallback(async () => {
     if (!engine || firstTurnId === undefined) return;

@@ -51,13 +51,23 @@ export function BackupPanel({ collections, storage }: Props) {
         ...(scope === '*' ? {} : { collection: scope }),
         ...(encrypt ? { passphrase: exportPassphrase } : { plain: true }),
       };
-      const blob = await engine.exportLibrary(options, Comlink.proxy(progressOf(setJob, 'export', jobId)));
+      let last: BackupProgress | undefined;
+      const onProgress = progressOf(setJob, 'export', jobId);
+      const blob = await engine.exportLibrary(
+        options,
+        Comlink.proxy((progress: BackupProgress) => {
+          last = progress;
+          onProgress(progress);
+        }),
+      );
       const name = `${scope === '*' ? 'trove-library' : `trove-${scope}`}-${new Date().toISOString().slice(0, 10)}.trove`;
       download(blob, name);
       setExportPassphrase('');
       setJob({
         kind: 'done',
-        message: `Exported ${name} (${formatBytes(blob.size)}), ${encrypt ? 'encrypted with your passphrase' : `not encrypted. ${PLAIN_WARNING}`}`,
+        message:
+          `Exported ${name} (${formatBytes(blob.size)}), ${encrypt ? 'encrypted with your passphrase' : `not encrypted. ${PLAIN_WARNING}`}` +
+          exportedThreadsText(last),
       });
     } catch (reason) {
       setJob({ kind: 'failed', message: errorMessage(reason) });
@@ -87,7 +97,8 @@ export function BackupPanel({ collections, storage }: Props) {
           `Imported ${plural(summary.documents, 'document')} and ${plural(summary.passages, 'passage')} from ${file.name}.` +
           (summary.reembedding
             ? ' Their passages are being embedded with the current model; keyword search works now.'
-            : ''),
+            : '') +
+          importedThreadsText(summary),
       });
     } catch (reason) {
       const code = typeof reason === 'object' && reason !== null ? (reason as { code?: string }).code : undefined;
@@ -185,6 +196,11 @@ export function BackupPanel({ collections, storage }: Props) {
           onChange={(e) => void picked(e)}
         />
       </div>
+      {scope !== '*' && (
+        <p className="section-meta" data-testid="export-threads-note">
+          Saved answer threads are exported only with “Everything”: their citations may point into any collection.
+        </p>
+      )}
       {!encrypt && (
         <p className="backup__warning" data-testid="export-plain-warning">
           {PLAIN_WARNING} Tick “Encrypt with a passphrase” to protect it.
@@ -285,6 +301,31 @@ function progressOf(
 ) {
   return (progress: BackupProgress) =>
     setJob((job) => (job && job.kind === kind && job.jobId === jobId ? { ...job, progress } : job));
+}
+
+/** The saved threads an export carried, and those it left out because they could not be read. */
+function exportedThreadsText(progress: BackupProgress | undefined): string {
+  const threads = progress?.threads ?? 0;
+  const skipped = progress?.skippedThreads ?? 0;
+  return (
+    (threads > 0 ? ` It holds ${plural(threads, 'saved answer thread')}.` : '') +
+    (skipped > 0
+      ? ` ${plural(skipped, 'saved thread')} could not be read and ${skipped === 1 ? 'was' : 'were'} left out.`
+      : '')
+  );
+}
+
+function importedThreadsText(summary: ImportSummary): string {
+  const { threads, refusedThreads, threadsOverLimit } = summary;
+  return (
+    (threads > 0 ? ` Added ${plural(threads, 'saved answer thread')}.` : '') +
+    (refusedThreads > 0
+      ? ` ${plural(refusedThreads, 'saved thread')} in the file ${refusedThreads === 1 ? 'was' : 'were'} damaged or malformed and left out.`
+      : '') +
+    (threadsOverLimit > 0
+      ? ` ${plural(threadsOverLimit, 'more saved thread')} ${threadsOverLimit === 1 ? 'was' : 'were'} left out: one import adds at most ${threads.toLocaleString()}.`
+      : '')
+  );
 }
 
 function StorageLine({ status }: { status: StorageStatus | undefined }) {
