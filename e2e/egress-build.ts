@@ -8,8 +8,11 @@ import { execFileSync } from 'node:child_process';
 const SLOT = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
 export const EGRESS_OUT_DIR = SLOT === 0 ? 'dist-egress' : `dist-egress-${SLOT}`;
 const E2E_PORT = Number(process.env.E2E_PORT ?? 4317);
-export const EGRESS_APP_PORT = E2E_PORT + 1000 + 10 * SLOT;
-export const EGRESS_HUB_PORT = E2E_PORT + 1001 + 10 * SLOT;
+/** Ports Chromium refuses to fetch from (net/base/port_util.cc): a stand-in there fails with "Failed to fetch". */
+const CHROMIUM_BLOCKED = new Set([5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+const usable = (port: number): number => (CHROMIUM_BLOCKED.has(port) ? usable(port + 2) : port);
+export const EGRESS_APP_PORT = usable(E2E_PORT + 1000 + 10 * SLOT);
+export const EGRESS_HUB_PORT = usable(E2E_PORT + 1001 + 10 * SLOT);
 export const EGRESS_HUB_ORIGIN = `http://127.0.0.1:${EGRESS_HUB_PORT}`;
 
 let built = false;
