@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FolderSyncProgress } from '../../../engine/api/index.ts';
 import { errorMessage } from '../../client/engine-client.ts';
+import { progressUntilSettled } from '../../client/settled-progress.ts';
 import { useEngine } from '../../client/engine-context.ts';
 import { pickFolder, readPermission, type Permission } from './directory-access.ts';
 import { directorySource } from './directory-source.ts';
@@ -120,12 +121,16 @@ export function useLiveFolders(): LiveFolders {
         const scanned = async (): Promise<Partial<LiveFolder>> => {
           // Stopped before the engine was asked: nothing to stop there.
           if (scan.listing.signal.aborted) return {};
+          // A report arriving after the summary must not put the finished row back to scanning (settled-progress.ts).
+          const reports = progressUntilSettled(onProgress);
           try {
-            const summary = await engine.syncFolder(
-              Comlink.proxy(directorySource(handle, scan.listing.signal)),
-              { root: row.name, collection: row.collection, scanId: scan.scanId },
-              Comlink.proxy(onProgress),
-            );
+            const summary = await engine
+              .syncFolder(
+                Comlink.proxy(directorySource(handle, scan.listing.signal)),
+                { root: row.name, collection: row.collection, scanId: scan.scanId },
+                Comlink.proxy(reports.onProgress),
+              )
+              .finally(reports.settle);
             const counts = countsOf(summary);
             if (counts.added + counts.changed + counts.moved + counts.removed > 0) libraryChanged();
             return {

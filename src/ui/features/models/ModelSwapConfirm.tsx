@@ -10,6 +10,7 @@ import type {
   ModelComparisonProgress,
 } from '../../../engine/api/index.ts';
 import { useEngine } from '../../client/engine-context.ts';
+import { progressUntilSettled } from '../../client/settled-progress.ts';
 import { plural } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import './model-swap.css';
@@ -54,15 +55,16 @@ export function ModelSwapConfirm({ changes, fromModel, toModel, saving, onConfir
       if (!set) return setMeasure({ state: 'no-set' });
       if (set.unusable) return setMeasure({ state: 'unusable', set });
       setMeasure({ state: 'running', set });
+      // Progress may arrive after the result (settled-progress.ts): once settled, it is dropped.
+      const progress = progressUntilSettled((update: ModelComparisonProgress) => {
+        if (live) setMeasure({ state: 'running', set, progress: update });
+      });
       try {
-        const result = await engine.compareModels(
-          changes,
-          Comlink.proxy((progress: ModelComparisonProgress) => {
-            if (live) setMeasure({ state: 'running', set, progress });
-          }),
-        );
+        const result = await engine.compareModels(changes, Comlink.proxy(progress.onProgress));
+        progress.settle();
         if (live) setMeasure({ state: 'done', set, result });
       } catch (reason) {
+        progress.settle();
         if (!live) return;
         const code = (reason as { code?: string } | undefined)?.code;
         if (code === 'CANCELLED') setMeasure({ state: 'cancelled', set });
