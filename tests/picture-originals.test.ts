@@ -2,20 +2,13 @@
 // it (setting keepPictureMetadata); its pixels and orientation stay, and a picture that cannot be cleaned is not
 // kept at all (the document says why) rather than kept as it is.
 import 'fake-indexeddb/auto';
-import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { EngineSettings, FileInput } from '../src/engine/api/index.ts';
-import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
-import { TroveEngine } from '../src/engine/engine.ts';
-import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import type { EngineDependencies } from '../src/engine/engine.ts';
+import { openFixtureEngine } from '../src/engine/testing/fixture-engine.ts';
 
 const SECRET = 'GPS-48.8584N-Trove-home-address';
-const settings: Partial<EngineSettings> = {
-  modelId: 'glove-50d-static',
-  allowRemoteModels: false,
-  localModelPath: resolve('public/models') + '/',
-};
 
 async function photo(): Promise<Uint8Array> {
   const image = sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 30, g: 90, b: 200 } } })
@@ -29,20 +22,14 @@ function picture(name: string, bytes: Uint8Array): FileInput {
   return { jobId: `job-${name}-${Math.random()}`, name, type: 'image/jpeg', data: bytes.slice().buffer as ArrayBuffer };
 }
 
-async function open(db: string, overrides: Partial<EngineSettings> = {}) {
-  const engine = new TroveEngine({
-    openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
-    loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
-    // OCR stand-in: every picture reads as a street sign.
-    parse: async () => ({
-      format: 'image',
-      text: 'Harbour Street',
-      blocks: [{ start: 0, end: 14, kind: 'paragraph', page: 1 }],
-    }),
-    libraryName: db,
+async function open(db: string, settings: Partial<EngineSettings> = {}) {
+  // OCR stand-in: every picture reads as a street sign.
+  const parse: EngineDependencies['parse'] = async () => ({
+    format: 'image',
+    text: 'Harbour Street',
+    blocks: [{ start: 0, end: 14, kind: 'paragraph', page: 1 }],
   });
-  await engine.init({ ...settings, ...overrides });
-  return engine;
+  return (await openFixtureEngine(db, { settings, deps: { parse } })).engine;
 }
 
 describe('kept picture originals', () => {

@@ -2,41 +2,16 @@
 // deleted; sealed under the library lock and bound to their id; records read back validated field by field; the
 // size caps; and Forget everything removing them.
 import 'fake-indexeddb/auto';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineSettings, FileInput, SavedTurn, SearchResult } from '../src/engine/api/index.ts';
-import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
-import { TroveEngine } from '../src/engine/engine.ts';
+import type { SavedTurn, SearchResult } from '../src/engine/api/index.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
+import { openFixtureEngine, textFile } from '../src/engine/testing/fixture-engine.ts';
 
-const localModelPath = resolve('public/models') + '/';
-const fixtureSettings: Partial<EngineSettings> = {
-  modelId: 'glove-50d-static',
-  allowRemoteModels: false,
-  localModelPath,
-};
 const PASSPHRASE = 'correct horse battery';
 const QUESTION = 'Why does the sourdough rise overnight?';
 
-function file(name: string, text: string): FileInput {
-  return {
-    jobId: `job-${name}-${Math.random().toString(36).slice(2)}`,
-    name,
-    type: 'text/plain',
-    data: new TextEncoder().encode(text).buffer as ArrayBuffer,
-  };
-}
-
-async function open(db: string, wipe?: () => Promise<string[]>) {
-  const engine = new TroveEngine({
-    openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
-    loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
-    libraryName: db,
-    wipeStorage: wipe,
-  });
-  const init = await engine.init(fixtureSettings);
-  return { engine, init };
-}
+const file = textFile;
+const open = (db: string, wipe?: () => Promise<string[]>) => openFixtureEngine(db, { deps: { wipeStorage: wipe } });
 
 /** A library with one document, and the search result of its passage about sourdough. */
 async function libraryWithPassage(db: string, encrypted = false) {

@@ -3,38 +3,23 @@
 // hostile file's threads are refused one by one and capped, and a file written before threads travelled imports
 // as before.
 import 'fake-indexeddb/auto';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileInput, SavedTurn, SearchResult } from '../src/engine/api/index.ts';
+import type { SavedTurn, SearchResult } from '../src/engine/api/index.ts';
 import { BACKUP_FORMAT_VERSION, type BackupEntry, type BackupSource } from '../src/engine/backup/backup-types.ts';
 import { encodeSection, fileHeader, jsonBytes } from '../src/engine/backup/container.ts';
 import { GONE_ID, MAX_IMPORTED_THREADS } from '../src/engine/backup/thread-entry.ts';
 import { backupToBytes } from '../src/engine/backup/write-backup.ts';
-import { loadTransformersEmbedder } from '../src/engine/embed/transformers-embedder.ts';
 import { TroveEngine } from '../src/engine/engine.ts';
 import { IndexedDbStore } from '../src/engine/store/indexeddb-store.ts';
 import { THREAD_RECORD_VERSION } from '../src/engine/store/thread-record.ts';
+import { openFixtureEngine, textFile } from '../src/engine/testing/fixture-engine.ts';
 
-const localModelPath = resolve('public/models') + '/';
-const fixtureSettings = { modelId: 'glove-50d-static', allowRemoteModels: false, localModelPath };
 const EXPORT_PASSPHRASE = 'export passphrase 42';
 
-function file(name: string, text: string): FileInput {
-  return {
-    jobId: `job-${name}-${Math.random().toString(36).slice(2)}`,
-    name,
-    type: 'text/plain',
-    data: new TextEncoder().encode(text).buffer as ArrayBuffer,
-  };
-}
+const file = textFile;
 
 async function open(db: string) {
-  const engine = new TroveEngine({
-    openStore: ({ onStale }) => IndexedDbStore.open(db, { onStale }),
-    loadEmbedder: (options) => loadTransformersEmbedder({ ...options, device: 'auto' }),
-    libraryName: db,
-  });
-  await engine.init(fixtureSettings);
+  const { engine } = await openFixtureEngine(db);
   await engine.loadModel();
   return engine;
 }
