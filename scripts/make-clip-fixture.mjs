@@ -73,14 +73,20 @@ const W = [
   [0, 0, 1, 0],
 ];
 const B = [0, 0, 0, 0.5];
+/**
+ * "trove/colour-clip-b": the same towers with another constant fourth dimension, so its vectors (and fingerprint)
+ * differ from the first model's while "red" still finds the red picture: for tests of switching image models.
+ */
+export const SECOND_CLIP_DIR = path.join(REPO_ROOT, 'public/models/trove/colour-clip-b');
+export const SECOND_BIAS = [0, 0, 0, 1.5];
 
 /** The processor's normalisation: (x / 255 − 0.5) / 0.5. */
 const normalise = (channel) => (channel / 255 - 0.5) / 0.5;
 
 /** The embedding a picture of one flat colour gets (the image tower on a uniform image), and a colour word. */
-export function colourVector(rgb) {
+export function colourVector(rgb, bias = B) {
   const mean = rgb.map(normalise);
-  return B.map((bias, j) => bias + mean.reduce((sum, m, i) => sum + m * W[i][j], 0));
+  return bias.map((bias, j) => bias + mean.reduce((sum, m, i) => sum + m * W[i][j], 0));
 }
 
 function f32(values) {
@@ -118,12 +124,12 @@ const floatOut = (name, dims) => ({
 });
 
 /** pixel_values [B, 3, S, S] → image_embeds [B, D]. */
-function visionOnnx() {
+function visionOnnx(bias) {
   const size = CLIP_FIXTURE_IMAGE_SIZE;
   return encodeModel('colour_clip_vision', 'Mean colour of the normalised pixels, linearly mapped.', {
     initializer: [
       { name: 'W', dataType: FLOAT, dims: [3, CLIP_FIXTURE_DIMS], rawData: f32(W.flat()) },
-      { name: 'b', dataType: FLOAT, dims: [CLIP_FIXTURE_DIMS], rawData: f32(B) },
+      { name: 'b', dataType: FLOAT, dims: [CLIP_FIXTURE_DIMS], rawData: f32(bias) },
     ],
     node: [
       node(
@@ -179,12 +185,12 @@ function textOnnx(table, vocabSize) {
   });
 }
 
-function vocabulary() {
+function vocabulary(bias) {
   const words = [...Object.keys(COLOURS), ...FILLER];
   const vocab = [...SPECIAL_TOKENS, ...words];
   const table = new Float32Array(vocab.length * CLIP_FIXTURE_DIMS);
   vocab.forEach((word, id) => {
-    if (Object.hasOwn(COLOURS, word)) table.set(colourVector(COLOURS[word]), id * CLIP_FIXTURE_DIMS);
+    if (Object.hasOwn(COLOURS, word)) table.set(colourVector(COLOURS[word], bias), id * CLIP_FIXTURE_DIMS);
   });
   return { vocab, table };
 }
@@ -301,7 +307,12 @@ export function pictureFixtures() {
 }
 
 /** Writes the model into outDir (unless up to date) and the pictures into picturesDir. */
-export function makeClipFixture({ outDir = DEFAULT_CLIP_DIR, picturesDir = DEFAULT_PICTURES_DIR, force = false } = {}) {
+export function makeClipFixture({
+  outDir = DEFAULT_CLIP_DIR,
+  picturesDir = DEFAULT_PICTURES_DIR,
+  force = false,
+  bias = B,
+} = {}) {
   const stampFile = path.join(outDir, STAMP);
   const pictures = pictureFixtures();
   for (const [name, bytes] of Object.entries(pictures)) {
@@ -316,9 +327,9 @@ export function makeClipFixture({ outDir = DEFAULT_CLIP_DIR, picturesDir = DEFAU
       // unreadable stamp: rebuild
     }
   }
-  const { vocab, table } = vocabulary();
+  const { vocab, table } = vocabulary(bias);
   const json = (value) => JSON.stringify(value, null, 1) + '\n';
-  writeAtomic(path.join(outDir, 'onnx/vision_model.onnx'), visionOnnx());
+  writeAtomic(path.join(outDir, 'onnx/vision_model.onnx'), visionOnnx(bias));
   writeAtomic(path.join(outDir, 'onnx/text_model.onnx'), textOnnx(table, vocab.length));
   writeAtomic(path.join(outDir, 'tokenizer.json'), json(tokenizerJson(vocab)));
   writeAtomic(path.join(outDir, 'tokenizer_config.json'), json({ ...tokenizerConfig, model_max_length: 16 }));
@@ -333,9 +344,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   try {
     const outDir = process.argv[2] ? path.resolve(process.argv[2]) : DEFAULT_CLIP_DIR;
     const picturesDir = process.argv[3] ? path.resolve(process.argv[3]) : DEFAULT_PICTURES_DIR;
-    const result = makeClipFixture({ outDir, picturesDir });
-    const where = path.relative(process.cwd(), result.outDir) || '.';
-    console.log(result.written ? `clip fixture: wrote ${where}` : `clip fixture: ${where} is up to date`);
+    const results = [makeClipFixture({ outDir, picturesDir })];
+    // The second model, for switching between image models, is written beside the default one only.
+    if (!process.argv[2]) results.push(makeClipFixture({ outDir: SECOND_CLIP_DIR, picturesDir, bias: SECOND_BIAS }));
+    for (const result of results) {
+      const where = path.relative(process.cwd(), result.outDir) || '.';
+      console.log(result.written ? `clip fixture: wrote ${where}` : `clip fixture: ${where} is up to date`);
+    }
   } catch (error) {
     console.error(`clip fixture: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

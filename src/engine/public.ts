@@ -10,6 +10,7 @@ export { DEFAULT_MODEL_HOST, modelHostConnectSources, modelHostLabel, parseModel
 export { offeredDtypes } from './models/dtype-choice.ts';
 export { DEFAULT_MODEL_ID, listModels } from './models/model-registry.ts';
 export { DEFAULT_RERANKER_ID, listRerankers } from './models/reranker-registry.ts';
+export { DEFAULT_IMAGE_MODEL_ID, listImageModels } from './models/image-model-registry.ts';
 export {
   DEFAULT_GENERATOR_ID,
   TEST_GENERATOR_ID,

@@ -16,6 +16,11 @@ export interface ImageModelStatus {
   /** Pictures embedded in this library (this model), and picture documents still waiting for it. */
   pictures: number;
   waiting: number;
+  /**
+   * While another image model is replacing the one before (blue/green): the model still answering queries, and the
+   * pictures the new one has yet to describe. Absent when no switch is under way.
+   */
+  switching?: { fromModelId: string; waiting: number };
 }
 
 /** A picture for the viewer: its thumbnail (re-encoded, no metadata) and the text OCR read in it. */

@@ -1,5 +1,7 @@
 // The image–text model of a library: loaded once when image search needs it (concurrent callers share the load),
-// cancellable, released when image search is turned off or another model is chosen; its state for the status.
+// cancellable, released when image search is turned off; its state for the status. When another model is chosen the
+// loaded one is not released but retired: it keeps answering queries (its pictures are described in its space)
+// until the new model has described every picture, as the text model's switch does (blue/green).
 import type { EngineSettings, ImageModelStatus } from '../api/index.ts';
 import { TroveError, isAbort, toErrorInfo } from '../core/errors.ts';
 import type { ClipEmbedder } from './clip-embedder.ts';
@@ -23,7 +25,10 @@ export type ImageModelLoader = (options: ImageModelLoadOptions) => Promise<Image
 
 export class ImageModelHolder {
   private current?: ImageEmbedder;
-  private loading?: Promise<ImageEmbedder>;
+  /** The model being replaced: answers queries until the new model's space is complete. */
+  private retiring?: ImageEmbedder;
+  private retiringLoad?: Promise<ImageEmbedder | undefined>;
+  private loading?: { modelId: string; promise: Promise<ImageEmbedder> };
   private controller?: AbortController;
   state: ImageModelStatus['state'] = 'idle';
   progress?: number;
@@ -42,6 +47,11 @@ export class ImageModelHolder {
     return this.loader !== undefined;
   }
 
+  /** The model being replaced, while it still answers. */
+  get retired(): ImageEmbedder | undefined {
+    return this.retiring;
+  }
+
   /** The loaded model, if it is the one the settings name. */
   get embedder(): ImageEmbedder | undefined {
     return this.current && this.current.model.id === this.settings().imageModelId ? this.current : undefined;
@@ -56,13 +66,14 @@ export class ImageModelHolder {
     if (!this.loader) return Promise.reject(new TroveError('MODEL_UNAVAILABLE', 'Image search is not available here.'));
     const loaded = this.embedder;
     if (loaded) return Promise.resolve(loaded);
-    if (this.loading) return this.loading;
+    if (this.loading?.modelId === settings.imageModelId) return this.loading.promise;
+    this.controller?.abort(); // a load of a model no longer chosen
     const controller = (this.controller = new AbortController());
     this.state = 'loading';
     this.progress = 0;
     this.error = undefined;
     this.changed();
-    const loading = (this.loading = this.loader({
+    const promise = this.loader({
       modelId: settings.imageModelId,
       allowRemoteModels: settings.allowRemoteModels,
       localModelPath: settings.localModelPath,
@@ -73,42 +84,123 @@ export class ImageModelHolder {
         this.changed();
       },
     })
-      .then((embedder) => {
+      .then(async (embedder) => {
+        // Another model was chosen while this one loaded: it is not kept.
+        if (controller.signal.aborted || embedder.model.id !== this.settings().imageModelId) {
+          await embedder.dispose();
+          throw new TroveError('CANCELLED');
+        }
+        await this.current?.dispose();
         this.current = embedder;
         this.state = 'ready';
         return embedder;
       })
       .catch((error: unknown) => {
+        if (this.loading?.promise !== promise) throw error; // superseded: the newer load owns the state
         this.state = isAbort(error) ? 'idle' : 'unavailable';
         this.error = isAbort(error) ? undefined : toErrorInfo(error).message;
         throw error;
       })
       .finally(() => {
+        if (this.loading?.promise !== promise) return;
         this.loading = undefined;
         this.controller = undefined;
         this.changed();
-      }));
-    return loading;
+      });
+    this.loading = { modelId: settings.imageModelId, promise };
+    return promise;
   }
 
   cancel(): void {
     this.controller?.abort();
   }
 
-  /** Releases the loaded model (its memory), and stops a load too if asked; the next ready() loads again. */
+  /** Releases the loaded model (its memory) and a retiring one, and stops a load too if asked; ready() loads again. */
   async release({ stopLoading }: { stopLoading: boolean }): Promise<void> {
     if (stopLoading) this.controller?.abort();
-    const old = this.current;
+    const old = [this.current, this.retiring];
     this.current = undefined;
+    this.retiring = undefined;
     this.state = 'idle';
-    await old?.dispose();
+    for (const embedder of old) await embedder?.dispose();
     this.changed();
   }
 
-  /** Whether the loaded model is no longer wanted (image search off, or another model chosen). */
-  get unwanted(): boolean {
+  /**
+   * Another model was chosen while image search stays on: the loaded one retires (keeps answering) and the chosen
+   * one loads on the next ready(). Choosing the retiring model again takes it back, and the other one goes.
+   */
+  async retire(): Promise<void> {
+    const wanted = this.settings().imageModelId;
+    if (this.loading && this.loading.modelId !== wanted) this.controller?.abort();
+    const outgoing = this.current;
+    if (this.retiring?.model.id === wanted) {
+      this.current = this.retiring;
+      this.retiring = undefined;
+      this.state = 'ready';
+      await outgoing?.dispose();
+    } else if (outgoing && outgoing.model.id !== wanted) {
+      const dropped = this.retiring;
+      this.current = undefined;
+      this.retiring = outgoing;
+      this.state = 'idle';
+      await dropped?.dispose();
+    } else {
+      return;
+    }
+    this.changed();
+  }
+
+  /**
+   * After a restart in the middle of a switch: the model whose space still serves is loaded again, from the
+   * browser's cache, to answer queries until the switch completes. Undefined when it cannot load (the new model's
+   * partial space answers instead).
+   */
+  restoreRetired(modelId: string): Promise<ImageEmbedder | undefined> {
+    if (this.retiring?.model.id === modelId) return Promise.resolve(this.retiring);
+    if (!this.loader || modelId === this.settings().imageModelId) return Promise.resolve(undefined);
     const settings = this.settings();
-    return this.current !== undefined && (!settings.imageSearch || this.current.model.id !== settings.imageModelId);
+    this.retiringLoad ??= this.loader({
+      modelId,
+      allowRemoteModels: settings.allowRemoteModels,
+      localModelPath: settings.localModelPath,
+      device: settings.device,
+    })
+      .then((embedder) => {
+        if (this.settings().imageModelId === modelId || !this.settings().imageSearch) {
+          void embedder.dispose();
+          return undefined;
+        }
+        this.retiring = embedder;
+        return embedder;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.retiringLoad = undefined;
+      });
+    return this.retiringLoad;
+  }
+
+  /** The new model's space is complete: the retiring model goes. */
+  async dropRetired(): Promise<void> {
+    const old = this.retiring;
+    this.retiring = undefined;
+    await old?.dispose();
+  }
+
+  /** Whether image search was turned off with a model loaded (or retiring). */
+  get unwanted(): boolean {
+    return (this.current !== undefined || this.retiring !== undefined) && !this.settings().imageSearch;
+  }
+
+  /** Whether another model was chosen than the loaded one, or the retiring one chosen again (image search on). */
+  get replaced(): boolean {
+    const wanted = this.settings().imageModelId;
+    return (
+      (this.current !== undefined && this.current.model.id !== wanted) ||
+      this.retiring?.model.id === wanted ||
+      (this.loading !== undefined && this.loading.modelId !== wanted)
+    );
   }
 
   fail(message: string): void {

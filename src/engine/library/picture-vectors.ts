@@ -29,8 +29,12 @@ export function pictureKey(docId: number, n: number): string {
   return `${docId}:${n}`;
 }
 
+/** Spaces held at once: the one serving and, during a model switch, the one filling. */
+const HELD_SPACES = 2;
+
 export class PictureVectors {
-  private set?: LoadedSet;
+  /** By fingerprint, least recently read first. */
+  private readonly sets = new Map<string, LoadedSet>();
 
   constructor(
     private readonly store: () => Store,
@@ -41,8 +45,10 @@ export class PictureVectors {
   async of(fingerprint: string): Promise<ReadonlyMap<string, PictureRecord>> {
     const store = this.store();
     const version = await store.libraryVersion();
-    const current = this.set;
-    if (current && current.store === store && current.fingerprint === fingerprint && current.version === version) {
+    const current = this.sets.get(fingerprint);
+    this.sets.delete(fingerprint);
+    if (current && current.store === store && current.version === version) {
+      this.sets.set(fingerprint, current);
       return current.vectors;
     }
     const vectors = new Map<string, PictureRecord>();
@@ -50,32 +56,32 @@ export class PictureVectors {
       const picture = checkPicture(row);
       if (picture && picture.fingerprint === fingerprint) vectors.set(pictureKey(picture.docId, picture.n), picture);
     }
-    this.set = { store, fingerprint, version, vectors };
+    this.sets.set(fingerprint, { store, fingerprint, version, vectors });
+    for (const old of this.sets.keys()) if (this.sets.size > HELD_SPACES) this.sets.delete(old);
     return vectors;
   }
 
   /** A picture as last read (no store access: for building hits). */
   held(docId: number, n: number): PictureRecord | undefined {
-    return this.set?.vectors.get(pictureKey(docId, n));
-  }
-
-  /** The documents that have at least one picture in the space last read (for status counts). */
-  documents(): Set<number> {
-    return new Set([...(this.set?.vectors.values() ?? [])].map((p) => p.docId));
+    for (const set of this.sets.values()) {
+      const picture = set.vectors.get(pictureKey(docId, n));
+      if (picture) return picture;
+    }
+    return undefined;
   }
 
   /** A picture just stored by this engine: kept in the set it belongs to, without re-reading the store. */
   async stored(record: PictureRecord): Promise<void> {
-    const set = this.set;
-    if (set && set.fingerprint === record.fingerprint) {
+    const set = this.sets.get(record.fingerprint);
+    if (set) {
       set.vectors.set(pictureKey(record.docId, record.n), record);
       set.version = await set.store.libraryVersion();
     }
   }
 
-  /** The model was released or its files deleted: the next search re-reads. */
+  /** The model was released or its files deleted, or a space dropped: the next search re-reads. */
   forget(): void {
-    this.set = undefined;
+    this.sets.clear();
   }
 
   /** Pictures of the live documents passing the filter, by cosine, within RELATIVE_MARGIN of the best. */

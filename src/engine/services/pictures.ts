@@ -3,6 +3,8 @@
 // the image tower and stored with a thumbnail in its own vector space (store `pictures`, keyed by document,
 // fingerprinted by the image model). A text query is embedded by the text tower and its pictures are fused with the
 // pictures whose OCR text the passages matched; a picture can be the query too. OCR runs as before, whatever this does.
+// Choosing another image model is blue/green: the old model and its space keep answering while the new model
+// describes every picture; then the new space serves and the old one goes (library/served-picture-space.ts).
 //
 //   embed/image-model-holder.ts          loading, cancelling and releasing the model
 //   library/picture-vectors.ts           the stored picture vectors of a model, and the nearest to a query
@@ -25,6 +27,7 @@ import type { FileParsing } from '../ingest/file-parsing.ts';
 import { decodePicture, sniffPicture } from '../ingest/pictures/decode-picture.ts';
 import { makeThumbnail } from '../ingest/pictures/thumbnail.ts';
 import { PICTURE_K, PictureVectors, pictureKey, type PictureRef } from '../library/picture-vectors.ts';
+import { readServedSpace, serveSpace } from '../library/served-picture-space.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { getImageModelSpec } from '../models/image-model-registry.ts';
 import { isActive } from '../retrieve/filters.ts';
@@ -51,6 +54,8 @@ export class PictureService {
   private readonly vectors: PictureVectors;
   private readonly listeners = new Set<(status: ImageModelStatus) => void>();
   private backfilling?: Promise<void>;
+  /** The fingerprint whose space was last found complete (every picture described): it answers queries. */
+  private complete?: string;
 
   constructor(
     loader: ImageModelLoader | undefined,
@@ -71,11 +76,15 @@ export class PictureService {
     if (embedder) {
       const vectors = await this.vectors.of(embedder.fingerprint).catch(() => undefined);
       pictures = vectors ? [...vectors.values()].filter((p) => this.ctx.docs().has(p.docId)).length : 0;
-      const images = [...this.ctx.docs().values()].filter((d) => d.format === 'image' && d.status === 'ready');
-      waiting = images.filter((d) => !vectors?.has(pictureKey(d.id, 0))).length;
+      waiting = vectors ? this.missing(vectors).length : 0;
     }
+    const retired = this.model.retired;
     const { state } = this.model;
     return {
+      ...(retired &&
+        settings.imageSearch && {
+          switching: { fromModelId: retired.model.id, waiting: embedder ? waiting : this.pictureDocuments().length },
+        }),
       state: settings.imageSearch ? (embedder && state === 'ready' ? 'ready' : state) : 'off',
       modelId: spec.id,
       sizeMB: spec.sizeMB[dtype] ?? spec.sizeMB.fp32,
@@ -93,6 +102,7 @@ export class PictureService {
 
   /** Loads the model (image search must be on), then embeds the pictures added before it was there. */
   async load(): Promise<ImageModelStatus> {
+    void this.restoreRetired();
     await this.model.ready();
     void this.backfill().catch(() => undefined);
     return this.status();
@@ -111,11 +121,37 @@ export class PictureService {
     return freed;
   }
 
-  /** Image search turned off or another image model chosen: the loaded one is released. */
+  /**
+   * Image search turned off: the models are released. Another image model chosen: the loaded one retires (keeps
+   * answering) and the chosen one loads and describes every picture in its own space.
+   */
   async settingsChanged(): Promise<void> {
-    if (!this.model.unwanted) return;
-    this.vectors.forget();
-    await this.model.release({ stopLoading: false });
+    if (this.model.unwanted) {
+      this.vectors.forget();
+      await this.model.release({ stopLoading: false });
+      return;
+    }
+    if (!this.model.replaced) return;
+    await this.model.retire();
+    void this.load().catch(() => undefined); // the status says why it did not load; the old model still answers
+  }
+
+  /**
+   * The model whose space answers a query: during a switch the retiring one, until the new space is complete;
+   * otherwise the chosen one. Undefined while neither is loaded.
+   */
+  private answering(): ImageEmbedder | undefined {
+    const fresh = this.model.embedder;
+    const old = this.model.retired;
+    return old && (!fresh || this.complete !== fresh.fingerprint) ? old : fresh;
+  }
+
+  /** After a restart in the middle of a switch: the model of the space still served loads again to answer. */
+  private async restoreRetired(): Promise<void> {
+    const served = await readServedSpace(this.ctx.store()).catch(() => undefined);
+    if (served && served.modelId !== this.ctx.settings().imageModelId) {
+      if (await this.model.restoreRetired(served.modelId)) this.announce();
+    }
   }
 
   /** A text search's answer with its picture strip (when image search is on). */
@@ -144,7 +180,11 @@ export class PictureService {
     } catch {
       return results; // the status says why; the documents stay searchable by their OCR text
     }
-    for (const picture of added) await this.embedOne(embedder, picture.docId, picture.bytes, picture.name);
+    // During a switch the retiring model describes them too: it answers until the new space is complete.
+    const models = [embedder, ...(this.model.retired ? [this.model.retired] : [])];
+    for (const picture of added) {
+      for (const model of models) await this.embedOne(model, picture.docId, picture.bytes, picture.name);
+    }
     return results;
   }
 
@@ -156,7 +196,7 @@ export class PictureService {
   ): Promise<PictureHit[] | undefined> {
     const settings = this.ctx.settings();
     if (!settings.imageSearch || !this.model.available || !query.trim()) return undefined;
-    let embedder = this.model.embedder;
+    let embedder = this.answering();
     if (!embedder) {
       // A search never waits for a download: it starts the load (unless the last one failed: its status says why)
       // and the passages answer meanwhile. A model that can only come from local files loads quickly: that wait
@@ -219,7 +259,7 @@ export class PictureService {
     }
     let pictures: PictureHit[] = [];
     if (this.ctx.settings().imageSearch && this.model.available) {
-      const embedder = await this.model.ready();
+      const embedder = this.answering() ?? (await this.model.ready());
       const decoded = await decodePicture(bytes, fileName);
       const [vector] = splitRows(await embedder.embedImages([decoded]), embedder.dims);
       const hits = await this.vectors.nearest(embedder.fingerprint, vector, filterOf(options));
@@ -279,20 +319,38 @@ export class PictureService {
   private backfill(): Promise<void> {
     this.backfilling ??= (async () => {
       const embedder = await this.model.ready();
-      const vectors = await this.vectors.of(embedder.fingerprint);
       const store = this.ctx.store();
-      const missing = [...this.ctx.docs().values()].filter(
-        (d) => d.format === 'image' && d.status === 'ready' && !vectors.has(pictureKey(d.id, 0)),
-      );
-      for (const doc of missing) {
+      for (const doc of this.missing(await this.vectors.of(embedder.fingerprint))) {
         const original = await store.getOriginal(doc.id);
         if (original) await this.embedOne(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
+      }
+      // Complete when nothing is left but pictures without a kept original (they cannot be described again).
+      const left = this.missing(await this.vectors.of(embedder.fingerprint));
+      const unrecoverable = await Promise.all(left.map(async (doc) => !(await store.getOriginal(doc.id))));
+      if (unrecoverable.every(Boolean) && this.model.embedder === embedder) {
+        await serveSpace(this.ctx.store, this.ctx.queue, {
+          modelId: embedder.model.id,
+          fingerprint: embedder.fingerprint,
+        });
+        this.complete = embedder.fingerprint;
+        this.vectors.forget();
+        await this.model.dropRetired();
       }
     })().finally(() => {
       this.backfilling = undefined;
       this.announce();
     });
     return this.backfilling;
+  }
+
+  /** The ready picture documents. */
+  private pictureDocuments(): DocumentRecord[] {
+    return [...this.ctx.docs().values()].filter((d) => d.format === 'image' && d.status === 'ready');
+  }
+
+  /** The ready picture documents not described in a space yet. */
+  private missing(vectors: ReadonlyMap<string, PictureRecord>): DocumentRecord[] {
+    return this.pictureDocuments().filter((d) => !vectors.has(pictureKey(d.id, 0)));
   }
 
   private async embedOne(embedder: ImageEmbedder, docId: number, bytes: Uint8Array, name: string): Promise<void> {

@@ -1,12 +1,26 @@
 // Settings: find pictures by what they show. Off until turned on; turning it on downloads the image–text model
 // (its size is said first), with progress and Cancel; turning it off releases it.
 import { useState } from 'react';
+import { DEFAULT_IMAGE_MODEL_ID, listImageModels } from '../../../engine/public.ts';
 import { formatBytes } from '../../components/format.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { useImageModel } from './useImageModel.ts';
 
+const IMAGE_MODELS = listImageModels();
+
+/** The models offered: the real ones, and the offline fixtures only while one of them is in use (tests). */
+function offeredModels(current: string | undefined) {
+  const fixtures = IMAGE_MODELS.some((spec) => spec.testFixture && spec.id === current);
+  return IMAGE_MODELS.filter((spec) => !spec.testFixture || fixtures).map((spec) => ({
+    id: spec.id,
+    label: spec.testFixture
+      ? `${spec.id} — offline test fixture`
+      : `${spec.id}${spec.id === DEFAULT_IMAGE_MODEL_ID ? ' (recommended)' : ''} — about ${Math.min(...Object.values(spec.sizeMB))} MB, ${spec.license}`,
+  }));
+}
+
 export function ImageSearchSetting() {
-  const { on, status, error, turn, load, cancel, remove } = useImageModel();
+  const { on, status, error, turn, load, cancel, remove, choose } = useImageModel();
   const [freed, setFreed] = useState<number>();
   const size = status?.sizeMB !== undefined ? `about ${Math.round(status.sizeMB)} MB` : 'a model';
   return (
@@ -27,6 +41,32 @@ export function ImageSearchSetting() {
           </span>
         </span>
       </label>
+      {on && status && (
+        <label className="field">
+          <span className="field__label">Image model</span>
+          <select
+            value={status.modelId}
+            onChange={(e) => void choose(e.target.value)}
+            data-testid="setting-image-model"
+          >
+            {offeredModels(status.modelId).map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.label}
+              </option>
+            ))}
+          </select>
+          <span className="field__hint">
+            Another model describes every picture again; the one before keeps answering until it is done.
+          </span>
+        </label>
+      )}
+      {on && status?.switching && (
+        <p className="field__hint" data-testid="image-model-switching">
+          Switching from {status.switching.fromModelId}: {status.switching.waiting}{' '}
+          {status.switching.waiting === 1 ? 'picture' : 'pictures'} still to describe. Searches use{' '}
+          {status.switching.fromModelId} until then.
+        </p>
+      )}
       {on && status?.state === 'loading' && (
         <div className="pictures__download">
           <ProgressBar value={status.progress} label="Downloading the image model" />

@@ -61,5 +61,15 @@ export function useImageModel() {
     return freed;
   }, [engine, saveSettings]);
 
-  return { on, status, error, turn, load, cancel, remove };
+  /** Another image model: the engine keeps the one before answering until the new one has described every picture. */
+  const choose = useCallback(
+    async (imageModelId: string) => {
+      setError(undefined);
+      await saveSettings({ imageModelId });
+      if (engine) setStatus(await engine.imageModelStatus());
+    },
+    [saveSettings, engine],
+  );
+
+  return { on, status, error, turn, load, cancel, remove, choose };
 }
