@@ -225,7 +225,7 @@ export class TroveEngine implements TroveApi {
   readonly loadImageModel: TroveApi['loadImageModel'] = () => this.pictures.load();
   readonly cancelImageModel: TroveApi['cancelImageModel'] = async () => this.pictures.cancel();
   readonly deleteImageModel: TroveApi['deleteImageModel'] = () => this.pictures.deleteModel();
-  readonly getPicture: TroveApi['getPicture'] = (id) => this.pictures.getPicture(id);
+  readonly getPicture: TroveApi['getPicture'] = (id, n) => this.pictures.getPicture(id, n);
   readonly searchByImage: TroveApi['searchByImage'] = (...args) => this.pictures.searchByImage(...args);
 
   // Models (model-lifecycle.ts, model-switch.ts, model-cache-service.ts, custom-models.ts)

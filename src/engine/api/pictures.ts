@@ -21,11 +21,14 @@ export interface ImageModelStatus {
 /** A picture for the viewer: its thumbnail (re-encoded, no metadata) and the text OCR read in it. */
 export interface PictureView {
   documentId: number;
+  /** 0: a picture document; 1, 2, …: a picture inside the document. */
+  n: number;
   documentName: string;
   thumbnail: { type: string; width: number; height: number; bytes: ArrayBuffer };
   width: number;
   height: number;
   page?: number;
+  /** A picture document: the text OCR read in it. A picture inside a document: the text of its page (or empty). */
   ocrText: string;
 }
 
@@ -46,8 +49,8 @@ export interface PicturesApi {
   cancelImageModel(): Promise<void>;
   /** Releases the image model and deletes its downloaded files; bytes freed (pictures described stay stored). */
   deleteImageModel(): Promise<number>;
-  /** A picture document's thumbnail and OCR text; undefined when it has no picture (yet). */
-  getPicture(documentId: number): Promise<PictureView | undefined>;
+  /** A picture's thumbnail and text (n: 0, the default, a picture document's own); undefined when none (yet). */
+  getPicture(documentId: number, n?: number): Promise<PictureView | undefined>;
   /** A picture as the query: similar pictures, and passages mentioning what OCR read in it. */
   searchByImage(data: ArrayBuffer, fileName: string, options?: SearchOptions): Promise<ImageQueryResponse>;
 }

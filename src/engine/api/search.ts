@@ -73,6 +73,8 @@ export interface SearchResult {
 /** A picture among the results: found by the image–text model, by the text OCR read in it, or both (fused). */
 export interface PictureHit {
   documentId: number;
+  /** 0: the document is this picture; 1, 2, …: a picture inside the document (a PDF, DOCX or EPUB), in order. */
+  n: number;
   documentName: string;
   /** Fused score (reciprocal rank fusion of the picture and OCR lists); orders the strip. */
   score: number;

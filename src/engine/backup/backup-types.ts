@@ -59,7 +59,8 @@ export interface BackupIndexPage {
  * knows every new passage id their citations need), and index pages come last.
  */
 export type BackupEntry =
-  | { kind: 'document'; document: DocumentRecord; text: DocumentText | null; picture?: PictureRecord }
+  /** pictures: the document's own picture (n = 0) or the pictures inside it, as each image model stored them. */
+  | { kind: 'document'; document: DocumentRecord; text: DocumentText | null; pictures?: PictureRecord[] }
   | { kind: 'chunks'; docId: number; chunks: BackupChunk[] }
   | { kind: 'vectors'; batch: VectorBatch }
   | { kind: 'indexPage'; page: BackupIndexPage }

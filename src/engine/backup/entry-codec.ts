@@ -14,7 +14,7 @@ import {
   type SectionKind,
 } from './container.ts';
 import { checkChunk, checkDocument, checkText } from '../store/record-schema.ts';
-import { pictureFromJson, pictureJson } from './picture-entry.ts';
+import { pictureJson, picturesFromJson } from './picture-entry.ts';
 import { threadFromJson, threadJson } from './thread-entry.ts';
 
 type Fail = (reason: string) => TroveError;
@@ -27,7 +27,7 @@ export function encodeEntry(entry: BackupEntry): [SectionKind, Uint8Array] {
         jsonBytes({
           document: entry.document,
           text: entry.text,
-          ...(entry.picture && { picture: pictureJson(entry.picture) }),
+          ...(entry.pictures?.length && { pictures: entry.pictures.map(pictureJson) }),
         }),
       ];
     case 'chunks':
@@ -53,8 +53,10 @@ export function decodeEntry(kind: SectionKind, payload: Uint8Array, fail: Fail):
       if (!isRecord(value)) throw fail('a document section is not an object');
       const document = checkDocument(value.document, fail);
       const text = value.text === null ? null : checkText(value.text, document.id, fail);
-      if (value.picture === undefined) return { kind: 'document', document, text };
-      return { kind: 'document', document, text, picture: pictureFromJson(value.picture, document.id, fail) };
+      const pictures = picturesFromJson(value, document.id, fail);
+      return pictures.length > 0
+        ? { kind: 'document', document, text, pictures }
+        : { kind: 'document', document, text };
     }
     case 'CHNK': {
       const value = parseJson(payload, 'chunk list', fail) as { docId?: unknown; chunks?: unknown };

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { TroveError } from '../core/errors.ts';
 import type { PictureRecord } from '../store/store.ts';
 import { decodeEntry, encodeEntry } from './entry-codec.ts';
-import { pictureFromJson, pictureJson } from './picture-entry.ts';
+import { pictureFromJson, pictureJson, picturesFromJson } from './picture-entry.ts';
 
 const fail = (reason: string) => new TroveError('IMPORT_INVALID', reason);
 
 const picture: PictureRecord = {
+  n: 0,
   docId: 7,
   fingerprint: 'image:trove/colour-clip@local|fp32|4',
   dims: 4,
@@ -18,11 +19,32 @@ const picture: PictureRecord = {
 };
 
 describe('pictures in .trove files', () => {
-  it('round-trips a picture inside its document section, bit for bit', () => {
+  it("round-trips a document's pictures (its own and those inside it) in its section, bit for bit", () => {
     const document = { id: 7, name: 'kite.png', format: 'image', size: 10, addedAt: 1, status: 'ready', chunkCount: 1 };
-    const [kind, payload] = encodeEntry({ kind: 'document', document, text: null, picture } as never);
+    const inner: PictureRecord = { ...picture, n: 3, page: 2 };
+    const [kind, payload] = encodeEntry({
+      kind: 'document',
+      document,
+      text: null,
+      pictures: [picture, inner],
+    } as never);
     const entry = decodeEntry(kind, payload, fail);
-    expect(entry.kind === 'document' && entry.picture).toEqual(picture);
+    expect(entry.kind === 'document' && entry.pictures).toEqual([picture, inner]);
+  });
+
+  it('reads the single `picture` of files written before pictures inside documents as picture 0', () => {
+    const { n: _n, ...legacy } = pictureJson({ ...picture, n: 0 });
+    expect(picturesFromJson({ picture: legacy }, 7, fail)).toEqual([picture]);
+    expect(picturesFromJson({}, 7, fail)).toEqual([]);
+  });
+
+  it('refuses a picture list that is not a list, repeats a picture, or has a bad n', () => {
+    const good = pictureJson(picture);
+    expect(() => picturesFromJson({ pictures: good }, 7, fail)).toThrow(/not a list/);
+    expect(() => picturesFromJson({ pictures: [good, good] }, 7, fail)).toThrow(/twice/);
+    for (const n of [-1, 1.5, 100_000, '1']) {
+      expect(() => picturesFromJson({ pictures: [{ ...good, n }] }, 7, fail), String(n)).toThrow(/picture/);
+    }
   });
 
   it('refuses a malformed picture: NaN or unnormalised vector, wrong dims, bad thumbnail type or base64', () => {

@@ -1,15 +1,18 @@
-// A picture (image-model vector and thumbnail) as it travels in a .trove file: inside its document's DOCU section,
-// under `picture`, as JSON (vector as numbers, thumbnail as base64). Readers that know no pictures ignore the key,
-// so files stay readable by them; this reader checks every field (store/picture-record.ts) before using it.
+// A document's pictures (image-model vector and thumbnail each) as they travel in a .trove file: inside its DOCU
+// section, under `pictures`, as JSON (vector as numbers, thumbnail as base64; n says which picture of the document).
+// Files written before pictures inside documents carry one `picture` (the picture document's own, n = 0): still
+// read. Readers that know no pictures ignore the keys, so files stay readable by them; this reader checks every
+// field (store/picture-record.ts) before using it.
 import type { TroveError } from '../core/errors.ts';
-import { checkPicture } from '../store/picture-record.ts';
+import { MAX_PICTURE_N, checkPicture } from '../store/picture-record.ts';
 import type { PictureRecord } from '../store/store.ts';
 import { float32Decimal } from './float-text.ts';
 
 /** The JSON a picture is written as (docId is the document's, outside). */
 export function pictureJson(picture: PictureRecord): Record<string, unknown> {
-  const { fingerprint, dims, vector, thumbnail, width, height, page } = picture;
+  const { n, fingerprint, dims, vector, thumbnail, width, height, page } = picture;
   return {
+    n,
     fingerprint,
     dims,
     vector: Array.from(vector, float32Decimal),
@@ -23,6 +26,29 @@ export function pictureJson(picture: PictureRecord): Record<string, unknown> {
     height,
     ...(page !== undefined && { page }),
   };
+}
+
+/** Most picture entries one document may carry: every picture it may hold, in a few image models' spaces. */
+const MAX_PICTURE_ENTRIES = 4 * (MAX_PICTURE_N + 1);
+
+/** A DOCU section's pictures (`pictures`, or a legacy `picture`), each checked; no two with the same n and model. */
+export function picturesFromJson(
+  section: Record<string, unknown>,
+  docId: number,
+  fail: (reason: string) => TroveError,
+): PictureRecord[] {
+  const raw = section.pictures ?? (section.picture === undefined ? [] : [{ ...(section.picture as object), n: 0 }]);
+  if (!Array.isArray(raw)) throw fail(`the pictures of document ${docId} are not a list`);
+  if (raw.length > MAX_PICTURE_ENTRIES)
+    throw fail(`document ${docId} carries more than ${MAX_PICTURE_ENTRIES} pictures`);
+  const seen = new Set<string>();
+  return raw.map((value: unknown) => {
+    const picture = pictureFromJson(value, docId, fail);
+    const key = `${picture.n}|${picture.fingerprint}`;
+    if (seen.has(key)) throw fail(`document ${docId} carries picture ${picture.n} twice`);
+    seen.add(key);
+    return picture;
+  });
 }
 
 /** A picture read from a file, checked field by field; fails naming the document when anything is wrong. */

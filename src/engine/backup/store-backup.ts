@@ -98,8 +98,10 @@ export function storeBackupSource(store: Store, options: StoreSourceOptions = {}
     async *entries() {
       for (const document of await listDocuments()) {
         const text = (await store.getText(document.id)) ?? null;
-        const picture = checkPicture(await store.getPicture(document.id), document.id);
-        yield { kind: 'document', document, text, ...(picture && { picture }) };
+        const pictures = (await store.listDocumentPictures(document.id)).flatMap(
+          (row) => checkPicture(row, document.id) ?? [],
+        );
+        yield { kind: 'document', document, text, ...(pictures.length > 0 && { pictures }) };
         const { chunks, termsOf, rows } = await readDocument(store, document.id, model, true);
         for (let from = 0; from < chunks.length; from += CHUNK_SLICE) {
           yield {
@@ -260,7 +262,7 @@ export function storeBackupSink(
           const newId = await store.createDocument(record, { text: text.text, blocks: text.blocks });
           result.documentIds.set(id, newId);
           open = { old: entry.document, newId };
-          if (entry.picture) await store.putPicture({ ...entry.picture, docId: newId });
+          for (const picture of entry.pictures ?? []) await store.putPicture({ ...picture, docId: newId });
           return;
         }
         case 'chunks': {

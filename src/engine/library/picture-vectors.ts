@@ -1,5 +1,6 @@
 // The stored pictures of one image model (store `pictures`, by fingerprint) held in memory for search, re-read when
-// the library changed (another tab, a delete, an import), and the nearest of them to a query vector.
+// the library changed (another tab, a delete, an import), and the nearest of them to a query vector. A picture is
+// named by its document and its place in it (n: 0 for a picture document, 1, 2, … for the pictures inside one).
 import type { SearchFilter } from '../api/index.ts';
 import { documentMatches } from '../retrieve/filters.ts';
 import { checkPicture } from '../store/picture-record.ts';
@@ -14,7 +15,18 @@ interface LoadedSet {
   store: Store;
   fingerprint: string;
   version: number;
-  vectors: Map<number, PictureRecord>;
+  vectors: Map<string, PictureRecord>;
+}
+
+/** One picture's place: its document and n. */
+export interface PictureRef {
+  docId: number;
+  n: number;
+}
+
+/** The map key of a picture. */
+export function pictureKey(docId: number, n: number): string {
+  return `${docId}:${n}`;
 }
 
 export class PictureVectors {
@@ -25,33 +37,38 @@ export class PictureVectors {
     private readonly docs: () => ReadonlyMap<number, DocumentRecord>,
   ) {}
 
-  /** The pictures of one image model, by document id. */
-  async of(fingerprint: string): Promise<ReadonlyMap<number, PictureRecord>> {
+  /** The pictures of one image model, by pictureKey. */
+  async of(fingerprint: string): Promise<ReadonlyMap<string, PictureRecord>> {
     const store = this.store();
     const version = await store.libraryVersion();
     const current = this.set;
     if (current && current.store === store && current.fingerprint === fingerprint && current.version === version) {
       return current.vectors;
     }
-    const vectors = new Map<number, PictureRecord>();
+    const vectors = new Map<string, PictureRecord>();
     for (const row of await store.listPictures(fingerprint)) {
       const picture = checkPicture(row);
-      if (picture && picture.fingerprint === fingerprint) vectors.set(picture.docId, picture);
+      if (picture && picture.fingerprint === fingerprint) vectors.set(pictureKey(picture.docId, picture.n), picture);
     }
     this.set = { store, fingerprint, version, vectors };
     return vectors;
   }
 
-  /** The picture of a document as last read (no store access: for building hits). */
-  held(docId: number): PictureRecord | undefined {
-    return this.set?.vectors.get(docId);
+  /** A picture as last read (no store access: for building hits). */
+  held(docId: number, n: number): PictureRecord | undefined {
+    return this.set?.vectors.get(pictureKey(docId, n));
+  }
+
+  /** The documents that have at least one picture in the space last read (for status counts). */
+  documents(): Set<number> {
+    return new Set([...(this.set?.vectors.values() ?? [])].map((p) => p.docId));
   }
 
   /** A picture just stored by this engine: kept in the set it belongs to, without re-reading the store. */
   async stored(record: PictureRecord): Promise<void> {
     const set = this.set;
     if (set && set.fingerprint === record.fingerprint) {
-      set.vectors.set(record.docId, record);
+      set.vectors.set(pictureKey(record.docId, record.n), record);
       set.version = await set.store.libraryVersion();
     }
   }
@@ -66,16 +83,16 @@ export class PictureVectors {
     fingerprint: string,
     query: Float32Array,
     filter: SearchFilter | undefined,
-  ): Promise<Array<{ docId: number; cosine: number }>> {
+  ): Promise<Array<PictureRef & { cosine: number }>> {
     const vectors = await this.of(fingerprint);
     const docs = this.docs();
-    const scored: Array<{ docId: number; cosine: number }> = [];
-    for (const [docId, picture] of vectors) {
-      const doc = docs.get(docId);
+    const scored: Array<PictureRef & { cosine: number }> = [];
+    for (const picture of vectors.values()) {
+      const doc = docs.get(picture.docId);
       if (!doc || doc.status !== 'ready' || (filter && !documentMatches(doc, filter))) continue;
       let cosine = 0;
       for (let d = 0; d < query.length; d++) cosine += query[d] * picture.vector[d];
-      scored.push({ docId, cosine });
+      scored.push({ docId: picture.docId, n: picture.n, cosine });
     }
     scored.sort((a, b) => b.cosine - a.cosine);
     const best = scored[0]?.cosine ?? 0;

@@ -504,7 +504,7 @@ export class EncryptedStore implements Store {
 
   async putPicture(picture: PictureRecord): Promise<void> {
     const cipher = this.key();
-    const place = { kind: 'picture', docId: picture.docId, fingerprint: picture.fingerprint } as const;
+    const place = { kind: 'picture', docId: picture.docId, n: picture.n, fingerprint: picture.fingerprint } as const;
     const [vector, thumbnail] = await Promise.all([
       cipher.seal(
         new Uint8Array(picture.vector.buffer, picture.vector.byteOffset, picture.vector.byteLength),
@@ -520,27 +520,39 @@ export class EncryptedStore implements Store {
     });
   }
 
-  async getPicture(docId: number): Promise<PictureRecord | undefined> {
-    const row = await this.inner.getPicture(docId);
+  async getPicture(docId: number, n: number): Promise<PictureRecord | undefined> {
+    const row = await this.inner.getPicture(docId, n);
     return row && this.openPicture(row);
   }
 
-  async listPictures(fingerprint: string): Promise<PictureRecord[]> {
-    const rows = await this.inner.listPictures(fingerprint);
-    const opened = await Promise.all(rows.map((row) => this.openPicture(row)));
-    return opened.filter((p): p is PictureRecord => p !== undefined);
+  async listDocumentPictures(docId: number): Promise<PictureRecord[]> {
+    return this.openPictures(await this.inner.listDocumentPictures(docId));
   }
 
-  async deletePicture(docId: number): Promise<void> {
+  async listPictures(fingerprint: string): Promise<PictureRecord[]> {
+    return this.openPictures(await this.inner.listPictures(fingerprint));
+  }
+
+  async pictureFingerprints(): Promise<string[]> {
     this.key();
-    return this.inner.deletePicture(docId);
+    return this.inner.pictureFingerprints();
+  }
+
+  async deletePicturesOf(fingerprint: string): Promise<number> {
+    this.key();
+    return this.inner.deletePicturesOf(fingerprint);
+  }
+
+  private async openPictures(rows: PictureRecord[]): Promise<PictureRecord[]> {
+    const opened = await Promise.all(rows.map((row) => this.openPicture(row)));
+    return opened.filter((p): p is PictureRecord => p !== undefined);
   }
 
   /** A sealed picture opened; undefined (left out of reads, nothing deleted) when it fails to open here. */
   private async openPicture(row: PictureRecord): Promise<PictureRecord | undefined> {
     const cipher = this.key();
     if (!row.sealedVector) return undefined; // a plain row in a sealed library is not trusted
-    const place = { kind: 'picture', docId: row.docId, fingerprint: row.fingerprint } as const;
+    const place = { kind: 'picture', docId: row.docId, n: row.n, fingerprint: row.fingerprint } as const;
     try {
       const [vector, thumbnail] = await Promise.all([
         cipher.openBytes(new Uint8Array(row.sealedVector), recordContext({ ...place, field: 'vector' })),

@@ -18,7 +18,8 @@ export type RecordPlace =
       chunkIdsHash: string;
     }
   | { kind: 'original'; field: 'meta' | 'bytes'; docId: number }
-  | { kind: 'picture'; field: 'vector' | 'thumbnail'; docId: number; fingerprint: string }
+  /** n: 0 for a picture document's own picture, 1, 2, … for the pictures inside a document. */
+  | { kind: 'picture'; field: 'vector' | 'thumbnail'; docId: number; n: number; fingerprint: string }
   | { kind: 'index-page'; field: 'bytes'; set: string; name: string }
   | { kind: 'setting'; field: 'value'; key: string }
   /** A live folder's record, kept by the page in a database of its own (its name, counts, errors). */
@@ -40,7 +41,10 @@ export function recordContext(place: RecordPlace): string {
     case 'vectors':
       return JSON.stringify([...head, place.docId, place.fingerprint, place.dims, place.chunkIdsHash]);
     case 'picture':
-      return JSON.stringify([...head, place.docId, place.fingerprint]);
+      // n = 0 keeps the context picture documents were sealed with before pictures inside documents existed.
+      return JSON.stringify(
+        place.n === 0 ? [...head, place.docId, place.fingerprint] : [...head, place.docId, place.n, place.fingerprint],
+      );
     case 'index-page':
       return JSON.stringify([...head, place.set, place.name]);
     case 'setting':

@@ -24,11 +24,11 @@ import { ImageModelHolder, type ImageEmbedder, type ImageModelLoader } from '../
 import type { FileParsing } from '../ingest/file-parsing.ts';
 import { decodePicture, sniffPicture } from '../ingest/pictures/decode-picture.ts';
 import { makeThumbnail } from '../ingest/pictures/thumbnail.ts';
-import { PICTURE_K, PictureVectors } from '../library/picture-vectors.ts';
+import { PICTURE_K, PictureVectors, pictureKey, type PictureRef } from '../library/picture-vectors.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { getImageModelSpec } from '../models/image-model-registry.ts';
 import { isActive } from '../retrieve/filters.ts';
-import { checkPicture } from '../store/picture-record.ts';
+import { MAX_PICTURE_N, checkPicture } from '../store/picture-record.ts';
 import type { DocumentRecord, PictureRecord, Store } from '../store/store.ts';
 
 export interface PicturesContext {
@@ -70,9 +70,9 @@ export class PictureService {
     let waiting = 0;
     if (embedder) {
       const vectors = await this.vectors.of(embedder.fingerprint).catch(() => undefined);
-      pictures = vectors ? [...vectors.keys()].filter((id) => this.ctx.docs().has(id)).length : 0;
+      pictures = vectors ? [...vectors.values()].filter((p) => this.ctx.docs().has(p.docId)).length : 0;
       const images = [...this.ctx.docs().values()].filter((d) => d.format === 'image' && d.status === 'ready');
-      waiting = images.filter((d) => !vectors?.has(d.id)).length;
+      waiting = images.filter((d) => !vectors?.has(pictureKey(d.id, 0))).length;
     }
     const { state } = this.model;
     return {
@@ -174,7 +174,7 @@ export class PictureService {
       }
     }
     const filter = filterOf(options);
-    let vectorHits: Array<{ docId: number; cosine: number }> = [];
+    let vectorHits: Array<PictureRef & { cosine: number }> = [];
     try {
       const [queryVector] = splitRows(await embedder.embedTexts([query]), embedder.dims);
       vectorHits = await this.vectors.nearest(embedder.fingerprint, queryVector, filter);
@@ -191,17 +191,21 @@ export class PictureService {
         ocrOrder.push(result.documentId);
       }
     }
-    const fused = new Map<number, { score: number; cosine?: number; ocrRank?: number }>();
-    vectorHits.forEach((hit, i) => fused.set(hit.docId, { score: 1 / (RRF_K + i + 1), cosine: hit.cosine }));
+    // OCR text belongs to picture documents (n = 0): pictures inside documents are found by the image model only.
+    const fused = new Map<string, PictureRef & { score: number; cosine?: number; ocrRank?: number }>();
+    vectorHits.forEach((hit, i) =>
+      fused.set(pictureKey(hit.docId, hit.n), { ...hit, score: 1 / (RRF_K + i + 1), cosine: hit.cosine }),
+    );
     ocrOrder.forEach((docId, i) => {
-      const entry = fused.get(docId) ?? { score: 0 };
-      fused.set(docId, { ...entry, score: entry.score + 1 / (RRF_K + i + 1), ocrRank: i + 1 });
+      const key = pictureKey(docId, 0);
+      const entry = fused.get(key) ?? { docId, n: 0, score: 0 };
+      fused.set(key, { ...entry, score: entry.score + 1 / (RRF_K + i + 1), ocrRank: i + 1 });
     });
-    return [...fused.entries()]
-      .sort((a, b) => b[1].score - a[1].score)
+    return [...fused.values()]
+      .sort((a, b) => b.score - a.score)
       .slice(0, PICTURE_K)
-      .flatMap(([docId, entry]) => {
-        const doc = this.ctx.docs().get(docId);
+      .flatMap((entry) => {
+        const doc = this.ctx.docs().get(entry.docId);
         return doc ? [this.hit(doc, entry)] : [];
       });
   }
@@ -221,7 +225,7 @@ export class PictureService {
       const hits = await this.vectors.nearest(embedder.fingerprint, vector, filterOf(options));
       pictures = hits.flatMap((hit, i) => {
         const doc = this.ctx.docs().get(hit.docId);
-        return doc ? [this.hit(doc, { score: 1 / (RRF_K + i + 1), cosine: hit.cosine })] : [];
+        return doc ? [this.hit(doc, { ...hit, score: 1 / (RRF_K + i + 1) })] : [];
       });
     }
     let ocrText = '';
@@ -236,22 +240,39 @@ export class PictureService {
     return { pictures, ocrText, passages };
   }
 
-  async getPicture(documentId: number): Promise<PictureView | undefined> {
+  async getPicture(documentId: number, n = 0): Promise<PictureView | undefined> {
     const store = this.ctx.store();
+    if (!Number.isInteger(n) || n < 0 || n > MAX_PICTURE_N) {
+      throw new TroveError(
+        'INVALID_ARGUMENT',
+        `No picture number ${String(n)}: pictures are numbered 0 to ${MAX_PICTURE_N}.`,
+      );
+    }
     const doc = this.ctx.docs().get(documentId);
     if (!doc) return undefined;
-    const picture = checkPicture(await store.getPicture(documentId), documentId);
-    if (!picture) return undefined;
-    const text = await store.getText(documentId);
+    const picture = checkPicture(await store.getPicture(documentId, n), documentId);
+    if (!picture || picture.n !== n) return undefined;
     return {
       documentId,
+      n,
       documentName: doc.name,
       thumbnail: { ...picture.thumbnail },
       width: picture.width,
       height: picture.height,
       page: picture.page,
-      ocrText: text?.text ?? '',
+      ocrText: await this.pictureText(documentId, picture.page, n),
     };
+  }
+
+  /** A picture document's OCR text; for a picture inside a document, the text of its page when it has one. */
+  private async pictureText(documentId: number, page: number | undefined, n: number): Promise<string> {
+    const text = await this.ctx.store().getText(documentId);
+    if (!text) return '';
+    if (n === 0) return text.text;
+    if (page === undefined) return '';
+    const onPage = text.blocks.filter((block) => block.page === page);
+    if (onPage.length === 0) return '';
+    return text.text.slice(onPage[0].start, onPage[onPage.length - 1].end);
   }
 
   /** Embeds the ready picture documents that have no picture yet, from their kept originals. */
@@ -261,7 +282,7 @@ export class PictureService {
       const vectors = await this.vectors.of(embedder.fingerprint);
       const store = this.ctx.store();
       const missing = [...this.ctx.docs().values()].filter(
-        (d) => d.format === 'image' && d.status === 'ready' && !vectors.has(d.id),
+        (d) => d.format === 'image' && d.status === 'ready' && !vectors.has(pictureKey(d.id, 0)),
       );
       for (const doc of missing) {
         const original = await store.getOriginal(doc.id);
@@ -281,6 +302,7 @@ export class PictureService {
       const thumbnail = await makeThumbnail(decoded);
       const record: PictureRecord = {
         docId,
+        n: 0,
         fingerprint: embedder.fingerprint,
         dims: embedder.dims,
         vector,
@@ -297,10 +319,14 @@ export class PictureService {
     }
   }
 
-  private hit(doc: DocumentRecord, entry: { score: number; cosine?: number; ocrRank?: number }): PictureHit {
-    const picture = this.vectors.held(doc.id);
+  private hit(
+    doc: DocumentRecord,
+    entry: PictureRef & { score: number; cosine?: number; ocrRank?: number },
+  ): PictureHit {
+    const picture = this.vectors.held(doc.id, entry.n);
     return {
       documentId: doc.id,
+      n: entry.n,
       documentName: doc.name,
       score: entry.score,
       ...(entry.cosine !== undefined && { cosine: entry.cosine }),

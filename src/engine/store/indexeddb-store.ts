@@ -225,7 +225,7 @@ export class IndexedDbStore implements Store {
         await tx.objectStore('documents').delete(oldId);
         await tx.objectStore('texts').delete(oldId);
         await tx.objectStore('originals').delete(oldId);
-        await tx.objectStore('pictures').delete(oldId);
+        await deletePicturesByDoc(tx.objectStore('pictures'), oldId);
         await deleteByDoc(tx.objectStore('chunks'), oldId);
         await deleteByDoc(tx.objectStore('terms'), oldId);
         await deleteByDoc(tx.objectStore('vectors'), oldId);
@@ -262,7 +262,7 @@ export class IndexedDbStore implements Store {
         await tx.objectStore('documents').delete(docId);
         await tx.objectStore('texts').delete(docId);
         await tx.objectStore('originals').delete(docId);
-        await tx.objectStore('pictures').delete(docId);
+        await deletePicturesByDoc(tx.objectStore('pictures'), docId);
         await deleteByDoc(tx.objectStore('chunks'), docId);
         await deleteByDoc(tx.objectStore('terms'), docId);
         await deleteByDoc(tx.objectStore('vectors'), docId);
@@ -518,16 +518,43 @@ export class IndexedDbStore implements Store {
     });
   }
 
-  async getPicture(docId: number): Promise<PictureRecord | undefined> {
-    return this.guard(() => this.db.get('pictures', docId));
+  async getPicture(docId: number, n: number): Promise<PictureRecord | undefined> {
+    // Arrays sort after strings, so [docId, n, []] bounds every fingerprint of picture n.
+    const range = IDBKeyRange.bound([docId, n], [docId, n, []]);
+    return this.guard(async () => (await this.db.getAll('pictures', range, 1))[0]);
+  }
+
+  async listDocumentPictures(docId: number): Promise<PictureRecord[]> {
+    return this.guard(() => this.db.getAllFromIndex('pictures', 'byDoc', docId));
   }
 
   async listPictures(fingerprint: string): Promise<PictureRecord[]> {
     return this.guard(() => this.db.getAllFromIndex('pictures', 'byFingerprint', fingerprint));
   }
 
-  async deletePicture(docId: number): Promise<void> {
-    await this.guard(() => this.db.delete('pictures', docId));
+  async pictureFingerprints(): Promise<string[]> {
+    return this.guard(async () => {
+      const fingerprints: string[] = [];
+      let cursor = await this.db.transaction('pictures').store.index('byFingerprint').openKeyCursor(null, 'nextunique');
+      while (cursor) {
+        fingerprints.push(cursor.key);
+        cursor = await cursor.continue();
+      }
+      return fingerprints;
+    });
+  }
+
+  async deletePicturesOf(fingerprint: string): Promise<number> {
+    return this.guard(async () => {
+      const tx = this.db.transaction(['pictures', 'settings', 'changes'], 'readwrite');
+      return abortOnError(tx, async () => {
+        const keys = await tx.objectStore('pictures').index('byFingerprint').getAllKeys(fingerprint);
+        await Promise.all(keys.map((key) => tx.objectStore('pictures').delete(key)));
+        // Other tabs holding this space re-read it.
+        if (keys.length > 0) await logChange(tx, -1);
+        return keys.length;
+      });
+    });
   }
 
   async putThread(row: ThreadRow): Promise<void> {
@@ -638,6 +665,17 @@ function staleError(reason: 'upgrade' | 'terminated' | 'closed'): TroveError {
 /** Deletes every row of a store whose byDoc index matches. */
 async function deleteByDoc(
   store: { index(name: 'byDoc'): { getAllKeys(query: number): Promise<number[]> }; delete(key: number): Promise<void> },
+  docId: number,
+): Promise<void> {
+  const keys = await store.index('byDoc').getAllKeys(docId);
+  await Promise.all(keys.map((key) => store.delete(key)));
+}
+
+async function deletePicturesByDoc(
+  store: {
+    index(name: 'byDoc'): { getAllKeys(query: number): Promise<Array<[number, number, string]>> };
+    delete(key: [number, number, string]): Promise<void>;
+  },
   docId: number,
 ): Promise<void> {
   const keys = await store.index('byDoc').getAllKeys(docId);

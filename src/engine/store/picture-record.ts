@@ -9,6 +9,8 @@ const MAX_THUMBNAIL_SIDE = 256;
 /** A 256 × 256 thumbnail is a few KB; anything near this is not one of ours. */
 const MAX_THUMBNAIL_BYTES = 1024 * 1024;
 const MAX_SIDE = 1_000_000;
+/** Most pictures kept from inside one document (the extractor keeps fewer). */
+export const MAX_PICTURE_N = 1000;
 
 function bytesOf(value: unknown): ArrayBuffer | undefined {
   if (value instanceof ArrayBuffer) return value;
@@ -21,7 +23,10 @@ function bytesOf(value: unknown): ArrayBuffer | undefined {
 export function checkPicture(value: unknown, expectedDocId?: number): PictureRecord | undefined {
   if (!isRecordObject(value)) return undefined;
   const { docId, fingerprint, dims, vector, thumbnail, width, height, page } = value;
+  // Rows and files from before pictures inside documents have no n: they are picture documents' own (0).
+  const n = value.n ?? 0;
   if (!isWhole(docId, 0, MAX_ID) || (expectedDocId !== undefined && docId !== expectedDocId)) return undefined;
+  if (!isWhole(n, 0, MAX_PICTURE_N)) return undefined;
   if (typeof fingerprint !== 'string' || fingerprint.length === 0 || fingerprint.length > 500) return undefined;
   if (!isWhole(dims, 1, MAX_PICTURE_DIMS)) return undefined;
   if (!(vector instanceof Float32Array) || vector.length !== dims || !vector.every(Number.isFinite)) return undefined;
@@ -37,6 +42,7 @@ export function checkPicture(value: unknown, expectedDocId?: number): PictureRec
   }
   return {
     docId,
+    n,
     fingerprint,
     dims,
     vector: Float32Array.from(vector),

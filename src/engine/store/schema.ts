@@ -32,7 +32,7 @@ export interface TroveDB extends DBSchema {
   indexPages: { key: [string, string]; value: PageRow; indexes: { bySet: string } };
   changes: { key: number; value: ChangeRow };
   originals: { key: number; value: OriginalFile };
-  pictures: { key: number; value: PictureRecord; indexes: { byFingerprint: string } };
+  pictures: { key: [number, number, string]; value: PictureRecord; indexes: { byFingerprint: string; byDoc: number } };
   threads: { key: string; value: ThreadRow };
 }
 
@@ -50,7 +50,7 @@ export interface PageRow {
   bytes: Uint8Array;
 }
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 type UpgradeTransaction = IDBPTransaction<TroveDB, StoreNames<TroveDB>[], 'versionchange'>;
 
@@ -92,8 +92,29 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
   (db) => {
     db.createObjectStore('threads', { keyPath: 'id' });
   },
+  // 7 → 8: pictures keyed [docId, n, fingerprint]: several per document (the pictures inside a PDF, DOCX or EPUB,
+  // n ≥ 1) and one per image model (a model switch fills the new space while the old one serves). The picture
+  // documents' rows move over as n = 0; the store is renamed first so the copy, which finishes after this step
+  // returns, touches no name a later step may use.
+  (db, tx) => {
+    const old = tx.objectStore('pictures');
+    old.name = 'pictures-v6' as 'pictures';
+    const fresh = db.createObjectStore('pictures', { keyPath: ['docId', 'n', 'fingerprint'] });
+    fresh.createIndex('byFingerprint', 'fingerprint');
+    fresh.createIndex('byDoc', 'docId');
+    void old.getAll().then(async (rows) => {
+      for (const row of rows) await fresh.put({ ...row, n: 0 });
+      db.deleteObjectStore('pictures-v6' as 'pictures');
+    });
+  },
 ];
 
-export function migrate(db: IDBPDatabase<TroveDB>, oldVersion: number, tx: UpgradeTransaction): void {
-  for (let version = oldVersion; version < SCHEMA_VERSION; version++) steps[version](db, tx);
+/** Runs the steps from oldVersion up to `to` (the current version; tests build older databases with a lower one). */
+export function migrate(
+  db: IDBPDatabase<TroveDB>,
+  oldVersion: number,
+  tx: UpgradeTransaction,
+  to: number = SCHEMA_VERSION,
+): void {
+  for (let version = oldVersion; version < to; version++) steps[version](db, tx);
 }

@@ -111,11 +111,14 @@ export type NewDocument = Omit<DocumentRecord, 'id' | 'status' | 'chunkCount' | 
 };
 
 /**
- * A picture's image-tower vector and its thumbnail (one per picture document). Kept apart from passage vectors:
- * another model, another dimension, another index.
+ * A picture's image-tower vector and its thumbnail: a picture document's own (n = 0) or the nth picture inside a
+ * document (n ≥ 1), once per image model that embedded it (a model switch fills the new space while the old one
+ * serves). Kept apart from passage vectors: another model, another dimension, another index.
  */
 export interface PictureRecord {
   docId: number;
+  /** 0: the document is this picture; 1, 2, …: the pictures inside it, in document order. */
+  n: number;
   /** The image model's fingerprint (image-model-registry imageModelFingerprint). */
   fingerprint: string;
   dims: number;
@@ -268,12 +271,21 @@ export interface Store {
   deleteOriginal(docId: number): Promise<void>;
   /** The documents whose original is kept (keys only: cheap). */
   originalIds(): Promise<number[]>;
-  /** Keeps a picture document's vector and thumbnail (replacing any); deleteDocument removes it with the document. */
+  /**
+   * Keeps a picture's vector and thumbnail under [docId, n, fingerprint] (replacing any); deleteDocument and
+   * replaceDocument remove a document's pictures with it.
+   */
   putPicture(picture: PictureRecord): Promise<void>;
-  getPicture(docId: number): Promise<PictureRecord | undefined>;
+  /** Picture n of a document as any image model stored it (thumbnail, size and page are the same in each). */
+  getPicture(docId: number, n: number): Promise<PictureRecord | undefined>;
+  /** Every picture of one document, every n and every image model. */
+  listDocumentPictures(docId: number): Promise<PictureRecord[]>;
   /** Every picture made by the image model with this fingerprint. */
   listPictures(fingerprint: string): Promise<PictureRecord[]>;
-  deletePicture(docId: number): Promise<void>;
+  /** The image models (fingerprints) that have stored pictures (keys only: cheap). */
+  pictureFingerprints(): Promise<string[]>;
+  /** Drops one image model's pictures (a space no longer served); how many were removed. */
+  deletePicturesOf(fingerprint: string): Promise<number>;
   /** Keeps a saved answer thread (replacing the one with its id). Independent of documents: no change-log entry. */
   putThread(row: ThreadRow): Promise<void>;
   getThread(id: string): Promise<ThreadRow | undefined>;

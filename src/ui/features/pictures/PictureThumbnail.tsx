@@ -5,19 +5,21 @@ import { useEngine } from '../../client/engine-context.ts';
 
 interface Props {
   documentId: number;
+  /** Which picture of the document (0: a picture document's own). */
+  n?: number;
   alt: string;
   width?: number;
   height?: number;
 }
 
-export function PictureThumbnail({ documentId, alt, width, height }: Props) {
+export function PictureThumbnail({ documentId, n = 0, alt, width, height }: Props) {
   const { engine } = useEngine();
   const [url, setUrl] = useState<string>();
   useEffect(() => {
     if (!engine) return;
     let live = true;
     let made: string | undefined;
-    engine.getPicture(documentId).then(
+    engine.getPicture(documentId, n).then(
       (picture) => {
         if (!live || !picture) return;
         made = URL.createObjectURL(new Blob([picture.thumbnail.bytes], { type: picture.thumbnail.type }));
@@ -29,7 +31,7 @@ export function PictureThumbnail({ documentId, alt, width, height }: Props) {
       live = false;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [engine, documentId]);
+  }, [engine, documentId, n]);
   return url ? (
     <img className="pictures__image" src={url} alt={alt} width={width} height={height} data-testid="picture-image" />
   ) : (

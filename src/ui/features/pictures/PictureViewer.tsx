@@ -5,10 +5,12 @@ import { useEngine } from '../../client/engine-context.ts';
 
 interface Props {
   documentId: number | undefined;
+  /** Which picture of the document: 0 for a picture document, 1, 2, … for one inside a document. */
+  n: number;
   onClose: () => void;
 }
 
-export function PictureViewer({ documentId, onClose }: Props) {
+export function PictureViewer({ documentId, n, onClose }: Props) {
   const { engine } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const [view, setView] = useState<{ picture?: PictureView; url?: string; error?: string }>();
@@ -24,7 +26,7 @@ export function PictureViewer({ documentId, onClose }: Props) {
     if (!engine || documentId === undefined) return;
     let live = true;
     let url: string | undefined;
-    engine.getPicture(documentId).then(
+    engine.getPicture(documentId, n).then(
       (picture) => {
         if (!live) return;
         if (picture) url = URL.createObjectURL(new Blob([picture.thumbnail.bytes], { type: picture.thumbnail.type }));
@@ -37,7 +39,7 @@ export function PictureViewer({ documentId, onClose }: Props) {
       if (url) URL.revokeObjectURL(url);
       setView(undefined);
     };
-  }, [engine, documentId]);
+  }, [engine, documentId, n]);
 
   const picture = view?.picture;
   return (

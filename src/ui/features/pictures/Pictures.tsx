@@ -15,7 +15,7 @@ interface Props {
 }
 
 export function Pictures({ response, imageQuery, onClearImageQuery }: Props) {
-  const [open, setOpen] = useState<number>();
+  const [open, setOpen] = useState<{ documentId: number; n: number }>();
   const { engine, settings } = useEngine();
   const on = settings?.imageSearch ?? false;
   // With image search on, the model starts loading with the page, not at the first search.
@@ -27,10 +27,10 @@ export function Pictures({ response, imageQuery, onClearImageQuery }: Props) {
       <PicturesStrip
         response={response}
         imageQuery={imageQuery}
-        onOpen={(picture) => setOpen(picture.documentId)}
+        onOpen={(picture) => setOpen({ documentId: picture.documentId, n: picture.n })}
         onClearImageQuery={onClearImageQuery}
       />
-      <PictureViewer documentId={open} onClose={() => setOpen(undefined)} />
+      <PictureViewer documentId={open?.documentId} n={open?.n ?? 0} onClose={() => setOpen(undefined)} />
     </>
   );
 }

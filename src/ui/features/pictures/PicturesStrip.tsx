@@ -59,7 +59,7 @@ function PictureList({ pictures, onOpen }: { pictures: PictureHit[]; onOpen: (pi
   return (
     <ul className="pictures__list">
       {pictures.map((picture) => (
-        <li key={picture.documentId}>
+        <li key={`${picture.documentId}:${picture.n}`}>
           <button
             type="button"
             className="pictures__item"
@@ -70,6 +70,7 @@ function PictureList({ pictures, onOpen }: { pictures: PictureHit[]; onOpen: (pi
           >
             <PictureThumbnail
               documentId={picture.documentId}
+              n={picture.n}
               alt=""
               width={picture.thumbnailWidth || undefined}
               height={picture.thumbnailHeight || undefined}
