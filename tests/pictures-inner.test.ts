@@ -98,6 +98,9 @@ describe('pictures inside documents', () => {
     const door = await engine.getPicture(ids.get('brochure.pdf')!, 1);
     expect(door?.page).toBe(2);
     expect(door?.ocrText).toBe('The painted door of the bakery.');
+    const brochure = await engine.getDocument(ids.get('brochure.pdf')!);
+    expect(brochure?.text.slice(door!.pageSpan!.start, door!.pageSpan!.end)).toBe(door?.ocrText);
+    expect(door!.pageSpan!.start).toBeGreaterThan(0);
     expect(await engine.getPicture(ids.get('report.docx')!, 0)).toBeUndefined();
     expect((await engine.imageModelStatus()).pictures).toBe(3);
 

@@ -284,19 +284,27 @@ export class PictureService {
       width: picture.width,
       height: picture.height,
       page: picture.page,
-      ocrText: await this.pictureText(documentId, picture.page, n),
+      ...(await this.pictureText(documentId, picture.page, n)),
     };
   }
 
-  /** A picture document's OCR text; for a picture inside a document, the text of its page when it has one. */
-  private async pictureText(documentId: number, page: number | undefined, n: number): Promise<string> {
+  /**
+   * A picture document's OCR text; for a picture inside a document, the text of its page when it has one, and
+   * where it lies (to open the document there).
+   */
+  private async pictureText(
+    documentId: number,
+    page: number | undefined,
+    n: number,
+  ): Promise<Pick<PictureView, 'ocrText' | 'pageSpan'>> {
     const text = await this.ctx.store().getText(documentId);
-    if (!text) return '';
-    if (n === 0) return text.text;
-    if (page === undefined) return '';
+    if (!text) return { ocrText: '' };
+    if (n === 0) return { ocrText: text.text };
+    if (page === undefined) return { ocrText: '' };
     const onPage = text.blocks.filter((block) => block.page === page);
-    if (onPage.length === 0) return '';
-    return text.text.slice(onPage[0].start, onPage[onPage.length - 1].end);
+    if (onPage.length === 0) return { ocrText: '' };
+    const span = { start: onPage[0].start, end: onPage[onPage.length - 1].end };
+    return { ocrText: text.text.slice(span.start, span.end), pageSpan: span };
   }
 
   /**
