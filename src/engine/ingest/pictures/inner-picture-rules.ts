@@ -31,6 +31,10 @@ export interface InnerPictureStats {
   failed: number;
   /** Pixels read out of the file: each kept candidate once, whatever how often the document shows it. */
   decoded: number;
+  /** Left out because the document's pixel budget (INNER_PICTURE_PIXEL_BUDGET) was spent (DOCX, EPUB). */
+  overBudget: number;
+  /** Pages not looked at because the budget was spent (PDF: pdf.js decodes every picture of a page it reads). */
+  pagesUnread: number;
 }
 
 export interface InnerPictureScan {
@@ -47,6 +51,13 @@ export const INNER_PICTURE_CAP = 48;
  * holds 48 pictures in at most ~110 MB of RGBA.
  */
 export const INNER_PICTURE_MAX_SIDE = 768;
+/**
+ * Pixels decoded per document, at most. pdf.js decodes in JavaScript at ~20 million pixels a second on a slow
+ * shared core (bench inner-pictures), the platform's decoders several times faster: a scanned 500-page book or a
+ * report of 60 phone photos stops after ~10–20 s of decoding instead of minutes. Pictures first in the document
+ * are kept.
+ */
+export const INNER_PICTURE_PIXEL_BUDGET = 400_000_000;
 
 /** The formats that can hold pictures this reads. */
 export type InnerPictureFormat = Extract<DocumentFormat, 'pdf' | 'docx' | 'epub'>;
@@ -56,7 +67,7 @@ export function holdsInnerPictures(format: string): format is InnerPictureFormat
 }
 
 export function emptyStats(): InnerPictureStats {
-  return { found: 0, tooSmall: 0, tooLarge: 0, overCap: 0, failed: 0, decoded: 0 };
+  return { found: 0, tooSmall: 0, tooLarge: 0, overCap: 0, failed: 0, decoded: 0, overBudget: 0, pagesUnread: 0 };
 }
 
 /** Whether a picture of this size is worth a vector; counts it under the rule it fails. */

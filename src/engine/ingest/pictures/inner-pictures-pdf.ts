@@ -11,6 +11,7 @@ import { hasPdfHeader, loadPdfJs } from '../parsers/pdf.ts';
 import { indexOfBytes } from '../parsers/pdf-guard.ts';
 import {
   INNER_PICTURE_CAP,
+  INNER_PICTURE_PIXEL_BUDGET,
   LargestPictures,
   emptyStats,
   fitPicture,
@@ -62,6 +63,7 @@ export async function scanPdfPictures(
   bytes: Uint8Array,
   fileName: string,
   signal?: AbortSignal,
+  pixelBudget = INNER_PICTURE_PIXEL_BUDGET,
 ): Promise<InnerPictureScan> {
   throwIfAborted(signal);
   const stats = emptyStats();
@@ -101,11 +103,13 @@ export async function scanPdfPictures(
     const seenRefs = new Set<string>();
     const seenInline = new Set<string>();
     let order = 0;
+    let decodedByPdfJs = 0;
     const consider = (image: PdfImage | null | undefined, page: number) => {
       if (!image) {
         stats.failed++; // pdf.js could not decode it (it sends null)
         return;
       }
+      decodedByPdfJs += image.width * image.height;
       if (image.ref) {
         if (seenRefs.has(image.ref)) return; // the first page that paints it wins
         seenRefs.add(image.ref);
@@ -127,6 +131,10 @@ export async function scanPdfPictures(
     };
     for (let pageNumber = 1; pageNumber <= doc.numPages; pageNumber++) {
       throwIfAborted(signal);
+      if (decodedByPdfJs > pixelBudget) {
+        stats.pagesUnread = doc.numPages - pageNumber + 1;
+        break;
+      }
       let page: PdfJs.PDFPageProxy;
       let list: { fnArray: number[]; argsArray: unknown[][] };
       try {

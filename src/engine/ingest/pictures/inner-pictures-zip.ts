@@ -11,6 +11,7 @@ import { ZipDamagedError, unzipBounded } from '../parsers/zip-guard.ts';
 import { decodePicture, sniffPicture } from './decode-picture.ts';
 import {
   INNER_PICTURE_CAP,
+  INNER_PICTURE_PIXEL_BUDGET,
   LargestPictures,
   emptyStats,
   fitPicture,
@@ -30,6 +31,7 @@ export async function scanDocxPictures(
   bytes: Uint8Array,
   fileName: string,
   signal?: AbortSignal,
+  pixelBudget = INNER_PICTURE_PIXEL_BUDGET,
 ): Promise<InnerPictureScan> {
   const files = unzip(bytes, fileName, 'Word document', (name) => {
     return name.startsWith('word/media/') || name === 'word/document.xml' || name === 'word/_rels/document.xml.rels';
@@ -43,6 +45,7 @@ export async function scanDocxPictures(
     files,
     fileName,
     signal,
+    pixelBudget,
   );
 }
 
@@ -51,6 +54,7 @@ export async function scanEpubPictures(
   bytes: Uint8Array,
   fileName: string,
   signal?: AbortSignal,
+  pixelBudget = INNER_PICTURE_PIXEL_BUDGET,
 ): Promise<InnerPictureScan> {
   const text = unzip(bytes, fileName, 'EPUB', (name) => /\.(x?html?|xml|opf)$/i.test(name));
   const read = (path: string) => {
@@ -87,7 +91,7 @@ export async function scanEpubPictures(
   ];
   const wanted = new Set(candidates.map((c) => c.path));
   const files = unzip(bytes, fileName, 'EPUB', (name) => wanted.has(name));
-  return decodeCandidates(candidates, files, fileName, signal);
+  return decodeCandidates(candidates, files, fileName, signal, pixelBudget);
 }
 
 /** SVG <image href> or <image xlink:href> (a cover's usual form). */
@@ -104,6 +108,7 @@ async function decodeCandidates(
   files: Record<string, Uint8Array>,
   fileName: string,
   signal: AbortSignal | undefined,
+  pixelBudget: number,
 ): Promise<InnerPictureScan> {
   const stats: InnerPictureStats = emptyStats();
   const largest = new LargestPictures<Candidate & { data: Uint8Array; width: number; height: number }>(
@@ -125,8 +130,15 @@ async function decodeCandidates(
     largest.add(order, size.width * size.height, { ...candidate, data, ...size });
   });
   const kept: Array<{ page?: number; picture: DecodedPicture; width: number; height: number }> = [];
+  let budget = pixelBudget;
   for (const candidate of largest.inOrder()) {
     throwIfAborted(signal);
+    const pixels = candidate.width * candidate.height; // as declared: what the decoder will allocate
+    if (pixels > budget) {
+      stats.overBudget++;
+      continue;
+    }
+    budget -= pixels;
     try {
       const decoded = await decodePicture(candidate.data, `${fileName}: ${candidate.path}`, signal);
       stats.decoded++;

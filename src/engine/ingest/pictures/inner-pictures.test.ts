@@ -10,7 +10,8 @@ import {
   fitPicture,
 } from './inner-picture-rules.ts';
 import { extractInnerPictures, scanInnerPictures } from './inner-pictures.ts';
-import { mayHoldImages } from './inner-pictures-pdf.ts';
+import { mayHoldImages, scanPdfPictures } from './inner-pictures-pdf.ts';
+import { scanDocxPictures } from './inner-pictures-zip.ts';
 
 type Rgb = [number, number, number];
 const RED: Rgb = [230, 20, 20];
@@ -235,6 +236,36 @@ describe('PDF pictures', () => {
     await expect(extractInnerPictures(pdf, 'x.pdf', 'pdf', controller.signal)).rejects.toMatchObject({
       code: 'CANCELLED',
     });
+  });
+});
+
+describe('the pixel budget of a document', () => {
+  it('DOCX: pictures past it are left out, the first ones kept', async () => {
+    const file = await docx(
+      {
+        'image1.png': await png(100, 100, RED),
+        'image2.png': await png(100, 100, BLUE),
+        'image3.png': await png(100, 100, GREEN),
+      },
+      ['image1.png', 'image2.png', 'image3.png'],
+    );
+    const { pictures, stats } = await scanDocxPictures(file, 'photos.docx', undefined, 25_000);
+    expect(pictures.map((p) => firstPixel(p.picture))).toEqual([RED, BLUE]);
+    expect(stats).toMatchObject({ decoded: 2, overBudget: 1 });
+  });
+
+  it('PDF: the pages after it are not read', async () => {
+    const pdf = makePdfWithImages(
+      {
+        A: { width: 100, height: 100, rgb: RED },
+        B: { width: 100, height: 100, rgb: BLUE },
+        C: { width: 100, height: 100, rgb: GREEN },
+      },
+      [{ paints: ['A'] }, { paints: ['B'] }, { paints: ['C'] }, { paints: [] }],
+    );
+    const { pictures, stats } = await scanPdfPictures(pdf, 'scans.pdf', undefined, 15_000);
+    expect(pictures.map((p) => p.page)).toEqual([1, 2]);
+    expect(stats).toMatchObject({ decoded: 2, pagesUnread: 2 });
   });
 });
 
