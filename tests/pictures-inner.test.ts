@@ -114,6 +114,38 @@ describe('pictures inside documents', () => {
     await engine.close();
   });
 
+  it('a .trove export carries the pictures inside documents with n and page; in a locked library they are sealed', async () => {
+    const source = await open('inner-export');
+    await source.enableEncryption('correct horse battery');
+    await add(source, [docx('report.docx', REPORT), file('brochure.pdf', 'application/pdf', BROCHURE)]);
+    expect((await strip(source, 'red'))[0]).toEqual({ name: 'report.docx', n: 1, page: undefined });
+    const raw = await openDB('inner-export');
+    const rows = (await raw.getAll('pictures')) as Array<{
+      n: number;
+      vector: Float32Array;
+      sealedVector?: ArrayBuffer;
+    }>;
+    raw.close();
+    expect(rows.map((r) => r.n).sort()).toEqual([1, 1, 2]);
+    for (const row of rows) {
+      expect(row.vector).toHaveLength(0);
+      expect(row.sealedVector?.byteLength).toBeGreaterThan(16);
+    }
+    await source.lock();
+    await source.unlock('correct horse battery');
+    expect((await strip(source, 'yellow'))[0]).toEqual({ name: 'brochure.pdf', n: 1, page: 2 });
+    const blob = await source.exportLibrary({ plain: true });
+    await source.close();
+
+    const target = await open('inner-import');
+    await target.importLibrary(blob, { fileName: 'inner.trove' });
+    await target.loadImageModel();
+    expect((await strip(target, 'blue'))[0]).toEqual({ name: 'report.docx', n: 2, page: undefined });
+    expect((await strip(target, 'yellow'))[0]).toEqual({ name: 'brochure.pdf', n: 1, page: 2 });
+    expect((await target.imageModelStatus()).waiting).toBe(0);
+    await target.close();
+  });
+
   it('added before image search was on: looked through once from the kept originals; a document without pictures is not looked through again at the next start', async () => {
     const first = await open('inner-backfill', { ...settingsOn, imageSearch: false });
     await add(first, [
