@@ -58,6 +58,11 @@ test('pictures inside a DOCX and a PDF: found by what they show, with their page
   await expect(strip(page).first()).toHaveAttribute('data-name', 'field-report.docx');
   await expect(strip(page).first()).toHaveAttribute('data-n', '1');
   await expect(strip(page).first().getByTestId('picture-image')).toBeVisible();
+  await strip(page).first().click();
+  await expect(page.getByTestId('picture-viewer')).toContainText('A picture inside “field-report.docx”');
+  await expect(page.getByTestId('picture-viewer').getByRole('img')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('picture-viewer')).toBeHidden();
 
   // The PDF's picture names its page; its viewer shows that page's text and opens the document there.
   await search(page, 'hybrid', 'yellow');

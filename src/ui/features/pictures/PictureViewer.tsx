@@ -68,13 +68,16 @@ export function PictureViewer({ documentId, n, onClose, onOpenDocument }: Props)
       )}
       {picture && picture.n > 0 && (
         <section aria-label="The text of its page">
-          <h3 className="pictures__subtitle">
-            {picture.page !== undefined ? `Text of page ${picture.page}` : 'A picture inside this document'}
-          </h3>
-          {picture.ocrText && (
-            <p className="pictures__ocr-text" data-testid="picture-page-text">
-              {picture.ocrText}
-            </p>
+          {/* A page's text where the document has pages (PDF); a DOCX or EPUB picture has none to show. */}
+          {picture.ocrText ? (
+            <>
+              <h3 className="pictures__subtitle">Text of page {picture.page}</h3>
+              <p className="pictures__ocr-text" data-testid="picture-page-text">
+                {picture.ocrText}
+              </p>
+            </>
+          ) : (
+            <p className="hint">A picture inside “{picture.documentName}”.</p>
           )}
           {picture.pageSpan && onOpenDocument && (
             <button
