@@ -7,7 +7,7 @@ import type { DecodedPicture } from '../../embed/clip-embedder.ts';
 import { isZip } from '../parsers/docx.ts';
 import { readPackage, resolvePath, walkXml } from '../parsers/epub.ts';
 import { imageDimensions } from '../parsers/image-dimensions.ts';
-import { ZipDamagedError, unzipBounded } from '../parsers/zip-guard.ts';
+import { unzipBounded } from '../parsers/zip-guard.ts';
 import { decodePicture, sniffPicture } from './decode-picture.ts';
 import {
   INNER_PICTURE_CAP,
@@ -192,7 +192,7 @@ function unzip(
     return unzipBounded(bytes, fileName, { filter });
   } catch (error) {
     if (error instanceof TroveError) throw error;
-    const detail = error instanceof ZipDamagedError || error instanceof Error ? error.message : String(error);
+    const detail = error instanceof Error ? error.message : String(error); // ZipDamagedError names the flaw
     throw new TroveError('PARSE_FAILED', `“${fileName}” is not a readable ${kind}: ${detail}.`, { cause: error });
   }
 }
