@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<{ main(args: string[]): Promise<void>
   rerank: () => import('./rerank.ts'),
   generate: () => import('./generate.ts'),
   images: () => import('./images.ts'),
+  'inner-pictures': () => import('./inner-pictures.ts'),
   ingest: () => import('./ingest.ts'),
   'map-project': () => import('./map-project.ts'),
   soak: () => import('./soak.ts'),

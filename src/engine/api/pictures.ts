@@ -35,6 +35,8 @@ export interface PictureView {
   page?: number;
   /** A picture document: the text OCR read in it. A picture inside a document: the text of its page (or empty). */
   ocrText: string;
+  /** A picture inside a document with a known page: where that page's text lies in the document's text. */
+  pageSpan?: { start: number; end: number };
 }
 
 export interface ImageQueryResponse {

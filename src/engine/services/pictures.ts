@@ -25,7 +25,9 @@ import { TroveError, isAbort, toErrorInfo } from '../core/errors.ts';
 import { ImageModelHolder, type ImageEmbedder, type ImageModelLoader } from '../embed/image-model-holder.ts';
 import type { FileParsing } from '../ingest/file-parsing.ts';
 import { decodePicture, sniffPicture } from '../ingest/pictures/decode-picture.ts';
+import { holdsInnerPictures, scanInnerPictures, type InnerPictureFormat } from '../ingest/pictures/inner-pictures.ts';
 import { makeThumbnail } from '../ingest/pictures/thumbnail.ts';
+import { addNoInnerPictures, readNoInnerPictures } from '../library/inner-picture-scans.ts';
 import { PICTURE_K, PictureVectors, pictureKey, type PictureRef } from '../library/picture-vectors.ts';
 import { readServedSpace, serveSpace } from '../library/served-picture-space.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
@@ -48,6 +50,16 @@ export interface PicturesContext {
 }
 
 const RRF_K = 60;
+/** Documents looked through for inner pictures between two writes of the "none inside" list. */
+const BACKFILL_BATCH = 25;
+
+/** A PDF, DOCX or EPUB document to look through for pictures (its bytes when at hand). */
+interface InnerHolder {
+  docId: number;
+  name: string;
+  format: InnerPictureFormat;
+  bytes?: Uint8Array;
+}
 
 export class PictureService {
   private readonly model: ImageModelHolder;
@@ -77,6 +89,7 @@ export class PictureService {
       const vectors = await this.vectors.of(embedder.fingerprint).catch(() => undefined);
       pictures = vectors ? [...vectors.values()].filter((p) => this.ctx.docs().has(p.docId)).length : 0;
       waiting = vectors ? this.missing(vectors).length : 0;
+      if (vectors) waiting += (await this.unscanned(vectors).catch(() => [])).length;
     }
     const retired = this.model.retired;
     const { state } = this.model;
@@ -160,20 +173,30 @@ export class PictureService {
     return pictures ? { ...response, pictures } : response;
   }
 
-  /** After an ingest: embeds the picture documents it added (while image search is on); answers its results. */
+  /**
+   * After an ingest: embeds the picture documents it added, and the pictures inside the PDF, DOCX and EPUB documents
+   * it added (while image search is on); answers its results.
+   */
   async afterIngest<Results extends readonly IngestProgress[]>(
     files: readonly FileInput[],
     results: Results,
   ): Promise<Results> {
     if (!this.ctx.settings().imageSearch || !this.model.available) return results;
     const byJob = new Map(files.map((f) => [f.jobId, f]));
-    const added = results.flatMap((r) => {
+    const added: Array<{ docId: number; bytes: Uint8Array; name: string }> = [];
+    const holders: InnerHolder[] = [];
+    for (const r of results) {
       const file = byJob.get(r.jobId);
-      if (r.stage !== 'done' || r.documentId === undefined || !file) return [];
+      if (r.stage !== 'done' || r.documentId === undefined || !file) continue;
       const bytes = new Uint8Array(file.data);
-      return sniffPicture(bytes) ? [{ docId: r.documentId, bytes, name: file.name }] : [];
-    });
-    if (added.length === 0) return results;
+      const format = this.ctx.docs().get(r.documentId)?.format;
+      if (format === 'image' || (format === undefined && sniffPicture(bytes))) {
+        added.push({ docId: r.documentId, bytes, name: file.name });
+      } else if (format !== undefined && holdsInnerPictures(format)) {
+        holders.push({ docId: r.documentId, bytes, name: file.name, format });
+      }
+    }
+    if (added.length === 0 && holders.length === 0) return results;
     let embedder: ImageEmbedder;
     try {
       embedder = await this.model.ready();
@@ -182,8 +205,9 @@ export class PictureService {
     }
     // During a switch the retiring model describes them too: it answers until the new space is complete.
     const models = [embedder, ...(this.model.retired ? [this.model.retired] : [])];
-    for (const picture of added) {
-      for (const model of models) await this.embedOne(model, picture.docId, picture.bytes, picture.name);
+    for (const model of models) {
+      for (const picture of added) await this.embedOne(model, picture.docId, picture.bytes, picture.name);
+      await this.embedInnerOf(model, holders);
     }
     return results;
   }
@@ -300,22 +324,33 @@ export class PictureService {
       width: picture.width,
       height: picture.height,
       page: picture.page,
-      ocrText: await this.pictureText(documentId, picture.page, n),
+      ...(await this.pictureText(documentId, picture.page, n)),
     };
   }
 
-  /** A picture document's OCR text; for a picture inside a document, the text of its page when it has one. */
-  private async pictureText(documentId: number, page: number | undefined, n: number): Promise<string> {
+  /**
+   * A picture document's OCR text; for a picture inside a document, the text of its page when it has one, and
+   * where it lies (to open the document there).
+   */
+  private async pictureText(
+    documentId: number,
+    page: number | undefined,
+    n: number,
+  ): Promise<Pick<PictureView, 'ocrText' | 'pageSpan'>> {
     const text = await this.ctx.store().getText(documentId);
-    if (!text) return '';
-    if (n === 0) return text.text;
-    if (page === undefined) return '';
+    if (!text) return { ocrText: '' };
+    if (n === 0) return { ocrText: text.text };
+    if (page === undefined) return { ocrText: '' };
     const onPage = text.blocks.filter((block) => block.page === page);
-    if (onPage.length === 0) return '';
-    return text.text.slice(onPage[0].start, onPage[onPage.length - 1].end);
+    if (onPage.length === 0) return { ocrText: '' };
+    const span = { start: onPage[0].start, end: onPage[onPage.length - 1].end };
+    return { ocrText: text.text.slice(span.start, span.end), pageSpan: span };
   }
 
-  /** Embeds the ready picture documents that have no picture yet, from their kept originals. */
+  /**
+   * Embeds, from their kept originals, the ready picture documents that have no picture yet and the pictures inside
+   * the documents not yet looked through (see unscanned).
+   */
   private backfill(): Promise<void> {
     this.backfilling ??= (async () => {
       const embedder = await this.model.ready();
@@ -324,10 +359,19 @@ export class PictureService {
         const original = await store.getOriginal(doc.id);
         if (original) await this.embedOne(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
       }
-      // Complete when nothing is left but pictures without a kept original (they cannot be described again).
-      const left = this.missing(await this.vectors.of(embedder.fingerprint));
-      const unrecoverable = await Promise.all(left.map(async (doc) => !(await store.getOriginal(doc.id))));
-      if (unrecoverable.every(Boolean) && this.model.embedder === embedder) {
+      // One document's original in memory at a time; the "no pictures" list written every BACKFILL_BATCH documents,
+      // so an interrupted run keeps most of its work and the writes stay few.
+      const holders = await this.unscanned(await this.vectors.of(embedder.fingerprint));
+      for (let at = 0; at < holders.length; at += BACKFILL_BATCH) {
+        const batch = holders.slice(at, at + BACKFILL_BATCH);
+        await this.embedInnerOf(embedder, batch, async (docId) => {
+          const original = await store.getOriginal(docId);
+          return original && new Uint8Array(original.bytes);
+        });
+      }
+      // Every picture that can be described again has been tried (one that failed is named in the status, and
+      // must not hold a switch open for good): this space serves, and the others go.
+      if (this.model.embedder === embedder) {
         await serveSpace(this.ctx.store, this.ctx.queue, {
           modelId: embedder.model.id,
           fingerprint: embedder.fingerprint,
@@ -374,6 +418,98 @@ export class PictureService {
       if (isAbort(error)) throw error;
       // A picture that cannot be decoded or embedded keeps its OCR text; the status names the last such failure.
       this.model.fail(`“${name}”: ${toErrorInfo(error).message}`);
+    }
+  }
+
+  /**
+   * The ready PDF, DOCX and EPUB documents whose pictures this image model has not embedded: neither a picture row
+   * of theirs (n ≥ 1) in its space, nor on the list of documents found to hold none; and whose original is kept
+   * (without it there is nothing to look through).
+   */
+  private async unscanned(vectors: ReadonlyMap<string, PictureRecord>): Promise<InnerHolder[]> {
+    const store = this.ctx.store();
+    const none = await readNoInnerPictures(store);
+    const embedded = new Set<number>();
+    for (const picture of vectors.values()) if (picture.n > 0) embedded.add(picture.docId);
+    const candidates = [...this.ctx.docs().values()].filter(
+      (d) => d.status === 'ready' && holdsInnerPictures(d.format) && !embedded.has(d.id) && !none.has(d.id),
+    );
+    if (candidates.length === 0) return [];
+    const kept = new Set(await store.originalIds());
+    return candidates.flatMap((d) =>
+      kept.has(d.id) && holdsInnerPictures(d.format) ? [{ docId: d.id, name: d.name, format: d.format }] : [],
+    );
+  }
+
+  /**
+   * Looks through each document for pictures inside it and embeds them (n ≥ 1, with page); the documents found to
+   * hold none are listed once for the batch. Bytes come with the document, or from `read` (one at a time).
+   */
+  private async embedInnerOf(
+    embedder: ImageEmbedder,
+    docs: readonly InnerHolder[],
+    read?: (docId: number) => Promise<Uint8Array | undefined>,
+  ): Promise<void> {
+    const none: number[] = [];
+    try {
+      for (const doc of docs) {
+        const bytes = doc.bytes ?? (await read?.(doc.docId));
+        if (!bytes) continue;
+        const stored = await this.embedInner(embedder, doc.docId, bytes, doc.name, doc.format);
+        if (stored === 0) none.push(doc.docId);
+      }
+    } finally {
+      if (none.length > 0) {
+        const docs = this.ctx.docs();
+        await this.ctx.queue
+          .enqueue(() => addNoInnerPictures(this.ctx.store(), none, (id) => docs.has(id)))
+          .catch(() => undefined); // not listed: looked through again next time, nothing lost
+      }
+    }
+  }
+
+  /** A document's inner pictures embedded and stored; how many were found (undefined: it could not be read now). */
+  private async embedInner(
+    embedder: ImageEmbedder,
+    docId: number,
+    bytes: Uint8Array,
+    name: string,
+    format: InnerPictureFormat,
+  ): Promise<number | undefined> {
+    let pictures;
+    try {
+      ({ pictures } = await scanInnerPictures(bytes, name, format));
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      // The document itself cannot be opened for pictures (its text was read): the same bytes will not do better.
+      this.model.fail(`“${name}”: ${toErrorInfo(error).message}`);
+      return 0;
+    }
+    if (pictures.length === 0) return 0;
+    try {
+      const vectors = splitRows(await embedder.embedImages(pictures.map((p) => p.picture)), embedder.dims);
+      for (const [i, inner] of pictures.entries()) {
+        const thumbnail = await makeThumbnail(inner.picture);
+        const record: PictureRecord = {
+          docId,
+          n: inner.n,
+          fingerprint: embedder.fingerprint,
+          dims: embedder.dims,
+          vector: vectors[i]!,
+          thumbnail: { ...thumbnail, bytes: exactBuffer(thumbnail.bytes) },
+          width: inner.width,
+          height: inner.height,
+          ...(inner.page !== undefined && { page: inner.page }),
+        };
+        await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
+        await this.vectors.stored(record);
+      }
+      return pictures.length;
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      // Deleted meanwhile, or the model failed: the status names it; the document keeps its text.
+      this.model.fail(`“${name}”: ${toErrorInfo(error).message}`);
+      return undefined;
     }
   }
 

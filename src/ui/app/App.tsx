@@ -226,6 +226,7 @@ export function App() {
                   response={answer.response}
                   imageQuery={imageQuery.query}
                   onClearImageQuery={clearImageQuery}
+                  onOpenDocument={(target) => setViewing({ ...target, query })}
                 />
               </ErrorBoundary>
               <ErrorBoundary name="the results">

@@ -16,7 +16,7 @@ interface XmlElement {
 }
 
 /** Calls `onOpen` for every element and collects text per element name of interest. */
-function walkXml(
+export function walkXml(
   xml: string,
   onOpen: (el: XmlElement) => void,
   onText?: (text: string) => void,
@@ -50,14 +50,18 @@ export function resolvePath(base: string, href: string): string {
   return parts.join('/');
 }
 
-interface Package {
+export interface Package {
   title?: string;
   spine: string[];
+  /** The manifest's raster pictures (PNG, JPEG, GIF, WebP), as ZIP paths, in manifest order. */
+  images: string[];
   navPath?: string;
   ncxPath?: string;
 }
 
-function readPackage(opf: string, opfPath: string): Package {
+const RASTER_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/gif', 'image/webp']);
+
+export function readPackage(opf: string, opfPath: string): Package {
   const manifest = new Map<string, { href: string; type: string; properties: string }>();
   const spineIds: string[] = [];
   let tocId: string | undefined;
@@ -97,9 +101,13 @@ function readPackage(opf: string, opfPath: string): Package {
   const ncx =
     (tocId ? manifest.get(tocId) : undefined) ??
     [...manifest.values()].find((i) => i.type === 'application/x-dtbncx+xml');
+  const images = [...manifest.values()]
+    .filter((i) => RASTER_TYPES.has(i.type.toLowerCase()) && i.href)
+    .map((i) => resolvePath(opfPath, i.href));
   const t = title?.replace(/\s+/g, ' ').trim();
   return {
     spine,
+    images,
     ...(t ? { title: t } : {}),
     ...(nav ? { navPath: resolvePath(opfPath, nav.href) } : {}),
     ...(ncx ? { ncxPath: resolvePath(opfPath, ncx.href) } : {}),

@@ -8,9 +8,11 @@ interface Props {
   /** Which picture of the document: 0 for a picture document, 1, 2, … for one inside a document. */
   n: number;
   onClose: () => void;
+  /** Opens the document at a span of its text (the page a picture inside it is on). */
+  onOpenDocument?: (target: { documentId: number; start: number; end: number }) => void;
 }
 
-export function PictureViewer({ documentId, n, onClose }: Props) {
+export function PictureViewer({ documentId, n, onClose, onOpenDocument }: Props) {
   const { engine } = useEngine();
   const dialog = useRef<HTMLDialogElement>(null);
   const [view, setView] = useState<{ picture?: PictureView; url?: string; error?: string }>();
@@ -64,7 +66,36 @@ export function PictureViewer({ documentId, n, onClose }: Props) {
           </figcaption>
         </figure>
       )}
-      {picture && (
+      {picture && picture.n > 0 && (
+        <section aria-label="The text of its page">
+          {/* A page's text where the document has pages (PDF); a DOCX or EPUB picture has none to show. */}
+          {picture.ocrText ? (
+            <>
+              <h3 className="pictures__subtitle">Text of page {picture.page}</h3>
+              <p className="pictures__ocr-text" data-testid="picture-page-text">
+                {picture.ocrText}
+              </p>
+            </>
+          ) : (
+            <p className="hint">A picture inside “{picture.documentName}”.</p>
+          )}
+          {picture.pageSpan && onOpenDocument && (
+            <button
+              type="button"
+              className="button"
+              data-testid="picture-open-page"
+              onClick={() => {
+                const span = picture.pageSpan!;
+                onClose();
+                onOpenDocument({ documentId: picture.documentId, start: span.start, end: span.end });
+              }}
+            >
+              Open the document at page {picture.page}
+            </button>
+          )}
+        </section>
+      )}
+      {picture && picture.n === 0 && (
         <section aria-label="Text read in the picture">
           <h3 className="pictures__subtitle">Text read in it (OCR)</h3>
           <p className="pictures__ocr-text" data-testid="picture-ocr-text">

@@ -12,9 +12,11 @@ interface Props {
   response: SearchResponse | undefined;
   imageQuery: ImageQuery | undefined;
   onClearImageQuery: () => void;
+  /** Opens a document at a span of its text (from the viewer of a picture inside it). */
+  onOpenDocument?: (target: { documentId: number; start: number; end: number }) => void;
 }
 
-export function Pictures({ response, imageQuery, onClearImageQuery }: Props) {
+export function Pictures({ response, imageQuery, onClearImageQuery, onOpenDocument }: Props) {
   const [open, setOpen] = useState<{ documentId: number; n: number }>();
   const { engine, settings } = useEngine();
   const on = settings?.imageSearch ?? false;
@@ -30,7 +32,12 @@ export function Pictures({ response, imageQuery, onClearImageQuery }: Props) {
         onOpen={(picture) => setOpen({ documentId: picture.documentId, n: picture.n })}
         onClearImageQuery={onClearImageQuery}
       />
-      <PictureViewer documentId={open?.documentId} n={open?.n ?? 0} onClose={() => setOpen(undefined)} />
+      <PictureViewer
+        documentId={open?.documentId}
+        n={open?.n ?? 0}
+        onClose={() => setOpen(undefined)}
+        onOpenDocument={onOpenDocument}
+      />
     </>
   );
 }

@@ -1,6 +1,7 @@
 // The Pictures strip above the passages: the pictures of a text search (found by what they show, or by the text
 // OCR read in them), or of a picture dropped on the search box, with the passages mentioning what OCR read in it.
 import type { PictureHit, SearchResponse } from '../../../engine/api/index.ts';
+import { pictureLabel } from './picture-label.ts';
 import { PictureThumbnail } from './PictureThumbnail.tsx';
 import type { ImageQuery } from './useImageQuery.ts';
 
@@ -66,6 +67,8 @@ function PictureList({ pictures, onOpen }: { pictures: PictureHit[]; onOpen: (pi
             onClick={() => onOpen(picture)}
             data-testid="picture"
             data-name={picture.documentName}
+            data-n={picture.n}
+            data-page={picture.page}
             title={howFound(picture)}
           >
             <PictureThumbnail
@@ -75,8 +78,7 @@ function PictureList({ pictures, onOpen }: { pictures: PictureHit[]; onOpen: (pi
               width={picture.thumbnailWidth || undefined}
               height={picture.thumbnailHeight || undefined}
             />
-            <span className="pictures__name">{picture.documentName}</span>
-            {picture.page !== undefined && <span className="pictures__page">page {picture.page}</span>}
+            <span className="pictures__name">{pictureLabel(picture)}</span>
           </button>
         </li>
       ))}
