@@ -33,6 +33,8 @@ export interface PictureView {
   width: number;
   height: number;
   page?: number;
+  /** What `page` counts: pages (PDF) or chapters (EPUB). */
+  pageUnit?: 'page' | 'chapter';
   /** A picture document: the text OCR read in it. A picture inside a document: the text of its page (or empty). */
   ocrText: string;
   /** A picture inside a document with a known page: where that page's text lies in the document's text. */

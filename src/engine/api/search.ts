@@ -84,6 +84,8 @@ export interface PictureHit {
   ocrRank?: number;
   /** 1-based page of the document the picture is on, when it sits inside one. */
   page?: number;
+  /** What `page` counts: pages (PDF) or chapters (EPUB, whose pages depend on the reader). */
+  pageUnit?: 'page' | 'chapter';
   thumbnailWidth: number;
   thumbnailHeight: number;
 }

@@ -324,6 +324,7 @@ export class PictureService {
       width: picture.width,
       height: picture.height,
       page: picture.page,
+      ...(picture.page !== undefined && { pageUnit: doc.format === 'epub' ? 'chapter' : 'page' }),
       ...(await this.pictureText(documentId, picture.page, n)),
     };
   }
@@ -525,7 +526,7 @@ export class PictureService {
       score: entry.score,
       ...(entry.cosine !== undefined && { cosine: entry.cosine }),
       ...(entry.ocrRank !== undefined && { ocrRank: entry.ocrRank }),
-      ...(picture?.page !== undefined && { page: picture.page }),
+      ...(picture?.page !== undefined && { page: picture.page, pageUnit: doc.format === 'epub' ? 'chapter' : 'page' }),
       thumbnailWidth: picture?.thumbnail.width ?? 0,
       thumbnailHeight: picture?.thumbnail.height ?? 0,
     };

@@ -62,7 +62,10 @@ export function PictureViewer({ documentId, n, onClose, onOpenDocument }: Props)
             height={picture.thumbnail.height}
           />
           <figcaption>
-            {picture.width} × {picture.height} px{picture.page !== undefined ? `, page ${picture.page}` : ''}
+            {picture.width} × {picture.height} px
+            {picture.page !== undefined
+              ? `, ${picture.pageUnit === 'chapter' ? 'chapter' : 'page'} ${picture.page}`
+              : ''}
           </figcaption>
         </figure>
       )}
