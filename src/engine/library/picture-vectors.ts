@@ -105,3 +105,10 @@ export class PictureVectors {
     return scored.filter((s) => s.cosine > 0 && s.cosine >= best - RELATIVE_MARGIN).slice(0, PICTURE_K);
   }
 }
+
+/** A flat array of vectors split into rows of `dims`. */
+export function splitRows(flat: Float32Array, dims: number): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (let at = 0; at < flat.length; at += dims) rows.push(flat.slice(at, at + dims));
+  return rows;
+}

@@ -1,14 +1,17 @@
 // Pictures found by what they show. When the user turns image search on, the image–text model (CLIP family) is
-// loaded; each picture document added (and those added before, from their kept originals) is decoded, embedded by
-// the image tower and stored with a thumbnail in its own vector space (store `pictures`, keyed by document,
-// fingerprinted by the image model). A text query is embedded by the text tower and its pictures are fused with the
-// pictures whose OCR text the passages matched; a picture can be the query too. OCR runs as before, whatever this does.
-// Choosing another image model is blue/green: the old model and its space keep answering while the new model
-// describes every picture; then the new space serves and the old one goes (library/served-picture-space.ts).
+// loaded; each picture document added, and each picture inside an added PDF, DOCX or EPUB (and those added before,
+// from their kept originals), is decoded, embedded by the image tower and stored with a thumbnail in its model's
+// own vector space (store `pictures`, keyed by document, n and fingerprint). A text query is embedded by the text
+// tower and its pictures are fused with the pictures whose OCR text the passages matched; a picture can be the query
+// too. OCR runs as before, whatever this does. Choosing another image model is blue/green: the old model and its
+// space keep answering while the new model describes every picture; then the new space serves and the old one goes.
 //
-//   embed/image-model-holder.ts          loading, cancelling and releasing the model
-//   library/picture-vectors.ts           the stored picture vectors of a model, and the nearest to a query
-//   ingest/pictures/                     decoding, thumbnails, picture documents, kept originals' metadata
+//   embed/image-model-holder.ts          loading, cancelling, retiring and releasing the models
+//   library/picture-describer.ts         describing pictures (documents' own and inside them) in a model's space
+//   library/picture-vectors.ts           the stored picture vectors of a space, and the nearest to a query
+//   library/served-picture-space.ts      which space answers, remembered across restarts
+//   library/inner-picture-scans.ts       the documents looked through and found to hold no pictures
+//   ingest/pictures/                     decoding, thumbnails, pictures inside documents, kept originals' metadata
 import type {
   EngineSettings,
   ImageModelStatus,
@@ -25,16 +28,15 @@ import { TroveError, isAbort, toErrorInfo } from '../core/errors.ts';
 import { ImageModelHolder, type ImageEmbedder, type ImageModelLoader } from '../embed/image-model-holder.ts';
 import type { FileParsing } from '../ingest/file-parsing.ts';
 import { decodePicture, sniffPicture } from '../ingest/pictures/decode-picture.ts';
-import { holdsInnerPictures, scanInnerPictures, type InnerPictureFormat } from '../ingest/pictures/inner-pictures.ts';
-import { makeThumbnail } from '../ingest/pictures/thumbnail.ts';
-import { addNoInnerPictures, readNoInnerPictures } from '../library/inner-picture-scans.ts';
-import { PICTURE_K, PictureVectors, pictureKey, type PictureRef } from '../library/picture-vectors.ts';
+import { holdsInnerPictures } from '../ingest/pictures/inner-pictures.ts';
+import { PictureDescriber, type InnerHolder } from '../library/picture-describer.ts';
+import { PICTURE_K, PictureVectors, pictureKey, splitRows, type PictureRef } from '../library/picture-vectors.ts';
 import { readServedSpace, serveSpace } from '../library/served-picture-space.ts';
 import type { WorkQueue } from '../library/work-queue.ts';
 import { getImageModelSpec } from '../models/image-model-registry.ts';
 import { isActive } from '../retrieve/filters.ts';
 import { MAX_PICTURE_N, checkPicture } from '../store/picture-record.ts';
-import type { DocumentRecord, PictureRecord, Store } from '../store/store.ts';
+import type { DocumentRecord, Store } from '../store/store.ts';
 
 export interface PicturesContext {
   store: () => Store;
@@ -53,17 +55,10 @@ const RRF_K = 60;
 /** Documents looked through for inner pictures between two writes of the "none inside" list. */
 const BACKFILL_BATCH = 25;
 
-/** A PDF, DOCX or EPUB document to look through for pictures (its bytes when at hand). */
-interface InnerHolder {
-  docId: number;
-  name: string;
-  format: InnerPictureFormat;
-  bytes?: Uint8Array;
-}
-
 export class PictureService {
   private readonly model: ImageModelHolder;
   private readonly vectors: PictureVectors;
+  private readonly describer: PictureDescriber;
   private readonly listeners = new Set<(status: ImageModelStatus) => void>();
   private backfilling?: Promise<void>;
   /** The fingerprint whose space was last found complete (every picture described): it answers queries. */
@@ -75,6 +70,13 @@ export class PictureService {
   ) {
     this.model = new ImageModelHolder(loader, ctx.settings, () => this.announce());
     this.vectors = new PictureVectors(ctx.store, ctx.docs);
+    this.describer = new PictureDescriber({
+      store: ctx.store,
+      docs: ctx.docs,
+      queue: ctx.queue,
+      vectors: this.vectors,
+      fail: (message) => this.model.fail(message),
+    });
   }
 
   async status(): Promise<ImageModelStatus> {
@@ -88,15 +90,18 @@ export class PictureService {
     if (embedder) {
       const vectors = await this.vectors.of(embedder.fingerprint).catch(() => undefined);
       pictures = vectors ? [...vectors.values()].filter((p) => this.ctx.docs().has(p.docId)).length : 0;
-      waiting = vectors ? this.missing(vectors).length : 0;
-      if (vectors) waiting += (await this.unscanned(vectors).catch(() => [])).length;
+      waiting = vectors ? this.describer.missing(vectors).length : 0;
+      if (vectors) waiting += (await this.describer.unscanned(vectors).catch(() => [])).length;
     }
     const retired = this.model.retired;
     const { state } = this.model;
     return {
       ...(retired &&
         settings.imageSearch && {
-          switching: { fromModelId: retired.model.id, waiting: embedder ? waiting : this.pictureDocuments().length },
+          switching: {
+            fromModelId: retired.model.id,
+            waiting: embedder ? waiting : this.describer.pictureDocuments().length,
+          },
         }),
       state: settings.imageSearch ? (embedder && state === 'ready' ? 'ready' : state) : 'off',
       modelId: spec.id,
@@ -206,8 +211,8 @@ export class PictureService {
     // During a switch the retiring model describes them too: it answers until the new space is complete.
     const models = [embedder, ...(this.model.retired ? [this.model.retired] : [])];
     for (const model of models) {
-      for (const picture of added) await this.embedOne(model, picture.docId, picture.bytes, picture.name);
-      await this.embedInnerOf(model, holders);
+      for (const picture of added) await this.describer.describeFile(model, picture.docId, picture.bytes, picture.name);
+      await this.describer.describeInside(model, holders);
     }
     return results;
   }
@@ -356,16 +361,16 @@ export class PictureService {
     this.backfilling ??= (async () => {
       const embedder = await this.model.ready();
       const store = this.ctx.store();
-      for (const doc of this.missing(await this.vectors.of(embedder.fingerprint))) {
+      for (const doc of this.describer.missing(await this.vectors.of(embedder.fingerprint))) {
         const original = await store.getOriginal(doc.id);
-        if (original) await this.embedOne(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
+        if (original) await this.describer.describeFile(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
       }
       // One document's original in memory at a time; the "no pictures" list written every BACKFILL_BATCH documents,
       // so an interrupted run keeps most of its work and the writes stay few.
-      const holders = await this.unscanned(await this.vectors.of(embedder.fingerprint));
+      const holders = await this.describer.unscanned(await this.vectors.of(embedder.fingerprint));
       for (let at = 0; at < holders.length; at += BACKFILL_BATCH) {
         const batch = holders.slice(at, at + BACKFILL_BATCH);
-        await this.embedInnerOf(embedder, batch, async (docId) => {
+        await this.describer.describeInside(embedder, batch, async (docId) => {
           const original = await store.getOriginal(docId);
           return original && new Uint8Array(original.bytes);
         });
@@ -386,132 +391,6 @@ export class PictureService {
       this.announce();
     });
     return this.backfilling;
-  }
-
-  /** The ready picture documents. */
-  private pictureDocuments(): DocumentRecord[] {
-    return [...this.ctx.docs().values()].filter((d) => d.format === 'image' && d.status === 'ready');
-  }
-
-  /** The ready picture documents not described in a space yet. */
-  private missing(vectors: ReadonlyMap<string, PictureRecord>): DocumentRecord[] {
-    return this.pictureDocuments().filter((d) => !vectors.has(pictureKey(d.id, 0)));
-  }
-
-  private async embedOne(embedder: ImageEmbedder, docId: number, bytes: Uint8Array, name: string): Promise<void> {
-    try {
-      const decoded = await decodePicture(bytes, name);
-      const [vector] = splitRows(await embedder.embedImages([decoded]), embedder.dims);
-      const thumbnail = await makeThumbnail(decoded);
-      const record: PictureRecord = {
-        docId,
-        n: 0,
-        fingerprint: embedder.fingerprint,
-        dims: embedder.dims,
-        vector,
-        thumbnail: { ...thumbnail, bytes: exactBuffer(thumbnail.bytes) },
-        width: decoded.width,
-        height: decoded.height,
-      };
-      await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
-      await this.vectors.stored(record);
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      // A picture that cannot be decoded or embedded keeps its OCR text; the status names the last such failure.
-      this.model.fail(`“${name}”: ${toErrorInfo(error).message}`);
-    }
-  }
-
-  /**
-   * The ready PDF, DOCX and EPUB documents whose pictures this image model has not embedded: neither a picture row
-   * of theirs (n ≥ 1) in its space, nor on the list of documents found to hold none; and whose original is kept
-   * (without it there is nothing to look through).
-   */
-  private async unscanned(vectors: ReadonlyMap<string, PictureRecord>): Promise<InnerHolder[]> {
-    const store = this.ctx.store();
-    const none = await readNoInnerPictures(store);
-    const embedded = new Set<number>();
-    for (const picture of vectors.values()) if (picture.n > 0) embedded.add(picture.docId);
-    const candidates = [...this.ctx.docs().values()].filter(
-      (d) => d.status === 'ready' && holdsInnerPictures(d.format) && !embedded.has(d.id) && !none.has(d.id),
-    );
-    if (candidates.length === 0) return [];
-    const kept = new Set(await store.originalIds());
-    return candidates.flatMap((d) =>
-      kept.has(d.id) && holdsInnerPictures(d.format) ? [{ docId: d.id, name: d.name, format: d.format }] : [],
-    );
-  }
-
-  /**
-   * Looks through each document for pictures inside it and embeds them (n ≥ 1, with page); the documents found to
-   * hold none are listed once for the batch. Bytes come with the document, or from `read` (one at a time).
-   */
-  private async embedInnerOf(
-    embedder: ImageEmbedder,
-    docs: readonly InnerHolder[],
-    read?: (docId: number) => Promise<Uint8Array | undefined>,
-  ): Promise<void> {
-    const none: number[] = [];
-    try {
-      for (const doc of docs) {
-        const bytes = doc.bytes ?? (await read?.(doc.docId));
-        if (!bytes) continue;
-        const stored = await this.embedInner(embedder, doc.docId, bytes, doc.name, doc.format);
-        if (stored === 0) none.push(doc.docId);
-      }
-    } finally {
-      if (none.length > 0) {
-        const docs = this.ctx.docs();
-        await this.ctx.queue
-          .enqueue(() => addNoInnerPictures(this.ctx.store(), none, (id) => docs.has(id)))
-          .catch(() => undefined); // not listed: looked through again next time, nothing lost
-      }
-    }
-  }
-
-  /** A document's inner pictures embedded and stored; how many were found (undefined: it could not be read now). */
-  private async embedInner(
-    embedder: ImageEmbedder,
-    docId: number,
-    bytes: Uint8Array,
-    name: string,
-    format: InnerPictureFormat,
-  ): Promise<number | undefined> {
-    let pictures;
-    try {
-      ({ pictures } = await scanInnerPictures(bytes, name, format));
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      // The document itself cannot be opened for pictures (its text was read): the same bytes will not do better.
-      this.model.fail(`“${name}”: ${toErrorInfo(error).message}`);
-      return 0;
-    }
-    if (pictures.length === 0) return 0;
-    try {
-      const vectors = splitRows(await embedder.embedImages(pictures.map((p) => p.picture)), embedder.dims);
-      for (const [i, inner] of pictures.entries()) {
-        const thumbnail = await makeThumbnail(inner.picture);
-        const record: PictureRecord = {
-          docId,
-          n: inner.n,
-          fingerprint: embedder.fingerprint,
-          dims: embedder.dims,
-          vector: vectors[i]!,
-          thumbnail: { ...thumbnail, bytes: exactBuffer(thumbnail.bytes) },
-          width: inner.width,
-          height: inner.height,
-          ...(inner.page !== undefined && { page: inner.page }),
-        };
-        await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
-        await this.vectors.stored(record);
-      }
-      return pictures.length;
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      // Deleted meanwhile, or the model failed: the status names it; the document keeps its text.
-      this.model.fail(`“${name}”: ${toErrorInfo(error).message}`);
-      return undefined;
-    }
   }
 
   private hit(
@@ -544,14 +423,4 @@ function filterOf(options: SearchOptions): SearchFilter | undefined {
   const wanted: SearchFilter = { ...options.filter };
   if (options.documentIds?.length) wanted.documentIds = [...(wanted.documentIds ?? []), ...options.documentIds];
   return isActive(wanted) ? wanted : undefined;
-}
-
-function splitRows(flat: Float32Array, dims: number): Float32Array[] {
-  const rows: Float32Array[] = [];
-  for (let at = 0; at < flat.length; at += dims) rows.push(flat.slice(at, at + dims));
-  return rows;
-}
-
-function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
