@@ -18,9 +18,24 @@ export function foreignRequests(requests: Request[], origin: string): string[] {
     .filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
 }
 
-export async function openApp(page: Page, state: 'ready' | 'unavailable' = 'ready'): Promise<void> {
+export async function openApp(page: Page, state: 'ready' | 'unavailable' = 'ready', timeout = 60_000): Promise<void> {
   await page.goto('/');
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', state, { timeout: 60_000 });
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', state, { timeout });
+}
+
+/**
+ * Turns image search on in Settings (saved at once, not with the dialog's Save) and waits for the image model;
+ * `before` runs with the dialog open, first.
+ */
+export async function turnOnImageSearch(page: Page, before?: (page: Page) => Promise<void>): Promise<void> {
+  await page.getByTestId('settings-button').click();
+  const dialog = page.getByTestId('settings-dialog');
+  await before?.(page);
+  await dialog.getByTestId('setting-image-search').click();
+  await expect(dialog.getByTestId('setting-image-search')).toBeChecked();
+  await expect(dialog.getByTestId('image-model-status')).toContainText('Ready', { timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 }
 
 export async function addFiles(page: Page, paths: string[]): Promise<void> {

@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { COLOURS, colourPng } from '../scripts/make-clip-fixture.mjs';
 import { makeDocx } from '../scripts/make-format-fixtures.mjs';
 import { makePdfWithImages } from '../src/engine/testing/pdf-with-images.ts';
-import { expectJobs, search } from './helpers.ts';
+import { expectJobs, openApp, search, turnOnImageSearch } from './helpers.ts';
 
 /** No word in either file names a colour: only the image model can find their pictures by colour. */
 const REPORT = makeDocx([
@@ -21,28 +21,13 @@ const BROCHURE = makePdfWithImages({ Door: { width: 80, height: 120, rgb: COLOUR
   { paints: ['Door'], text: ['The painted door of the bakery.'] },
 ]);
 
-async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
-}
-
-async function turnOnImageSearch(page: Page) {
-  await page.getByTestId('settings-button').click();
-  const dialog = page.getByTestId('settings-dialog');
-  await dialog.getByTestId('setting-image-search').click();
-  await expect(dialog.getByTestId('setting-image-search')).toBeChecked();
-  await expect(dialog.getByTestId('image-model-status')).toContainText('Ready', { timeout: 60_000 });
-  await page.keyboard.press('Escape');
-  await expect(dialog).toBeHidden();
-}
-
 const strip = (page: Page) => page.getByTestId('pictures').getByTestId('picture');
 
 test('pictures inside a DOCX and a PDF: found by what they show, with their page; kept after a reload; gone with their document', async ({
   page,
 }) => {
   test.setTimeout(600_000);
-  await openApp(page);
+  await openApp(page, 'ready', 180_000);
   await turnOnImageSearch(page);
   await page.getByTestId('file-input').setInputFiles([
     {

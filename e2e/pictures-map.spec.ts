@@ -6,24 +6,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { COLOURS } from '../scripts/make-clip-fixture.mjs';
 import { encodeGif } from '../src/engine/testing/gif.ts';
-import { addFiles, expectJobs, fixture, generated, search } from './helpers.ts';
+import { addFiles, expectJobs, fixture, generated, openApp, search, turnOnImageSearch } from './helpers.ts';
 
 const PICTURES = ['kite.png', 'meadow.png', 'lake.png', 'door.png'];
-
-async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
-}
-
-async function turnOnImageSearch(page: Page) {
-  await page.getByTestId('settings-button').click();
-  const dialog = page.getByTestId('settings-dialog');
-  await dialog.getByTestId('setting-image-search').click();
-  await expect(dialog.getByTestId('setting-image-search')).toBeChecked();
-  await expect(dialog.getByTestId('image-model-status')).toContainText('Ready', { timeout: 60_000 });
-  await page.keyboard.press('Escape');
-  await expect(dialog).toBeHidden();
-}
 
 /**
  * The middle of the first patch of this colour on the canvas (CSS px from its corner), or undefined: scanning
@@ -63,7 +48,7 @@ test('pictures on the map: marked, drawn as thumbnails up close, a GIF among the
   writeFileSync(gif, encodeGif([frame(COLOURS.red), frame(COLOURS.blue)]));
 
   await page.setViewportSize({ width: 1200, height: 900 });
-  await openApp(page);
+  await openApp(page, 'ready', 180_000);
   await turnOnImageSearch(page);
   await addFiles(page, [...PICTURES.map((name) => generated(`pictures/${name}`)), gif, fixture('field-guide.md')]);
   await expectJobs(page, Object.fromEntries([...PICTURES, 'balloon.gif', 'field-guide.md'].map((n) => [n, 'done'])));

@@ -4,28 +4,11 @@
 // near-duplicate; the viewer shows a picture with its OCR text; pictures survive a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { addFiles, expectJobs, fixture, generated, search } from './helpers.ts';
+import { addFiles, expectJobs, fixture, generated, openApp, search, turnOnImageSearch } from './helpers.ts';
 
 const PICTURES = ['kite.png', 'meadow.png', 'lake.png', 'door.png'];
 
 /** The app with its text model ready: on a loaded shared machine the first worker can take minutes to get there. */
-async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
-}
-
-async function turnOnImageSearch(page: Page, before?: (page: Page) => Promise<void>) {
-  await page.getByTestId('settings-button').click();
-  const dialog = page.getByTestId('settings-dialog');
-  await before?.(page);
-  // Saved at once (not with the dialog's Save): the box shows the setting once the engine has it.
-  await dialog.getByTestId('setting-image-search').click();
-  await expect(dialog.getByTestId('setting-image-search')).toBeChecked();
-  await expect(dialog.getByTestId('image-model-status')).toContainText('Ready', { timeout: 60_000 });
-  await page.keyboard.press('Escape');
-  await expect(dialog).toBeHidden();
-}
-
 /** Drops a picture file on the search box, as a person dragging it from their desktop would. */
 async function dropPicture(page: Page, path: string, name: string) {
   const bytes = [...readFileSync(path)];
@@ -50,7 +33,7 @@ test('a folder of pictures: found by what they show and by OCR, by a dropped pic
   baseURL,
 }, info) => {
   test.setTimeout(600_000);
-  await openApp(page);
+  await openApp(page, 'ready', 180_000);
   await turnOnImageSearch(page);
 
   await addFiles(page, [
@@ -114,7 +97,7 @@ test('a folder of pictures: found by what they show and by OCR, by a dropped pic
 test('an encrypted library: pictures found before and after lock and unlock', async ({ page }) => {
   test.setTimeout(600_000);
   const passphrase = 'correct horse battery staple';
-  await openApp(page);
+  await openApp(page, 'ready', 180_000);
   await turnOnImageSearch(page, async (p) => {
     await p.getByTestId('lock-passphrase').fill(passphrase);
     await p.getByTestId('lock-passphrase-again').fill(passphrase);
