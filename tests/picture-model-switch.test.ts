@@ -143,6 +143,32 @@ describe('switching image models (blue/green)', () => {
     await engine.close();
   });
 
+  it('a picture the new model cannot describe again (its original not kept) keeps its old row and thumbnail', async () => {
+    const db = 'picture-switch-no-original';
+    const loader = gatedLoader();
+    const engine = await open(db, loader.load);
+    await addFolder(db, engine);
+    await engine.updateSettings({ keepOriginals: false });
+    const [noOriginal] = await engine.ingest([picture('lake-again.png')], () => undefined);
+    expect(noOriginal.stage).toBe('done');
+    const [firstSpace] = await storedFingerprints(db);
+
+    loader.release();
+    await engine.updateSettings({ imageModelId: SECOND });
+    await until(async () => {
+      const now = await status(engine);
+      return now.modelId === SECOND && now.state === 'ready' && now.switching === undefined;
+    }, 'the switch to complete');
+    const raw = await openDB(db);
+    const rows = (await raw.getAll('pictures')) as Array<{ docId: number; fingerprint: string }>;
+    raw.close();
+    const kept = rows.filter((row) => row.fingerprint === firstSpace).map((row) => row.docId);
+    expect(kept).toEqual([noOriginal.documentId]);
+    expect(rows.filter((row) => row.fingerprint !== firstSpace)).toHaveLength(FOLDER.length);
+    expect((await engine.getPicture(noOriginal.documentId!))?.thumbnail.bytes.byteLength).toBeGreaterThan(0);
+    await engine.close();
+  });
+
   it('choosing the old model again before the switch completes takes it back, with its space intact', async () => {
     const db = 'picture-switch-back';
     const loader = gatedLoader();

@@ -28,6 +28,8 @@ export class ImageModelHolder {
   /** The model being replaced: answers queries until the new model's space is complete. */
   private retiring?: ImageEmbedder;
   private retiringLoad?: Promise<ImageEmbedder | undefined>;
+  /** Bumped whenever the retiring model changes hands: a restore that finishes after it is not kept. */
+  private retiringEpoch = 0;
   private loading?: { modelId: string; promise: Promise<ImageEmbedder> };
   private controller?: AbortController;
   state: ImageModelStatus['state'] = 'idle';
@@ -119,6 +121,7 @@ export class ImageModelHolder {
   async release({ stopLoading }: { stopLoading: boolean }): Promise<void> {
     if (stopLoading) this.controller?.abort();
     const old = [this.current, this.retiring];
+    this.retiringEpoch++;
     this.current = undefined;
     this.retiring = undefined;
     this.state = 'idle';
@@ -132,6 +135,7 @@ export class ImageModelHolder {
    */
   async retire(): Promise<void> {
     const wanted = this.settings().imageModelId;
+    this.retiringEpoch++;
     if (this.loading && this.loading.modelId !== wanted) this.controller?.abort();
     const outgoing = this.current;
     if (this.retiring?.model.id === wanted) {
@@ -140,9 +144,10 @@ export class ImageModelHolder {
       this.state = 'ready';
       await outgoing?.dispose();
     } else if (outgoing && outgoing.model.id !== wanted) {
-      const dropped = this.retiring;
+      // Mid-switch, the retiring model is the one whose space serves: it stays, the half-filled one goes.
+      const dropped = this.retiring ? outgoing : undefined;
       this.current = undefined;
-      this.retiring = outgoing;
+      this.retiring ??= outgoing;
       this.state = 'idle';
       await dropped?.dispose();
     } else {
@@ -160,6 +165,7 @@ export class ImageModelHolder {
     if (this.retiring?.model.id === modelId) return Promise.resolve(this.retiring);
     if (!this.loader || modelId === this.settings().imageModelId) return Promise.resolve(undefined);
     const settings = this.settings();
+    const epoch = this.retiringEpoch;
     this.retiringLoad ??= this.loader({
       modelId,
       allowRemoteModels: settings.allowRemoteModels,
@@ -167,7 +173,8 @@ export class ImageModelHolder {
       device: settings.device,
     })
       .then((embedder) => {
-        if (this.settings().imageModelId === modelId || !this.settings().imageSearch) {
+        const stale = epoch !== this.retiringEpoch || this.retiring !== undefined;
+        if (stale || this.settings().imageModelId === modelId || !this.settings().imageSearch) {
           void embedder.dispose();
           return undefined;
         }
@@ -183,6 +190,7 @@ export class ImageModelHolder {
 
   /** The new model's space is complete: the retiring model goes. */
   async dropRetired(): Promise<void> {
+    this.retiringEpoch++;
     const old = this.retiring;
     this.retiring = undefined;
     await old?.dispose();

@@ -6,7 +6,7 @@ import type { ImageEmbedder } from '../embed/image-model-holder.ts';
 import { decodePicture } from '../ingest/pictures/decode-picture.ts';
 import { holdsInnerPictures, scanInnerPictures, type InnerPictureFormat } from '../ingest/pictures/inner-pictures.ts';
 import { makeThumbnail } from '../ingest/pictures/thumbnail.ts';
-import { isAbort, toErrorInfo } from '../core/errors.ts';
+import { TroveError, isAbort, toErrorInfo } from '../core/errors.ts';
 import type { DocumentRecord, PictureRecord, Store } from '../store/store.ts';
 import { addNoInnerPictures, readNoInnerPictures } from './inner-picture-scans.ts';
 import { pictureKey, splitRows, type PictureVectors } from './picture-vectors.ts';
@@ -126,9 +126,10 @@ export class PictureDescriber {
       ({ pictures } = await scanInnerPictures(bytes, name, format));
     } catch (error) {
       if (isAbort(error)) throw error;
-      // The document itself cannot be opened for pictures (its text was read): the same bytes will not do better.
       this.ctx.fail(`“${name}”: ${toErrorInfo(error).message}`);
-      return 0;
+      // A document that cannot be opened for pictures (its text was read) will not do better with the same bytes:
+      // it is listed as holding none. Anything else (out of memory, a module that failed to load) is tried again.
+      return error instanceof TroveError && ['PARSE_FAILED', 'FILE_TOO_LARGE'].includes(error.code) ? 0 : undefined;
     }
     if (pictures.length === 0) return 0;
     try {

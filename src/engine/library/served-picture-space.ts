@@ -23,17 +23,29 @@ export async function readServedSpace(store: Store): Promise<ServedPictureSpace 
 }
 
 /**
- * Every picture is described in `space`: it becomes the served one, and the pictures of every other space are
- * deleted (in the work queue, like every write). Answers how many were deleted.
+ * Every picture that could be described in `space` is: it becomes the served one, and the other spaces' copies of
+ * those pictures are deleted (a picture the new model could not describe again keeps its old row, so its thumbnail
+ * stays). In the work queue, like every write; `wanted` is asked again there, so a model chosen meanwhile (here or
+ * in another tab) is never undone by an older switch finishing. Answers how many rows were deleted.
  */
-export async function serveSpace(store: () => Store, queue: WorkQueue, space: ServedPictureSpace): Promise<number> {
-  const served = await readServedSpace(store());
-  if (served?.fingerprint !== space.fingerprint || served.modelId !== space.modelId) {
-    await queue.enqueue(() => store().putSetting(SERVED_SPACE_KEY, { ...space }));
-  }
-  let removed = 0;
-  for (const fingerprint of await store().pictureFingerprints()) {
-    if (fingerprint !== space.fingerprint) removed += await queue.enqueue(() => store().deletePicturesOf(fingerprint));
-  }
-  return removed;
+export async function serveSpace(
+  store: () => Store,
+  queue: WorkQueue,
+  space: ServedPictureSpace,
+  wanted: () => boolean,
+): Promise<number> {
+  return queue.enqueue(async () => {
+    if (!wanted()) return 0;
+    const served = await readServedSpace(store());
+    if (served?.fingerprint !== space.fingerprint || served.modelId !== space.modelId) {
+      await store().putSetting(SERVED_SPACE_KEY, { ...space });
+    }
+    let removed = 0;
+    for (const fingerprint of await store().pictureFingerprints()) {
+      if (fingerprint !== space.fingerprint && wanted()) {
+        removed += await store().deletePicturesOf(fingerprint, space.fingerprint);
+      }
+    }
+    return removed;
+  });
 }

@@ -538,9 +538,9 @@ export class EncryptedStore implements Store {
     return this.inner.pictureFingerprints();
   }
 
-  async deletePicturesOf(fingerprint: string): Promise<number> {
+  async deletePicturesOf(fingerprint: string, describedIn?: string): Promise<number> {
     this.key();
-    return this.inner.deletePicturesOf(fingerprint);
+    return this.inner.deletePicturesOf(fingerprint, describedIn);
   }
 
   private async openPictures(rows: PictureRecord[]): Promise<PictureRecord[]> {

@@ -61,6 +61,8 @@ export class PictureService {
   private readonly describer: PictureDescriber;
   private readonly listeners = new Set<(status: ImageModelStatus) => void>();
   private backfilling?: Promise<void>;
+  /** A backfill was asked for while one ran (for another model, perhaps): run again when it ends. */
+  private backfillAgain = false;
   /** The fingerprint whose space was last found complete (every picture described): it answers queries. */
   private complete?: string;
 
@@ -355,42 +357,61 @@ export class PictureService {
 
   /**
    * Embeds, from their kept originals, the ready picture documents that have no picture yet and the pictures inside
-   * the documents not yet looked through (see unscanned).
+   * the documents not yet looked through (see unscanned). One run at a time; a run whose model is no longer the
+   * chosen one (switched again, or image search turned off) stops at the next document, and a run asked for
+   * meanwhile starts when it ends, with the model chosen then.
    */
   private backfill(): Promise<void> {
-    this.backfilling ??= (async () => {
-      const embedder = await this.model.ready();
-      const store = this.ctx.store();
-      for (const doc of this.describer.missing(await this.vectors.of(embedder.fingerprint))) {
-        const original = await store.getOriginal(doc.id);
-        if (original) await this.describer.describeFile(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
-      }
-      // One document's original in memory at a time; the "no pictures" list written every BACKFILL_BATCH documents,
-      // so an interrupted run keeps most of its work and the writes stay few.
-      const holders = await this.describer.unscanned(await this.vectors.of(embedder.fingerprint));
-      for (let at = 0; at < holders.length; at += BACKFILL_BATCH) {
-        const batch = holders.slice(at, at + BACKFILL_BATCH);
-        await this.describer.describeInside(embedder, batch, async (docId) => {
-          const original = await store.getOriginal(docId);
-          return original && new Uint8Array(original.bytes);
-        });
-      }
-      // Every picture that can be described again has been tried (one that failed is named in the status, and
-      // must not hold a switch open for good): this space serves, and the others go.
-      if (this.model.embedder === embedder) {
-        await serveSpace(this.ctx.store, this.ctx.queue, {
-          modelId: embedder.model.id,
-          fingerprint: embedder.fingerprint,
-        });
-        this.complete = embedder.fingerprint;
-        this.vectors.forget();
-        await this.model.dropRetired();
-      }
-    })().finally(() => {
+    if (this.backfilling) {
+      this.backfillAgain = true;
+      return this.backfilling;
+    }
+    this.backfilling = this.backfillOnce().finally(() => {
       this.backfilling = undefined;
       this.announce();
+      if (this.backfillAgain && this.ctx.settings().imageSearch) {
+        this.backfillAgain = false;
+        void this.backfill().catch(() => undefined);
+      }
     });
     return this.backfilling;
+  }
+
+  private async backfillOnce(): Promise<void> {
+    this.backfillAgain = false;
+    const embedder = await this.model.ready();
+    const chosen = () => this.model.embedder === embedder;
+    const store = this.ctx.store();
+    for (const doc of this.describer.missing(await this.vectors.of(embedder.fingerprint))) {
+      if (!chosen()) return;
+      const original = await store.getOriginal(doc.id);
+      if (original) await this.describer.describeFile(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
+    }
+    // One document's original in memory at a time; the "no pictures" list written every BACKFILL_BATCH documents,
+    // so an interrupted run keeps most of its work and the writes stay few.
+    const holders = await this.describer.unscanned(await this.vectors.of(embedder.fingerprint));
+    for (let at = 0; at < holders.length; at += BACKFILL_BATCH) {
+      if (!chosen()) return;
+      const batch = holders.slice(at, at + BACKFILL_BATCH);
+      await this.describer.describeInside(embedder, batch, async (docId) => {
+        const original = chosen() ? await store.getOriginal(docId) : undefined;
+        return original && new Uint8Array(original.bytes);
+      });
+    }
+    // Every picture that can be described again has been tried (one that failed is named in the status, and must
+    // not hold a switch open for good): this space serves. The other spaces' copies of what it holds go; a picture
+    // it could not describe keeps its old row.
+    if (!chosen()) return;
+    await serveSpace(
+      this.ctx.store,
+      this.ctx.queue,
+      { modelId: embedder.model.id, fingerprint: embedder.fingerprint },
+      chosen,
+    );
+    if (!chosen()) return;
+    this.complete = embedder.fingerprint;
+    this.vectors.forget();
+    await this.model.dropRetired();
   }
 
   private hit(

@@ -544,12 +544,17 @@ export class IndexedDbStore implements Store {
     });
   }
 
-  async deletePicturesOf(fingerprint: string): Promise<number> {
+  async deletePicturesOf(fingerprint: string, describedIn?: string): Promise<number> {
     return this.guard(async () => {
       const tx = this.db.transaction(['pictures', 'settings', 'changes'], 'readwrite');
       return abortOnError(tx, async () => {
-        const keys = await tx.objectStore('pictures').index('byFingerprint').getAllKeys(fingerprint);
-        await Promise.all(keys.map((key) => tx.objectStore('pictures').delete(key)));
+        const pictures = tx.objectStore('pictures');
+        const all = await pictures.index('byFingerprint').getAllKeys(fingerprint);
+        const keys: typeof all = [];
+        for (const key of all) {
+          if (describedIn === undefined || (await pictures.count([key[0], key[1], describedIn])) > 0) keys.push(key);
+        }
+        await Promise.all(keys.map((key) => pictures.delete(key)));
         // Other tabs holding this space re-read it.
         if (keys.length > 0) await logChange(tx, -1);
         return keys.length;

@@ -62,7 +62,7 @@ describe('picture store', () => {
     store.close();
   });
 
-  it('moves the pictures of a version 7 library over as picture 0 of their document', async () => {
+  it('moves the pictures of a version 7 library over as picture 0 of their document, one at a time', async () => {
     const name = 'pictures-from-v7';
     const old = await openDB<TroveDB>(name, 7, {
       upgrade(db, oldVersion, _newVersion, tx) {
@@ -71,14 +71,19 @@ describe('picture store', () => {
     });
     const { n: _n, ...legacy } = picture(5, 0, 'm1', 1);
     await old.put('documents', { ...doc, id: 5, status: 'ready', chunkCount: 0 });
-    await (old as unknown as { put(store: string, value: unknown): Promise<unknown> }).put('pictures', legacy);
+    const put = (old as unknown as { put(store: string, value: unknown): Promise<unknown> }).put.bind(old);
+    await put('pictures', legacy);
+    // A row no code could ever have read (no fingerprint) is left out; the rows after it still move.
+    const { fingerprint: _f, ...unkeyable } = picture(6, 0, 'm1', 2);
+    await put('pictures', unkeyable);
+    await put('pictures', { ...legacy, docId: 7 });
     old.close();
 
     const store = await IndexedDbStore.open(name);
     const moved = await store.getPicture(5, 0);
     expect(moved?.n).toBe(0);
     expect(moved?.vector).toEqual(picture(5, 0, 'm1', 1).vector);
-    expect(keysOf(await store.listPictures('m1'))).toEqual(['5:0:m1']);
+    expect(keysOf(await store.listPictures('m1'))).toEqual(['5:0:m1', '7:0:m1']);
     store.close();
     const raw = await openDB(name);
     expect([...raw.objectStoreNames]).not.toContain('pictures-v6');

@@ -102,10 +102,17 @@ const steps: Array<(db: IDBPDatabase<TroveDB>, tx: UpgradeTransaction) => void> 
     const fresh = db.createObjectStore('pictures', { keyPath: ['docId', 'n', 'fingerprint'] });
     fresh.createIndex('byFingerprint', 'fingerprint');
     fresh.createIndex('byDoc', 'docId');
-    void old.getAll().then(async (rows) => {
-      for (const row of rows) await fresh.put({ ...row, n: 0 });
+    // One row at a time (a library's thumbnails need not fit in memory at once). A row that cannot be keyed (no
+    // fingerprint) was never readable: it is left out. Anything else aborts the upgrade, which then runs again.
+    const copy = async () => {
+      for (let cursor = await old.openCursor(); cursor; cursor = await cursor.continue()) {
+        const row = cursor.value as Partial<PictureRecord>;
+        if (typeof row.docId === 'number' && typeof row.fingerprint === 'string')
+          await fresh.put({ ...row, n: 0 } as PictureRecord);
+      }
       db.deleteObjectStore('pictures-v6' as 'pictures');
-    });
+    };
+    copy().catch(() => tx.abort());
   },
 ];
 

@@ -284,8 +284,11 @@ export interface Store {
   listPictures(fingerprint: string): Promise<PictureRecord[]>;
   /** The image models (fingerprints) that have stored pictures (keys only: cheap). */
   pictureFingerprints(): Promise<string[]>;
-  /** Drops one image model's pictures (a space no longer served); how many were removed. */
-  deletePicturesOf(fingerprint: string): Promise<number>;
+  /**
+   * Drops one image model's pictures (a space no longer served); with `describedIn`, only those that space has too
+   * (the same document and n), so a picture that could not be described again keeps its thumbnail. How many went.
+   */
+  deletePicturesOf(fingerprint: string, describedIn?: string): Promise<number>;
   /** Keeps a saved answer thread (replacing the one with its id). Independent of documents: no change-log entry. */
   putThread(row: ThreadRow): Promise<void>;
   getThread(id: string): Promise<ThreadRow | undefined>;
