@@ -53,6 +53,7 @@ describe('pictures in .trove files', () => {
       { ...good, vector: [NaN, 0, 0, 1] },
       { ...good, vector: [3, 0, 0, 0] },
       { ...good, dims: 5 },
+      { ...good, dims: 1, vector: [1] }, // normalised, but not the length its fingerprint names
       { ...good, thumbnail: { ...(good.thumbnail as object), type: 'text/html' } },
       { ...good, thumbnail: { ...(good.thumbnail as object), base64: '%%%' } },
       { ...good, thumbnail: { ...(good.thumbnail as object), width: 5000 } },

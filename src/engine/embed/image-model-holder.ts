@@ -88,7 +88,8 @@ export class ImageModelHolder {
     })
       .then(async (embedder) => {
         // Another model was chosen while this one loaded: it is not kept.
-        if (controller.signal.aborted || embedder.model.id !== this.settings().imageModelId) {
+        const settingsNow = this.settings();
+        if (controller.signal.aborted || embedder.model.id !== settingsNow.imageModelId || !settingsNow.imageSearch) {
           await embedder.dispose();
           throw new TroveError('CANCELLED');
         }

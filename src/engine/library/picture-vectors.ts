@@ -96,6 +96,7 @@ export class PictureVectors {
     for (const picture of vectors.values()) {
       const doc = docs.get(picture.docId);
       if (!doc || doc.status !== 'ready' || (filter && !documentMatches(doc, filter))) continue;
+      if (picture.vector.length !== query.length) continue; // another space's length: no cosine to compare
       let cosine = 0;
       for (let d = 0; d < query.length; d++) cosine += query[d] * picture.vector[d];
       scored.push({ docId: picture.docId, n: picture.n, cosine });

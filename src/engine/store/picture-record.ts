@@ -29,6 +29,9 @@ export function checkPicture(value: unknown, expectedDocId?: number): PictureRec
   if (!isWhole(n, 0, MAX_PICTURE_N)) return undefined;
   if (typeof fingerprint !== 'string' || fingerprint.length === 0 || fingerprint.length > 500) return undefined;
   if (!isWhole(dims, 1, MAX_PICTURE_DIMS)) return undefined;
+  // A fingerprint names its space's length last (image-model-registry imageModelFingerprint): they must agree.
+  const named = /\|(\d+)$/.exec(fingerprint);
+  if (named && Number(named[1]) !== dims) return undefined;
   if (!(vector instanceof Float32Array) || vector.length !== dims || !vector.every(Number.isFinite)) return undefined;
   if (!isWhole(width, 1, MAX_SIDE) || !isWhole(height, 1, MAX_SIDE)) return undefined;
   if (page !== undefined && !isWhole(page, 1, MAX_ID)) return undefined;
