@@ -35,6 +35,11 @@ export interface InnerPictureStats {
   overBudget: number;
   /** Pages not looked at because the budget was spent (PDF: pdf.js decodes every picture of a page it reads). */
   pagesUnread: number;
+  /**
+   * PDF: pixels its image XObjects declare when that is over PDF_DECLARED_PIXEL_BOUND, so it was not opened for
+   * pictures at all (0 when it was).
+   */
+  declaredOverBound: number;
 }
 
 export interface InnerPictureScan {
@@ -67,7 +72,17 @@ export function holdsInnerPictures(format: string): format is InnerPictureFormat
 }
 
 export function emptyStats(): InnerPictureStats {
-  return { found: 0, tooSmall: 0, tooLarge: 0, overCap: 0, failed: 0, decoded: 0, overBudget: 0, pagesUnread: 0 };
+  return {
+    found: 0,
+    tooSmall: 0,
+    tooLarge: 0,
+    overCap: 0,
+    failed: 0,
+    decoded: 0,
+    overBudget: 0,
+    pagesUnread: 0,
+    declaredOverBound: 0,
+  };
 }
 
 /** Whether a picture of this size is worth a vector; counts it under the rule it fails. */

@@ -6,7 +6,6 @@
 import type * as PdfJs from 'pdfjs-dist';
 import { TroveError, isAbort, throwIfAborted } from '../../core/errors.ts';
 import type { DecodedPicture } from '../../embed/clip-embedder.ts';
-import { MAX_IMAGE_PIXELS } from '../parsers/image-dimensions.ts';
 import { hasPdfHeader, loadPdfJs } from '../parsers/pdf.ts';
 import { indexOfBytes } from '../parsers/pdf-guard.ts';
 import {
@@ -19,6 +18,23 @@ import {
   sizeAllowed,
   type InnerPictureScan,
 } from './inner-picture-rules.ts';
+import { declaredImagePixels } from './pdf-declared-images.ts';
+
+/**
+ * The largest picture pdf.js decodes for this scan (4096 × 4096), passed as its `maxImageSize`: pdf.js skips a larger
+ * one unread (its page's other pictures are still read). A picture that large is a scanned page or a poster, not a
+ * figure the image tower needs at full size, and it bounds what one image costs (64 MB of RGBA).
+ */
+export const PDF_PICTURE_MAX_PIXELS = 4096 * 4096;
+
+/**
+ * The most pixels the image XObjects of a PDF may declare (each counted at most PDF_PICTURE_MAX_PIXELS) for it to be
+ * opened for pictures. pdf.js decodes all of a page's pictures before the scan sees any of them, so the per-page
+ * budget check cannot stop a page of 20 huge pictures; this bound, checked on the bytes first, can: even if all of it
+ * sat on one page it is ~1 GB of RGBA. A scanned book of hundreds of full-page images is over it and not looked
+ * through: its page images are OCR input, not pictures.
+ */
+export const PDF_DECLARED_PIXEL_BOUND = 256_000_000;
 
 /** pdf.js' ImageKind. */
 const GRAYSCALE_1BPP = 1;
@@ -64,6 +80,7 @@ export async function scanPdfPictures(
   fileName: string,
   signal?: AbortSignal,
   pixelBudget = INNER_PICTURE_PIXEL_BUDGET,
+  declaredBound = PDF_DECLARED_PIXEL_BOUND,
 ): Promise<InnerPictureScan> {
   throwIfAborted(signal);
   const stats = emptyStats();
@@ -71,10 +88,15 @@ export async function scanPdfPictures(
   // Inline images in compressed content streams are not seen by this scan; pdf.js keeps those under 200 px
   // (width + height) inline, so only small pictures are missed.
   if (!mayHoldImages(bytes)) return { pictures: [], stats };
+  const declared = declaredImagePixels(bytes, PDF_PICTURE_MAX_PIXELS);
+  if (declared > declaredBound) {
+    stats.declaredOverBound = declared;
+    return { pictures: [], stats };
+  }
   const pdfjs = await loadPdfJs();
   throwIfAborted(signal);
   // The same guarded settings as the text parser (pdf.ts), plus: raw pixels, and pdf.js itself refuses to decode a
-  // picture over the pixel cap every picture has.
+  // picture over PDF_PICTURE_MAX_PIXELS.
   const task = pdfjs.getDocument({
     data: bytes.slice(),
     isEvalSupported: false,
@@ -84,7 +106,7 @@ export async function scanPdfPictures(
     enableXfa: false,
     isOffscreenCanvasSupported: false,
     isImageDecoderSupported: false,
-    maxImageSize: MAX_IMAGE_PIXELS,
+    maxImageSize: PDF_PICTURE_MAX_PIXELS,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
   const onAbort = () => void task.destroy();

@@ -10,7 +10,12 @@ import {
   fitPicture,
 } from './inner-picture-rules.ts';
 import { extractInnerPictures, scanInnerPictures } from './inner-pictures.ts';
-import { mayHoldImages, scanPdfPictures } from './inner-pictures-pdf.ts';
+import {
+  PDF_DECLARED_PIXEL_BOUND,
+  PDF_PICTURE_MAX_PIXELS,
+  mayHoldImages,
+  scanPdfPictures,
+} from './inner-pictures-pdf.ts';
 import { scanDocxPictures } from './inner-pictures-zip.ts';
 
 type Rgb = [number, number, number];
@@ -266,6 +271,45 @@ describe('the pixel budget of a document', () => {
     const { pictures, stats } = await scanPdfPictures(pdf, 'scans.pdf', undefined, 15_000);
     expect(pictures.map((p) => p.page)).toEqual([1, 2]);
     expect(stats).toMatchObject({ decoded: 2, pagesUnread: 2 });
+  });
+});
+
+describe('the pixels a PDF declares', () => {
+  it('20 declared pictures of 10000 × 10000 on one page: not opened, nothing decoded', async () => {
+    // Their streams are 16 bytes of garbage: were pdf.js to read them, it would count them as failed or found.
+    const pictures = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`P${i}`, { width: 10_000, height: 10_000, rgb: new Uint8Array(16) }]),
+    );
+    const pdf = makePdfWithImages(pictures, [{ paints: Object.keys(pictures) }]);
+    const scan = await scanPdfPictures(pdf, 'bomb.pdf');
+    expect(scan.pictures).toEqual([]);
+    expect(scan.stats.declaredOverBound).toBe(20 * PDF_PICTURE_MAX_PIXELS);
+    expect(scan.stats.declaredOverBound).toBeGreaterThan(PDF_DECLARED_PIXEL_BOUND);
+    expect(scan.stats).toMatchObject({ found: 0, failed: 0, decoded: 0 });
+  });
+
+  it('the bound is checked before pdf.js: the same PDF under and over it', async () => {
+    const pdf = makePdfWithImages(
+      { A: { width: 100, height: 100, rgb: RED }, B: { width: 100, height: 100, rgb: BLUE } },
+      [{ paints: ['A', 'B'] }],
+    );
+    const under = await scanPdfPictures(pdf, 'two.pdf');
+    expect(under.pictures.map((p) => firstPixel(p.picture))).toEqual([RED, BLUE]);
+    expect(under.stats).toMatchObject({ decoded: 2, declaredOverBound: 0 });
+    const over = await scanPdfPictures(pdf, 'two.pdf', undefined, undefined, 19_999);
+    expect(over.pictures).toEqual([]);
+    expect(over.stats).toMatchObject({ found: 0, decoded: 0, declaredOverBound: 20_000 });
+  });
+
+  it("pdf.js skips a picture over 4096 × 4096 unread; the page's other picture is kept", async () => {
+    const pdf = makePdfWithImages(
+      { Huge: { width: 4097, height: 4097, rgb: BLUE }, Small: { width: 100, height: 100, rgb: RED } },
+      [{ paints: ['Huge', 'Small'] }],
+      { compress: true },
+    );
+    const { pictures, stats } = await scanPdfPictures(pdf, 'poster.pdf');
+    expect(pictures.map((p) => firstPixel(p.picture))).toEqual([RED]);
+    expect(stats).toMatchObject({ found: 1, decoded: 1, failed: 0, declaredOverBound: 0 });
   });
 });
 
