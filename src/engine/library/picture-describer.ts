@@ -27,6 +27,8 @@ export interface PictureDescriberContext {
   vectors: PictureVectors;
   /** Names the last picture that could not be described (the image model's status shows it). */
   fail: (message: string) => void;
+  /** A picture was stored (the status counts move). */
+  described: () => void;
 }
 
 export class PictureDescriber {
@@ -59,6 +61,7 @@ export class PictureDescriber {
       };
       await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
       await this.ctx.vectors.stored(record);
+      this.ctx.described();
     } catch (error) {
       if (isAbort(error)) throw error;
       // A picture that cannot be decoded or embedded keeps its OCR text; the status names the last such failure.
@@ -149,6 +152,7 @@ export class PictureDescriber {
         };
         await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
         await this.ctx.vectors.stored(record);
+        this.ctx.described();
       }
       return pictures.length;
     } catch (error) {

@@ -52,6 +52,8 @@ export interface PicturesContext {
 }
 
 const RRF_K = 60;
+/** How often the image model's status is pushed while pictures are being described. */
+const STATUS_INTERVAL_MS = 500;
 /** Documents looked through for inner pictures between two writes of the "none inside" list. */
 const BACKFILL_BATCH = 25;
 
@@ -63,6 +65,7 @@ export class PictureService {
   private backfilling?: Promise<void>;
   /** A backfill was asked for while one ran (for another model, perhaps): run again when it ends. */
   private backfillAgain = false;
+  private announcing?: ReturnType<typeof setTimeout>;
   /** The fingerprint whose space was last found complete (every picture described): it answers queries. */
   private complete?: string;
 
@@ -78,6 +81,7 @@ export class PictureService {
       queue: ctx.queue,
       vectors: this.vectors,
       fail: (message) => this.model.fail(message),
+      described: () => this.announceSoon(),
     });
   }
 
@@ -430,6 +434,18 @@ export class PictureService {
       thumbnailWidth: picture?.thumbnail.width ?? 0,
       thumbnailHeight: picture?.thumbnail.height ?? 0,
     };
+  }
+
+  /**
+   * The status after a picture is described: at most one push per STATUS_INTERVAL_MS, the last one always sent,
+   * so the counts move while thousands of pictures are described without a status read per picture.
+   */
+  private announceSoon(): void {
+    if (this.announcing) return;
+    this.announcing = setTimeout(() => {
+      this.announcing = undefined;
+      this.announce();
+    }, STATUS_INTERVAL_MS);
   }
 
   private announce(): void {
