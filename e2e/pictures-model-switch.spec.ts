@@ -7,7 +7,8 @@
 // to the first model, and the same again. The in-between state (the old model answering while the new one
 // describes) is too short with four pictures to be seen reliably: tests/picture-model-switch.test.ts holds it. With
 // sixty pictures a choice can be made mid-switch (once the store shows the new model's first rows): the first model
-// chosen again must leave no rows of the second behind, and second → first → second must still complete.
+// chosen again must leave no rows of the second behind, and second → first → second must still complete. And the
+// status line's counts (which the switching line's count is made of) must follow the pictures as they are described.
 import { expect, test, type Page } from '@playwright/test';
 import { COLOURS, SECOND_BIAS, colourPng, colourVector } from '../scripts/make-clip-fixture.mjs';
 import { addFiles, expectJobs, generated, search } from './helpers.ts';
@@ -249,4 +250,25 @@ test('second, first and second again mid-switch: the switch to the second model 
   await expectAnsweredBy(page, SECOND_BIAS);
   await expect.poll(() => pictureFingerprints(page), { timeout: 60_000 }).toHaveLength(1);
   expect(await pictureFingerprints(page)).not.toEqual(firstSpace);
+});
+
+test('the status line follows the pictures as they are described, not only the count when Settings opened', async ({
+  page,
+}) => {
+  // The same counts make the switching line's "N pictures still to describe": they must move as the work is done.
+  test.setTimeout(600_000);
+  await openApp(page);
+  await turnOnImageSearch(page);
+  await page.getByTestId('file-input').setInputFiles(
+    Array.from({ length: SHELVES }, (_, i) => ({
+      name: `shelf-${i + 1}.png`,
+      mimeType: 'image/png',
+      buffer: Buffer.from(colourPng({ width: 40 + i, height: 40, rgb: COLOURS.grey })),
+    })),
+  );
+  // Settings opened as soon as the files are added, while the image model may still be describing them.
+  await expect(page.getByTestId('jobs-summary')).toContainText(`${SHELVES} added`, { timeout: 120_000 });
+  await openSettings(page);
+  await expect.poll(() => pictureRows(page), { timeout: 120_000 }).toBe(SHELVES);
+  await expectModelSettled(page, FIRST, SHELVES);
 });
