@@ -11,17 +11,11 @@
 // status line's counts (which the switching line's count is made of) must follow the pictures as they are described.
 import { expect, test, type Page } from '@playwright/test';
 import { COLOURS, SECOND_BIAS, colourPng, colourVector } from '../scripts/make-clip-fixture.mjs';
-import { addFiles, expectJobs, generated, search } from './helpers.ts';
+import { addFiles, expectJobs, generated, openApp, search, turnOnImageSearch } from './helpers.ts';
 
 const FIRST = 'trove-colour-clip';
 const SECOND = 'trove-colour-clip-b';
 const PICTURES = ['kite.png', 'meadow.png', 'lake.png', 'door.png'];
-
-/** The app with its text model ready: on a loaded shared machine the first worker can take minutes to get there. */
-async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
-}
 
 async function openSettings(page: Page) {
   await page.getByTestId('settings-button').click();
@@ -36,11 +30,9 @@ async function closeSettings(page: Page): Promise<void> {
 }
 
 /** Image search on, with the first fixture (the e2e build's); the second is offered beside it. */
-async function turnOnImageSearch(page: Page): Promise<void> {
+async function turnOnImageSearchWithTwoModels(page: Page): Promise<void> {
+  await turnOnImageSearch(page);
   const dialog = await openSettings(page);
-  await dialog.getByTestId('setting-image-search').click();
-  await expect(dialog.getByTestId('setting-image-search')).toBeChecked();
-  await expect(dialog.getByTestId('image-model-status')).toContainText('Ready', { timeout: 60_000 });
   await expect(dialog.getByTestId('setting-image-model')).toHaveValue(FIRST);
   await expect(dialog.getByTestId('setting-image-model').locator(`option[value="${SECOND}"]`)).toHaveCount(1);
   await closeSettings(page);
@@ -137,8 +129,8 @@ test('switching the image model and back: pictures still found, after a reload t
   page,
 }) => {
   test.setTimeout(600_000);
-  await openApp(page);
-  await turnOnImageSearch(page);
+  await openApp(page, 'ready', 180_000);
+  await turnOnImageSearchWithTwoModels(page);
 
   await addFiles(
     page,
@@ -188,8 +180,8 @@ const SHELVES = 56;
 /** The colour pictures and grey shelves, all described by the first model; Settings open. */
 async function manyPictures(page: Page): Promise<{ total: number; firstSpace: string[] }> {
   const total = PICTURES.length + SHELVES;
-  await openApp(page);
-  await turnOnImageSearch(page);
+  await openApp(page, 'ready', 180_000);
+  await turnOnImageSearchWithTwoModels(page);
   await addFiles(
     page,
     PICTURES.map((name) => generated(`pictures/${name}`)),
@@ -257,8 +249,8 @@ test('the status line follows the pictures as they are described, not only the c
 }) => {
   // The same counts make the switching line's "N pictures still to describe": they must move as the work is done.
   test.setTimeout(600_000);
-  await openApp(page);
-  await turnOnImageSearch(page);
+  await openApp(page, 'ready', 180_000);
+  await turnOnImageSearchWithTwoModels(page);
   await page.getByTestId('file-input').setInputFiles(
     Array.from({ length: SHELVES }, (_, i) => ({
       name: `shelf-${i + 1}.png`,
