@@ -44,24 +44,32 @@ export class PictureDescriber {
     return this.pictureDocuments().filter((d) => !vectors.has(pictureKey(d.id, 0)));
   }
 
-  async describeFile(embedder: ImageEmbedder, docId: number, bytes: Uint8Array, name: string): Promise<void> {
+  /**
+   * A picture document's own picture, decoded and thumbnailed once and described by each model given (during a
+   * switch: the new one and the one still answering).
+   */
+  async describeFile(
+    embedders: readonly ImageEmbedder[],
+    docId: number,
+    bytes: Uint8Array,
+    name: string,
+  ): Promise<void> {
     try {
       const decoded = await decodePicture(bytes, name);
-      const [vector] = splitRows(await embedder.embedImages([decoded]), embedder.dims);
       const thumbnail = await makeThumbnail(decoded);
-      const record: PictureRecord = {
-        docId,
-        n: 0,
-        fingerprint: embedder.fingerprint,
-        dims: embedder.dims,
-        vector,
-        thumbnail: { ...thumbnail, bytes: exactBuffer(thumbnail.bytes) },
-        width: decoded.width,
-        height: decoded.height,
-      };
-      await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
-      await this.ctx.vectors.stored(record);
-      this.ctx.described();
+      for (const embedder of embedders) {
+        const [vector] = splitRows(await embedder.embedImages([decoded]), embedder.dims);
+        await this.store({
+          docId,
+          n: 0,
+          fingerprint: embedder.fingerprint,
+          dims: embedder.dims,
+          vector,
+          thumbnail: { ...thumbnail, bytes: exactBuffer(thumbnail.bytes) },
+          width: decoded.width,
+          height: decoded.height,
+        });
+      }
     } catch (error) {
       if (isAbort(error)) throw error;
       // A picture that cannot be decoded or embedded keeps its OCR text; the status names the last such failure.
@@ -94,7 +102,7 @@ export class PictureDescriber {
    * hold none are listed once for the batch. Bytes come with the document, or from `read` (one at a time).
    */
   async describeInside(
-    embedder: ImageEmbedder,
+    embedders: readonly ImageEmbedder[],
     docs: readonly InnerHolder[],
     read?: (docId: number) => Promise<Uint8Array | undefined>,
   ): Promise<void> {
@@ -103,7 +111,7 @@ export class PictureDescriber {
       for (const doc of docs) {
         const bytes = doc.bytes ?? (await read?.(doc.docId));
         if (!bytes) continue;
-        const stored = await this.describeInner(embedder, doc.docId, bytes, doc.name, doc.format);
+        const stored = await this.describeInner(embedders, doc.docId, bytes, doc.name, doc.format);
         if (stored === 0) none.push(doc.docId);
       }
     } finally {
@@ -116,9 +124,12 @@ export class PictureDescriber {
     }
   }
 
-  /** A document's inner pictures embedded and stored; how many were found (undefined: it could not be read now). */
+  /**
+   * A document's inner pictures, looked for once and described by each model given; how many were found
+   * (undefined: it could not be read now).
+   */
   private async describeInner(
-    embedder: ImageEmbedder,
+    embedders: readonly ImageEmbedder[],
     docId: number,
     bytes: Uint8Array,
     name: string,
@@ -136,23 +147,23 @@ export class PictureDescriber {
     }
     if (pictures.length === 0) return 0;
     try {
-      const vectors = splitRows(await embedder.embedImages(pictures.map((p) => p.picture)), embedder.dims);
-      for (const [i, inner] of pictures.entries()) {
-        const thumbnail = await makeThumbnail(inner.picture);
-        const record: PictureRecord = {
-          docId,
-          n: inner.n,
-          fingerprint: embedder.fingerprint,
-          dims: embedder.dims,
-          vector: vectors[i]!,
-          thumbnail: { ...thumbnail, bytes: exactBuffer(thumbnail.bytes) },
-          width: inner.width,
-          height: inner.height,
-          ...(inner.page !== undefined && { page: inner.page }),
-        };
-        await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
-        await this.ctx.vectors.stored(record);
-        this.ctx.described();
+      const thumbnails = [];
+      for (const inner of pictures) thumbnails.push(await makeThumbnail(inner.picture));
+      for (const embedder of embedders) {
+        const vectors = splitRows(await embedder.embedImages(pictures.map((p) => p.picture)), embedder.dims);
+        for (const [i, inner] of pictures.entries()) {
+          await this.store({
+            docId,
+            n: inner.n,
+            fingerprint: embedder.fingerprint,
+            dims: embedder.dims,
+            vector: vectors[i]!,
+            thumbnail: { ...thumbnails[i]!, bytes: exactBuffer(thumbnails[i]!.bytes) },
+            width: inner.width,
+            height: inner.height,
+            ...(inner.page !== undefined && { page: inner.page }),
+          });
+        }
       }
       return pictures.length;
     } catch (error) {
@@ -161,6 +172,12 @@ export class PictureDescriber {
       this.ctx.fail(`“${name}”: ${toErrorInfo(error).message}`);
       return undefined;
     }
+  }
+
+  private async store(record: PictureRecord): Promise<void> {
+    await this.ctx.queue.enqueue(() => this.ctx.store().putPicture(record));
+    await this.ctx.vectors.stored(record);
+    this.ctx.described();
   }
 }
 

@@ -216,10 +216,8 @@ export class PictureService {
     }
     // During a switch the retiring model describes them too: it answers until the new space is complete.
     const models = [embedder, ...(this.model.retired ? [this.model.retired] : [])];
-    for (const model of models) {
-      for (const picture of added) await this.describer.describeFile(model, picture.docId, picture.bytes, picture.name);
-      await this.describer.describeInside(model, holders);
-    }
+    for (const picture of added) await this.describer.describeFile(models, picture.docId, picture.bytes, picture.name);
+    await this.describer.describeInside(models, holders);
     return results;
   }
 
@@ -389,7 +387,7 @@ export class PictureService {
     for (const doc of this.describer.missing(await this.vectors.of(embedder.fingerprint))) {
       if (!chosen()) return;
       const original = await store.getOriginal(doc.id);
-      if (original) await this.describer.describeFile(embedder, doc.id, new Uint8Array(original.bytes), doc.name);
+      if (original) await this.describer.describeFile([embedder], doc.id, new Uint8Array(original.bytes), doc.name);
     }
     // One document's original in memory at a time; the "no pictures" list written every BACKFILL_BATCH documents,
     // so an interrupted run keeps most of its work and the writes stay few.
@@ -397,7 +395,7 @@ export class PictureService {
     for (let at = 0; at < holders.length; at += BACKFILL_BATCH) {
       if (!chosen()) return;
       const batch = holders.slice(at, at + BACKFILL_BATCH);
-      await this.describer.describeInside(embedder, batch, async (docId) => {
+      await this.describer.describeInside([embedder], batch, async (docId) => {
         const original = chosen() ? await store.getOriginal(docId) : undefined;
         return original && new Uint8Array(original.bytes);
       });

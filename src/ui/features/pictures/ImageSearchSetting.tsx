@@ -60,6 +60,11 @@ export function ImageSearchSetting() {
           </span>
         </label>
       )}
+      {on && status?.state === 'ready' && status.error && (
+        <p className="field__hint" data-testid="image-model-problem">
+          Not every picture could be described; the last one that failed: {status.error}
+        </p>
+      )}
       {on && status?.switching && (
         <p className="field__hint" data-testid="image-model-switching">
           Switching from {status.switching.fromModelId}: {status.switching.waiting}{' '}
